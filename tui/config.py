@@ -1,0 +1,127 @@
+"""Settings: a TOML file in the platform config folder (or `--config PATH`), written atomically.
+
+```toml
+theme = "textual-dark"
+
+[kpi]
+sections = ["周报数据"]            # extra KPI section names
+incident_sections = ["线上问题"]   # extra incident section names
+
+[kpi.aliases]
+"入金有效成功率" = ["入金成功率"]
+
+[kpi.direction]                    # "up": higher is better, "down": lower is better
+"平均耗时" = "down"
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model.vocab import Vocabulary
+
+APP_NAME = "reports-tui"
+
+
+def config_dir() -> Path:
+    """The platform's user config folder for reports-tui."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The platform's user cache folder for reports-tui."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    """Where the config file lives when `--config` is not given."""
+    return config_dir() / "config.toml"
+
+
+@dataclass
+class Config:
+    """The settings in effect, and where they came from."""
+
+    path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def theme(self) -> str | None:
+        """The theme chosen last (None: the app's default)."""
+        value = self.data.get("theme")
+        return value if isinstance(value, str) else None
+
+    def vocabulary(self) -> Vocabulary:
+        """The built-in vocabulary extended by the `[kpi]` table."""
+        vocab = Vocabulary()
+        kpi = self.data.get("kpi") or {}
+        if not isinstance(kpi, dict):
+            return vocab
+        for key, target in (("sections", vocab.kpi_sections), ("incident_sections", vocab.incident_sections)):
+            extra = kpi.get(key) or []
+            if isinstance(extra, list):
+                target.extend(str(x).lower() for x in extra if str(x).strip())
+        aliases = kpi.get("aliases") or {}
+        if isinstance(aliases, dict):
+            for name, names in aliases.items():
+                if isinstance(names, str):
+                    names = [names]
+                if isinstance(names, list):
+                    vocab.kpi_aliases.setdefault(str(name), []).extend(str(n) for n in names)
+        direction = kpi.get("direction") or {}
+        if isinstance(direction, dict):
+            for name, d in direction.items():
+                if str(d).lower() in ("up", "higher", "+", "1"):
+                    vocab.good_direction[str(name)] = 1
+                elif str(d).lower() in ("down", "lower", "-", "-1"):
+                    vocab.good_direction[str(name)] = -1
+        return vocab
+
+    def set(self, key: str, value: Any) -> None:
+        """Change one top-level setting and save the file (errors are kept, not raised)."""
+        self.data[key] = value
+        try:
+            save_config(self)
+        except OSError as exc:
+            self.error = f"cannot save settings to {self.path}: {exc}"
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Read the config file; a missing file is an empty config, a broken one is reported in `error`."""
+    p = Path(path) if path else default_config_path()
+    if not p.exists():
+        return Config(p)
+    try:
+        with p.open("rb") as fh:
+            return Config(p, tomllib.load(fh))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return Config(p, {}, error=f"cannot read settings {p}: {exc}")
+
+
+def save_config(cfg: Config) -> None:
+    """Write the config atomically: a temporary file in the same folder, then a rename."""
+    import tomli_w
+
+    cfg.path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=cfg.path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(cfg.data, fh)
+        os.replace(tmp, cfg.path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

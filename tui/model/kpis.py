@@ -1,0 +1,122 @@
+"""Key numbers from KPI sections: `NAME：VALUE`, several per line, `事故数AB级0次，CD级1次`, and tables."""
+
+from __future__ import annotations
+
+import re
+
+from .report import Kpi, Report, Section
+from .source import nfkc
+from .vocab import Vocabulary
+
+_NUM = r"[-+]?\d+(?:\.\d+)?"
+_UNIT = r"%|‰|ms|min|s|h|次|分钟|小时|秒|笔|条|个|元|万|亿|家|人|天"
+# NAME: VALUE[UNIT] — the name is a run without spaces or clause punctuation, holding a letter.
+_COLON = re.compile(rf"(?P<name>[^\s:,;，；。、()（）|]+?)\s*:\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?")
+# NAME VALUE% — the unit is required when there is no colon.
+_PERCENT = re.compile(rf"(?P<name>[^\s\d:,;，；。、()（）|%][^\s:,;，；。、()（）|%]*?)\s*(?P<value>{_NUM})\s*(?P<unit>%)")
+_GRADE = re.compile(rf"(?<![A-Za-z])(?P<grade>[A-D]{{1,2}})\s*级\s*(?:事故)?\s*(?:数)?\s*(?P<value>{_NUM})\s*次?")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
+_THIS_WEEK = ("本周", "本期", "this week", "current", "本月")
+
+
+def is_kpi_section(title: str, vocab: Vocabulary) -> bool:
+    """Whether a heading names a KPI section."""
+    low = nfkc(title).lower()
+    return any(w.lower() in low for w in vocab.kpi_sections)
+
+
+def _number(text: str) -> float | None:
+    mt = re.search(_NUM, nfkc(text).replace(",", ""))
+    return float(mt.group(0)) if mt else None
+
+
+def _clean_name(name: str) -> str:
+    return name.strip().strip("*_`-— ").strip()
+
+
+def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, str]]:
+    """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section."""
+    line = _MARKER.sub("", nfkc(text)).replace("**", "")
+    found: list[tuple[str, float, str, str]] = []
+    seen: set[str] = set()
+    spans: list[tuple[int, int]] = []
+
+    def add(name: str, value: str, unit: str | None, start: int, end: int) -> None:
+        canon = vocab.canonical(_clean_name(name))
+        if not canon or not _HAS_LETTER.search(canon) or canon in seen:
+            return
+        if any(s < end and start < e for s, e in spans):
+            return
+        seen.add(canon)
+        spans.append((start, end))
+        found.append((canon, float(value), unit or "", line[start:end].strip()))
+
+    grades = {m["grade"]: (float(m["value"]), m.start(), m.end()) for m in _GRADE.finditer(line)}
+    if grades and ("事故" in line or "级" in line):
+        for grade, (value, s, e) in grades.items():
+            if len(grade) == 2:
+                add(f"{grade}级事故数", str(value), "次", s, e)
+        if "C" in grades and "D" in grades and "CD" not in grades:
+            c, d = grades["C"], grades["D"]
+            add("CD级事故数", str(c[0] + d[0]), "次", min(c[1], d[1]), max(c[2], d[2]))
+        elif "C" in grades and "CD" not in grades and "D" not in grades:
+            add("CD级事故数", str(grades["C"][0]), "次", grades["C"][1], grades["C"][2])
+    names = "|".join(re.escape(n) for n in vocab.all_kpi_names())
+    if names:
+        for m in re.finditer(rf"(?P<name>{names})\s*:?\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?", line):
+            add(m["name"], m["value"], m["unit"], m.start(), m.end())
+    for m in _COLON.finditer(line):
+        add(m["name"], m["value"], m["unit"], m.start(), m.end())
+    for m in _PERCENT.finditer(line):
+        add(m["name"], m["value"], m["unit"], m.start(), m.end())
+    return found
+
+
+def _table_kpis(table: list[tuple[int, list[str]]], vocab: Vocabulary) -> list[tuple[str, float, str, str, int]]:
+    """KPIs from a Markdown table: first column names, value from the 本周/本期/this-week column."""
+    if len(table) < 2:
+        return []
+    header = [nfkc(c).lower() for c in table[0][1]]
+    col = next((i for i, h in enumerate(header) if any(w in h for w in _THIS_WEEK)), None)
+    out = []
+    for lineno, cells in table[1:]:
+        if not cells or not _HAS_LETTER.search(cells[0]):
+            continue
+        idx = col
+        if idx is None:
+            idx = next((i for i in range(1, len(cells)) if _number(cells[i]) is not None), None)
+        if idx is None or idx >= len(cells):
+            continue
+        value = _number(cells[idx])
+        if value is None:
+            continue
+        unit = "%" if "%" in nfkc(cells[idx]) else ""
+        out.append((vocab.canonical(_clean_name(nfkc(cells[0]))), value, unit, " | ".join(cells), lineno))
+    return out
+
+
+def _kpi_sections(report: Report, vocab: Vocabulary) -> list[Section]:
+    chosen: list[Section] = []
+    for sec in report.sections:
+        if is_kpi_section(sec.title, vocab):
+            chosen.extend(sec.walk())
+    seen: set[int] = set()
+    return [s for s in chosen if not (id(s) in seen or seen.add(id(s)))]
+
+
+def extract_kpis(report: Report, vocab: Vocabulary) -> None:
+    """Fill `report.kpis` (first value of each name wins), adding the derived 生产事件数."""
+    kpis: dict[str, Kpi] = {}
+    for sec in _kpi_sections(report, vocab):
+        for item in sec.all_items():
+            if item.kind == "table":
+                continue
+            for name, value, unit, raw in parse_kpi_line(item.text, vocab):
+                kpis.setdefault(name, Kpi(name, value, unit, raw, item.line, sec.key))
+        for table in sec.tables:
+            for name, value, unit, raw, lineno in _table_kpis(table, vocab):
+                kpis.setdefault(name, Kpi(name, value, unit, raw, lineno, sec.key))
+    if report.has_incident_section and "生产事件数" not in kpis:
+        kpis["生产事件数"] = Kpi("生产事件数", float(len(report.incidents)), "", f"{len(report.incidents)} entries", None, "")
+    report.kpis = list(kpis.values())

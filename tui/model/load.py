@@ -1,0 +1,46 @@
+"""From bytes or a path to a `Report` or a recorded problem; never an exception."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+from .parse import parse_report
+from .report import Finding, Report, SourceRef
+from .source import DecodeError, RawSource, decode, read_sources
+from .vocab import DEFAULT_VOCABULARY, Vocabulary
+
+
+def load_bytes(data: bytes, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULARY,
+               size: int | None = None, mtime: float = 0.0) -> Report | Finding:
+    """Decode and parse one report's bytes; an unreadable one is a problem `Finding`."""
+    try:
+        text, encoding = decode(data)
+    except DecodeError as exc:
+        return Finding("problem", str(exc), source=ref)
+    try:
+        report = parse_report(text, ref, vocab, encoding)
+    except RecursionError:
+        return Finding("problem", "too deeply nested to read", source=ref)
+    report.size = len(data) if size is None else size
+    report.mtime = mtime
+    for w in report.warnings:
+        w.source = ref
+    return report
+
+
+def load_raw(raw: RawSource, vocab: Vocabulary = DEFAULT_VOCABULARY) -> Report | Finding:
+    """Load one `RawSource` read from disk or a zip."""
+    return load_bytes(raw.data, raw.ref, vocab, raw.size, raw.mtime)
+
+
+def load_path(paths: list[str | os.PathLike] | str | os.PathLike,
+              vocab: Vocabulary = DEFAULT_VOCABULARY) -> Iterator[Report | Finding]:
+    """Every report (or problem) under the given paths."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for raw in read_sources(list(paths)):
+        if isinstance(raw, Finding):
+            yield raw
+        else:
+            yield load_raw(raw, vocab)

@@ -1,0 +1,73 @@
+"""Projects in a report: focus items (`【name】`) at any depth, and OKR topics with progress figures."""
+
+from __future__ import annotations
+
+import re
+
+from .report import Item, Project, Report
+from .source import nfkc
+
+_FOCUS = re.compile(r"^[*_\s]*【([^】]{1,40})】")
+_TOPIC_SPLIT = re.compile(r"[:,;。：，；]")
+_PROGRESS = re.compile(r"(?:总体|整体)?进度\s*(?:为|是|:|达到|约)?\s*(\d+(?:\.\d+)?)\s*%")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]|[【】「」『』《》\[\]\"'“”]")
+_LEADING_NUM = re.compile(r"^\s*(?:\d+[.)、]\s*)+")
+_SUFFIXES = ("项目", "专项", "方案")
+MAX_TOPIC = 24
+
+
+def project_key(name: str) -> str:
+    """The name projects are matched by across weeks: no bracketed suffixes, spaces or 项目 suffix."""
+    key = _BRACKETED.sub("", nfkc(name))
+    key = re.sub(r"\s+", "", key).lower()
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            key = key[: -len(suffix)]
+    return key or re.sub(r"\s+", "", nfkc(name)).lower()
+
+
+def progress_of(text: str) -> list[float]:
+    """Percentages that follow 进度/总体进度/整体进度 in the text, in order."""
+    return [float(m) for m in _PROGRESS.findall(nfkc(text))]
+
+
+def okr_topic(text: str) -> str | None:
+    """The topic of an OKR item: the text before its first `：` `:` `，` `,` (None when too long to be a name)."""
+    plain = _LEADING_NUM.sub("", nfkc(text)).strip().strip("*_ ")
+    topic = _TOPIC_SPLIT.split(plain, 1)[0].strip().strip("*_ ")
+    if not topic or len(topic) > MAX_TOPIC:
+        return None
+    return topic
+
+
+def _make(report: Report, item: Item, name: str, kind: str, section: str) -> Project:
+    entries = [(i.line, i.text) for i in item.walk()]
+    progress: list[float] = []
+    for _, text in entries:
+        progress.extend(progress_of(text))
+    key = project_key(name)
+    for i in item.walk():
+        if i.project is None or kind == "focus":
+            i.project = key
+    return Project(name=name, key=key, kind=kind, section=section, line=item.line, progress=progress, entries=entries)
+
+
+def extract_projects(report: Report) -> None:
+    """Fill `report.projects`: focus items anywhere, then top-level items of O-sections."""
+    found: list[Project] = []
+    for sec in report.sections:
+        for item in sec.all_items():
+            if item.kind == "para" and item.depth > 0:
+                continue
+            mt = _FOCUS.match(item.text)
+            if mt:
+                found.append(_make(report, item, mt.group(1).strip(), "focus", sec.key))
+        if sec.okr:
+            for item in sec.items:
+                if item.kind == "para" or _FOCUS.match(item.text):
+                    continue
+                topic = okr_topic(item.text)
+                if topic:
+                    found.append(_make(report, item, topic, "okr", sec.key))
+    found.sort(key=lambda p: p.line)
+    report.projects = found

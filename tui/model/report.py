@@ -1,0 +1,182 @@
+"""Plain data classes for one report: what the parser returns and every other layer reads.
+
+Nothing here imports Textual or Rich; the UI converts these to renderables itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterator, Literal
+
+Level = Literal["problem", "warning"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a report came from: a file, or a member inside a zip archive."""
+
+    path: str
+    member: str | None = None
+
+    @property
+    def display(self) -> str:
+        """A short human form: `file.md` or `export.zip:dir/file.md`."""
+        return f"{self.path}:{self.member}" if self.member else self.path
+
+    @property
+    def name(self) -> str:
+        """The file name of the report (the zip member's base name inside an archive)."""
+        inner = self.member or self.path
+        return inner.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass
+class Finding:
+    """A problem (the file could not be read as a report) or a warning about a report."""
+
+    level: Level
+    message: str
+    line: int | None = None
+    source: SourceRef | None = None
+
+
+@dataclass
+class Item:
+    """One list item, paragraph line or table row, with its nested children."""
+
+    text: str
+    line: int
+    depth: int
+    kind: Literal["bullet", "ordered", "para", "table"] = "bullet"
+    children: list[Item] = field(default_factory=list)
+    project: str | None = None  # key of the project this item belongs to, if any
+
+    def walk(self) -> Iterator[Item]:
+        """This item and every descendant, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Section:
+    """A heading and what stands under it; the root section holds the title."""
+
+    title: str
+    key: str
+    level: int
+    line: int
+    okr: str | None = None
+    implicit: bool = False
+    end_line: int = 0
+    items: list[Item] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+    tables: list[list[tuple[int, list[str]]]] = field(default_factory=list)  # rows of (line, cells), header first
+
+    def walk(self) -> Iterator[Section]:
+        """This section and every subsection, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def all_items(self) -> Iterator[Item]:
+        """Every item of this section (not of subsections), depth first."""
+        for item in self.items:
+            yield from item.walk()
+
+    @property
+    def align_key(self) -> str:
+        """The key used to align this section across weeks: its OKR code, else its key."""
+        return self.okr or self.key
+
+
+@dataclass
+class Project:
+    """A focus project (`【name】` item) or an OKR topic, with its lines in this report."""
+
+    name: str
+    key: str
+    kind: Literal["focus", "okr"]
+    section: str
+    line: int
+    progress: list[float] = field(default_factory=list)
+    entries: list[tuple[int, str]] = field(default_factory=list)  # (line, text), the item and its children
+
+
+@dataclass
+class Kpi:
+    """One key number read from a KPI section (or derived, like 生产事件数)."""
+
+    name: str
+    value: float
+    unit: str
+    raw: str
+    line: int | None
+    section: str = ""
+
+
+@dataclass
+class Incident:
+    """One entry of an incident section."""
+
+    text: str
+    line: int
+    when: datetime | date | None = None
+    when_text: str = ""
+    found_by: str | None = None
+
+
+@dataclass
+class Report:
+    """One weekly report, parsed."""
+
+    source: SourceRef
+    text: str
+    title: str
+    label: str
+    created: datetime | date | None = None
+    week: str | None = None
+    start: date | None = None
+    end: date | None = None
+    root: Section | None = None
+    projects: list[Project] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    has_incident_section: bool = False
+    encoding: str = "utf-8"
+    size: int = 0
+    mtime: float = 0.0
+
+    @property
+    def sections(self) -> list[Section]:
+        """Every section below the root, in document order."""
+        if self.root is None:
+            return []
+        return [s for s in self.root.walk() if s is not self.root]
+
+    def kpi(self, name: str) -> Kpi | None:
+        """The KPI with this canonical name, if the report has it."""
+        for k in self.kpis:
+            if k.name == name:
+                return k
+        return None
+
+    def section_at(self, line: int) -> Section | None:
+        """The innermost section holding a 1-based source line."""
+        if self.root is None:
+            return None
+        found = self.root
+        for s in self.root.walk():
+            if s.line <= line and (s.end_line == 0 or line <= s.end_line) and s.level >= found.level:
+                found = s
+        return found
+
+    @property
+    def sort_key(self) -> tuple:
+        """Week order: dated reports by week and date, undated last, then by source."""
+        if self.week is None:
+            return (1, "", "", self.source.display)
+        return (0, self.week, str(self.created or ""), self.source.display)

@@ -1,0 +1,93 @@
+"""The words the parser looks for: KPI and incident section names, KPI aliases, "found by" words.
+
+Built-in defaults; the config file can add more (see `tui.config`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KPI_SECTION_WORDS = ["系统运行数据", "运行数据", "指标", "kpi", "metrics"]
+INCIDENT_SECTION_WORDS = ["生产事件", "线上事故", "故障", "事故", "incidents", "incident"]
+PLAN_SECTION_WORDS = ["下周", "下期", "next week", "next steps", "plans"]
+FOUND_BY_WORDS = [
+    "监控发现", "业务发现", "商户反馈", "用户反馈", "客户反馈", "客服反馈", "人工发现",
+    "巡检发现", "告警发现", "测试发现", "内部发现",
+]
+
+# canonical name -> aliases (the canonical name matches itself)
+KPI_ALIASES: dict[str, list[str]] = {
+    "入金有效成功率": [],
+    "出金有效成功率": [],
+    "一次支付成功率": [],
+    "年度可用性": ["支付系统年度可用性", "系统年度可用性"],
+    "不可用时间": ["年度不可用时间"],
+    "AB级事故数": ["AB级事故", "事故数AB级"],
+    "CD级事故数": ["CD级事故", "事故数CD级"],
+    "生产事件数": [],
+}
+
+# Direction that counts as an improvement: +1 higher is better, -1 lower is better.
+KPI_GOOD_DIRECTION: dict[str, int] = {
+    "入金有效成功率": 1,
+    "出金有效成功率": 1,
+    "一次支付成功率": 1,
+    "年度可用性": 1,
+    "不可用时间": -1,
+    "AB级事故数": -1,
+    "CD级事故数": -1,
+    "生产事件数": -1,
+}
+
+
+def guess_direction(name: str) -> int:
+    """Good direction of a KPI not configured: rates and availability up, counts of bad things down."""
+    low = name.lower()
+    if any(w in low for w in ("事故", "事件", "故障", "失败", "错误", "不可用", "延迟", "耗时", "error", "fail",
+                              "incident", "latency", "downtime")):
+        return -1
+    return 1
+
+
+@dataclass
+class Vocabulary:
+    """Everything the parser matches by name, so that a config file can extend it."""
+
+    kpi_sections: list[str] = field(default_factory=lambda: list(KPI_SECTION_WORDS))
+    incident_sections: list[str] = field(default_factory=lambda: list(INCIDENT_SECTION_WORDS))
+    plan_sections: list[str] = field(default_factory=lambda: list(PLAN_SECTION_WORDS))
+    found_by: list[str] = field(default_factory=lambda: list(FOUND_BY_WORDS))
+    kpi_aliases: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in KPI_ALIASES.items()})
+    good_direction: dict[str, int] = field(default_factory=lambda: dict(KPI_GOOD_DIRECTION))
+
+    def canonical(self, name: str) -> str:
+        """The canonical KPI name for a name as written (itself when it is no alias)."""
+        key = name.replace(" ", "").lower()
+        for canon, aliases in self.kpi_aliases.items():
+            if key == canon.lower() or key in (a.replace(" ", "").lower() for a in aliases):
+                return canon
+        return name.strip()
+
+    def all_kpi_names(self) -> list[str]:
+        """Canonical names and aliases, longest first (for matching names glued to numbers)."""
+        names = set(self.kpi_aliases)
+        for aliases in self.kpi_aliases.values():
+            names.update(aliases)
+        return sorted(names, key=len, reverse=True)
+
+    def direction(self, name: str) -> int:
+        """+1 when a higher value of this KPI is good, -1 when lower is good."""
+        return self.good_direction.get(name, guess_direction(name))
+
+    def fingerprint(self) -> str:
+        """A stable string that changes when the vocabulary changes (for cache keys)."""
+        import json
+
+        return json.dumps(
+            [self.kpi_sections, self.incident_sections, self.plan_sections, self.found_by, self.kpi_aliases],
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+
+DEFAULT_VOCABULARY = Vocabulary()
