@@ -28,7 +28,7 @@ bench: $(STAMP)  ## run the benchmarks and print the numbers
 	$(PY) benchmarks/run.py
 
 screenshots: $(STAMP)  ## write SVG screenshots of every screen into screenshots/
-	$(PY) benchmarks/../screenshots/make_screenshots.py
+	$(PY) scripts/screenshots.py
 
 lint: $(STAMP)   ## lint the bundled seeds with reports-tui itself
 	$(VENV)/bin/reports-tui lint

@@ -14,7 +14,8 @@ from typing import Any, Callable, Sequence
 
 from . import __version__
 from .config import load_config
-from .index.library import Library, LookupFailed, load_library
+from .index.library import Library, LookupFailed
+from .index.library import open_library as open_index
 from .model.report import Finding, Report
 from .termout import Style, table, terminal_width, use_colour
 
@@ -109,19 +110,7 @@ def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
     if cfg.error:
         print(f"reports-tui: {cfg.error}", file=sys.stderr)
     progress = None if quiet else _stderr_progress()
-    loader = _library_loader()
-    return loader(args.paths, vocab=cfg.vocabulary(), progress=progress, use_cache=not args.no_cache)
-
-
-def _library_loader() -> Callable[..., Library]:
-    """The cached loader when the cache module is present, else the plain one."""
-    try:
-        from .index.cache import load_library_cached
-    except ImportError:
-        def plain(paths, vocab, progress, use_cache):  # noqa: ARG001 - same signature as the cached loader
-            return load_library(paths, vocab=vocab, progress=progress)
-        return plain
-    return load_library_cached
+    return open_index(args.paths, vocab=cfg.vocabulary(), progress=progress, use_cache=not args.no_cache)
 
 
 def _stderr_progress() -> Callable[[int, int | None], None] | None:
