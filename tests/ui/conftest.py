@@ -1,0 +1,36 @@
+"""Fixtures for UI tests: settings and cache in a temporary folder, the bundled seeds as a library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path, monkeypatch):
+    """Never read or write the developer's own settings or cache."""
+    cfg = tmp_path / "config"
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(cfg))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("NO_COLOR", "1")
+    import tui.config
+
+    monkeypatch.setattr(tui.config, "config_dir", lambda: cfg / "reports-tui")
+    monkeypatch.setattr(tui.config, "cache_dir", lambda: cache / "reports-tui")
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def seed_library():
+    """The bundled seeds, parsed once per test session (no cache)."""
+    from tui.index.library import load_library
+
+    return load_library([str(SEEDS)])

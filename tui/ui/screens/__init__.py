@@ -1,0 +1,1 @@
+"""Screens of the TUI: main, metrics, help, search, timeline, compare, week picker."""
