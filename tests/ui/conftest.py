@@ -18,7 +18,6 @@ def _private_dirs(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(cfg))
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    monkeypatch.setenv("NO_COLOR", "1")
     import tui.config
 
     monkeypatch.setattr(tui.config, "config_dir", lambda: cfg / "reports-tui")
