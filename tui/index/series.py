@@ -1,0 +1,117 @@
+"""KPI series across weeks: one value per report in week order, the change from the previous week,
+and whether that change is good or bad (pure Python; no Textual or Rich)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.report import Report
+from .library import Library
+
+
+@dataclass
+class Point:
+    """One KPI value in one report."""
+
+    report: Report
+    value: float
+    unit: str
+    raw: str
+    line: int | None
+
+
+@dataclass
+class Series:
+    """One KPI over every report of a library that has it, in week order."""
+
+    name: str
+    direction: int  # +1: higher is better, -1: lower is better
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[float]:
+        """The values in week order."""
+        return [p.value for p in self.points]
+
+    @property
+    def unit(self) -> str:
+        """The unit written most recently (`%`, `次`, or empty)."""
+        for p in reversed(self.points):
+            if p.unit:
+                return p.unit
+        return ""
+
+    def index_of(self, report: Report | None) -> int | None:
+        """The position of a report's value in the series (None: the report has no value)."""
+        for i, p in enumerate(self.points):
+            if p.report is report:
+                return i
+        return None
+
+    def at(self, report: Report | None) -> Point | None:
+        """The value of this KPI in a report."""
+        i = self.index_of(report)
+        return None if i is None else self.points[i]
+
+    def previous(self, report: Report | None) -> Point | None:
+        """The value in the nearest earlier report that has this KPI."""
+        i = self.index_of(report)
+        return None if not i else self.points[i - 1]
+
+    def change(self, report: Report | None) -> float | None:
+        """The change from the previous value (None when either is missing), without float noise."""
+        cur, prev = self.at(report), self.previous(report)
+        if cur is None or prev is None:
+            return None
+        return round(cur.value - prev.value, 6)
+
+    def verdict(self, report: Report | None) -> int:
+        """+1 the change is good, -1 bad, 0 unchanged or unknown."""
+        delta = self.change(report)
+        if not delta:
+            return 0
+        return 1 if delta * self.direction > 0 else -1
+
+
+def kpi_names(lib: Library) -> list[str]:
+    """KPI names in a stable order: the built-in canonical ones first, then the others by first appearance."""
+    seen: dict[str, None] = {}
+    for r in lib.reports:
+        for k in r.kpis:
+            seen.setdefault(k.name, None)
+    known = [n for n in lib.vocab.kpi_aliases if n in seen]
+    return known + [n for n in seen if n not in known]
+
+
+def kpi_series(lib: Library) -> list[Series]:
+    """Every KPI of the library as a series over the reports that have it (undated reports are left out)."""
+    out = []
+    for name in kpi_names(lib):
+        s = Series(name, lib.vocab.direction(name))
+        for r in lib.reports:
+            if r.week is None:
+                continue
+            k = r.kpi(name)
+            if k is not None:
+                s.points.append(Point(r, k.value, k.unit, k.raw, k.line))
+        if s.points:
+            out.append(s)
+    return out
+
+
+def format_value(v: float | None, unit: str = "") -> str:
+    """A value as written in reports: no float noise, no trailing zeros (99.955 stays 99.955)."""
+    if v is None:
+        return "–"
+    text = str(int(v)) if v == int(v) else f"{v:.6f}".rstrip("0").rstrip(".")
+    return text + unit
+
+
+def format_change(delta: float | None) -> str:
+    """A signed change (`+0.004`, `−0.032`, `±0`), or empty when unknown."""
+    if delta is None:
+        return ""
+    if delta == 0:
+        return "±0"
+    sign = "+" if delta > 0 else "−"
+    return sign + format_value(abs(delta))
