@@ -189,7 +189,7 @@ def parse_report(
                 title_line = lineno
                 continue
             props_zone = False
-            if level == 1 and (find_week_labels(nfkc(htext)) or find_dates(nfkc(htext))):
+            if level == 1 and title_line is not None and _is_week_heading(nfkc(htext)):
                 # A second week heading (`# 第47周 2023/11/13`): a warning, and not a section of its own.
                 week_headings.append((lineno, htext))
                 while len(stack) > 1:
@@ -272,6 +272,17 @@ def parse_report(
     extract_kpis(report, vocab)
     _extract_plans(report, vocab)
     return report
+
+
+def _is_week_heading(text: str) -> bool:
+    """A heading that names a week: a week label, or a date with little else (`# 2023/11/13 周报`)."""
+    if find_week_labels(text):
+        return True
+    dates = find_dates(text)
+    if not dates:
+        return False
+    rest = text[: dates[0].start] + text[dates[0].end:]
+    return len(re.sub(r"[\s\W]|周报|週報|weekly|report", "", rest, flags=re.IGNORECASE)) <= 4
 
 
 def _attach(section: Section, open_items: list[_Open], item: Item, parent: _Open | None) -> None:
