@@ -53,10 +53,12 @@ class Item:
     project: str | None = None  # key of the project this item belongs to, if any
 
     def walk(self) -> Iterator[Item]:
-        """This item and every descendant, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This item and every descendant, in document order (iterative: nesting depth is unbounded)."""
+        stack = [self]
+        while stack:
+            item = stack.pop()
+            yield item
+            stack.extend(reversed(item.children))
 
 
 @dataclass
@@ -76,9 +78,11 @@ class Section:
 
     def walk(self) -> Iterator[Section]:
         """This section and every subsection, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            sec = stack.pop()
+            yield sec
+            stack.extend(reversed(sec.children))
 
     def all_items(self) -> Iterator[Item]:
         """Every item of this section (not of subsections), depth first."""
