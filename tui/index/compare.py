@@ -1,0 +1,662 @@
+"""Compare two weeks: sections and items aligned, character-level changes, KPI deltas, incidents.
+
+Pure Python (rapidfuzz + difflib); the compare screen and `reports-tui diff` both render this.
+
+Alignment, in order of trust:
+- sections by OKR code (`O1 服务业务` ≡ `O1 业务服务`), then by exact key, then by fuzzy key;
+- items (top-level items of a section, each with its nested children) by project/topic key
+  (`贝易转（C转）` ≡ `贝易转`), then by fuzzy key, then by fuzzy text.
+
+Chinese has no spaces, so changes are found per character and then merged into readable runs:
+short equal islands between two changes are absorbed, so a rewritten clause is one highlight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any, Callable, Literal, Sequence, TypeVar
+
+from rapidfuzz import fuzz
+
+from ..model.projects import okr_topic, project_key
+from ..model.report import Incident, Item, Report, Section
+from ..model.source import nfkc
+
+Status = Literal["same", "changed", "added", "removed"]
+Span = tuple[int, int]  # [start, end) character range
+
+#: Equal runs shorter than this between two changes are absorbed into one highlighted run.
+MIN_ISLAND = 3
+#: Two lines less similar than this (0..1) are shown as wholly replaced, not as confetti.
+MIN_LINE_SIMILARITY = 0.34
+#: Fuzzy thresholds (rapidfuzz scores, 0..100).
+SECTION_KEY_CUTOFF = 70.0
+ITEM_KEY_CUTOFF = 80.0
+ITEM_TEXT_CUTOFF = 55.0
+
+MARKS: dict[str, str] = {"same": "=", "changed": "~", "added": "+", "removed": "-"}
+
+
+# ── character diff ────────────────────────────────────────────────────────────────────────────
+
+
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def char_diff(a: str, b: str, min_island: int = MIN_ISLAND) -> tuple[list[Span], list[Span]]:
+    """Changed character ranges of `a` and of `b`, merged into readable runs.
+
+    Equal runs shorter than `min_island` between two changes count as changed, so a rewritten
+    clause gives one range instead of one per character. Whitespace-only equal runs never
+    separate two changes.
+    """
+    if a == b:
+        return [], []
+    if not a or not b:
+        return ([(0, len(a))] if a else []), ([(0, len(b))] if b else [])
+    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    # Absorb short equal islands that sit between two changes.
+    merged: list[list[Any]] = []
+    for tag, i1, i2, j1, j2 in ops:
+        merged.append([tag, i1, i2, j1, j2])
+    for n in range(1, len(merged) - 1):
+        tag, i1, i2, j1, j2 = merged[n]
+        if tag != "equal":
+            continue
+        island = a[i1:i2]
+        if i2 - i1 < min_island or not island.strip():
+            merged[n][0] = "absorbed"
+    sa: list[Span] = []
+    sb: list[Span] = []
+    for tag, i1, i2, j1, j2 in merged:
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            sa.append((i1, i2))
+        if j2 > j1:
+            sb.append((j1, j2))
+    # A pure deletion next to an absorbed island still needs its island highlighted on both sides.
+    return _merge_spans(sa), _merge_spans(sb)
+
+
+def _similarity(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return fuzz.ratio(a, b) / 100.0
+
+
+def text_diff(a: str, b: str) -> tuple[list[Span], list[Span]]:
+    """Changed ranges of two multi-line texts: lines aligned first, then characters within paired lines.
+
+    Lines that have no similar counterpart are highlighted whole.
+    """
+    if a == b:
+        return [], []
+    la, lb = a.split("\n"), b.split("\n")
+    oa = _offsets(la)
+    ob = _offsets(lb)
+    sa: list[Span] = []
+    sb: list[Span] = []
+
+    def whole(lines_off: list[int], lines: list[str], i: int, out: list[Span]) -> None:
+        s, e = _content_range(lines[i])
+        if e > s:
+            out.append((lines_off[i] + s, lines_off[i] + e))
+
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = _pair_lines(la[i1:i2], lb[j1:j2])
+        used_a = {p[0] for p in pairs}
+        used_b = {p[1] for p in pairs}
+        for pi, pj in pairs:
+            i, j = i1 + pi, j1 + pj
+            ca, cb = char_diff(la[i], lb[j])
+            sa.extend((oa[i] + s, oa[i] + e) for s, e in ca)
+            sb.extend((ob[j] + s, ob[j] + e) for s, e in cb)
+        for pi in range(i2 - i1):
+            if pi not in used_a:
+                whole(oa, la, i1 + pi, sa)
+        for pj in range(j2 - j1):
+            if pj not in used_b:
+                whole(ob, lb, j1 + pj, sb)
+    return _merge_spans(sa), _merge_spans(sb)
+
+
+def _offsets(lines: list[str]) -> list[int]:
+    out, pos = [], 0
+    for line in lines:
+        out.append(pos)
+        pos += len(line) + 1
+    return out
+
+
+def _content_range(line: str) -> Span:
+    """The range of a line without its leading indentation (indentation is never highlighted)."""
+    stripped = line.lstrip()
+    return len(line) - len(stripped), len(line.rstrip())
+
+
+def _pair_lines(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Pair lines of a replaced block in order, each with its most similar counterpart."""
+    pairs: list[tuple[int, int]] = []
+    j0 = 0
+    for i, line in enumerate(a):
+        best, best_j = MIN_LINE_SIMILARITY, -1
+        for j in range(j0, len(b)):
+            s = _similarity(line.strip(), b[j].strip())
+            if s > best:
+                best, best_j = s, j
+        if best_j >= 0:
+            pairs.append((i, best_j))
+            j0 = best_j + 1
+    return pairs
+
+
+# ── alignment ─────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class ItemDiff:
+    """One aligned row of a section: an item of week A, of week B, or of both."""
+
+    status: Status
+    a: Item | None
+    b: Item | None
+    a_text: str = ""
+    b_text: str = ""
+    a_spans: list[Span] = field(default_factory=list)
+    b_spans: list[Span] = field(default_factory=list)
+    key: str | None = None
+    moved: str | None = None  # for added/removed rows: the section the item moved from/to
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §4 `diff` item: status and the two texts (null on the side that lacks it)."""
+        return {"status": self.status, "a": self.a_text if self.a else None, "b": self.b_text if self.b else None}
+
+
+@dataclass
+class SectionDiff:
+    """Two aligned sections (or one, when the other week lacks it) and their aligned items."""
+
+    status: Status
+    key: str
+    a: Section | None
+    b: Section | None
+    items: list[ItemDiff] = field(default_factory=list)
+
+    @property
+    def a_title(self) -> str | None:
+        """Section title in week A."""
+        return self.a.title if self.a else None
+
+    @property
+    def b_title(self) -> str | None:
+        """Section title in week B."""
+        return self.b.title if self.b else None
+
+    @property
+    def title(self) -> str:
+        """A display title: B's (the newer, usually), else A's."""
+        return (self.b_title or self.a_title or self.key).strip()
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §4 `diff` section."""
+        return {"key": self.key, "a_title": self.a_title, "b_title": self.b_title, "status": self.status,
+                "items": [i.to_json() for i in self.items]}
+
+
+@dataclass
+class KpiDiff:
+    """One KPI in either week: both values, the change, and whether the change is good."""
+
+    name: str
+    a: float | None
+    b: float | None
+    unit: str = ""
+    direction: int = 1
+
+    @property
+    def delta(self) -> float | None:
+        """B − A, rounded to hide float noise; None when either week lacks the KPI."""
+        if self.a is None or self.b is None:
+            return None
+        return round(self.b - self.a, 6)
+
+    @property
+    def verdict(self) -> Literal["better", "worse", "same", "n/a"]:
+        """`better`/`worse` by the KPI's good direction, `same`, or `n/a` when a value is missing."""
+        d = self.delta
+        if d is None:
+            return "n/a"
+        if d == 0:
+            return "same"
+        return "better" if d * self.direction > 0 else "worse"
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §4 `diff` KPI row."""
+        return {"kpi": self.name, "a": self.a, "b": self.b, "delta": self.delta}
+
+
+@dataclass
+class Comparison:
+    """Everything that differs between week A and week B."""
+
+    a: Report
+    b: Report
+    sections: list[SectionDiff]
+    kpis: list[KpiDiff]
+    incidents_a: list[Incident]
+    incidents_b: list[Incident]
+
+    def section(self, key: str) -> SectionDiff | None:
+        """The aligned section with this key (OKR code or section key)."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        return None
+
+    def kpi(self, name: str) -> KpiDiff | None:
+        """The KPI row with this name."""
+        for k in self.kpis:
+            if k.name == name:
+                return k
+        return None
+
+    def counts(self) -> dict[str, int]:
+        """How many item rows are same/changed/added/removed."""
+        out = {"same": 0, "changed": 0, "added": 0, "removed": 0}
+        for s in self.sections:
+            for i in s.items:
+                out[i.status] += 1
+        return out
+
+    def swapped(self) -> Comparison:
+        """The same comparison with the sides exchanged."""
+        return compare_reports(self.b, self.a, direction=_direction_of(self))
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §4 `diff` JSON."""
+        from ..cli import week_fields  # one definition of the week fields, shared with `weeks --json`
+
+        return {"a": week_fields(self.a), "b": week_fields(self.b),
+                "sections": [s.to_json() for s in self.sections], "kpis": [k.to_json() for k in self.kpis]}
+
+
+def _direction_of(c: Comparison) -> Callable[[str], int]:
+    table = {k.name: k.direction for k in c.kpis}
+    return lambda name: table.get(name, 1)
+
+
+T = TypeVar("T")
+
+
+def _align(a: Sequence[T], b: Sequence[T], passes: list[Callable[[T, T], float | None]]) -> list[tuple[T | None, T | None]]:
+    """Pair elements of `a` and `b`: each pass scores candidate pairs (None = no match), best first.
+
+    The result keeps B's order, with elements only in A placed after their predecessor in A.
+    """
+    pair_of_a: dict[int, int] = {}
+    pair_of_b: dict[int, int] = {}
+    for score in passes:
+        cands: list[tuple[float, int, int]] = []
+        for i, x in enumerate(a):
+            if i in pair_of_a:
+                continue
+            for j, y in enumerate(b):
+                if j in pair_of_b:
+                    continue
+                s = score(x, y)
+                if s is not None:
+                    # Prefer higher scores, then pairs that keep the original order.
+                    cands.append((-s, abs(i - j), i, j))  # type: ignore[arg-type]
+        for _, _, i, j in sorted(cands):
+            if i in pair_of_a or j in pair_of_b:
+                continue
+            pair_of_a[i] = j
+            pair_of_b[j] = i
+    rows: list[tuple[T | None, T | None]] = []
+    # Walk B in order; before each B element, emit A-only elements that precede its partner in A.
+    emitted_a: set[int] = set()
+
+    def flush_a(upto: int) -> None:
+        for i in range(upto):
+            if i not in emitted_a and i not in pair_of_a:
+                rows.append((a[i], None))
+                emitted_a.add(i)
+
+    for j, y in enumerate(b):
+        if j in pair_of_b:
+            i = pair_of_b[j]
+            flush_a(i)
+            rows.append((a[i], y))
+            emitted_a.add(i)
+        else:
+            rows.append((None, y))
+    flush_a(len(a))
+    return rows
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def item_text(item: Item) -> str:
+    """An item with its nested children, one per line, children indented by two spaces per level."""
+    lines = []
+
+    def walk(it: Item, depth: int) -> None:
+        lines.append("  " * depth + it.text)
+        for child in it.children:
+            walk(child, depth + 1)
+
+    walk(item, 0)
+    return "\n".join(lines)
+
+
+def item_key(item: Item) -> str | None:
+    """The project/topic an item is about (SPEC §3.3), used to pair it across weeks."""
+    if item.project:
+        return item.project
+    if item.kind == "para":
+        return None
+    topic = okr_topic(item.text)
+    return project_key(topic) if topic else None
+
+
+def _key_exact(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+    return 100.0 if x[1] and x[1] == y[1] else None
+
+
+def _key_fuzzy(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+    if not (x[1] and y[1]):
+        return None
+    kx, ky = x[1], y[1]
+    if min(len(kx), len(ky)) >= 2 and (kx in ky or ky in kx):
+        return 90.0
+    s = fuzz.ratio(kx, ky)
+    return s if s >= ITEM_KEY_CUTOFF else None
+
+
+def _text_same(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+    return 100.0 if _norm(x[2]) == _norm(y[2]) else None
+
+
+def _text_fuzzy(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+    # Two items about different named projects are never the same item, however alike the wording.
+    if x[1] and y[1] and fuzz.ratio(x[1], y[1]) < 50:
+        return None
+    s = fuzz.ratio(_norm(x[2]), _norm(y[2]))
+    return s if s >= ITEM_TEXT_CUTOFF else None
+
+
+def align_items(a_items: Sequence[Item], b_items: Sequence[Item]) -> list[ItemDiff]:
+    """Pair the top-level items of two sections and diff each pair."""
+    xa = [(it, item_key(it), item_text(it)) for it in a_items]
+    xb = [(it, item_key(it), item_text(it)) for it in b_items]
+    out: list[ItemDiff] = []
+    for x, y in _align(xa, xb, [_text_same, _key_exact, _key_fuzzy, _text_fuzzy]):
+        if x and y:
+            same = x[2] == y[2] or _norm(x[2]) == _norm(y[2])
+            sa, sb = ([], []) if same else text_diff(x[2], y[2])
+            out.append(ItemDiff("same" if same else "changed", x[0], y[0], x[2], y[2], sa, sb, key=y[1] or x[1]))
+        elif x:
+            out.append(ItemDiff("removed", x[0], None, x[2], "", key=x[1]))
+        elif y:
+            out.append(ItemDiff("added", None, y[0], "", y[2], key=y[1]))
+    return out
+
+
+def _sec_okr(x: Section, y: Section) -> float | None:
+    return 100.0 if x.okr and x.okr == y.okr else None
+
+
+def _sec_key(x: Section, y: Section) -> float | None:
+    return 100.0 if not (x.okr and y.okr) and x.key == y.key else None
+
+
+def _sec_fuzzy(x: Section, y: Section) -> float | None:
+    if x.okr and y.okr:  # different OKR codes are different objectives
+        return None
+    s = fuzz.ratio(nfkc(x.key).lower(), nfkc(y.key).lower())
+    return s if s >= SECTION_KEY_CUTOFF else None
+
+
+def align_sections(a: Sequence[Section], b: Sequence[Section]) -> list[SectionDiff]:
+    """Pair the sections of two reports (OKR code, then key, then fuzzy key) and align their items."""
+    out: list[SectionDiff] = []
+    for x, y in _align(a, b, [_sec_okr, _sec_key, _sec_fuzzy]):
+        items = align_items(x.items if x else [], y.items if y else [])
+        if x and y:
+            changed = any(i.status != "same" for i in items) or _norm(x.title) != _norm(y.title)
+            status: Status = "changed" if changed else "same"
+        else:
+            status = "removed" if x else "added"
+        key = (y.align_key if y else x.align_key) if (x or y) else ""  # type: ignore[union-attr]
+        out.append(SectionDiff(status, key, x, y, items))
+    _mark_moves(out)
+    return out
+
+
+def _mark_moves(sections: list[SectionDiff]) -> None:
+    """Note items that left one section and appeared in another (same project key)."""
+    removed = {}
+    for s in sections:
+        for i in s.items:
+            if i.status == "removed" and i.key:
+                removed.setdefault(i.key, (s, i))
+    for s in sections:
+        for i in s.items:
+            if i.status == "added" and i.key and i.key in removed:
+                src, gone = removed.pop(i.key)
+                if src is not s:
+                    i.moved = src.title
+                    gone.moved = s.title
+
+
+def kpi_names(a: Report, b: Report, preferred: Sequence[str] = ()) -> list[str]:
+    """KPI names of either week: known canonical names first (in `preferred` order), then as they appear."""
+    seen: dict[str, None] = {}
+    for r in (a, b):
+        for k in r.kpis:
+            seen.setdefault(k.name, None)
+    known = [n for n in preferred if n in seen]
+    return known + [n for n in seen if n not in known]
+
+
+def compare_reports(a: Report, b: Report, direction: Callable[[str], int] | None = None,
+                    preferred: Sequence[str] = ()) -> Comparison:
+    """Compare week A with week B. `direction(name)` is +1 when a higher KPI value is good."""
+    direction = direction or (lambda name: 1)
+    sections = align_sections(a.sections, b.sections)
+    kpis = []
+    for name in kpi_names(a, b, preferred):
+        ka, kb = a.kpi(name), b.kpi(name)
+        kpis.append(KpiDiff(name, ka.value if ka else None, kb.value if kb else None,
+                            unit=(kb or ka).unit if (kb or ka) else "", direction=direction(name)))
+    return Comparison(a, b, sections, kpis, list(a.incidents), list(b.incidents))
+
+
+def compare(library: Any, a: Report, b: Report) -> Comparison:
+    """Compare two reports of a library, with its vocabulary's KPI order and good directions."""
+    vocab = getattr(library, "vocab", None)
+    if vocab is None:
+        return compare_reports(a, b)
+    return compare_reports(a, b, direction=vocab.direction, preferred=list(getattr(vocab, "kpi_aliases", ())))
+
+
+# ── plain terminal output ─────────────────────────────────────────────────────────────────────
+
+
+def fmt_num(v: float | None) -> str:
+    """A number as written: no trailing zeros, no float noise; `–` when missing."""
+    if v is None:
+        return "–"
+    if v == int(v):
+        return str(int(v))
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def fmt_delta(d: float | None) -> str:
+    """A signed change with a real minus sign: `+0.011`, `−0.032`, `±0`."""
+    if d is None:
+        return "–"
+    if d == 0:
+        return "±0"
+    return ("+" if d > 0 else "−") + fmt_num(abs(d))
+
+
+def week_caption(r: Report) -> str:
+    """`2024-W23 (06-03–06-09)` — the label as written, with the resolved dates."""
+    dates = f" ({r.start:%Y-%m-%d}–{r.end:%m-%d})" if r.start and r.end else " (undated)"
+    wk = f" [{r.week}]" if r.week and r.week.casefold() != r.label.casefold() else ""
+    return f"{r.label}{wk}{dates}"
+
+
+def _wrap(text: str, cells: int) -> list[tuple[int, int, int]]:
+    """Split text into (start, end, indent) ranges of at most `cells` terminal cells (CJK counted double).
+
+    Source lines are kept; a continuation of a wrapped line is indented like the line it continues.
+    """
+    from ..termout import width
+
+    out: list[tuple[int, int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        indent = indent if indent < cells // 2 else 0
+        start, w, first = pos, 0, True
+        for k, ch in enumerate(line):
+            cw = width(ch)
+            if w + cw > cells and pos + k > start:
+                out.append((start, pos + k, 0 if first else indent))
+                start, w, first = pos + k, indent, False
+            w += cw
+        out.append((start, pos + len(line), 0 if first else indent))
+        pos += len(line) + 1
+    return out
+
+
+def _paint(text: str, spans: list[Span], lo: int, hi: int, st: Any, colour: str, plain_marks: tuple[str, str] | None
+           ) -> str:
+    """text[lo:hi] with the changed spans coloured (or bracketed when colour is off and marks are given)."""
+    out: list[str] = []
+    pos = lo
+    for s, e in spans:
+        s, e = max(s, lo), min(e, hi)
+        if e <= s:
+            continue
+        out.append(text[pos:s])
+        seg = text[s:e]
+        if st.enabled:
+            out.append(st(seg, colour, "bold"))
+        elif plain_marks:
+            out.append(plain_marks[0] + seg + plain_marks[1])
+        else:
+            out.append(seg)
+        pos = e
+    out.append(text[pos:hi])
+    return "".join(out)
+
+
+def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = False) -> str:
+    """The comparison as plain text: side by side when `width` allows, else unified."""
+    from ..termout import Style, table
+    from ..termout import width as cells
+
+    st = Style(colour)
+    side = width >= 100
+    lines: list[str] = []
+    lines.append(st("A  ", "bold") + st(week_caption(c.a), "red" if colour else "bold"))
+    lines.append(st("B  ", "bold") + st(week_caption(c.b), "green" if colour else "bold"))
+    counts = c.counts()
+    lines.append(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed, "
+                 f"{counts['same']} unchanged items")
+    lines.append("")
+
+    if c.kpis:
+        rows = []
+        for k in c.kpis:
+            mark = {"better": st("▲ better", "green"), "worse": st("▼ worse", "red"), "same": "", "n/a": ""}[k.verdict]
+            rows.append([k.name, f"{fmt_num(k.a)} → {fmt_num(k.b)}", f"({fmt_delta(k.delta)})", mark])
+        lines.append(table(rows, header=["KPI", "A → B", "Δ", ""], style=st))
+    lines.append(f"incidents  {len(c.incidents_a)} → {len(c.incidents_b)}")
+    lines.append("")
+
+    col = (width - 5) // 2
+    for s in c.sections:
+        mark = MARKS[s.status]
+        if s.a_title and s.b_title and _norm(s.a_title) != _norm(s.b_title):
+            head = f"{s.a_title}  ≡  {s.b_title}"
+        else:
+            head = s.title
+        colour_for = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red"}[s.status]
+        lines.append(st(f"{mark} ## {head}", "bold", colour_for) + st(f"  [{s.status}]", "dim"))
+        hidden = 0
+        for it in s.items:
+            if it.status == "same" and not show_same:
+                hidden += 1
+                continue
+            note = f"  ({'moved to' if it.status == 'removed' else 'moved from'} {it.moved})" if it.moved else ""
+            m = MARKS[it.status]
+            if side:
+                spans_a = [(0, len(it.a_text))] if it.status == "removed" else it.a_spans
+                spans_b = [(0, len(it.b_text))] if it.status == "added" else it.b_spans
+                ra = _wrap(it.a_text, col) if it.a else []
+                rb = _wrap(it.b_text, col) if it.b else []
+                for n in range(max(len(ra), len(rb))):
+                    left = right = plain_left = ""
+                    if n < len(ra):
+                        lo, hi, ind = ra[n]
+                        left = " " * ind + _paint(it.a_text, spans_a, lo, hi, st, "red", None)
+                        plain_left = " " * ind + it.a_text[lo:hi]
+                    if n < len(rb):
+                        lo, hi, ind = rb[n]
+                        right = " " * ind + _paint(it.b_text, spans_b, lo, hi, st, "green", None)
+                    gap = " " * max(0, col - cells(plain_left))
+                    lines.append(f"{m if n == 0 else ' '} {left}{gap} │ {right}".rstrip())
+                if note:
+                    lines.append(st("  " + note.strip(), "dim"))
+            else:
+                if it.a:
+                    for line_text in _paint(it.a_text, it.a_spans if it.status == "changed" else [], 0,
+                                            len(it.a_text), st, "red", ("[-", "-]")).split("\n"):
+                        lines.append(st("- ", "red") + line_text)
+                if it.b:
+                    for line_text in _paint(it.b_text, it.b_spans if it.status == "changed" else [], 0,
+                                            len(it.b_text), st, "green", ("{+", "+}")).split("\n"):
+                        lines.append(st("+ ", "green") + line_text)
+                if note:
+                    lines.append(st("  " + note.strip(), "dim"))
+        if hidden:
+            lines.append(st(f"  … {hidden} unchanged", "dim"))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def run_diff_cli(args: argparse.Namespace, lib: Any, a: Report, b: Report) -> int:
+    """`reports-tui diff A B [--json]`: SPEC §4 JSON, or a readable comparison on the terminal."""
+    import sys
+
+    from ..termout import terminal_width, use_colour
+
+    c = compare(lib, a, b)
+    if getattr(args, "json", False):
+        import json
+
+        sys.stdout.write(json.dumps(c.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    sys.stdout.write(render_plain(c, terminal_width(), use_colour(), show_same=getattr(args, "all", False)))
+    return 0
