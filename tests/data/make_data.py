@@ -62,6 +62,44 @@ def main() -> None:
         zf.writestr("__MACOSX/._junk.md", b"\x00\x05\x16\x07")
     write("notion_export.zip", buf.getvalue())
     write("bad/broken.zip", b"PK\x03\x04 this is not really a zip")
+    write_hostile()
+
+
+HOSTILE_MARKUP = """# 2024-W20 [bold red]标题[/]
+
+Created: 2024年5月17日 10:00
+
+## 【O1 [link=https://evil.example]业务[/link]】
+
+- 【贝易转[/]】 进度 [bold red]x[/] 50%
+- <script>alert("x")</script> and [/] and [red]
+- [link=https://evil.example]click me[/link] $HOME ${x} \\[escaped]
+
+## 【系统运行数据】
+
+- 入金有效成功率：99.9% [bold]
+"""
+
+HOSTILE_ESCAPES = (
+    "# 2024-W21 \x1b]0;pwned\x07标题\n\n"
+    "Created: 2024年5月24日 10:00\n\n"
+    "## 【O1 业务\x1b[31m服务】\n\n"
+    "- 清屏\x1b[2J之后 \x1b[H 光标\n"
+    "- C1 \x9b31m 控制 \x85 和 \x9d0;t\x9c\n"
+    "- bidi \u202e反向\u202c 与 \u2066隔离\u2069\n"
+    "- bell\x07 backspace\x08 formfeed\x0c\n"
+    "- NBSP\u00a0和零宽\u200b字符\u200d\n"
+    "\t- tab 缩进\n"
+)
+
+
+def write_hostile() -> None:
+    (HERE / "hostile").mkdir(exist_ok=True)
+    write("hostile/markup.md", HOSTILE_MARKUP.encode())
+    write("hostile/escapes.md", HOSTILE_ESCAPES.encode("utf-8", "surrogatepass"))
+    deep = "# 2024-W22 深层嵌套\n\n" + "\n".join("    " * i + f"- 第{i}层 进度{i}%" for i in range(40)) + "\n"
+    write("hostile/deep_nesting.md", deep.encode())
+    write("hostile/long_line.md", ("# 2024-W23 长行\n\n- " + "很长的一行" * 10000 + "\n").encode())
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .report import Finding, SourceRef
 
 REPORT_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a zip member larger than this is not read (zip bombs)
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a report file larger than this is not read
 
 
 @dataclass
@@ -122,9 +124,12 @@ def _cjk_ratio(text: str) -> float:
     return n / len(text)
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def nfkc(text: str) -> str:
-    """Full-width digits, colons and percent signs to ASCII, for reading numbers."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width digits, colons and percent signs to ASCII (and no zero-width characters), for reading numbers."""
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
 def _is_report_name(name: str) -> bool:
@@ -158,6 +163,13 @@ def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding
             st = path.stat()
         except OSError as exc:
             yield Finding("problem", f"cannot read: {exc.strerror or exc}", source=ref)
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            # FIFOs, devices and sockets would block or never end; folders were walked above.
+            yield Finding("problem", "not a regular file", source=ref)
+            continue
+        if st.st_size > MAX_FILE_BYTES:
+            yield Finding("problem", f"too large to read ({st.st_size} bytes)", source=ref)
             continue
         if path.suffix.lower() == ".zip":
             yield from _read_zip(path, st.st_mtime)
