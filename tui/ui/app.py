@@ -1,0 +1,161 @@
+"""The Textual app: loads the library in a worker, owns settings and theme, hosts the screens.
+
+Behaviour lives on the screens (`screens/main.py` above all); the app only loads, reloads and routes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+
+from ..config import Config, load_config
+from ..index.library import Library, open_library
+from ..model.report import Report
+from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
+from .render import Palette
+
+
+class ReportsApp(App):
+    """reports-tui: read, chart, search and compare weekly reports."""
+
+    TITLE = "reports-tui"
+    CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+
+    def __init__(self, args: argparse.Namespace | None = None, config: Config | None = None,
+                 library: Library | None = None, watch: bool = True) -> None:
+        self.args = args or argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=False)
+        self.config = config or load_config(getattr(self.args, "config", None))
+        self.library = library or Library()
+        self.loaded = library is not None
+        self._preloaded = library
+        self._watch = watch
+        self._theme_ready = False
+        super().__init__()
+        from .commands import ProjectsProvider, ThemeProvider, WeeksProvider
+
+        self.COMMANDS = App.COMMANDS | {WeeksProvider, ProjectsProvider, ThemeProvider}
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+
+    # ── start-up ─────────────────────────────────────────────────────────────────────────────────
+
+    def get_default_screen(self):
+        from .screens.main import MainScreen
+
+        return MainScreen()
+
+    @property
+    def main_screen(self):
+        """The main screen (always the bottom of the stack)."""
+        return self.screen_stack[0] if self.screen_stack else None
+
+    def on_mount(self) -> None:
+        self._theme_ready = True
+        if self.config.error:
+            self.notify(self.config.error, severity="warning", timeout=8)
+        if self._preloaded is not None:
+            self.post_message(LibraryLoaded(self._preloaded))
+        else:
+            self.load_library()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load_library(self, reload: bool = False) -> None:
+        """Read every report (in a thread; the UI keeps answering) and post the result."""
+        def progress(done: int, total: int | None) -> None:
+            self.post_message(LoadProgress(done, total))
+
+        try:
+            lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
+                               use_cache=not getattr(self.args, "no_cache", False))
+        except Exception as exc:  # a broken cache or folder must not kill the app
+            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(LibraryLoaded(lib, reload=reload))
+
+    @on(LoadProgress)
+    def _progress(self, msg: LoadProgress) -> None:
+        if self.main_screen is not None:
+            self.main_screen.show_progress(msg.done, msg.total)
+
+    @on(LoadFailed)
+    def _failed(self, msg: LoadFailed) -> None:
+        self.notify(f"cannot read the reports: {msg.error}", severity="error", timeout=10)
+        if self.main_screen is not None:
+            self.main_screen.set_library(self.library)
+
+    @on(LibraryLoaded)
+    def _loaded(self, msg: LibraryLoaded) -> None:
+        first = not self.loaded
+        self.library = msg.library
+        self.loaded = True
+        self.main_screen.set_library(msg.library, reload=msg.reload)
+        if first or not msg.reload:
+            self._startup_screens()
+            if self._watch and msg.library.paths:
+                from .watch import watch_paths
+
+                watch_paths(self, msg.library.paths)
+
+    def _startup_screens(self) -> None:
+        """`--search QUERY` and `--compare A B`: open those screens over the main one."""
+        search, compare = getattr(self.args, "search", None), getattr(self.args, "compare", None)
+        self.args.search = self.args.compare = None  # only once
+        if compare:
+            from ..index.library import LookupFailed
+
+            try:
+                a, b = self.library.find(compare[0]), self.library.find(compare[1])
+            except LookupFailed as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+            else:
+                self.main_screen.open_compare(a, b)
+        elif search is not None:
+            self.main_screen.open_search(search)
+
+    @on(FilesChanged)
+    def _files_changed(self, msg: FilesChanged) -> None:
+        self.reload_library()
+
+    def reload_library(self) -> None:
+        """Read the library again (files changed, or the editor saved one)."""
+        self.load_library(reload=True)
+
+    # ── the UI contract ──────────────────────────────────────────────────────────────────────────
+
+    def open_report(self, report: Report, line: int | None = None) -> None:
+        """Go back to the main screen and show a report, scrolled to and highlighting a source line."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.main_screen.show_report(report, line=line)
+
+    # ── theme ────────────────────────────────────────────────────────────────────────────────────
+
+    @property
+    def palette(self) -> Palette:
+        """Rich styles from the current theme's colours."""
+        return Palette.from_theme(self.theme_variables)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme chosen and recolour the report view."""
+        if not self._theme_ready:
+            return
+        if theme != self.config.theme:
+            self.config.set("theme", theme)
+            if self.config.error:
+                self.notify(self.config.error, severity="warning")
+        main = self.main_screen
+        if main is not None and hasattr(main, "apply_theme"):
+            self.call_after_refresh(main.apply_theme)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the TUI for parsed command-line arguments; the exit status."""
+    app = ReportsApp(args)
+    app.run()
+    return app.return_code or 0
+

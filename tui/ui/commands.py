@@ -1,0 +1,86 @@
+"""Command palette providers (ctrl+p): go to week, go to project, compare with…, theme."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..model.report import Project, Report
+
+
+def _week_text(r: Report) -> str:
+    return f"{r.label}  ({r.week or 'undated'})"
+
+
+class WeeksProvider(Provider):
+    """Go to a week, or compare the open week with another one."""
+
+    def _items(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        items: list[tuple[str, object, str]] = []
+        for r in reversed(app.library.reports):
+            items.append((f"Go to week {_week_text(r)}", partial(app.open_report, r), r.title))
+        main = app.main_screen
+        current = getattr(main, "current", None)
+        if current is not None:
+            for r in reversed(app.library.reports):
+                if r is not current:
+                    items.append((f"Compare {current.label} with {_week_text(r)}",
+                                  partial(main.open_compare, current, r), "side by side, with KPI changes"))
+        return items
+
+    async def discover(self) -> Hits:
+        for text, callback, help_text in self._items()[:20]:
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._items():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+
+class ProjectsProvider(Provider):
+    """Go to a project: its latest report, scrolled to it (or its timeline)."""
+
+    def _items(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        latest: dict[str, tuple[Report, Project]] = {}
+        for r in app.library.reports:
+            for p in r.projects:
+                latest[p.key] = (r, p)
+        items: list[tuple[str, object, str]] = []
+        for key, (r, p) in sorted(latest.items()):
+            items.append((f"Go to project {p.name}", partial(app.open_report, r, p.line), f"latest: {r.label}"))
+            items.append((f"Timeline of project {p.name}", partial(self._timeline, key), "every week's entries"))
+        return items
+
+    def _timeline(self, key: str) -> None:
+        try:
+            from .screens.timeline import TimelineScreen
+        except ImportError:
+            self.app.notify("Project timelines are not available in this build.", severity="warning")
+            return
+        self.app.push_screen(TimelineScreen(self.app.library, key))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._items():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+
+class ThemeProvider(Provider):
+    """Switch theme (the choice is remembered in the config file)."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name in sorted(self.app.available_themes):
+            text = f"Theme: {name}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(setattr, self.app, "theme", name), text=text,
+                          help="remembered for next time")

@@ -1,0 +1,39 @@
+"""Messages between the loading worker, the file watcher and the screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from ..index.library import Library
+
+
+@dataclass
+class LoadProgress(Message):
+    """Some reports of the library have been read (`total` None: not known yet)."""
+
+    done: int
+    total: int | None
+
+
+@dataclass
+class LibraryLoaded(Message):
+    """The library finished loading (`reload`: it replaces an earlier one, e.g. after a file change)."""
+
+    library: Library
+    reload: bool = False
+
+
+@dataclass
+class LoadFailed(Message):
+    """Loading the library raised an error (shown to the user; the app keeps running)."""
+
+    error: str
+
+
+@dataclass
+class FilesChanged(Message):
+    """Report files under the watched folders were added, changed or deleted."""
+
+    paths: list[str]

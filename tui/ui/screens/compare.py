@@ -1,0 +1,287 @@
+"""The compare screen: two weeks side by side, aligned rows, highlighted changes, KPI deltas.
+
+One scrollable column of rows, each row holding both weeks' sides, so the two sides always scroll
+together and a wrapped long item keeps its partner on the same line. Report text only ever becomes
+`rich.text.Text` built from plain strings (never markup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from rich.console import Group
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, compare, fmt_delta, fmt_num
+from ...index.library import Library
+from ...model.report import Report
+
+
+@dataclass
+class DiffPalette:
+    """Rich styles for the compare screen, taken from the current theme's variables."""
+
+    removed: Style
+    added: Style
+    removed_text: Style
+    added_text: Style
+    muted: Style
+    heading: Style
+    good: Style
+    bad: Style
+    mark: dict[str, Style]
+
+    @classmethod
+    def from_theme(cls, variables: Mapping[str, str]) -> DiffPalette:
+        """Build from `App.theme_variables` (muted colours blended over the background)."""
+        from textual.color import Color
+
+        def colour(name: str, fallback: str) -> Color:
+            try:
+                return Color.parse(variables.get(name, fallback))
+            except Exception:  # an unparsable theme value must not break the view
+                return Color.parse(fallback)
+
+        bg = colour("background", "#121212")
+
+        def over(name: str, fallback: str) -> str:
+            return (bg + colour(name, fallback)).hex6
+
+        error, success = colour("error", "#ba3c5b").hex6, colour("success", "#4ebf71").hex6
+        warning, primary = colour("warning", "#ffa62b").hex6, colour("primary", "#0178d4").hex6
+        muted = colour("foreground-muted", "#888888") if "foreground-muted" in variables else colour(
+            "text-muted", "#888888")
+        return cls(
+            removed=Style(bgcolor=over("error-muted", "#ba3c5b4d"), bold=True),
+            added=Style(bgcolor=over("success-muted", "#4ebf714d"), bold=True),
+            removed_text=Style(color=error),
+            added_text=Style(color=success),
+            muted=Style(color=(bg + muted).hex6),
+            heading=Style(bold=True, color=primary),
+            good=Style(color=success, bold=True),
+            bad=Style(color=error, bold=True),
+            mark={"same": Style(color=(bg + muted).hex6), "changed": Style(color=warning, bold=True),
+                  "added": Style(color=success, bold=True), "removed": Style(color=error, bold=True)},
+        )
+
+
+def _side(text: str, spans: list[tuple[int, int]], whole: Style | None, hl: Style) -> Text:
+    """One side of a row: the plain text, its changed runs highlighted."""
+    t = Text(text, style=whole or "")
+    for s, e in spans:
+        t.stylize(hl, s, e)
+    return t
+
+
+def _grid(mark: Text, left: Text, right: Text) -> Table:
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(mark, left, Text("│"), right)
+    return grid
+
+
+def item_renderable(row: ItemDiff, pal: DiffPalette) -> Table:
+    """A row of two aligned items: status mark, week A's text, week B's text."""
+    left = _side(row.a_text, row.a_spans, pal.removed_text if row.status == "removed" else None, pal.removed)
+    right = _side(row.b_text, row.b_spans, pal.added_text if row.status == "added" else None, pal.added)
+    if row.moved:
+        note = Text(f"\n(moved to {row.moved})" if row.status == "removed" else f"\n(moved from {row.moved})",
+                    style=pal.muted)
+        (left if row.status == "removed" else right).append_text(note)
+    return _grid(Text(MARKS[row.status], style=pal.mark[row.status]), left, right)
+
+
+def section_renderable(sec: SectionDiff, pal: DiffPalette) -> Table:
+    """A section heading row: both weeks' titles (one side empty when the other week lacks it)."""
+    left = Text(sec.a_title or "", style=pal.heading)
+    right = Text(sec.b_title or "", style=pal.heading)
+    tail = Text(f"  {sec.status}", style=pal.muted)
+    right.append_text(tail)
+    return _grid(Text(MARKS[sec.status], style=pal.mark[sec.status]), left, right)
+
+
+def kpi_renderable(c: Comparison, pal: DiffPalette) -> Table:
+    """Both weeks' KPI values and the change, coloured by whether the change is good."""
+    t = Table(expand=False, box=None, padding=(0, 2), show_edge=False, header_style=pal.heading)
+    t.add_column("KPI", no_wrap=True)
+    t.add_column(Text(c.a.label), justify="right", no_wrap=True)
+    t.add_column(Text(c.b.label), justify="right", no_wrap=True)
+    t.add_column("Δ", justify="right", no_wrap=True)
+    for k in c.kpis:
+        t.add_row(Text(k.name), Text(fmt_num(k.a)), Text(fmt_num(k.b)), _delta_text(k, pal))
+    t.add_row(Text("incidents"), Text(str(len(c.incidents_a))), Text(str(len(c.incidents_b))),
+              Text(fmt_delta(len(c.incidents_b) - len(c.incidents_a)), style=pal.muted))
+    return t
+
+
+def _delta_text(k: KpiDiff, pal: DiffPalette) -> Text:
+    d = fmt_delta(k.delta)
+    if k.verdict == "better":
+        return Text(f"{d} ▲", style=pal.good)
+    if k.verdict == "worse":
+        return Text(f"{d} ▼", style=pal.bad)
+    return Text(d, style=pal.muted)
+
+
+def _caption(r: Report) -> str:
+    week = f" [{r.week}]" if r.week and r.week.casefold() != r.label.casefold() else ""
+    dates = f" · {r.start:%Y-%m-%d}–{r.end:%m-%d}" if r.start and r.end else " · undated"
+    return f"{r.label}{week}{dates}"
+
+
+class DiffRow(Static):
+    """One aligned row of the comparison (a section heading or a pair of items)."""
+
+    def __init__(self, renderable: Table, status: str, heading: bool = False) -> None:
+        classes = f"diff-row -{status}" + (" -heading" if heading else "")
+        super().__init__(renderable, classes=classes)
+        self.status = status
+        self.heading = heading
+
+
+class CompareScreen(Screen):
+    """Week A and week B side by side: aligned sections and items, changes highlighted, KPI deltas."""
+
+    DEFAULT_CSS = """
+    CompareScreen { layout: vertical; }
+    CompareScreen #compare-header { height: auto; padding: 0 1; background: $panel; }
+    CompareScreen #compare-body { height: 1fr; padding: 0 1; }
+    CompareScreen #compare-kpis { height: auto; margin: 0 0 1 2; }
+    CompareScreen .diff-row { height: auto; }
+    CompareScreen .diff-row.-heading { margin-top: 1; background: $boost; }
+    CompareScreen .diff-row.-current { background: $accent-muted; }
+    CompareScreen #compare-body.-hide-same .diff-row.-same { display: none; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="compare.back"),
+        Binding("n", "next_change", "Next change", id="compare.next"),
+        Binding("N", "previous_change", "Prev change", id="compare.previous"),
+        Binding("u", "toggle_unchanged", "Hide unchanged", id="compare.unchanged"),
+        Binding("s", "swap", "Swap sides", id="compare.swap"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+    ]
+
+    hide_same: reactive[bool] = reactive(False)
+    """Whether unchanged rows are hidden."""
+
+    cursor: reactive[int] = reactive(-1)
+    """Index of the current change among the change rows (-1: none yet)."""
+
+    def __init__(self, library: Library, a: Report, b: Report) -> None:
+        super().__init__()
+        self.library = library
+        self.comparison: Comparison = compare(library, a, b)
+
+    @property
+    def a(self) -> Report:
+        """The report shown on the left."""
+        return self.comparison.a
+
+    @property
+    def b(self) -> Report:
+        """The report shown on the right."""
+        return self.comparison.b
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="compare-header")
+        yield VerticalScroll(id="compare-body")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self._fill()
+
+    def _palette(self) -> DiffPalette:
+        return DiffPalette.from_theme(self.app.theme_variables)
+
+    def _header(self) -> Group:
+        c = self.comparison
+        counts = c.counts()
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column(ratio=1)
+        grid.add_column(width=1)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(" "), Text("A  " + _caption(c.a), style="bold"), Text("│"),
+                     Text("B  " + _caption(c.b), style="bold"))
+        summary = Text(f"  {counts['changed']} changed · {counts['added']} added · {counts['removed']} removed · "
+                       f"{counts['same']} same" + ("  (unchanged hidden)" if self.hide_same else ""))
+        return Group(grid, summary)
+
+    async def _fill(self) -> None:
+        """Build every row for the current comparison."""
+        pal = self._palette()
+        body = self.query_one("#compare-body", VerticalScroll)
+        await body.remove_children()
+        rows: list[Static] = [Static(kpi_renderable(self.comparison, pal), id="compare-kpis")]
+        for sec in self.comparison.sections:
+            rows.append(DiffRow(section_renderable(sec, pal), sec.status, heading=True))
+            for item in sec.items:
+                rows.append(DiffRow(item_renderable(item, pal), item.status))
+        await body.mount_all(rows)
+        self.query_one("#compare-header", Static).update(self._header())
+        self.cursor = -1
+
+    # ── navigation ─────────────────────────────────────────────────────────────────────────
+
+    def change_rows(self) -> list[DiffRow]:
+        """Item rows that differ between the weeks, top to bottom."""
+        return [r for r in self.query(DiffRow) if not r.heading and r.status != "same"]
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        rows = self.change_rows()
+        for r in self.query(".-current"):
+            r.remove_class("-current")
+        if 0 <= new < len(rows):
+            row = rows[new]
+            row.add_class("-current")
+            self.query_one("#compare-body", VerticalScroll).scroll_to_widget(row, animate=False, top=True)
+
+    def watch_hide_same(self, hide: bool) -> None:
+        self.query_one("#compare-body").set_class(hide, "-hide-same")
+        self.query_one("#compare-header", Static).update(self._header())
+
+    def action_next_change(self) -> None:
+        """Jump to the next changed, added or removed row."""
+        n = len(self.change_rows())
+        if n:
+            self.cursor = min(self.cursor + 1, n - 1)
+            if self.cursor == n - 1:
+                self.notify("last change", timeout=1.5)
+
+    def action_previous_change(self) -> None:
+        """Jump to the previous changed, added or removed row."""
+        if self.change_rows():
+            self.cursor = max(self.cursor - 1, 0)
+
+    def action_toggle_unchanged(self) -> None:
+        """Show or hide the rows that are the same in both weeks."""
+        self.hide_same = not self.hide_same
+
+    async def action_swap(self) -> None:
+        """Exchange the two sides."""
+        self.comparison = self.comparison.swapped()
+        await self._fill()
+        self.query_one("#compare-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll both sides together."""
+        body = self.query_one("#compare-body", VerticalScroll)
+        body.scroll_relative(y=lines, animate=False)
+
+    def action_back(self) -> None:
+        """Back to the previous screen."""
+        self.app.pop_screen()

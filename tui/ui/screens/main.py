@@ -1,0 +1,408 @@
+"""The main screen: week list and section tree on the left, the report in the middle, KPIs on the right."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
+
+from ...index.library import Library
+from ...index.series import Series, kpi_series
+from ...model.report import Report
+from ..widgets.kpi_panel import KpiPanel
+from ..widgets.report_view import ReportView
+from ..widgets.section_tree import SectionTree
+from ..widgets.week_list import WeekList
+
+NARROW = 110  # below this width the KPI panel moves under the report
+
+
+class MainScreen(Screen):
+    """Where a user reads: pick a week, jump between sections, watch the KPIs move."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="search"),
+        Binding("left_square_bracket", "prev_week", "Prev week", id="prev-week"),
+        Binding("right_square_bracket", "next_week", "Next week", id="next-week"),
+        Binding("c", "compare", "Compare", id="compare"),
+        Binding("space", "mark", "Mark week", show=False, id="mark"),
+        Binding("t", "timeline", "Timeline", show=False, id="timeline"),
+        Binding("m", "metrics", "Metrics", id="metrics"),
+        Binding("r", "raw", "Raw", id="raw"),
+        Binding("e", "edit", "Edit", show=False, id="edit"),
+        Binding("y", "copy", "Copy section", show=False, id="copy"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        self.library: Library = Library()
+        self.series: list[Series] = []
+        self.current: Report | None = None
+        self.history: list[tuple[Report, float]] = []
+        self.raw = False
+        self._open_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield WeekList(id="weeks")
+                yield Static("", id="week-detail", markup=False)
+                yield SectionTree(id="sections")
+            with Vertical(id="center"):
+                yield Static("", id="report-title", markup=False)
+                with Vertical(id="loading"):
+                    yield Static("reading reports…", id="loading-text", markup=False)
+                    yield ProgressBar(id="loading-bar", show_eta=False)
+                yield Static("", id="empty", markup=False)
+                yield ReportView(id="report")
+            with VerticalScroll(id="right"):
+                yield KpiPanel(id="kpis")
+        yield Static("", id="problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#right").border_title = "KPIs"
+        self.query_one("#weeks").border_title = "Weeks"
+        self.query_one("#sections").border_title = "Sections"
+        self.set_class(True, "-loading")
+        self._layout_for(self.app.size.width)
+
+    # ── library and report ───────────────────────────────────────────────────────────────────────
+
+    def show_progress(self, done: int, total: int | None) -> None:
+        """Loading progress (the UI keeps answering meanwhile)."""
+        bar = self.query_one("#loading-bar", ProgressBar)
+        bar.update(total=total, progress=done)
+        self.query_one("#loading-text", Static).update(
+            f"reading reports… {done}" + (f" of {total}" if total else ""))
+
+    def set_library(self, library: Library, reload: bool = False) -> None:
+        """Show a (new) library; after a reload the open report stays open at the same place."""
+        self.library = library
+        self.series = kpi_series(library)
+        self.set_class(False, "-loading")
+        self.set_class(not library.reports, "-empty")
+        weeks = self.query_one(WeekList)
+        old = self.current
+        same = self._same_report(old) if old is not None else None
+        self.history = [(r2, y) for r, y in self.history if (r2 := self._same_report(r)) is not None]
+        self._show_problems()
+        if not library.reports:
+            self.current = None
+            weeks.set_reports([])
+            self.query_one(SectionTree).set_report(None)
+            self.query_one(ReportView).show(None)
+            self.query_one(KpiPanel).set_data([], None, self.app.palette)
+            self._show_empty()
+            return
+        target = same or (library.reports[-1] if not reload or old is None else self._nearest(old))
+        weeks.set_reports(library.reports, target)
+        view = self.query_one(ReportView)
+        scroll = view.scroll_y if (reload and same is not None) else None
+        self.current = None
+        self.show_report(target, push_history=False, scroll_y=scroll)
+        if not reload:
+            weeks.focus()
+
+    def _same_report(self, report: Report) -> Report | None:
+        for r in self.library.reports:
+            if r.source == report.source:
+                return r
+        return None
+
+    def _nearest(self, old: Report) -> Report:
+        dated = [r for r in self.library.reports if r.week and old.week and r.week <= old.week]
+        return dated[-1] if dated else self.library.reports[-1]
+
+    def _show_problems(self) -> None:
+        problems = self.library.problems
+        bar = self.query_one("#problems", Static)
+        if problems:
+            first = problems[0]
+            where = first.source.name if first.source else ""
+            more = f" (+{len(problems) - 1} more: reports-tui lint)" if len(problems) > 1 else ""
+            bar.update(Text.assemble(("✖ ", "bold"), f"could not read {where}: {first.message}{more}"))
+        self.set_class(bool(problems), "-problems")
+
+    def _show_empty(self) -> None:
+        paths = ", ".join(self.library.paths) or "the given paths"
+        self.query_one("#empty", Static).update(Text.assemble(
+            ("No reports found\n\n", "bold"),
+            f"Nothing readable in {paths}.\n",
+            "Reports are *.md, *.markdown or *.txt files, or .zip exports of them, in any sub-folder.\n",
+            "New files show up here as soon as they are saved.",
+        ))
+
+    def show_report(self, report: Report, line: int | None = None, push_history: bool = True,
+                    scroll_y: float | None = None) -> None:
+        """Open a report (from the list, `[` `]`, search, the palette…), optionally at a source line."""
+        view = self.query_one(ReportView)
+        if report is self.current:
+            if line is not None:
+                view.set_highlight(line)
+                view.scroll_to_line(line)
+            return
+        if self.current is not None and push_history:
+            self.history.append((self.current, view.scroll_y))
+            del self.history[:-100]
+        self.current = report
+        self.query_one(WeekList).set_current(report)
+        self._update_week_detail(report)
+        self.query_one(SectionTree).set_report(report)
+        view.palette = self.app.palette
+        view.show(report, raw=self.raw, highlight=line, scroll_y=scroll_y)
+        self.query_one(KpiPanel).set_data(self.series, report, view.palette, self.library.reports)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        r = self.current
+        if r is None:
+            return
+        dates = f"{r.week} {r.start:%m-%d}–{r.end:%m-%d}" if r.week and r.start and r.end else "undated"
+        mode = "raw · " if self.raw else ""
+        title = Text.assemble((mode, "bold"), (r.label, "bold"), f" · {dates} · ", (r.source.name, "dim"))
+        title.no_wrap = True
+        title.overflow = "ellipsis"
+        self.query_one("#report-title", Static).update(title)
+
+    def _update_week_detail(self, report: Report | None) -> None:
+        detail = self.query_one("#week-detail", Static)
+        if report is None or not report.warnings:
+            detail.update("")
+            self.set_class(False, "-warnings")
+            return
+        text = Text("\n").join(Text(f"⚠ {w.message}") for w in report.warnings)
+        detail.update(text)
+        self.set_class(True, "-warnings")
+
+    def apply_theme(self) -> None:
+        """Recolour the rendered report and the KPI panel for a new theme."""
+        pal = self.app.palette
+        self.query_one(ReportView).set_palette(pal)
+        kp = self.query_one(KpiPanel)
+        kp.palette = pal
+        kp.refresh_table()
+
+    # ── layout ───────────────────────────────────────────────────────────────────────────────────
+
+    def on_resize(self, event) -> None:
+        self._layout_for(event.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        # Narrow terminals: the KPI panel docks under the panes (see app.tcss `.-narrow`).
+        self.set_class(width < NARROW, "-narrow")
+
+    # ── events from the panes ────────────────────────────────────────────────────────────────────
+
+    @on(OptionList.OptionHighlighted, "#weeks")
+    def _week_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        weeks = self.query_one(WeekList)
+        report = weeks.highlighted_report
+        self._update_week_detail(report)
+        if report is None or report is self.current or not weeks.has_focus:
+            return
+        if self._open_timer is not None:
+            self._open_timer.stop()
+        # Moving through the list opens each week, after a short pause so fast scrolling stays smooth.
+        self._open_timer = self.set_timer(0.12, lambda: self._open_highlighted(report))
+
+    def _open_highlighted(self, report: Report) -> None:
+        if self.query_one(WeekList).highlighted_report is report:
+            self.show_report(report)
+
+    @on(OptionList.OptionSelected, "#weeks")
+    def _week_selected(self, event: OptionList.OptionSelected) -> None:
+        report = self.query_one(WeekList).highlighted_report
+        if report is not None:
+            self.show_report(report)
+
+    @on(Tree.NodeSelected, "#sections")
+    def _node_selected(self, event: Tree.NodeSelected) -> None:
+        data = event.node.data
+        if data is None:
+            return
+        view = self.query_one(ReportView)
+        if data.kind == "section":
+            view.set_highlight(None)
+            view.scroll_to_line(data.line, center=False)
+        else:
+            view.set_highlight(data.line)
+            view.scroll_to_line(data.line)
+
+    @on(ReportView.SectionScrolled)
+    def _section_scrolled(self, event: ReportView.SectionScrolled) -> None:
+        tree = self.query_one(SectionTree)
+        if not tree.has_focus:
+            tree.follow(event.section)
+
+    # ── actions ──────────────────────────────────────────────────────────────────────────────────
+
+    def _step(self, delta: int) -> None:
+        reports = self.library.reports
+        if not reports or self.current is None:
+            return
+        i = reports.index(self.current) + delta
+        if 0 <= i < len(reports):
+            self.show_report(reports[i])
+        else:
+            self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2)
+
+    def action_prev_week(self) -> None:
+        """Open the previous week."""
+        self._step(-1)
+
+    def action_next_week(self) -> None:
+        """Open the next week."""
+        self._step(1)
+
+    def action_back(self) -> None:
+        """Go back to the report (and place) seen before."""
+        view = self.query_one(ReportView)
+        if view.highlight is not None:
+            view.set_highlight(None)
+            return
+        if not self.history:
+            return
+        report, y = self.history.pop()
+        self.show_report(report, push_history=False, scroll_y=y)
+
+    def action_raw(self) -> None:
+        """Toggle between rendered and raw Markdown."""
+        self.raw = not self.raw
+        self.query_one(ReportView).set_raw(self.raw)
+        self._update_title()
+
+    def action_mark(self) -> None:
+        """Mark the week under the cursor (or the open one) for `c` compare."""
+        weeks = self.query_one(WeekList)
+        if not weeks.has_focus and weeks.highlighted_report is not self.current and self.current is not None:
+            weeks.set_current(self.current)
+        marked = weeks.toggle_mark()
+        self.notify(f"Marked {marked.label} — press c to compare" if marked else "Mark cleared", timeout=3)
+
+    def action_compare(self) -> None:
+        """Compare the open week with the marked one, or with one picked from a list."""
+        if self.current is None:
+            return
+        marked = self.query_one(WeekList).marked
+        if marked is not None and marked is not self.current:
+            self.open_compare(marked, self.current)
+            return
+        try:
+            from .week_picker import WeekPickerModal
+        except ImportError:
+            self.notify("Comparing weeks is not available in this build.", severity="warning")
+            return
+        current = self.current
+
+        def picked(other: Report | None) -> None:
+            if other is not None:
+                self.open_compare(current, other)
+
+        self.app.push_screen(WeekPickerModal(self.library, exclude=current, title="Compare with…"), picked)
+
+    def open_compare(self, a: Report, b: Report) -> None:
+        """Push the compare screen for two reports (older one on the left)."""
+        try:
+            from .compare import CompareScreen
+        except ImportError:
+            self.notify("Comparing weeks is not available in this build.", severity="warning")
+            return
+        order = {id(r): i for i, r in enumerate(self.library.reports)}
+        if order.get(id(a), 0) > order.get(id(b), 0):
+            a, b = b, a
+        self.app.push_screen(CompareScreen(self.library, a, b))
+
+    def action_search(self) -> None:
+        """Search every report."""
+        self.open_search("")
+
+    def open_search(self, query: str) -> None:
+        """Push the search screen with a query."""
+        try:
+            from .search import SearchScreen
+        except ImportError:
+            self.notify("Search is not available in this build.", severity="warning")
+            return
+        self.app.push_screen(SearchScreen(self.library, query))
+
+    def action_timeline(self) -> None:
+        """The timeline of the project under the cursor (tree cursor, else the highlighted line)."""
+        tree = self.query_one(SectionTree)
+        project = tree.cursor_project
+        if project is None and self.current is not None:
+            line = self.query_one(ReportView).highlight or self.query_one(ReportView).current_line()
+            if line is not None:
+                for p in self.current.projects:
+                    if p.line <= line <= max([p.line] + [ln for ln, _ in p.entries]):
+                        project = p
+        if project is None:
+            self.notify("Put the cursor on a project in the section tree first.", timeout=3)
+            return
+        try:
+            from .timeline import TimelineScreen
+        except ImportError:
+            self.notify("Project timelines are not available in this build.", severity="warning")
+            return
+        self.app.push_screen(TimelineScreen(self.library, project.key))
+
+    def action_metrics(self) -> None:
+        """Every KPI as a chart over the weeks."""
+        from .metrics import MetricsScreen
+
+        self.app.push_screen(MetricsScreen(self.library, self.current))
+
+    def action_help(self) -> None:
+        """Keys of this screen, from the live bindings."""
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_copy(self) -> None:
+        """Copy the section under the cursor (as Markdown) to the clipboard (OSC 52)."""
+        view = self.query_one(ReportView)
+        tree = self.query_one(SectionTree)
+        section = None
+        node = tree.cursor_node
+        if tree.has_focus and node is not None and node.data is not None and node.data.kind == "section":
+            section = node.data.obj
+        section = section or view.current_section()
+        text = view.section_text(section)
+        if not text:
+            return
+        self.app.copy_to_clipboard(text)
+        name = section.title if section is not None and section.title else "report"
+        self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3)
+
+    def action_edit(self) -> None:
+        """Open the report in $VISUAL / $EDITOR, then read the folder again."""
+        r = self.current
+        if r is None:
+            return
+        if r.source.member:
+            self.notify("This report is inside a zip archive; it cannot be edited in place.", severity="warning")
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
+            (e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
+        if not editor:
+            self.notify("Set $EDITOR to edit reports.", severity="warning")
+            return
+        try:
+            with self.app.suspend():
+                subprocess.call(shlex.split(editor) + [r.source.path])
+        except Exception as exc:  # no terminal to hand over (headless), or the editor is missing
+            self.notify(f"Cannot run {editor}: {exc}", severity="error")
+            return
+        self.app.reload_library()

@@ -1,0 +1,110 @@
+"""The metrics screen: every KPI as a chart over the weeks (textual-plotext)."""
+
+from __future__ import annotations
+
+import math
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from ...index.library import Library
+from ...index.series import Series, format_value, kpi_series
+from ...model.report import Report
+
+
+def y_ticks(values: list[float], count: int = 5) -> tuple[list[float], list[str], tuple[float, float]]:
+    """Tick positions and labels precise enough to tell the values apart (99.955 is not 100)."""
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        pad = abs(lo) * 0.001 or 1.0
+        lo, hi = lo - pad, hi + pad
+    span = hi - lo
+    lo, hi = lo - span * 0.1, hi + span * 0.1
+    step = (hi - lo) / (count - 1)
+    decimals = max(0, min(6, -math.floor(math.log10(step)) + 1)) if step > 0 else 0
+    ticks = [lo + i * step for i in range(count)]
+    labels = [f"{t:.{decimals}f}" for t in ticks]
+    return ticks, labels, (lo, hi)
+
+
+def x_ticks(labels: list[str], max_ticks: int = 8) -> tuple[list[int], list[str]]:
+    """At most `max_ticks` evenly spread week labels (always the first and the last)."""
+    n = len(labels)
+    if n <= max_ticks:
+        idx = list(range(n))
+    else:
+        idx = sorted({round(i * (n - 1) / (max_ticks - 1)) for i in range(max_ticks)})
+    return idx, [labels[i] for i in idx]
+
+
+class KpiChart(PlotextPlot):
+    """One KPI over the weeks; the open week is marked."""
+
+    def __init__(self, series: Series, current: Report | None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.series = series
+        self.current = current
+
+    def on_mount(self) -> None:
+        s = self.series
+        plt = self.plt
+        xs = list(range(len(s.points)))
+        ys = s.values
+        labels = [p.report.week or p.report.label for p in s.points]
+        plt.title(f"{s.name} ({s.unit})" if s.unit else s.name)
+        plt.plot(xs, ys, marker="braille")
+        plt.scatter(xs, ys, marker="dot")
+        i = s.index_of(self.current)
+        if i is not None:
+            plt.scatter([i], [ys[i]], marker="●", color="orange")
+        tx, tl = x_ticks(labels, max_ticks=6)
+        plt.xticks(tx, tl)
+        ticks, tick_labels, (lo, hi) = y_ticks(ys)
+        plt.yticks(ticks, tick_labels)
+        plt.ylim(lo, hi)
+        plt.xlim(-0.3, max(len(xs) - 0.7, 0.7))
+
+
+class MetricsScreen(Screen):
+    """Every KPI of the library as a full chart."""
+
+    BINDINGS = [
+        Binding("escape,m,q", "app.pop_screen", "Back", id="close-metrics"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, library: Library, current: Report | None = None) -> None:
+        super().__init__(id="metrics")
+        self.library = library
+        self.current = current
+        self.series = kpi_series(library)
+
+    def compose(self) -> ComposeResult:
+        summary = ", ".join(
+            f"{s.name} {format_value(p.value, p.unit)}" for s in self.series if (p := s.at(self.current))
+        )
+        yield Static(f"KPIs over {len(self.library.weeks())} weeks" + (
+            f" — {self.current.label}: {summary}" if self.current and summary else ""), id="metrics-title",
+            markup=False)
+        with VerticalScroll(id="metrics-scroll"):
+            if not self.series:
+                yield Static("No KPIs found in these reports.", id="metrics-empty", markup=False)
+            with Grid(id="metrics-grid"):
+                for s in self.series:
+                    yield KpiChart(s, self.current, classes="kpi-chart")
+        yield Footer()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#metrics-scroll").scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#metrics-scroll").scroll_up()
+
+    def on_resize(self, event) -> None:
+        cols = 1 if event.size.width < 100 else 2
+        self.query_one("#metrics-grid").styles.grid_size_columns = cols

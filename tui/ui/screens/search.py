@@ -1,0 +1,292 @@
+"""The search screen: a query box, live ranked results grouped by project, a preview of the selected hit.
+
+Typing never waits for a search: each change restarts a short debounce timer, the search runs in an
+exclusive thread worker (a newer query cancels an older one) and results of a stale query are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ...index.library import Library
+from ...index.search import Hit, SearchResult, get_index
+
+DEBOUNCE = 0.12
+LIMIT = 300
+CONTEXT = 6  # preview lines above and below the hit
+
+
+def _theme_colour(app, name: str, fallback: str) -> str:
+    try:
+        from textual.color import Color
+
+        return Color.parse(app.theme_variables.get(name, fallback)).hex6
+    except Exception:
+        return fallback
+
+
+def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
+    """One result line: week label, section, then the line with the matched characters marked."""
+    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (hit.report.label, "bold"),
+                          (f" · {hit.section}" if hit.section else "", muted), "  ")
+    body = Text(hit.text)
+    for a, b in hit.spans:
+        body.stylize(mark, a, b)
+    if hit.spans and width and len(hit.text) > width and hit.spans[0][0] > width // 3:
+        # keep the first match in view on long lines
+        start = hit.spans[0][0] - width // 4
+        body = Text("…") + body[start:]
+    where.append_text(body)
+    where.no_wrap = True
+    where.overflow = "ellipsis"
+    return where
+
+
+@dataclass
+class _Group:
+    key: str | None
+    name: str
+    hits: list[Hit]
+
+
+def group_hits(hits: list[Hit]) -> list[_Group]:
+    """Hits grouped by project (lines outside any project last), groups in the order of their best hit."""
+    groups: OrderedDict[str | None, _Group] = OrderedDict()
+    for h in hits:
+        g = groups.get(h.project)
+        if g is None:
+            g = groups[h.project] = _Group(h.project, h.project_name or "", [])
+        g.hits.append(h)
+    out = [g for k, g in groups.items() if k is not None]
+    if None in groups:
+        out.append(groups[None])
+    return out
+
+
+def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
+    """(week label, hits) per week, oldest first."""
+    counts: OrderedDict[str, int] = OrderedDict()
+    for h in sorted(hits, key=lambda h: h.order):
+        label = h.report.week or h.report.label
+        counts[label] = counts.get(label, 0) + 1
+    return list(counts.items())
+
+
+class SearchScreen(Screen):
+    """Fuzzy search across every report (words, pinyin, `in:` `week:` `kpi:` filters)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="search-back"),
+        Binding("enter", "open", "Open", show=True, id="search-open"),
+        Binding("t", "timeline", "Timeline", id="search-timeline"),
+        Binding("ctrl+t", "timeline", "Timeline", show=False, id="search-timeline-ctrl"),
+        Binding("down", "results", "Results", show=False, id="search-down"),
+        Binding("ctrl+f", "focus_query", "Query", show=False, id="search-query"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchScreen { layout: vertical; }
+    SearchScreen #search-input { margin: 0 1; }
+    SearchScreen #search-status { height: 1; padding: 0 2; color: $text-muted; }
+    SearchScreen #search-body { height: 1fr; }
+    SearchScreen #search-results { width: 3fr; height: 1fr; border: round $panel; }
+    SearchScreen #search-results:focus { border: round $primary; }
+    SearchScreen #search-preview-box { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
+    SearchScreen.-narrow #search-body { layout: vertical; }
+    SearchScreen.-narrow #search-results { width: 1fr; height: 2fr; }
+    SearchScreen.-narrow #search-preview-box { width: 1fr; height: 1fr; }
+    """
+
+    def __init__(self, library: Library, query: str = "") -> None:
+        super().__init__()
+        self.library = library
+        self.initial_query = query
+        self.result: SearchResult | None = None
+        self.option_hits: dict[str, Hit] = {}
+        self._generation = 0
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(value=self.initial_query, id="search-input",
+                    placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi:成功率")
+        yield Static(Text("type to search every report"), id="search-status")
+        with Horizontal(id="search-body"):
+            yield OptionList(id="search-results", markup=False)
+            with VerticalScroll(id="search-preview-box"):
+                yield Static(Text(""), id="search-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+        self.set_class(self.app.size.width < 100, "-narrow")
+        if self.initial_query.strip():
+            self.start_search(self.initial_query)
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < 100, "-narrow")
+
+    # ── searching ───────────────────────────────────────────────────────────────────────────────
+
+    @on(Input.Changed, "#search-input")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, lambda: self.start_search(event.value))
+
+    @on(Input.Submitted, "#search-input")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        if self.result is not None and self.result.query.raw == event.value:
+            self.action_open()
+        else:
+            self.start_search(event.value)
+
+    def start_search(self, query: str) -> None:
+        """Search in a worker; the newest query wins."""
+        self._generation += 1
+        if not query.strip():
+            self._show(self._generation, None)
+            return
+        self.query_one("#search-status", Static).update(Text("searching…"))
+        self._run(query, self._generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def _run(self, query: str, generation: int) -> None:
+        index = get_index(self.library)
+        if get_current_worker().is_cancelled:
+            return
+        result = index.search(query, limit=LIMIT)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, generation, result)
+
+    def _show(self, generation: int, result: SearchResult | None) -> None:
+        if generation != self._generation:
+            return  # a newer query is on its way
+        self.result = result
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        self.option_hits.clear()
+        status = self.query_one("#search-status", Static)
+        if result is None:
+            status.update(Text("type to search every report"))
+            self._preview(None)
+            return
+        mark = Style(bold=True, color=_theme_colour(self.app, "text-warning", "#ffc473"), underline=True)
+        muted = Style(color=_theme_colour(self.app, "text-muted", "#888888"))
+        width = max(20, results.size.width - 24) if results.size.width else 60
+        options: list[Option] = []
+        for g in group_hits(result.hits):
+            counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
+            head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
+            head.no_wrap, head.overflow = True, "ellipsis"
+            options.append(Option(head, disabled=True))
+            for h in g.hits:
+                oid = f"hit-{len(self.option_hits)}"
+                self.option_hits[oid] = h
+                options.append(Option(Text("  ") + hit_text(h, mark, muted, width), id=oid))
+        results.add_options(options)
+        n, total = len(result.hits), result.total
+        tiers = {t: sum(h.tier == t for h in result.hits) for t in ("exact", "fuzzy", "pinyin", "filter")}
+        detail = ", ".join(f"{v} {k}" for k, v in tiers.items() if v)
+        more = f" of {total}{'+' if result.capped else ''}" if total > n else ""
+        status.update(Text(f"{n}{more} hits ({detail}) in {result.seconds * 1000:.0f} ms" if n
+                           else f"no matches for {result.query.raw!r}"))
+        first = next(iter(self.option_hits), None)
+        if first is not None:
+            results.highlighted = results.get_option_index(first)
+        self._preview(self.current_hit)
+
+    # ── the selected hit ────────────────────────────────────────────────────────────────────────
+
+    @property
+    def current_hit(self) -> Hit | None:
+        """The highlighted hit (the best one until the cursor moves)."""
+        results = self.query_one("#search-results", OptionList)
+        idx = results.highlighted
+        if idx is None:
+            return None
+        opt = results.get_option_at_index(idx)
+        return self.option_hits.get(opt.id) if opt.id else None
+
+    @on(OptionList.OptionHighlighted, "#search-results")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._preview(self.option_hits.get(event.option.id or ""))
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        hit = self.option_hits.get(event.option.id or "")
+        if hit is not None:
+            self.app.open_report(hit.report, hit.line)
+
+    def _preview(self, hit: Hit | None) -> None:
+        box = self.query_one("#search-preview", Static)
+        if hit is None:
+            box.update(Text(""))
+            return
+        r = hit.report
+        muted = Style(color=_theme_colour(self.app, "text-muted", "#888888"))
+        mark = Style(bold=True, color=_theme_colour(self.app, "text-warning", "#ffc473"), underline=True)
+        line_bg = Style(bgcolor=_theme_colour(self.app, "primary-muted", "#1f3a55"))
+        out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}  {r.source.name}\n", muted),
+                            (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
+        lines = r.text.splitlines()
+        lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
+        for n in range(lo, hi + 1):
+            src = lines[n - 1]
+            t = Text.assemble((f"{n:>4} ", muted))
+            body = Text(src)
+            if n == hit.line:
+                offset = src.find(hit.text)
+                if offset >= 0:
+                    for a, b in hit.spans:
+                        body.stylize(mark, offset + a, offset + b)
+                body.stylize(line_bg)
+            t.append_text(body)
+            t.append("\n")
+            out.append_text(t)
+        box.update(out)
+
+    # ── actions ─────────────────────────────────────────────────────────────────────────────────
+
+    def action_open(self) -> None:
+        """Open the report of the highlighted hit, scrolled to its line."""
+        hit = self.current_hit
+        if hit is not None:
+            self.app.open_report(hit.report, hit.line)
+
+    def action_timeline(self) -> None:
+        """The timeline of the highlighted hit's project."""
+        hit = self.current_hit
+        if hit is None or not hit.project:
+            self.notify("This line belongs to no project.", severity="warning")
+            return
+        from .timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(self.library, hit.project))
+
+    def action_results(self) -> None:
+        """Move from the query box into the results."""
+        results = self.query_one("#search-results", OptionList)
+        if self.focused is not results and results.option_count:
+            results.focus()
+        elif self.focused is results:
+            results.action_cursor_down()
+
+    def action_focus_query(self) -> None:
+        """Back to the query box."""
+        self.query_one("#search-input", Input).focus()
+
+    def action_back(self) -> None:
+        """Close search."""
+        self.app.pop_screen()

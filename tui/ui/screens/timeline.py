@@ -1,0 +1,154 @@
+"""A project's timeline: its progress figures as a sparkline, a week table, and every week's entries."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Sparkline, Static
+
+from ...index.library import Library
+from ...index.timeline import Timeline, timeline
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:g}%"
+
+
+class TimelineScreen(Screen):
+    """Every week's entries for one project, oldest first, with its progress over the weeks."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="timeline-back"),
+        Binding("enter", "open", "Open week", id="timeline-open"),
+    ]
+
+    DEFAULT_CSS = """
+    TimelineScreen { layout: vertical; }
+    TimelineScreen #timeline-title { height: auto; padding: 0 1; }
+    TimelineScreen #timeline-top { height: auto; max-height: 50%; }
+    TimelineScreen #timeline-spark-box { width: 1fr; height: auto; padding: 0 1; }
+    TimelineScreen #timeline-spark { height: 3; }
+    TimelineScreen #timeline-spark-labels { height: auto; color: $text-muted; }
+    TimelineScreen #timeline-table { width: 2fr; height: auto; max-height: 14; }
+    TimelineScreen #timeline-entries { height: 1fr; border: round $panel; padding: 0 1; }
+    TimelineScreen .timeline-week { margin-bottom: 1; }
+    """
+
+    def __init__(self, library: Library, project_key: str) -> None:
+        super().__init__()
+        self.library = library
+        self.project_key = project_key
+        self.timeline: Timeline = timeline(library, project_key)
+
+    def compose(self) -> ComposeResult:
+        t = self.timeline
+        yield Static(self._title(), id="timeline-title")
+        with Horizontal(id="timeline-top"):
+            with Vertical(id="timeline-spark-box"):
+                series = [v for _, v in t.progress_series()]
+                yield Sparkline(series or [0], id="timeline-spark")
+                yield Static(self._spark_caption(), id="timeline-spark-labels")
+            yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="timeline-entries"):
+            if not t.weeks:
+                yield Static(Text(f"No report mentions the project {self.project_key!r}."))
+            for i, w in enumerate(t.weeks):
+                yield Static(self._week_text(i), classes="timeline-week", id=f"timeline-week-{i}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#timeline-table", DataTable)
+        table.add_columns("week", "label", "progress", "status")
+        for i, w in enumerate(self.timeline.weeks):
+            status = Text(w.status, no_wrap=True, overflow="ellipsis")
+            table.add_row(w.report.week or "undated", Text(w.report.label), _fmt(w.first_progress), status,
+                          key=str(i))
+        table.focus()
+
+    # ── rendering ───────────────────────────────────────────────────────────────────────────────
+
+    def _muted(self) -> Style:
+        try:
+            from textual.color import Color
+
+            return Style(color=Color.parse(self.app.theme_variables.get("text-muted", "#888888")).hex6)
+        except Exception:
+            return Style(dim=True)
+
+    def _title(self) -> Text:
+        t = self.timeline
+        names = list(dict.fromkeys(p.name for w in t.weeks for p in w.projects))
+        aka = f"  (also {', '.join(n for n in names if n != t.name)})" if len(names) > 1 else ""
+        span = f"{t.weeks[0].report.week} – {t.weeks[-1].report.week}" if t.weeks else "no weeks"
+        return Text.assemble(("Timeline  ", "bold"), (t.name, "bold underline"), aka,
+                             f"   {len(t.weeks)} weeks, {span}")
+
+    def _spark_caption(self) -> Text:
+        pts = self.timeline.progress_series()
+        if not pts:
+            return Text("no progress figures")
+        return Text("progress  " + "  ".join(f"{w.report.week or w.report.label} {_fmt(v)}" for w, v in pts))
+
+    def _week_text(self, i: int) -> Text:
+        w = self.timeline.weeks[i]
+        muted = self._muted()
+        out = Text.assemble((f"{w.report.week or 'undated'}  ", "bold"), (w.report.label, "bold"),
+                            (f"  {w.report.source.name}", muted))
+        if w.progress:
+            out.append(f"  progress {', '.join(_fmt(v) for v in w.progress)}", style=muted)
+        out.append("\n")
+        base = min((ln for ln, _ in w.entries), default=0)
+        depth_of = {}
+        for p in w.projects:
+            for item in _items_under(w.report, p.line):
+                depth_of[item.line] = item.depth
+        for ln, text in w.entries:
+            depth = depth_of.get(ln, 0) - depth_of.get(base, 0)
+            out.append_text(Text.assemble((f"{ln:>4} ", muted), "  " * max(0, depth) + "• ", Text(text), "\n"))
+        out.rstrip()
+        return out
+
+    # ── actions ─────────────────────────────────────────────────────────────────────────────────
+
+    @on(DataTable.RowHighlighted, "#timeline-table")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        try:
+            block = self.query_one(f"#timeline-week-{event.row_key.value}", Static)
+        except Exception:
+            return
+        self.query_one("#timeline-entries", VerticalScroll).scroll_to_widget(block, top=True, animate=False)
+
+    @on(DataTable.RowSelected, "#timeline-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._open(int(event.row_key.value))
+
+    def action_open(self) -> None:
+        """Open the highlighted week's report at the project."""
+        table = self.query_one("#timeline-table", DataTable)
+        if self.timeline.weeks:
+            self._open(table.cursor_row)
+
+    def _open(self, i: int) -> None:
+        if 0 <= i < len(self.timeline.weeks):
+            w = self.timeline.weeks[i]
+            self.app.open_report(w.report, w.line)
+
+    def action_back(self) -> None:
+        """Close the timeline."""
+        self.app.pop_screen()
+
+
+def _items_under(report, line: int):
+    """The item at a source line and its descendants (for indentation)."""
+    for sec in report.sections:
+        for item in sec.all_items():
+            if item.line == line:
+                return list(item.walk())
+    return []

@@ -1,0 +1,80 @@
+"""The KPI panel: one row per KPI — name, sparkline over all weeks with the open week marked, the open
+week's value, and the change from the previous week coloured good or bad."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ...index.series import Series, format_change, format_value
+from ...model.report import Report
+from ..render import DEFAULT_PALETTE, Palette, sparkline
+
+
+class KpiPanel(Static):
+    """Every KPI series of the library, seen from the open report."""
+
+    DEFAULT_CSS = """
+    KpiPanel { height: auto; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.series: list[Series] = []
+        self._reports: list[Report] = []
+        self.report: Report | None = None
+        self.palette: Palette = DEFAULT_PALETTE
+        self.rows: list[tuple[str, str, str, int]] = []  # (name, value, change, verdict) as shown
+
+    def set_data(self, series: list[Series], report: Report | None, palette: Palette | None = None,
+                 reports: list[Report] | None = None) -> None:
+        """Show the series for an open report (`reports`: every report, in week order)."""
+        self.series = series
+        if reports is not None:
+            self._reports = reports
+        self.report = report
+        if palette is not None:
+            self.palette = palette
+        self.refresh_table()
+
+    def refresh_table(self) -> None:
+        """Build the table again (data, report or width changed)."""
+        pal = self.palette
+        self.rows = []
+        if not self.series:
+            self.update(Text("no KPIs found", style="dim italic"))
+            return
+        from rich.cells import cell_len
+
+        width = self.size.width or 40
+        # One sparkline cell per dated report, so the open week sits at the same place on every row.
+        weeks = [r for r in self._reports if r.week is not None]
+        cur = weeks.index(self.report) if self.report in weeks else None
+        name_w = min(max(cell_len(s.name) for s in self.series), 14)
+        spark_w = max(5, min(len(weeks) or 1, width - name_w - 18))
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column("name", no_wrap=True, overflow="ellipsis", width=name_w)
+        grid.add_column("spark", no_wrap=True)
+        grid.add_column("value", justify="right", no_wrap=True)
+        grid.add_column("change", justify="right", no_wrap=True, min_width=6)
+        for s in self.series:
+            by_report = {id(p.report): p.value for p in s.points}
+            values = [by_report.get(id(r)) for r in weeks]
+            point = s.at(self.report)
+            value = format_value(point.value, point.unit) if point else "–"
+            change = format_change(s.change(self.report))
+            verdict = s.verdict(self.report)
+            style = pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted
+            self.rows.append((s.name, value, change, verdict))
+            grid.add_row(
+                Text(s.name),
+                sparkline(values, cur, pal, width=spark_w),
+                Text(value, style="bold" if point else "dim"),
+                Text(change, style=style),
+            )
+        self.update(grid)
+
+    def on_resize(self) -> None:
+        if self.series:
+            self.refresh_table()
