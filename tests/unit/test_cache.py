@@ -1,0 +1,245 @@
+"""The parse cache and the parallel loader: hits, invalidation, corruption, concurrency, --no-cache."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import pickle
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui import cli, config
+from tui.index import cache as cache_mod
+from tui.index import loader
+from tui.index.library import bundled_seeds, load_library
+from tui.model.report import Report
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    """The cache folder, inside tmp_path."""
+    home = tmp_path / "cache"
+    monkeypatch.setattr(config, "cache_dir", lambda: home)
+    return home
+
+
+@pytest.fixture
+def reports(tmp_path):
+    """A folder holding copies of the bundled seeds."""
+    d = tmp_path / "reports"
+    shutil.copytree(bundled_seeds(), d)
+    return d
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Counts the reports actually parsed (not taken from the cache)."""
+    seen: list[str] = []
+    real = loader.load_bytes
+
+    def counting(data, ref, *a, **kw):
+        seen.append(ref.display)
+        return real(data, ref, *a, **kw)
+
+    monkeypatch.setattr(loader, "load_bytes", counting)
+    return seen
+
+
+def summary(lib):
+    return [(r.source.display, r.week, r.label, r.title, len(r.text), [(k.name, k.value) for k in r.kpis],
+             [p.key for p in r.projects], len(r.sections)) for r in lib.reports]
+
+
+def load(paths, **kw):
+    return cache_mod.load_library_cached([str(p) for p in paths], **kw)
+
+
+def test_second_load_comes_from_the_cache(cache_home, reports, parses):
+    first = load([reports])
+    assert len(parses) == 5
+    assert cache_mod.cache_path().exists()
+    again = load([reports])
+    assert len(parses) == 5, "nothing re-parsed on the second load"
+    assert summary(again) == summary(first) == summary(load_library([reports]))
+
+
+def test_changed_file_is_parsed_again(cache_home, reports, parses):
+    load([reports])
+    target = sorted(reports.iterdir())[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n- 新增一行 cache-check\n", encoding="utf-8")
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    lib = load([reports])
+    assert parses[5:] == [str(target)]
+    changed = lib.find(str(target))
+    assert "cache-check" in changed.text
+
+
+def test_deleted_file_is_dropped(cache_home, reports, parses):
+    load([reports])
+    gone = sorted(reports.iterdir())[1]
+    gone.unlink()
+    lib = load([reports])
+    assert len(lib.reports) == 4
+    assert str(gone) not in {r.source.path for r in lib.reports}
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        paths = {p for (p,) in c.execute("SELECT path FROM reports")}
+    assert str(gone) not in paths and len(paths) == 4
+    assert len(parses) == 5
+
+
+def test_corrupt_cache_file_is_rebuilt(cache_home, reports, parses):
+    p = cache_mod.cache_path()
+    p.parent.mkdir(parents=True)
+    p.write_bytes(b"\x00garbage, not a database\xff" * 200)
+    lib = load([reports])
+    assert summary(lib) == summary(load_library([reports]))
+    assert len(parses) == 5
+    load([reports])
+    assert len(parses) == 5, "the rebuilt cache is used"
+
+
+def test_foreign_database_is_not_trusted(cache_home, reports, parses):
+    p = cache_mod.cache_path()
+    p.parent.mkdir(parents=True)
+    with sqlite3.connect(p) as c:
+        c.execute("CREATE TABLE reports (path TEXT, head BLOB)")
+        c.execute("INSERT INTO reports VALUES ('x', x'00')")
+    lib = load([reports])
+    assert len(lib.reports) == 5 and len(parses) == 5
+
+
+def test_old_parser_version_is_ignored(cache_home, reports, parses, monkeypatch):
+    monkeypatch.setattr(cache_mod, "_parser_version", "an-older-parser")
+    load([reports])
+    monkeypatch.setattr(cache_mod, "_parser_version", None)
+    load([reports])
+    assert len(parses) == 10, "rows written by another parser version are not reused"
+
+
+def test_vocabulary_change_reparses(cache_home, reports, parses):
+    from tui.model.vocab import Vocabulary
+
+    load([reports])
+    vocab = Vocabulary()
+    vocab.kpi_sections.append("周报数据")
+    load([reports], vocab=vocab)
+    assert len(parses) == 10
+
+
+def test_no_cache_neither_reads_nor_writes(cache_home, reports, parses):
+    lib = load([reports], use_cache=False)
+    assert len(lib.reports) == 5
+    assert not cache_home.exists() or not any(cache_home.iterdir())
+    load([reports])
+    load([reports], use_cache=False)
+    assert len(parses) == 15
+
+
+def test_cache_clear_and_info(cache_home, reports, capsys):
+    load([reports])
+    assert cli.main(["cache", "info"]) == 0
+    assert "5 from 5 files" in capsys.readouterr().out
+    assert cli.main(["cache", "clear"]) == 0
+    assert "removed" in capsys.readouterr().out
+    assert not cache_mod.cache_path().exists()
+    assert cli.main(["cache", "clear"]) == 0
+    assert "no cache" in capsys.readouterr().out
+
+
+def test_lazy_reports_read_like_full_ones(cache_home, reports):
+    full = load_library([reports])
+    load([reports])
+    lazy = load([reports], lazy=True)
+    assert all(isinstance(r, loader.LazyReport) for r in lazy.reports)
+    for a, b in zip(lazy.reports, full.reports):
+        assert a == b
+        assert a.root is a.root
+        assert [s.title for s in a.sections] == [s.title for s in b.sections]
+    plain = pickle.loads(pickle.dumps(lazy.reports[0]))
+    assert type(plain) is Report and plain == full.reports[0]
+    assert copy.deepcopy(lazy.reports[1]) == full.reports[1]
+
+
+def test_lazy_body_survives_a_cleared_cache(cache_home, reports):
+    load([reports])
+    lazy = load([reports], lazy=True)
+    cache_mod.clear_cache()
+    r = lazy.reports[0]
+    assert r.root is not None and r.text.startswith("#")
+
+
+def test_parallel_parse_matches_serial(reports):
+    cands = [c for c in loader.scan([str(reports)]) if isinstance(c, loader.Candidate)] * 3
+    from tui.model.vocab import DEFAULT_VOCABULARY
+
+    def collect(workers):
+        out = {}
+
+        def on_chunk(chunk, parts):
+            for c, p in zip(chunk, parts):
+                out.setdefault(c.key, []).append(loader.assemble(p))
+
+        loader.parse_many(cands, DEFAULT_VOCABULARY, on_chunk, workers=workers)
+        return out
+
+    old = loader.CHUNK
+    loader.CHUNK = 2
+    try:
+        serial, parallel = collect(0), collect(2)
+    finally:
+        loader.CHUNK = old
+    assert serial.keys() == parallel.keys()
+    for k in serial:
+        assert serial[k] == parallel[k]
+
+
+def test_scan_finds_what_read_sources_reads(tmp_path):
+    from tui.model.source import read_sources
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    for name in ("a/x.md", "a/b/y.txt", "z.markdown", ".hidden/h.md", "a/._junk.md", "notes.pdf"):
+        (tmp_path / name).write_text("# 2024-W01\n\n- x\n", encoding="utf-8")
+    scanned = [c.ref for c in loader.scan([tmp_path]) if isinstance(c, loader.Candidate)]
+    read = [r.ref for r in read_sources([tmp_path]) if not hasattr(r, "level")]
+    assert scanned == read and len(scanned) == 3
+
+
+def test_two_processes_at_once(tmp_path, reports):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"), NO_COLOR="1")
+    cmd = [sys.executable, "-m", "tui", "weeks", "--json", str(reports)]
+    procs = [subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    expected = json.loads(subprocess.run(cmd + ["--no-cache"], env=env, cwd=REPO, capture_output=True,
+                                         check=True).stdout)
+    for (out, err), p in zip(outs, procs):
+        assert p.returncode == 0, err.decode()
+        assert json.loads(out) == expected
+    again = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, check=True)
+    assert json.loads(again.stdout) == expected
+
+
+def test_two_threads_at_once(cache_home, reports):
+    import threading
+
+    results = []
+
+    def run():
+        results.append(summary(load([reports])))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and all(r == results[0] for r in results)

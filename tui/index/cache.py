@@ -1,0 +1,385 @@
+"""The persistent parse cache: one SQLite file in the platform cache folder.
+
+A row is one parsed report (or the problem found reading it), keyed by path, zip member and the
+vocabulary's fingerprint, and valid while the file's size and mtime are unchanged. The file records
+the parser version (a hash of the parser's sources); a different version empties it, a file that is
+not ours or not a database at all is replaced, never trusted. WAL mode and a busy timeout let two
+instances share it; writes are short transactions, and a write that cannot get the lock is skipped
+(the report is still shown, just parsed again next time). Nothing is ever written next to reports.
+
+Large libraries (`LAZY_MIN` reports or more) keep only each report's head in memory and read
+bodies from here on demand (`loader.LazyReport`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import __version__
+from ..model.report import Finding, Report
+from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
+from . import loader
+from .library import Library, ProgressFn, bundled_seeds
+from .loader import BODY_FIELDS, BodyStore, Candidate, LazyReport, Parts
+
+APP_ID = "reports-tui parse cache"
+SCHEMA = "1"
+FILE_NAME = "parse-cache-v1.sqlite3"
+LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
+BUSY_TIMEOUT_S = 10.0
+
+_SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    member TEXT NOT NULL,
+    vocab TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    head BLOB NOT NULL,
+    text TEXT,
+    root BLOB,
+    projects BLOB,
+    incidents BLOB,
+    plans BLOB,
+    UNIQUE (path, member, vocab)
+);
+"""
+
+_parser_version: str | None = None
+
+
+def parser_version() -> str:
+    """A hash of the code that turns bytes into a `Report`; any change to it invalidates the cache."""
+    global _parser_version
+    if _parser_version is None:
+        h = hashlib.sha256(f"{__version__}|{SCHEMA}".encode())
+        base = Path(__file__).resolve().parent.parent
+        files = sorted((base / "model").glob("*.py")) + [base / "index" / "loader.py"]
+        for f in files:
+            h.update(f.name.encode())
+            try:
+                h.update(f.read_bytes())
+            except OSError:
+                pass
+        _parser_version = h.hexdigest()[:16]
+    return _parser_version
+
+
+def cache_path() -> Path:
+    """The cache file (in `tui.config.cache_dir()`)."""
+    from .. import config
+
+    return config.cache_dir() / FILE_NAME
+
+
+def vocab_key(vocab: Vocabulary) -> str:
+    """A short hash of the vocabulary, part of every row's key."""
+    return hashlib.sha256(vocab.fingerprint().encode("utf-8")).hexdigest()[:16]
+
+
+class CacheUnavailable(Exception):
+    """The cache file cannot be opened or created (the library is then loaded without it)."""
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+class ParseCache:
+    """An open cache file. Connections are per thread, so lazy bodies can be read from any thread."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else cache_path()
+        self._local = threading.local()
+        self.rebuilt: str | None = None  # why the file was replaced, if it was
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheUnavailable(str(exc)) from exc
+        try:
+            self._check()
+        except sqlite3.DatabaseError as exc:
+            # Garbage bytes, a truncated file, someone else's database: never trusted, rebuilt.
+            self.rebuilt = str(exc) or type(exc).__name__
+            self._close_local()
+            _remove(self.path)
+            try:
+                self._check()
+            except sqlite3.DatabaseError as exc2:
+                raise CacheUnavailable(str(exc2)) from exc2
+
+    # -- connections -------------------------------------------------------------------------
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        c = getattr(self._local, "conn", None)
+        if c is None:
+            c = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+            c.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self._local.conn = c
+        return c
+
+    def _close_local(self) -> None:
+        c = getattr(self._local, "conn", None)
+        if c is not None:
+            c.close()
+            self._local.conn = None
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        self._close_local()
+
+    def _check(self) -> None:
+        """Create the schema in a new file; reject a foreign one; empty an old-version one."""
+        c = self.conn()
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not {"meta", "reports"} <= tables:
+            raise sqlite3.DatabaseError(f"not a {APP_ID} (tables: {', '.join(sorted(tables))})")
+        if c.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=NORMAL")
+        meta = dict(c.execute("SELECT key, value FROM meta")) if tables else {}
+        if tables and (meta.get("app") != APP_ID or meta.get("schema") != SCHEMA):
+            raise sqlite3.DatabaseError(f"not a {APP_ID} schema {SCHEMA}")
+        if meta.get("parser") == parser_version():
+            return
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in _SCHEMA_SQL.split(";"):
+                if stmt.strip():
+                    c.execute(stmt)
+            current = dict(c.execute("SELECT key, value FROM meta"))
+            if current.get("parser") != parser_version():
+                c.execute("DELETE FROM reports")
+                c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                              [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version())])
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    # -- rows --------------------------------------------------------------------------------
+    def heads(self, vkey: str) -> dict[tuple[str, str], tuple[int, int, int, str, bytes]]:
+        """(path, member) → (id, size, mtime_ns, kind, head) for every row of this vocabulary."""
+        rows = self.conn().execute(
+            "SELECT path, member, id, size, mtime_ns, kind, head FROM reports WHERE vocab = ?", (vkey,))
+        return {(p, m): (i, s, t, k, h) for p, m, i, s, t, k, h in rows}
+
+    def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
+        """Write parsed reports; return each row id (None for all when the file is busy)."""
+        c = self.conn()
+        ids: list[int | None] = []
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                for cand, p in zip(cands, parts):
+                    cur = c.execute(
+                        "INSERT OR REPLACE INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, root,"
+                        " projects, incidents, plans) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (cand.path, cand.member or "", vkey, cand.size, cand.mtime_ns, p["kind"], p["head"],
+                         p.get("text"), p.get("root"), p.get("projects"), p.get("incidents"), p.get("plans")))
+                    ids.append(cur.lastrowid)
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            return [None] * len(cands)
+        return ids
+
+    def drop(self, ids: Iterable[int]) -> None:
+        """Delete rows (reports whose files are gone)."""
+        ids = list(ids)
+        if not ids:
+            return
+        c = self.conn()
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            c.executemany("DELETE FROM reports WHERE id = ?", [(i,) for i in ids])
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                c.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def body(self, key: tuple[int, str, str, int, int], field: str) -> Any:
+        """One body field of a stored report, or None when the row is gone or was replaced."""
+        if field not in BODY_FIELDS:
+            raise KeyError(field)
+        rid, path, member, size, mtime_ns = key
+        try:
+            row = self.conn().execute(
+                f"SELECT {field} FROM reports WHERE id = ? AND path = ? AND member = ? AND size = ? AND mtime_ns = ?",
+                (rid, path, member, size, mtime_ns)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] is None:
+            return None
+        try:
+            return row[0] if field == "text" else pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - an unreadable row is re-parsed from the source
+            return None
+
+    def info(self) -> dict[str, Any]:
+        """What `reports-tui cache info` prints."""
+        c = self.conn()
+        n, problems = c.execute("SELECT count(*), coalesce(sum(kind = 'problem'), 0) FROM reports").fetchone()
+        sources = c.execute("SELECT count(DISTINCT path) FROM reports").fetchone()[0]
+        vocabs = c.execute("SELECT count(DISTINCT vocab) FROM reports").fetchone()[0]
+        size = sum(os.path.getsize(f"{self.path}{s}") for s in ("", "-wal") if os.path.exists(f"{self.path}{s}"))
+        return {"path": str(self.path), "bytes": size, "reports": n - problems, "problems": problems,
+                "files": sources, "vocabularies": vocabs, "parser": parser_version()}
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    for r in roots:
+        if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def load_library_cached(
+    paths: Iterable[str | os.PathLike] | None = None,
+    vocab: Vocabulary = DEFAULT_VOCABULARY,
+    progress: ProgressFn | None = None,
+    use_cache: bool = True,
+    cache: ParseCache | None = None,
+    lazy: bool | None = None,
+) -> Library:
+    """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
+
+    `progress(done, total)` is called from this thread. With `use_cache=False` the cache is neither
+    read nor written. `lazy` (default: `LAZY_MIN` reports or more) keeps only report heads in memory.
+    """
+    plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
+    lib = Library(paths=plist, vocab=vocab)
+    found = list(loader.scan(plist))
+    cands = [c for c in found if isinstance(c, Candidate)]
+    total = len(cands)
+    slot: list[Report | Finding | None] = [None] * len(found)
+    index = {id(c): i for i, c in enumerate(found)}
+    for i, f in enumerate(found):
+        if isinstance(f, Finding):
+            slot[i] = f
+
+    if use_cache and cache is None:
+        try:
+            cache = ParseCache()
+        except CacheUnavailable:
+            cache = None
+    if not use_cache:
+        cache = None
+    vkey = vocab_key(vocab)
+    want_lazy = (total >= LAZY_MIN) if lazy is None else lazy
+    store = BodyStore(cache.body, vocab) if cache is not None else None
+
+    heads = {}
+    if cache is not None:
+        try:
+            heads = cache.heads(vkey)
+        except sqlite3.Error:
+            heads = {}
+    misses: list[Candidate] = []
+    done = 0
+    for c in cands:
+        row = heads.pop(c.key, None)
+        if row is not None and row[1] == c.size and row[2] == c.mtime_ns:
+            rid, _, _, kind, head = row
+            slot[index[id(c)]] = _from_row(rid, c, kind, head, want_lazy, cache, store)
+            done += 1
+        else:
+            misses.append(c)
+    if cache is not None:
+        # Rows for files under these paths that no longer exist: drop them.
+        cache.drop(row[0] for (p, _m), row in heads.items() if _under(p, plist))
+    if progress:
+        progress(done, total)
+
+    def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
+        nonlocal done
+        ids = cache.store(vkey, chunk, parts) if cache is not None else [None] * len(chunk)
+        for c, p, rid in zip(chunk, parts, ids):
+            if want_lazy and rid is not None and p["kind"] == "report":
+                slot[index[id(c)]] = LazyReport.from_head(p["head"], _body_key(rid, c), store)
+            else:
+                slot[index[id(c)]] = loader.assemble(p)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+    loader.parse_many(misses, vocab, on_chunk)
+    for item in slot:
+        if isinstance(item, Finding):
+            lib.problems.append(item)
+        elif item is not None:
+            lib.reports.append(item)
+    lib.sort()
+    return lib
+
+
+def _body_key(rid: int, c: Candidate) -> tuple[int, str, str, int, int]:
+    return (rid, c.path, c.member or "", c.size, c.mtime_ns)
+
+
+def _from_row(rid: int, c: Candidate, kind: str, head: bytes, lazy: bool, cache: ParseCache,
+              store: BodyStore) -> Report | Finding:
+    if kind == "problem":
+        return pickle.loads(head)
+    if lazy:
+        return LazyReport.from_head(head, _body_key(rid, c), store)
+    key = _body_key(rid, c)
+    parts: Parts = {"kind": kind, "head": head}
+    conn = cache.conn()
+    row = conn.execute("SELECT text, root, projects, incidents, plans FROM reports WHERE id = ?", (rid,)).fetchone()
+    if row is None or any(v is None for v in row):
+        return LazyReport.from_head(head, key, store)
+    parts.update(zip(BODY_FIELDS, row))
+    return loader.assemble(parts)
+
+
+def clear_cache(path: Path | None = None) -> bool:
+    """Delete the cache file; True when there was one."""
+    p = Path(path) if path else cache_path()
+    existed = p.exists()
+    _remove(p)
+    return existed
+
+
+def run_cache_cli(args: argparse.Namespace) -> int:
+    """`reports-tui cache clear|info`."""
+    p = cache_path()
+    if args.action == "clear":
+        if clear_cache(p):
+            print(f"removed {p}")
+        else:
+            print(f"no cache at {p}")
+        return 0
+    if not p.exists():
+        print(f"no cache at {p}")
+        return 0
+    try:
+        info = ParseCache(p).info()
+    except (CacheUnavailable, sqlite3.Error) as exc:
+        print(f"reports-tui: cannot read the cache {p}: {exc}", file=sys.stderr)
+        return 1
+    print(f"cache       {info['path']}")
+    print(f"size        {info['bytes'] / 1e6:.1f} MB")
+    print(f"reports     {info['reports']} from {info['files']} files ({info['problems']} unreadable)")
+    print(f"vocabulary  {info['vocabularies']} variant(s)")
+    print(f"parser      {info['parser']}")
+    return 0
