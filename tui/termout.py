@@ -41,6 +41,8 @@ class Style:
 
 def width(text: str) -> int:
     """Terminal cells a string takes: wide (CJK) characters count two, combining marks none."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     w = 0
     for ch in text:
         if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufeff":
