@@ -356,13 +356,11 @@ def _norm(text: str) -> str:
 def item_text(item: Item) -> str:
     """An item with its nested children, one per line, children indented by two spaces per level."""
     lines = []
-
-    def walk(it: Item, depth: int) -> None:
+    stack = [(item, 0)]  # iterative: nesting depth is unbounded
+    while stack:
+        it, depth = stack.pop()
         lines.append("  " * depth + it.text)
-        for child in it.children:
-            walk(child, depth + 1)
-
-    walk(item, 0)
+        stack.extend((child, depth + 1) for child in reversed(it.children))
     return "\n".join(lines)
 
 

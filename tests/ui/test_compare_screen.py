@@ -1,0 +1,257 @@
+"""The compare screen and the week picker, driven with Pilot; one snapshot of the compare screen."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+from textual.app import App
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Static
+
+from tui.index.library import Library
+from tui.model import parse_report
+from tui.model.report import Report
+from tui.ui.screens.compare import CompareScreen, DiffRow
+from tui.ui.screens.week_picker import WeekPickerModal, filter_weeks
+
+
+class Host(App):
+    """A minimal host with the UI contract (`library`, `open_report`) that pushes one screen."""
+
+    def __init__(self, library: Library, make: Callable[[], Screen]):
+        super().__init__()
+        self.library = library
+        self._make = make
+        self.opened: list[tuple[Report, int | None]] = []
+        self.picked: list[Report | None] = []
+
+    def on_mount(self) -> None:
+        screen = self._make()
+        if isinstance(screen, WeekPickerModal):
+            self.push_screen(screen, self.picked.append)
+        else:
+            self.push_screen(screen)
+
+    def open_report(self, report: Report, line: int | None = None) -> None:
+        self.opened.append((report, line))
+
+
+def compare_app(lib: Library, a: str = "2024-W23", b: str = "2024-w26") -> Host:
+    return Host(lib, lambda: CompareScreen(lib, lib.find(a), lib.find(b)))
+
+
+def row_lines(row: DiffRow) -> list[str]:
+    """The text a row shows on screen, line by line."""
+    strips = row.render_lines(Region(0, 0, row.size.width, row.size.height))
+    return ["".join(seg.text for seg in strip).rstrip() for strip in strips]
+
+
+def visible(widget, body: VerticalScroll) -> bool:
+    return widget.region.y >= body.content_region.y and widget.region.y < body.content_region.bottom
+
+
+async def test_rows_kpis_and_header(seed_library):
+    app = compare_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        scr = app.screen
+        assert isinstance(scr, CompareScreen)
+        c = scr.comparison
+        rows = list(scr.query(DiffRow))
+        assert len(rows) == len(c.sections) + sum(len(s.items) for s in c.sections)
+        header = "\n".join(row_lines(scr.query_one("#compare-header")))  # type: ignore[arg-type]
+        assert "A  2024-W23 · 2024-06-03–06-09" in header and "B  2024-w26 [2024-W29] · 2024-07-15–07-21" in header
+        kpis = scr.query_one("#compare-kpis", Static)
+        kpi_text = "\n".join(row_lines(kpis))  # type: ignore[arg-type]
+        assert "入金有效成功率" in kpi_text and "99.987" in kpi_text and "99.955" in kpi_text
+        assert "−0.032 ▼" in kpi_text
+        assert "incidents" in kpi_text
+        headings = [r for r in rows if r.heading]
+        o1 = row_lines(headings[1])[0]
+        assert o1.count("【O1 业务服务】") == 2  # both weeks' titles on one line
+
+
+async def test_n_and_shift_n_walk_changes_and_scroll(seed_library):
+    app = compare_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        body = scr.query_one("#compare-body", VerticalScroll)
+        changes = scr.change_rows()
+        assert changes and all(r.status != "same" for r in changes)
+        assert scr.cursor == -1 and body.scroll_y == 0
+        await pilot.press("n")
+        await pilot.pause()
+        assert scr.cursor == 0 and changes[0].has_class("-current")
+        for _ in range(5):
+            await pilot.press("n")
+        await pilot.pause()
+        assert scr.cursor == 5
+        assert changes[5].has_class("-current") and not changes[0].has_class("-current")
+        assert body.scroll_y > 0 and visible(changes[5], body)
+        await pilot.press("N", "N")
+        await pilot.pause()
+        assert scr.cursor == 3 and visible(changes[3], body)
+        # At the last change, n stays there.
+        for _ in range(len(changes) + 2):
+            await pilot.press("n")
+        await pilot.pause()
+        assert scr.cursor == len(changes) - 1
+
+
+async def test_u_hides_and_shows_unchanged_rows(seed_library):
+    app = compare_app(seed_library, "2024-W18", "2024-W23")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        same = [r for r in scr.query(DiffRow) if r.status == "same"]
+        assert same, "these weeks share unchanged rows"
+        assert all(r.display for r in same)
+        await pilot.press("u")
+        await pilot.pause()
+        assert scr.hide_same and not any(r.display for r in same)
+        assert "unchanged hidden" in "\n".join(row_lines(scr.query_one("#compare-header")))  # type: ignore[arg-type]
+        changed = [r for r in scr.query(DiffRow) if r.status != "same"]
+        assert all(r.display for r in changed)
+        await pilot.press("u")
+        await pilot.pause()
+        assert all(r.display for r in same)
+
+
+async def test_both_sides_scroll_together(seed_library):
+    app = compare_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        assert len(scr.query(VerticalScroll)) == 1  # one scroll position for both weeks
+        body = scr.query_one("#compare-body", VerticalScroll)
+        target = next(r for r in scr.change_rows() if "实时数仓项目" in row_lines(r)[0])
+        while scr.change_rows()[max(scr.cursor, 0)] is not target:
+            await pilot.press("n")
+        await pilot.pause()
+        assert body.scroll_y > 0 and visible(target, body)
+        # Week A's item and its partner in week B sit on the same screen line.
+        first = row_lines(target)[0]
+        assert "实时数仓项目：进度98%" in first and "实时数仓：进度98%" in first
+        before = body.scroll_y
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert body.scroll_y == before + 3
+
+
+async def test_swap_and_escape(seed_library):
+    app = compare_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        a, b = scr.a, scr.b
+        await pilot.press("s")
+        await pilot.pause()
+        assert (scr.a, scr.b) == (b, a)
+        assert scr.comparison.kpi("入金有效成功率").delta == 0.032
+        kpi_text = "\n".join(row_lines(scr.query_one("#compare-kpis")))  # type: ignore[arg-type]
+        assert "+0.032 ▲" in kpi_text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_narrow_terminal(seed_library):
+    app = compare_app(seed_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        body = scr.query_one("#compare-body", VerticalScroll)
+        assert body.size.height >= 10
+        row = next(r for r in scr.query(DiffRow) if r.heading)
+        assert row.size.width <= 80
+        await pilot.press("n")
+        await pilot.pause()
+        assert visible(scr.change_rows()[0], body)
+
+
+async def test_report_text_is_never_markup():
+    a = parse_report("# 2024-W10\n\n## 【O1 业务服务】\n\n- 物保，[bold]上线[/] [link=x]y\n")
+    b = parse_report("# 2024-W11\n\n## 【O1 业务服务】\n\n- 物保，[/]已上线 [red]z\n")
+    lib = Library(reports=[a, b])
+    app = Host(lib, lambda: CompareScreen(lib, a, b))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        row = next(r for r in scr.query(DiffRow) if not r.heading)
+        line = row_lines(row)[0]
+        assert "[bold]上线[/]" in line and "[/]已上线 [red]z" in line
+
+
+# ── the week picker ────────────────────────────────────────────────────────────────────────
+
+
+def test_filter_weeks(seed_library):
+    reports = seed_library.reports
+    assert filter_weeks(reports, "")[0] is reports[0] and len(filter_weeks(reports, "")) == 5
+    assert filter_weeks(reports, "w26")[0].label == "2024-w26"
+    assert filter_weeks(reports, "第53")[0].label == "第53周"
+    assert filter_weeks(reports, "2024-06-03")[0].label == "2024-W23"  # by date
+    w23 = seed_library.find("2024-W23")
+    assert w23 not in filter_weeks(reports, "", exclude=w23)
+    assert filter_weeks(reports, "zzzzqqq") == []
+
+
+async def test_picker_type_and_enter(seed_library):
+    w23 = seed_library.find("2024-W23")
+    app = Host(seed_library, lambda: WeekPickerModal(seed_library, exclude=w23))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ol = app.screen.query_one(OptionList)
+        assert ol.option_count == 4  # the excluded week is not offered
+        await pilot.press("w", "2", "6")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "w26"
+        assert ol.option_count >= 1
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [r.label for r in app.picked] == ["2024-w26"]
+
+
+async def test_picker_cjk_arrows_and_escape(seed_library):
+    app = Host(seed_library, lambda: WeekPickerModal(seed_library))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("第", "4")
+        await pilot.pause()
+        assert app.screen.shown[0].label == "第46周 2023-11-13"
+        app.screen.query_one(Input).value = ""
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+    assert app.picked == [seed_library.reports[2]]
+
+    app = Host(seed_library, lambda: WeekPickerModal(seed_library))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.picked == [None]
+
+
+async def test_c_from_main_screen_opens_picker_then_compare(seed_library):
+    app_mod = pytest.importorskip("tui.ui.app")
+    app = app_mod.ReportsApp(library=seed_library, watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, WeekPickerModal)
+        await pilot.press("w", "2", "3")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert "2024-W23" in {app.screen.a.label, app.screen.b.label}
+
+
+def test_snapshot_compare_screen(snap_compare, seed_library):
+    assert snap_compare(compare_app(seed_library), terminal_size=(120, 36))
