@@ -37,6 +37,23 @@ def _theme_colour(app, name: str, fallback: str) -> str:
         return fallback
 
 
+def fold(text: Text, width: int, indent: int = 0) -> list[Text]:
+    """Cut a line into rows of at most `width` cells, by character (Chinese has no spaces to wrap at)."""
+    from rich.cells import cell_len
+
+    if width <= indent + 4 or cell_len(text.plain) <= width:
+        return [text]
+    cuts, used, room = [], 0, width
+    for i, ch in enumerate(text.plain):
+        w = cell_len(ch)
+        if used + w > room:
+            cuts.append(i)
+            used, room = 0, width - indent
+        used += w
+    rows = list(text.divide(cuts))
+    return [rows[0]] + [Text(" " * indent) + r for r in rows[1:]]
+
+
 def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
     """One result line: week label, section, then the line with the matched characters marked."""
     where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (hit.report.label, "bold"),
@@ -184,17 +201,20 @@ class SearchScreen(Screen):
             return
         mark = Style(bold=True, color=_theme_colour(self.app, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=_theme_colour(self.app, "text-muted", "#888888"))
-        width = max(20, results.size.width - 24) if results.size.width else 60
+        row_width = max(20, results.size.width - 4) if results.size.width else 76
+        width = max(20, row_width - 30)
         options: list[Option] = []
         for g in group_hits(result.hits):
             counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
-            head.no_wrap, head.overflow = True, "ellipsis"
+            head.truncate(row_width, overflow="ellipsis")
             options.append(Option(head, disabled=True))
             for h in g.hits:
                 oid = f"hit-{len(self.option_hits)}"
                 self.option_hits[oid] = h
-                options.append(Option(Text("  ") + hit_text(h, mark, muted, width), id=oid))
+                row = Text("  ") + hit_text(h, mark, muted, width)
+                row.truncate(row_width, overflow="ellipsis")
+                options.append(Option(row, id=oid))
         results.add_options(options)
         n, total = len(result.hits), result.total
         tiers = {t: sum(h.tier == t for h in result.hits) for t in ("exact", "fuzzy", "pinyin", "filter")}
@@ -241,6 +261,7 @@ class SearchScreen(Screen):
         out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}  {r.source.name}\n", muted),
                             (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
         lines = r.text.splitlines()
+        width = max(20, self.query_one("#search-preview-box").size.width - 3)
         lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
         for n in range(lo, hi + 1):
             src = lines[n - 1]
@@ -253,8 +274,10 @@ class SearchScreen(Screen):
                         body.stylize(mark, offset + a, offset + b)
                 body.stylize(line_bg)
             t.append_text(body)
-            t.append("\n")
-            out.append_text(t)
+            for row in fold(t, width, indent=5):
+                row.no_wrap = True
+                out.append_text(row)
+                out.append("\n")
         box.update(out)
 
     # ── actions ─────────────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from ...index.library import Library
 from ...index.timeline import Timeline, timeline
+from .search import fold
 
 
 def _fmt(v: float | None) -> str:
@@ -104,6 +105,7 @@ class TimelineScreen(Screen):
         if w.progress:
             out.append(f"  progress {', '.join(_fmt(v) for v in w.progress)}", style=muted)
         out.append("\n")
+        width = max(30, (self.app.size.width or 100) - 6)
         base = min((ln for ln, _ in w.entries), default=0)
         depth_of = {}
         for p in w.projects:
@@ -111,7 +113,11 @@ class TimelineScreen(Screen):
                 depth_of[item.line] = item.depth
         for ln, text in w.entries:
             depth = depth_of.get(ln, 0) - depth_of.get(base, 0)
-            out.append_text(Text.assemble((f"{ln:>4} ", muted), "  " * max(0, depth) + "• ", Text(text), "\n"))
+            pre = "  " * max(0, depth) + "• "
+            row = Text.assemble((f"{ln:>4} ", muted), pre, Text(text))
+            for part in fold(row, width, indent=5 + len(pre)):
+                out.append_text(part)
+                out.append("\n")
         out.rstrip()
         return out
 
