@@ -374,11 +374,14 @@ def item_key(item: Item) -> str | None:
     return project_key(topic) if topic else None
 
 
-def _key_exact(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+_Cand = tuple[Item, "str | None", str, str]  # item, project/topic key, text, normalised text
+
+
+def _key_exact(x: _Cand, y: _Cand) -> float | None:
     return 100.0 if x[1] and x[1] == y[1] else None
 
 
-def _key_fuzzy(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+def _key_fuzzy(x: _Cand, y: _Cand) -> float | None:
     if not (x[1] and y[1]):
         return None
     kx, ky = x[1], y[1]
@@ -388,26 +391,31 @@ def _key_fuzzy(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str])
     return s if s >= ITEM_KEY_CUTOFF else None
 
 
-def _text_same(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
-    return 100.0 if _norm(x[2]) == _norm(y[2]) else None
+def _text_same(x: _Cand, y: _Cand) -> float | None:
+    return 100.0 if x[3] == y[3] else None
 
 
-def _text_fuzzy(x: tuple[Item, str | None, str], y: tuple[Item, str | None, str]) -> float | None:
+def _text_fuzzy(x: _Cand, y: _Cand) -> float | None:
     # Two items about different named projects are never the same item, however alike the wording.
     if x[1] and y[1] and fuzz.ratio(x[1], y[1]) < 50:
         return None
-    s = fuzz.ratio(_norm(x[2]), _norm(y[2]))
-    return s if s >= ITEM_TEXT_CUTOFF else None
+    s = fuzz.ratio(x[3], y[3], score_cutoff=ITEM_TEXT_CUTOFF)
+    return s if s else None
+
+
+def _candidate(it: Item) -> _Cand:
+    text = item_text(it)
+    return it, item_key(it), text, _norm(text)
 
 
 def align_items(a_items: Sequence[Item], b_items: Sequence[Item]) -> list[ItemDiff]:
     """Pair the top-level items of two sections and diff each pair."""
-    xa = [(it, item_key(it), item_text(it)) for it in a_items]
-    xb = [(it, item_key(it), item_text(it)) for it in b_items]
+    xa = [_candidate(it) for it in a_items]
+    xb = [_candidate(it) for it in b_items]
     out: list[ItemDiff] = []
     for x, y in _align(xa, xb, [_text_same, _key_exact, _key_fuzzy, _text_fuzzy]):
         if x and y:
-            same = x[2] == y[2] or _norm(x[2]) == _norm(y[2])
+            same = x[3] == y[3]
             sa, sb = ([], []) if same else text_diff(x[2], y[2])
             out.append(ItemDiff("same" if same else "changed", x[0], y[0], x[2], y[2], sa, sb, key=y[1] or x[1]))
         elif x:
