@@ -58,6 +58,9 @@ class ReportsApp(App):
         self._theme_ready = True
         if self.config.error:
             self.notify(self.config.error, severity="warning", timeout=8)
+
+    def main_ready(self) -> None:
+        """Called by the main screen once it is mounted: start loading."""
         if self._preloaded is not None:
             self.post_message(LibraryLoaded(self._preloaded))
         else:

@@ -67,7 +67,7 @@ class MainScreen(Screen):
                     yield ProgressBar(id="loading-bar", show_eta=False)
                 yield Static("", id="empty", markup=False)
                 yield ReportView(id="report")
-            with VerticalScroll(id="right"):
+            with VerticalScroll(id="right", can_focus=False):
                 yield KpiPanel(id="kpis")
         yield Static("", id="problems", markup=False)
         yield Footer()
@@ -78,6 +78,7 @@ class MainScreen(Screen):
         self.query_one("#sections").border_title = "Sections"
         self.set_class(True, "-loading")
         self._layout_for(self.app.size.width)
+        self.app.main_ready()
 
     # ── library and report ───────────────────────────────────────────────────────────────────────
 

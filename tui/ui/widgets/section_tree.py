@@ -79,6 +79,8 @@ class SectionTree(Tree[Node]):
         if section is None:
             return
         node = self._by_section.get(id(section))
+        if node is None and section.level <= 1 and self.root.children:
+            node = self.root.children[0]  # the title: the first section
         if node is not None and node.line >= 0 and self.cursor_node is not node:
             self.move_cursor(node, animate=False)
 
