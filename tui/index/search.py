@@ -8,8 +8,7 @@ character per character, so match offsets are `spans` of the original text.
 
 Ranking, best first (ties in week order, then source line):
 - exact: the query (every word of it) occurs as written. A project's heading when its name
-  contains the query, section titles, report titles: 100;
-  lines of a project whose name contains the query: 97; other lines: 94.
+  contains the query, section titles, report titles: 100; other lines: 94.
 - fuzzy (queries of 3+ characters): rapidfuzz `partial_ratio_alignment` over candidate lines (those
   sharing enough character n-grams with the query, or holding a project name that fuzzily matches
   it), kept when the ratio allows one typo (two from 8 characters on); score = 0.89 × ratio (< 90).
@@ -256,8 +255,17 @@ class SearchIndex:
         self.terms: dict[str, None] = {}  # words pinyin can spell: project names, section titles, KPI names
         self._term_readings: dict[str, list[tuple[str, ...]]] = {}
         self._lock = threading.Lock()
+        self._heads: list[str] = []
+        self.heads_ref: list[tuple[int, int]] = []  # (doc index, entry index) of each heading
         for order, report in enumerate(reports):
             self._add(report, order)
+        self.heads_starts: list[int] = []
+        pos = 0
+        for t in self._heads:
+            self.heads_starts.append(pos)
+            pos += len(t) + 1
+        self.heads_hay = "\n".join(self._heads)
+        del self._heads
 
     # -- building
 
@@ -306,6 +314,10 @@ class SearchIndex:
             pos += len(t) + 1
         doc.hay = "\n".join(parts)
         doc.starts = starts
+        for i, e in enumerate(ents):
+            if e.head:
+                self._heads.append(parts[i])
+                self.heads_ref.append((n, i))
         self.docs.append(doc)
 
     # -- filters
@@ -362,81 +374,105 @@ class SearchIndex:
     # -- searching
 
     def search(self, query: str | Query, limit: int = 50) -> SearchResult:
-        """Hits for a query, best first, at most `limit` of them."""
+        """Hits for a query, best first, at most `limit` of them (0: all).
+
+        Candidates are light tuples `(score, order, line, doc, entry, tier, span)`; only the best
+        `limit` become `Hit`s. Reports are visited in week order and ties rank in week order, so once
+        `limit` lines are found a tier stops looking at ordinary lines (`capped`): a later one could
+        never rank higher. Headings (score 100) are still looked for in every report.
+        """
         t0 = time.perf_counter()
         q = parse_query(query) if isinstance(query, str) else query
+        cap = limit if limit else 10**9
         docs = self._allowed_docs(q)
         accept = self._entry_filter(q)
-        found: dict[tuple[int, int], Hit] = {}
+        found: dict[tuple[int, int], tuple] = {}
         capped = False
         if not q.words:
             if q.has_filters:
-                capped = self._list_all(docs, accept, found, limit)
+                capped = self._list_all(docs, accept, found, cap)
         else:
-            capped = self._exact(q, docs, accept, found)
-            if len(found) < limit:
-                self._fuzzy(q, docs, accept, found)
-                self._pinyin(q, docs, accept, found)
-        hits = sorted(found.values(), key=lambda h: (-h.score, h.order, h.line))
-        return SearchResult(q, hits[:limit] if limit else hits, len(hits), capped, time.perf_counter() - t0)
+            capped = self._exact(q, docs, accept, found, cap)
+            if len(found) < cap:
+                capped = self._fuzzy(q, docs, accept, found, cap) or capped
+            if len(found) < cap:
+                capped = self._pinyin(q, docs, accept, found, cap) or capped
+        ranked = sorted(found.values(), key=lambda c: (-c[0], c[1], c[2]))
+        hits = [self._materialize(q, c) for c in (ranked[:limit] if limit else ranked)]
+        return SearchResult(q, hits, len(ranked), capped, time.perf_counter() - t0)
 
-    def _hit(self, doc: _Doc, i: int, score: float, spans: list[tuple[int, int]], tier: str) -> Hit:
+    def _materialize(self, q: Query, cand: tuple) -> Hit:
+        score, _order, _line, doc, i, tier, span = cand
         e = doc.entries[i]
+        if tier == "exact":
+            text = doc.norm_text(i)
+            spans = [s for w in set(q.words) for s in _occurrences(text, w)]
+        elif tier == "pinyin":
+            spans = _occurrences(doc.norm_text(i), span)
+        else:
+            spans = [span] if span else []
         return Hit(doc.report, e.line, e.text, e.section, e.project,
                    doc.project_names.get(e.project) if e.project else None,
                    score, _merge(spans), tier, e.kind, doc.order)
 
-    def _list_all(self, docs, accept, found, limit) -> bool:
+    def _list_all(self, docs, accept, found, cap) -> bool:
         for doc in docs:
             for i, e in enumerate(doc.entries):
                 if e.kind == "title" or (accept and not accept(doc, e)):
                     continue
-                found[(doc.order, i)] = self._hit(doc, i, 100.0, [], "filter")
-                if len(found) >= max(limit, EXACT_CAP):
+                found[(doc.order, i)] = (100.0, doc.order, e.line, doc, i, "filter", None)
+                if len(found) >= cap:
                     return True
         return False
 
-    def _exact(self, q: Query, docs, accept, found) -> bool:
+    def _exact(self, q: Query, docs, accept, found, cap) -> bool:
         words = sorted(set(q.words), key=len, reverse=True)
         first, rest = words[0], words[1:]
+        names = {k for t, keys in self.project_terms.items() if first in t for k in keys}
+        allowed = None if len(docs) == len(self.docs) else {d.order for d in docs}
+
+        def ok(doc: _Doc, i: int, e: Entry) -> bool:
+            return (not rest or all(w in doc.norm_text(i) for w in rest)) and (accept is None or accept(doc, e))
+
+        # headings first, in every report: one scan of the headings' own haystack
+        hay = self.heads_hay
+        pos = hay.find(first)
+        while pos != -1:
+            k = bisect_right(self.heads_starts, pos) - 1
+            d, i = self.heads_ref[k]
+            doc = self.docs[d]
+            e = doc.entries[i]
+            if (allowed is None or doc.order in allowed) and (e.kind != "item" or e.project in names) \
+                    and ok(doc, i, e):
+                found[(doc.order, i)] = (100.0, doc.order, e.line, doc, i, "exact", None)
+            pos = hay.find(first, self.heads_starts[k + 1] if k + 1 < len(self.heads_starts) else len(hay))
+        # then every other line, in week order, until `cap` of them are found
         body = 0
-        capped = False
         for doc in docs:
             hay = doc.hay
-            if first not in hay or any(w not in hay for w in rest):
+            if first not in hay or (rest and any(w not in hay for w in rest)):
                 continue
-            seen: set[int] = set()
             pos = hay.find(first)
             while pos != -1:
                 i = doc.entry_at(pos)
-                nxt = doc.starts[i + 1] if i + 1 < len(doc.starts) else len(hay) + 1
-                if i not in seen:
-                    seen.add(i)
+                key = (doc.order, i)
+                if key not in found:
                     e = doc.entries[i]
-                    if not capped or e.head:
-                        text = doc.norm_text(i)
-                        if all(w in text for w in rest) and (accept is None or accept(doc, e)):
-                            in_name = bool(e.project) and first in norm(doc.project_names.get(e.project, e.project))
-                            if e.head and (in_name or e.kind != "item"):
-                                score = 100.0  # the project's own heading, a section title, a report title
-                            elif in_name:
-                                score = 97.0
-                            else:
-                                score = 94.0
-                                body += 1
-                            spans = [s for w in words for s in _occurrences(text, w)]
-                            found[(doc.order, i)] = self._hit(doc, i, score, spans, "exact")
-                            capped = capped or body >= EXACT_CAP
-                pos = hay.find(first, nxt)
-        return capped
+                    if ok(doc, i, e):
+                        found[key] = (94.0, doc.order, e.line, doc, i, "exact", None)
+                        body += 1
+                        if body >= cap:
+                            return True
+                pos = hay.find(first, doc.starts[i + 1] if i + 1 < len(doc.starts) else len(hay))
+        return False
 
-    def _fuzzy(self, q: Query, docs, accept, found) -> None:
+    def _fuzzy(self, q: Query, docs, accept, found, cap) -> bool:
         if len(q.words) != 1:
-            return
+            return False
         w = q.words[0]
         n = len(w)
         if n < 3:
-            return
+            return False
         cutoff = fuzzy_cutoff(n)
         typos = 1 if n < 8 else 2
         g = 2 if n < 6 else 3
@@ -445,7 +481,9 @@ class SearchIndex:
         # project names that are themselves close to the query: their lines are candidates too
         names = [t for t, _, _ in process.extract(w, list(self.project_terms), scorer=fuzz.ratio,
                                                   score_cutoff=cutoff, limit=20)] if self.project_terms else []
+        budget = max(cap * 4, 400)
         counts: dict[tuple[int, int], int] = {}
+        capped = False
         for doc in docs:
             hay = doc.hay
             for needle in names:
@@ -463,12 +501,15 @@ class SearchIndex:
                         counts[key] = counts.get(key, 0) + 1
                         last = i
                     pos = hay.find(gram, pos + 1)
-        cands = [k for k, c in counts.items() if c >= need and k not in found]
-        if len(cands) > FUZZY_CANDIDATES:
-            cands.sort(key=lambda k: -counts[k])
-            cands = cands[:FUZZY_CANDIDATES]
+            if len(counts) >= budget:
+                capped = True
+                break
         by_order = {d.order: d for d in docs}
-        for order, i in cands:
+        kept = 0
+        for key, c in counts.items():
+            if c < need or key in found:
+                continue
+            order, i = key
             doc = by_order[order]
             e = doc.entries[i]
             if accept and not accept(doc, e):
@@ -485,7 +526,9 @@ class SearchIndex:
             if ratio < cutoff - 0.01:
                 continue
             score = min(89.9, ratio * 0.89 + (1.0 if e.head else 0.0))
-            found[(order, i)] = self._hit(doc, i, score, [span], "fuzzy")
+            found[key] = (score, order, e.line, doc, i, "fuzzy", span)
+            kept += 1
+        return capped
 
     def readings(self, term: str) -> list[tuple[str, ...]]:
         """The pinyin readings of a term, computed once."""
@@ -516,25 +559,29 @@ class SearchIndex:
             needles[hanzi] = max(needles.get(hanzi, 0.0), m.quality)
         return needles
 
-    def _pinyin(self, q: Query, docs, accept, found) -> None:
+    def _pinyin(self, q: Query, docs, accept, found, cap) -> bool:
         if not py.is_pinyin_query(q.text):
-            return
+            return False
         needles = self.pinyin_needles(q.text)
+        added = 0
         for needle, quality in sorted(needles.items(), key=lambda kv: -kv[1]):
-            base = 40.0 + 9.0 * quality
+            score = 40.0 + 9.0 * quality
             for doc in docs:
                 hay = doc.hay
                 pos = hay.find(needle)
                 while pos != -1:
                     i = doc.entry_at(pos)
                     key = (doc.order, i)
+                    old = found.get(key)
                     e = doc.entries[i]
-                    score = base + (1.0 if e.head else 0.0)
-                    if (key not in found or found[key].score < score) and (accept is None or accept(doc, e)):
-                        if key not in found or found[key].tier == "pinyin":
-                            text = doc.norm_text(i)
-                            found[key] = self._hit(doc, i, score, _occurrences(text, needle), "pinyin")
-                    pos = hay.find(needle, pos + 1)
+                    sc = score + (1.0 if e.head else 0.0)
+                    if (old is None or (old[5] == "pinyin" and old[0] < sc)) and (accept is None or accept(doc, e)):
+                        found[key] = (sc, doc.order, e.line, doc, i, "pinyin", needle)
+                        added += 1
+                        if added >= cap:
+                            return True  # later needles score no higher; later reports rank after
+                    pos = hay.find(needle, doc.starts[i + 1] if i + 1 < len(doc.starts) else len(hay))
+        return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,117 @@
+"""Search latency per query over generated corpora, and the fuzzy scorer comparison behind search.py.
+
+    .venv/bin/python benchmarks/bench_search.py [SIZES ...]      (default: 1000 10000)
+
+For each size: generate the reports (benchmarks/generate.py), parse them, build the search index,
+then time every prefix of each query as it would be typed in the app (the keystroke → results path:
+`SearchIndex.search(prefix, limit=300)`), printing median and p95 in milliseconds. Then, on the seeds,
+how rapidfuzz scorers rank the right line for short Chinese queries with a typo.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+QUERIES = ["贝易转", "实时数仓", "存管路由", "上线", "POS", "byz", "beiyizhuan", "贝易砖", "实时数舱",
+           "in:O2 进度", "week:2024-W20..2024-W29 存管", "kpi:成功率"]
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
+
+
+def bench_size(n: int) -> None:
+    from generate import generate
+
+    from tui.index.library import load_library
+    from tui.index.search import SearchIndex
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        generate(Path(tmp), n)
+        t_gen = time.perf_counter() - t
+        t = time.perf_counter()
+        lib = load_library([tmp])
+        t_load = time.perf_counter() - t
+    t = time.perf_counter()
+    index = SearchIndex(lib.reports)
+    t_index = time.perf_counter() - t
+    entries = sum(len(d.entries) for d in index.docs)
+    print(f"\n{n} reports ({entries:,} entries): generate {t_gen:.1f} s, parse {t_load:.1f} s, "
+          f"index {t_index:.2f} s")
+    index.search("byz")  # pypinyin's first load is not a keystroke
+    all_times: list[float] = []
+    print(f"  {'query':<30} {'keys':>4} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'hits':>6}")
+    for q in QUERIES:
+        times = []
+        hits = 0
+        for i in range(1, len(q) + 1):
+            prefix = q[:i]
+            if not prefix.strip():
+                continue
+            t = time.perf_counter()
+            res = index.search(prefix, limit=300)
+            times.append((time.perf_counter() - t) * 1000)
+            hits = res.total
+        all_times.extend(times)
+        print(f"  {q:<30} {len(times):>4} {statistics.median(times):>10.1f} {pct(times, 0.95):>8.1f} "
+              f"{max(times):>8.1f} {hits:>6}")
+    print(f"  {'all keystrokes':<30} {len(all_times):>4} {statistics.median(all_times):>10.1f} "
+          f"{pct(all_times, 0.95):>8.1f} {max(all_times):>8.1f}")
+
+
+def compare_scorers() -> None:
+    """Short Chinese queries (exact and with one typo) against every seed line: is the right line first?"""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
+    from tui.index.library import bundled_seeds, load_library
+    from tui.index.search import norm, refine
+
+    lib = load_library([str(bundled_seeds())])
+    lines = [norm(i.text) for r in lib.reports for s in r.sections for i in s.all_items()]
+    cases = [("贝易转", "贝易转"), ("贝易砖", "贝易转"), ("实时数舱", "实时数仓"), ("存管录由", "存管路由"),
+             ("机房双获", "机房双活")]
+
+    def ours(q: str, t: str) -> float:
+        al = fuzz.partial_ratio_alignment(q, t)
+        return refine(q, t, al.dest_start, al.dest_end)[0] if al and len(t) >= len(q) else fuzz.ratio(q, t)
+
+    scorers = {"partial_ratio": fuzz.partial_ratio, "WRatio": fuzz.WRatio, "ratio": fuzz.ratio,
+               "token_set_ratio": fuzz.token_set_ratio, "Levenshtein sim": Levenshtein.normalized_similarity,
+               "partial+refine": ours}
+    print(f"\nfuzzy scorers on {len(lines)} seed lines: share of lines holding the intended word among the "
+          "top 5, and the score a line holding it gets")
+    print(f"  {'scorer':<16} " + " ".join(f"{q:>10}" for q, _ in cases) + f" {'µs/line':>8}")
+    for name, scorer in scorers.items():
+        cells = []
+        t = time.perf_counter()
+        for q, want in cases:
+            scored = sorted(((scorer(q, ln), ln) for ln in lines), key=lambda x: -x[0])[:5]
+            good = sum(want in ln for _, ln in scored)
+            best = max((s for s, ln in zip((scorer(q, ln) for ln in lines), lines) if want in ln), default=0)
+            best = best * (100 if best <= 1 else 1)
+            cells.append(f"{good}/5 {best:>4.0f}")
+        us = (time.perf_counter() - t) / (2 * len(cases) * len(lines)) * 1e6
+        print(f"  {name:<16} " + " ".join(f"{c:>10}" for c in cells) + f" {us:>8.1f}")
+
+
+def main(argv: list[str]) -> int:
+    sizes = [int(a) for a in argv] or [1000, 10000]
+    compare_scorers()
+    for n in sizes:
+        bench_size(n)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
