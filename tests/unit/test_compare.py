@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
 from tui.cli import main
 from tui.index.compare import char_diff, compare, compare_reports, render_plain, text_diff
 from tui.index.library import load_library
 from tui.model import parse_report
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="module")
