@@ -51,14 +51,17 @@ def filter_weeks(reports: list[Report], query: str, exclude: Report | None = Non
 def week_option_text(r: Report) -> Text:
     """`2024-W23  2024-W23  06-03–06-09  title` as plain text (report text is never markup)."""
     t = Text(no_wrap=True, overflow="ellipsis")
-    t.append(f"{r.label}", style="bold")
-    t.append(f"  {r.week or 'undated'}", style="dim")
+    t.append(r.label, style="bold")
+    t.append("  ")
+    t.append(r.week or "undated", style="dim")
     if r.start and r.end:
-        t.append(f"  {r.start:%Y-%m-%d}–{r.end:%m-%d}", style="dim")
+        t.append("  ")
+        t.append(f"{r.start:%Y-%m-%d}–{r.end:%m-%d}", style="dim")
     if r.title and r.title != r.label:
-        t.append(f"  {r.title}")
+        t.append("  " + r.title)
     if r.warnings:
-        t.append("  !", style="bold")
+        t.append("  ")
+        t.append("!", style="bold")
     return t
 
 
