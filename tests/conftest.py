@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-DATA = REPO / "tests" / "data"
-SHARED = REPO.parent / "shared"
-CORPORA = SHARED / "corpora"
 
 
 @pytest.fixture(autouse=True)

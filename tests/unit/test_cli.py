@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import DATA, REPO, SEEDS
+from testpaths import DATA, REPO, SEEDS
 from tui import __version__
 from tui.cli import main
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import CORPORA
+from testpaths import CORPORA
 from tui.cli import main
 
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import DATA
+from testpaths import DATA
 from tui.index.library import load_library
 from tui.model import load_path
 from tui.model.parse import parse_report

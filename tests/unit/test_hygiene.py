@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO
+from testpaths import REPO
 
 
 def test_core_imports_neither_textual_nor_rich():

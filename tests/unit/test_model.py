@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from conftest import DATA, SEEDS
+from testpaths import DATA, SEEDS
 from tui.index.library import Library, LookupFailed, load_library
 from tui.model import load_path, parse_report
 from tui.model.load import load_bytes
