@@ -41,6 +41,13 @@ def x_ticks(labels: list[str], max_ticks: int = 8) -> tuple[list[int], list[str]
     return idx, [labels[i] for i in idx]
 
 
+def short_week(report: Report) -> str:
+    """`2024-W23` as `24-W23`: short enough for several labels under a chart."""
+    if report.week and len(report.week) == 8:
+        return report.week[2:]
+    return report.label[:8]
+
+
 class KpiChart(PlotextPlot):
     """One KPI over the weeks; the open week is marked."""
 
@@ -49,19 +56,27 @@ class KpiChart(PlotextPlot):
         self.series = series
         self.current = current
 
-    def on_mount(self) -> None:
+    def render(self):
+        # Draw from scratch every time: plotext keeps layout state between draws, which made the
+        # chart depend on how often it had been drawn before.
+        self.plt.clear_figure()
+        self._draw()
+        return super().render()
+
+    def _draw(self) -> None:
         s = self.series
         plt = self.plt
         xs = list(range(len(s.points)))
         ys = s.values
-        labels = [p.report.week or p.report.label for p in s.points]
+        labels = [short_week(p.report) for p in s.points]
         plt.title(f"{s.name} ({s.unit})" if s.unit else s.name)
         plt.plot(xs, ys, marker="braille")
         plt.scatter(xs, ys, marker="dot")
         i = s.index_of(self.current)
         if i is not None:
             plt.scatter([i], [ys[i]], marker="●", color="orange")
-        tx, tl = x_ticks(labels, max_ticks=6)
+        # Room for every label with a gap: overlapping labels make plotext's placement unstable.
+        tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 12) // 10))
         plt.xticks(tx, tl)
         ticks, tick_labels, (lo, hi) = y_ticks(ys)
         plt.yticks(ticks, tick_labels)
@@ -105,6 +120,11 @@ class MetricsScreen(Screen):
     def action_scroll_up(self) -> None:
         self.query_one("#metrics-scroll").scroll_up()
 
+    def on_mount(self) -> None:
+        self._columns(self.app.size.width)
+
     def on_resize(self, event) -> None:
-        cols = 1 if event.size.width < 100 else 2
-        self.query_one("#metrics-grid").styles.grid_size_columns = cols
+        self._columns(event.size.width)
+
+    def _columns(self, width: int) -> None:
+        self.query_one("#metrics-grid").styles.grid_size_columns = 1 if width < 100 else 2

@@ -53,7 +53,7 @@ class KpiPanel(Static):
         cur = weeks.index(self.report) if self.report in weeks else None
         name_w = min(max(cell_len(s.name) for s in self.series), 14)
         spark_w = max(5, min(len(weeks) or 1, width - name_w - 18))
-        grid = Table.grid(padding=(0, 1), expand=True)
+        grid = Table.grid(padding=(0, 1), expand=False)
         grid.add_column("name", no_wrap=True, overflow="ellipsis", width=name_w)
         grid.add_column("spark", no_wrap=True)
         grid.add_column("value", justify="right", no_wrap=True)
