@@ -326,6 +326,9 @@ def _body_property(name: str, keep: bool) -> property:
     return property(get, put, doc=f"`Report.{name}`, read from the cache on first use.")
 
 
+_REPORT_FIELDS = tuple(f.name for f in fields(Report))
+
+
 def _plain_report(state: dict[str, Any]) -> Report:
     r = object.__new__(Report)
     r.__dict__.update(state)
@@ -357,9 +360,14 @@ class LazyReport(Report):
         return r
 
     def __eq__(self, other: object) -> bool:
+        # As a dataclass compares, field by field; the same object or another source settles it cheaply.
+        if self is other:
+            return True
         if not isinstance(other, Report):
             return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Report))
+        if self.source != other.source:
+            return False
+        return all(getattr(self, f) == getattr(other, f) for f in _REPORT_FIELDS)
 
     __hash__ = None  # type: ignore[assignment]
 
