@@ -93,6 +93,12 @@ class Hanging:
         if lead > width // 2:
             lead = min(lead, width // 2)
         body_width = max(width - lead, 4)
+        if self.style is None and self.body.cell_len <= body_width and "\n" not in self.body.plain:
+            # Fast path: most report lines fit and need no wrapping.
+            prefix = Text(" " * self.indent) + self.marker if self.marker is not None else Text(" " * lead)
+            yield from (prefix + self.body).render(console)
+            yield Segment.line()
+            return
         lines = self.body.wrap(console, body_width, no_wrap=False, tab_size=4) if self.body.plain else [Text()]
         pad_style = self.style or Style()
         for n, line in enumerate(lines):

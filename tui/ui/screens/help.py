@@ -20,10 +20,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     seen: set[tuple[str, str]] = set()
 
     def add(binding: Binding, where: str) -> None:
-        if not binding.description or binding.action.startswith("app.focus"):
+        if not binding.description or binding.action.startswith("app.focus") or "command_palette" in binding.action:
             return
         keys = app.get_key_display(binding)
-        key = (binding.action, where)
+        key = (binding.action, where, keys)
         if key in seen:
             return
         seen.add(key)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static, TextArea
+from textual.widgets import Log, Static
 
 from ...model.report import Report, Section
 from ..render import DEFAULT_PALETTE, Block, Palette, line_offset, render_block, split_blocks
@@ -82,9 +82,10 @@ class ReportView(VerticalScroll, can_focus=True):
             if report is None:
                 return
             if len(report.text) > HUGE_REPORT_BYTES:
-                self._plain = TextArea(report.text, read_only=True, soft_wrap=False, show_line_numbers=True,
-                                       id="plain-report")
+                # A virtual list of lines: only the visible ones are ever drawn.
+                self._plain = Log(highlight=False, auto_scroll=False, classes="plain-report")
                 self.mount(self._plain)
+                self._plain.write_lines(self._lines)
             else:
                 blocks = split_blocks(report)
                 widgets = []
@@ -144,8 +145,8 @@ class ReportView(VerticalScroll, can_focus=True):
     def scroll_to_line(self, line: int, center: bool = True) -> None:
         """Scroll so that a source line is in view (near the top third when `center`)."""
         if self._plain is not None:
-            self._plain.move_cursor((max(line - 1, 0), 0), center=True)
-            self._plain.select_line(max(line - 1, 0))
+            y = max(line - 1 - (self.size.height // 3 if center else 0), 0)
+            self._plain.scroll_to(y=y, animate=False, immediate=True)
             return
         w = self.block_for_line(line)
         if w is None:
@@ -159,7 +160,7 @@ class ReportView(VerticalScroll, can_focus=True):
     def current_line(self) -> int | None:
         """The source line at the top of the view."""
         if self._plain is not None:
-            return self._plain.cursor_location[0] + 1
+            return int(self._plain.scroll_y) + 1
         top = self.scroll_y
         for w in self._blocks:
             r = w.virtual_region
