@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App
-from textual.widgets import DataTable, Input, OptionList, Sparkline
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from tui.ui.screens.search import SearchScreen
 from tui.ui.screens.timeline import TimelineScreen
@@ -96,7 +96,10 @@ async def test_t_opens_the_timeline_of_the_hit_project(seed_library):
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert [r[0] for r in rows] == ["2024-W17", "2024-W23", "2024-W29"]
         assert [r[2] for r in rows] == ["80%", "98%", "98%"]
-        assert list(tl.query_one("#timeline-spark", Sparkline).data) == [80, 98, 98]
+        spark = str(tl.query_one("#timeline-spark", Static).render())
+        assert spark.endswith("▇▇████")  # 80 %, 98 %, 98 % on a fixed 0–100 scale, two cells a week
+        caption = str(tl.query_one("#timeline-spark-labels", Static).render())
+        assert "2024-W17 80" in caption and "2024-W23 98" in caption and "2024-W29 98" in caption
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.opened == [("2024-W23", 35)]

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from ...index.library import Library
 from ...index.timeline import Timeline, timeline
@@ -20,6 +20,9 @@ def _fmt(v: float | None) -> str:
     if v is None:
         return "–"
     return f"{v:g}%"
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 class TimelineScreen(Screen):
@@ -35,7 +38,7 @@ class TimelineScreen(Screen):
     TimelineScreen #timeline-title { height: auto; padding: 0 1; }
     TimelineScreen #timeline-top { height: auto; max-height: 50%; }
     TimelineScreen #timeline-spark-box { width: 1fr; height: auto; padding: 0 1; }
-    TimelineScreen #timeline-spark { height: 3; }
+    TimelineScreen #timeline-spark { height: 1; margin-top: 1; }
     TimelineScreen #timeline-spark-labels { height: auto; color: $text-muted; }
     TimelineScreen #timeline-table { width: 2fr; height: auto; max-height: 14; }
     TimelineScreen #timeline-entries { height: 1fr; border: round $panel; padding: 0 1; }
@@ -53,8 +56,7 @@ class TimelineScreen(Screen):
         yield Static(self._title(), id="timeline-title")
         with Horizontal(id="timeline-top"):
             with Vertical(id="timeline-spark-box"):
-                series = [v for _, v in t.progress_series()]
-                yield Sparkline(series or [0], id="timeline-spark")
+                yield Static(self._spark(), id="timeline-spark")
                 yield Static(self._spark_caption(), id="timeline-spark-labels")
             yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="timeline-entries"):
@@ -90,6 +92,24 @@ class TimelineScreen(Screen):
         span = f"{t.weeks[0].report.week} – {t.weeks[-1].report.week}" if t.weeks else "no weeks"
         return Text.assemble(("Timeline  ", "bold"), (t.name, "bold underline"), aka,
                              f"   {len(t.weeks)} weeks, {span}")
+
+    def _spark(self) -> Text:
+        """One cell per week on a fixed 0–100 % scale (progress is a percentage), `·` where a week has none.
+
+        A scale fitted to the data would draw a single figure, or 98 → 98, as a full bar.
+        """
+        cells = []
+        for w in self.timeline.weeks:
+            v = w.first_progress
+            if v is None:
+                cells.append(("·", self._muted()))
+            else:
+                cells.append((_BLOCKS[min(len(_BLOCKS) - 1, max(0, round(v / 100 * (len(_BLOCKS) - 1))))], "bold"))
+        out = Text("0–100 %  ")
+        wide = 2 if len(cells) <= 30 else 1
+        for ch, style in cells:
+            out.append(ch * wide, style=style)
+        return out
 
     def _spark_caption(self) -> Text:
         pts = self.timeline.progress_series()
