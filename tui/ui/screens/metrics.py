@@ -51,10 +51,13 @@ def short_week(report: Report) -> str:
 class KpiChart(PlotextPlot):
     """One KPI over the weeks; the open week is marked."""
 
-    def __init__(self, series: Series, current: Report | None, **kwargs) -> None:
+    def __init__(self, series: Series, current: Report | None, columns: list[Report] | None = None,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.series = series
         self.current = current
+        # Every chart shares one x axis (the reports that have any KPI), so weeks line up across charts.
+        self.columns = columns or [p.report for p in series.points]
 
     def render(self):
         # Draw from scratch every time: plotext keeps layout state between draws, which made the
@@ -66,22 +69,25 @@ class KpiChart(PlotextPlot):
     def _draw(self) -> None:
         s = self.series
         plt = self.plt
-        xs = list(range(len(s.points)))
+        column = {id(r): i for i, r in enumerate(self.columns)}
+        xs = [column.get(id(p.report), i) for i, p in enumerate(s.points)]
         ys = s.values
-        labels = [short_week(p.report) for p in s.points]
+        labels = [short_week(r) for r in self.columns]
         plt.title(f"{s.name} ({s.unit})" if s.unit else s.name)
+        # One series in one resolution: a braille line and cell-sized dots never quite coincide.
         plt.plot(xs, ys, marker="braille")
-        plt.scatter(xs, ys, marker="dot")
+        if len(xs) == 1:  # a lone value draws no line
+            plt.scatter(xs, ys, marker="●")
         i = s.index_of(self.current)
         if i is not None:
-            plt.scatter([i], [ys[i]], marker="●", color="orange")
+            plt.scatter([xs[i]], [ys[i]], marker="●", color="orange")
         # Room for every label with a gap: overlapping labels make plotext's placement unstable.
-        tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 12) // 10))
+        tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 10) // 8))
         plt.xticks(tx, tl)
         ticks, tick_labels, (lo, hi) = y_ticks(ys)
         plt.yticks(ticks, tick_labels)
         plt.ylim(lo, hi)
-        plt.xlim(-0.3, max(len(xs) - 0.7, 0.7))
+        plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
 
 
 class MetricsScreen(Screen):
@@ -109,9 +115,10 @@ class MetricsScreen(Screen):
         with VerticalScroll(id="metrics-scroll"):
             if not self.series:
                 yield Static("No KPIs found in these reports.", id="metrics-empty", markup=False)
+            columns = [r for r in self.library.reports if r.kpis]
             with Grid(id="metrics-grid"):
                 for s in self.series:
-                    yield KpiChart(s, self.current, classes="kpi-chart")
+                    yield KpiChart(s, self.current, columns, classes="kpi-chart")
         yield Footer()
 
     def action_scroll_down(self) -> None:
