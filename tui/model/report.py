@@ -12,6 +12,16 @@ from typing import Iterator, Literal
 Level = Literal["problem", "warning"]
 
 
+def _printable(name: str) -> str:
+    """A file name fit for a terminal: escape sequences and control characters removed (names are
+    untrusted too: a file can be called `\\x1b]0;title\\x07.md`)."""
+    if name.isprintable():
+        return name
+    from .source import sanitize
+
+    return sanitize(name)
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where a report came from: a file, or a member inside a zip archive."""
@@ -21,14 +31,14 @@ class SourceRef:
 
     @property
     def display(self) -> str:
-        """A short human form: `file.md` or `export.zip:dir/file.md`."""
-        return f"{self.path}:{self.member}" if self.member else self.path
+        """A short human form: `file.md` or `export.zip:dir/file.md` (control characters removed)."""
+        return _printable(f"{self.path}:{self.member}" if self.member else self.path)
 
     @property
     def name(self) -> str:
         """The file name of the report (the zip member's base name inside an archive)."""
         inner = self.member or self.path
-        return inner.replace("\\", "/").rsplit("/", 1)[-1]
+        return _printable(inner.replace("\\", "/").rsplit("/", 1)[-1])
 
 
 @dataclass

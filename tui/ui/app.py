@@ -11,10 +11,12 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, load_config
 from ..index.library import Library, open_library
 from ..model.report import Report
+from ..model.source import sanitize
 from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
 from .render import Palette
 
@@ -57,7 +59,7 @@ class ReportsApp(App):
     def on_mount(self) -> None:
         self._theme_ready = True
         if self.config.error:
-            self.notify(self.config.error, severity="warning", timeout=8)
+            self.notify(self.config.error, severity="warning", timeout=8, markup=False)
 
     def main_ready(self) -> None:
         """Called by the main screen once it is mounted: start loading."""
@@ -76,9 +78,41 @@ class ReportsApp(App):
             lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
                                use_cache=not getattr(self.args, "no_cache", False))
         except Exception as exc:  # a broken cache or folder must not kill the app
-            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
             return
         self.post_message(LibraryLoaded(lib, reload=reload))
+
+    # ── errors ───────────────────────────────────────────────────────────────────────────────────
+
+    def show_error(self, error: BaseException | str, where: str = "") -> None:
+        """An unexpected error: show the error dialog (details to copy) and keep running."""
+        from .screens.error import ErrorScreen
+
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(top, ErrorScreen):
+            top.add_error(error, where)
+            return
+        self.push_screen(ErrorScreen(error, where))
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A worker that failed (one started with exit_on_error): a dialog, not an exit.
+        if isinstance(error, WorkerFailed) and self.is_running and self.screen_stack:
+            cause = error.error if isinstance(error.error, BaseException) else error
+            try:
+                self.call_later(self.show_error, cause, "working in the background")
+                return
+            except Exception:
+                pass
+        super()._handle_exception(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Workers of the app that end with an error (exit_on_error=False ones) are reported too."""
+        self.report_worker_error(event.worker)
+
+    def report_worker_error(self, worker: Worker) -> None:
+        """Show the error dialog for a worker that failed (screens forward their workers here)."""
+        if worker.state == WorkerState.ERROR and worker.error is not None:
+            self.show_error(worker.error, f"running {worker.name or 'a background task'}")
 
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:
@@ -87,7 +121,11 @@ class ReportsApp(App):
 
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
-        self.notify(f"cannot read the reports: {msg.error}", severity="error", timeout=10)
+        if msg.exception is not None:
+            self.show_error(msg.exception, "reading the reports")
+        else:
+            self.notify(f"cannot read the reports: {sanitize(msg.error)}", severity="error", timeout=10,
+                        markup=False)
         if self.main_screen is not None:
             self.main_screen.set_library(self.library)
 
@@ -114,7 +152,7 @@ class ReportsApp(App):
             try:
                 a, b = self.library.find(compare[0]), self.library.find(compare[1])
             except LookupFailed as exc:
-                self.notify(str(exc), severity="error", timeout=10)
+                self.notify(str(exc), severity="error", timeout=10, markup=False)
             else:
                 self.main_screen.open_compare(a, b)
         elif search is not None:
@@ -150,7 +188,7 @@ class ReportsApp(App):
         if theme != self.config.theme:
             self.config.set("theme", theme)
             if self.config.error:
-                self.notify(self.config.error, severity="warning")
+                self.notify(self.config.error, severity="warning", markup=False)
         main = self.main_screen
         if main is not None and hasattr(main, "apply_theme"):
             self.call_after_refresh(main.apply_theme)

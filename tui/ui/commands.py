@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from ..model.report import Project, Report
+
+
+def literal(text: str) -> Content:
+    """Report text for the palette: the palette parses plain strings (prompts and help) as markup."""
+    return Content(text)
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """`Matcher.highlight` without parsing the candidate as markup (labels may contain `[/]`)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if offset < len(text) and not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def _week_text(r: Report) -> str:
@@ -32,14 +49,14 @@ class WeeksProvider(Provider):
 
     async def discover(self) -> Hits:
         for text, callback, help_text in self._items()[:20]:
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, callback, help_text in self._items():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+                yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
 
 
 class ProjectsProvider(Provider):
@@ -61,7 +78,7 @@ class ProjectsProvider(Provider):
         try:
             from .screens.timeline import TimelineScreen
         except ImportError:
-            self.app.notify("Project timelines are not available in this build.", severity="warning")
+            self.app.notify("Project timelines are not available in this build.", severity="warning", markup=False)
             return
         self.app.push_screen(TimelineScreen(self.app.library, key))
 
@@ -70,7 +87,7 @@ class ProjectsProvider(Provider):
         for text, callback, help_text in self._items():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+                yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
 
 
 class ThemeProvider(Provider):
@@ -82,5 +99,5 @@ class ThemeProvider(Provider):
             text = f"Theme: {name}"
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(setattr, self.app, "theme", name), text=text,
+                yield Hit(score, highlight(matcher, text), partial(setattr, self.app, "theme", name), text=text,
                           help="remembered for next time")

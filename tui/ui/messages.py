@@ -30,6 +30,7 @@ class LoadFailed(Message):
     """Loading the library raised an error (shown to the user; the app keeps running)."""
 
     error: str
+    exception: BaseException | None = None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 from ...index.library import Library
 from ...index.series import Series, kpi_series
 from ...model.report import Report
+from ...model.source import sanitize
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -134,11 +135,11 @@ class MainScreen(Screen):
             first = problems[0]
             where = first.source.name if first.source else ""
             more = f" (+{len(problems) - 1} more: reports-tui lint)" if len(problems) > 1 else ""
-            bar.update(Text.assemble(("✖ ", "bold"), f"could not read {where}: {first.message}{more}"))
+            bar.update(Text.assemble(("✖ ", "bold"), sanitize(f"could not read {where}: {first.message}{more}")))
         self.set_class(bool(problems), "-problems")
 
     def _show_empty(self) -> None:
-        paths = ", ".join(self.library.paths) or "the given paths"
+        paths = sanitize(", ".join(self.library.paths)) or "the given paths"
         self.query_one("#empty", Static).update(Text.assemble(
             ("No reports found\n\n", "bold"),
             f"Nothing readable in {paths}.\n",
@@ -259,7 +260,7 @@ class MainScreen(Screen):
         if 0 <= i < len(reports):
             self.show_report(reports[i])
         else:
-            self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2)
+            self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
 
     def action_prev_week(self) -> None:
         """Open the previous week."""
@@ -292,7 +293,7 @@ class MainScreen(Screen):
         if not weeks.has_focus and weeks.highlighted_report is not self.current and self.current is not None:
             weeks.set_current(self.current)
         marked = weeks.toggle_mark()
-        self.notify(f"Marked {marked.label} — press c to compare" if marked else "Mark cleared", timeout=3)
+        self.notify(f"Marked {marked.label} — press c to compare" if marked else "Mark cleared", timeout=3, markup=False)
 
     def action_compare(self) -> None:
         """Compare the open week with the marked one, or with one picked from a list."""
@@ -305,7 +306,7 @@ class MainScreen(Screen):
         try:
             from .week_picker import WeekPickerModal
         except ImportError:
-            self.notify("Comparing weeks is not available in this build.", severity="warning")
+            self.notify("Comparing weeks is not available in this build.", severity="warning", markup=False)
             return
         current = self.current
 
@@ -320,7 +321,7 @@ class MainScreen(Screen):
         try:
             from .compare import CompareScreen
         except ImportError:
-            self.notify("Comparing weeks is not available in this build.", severity="warning")
+            self.notify("Comparing weeks is not available in this build.", severity="warning", markup=False)
             return
         order = {id(r): i for i, r in enumerate(self.library.reports)}
         if order.get(id(a), 0) > order.get(id(b), 0):
@@ -336,7 +337,7 @@ class MainScreen(Screen):
         try:
             from .search import SearchScreen
         except ImportError:
-            self.notify("Search is not available in this build.", severity="warning")
+            self.notify("Search is not available in this build.", severity="warning", markup=False)
             return
         self.app.push_screen(SearchScreen(self.library, query))
 
@@ -355,12 +356,12 @@ class MainScreen(Screen):
                     if p.line <= line <= max([p.line] + [ln for ln, _ in p.entries]):
                         project = p
         if project is None:
-            self.notify("Put the cursor on a project in the section tree first.", timeout=3)
+            self.notify("Put the cursor on a project in the section tree first.", timeout=3, markup=False)
             return
         try:
             from .timeline import TimelineScreen
         except ImportError:
-            self.notify("Project timelines are not available in this build.", severity="warning")
+            self.notify("Project timelines are not available in this build.", severity="warning", markup=False)
             return
         self.app.push_screen(TimelineScreen(self.library, project.key))
 
@@ -390,7 +391,7 @@ class MainScreen(Screen):
             return
         self.app.copy_to_clipboard(text)
         name = section.title if section is not None and section.title else "report"
-        self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3)
+        self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3, markup=False)
 
     def action_edit(self) -> None:
         """Open the report in $VISUAL / $EDITOR, then read the folder again."""
@@ -398,17 +399,17 @@ class MainScreen(Screen):
         if r is None:
             return
         if r.source.member:
-            self.notify("This report is inside a zip archive; it cannot be edited in place.", severity="warning")
+            self.notify("This report is inside a zip archive; it cannot be edited in place.", severity="warning", markup=False)
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
             (e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
         if not editor:
-            self.notify("Set $EDITOR to edit reports.", severity="warning")
+            self.notify("Set $EDITOR to edit reports.", severity="warning", markup=False)
             return
         try:
             with self.app.suspend():
                 subprocess.call(shlex.split(editor) + [r.source.path])
         except Exception as exc:  # no terminal to hand over (headless), or the editor is missing
-            self.notify(f"Cannot run {editor}: {exc}", severity="error")
+            self.notify(f"Cannot run {editor}: {exc}", severity="error", markup=False)
             return
         self.app.reload_library()

@@ -187,6 +187,16 @@ class SearchScreen(Screen):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, generation, result)
 
+    def on_worker_state_changed(self, event) -> None:
+        """A search that raised: say so here, and show the error dialog."""
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR:
+            self.query_one("#search-status", Static).update(Text("search failed (see the error)"))
+            report = getattr(self.app, "report_worker_error", None)
+            if report is not None:
+                report(event.worker)
+
     def _show(self, generation: int, result: SearchResult | None) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
@@ -292,7 +302,7 @@ class SearchScreen(Screen):
         """The timeline of the highlighted hit's project."""
         hit = self.current_hit
         if hit is None or not hit.project:
-            self.notify("This line belongs to no project.", severity="warning")
+            self.notify("This line belongs to no project.", severity="warning", markup=False)
             return
         from .timeline import TimelineScreen
 
