@@ -18,14 +18,18 @@ Ranking, best first (ties in week order, then source line):
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import sys
 import threading
 import time
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from itertools import chain, compress
+from typing import Any, Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -123,13 +127,14 @@ def parse_query(raw: str) -> Query:
 class Entry:
     """One searchable line: an item, a section title or a report title."""
 
-    __slots__ = ("doc", "line", "text", "section", "chain", "project", "head", "kind")
+    __slots__ = ("doc", "line", "text", "tid", "section", "chain", "project", "head", "kind")
 
     def __init__(self, doc: int, line: int, text: str, section: str, chain: tuple[str, ...],
                  project: str | None, head: bool, kind: str):
         self.doc = doc
         self.line = line
         self.text = text
+        self.tid = -1  # the id of its normalised text
         self.section = section
         self.chain = chain  # section keys from the outermost to this entry's own section
         self.project = project
@@ -138,27 +143,16 @@ class Entry:
 
 
 class _Doc:
-    """One report's entries and haystack."""
+    """One report: its entries are the index's entries `first` to `end - 1`."""
 
-    __slots__ = ("report", "order", "entries", "hay", "starts", "kpi_lines", "project_names")
+    __slots__ = ("report", "order", "first", "end", "kpi_lines", "project_names")
 
     def __init__(self, report: Report, order: int):
         self.report = report
         self.order = order
-        self.entries: list[Entry] = []
+        self.first = self.end = 0
         self.kpi_lines: dict[int, list[str]] = {}
         self.project_names: dict[str, str] = {}
-        self.hay = ""
-        self.starts: list[int] = []
-
-    def entry_at(self, pos: int) -> int:
-        """The index of the entry holding haystack offset `pos`."""
-        return bisect_right(self.starts, pos) - 1
-
-    def norm_text(self, i: int) -> str:
-        """The normalised text of entry i (a slice of the haystack)."""
-        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.hay)
-        return self.hay[self.starts[i]:end]
 
 
 @dataclass
@@ -198,8 +192,8 @@ class SearchResult:
     seconds: float = 0.0
 
 
-EXACT_CAP = 5000  # body-line exact hits collected per query; headings and titles are always complete
-FUZZY_CANDIDATES = 4000
+FUZZY_CANDIDATES = 800  # distinct lines scored by rapidfuzz per fuzzy query (most shared bigrams first)
+MAX_SPANS = 8  # week filters selecting more runs of reports than this are checked per line instead
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -244,45 +238,111 @@ def refine(word: str, text: str, a: int, b: int) -> tuple[float, tuple[int, int]
     return best, span
 
 
+_PAD = "\x00"  # never in a normalised line (control characters are stripped from reports)
+
+
+def fuzzy_span(word: str, text: str) -> tuple[int, int]:
+    """Where in `text` the fuzzy match of `word` is: the partial-ratio window, refined by edit distance."""
+    n = len(word)
+    if len(text) < n:
+        return (0, len(text))
+    pad = _PAD * (n - 1)
+    al = fuzz.partial_ratio_alignment(word, pad + text + pad)
+    a = min(max(0, al.dest_start - len(pad)), len(text) - n) if al else 0
+    return refine(word, text, a, a + n)[1]
+
+
+class _Ctx:
+    """One query's filters, result limit and the candidates found so far (entry id -> candidate)."""
+
+    __slots__ = ("spans", "mask", "accept", "cap", "found", "filtered", "extra", "capped", "seen")
+
+    def __init__(self, spans, mask, accept, cap: int):
+        self.spans = spans  # entry id ranges [lo, hi) of the reports a week filter keeps, or None
+        self.mask = mask  # or, when those are many, a byte per report
+        self.accept = accept  # a per-line filter (in:, kpi:) or None
+        self.cap = cap
+        self.found: dict[int, tuple] = {}
+        self.filtered = spans is not None or mask is not None or accept is not None
+        self.extra = 0  # matches counted but not collected (past the limit)
+        self.capped = False  # stopped before counting every match
+        self.seen: set[int] = set()  # text ids an earlier tier already ranked
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.cap
+
+
 class SearchIndex:
-    """Every item, section title and project name of a library, ready to search."""
+    """Every item, section title and project name of a library, ready to search.
+
+    Lines are stored once per distinct normalised text (`texts`, with `postings` listing the entries,
+    in library order, that carry each text); an inverted index maps every character and character
+    bigram to the texts holding it. A query finds its texts there, then walks their postings in
+    entry order (a heap merge, or a scan of the entries when the texts are common), so it touches
+    about `limit` entries however large the library is.
+    """
 
     def __init__(self, reports: Iterable[Report]):
         self.docs: list[_Doc] = []
+        self.entries: list[Entry] = []
+        self.entry_tid = array("i")  # entry id -> text id
+        self.texts: list[str] = []  # distinct normalised lines (a project heading line counts apart)
+        self.text_head = bytearray()  # text id -> 1 when its entries are project headings or titles
+        self.postings: list[array] = []  # text id -> entry ids, ascending
+        self.grams: dict[str, array] = {}  # character or character bigram -> text ids, ascending
+        self.head_texts: list[str] = []  # what a heading is found by: a project's name, a section title
+        self.head_postings: list[array] = []
+        self.section_postings: dict[str, array] = {}  # section key -> entry ids within it (nested too)
+        self.kpi_entries = array("i")  # entries on a KPI's line
         self.section_keys: set[str] = set()
         self.kpi_names: set[str] = set()
         self.project_terms: dict[str, set[str]] = {}  # normalised project key or name -> keys
         self.terms: dict[str, None] = {}  # words pinyin can spell: project names, section titles, KPI names
         self._term_readings: dict[str, list[tuple[str, ...]]] = {}
         self._lock = threading.Lock()
-        self._heads: list[str] = []
-        self.heads_ref: list[tuple[int, int]] = []  # (doc index, entry index) of each heading
+        self._weeks: list[str] | None = None  # per report, for week filters
+        self._labels: list[str] = []
+        self._projects_seen: set[tuple[str, str]] = set()
+        text_ids: dict[tuple[str, bool], int] = {}
+        head_ids: dict[str, int] = {}
+        normed: dict[str, str] = {}  # weekly reports repeat most lines: normalise each text once
         for order, report in enumerate(reports):
-            self._add(report, order)
-        self.heads_starts: list[int] = []
-        pos = 0
-        for t in self._heads:
-            self.heads_starts.append(pos)
-            pos += len(t) + 1
-        self.heads_hay = "\n".join(self._heads)
-        del self._heads
+            self._add(report, order, text_ids, head_ids, normed)
+        grams: dict[str, array] = {}
+        for tid, t in enumerate(self.texts):
+            for g in {t[i:i + 2] for i in range(len(t) - 1)}.union(t):
+                p = grams.get(g)
+                if p is None:
+                    grams[g] = p = array("i")
+                p.append(tid)
+        self.grams = grams
 
     # -- building
 
-    def _add(self, report: Report, order: int) -> None:
+    def _add(self, report: Report, order: int, text_ids: dict, head_ids: dict, normed: dict) -> None:
+        def nm(text: str) -> str:
+            out = normed.get(text)
+            if out is None:
+                out = normed[text] = norm(text)
+            return out
+
         doc = _Doc(report, order)
-        heads = {p.line for p in report.projects}
+        head_names: dict[int, str] = {}
         for p in report.projects:
             doc.project_names.setdefault(p.key, p.name)
-            self.project_terms.setdefault(norm(p.key), set()).add(p.key)
-            self.project_terms.setdefault(norm(p.name), set()).add(p.key)
-            self.terms.setdefault(p.name, None)
+            head_names.setdefault(p.line, p.name)
+            if (p.key, p.name) not in self._projects_seen:
+                self._projects_seen.add((p.key, p.name))
+                self.project_terms.setdefault(nm(p.key), set()).add(p.key)
+                self.project_terms.setdefault(nm(p.name), set()).add(p.key)
+                self.terms.setdefault(p.name, None)
         for k in report.kpis:
             if k.line:
                 doc.kpi_lines.setdefault(k.line, []).append(k.name)
             self.kpi_names.add(k.name)
             self.terms.setdefault(k.name, None)
-        ents = doc.entries
+        ents: list[Entry] = []
         n = len(self.docs)
         root = report.root
         if root is not None:
@@ -302,37 +362,66 @@ class SearchIndex:
                     self.terms.setdefault(title, None)
                 for item in sec.all_items():
                     ents.append(Entry(n, item.line, item.text, title, chain, item.project,
-                                      item.line in heads, "item"))
+                                      item.line in head_names, "item"))
                 for child in reversed(sec.children):
                     stack.append((child, chain))
         ents.sort(key=lambda e: e.line)
-        pos, starts, parts = 0, [], []
+        entries, texts, postings, secs = self.entries, self.texts, self.postings, self.section_postings
+        doc.first = len(entries)
         for e in ents:
-            t = norm(e.text)
-            starts.append(pos)
-            parts.append(t)
-            pos += len(t) + 1
-        doc.hay = "\n".join(parts)
-        doc.starts = starts
-        for i, e in enumerate(ents):
+            eid = len(entries)
+            t = nm(e.text)
+            tid = text_ids.get((t, e.head))
+            if tid is None:
+                tid = text_ids[(t, e.head)] = len(texts)
+                texts.append(t)
+                self.text_head.append(1 if e.head else 0)
+                postings.append(array("i"))
+            postings[tid].append(eid)
+            e.tid = tid
+            entries.append(e)
+            self.entry_tid.append(tid)
             if e.head:
-                self._heads.append(parts[i])
-                self.heads_ref.append((n, i))
+                # a project heading is found as a heading by its name only, not by the rest of its line
+                ht = nm(head_names[e.line]) if e.kind == "item" else t
+                hid = head_ids.get(ht)
+                if hid is None:
+                    hid = head_ids[ht] = len(self.head_texts)
+                    self.head_texts.append(ht)
+                    self.head_postings.append(array("i"))
+                self.head_postings[hid].append(eid)
+            for key in e.chain:
+                p = secs.get(key)
+                if p is None:
+                    secs[key] = p = array("i")
+                p.append(eid)
+            if e.line in doc.kpi_lines:
+                self.kpi_entries.append(eid)
+        doc.end = len(entries)
         self.docs.append(doc)
 
     # -- filters
 
-    def _allowed_docs(self, q: Query) -> list[_Doc]:
-        docs = self.docs
-        if q.weeks or q.week_labels:
-            def ok(d: _Doc) -> bool:
-                r = d.report
-                for lo, hi in q.weeks:
-                    if r.week and (lo is None or r.week >= lo) and (hi is None or r.week <= hi):
-                        return True
-                return any(v in r.label.casefold() for v in q.week_labels)
-            docs = [d for d in docs if ok(d)]
-        return docs
+    def _week_filter(self, q: Query) -> tuple[list[tuple[int, int]] | None, bytearray | None]:
+        """The entry id ranges of the reports a `week:` filter keeps, and a byte per report when those are many."""
+        if not (q.weeks or q.week_labels):
+            return None, None
+        if self._weeks is None:
+            self._weeks = [d.report.week or "" for d in self.docs]
+            self._labels = [d.report.label.casefold() for d in self.docs]
+        keep = bytearray(len(self.docs))
+        for lo, hi in q.weeks:
+            lo, hi = lo or "", hi or "\uffff"
+            keep = bytearray(k or (bool(w) and lo <= w <= hi) for k, w in zip(keep, self._weeks))
+        for v in q.week_labels:
+            keep = bytearray(k or v in lab for k, lab in zip(keep, self._labels))
+        spans: list[tuple[int, int]] = []
+        for d in compress(self.docs, keep):
+            if spans and spans[-1][1] == d.first:
+                spans[-1] = (spans[-1][0], d.end)
+            elif d.end > d.first:
+                spans.append((d.first, d.end))
+        return spans, (keep if len(spans) > MAX_SPANS else None)
 
     def matching_sections(self, value: str) -> set[str]:
         """Section keys (and OKR codes) an `in:` value names: the code, a substring, or a fuzzy match."""
@@ -359,7 +448,7 @@ class SearchIndex:
         secs = set().union(*(self.matching_sections(v) for v in q.sections)) if q.sections else None
         kpis = set().union(*(self.matching_kpis(v) for v in q.kpis)) if q.kpis else None
         if secs is None and kpis is None:
-            return None
+            return None, None
 
         def ok(doc: _Doc, e: Entry) -> bool:
             if secs is not None and not secs.intersection(e.chain):
@@ -369,166 +458,253 @@ class SearchIndex:
                 if not names or not kpis.intersection(names):
                     return False
             return True
-        return ok
+        return ok, secs
+
+    def _ok(self, ctx: _Ctx, e: Entry) -> bool:
+        if ctx.mask is not None and not ctx.mask[e.doc]:
+            return False
+        return ctx.accept is None or ctx.accept(self.docs[e.doc], e)
+
+    # -- walking entries in library order
+
+    def _stream(self, posts: list[array], ctx: _Ctx, tids: list[int] | None = None) -> Iterator[int]:
+        """The entry ids of several postings lists, ascending, within the reports the query keeps.
+
+        `tids`: the texts whose postings these are, when they are; common texts are then found by
+        scanning the entries in order (C-level `compress`), which reaches `limit` hits sooner than a
+        heap merge of thousands of lists.
+        """
+        n = len(self.entries)
+        spans = ctx.spans if ctx.spans is not None else [(0, n)]
+        total = sum(len(p) for p in posts)
+        if tids is not None and len(posts) > 1:
+            kept = n if ctx.spans is None else sum(hi - lo for lo, hi in spans)
+            if (len(posts) > 32 and total * 64 > n) or (ctx.mask is not None and kept < total):
+                want = bytearray(len(self.texts))
+                for t in tids:
+                    want[t] = 1
+                tid = self.entry_tid
+                return chain.from_iterable(compress(range(lo, hi), map(want.__getitem__, tid[lo:hi]))
+                                           for lo, hi in spans)
+        if ctx.spans is None or (ctx.mask is not None and len(spans) * len(posts) > 20000):
+            return self._stream_span(posts, 0, n)  # `_ok` checks the report
+        return chain.from_iterable(self._stream_span(posts, lo, hi) for lo, hi in spans)
+
+    def _stream_span(self, posts: list[array], lo: int, hi: int) -> Iterator[int]:
+        whole = lo == 0 and hi == len(self.entries)
+        parts = []
+        for p in posts:
+            if whole:
+                parts.append(p)
+                continue
+            a = bisect_left(p, lo)
+            b = bisect_left(p, hi, a)
+            if a < b:
+                parts.append(p[a:b])
+        if not parts:
+            return iter(())
+        return iter(parts[0]) if len(parts) == 1 else heapq.merge(*parts)
+
+    def _collect(self, ctx: _Ctx, stream: Iterable[int], score: float, tier: str, extra=None,
+                 total: int = 0) -> int:
+        """Add the entries of `stream` (ascending ids) not found yet, until the limit; return how many."""
+        found, entries = ctx.found, self.entries
+        added = 0
+        for eid in stream:
+            if eid in found:
+                continue
+            e = entries[eid]
+            if ctx.filtered and not self._ok(ctx, e):
+                continue
+            found[eid] = (score, eid, tier, extra)
+            added += 1
+            if len(found) >= ctx.cap:
+                if ctx.filtered or not total:
+                    ctx.capped = True
+                else:
+                    ctx.extra += max(0, total - added)
+                break
+        return added
+
+    def _collect_levels(self, ctx: _Ctx, levels: dict[int, tuple[float, Any]], tier: str) -> None:
+        """Collect the entries of texts scored `levels` (text id -> (score, extra)), best score first."""
+        by_score: dict[tuple[float, Any], list[int]] = {}
+        for tid, key in levels.items():
+            by_score.setdefault(key, []).append(tid)
+        remaining = sum(len(self.postings[t]) for t in levels)
+        for (score, extra), tids in sorted(by_score.items(), key=lambda kv: -kv[0][0]):
+            if ctx.full:
+                if ctx.filtered:
+                    ctx.capped = True
+                else:
+                    ctx.extra += remaining
+                return
+            n = sum(len(self.postings[t]) for t in tids)
+            self._collect(ctx, self._stream([self.postings[t] for t in tids], ctx, tids), score, tier, extra, n)
+            remaining -= n
+
+    def texts_with(self, s: str) -> list[int]:
+        """The ids of the texts holding `s` (normalised), ascending."""
+        if not s:
+            return []
+        grams = self.grams
+        if len(s) == 1:
+            return list(grams.get(s, ()))
+        posts = []
+        for g in {s[i:i + 2] for i in range(len(s) - 1)}:
+            p = grams.get(g)
+            if p is None:
+                return []
+            posts.append(p)
+        posts.sort(key=len)
+        cand: Iterable[int] = posts[0]
+        if len(posts) > 1:
+            both = set(posts[0]).intersection(posts[1])
+            cand = sorted(both)
+        texts = self.texts
+        return [t for t in cand if s in texts[t]] if len(s) > 2 else list(cand)
 
     # -- searching
 
     def search(self, query: str | Query, limit: int = 50) -> SearchResult:
         """Hits for a query, best first, at most `limit` of them (0: all).
 
-        Candidates are light tuples `(score, order, line, doc, entry, tier, span)`; only the best
-        `limit` become `Hit`s. Reports are visited in week order and ties rank in week order, so once
-        `limit` lines are found a tier stops looking at ordinary lines (`capped`): a later one could
-        never rank higher. Headings (score 100) are still looked for in every report.
+        Ranking is by score, then library (week) order, then source line, and entry ids follow that
+        order, so each tier walks its matches in entry order and stops at `limit`: a later one could
+        never rank higher. `total` counts every match of the tiers that ran; it is `capped` (a lower
+        bound) when filters made the exact count too costly.
         """
         t0 = time.perf_counter()
         q = parse_query(query) if isinstance(query, str) else query
         cap = limit if limit else 10**9
-        docs = self._allowed_docs(q)
-        accept = self._entry_filter(q)
-        found: dict[tuple[int, int], tuple] = {}
-        capped = False
-        if not q.words:
+        spans, mask = self._week_filter(q)
+        accept, secs = self._entry_filter(q)
+        ctx = _Ctx(spans, mask, accept, cap)
+        if spans == []:
+            pass  # no report in those weeks
+        elif not q.words:
             if q.has_filters:
-                capped = self._list_all(docs, accept, found, cap)
+                self._list_all(q, ctx, secs)
         else:
-            capped = self._exact(q, docs, accept, found, cap)
-            if len(found) < cap:
-                capped = self._fuzzy(q, docs, accept, found, cap) or capped
-            if len(found) < cap:
-                capped = self._pinyin(q, docs, accept, found, cap) or capped
-        ranked = sorted(found.values(), key=lambda c: (-c[0], c[1], c[2]))
-        hits = [self._materialize(q, c) for c in (ranked[:limit] if limit else ranked)]
-        return SearchResult(q, hits, len(ranked), capped, time.perf_counter() - t0)
+            self._exact(q, ctx)
+            if not ctx.full:
+                self._fuzzy(q, ctx)
+            if not ctx.full:
+                self._pinyin(q, ctx)
+        ranked = sorted(ctx.found.values(), key=lambda c: (-c[0], c[1]))
+        spans: dict[int, tuple[int, int]] = {}  # fuzzy match span per text id
+        hits = [self._materialize(q, c, spans) for c in (ranked[:limit] if limit else ranked)]
+        return SearchResult(q, hits, len(ranked) + ctx.extra, ctx.capped, time.perf_counter() - t0)
 
-    def _materialize(self, q: Query, cand: tuple) -> Hit:
-        score, _order, _line, doc, i, tier, span = cand
-        e = doc.entries[i]
+    def _materialize(self, q: Query, cand: tuple, fuzzy_spans: dict[int, tuple[int, int]]) -> Hit:
+        score, eid, tier, extra = cand
+        e = self.entries[eid]
+        doc = self.docs[e.doc]
+        text = self.texts[e.tid]
         if tier == "exact":
-            text = doc.norm_text(i)
             spans = [s for w in set(q.words) for s in _occurrences(text, w)]
         elif tier == "pinyin":
-            spans = _occurrences(doc.norm_text(i), span)
+            spans = _occurrences(text, extra)
+        elif tier == "fuzzy":
+            sp = fuzzy_spans.get(e.tid)
+            if sp is None:
+                sp = fuzzy_spans[e.tid] = fuzzy_span(q.words[0], text)
+            spans = [sp]
         else:
-            spans = [span] if span else []
+            spans = []
         return Hit(doc.report, e.line, e.text, e.section, e.project,
                    doc.project_names.get(e.project) if e.project else None,
                    score, _merge(spans), tier, e.kind, doc.order)
 
-    def _list_all(self, docs, accept, found, cap) -> bool:
-        for doc in docs:
-            for i, e in enumerate(doc.entries):
-                if e.kind == "title" or (accept and not accept(doc, e)):
-                    continue
-                found[(doc.order, i)] = (100.0, doc.order, e.line, doc, i, "filter", None)
-                if len(found) >= cap:
-                    return True
-        return False
+    def _list_all(self, q: Query, ctx: _Ctx, secs: set[str] | None) -> None:
+        if q.kpis:
+            stream = self._stream([self.kpi_entries], ctx)
+        elif secs is not None:
+            stream = self._stream([self.section_postings[k] for k in secs if k in self.section_postings], ctx)
+        else:
+            spans = ctx.spans if ctx.spans is not None else [(0, len(self.entries))]
+            ctx.mask = None  # the spans are exact
+            stream = chain.from_iterable(range(lo, hi) for lo, hi in spans)
+        entries = self.entries
+        found = ctx.found
+        for eid in stream:
+            e = entries[eid]
+            if e.kind == "title" or not self._ok(ctx, e):
+                continue
+            found[eid] = (100.0, eid, "filter", None)
+            if len(found) >= ctx.cap:
+                ctx.capped = True
+                return
 
-    def _exact(self, q: Query, docs, accept, found, cap) -> bool:
+    def _exact(self, q: Query, ctx: _Ctx) -> None:
         words = sorted(set(q.words), key=len, reverse=True)
         first, rest = words[0], words[1:]
-        names = {k for t, keys in self.project_terms.items() if first in t for k in keys}
-        allowed = None if len(docs) == len(self.docs) else {d.order for d in docs}
+        texts = self.texts
+        tids = self.texts_with(first)
+        if rest:
+            tids = [t for t in tids if all(w in texts[t] for w in rest)]
+        ctx.seen.update(tids)
+        total = sum(len(self.postings[t]) for t in tids)
+        # headings first (score 100): a project's heading line when its name holds the query, section
+        # and report titles
+        hids = [h for h, t in enumerate(self.head_texts) if first in t]
+        if hids:
+            heads = (eid for eid in self._stream([self.head_postings[h] for h in hids], ctx)
+                     if first in texts[self.entry_tid[eid]]
+                     and (not rest or all(w in texts[self.entry_tid[eid]] for w in rest)))
+            added = self._collect(ctx, heads, 100.0, "exact")
+            if ctx.full:
+                if ctx.filtered:
+                    ctx.capped = True
+                else:
+                    ctx.capped = False
+                    ctx.extra += total - added
+                return
+        # then every other line holding it, in library order (score 94)
+        if tids:
+            self._collect(ctx, self._stream([self.postings[t] for t in tids], ctx, tids), 94.0, "exact",
+                          None, total - len(ctx.found))
 
-        def ok(doc: _Doc, i: int, e: Entry) -> bool:
-            return (not rest or all(w in doc.norm_text(i) for w in rest)) and (accept is None or accept(doc, e))
-
-        # headings first, in every report: one scan of the headings' own haystack
-        hay = self.heads_hay
-        pos = hay.find(first)
-        while pos != -1:
-            k = bisect_right(self.heads_starts, pos) - 1
-            d, i = self.heads_ref[k]
-            doc = self.docs[d]
-            e = doc.entries[i]
-            if (allowed is None or doc.order in allowed) and (e.kind != "item" or e.project in names) \
-                    and ok(doc, i, e):
-                found[(doc.order, i)] = (100.0, doc.order, e.line, doc, i, "exact", None)
-            pos = hay.find(first, self.heads_starts[k + 1] if k + 1 < len(self.heads_starts) else len(hay))
-        # then every other line, in week order, until `cap` of them are found
-        body = 0
-        for doc in docs:
-            hay = doc.hay
-            if first not in hay or (rest and any(w not in hay for w in rest)):
-                continue
-            pos = hay.find(first)
-            while pos != -1:
-                i = doc.entry_at(pos)
-                key = (doc.order, i)
-                if key not in found:
-                    e = doc.entries[i]
-                    if ok(doc, i, e):
-                        found[key] = (94.0, doc.order, e.line, doc, i, "exact", None)
-                        body += 1
-                        if body >= cap:
-                            return True
-                pos = hay.find(first, doc.starts[i + 1] if i + 1 < len(doc.starts) else len(hay))
-        return False
-
-    def _fuzzy(self, q: Query, docs, accept, found, cap) -> bool:
+    def _fuzzy(self, q: Query, ctx: _Ctx) -> None:
         if len(q.words) != 1:
-            return False
+            return
         w = q.words[0]
         n = len(w)
         if n < 3:
-            return False
+            return
         cutoff = fuzzy_cutoff(n)
         typos = 1 if n < 8 else 2
-        g = 2 if n < 6 else 3
-        grams = list(dict.fromkeys(w[i:i + g] for i in range(n - g + 1)))
-        need = max(1, len(grams) - g * typos)
-        # project names that are themselves close to the query: their lines are candidates too
-        names = [t for t, _, _ in process.extract(w, list(self.project_terms), scorer=fuzz.ratio,
-                                                  score_cutoff=cutoff, limit=20)] if self.project_terms else []
-        budget = max(cap * 4, 400)
-        counts: dict[tuple[int, int], int] = {}
-        capped = False
-        for doc in docs:
-            hay = doc.hay
-            for needle in names:
-                pos = hay.find(needle)
-                while pos != -1:
-                    counts[(doc.order, doc.entry_at(pos))] = len(grams) + 1
-                    pos = hay.find(needle, pos + 1)
-            for gram in grams:
-                pos = hay.find(gram)
-                last = -1
-                while pos != -1:
-                    i = doc.entry_at(pos)
-                    if i != last:
-                        key = (doc.order, i)
-                        counts[key] = counts.get(key, 0) + 1
-                        last = i
-                    pos = hay.find(gram, pos + 1)
-            if len(counts) >= budget:
-                capped = True
-                break
-        by_order = {d.order: d for d in docs}
-        kept = 0
-        for key, c in counts.items():
-            if c < need or key in found:
-                continue
-            order, i = key
-            doc = by_order[order]
-            e = doc.entries[i]
-            if accept and not accept(doc, e):
-                continue
-            text = doc.norm_text(i)
-            if len(text) < n:
-                ratio = fuzz.ratio(w, text, score_cutoff=cutoff)
-                span = (0, len(text))
-            else:
-                al = fuzz.partial_ratio_alignment(w, text, score_cutoff=cutoff)
-                if al is None:
-                    continue
-                ratio, span = refine(w, text, al.dest_start, al.dest_end)
-            if ratio < cutoff - 0.01:
-                continue
-            score = min(89.9, ratio * 0.89 + (1.0 if e.head else 0.0))
-            found[key] = (score, order, e.line, doc, i, "fuzzy", span)
-            kept += 1
-        return capped
+        grams = list(dict.fromkeys(w[i:i + 2] for i in range(n - 1)))
+        need = max(1, len(grams) - 2 * typos)  # a typo spoils at most two bigrams
+        counts: Counter[int] = Counter()
+        for g in grams:
+            p = self.grams.get(g)
+            if p is not None:
+                counts.update(p)
+        # project names that are themselves close to the query: lines holding them are candidates first
+        if self.project_terms:
+            boost = len(grams) + 1
+            for name, _, _ in process.extract(w, list(self.project_terms), scorer=fuzz.ratio,
+                                              score_cutoff=cutoff, limit=5):
+                for t in self.texts_with(name):
+                    counts[t] += boost
+        seen = ctx.seen
+        cands = [t for t, c in counts.items() if c >= need and t not in seen]
+        if len(cands) > FUZZY_CANDIDATES:
+            cands = heapq.nlargest(FUZZY_CANDIDATES, cands, key=lambda t: (counts[t], -t))
+        texts = self.texts
+        # partial ratio against the line padded with n-1 blanks each side: every window compared has the
+        # query's length, so a typo costs the same at the start of a line as in its middle
+        pad = _PAD * (n - 1)
+        longer = {t: pad + texts[t] + pad for t in cands if len(texts[t]) >= n}
+        shorter = {t: texts[t] for t in cands if len(texts[t]) < n}
+        scored = process.extract(w, longer, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=None)
+        scored += process.extract(w, shorter, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        levels: dict[int, tuple[float, Any]] = {}
+        for _, ratio, tid in scored:
+            levels[tid] = (round(min(89.9, ratio * 0.89 + self.text_head[tid]), 2), None)
+        seen.update(levels)
+        self._collect_levels(ctx, levels, "fuzzy")
 
     def readings(self, term: str) -> list[tuple[str, ...]]:
         """The pinyin readings of a term, computed once."""
@@ -559,29 +735,22 @@ class SearchIndex:
             needles[hanzi] = max(needles.get(hanzi, 0.0), m.quality)
         return needles
 
-    def _pinyin(self, q: Query, docs, accept, found, cap) -> bool:
+    def _pinyin(self, q: Query, ctx: _Ctx) -> None:
         if not py.is_pinyin_query(q.text):
-            return False
-        needles = self.pinyin_needles(q.text)
-        added = 0
-        for needle, quality in sorted(needles.items(), key=lambda kv: -kv[1]):
+            return
+        levels: dict[int, tuple[float, Any]] = {}
+        seen = ctx.seen
+        for needle, quality in self.pinyin_needles(q.text).items():
             score = 40.0 + 9.0 * quality
-            for doc in docs:
-                hay = doc.hay
-                pos = hay.find(needle)
-                while pos != -1:
-                    i = doc.entry_at(pos)
-                    key = (doc.order, i)
-                    old = found.get(key)
-                    e = doc.entries[i]
-                    sc = score + (1.0 if e.head else 0.0)
-                    if (old is None or (old[5] == "pinyin" and old[0] < sc)) and (accept is None or accept(doc, e)):
-                        found[key] = (sc, doc.order, e.line, doc, i, "pinyin", needle)
-                        added += 1
-                        if added >= cap:
-                            return True  # later needles score no higher; later reports rank after
-                    pos = hay.find(needle, doc.starts[i + 1] if i + 1 < len(doc.starts) else len(hay))
-        return False
+            for tid in self.texts_with(needle):
+                if tid in seen:
+                    continue
+                sc = score + self.text_head[tid]
+                old = levels.get(tid)
+                if old is None or old[0] < sc:
+                    levels[tid] = (sc, needle)
+        seen.update(levels)
+        self._collect_levels(ctx, levels, "pinyin")
 
 
 # ---------------------------------------------------------------------------------------------
