@@ -4,12 +4,15 @@
 
 For each size: generate the reports (benchmarks/generate.py), parse them, build the search index,
 then time every prefix of each query as it would be typed in the app (the keystroke → results path:
-`SearchIndex.search(prefix, limit=300)`), printing median and p95 in milliseconds. Then, on the seeds,
+`SearchIndex.search(prefix, limit=300)`), printing median, p95 and max in milliseconds, with the
+index build time and its memory. Then, on the seeds,
 how rapidfuzz scorers rank the right line for short Chinese queries with a typo.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import statistics
 import sys
 import tempfile
@@ -22,6 +25,14 @@ sys.path.insert(0, str(HERE))
 
 QUERIES = ["贝易转", "实时数仓", "存管路由", "上线", "POS", "byz", "beiyizhuan", "贝易砖", "实时数舱",
            "in:O2 进度", "week:2024-W20..2024-W29 存管", "kpi:成功率"]
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process in MB (Linux; 0 elsewhere)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def pct(values: list[float], p: float) -> float:
@@ -42,12 +53,15 @@ def bench_size(n: int) -> None:
         t = time.perf_counter()
         lib = load_library([tmp])
         t_load = time.perf_counter() - t
+    gc.collect()
+    rss = _rss_mb()
     t = time.perf_counter()
     index = SearchIndex(lib.reports)
     t_index = time.perf_counter() - t
+    rss = _rss_mb() - rss
     entries = len(index.entries)
-    print(f"\n{n} reports ({entries:,} entries): generate {t_gen:.1f} s, parse {t_load:.1f} s, "
-          f"index {t_index:.2f} s")
+    print(f"\n{n} reports ({entries:,} entries, {len(index.texts):,} distinct lines): generate {t_gen:.1f} s, "
+          f"parse {t_load:.1f} s, index {t_index:.2f} s, index memory ≈ {rss:.0f} MB (RSS growth)")
     index.search("byz")  # pypinyin's first load is not a keystroke
     all_times: list[float] = []
     print(f"  {'query':<30} {'keys':>4} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'hits':>6}")
@@ -82,13 +96,17 @@ def compare_scorers() -> None:
     cases = [("贝易转", "贝易转"), ("贝易砖", "贝易转"), ("实时数舱", "实时数仓"), ("存管录由", "存管路由"),
              ("机房双获", "机房双活")]
 
+    def padded(q: str, t: str) -> float:  # what search.py scores with
+        pad = "\x00" * (len(q) - 1)
+        return fuzz.partial_ratio(q, pad + t + pad) if len(t) >= len(q) else fuzz.ratio(q, t)
+
     def ours(q: str, t: str) -> float:
         al = fuzz.partial_ratio_alignment(q, t)
         return refine(q, t, al.dest_start, al.dest_end)[0] if al and len(t) >= len(q) else fuzz.ratio(q, t)
 
     scorers = {"partial_ratio": fuzz.partial_ratio, "WRatio": fuzz.WRatio, "ratio": fuzz.ratio,
                "token_set_ratio": fuzz.token_set_ratio, "Levenshtein sim": Levenshtein.normalized_similarity,
-               "partial+refine": ours}
+               "partial+refine": ours, "padded partial": padded}
     print(f"\nfuzzy scorers on {len(lines)} seed lines: share of lines holding the intended word among the "
           "top 5, and the score a line holding it gets")
     print(f"  {'scorer':<16} " + " ".join(f"{q:>10}" for q, _ in cases) + f" {'µs/line':>8}")

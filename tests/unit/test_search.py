@@ -199,3 +199,46 @@ def test_search_does_not_import_textual_or_pypinyin_until_needed():
             "assert 'textual' not in sys.modules and 'rich' not in sys.modules;"
             "assert 'pypinyin' not in sys.modules; search(lib, 'byz'); assert 'pypinyin' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+QUERIES = ["贝易转", "上线", "上", "pos", "pos 押金", "贝易砖", "实时数舱", "byz", "shishishucang", "in:O2 进度",
+           "week:2024-W20..2024-W29 存管", "kpi:成功率", "week:第", "in:O4"]
+
+
+def keys(result):
+    return [(h.order, h.line, h.tier, round(h.score, 2), h.spans) for h in result.hits]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_a_limit_shows_the_best_hits_of_the_full_list(index, q):
+    # every tier stops at the limit; what it shows must be the head of the complete ranking
+    full = keys(index.search(q, limit=0))
+    for k in (1, 3, 10):
+        assert keys(index.search(q, limit=k)) == full[:k]
+
+
+@pytest.mark.parametrize("q", ["贝易转", "上线", "实时数舱", "byz"])
+def test_total_counts_every_match_without_filters(index, q):
+    # (a tier that is not needed to fill the limit is not counted: `pos` as pinyin after 13 exact lines)
+    assert len(index.search(q, limit=0).hits) == index.search(q, limit=2).total
+
+
+def test_a_word_later_in_a_project_heading_line_is_no_heading_match(index):
+    # `- 定转X，光大备份通道研发，计划11/23上线 。` heads project 定转X: found for 上线, but as an ordinary line
+    hits = index.search("上线", limit=0).hits
+    line = next(h for h in hits if h.project_name == "定转X")
+    assert line.score < 100 and all(h.score == 100 for h in hits if h.kind == "section")
+    assert index.search("定转", limit=1).hits[0].project_name == "定转X"
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_walking_strategies_agree(index, q, monkeypatch):
+    import tui.index.search as s
+
+    expected = keys(index.search(q, limit=20))
+    monkeypatch.setattr(s, "SCAN_TEXTS", 0)  # scan entries in order rather than merging postings
+    monkeypatch.setattr(s, "SCAN_DENSITY", 10**9)
+    assert keys(index.search(q, limit=20)) == expected
+    monkeypatch.undo()
+    monkeypatch.setattr(s, "MAX_SPANS", 0)  # week filters as a per-report mask
+    assert keys(index.search(q, limit=20)) == expected

@@ -1,17 +1,21 @@
 """Search across every report: items, section titles and project names; exact, fuzzy, then pinyin.
 
-Pure Python (rapidfuzz; pypinyin lazily). One `SearchIndex` per library holds, for each report, a
-"haystack": the normalised text of its entries joined by newlines, so that finding a substring is one
-C-level `str.find` per report instead of a Python loop over every line. A hit is mapped back to its
-entry by bisecting the entry start offsets. Normalisation (full-width → ASCII, lower case) keeps one
-character per character, so match offsets are `spans` of the original text.
+Pure Python (rapidfuzz; pypinyin lazily). One `SearchIndex` per library stores each distinct
+normalised line once (`texts`) with the ids of the entries carrying it (`postings`); entry ids follow
+library (week) order, then source line, which is also how ties rank. A character-bigram inverted index
+maps to the texts holding each bigram. A query finds its texts (small), then walks their postings in
+entry order and stops at the limit, so a keystroke costs about the same at 100 or 10,000 reports.
+Normalisation (full-width → ASCII, lower case) keeps one character per character, so match offsets
+are `spans` of the original text.
 
 Ranking, best first (ties in week order, then source line):
-- exact: the query (every word of it) occurs as written. A project's heading when its name
-  contains the query, section titles, report titles: 100; other lines: 94.
-- fuzzy (queries of 3+ characters): rapidfuzz `partial_ratio_alignment` over candidate lines (those
-  sharing enough character n-grams with the query, or holding a project name that fuzzily matches
-  it), kept when the ratio allows one typo (two from 8 characters on); score = 0.89 × ratio (< 90).
+- exact: the query (every word of it) occurs as written. A project's heading line when the project's
+  name contains the query, section titles, report titles: 100; other lines: 94.
+- fuzzy (one word of 3+ characters): candidates are lines sharing bigrams with the query or holding a
+  project name close to it (at most FUZZY_CANDIDATES, most shared bigrams first), scored in one
+  `rapidfuzz.process.extract` call by `partial_ratio` against the line padded with blanks (so every
+  window compared has the query's length), kept when that allows one typo (two from 8 characters
+  on); score = 0.89 × ratio (< 90). The span shown is refined by edit distance (`refine`).
 - pinyin (Latin-letter queries): full pinyin, initials or a mix spell a project name, section title
   or KPI name; the hanzi it spells is then searched as a substring; score 40–50.
 """
@@ -26,9 +30,10 @@ import threading
 import time
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain, compress
+from operator import add
 from typing import Any, Iterable, Iterator
 
 from rapidfuzz import fuzz, process
@@ -193,6 +198,7 @@ class SearchResult:
 
 
 FUZZY_CANDIDATES = 800  # distinct lines scored by rapidfuzz per fuzzy query (most shared bigrams first)
+SCAN_TEXTS, SCAN_DENSITY = 32, 64  # scan entries in order for > 32 texts covering > 1/64 of the entries
 MAX_SPANS = 8  # week filters selecting more runs of reports than this are checked per line instead
 
 
@@ -277,10 +283,10 @@ class SearchIndex:
     """Every item, section title and project name of a library, ready to search.
 
     Lines are stored once per distinct normalised text (`texts`, with `postings` listing the entries,
-    in library order, that carry each text); an inverted index maps every character and character
-    bigram to the texts holding it. A query finds its texts there, then walks their postings in
-    entry order (a heap merge, or a scan of the entries when the texts are common), so it touches
-    about `limit` entries however large the library is.
+    in library order, that carry each text); an inverted index maps character bigrams to the texts
+    holding them. A query finds its texts there, then walks their postings in entry order (a heap
+    merge, or a scan of the entries when the texts are common), so it touches about `limit` entries
+    however large the library is.
     """
 
     def __init__(self, reports: Iterable[Report]):
@@ -290,7 +296,7 @@ class SearchIndex:
         self.texts: list[str] = []  # distinct normalised lines (a project heading line counts apart)
         self.text_head = bytearray()  # text id -> 1 when its entries are project headings or titles
         self.postings: list[array] = []  # text id -> entry ids, ascending
-        self.grams: dict[str, array] = {}  # character or character bigram -> text ids, ascending
+        self.grams: dict[str, array] = {}  # character bigram -> text ids, ascending
         self.head_texts: list[str] = []  # what a heading is found by: a project's name, a section title
         self.head_postings: list[array] = []
         self.section_postings: dict[str, array] = {}  # section key -> entry ids within it (nested too)
@@ -309,14 +315,11 @@ class SearchIndex:
         normed: dict[str, str] = {}  # weekly reports repeat most lines: normalise each text once
         for order, report in enumerate(reports):
             self._add(report, order, text_ids, head_ids, normed)
-        grams: dict[str, array] = {}
+        grams: defaultdict[str, list[int]] = defaultdict(list)
         for tid, t in enumerate(self.texts):
-            for g in {t[i:i + 2] for i in range(len(t) - 1)}.union(t):
-                p = grams.get(g)
-                if p is None:
-                    grams[g] = p = array("i")
-                p.append(tid)
-        self.grams = grams
+            for g in set(map(add, t, t[1:])):
+                grams[g].append(tid)
+        self.grams = {g: array("i", tids) for g, tids in grams.items()}
 
     # -- building
 
@@ -479,7 +482,7 @@ class SearchIndex:
         total = sum(len(p) for p in posts)
         if tids is not None and len(posts) > 1:
             kept = n if ctx.spans is None else sum(hi - lo for lo, hi in spans)
-            if (len(posts) > 32 and total * 64 > n) or (ctx.mask is not None and kept < total):
+            if (len(posts) > SCAN_TEXTS and total * SCAN_DENSITY > n) or (ctx.mask is not None and kept < total):
                 want = bytearray(len(self.texts))
                 for t in tids:
                     want[t] = 1
@@ -549,7 +552,7 @@ class SearchIndex:
             return []
         grams = self.grams
         if len(s) == 1:
-            return list(grams.get(s, ()))
+            return [t for t, text in enumerate(self.texts) if s in text]
         posts = []
         for g in {s[i:i + 2] for i in range(len(s) - 1)}:
             p = grams.get(g)
