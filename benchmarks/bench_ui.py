@@ -1,0 +1,150 @@
+"""How fast the TUI is at scale: first screen on a large library (with a breakdown), and the compare
+screen on a large pair of reports.
+
+    .venv/bin/python benchmarks/bench_ui.py first-screen FOLDER [--runs 5]
+    .venv/bin/python benchmarks/bench_ui.py compare A.md B.md [--runs 3]
+
+`first-screen` runs a fresh process per run (warm cache: the first, untimed run fills it) and prints
+the median time from launching the process until the week list and a report are on screen (headless,
+120×40), then one run's phases: imports, loading the library (worker thread), showing it, drawing.
+`compare` prints the time until the compare screen of two reports is drawn, and for `u` (hide
+unchanged) and `s` (swap sides). Uses the caller's XDG_CACHE_HOME / XDG_CONFIG_HOME.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+_CHILD = r"""
+import asyncio, json, sys, time
+t0 = time.perf_counter() - (time.time() - float(sys.argv[1]))  # the moment the parent launched us
+sys.path.insert(0, sys.argv[2])
+paths = sys.argv[3:]
+import argparse
+marks = {}
+
+async def main():
+    from tui.ui.app import ReportsApp
+    from tui.ui.screens.main import MainScreen
+    marks["imported"] = time.perf_counter() - t0
+    set_library = MainScreen.set_library
+
+    def timed_set_library(self, *a, **k):
+        marks.setdefault("loaded", time.perf_counter() - t0)
+        set_library(self, *a, **k)
+        marks.setdefault("shown", time.perf_counter() - t0)
+
+    MainScreen.set_library = timed_set_library
+
+    class Timed(ReportsApp):
+        def main_ready(self):
+            marks["mounted"] = time.perf_counter() - t0
+            super().main_ready()
+
+    args = argparse.Namespace(paths=paths, compare=None, search=None, config=None, no_cache=False)
+    app = Timed(args, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (app.loaded and getattr(app.main_screen, "current", None) is not None):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        marks["drawn"] = time.perf_counter() - t0
+
+asyncio.run(main())
+print(json.dumps(marks))
+"""
+
+
+def first_screen(folder: str, runs: int) -> None:
+    def cmd() -> list[str]:
+        return [sys.executable, "-c", _CHILD, repr(time.time()), str(REPO), folder]
+
+    subprocess.run(cmd(), check=True, capture_output=True)  # fill the cache
+    phases = []
+    for _ in range(runs):
+        out = subprocess.run(cmd(), check=True, capture_output=True, text=True)
+        phases.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    whole = [p["drawn"] for p in phases]
+    med = statistics.median(whole)
+    print(f"first screen, warm cache: median {med:.2f} s from launch over {runs} runs "
+          f"(min {min(whole):.2f}, max {max(whole):.2f})")
+    keys = ["imported", "mounted", "loaded", "shown", "drawn"]
+    mid = {k: statistics.median(p[k] for p in phases) for k in keys}
+    prev = 0.0
+    for k in keys:
+        print(f"  {k:<9} at {mid[k]:5.2f} s  (+{mid[k] - prev:.2f})")
+        prev = mid[k]
+
+
+async def compare(a: str, b: str, runs: int) -> None:
+    from textual.app import App
+
+    from tui.index.library import load_library
+    from tui.ui.screens.compare import CompareScreen
+
+    lib = load_library([a, b])
+    ra, rb = lib.reports[0], lib.reports[-1]
+
+    class Host(App):
+        def __init__(self) -> None:
+            super().__init__()
+            self.library = lib
+
+        def open_report(self, report, line=None) -> None:
+            pass
+
+    open_t, hide_t, swap_t, rows = [], [], [], 0
+    for _ in range(runs):
+        app = Host()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            t = time.perf_counter()
+            screen = CompareScreen(lib, ra, rb)
+            app.push_screen(screen)
+            await pilot.pause()
+            app.screen._compositor.render_update(full=True)
+            open_t.append(time.perf_counter() - t)
+            rows = sum(1 + len(s.items) for s in screen.comparison.sections)
+            t = time.perf_counter()
+            await pilot.press("u")
+            await pilot.pause()
+            hide_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            await pilot.press("s")
+            await pilot.pause()
+            swap_t.append(time.perf_counter() - t)
+    kb = (len(ra.text.encode()) + len(rb.text.encode())) / 1024
+    print(f"compare {Path(a).name} × {Path(b).name} ({kb:.0f} KB, {rows} rows), median of {runs}:")
+    print(f"  open+draw {statistics.median(open_t) * 1000:6.0f} ms   u {statistics.median(hide_t) * 1000:6.0f} ms"
+          f"   s {statistics.median(swap_t) * 1000:6.0f} ms")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("first-screen")
+    f.add_argument("folder")
+    f.add_argument("--runs", type=int, default=5)
+    c = sub.add_parser("compare")
+    c.add_argument("a")
+    c.add_argument("b")
+    c.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    if args.cmd == "first-screen":
+        first_screen(args.folder, args.runs)
+    else:
+        asyncio.run(compare(args.a, args.b, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
