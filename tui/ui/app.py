@@ -6,6 +6,7 @@ Behaviour lives on the screens (`screens/main.py` above all); the app only loads
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from textual import on, work
@@ -74,13 +75,27 @@ class ReportsApp(App):
         def progress(done: int, total: int | None) -> None:
             self.post_message(LoadProgress(done, total))
 
+        if reload:
+            gc.unfreeze()  # the library being replaced may be collected again
+        gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         try:
             lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
                                use_cache=not getattr(self.args, "no_cache", False))
         except Exception as exc:  # a broken cache or folder must not kill the app
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
             return
+        finally:
+            gc.enable()
+        if len(lib.reports) >= 500:
+            gc.freeze()  # it lives until the next reload: later collections need not scan it
         self.post_message(LibraryLoaded(lib, reload=reload))
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every toast goes through here: control characters never reach the terminal (messages can
+        quote file names, exceptions and queries)."""
+        super().notify(sanitize(str(message)), title=sanitize(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     # ── errors ───────────────────────────────────────────────────────────────────────────────────
 
@@ -111,7 +126,8 @@ class ReportsApp(App):
 
     def report_worker_error(self, worker: Worker) -> None:
         """Show the error dialog for a worker that failed (screens forward their workers here)."""
-        if worker.state == WorkerState.ERROR and worker.error is not None:
+        # exit_on_error workers reach `_handle_exception` as WorkerFailed: reported there, once.
+        if worker.state == WorkerState.ERROR and worker.error is not None and not worker.exit_on_error:
             self.show_error(worker.error, f"running {worker.name or 'a background task'}")
 
     @on(LoadProgress)

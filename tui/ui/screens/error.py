@@ -49,10 +49,10 @@ class ErrorScreen(ModalScreen[None]):
     ErrorScreen #error-title { text-style: bold; color: $text-error; }
     ErrorScreen #error-summary { margin: 1 0 0 0; }
     ErrorScreen #error-hint { color: $text-muted; margin: 0 0 1 0; }
-    ErrorScreen #error-scroll { height: auto; max-height: 14; border: round $panel; }
+    ErrorScreen #error-scroll { height: auto; max-height: 45vh; border: round $panel; }
     ErrorScreen #error-details { color: $text-muted; width: auto; }
     ErrorScreen #error-buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    ErrorScreen #error-buttons Button { margin: 0 0 0 1; min-width: 10; }
+    ErrorScreen #error-buttons Button { margin: 0 0 0 2; min-width: 10; }
     """
 
     BINDINGS = [
@@ -76,8 +76,8 @@ class ErrorScreen(ModalScreen[None]):
             with VerticalScroll(id="error-scroll"):
                 yield Static(Text(self.details, no_wrap=True), id="error-details")
             with Horizontal(id="error-buttons"):
-                yield Button("Copy details", id="error-copy-button", variant="primary")
-                yield Button("Close", id="error-close-button")
+                yield Button("Copy details", id="error-copy-button", variant="primary", compact=True)
+                yield Button("Close", id="error-close-button", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#error-box").border_title = "error"

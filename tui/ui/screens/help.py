@@ -27,7 +27,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         if key in seen:
             return
         seen.add(key)
-        rows.append((keys, binding.description, where))
+        rows.append((keys, binding.tooltip or binding.description, where))
 
     for _key, active in screen.active_bindings.items():
         node = active.node

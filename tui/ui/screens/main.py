@@ -26,6 +26,7 @@ from ..widgets.section_tree import SectionTree
 from ..widgets.week_list import WeekList
 
 NARROW = 110  # below this width the KPI panel moves under the report
+SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
 
 
 class MainScreen(Screen):
@@ -33,13 +34,14 @@ class MainScreen(Screen):
 
     BINDINGS = [
         Binding("slash", "search", "Search", id="search"),
-        Binding("left_square_bracket", "prev_week", "Prev week", id="prev-week"),
-        Binding("right_square_bracket", "next_week", "Next week", id="next-week"),
+        Binding("left_square_bracket", "prev_week", "Prev", id="prev-week", tooltip="Prev week"),
+        Binding("right_square_bracket", "next_week", "Next", id="next-week", tooltip="Next week"),
         Binding("c", "compare", "Compare", id="compare"),
         Binding("space", "mark", "Mark week", show=False, id="mark"),
         Binding("t", "timeline", "Timeline", show=False, id="timeline"),
         Binding("m", "metrics", "Metrics", id="metrics"),
         Binding("r", "raw", "Raw", id="raw"),
+        Binding("p", "toggle_kpis", "KPIs", id="kpis", tooltip="KPI panel: full, one line or hidden"),
         Binding("e", "edit", "Edit", show=False, id="edit"),
         Binding("y", "copy", "Copy section", show=False, id="copy"),
         Binding("escape", "back", "Back", show=False, id="back"),
@@ -54,6 +56,7 @@ class MainScreen(Screen):
         self.history: list[tuple[Report, float]] = []
         self.raw = False
         self._open_timer: Timer | None = None
+        self.kpi_toggled = False  # `p`: the KPI panel in its other state (hidden, one line or full)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -78,7 +81,7 @@ class MainScreen(Screen):
         self.query_one("#weeks").border_title = "Weeks"
         self.query_one("#sections").border_title = "Sections"
         self.set_class(True, "-loading")
-        self._layout_for(self.app.size.width)
+        self._layout_for(self.app.size.width, self.app.size.height)
         self.app.main_ready()
 
     # ── library and report ───────────────────────────────────────────────────────────────────────
@@ -201,11 +204,40 @@ class MainScreen(Screen):
     # ── layout ───────────────────────────────────────────────────────────────────────────────────
 
     def on_resize(self, event) -> None:
-        self._layout_for(event.size.width)
+        self._layout_for(event.size.width, event.size.height)
 
-    def _layout_for(self, width: int) -> None:
-        # Narrow terminals: the KPI panel docks under the panes (see app.tcss `.-narrow`).
+    def _layout_for(self, width: int, height: int) -> None:
+        # Narrow terminals: the KPI panel docks under the panes (see app.tcss `.-narrow`); narrow and
+        # short ones (80×24): it is one line, so the week list and the tree keep their room.
         self.set_class(width < NARROW, "-narrow")
+        self.set_class(width < NARROW and height < SHORT, "-short")
+        for footer in self.query(Footer):
+            footer.compact = width < NARROW  # room for every key's name at 80 columns
+            footer.show_command_palette = width >= 90  # ctrl+p still works; `?` lists it
+        self._apply_kpi_mode()
+
+    @property
+    def kpi_mode(self) -> str:
+        """How the KPI panel shows now: "full", "line" (one line) or "hidden"."""
+        if self.has_class("-narrow") and self.has_class("-short"):
+            return "full" if self.kpi_toggled else "line"
+        if self.has_class("-narrow"):
+            return "line" if self.kpi_toggled else "full"
+        return "hidden" if self.kpi_toggled else "full"
+
+    def _apply_kpi_mode(self) -> None:
+        mode = self.kpi_mode
+        self.set_class(mode == "line", "-kpi-line")
+        self.set_class(mode == "hidden", "-kpi-hidden")
+        try:
+            self.query_one(KpiPanel).set_compact(mode == "line")
+        except Exception:  # not composed yet
+            pass
+
+    def action_toggle_kpis(self) -> None:
+        """Show the KPI panel in full, as one line, or hide it (depends on the terminal's size)."""
+        self.kpi_toggled = not self.kpi_toggled
+        self._apply_kpi_mode()
 
     # ── events from the panes ────────────────────────────────────────────────────────────────────
 

@@ -26,6 +26,13 @@ class KpiPanel(Static):
         self.report: Report | None = None
         self.palette: Palette = DEFAULT_PALETTE
         self.rows: list[tuple[str, str, str, int]] = []  # (name, value, change, verdict) as shown
+        self.compact = False  # one line (small terminals): KPIs that got worse first
+
+    def set_compact(self, compact: bool) -> None:
+        """One line instead of one row per KPI."""
+        if compact != self.compact:
+            self.compact = compact
+            self.refresh_table()
 
     def set_data(self, series: list[Series], report: Report | None, palette: Palette | None = None,
                  reports: list[Report] | None = None) -> None:
@@ -48,6 +55,9 @@ class KpiPanel(Static):
         from rich.cells import cell_len
 
         width = self.size.width or 40
+        if self.compact:
+            self.update(self._strip())
+            return
         # One sparkline cell per dated report, so the open week sits at the same place on every row.
         weeks = [r for r in self._reports if r.week is not None]
         cur = weeks.index(self.report) if self.report in weeks else None
@@ -74,6 +84,33 @@ class KpiPanel(Static):
                 Text(change, style=style),
             )
         self.update(grid)
+
+    def _strip(self) -> Text:
+        """All KPIs on one line, the ones that got worse first, then the ones that changed."""
+        pal = self.palette
+        cells = []
+        for n, s in enumerate(self.series):
+            point = s.at(self.report)
+            verdict = s.verdict(self.report)
+            change = s.change(self.report)
+            value = format_value(point.value, point.unit) if point else "–"
+            self.rows.append((s.name, value, format_change(change), verdict))
+            rank = 0 if verdict < 0 else 1 if verdict > 0 or change else 2
+            cells.append((rank, n, s.name, value, format_change(change) if change else "", verdict))
+        out = Text(no_wrap=True, overflow="ellipsis", end="")
+        out.append("KPIs ", style="bold")
+        for i, (_, _, name, value, change, verdict) in enumerate(sorted(cells)):
+            if i:
+                out.append(" · ", style=pal.muted)
+            out.append(name)
+            out.append(" ")
+            out.append(value, style="bold")
+            if change:
+                out.append(" ")
+                out.append(change, style=pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted)
+        if self.size.width:
+            out.truncate(self.size.width, overflow="ellipsis")
+        return out
 
     def on_resize(self) -> None:
         if self.series:
