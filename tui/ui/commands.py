@@ -30,7 +30,21 @@ def _week_text(r: Report) -> str:
     return f"{r.label}  ({r.week or 'undated'})"
 
 
-class WeeksProvider(Provider):
+class _ListProvider(Provider):
+    """A provider over a fixed list of (prompt, callback, help) rows, matched fuzzily."""
+
+    def _items(self) -> list[tuple[str, object, str]]:
+        raise NotImplementedError
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback, help_text in self._items():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
+
+
+class WeeksProvider(_ListProvider):
     """Go to a week, or compare the open week with another one."""
 
     def _items(self) -> list[tuple[str, object, str]]:
@@ -51,15 +65,9 @@ class WeeksProvider(Provider):
         for text, callback, help_text in self._items()[:20]:
             yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self._items():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
 
 
-class ProjectsProvider(Provider):
+class ProjectsProvider(_ListProvider):
     """Go to a project: its latest report, scrolled to it (or its timeline)."""
 
     def _items(self) -> list[tuple[str, object, str]]:
@@ -82,12 +90,6 @@ class ProjectsProvider(Provider):
             return
         self.app.push_screen(TimelineScreen(self.app.library, key))
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, callback, help_text in self._items():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
 
 
 class ThemeProvider(Provider):

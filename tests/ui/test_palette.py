@@ -1,0 +1,69 @@
+"""The command palette: go to a project, compare with a week, switch (and remember) the theme."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from pathlib import Path
+
+from tui.ui.app import ReportsApp
+from tui.ui.screens.main import MainScreen
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def make_app(tmp_path, library=None) -> ReportsApp:
+    ns = argparse.Namespace(paths=[str(SEEDS)], compare=None, search=None,
+                            config=str(tmp_path / "settings.toml"), no_cache=True)
+    return ReportsApp(ns, library=library, watch=False)
+
+
+async def ready(pilot) -> MainScreen:
+    for _ in range(60):
+        await pilot.pause(0.05)
+        main = pilot.app.screen_stack[0]
+        if pilot.app.loaded and isinstance(main, MainScreen) and main.current is not None:
+            return main
+    raise AssertionError("the library never loaded")
+
+
+async def palette(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.2)
+    pilot.app.screen.query_one("Input").insert_text_at_cursor(query)
+    await pilot.pause(0.6)
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+
+
+async def test_go_to_project_opens_its_latest_week(tmp_path, seed_library):
+    app = make_app(tmp_path, seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("[", "[")  # move away from the newest week first
+        await pilot.pause(0.2)
+        assert main.current.week == "2024-W17"
+        await palette(pilot, "Go to project 装修存管")
+        assert main.current.week == "2024-W29"  # 装修存管 appears last in 2024-W29 (an O1 topic there)
+
+
+async def test_go_to_week(tmp_path, seed_library):
+    app = make_app(tmp_path, seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await palette(pilot, "Go to week 第53周")
+        assert main.current.week == "2023-W52"
+
+
+async def test_theme_is_switched_and_remembered(tmp_path, seed_library):
+    app = make_app(tmp_path, seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await palette(pilot, "Theme: nord")
+        assert app.theme == "nord"
+    saved = tomllib.loads((tmp_path / "settings.toml").read_text(encoding="utf-8"))
+    assert saved["theme"] == "nord"
+    again = make_app(tmp_path, seed_library)
+    async with again.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert again.theme == "nord"
