@@ -34,35 +34,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import add
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
-
-from ..model.report import Report, Section
 from ..model.weeks import parse_iso_week
 from . import pinyin as py
+from .searchdoc import Record, clean_title, doc_record, norm
 
-# ---------------------------------------------------------------------------------------------
-# normalisation
+if TYPE_CHECKING:
+    from ..model.report import Report
 
-_FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FW[0x3000] = 0x20
-_FW[ord("\n")] = 0x20
-_FW[ord("\r")] = 0x20
+# normalisation (shared with the parse workers and the command-line fast path)
 
-
-def norm(text: str) -> str:
-    """Lower-case, full-width to ASCII, newlines to spaces: one character for one character."""
-    out = text.translate(_FW).lower()
-    if len(out) != len(text):  # a character whose lower case is longer (İ): keep it as it is
-        out = "".join(lc if len(lc := c.lower()) == 1 else c for c in text.translate(_FW))
-    return out
-
-
-def clean_title(title: str) -> str:
-    """A section title for display: without 【】 and surrounding spaces or emphasis."""
-    return title.replace("【", "").replace("】", "").strip(" *_#")
+__all__ = ["norm", "clean_title", "parse_query", "Query", "SearchIndex", "SearchResult", "Hit", "search", "get_index"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,6 +216,8 @@ def refine(word: str, text: str, a: int, b: int) -> tuple[float, tuple[int, int]
     `【贝易转】` aligns with `【贝易` and against `贝易转测试` with `贝易` (80). Levenshtein similarity on
     whole-length windows finds `贝易转` (one substitution: 66.7) in both, and that span is what we show.
     """
+    from rapidfuzz.distance import Levenshtein
+
     n, best, span = len(word), -1.0, (a, b)
     for length in (n, n - 1, n + 1):
         if length < 1:
@@ -249,6 +234,8 @@ _PAD = "\x00"  # never in a normalised line (control characters are stripped fro
 
 def fuzzy_span(word: str, text: str) -> tuple[int, int]:
     """Where in `text` the fuzzy match of `word` is: the partial-ratio window, refined by edit distance."""
+    from rapidfuzz import fuzz
+
     n = len(word)
     if len(text) < n:
         return (0, len(text))
@@ -289,7 +276,9 @@ class SearchIndex:
     however large the library is.
     """
 
-    def __init__(self, reports: Iterable[Report]):
+    def __init__(self, reports: Iterable[Report], records: Iterable[Record] | None = None):
+        """An index of `reports` (in library order); `records`, when given, are their search records
+        (`searchdoc.doc_record`) read from the parse cache instead of being computed from the reports."""
         self.docs: list[_Doc] = []
         self.entries: list[Entry] = []
         self.entry_tid = array("i")  # entry id -> text id
@@ -313,8 +302,12 @@ class SearchIndex:
         text_ids: dict[tuple[str, bool], int] = {}
         head_ids: dict[str, int] = {}
         normed: dict[str, str] = {}  # weekly reports repeat most lines: normalise each text once
-        for order, report in enumerate(reports):
-            self._add(report, order, text_ids, head_ids, normed)
+        if records is None:
+            for order, report in enumerate(reports):
+                self._add(report, doc_record(report), order, text_ids, head_ids, normed)
+        else:
+            for order, (report, rec) in enumerate(zip(reports, records)):
+                self._add(report, rec, order, text_ids, head_ids, normed)
         grams: defaultdict[str, list[int]] = defaultdict(list)
         for tid, t in enumerate(self.texts):
             for g in set(map(add, t, t[1:])):
@@ -323,52 +316,36 @@ class SearchIndex:
 
     # -- building
 
-    def _add(self, report: Report, order: int, text_ids: dict, head_ids: dict, normed: dict) -> None:
+    def _add(self, report: Report, rec: Record, order: int, text_ids: dict, head_ids: dict, normed: dict) -> None:
         def nm(text: str) -> str:
             out = normed.get(text)
             if out is None:
                 out = normed[text] = norm(text)
             return out
 
+        projects, kpis, sections, records = rec
         doc = _Doc(report, order)
         head_names: dict[int, str] = {}
-        for p in report.projects:
-            doc.project_names.setdefault(p.key, p.name)
-            head_names.setdefault(p.line, p.name)
-            if (p.key, p.name) not in self._projects_seen:
-                self._projects_seen.add((p.key, p.name))
-                self.project_terms.setdefault(nm(p.key), set()).add(p.key)
-                self.project_terms.setdefault(nm(p.name), set()).add(p.key)
-                self.terms.setdefault(p.name, None)
-        for k in report.kpis:
-            if k.line:
-                doc.kpi_lines.setdefault(k.line, []).append(k.name)
-            self.kpi_names.add(k.name)
-            self.terms.setdefault(k.name, None)
-        ents: list[Entry] = []
+        for key, name, line in projects:
+            doc.project_names.setdefault(key, name)
+            head_names.setdefault(line, name)
+            if (key, name) not in self._projects_seen:
+                self._projects_seen.add((key, name))
+                self.project_terms.setdefault(nm(key), set()).add(key)
+                self.project_terms.setdefault(nm(name), set()).add(key)
+                self.terms.setdefault(name, None)
+        for name, line in kpis:
+            if line:
+                doc.kpi_lines.setdefault(line, []).append(name)
+            self.kpi_names.add(name)
+            self.terms.setdefault(name, None)
+        for key, okr, title in sections:
+            self.section_keys.add(key)
+            if okr:
+                self.section_keys.add(okr)
+            self.terms.setdefault(title, None)
         n = len(self.docs)
-        root = report.root
-        if root is not None:
-            if root.title:
-                ents.append(Entry(n, root.line or 1, root.title, "", (), None, True, "title"))
-            stack: list[tuple[Section, tuple[str, ...]]] = [(root, ())]
-            while stack:
-                sec, chain = stack.pop()
-                title = clean_title(sec.title) if sec is not root else ""
-                if sec is not root:
-                    chain = chain + (sec.key,)
-                    self.section_keys.add(sec.key)
-                    if sec.okr:
-                        self.section_keys.add(sec.okr)
-                    if not sec.implicit:
-                        ents.append(Entry(n, sec.line, sec.title, title, chain, None, True, "section"))
-                    self.terms.setdefault(title, None)
-                for item in sec.all_items():
-                    ents.append(Entry(n, item.line, item.text, title, chain, item.project,
-                                      item.line in head_names, "item"))
-                for child in reversed(sec.children):
-                    stack.append((child, chain))
-        ents.sort(key=lambda e: e.line)
+        ents = [Entry(n, *r) for r in records]
         entries, texts, postings, secs = self.entries, self.texts, self.postings, self.section_postings
         doc.first = len(entries)
         for e in ents:
@@ -428,6 +405,8 @@ class SearchIndex:
 
     def matching_sections(self, value: str) -> set[str]:
         """Section keys (and OKR codes) an `in:` value names: the code, a substring, or a fuzzy match."""
+        from rapidfuzz import fuzz
+
         v = norm(value.replace("【", "").replace("】", "").replace(" ", ""))
         out = set()
         for key in self.section_keys:
@@ -443,6 +422,8 @@ class SearchIndex:
         """KPI names a `kpi:` value names (every KPI for an empty value)."""
         if not value:
             return set(self.kpi_names)
+        from rapidfuzz import fuzz
+
         v = norm(value)
         return {k for k in self.kpi_names
                 if v in norm(k) or (len(v) >= 2 and fuzz.partial_ratio(v, norm(k)) >= fuzzy_cutoff(len(v)))}
@@ -675,6 +656,8 @@ class SearchIndex:
         n = len(w)
         if n < 3:
             return
+        from rapidfuzz import fuzz, process
+
         cutoff = fuzzy_cutoff(n)
         typos = 1 if n < 8 else 2
         grams = list(dict.fromkeys(w[i:i + 2] for i in range(n - 1)))
