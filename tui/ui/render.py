@@ -114,6 +114,15 @@ class Hanging:
             yield from row.render(console)
             yield Segment.line()
 
+    def fits(self, width: int) -> bool:
+        """Whether this line certainly takes one row at `width` (no wrapping needed)."""
+        if "\n" in self.body.plain:
+            return False
+        lead = self.indent + (self.marker.cell_len if self.marker is not None else 0)
+        if lead > width // 2:
+            return False
+        return self.body.cell_len <= max(width - lead, 4)
+
     def __rich_measure__(self, console, options):
         from rich.measure import Measurement
 
@@ -226,7 +235,7 @@ def _table_widths(rows: Iterable[str]) -> list[int]:
     return widths
 
 
-def render_lines(
+def hanging_lines(
     lines: Sequence[str],
     first_line: int,
     pal: Palette = DEFAULT_PALETTE,
@@ -234,9 +243,9 @@ def render_lines(
     raw: bool = False,
     in_fence: bool = False,
     number_width: int = 0,
-) -> RenderableType:
-    """Render source lines (numbered from `first_line`) as one Rich renderable, one entry per line."""
-    parts: list[RenderableType] = []
+) -> list[Hanging]:
+    """Source lines (numbered from `first_line`) as one `Hanging` renderable each."""
+    parts: list[Hanging] = []
     widths: list[int] = []
     for i, line in enumerate(lines):
         no = first_line + i
@@ -251,7 +260,20 @@ def render_lines(
         parts.append(Hanging(text, indent, marker, pal.highlight if no == highlight else None))
         if not raw and _TABLE.match(line) and (i + 1 >= len(lines) or not _TABLE.match(lines[i + 1])):
             widths = []
-    return Group(*parts)
+    return parts
+
+
+def render_lines(
+    lines: Sequence[str],
+    first_line: int,
+    pal: Palette = DEFAULT_PALETTE,
+    highlight: int | None = None,
+    raw: bool = False,
+    in_fence: bool = False,
+    number_width: int = 0,
+) -> RenderableType:
+    """Render source lines (numbered from `first_line`) as one Rich renderable, one entry per line."""
+    return Group(*hanging_lines(lines, first_line, pal, highlight, raw, in_fence, number_width))
 
 
 def _render_one(line: str, lines: Sequence[str], i: int, pal: Palette, raw: bool, in_fence: bool,

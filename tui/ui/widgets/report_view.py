@@ -1,38 +1,49 @@
-"""The rendered report: one Static per section (long sections in blocks), so that switching weeks is
-fast, headings in Chinese can be scrolled to, and one source line can be highlighted."""
+"""The rendered report: one scrollable view that draws only the rows on screen.
+
+Every source line is one `Hanging` renderable (wrapped when long). Opening a report lays out row
+numbers arithmetically — a line that certainly fits takes one row, only the few long ones are
+rendered to count their rows — and a row is rendered only when it is drawn, so switching weeks costs
+about one screenful whatever the report's size. A source line maps to a row, which is what scrolling
+to a search hit, highlighting it and following sections in the tree rely on. Very large reports are
+shown as plain lines (one row each, never wrapped).
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.text import Text
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Log, Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...model.report import Report, Section
-from ..render import DEFAULT_PALETTE, Block, Palette, line_offset, render_block, split_blocks
+from ..render import DEFAULT_PALETTE, Block, Hanging, Palette, hanging_lines, split_blocks
 
-# Reports larger than this are shown in a plain, lazily drawn text view instead of rendered blocks.
+# Reports larger than this are shown as plain lines instead of rendered Markdown.
 HUGE_REPORT_BYTES = 400_000
+PAD = 1  # blank cells left and right of the text
+STRIP_CACHE = 512  # rendered source lines kept
 
 
-class ReportBlock(Static):
-    """One block of source lines of the open report."""
+@dataclass
+class ReportBlock:
+    """A run of source lines (a section, or part of a long one) and where it sits in the view."""
+
+    block: Block
+    virtual_region: Region
+
+
+class ReportView(ScrollView, can_focus=True):
+    """The open report, rendered (or raw Markdown); follows and reports the section in view."""
 
     DEFAULT_CSS = """
-    ReportBlock { height: auto; padding: 0 1; }
-    ReportBlock.-section-start { margin-top: 1; }
-    ReportBlock.-first { margin-top: 0; }
+    ReportView { overflow-y: scroll; overflow-x: hidden; }
     """
-
-    def __init__(self, block: Block, content, **kwargs) -> None:
-        super().__init__(content, **kwargs)
-        self.block = block
-
-
-class ReportView(VerticalScroll, can_focus=True):
-    """The open report, rendered (or raw Markdown); follows and reports the section in view."""
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
@@ -54,17 +65,22 @@ class ReportView(VerticalScroll, can_focus=True):
         self.highlight: int | None = None
         self.palette = DEFAULT_PALETTE
         self._lines: list[str] = []
-        self._blocks: list[ReportBlock] = []
-        self._plain: TextArea | None = None
+        self._huge = False
+        self._blocks: list[Block] = []
+        self._hanging: list[Hanging] | None = None  # per source line, built on first use
+        self._gap_before: set[int] = set()  # source lines with a blank row above (section starts)
+        self._starts: list[int] = []  # first row of each source line (index: line - 1)
+        self._rows = 0
+        self._layout_width = 0
+        self._strips: dict[int, list[Strip]] = {}
         self._top_section: Section | None = None
-        self._following = True
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
 
     @property
     def huge(self) -> bool:
-        """Whether the open report is shown in the plain view (too large to render)."""
-        return self._plain is not None
+        """Whether the open report is shown as plain lines (too large to render)."""
+        return self._huge
 
     def show(self, report: Report | None, raw: bool | None = None, highlight: int | None = None,
              scroll_y: float | None = None) -> None:
@@ -73,45 +89,127 @@ class ReportView(VerticalScroll, can_focus=True):
             self.raw = raw
         self.report = report
         self.highlight = highlight
-        self._lines = report.text.split("\n") if report else []
         self._top_section = None
-        with self.app.batch_update():
-            self.remove_children()
-            self._blocks = []
-            self._plain = None
-            if report is None:
-                return
-            if len(report.text) > HUGE_REPORT_BYTES:
-                # A virtual list of lines: only the visible ones are ever drawn.
-                self._plain = Log(highlight=False, auto_scroll=False, classes="plain-report")
-                self.mount(self._plain)
-                self._plain.write_lines(self._lines)
-            else:
-                blocks = split_blocks(report)
-                widgets = []
-                for i, b in enumerate(blocks):
-                    w = ReportBlock(b, self._render_block(b))
-                    if i == 0:
-                        w.add_class("-first")
-                    elif b.section is not None and b.first == b.section.line:
-                        w.add_class("-section-start")
-                    widgets.append(w)
-                self._blocks = widgets
-                self.mount_all(widgets)
+        text = report.text if report else ""
+        self._lines = text.split("\n") if report else []
+        if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
+            self._lines.pop()
+        self._huge = len(text) > HUGE_REPORT_BYTES
+        self._blocks = split_blocks(report) if report is not None else []
+        self._gap_before = {b.first for i, b in enumerate(self._blocks)
+                            if i and b.section is not None and b.first == b.section.line}
+        self._rebuild()
         if highlight is not None:
+            self.scroll_to_line(highlight)
             self.call_after_refresh(self.scroll_to_line, highlight)
         elif scroll_y is not None:
             self.call_after_refresh(self.scroll_to, None, scroll_y, animate=False, immediate=True)
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
         else:
             self.scroll_home(animate=False, immediate=True)
 
-    def _render_block(self, block: Block):
-        return render_block(self._lines, block, self.palette, self.highlight, self.raw)
+    def _rebuild(self) -> None:
+        """Forget rendered lines and lay the rows out again (report, palette, raw or highlight changed)."""
+        self._hanging = None
+        self._strips.clear()
+        self._layout_width = 0
+        self._layout()
+        self.refresh()
+
+    def _text_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        return max(width - 2 * PAD, 10)
+
+    def _ensure_hanging(self) -> list[Hanging]:
+        if self._hanging is None:
+            if self._huge:
+                self._hanging = []
+            else:
+                number_width = len(str(len(self._lines))) if self.raw else 0
+                self._hanging = hanging_lines(self._lines, 1, self.palette, self.highlight, self.raw, False,
+                                              number_width)
+        return self._hanging
+
+    def _layout(self) -> None:
+        """Row of every source line at the current width."""
+        width = self._text_width()
+        self._layout_width = width
+        starts: list[int] = []
+        row = 0
+        if self._huge:
+            starts = list(range(len(self._lines)))
+            row = len(self._lines)
+        else:
+            hanging = self._ensure_hanging()
+            gaps = self._gap_before
+            for no, h in enumerate(hanging, 1):
+                if no in gaps:
+                    row += 1
+                starts.append(row)
+                row += 1 if h.fits(width) else len(self._render(no, width))
+        self._starts = starts
+        self._rows = row
+        self.virtual_size = Size(width + 2 * PAD, row)
+
+    def _render(self, no: int, width: int) -> list[Strip]:
+        """The rows of source line `no` (1-based) at a text width."""
+        strips = self._strips.get(no)
+        if strips is not None:
+            return strips
+        console = self.app.console
+        if self._huge:
+            text = Text(self._lines[no - 1], no_wrap=True, overflow="crop", end="")
+            if no == self.highlight:
+                text.stylize(self.palette.highlight)
+            text.truncate(width, pad=no == self.highlight)
+            strips = [Strip(list(text.render(console)))]
+        else:
+            h = self._ensure_hanging()[no - 1]
+            options = console.options.update(width=width, max_width=width, height=None, no_wrap=False,
+                                             overflow=None)
+            lines = console.render_lines(h, options, pad=False, new_lines=False)
+            strips = [Strip(line) for line in lines] or [Strip([])]
+        if len(self._strips) >= STRIP_CACHE:
+            self._strips.clear()
+        self._strips[no] = strips
+        return strips
+
+    def on_resize(self) -> None:
+        if self._text_width() != self._layout_width and self.report is not None:
+            line = self.current_line()
+            self._strips.clear()
+            self._layout()
+            if line is not None:
+                self.scroll_to_line(line, center=False)
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        no, offset = self._line_at_row(row)
+        if no is None or offset < 0:
+            return Strip.blank(width, style)
+        strips = self._render(no, self._layout_width)
+        strip = strips[offset] if offset < len(strips) else Strip([])
+        pad = Segment(" " * PAD)
+        strip = Strip([pad, *strip, pad]).apply_style(style)
+        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, style)
+
+    def _line_at_row(self, row: int) -> tuple[int | None, int]:
+        """(source line, row within it) at a view row; offset -1 is the blank row above a section."""
+        starts = self._starts
+        if not starts or row < 0 or row >= self._rows:
+            return None, 0
+        no = max(bisect_right(starts, row), 1)  # the last line starting at or above `row`
+        if no < len(starts) and row == starts[no] - 1 and (no + 1) in self._gap_before:
+            return no + 1, -1
+        return no, row - starts[no - 1]
 
     def rerender(self) -> None:
-        """Render every block again (after a theme, raw or highlight change), keeping the scroll offset."""
-        for w in self._blocks:
-            w.update(self._render_block(w.block))
+        """Render again (after a theme, raw or highlight change), keeping the scroll offset."""
+        y = self.scroll_y
+        self._rebuild()
+        self.scroll_to(y=y, animate=False, immediate=True)
 
     def set_palette(self, palette: Palette) -> None:
         """Use the colours of a new theme."""
@@ -123,50 +221,68 @@ class ReportView(VerticalScroll, can_focus=True):
         section = self.current_section()
         self.raw = raw
         self.rerender()
-        if section is not None and self._blocks:
-            self.call_after_refresh(self.scroll_to_line, section.line, False)
+        if section is not None and self.report is not None:
+            self.scroll_to_line(section.line, False)
 
     def set_highlight(self, line: int | None) -> None:
         """Mark one source line (None: no mark)."""
         old, self.highlight = self.highlight, line
-        for w in self._blocks:
-            if any(x is not None and w.block.first <= x <= w.block.last for x in (old, line)):
-                w.update(self._render_block(w.block))
+        if old == line:
+            return
+        if self._huge:
+            for no in (old, line):
+                if no is not None:
+                    self._strips.pop(no, None)
+            self.refresh()
+            return
+        # The highlight pads and styles whole rows: rebuild those two lines only.
+        hanging = self._ensure_hanging()
+        for no in (old, line):
+            if no is not None and 1 <= no <= len(hanging):
+                h = hanging[no - 1]
+                hanging[no - 1] = Hanging(h.body, h.indent, h.marker, self.palette.highlight if no == line else None)
+                self._strips.pop(no, None)
+        self.refresh()
 
     # ── positions ────────────────────────────────────────────────────────────────────────────────
 
+    def line_row(self, line: int) -> int:
+        """The view row where a source line starts."""
+        if not self._starts:
+            return 0
+        line = min(max(line, 1), len(self._starts))
+        return self._starts[line - 1]
+
     def block_for_line(self, line: int) -> ReportBlock | None:
-        """The widget showing a source line."""
-        for w in self._blocks:
-            if w.block.first <= line <= w.block.last:
-                return w
-        return self._blocks[-1] if self._blocks and line > self._blocks[-1].block.last else None
+        """The block (section or part of one) showing a source line, with its place in the view."""
+        if not self._blocks:
+            return None
+        for b in self._blocks:
+            if b.first <= line <= b.last:
+                break
+        else:
+            if line <= self._blocks[-1].last:
+                return None
+            b = self._blocks[-1]
+        top = self.line_row(b.first)
+        bottom = self.line_row(b.last + 1) if b.last < len(self._starts) else self._rows
+        return ReportBlock(b, Region(0, top, self.virtual_size.width, max(bottom - top, 1)))
 
     def scroll_to_line(self, line: int, center: bool = True) -> None:
         """Scroll so that a source line is in view (near the top third when `center`)."""
-        if self._plain is not None:
-            y = max(line - 1 - (self.size.height // 3 if center else 0), 0)
-            self._plain.scroll_to(y=y, animate=False, immediate=True)
+        if not self._starts:
             return
-        w = self.block_for_line(line)
-        if w is None:
-            return
-        inner = max(w.content_region.width or self.size.width - 2, 10)
-        y = w.virtual_region.y + line_offset(self._lines, w.block, line, inner, self.raw)
+        y = self.line_row(line)
         if center:
             y -= self.size.height // 3
         self.scroll_to(y=max(y, 0), animate=False, immediate=True)
 
     def current_line(self) -> int | None:
         """The source line at the top of the view."""
-        if self._plain is not None:
-            return int(self._plain.scroll_y) + 1
-        top = self.scroll_y
-        for w in self._blocks:
-            r = w.virtual_region
-            if r.y + r.height > top:
-                return w.block.first if top <= r.y else min(w.block.last, w.block.first + int(top - r.y))
-        return None
+        if not self._starts:
+            return None
+        no, offset = self._line_at_row(int(self.scroll_y))
+        return no
 
     def current_section(self) -> Section | None:
         """The innermost section at the top of the view."""
@@ -181,13 +297,14 @@ class ReportView(VerticalScroll, can_focus=True):
             return ""
         if section is None or section is self.report.root:
             return self.report.text
-        end = section.end_line or len(self._lines)
-        return "\n".join(self._lines[section.line - 1 : end]).rstrip("\n") + "\n"
+        lines = self.report.text.split("\n")
+        end = section.end_line or len(lines)
+        return "\n".join(lines[section.line - 1 : end]).rstrip("\n") + "\n"
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         """Tell the screen which section is at the top, so the tree can follow."""
         super().watch_scroll_y(old, new)
-        if not self._blocks:
+        if self.report is None or self._huge:
             return
         section = self.current_section()
         if section is not self._top_section:
