@@ -141,6 +141,10 @@ def _caption(r: Report) -> str:
     return f"{r.label}{week}{dates}"
 
 
+FIRST_ROWS = 150  # rows built before the screen first shows (more than a tall terminal holds)
+BATCH_ROWS = 200  # then rows added per paint
+
+
 class DiffRow(Static):
     """One aligned row of the comparison (a section heading or a pair of items)."""
 
@@ -185,6 +189,8 @@ class CompareScreen(Screen):
         super().__init__()
         self.library = library
         self.comparison: Comparison = compare(library, a, b)
+        self._generation = 0
+        self.pending = False  # rows still being added (a large comparison)
 
     @property
     def a(self) -> Report:
@@ -222,18 +228,39 @@ class CompareScreen(Screen):
         return Group(grid, summary)
 
     async def _fill(self) -> None:
-        """Build every row for the current comparison."""
+        """Build every row for the current comparison: the first screenfuls at once, the rest in
+        batches after each paint, so a large pair opens at once and keys are answered meanwhile."""
         pal = self._palette()
+        self._generation += 1
         body = self.query_one("#compare-body", VerticalScroll)
         await body.remove_children()
-        rows: list[Static] = [Static(kpi_renderable(self.comparison, pal), id="compare-kpis")]
-        for sec in self.comparison.sections:
-            rows.append(DiffRow(section_renderable(sec, pal), sec.status, heading=True))
-            for item in sec.items:
-                rows.append(DiffRow(item_renderable(item, pal), item.status))
-        await body.mount_all(rows)
+        rows = self._rows(pal)
+        first = [Static(kpi_renderable(self.comparison, pal), id="compare-kpis")]
+        for row in rows:
+            first.append(row)
+            if len(first) > FIRST_ROWS:
+                break
+        await body.mount_all(first)
         self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1
+        self.call_after_refresh(self._mount_more, rows, self._generation)
+
+    def _rows(self, pal: DiffPalette):
+        for sec in self.comparison.sections:
+            yield DiffRow(section_renderable(sec, pal), sec.status, heading=True)
+            for item in sec.items:
+                yield DiffRow(item_renderable(item, pal), item.status)
+
+    def _mount_more(self, rows, generation: int) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # swapped or closed meanwhile
+        batch = [row for _, row in zip(range(BATCH_ROWS), rows)]
+        if not batch:
+            self.pending = False
+            return
+        self.pending = True
+        self.query_one("#compare-body", VerticalScroll).mount_all(batch)
+        self.call_after_refresh(self._mount_more, rows, generation)
 
     # ── navigation ─────────────────────────────────────────────────────────────────────────
 
