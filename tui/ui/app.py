@@ -19,7 +19,10 @@ from ..index.library import Library, open_library
 from ..model.report import Report
 from ..model.source import sanitize
 from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
+from .compat import install as _install_compat
 from .render import Palette
+
+_install_compat()
 
 
 class ReportsApp(App):
@@ -96,6 +99,19 @@ class ReportsApp(App):
         quote file names, exceptions and queries)."""
         super().notify(sanitize(str(message)), title=sanitize(title), severity=severity, timeout=timeout,
                        markup=markup)
+
+    def pop_screen(self):
+        """Pop the top screen; with only the main screen left, do nothing. Keys typed faster than
+        screens close (escape twice, enter twice in the command palette) can ask for a pop too many,
+        which Textual answers with an exception that would end the app."""
+        if len(self.screen_stack) <= 1:
+            from textual.await_complete import AwaitComplete
+
+            async def nothing() -> None:
+                return None
+
+            return AwaitComplete(nothing()).call_next(self)
+        return super().pop_screen()
 
     # ── errors ───────────────────────────────────────────────────────────────────────────────────
 

@@ -94,7 +94,7 @@ class MetricsScreen(Screen):
     """Every KPI of the library as a full chart."""
 
     BINDINGS = [
-        Binding("escape,m,q", "app.pop_screen", "Back", id="close-metrics"),
+        Binding("escape,m,q", "back", "Back", id="close-metrics"),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
     ]
@@ -120,6 +120,11 @@ class MetricsScreen(Screen):
                 for s in self.series:
                     yield KpiChart(s, self.current, columns, classes="kpi-chart")
         yield Footer()
+
+    def action_back(self) -> None:
+        """Back to the main screen."""
+        if self.is_current:
+            self.app.pop_screen()
 
     def action_scroll_down(self) -> None:
         self.query_one("#metrics-scroll").scroll_down()

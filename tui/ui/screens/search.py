@@ -322,4 +322,5 @@ class SearchScreen(Screen):
 
     def action_back(self) -> None:
         """Close search."""
-        self.app.pop_screen()
+        if self.is_current:  # a second escape queued behind the first must not close the next screen
+            self.app.pop_screen()

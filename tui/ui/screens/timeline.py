@@ -168,7 +168,8 @@ class TimelineScreen(Screen):
 
     def action_back(self) -> None:
         """Close the timeline."""
-        self.app.pop_screen()
+        if self.is_current:  # a second escape queued behind the first must not close the next screen
+            self.app.pop_screen()
 
 
 def _items_under(report, line: int):

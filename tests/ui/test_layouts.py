@@ -1,0 +1,165 @@
+"""Every screen at 80×24 and at 200×60: the essential parts are on screen and big enough to use."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from tui.ui.app import ReportsApp
+from tui.ui.screens.main import MainScreen
+from tui.ui.widgets.kpi_panel import KpiPanel
+
+SIZES = [(80, 24), (200, 60)]
+
+
+def make_app(library) -> ReportsApp:
+    ns = argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=True)
+    return ReportsApp(ns, library=library, watch=False)
+
+
+async def ready(pilot) -> MainScreen:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.05)
+        main = app.screen_stack[0]
+        if app.loaded and isinstance(main, MainScreen) and main.current is not None:
+            break
+    await pilot.pause()
+    return app.screen_stack[0]
+
+
+def visible(app, selector: str, min_w: int = 1, min_h: int = 1):
+    """The widget is on the screen, entirely, with at least this many cells."""
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    screen = app.screen.region
+    assert widget.display and region.width >= min_w and region.height >= min_h, (selector, region)
+    assert screen.contains_region(region), (selector, region, screen)
+    return widget
+
+
+def footer_text(app) -> str:
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(k.render()) for k in footer.query("FooterKey"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_main_screen(seed_library, size):
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        main = await ready(pilot)
+        weeks = visible(app, "#weeks", 20, 6)
+        assert weeks.content_region.height >= (6 if size == (80, 24) else 10)  # three or more weeks
+        visible(app, "#sections", 20, 5)
+        visible(app, "#report", 40, 10)
+        visible(app, "#report-title", 20, 1)
+        kpis = app.screen.query_one(KpiPanel)
+        for key in ("Search", "Compare", "Help", "Quit"):
+            assert key in footer_text(app)
+        if size == (80, 24):
+            assert main.kpi_mode == "line" and kpis.compact
+            visible(app, "#right", 70, 1)
+            assert "入金有效成功率" in str(kpis.render())
+            await pilot.press("p")  # the full panel on demand
+            await pilot.pause()
+            assert main.kpi_mode == "full" and not kpis.compact
+            visible(app, "#right", 70, 6)
+            visible(app, "#weeks", 20, 4)
+            await pilot.press("p")
+            await pilot.pause()
+            assert main.kpi_mode == "line"
+        else:
+            assert main.kpi_mode == "full"
+            right = visible(app, "#right", 30, 10)
+            assert right.region.x > app.screen.query_one("#report").region.x  # a column on the right
+            assert len(kpis.rows) >= 5
+            await pilot.press("p")  # hide it: the report gets the room
+            await pilot.pause()
+            assert not app.screen.query_one("#right").display
+            await pilot.press("p")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_search_screen(seed_library, size):
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "b", "y", "z")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if app.screen.result is not None:
+                break
+        await pilot.pause()
+        visible(app, "#search-input", 40, 3)
+        visible(app, "#search-results", 40, 6)
+        visible(app, "#search-preview-box", 30, 4)
+        assert app.screen.query_one("#search-results").option_count > 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_timeline_compare_picker(seed_library, size):
+    from tui.ui.screens.compare import CompareScreen
+    from tui.ui.screens.timeline import TimelineScreen
+    from tui.ui.screens.week_picker import WeekPickerModal
+
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        main = await ready(pilot)
+        reports = main.library.reports
+        app.push_screen(TimelineScreen(main.library, reports[-1].projects[0].key))
+        await pilot.pause(0.2)
+        visible(app, "#timeline-title", 40, 1)
+        visible(app, "#timeline-table", 30, 3)
+        visible(app, "#timeline-entries", 60, 5)
+        await pilot.press("escape")
+        app.push_screen(CompareScreen(main.library, reports[0], reports[-1]))
+        await pilot.pause(0.3)
+        assert app.screen.region.height == size[1]
+        assert "Back" in footer_text(app)
+        await pilot.press("escape")
+        app.push_screen(WeekPickerModal(main.library, exclude=reports[-1]))
+        await pilot.pause(0.2)
+        visible(app, "#week-picker", 60, 6)
+        visible(app, "#week-picker-list", 50, 3)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_metrics_help_error(seed_library, size):
+    from tui.ui.screens.error import ErrorScreen
+
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("m")
+        await pilot.pause(0.3)
+        charts = list(app.screen.query(".kpi-chart"))
+        assert charts
+        visible(app, ".kpi-chart", 60, 10)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause(0.2)
+        visible(app, "#help-body", 60, 10)
+        await pilot.press("escape")
+        app.show_error(RuntimeError("x" * 300), "testing")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ErrorScreen)
+        visible(app, "#error-box", 60, 10)
+        visible(app, "#error-copy-button", 8, 1)
+        visible(app, "#error-close-button", 5, 1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_resize_between_layouts(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(200, 60)) as pilot:
+        main = await ready(pilot)
+        for size in [(80, 24), (120, 36), (60, 20), (200, 60), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.1)
+            assert main.has_class("-narrow") == (size[0] < 110)
+            visible(app, "#report", 20, 5)
+        assert main.kpi_mode == "line"
