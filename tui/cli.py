@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import __version__
 from .config import load_config
 from .index.library import Library, LookupFailed
 from .index.library import open_library as open_index
@@ -31,6 +30,16 @@ class UsageError(Exception):
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PATH", help="settings file to use (default: the platform config folder)")
     p.add_argument("--no-cache", action="store_true", help="parse every file, neither reading nor writing the cache")
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed version is looked up only when asked for (it costs ~0.1 s)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"reports-tui {__version__}")
+        parser.exit()
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -53,7 +62,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     tui.add_argument("paths", nargs="*", metavar="PATH", help="report files, folders or .zip exports")
     tui.add_argument("--compare", nargs=2, metavar=("A", "B"), help="open on the comparison of weeks A and B")
     tui.add_argument("--search", metavar="QUERY", help="open on search results for QUERY")
-    tui.add_argument("--version", action="version", version=f"reports-tui {__version__}")
+    tui.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     _common(tui)
 
     sub_root = argparse.ArgumentParser(prog="reports-tui")
@@ -268,6 +277,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """`reports-tui search QUERY`: fuzzy, ranked hits across all reports."""
+    from .index.fastsearch import try_search
+
+    rc = try_search(args)  # from the parse cache alone when every report in it is fresh
+    if rc is not None:
+        return rc
     from .index.search import run_search_cli
 
     return run_search_cli(args, open_library(args))

@@ -1,5 +1,21 @@
-"""The library of reports: loading many, looking weeks up, search, KPI series, compare (no Textual or Rich)."""
+"""The library of reports: loading many, looking weeks up, search, KPI series, compare (no Textual or Rich).
 
-from .library import Library, LookupFailed, bundled_seeds, load_library
+The names below are imported on first use (the `reports-tui search` fast path loads no parser).
+"""
+
+from typing import TYPE_CHECKING
 
 __all__ = ["Library", "LookupFailed", "bundled_seeds", "load_library"]
+
+if TYPE_CHECKING:
+    from .library import Library, LookupFailed, bundled_seeds, load_library
+
+
+def __getattr__(name: str):
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import library
+
+    value = getattr(library, name)
+    globals()[name] = value
+    return value

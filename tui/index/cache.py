@@ -27,11 +27,12 @@ from .. import __version__
 from ..model.report import Finding, Report
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from . import loader
+from .searchdoc import source_version, vocab_key
 from .library import Library, ProgressFn, bundled_seeds
 from .loader import BODY_FIELDS, BodyStore, Candidate, LazyReport, Parts
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = "1"
+SCHEMA = "2"
 FILE_NAME = "parse-cache-v1.sqlite3"
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
 BUSY_TIMEOUT_S = 10.0
@@ -39,7 +40,7 @@ BUSY_TIMEOUT_S = 10.0
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     path TEXT NOT NULL,
     member TEXT NOT NULL,
     vocab TEXT NOT NULL,
@@ -54,7 +55,38 @@ CREATE TABLE IF NOT EXISTS reports (
     plans BLOB,
     UNIQUE (path, member, vocab)
 );
+CREATE TABLE IF NOT EXISTS search_docs (
+    rid INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    member TEXT NOT NULL,
+    vocab TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    week TEXT,
+    created TEXT,
+    label TEXT
+);
+CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lines (lid INTEGER PRIMARY KEY, text BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (lid, rid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS head_postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL,
+    PRIMARY KEY (lid, rid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS search_libs (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, rids BLOB NOT NULL,
+    refs BLOB NOT NULL);
+CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
+DELETE FROM search_docs WHERE rid = old.id; DELETE FROM search_rec WHERE rid = old.id; DELETE FROM search_libs; END;
 """
+# Besides each parsed report, what search needs of it (`searchdoc.search_parts`), for the
+# `reports-tui search` fast path (`fastsearch`): `search_docs` is small per row (identity, size/mtime,
+# week order) to check freshness and order without touching report bodies; `search_rec` holds the
+# record the search index is built from; `lines` every distinct normalised line once (id: a hash of
+# it), `postings` which report carries which line how often, `head_postings` which report has a
+# heading found by which text; `search_libs` the reports (ids and week order) of a set of paths as
+# last checked, with a fingerprint of their files' sizes and mtimes. Report ids are never reused (AUTOINCREMENT), so postings of replaced
+# reports are merely unused until the cache is rebuilt: queries keep only the ids of current rows.
+_STATEMENTS = [st.strip() + ";" for st in _SCHEMA_SQL.split(";\n") if st.strip()]  # (one statement a line end)
 
 _parser_version: str | None = None
 
@@ -63,16 +95,7 @@ def parser_version() -> str:
     """A hash of the code that turns bytes into a `Report`; any change to it invalidates the cache."""
     global _parser_version
     if _parser_version is None:
-        h = hashlib.sha256(f"{__version__}|{SCHEMA}|{loader.HEAD_FIELDS}|{loader.BODY_FIELDS}".encode())
-        base = Path(__file__).resolve().parent.parent
-        files = sorted((base / "model").glob("*.py"))
-        for f in files:
-            h.update(f.name.encode())
-            try:
-                h.update(f.read_bytes())
-            except OSError:
-                pass
-        _parser_version = h.hexdigest()[:16]
+        _parser_version = hashlib.sha256(f"{__version__}|{SCHEMA}|{source_version()}".encode()).hexdigest()[:16]
     return _parser_version
 
 
@@ -81,11 +104,6 @@ def cache_path() -> Path:
     from .. import config
 
     return config.cache_dir() / FILE_NAME
-
-
-def vocab_key(vocab: Vocabulary) -> str:
-    """A short hash of the vocabulary, part of every row's key."""
-    return hashlib.sha256(vocab.fingerprint().encode("utf-8")).hexdigest()[:16]
 
 
 class CacheUnavailable(Exception):
@@ -159,14 +177,15 @@ class ParseCache:
             return
         c.execute("BEGIN IMMEDIATE")
         try:
-            for stmt in _SCHEMA_SQL.split(";"):
-                if stmt.strip():
-                    c.execute(stmt)
+            for stmt in _STATEMENTS:
+                c.execute(stmt)
             current = dict(c.execute("SELECT key, value FROM meta"))
             if current.get("parser") != parser_version():
-                c.execute("DELETE FROM reports")
+                for table in ("reports", "search_docs", "search_rec", "lines", "postings", "head_postings", "search_libs"):
+                    c.execute(f"DELETE FROM {table}")
                 c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                              [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version())])
+                              [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version()),
+                               ("sources", source_version())])
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -187,12 +206,31 @@ class ParseCache:
             c.execute("BEGIN IMMEDIATE")
             try:
                 for cand, p in zip(cands, parts):
+                    member = cand.member or ""
+                    # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search data)
+                    c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?",
+                              (cand.path, member, vkey))
                     cur = c.execute(
-                        "INSERT OR REPLACE INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, root,"
+                        "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, root,"
                         " projects, incidents, plans) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (cand.path, cand.member or "", vkey, cand.size, cand.mtime_ns, p["kind"], p["head"],
+                        (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"],
                          p.get("text"), p.get("root"), p.get("projects"), p.get("incidents"), p.get("plans")))
-                    ids.append(cur.lastrowid)
+                    rid = cur.lastrowid
+                    ids.append(rid)
+                    sp = p.get("search")
+                    if p["kind"] == "problem" or sp is not None:
+                        rec, lines, heads, week, created, label = sp or (None, (), (), None, None, None)
+                        c.execute("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                  (rid, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], week,
+                                   created, label))
+                        if sp is not None:
+                            c.execute("INSERT INTO search_rec VALUES (?, ?)", (rid, rec))
+                            c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", [ln[:2] for ln in lines])
+                            c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?)",
+                                          [(lid, rid, n) for lid, _, n in lines])
+                            c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", heads)
+                            c.executemany("INSERT OR REPLACE INTO head_postings VALUES (?, ?)",
+                                          [(lid, rid) for lid, _ in heads])
                 c.execute("COMMIT")
             except BaseException:
                 c.execute("ROLLBACK")

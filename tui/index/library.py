@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..model.load import load_raw
 from ..model.report import Finding, Report, SourceRef
-from ..model.source import read_sources
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week
 
@@ -115,6 +113,9 @@ def load_library(
     progress: ProgressFn | None = None,
 ) -> Library:
     """Load every report under the paths (the bundled seeds when none are given)."""
+    from ..model.load import load_raw  # (here: the search fast path imports this module without the parser)
+    from ..model.source import read_sources
+
     plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
     lib = Library(paths=plist, vocab=vocab)
     done = 0

@@ -24,6 +24,7 @@ from ..model.load import load_bytes
 from ..model.report import Finding, Report, SourceRef
 from ..model.source import MAX_MEMBER_BYTES, _is_report_name
 from ..model.vocab import Vocabulary
+from .searchdoc import search_parts
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -164,6 +165,7 @@ def split(report: Report) -> Parts:
     parts: Parts = {"kind": "report", "head": pickle.dumps(head, PICKLE), "text": report.text}
     for f in BODY_FIELDS[1:]:
         parts[f] = pickle.dumps(getattr(report, f), PICKLE)
+    parts["search"] = search_parts(report)  # what search needs, stored beside it (tui.index.searchdoc)
     return parts
 
 

@@ -108,6 +108,18 @@ def parse_query(raw: str) -> Query:
     return q
 
 
+def week_keep(q: Query, weeks: list[str], labels: list[str]) -> bytearray:
+    """Which reports a query's `week:` filters keep (1 a report), given each one's ISO week ("" when
+    undated) and case-folded label, in library order."""
+    keep = bytearray(len(weeks))
+    for lo, hi in q.weeks:
+        lo, hi = lo or "", hi or "\uffff"
+        keep = bytearray(k or (bool(w) and lo <= w <= hi) for k, w in zip(keep, weeks))
+    for v in q.week_labels:
+        keep = bytearray(k or v in lab for k, lab in zip(keep, labels))
+    return keep
+
+
 # ---------------------------------------------------------------------------------------------
 # the index
 
@@ -285,7 +297,7 @@ class SearchIndex:
         self.texts: list[str] = []  # distinct normalised lines (a project heading line counts apart)
         self.text_head = bytearray()  # text id -> 1 when its entries are project headings or titles
         self.postings: list[array] = []  # text id -> entry ids, ascending
-        self.grams: dict[str, array] = {}  # character bigram -> text ids, ascending
+        self._grams: dict[str, array] | None = None  # character bigram -> text ids, ascending (`grams`)
         self.head_texts: list[str] = []  # what a heading is found by: a project's name, a section title
         self.head_postings: list[array] = []
         self.section_postings: dict[str, array] = {}  # section key -> entry ids within it (nested too)
@@ -308,11 +320,19 @@ class SearchIndex:
         else:
             for order, (report, rec) in enumerate(zip(reports, records)):
                 self._add(report, rec, order, text_ids, head_ids, normed)
-        grams: defaultdict[str, list[int]] = defaultdict(list)
-        for tid, t in enumerate(self.texts):
-            for g in set(map(add, t, t[1:])):
-                grams[g].append(tid)
-        self.grams = {g: array("i", tids) for g, tids in grams.items()}
+
+    @property
+    def grams(self) -> dict[str, array]:
+        """Character bigram → the ids of the texts holding it, ascending (built on first use)."""
+        if self._grams is None:
+            with self._lock:
+                if self._grams is None:
+                    grams: defaultdict[str, list[int]] = defaultdict(list)
+                    for tid, t in enumerate(self.texts):
+                        for g in set(map(add, t, t[1:])):
+                            grams[g].append(tid)
+                    self._grams = {g: array("i", tids) for g, tids in grams.items()}
+        return self._grams
 
     # -- building
 
@@ -389,12 +409,7 @@ class SearchIndex:
         if self._weeks is None:
             self._weeks = [d.report.week or "" for d in self.docs]
             self._labels = [d.report.label.casefold() for d in self.docs]
-        keep = bytearray(len(self.docs))
-        for lo, hi in q.weeks:
-            lo, hi = lo or "", hi or "\uffff"
-            keep = bytearray(k or (bool(w) and lo <= w <= hi) for k, w in zip(keep, self._weeks))
-        for v in q.week_labels:
-            keep = bytearray(k or v in lab for k, lab in zip(keep, self._labels))
+        keep = week_keep(q, self._weeks, self._labels)
         spans: list[tuple[int, int]] = []
         for d in compress(self.docs, keep):
             if spans and spans[-1][1] == d.first:
@@ -753,6 +768,7 @@ def get_index(library) -> SearchIndex:
         if cached is not None and cached[0] == stamp:
             return cached[1]
     index = SearchIndex(library.reports)
+    index.grams  # built now, not on the first keystroke
     with _cache_lock:
         try:
             object.__setattr__(library, "_search_index", (stamp, index))
@@ -783,10 +799,18 @@ def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:
 
 def run_search_cli(args, lib) -> int:
     """`reports-tui search QUERY [PATH ...] [--json] [--limit N]`."""
+    return print_result(args, search(lib, args.query, limit=cli_limit(args)))
+
+
+def cli_limit(args) -> int:
+    """The `--limit` of the `search` subcommand (0: every hit)."""
+    return args.limit if args.limit and args.limit > 0 else 0
+
+
+def print_result(args, result: SearchResult) -> int:
+    """Print a result as `reports-tui search` does: JSON (SPEC §4) or one heading and line per hit."""
     from ..termout import Style, terminal_width, truncate, use_colour, width
 
-    limit = args.limit if args.limit and args.limit > 0 else 0
-    result = search(lib, args.query, limit=limit)
     if getattr(args, "json", False):
         out = json.dumps([h.to_json() for h in result.hits], ensure_ascii=False, indent=2)
         sys.stdout.write(out + "\n")

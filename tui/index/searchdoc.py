@@ -13,7 +13,9 @@ Pure Python, standard library only: this runs in parse workers and on the `repor
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+from pathlib import Path
 from typing import Any
 
 RECORD_VERSION = "1"  # bump when the record layout changes (it is part of the cache's parser version)
@@ -92,10 +94,45 @@ def head_text(rec: Record, entry: tuple, normed: str) -> str:
     return normed
 
 
-def search_parts(report: Any) -> tuple[bytes, bytes, bytes]:
-    """(record pickled, every entry's normalised text one per line, the heading texts one per line), UTF-8."""
+def vocab_key(vocab: Any) -> str:
+    """A short hash of a vocabulary, part of every cached row's key."""
+    return hashlib.sha256(vocab.fingerprint().encode("utf-8")).hexdigest()[:16]
+
+
+def source_version() -> str:
+    """A hash of the sources that turn bytes into a `Report`, its stored parts and its search record.
+
+    Computed from the files alone (no imports), so the search fast path can check it cheaply.
+    """
+    h = hashlib.sha256(RECORD_VERSION.encode())
+    base = Path(__file__).resolve().parent.parent
+    files = sorted((base / "model").glob("*.py")) + [base / "index" / n for n in ("loader.py", "searchdoc.py",
+                                                                                  "cache.py")]
+    for f in files:
+        h.update(f.name.encode())
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            pass
+    return h.hexdigest()[:16]
+
+
+def line_id(text: bytes) -> int:
+    """A line's id in the cache: a 64-bit hash of its normalised UTF-8 text (the same line, the same id)."""
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
+
+
+def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str]:
+    """What the parse cache stores for search: (record pickled, lines, headings, week, created date as
+    text, label). `lines`: (id, normalised UTF-8 text, how many entries carry it) per distinct line;
+    `headings`: (id, text) per distinct text a heading is found by."""
     rec = doc_record(report)
     normed = [norm(e[1]) for e in rec[3]]
-    heads = [head_text(rec, e, t) for e, t in zip(rec[3], normed) if e[5]]
-    return (pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), "\n".join(normed).encode("utf-8"),
-            "\n".join(heads).encode("utf-8"))
+    counts: dict[str, int] = {}
+    for t in normed:
+        counts[t] = counts.get(t, 0) + 1
+    heads = dict.fromkeys(head_text(rec, e, t) for e, t in zip(rec[3], normed) if e[5])
+    lines = tuple((line_id(b), b, n) for b, n in ((t.encode("utf-8"), n) for t, n in counts.items()))
+    headings = tuple((line_id(b), b) for b in (t.encode("utf-8") for t in heads))
+    return (pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), lines, headings, report.week, str(report.created or ""),
+            report.label)
