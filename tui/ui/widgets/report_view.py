@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -186,14 +187,15 @@ class ReportView(ScrollView, can_focus=True):
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         style = self.rich_style
+        blank = Style(bgcolor=style.bgcolor)  # padding and empty cells: the background only
         no, offset = self._line_at_row(row)
         if no is None or offset < 0:
-            return Strip.blank(width, style)
+            return Strip.blank(width, blank)
         strips = self._render(no, self._layout_width)
         strip = strips[offset] if offset < len(strips) else Strip([])
-        pad = Segment(" " * PAD)
-        strip = Strip([pad, *strip, pad]).apply_style(style)
-        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, style)
+        pad = Segment(" " * PAD, blank)
+        strip = Strip([pad, *strip.apply_style(style), pad])
+        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, blank)
 
     def _line_at_row(self, row: int) -> tuple[int | None, int]:
         """(source line, row within it) at a view row; offset -1 is the blank row above a section."""
