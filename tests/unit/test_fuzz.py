@@ -55,3 +55,26 @@ def test_any_text_in_any_encoding(text):
         assert isinstance(result, (Report, Finding))
         if isinstance(result, Report):
             assert "\x1b" not in result.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWNISH, MARKDOWNISH, st.text(min_size=1, max_size=6))
+def test_parse_index_search_and_compare_never_fail(lines_a, lines_b, query):
+    """Random Markdown-ish reports go through the whole pipeline: library, search index, compare, JSON."""
+    import json
+
+    from tui.index.compare import compare_reports, render_plain
+    from tui.index.library import Library
+    from tui.index.search import SearchIndex
+
+    a = parse_report("\n".join(lines_a), SourceRef("a.md"))
+    b = parse_report("\n".join(lines_b), SourceRef("b.md"))
+    lib = Library(reports=[a, b])
+    lib.sort()
+    result = SearchIndex(lib.reports).search(query, limit=20)
+    for hit in result.hits:
+        for start, end in hit.spans:
+            assert 0 <= start <= end <= len(hit.text)
+    comparison = compare_reports(a, b)
+    json.dumps(comparison.to_json(), ensure_ascii=False)
+    assert isinstance(render_plain(comparison, width=80, colour=False), str)
