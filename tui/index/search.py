@@ -194,6 +194,7 @@ class SearchResult:
 
 FUZZY_CANDIDATES = 800  # distinct lines scored by rapidfuzz per fuzzy query (most shared bigrams first)
 SCAN_TEXTS, SCAN_DENSITY = 32, 64  # scan entries in order for > 32 texts covering > 1/64 of the entries
+SCAN_UNINDEXED = 20000  # an index whose bigrams are not built yet scans up to this many texts instead
 MAX_SPANS = 8  # week filters selecting more runs of reports than this are checked per line instead
 
 
@@ -546,9 +547,10 @@ class SearchIndex:
         """The ids of the texts holding `s` (normalised), ascending."""
         if not s:
             return []
-        grams = self.grams
-        if len(s) == 1:
+        if len(s) == 1 or (self._grams is None and len(self.texts) <= SCAN_UNINDEXED):
+            # (a small index, e.g. the command line's, answers a few queries: not worth the bigrams)
             return [t for t, text in enumerate(self.texts) if s in text]
+        grams = self.grams
         posts = []
         for g in {s[i:i + 2] for i in range(len(s) - 1)}:
             p = grams.get(g)
