@@ -39,6 +39,16 @@ def visible(app, selector: str, min_w: int = 1, min_h: int = 1):
     return widget
 
 
+async def eventually(pilot, check, timeout: float = 5.0):
+    """Run `check` until it stops raising AssertionError (a loaded machine paints late), then once more."""
+    for _ in range(int(timeout / 0.05)):
+        try:
+            return check()
+        except AssertionError:
+            await pilot.pause(0.05)
+    return check()
+
+
 def footer_text(app) -> str:
     from textual.widgets import Footer
 
@@ -110,19 +120,21 @@ async def test_timeline_compare_picker(seed_library, size):
         main = await ready(pilot)
         reports = main.library.reports
         app.push_screen(TimelineScreen(main.library, reports[-1].projects[0].key))
-        await pilot.pause(0.2)
-        visible(app, "#timeline-title", 40, 1)
+        await eventually(pilot, lambda: visible(app, "#timeline-title", 40, 1))
         visible(app, "#timeline-table", 30, 3)
         visible(app, "#timeline-entries", 60, 5)
         await pilot.press("escape")
         app.push_screen(CompareScreen(main.library, reports[0], reports[-1]))
-        await pilot.pause(0.3)
-        assert app.screen.region.height == size[1]
-        assert "Back" in footer_text(app)
+
+        def compare_fits():
+            assert isinstance(app.screen, CompareScreen)
+            assert app.screen.region.height == size[1]
+            assert "Back" in footer_text(app)
+
+        await eventually(pilot, compare_fits)
         await pilot.press("escape")
         app.push_screen(WeekPickerModal(main.library, exclude=reports[-1]))
-        await pilot.pause(0.2)
-        visible(app, "#week-picker", 60, 6)
+        await eventually(pilot, lambda: visible(app, "#week-picker", 60, 6))
         visible(app, "#week-picker-list", 50, 3)
 
 

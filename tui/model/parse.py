@@ -27,12 +27,12 @@ from .weeks import (
     week_bounds,
 )
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:([ \t]+)(.*)|$)")
-_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_DELIM = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+ITEM_RE = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:([ \t]+)(.*)|$)")
+HR_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+TABLE_DELIM_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _META_LINE = re.compile(r"^\s*([A-Za-z][\w \-]{0,30}|创建时间|日期|时间|创建日期)\s*[:：]\s*(.*?)\s*$")
 _DATE_META_KEYS = {"created", "date", "created time", "created at", "创建时间", "日期", "创建日期", "时间"}
 _PELICAN_KEYS = {"title", "date", "created", "author", "authors", "category", "tags", "number", "slug", "summary",
@@ -170,13 +170,13 @@ def parse_report(
             if table is not None:
                 flush_table()
             continue
-        fm = _FENCE.match(line)
+        fm = FENCE_RE.match(line)
         if fm:
             fence = fm.group(1)[0] * 3
             prev_blank = False
             continue
 
-        hm = _HEADING.match(line)
+        hm = HEADING_RE.match(line)
         if hm:
             flush_table()
             level = len(hm.group(1))
@@ -206,7 +206,7 @@ def parse_report(
 
         if props_zone and title_found:
             mm = _META_LINE.match(line)
-            if mm and not _ITEM.match(line):
+            if mm and not ITEM_RE.match(line):
                 key = mm.group(1).strip().lower()
                 if key in _DATE_META_KEYS and report.created is None and meta.date_text is None:
                     meta.date_text = mm.group(2)
@@ -215,13 +215,13 @@ def parse_report(
                     continue
             props_zone = False
 
-        if _HR.match(line):
+        if HR_RE.match(line):
             open_items.clear()
             prev_blank = True
             continue
 
-        if _TABLE_ROW.match(line):
-            if _TABLE_DELIM.match(line):
+        if TABLE_ROW_RE.match(line):
+            if TABLE_DELIM_RE.match(line):
                 continue
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if table is None:
@@ -234,7 +234,7 @@ def parse_report(
         if table is not None:
             flush_table()
 
-        im = _ITEM.match(line)
+        im = ITEM_RE.match(line)
         if im and not (im.group(4) is None and im.group(2)[0].isdigit()):
             indent = len(im.group(1))
             marker = im.group(2)

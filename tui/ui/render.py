@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 
+from ..model.parse import FENCE_RE, HEADING_RE, HR_RE, ITEM_RE, TABLE_DELIM_RE, TABLE_ROW_RE
 from ..model.report import Report, Section
 
 BLOCK_LINES = 200  # a long section is split into blocks of at most this many lines
@@ -167,12 +168,13 @@ def split_blocks(report: Report, max_lines: int = BLOCK_LINES) -> list[Block]:
 
 # ── the Markdown line renderer ───────────────────────────────────────────────────────────────────
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LIST = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$")
-_TABLE = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_HR = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+# The parser's own line rules, so that a line is drawn as what the model read it as.
+_HEADING = HEADING_RE
+_LIST = ITEM_RE
+_TABLE = TABLE_ROW_RE
+_TABLE_RULE = TABLE_DELIM_RE
+_HR = HR_RE
+_FENCE = FENCE_RE
 _INLINE = re.compile(
     r"(?P<code>`[^`]+`)|(?P<bold>\*\*[^*]+\*\*|__[^_]+__)|(?P<strike>~~[^~]+~~)"
     r"|(?P<link>\[[^\]]*\]\([^)\s]*\))|(?P<project>【[^】]{1,40}】)|(?P<em>(?<![*\w])\*[^*\s][^*]*\*(?!\*))"
@@ -285,13 +287,13 @@ def _render_one(line: str, lines: Sequence[str], i: int, pal: Palette, raw: bool
     m = _HEADING.match(line)
     if m:
         level = len(m.group(1))
-        return inline(m.group(2), pal, pal.heading if level == 1 else pal.subheading), 0
+        return inline(m.group(2) or "", pal, pal.heading if level == 1 else pal.subheading), 0
     m = _LIST.match(line)
     if m:
         depth = _indent_of(m.group(1))
         marker = m.group(2)
         bullet = _BULLETS[depth % len(_BULLETS)] if marker in "-*+" else marker
-        body = inline(m.group(3), pal)
+        body = inline(m.group(4) or "", pal)
         return (Text(bullet + " ", pal.muted), body), depth * 2
     if _TABLE.match(line):
         if not widths:
