@@ -3,7 +3,7 @@ and whether that change is good or bad (pure Python; no Textual or Rich)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model.report import Report
 from .library import Library
@@ -20,57 +20,109 @@ class Point:
     line: int | None
 
 
-@dataclass
 class Series:
-    """One KPI over every report of a library that has it, in week order."""
+    """One KPI over every report of a library that has it, in week order.
 
-    name: str
-    direction: int  # +1: higher is better, -1: lower is better
-    points: list[Point] = field(default_factory=list)
+    Points are kept as (report, Kpi) pairs and become `Point`s only when asked for: a library of
+    10,000 weeks holds ~65,000 values, and the main screen reads a few dozen of them.
+    """
+
+    __slots__ = ("name", "direction", "_reports", "_values", "_points", "_pos")
+
+    def __init__(self, name: str, direction: int, points: list[Point] | None = None) -> None:
+        self.name = name
+        self.direction = direction  # +1: higher is better, -1: lower is better
+        self._reports: list[Report] = [p.report for p in points] if points else []
+        self._values: list = list(points) if points else []  # a Kpi or a Point per report (both have value, unit, raw, line)
+        self._points: list[Point] | None = None
+        self._pos: dict[int, int] | None = None
+
+    def __repr__(self) -> str:
+        return f"Series({self.name!r}, {self.direction}, {len(self._reports)} points)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Series):
+            return NotImplemented
+        return (self.name, self.direction, self.points) == (other.name, other.direction, other.points)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _add(self, report: Report, kpi) -> None:
+        if self._pos is not None:
+            self._pos[id(report)] = len(self._reports)
+        self._reports.append(report)
+        self._values.append(kpi)
+        self._points = None
+
+    def __len__(self) -> int:
+        return len(self._reports)
+
+    @property
+    def points(self) -> list[Point]:
+        """Every value with its report, in week order."""
+        if self._points is None:
+            self._points = [v if isinstance(v, Point) else Point(r, v.value, v.unit, v.raw, v.line)
+                            for r, v in zip(self._reports, self._values)]
+        return self._points
+
+    @property
+    def reports(self) -> list[Report]:
+        """The reports that have this KPI, in week order."""
+        return self._reports
 
     @property
     def values(self) -> list[float]:
         """The values in week order."""
-        return [p.value for p in self.points]
+        return [v.value for v in self._values]
 
     @property
     def unit(self) -> str:
         """The unit written most recently (`%`, `次`, or empty)."""
-        for p in reversed(self.points):
-            if p.unit:
-                return p.unit
+        for v in reversed(self._values):
+            if v.unit:
+                return v.unit
         return ""
 
     def index_of(self, report: Report | None) -> int | None:
         """The position of a report's value in the series (None: the report has no value)."""
         if report is None:
             return None
-        pos = self.__dict__.get("_pos")
-        if pos is None or pos[0] != len(self.points):
-            pos = (len(self.points), {id(p.report): i for i, p in enumerate(self.points)})
-            self.__dict__["_pos"] = pos
-        i = pos[1].get(id(report))
-        if i is None or self.points[i].report is report:
+        pos = self._pos
+        if pos is None:
+            pos = self._pos = {id(r): i for i, r in enumerate(self._reports)}
+        i = pos.get(id(report))
+        if i is None or self._reports[i] is report:
             return i
-        self.__dict__.pop("_pos")  # points were replaced in place: index them again
+        self._pos = None  # an id was reused by another object: index again
         return self.index_of(report)
+
+    def value_at(self, report: Report | None) -> float | None:
+        """This KPI's value in a report (None: the report has no value); no Point is built."""
+        i = self.index_of(report)
+        return None if i is None else self._values[i].value
+
+    def _point(self, i: int) -> Point:
+        if self._points is not None:
+            return self._points[i]
+        v = self._values[i]
+        return v if isinstance(v, Point) else Point(self._reports[i], v.value, v.unit, v.raw, v.line)
 
     def at(self, report: Report | None) -> Point | None:
         """The value of this KPI in a report."""
         i = self.index_of(report)
-        return None if i is None else self.points[i]
+        return None if i is None else self._point(i)
 
     def previous(self, report: Report | None) -> Point | None:
         """The value in the nearest earlier report that has this KPI."""
         i = self.index_of(report)
-        return None if not i else self.points[i - 1]
+        return None if not i else self._point(i - 1)
 
     def change(self, report: Report | None) -> float | None:
         """The change from the previous value (None when either is missing), without float noise."""
-        cur, prev = self.at(report), self.previous(report)
-        if cur is None or prev is None:
+        i = self.index_of(report)
+        if not i:
             return None
-        return round(cur.value - prev.value, 6)
+        return round(self._values[i].value - self._values[i - 1].value, 6)
 
     def verdict(self, report: Report | None) -> int:
         """+1 the change is good, -1 bad, 0 unchanged or unknown."""
@@ -98,22 +150,48 @@ def kpi_series(lib: Library) -> list[Series]:
     """Every KPI of the library as a series over the reports that have it (undated reports are left out).
 
     One pass over the reports (each report's KPI list is read once), so 10,000 weeks take milliseconds.
+    The result is remembered on the library (the main screen, the metrics screen and the KPI panel all
+    ask for it); a library whose report list changed is read again. Treat it as read-only.
     """
+    key = (id(lib.reports), len(lib.reports), id(lib.vocab))
+    cached = lib.__dict__.get("_kpi_series")
+    if cached is not None and cached[0] == key:
+        return list(cached[1])
     by_name: dict[str, Series] = {}
+    pending: dict[str, tuple[list, list]] = {}  # name -> (reports, kpis), filled in one pass
     for r in lib.reports:
         kpis = r.kpis
-        if not kpis:
+        if not kpis or r.week is None:
+            for k in kpis or ():
+                if k.name not in by_name:
+                    by_name[k.name] = Series(k.name, lib.vocab.direction(k.name))
             continue
-        dated = r.week is not None
-        taken: set[str] = set()
-        for k in kpis:
-            s = by_name.get(k.name)
-            if s is None:
-                s = by_name[k.name] = Series(k.name, lib.vocab.direction(k.name))
-            if dated and k.name not in taken:  # the first value of a name in a report counts
+        if len(kpis) == 1 or len({k.name for k in kpis}) == len(kpis):
+            for k in kpis:
+                lists = pending.get(k.name)
+                if lists is None:
+                    by_name.setdefault(k.name, Series(k.name, lib.vocab.direction(k.name)))
+                    lists = pending[k.name] = ([], [])
+                lists[0].append(r)
+                lists[1].append(k)
+        else:
+            taken: set[str] = set()
+            for k in kpis:
+                if k.name in taken:
+                    continue  # the first value of a name in a report counts
                 taken.add(k.name)
-                s.points.append(Point(r, k.value, k.unit, k.raw, k.line))
-    return [by_name[n] for n in _ordered(lib, by_name) if by_name[n].points]
+                lists = pending.get(k.name)
+                if lists is None:
+                    by_name.setdefault(k.name, Series(k.name, lib.vocab.direction(k.name)))
+                    lists = pending[k.name] = ([], [])
+                lists[0].append(r)
+                lists[1].append(k)
+    for name, (reports, kpis) in pending.items():
+        s = by_name[name]
+        s._reports, s._values = reports, kpis
+    out = [by_name[n] for n in _ordered(lib, by_name) if by_name[n]._reports]
+    lib.__dict__["_kpi_series"] = (key, out)
+    return list(out)
 
 
 def format_value(v: float | None, unit: str = "") -> str:

@@ -12,6 +12,17 @@ from ...model.report import Report
 from ..render import DEFAULT_PALETTE, Palette, sparkline
 
 
+def spark_window(n: int, current: int | None, width: int) -> tuple[int, int]:
+    """The cells [start, end) of `n` values that a sparkline `width` cells wide shows: all of them,
+    or a window that holds `current` (the same window `render.sparkline` picks)."""
+    if not 0 < width < n:
+        return 0, n
+    cur = current if current is not None else n - 1
+    start = min(max(0, cur - width + 1 + width // 4), n - width)
+    start = max(0, min(start, cur))
+    return start, start + width
+
+
 class KpiPanel(Static):
     """Every KPI series of the library, seen from the open report."""
 
@@ -27,6 +38,7 @@ class KpiPanel(Static):
         self.palette: Palette = DEFAULT_PALETTE
         self.rows: list[tuple[str, str, str, int]] = []  # (name, value, change, verdict) as shown
         self.compact = False  # one line (small terminals): KPIs that got worse first
+        self._weeks_cache: tuple | None = None
 
     def set_compact(self, compact: bool) -> None:
         """One line instead of one row per KPI."""
@@ -58,19 +70,21 @@ class KpiPanel(Static):
         if self.compact:
             self.update(self._strip())
             return
-        # One sparkline cell per dated report, so the open week sits at the same place on every row.
-        weeks = [r for r in self._reports if r.week is not None]
-        cur = weeks.index(self.report) if self.report in weeks else None
+        # One sparkline cell per dated report, so the open week sits at the same place on every row;
+        # only the cells that fit are computed (a library of 10,000 weeks shows a window of them).
+        weeks, position = self._weeks()
+        cur = position.get(id(self.report)) if self.report is not None else None
         name_w = min(max(cell_len(s.name) for s in self.series), 14)
         spark_w = max(5, min(len(weeks) or 1, width - name_w - 18))
+        start, end = spark_window(len(weeks), cur, spark_w)
+        window = weeks[start:end]
         grid = Table.grid(padding=(0, 1), expand=False)
         grid.add_column("name", no_wrap=True, overflow="ellipsis", width=name_w)
         grid.add_column("spark", no_wrap=True)
         grid.add_column("value", justify="right", no_wrap=True)
         grid.add_column("change", justify="right", no_wrap=True, min_width=6)
         for s in self.series:
-            by_report = {id(p.report): p.value for p in s.points}
-            values = [by_report.get(id(r)) for r in weeks]
+            values = [s.value_at(r) for r in window]
             point = s.at(self.report)
             value = format_value(point.value, point.unit) if point else "–"
             change = format_change(s.change(self.report))
@@ -79,11 +93,20 @@ class KpiPanel(Static):
             self.rows.append((s.name, value, change, verdict))
             grid.add_row(
                 Text(s.name),
-                sparkline(values, cur, pal, width=spark_w),
+                sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
                 Text(value, style="bold" if point else "dim"),
                 Text(change, style=style),
             )
         self.update(grid)
+
+    def _weeks(self) -> tuple[list[Report], dict[int, int]]:
+        """The dated reports in week order and each one's place (by identity), kept per report list."""
+        reports = self._reports
+        cached = self._weeks_cache
+        if cached is None or cached[0] is not reports or cached[1] != len(reports):
+            weeks = [r for r in reports if r.week is not None]
+            cached = self._weeks_cache = (reports, len(reports), weeks, {id(r): i for i, r in enumerate(weeks)})
+        return cached[2], cached[3]
 
     def _strip(self) -> Text:
         """All KPIs on one line, the ones that got worse first, then the ones that changed."""
