@@ -40,11 +40,13 @@ def visible(app, selector: str, min_w: int = 1, min_h: int = 1):
 
 
 async def eventually(pilot, check, timeout: float = 5.0):
-    """Run `check` until it stops raising AssertionError (a loaded machine paints late), then once more."""
+    """Run `check` until it stops failing (a loaded machine composes and paints late), then once more."""
+    from textual.css.query import NoMatches
+
     for _ in range(int(timeout / 0.05)):
         try:
             return check()
-        except AssertionError:
+        except (AssertionError, NoMatches):
             await pilot.pause(0.05)
     return check()
 
