@@ -22,8 +22,12 @@ from ...model.report import Report
 ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
 
 
-def week_prompt(report: Report, marked: bool = False, current: bool = False) -> Text:
-    """Two lines for one report: the label (with marks), then its ISO week and dates."""
+def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None) -> Text:
+    """Two lines for one report: the label (with marks), then its ISO week and dates.
+
+    Each line is cut to `width` cells with an ellipsis: a long label must not wrap into the second
+    line, which would hide the week and break the two-lines-a-row arithmetic.
+    """
     warn = " ⚠" if report.warnings else ""
     mark = " ●" if marked else ""
     first = Text.assemble((report.label or report.source.name, "bold" if current else ""),
@@ -36,6 +40,9 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False) -> 
         second = Text("undated", style="dim italic")
     second.no_wrap = True
     second.overflow = "ellipsis"
+    if width and width > 1:
+        first.truncate(width, overflow="ellipsis")
+        second.truncate(width, overflow="ellipsis")
     out = Text("\n").join([first, second])
     out.no_wrap = True
     out.overflow = "ellipsis"
@@ -168,10 +175,17 @@ class WeekList(OptionList):
     # ── lazy rows: OptionList's line bookkeeping replaced by arithmetic ──────────────────────────
 
     def _get_visual(self, option: Option) -> Visual:
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if width != getattr(self, "_visual_width", None):
+            # Prompts are cut to the width: a resize rebuilds the ones drawn so far.
+            self._visual_width = width
+            for o in self._options:
+                o._visual = None
+            self._option_render_cache.clear()
         if (visual := option._visual) is None:
             i = option.index if isinstance(option, WeekOption) else self._option_to_index[option]
             r = self.reports[i]
-            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current), markup=False)
+            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current, width), markup=False)
             option._visual = visual
         return visual
 

@@ -1,0 +1,28 @@
+"""The week list keeps two lines a week whatever the label's length."""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.ui.app import ReportsApp
+from tui.ui.screens.main import MainScreen
+from tui.ui.widgets.week_list import WeekList
+
+
+async def test_long_labels_are_cut_not_wrapped(tmp_path):
+    for week in (10, 11):
+        title = f"PLCT 开源进展·第 {week} 期·一个非常非常长的标题，长到任何周列表都放不下 2024-W{week}"
+        (tmp_path / f"r{week}.md").write_text(f"# {title}\n\n- 内容\n", encoding="utf-8")
+    ns = argparse.Namespace(paths=[str(tmp_path)], compare=None, search=None, config=None, no_cache=True)
+    app = ReportsApp(ns, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            main = app.screen_stack[0]
+            if app.loaded and isinstance(main, MainScreen) and main.current is not None:
+                break
+        weeks = app.query_one(WeekList)
+        rows = ["".join(seg.text for seg in weeks.render_line(y)).strip() for y in range(4)]
+        assert rows[0].startswith("PLCT 开源进展") and rows[0].endswith("…")
+        assert rows[1].startswith("2024-W10")
+        assert rows[2].startswith("PLCT 开源进展") and rows[3].startswith("2024-W11")
