@@ -29,6 +29,32 @@ NARROW = 110  # below this width the KPI panel moves under the report
 SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
 
 
+class MainFooter(Footer):
+    """The footer, rebuilt only when the keys it shows changed. Textual rebuilds every key widget
+    whenever bindings may have changed (each focus, each screen change), three times while the app
+    starts; with the same keys each rebuild after the first is wasted."""
+
+    _shown: tuple | None = None
+
+    def _signature(self) -> tuple | None:
+        if not self._bindings_ready or not self.is_attached:
+            return None
+        try:
+            active = self.screen.active_bindings
+        except Exception:
+            return None
+        keys = tuple((b.key, b.action, b.description, b.show, b.group, enabled, tooltip)
+                     for _, b, enabled, tooltip in active.values())
+        return (self.show_command_palette, self.compact, keys)
+
+    async def recompose(self) -> None:
+        shown = self._signature()
+        if shown is not None and shown == self._shown and self.children:
+            return
+        self._shown = shown
+        await super().recompose()
+
+
 class MainScreen(Screen):
     """Where a user reads: pick a week, jump between sections, watch the KPIs move."""
 
@@ -74,30 +100,43 @@ class MainScreen(Screen):
             with VerticalScroll(id="right", can_focus=False):
                 yield KpiPanel(id="kpis")
         yield Static("", id="problems", markup=False)
-        yield Footer()
+        yield MainFooter()
 
     def on_mount(self) -> None:
         self.query_one("#right").border_title = "KPIs"
         self.query_one("#weeks").border_title = "Weeks"
         self.query_one("#sections").border_title = "Sections"
-        self.set_class(True, "-loading")
+        self._show_loading(True)
         self._layout_for(self.app.size.width, self.app.size.height)
         self.app.main_ready()
 
     # ── library and report ───────────────────────────────────────────────────────────────────────
 
     def show_progress(self, done: int, total: int | None) -> None:
-        """Loading progress (the UI keeps answering meanwhile)."""
+        """Loading progress (the UI keeps answering meanwhile). The bar appears once there is
+        something to parse: a library read from the cache shows before an animated bar would help."""
         bar = self.query_one("#loading-bar", ProgressBar)
+        if total is None or done < total:
+            bar.display = True
         bar.update(total=total, progress=done)
         self.query_one("#loading-text", Static).update(
             f"reading reports… {done}" + (f" of {total}" if total else ""))
+
+    def _show_loading(self, loading: bool, empty: bool = False) -> None:
+        # The loading line above the (still empty) report while loading. Set on the widgets, not as
+        # a class of the screen: a screen class restyles every widget on it once more before the
+        # first report can show. The report view stays laid out, so it has its width when the
+        # first report arrives (no second layout pass).
+        self.query_one("#loading").display = loading
+        if loading:
+            self.query_one("#loading-bar").display = False
+        self.query_one(ReportView).display = not empty
 
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
         self.series = kpi_series(library)
-        self.set_class(False, "-loading")
+        self._show_loading(False, empty=not library.reports)
         self.set_class(not library.reports, "-empty")
         weeks = self.query_one(WeekList)
         old = self.current
@@ -118,8 +157,8 @@ class MainScreen(Screen):
         scroll = view.scroll_y if (reload and same is not None) else None
         self.current = None
         self.show_report(target, push_history=False, scroll_y=scroll)
-        if not reload:
-            weeks.focus()
+        if not reload and self.focused is not weeks:
+            weeks.focus()  # (focusing again would rebuild the footer's keys for nothing)
 
     def _same_report(self, report: Report) -> Report | None:
         for r in self.library.reports:

@@ -39,6 +39,7 @@ class KpiPanel(Static):
         self.rows: list[tuple[str, str, str, int]] = []  # (name, value, change, verdict) as shown
         self.compact = False  # one line (small terminals): KPIs that got worse first
         self._weeks_cache: tuple | None = None
+        self._built_width = -1  # the width the table was last built for
 
     def set_compact(self, compact: bool) -> None:
         """One line instead of one row per KPI."""
@@ -66,6 +67,7 @@ class KpiPanel(Static):
             return
         from rich.cells import cell_len
 
+        self._built_width = self.size.width
         width = self.size.width or 40
         if self.compact:
             self.update(self._strip())
@@ -136,5 +138,6 @@ class KpiPanel(Static):
         return out
 
     def on_resize(self) -> None:
-        if self.series:
+        # Only a new width changes the table (a new height is the table's own doing).
+        if self.series and self.size.width != self._built_width:
             self.refresh_table()
