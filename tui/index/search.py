@@ -667,18 +667,15 @@ class SearchIndex:
                           None, total - len(ctx.found))
 
     def _fuzzy(self, q: Query, ctx: _Ctx) -> None:
-        if len(q.words) != 1:
+        if len(q.words) != 1 or len(q.words[0]) < 3:
             return
-        w = q.words[0]
-        n = len(w)
-        if n < 3:
-            return
-        from rapidfuzz import fuzz, process
+        levels = self.fuzzy_levels(q.words[0], ctx.seen)
+        ctx.seen.update(levels)
+        self._collect_levels(ctx, levels, "fuzzy")
 
-        cutoff = fuzzy_cutoff(n)
-        typos = 1 if n < 8 else 2
-        grams = list(dict.fromkeys(w[i:i + 2] for i in range(n - 1)))
-        need = max(1, len(grams) - 2 * typos)  # a typo spoils at most two bigrams
+    def fuzzy_levels(self, w: str, seen: set[int]) -> dict[int, tuple[float, Any]]:
+        """The texts the fuzzy tier ranks for the word `w` (not in `seen`): text id -> (score, None)."""
+        grams, need, cutoff, boost = fuzzy_plan(w)
         counts: Counter[int] = Counter()
         for g in grams:
             p = self.grams.get(g)
@@ -686,28 +683,14 @@ class SearchIndex:
                 counts.update(p)
         # project names that are themselves close to the query: lines holding them are candidates first
         if self.project_terms:
-            boost = len(grams) + 1
-            for name, _, _ in process.extract(w, list(self.project_terms), scorer=fuzz.ratio,
-                                              score_cutoff=cutoff, limit=5):
+            for name in close_names(w, list(self.project_terms), cutoff):
                 for t in self.texts_with(name):
                     counts[t] += boost
-        seen = ctx.seen
         cands = [t for t, c in counts.items() if c >= need and t not in seen]
         if len(cands) > FUZZY_CANDIDATES:
             cands = heapq.nlargest(FUZZY_CANDIDATES, cands, key=lambda t: (counts[t], -t))
-        texts = self.texts
-        # partial ratio against the line padded with n-1 blanks each side: every window compared has the
-        # query's length, so a typo costs the same at the start of a line as in its middle
-        pad = _PAD * (n - 1)
-        longer = {t: pad + texts[t] + pad for t in cands if len(texts[t]) >= n}
-        shorter = {t: texts[t] for t in cands if len(texts[t]) < n}
-        scored = process.extract(w, longer, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=None)
-        scored += process.extract(w, shorter, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-        levels: dict[int, tuple[float, Any]] = {}
-        for _, ratio, tid in scored:
-            levels[tid] = (round(min(89.9, ratio * 0.89 + self.text_head[tid]), 2), None)
-        seen.update(levels)
-        self._collect_levels(ctx, levels, "fuzzy")
+        texts, head = self.texts, self.text_head
+        return {t: (s, None) for t, s in fuzzy_scores(w, cands, texts.__getitem__, head.__getitem__).items()}
 
     def readings(self, term: str) -> list[tuple[str, ...]]:
         """The pinyin readings of a term, computed once."""
@@ -722,38 +705,103 @@ class SearchIndex:
         """Hanzi strings that the pinyin query spells in some known term, with the match quality."""
         needles: dict[str, float] = {}
         q = py.compact(text)
-        first = q[:1]
         for term in list(self.terms):
-            if not term or not any("\u3400" <= c <= "\u9fff" for c in term):
-                continue
-            rd = self.readings(term)
-            if not any(r and any(a[:1] == first for a in r) for r in rd):
-                continue
-            m = py.match(q, term, rd)
-            if m is None:
-                continue
-            hanzi = norm(term[m.start:m.end])
-            if not any("\u3400" <= c <= "\u9fff" for c in hanzi):
-                continue
-            needles[hanzi] = max(needles.get(hanzi, 0.0), m.quality)
+            found = term_needle(q, term, self.readings)
+            if found is not None:
+                hanzi, quality = found
+                needles[hanzi] = max(needles.get(hanzi, 0.0), quality)
         return needles
 
     def _pinyin(self, q: Query, ctx: _Ctx) -> None:
         if not py.is_pinyin_query(q.text):
             return
-        levels: dict[int, tuple[float, Any]] = {}
-        seen = ctx.seen
-        for needle, quality in self.pinyin_needles(q.text).items():
-            score = 40.0 + 9.0 * quality
-            for tid in self.texts_with(needle):
-                if tid in seen:
-                    continue
-                sc = score + self.text_head[tid]
-                old = levels.get(tid)
-                if old is None or old[0] < sc:
-                    levels[tid] = (sc, needle)
-        seen.update(levels)
+        levels = self.pinyin_levels(q.text, ctx.seen)
+        ctx.seen.update(levels)
         self._collect_levels(ctx, levels, "pinyin")
+
+    def pinyin_levels(self, text: str, seen: set[int]) -> dict[int, tuple[float, Any]]:
+        """The texts the pinyin tier ranks (not in `seen`): text id -> (score, the hanzi it spells)."""
+        return pinyin_levels(self.pinyin_needles(text), self.texts_with, self.text_head.__getitem__, seen)
+
+
+# ---------------------------------------------------------------------------------------------
+# the fuzzy and pinyin tiers' rules, shared with the command-line fast path (`fastsearch`)
+
+
+def fuzzy_plan(w: str) -> tuple[list[str], int, float, int]:
+    """For a fuzzy word: its distinct bigrams, how many of them a candidate line must hold, the lowest
+    ratio kept, and the bonus count of a line holding a project name close to the word."""
+    n = len(w)
+    typos = 1 if n < 8 else 2
+    grams = list(dict.fromkeys(w[i:i + 2] for i in range(n - 1)))
+    need = max(1, len(grams) - 2 * typos)  # a typo spoils at most two bigrams
+    return grams, need, fuzzy_cutoff(n), len(grams) + 1
+
+
+def close_names(w: str, names: list[str], cutoff: float) -> list[str]:
+    """The (at most 5) project names or keys closest to `w`, best first; ties in the order given."""
+    from rapidfuzz import fuzz, process
+
+    return [name for name, _, _ in process.extract(w, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)]
+
+
+def fuzzy_scores(w: str, cands: Iterable, text_of, head_of) -> dict:
+    """Fuzzy scores (< 90) of the candidate lines that pass the cutoff: key -> score."""
+    from rapidfuzz import fuzz, process
+
+    n = len(w)
+    cutoff = fuzzy_cutoff(n)
+    # partial ratio against the line padded with n-1 blanks each side: every window compared has the
+    # query's length, so a typo costs the same at the start of a line as in its middle
+    pad = _PAD * (n - 1)
+    longer, shorter = {}, {}
+    for t in cands:
+        text = text_of(t)
+        if len(text) >= n:
+            longer[t] = pad + text + pad
+        else:
+            shorter[t] = text
+    scored = process.extract(w, longer, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=None)
+    scored += process.extract(w, shorter, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    return {t: round(min(89.9, ratio * 0.89 + head_of(t)), 2) for _, ratio, t in scored}
+
+
+def _has_hanzi(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def term_needle(q: str, term: str, readings) -> tuple[str, float] | None:
+    """The hanzi a compact pinyin query `q` spells in `term` (normalised) and the match quality, if it does.
+    `readings(term)`: the term's pinyin readings."""
+    if not term or not _has_hanzi(term):
+        return None
+    rd = readings(term)
+    first = q[:1]
+    if not any(r and any(a[:1] == first for a in r) for r in rd):
+        return None
+    m = py.match(q, term, rd)
+    if m is None:
+        return None
+    hanzi = norm(term[m.start:m.end])
+    if not _has_hanzi(hanzi):
+        return None
+    return hanzi, m.quality
+
+
+def pinyin_levels(needles: dict[str, float], texts_with, head_of, seen) -> dict:
+    """Key -> (score, needle) of the texts holding a needle (`texts_with(needle)`), not in `seen`:
+    the best needle's score, the first needle (in the order given) on a tie."""
+    levels: dict = {}
+    for needle, quality in needles.items():
+        score = 40.0 + 9.0 * quality
+        for tid in texts_with(needle):
+            if tid in seen:
+                continue
+            sc = score + head_of(tid)
+            old = levels.get(tid)
+            if old is None or old[0] < sc:
+                levels[tid] = (sc, needle)
+    return levels
 
 
 # ---------------------------------------------------------------------------------------------
