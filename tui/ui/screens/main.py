@@ -419,6 +419,7 @@ class MainScreen(Screen):
         node = tree.cursor_node
         if project is None and node is not None and node.data is not None and node.data.kind == "section":
             # On a section: its first project.
+            tree.fill(node)
             project = next((c.data.obj for c in node.children if c.data and c.data.kind == "project"), None)
         if project is None and self.current is not None:
             line = self.query_one(ReportView).highlight or self.query_one(ReportView).current_line()
