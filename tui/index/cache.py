@@ -32,7 +32,7 @@ from .library import Library, ProgressFn, bundled_seeds
 from .loader import BODY_FIELDS, BodyStore, Candidate, LazyReport, Parts
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = "2"
+SCHEMA = "3"
 FILE_NAME = "parse-cache-v1.sqlite3"
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
 BUSY_TIMEOUT_S = 10.0
@@ -70,9 +70,12 @@ CREATE TABLE IF NOT EXISTS search_docs (
 CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS lines (lid INTEGER PRIMARY KEY, text BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL, n INTEGER NOT NULL,
-    PRIMARY KEY (lid, rid)) WITHOUT ROWID;
+    h INTEGER NOT NULL, PRIMARY KEY (lid, rid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS head_postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL,
     PRIMARY KEY (lid, rid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS names (nid INTEGER PRIMARY KEY, name TEXT NOT NULL, kinds INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS name_postings (nid INTEGER NOT NULL, rid INTEGER NOT NULL, kinds INTEGER NOT NULL,
+    PRIMARY KEY (nid, rid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_libs (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, rids BLOB NOT NULL,
     refs BLOB NOT NULL);
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
@@ -82,10 +85,14 @@ DELETE FROM search_docs WHERE rid = old.id; DELETE FROM search_rec WHERE rid = o
 # `reports-tui search` fast path (`fastsearch`): `search_docs` is small per row (identity, size/mtime,
 # week order) to check freshness and order without touching report bodies; `search_rec` holds the
 # record the search index is built from; `lines` every distinct normalised line once (id: a hash of
-# it), `postings` which report carries which line how often, `head_postings` which report has a
-# heading found by which text; `search_libs` the reports (ids and week order) of a set of paths as
-# last checked, with a fingerprint of their files' sizes and mtimes. Report ids are never reused (AUTOINCREMENT), so postings of replaced
-# reports are merely unused until the cache is rebuilt: queries keep only the ids of current rows.
+# it), `postings` which report carries which line how often (and how often as a heading),
+# `head_postings` which report has a heading found by which text; `names` the project, KPI and
+# section names the fuzzy and pinyin tiers look up (`searchdoc.record_names`; kinds: the union over
+# every report stored) and `name_postings` which report has which name, of which kinds;
+# `search_libs` the reports (ids and week order) of a set of paths as last checked, with a
+# fingerprint of their files' sizes and mtimes. Report ids are never reused (AUTOINCREMENT), so
+# postings of replaced reports are merely unused until the cache is rebuilt: queries keep only the
+# ids of current rows.
 _STATEMENTS = [st.strip() + ";" for st in _SCHEMA_SQL.split(";\n") if st.strip()]  # (one statement a line end)
 
 _parser_version: str | None = None
@@ -181,7 +188,8 @@ class ParseCache:
                 c.execute(stmt)
             current = dict(c.execute("SELECT key, value FROM meta"))
             if current.get("parser") != parser_version():
-                for table in ("reports", "search_docs", "search_rec", "lines", "postings", "head_postings", "search_libs"):
+                for table in ("reports", "search_docs", "search_rec", "lines", "postings", "head_postings", "names",
+                              "name_postings", "search_libs"):
                     c.execute(f"DELETE FROM {table}")
                 c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version()),
@@ -219,18 +227,22 @@ class ParseCache:
                     ids.append(rid)
                     sp = p.get("search")
                     if p["kind"] == "problem" or sp is not None:
-                        rec, lines, heads, week, created, label = sp or (None, (), (), None, None, None)
+                        rec, lines, heads, week, created, label, names = sp or (None, (), (), None, None, None, ())
                         c.execute("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?)",
                                   (rid, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], week,
                                    created, label))
                         if sp is not None:
                             c.execute("INSERT INTO search_rec VALUES (?, ?)", (rid, rec))
                             c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", [ln[:2] for ln in lines])
-                            c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?)",
-                                          [(lid, rid, n) for lid, _, n in lines])
+                            c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?, ?)",
+                                          [(lid, rid, n, h) for lid, _, n, h in lines])
                             c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", heads)
                             c.executemany("INSERT OR REPLACE INTO head_postings VALUES (?, ?)",
                                           [(lid, rid) for lid, _ in heads])
+                            c.executemany("INSERT INTO names VALUES (?, ?, ?) ON CONFLICT (nid) DO UPDATE"
+                                          " SET kinds = kinds | excluded.kinds", names)
+                            c.executemany("INSERT OR REPLACE INTO name_postings VALUES (?, ?, ?)",
+                                          [(nid, rid, k) for nid, _, k in names])
                 c.execute("COMMIT")
             except BaseException:
                 c.execute("ROLLBACK")

@@ -14,9 +14,13 @@ scores, spans and total), found by touching only the reports that can rank:
 4. Exact hits rank by tier (headings 100, then lines 94) and then week order, so a `SearchIndex` is
    built from the stored records (`searchdoc`) of the reports with a heading hit plus the shortest
    run of candidate reports, in week order, holding `limit` matching lines; with `in:`/`kpi:` filters
-   that run doubles until the limit is met by hits inside it. When exact hits cannot fill the limit
-   and the fuzzy or pinyin tier would run, those tiers need the whole library: the index is then built
-   from every report's record (still without parsing or loading report bodies).
+   that run doubles until the limit is met by hits inside it.
+5. When exact hits cannot fill the limit and the fuzzy or pinyin tier would run, the choices those
+   tiers make across the whole library (candidate lines, close project names, pinyin needles, the
+   order of equal levels) are made from the small tables (`lines`, `postings` aggregated in SQL,
+   `names`); the index is then built from the exact reports plus those holding the first lines the
+   tiers collect (in collection order: score, then week order), and its tiers follow that plan.
+   Totals come from the aggregated postings.
 """
 
 from __future__ import annotations
@@ -30,11 +34,14 @@ from typing import Any
 
 from ..model.report import SourceRef
 from . import searchdoc
-from .search import Hit, Query, SearchIndex, SearchResult, parse_query, week_keep
+from . import search as _search
+from .search import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_plan, fuzzy_scores,
+                     parse_query, pinyin_levels, term_needle, week_keep)
+from .searchdoc import norm
 
 REPORT_SUFFIXES = (".md", ".markdown", ".txt")  # as `model.source` (not imported: ~10 ms; a test checks)
 APP_ID = "reports-tui parse cache"  # as in cache.py (not imported: it pulls in the parser)
-SCHEMA = "2"
+SCHEMA = "3"
 FILE_NAME = "parse-cache-v1.sqlite3"
 
 
@@ -83,9 +90,11 @@ class CachedLibrary:
         """Every report, in week order."""
         return [self.report(i) for i in range(len(self.rids))]
 
-    def records(self, positions: list[int]) -> list[Any]:
-        """The search records of the reports at these positions (ascending)."""
-        rids = [self.rids[i] for i in positions]
+    def records(self, positions: list[int], memo: dict[int, Any] | None = None) -> list[Any]:
+        """The search records of the reports at these positions (ascending); `memo`: records already
+        read, by position (and where to keep the ones read now)."""
+        memo = {} if memo is None else memo
+        rids = [self.rids[i] for i in positions if i not in memo]
         got: dict[int, bytes] = {}
         for k in range(0, len(rids), 500):
             part = rids[k:k + 500]
@@ -93,14 +102,32 @@ class CachedLibrary:
                 f"SELECT rid, rec FROM search_rec WHERE rid IN ({','.join('?' * len(part))})", part))
         if len(got) != len(rids):
             raise _Unavailable("a search record is missing")
-        return [pickle.loads(got[r]) for r in rids]
+        for i in positions:
+            if i not in memo:
+                memo[i] = pickle.loads(got[self.rids[i]])
+        return [memo[i] for i in positions]
 
-    def index(self, positions: list[int]) -> SearchIndex:
-        """A search index of the reports at these positions (ascending), hits carrying library order."""
-        idx = SearchIndex([self.report(i) for i in positions], records=self.records(positions))
+    def index(self, positions: list[int], plan: _Plan | None = None, memo: dict[int, Any] | None = None) -> SearchIndex:
+        """A search index of the reports at these positions (ascending), hits carrying library order;
+        with a `plan`, its fuzzy and pinyin tiers rank the lines the plan chose for the whole library."""
+        reports, records = [self.report(i) for i in positions], self.records(positions, memo)
+        idx = SearchIndex(reports, records=records) if plan is None else _PlannedIndex(reports, records, plan)
         for doc, p in zip(idx.docs, positions):
             doc.order = p
         return idx
+
+    def positions_table(self) -> None:
+        """`temp.cur`: each current report's id and position, for joins with the postings."""
+        if getattr(self, "_cur", False):
+            return
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS cur (rid INTEGER PRIMARY KEY, pos INTEGER NOT NULL)")
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS cand (lid INTEGER PRIMARY KEY)")
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS want (lid INTEGER NOT NULL, hv INTEGER NOT NULL,"
+                  " grp INTEGER NOT NULL)")
+        c.execute("DELETE FROM temp.cur")
+        c.executemany("INSERT INTO temp.cur VALUES (?, ?)", [(rid, i) for i, rid in enumerate(self.rids)])
+        self._cur = True
 
 
 def _walk(top: str, out: dict[tuple[str, str], tuple[int, int]], zips: list[str]) -> None:
@@ -277,8 +304,8 @@ def search_cached(lib: CachedLibrary, raw: str, limit: int) -> SearchResult:
             last = run[-1] if run else -1
             if complete:
                 if not full and q.words and _could_go_past_exact(q):
-                    # fuzzy and pinyin tiers look at the whole library
-                    return lib.index(list(range(n))).search(q, limit=limit)
+                    # the fuzzy and pinyin tiers rank lines chosen across the whole library
+                    return _beyond_exact(lib, q, limit, sorted(set(cands).union(heads)), total, keep)
                 break
             if full and all(h.order <= last or (h.tier == "exact" and h.score >= 100) for h in res.hits):
                 break
@@ -290,6 +317,310 @@ def search_cached(lib: CachedLibrary, raw: str, limit: int) -> SearchResult:
     if q.words and full and not q.has_filters and total is not None:
         res.total = total  # every line holding the words, in the whole library
     return res
+
+
+# ---------------------------------------------------------------------------------------------
+# past the exact tier: fuzzy and pinyin
+#
+# A line is ranked by those tiers for what its text is (and whether it is a heading), except for
+# choices `SearchIndex` makes across the whole library: the project names closest to a fuzzy word
+# (ties in first-seen order), the `FUZZY_CANDIDATES` lines sharing most bigrams (ties in first-seen
+# order), the terms pinyin spells and the order of its needles (first seen first), and the order of
+# pinyin levels of equal score. Those are made here from the small tables (`lines` with `postings`
+# aggregated in SQL, `names` with `name_postings`), a record read only to order two lines or names
+# first seen in the same report. A *variant* is (normalised text, 1 for a heading): the index's text.
+
+
+class _PlannedIndex(SearchIndex):
+    """An index of some reports whose fuzzy and pinyin tiers rank the variants a `_Plan` chose."""
+
+    def __init__(self, reports, records, plan: _Plan):
+        super().__init__(reports, records=records)
+        self.plan = plan
+        head = self.text_head
+        self._vids = {(t, head[i]): i for i, t in enumerate(self.texts)}
+
+    def fuzzy_levels(self, w: str, seen: set[int]) -> dict[int, tuple[float, Any]]:
+        vids = self._vids
+        return {t: (sc, None) for v, sc in self.plan.fuzzy.items()
+                if (t := vids.get(v)) is not None and t not in seen}
+
+    def pinyin_levels(self, text: str, seen: set[int]) -> dict[int, tuple[float, Any]]:
+        if self.plan.pinyin is None:
+            raise _Unavailable("pinyin tier not planned")
+        vids, out = self._vids, {}
+        for key, variants in self.plan.pinyin:  # in the library's level order (ties among equal scores)
+            for v in variants:
+                t = vids.get(v)
+                if t is not None and t not in seen:
+                    out[t] = key
+        return out
+
+
+class _Plan:
+    """The fuzzy tier's scores per variant, the pinyin tier's levels in order, and the walk groups."""
+
+    def __init__(self) -> None:
+        self.fuzzy: dict[tuple[str, int], float] = {}
+        self.pinyin: list[tuple[tuple[float, str], list[tuple[str, int]]]] | None = None
+        self.groups: list[list[tuple[str, int]]] = []  # in collection order
+        self.group_tier: list[tuple[str, float]] = []
+        self.totals: list[int] = []  # lines per group
+        self.stats: dict[tuple[str, int], tuple[int, int, int]] = {}  # variant -> (line id, first position, lines)
+
+
+class _Order:
+    """Where a line or name is first seen inside one report (read from its record when needed)."""
+
+    def __init__(self, lib: CachedLibrary):
+        self.lib = lib
+        self.memo: dict[int, Any] = {}
+        self._entries: dict[int, dict] = {}
+        self._terms: dict[int, tuple[dict, dict]] = {}
+
+    def _rec(self, pos: int):
+        return self.lib.records([pos], self.memo)[0]
+
+    def entry(self, pos: int, v: tuple[str, int]) -> int:
+        """The index, in the report's entries, of the first entry with this variant."""
+        m = self._entries.get(pos)
+        if m is None:
+            m = {}
+            for i, e in enumerate(self._rec(pos)[3]):
+                m.setdefault((norm(e[1]), 1 if e[5] else 0), i)
+            self._entries[pos] = m
+        return m.get(v, 1 << 30)
+
+    def term(self, pos: int, name: str, kind: int) -> int:
+        """Where a name is first added, within the report, to the index's project terms (kind 1) or
+        pinyin terms (kind 2)."""
+        got = self._terms.get(pos)
+        if got is None:
+            rec = self._rec(pos)
+            proj: dict[str, int] = {}
+            for key, pname, _line in rec[0]:
+                proj.setdefault(norm(key), len(proj))
+                proj.setdefault(norm(pname), len(proj))
+            terms: dict[str, int] = {}
+            for t in [p[1] for p in rec[0]] + [k[0] for k in rec[1]] + [x[2] for x in rec[2]]:
+                terms.setdefault(t, len(terms))
+            got = self._terms[pos] = (proj, terms)
+        return got[0 if kind == searchdoc.PROJECT_TERM else 1].get(name, 1 << 30)
+
+
+def _or_instr(n: int) -> str:
+    return " OR ".join(["instr(text, ?) > 0"] * n)
+
+
+def _lines_holding(lib: CachedLibrary, subs: list[str]) -> list[tuple[int, str]]:
+    """(id, text) of the stored lines holding any of these strings."""
+    subs = [x for x in dict.fromkeys(subs) if x]
+    if not subs:
+        return []
+    rows = lib.conn.execute(f"SELECT lid, text FROM lines WHERE {_or_instr(len(subs))}",
+                            [x.encode("utf-8") for x in subs])
+    return [(lid, b.decode("utf-8")) for lid, b in rows]
+
+
+def _variant_stats(lib: CachedLibrary, lines: list[tuple[int, str]]) -> dict[tuple[str, int], tuple[int, int, int]]:
+    """variant -> (line id, first position, how many entries) over the current reports."""
+    c = lib.conn
+    text = dict(lines)
+    c.execute("DELETE FROM temp.cand")
+    c.executemany("INSERT OR IGNORE INTO temp.cand VALUES (?)", [(lid,) for lid in text])
+    out: dict[tuple[str, int], tuple[int, int, int]] = {}
+    for lid, f0, n0, f1, n1 in c.execute(
+            "SELECT p.lid, min(CASE WHEN p.n > p.h THEN c.pos END), sum(p.n - p.h),"
+            " min(CASE WHEN p.h > 0 THEN c.pos END), sum(p.h)"
+            " FROM temp.cand d JOIN postings p ON p.lid = d.lid JOIN temp.cur c ON c.rid = p.rid GROUP BY p.lid"):
+        t = text[lid]
+        if n0:
+            out[(t, 0)] = (lid, f0, n0)
+        if n1:
+            out[(t, 1)] = (lid, f1, n1)
+    return out
+
+
+def _current_names(lib: CachedLibrary, kind: int, names: dict[int, str]) -> dict[str, int]:
+    """Of these names (id -> name), those a current report has with this kind: name -> first position."""
+    if not names:
+        return {}
+    c = lib.conn
+    c.execute("DELETE FROM temp.cand")
+    c.executemany("INSERT OR IGNORE INTO temp.cand VALUES (?)", [(nid,) for nid in names])
+    return {names[nid]: first for nid, first in c.execute(
+        "SELECT np.nid, min(c.pos) FROM temp.cand d JOIN name_postings np ON np.nid = d.lid"
+        " JOIN temp.cur c ON c.rid = np.rid WHERE np.kinds & ? GROUP BY np.nid", (kind,))}
+
+
+def _first_seen(items: dict[str, int], order: _Order, kind: int) -> list[str]:
+    """Names in the order the index first sees them (position, then place within that report)."""
+    return sorted(items, key=lambda t: (items[t], order.term(items[t], t, kind)))
+
+
+def _plan_fuzzy(lib: CachedLibrary, w: str, plan: _Plan, order: _Order) -> None:
+    from rapidfuzz import fuzz, process
+
+    grams, need, cutoff, boost = fuzzy_plan(w)
+    names = dict(lib.conn.execute("SELECT nid, name FROM names WHERE kinds & ?", (searchdoc.PROJECT_TERM,)))
+    close_ids = {nid for _, _, nid in process.extract(w, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)}
+    current = _current_names(lib, searchdoc.PROJECT_TERM, {nid: names[nid] for nid in close_ids})
+    close = close_names(w, _first_seen(current, order, searchdoc.PROJECT_TERM), cutoff) if current else []
+    counts: dict[tuple[str, int], int] = {}
+    lines = []
+    for lid, t in _lines_holding(lib, grams + close):
+        if w in t:
+            continue  # the exact tier's
+        c = sum(g in t for g in grams) + boost * sum(name in t for name in close)
+        if c >= need:
+            lines.append((lid, t))
+    stats = _variant_stats(lib, lines)
+    cands = list(stats)
+    if len(cands) > (most := _search.FUZZY_CANDIDATES):
+        # the lines sharing most bigrams, first seen first (as `heapq.nlargest` over text ids)
+        counts = {v: sum(g in v[0] for g in grams) + boost * sum(name in v[0] for name in close) for v in cands}
+        cands.sort(key=lambda v: (-counts[v], stats[v][1]))
+        edge = cands[most - 1]
+        ek = (-counts[edge], stats[edge][1])
+        lo = next(i for i, v in enumerate(cands) if (-counts[v], stats[v][1]) == ek)
+        hi = lo
+        while hi < len(cands) and (-counts[cands[hi]], stats[cands[hi]][1]) == ek:
+            hi += 1
+        if hi > most:  # first seen in the same report: by place in it
+            tie = sorted(cands[lo:hi], key=lambda v: order.entry(ek[1], v))
+            cands = cands[:lo] + tie[:most - lo]
+        else:
+            cands = cands[:most]
+    plan.fuzzy = fuzzy_scores(w, cands, lambda v: v[0], lambda v: v[1])
+    by_score: dict[float, list[tuple[str, int]]] = {}
+    for v, sc in plan.fuzzy.items():
+        by_score.setdefault(sc, []).append(v)
+    for sc in sorted(by_score, reverse=True):
+        plan.groups.append(by_score[sc])
+        plan.group_tier.append(("fuzzy", sc))
+        plan.totals.append(sum(stats[v][2] for v in by_score[sc]))
+    plan.stats = stats
+
+
+def _plan_pinyin(lib: CachedLibrary, q: Query, plan: _Plan, order: _Order) -> None:
+    from . import pinyin as py
+
+    qc = py.compact(q.text)
+    names = dict(lib.conn.execute("SELECT nid, name FROM names WHERE kinds & ?", (searchdoc.PINYIN_TERM,)))
+    spelled = {}
+    for nid, term in names.items():
+        found = term_needle(qc, term, py.readings)
+        if found is not None:
+            spelled[nid] = found
+    current = _current_names(lib, searchdoc.PINYIN_TERM, {nid: names[nid] for nid in spelled})
+    by_name = {names[nid]: found for nid, found in spelled.items()}
+    needles: dict[str, float] = {}
+    for term in _first_seen(current, order, searchdoc.PINYIN_TERM):
+        hanzi, quality = by_name[term]
+        needles[hanzi] = max(needles.get(hanzi, 0.0), quality)
+    plan.pinyin = []
+    if not needles:
+        return
+    words = q.words
+    lines = [(lid, t) for lid, t in _lines_holding(lib, list(needles)) if not all(x in t for x in words)]
+    stats = _variant_stats(lib, lines)
+    seen = set(plan.fuzzy)
+    variants = [v for v in stats if v not in seen]
+    levels = pinyin_levels(needles, lambda nd: [v for v in variants if nd in v[0]], lambda v: v[1], set())
+    # levels of equal score are collected in the order the index first meets them: by the first
+    # needle a line holds, then by where the line is first seen
+    nlist = list(needles)
+    first_needle = {v: next(i for i, nd in enumerate(nlist) if nd in v[0]) for v in levels}
+    members: dict[tuple[float, str], list[tuple[str, int]]] = {}
+    for v, key in levels.items():
+        members.setdefault(key, []).append(v)
+    best: dict[tuple[float, str], tuple] = {}
+    for key, vs in members.items():
+        m = min((first_needle[v], stats[v][1]) for v in vs)
+        best[key] = (-key[0], *m)
+    clash: dict[tuple, int] = {}
+    for b in best.values():
+        clash[b] = clash.get(b, 0) + 1
+
+    def rank(key):
+        b = best[key]
+        if clash[b] < 2:
+            return (*b, 0)
+        return (*b, min(order.entry(b[2], v) for v in members[key] if (first_needle[v], stats[v][1]) == b[1:]))
+
+    for key in sorted(members, key=rank):
+        plan.pinyin.append((key, members[key]))
+        plan.groups.append(members[key])
+        plan.group_tier.append(("pinyin", key[0]))
+        plan.totals.append(sum(stats[v][2] for v in members[key]))
+    plan.stats.update(stats)
+
+
+def _walk_tiers(lib: CachedLibrary, plan: _Plan, start: int, target: int, keep) -> tuple[set[int], tuple[int, int] | None]:
+    """The reports of the shortest prefix of the tiers' collection order (group, then week order)
+    holding `target` lines (`start` of them before it); the last (group, position) taken, or None when
+    that took every group."""
+    c = lib.conn
+    taken: set[int] = set()
+    if start >= target:
+        return taken, (-1, -1)
+    c.execute("DELETE FROM temp.want")
+    c.executemany("INSERT INTO temp.want VALUES (?, ?, ?)",
+                  [(plan.stats[v][0], v[1], g) for g, vs in enumerate(plan.groups) for v in vs])
+    acc = start
+    for g, pos, k in c.execute(
+            "SELECT w.grp, c.pos, sum(CASE WHEN w.hv THEN p.h ELSE p.n - p.h END) AS k"
+            " FROM temp.want w JOIN postings p ON p.lid = w.lid JOIN temp.cur c ON c.rid = p.rid"
+            " GROUP BY w.grp, c.pos HAVING k > 0 ORDER BY w.grp, c.pos"):
+        if keep is not None and not keep[pos]:
+            continue
+        taken.add(pos)
+        acc += k
+        if acc >= target:
+            return taken, (g, pos)
+    return taken, None
+
+
+def _beyond_exact(lib: CachedLibrary, q: Query, limit: int, exact: list[int], exact_total: int,
+                  keep) -> SearchResult:
+    """The result when exact hits cannot fill the limit: the exact reports, plus those holding the
+    first lines the fuzzy and pinyin tiers collect, ranked by an index whose tiers follow a plan made
+    for the whole library."""
+    from . import pinyin as py
+
+    cap = limit if limit else 10**9
+    lib.positions_table()
+    plan, order = _Plan(), _Order(lib)
+    if len(q.words) == 1 and len(q.words[0]) >= 3:
+        _plan_fuzzy(lib, q.words[0], plan, order)
+    fuzzy_total = sum(plan.totals)
+    if py.is_pinyin_query(q.text) and (q.has_filters or exact_total + fuzzy_total < cap):
+        _plan_pinyin(lib, q, plan, order)
+    entry_filter = bool(q.sections or q.kpis)
+    target, memo = cap, order.memo
+    while True:
+        taken, edge = _walk_tiers(lib, plan, 0 if entry_filter else exact_total, target, keep)
+        res = lib.index(sorted(taken.union(exact)), plan, memo).search(q, limit=limit)
+        if not entry_filter or edge is None:
+            break
+        # with `in:`/`kpi:` filters, the hits must come from inside the prefix taken
+        if len(res.hits) >= limit and all(_inside(h, plan, edge) for h in res.hits):
+            break
+        target *= 4
+    if not q.has_filters:
+        total = exact_total + fuzzy_total
+        if total < cap:
+            total += sum(plan.totals) - fuzzy_total
+        res.total, res.capped = total, False
+    return res
+
+
+def _inside(h: Hit, plan: _Plan, edge: tuple[int, int]) -> bool:
+    """Whether a hit's (group, position) is at or before `edge` (the last group of its score, to be safe)."""
+    if h.tier == "exact":
+        return True
+    g = max((i for i, (tier, sc) in enumerate(plan.group_tier) if tier == h.tier and sc == h.score), default=None)
+    return g is not None and (g, h.order) <= edge
 
 
 def try_search(args: Any) -> int | None:

@@ -122,17 +122,45 @@ def line_id(text: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
 
 
-def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str]:
+def _has_hanzi(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+PROJECT_TERM, PINYIN_TERM = 1, 2  # kinds of name: a project's key or name (normalised), a term pinyin can spell
+
+
+def record_names(rec: Record) -> dict[str, int]:
+    """The names of a record search looks up beyond its lines, with their kinds (bits): each project's
+    key and name normalised (`PROJECT_TERM`: the fuzzy tier's close project names), and project, KPI
+    and section names holding a hanzi as written (`PINYIN_TERM`)."""
+    out: dict[str, int] = {}
+    for key, name, _line in rec[0]:
+        for t in (norm(key), norm(name)):
+            out[t] = out.get(t, 0) | PROJECT_TERM
+    for term in [p[1] for p in rec[0]] + [k[0] for k in rec[1]] + [s[2] for s in rec[2]]:
+        if term and _has_hanzi(term):
+            out[term] = out.get(term, 0) | PINYIN_TERM
+    return out
+
+
+def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str, tuple]:
     """What the parse cache stores for search: (record pickled, lines, headings, week, created date as
-    text, label). `lines`: (id, normalised UTF-8 text, how many entries carry it) per distinct line;
-    `headings`: (id, text) per distinct text a heading is found by."""
+    text, label, names). `lines`: (id, normalised UTF-8 text, how many entries carry it, how many of
+    those are headings) per distinct line; `headings`: (id, text) per distinct text a heading is found
+    by; `names`: (id, name, kinds) per `record_names`."""
     rec = doc_record(report)
     normed = [norm(e[1]) for e in rec[3]]
-    counts: dict[str, int] = {}
-    for t in normed:
-        counts[t] = counts.get(t, 0) + 1
+    counts: dict[str, list[int]] = {}
+    for e, t in zip(rec[3], normed):
+        c = counts.get(t)
+        if c is None:
+            c = counts[t] = [0, 0]
+        c[0] += 1
+        if e[5]:
+            c[1] += 1
     heads = dict.fromkeys(head_text(rec, e, t) for e, t in zip(rec[3], normed) if e[5])
-    lines = tuple((line_id(b), b, n) for b, n in ((t.encode("utf-8"), n) for t, n in counts.items()))
+    lines = tuple((line_id(b), b, n, h) for b, (n, h) in ((t.encode("utf-8"), c) for t, c in counts.items()))
     headings = tuple((line_id(b), b) for b in (t.encode("utf-8") for t in heads))
+    names = tuple((line_id(t.encode("utf-8")), t, k) for t, k in record_names(rec).items())
     return (pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), lines, headings, report.week, str(report.created or ""),
-            report.label)
+            report.label, names)
