@@ -25,7 +25,13 @@ QUERIES = [
     # pinyin, initials and full
     "byz", "beiyizhuan", "sssc", "shishishucang",
     # typos
-    "贝易砖", "实时数苍", "存官路由",
+    "贝易砖", "实时数苍", "存官路由", "实时数舱", "存管路油", "支付系统双火", "贝小里", "房屋交附", "POS收单系统检设",
+    "银商pso", "relase", "贝易砖 贝易砖",
+    # more pinyin: initials, full, mixed, two letters, several words
+    "zfxt", "yhcg", "shishi", "sj", "bxl", "pingan", "bei yi zhuan", "cunguan", "beiyiz",
+    # fuzzy and pinyin under filters
+    "in:O2 贝易砖", "in:O1 cunguan", "kpi: sssc", "贝易砖 week:2024-W20..2024-W29", "week:2024-W23 byz",
+    "week:W23 实时数舱",
     # English and mixed
     "pos", "POS 押金", "kpi", "release", "zzzz-nothing",
     # filters, alone and with words
@@ -82,12 +88,65 @@ def test_seeds_give_the_same_results(cache_home, tmp_path):
 
 
 def test_generated_library_gives_the_same_results(cache_home, tmp_path):
-    _check(_generated(tmp_path, 120), limits=[1, 7, 50, 0])
+    _check(_generated(tmp_path, 120), limits=[1, 7, 50, 200, 0])
+
+
+@pytest.mark.parametrize("most", [2, 9, 40])
+def test_few_fuzzy_candidates_pick_the_same_lines(cache_home, tmp_path, monkeypatch, most):
+    # fewer candidate lines than share bigrams with the query: ties go to the lines seen first,
+    # often several first seen in one report
+    from tui.index import search as search_mod
+
+    monkeypatch.setattr(search_mod, "FUZZY_CANDIDATES", most)
+    _check(_generated(tmp_path, 40), queries=["贝易砖", "实时数舱", "存管路油", "支付系统双火", "in:O2 贝易砖", "byz"],
+           limits=[1, 5, 50, 0])
+
+
+def _write_reports(folder: Path, bodies: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, body in enumerate(bodies):
+        (folder / f"2024-W{10 + i:02d}.md").write_text(f"# 2024-W{10 + i:02d}\n\n{body}\n", encoding="utf-8")
+    return folder
+
+
+CLOSE_NAMES = ["支付网关一", "支付网关二", "支付网关三", "支付网关四", "支付网关五", "支付网关六", "支付网关七"]
+
+
+def _close_name_reports() -> list[str]:
+    # seven project names as close to `支付网关八` as each other, first seen in varying orders, some in
+    # the same report; KPI and section names pinyin can spell
+    out = []
+    orders = [[6, 2], [5, 0, 3], [1, 4, 2, 6], [0, 1, 2, 3, 4, 5, 6]]
+    for k, order in enumerate(orders):
+        lines = ["## 【重点工作】", ""]
+        for j in order:
+            name = CLOSE_NAMES[j]
+            lines += [f"- 【{name}】", f"    1. {name[:4]}第{k}周进展：联调{j}0%", f"    2. 网关{j}灰度，支付成功率99.{j}%"]
+        lines += ["", "## 【O1 支付网关建设】", "", f"- 支付网关建设进度{k}0%", "- 关键指标：支付成功率 99.9%"]
+        out.append("\n".join(lines))
+    return out
+
+
+def test_close_project_names_and_pinyin_terms_in_first_seen_order(cache_home, tmp_path):
+    folder = _write_reports(tmp_path / "close", _close_name_reports())
+    _check(folder, queries=["支付网关八", "支付网管", "zfwg", "zhifu", "wg", "zfcgl", "in:O1 zfwg", "网关九"],
+           limits=[1, 2, 3, 6, 0])
+
+
+def test_names_and_lines_of_replaced_reports_are_not_used(cache_home, tmp_path):
+    bodies = _close_name_reports()
+    folder = _write_reports(tmp_path / "replaced", bodies)
+    cache_mod.load_library_cached([str(folder)], DEFAULT_VOCABULARY)
+    # the first report loses its projects: its old lines and names stay in the cache, unused
+    first = sorted(folder.glob("*.md"))[0]
+    first.write_text("# 2024-W10\n\n## 【其他】\n\n- 网关巡检\n", encoding="utf-8")
+    os.utime(first, ns=(first.stat().st_atime_ns, first.stat().st_mtime_ns + 10**9))
+    _check(folder, queries=["支付网关八", "zfwg", "网关九", "支付网管"], limits=[1, 3, 0])
 
 
 def test_cli_json_is_the_same_with_and_without_the_fast_path(cache_home, tmp_path, capsys, monkeypatch):
     folder = _generated(tmp_path, 40)
-    for q in ("存管", "贝易转", "贝易砖", "byz", "in:O2 存管", "week:2024-W23"):
+    for q in ("存管", "贝易转", "贝易砖", "byz", "beiyizhuan", "实时数舱", "in:O2 存管", "week:2024-W23"):
         assert main(["search", q, str(folder), "--json", "--no-cache"]) == 0
         slow = json.loads(capsys.readouterr().out)
         main(["search", q, str(folder), "--json"])  # fills the cache (normal path)
