@@ -11,7 +11,7 @@ the median time from launching the process until the week list and a report are 
 With `--seeds` (no folder) it opens the bundled seeds and also times a bare Textual app the same way
 (the target is at most twice its time).
 `compare` prints the time until the compare screen of two reports is drawn, and for `u` (hide
-unchanged) and `s` (swap sides). Uses the caller's XDG_CACHE_HOME / XDG_CONFIG_HOME.
+unchanged) and `s` (swap sides) until the app is idle again (and until the swap is drawn). Uses the caller's XDG_CACHE_HOME / XDG_CONFIG_HOME.
 """
 
 from __future__ import annotations
@@ -138,12 +138,22 @@ async def compare(a: str, b: str, runs: int) -> None:
     first_paint: list[float] = []
     more = getattr(CompareScreen, "_mount_more", None)
     if more is not None:  # rows come in batches: the first call comes right after the first paint
-        def timed_more(self, rows, generation):
+        def timed_more(self, *args):
             if not first_paint or first_paint[-1] is None:
                 first_paint[-1:] = [time.perf_counter() - started[0]]
-            return more(self, rows, generation)
+            return more(self, *args)
 
         CompareScreen._mount_more = timed_more
+    swap_paint: list[float] = []
+    check = getattr(CompareScreen, "_check_heights", None)
+    if check is not None:  # after a swap, rows are checked in batches: the first call follows its paint
+        def timed_check(self, start, *args):
+            if start == 0:
+                swap_paint.append(time.perf_counter() - swap_started[0])
+            return check(self, start, *args)
+
+        CompareScreen._check_heights = timed_check
+    swap_started = [0.0]
     started = [0.0]
     open_t, hide_t, swap_t, rows = [], [], [], 0
     for _ in range(runs):
@@ -162,7 +172,7 @@ async def compare(a: str, b: str, runs: int) -> None:
             await pilot.press("u")
             await pilot.pause()
             hide_t.append(time.perf_counter() - t)
-            t = time.perf_counter()
+            t = swap_started[0] = time.perf_counter()
             await pilot.press("s")
             await pilot.pause()
             swap_t.append(time.perf_counter() - t)
@@ -173,6 +183,9 @@ async def compare(a: str, b: str, runs: int) -> None:
         print(f"  first paint {statistics.median(painted) * 1000:6.0f} ms (the rest of the rows follow in batches)")
     print(f"  open+draw {statistics.median(open_t) * 1000:6.0f} ms   u {statistics.median(hide_t) * 1000:6.0f} ms"
           f"   s {statistics.median(swap_t) * 1000:6.0f} ms")
+    if swap_paint:
+        print(f"  s drawn   {statistics.median(swap_paint) * 1000:6.0f} ms (then rows whose mirror wraps"
+              " differently are laid out again, in batches)")
 
 
 def main() -> int:

@@ -255,3 +255,29 @@ async def test_c_from_main_screen_opens_picker_then_compare(seed_library):
 
 def test_snapshot_compare_screen(snap_compare, seed_library):
     assert snap_compare(compare_app(seed_library), terminal_size=(120, 36))
+
+
+async def test_swap_mirrors_every_row_in_place(seed_library):
+    app = compare_app(seed_library, "2024-W18", "2024-W23")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        rows = list(scr.query(DiffRow))
+        before = [(r.status, row_lines(r)) for r in rows]
+        counts = scr.comparison.counts()
+        await pilot.press("u")  # hide unchanged, then swap: they stay hidden
+        await pilot.press("s")
+        await pilot.pause()
+        assert list(scr.query(DiffRow)) == rows  # the same rows, given their mirror image
+        flip = {"added": "removed", "removed": "added"}
+        assert [r.status for r in rows] == [flip.get(s, s) for s, _ in before]
+        after = scr.comparison.counts()
+        assert (after["added"], after["removed"], after["changed"]) == (counts["removed"], counts["added"], counts["changed"])
+        assert not any(r.display for r in rows if r.status == "same")
+        item = next(i for i, r in enumerate(rows) if not r.heading and r.status == "changed")
+        await pilot.press("u")
+        await pilot.pause()
+        left, right = (part.strip() for part in before[item][1][0][1:].split("│", 1))
+        new_left, new_right = (part.strip() for part in row_lines(rows[item])[0][1:].split("│", 1))
+        assert (new_left, new_right) == (right, left)
+        assert "A  2024-W23" in "\n".join(row_lines(scr.query_one("#compare-header")))  # type: ignore[arg-type]

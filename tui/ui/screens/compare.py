@@ -7,7 +7,7 @@ together and a wrapped long item keeps its partner on the same line. Report text
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from rich.console import Group
@@ -144,15 +144,66 @@ def _caption(r: Report) -> str:
 FIRST_ROWS = 150  # rows built before the screen first shows (more than a tall terminal holds)
 BATCH_ROWS = 200  # then rows added per paint
 
+_FLIP = {"added": "removed", "removed": "added"}
+
+
+def mirrored(c: Comparison) -> Comparison:
+    """The comparison seen from the other side: the same aligned rows in the same order, week A and
+    week B exchanged (added ↔ removed, KPI changes reversed). Nothing is aligned again."""
+    def item(i: ItemDiff) -> ItemDiff:
+        return replace(i, status=_FLIP.get(i.status, i.status), a=i.b, b=i.a, a_text=i.b_text, b_text=i.a_text,
+                       a_spans=i.b_spans, b_spans=i.a_spans)
+
+    sections = [replace(sec, status=_FLIP.get(sec.status, sec.status), a=sec.b, b=sec.a,
+                        items=[item(i) for i in sec.items]) for sec in c.sections]
+    kpis = [replace(k, a=k.b, b=k.a) for k in c.kpis]
+    return replace(c, a=c.b, b=c.a, sections=sections, kpis=kpis, incidents_a=c.incidents_b,
+                   incidents_b=c.incidents_a)
+
 
 class DiffRow(Static):
-    """One aligned row of the comparison (a section heading or a pair of items)."""
+    """One aligned row of the comparison (a section heading or a pair of items). Its table is built
+    when first drawn, and again only when the row is given other data (a swap reuses the rows)."""
 
-    def __init__(self, renderable: Table, status: str, heading: bool = False) -> None:
-        classes = f"diff-row -{status}" + (" -heading" if heading else "")
-        super().__init__(renderable, classes=classes)
-        self.status = status
+    def __init__(self, diff: ItemDiff | SectionDiff, pal: DiffPalette, heading: bool = False) -> None:
+        classes = "diff-row" + (" -same" if diff.status == "same" else "") + (" -heading" if heading else "")
+        super().__init__(classes=classes)
+        self.diff = diff
+        self.pal = pal
         self.heading = heading
+        self._table: Table | None = None
+
+    @property
+    def status(self) -> str:
+        """same, changed, added or removed."""
+        return self.diff.status
+
+    def render(self) -> Table:
+        if self._table is None:
+            self._table = (section_renderable(self.diff, self.pal) if self.heading  # type: ignore[arg-type]
+                           else item_renderable(self.diff, self.pal))  # type: ignore[arg-type]
+        return self._table
+
+    def set_diff(self, diff: ItemDiff | SectionDiff) -> None:
+        """Show other data in this row (the same kind of row)."""
+        self.diff = diff
+        self._table = None
+        # A row and its mirror wrap alike (the two sides are as wide, to a cell): a repaint, not a
+        # new layout of every row. `fits()` checks afterwards, in batches.
+        self.refresh()
+
+    def fits(self) -> bool:
+        """Whether the row's table, drawn at the row's width, has the height the row was laid out
+        with (else the row asks for a new layout)."""
+        width, height = self.content_size
+        if not width:
+            return True
+        console = self.app.console
+        lines = console.render_lines(self.render(), console.options.update_width(width), pad=False)
+        if len(lines) == height:
+            return True
+        self.refresh(layout=True)
+        return False
 
 
 class CompareScreen(Screen):
@@ -166,7 +217,6 @@ class CompareScreen(Screen):
     CompareScreen .diff-row { height: auto; }
     CompareScreen .diff-row.-heading { margin-top: 1; background: $boost; }
     CompareScreen .diff-row.-current { background: $accent-muted; }
-    CompareScreen #compare-body.-hide-same .diff-row.-same { display: none; }
     """
 
     BINDINGS = [
@@ -190,6 +240,10 @@ class CompareScreen(Screen):
         self.library = library
         self.comparison: Comparison = compare(library, a, b)
         self._generation = 0
+        self._swaps = 0
+        self._rows: list[DiffRow] = []  # rows mounted so far, top to bottom
+        self._specs: list[tuple[ItemDiff | SectionDiff, bool]] = []  # every row's data (and whether a heading)
+        self._pal: DiffPalette | None = None
         self.pending = False  # rows still being added (a large comparison)
 
     @property
@@ -227,46 +281,51 @@ class CompareScreen(Screen):
                        f"{counts['same']} same" + ("  (unchanged hidden)" if self.hide_same else ""))
         return Group(grid, summary)
 
+    def _spec_list(self) -> list[tuple[ItemDiff | SectionDiff, bool]]:
+        specs: list[tuple[ItemDiff | SectionDiff, bool]] = []
+        for sec in self.comparison.sections:
+            specs.append((sec, True))
+            specs.extend((item, False) for item in sec.items)
+        return specs
+
+    def _new_row(self, diff: ItemDiff | SectionDiff, heading: bool) -> DiffRow:
+        row = DiffRow(diff, self._pal or self._palette(), heading)
+        if self.hide_same and diff.status == "same":
+            row.display = False
+        return row
+
     async def _fill(self) -> None:
         """Build every row for the current comparison: the first screenfuls at once, the rest in
         batches after each paint, so a large pair opens at once and keys are answered meanwhile."""
-        pal = self._palette()
+        self._pal = self._palette()
         self._generation += 1
         body = self.query_one("#compare-body", VerticalScroll)
         await body.remove_children()
-        rows = self._rows(pal)
-        first = [Static(kpi_renderable(self.comparison, pal), id="compare-kpis")]
-        for row in rows:
-            first.append(row)
-            if len(first) > FIRST_ROWS:
-                break
-        await body.mount_all(first)
+        self._specs = self._spec_list()
+        self._rows = [self._new_row(d, h) for d, h in self._specs[:FIRST_ROWS]]
+        await body.mount_all([Static(kpi_renderable(self.comparison, self._pal), id="compare-kpis"), *self._rows])
         self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1
-        self.call_after_refresh(self._mount_more, rows, self._generation)
+        self.call_after_refresh(self._mount_more, None, self._generation)
 
-    def _rows(self, pal: DiffPalette):
-        for sec in self.comparison.sections:
-            yield DiffRow(section_renderable(sec, pal), sec.status, heading=True)
-            for item in sec.items:
-                yield DiffRow(item_renderable(item, pal), item.status)
-
-    def _mount_more(self, rows, generation: int) -> None:
+    def _mount_more(self, _rows: object, generation: int) -> None:
         if generation != self._generation or not self.is_attached:
-            return  # swapped or closed meanwhile
-        batch = [row for _, row in zip(range(BATCH_ROWS), rows)]
+            return  # closed meanwhile
+        start = len(self._rows)
+        batch = [self._new_row(d, h) for d, h in self._specs[start:start + BATCH_ROWS]]
         if not batch:
             self.pending = False
             return
         self.pending = True
+        self._rows.extend(batch)
         self.query_one("#compare-body", VerticalScroll).mount_all(batch)
-        self.call_after_refresh(self._mount_more, rows, generation)
+        self.call_after_refresh(self._mount_more, None, generation)
 
     # ── navigation ─────────────────────────────────────────────────────────────────────────
 
     def change_rows(self) -> list[DiffRow]:
         """Item rows that differ between the weeks, top to bottom."""
-        return [r for r in self.query(DiffRow) if not r.heading and r.status != "same"]
+        return [r for r in self._rows if not r.heading and r.status != "same"]
 
     def watch_cursor(self, old: int, new: int) -> None:
         rows = self.change_rows()
@@ -278,7 +337,11 @@ class CompareScreen(Screen):
             self.query_one("#compare-body", VerticalScroll).scroll_to_widget(row, animate=False, top=True)
 
     def watch_hide_same(self, hide: bool) -> None:
-        self.query_one("#compare-body").set_class(hide, "-hide-same")
+        # Each unchanged row shown or hidden in place (no styles recomputed for the other rows).
+        with self.app.batch_update():
+            for row in self._rows:
+                if row.status == "same":
+                    row.display = not hide
         self.query_one("#compare-header", Static).update(self._header())
 
     def action_next_change(self) -> None:
@@ -299,10 +362,28 @@ class CompareScreen(Screen):
         self.hide_same = not self.hide_same
 
     async def action_swap(self) -> None:
-        """Exchange the two sides."""
-        self.comparison = self.comparison.swapped()
-        await self._fill()
+        """Exchange the two sides: the same rows, mirrored (each row is given its mirror image)."""
+        self.comparison = mirrored(self.comparison)
+        self._specs = self._spec_list()
+        with self.app.batch_update():
+            for row, (diff, _) in zip(self._rows, self._specs):
+                row.set_diff(diff)
+            self.query_one("#compare-kpis", Static).update(kpi_renderable(self.comparison, self._pal or self._palette()))
+            self.query_one("#compare-header", Static).update(self._header())
+        self.cursor = -1
         self.query_one("#compare-body", VerticalScroll).scroll_home(animate=False)
+        self._swaps += 1
+        self.call_after_refresh(self._check_heights, 0, self._swaps)
+
+    def _check_heights(self, start: int, swaps: int) -> None:
+        """After a swap: rows whose mirror image wraps to another height are laid out again."""
+        if swaps != self._swaps or not self.is_attached:
+            return
+        for row in self._rows[start:start + BATCH_ROWS]:
+            if row.display:
+                row.fits()
+        if start + BATCH_ROWS < len(self._rows):
+            self.call_after_refresh(self._check_heights, start + BATCH_ROWS, swaps)
 
     def action_scroll(self, lines: int) -> None:
         """Scroll both sides together."""
