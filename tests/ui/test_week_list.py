@@ -26,3 +26,19 @@ async def test_long_labels_are_cut_not_wrapped(tmp_path):
         assert rows[0].startswith("PLCT 开源进展") and rows[0].endswith("…")
         assert rows[1].startswith("2024-W10")
         assert rows[2].startswith("PLCT 开源进展") and rows[3].startswith("2024-W11")
+
+
+async def test_opens_on_the_newest_dated_report_not_an_undated_one(tmp_path):
+    (tmp_path / "a.md").write_text("# 2024-W10\n\n- 内容\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# 2024-W11\n\n- 内容\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# 说明\n\n- 没有日期\n", encoding="utf-8")
+    ns = argparse.Namespace(paths=[str(tmp_path)], compare=None, search=None, config=None, no_cache=True)
+    app = ReportsApp(ns, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            main = app.screen_stack[0]
+            if app.loaded and isinstance(main, MainScreen) and main.current is not None:
+                break
+        assert [r.week for r in main.library.reports] == ["2024-W10", "2024-W11", None]
+        assert main.current.week == "2024-W11"

@@ -151,7 +151,7 @@ class MainScreen(Screen):
             self.query_one(KpiPanel).set_data([], None, self.app.palette)
             self._show_empty()
             return
-        target = same or (library.reports[-1] if not reload or old is None else self._nearest(old))
+        target = same or (self._newest() if not reload or old is None else self._nearest(old))
         weeks.set_reports(library.reports, target)
         view = self.query_one(ReportView)
         scroll = view.scroll_y if (reload and same is not None) else None
@@ -165,6 +165,13 @@ class MainScreen(Screen):
             if r.source == report.source:
                 return r
         return None
+
+    def _newest(self) -> Report:
+        """The report to open first: the newest dated one (undated reports sort last, but are not news)."""
+        for r in reversed(self.library.reports):
+            if r.week:
+                return r
+        return self.library.reports[-1]
 
     def _nearest(self, old: Report) -> Report:
         dated = [r for r in self.library.reports if r.week and old.week and r.week <= old.week]
