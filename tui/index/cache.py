@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS head_postings (lid INTEGER NOT NULL, rid INTEGER NOT 
 CREATE TABLE IF NOT EXISTS names (nid INTEGER PRIMARY KEY, name TEXT NOT NULL, kinds INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS name_postings (nid INTEGER NOT NULL, rid INTEGER NOT NULL, kinds INTEGER NOT NULL,
     PRIMARY KEY (nid, rid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS name_readings (nid INTEGER PRIMARY KEY, stamp TEXT NOT NULL, readings TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS search_libs (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, rids BLOB NOT NULL,
     refs BLOB NOT NULL);
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
@@ -89,6 +90,8 @@ DELETE FROM search_docs WHERE rid = old.id; DELETE FROM search_rec WHERE rid = o
 # `head_postings` which report has a heading found by which text; `names` the project, KPI and
 # section names the fuzzy and pinyin tiers look up (`searchdoc.record_names`; kinds: the union over
 # every report stored) and `name_postings` which report has which name, of which kinds;
+# `name_readings` a name's pinyin readings as JSON, written by the first pinyin query that needs them
+# (stamp: which pypinyin computed them);
 # `search_libs` the reports (ids and week order) of a set of paths as last checked, with a
 # fingerprint of their files' sizes and mtimes. Report ids are never reused (AUTOINCREMENT), so
 # postings of replaced reports are merely unused until the cache is rebuilt: queries keep only the
@@ -189,7 +192,7 @@ class ParseCache:
             current = dict(c.execute("SELECT key, value FROM meta"))
             if current.get("parser") != parser_version():
                 for table in ("reports", "search_docs", "search_rec", "lines", "postings", "head_postings", "names",
-                              "name_postings", "search_libs"):
+                              "name_postings", "name_readings", "search_libs"):
                     c.execute(f"DELETE FROM {table}")
                 c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version()),

@@ -26,6 +26,7 @@ scores, spans and total), found by touching only the reports that can rank:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import sqlite3
@@ -408,6 +409,9 @@ class _Order:
         return got[0 if kind == searchdoc.PROJECT_TERM else 1].get(name, 1 << 30)
 
 
+# (CROSS JOIN keeps the small temporary table outside: the planner has no statistics for it)
+
+
 def _or_instr(n: int) -> str:
     return " OR ".join(["instr(text, ?) > 0"] * n)
 
@@ -432,7 +436,8 @@ def _variant_stats(lib: CachedLibrary, lines: list[tuple[int, str]]) -> dict[tup
     for lid, f0, n0, f1, n1 in c.execute(
             "SELECT p.lid, min(CASE WHEN p.n > p.h THEN c.pos END), sum(p.n - p.h),"
             " min(CASE WHEN p.h > 0 THEN c.pos END), sum(p.h)"
-            " FROM temp.cand d JOIN postings p ON p.lid = d.lid JOIN temp.cur c ON c.rid = p.rid GROUP BY p.lid"):
+            " FROM temp.cand d CROSS JOIN postings p ON p.lid = d.lid CROSS JOIN temp.cur c ON c.rid = p.rid"
+            " GROUP BY p.lid"):
         t = text[lid]
         if n0:
             out[(t, 0)] = (lid, f0, n0)
@@ -449,8 +454,8 @@ def _current_names(lib: CachedLibrary, kind: int, names: dict[int, str]) -> dict
     c.execute("DELETE FROM temp.cand")
     c.executemany("INSERT OR IGNORE INTO temp.cand VALUES (?)", [(nid,) for nid in names])
     return {names[nid]: first for nid, first in c.execute(
-        "SELECT np.nid, min(c.pos) FROM temp.cand d JOIN name_postings np ON np.nid = d.lid"
-        " JOIN temp.cur c ON c.rid = np.rid WHERE np.kinds & ? GROUP BY np.nid", (kind,))}
+        "SELECT np.nid, min(c.pos) FROM temp.cand d CROSS JOIN name_postings np ON np.nid = d.lid"
+        " CROSS JOIN temp.cur c ON c.rid = np.rid WHERE np.kinds & ? GROUP BY np.nid", (kind,))}
 
 
 def _first_seen(items: dict[str, int], order: _Order, kind: int) -> list[str]:
@@ -507,11 +512,13 @@ def _plan_pinyin(lib: CachedLibrary, q: Query, plan: _Plan, order: _Order) -> No
 
     qc = py.compact(q.text)
     names = dict(lib.conn.execute("SELECT nid, name FROM names WHERE kinds & ?", (searchdoc.PINYIN_TERM,)))
+    readings = _Readings(lib.conn, names)
     spelled = {}
     for nid, term in names.items():
-        found = term_needle(qc, term, py.readings)
+        found = term_needle(qc, term, readings.of)
         if found is not None:
             spelled[nid] = found
+    readings.save()
     current = _current_names(lib, searchdoc.PINYIN_TERM, {nid: names[nid] for nid in spelled})
     by_name = {names[nid]: found for nid, found in spelled.items()}
     needles: dict[str, float] = {}
@@ -556,6 +563,62 @@ def _plan_pinyin(lib: CachedLibrary, q: Query, plan: _Plan, order: _Order) -> No
     plan.stats.update(stats)
 
 
+class _Readings:
+    """Names' pinyin readings, remembered in the cache (`name_readings`), so that a pinyin query
+    usually needs no pypinyin (its dictionaries take ~0.2 s and ~50 MB to load)."""
+
+    def __init__(self, conn: sqlite3.Connection, names: dict[int, str]):
+        self.conn = conn
+        self.stamp = _pinyin_stamp()
+        self.ids = {name: nid for nid, name in names.items()}
+        self.known: dict[str, list[tuple[str, ...]]] = {}
+        self.new: list[tuple[int, str, str]] = []
+        by_id = names
+        for nid, rd in conn.execute("SELECT nid, readings FROM name_readings WHERE stamp = ?", (self.stamp,)):
+            name = by_id.get(nid)
+            if name is not None:
+                self.known[name] = [tuple(r) for r in json.loads(rd)]
+
+    def of(self, term: str) -> list[tuple[str, ...]]:
+        """The readings of a name (`pinyin.readings`)."""
+        rd = self.known.get(term)
+        if rd is None:
+            from . import pinyin as py
+
+            rd = self.known[term] = py.readings(term)
+            if term in self.ids:
+                self.new.append((self.ids[term], self.stamp, json.dumps(rd, ensure_ascii=False)))
+        return rd
+
+    def save(self) -> None:
+        """Remember the readings computed now (skipped when another instance is writing)."""
+        if not self.new:
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany("INSERT OR REPLACE INTO name_readings VALUES (?, ?, ?)", self.new)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        self.new = []
+
+
+def _pinyin_stamp() -> str:
+    """Which pypinyin installation computes readings (its place and modification time), found
+    without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        origin = spec.origin if spec else None
+        return f"{origin}:{os.stat(origin).st_mtime_ns}" if origin else "none"
+    except (ImportError, OSError, ValueError):
+        return "none"
+
+
 def _walk_tiers(lib: CachedLibrary, plan: _Plan, start: int, target: int, keep) -> tuple[set[int], tuple[int, int] | None]:
     """The reports of the shortest prefix of the tiers' collection order (group, then week order)
     holding `target` lines (`start` of them before it); the last (group, position) taken, or None when
@@ -570,7 +633,7 @@ def _walk_tiers(lib: CachedLibrary, plan: _Plan, start: int, target: int, keep) 
     acc = start
     for g, pos, k in c.execute(
             "SELECT w.grp, c.pos, sum(CASE WHEN w.hv THEN p.h ELSE p.n - p.h END) AS k"
-            " FROM temp.want w JOIN postings p ON p.lid = w.lid JOIN temp.cur c ON c.rid = p.rid"
+            " FROM temp.want w CROSS JOIN postings p ON p.lid = w.lid CROSS JOIN temp.cur c ON c.rid = p.rid"
             " GROUP BY w.grp, c.pos HAVING k > 0 ORDER BY w.grp, c.pos"):
         if keep is not None and not keep[pos]:
             continue
