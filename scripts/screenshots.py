@@ -69,7 +69,7 @@ async def timeline(app, pilot):
         from tui.ui.screens.timeline import TimelineScreen
     except ImportError:
         return False
-    app.push_screen(TimelineScreen(app.library, "贝易转"))
+    app.push_screen(TimelineScreen(app.library, "实时数仓"))
     await settle(pilot, 0.4)
 
 
