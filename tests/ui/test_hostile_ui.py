@@ -17,6 +17,7 @@ from rich.console import Console
 
 from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
+from uiutil import make_app, ready
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -58,28 +59,12 @@ def hostile_dir(tmp_path) -> Path:
     return d
 
 
-def make_app(paths, watch=False) -> ReportsApp:
-    ns = argparse.Namespace(paths=[str(p) for p in paths], compare=None, search=None, config=None, no_cache=True)
-    return ReportsApp(ns, watch=watch)
-
-
-async def ready(pilot, need_report=True) -> MainScreen:
-    app = pilot.app
-    for _ in range(200):
-        await pilot.pause(0.05)
-        main = app.screen_stack[0]
-        if app.loaded and isinstance(main, MainScreen) and (main.current is not None or not need_report):
-            break
-    await pilot.pause()
-    return app.screen_stack[0]
-
-
 def by_label(main: MainScreen, start: str):
     return next(r for r in main.library.reports if r.label.startswith(start))
 
 
 async def test_main_screen_panes_show_markup_literally(hostile_dir):
-    app = make_app([hostile_dir])
+    app = make_app(paths=[hostile_dir])
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot)
         assert len(main.library.reports) == 6 and len(main.library.problems) == 1
@@ -107,7 +92,7 @@ async def test_main_screen_panes_show_markup_literally(hostile_dir):
 
 
 async def test_raw_view_and_notifications(hostile_dir):
-    app = make_app([hostile_dir])
+    app = make_app(paths=[hostile_dir])
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot)
         main.show_report(by_label(main, "2024-W21"))
@@ -126,7 +111,7 @@ async def test_raw_view_and_notifications(hostile_dir):
 
 
 async def test_search_results_and_preview(hostile_dir):
-    app = make_app([hostile_dir])
+    app = make_app(paths=[hostile_dir])
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash")
@@ -154,7 +139,7 @@ async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
     from tui.ui.screens.timeline import TimelineScreen
     from tui.ui.screens.week_picker import WeekPickerModal
 
-    app = make_app([hostile_dir])
+    app = make_app(paths=[hostile_dir])
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot)
         markup, escapes = by_label(main, "2024-W20"), by_label(main, "2024-W21")
@@ -204,7 +189,7 @@ async def test_palette_help_text_is_not_markup(tmp_path):
     """Palette prompts and help lines carry labels and titles: `[/]` in one must not raise."""
     (tmp_path / "a.md").write_text("# 2024-W20 [/] 标题 [bold]\n\n- 【项目[/]】 进度 5%\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# 2024-W21 第二周\n\n- 【项目[/]】 进度 9%\n", encoding="utf-8")
-    app = make_app([tmp_path])
+    app = make_app(paths=[tmp_path])
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+p")
@@ -228,7 +213,7 @@ async def test_big_report_and_many_headings(tmp_path):
         big += "- " + "很长的一行" * 2000 + "\n"
     (tmp_path / "big.md").write_text(big, encoding="utf-8")
     (tmp_path / "line.md").write_text("# 2024-W11 长行\n\n- " + "长" * 50000 + "\n", encoding="utf-8")
-    app = make_app([tmp_path])
+    app = make_app(paths=[tmp_path])
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot)
         assert [r.label for r in main.library.reports] == ["2024-W10 大报告", "2024-W11 长行"]
@@ -247,7 +232,7 @@ async def test_big_report_and_many_headings(tmp_path):
 async def test_files_vanish_and_turn_unreadable_while_running(tmp_path):
     for w in (20, 21, 22):
         (tmp_path / f"2024-W{w}.md").write_text(f"# 2024-W{w} 周报\n\n## 其他\n\n- 第{w}周\n", encoding="utf-8")
-    app = make_app([tmp_path], watch=True)
+    app = make_app(paths=[tmp_path], watch=True)
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot)
         assert main.current.week == "2024-W22"
@@ -275,7 +260,7 @@ async def test_files_vanish_and_turn_unreadable_while_running(tmp_path):
 
 async def test_empty_folder_has_a_helpful_empty_state(tmp_path):
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    app = make_app([tmp_path])
+    app = make_app(paths=[tmp_path])
     async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot, need_report=False)
         assert not main.library.reports
@@ -303,7 +288,7 @@ async def test_a_failing_worker_shows_the_error_dialog_and_the_app_keeps_running
     from tui.ui.screens.error import ErrorScreen
 
     copied = []
-    app = make_app([hostile_dir])
+    app = make_app(paths=[hostile_dir])
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
         await ready(pilot)

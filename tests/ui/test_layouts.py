@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 
 import pytest
 
-from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
+from uiutil import eventually, make_app, ready
 
 SIZES = [(80, 24), (200, 60)]
-
-
-def make_app(library) -> ReportsApp:
-    ns = argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=True)
-    return ReportsApp(ns, library=library, watch=False)
-
-
-async def ready(pilot) -> MainScreen:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.05)
-        main = app.screen_stack[0]
-        if app.loaded and isinstance(main, MainScreen) and main.current is not None:
-            break
-    await pilot.pause()
-    return app.screen_stack[0]
 
 
 def visible(app, selector: str, min_w: int = 1, min_h: int = 1):
@@ -37,18 +20,6 @@ def visible(app, selector: str, min_w: int = 1, min_h: int = 1):
     assert widget.display and region.width >= min_w and region.height >= min_h, (selector, region)
     assert screen.contains_region(region), (selector, region, screen)
     return widget
-
-
-async def eventually(pilot, check, timeout: float = 5.0):
-    """Run `check` until it stops failing (a loaded machine composes and paints late), then once more."""
-    from textual.css.query import NoMatches
-
-    for _ in range(int(timeout / 0.05)):
-        try:
-            return check()
-        except (AssertionError, NoMatches):
-            await pilot.pause(0.05)
-    return check()
 
 
 def footer_text(app) -> str:

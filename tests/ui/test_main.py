@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 
 import pytest
 
 from tui.index.library import load_library
-from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
 from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree
 from tui.ui.widgets.week_list import WeekList
 
-from pathlib import Path
+from uiutil import make_app, ready
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def make_app(library=None, **args) -> ReportsApp:
-    ns = argparse.Namespace(paths=[str(SEEDS)], compare=None, search=None, config=None, no_cache=True)
-    for k, v in args.items():
-        setattr(ns, k, v)
-    return ReportsApp(ns, library=library, watch=False)
-
-
-async def ready(pilot) -> MainScreen:
-    app = pilot.app
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if app.loaded and isinstance(app.screen_stack[0], MainScreen) and app.screen_stack[0].current is not None:
-            break
-    await pilot.pause()
-    return app.screen_stack[0]
 
 
 async def test_loads_in_a_worker_and_opens_the_latest_week():

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from tui.ui.app import ReportsApp
-from tui.ui.screens.main import MainScreen
+from uiutil import ready
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -16,15 +16,6 @@ def make_app(tmp_path, library=None) -> ReportsApp:
     ns = argparse.Namespace(paths=[str(SEEDS)], compare=None, search=None,
                             config=str(tmp_path / "settings.toml"), no_cache=True)
     return ReportsApp(ns, library=library, watch=False)
-
-
-async def ready(pilot) -> MainScreen:
-    for _ in range(60):
-        await pilot.pause(0.05)
-        main = pilot.app.screen_stack[0]
-        if pilot.app.loaded and isinstance(main, MainScreen) and main.current is not None:
-            return main
-    raise AssertionError("the library never loaded")
 
 
 async def palette(pilot, query: str) -> None:

@@ -3,14 +3,12 @@ following the report and scrolling it."""
 
 from __future__ import annotations
 
-import argparse
 
 from tui.index.library import load_library
-from tui.ui.app import ReportsApp
-from tui.ui.screens.main import MainScreen
 from tui.ui.widgets import section_tree as st
 from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree
+from uiutil import make_app, ready
 
 
 def long_report(folder, parts: int = 400, projects: int = 3):
@@ -30,21 +28,6 @@ def wide_report(folder, items: int = 500):
     path = folder / "wide.md"
     path.write_text(text, encoding="utf-8")
     return load_library([str(path)])
-
-
-def make_app(library) -> ReportsApp:
-    ns = argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=True)
-    return ReportsApp(ns, library=library, watch=False)
-
-
-async def ready(pilot) -> MainScreen:
-    app = pilot.app
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if app.loaded and app.screen_stack[0].current is not None:
-            break
-    await pilot.pause()
-    return app.screen_stack[0]
 
 
 def count(node) -> int:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-
-from tui.ui.app import ReportsApp
-from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.week_list import WeekList
+from uiutil import make_app, ready
 
 
 async def test_long_labels_are_cut_not_wrapped(tmp_path):
     for week in (10, 11):
         title = f"PLCT 开源进展·第 {week} 期·一个非常非常长的标题，长到任何周列表都放不下 2024-W{week}"
         (tmp_path / f"r{week}.md").write_text(f"# {title}\n\n- 内容\n", encoding="utf-8")
-    ns = argparse.Namespace(paths=[str(tmp_path)], compare=None, search=None, config=None, no_cache=True)
-    app = ReportsApp(ns, watch=False)
+    app = make_app(paths=[tmp_path])
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            main = app.screen_stack[0]
-            if app.loaded and isinstance(main, MainScreen) and main.current is not None:
-                break
+        main = await ready(pilot)
         weeks = app.query_one(WeekList)
         rows = ["".join(seg.text for seg in weeks.render_line(y)).strip() for y in range(4)]
         assert rows[0].startswith("PLCT 开源进展") and rows[0].endswith("…")
@@ -32,13 +24,8 @@ async def test_opens_on_the_newest_dated_report_not_an_undated_one(tmp_path):
     (tmp_path / "a.md").write_text("# 2024-W10\n\n- 内容\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# 2024-W11\n\n- 内容\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("# 说明\n\n- 没有日期\n", encoding="utf-8")
-    ns = argparse.Namespace(paths=[str(tmp_path)], compare=None, search=None, config=None, no_cache=True)
-    app = ReportsApp(ns, watch=False)
+    app = make_app(paths=[tmp_path])
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            main = app.screen_stack[0]
-            if app.loaded and isinstance(main, MainScreen) and main.current is not None:
-                break
+        main = await ready(pilot)
         assert [r.week for r in main.library.reports] == ["2024-W10", "2024-W11", None]
         assert main.current.week == "2024-W11"

@@ -1,0 +1,47 @@
+"""Helpers for the UI tests: build the app, wait until it has loaded, wait for a condition.
+
+Waits poll with a generous limit and fail loudly: CI machines are small and busy, and a fixed
+pause that is enough on a quiet laptop is not enough there.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from textual.css.query import NoMatches
+
+from testpaths import SEEDS
+from tui.ui.app import ReportsApp
+from tui.ui.screens.main import MainScreen
+
+
+def make_app(library=None, paths=None, watch: bool = False, **args) -> ReportsApp:
+    """The real app on a ready `library`, or on `paths` (default: the seeds), without a file watcher."""
+    if paths is None:
+        paths = [] if library is not None else [SEEDS]
+    ns = argparse.Namespace(paths=[str(p) for p in paths], compare=None, search=None, config=None, no_cache=True)
+    for key, value in args.items():
+        setattr(ns, key, value)
+    return ReportsApp(ns, library=library, watch=watch)
+
+
+async def ready(pilot, need_report: bool = True, timeout: float = 20.0) -> MainScreen:
+    """Wait until the library is loaded and the main screen shows a report (or the empty state)."""
+    app = pilot.app
+    for _ in range(int(timeout / 0.05)):
+        main = app.screen_stack[0] if app.screen_stack else None
+        if app.loaded and isinstance(main, MainScreen) and (main.current is not None or not need_report):
+            await pilot.pause()
+            return main
+        await pilot.pause(0.05)
+    raise AssertionError(f"the app did not finish loading within {timeout} s")
+
+
+async def eventually(pilot, check, timeout: float = 5.0):
+    """Run `check` until it stops failing (a busy machine composes and paints late), then once more."""
+    for _ in range(int(timeout / 0.05)):
+        try:
+            return check()
+        except (AssertionError, NoMatches):
+            await pilot.pause(0.05)
+    return check()
