@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from tui.ui.app import ReportsApp
-from uiutil import ready
+from uiutil import eventually, ready
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -19,12 +19,33 @@ def make_app(tmp_path, library=None) -> ReportsApp:
 
 
 async def palette(pilot, query: str) -> None:
+    """Open the palette, type `query`, wait for its first match to be highlighted, and run it."""
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    app = pilot.app
     await pilot.press("ctrl+p")
-    await pilot.pause(0.2)
-    pilot.app.screen.query_one("Input").insert_text_at_cursor(query)
-    await pilot.pause(0.6)
+
+    def opened():
+        assert isinstance(app.screen, CommandPalette)
+        return app.screen
+
+    screen = await eventually(pilot, opened)
+    screen.query_one("Input").insert_text_at_cursor(query)
+
+    def matched():
+        options = screen.query_one(OptionList)
+        assert options.option_count > 0 and options.highlighted is not None
+        assert query.split()[-1] in str(options.get_option_at_index(options.highlighted).prompt)
+
+    await eventually(pilot, matched, timeout=10)
     await pilot.press("enter")
-    await pilot.pause(0.3)
+
+    def closed():
+        assert not isinstance(app.screen, CommandPalette)
+
+    await eventually(pilot, closed)
+    await pilot.pause()
 
 
 async def test_go_to_project_opens_its_latest_week(tmp_path, seed_library):
