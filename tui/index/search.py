@@ -124,22 +124,65 @@ def week_keep(q: Query, weeks: list[str], labels: list[str]) -> bytearray:
 # the index
 
 
+KINDS = ("item", "section", "title")
+_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+
+class Shape:
+    """What entries with the same text, section, project and kind share (one object for all of them)."""
+
+    __slots__ = ("sid", "tid", "text", "section", "chain", "project", "kind", "head", "hid", "secs")
+
+    def __init__(self, tid: int, text: str, section: str, chain: tuple[str, ...], project: str | None,
+                 kind: str, head: bool, hid: int, secs: tuple):
+        self.tid = tid  # the id of its normalised text
+        self.text = text  # as written
+        self.section = section  # the clean title shown
+        self.chain = chain  # section keys from the outermost to this entry's own section
+        self.project = project
+        self.kind = kind
+        self.head = head
+        self.hid = hid  # the id of the text a heading is found by, or -1
+        self.secs = secs  # the `section_postings` arrays of the keys in `chain`
+        self.sid = -1  # its position in the index's `shapes`
+
+
 class Entry:
-    """One searchable line: an item, a section title or a report title."""
+    """One searchable line (an item, a section title or a report title), as `SearchIndex.entries[i]` gives it."""
 
     __slots__ = ("doc", "line", "text", "tid", "section", "chain", "project", "head", "kind")
 
-    def __init__(self, doc: int, line: int, text: str, section: str, chain: tuple[str, ...],
-                 project: str | None, head: bool, kind: str):
+    def __init__(self, doc: int, line: int, shape: Shape):
         self.doc = doc
         self.line = line
-        self.text = text
-        self.tid = -1  # the id of its normalised text
-        self.section = section
-        self.chain = chain  # section keys from the outermost to this entry's own section
-        self.project = project
-        self.head = head
-        self.kind = kind
+        self.text = shape.text
+        self.tid = shape.tid
+        self.section = shape.section
+        self.chain = shape.chain
+        self.project = shape.project
+        self.head = shape.head
+        self.kind = shape.kind
+
+
+class _Entries:
+    """The index's entries as a read-only sequence (they are stored as columns)."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: SearchIndex):
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index.entry_tid)
+
+    def __getitem__(self, eid: int) -> Entry:
+        ix = self._index
+        if eid < 0:
+            eid += len(ix.entry_tid)
+        return Entry(ix.entry_doc[eid], ix.entry_line[eid], ix.shapes[ix.entry_shape[eid]])
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (self[i] for i in range(len(self)))
 
 
 class _Doc:
@@ -279,6 +322,36 @@ class _Ctx:
         return len(self.found) >= self.cap
 
 
+class _Build:
+    """What building an index remembers between reports (then dropped)."""
+
+    __slots__ = ("text_ids", "head_ids", "normed", "shapes", "strings")
+
+    def __init__(self) -> None:
+        self.text_ids: dict[tuple[str, bool], int] = {}
+        self.head_ids: dict[str, int] = {}
+        self.normed: dict[str, str] = {}  # weekly reports repeat most lines: normalise each text once
+        self.shapes: dict[tuple, Shape] = {}  # a record entry without its line -> its shape
+        self.strings: dict[Any, Any] = {}  # one object per distinct string or chain
+
+    def norm(self, text: str) -> str:
+        out = self.normed.get(text)
+        if out is None:
+            out = self.normed[text] = norm(text)
+        return out
+
+    def intern(self, value: Any) -> Any:
+        return self.strings.setdefault(value, value)
+
+    def head_id(self, index: SearchIndex, ht: str) -> int:
+        hid = self.head_ids.get(ht)
+        if hid is None:
+            hid = self.head_ids[ht] = len(index.head_texts)
+            index.head_texts.append(ht)
+            index.head_postings.append(array("i"))
+        return hid
+
+
 class SearchIndex:
     """Every item, section title and project name of a library, ready to search.
 
@@ -289,12 +362,19 @@ class SearchIndex:
     however large the library is.
     """
 
-    def __init__(self, reports: Iterable[Report], records: Iterable[Record] | None = None):
+    def __init__(self, reports: Iterable[Report], records: Iterable[Record] | None = None,
+                 progress: Any = None):
         """An index of `reports` (in library order); `records`, when given, are their search records
-        (`searchdoc.doc_record`) read from the parse cache instead of being computed from the reports."""
+        (`searchdoc.doc_record`) read from the parse cache instead of being computed from the reports.
+        `progress(done)`, when given, is called every few hundred reports."""
         self.docs: list[_Doc] = []
-        self.entries: list[Entry] = []
-        self.entry_tid = array("i")  # entry id -> text id
+        # entries, as columns (entry id -> ...); what entries share is one `Shape`
+        self.entry_doc = array("i")  # -> its report's position in `docs`
+        self.entry_line = array("i")  # -> its source line
+        self.entry_shape = array("i")  # -> its shape's position in `shapes`
+        self.entry_tid = array("i")  # -> its text id
+        self.shapes: list[Shape] = []
+        self.entries = _Entries(self)
         self.texts: list[str] = []  # distinct normalised lines (a project heading line counts apart)
         self.text_head = bytearray()  # text id -> 1 when its entries are project headings or titles
         self.postings: list[array] = []  # text id -> entry ids, ascending
@@ -312,15 +392,14 @@ class SearchIndex:
         self._weeks: list[str] | None = None  # per report, for week filters
         self._labels: list[str] = []
         self._projects_seen: set[tuple[str, str]] = set()
-        text_ids: dict[tuple[str, bool], int] = {}
-        head_ids: dict[str, int] = {}
-        normed: dict[str, str] = {}  # weekly reports repeat most lines: normalise each text once
-        if records is None:
-            for order, report in enumerate(reports):
-                self._add(report, doc_record(report), order, text_ids, head_ids, normed)
-        else:
-            for order, (report, rec) in enumerate(zip(reports, records)):
-                self._add(report, rec, order, text_ids, head_ids, normed)
+        # build state, dropped when done: weekly reports repeat most lines, so each distinct text,
+        # section, chain and shape is made once and shared
+        b = _Build()
+        pairs = ((r, doc_record(r)) for r in reports) if records is None else zip(reports, records)
+        for order, (report, rec) in enumerate(pairs):
+            self._add(report, rec, order, b)
+            if progress is not None and order % 250 == 249:
+                progress(order + 1)
 
     @property
     def grams(self) -> dict[str, array]:
@@ -337,13 +416,8 @@ class SearchIndex:
 
     # -- building
 
-    def _add(self, report: Report, rec: Record, order: int, text_ids: dict, head_ids: dict, normed: dict) -> None:
-        def nm(text: str) -> str:
-            out = normed.get(text)
-            if out is None:
-                out = normed[text] = norm(text)
-            return out
-
+    def _add(self, report: Report, rec: Record, order: int, b: _Build) -> None:
+        nm = b.norm
         projects, kpis, sections, records = rec
         doc = _Doc(report, order)
         head_names: dict[int, str] = {}
@@ -366,40 +440,54 @@ class SearchIndex:
                 self.section_keys.add(okr)
             self.terms.setdefault(title, None)
         n = len(self.docs)
-        ents = [Entry(n, *r) for r in records]
-        entries, texts, postings, secs = self.entries, self.texts, self.postings, self.section_postings
-        doc.first = len(entries)
-        for e in ents:
-            eid = len(entries)
-            t = nm(e.text)
-            tid = text_ids.get((t, e.head))
-            if tid is None:
-                tid = text_ids[(t, e.head)] = len(texts)
-                texts.append(t)
-                self.text_head.append(1 if e.head else 0)
-                postings.append(array("i"))
-            postings[tid].append(eid)
-            e.tid = tid
-            entries.append(e)
-            self.entry_tid.append(tid)
-            if e.head:
+        shape_of, postings, kpi_lines = b.shapes, self.postings, doc.kpi_lines
+        e_shape, e_tid, head_postings = self.entry_shape.append, self.entry_tid.append, self.head_postings
+        eid = doc.first = len(self.entry_tid)
+        self.entry_doc.extend([n] * len(records))
+        self.entry_line.extend([r[0] for r in records])
+        for r in records:
+            sh = shape_of.get(r[1:])
+            if sh is None:
+                sh = self._shape(r, b)
+            e_shape(sh.sid)
+            e_tid(sh.tid)
+            postings[sh.tid].append(eid)
+            if sh.head:
                 # a project heading is found as a heading by its name only, not by the rest of its line
-                ht = nm(head_names[e.line]) if e.kind == "item" else t
-                hid = head_ids.get(ht)
-                if hid is None:
-                    hid = head_ids[ht] = len(self.head_texts)
-                    self.head_texts.append(ht)
-                    self.head_postings.append(array("i"))
-                self.head_postings[hid].append(eid)
-            for key in e.chain:
-                p = secs.get(key)
-                if p is None:
-                    secs[key] = p = array("i")
+                hid = sh.hid if sh.hid >= 0 else b.head_id(self, nm(head_names[r[0]]))
+                head_postings[hid].append(eid)
+            for p in sh.secs:
                 p.append(eid)
-            if e.line in doc.kpi_lines:
+            if kpi_lines and r[0] in kpi_lines:
                 self.kpi_entries.append(eid)
-        doc.end = len(entries)
+            eid += 1
+        doc.end = eid
         self.docs.append(doc)
+
+    def _shape(self, r: tuple, b: _Build) -> Shape:
+        """A new shape for a record entry (line, text, section, chain, project, head, kind)."""
+        _line, text, section, chain, project, head, kind = r
+        t = b.norm(text)
+        tid = b.text_ids.get((t, head))
+        if tid is None:
+            tid = b.text_ids[(t, head)] = len(self.texts)
+            self.texts.append(t)
+            self.text_head.append(1 if head else 0)
+            self.postings.append(array("i"))
+        chain = b.intern(chain)
+        secs = []
+        for key in chain:
+            p = self.section_postings.get(key)
+            if p is None:
+                self.section_postings[key] = p = array("i")
+            secs.append(p)
+        hid = b.head_id(self, t) if head and kind != "item" else -1
+        sh = Shape(tid, b.intern(text), b.intern(section), chain, b.intern(project), b.intern(kind), bool(head),
+                   hid, tuple(secs))
+        sh.sid = len(self.shapes)
+        self.shapes.append(sh)
+        b.shapes[r[1:]] = sh
+        return sh
 
     # -- filters
 
@@ -450,20 +538,28 @@ class SearchIndex:
         if secs is None and kpis is None:
             return None, None
 
-        def ok(doc: _Doc, e: Entry) -> bool:
-            if secs is not None and not secs.intersection(e.chain):
-                return False
+        shapes, e_shape, e_line, e_doc, docs = self.shapes, self.entry_shape, self.entry_line, self.entry_doc, self.docs
+        in_secs: dict[int, bool] = {}  # shape id -> whether its chain is in the sections
+
+        def ok(eid: int) -> bool:
+            if secs is not None:
+                sid = e_shape[eid]
+                inside = in_secs.get(sid)
+                if inside is None:
+                    inside = in_secs[sid] = not secs.isdisjoint(shapes[sid].chain)
+                if not inside:
+                    return False
             if kpis is not None:
-                names = doc.kpi_lines.get(e.line)
-                if not names or not kpis.intersection(names):
+                names = docs[e_doc[eid]].kpi_lines.get(e_line[eid])
+                if not names or kpis.isdisjoint(names):
                     return False
             return True
         return ok, secs
 
-    def _ok(self, ctx: _Ctx, e: Entry) -> bool:
-        if ctx.mask is not None and not ctx.mask[e.doc]:
+    def _ok(self, ctx: _Ctx, eid: int) -> bool:
+        if ctx.mask is not None and not ctx.mask[self.entry_doc[eid]]:
             return False
-        return ctx.accept is None or ctx.accept(self.docs[e.doc], e)
+        return ctx.accept is None or ctx.accept(eid)
 
     # -- walking entries in library order
 
@@ -474,7 +570,7 @@ class SearchIndex:
         scanning the entries in order (C-level `compress`), which reaches `limit` hits sooner than a
         heap merge of thousands of lists.
         """
-        n = len(self.entries)
+        n = len(self.entry_tid)
         spans = ctx.spans if ctx.spans is not None else [(0, n)]
         total = sum(len(p) for p in posts)
         if tids is not None and len(posts) > 1:
@@ -491,7 +587,7 @@ class SearchIndex:
         return chain.from_iterable(self._stream_span(posts, lo, hi) for lo, hi in spans)
 
     def _stream_span(self, posts: list[array], lo: int, hi: int) -> Iterator[int]:
-        whole = lo == 0 and hi == len(self.entries)
+        whole = lo == 0 and hi == len(self.entry_tid)
         parts = []
         for p in posts:
             if whole:
@@ -508,13 +604,12 @@ class SearchIndex:
     def _collect(self, ctx: _Ctx, stream: Iterable[int], score: float, tier: str, extra=None,
                  total: int = 0) -> int:
         """Add the entries of `stream` (ascending ids) not found yet, until the limit; return how many."""
-        found, entries = ctx.found, self.entries
+        found = ctx.found
         added = 0
         for eid in stream:
             if eid in found:
                 continue
-            e = entries[eid]
-            if ctx.filtered and not self._ok(ctx, e):
+            if ctx.filtered and not self._ok(ctx, eid):
                 continue
             found[eid] = (score, eid, tier, extra)
             added += 1
@@ -599,23 +694,23 @@ class SearchIndex:
 
     def _materialize(self, q: Query, cand: tuple, fuzzy_spans: dict[int, tuple[int, int]]) -> Hit:
         score, eid, tier, extra = cand
-        e = self.entries[eid]
-        doc = self.docs[e.doc]
-        text = self.texts[e.tid]
+        sh = self.shapes[self.entry_shape[eid]]
+        doc = self.docs[self.entry_doc[eid]]
+        text = self.texts[sh.tid]
         if tier == "exact":
             spans = [s for w in set(q.words) for s in _occurrences(text, w)]
         elif tier == "pinyin":
             spans = _occurrences(text, extra)
         elif tier == "fuzzy":
-            sp = fuzzy_spans.get(e.tid)
+            sp = fuzzy_spans.get(sh.tid)
             if sp is None:
-                sp = fuzzy_spans[e.tid] = fuzzy_span(q.words[0], text)
+                sp = fuzzy_spans[sh.tid] = fuzzy_span(q.words[0], text)
             spans = [sp]
         else:
             spans = []
-        return Hit(doc.report, e.line, e.text, e.section, e.project,
-                   doc.project_names.get(e.project) if e.project else None,
-                   score, _merge(spans), tier, e.kind, doc.order)
+        return Hit(doc.report, self.entry_line[eid], sh.text, sh.section, sh.project,
+                   doc.project_names.get(sh.project) if sh.project else None,
+                   score, _merge(spans), tier, sh.kind, doc.order)
 
     def _list_all(self, q: Query, ctx: _Ctx, secs: set[str] | None) -> None:
         if q.kpis:
@@ -623,14 +718,13 @@ class SearchIndex:
         elif secs is not None:
             stream = self._stream([self.section_postings[k] for k in secs if k in self.section_postings], ctx)
         else:
-            spans = ctx.spans if ctx.spans is not None else [(0, len(self.entries))]
+            spans = ctx.spans if ctx.spans is not None else [(0, len(self.entry_tid))]
             ctx.mask = None  # the spans are exact
             stream = chain.from_iterable(range(lo, hi) for lo, hi in spans)
-        entries = self.entries
+        shapes, e_shape = self.shapes, self.entry_shape
         found = ctx.found
         for eid in stream:
-            e = entries[eid]
-            if e.kind == "title" or not self._ok(ctx, e):
+            if shapes[e_shape[eid]].kind == "title" or not self._ok(ctx, eid):
                 continue
             found[eid] = (100.0, eid, "filter", None)
             if len(found) >= ctx.cap:
@@ -810,15 +904,98 @@ def pinyin_levels(needles: dict[str, float], texts_with, head_of, seen) -> dict:
 _cache_lock = threading.Lock()
 
 
-def get_index(library) -> SearchIndex:
-    """The search index of a library, built on first use and rebuilt when its reports change."""
+def _cache_path_of(report) -> str | None:
+    """The parse cache file a lazily loaded report reads its body from, if it is one."""
+    d = getattr(report, "__dict__", None)
+    if not d or "_key" not in d:
+        return None
+    fetch = getattr(d.get("_store"), "_fetch", None)
+    path = getattr(getattr(fetch, "__self__", None), "path", None)
+    return str(path) if path is not None else None
+
+
+RECORD_BATCH = 256
+
+
+def library_records(reports: list) -> Iterator[Record]:
+    """The search record of each report, in order: read from the parse cache (`search_rec`) for
+    reports loaded from it on demand, whose bodies then stay unread; computed otherwise.
+
+    A report's cache row id is never reused and its record is written with it, so a record found
+    under that id is the one `doc_record(report)` would compute.
+    """
+    import pickle
+    import sqlite3
+
+    conns: dict[str, sqlite3.Connection | None] = {}
+
+    def conn_for(path: str) -> sqlite3.Connection | None:
+        if path not in conns:
+            try:
+                c = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2.0, check_same_thread=False)
+                c.execute("PRAGMA busy_timeout = 2000")
+            except sqlite3.Error:
+                c = None
+            conns[path] = c
+        return conns[path]
+
+    try:
+        for k in range(0, len(reports), RECORD_BATCH):
+            batch = reports[k:k + RECORD_BATCH]
+            by_path: dict[str, list[int]] = {}
+            for r in batch:
+                path = _cache_path_of(r)
+                if path is not None:
+                    by_path.setdefault(path, []).append(r.__dict__["_key"][0])
+            got: dict[tuple[str, int], bytes] = {}
+            for path, rids in by_path.items():
+                c = conn_for(path)
+                if c is None:
+                    continue
+                try:
+                    got.update(((path, rid), rec) for rid, rec in c.execute(
+                        f"SELECT rid, rec FROM search_rec WHERE rid IN ({','.join('?' * len(rids))})", rids))
+                except sqlite3.Error:
+                    pass
+            for r in batch:
+                path = _cache_path_of(r)
+                blob = got.get((path, r.__dict__["_key"][0])) if path is not None else None
+                rec = None
+                if blob is not None:
+                    try:
+                        rec = pickle.loads(blob)
+                    except Exception:  # noqa: BLE001 - an unreadable record is computed again
+                        rec = None
+                yield rec if rec is not None else doc_record(r)
+    finally:
+        for c in conns.values():
+            if c is not None:
+                c.close()
+
+
+def cached_index(library) -> SearchIndex | None:
+    """The library's search index if it is built and current, else None (never builds)."""
+    stamp = tuple(id(r) for r in library.reports)
+    with _cache_lock:
+        cached = getattr(library, "_search_index", None)
+    return cached[1] if cached is not None and cached[0] == stamp else None
+
+
+def get_index(library, progress: Any = None) -> SearchIndex:
+    """The search index of a library, built on first use and rebuilt when its reports change.
+    `progress(done, total)` is called while it is built."""
     stamp = tuple(id(r) for r in library.reports)
     with _cache_lock:
         cached = getattr(library, "_search_index", None)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-    index = SearchIndex(library.reports)
+    reports = list(library.reports)
+    total = len(reports)
+    index = SearchIndex(reports, library_records(reports),
+                        progress=(lambda done: progress(done, total)) if progress is not None else None)
     index.grams  # built now, not on the first keystroke
+    if progress is not None:
+        progress(total, total)
     with _cache_lock:
         try:
             object.__setattr__(library, "_search_index", (stamp, index))
