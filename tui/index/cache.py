@@ -36,6 +36,7 @@ SCHEMA = "3"
 FILE_NAME = "parse-cache-v1.sqlite3"
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
 BUSY_TIMEOUT_S = 10.0
+STORE_BATCH = 512       # parsed reports written per transaction (at most ~0.3 s holding the write lock)
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -135,6 +136,8 @@ class ParseCache:
         self.path = Path(path) if path else cache_path()
         self._local = threading.local()
         self.rebuilt: str | None = None  # why the file was replaced, if it was
+        self._seen_lines: set[int] = set()        # line ids written by `store` (and committed)
+        self._seen_names: dict[int, int] = {}     # name id → kinds written by `store`
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -210,9 +213,23 @@ class ParseCache:
         return {(p, m): (i, s, t, k, h) for p, m, i, s, t, k, h in rows}
 
     def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
-        """Write parsed reports; return each row id (None for all when the file is busy)."""
+        """Write parsed reports in one transaction; return each row id (None for all when the file is busy).
+
+        Rows of a table are written with one `executemany` each, sorted by key, so a large batch touches
+        each page of the posting tables about once. Lines and names this connection has already
+        written (and committed) are not written again.
+        """
         c = self.conn()
         ids: list[int | None] = []
+        seen_lines = self._seen_lines
+        seen_names = self._seen_names
+        new_lines: dict[int, bytes] = {}
+        new_names: dict[int, tuple[int, str, int]] = {}
+        docs: list[tuple] = []
+        recs: list[tuple] = []
+        postings: list[tuple] = []
+        head_postings: list[tuple] = []
+        name_postings: list[tuple] = []
         try:
             c.execute("BEGIN IMMEDIATE")
             try:
@@ -231,28 +248,50 @@ class ParseCache:
                     sp = p.get("search")
                     if p["kind"] == "problem" or sp is not None:
                         rec, lines, heads, week, created, label, names = sp or (None, (), (), None, None, None, ())
-                        c.execute("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                  (rid, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], week,
-                                   created, label))
+                        docs.append((rid, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], week,
+                                     created, label))
                         if sp is not None:
-                            c.execute("INSERT INTO search_rec VALUES (?, ?)", (rid, rec))
-                            c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", [ln[:2] for ln in lines])
-                            c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?, ?)",
-                                          [(lid, rid, n, h) for lid, _, n, h in lines])
-                            c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", heads)
-                            c.executemany("INSERT OR REPLACE INTO head_postings VALUES (?, ?)",
-                                          [(lid, rid) for lid, _ in heads])
-                            c.executemany("INSERT INTO names VALUES (?, ?, ?) ON CONFLICT (nid) DO UPDATE"
-                                          " SET kinds = kinds | excluded.kinds", names)
-                            c.executemany("INSERT OR REPLACE INTO name_postings VALUES (?, ?, ?)",
-                                          [(nid, rid, k) for nid, _, k in names])
+                            recs.append((rid, rec))
+                            for lid, text, n, h in lines:
+                                if lid not in seen_lines:
+                                    new_lines[lid] = text
+                                postings.append((lid, rid, n, h))
+                            for lid, text in heads:
+                                if lid not in seen_lines:
+                                    new_lines.setdefault(lid, text)
+                                head_postings.append((lid, rid))
+                            for nid, name, k in names:
+                                known = seen_names.get(nid, 0)
+                                if known | k != known:
+                                    had = new_names.get(nid)
+                                    new_names[nid] = (nid, name, k | (had[2] if had else 0))
+                                name_postings.append((nid, rid, k))
+                c.executemany("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
+                c.executemany("INSERT INTO search_rec VALUES (?, ?)", recs)
+                c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", sorted(new_lines.items()))
+                postings.sort()
+                c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?, ?)", postings)
+                head_postings.sort()
+                c.executemany("INSERT OR REPLACE INTO head_postings VALUES (?, ?)", head_postings)
+                c.executemany("INSERT INTO names VALUES (?, ?, ?) ON CONFLICT (nid) DO UPDATE"
+                              " SET kinds = kinds | excluded.kinds", sorted(new_names.values()))
+                name_postings.sort()
+                c.executemany("INSERT OR REPLACE INTO name_postings VALUES (?, ?, ?)", name_postings)
                 c.execute("COMMIT")
             except BaseException:
                 c.execute("ROLLBACK")
                 raise
         except sqlite3.Error:
             return [None] * len(cands)
+        seen_lines.update(new_lines)
+        for nid, _name, k in new_names.values():
+            seen_names[nid] = seen_names.get(nid, 0) | k
         return ids
+
+    def forget_written(self) -> None:
+        """Forget which lines and names `store` wrote (another instance may have emptied the file since)."""
+        self._seen_lines.clear()
+        self._seen_names.clear()
 
     def drop(self, ids: Iterable[int]) -> None:
         """Delete rows (reports whose files are gone)."""
@@ -363,19 +402,34 @@ def load_library_cached(
     if progress:
         progress(done, total)
 
-    def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
-        nonlocal done
-        ids = cache.store(vkey, chunk, parts) if cache is not None else [None] * len(chunk)
-        for c, p, rid in zip(chunk, parts, ids):
+    # Parsed reports are written a batch of chunks at a time: fewer, larger transactions.
+    batch_c: list[Candidate] = []
+    batch_p: list[Parts] = []
+
+    def flush() -> None:
+        ids = cache.store(vkey, batch_c, batch_p) if cache is not None else [None] * len(batch_c)
+        for c, p, rid in zip(batch_c, batch_p, ids):
             if want_lazy and rid is not None and p["kind"] == "report":
                 slot[index[id(c)]] = LazyReport.from_head(p["head"], _body_key(rid, c), store)
             else:
                 slot[index[id(c)]] = loader.assemble(p)
+        batch_c.clear()
+        batch_p.clear()
+
+    def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
+        nonlocal done
+        batch_c.extend(chunk)
+        batch_p.extend(parts)
+        if len(batch_c) >= STORE_BATCH:
+            flush()
         done += len(chunk)
         if progress:
             progress(done, total)
 
+    if cache is not None:
+        cache.forget_written()
     loader.parse_many(misses, vocab, on_chunk)
+    flush()
     for item in slot:
         if isinstance(item, Finding):
             lib.problems.append(item)

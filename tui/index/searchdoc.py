@@ -143,24 +143,52 @@ def record_names(rec: Record) -> dict[str, int]:
     return out
 
 
+# Lines repeat from week to week (recurring items, section titles, project names), so a worker parsing
+# many reports normalises and hashes each distinct text once: text → (normalised, its UTF-8, line id).
+_MEMO: dict[str, tuple[str, bytes, int]] = {}
+_MEMO_MAX = 200_000
+
+
+def _normed(text: str) -> tuple[str, bytes, int]:
+    got = _MEMO.get(text)
+    if got is None:
+        t = norm(text)
+        b = t.encode("utf-8")
+        got = (t, b, line_id(b))
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[text] = got
+    return got
+
+
+def _ided(text: str) -> tuple[bytes, int]:
+    """(UTF-8, id) of an already normalised text."""
+    got = _MEMO.get(text)
+    if got is None or got[0] != text:
+        b = text.encode("utf-8")
+        return b, line_id(b)
+    return got[1], got[2]
+
+
 def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str, tuple]:
     """What the parse cache stores for search: (record pickled, lines, headings, week, created date as
     text, label, names). `lines`: (id, normalised UTF-8 text, how many entries carry it, how many of
     those are headings) per distinct line; `headings`: (id, text) per distinct text a heading is found
     by; `names`: (id, name, kinds) per `record_names`."""
     rec = doc_record(report)
-    normed = [norm(e[1]) for e in rec[3]]
-    counts: dict[str, list[int]] = {}
-    for e, t in zip(rec[3], normed):
-        c = counts.get(t)
+    ents = rec[3]
+    memo = [_normed(e[1]) for e in ents]
+    counts: dict[str, list] = {}
+    for e, m in zip(ents, memo):
+        c = counts.get(m[0])
         if c is None:
-            c = counts[t] = [0, 0]
-        c[0] += 1
+            c = counts[m[0]] = [m, 0, 0]
+        c[1] += 1
         if e[5]:
-            c[1] += 1
-    heads = dict.fromkeys(head_text(rec, e, t) for e, t in zip(rec[3], normed) if e[5])
-    lines = tuple((line_id(b), b, n, h) for b, (n, h) in ((t.encode("utf-8"), c) for t, c in counts.items()))
-    headings = tuple((line_id(b), b) for b in (t.encode("utf-8") for t in heads))
-    names = tuple((line_id(t.encode("utf-8")), t, k) for t, k in record_names(rec).items())
+            c[2] += 1
+    heads = dict.fromkeys(head_text(rec, e, m[0]) for e, m in zip(ents, memo) if e[5])
+    lines = tuple((m[2], m[1], n, h) for m, n, h in counts.values())
+    headings = tuple((i, b) for b, i in map(_ided, heads))
+    names = tuple((_ided(t)[1], t, k) for t, k in record_names(rec).items())
     return (pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), lines, headings, report.week, str(report.created or ""),
             report.label, names)
