@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import operator
 import os
 import pickle
 import sqlite3
@@ -100,6 +101,7 @@ DELETE FROM search_docs WHERE rid = old.id; DELETE FROM search_rec WHERE rid = o
 _STATEMENTS = [st.strip() + ";" for st in _SCHEMA_SQL.split(";\n") if st.strip()]  # (one statement a line end)
 
 _parser_version: str | None = None
+_first = operator.itemgetter(0)
 
 
 def parser_version() -> str:
@@ -206,11 +208,25 @@ class ParseCache:
             raise
 
     # -- rows --------------------------------------------------------------------------------
-    def heads(self, vkey: str) -> dict[tuple[str, str], tuple[int, int, int, str, bytes]]:
-        """(path, member) → (id, size, mtime_ns, kind, head) for every row of this vocabulary."""
-        rows = self.conn().execute(
-            "SELECT path, member, id, size, mtime_ns, kind, head FROM reports WHERE vocab = ?", (vkey,))
-        return {(p, m): (i, s, t, k, h) for p, m, i, s, t, k, h in rows}
+    def heads(self, vkey: str, roots: Iterable[str] | None = None
+              ) -> dict[tuple[str, str], tuple[int, int, int, str, bytes]]:
+        """(path, member) → (id, size, mtime_ns, kind, head) for the rows of this vocabulary — all of
+        them, or only those of files at or under `roots` (a range of the (path, …) index per root)."""
+        c = self.conn()
+        cols = "SELECT path, member, id, size, mtime_ns, kind, head FROM reports"
+        if roots is None:
+            rows: Iterable[tuple] = c.execute(f"{cols} WHERE vocab = ?", (vkey,))
+            return {(p, m): (i, s, t, k, h) for p, m, i, s, t, k, h in rows}
+        out: dict[tuple[str, str], tuple[int, int, int, str, bytes]] = {}
+        for r in dict.fromkeys(roots):
+            prefix = r.rstrip(os.sep) + os.sep
+            # Paths under the root sort between "root/" and "root/" with its last character raised by one.
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            for sql, args in ((f"{cols} WHERE path = ? AND vocab = ?", (r, vkey)),
+                              (f"{cols} WHERE path >= ? AND path < ? AND vocab = ?", (prefix, upper, vkey))):
+                for p, m, i, s, t, k, h in c.execute(sql, args):
+                    out[(p, m)] = (i, s, t, k, h)
+        return out
 
     def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
         """Write parsed reports in one transaction; return each row id (None for all when the file is busy).
@@ -268,14 +284,15 @@ class ParseCache:
                                 name_postings.append((nid, rid, k))
                 c.executemany("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
                 c.executemany("INSERT INTO search_rec VALUES (?, ?)", recs)
-                c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", sorted(new_lines.items()))
-                postings.sort()
+                c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", sorted(new_lines.items(), key=_first))
+                # (appended in id order, so a stable sort by line id orders them by the whole key)
+                postings.sort(key=_first)
                 c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?, ?)", postings)
-                head_postings.sort()
+                head_postings.sort(key=_first)
                 c.executemany("INSERT OR REPLACE INTO head_postings VALUES (?, ?)", head_postings)
                 c.executemany("INSERT INTO names VALUES (?, ?, ?) ON CONFLICT (nid) DO UPDATE"
-                              " SET kinds = kinds | excluded.kinds", sorted(new_names.values()))
-                name_postings.sort()
+                              " SET kinds = kinds | excluded.kinds", sorted(new_names.values(), key=_first))
+                name_postings.sort(key=_first)
                 c.executemany("INSERT OR REPLACE INTO name_postings VALUES (?, ?, ?)", name_postings)
                 c.execute("COMMIT")
             except BaseException:
@@ -383,7 +400,7 @@ def load_library_cached(
     heads = {}
     if cache is not None:
         try:
-            heads = cache.heads(vkey)
+            heads = cache.heads(vkey, [str(Path(p)) for p in plist])
         except sqlite3.Error:
             heads = {}
     misses: list[Candidate] = []

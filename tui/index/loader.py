@@ -15,16 +15,18 @@ import threading
 import weakref
 import zipfile
 from collections import OrderedDict
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from ..model.load import load_bytes
 from ..model.report import Finding, Report, SourceRef
 from ..model.source import MAX_MEMBER_BYTES, _is_report_name
 from ..model.vocab import Vocabulary
 from .searchdoc import search_parts
+
+if TYPE_CHECKING:  # worker processes are imported only when a load needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -195,6 +197,7 @@ def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary) -> list[Parts]:
 def _pool(workers: int) -> ProcessPoolExecutor:
     # Not "fork": the TUI loads from a thread, and forking a multi-threaded process can deadlock.
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
     method = "forkserver" if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
@@ -226,6 +229,8 @@ def parse_many(cands: list[Candidate], vocab: Vocabulary,
     n = worker_count(len(cands)) if workers is None else workers
     chunks = [cands[i:i + CHUNK] for i in range(0, len(cands), CHUNK)]
     if n > 0:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         try:
             pool = _pool(n)
         except (OSError, ValueError, ImportError):
