@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
+import re
 from typing import IO, Sequence
 
 _CODES = {
@@ -39,16 +39,22 @@ class Style:
         return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
 
 
+# East Asian Wide and Fullwidth ranges (CJK, Hangul, kana, full-width forms, common emoji) take two
+# cells; combining marks, zero-width characters and our own SGR colour codes take none.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
+    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
+_ZERO = re.compile("\x1b\\[[0-9;]*m|[\u0300-\u036f\u200b-\u200d\u2060\ufeff]")
+
+
 def width(text: str) -> int:
-    """Terminal cells a string takes: wide (CJK) characters count two, combining marks none."""
-    if text.isascii() and text.isprintable():
+    """Terminal cells a string takes: wide (CJK) characters count two, combining marks and colour codes none."""
+    if text.isascii() and "\x1b" not in text:
         return len(text)
-    w = 0
-    for ch in text:
-        if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufeff":
-            continue
-        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return w
+    zero = sum(len(m) for m in _ZERO.findall(text))
+    return len(text) - zero + len(_WIDE.findall(text))
 
 
 def truncate(text: str, cells: int) -> str:
@@ -81,13 +87,20 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None, ri
     ncols = max(len(r) for r in allrows)
     for r in allrows:
         r.extend([""] * (ncols - len(r)))
-    widths = [max(width(r[i]) for r in allrows) for i in range(ncols)]
+    cell_widths = [[width(c) for c in r] for r in allrows]  # measured once: thousands of rows add up
+    widths = [max(cw[i] for cw in cell_widths) for i in range(ncols)]
     if max_width:
         fixed = sum(widths[:-1]) + 2 * (ncols - 1)
         widths[-1] = max(8, min(widths[-1], max_width - fixed))
     lines = []
-    for n, r in enumerate(allrows):
-        cells = [pad(truncate(c, widths[i]), widths[i], i in right) for i, c in enumerate(r)]
+    for n, (r, cw) in enumerate(zip(allrows, cell_widths)):
+        cells = []
+        for i, c in enumerate(r):
+            if cw[i] > widths[i]:
+                cells.append(pad(truncate(c, widths[i]), widths[i], i in right))
+            else:
+                gap = " " * (widths[i] - cw[i])
+                cells.append(gap + c if i in right else c + gap)
         line = "  ".join(cells).rstrip()
         if header and n == 0 and style:
             line = style(line, "bold")
