@@ -417,11 +417,12 @@ class SearchIndex:
     # -- building
 
     def _add(self, report: Report, rec: Record, order: int, b: _Build) -> None:
-        nm = b.norm
+        nm, intern = b.norm, b.intern
         projects, kpis, sections, records = rec
         doc = _Doc(report, order)
         head_names: dict[int, str] = {}
         for key, name, line in projects:
+            key, name = intern(key), intern(name)  # (kept per report: one object per distinct name)
             doc.project_names.setdefault(key, name)
             head_names.setdefault(line, name)
             if (key, name) not in self._projects_seen:
@@ -430,6 +431,7 @@ class SearchIndex:
                 self.project_terms.setdefault(nm(name), set()).add(key)
                 self.terms.setdefault(name, None)
         for name, line in kpis:
+            name = intern(name)
             if line:
                 doc.kpi_lines.setdefault(line, []).append(name)
             self.kpi_names.add(name)
