@@ -242,3 +242,96 @@ def test_walking_strategies_agree(index, q, monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(s, "MAX_SPANS", 0)  # week filters as a per-report mask
     assert keys(index.search(q, limit=20)) == expected
+
+
+# ── large libraries: the index from the parse cache's records, the screen while it builds ──────
+
+
+@pytest.fixture
+def cached_seeds(tmp_path, monkeypatch):
+    """The seeds loaded from a fresh parse cache, bodies on demand (as a large library is)."""
+    from tui.index.cache import load_library_cached
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    load_library_cached([str(SEEDS)], lazy=True)  # parse and store
+    return load_library_cached([str(SEEDS)], lazy=True)
+
+
+QUERIES = ["贝易转", "贝易砖", "实时数仓", "byz", "in:O2 进度", "kpi:成功率", "week:2024-W20..2024-W29 存管", "POS"]
+
+
+def _rows(result):
+    return [(h.report.source.display, h.line, h.text, h.section, h.project_name, h.score, h.spans, h.tier, h.kind,
+             h.order) for h in result.hits], result.total, result.capped
+
+
+def test_index_of_a_cached_library_reads_records_not_bodies(cached_seeds, lib, monkeypatch):
+    import tui.index.search as s
+
+    plain = SearchIndex(lib.reports)
+
+    def no_body(report):
+        raise AssertionError("a report body was read")
+
+    monkeypatch.setattr(s, "doc_record", no_body)
+    index = s.get_index(cached_seeds)
+    for q in QUERIES:
+        assert _rows(index.search(q, limit=50)) == _rows(plain.search(q, limit=50)), q
+    assert len(index.entries) == len(plain.entries)
+    e, p = index.entries[3], plain.entries[3]
+    assert (e.line, e.text, e.section, e.chain, e.project, e.kind) == (p.line, p.text, p.section, p.chain, p.project,
+                                                                      p.kind)
+
+
+async def test_search_screen_answers_from_the_cache_while_the_index_builds(cached_seeds, lib, monkeypatch):
+    import threading
+
+    from textual.app import App
+
+    import tui.index.search as s
+    import tui.ui.screens.search as screen_mod
+
+    gate = threading.Event()
+    real = s.library_records
+
+    def slow(reports):
+        gate.wait(20)
+        yield from real(reports)
+
+    monkeypatch.setattr(s, "library_records", slow)
+    monkeypatch.setattr(screen_mod, "BACKGROUND_MIN", 1)
+
+    class Host(App):
+        library = cached_seeds
+
+        def on_mount(self) -> None:
+            self.push_screen(screen_mod.SearchScreen(cached_seeds))
+
+        def open_report(self, report, line=None) -> None:
+            pass
+
+    want = _rows(SearchIndex(lib.reports).search("贝易转", limit=screen_mod.LIMIT))
+    app = Host()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            status = screen.query_one("#search-status")
+            assert "indexing" in str(status.render())
+            await pilot.press(*"贝易转")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if screen.result is not None and screen.result.query.raw == "贝易转":
+                    break
+            assert screen._interim and _rows(screen.result) == want
+            assert all(any(h.report is r for r in cached_seeds.reports) for h in screen.result.hits)
+            assert "from the cache" in str(status.render())
+            gate.set()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if not screen._interim and screen.result is not None:
+                    break
+            assert not screen._interim and _rows(screen.result) == want
+            assert "from the cache" not in str(status.render())
+    finally:
+        gate.set()

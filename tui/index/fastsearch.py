@@ -30,6 +30,7 @@ import json
 import os
 import pickle
 import sqlite3
+import time
 from array import array
 from typing import Any
 
@@ -229,6 +230,54 @@ def open_cached(paths: list[str], vkey: str, db_path: str) -> CachedLibrary:
         except sqlite3.Error:
             pass
     return CachedLibrary(conn, rids, refs)
+
+
+def library_view(library: Any) -> CachedLibrary | None:
+    """The cache's view of a loaded library, its reports in the library's order, when every report was
+    loaded from one cache file on demand (a large library); None otherwise. Hits it gives carry
+    `ReportRef`s; `Hit.order` is the report's position in `library.reports`."""
+    from .search import _cache_path_of
+
+    reports = list(library.reports)
+    if not reports:
+        return None
+    rids, refs, path = [], [], None
+    for r in reports:
+        p = _cache_path_of(r)
+        if p is None or (path is not None and p != path):
+            return None
+        path = p
+        rids.append(r.__dict__["_key"][0])
+        refs.append((r.source.path, r.source.member or "", r.week, r.label, str(r.created or "")))
+    try:
+        conn = sqlite3.connect(path, timeout=2.0, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 2000")
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+    except sqlite3.Error:
+        return None
+    if meta.get("app") != APP_ID or meta.get("schema") != SCHEMA or meta.get("sources") != searchdoc.source_version():
+        conn.close()
+        return None
+    return CachedLibrary(conn, rids, refs)
+
+
+def search_view(view: CachedLibrary, library: Any, raw: str, limit: int) -> SearchResult | None:
+    """`search_cached` on a `library_view`, its hits carrying the library's own reports; None when
+    the cache cannot answer."""
+    from . import pinyin
+
+    if pinyin.is_pinyin_query(parse_query(raw).text):
+        return None  # (the cache's pinyin tier can differ from the index's on short prefixes: `we`, `ma`)
+    t0 = time.perf_counter()
+    try:
+        res = search_cached(view, raw, limit)
+    except (_Unavailable, sqlite3.Error):
+        return None
+    res.seconds = time.perf_counter() - t0
+    reports = library.reports
+    for h in res.hits:
+        h.report = reports[h.order]
+    return res
 
 
 def _could_go_past_exact(q: Query) -> bool:
@@ -709,4 +758,5 @@ def try_search(args: Any) -> int | None:
     return print_result(args, result)
 
 
-__all__ = ["try_search", "search_cached", "open_cached", "CachedLibrary", "ReportRef", "Hit"]
+__all__ = ["try_search", "search_cached", "open_cached", "library_view", "search_view", "CachedLibrary",
+           "ReportRef", "Hit"]

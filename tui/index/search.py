@@ -797,6 +797,13 @@ class SearchIndex:
                 self._term_readings[term] = rd
         return rd
 
+    def warm_pinyin(self) -> None:
+        """Compute every term's pinyin readings now (loading pypinyin: ~0.2 s, ~50 MB), so the first
+        pinyin keystroke does not wait for them."""
+        for term in list(self.terms):
+            if term and _has_hanzi(term):
+                self.readings(term)
+
     def pinyin_needles(self, text: str) -> dict[str, float]:
         """Hanzi strings that the pinyin query spells in some known term, with the match quality."""
         needles: dict[str, float] = {}
@@ -904,6 +911,7 @@ def pinyin_levels(needles: dict[str, float], texts_with, head_of, seen) -> dict:
 # one index per library
 
 _cache_lock = threading.Lock()
+_build_lock = threading.RLock()
 
 
 def _cache_path_of(report) -> str | None:
@@ -986,23 +994,26 @@ def cached_index(library) -> SearchIndex | None:
 def get_index(library, progress: Any = None) -> SearchIndex:
     """The search index of a library, built on first use and rebuilt when its reports change.
     `progress(done, total)` is called while it is built."""
-    stamp = tuple(id(r) for r in library.reports)
-    with _cache_lock:
-        cached = getattr(library, "_search_index", None)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-    reports = list(library.reports)
-    total = len(reports)
-    index = SearchIndex(reports, library_records(reports),
-                        progress=(lambda done: progress(done, total)) if progress is not None else None)
-    index.grams  # built now, not on the first keystroke
-    if progress is not None:
-        progress(total, total)
-    with _cache_lock:
-        try:
-            object.__setattr__(library, "_search_index", (stamp, index))
-        except (AttributeError, TypeError):
-            pass
+    index = cached_index(library)
+    if index is not None:
+        return index
+    with _build_lock:  # a second caller waits for the index being built instead of building another
+        index = cached_index(library)
+        if index is not None:
+            return index
+        stamp = tuple(id(r) for r in library.reports)
+        reports = list(library.reports)
+        total = len(reports)
+        index = SearchIndex(reports, library_records(reports),
+                            progress=(lambda done: progress(done, total)) if progress is not None else None)
+        index.grams  # built now, not on the first keystroke
+        if progress is not None:
+            progress(total, total)
+        with _cache_lock:
+            try:
+                object.__setattr__(library, "_search_index", (stamp, index))
+            except (AttributeError, TypeError):
+                pass
     return index
 
 

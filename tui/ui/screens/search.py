@@ -2,10 +2,16 @@
 
 Typing never waits for a search: each change restarts a short debounce timer, the search runs in an
 exclusive thread worker (a newer query cancels an older one) and results of a stale query are dropped.
+
+A large library's in-memory index is built in a worker as soon as the screen opens, with its progress
+in the status line; until it is ready, queries are answered from the parse cache (`fastsearch`: the
+same hits, in ~0.1–0.3 s rather than milliseconds) and asked again of the index once it is built.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -21,11 +27,12 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...index.library import Library
-from ...index.search import Hit, SearchResult, get_index
+from ...index.search import Hit, SearchResult, cached_index, get_index
 
 DEBOUNCE = 0.12
 LIMIT = 300
 CONTEXT = 6  # preview lines above and below the hit
+BACKGROUND_MIN = 200  # libraries of at least this many reports build their index while the screen opens
 
 
 def _theme_colour(app, name: str, fallback: str) -> str:
@@ -134,6 +141,11 @@ class SearchScreen(Screen):
         self.option_hits: dict[str, Hit] = {}
         self._generation = 0
         self._timer = None
+        self._building = False  # the index is being built in the background
+        self._view = None  # the parse cache's view of the library, answering while the index builds
+        self._view_lock = threading.Lock()
+        self._index_note = ""  # the build's progress, shown in the status line
+        self._interim = False  # the results shown came from the cache, not the index
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial_query, id="search-input",
@@ -148,8 +160,79 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
         self.set_class(self.app.size.width < 100, "-narrow")
+        if len(self.library.reports) >= BACKGROUND_MIN and cached_index(self.library) is None:
+            self._building = True
+            self._index_note = f"indexing {len(self.library.reports):,} reports…"
+            self.query_one("#search-status", Static).update(Text(self._index_note))
+            self._build()
+        else:
+            self._warm()
         if self.initial_query.strip():
             self.start_search(self.initial_query)
+
+    # ── the index ──────────────────────────────────────────────────────────────────────────────
+
+    @work(thread=True, exit_on_error=False, group="search-index")
+    def _build(self) -> None:
+        """Build the library's index (kept on the library), saying how far it got; then warm pinyin."""
+        from ...index.fastsearch import library_view
+
+        worker = get_current_worker()
+        self._view = library_view(self.library)
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done < total and now - last[0] < 0.1:
+                return
+            last[0] = now
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._progress, done, total)
+
+        try:
+            index = get_index(self.library, progress)
+        finally:
+            self._building = False
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._built)
+        try:
+            index.warm_pinyin()
+        except Exception:  # noqa: BLE001 - pinyin then loads on the first pinyin query, as without this
+            pass
+        view, self._view = self._view, None
+        if view is not None:
+            with self._view_lock:
+                view.conn.close()
+
+    @work(thread=True, exit_on_error=False, group="search-index")
+    def _warm(self) -> None:
+        """Load pinyin readings before the first pinyin keystroke needs them."""
+        try:
+            from ...index import pinyin
+
+            pinyin.readings("中")
+        except Exception:  # noqa: BLE001 - pinyin then loads on the first pinyin query, as without this
+            pass
+
+    def _progress(self, done: int, total: int) -> None:
+        self._index_note = f"indexing {done:,}/{total:,} reports…" if done < total else ""
+        if self.result is None:
+            self._status(Text(self._index_note or "type to search every report"))
+        elif self._interim:
+            self._status(self._result_status(self.result))
+
+    def _built(self) -> None:
+        self._index_note = ""
+        if self._interim and self.result is not None:
+            self.start_search(self.query_one("#search-input", Input).value)  # the same hits, from the index
+        elif self.result is None:
+            self._status(Text("type to search every report"))
+
+    def _status(self, text: Text) -> None:
+        try:
+            self.query_one("#search-status", Static).update(text)
+        except Exception:  # noqa: BLE001 - the screen was closed meanwhile
+            pass
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < 100, "-narrow")
@@ -175,11 +258,22 @@ class SearchScreen(Screen):
         if not query.strip():
             self._show(self._generation, None)
             return
-        self.query_one("#search-status", Static).update(Text("searching…"))
+        note = f" ({self._index_note})" if self._building and self._index_note else ""
+        self.query_one("#search-status", Static).update(Text("searching…" + note))
         self._run(query, self._generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _run(self, query: str, generation: int) -> None:
+        if self._building and cached_index(self.library) is None and self._view is not None:
+            from ...index.fastsearch import search_view
+
+            with self._view_lock:
+                view = self._view
+                result = search_view(view, self.library, query, LIMIT) if view is not None else None
+            if result is not None:
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(self._show, generation, result, True)
+                return
         index = get_index(self.library)
         if get_current_worker().is_cancelled:
             return
@@ -197,16 +291,17 @@ class SearchScreen(Screen):
             if report is not None:
                 report(event.worker)
 
-    def _show(self, generation: int, result: SearchResult | None) -> None:
+    def _show(self, generation: int, result: SearchResult | None, interim: bool = False) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
         self.result = result
+        self._interim = interim
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         self.option_hits.clear()
         status = self.query_one("#search-status", Static)
         if result is None:
-            status.update(Text("type to search every report"))
+            status.update(Text(self._index_note or "type to search every report"))
             self._preview(None)
             return
         mark = Style(bold=True, color=_theme_colour(self.app, "text-warning", "#ffc473"), underline=True)
@@ -226,16 +321,22 @@ class SearchScreen(Screen):
                 row.truncate(row_width, overflow="ellipsis")
                 options.append(Option(row, id=oid))
         results.add_options(options)
-        n, total = len(result.hits), result.total
-        tiers = {t: sum(h.tier == t for h in result.hits) for t in ("exact", "fuzzy", "pinyin", "filter")}
-        detail = ", ".join(f"{v} {k}" for k, v in tiers.items() if v)
-        more = f" of {total}{'+' if result.capped else ''}" if total > n else ""
-        status.update(Text(f"{n}{more} hits ({detail}) in {result.seconds * 1000:.0f} ms" if n
-                           else f"no matches for {result.query.raw!r}"))
+        status.update(self._result_status(result))
         first = next(iter(self.option_hits), None)
         if first is not None:
             results.highlighted = results.get_option_index(first)
         self._preview(self.current_hit)
+
+    def _result_status(self, result: SearchResult) -> Text:
+        n, total = len(result.hits), result.total
+        tiers = {t: sum(h.tier == t for h in result.hits) for t in ("exact", "fuzzy", "pinyin", "filter")}
+        detail = ", ".join(f"{v} {k}" for k, v in tiers.items() if v)
+        more = f" of {total}{'+' if result.capped else ''}" if total > n else ""
+        text = (f"{n}{more} hits ({detail}) in {result.seconds * 1000:.0f} ms" if n
+                else f"no matches for {result.query.raw!r}")
+        if self._interim and self._index_note:
+            text += f"  · from the cache, {self._index_note}"
+        return Text(text)
 
     # ── the selected hit ────────────────────────────────────────────────────────────────────────
 
