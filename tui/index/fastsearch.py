@@ -264,10 +264,6 @@ def library_view(library: Any) -> CachedLibrary | None:
 def search_view(view: CachedLibrary, library: Any, raw: str, limit: int) -> SearchResult | None:
     """`search_cached` on a `library_view`, its hits carrying the library's own reports; None when
     the cache cannot answer."""
-    from . import pinyin
-
-    if pinyin.is_pinyin_query(parse_query(raw).text):
-        return None  # (the cache's pinyin tier can differ from the index's on short prefixes: `we`, `ma`)
     t0 = time.perf_counter()
     try:
         res = search_cached(view, raw, limit)
@@ -346,7 +342,9 @@ def search_cached(lib: CachedLibrary, raw: str, limit: int) -> SearchResult:
         run, hrun = cands[:end], heads[:hk]
         complete, heads_done = end >= len(cands), hk >= len(heads)
         res = lib.index(sorted(set(run).union(hrun))).search(q, limit=limit)
-        full = bool(limit) and len(res.hits) >= limit
+        # Only exact hits count: an index of part of the library also runs the fuzzy and pinyin
+        # tiers over that part, and those hits would stand in for ones from the rest of the library.
+        full = bool(limit) and sum(1 for h in res.hits if h.tier == "exact") >= limit
         top = sum(1 for h in res.hits if h.tier == "exact" and h.score >= 100)
         if full and top >= limit:
             break
