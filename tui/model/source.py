@@ -172,14 +172,14 @@ def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding
             yield Finding("problem", f"too large to read ({st.st_size} bytes)", source=ref)
             continue
         if path.suffix.lower() == ".zip":
-            yield from _read_zip(path, st.st_mtime)
+            yield from _read_zip(path, st.st_mtime_ns / 1e9)
             continue
         try:
             data = path.read_bytes()
         except OSError as exc:
             yield Finding("problem", f"cannot read: {exc.strerror or exc}", source=ref)
             continue
-        yield RawSource(ref, data, st.st_size, st.st_mtime)
+        yield RawSource(ref, data, st.st_size, st.st_mtime_ns / 1e9)  # as the cached loader computes it
 
 
 def _read_zip(path: Path, mtime: float) -> Iterator[RawSource | Finding]:
