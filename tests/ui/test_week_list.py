@@ -29,3 +29,20 @@ async def test_opens_on_the_newest_dated_report_not_an_undated_one(tmp_path):
         main = await ready(pilot)
         assert [r.week for r in main.library.reports] == ["2024-W10", "2024-W11", None]
         assert main.current.week == "2024-W11"
+
+
+async def test_kpi_panel_gives_way_when_no_report_has_kpis(tmp_path):
+    (tmp_path / "a.md").write_text("# 2024-W10\n\n## 进展\n\n- 没有指标\n", encoding="utf-8")
+    app = make_app(paths=[tmp_path])
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        assert main.kpi_mode == "hidden"
+        await pilot.press("p")
+        assert main.kpi_mode == "full"
+
+
+async def test_kpi_panel_shows_when_there_are_kpis(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        assert main.kpi_mode == "full"

@@ -136,6 +136,7 @@ class MainScreen(Screen):
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
         self.series = kpi_series(library)
+        self._apply_kpi_mode()
         self._show_loading(False, empty=not library.reports)
         self.set_class(not library.reports, "-empty")
         weeks = self.query_one(WeekList)
@@ -265,6 +266,10 @@ class MainScreen(Screen):
     @property
     def kpi_mode(self) -> str:
         """How the KPI panel shows now: "full", "line" (one line) or "hidden"."""
+        if self.library.reports and not self.series:
+            # Reports without KPI sections (release notes, newsletters): the panel would only say so,
+            # so the report gets its room; `p` still shows it.
+            return ("line" if self.has_class("-narrow") else "full") if self.kpi_toggled else "hidden"
         if self.has_class("-narrow") and self.has_class("-short"):
             return "full" if self.kpi_toggled else "line"
         if self.has_class("-narrow"):
