@@ -240,3 +240,10 @@ def test_the_library_of_some_paths_is_remembered_until_a_file_changes(cache_home
         fastsearch.open_cached(paths, vkey, db)
     cache_mod.load_library_cached(paths, DEFAULT_VOCABULARY)
     assert len(fastsearch.open_cached(paths, vkey, db).rids) == 5
+
+
+def test_mirrored_cache_constants_agree():
+    """The fast path mirrors the cache's identity constants (importing cache.py pulls in the parser)."""
+    from tui.index import cache
+
+    assert (fastsearch.APP_ID, fastsearch.SCHEMA, fastsearch.FILE_NAME) == (cache.APP_ID, cache.SCHEMA, cache.FILE_NAME)
