@@ -44,8 +44,8 @@ def pct(values: list[float], p: float) -> float:
 def bench_size(n: int) -> None:
     from generate import generate
 
-    from tui.index.cache import ParseCache, load_library_cached
-    from tui.index.search import get_index
+    from tui.index.store.cache import ParseCache, load_library_cached
+    from tui.index.search.engine import get_index
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus, cache = Path(tmp) / "reports", ParseCache(Path(tmp) / "cache.sqlite3")
@@ -105,7 +105,7 @@ def compare_scorers() -> None:
     from rapidfuzz.distance import Levenshtein
 
     from tui.index.library import bundled_seeds, load_library
-    from tui.index.search import norm, refine
+    from tui.index.search.engine import norm, refine
 
     lib = load_library([str(bundled_seeds())])
     lines = [norm(i.text) for r in lib.reports for s in r.sections for i in s.all_items()]

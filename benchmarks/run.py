@@ -70,8 +70,8 @@ print(asyncio.run(main()))
 
 _IN_APP_SEARCH = r"""
 import json, statistics, sys, time
-from tui.index.library import open_library
-from tui.index import search as S
+from tui.index.workspace import open_library
+from tui.index.search import engine as S
 paths, queries = sys.argv[1], json.loads(sys.argv[2])
 lib = open_library([paths])
 t = time.perf_counter(); index = S.get_index(lib); build = time.perf_counter() - t
@@ -146,7 +146,7 @@ def ok(value: float | None, target: float, lower_is_better: bool = True) -> str:
 
 def have_search_module() -> bool:
     try:
-        import tui.index.search  # noqa: F401
+        import tui.index.search.engine  # noqa: F401
         return True
     except ImportError:
         return False

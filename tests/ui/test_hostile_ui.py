@@ -79,10 +79,11 @@ async def test_main_screen_panes_show_markup_literally(hostile_dir):
             main.show_report(report)
             await pilot.pause()
             assert_clean(app)
-        # the undated report named after its file: warnings line, title, subtitle
-        main.show_report(by_label(main, "[bold red]文件"))
+        # the undated report named after its file: warnings line, title, subtitle; the control characters
+        # of its name are shown escaped, never sent to the terminal
+        main.show_report(by_label(main, "\\x1b]0;pwned\\x07[bold red]文件"))
         await pilot.pause()
-        assert_clean(app, "[bold red]文件", "undated")
+        assert_clean(app, "\\x1b]0;pwned\\x07[bold red]文件", "undated")
         main.show_report(by_label(main, "[@click"))
         await pilot.pause()
         assert_clean(app, "[@click=app.quit]点我")
@@ -144,7 +145,7 @@ async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
         main = await ready(pilot)
         markup, escapes = by_label(main, "2024-W20"), by_label(main, "2024-W21")
         key = markup.projects[0].key
-        app.push_screen(TimelineScreen(main.library, key))
+        app.push_screen(TimelineScreen(app.workspace, key))
         await pilot.pause(0.2)
         assert_clean(app, "贝易转[/]", "[bold red]")
         await pilot.press("escape")
@@ -318,17 +319,16 @@ async def test_a_failing_worker_shows_the_error_dialog_and_the_app_keeps_running
 
 
 async def test_a_failing_search_shows_the_error_dialog(seed_library, monkeypatch):
-    from tui.index import search as search_mod
-    from tui.ui.screens import search as screen_mod
+    from tui.index.search import engine as search_mod
     from tui.ui.screens.error import ErrorScreen
 
     class Broken:
         def search(self, *a, **k):
             raise ValueError("index broken")
 
-    monkeypatch.setattr(screen_mod, "get_index", lambda lib: Broken())
     ns = argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=seed_library, watch=False)
+    monkeypatch.setattr(app.workspace, "search_index", lambda progress=None: Broken())
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash", "x")

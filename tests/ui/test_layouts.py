@@ -92,7 +92,7 @@ async def test_timeline_compare_picker(seed_library, size):
     async with app.run_test(size=size) as pilot:
         main = await ready(pilot)
         reports = main.library.reports
-        app.push_screen(TimelineScreen(main.library, reports[-1].projects[0].key))
+        app.push_screen(TimelineScreen(app.workspace, reports[-1].projects[0].key))
         await eventually(pilot, lambda: visible(app, "#timeline-title", 40, 1))
         visible(app, "#timeline-table", 30, 3)
         visible(app, "#timeline-entries", 60, 5)

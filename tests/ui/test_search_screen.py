@@ -6,6 +6,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from tui.index.workspace import Workspace
 from tui.ui.screens.search import SearchScreen
 from tui.ui.screens.timeline import TimelineScreen
 
@@ -16,11 +17,12 @@ class Host(App):
     def __init__(self, library, query: str = ""):
         super().__init__()
         self.library = library
+        self.workspace = Workspace(library)
         self.query_text = query
         self.opened: list[tuple[str, int | None]] = []
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.library, self.query_text))
+        self.push_screen(SearchScreen(self.workspace, self.query_text))
 
     def open_report(self, report, line=None) -> None:
         while len(self.screen_stack) > 2:

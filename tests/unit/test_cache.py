@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tui import cli, config
-from tui.index import cache as cache_mod
-from tui.index import loader
+from tui.index.store import cache as cache_mod
+from tui.index.store import loader
 from tui.index.library import bundled_seeds, load_library
 from tui.model.report import Report
 
@@ -186,7 +186,10 @@ def test_parallel_parse_matches_serial(reports):
 
         def on_chunk(chunk, parts):
             for c, p in zip(chunk, parts):
-                out.setdefault(c.key, []).append(loader.assemble(p))
+                p = dict(p)
+                full = p.pop("report", None)  # (kept only by a parse in this process)
+                assert full is None or full.text == p["text"]
+                out.setdefault(c.key, []).append(p)
 
         loader.parse_many(cands, DEFAULT_VOCABULARY, on_chunk, workers=workers)
         return out
@@ -243,3 +246,107 @@ def test_two_threads_at_once(cache_home, reports):
     for t in threads:
         t.join()
     assert len(results) == 4 and all(r == results[0] for r in results)
+
+
+# ── the cache holds data, never code; damage is caught ─────────────────────────────────────────
+
+
+class _Planted:
+    """A pickle that, if anything ever unpickled it, would create a file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _no_cache_summary(paths):
+    return summary(load(paths, use_cache=False))
+
+
+def test_a_planted_pickle_in_every_column_is_never_run(cache_home, reports, tmp_path):
+    load([reports])
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Planted(marker))
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        for table, cols in (("reports", ("head", "text", "projects")), ("search_rec", ("rec",)),
+                            ("search_libs", ("refs",))):
+            for col in cols:
+                c.execute(f"UPDATE {table} SET {col} = ?", (payload,))
+    lib = load([reports], lazy=True)
+    assert summary(lib) == _no_cache_summary([reports])
+    from tui.index.workspace import Workspace
+
+    assert Workspace(lib).search("贝易转").hits
+    assert cli.main(["search", "贝易转", str(reports), "--json"]) == 0
+    assert not marker.exists()
+
+
+def test_rows_with_bytes_that_are_not_utf8_are_read_again(cache_home, reports, parses, capsys):
+    expected = _no_cache_summary([reports])
+    load([reports])
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        ids = [i for (i,) in c.execute("SELECT id FROM reports ORDER BY id")]
+        c.execute("UPDATE reports SET head = CAST(x'5b31ff2c' AS TEXT) WHERE id = ?", (ids[0],))
+        c.execute("UPDATE reports SET text = CAST(x'23ff20' AS TEXT), projects = CAST(x'ff' AS TEXT)")
+    lib = load([reports], lazy=True)
+    assert summary(lib) == expected
+    # no cache 5, first load 5, the damaged head 1, the damaged bodies of the other four from their files
+    assert len(parses) == 5 + 5 + 1 + 4
+    assert cli.main(["weeks", "--json", str(reports)]) == 0
+    out = capsys.readouterr()
+    assert len(json.loads(out.out)) == 5
+
+
+def test_wrong_types_in_a_head_are_caught(cache_home, reports, parses):
+    load([reports])
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        c.execute("UPDATE reports SET head = json_set(head, '$[1]', 42)")  # a title that is a number
+    again = load([reports])
+    assert len(parses) == 10, "every head that did not check out is parsed again"
+    assert summary(again) == _no_cache_summary([reports])
+
+
+def test_deep_nesting_is_stored_and_read_back(cache_home, tmp_path):
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    lines = ["# 2024-W10 深层", "", "## 【O1 业务】", ""] + ["    " * i + f"- 层{i} 进度{i % 100}%" for i in range(3000)]
+    (folder / "deep.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = load([folder])
+    again = load([folder], lazy=True)
+    assert again.reports[0].week == "2024-W10"
+    assert len(list(again.reports[0].sections[0].all_items())) == len(list(first.reports[0].sections[0].all_items()))
+    assert cli.main(["weeks", "--json", str(folder)]) == 0
+
+
+def test_a_folder_where_the_cache_belongs_means_running_without_it(cache_home, reports, capsys):
+    cache_mod.cache_path().mkdir(parents=True)
+    assert cli.main(["weeks", "--json", str(reports)]) == 0
+    out = capsys.readouterr()
+    assert len(json.loads(out.out)) == 5
+    assert "cannot be used" in out.err
+    assert cli.main(["cache", "info"]) == 1
+    assert "not a cache file" in capsys.readouterr().err
+    assert cli.main(["cache", "clear"]) == 0
+    assert not cache_mod.cache_path().exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
+def test_a_read_only_cache_folder_is_used_or_skipped_never_fatal(cache_home, reports, capsys):
+    load([reports])
+    cache_home.chmod(0o500)
+    try:
+        assert cli.main(["weeks", "--json", str(reports)]) == 0
+        assert len(json.loads(capsys.readouterr().out)) == 5
+        assert cli.main(["cache", "info"]) in (0, 1)
+    finally:
+        cache_home.chmod(0o700)
+
+
+def test_files_of_the_old_pickle_format_are_removed_unread(cache_home, reports):
+    old = cache_mod.cache_path().parent / "parse-cache-v1.sqlite3"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(pickle.dumps({"never": "read"}))
+    load([reports])
+    assert not old.exists()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.index.compare import char_diff, compare, compare_reports, render_plain, text_diff
+from tui.cli.diff import render_plain
+from tui.index.compare import char_diff, compare, compare_reports, text_diff
 from tui.index.library import load_library
 from tui.model import parse_report
 

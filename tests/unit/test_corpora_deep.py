@@ -71,10 +71,10 @@ def test_rust_sections_and_items(libraries):
 @pytest.mark.parametrize("name,query", [("plct-weekly", "RISC-V"), ("plct-weekly", "工具链"),
                                         ("this-week-in-rust", "async"), ("this-week-in-rust", "Crate of the Week")])
 def test_search_finds_and_lines_point_at_the_text(libraries, name, query):
-    from tui.index.search import get_index
+    from tui.index.search.engine import build_index
 
     lib = libraries[name]
-    result = get_index(lib).search(query, limit=50)
+    result = build_index(lib).search(query, limit=50)
     assert result.hits
     for h in result.hits[:20]:
         line = h.report.text.splitlines()[h.line - 1]

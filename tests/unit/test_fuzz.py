@@ -63,9 +63,10 @@ def test_parse_index_search_and_compare_never_fail(lines_a, lines_b, query):
     """Random Markdown-ish reports go through the whole pipeline: library, search index, compare, JSON."""
     import json
 
-    from tui.index.compare import compare_reports, render_plain
+    from tui.cli.diff import render_plain
+    from tui.index.compare import compare_reports
     from tui.index.library import Library
-    from tui.index.search import SearchIndex
+    from tui.index.search.engine import SearchIndex
 
     a = parse_report("\n".join(lines_a), SourceRef("a.md"))
     b = parse_report("\n".join(lines_b), SourceRef("b.md"))

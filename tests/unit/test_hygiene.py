@@ -1,35 +1,62 @@
-"""The model, the index and the subcommands never load Textual or Rich (fast start, testable core)."""
+"""The layers hold: the model, the index, the settings and the subcommands never load Textual or Rich
+(a fast start, a testable core), and the import contracts in pyproject.toml are kept."""
 
 from __future__ import annotations
 
+import json
+import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 from testpaths import REPO
 
+import tui
 
-def test_core_imports_neither_textual_nor_rich():
+
+def core_modules() -> list[str]:
+    """Every module of tui.model, tui.index and tui.cli (but the TUI's own entry), and tui.config."""
+    names = ["tui.config"]
+    for info in pkgutil.walk_packages(tui.__path__, "tui."):
+        if info.name.startswith(("tui.model", "tui.index", "tui.cli")):
+            names.append(info.name)
+    return sorted(names)
+
+
+def test_every_core_module_imports_without_textual_or_rich():
+    modules = core_modules()
+    assert {"tui.model.parse", "tui.index.store.cache", "tui.index.search.engine", "tui.cli.diff"} <= set(modules)
     code = (
-        "import sys, tui.model, tui.index, tui.cli, tui.config, tui.termout\n"
-        "import tui.index.library\n"
-        "for opt in ('tui.index.search', 'tui.index.compare', 'tui.index.cache', 'tui.index.series',\n"
-        "            'tui.index.timeline', 'tui.index.pinyin'):\n"
-        "    try: __import__(opt)\n"
-        "    except ImportError: pass\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(','.join(bad))\n"
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"  # an ImportError fails the test
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.strip() == ""
+    assert json.loads(res.stdout) == []
 
 
-def test_weeks_subcommand_does_not_load_textual():
+@pytest.mark.parametrize("argv", [["weeks", "--json"], ["kpi", "--json"], ["search", "贝易转", "--json"],
+                                  ["diff", "2024-W23", "2024-w26", "--json"], ["lint", "--json"]])
+def test_subcommands_do_not_load_textual_or_rich(argv):
     code = (
-        "import sys\nfrom tui.cli import main\nmain(['weeks', '--json'])\n"
+        "import json, sys\nfrom tui.cli import main\n"
+        f"rc = main({argv!r})\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "sys.stderr.write('LOADED:' + ','.join(bad))\n"
+        "sys.stderr.write('\\nLOADED:' + json.dumps([rc, bad]))\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert res.returncode == 0, res.stderr
-    assert res.stderr.strip().endswith("LOADED:")
+    rc, bad = json.loads(res.stderr.rsplit("LOADED:", 1)[1])
+    assert rc == 0 and bad == []
+
+
+def test_import_contracts_are_kept():
+    """import-linter (pyproject.toml): layers point down, no Textual/Rich below the UI, no import cycles."""
+    exe = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+           "sys.exit(lint_imports_command())"]
+    res = subprocess.run(exe + ["--no-cache"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "3 kept, 0 broken" in res.stdout

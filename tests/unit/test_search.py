@@ -9,8 +9,8 @@ import pytest
 
 from tui.cli import main
 from tui.index.library import load_library
-from tui.index.pinyin import is_pinyin_query, match
-from tui.index.search import SearchIndex, parse_query, search
+from tui.index.search.pinyin import is_pinyin_query, match
+from tui.index.search.engine import SearchIndex, parse_query, search
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -194,7 +194,7 @@ def test_search_does_not_import_textual_or_pypinyin_until_needed():
     import subprocess
     import sys
 
-    code = ("import sys; from tui.index.search import search; from tui.index.library import load_library;"
+    code = ("import sys; from tui.index.search.engine import search; from tui.index.library import load_library;"
             f"lib = load_library([{str(SEEDS)!r}]); search(lib, '贝易转');"
             "assert 'textual' not in sys.modules and 'rich' not in sys.modules;"
             "assert 'pypinyin' not in sys.modules; search(lib, 'byz'); assert 'pypinyin' in sys.modules")
@@ -233,7 +233,7 @@ def test_a_word_later_in_a_project_heading_line_is_no_heading_match(index):
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_walking_strategies_agree(index, q, monkeypatch):
-    import tui.index.search as s
+    import tui.index.search.engine as s
 
     expected = keys(index.search(q, limit=20))
     monkeypatch.setattr(s, "SCAN_TEXTS", 0)  # scan entries in order rather than merging postings
@@ -250,7 +250,7 @@ def test_walking_strategies_agree(index, q, monkeypatch):
 @pytest.fixture
 def cached_seeds(tmp_path, monkeypatch):
     """The seeds loaded from a fresh parse cache, bodies on demand (as a large library is)."""
-    from tui.index.cache import load_library_cached
+    from tui.index.store.cache import load_library_cached
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -267,7 +267,7 @@ def _rows(result):
 
 
 def test_index_of_a_cached_library_reads_records_not_bodies(cached_seeds, lib, monkeypatch):
-    import tui.index.search as s
+    import tui.index.search.engine as s
 
     plain = SearchIndex(lib.reports)
 
@@ -275,7 +275,9 @@ def test_index_of_a_cached_library_reads_records_not_bodies(cached_seeds, lib, m
         raise AssertionError("a report body was read")
 
     monkeypatch.setattr(s, "doc_record", no_body)
-    index = s.get_index(cached_seeds)
+    from tui.index.workspace import Workspace
+
+    index = Workspace(cached_seeds).search_index()
     for q in QUERIES:
         assert _rows(index.search(q, limit=50)) == _rows(plain.search(q, limit=50)), q
     assert len(index.entries) == len(plain.entries)
@@ -289,15 +291,16 @@ async def test_search_screen_answers_from_the_cache_while_the_index_builds(cache
 
     from textual.app import App
 
-    import tui.index.search as s
+    import tui.index.search.engine as s
     import tui.ui.screens.search as screen_mod
+    from tui.index.workspace import Workspace
 
     gate = threading.Event()
     real = s.library_records
 
-    def slow(reports):
+    def slow(reports, stored_row=None):
         gate.wait(20)
-        yield from real(reports)
+        yield from real(reports, stored_row)
 
     monkeypatch.setattr(s, "library_records", slow)
     monkeypatch.setattr(screen_mod, "BACKGROUND_MIN", 1)
@@ -306,7 +309,7 @@ async def test_search_screen_answers_from_the_cache_while_the_index_builds(cache
         library = cached_seeds
 
         def on_mount(self) -> None:
-            self.push_screen(screen_mod.SearchScreen(cached_seeds))
+            self.push_screen(screen_mod.SearchScreen(Workspace(cached_seeds)))
 
         def open_report(self, report, line=None) -> None:
             pass

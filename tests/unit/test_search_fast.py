@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.index import cache as cache_mod
-from tui.index import fastsearch
-from tui.index.search import SearchIndex
+from tui.index.store import cache as cache_mod
+from tui.index.search import cached as fastsearch
+from tui.index.search.engine import SearchIndex
 from tui.model.vocab import DEFAULT_VOCABULARY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,7 +98,7 @@ def test_generated_library_gives_the_same_results(cache_home, tmp_path):
 def test_few_fuzzy_candidates_pick_the_same_lines(cache_home, tmp_path, monkeypatch, most):
     # fewer candidate lines than share bigrams with the query: ties go to the lines seen first,
     # often several first seen in one report
-    from tui.index import search as search_mod
+    from tui.index.search import engine as search_mod
 
     monkeypatch.setattr(search_mod, "FUZZY_CANDIDATES", most)
     _check(_generated(tmp_path, 40), queries=["贝易砖", "实时数舱", "存管路油", "支付系统双火", "in:O2 贝易砖", "byz"],
@@ -198,24 +198,22 @@ def test_a_changed_or_new_file_is_not_answered_from_the_cache(cache_home, tmp_pa
         fastsearch.open_cached([str(folder)], vkey, str(cache_mod.cache_path()))
 
 
-def test_no_cache_and_missing_cache_take_the_normal_path(cache_home, tmp_path, capsys):
+def test_no_cache_and_missing_cache_take_the_normal_path(cache_home, tmp_path, capsys, monkeypatch):
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
-    args = type("A", (), {"no_cache": True, "paths": [str(folder)], "config": None, "query": "x", "limit": 5,
-                          "json": True})()
-    assert fastsearch.try_search(args) is None
-    args.no_cache = False
-    assert fastsearch.try_search(args) is None  # nothing cached yet
+    assert fastsearch.search_from_cache([str(folder)], DEFAULT_VOCABULARY, "x", 5) is None  # nothing cached yet
+    calls = []
+    real = fastsearch.search_from_cache
+    monkeypatch.setattr(fastsearch, "search_from_cache", lambda *a: calls.append(a) or real(*a))
+    assert main(["search", "贝易转", str(folder), "--json", "--no-cache"]) == 0
+    assert not calls, "--no-cache never reads the cache"
     assert main(["search", "贝易转", str(folder), "--json"]) == 0
     capsys.readouterr()
-    assert fastsearch.try_search(args) == 0
+    assert fastsearch.search_from_cache([str(folder)], DEFAULT_VOCABULARY, "x", 5) is not None
 
 
 def test_scan_finds_what_the_loader_scan_finds(tmp_path):
-    from tui.index import loader
-    from tui.model.source import REPORT_SUFFIXES
-
-    assert fastsearch.REPORT_SUFFIXES == REPORT_SUFFIXES
+    from tui.index.store import loader
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / ".hidden").mkdir()
     for name in ("a/x.md", "a/b/y.txt", "z.markdown", "Z.MD", ".hidden/h.md", "a/._junk.md", ".dot.md",
@@ -244,6 +242,6 @@ def test_the_library_of_some_paths_is_remembered_until_a_file_changes(cache_home
 
 def test_mirrored_cache_constants_agree():
     """The fast path mirrors the cache's identity constants (importing cache.py pulls in the parser)."""
-    from tui.index import cache
+    from tui.index.store import cache
 
     assert (fastsearch.APP_ID, fastsearch.SCHEMA, fastsearch.FILE_NAME) == (cache.APP_ID, cache.SCHEMA, cache.FILE_NAME)

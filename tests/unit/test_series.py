@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from tui.index.library import load_library
-from tui.index.series import format_change, format_value, kpi_series
+from tui.index.formats import format_change, format_value
+from tui.index.series import kpi_series
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -71,4 +72,5 @@ def test_format_change():
     assert format_change(-0.032) == "−0.032"
     assert format_change(4.0) == "+4"
     assert format_change(0.0) == "±0"
-    assert format_change(None) == ""
+    assert format_change(None) == "–"
+    assert format_change(None, missing="") == ""

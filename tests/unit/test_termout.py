@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.termout import Style, table, truncate, width
+from tui.cli.termout import Style, table, truncate, width
 
 
 @pytest.mark.parametrize("text,cells", [

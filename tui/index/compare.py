@@ -13,9 +13,8 @@ short equal islands between two changes are absorbed, so a rewritten clause is o
 
 from __future__ import annotations
 
-import argparse
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any, Callable, Literal, Sequence, TypeVar
 
@@ -23,7 +22,8 @@ from rapidfuzz import fuzz
 
 from ..model.projects import okr_topic, project_key
 from ..model.report import Incident, Item, Report, Section
-from ..model.source import nfkc
+from ..model.text import nfkc
+from .formats import kpi_names, week_fields
 
 Status = Literal["same", "changed", "added", "removed"]
 Span = tuple[int, int]  # [start, end) character range
@@ -284,20 +284,25 @@ class Comparison:
         return out
 
     def swapped(self) -> Comparison:
-        """The same comparison with the sides exchanged."""
-        return compare_reports(self.b, self.a, direction=_direction_of(self))
+        """The comparison seen from the other side: the same aligned rows in the same order, week A and
+        week B exchanged (added ↔ removed, KPI changes reversed). Nothing is aligned again."""
+        def item(i: ItemDiff) -> ItemDiff:
+            return replace(i, status=_FLIP.get(i.status, i.status), a=i.b, b=i.a, a_text=i.b_text,
+                           b_text=i.a_text, a_spans=i.b_spans, b_spans=i.a_spans)
+
+        sections = [replace(sec, status=_FLIP.get(sec.status, sec.status), a=sec.b, b=sec.a,
+                            items=[item(i) for i in sec.items]) for sec in self.sections]
+        kpis = [replace(k, a=k.b, b=k.a) for k in self.kpis]
+        return replace(self, a=self.b, b=self.a, sections=sections, kpis=kpis, incidents_a=self.incidents_b,
+                       incidents_b=self.incidents_a)
 
     def to_json(self) -> dict[str, Any]:
         """SPEC §4 `diff` JSON."""
-        from ..cli import week_fields  # one definition of the week fields, shared with `weeks --json`
-
         return {"a": week_fields(self.a), "b": week_fields(self.b),
                 "sections": [s.to_json() for s in self.sections], "kpis": [k.to_json() for k in self.kpis]}
 
 
-def _direction_of(c: Comparison) -> Callable[[str], int]:
-    table = {k.name: k.direction for k in c.kpis}
-    return lambda name: table.get(name, 1)
+_FLIP: dict[str, Status] = {"added": "removed", "removed": "added"}
 
 
 T = TypeVar("T")
@@ -349,7 +354,8 @@ def _align(a: Sequence[T], b: Sequence[T], passes: list[Callable[[T, T], float |
     return rows
 
 
-def _norm(text: str) -> str:
+def normalized(text: str) -> str:
+    """Text as compared: NFKC, without any whitespace."""
     return re.sub(r"\s+", "", nfkc(text))
 
 
@@ -405,7 +411,7 @@ def _text_fuzzy(x: _Cand, y: _Cand) -> float | None:
 
 def _candidate(it: Item) -> _Cand:
     text = item_text(it)
-    return it, item_key(it), text, _norm(text)
+    return it, item_key(it), text, normalized(text)
 
 
 def align_items(a_items: Sequence[Item], b_items: Sequence[Item]) -> list[ItemDiff]:
@@ -446,7 +452,7 @@ def align_sections(a: Sequence[Section], b: Sequence[Section]) -> list[SectionDi
     for x, y in _align(a, b, [_sec_okr, _sec_key, _sec_fuzzy]):
         items = align_items(x.items if x else [], y.items if y else [])
         if x and y:
-            changed = any(i.status != "same" for i in items) or _norm(x.title) != _norm(y.title)
+            changed = any(i.status != "same" for i in items) or normalized(x.title) != normalized(y.title)
             status: Status = "changed" if changed else "same"
         else:
             status = "removed" if x else "added"
@@ -472,23 +478,13 @@ def _mark_moves(sections: list[SectionDiff]) -> None:
                     gone.moved = s.title
 
 
-def kpi_names(a: Report, b: Report, preferred: Sequence[str] = ()) -> list[str]:
-    """KPI names of either week: known canonical names first (in `preferred` order), then as they appear."""
-    seen: dict[str, None] = {}
-    for r in (a, b):
-        for k in r.kpis:
-            seen.setdefault(k.name, None)
-    known = [n for n in preferred if n in seen]
-    return known + [n for n in seen if n not in known]
-
-
 def compare_reports(a: Report, b: Report, direction: Callable[[str], int] | None = None,
                     preferred: Sequence[str] = ()) -> Comparison:
     """Compare week A with week B. `direction(name)` is +1 when a higher KPI value is good."""
     direction = direction or (lambda name: 1)
     sections = align_sections(a.sections, b.sections)
     kpis = []
-    for name in kpi_names(a, b, preferred):
+    for name in kpi_names((a, b), preferred):
         ka, kb = a.kpi(name), b.kpi(name)
         kpis.append(KpiDiff(name, ka.value if ka else None, kb.value if kb else None,
                             unit=(kb or ka).unit if (kb or ka) else "", direction=direction(name)))
@@ -501,168 +497,3 @@ def compare(library: Any, a: Report, b: Report) -> Comparison:
     if vocab is None:
         return compare_reports(a, b)
     return compare_reports(a, b, direction=vocab.direction, preferred=list(getattr(vocab, "kpi_aliases", ())))
-
-
-# ── plain terminal output ─────────────────────────────────────────────────────────────────────
-
-
-def fmt_num(v: float | None) -> str:
-    """A number as written: no trailing zeros, no float noise; `–` when missing."""
-    if v is None:
-        return "–"
-    if v == int(v):
-        return str(int(v))
-    return f"{v:.6f}".rstrip("0").rstrip(".")
-
-
-def fmt_delta(d: float | None) -> str:
-    """A signed change with a real minus sign: `+0.011`, `−0.032`, `±0`."""
-    if d is None:
-        return "–"
-    if d == 0:
-        return "±0"
-    return ("+" if d > 0 else "−") + fmt_num(abs(d))
-
-
-def week_caption(r: Report) -> str:
-    """`2024-W23 (06-03–06-09)` — the label as written, with the resolved dates."""
-    dates = f" ({r.start:%Y-%m-%d}–{r.end:%m-%d})" if r.start and r.end else " (undated)"
-    wk = f" [{r.week}]" if r.week and r.week.casefold() != r.label.casefold() else ""
-    return f"{r.label}{wk}{dates}"
-
-
-def _wrap(text: str, cells: int) -> list[tuple[int, int, int]]:
-    """Split text into (start, end, indent) ranges of at most `cells` terminal cells (CJK counted double).
-
-    Source lines are kept; a continuation of a wrapped line is indented like the line it continues.
-    """
-    from ..termout import width
-
-    out: list[tuple[int, int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        indent = len(line) - len(line.lstrip(" "))
-        indent = indent if indent < cells // 2 else 0
-        start, w, first = pos, 0, True
-        for k, ch in enumerate(line):
-            cw = width(ch)
-            if w + cw > cells and pos + k > start:
-                out.append((start, pos + k, 0 if first else indent))
-                start, w, first = pos + k, indent, False
-            w += cw
-        out.append((start, pos + len(line), 0 if first else indent))
-        pos += len(line) + 1
-    return out
-
-
-def _paint(text: str, spans: list[Span], lo: int, hi: int, st: Any, colour: str, plain_marks: tuple[str, str] | None
-           ) -> str:
-    """text[lo:hi] with the changed spans coloured (or bracketed when colour is off and marks are given)."""
-    out: list[str] = []
-    pos = lo
-    for s, e in spans:
-        s, e = max(s, lo), min(e, hi)
-        if e <= s:
-            continue
-        out.append(text[pos:s])
-        seg = text[s:e]
-        if st.enabled:
-            out.append(st(seg, colour, "bold"))
-        elif plain_marks:
-            out.append(plain_marks[0] + seg + plain_marks[1])
-        else:
-            out.append(seg)
-        pos = e
-    out.append(text[pos:hi])
-    return "".join(out)
-
-
-def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = False) -> str:
-    """The comparison as plain text: side by side when `width` allows, else unified."""
-    from ..termout import Style, table
-    from ..termout import width as cells
-
-    st = Style(colour)
-    side = width >= 100
-    lines: list[str] = []
-    lines.append(st("A  ", "bold") + st(week_caption(c.a), "red" if colour else "bold"))
-    lines.append(st("B  ", "bold") + st(week_caption(c.b), "green" if colour else "bold"))
-    counts = c.counts()
-    lines.append(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed, "
-                 f"{counts['same']} unchanged items")
-    lines.append("")
-
-    if c.kpis:
-        rows = []
-        for k in c.kpis:
-            mark = {"better": st("▲ better", "green"), "worse": st("▼ worse", "red"), "same": "", "n/a": ""}[k.verdict]
-            rows.append([k.name, f"{fmt_num(k.a)} → {fmt_num(k.b)}", f"({fmt_delta(k.delta)})", mark])
-        lines.append(table(rows, header=["KPI", "A → B", "Δ", ""], style=st))
-    lines.append(f"incidents  {len(c.incidents_a)} → {len(c.incidents_b)}")
-    lines.append("")
-
-    col = (width - 5) // 2
-    for s in c.sections:
-        mark = MARKS[s.status]
-        if s.a_title and s.b_title and _norm(s.a_title) != _norm(s.b_title):
-            head = f"{s.a_title}  ≡  {s.b_title}"
-        else:
-            head = s.title
-        colour_for = {"same": "dim", "changed": "yellow", "added": "green", "removed": "red"}[s.status]
-        lines.append(st(f"{mark} ## {head}", "bold", colour_for) + st(f"  [{s.status}]", "dim"))
-        hidden = 0
-        for it in s.items:
-            if it.status == "same" and not show_same:
-                hidden += 1
-                continue
-            note = f"  ({'moved to' if it.status == 'removed' else 'moved from'} {it.moved})" if it.moved else ""
-            m = MARKS[it.status]
-            if side:
-                spans_a = [(0, len(it.a_text))] if it.status == "removed" else it.a_spans
-                spans_b = [(0, len(it.b_text))] if it.status == "added" else it.b_spans
-                ra = _wrap(it.a_text, col) if it.a else []
-                rb = _wrap(it.b_text, col) if it.b else []
-                for n in range(max(len(ra), len(rb))):
-                    left = right = plain_left = ""
-                    if n < len(ra):
-                        lo, hi, ind = ra[n]
-                        left = " " * ind + _paint(it.a_text, spans_a, lo, hi, st, "red", None)
-                        plain_left = " " * ind + it.a_text[lo:hi]
-                    if n < len(rb):
-                        lo, hi, ind = rb[n]
-                        right = " " * ind + _paint(it.b_text, spans_b, lo, hi, st, "green", None)
-                    gap = " " * max(0, col - cells(plain_left))
-                    lines.append(f"{m if n == 0 else ' '} {left}{gap} │ {right}".rstrip())
-                if note:
-                    lines.append(st("  " + note.strip(), "dim"))
-            else:
-                if it.a:
-                    for line_text in _paint(it.a_text, it.a_spans if it.status == "changed" else [], 0,
-                                            len(it.a_text), st, "red", ("[-", "-]")).split("\n"):
-                        lines.append(st("- ", "red") + line_text)
-                if it.b:
-                    for line_text in _paint(it.b_text, it.b_spans if it.status == "changed" else [], 0,
-                                            len(it.b_text), st, "green", ("{+", "+}")).split("\n"):
-                        lines.append(st("+ ", "green") + line_text)
-                if note:
-                    lines.append(st("  " + note.strip(), "dim"))
-        if hidden:
-            lines.append(st(f"  … {hidden} unchanged", "dim"))
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def run_diff_cli(args: argparse.Namespace, lib: Any, a: Report, b: Report) -> int:
-    """`reports-tui diff A B [--json]`: SPEC §4 JSON, or a readable comparison on the terminal."""
-    import sys
-
-    from ..termout import terminal_width, use_colour
-
-    c = compare(lib, a, b)
-    if getattr(args, "json", False):
-        import json
-
-        sys.stdout.write(json.dumps(c.to_json(), ensure_ascii=False, indent=2) + "\n")
-        return 0
-    sys.stdout.write(render_plain(c, terminal_width(), use_colour(), show_same=getattr(args, "all", False)))
-    return 0

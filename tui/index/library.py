@@ -133,17 +133,3 @@ def load_library(
             progress(done, None)
     lib.sort()
     return lib
-
-
-def open_library(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-) -> Library:
-    """Load a library the way the app and the subcommands do: through the parse cache when there is one."""
-    try:
-        from .cache import load_library_cached
-    except ImportError:
-        return load_library(paths, vocab=vocab, progress=progress)
-    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.report import Report
+from .formats import order_kpi_names
 from .library import Library
 
 
@@ -112,11 +113,6 @@ class Series:
         i = self.index_of(report)
         return None if i is None else self._point(i)
 
-    def previous(self, report: Report | None) -> Point | None:
-        """The value in the nearest earlier report that has this KPI."""
-        i = self.index_of(report)
-        return None if not i else self._point(i - 1)
-
     def change(self, report: Report | None) -> float | None:
         """The change from the previous value (None when either is missing), without float noise."""
         i = self.index_of(report)
@@ -132,31 +128,12 @@ class Series:
         return 1 if delta * self.direction > 0 else -1
 
 
-def kpi_names(lib: Library) -> list[str]:
-    """KPI names in a stable order: the built-in canonical ones first, then the others by first appearance."""
-    seen: dict[str, None] = {}
-    for r in lib.reports:
-        for k in r.kpis:
-            seen.setdefault(k.name, None)
-    return _ordered(lib, seen)
-
-
-def _ordered(lib: Library, seen) -> list[str]:
-    known = [n for n in lib.vocab.kpi_aliases if n in seen]
-    return known + [n for n in seen if n not in known]
-
-
 def kpi_series(lib: Library) -> list[Series]:
     """Every KPI of the library as a series over the reports that have it (undated reports are left out).
 
     One pass over the reports (each report's KPI list is read once), so 10,000 weeks take milliseconds.
-    The result is remembered on the library (the main screen, the metrics screen and the KPI panel all
-    ask for it); a library whose report list changed is read again. Treat it as read-only.
+    `Workspace.kpi_series` keeps the result for a loaded library.
     """
-    key = (id(lib.reports), len(lib.reports), id(lib.vocab))
-    cached = lib.__dict__.get("_kpi_series")
-    if cached is not None and cached[0] == key:
-        return list(cached[1])
     by_name: dict[str, Series] = {}
     pending: dict[str, tuple[list, list]] = {}  # name -> (reports, kpis), filled in one pass
     for r in lib.reports:
@@ -189,24 +166,4 @@ def kpi_series(lib: Library) -> list[Series]:
     for name, (reports, kpis) in pending.items():
         s = by_name[name]
         s._reports, s._values = reports, kpis
-    out = [by_name[n] for n in _ordered(lib, by_name) if by_name[n]._reports]
-    lib.__dict__["_kpi_series"] = (key, out)
-    return list(out)
-
-
-def format_value(v: float | None, unit: str = "") -> str:
-    """A value as written in reports: no float noise, no trailing zeros (99.955 stays 99.955)."""
-    if v is None:
-        return "–"
-    text = str(int(v)) if v == int(v) else f"{v:.6f}".rstrip("0").rstrip(".")
-    return text + unit
-
-
-def format_change(delta: float | None) -> str:
-    """A signed change (`+0.004`, `−0.032`, `±0`), or empty when unknown."""
-    if delta is None:
-        return ""
-    if delta == 0:
-        return "±0"
-    sign = "+" if delta > 0 else "−"
-    return sign + format_value(abs(delta))
+    return [by_name[n] for n in order_kpi_names(by_name, lib.vocab.kpi_aliases) if by_name[n]._reports]

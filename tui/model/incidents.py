@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 
 from .report import Incident, Report
-from .source import nfkc
+from .text import nfkc
 from .vocab import Vocabulary
 
 _WHEN = re.compile(

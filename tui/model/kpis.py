@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .report import Kpi, Report, Section
-from .source import nfkc
+from .text import nfkc
 from .vocab import Vocabulary
 
 _NUM = r"[-+]?\d+(?:\.\d+)?"

@@ -16,7 +16,7 @@ from .incidents import extract_incidents
 from .kpis import extract_kpis
 from .projects import extract_projects
 from .report import Finding, Item, Report, Section, SourceRef
-from .source import nfkc
+from .text import nfkc
 from .vocab import DEFAULT_VOCABULARY, Vocabulary
 from .weeks import (
     find_dates,

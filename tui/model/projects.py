@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .report import Item, Project, Report
-from .source import nfkc
+from .text import nfkc
 
 _FOCUS = re.compile(r"^[*_\s]*【([^】]{1,40})】")
 _TOPIC_SPLIT = re.compile(r"[:,;。：，；]")

@@ -9,17 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterator, Literal
 
+from .text import printable_name
+
 Level = Literal["problem", "warning"]
 
-
-def _printable(name: str) -> str:
-    """A file name fit for a terminal: escape sequences and control characters removed (names are
-    untrusted too: a file can be called `\\x1b]0;title\\x07.md`)."""
-    if name.isprintable():
-        return name
-    from .source import sanitize
-
-    return sanitize(name)
+REPORT_SUFFIXES = (".md", ".markdown", ".txt")  # the file name endings of reports
 
 
 @dataclass(frozen=True)
@@ -32,13 +26,13 @@ class SourceRef:
     @property
     def display(self) -> str:
         """A short human form: `file.md` or `export.zip:dir/file.md` (control characters removed)."""
-        return _printable(f"{self.path}:{self.member}" if self.member else self.path)
+        return printable_name(f"{self.path}:{self.member}" if self.member else self.path)
 
     @property
     def name(self) -> str:
         """The file name of the report (the zip member's base name inside an archive)."""
         inner = self.member or self.path
-        return _printable(inner.replace("\\", "/").rsplit("/", 1)[-1])
+        return printable_name(inner.replace("\\", "/").rsplit("/", 1)[-1])
 
 
 @dataclass
@@ -149,6 +143,7 @@ class Report:
     text: str
     title: str
     label: str
+    author: str | None = None
     created: datetime | date | None = None
     week: str | None = None
     start: date | None = None

@@ -9,15 +9,14 @@ import codecs
 import os
 import re
 import stat
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .report import Finding, SourceRef
+from .report import REPORT_SUFFIXES, Finding, SourceRef
+from .text import sanitize
 
-REPORT_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a zip member larger than this is not read (zip bombs)
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a report file larger than this is not read
 
@@ -34,27 +33,6 @@ class RawSource:
 
 class DecodeError(Exception):
     """The bytes are not a text report (empty, binary, undecodable)."""
-
-
-# ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
-# and any other two-character ESC sequence. Then C0/C1 controls except tab and newline, and the
-# bidirectional overrides/isolates that can make text display in a different order than it is stored.
-_ESC_SEQ = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
-    r"|\x1b[@-Z\\-_]?"
-    r"|\x9b[0-?]*[ -/]*[@-~]?"
-    r"|\x9d[^\x07\x9c]*[\x07\x9c]?"
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def sanitize(text: str) -> str:
-    """Remove terminal escape sequences and control characters (tab and newline stay)."""
-    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
-        text = _ESC_SEQ.sub("", text)
-    return _CONTROLS.sub("", text)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -122,14 +100,6 @@ def _cjk_ratio(text: str) -> float:
         return 0.0
     n = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     return n / len(text)
-
-
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-
-
-def nfkc(text: str) -> str:
-    """Full-width digits, colons and percent signs to ASCII (and no zero-width characters), for reading numbers."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
 
 
 def _is_report_name(name: str) -> bool:
@@ -201,3 +171,98 @@ def _read_zip(path: Path, mtime: float) -> Iterator[RawSource | Finding]:
                 yield RawSource(ref, data, info.file_size, mtime)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         yield Finding("problem", f"not a readable zip archive: {exc}", source=SourceRef(str(path)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding report files without reading them (stat only): what the parse cache checks freshness with
+
+@dataclass(frozen=True)
+class Candidate:
+    """A report file (or zip member) found on disk, identified by what changes when it is edited."""
+
+    path: str
+    member: str | None
+    size: int
+    mtime_ns: int
+
+    @property
+    def ref(self) -> SourceRef:
+        """The `SourceRef` a report parsed from this candidate carries."""
+        return SourceRef(self.path, self.member)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(path, member or "") — the cache's identity of a source."""
+        return (self.path, self.member or "")
+
+
+def scan(paths: Iterable[str | os.PathLike]) -> Iterator[Candidate | Finding]:
+    """Every report file and zip member under the paths, with size and mtime; nothing is read.
+
+    Same files and order as `read_sources`, which reads every byte.
+    """
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found: list[tuple[str, os.stat_result | None]] = []
+            _walk(str(path), found)
+            found.sort(key=lambda t: t[0].split(os.sep))  # Path order, cheaper
+            for f, st in found:
+                yield from _one(f, st)
+        else:
+            yield from _one(str(path), None)
+
+
+def _walk(top: str, out: list[tuple[str, os.stat_result | None]]) -> None:
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    dirs = []
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not e.name.startswith("."):
+                dirs.append(e.path)
+        elif _is_report_name(e.name) or e.name.lower().endswith(".zip"):
+            try:
+                st = e.stat()
+            except OSError:
+                st = None
+            out.append((e.path, st))
+    for d in sorted(dirs):
+        _walk(d, out)
+
+
+def _one(path: str, st: os.stat_result | None) -> Iterator[Candidate | Finding]:
+    ref = SourceRef(path)
+    if st is None:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            yield Finding("problem", f"cannot read: {exc.strerror or exc}", source=ref)
+            return
+    if path.lower().endswith(".zip"):
+        yield from _scan_zip(path, st.st_mtime_ns)
+    else:
+        yield Candidate(path, None, st.st_size, st.st_mtime_ns)
+
+
+def _scan_zip(path: str, mtime_ns: int) -> Iterator[Candidate | Finding]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = sorted(zf.infolist(), key=lambda i: i.filename)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        yield Finding("problem", f"not a readable zip archive: {exc}", source=SourceRef(path))
+        return
+    for info in infos:
+        name = info.filename
+        if info.is_dir() or "__MACOSX/" in name or not _is_report_name(name):
+            continue
+        if info.file_size > MAX_MEMBER_BYTES:
+            yield Finding("problem", f"zip member too large ({info.file_size} bytes)", source=SourceRef(path, name))
+            continue
+        yield Candidate(path, name, info.file_size, mtime_ns)

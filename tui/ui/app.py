@@ -15,9 +15,10 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, load_config
-from ..index.library import Library, open_library
+from ..index.library import Library
+from ..index.workspace import Workspace, open_library
 from ..model.report import Report
-from ..model.source import sanitize
+from ..model.text import sanitize
 from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
 from .compat import install as _install_compat
 from .render import Palette
@@ -36,7 +37,7 @@ class ReportsApp(App):
                  library: Library | None = None, watch: bool = True) -> None:
         self.args = args or argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=False)
         self.config = config or load_config(getattr(self.args, "config", None))
-        self.library = library or Library()
+        self.workspace = Workspace(library)
         self.loaded = library is not None
         self._preloaded = library
         self._watch = watch
@@ -47,6 +48,11 @@ class ReportsApp(App):
         self.COMMANDS = App.COMMANDS | {WeeksProvider, ProjectsProvider, ThemeProvider}
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+
+    @property
+    def library(self) -> Library:
+        """The library shown now (`workspace` holds it and what is derived from it)."""
+        return self.workspace.library
 
     # ── start-up ─────────────────────────────────────────────────────────────────────────────────
 
@@ -80,10 +86,13 @@ class ReportsApp(App):
 
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
+        from ..index.store.cache import CacheNotice
+
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
+        notice = CacheNotice()
         try:
             lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
-                               use_cache=not getattr(self.args, "no_cache", False))
+                               use_cache=not getattr(self.args, "no_cache", False), notice=notice)
         except Exception as exc:  # a broken cache or folder must not kill the app
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
             return
@@ -91,7 +100,7 @@ class ReportsApp(App):
             gc.enable()
         if len(lib.reports) >= 500:
             gc.freeze()  # it lives until the next reload: later collections need not scan it
-        self.post_message(LibraryLoaded(lib, reload=reload))
+        self.post_message(LibraryLoaded(lib, reload=reload, notices=notice.messages))
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -164,8 +173,10 @@ class ReportsApp(App):
     @on(LibraryLoaded)
     def _loaded(self, msg: LibraryLoaded) -> None:
         first = not self.loaded
-        self.library = msg.library
+        self.workspace.replace(msg.library)
         self.loaded = True
+        for message in msg.notices:
+            self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
         if first or not msg.reload:
             self._startup_screens()

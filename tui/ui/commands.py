@@ -83,12 +83,9 @@ class ProjectsProvider(_ListProvider):
         return items
 
     def _timeline(self, key: str) -> None:
-        try:
-            from .screens.timeline import TimelineScreen
-        except ImportError:
-            self.app.notify("Project timelines are not available in this build.", severity="warning", markup=False)
-            return
-        self.app.push_screen(TimelineScreen(self.app.library, key))
+        from .screens.timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(self.app.workspace, key))
 
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -23,6 +23,7 @@ class LibraryLoaded(Message):
 
     library: Library
     reload: bool = False
+    notices: list[str] = field(default_factory=list)  # what to tell the user about the parse cache
 
 
 @dataclass

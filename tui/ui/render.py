@@ -23,6 +23,37 @@ BLOCK_LINES = 200  # a long section is split into blocks of at most this many li
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
 
+def theme_color(variables: Mapping[str, str], name: str, fallback: str):
+    """A theme variable (`App.theme_variables`) as a Textual `Color`; `fallback` when missing or unparsable
+    (an odd theme value must never break a view)."""
+    from textual.color import Color
+
+    try:
+        return Color.parse(variables.get(name, fallback))
+    except Exception:  # noqa: BLE001 - any theme value that does not parse
+        return Color.parse(fallback)
+
+
+def theme_colour(variables: Mapping[str, str], name: str, fallback: str) -> str:
+    """A theme variable as a `#rrggbb` colour for Rich styles (see `theme_color`)."""
+    return theme_color(variables, name, fallback).hex6
+
+
+def fold(text: Text, width: int, indent: int = 0) -> list[Text]:
+    """Cut a line into rows of at most `width` cells, by character (Chinese has no spaces to wrap at)."""
+    if width <= indent + 4 or cell_len(text.plain) <= width:
+        return [text]
+    cuts, used, room = [], 0, width
+    for i, ch in enumerate(text.plain):
+        w = cell_len(ch)
+        if used + w > room:
+            cuts.append(i)
+            used, room = 0, width - indent
+        used += w
+    rows = list(text.divide(cuts))
+    return [rows[0]] + [Text(" " * indent) + r for r in rows[1:]]
+
+
 @dataclass
 class Palette:
     """Colours of the current theme, as Rich styles (rebuilt when the theme changes)."""
@@ -42,13 +73,8 @@ class Palette:
     @classmethod
     def from_theme(cls, variables: Mapping[str, str]) -> "Palette":
         """Build the palette from `App.theme_variables`."""
-        from textual.color import Color
-
         def colour(name: str, fallback: str) -> str:
-            try:
-                return Color.parse(variables.get(name, fallback)).hex6
-            except Exception:  # an unparsable theme value must not break the view
-                return fallback
+            return theme_colour(variables, name, fallback)
 
         primary, accent = colour("primary", "#0178d4"), colour("accent", "#ffa62b")
         secondary = colour("secondary", "#004578")

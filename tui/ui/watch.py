@@ -8,15 +8,14 @@ from pathlib import Path
 
 from textual.app import App
 
+from ..model.report import REPORT_SUFFIXES
 from .messages import FilesChanged
-
-REPORT_SUFFIXES = (".md", ".markdown", ".txt", ".zip")
 
 
 def is_report_file(path: str) -> bool:
     """Whether a changed path can hold reports (hidden files and editor swap files are ignored)."""
     name = os.path.basename(path)
-    return not name.startswith(".") and not name.endswith("~") and name.lower().endswith(REPORT_SUFFIXES)
+    return not name.startswith(".") and not name.endswith("~") and name.lower().endswith((*REPORT_SUFFIXES, ".zip"))
 
 
 def watch_paths(app: App, paths: list[str]) -> None:
@@ -30,10 +29,8 @@ def watch_paths(app: App, paths: list[str]) -> None:
     stop = threading.Event()
 
     def run() -> None:
-        try:
-            from watchfiles import watch
-        except ImportError:
-            return
+        from watchfiles import watch
+
         try:
             for changes in watch(*targets, stop_event=stop, debounce=400, step=100, rust_timeout=500,
                                  yield_on_timeout=True, raise_interrupt=False):

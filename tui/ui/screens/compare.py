@@ -7,7 +7,7 @@ together and a wrapped long item keeps its partner on the same line. Report text
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Mapping
 
 from rich.console import Group
@@ -21,9 +21,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, compare, fmt_delta, fmt_num
+from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, compare
+from ...index.formats import format_change, format_value, week_caption
 from ...index.library import Library
 from ...model.report import Report
+from ..render import theme_color
 
 
 @dataclass
@@ -43,13 +45,8 @@ class DiffPalette:
     @classmethod
     def from_theme(cls, variables: Mapping[str, str]) -> DiffPalette:
         """Build from `App.theme_variables` (muted colours blended over the background)."""
-        from textual.color import Color
-
-        def colour(name: str, fallback: str) -> Color:
-            try:
-                return Color.parse(variables.get(name, fallback))
-            except Exception:  # an unparsable theme value must not break the view
-                return Color.parse(fallback)
+        def colour(name: str, fallback: str):
+            return theme_color(variables, name, fallback)
 
         bg = colour("background", "#121212")
 
@@ -120,14 +117,14 @@ def kpi_renderable(c: Comparison, pal: DiffPalette) -> Table:
     t.add_column(Text(c.b.label), justify="right", no_wrap=True)
     t.add_column("Δ", justify="right", no_wrap=True)
     for k in c.kpis:
-        t.add_row(Text(k.name), Text(fmt_num(k.a)), Text(fmt_num(k.b)), _delta_text(k, pal))
+        t.add_row(Text(k.name), Text(format_value(k.a)), Text(format_value(k.b)), _delta_text(k, pal))
     t.add_row(Text("incidents"), Text(str(len(c.incidents_a))), Text(str(len(c.incidents_b))),
-              Text(fmt_delta(len(c.incidents_b) - len(c.incidents_a)), style=pal.muted))
+              Text(format_change(len(c.incidents_b) - len(c.incidents_a)), style=pal.muted))
     return t
 
 
 def _delta_text(k: KpiDiff, pal: DiffPalette) -> Text:
-    d = fmt_delta(k.delta)
+    d = format_change(k.delta)
     if k.verdict == "better":
         return Text(f"{d} ▲", style=pal.good)
     if k.verdict == "worse":
@@ -135,31 +132,8 @@ def _delta_text(k: KpiDiff, pal: DiffPalette) -> Text:
     return Text(d, style=pal.muted)
 
 
-def _caption(r: Report) -> str:
-    week = f" [{r.week}]" if r.week and r.week.casefold() != r.label.casefold() else ""
-    dates = f" · {r.start:%Y-%m-%d}–{r.end:%m-%d}" if r.start and r.end else " · undated"
-    return f"{r.label}{week}{dates}"
-
-
 FIRST_ROWS = 150  # rows built before the screen first shows (more than a tall terminal holds)
 BATCH_ROWS = 200  # then rows added per paint
-
-_FLIP = {"added": "removed", "removed": "added"}
-
-
-def mirrored(c: Comparison) -> Comparison:
-    """The comparison seen from the other side: the same aligned rows in the same order, week A and
-    week B exchanged (added ↔ removed, KPI changes reversed). Nothing is aligned again."""
-    def item(i: ItemDiff) -> ItemDiff:
-        return replace(i, status=_FLIP.get(i.status, i.status), a=i.b, b=i.a, a_text=i.b_text, b_text=i.a_text,
-                       a_spans=i.b_spans, b_spans=i.a_spans)
-
-    sections = [replace(sec, status=_FLIP.get(sec.status, sec.status), a=sec.b, b=sec.a,
-                        items=[item(i) for i in sec.items]) for sec in c.sections]
-    kpis = [replace(k, a=k.b, b=k.a) for k in c.kpis]
-    return replace(c, a=c.b, b=c.a, sections=sections, kpis=kpis, incidents_a=c.incidents_b,
-                   incidents_b=c.incidents_a)
-
 
 class DiffRow(Static):
     """One aligned row of the comparison (a section heading or a pair of items). Its table is built
@@ -275,8 +249,8 @@ class CompareScreen(Screen):
         grid.add_column(ratio=1)
         grid.add_column(width=1)
         grid.add_column(ratio=1)
-        grid.add_row(Text(" "), Text("A  " + _caption(c.a), style="bold"), Text("│"),
-                     Text("B  " + _caption(c.b), style="bold"))
+        grid.add_row(Text(" "), Text("A  " + week_caption(c.a), style="bold"), Text("│"),
+                     Text("B  " + week_caption(c.b), style="bold"))
         summary = Text(f"  {counts['changed']} changed · {counts['added']} added · {counts['removed']} removed · "
                        f"{counts['same']} same" + ("  (unchanged hidden)" if self.hide_same else ""))
         return Group(grid, summary)
@@ -363,7 +337,7 @@ class CompareScreen(Screen):
 
     async def action_swap(self) -> None:
         """Exchange the two sides: the same rows, mirrored (each row is given its mirror image)."""
-        self.comparison = mirrored(self.comparison)
+        self.comparison = self.comparison.swapped()
         self._specs = self._spec_list()
         with self.app.batch_update():
             for row, (diff, _) in zip(self._rows, self._specs):

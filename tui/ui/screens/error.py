@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ...model.source import sanitize
+from ...model.text import sanitize
 
 
 def error_details(error: BaseException | str, where: str = "") -> str:

@@ -17,9 +17,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
 from ...index.library import Library
-from ...index.series import Series, kpi_series
+from ...index.series import Series
 from ...model.report import Report
-from ...model.source import sanitize
+from ...model.text import sanitize
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -135,7 +135,7 @@ class MainScreen(Screen):
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
-        self.series = kpi_series(library)
+        self.series = self.app.workspace.kpi_series()
         self._apply_kpi_mode()
         self._show_loading(False, empty=not library.reports)
         self.set_class(not library.reports, "-empty")
@@ -386,11 +386,8 @@ class MainScreen(Screen):
         if marked is not None and marked is not self.current:
             self.open_compare(marked, self.current)
             return
-        try:
-            from .week_picker import WeekPickerModal
-        except ImportError:
-            self.notify("Comparing weeks is not available in this build.", severity="warning", markup=False)
-            return
+        from .week_picker import WeekPickerModal
+
         current = self.current
 
         def picked(other: Report | None) -> None:
@@ -401,11 +398,8 @@ class MainScreen(Screen):
 
     def open_compare(self, a: Report, b: Report) -> None:
         """Push the compare screen for two reports (older one on the left)."""
-        try:
-            from .compare import CompareScreen
-        except ImportError:
-            self.notify("Comparing weeks is not available in this build.", severity="warning", markup=False)
-            return
+        from .compare import CompareScreen
+
         order = {id(r): i for i, r in enumerate(self.library.reports)}
         if order.get(id(a), 0) > order.get(id(b), 0):
             a, b = b, a
@@ -417,12 +411,9 @@ class MainScreen(Screen):
 
     def open_search(self, query: str) -> None:
         """Push the search screen with a query."""
-        try:
-            from .search import SearchScreen
-        except ImportError:
-            self.notify("Search is not available in this build.", severity="warning", markup=False)
-            return
-        self.app.push_screen(SearchScreen(self.library, query))
+        from .search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.app.workspace, query))
 
     def action_timeline(self) -> None:
         """The timeline of the project under the cursor (tree cursor, else the highlighted line)."""
@@ -442,18 +433,15 @@ class MainScreen(Screen):
         if project is None:
             self.notify("Put the cursor on a project in the section tree first.", timeout=3, markup=False)
             return
-        try:
-            from .timeline import TimelineScreen
-        except ImportError:
-            self.notify("Project timelines are not available in this build.", severity="warning", markup=False)
-            return
-        self.app.push_screen(TimelineScreen(self.library, project.key))
+        from .timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen(self.app.workspace, project.key))
 
     def action_metrics(self) -> None:
         """Every KPI as a chart over the weeks."""
         from .metrics import MetricsScreen
 
-        self.app.push_screen(MetricsScreen(self.library, self.current))
+        self.app.push_screen(MetricsScreen(self.app.workspace, self.current))
 
     def action_help(self) -> None:
         """Keys of this screen, from the live bindings."""

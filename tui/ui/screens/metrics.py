@@ -11,8 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
-from ...index.library import Library
-from ...index.series import Series, format_value, kpi_series
+from ...index.formats import format_value
+from ...index.series import Series
+from ...index.workspace import Workspace
 from ...model.report import Report
 
 
@@ -99,11 +100,11 @@ class MetricsScreen(Screen):
         Binding("k", "scroll_up", "Up", show=False),
     ]
 
-    def __init__(self, library: Library, current: Report | None = None) -> None:
+    def __init__(self, workspace: Workspace, current: Report | None = None) -> None:
         super().__init__(id="metrics")
-        self.library = library
+        self.library = workspace.library
         self.current = current
-        self.series = kpi_series(library)
+        self.series = workspace.kpi_series()
 
     def compose(self) -> ComposeResult:
         summary = ", ".join(

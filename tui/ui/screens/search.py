@@ -4,7 +4,7 @@ Typing never waits for a search: each change restarts a short debounce timer, th
 exclusive thread worker (a newer query cancels an older one) and results of a stale query are dropped.
 
 A large library's in-memory index is built in a worker as soon as the screen opens, with its progress
-in the status line; until it is ready, queries are answered from the parse cache (`fastsearch`: the
+in the status line; until it is ready, queries are answered from the parse cache (`index.search.cached`: the
 same hits, in ~0.1–0.3 s rather than milliseconds) and asked again of the index once it is built.
 """
 
@@ -26,39 +26,14 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ...index.library import Library
-from ...index.search import Hit, SearchResult, cached_index, get_index
+from ...index.search.engine import Hit, SearchResult
+from ...index.workspace import Workspace
+from ..render import fold, theme_colour
 
 DEBOUNCE = 0.12
 LIMIT = 300
 CONTEXT = 6  # preview lines above and below the hit
 BACKGROUND_MIN = 200  # libraries of at least this many reports build their index while the screen opens
-
-
-def _theme_colour(app, name: str, fallback: str) -> str:
-    try:
-        from textual.color import Color
-
-        return Color.parse(app.theme_variables.get(name, fallback)).hex6
-    except Exception:
-        return fallback
-
-
-def fold(text: Text, width: int, indent: int = 0) -> list[Text]:
-    """Cut a line into rows of at most `width` cells, by character (Chinese has no spaces to wrap at)."""
-    from rich.cells import cell_len
-
-    if width <= indent + 4 or cell_len(text.plain) <= width:
-        return [text]
-    cuts, used, room = [], 0, width
-    for i, ch in enumerate(text.plain):
-        w = cell_len(ch)
-        if used + w > room:
-            cuts.append(i)
-            used, room = 0, width - indent
-        used += w
-    rows = list(text.divide(cuts))
-    return [rows[0]] + [Text(" " * indent) + r for r in rows[1:]]
 
 
 def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
@@ -133,9 +108,10 @@ class SearchScreen(Screen):
     SearchScreen.-narrow #search-preview-box { width: 1fr; height: 1fr; }
     """
 
-    def __init__(self, library: Library, query: str = "") -> None:
+    def __init__(self, workspace: Workspace, query: str = "") -> None:
         super().__init__()
-        self.library = library
+        self.workspace = workspace
+        self.library = workspace.library
         self.initial_query = query
         self.result: SearchResult | None = None
         self.option_hits: dict[str, Hit] = {}
@@ -160,7 +136,7 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
         self.set_class(self.app.size.width < 100, "-narrow")
-        if len(self.library.reports) >= BACKGROUND_MIN and cached_index(self.library) is None:
+        if len(self.library.reports) >= BACKGROUND_MIN and self.workspace.cached_search_index() is None:
             self._building = True
             self._index_note = f"indexing {len(self.library.reports):,} reports…"
             self.query_one("#search-status", Static).update(Text(self._index_note))
@@ -175,10 +151,8 @@ class SearchScreen(Screen):
     @work(thread=True, exit_on_error=False, group="search-index")
     def _build(self) -> None:
         """Build the library's index (kept on the library), saying how far it got; then warm pinyin."""
-        from ...index.fastsearch import library_view
-
         worker = get_current_worker()
-        self._view = library_view(self.library)
+        self._view = self.workspace.cache_view()
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -190,7 +164,7 @@ class SearchScreen(Screen):
                 self.app.call_from_thread(self._progress, done, total)
 
         try:
-            index = get_index(self.library, progress)
+            index = self.workspace.search_index(progress)
         finally:
             self._building = False
         if not worker.is_cancelled:
@@ -264,8 +238,8 @@ class SearchScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _run(self, query: str, generation: int) -> None:
-        if self._building and cached_index(self.library) is None and self._view is not None:
-            from ...index.fastsearch import search_view
+        if self._building and self.workspace.cached_search_index() is None and self._view is not None:
+            from ...index.search.cached import search_view
 
             with self._view_lock:
                 view = self._view
@@ -274,7 +248,7 @@ class SearchScreen(Screen):
                 if not get_current_worker().is_cancelled:
                     self.app.call_from_thread(self._show, generation, result, True)
                 return
-        index = get_index(self.library)
+        index = self.workspace.search_index()
         if get_current_worker().is_cancelled:
             return
         result = index.search(query, limit=LIMIT)
@@ -304,8 +278,8 @@ class SearchScreen(Screen):
             status.update(Text(self._index_note or "type to search every report"))
             self._preview(None)
             return
-        mark = Style(bold=True, color=_theme_colour(self.app, "text-warning", "#ffc473"), underline=True)
-        muted = Style(color=_theme_colour(self.app, "text-muted", "#888888"))
+        mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
+        muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         row_width = max(20, results.size.width - 4) if results.size.width else 76
         width = max(20, row_width - 30)
         options: list[Option] = []
@@ -366,9 +340,9 @@ class SearchScreen(Screen):
             box.update(Text(""))
             return
         r = hit.report
-        muted = Style(color=_theme_colour(self.app, "text-muted", "#888888"))
-        mark = Style(bold=True, color=_theme_colour(self.app, "text-warning", "#ffc473"), underline=True)
-        line_bg = Style(bgcolor=_theme_colour(self.app, "primary-muted", "#1f3a55"))
+        muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
+        mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
+        line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
         out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}  {r.source.name}\n", muted),
                             (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
         lines = r.text.splitlines()
@@ -407,7 +381,7 @@ class SearchScreen(Screen):
             return
         from .timeline import TimelineScreen
 
-        self.app.push_screen(TimelineScreen(self.library, hit.project))
+        self.app.push_screen(TimelineScreen(self.workspace, hit.project))
 
     def action_results(self) -> None:
         """Move from the query box into the results."""

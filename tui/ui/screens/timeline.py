@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...index.library import Library
-from ...index.timeline import Timeline, timeline
-from .search import fold
+from ...index.timeline import Timeline
+from ...index.workspace import Workspace
+from ..render import fold, theme_colour
 
 
 def _fmt(v: float | None) -> str:
@@ -45,11 +45,12 @@ class TimelineScreen(Screen):
     TimelineScreen .timeline-week { margin-bottom: 1; }
     """
 
-    def __init__(self, library: Library, project_key: str) -> None:
+    def __init__(self, workspace: Workspace, project_key: str) -> None:
         super().__init__()
-        self.library = library
+        self.workspace = workspace
+        self.library = workspace.library
         self.project_key = project_key
-        self.timeline: Timeline = timeline(library, project_key)
+        self.timeline: Timeline = workspace.timeline(project_key)
 
     def compose(self) -> ComposeResult:
         t = self.timeline
@@ -78,12 +79,7 @@ class TimelineScreen(Screen):
     # ── rendering ───────────────────────────────────────────────────────────────────────────────
 
     def _muted(self) -> Style:
-        try:
-            from textual.color import Color
-
-            return Style(color=Color.parse(self.app.theme_variables.get("text-muted", "#888888")).hex6)
-        except Exception:
-            return Style(dim=True)
+        return Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
 
     def _title(self) -> Text:
         t = self.timeline

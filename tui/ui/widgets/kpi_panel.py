@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ...index.series import Series, format_change, format_value
+from ...index.formats import format_change, format_value
+from ...index.series import Series
 from ...model.report import Report
 from ..render import DEFAULT_PALETTE, Palette, sparkline
 
@@ -89,7 +90,7 @@ class KpiPanel(Static):
             values = [s.value_at(r) for r in window]
             point = s.at(self.report)
             value = format_value(point.value, point.unit) if point else "–"
-            change = format_change(s.change(self.report))
+            change = format_change(s.change(self.report), missing="")
             verdict = s.verdict(self.report)
             style = pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted
             self.rows.append((s.name, value, change, verdict))
@@ -119,7 +120,7 @@ class KpiPanel(Static):
             verdict = s.verdict(self.report)
             change = s.change(self.report)
             value = format_value(point.value, point.unit) if point else "–"
-            self.rows.append((s.name, value, format_change(change), verdict))
+            self.rows.append((s.name, value, format_change(change, missing=""), verdict))
             rank = 0 if verdict < 0 else 1 if verdict > 0 or change else 2
             cells.append((rank, n, s.name, value, format_change(change) if change else "", verdict))
         out = Text(no_wrap=True, overflow="ellipsis", end="")

@@ -20,7 +20,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...model.report import Kpi, Project, Report, Section
-from ...index.series import format_value
+from ...index.formats import format_value
 
 EAGER_NODES = 1500  # nodes built at once when a report opens
 MAX_CHILDREN = 200  # children of one node added at once

@@ -23,9 +23,7 @@ Ranking, best first (ties in week order, then source line):
 from __future__ import annotations
 
 import heapq
-import json
 import re
-import sys
 import threading
 import time
 from array import array
@@ -36,16 +34,16 @@ from itertools import chain, compress
 from operator import add
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from ..model.weeks import parse_iso_week
+from ...model.weeks import parse_iso_week
 from . import pinyin as py
-from .searchdoc import Record, clean_title, doc_record, norm
+from .records import Record, clean_title, decode_record, doc_record, norm
 
 if TYPE_CHECKING:
-    from ..model.report import Report
+    from ...model.report import Report
 
 # normalisation (shared with the parse workers and the command-line fast path)
 
-__all__ = ["norm", "clean_title", "parse_query", "Query", "SearchIndex", "SearchResult", "Hit", "search", "get_index"]
+__all__ = ["norm", "clean_title", "parse_query", "Query", "SearchIndex", "SearchResult", "Hit", "search", "build_index"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -910,39 +908,29 @@ def pinyin_levels(needles: dict[str, float], texts_with, head_of, seen) -> dict:
 # ---------------------------------------------------------------------------------------------
 # one index per library
 
-_cache_lock = threading.Lock()
-_build_lock = threading.RLock()
-
-
-def _cache_path_of(report) -> str | None:
-    """The parse cache file a lazily loaded report reads its body from, if it is one."""
-    d = getattr(report, "__dict__", None)
-    if not d or "_key" not in d:
-        return None
-    fetch = getattr(d.get("_store"), "_fetch", None)
-    path = getattr(getattr(fetch, "__self__", None), "path", None)
-    return str(path) if path is not None else None
-
-
 RECORD_BATCH = 256
 
 
-def library_records(reports: list) -> Iterator[Record]:
+def library_records(reports: list, stored_row: Any = None) -> Iterator[Record]:
     """The search record of each report, in order: read from the parse cache (`search_rec`) for
-    reports loaded from it on demand, whose bodies then stay unread; computed otherwise.
+    reports loaded from it on demand (`stored_row(report)`: their cache file and row id), whose bodies
+    then stay unread; computed otherwise.
 
     A report's cache row id is never reused and its record is written with it, so a record found
     under that id is the one `doc_record(report)` would compute.
     """
-    import pickle
     import sqlite3
 
+    if stored_row is None:
+        yield from map(doc_record, reports)
+        return
     conns: dict[str, sqlite3.Connection | None] = {}
 
     def conn_for(path: str) -> sqlite3.Connection | None:
         if path not in conns:
             try:
                 c = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2.0, check_same_thread=False)
+                c.text_factory = bytes  # (a damaged record fails its check instead of the whole query)
                 c.execute("PRAGMA busy_timeout = 2000")
             except sqlite3.Error:
                 c = None
@@ -953,10 +941,10 @@ def library_records(reports: list) -> Iterator[Record]:
         for k in range(0, len(reports), RECORD_BATCH):
             batch = reports[k:k + RECORD_BATCH]
             by_path: dict[str, list[int]] = {}
-            for r in batch:
-                path = _cache_path_of(r)
-                if path is not None:
-                    by_path.setdefault(path, []).append(r.__dict__["_key"][0])
+            rows = [stored_row(r) for r in batch]
+            for row in rows:
+                if row is not None:
+                    by_path.setdefault(row[0], []).append(row[1])
             got: dict[tuple[str, int], bytes] = {}
             for path, rids in by_path.items():
                 c = conn_for(path)
@@ -967,15 +955,9 @@ def library_records(reports: list) -> Iterator[Record]:
                         f"SELECT rid, rec FROM search_rec WHERE rid IN ({','.join('?' * len(rids))})", rids))
                 except sqlite3.Error:
                     pass
-            for r in batch:
-                path = _cache_path_of(r)
-                blob = got.get((path, r.__dict__["_key"][0])) if path is not None else None
-                rec = None
-                if blob is not None:
-                    try:
-                        rec = pickle.loads(blob)
-                    except Exception:  # noqa: BLE001 - an unreadable record is computed again
-                        rec = None
+            for r, row in zip(batch, rows):
+                blob = got.get(row) if row is not None else None
+                rec = decode_record(blob) if blob is not None else None  # (damaged: computed again)
                 yield rec if rec is not None else doc_record(r)
     finally:
         for c in conns.values():
@@ -983,100 +965,19 @@ def library_records(reports: list) -> Iterator[Record]:
                 c.close()
 
 
-def cached_index(library) -> SearchIndex | None:
-    """The library's search index if it is built and current, else None (never builds)."""
-    stamp = tuple(id(r) for r in library.reports)
-    with _cache_lock:
-        cached = getattr(library, "_search_index", None)
-    return cached[1] if cached is not None and cached[0] == stamp else None
-
-
-def get_index(library, progress: Any = None) -> SearchIndex:
-    """The search index of a library, built on first use and rebuilt when its reports change.
-    `progress(done, total)` is called while it is built."""
-    index = cached_index(library)
-    if index is not None:
-        return index
-    with _build_lock:  # a second caller waits for the index being built instead of building another
-        index = cached_index(library)
-        if index is not None:
-            return index
-        stamp = tuple(id(r) for r in library.reports)
-        reports = list(library.reports)
-        total = len(reports)
-        index = SearchIndex(reports, library_records(reports),
-                            progress=(lambda done: progress(done, total)) if progress is not None else None)
-        index.grams  # built now, not on the first keystroke
-        if progress is not None:
-            progress(total, total)
-        with _cache_lock:
-            try:
-                object.__setattr__(library, "_search_index", (stamp, index))
-            except (AttributeError, TypeError):
-                pass
+def build_index(library, progress: Any = None, stored_row: Any = None) -> SearchIndex:
+    """A search index of a library's reports (`Workspace.search_index` keeps it per library);
+    `progress(done, total)` is called while it is built; `stored_row`: see `library_records`."""
+    reports = list(library.reports)
+    total = len(reports)
+    index = SearchIndex(reports, library_records(reports, stored_row),
+                        progress=(lambda done: progress(done, total)) if progress is not None else None)
+    index.grams  # built now, not on the first keystroke
+    if progress is not None:
+        progress(total, total)
     return index
 
 
 def search(library, query: str, limit: int = 50) -> SearchResult:
-    """Search a library (building its index on first use)."""
-    return get_index(library).search(query, limit=limit)
-
-
-# ---------------------------------------------------------------------------------------------
-# the `search` subcommand
-
-
-def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:
-    """Text with its matched spans painted by `paint(str) -> str`."""
-    out, last = [], 0
-    for a, b in spans:
-        out.append(text[last:a])
-        out.append(paint(text[a:b]))
-        last = b
-    out.append(text[last:])
-    return "".join(out)
-
-
-def run_search_cli(args, lib) -> int:
-    """`reports-tui search QUERY [PATH ...] [--json] [--limit N]`."""
-    return print_result(args, search(lib, args.query, limit=cli_limit(args)))
-
-
-def cli_limit(args) -> int:
-    """The `--limit` of the `search` subcommand (0: every hit)."""
-    return args.limit if args.limit and args.limit > 0 else 0
-
-
-def print_result(args, result: SearchResult) -> int:
-    """Print a result as `reports-tui search` does: JSON (SPEC §4) or one heading and line per hit."""
-    from ..termout import Style, terminal_width, truncate, use_colour, width
-
-    if getattr(args, "json", False):
-        out = json.dumps([h.to_json() for h in result.hits], ensure_ascii=False, indent=2)
-        sys.stdout.write(out + "\n")
-        return 0
-    st = Style(use_colour())
-    if not result.hits:
-        print(f"no matches for {args.query!r}", file=sys.stderr)
-        return 0
-    cols = terminal_width()
-    for h in result.hits:
-        where = " · ".join(x for x in (h.report.label, h.section, h.project_name or "") if x)
-        head = f"{h.report.week or 'undated'}  {where}  {h.report.source.name}:{h.line}"
-        print(st(truncate(head, cols), "bold"))
-        text, spans = h.text, h.spans
-        room = max(20, cols - 4)
-        if width(text) > room and spans:
-            # keep the first match in view: drop text before it when the line is long
-            a = max(0, spans[0][0] - 10)
-            if a:
-                text, spans = "…" + text[a:], [(x - a + 1, y - a + 1) for x, y in spans if x >= a]
-        if width(text) > room:
-            cut = truncate(text, room)
-            keep = len(cut) - 1
-            text, spans = cut, [(x, min(y, keep)) for x, y in spans if x < keep]
-        print("    " + highlight(text, spans, lambda s: st(s, "yellow", "bold")))
-    more = result.total - len(result.hits)
-    if more > 0:
-        print(st(f"… {more}{'+' if result.capped else ''} more (use --limit)", "dim"), file=sys.stderr)
-    return 0
+    """Search a library once (an index built for this query alone; `Workspace.search` keeps one)."""
+    return build_index(library).search(query, limit=limit)

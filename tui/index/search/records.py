@@ -14,7 +14,7 @@ Pure Python, standard library only: this runs in parse workers and on the `repor
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,45 @@ def doc_record(report: Any) -> Record:
     return (projects, kpis, tuple(sections), tuple(ents))
 
 
+def encode_record(rec: Record) -> str:
+    """A search record as JSON text (what the parse cache stores: plain data, never code)."""
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_record(text: Any) -> Record | None:
+    """A stored search record, checked field by field; None when it is not one reports-tui wrote."""
+    try:
+        projects, kpis, sections, ents = json.loads(text)
+        rec = (
+            tuple((_s(k), _s(n), _i(ln)) for k, n, ln in projects),
+            tuple((_s(n), None if ln is None else _i(ln)) for n, ln in kpis),
+            tuple((_s(k), None if o is None else _s(o), _s(t)) for k, o, t in sections),
+            tuple((_i(ln), _s(t), _s(sec), tuple(_s(c) for c in chain), None if p is None else _s(p), _b(h), _s(kind))
+                  for ln, t, sec, chain, p, h, kind in ents),
+        )
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return rec
+
+
+def _s(v: Any) -> str:
+    if type(v) is not str:
+        raise ValueError("text expected")
+    return v
+
+
+def _i(v: Any) -> int:
+    if type(v) is not int:
+        raise ValueError("integer expected")
+    return v
+
+
+def _b(v: Any) -> bool:
+    if type(v) is not bool:
+        raise ValueError("true/false expected")
+    return v
+
+
 def head_text(rec: Record, entry: tuple, normed: str) -> str:
     """What a heading entry is found by: its project's name (a project heading line), else its text."""
     if entry[6] != "item":
@@ -106,8 +145,8 @@ def source_version() -> str:
     """
     h = hashlib.sha256(RECORD_VERSION.encode())
     base = Path(__file__).resolve().parent.parent
-    files = sorted((base / "model").glob("*.py")) + [base / "index" / n for n in ("loader.py", "searchdoc.py",
-                                                                                  "cache.py")]
+    files = (sorted((base / "model").glob("*.py")) + sorted((base / "index" / "store").glob("*.py"))
+             + [base / "index" / "search" / "records.py"])
     for f in files:
         h.update(f.name.encode())
         try:
@@ -171,7 +210,7 @@ def _ided(text: str) -> tuple[bytes, int]:
 
 
 def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str, tuple]:
-    """What the parse cache stores for search: (record pickled, lines, headings, week, created date as
+    """What the parse cache stores for search: (record as JSON, lines, headings, week, created date as
     text, label, names). `lines`: (id, normalised UTF-8 text, how many entries carry it, how many of
     those are headings) per distinct line; `headings`: (id, text) per distinct text a heading is found
     by; `names`: (id, name, kinds) per `record_names`."""
@@ -190,5 +229,5 @@ def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str
     lines = tuple((m[2], m[1], n, h) for m, n, h in counts.values())
     headings = tuple((i, b) for b, i in map(_ided, heads))
     names = tuple((_ided(t)[1], t, k) for t, k in record_names(rec).items())
-    return (pickle.dumps(rec, pickle.HIGHEST_PROTOCOL), lines, headings, report.week, str(report.created or ""),
+    return (encode_record(rec), lines, headings, report.week, str(report.created or ""),
             report.label, names)

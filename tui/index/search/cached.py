@@ -3,7 +3,7 @@
 The answer is the one the in-memory `SearchIndex` of the whole library gives (same hits, order,
 scores, spans and total), found by touching only the reports that can rank:
 
-1. Freshness: the folders are scanned (stat only, `loader.scan`) and every report file must have a
+1. Freshness: the folders are scanned (stat only, `model.source.scan`) and every report file must have a
    row of this vocabulary in the cache with the same size and mtime, written by the same parser
    (`searchdoc.source_version`). Anything stale or missing: `try_search` returns None and the caller
    loads the library the normal way (which also brings the cache up to date).
@@ -28,23 +28,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import time
 from array import array
-from typing import Any
+from typing import Any, Callable
 
-from ..model.report import SourceRef
-from . import searchdoc
-from . import search as _search
-from .search import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_plan, fuzzy_scores,
+from ...model.report import REPORT_SUFFIXES, SourceRef
+from . import engine as _search
+from . import records as searchdoc
+from .engine import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_plan, fuzzy_scores,
                      parse_query, pinyin_levels, term_needle, week_keep)
-from .searchdoc import norm
+from .records import norm
 
-REPORT_SUFFIXES = (".md", ".markdown", ".txt")  # as `model.source` (not imported: ~10 ms; a test checks)
-APP_ID = "reports-tui parse cache"  # as in cache.py (not imported: it pulls in the parser)
-SCHEMA = "3"
-FILE_NAME = "parse-cache-v1.sqlite3"
+APP_ID = "reports-tui parse cache"  # as in store/cache.py (not imported: it pulls in the parser)
+SCHEMA = "4.1"
+FILE_NAME = "parse-cache-v2.sqlite3"
 
 
 class ReportRef:
@@ -106,7 +104,10 @@ class CachedLibrary:
             raise _Unavailable("a search record is missing")
         for i in positions:
             if i not in memo:
-                memo[i] = pickle.loads(got[self.rids[i]])
+                rec = searchdoc.decode_record(got[self.rids[i]])
+                if rec is None:
+                    raise _Unavailable("a damaged search record")
+                memo[i] = rec
         return [memo[i] for i in positions]
 
     def index(self, positions: list[int], plan: _Plan | None = None, memo: dict[int, Any] | None = None) -> SearchIndex:
@@ -133,7 +134,7 @@ class CachedLibrary:
 
 
 def _walk(top: str, out: dict[tuple[str, str], tuple[int, int]], zips: list[str]) -> None:
-    # The files `loader.scan` finds under a folder (`model.source._is_report_name`, inlined: this
+    # The files `model.source.scan` finds under a folder (`model.source._is_report_name`, inlined: this
     # runs once per file), in scan order.
     try:
         entries = list(os.scandir(top))
@@ -159,7 +160,7 @@ def _walk(top: str, out: dict[tuple[str, str], tuple[int, int]], zips: list[str]
 
 
 def scan_files(paths: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
-    """(path, zip member or "") → (size, mtime_ns) of every report file `loader.scan` finds."""
+    """(path, zip member or "") → (size, mtime_ns) of every report file `model.source.scan` finds."""
     out: dict[tuple[str, str], tuple[int, int]] = {}
     zips: list[str] = []
     for p in paths:
@@ -177,7 +178,7 @@ def scan_files(paths: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
                 raise _Unavailable("a file given twice")
             out[key] = (st.st_size, st.st_mtime_ns)
     if zips:
-        from .loader import Candidate, scan
+        from ...model.source import Candidate, scan
 
         for c in scan(zips):
             if isinstance(c, Candidate):
@@ -204,7 +205,9 @@ def open_cached(paths: list[str], vkey: str, db_path: str) -> CachedLibrary:
                       .encode("utf-8", "surrogatepass")).hexdigest()
     snap = conn.execute("SELECT fingerprint, rids, refs FROM search_libs WHERE key = ?", (lkey,)).fetchone()
     if snap is not None and snap[0] == fp:
-        return CachedLibrary(conn, array("q", snap[1]).tolist(), pickle.loads(snap[2]))
+        refs = _decode_refs(snap[2], len(snap[1]) // 8)
+        if refs is not None and isinstance(snap[1], bytes) and len(snap[1]) % 8 == 0:
+            return CachedLibrary(conn, array("q", snap[1]).tolist(), refs)
     rows = {(p, m): (rid, size, mt, kind, week, created, label) for rid, p, m, size, mt, kind, week, created, label
             in conn.execute("SELECT rid, path, member, size, mtime_ns, kind, week, created, label FROM search_docs"
                             " WHERE vocab = ?", (vkey,))}
@@ -222,7 +225,7 @@ def open_cached(paths: list[str], vkey: str, db_path: str) -> CachedLibrary:
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT OR REPLACE INTO search_libs VALUES (?, ?, ?, ?)",
-                     (lkey, fp, array("q", rids).tobytes(), pickle.dumps(refs, pickle.HIGHEST_PROTOCOL)))
+                     (lkey, fp, array("q", rids).tobytes(), json.dumps(refs, ensure_ascii=False)))
         conn.execute("COMMIT")
     except sqlite3.Error:  # busy: another instance is writing; next time, then
         try:
@@ -232,22 +235,38 @@ def open_cached(paths: list[str], vkey: str, db_path: str) -> CachedLibrary:
     return CachedLibrary(conn, rids, refs)
 
 
-def library_view(library: Any) -> CachedLibrary | None:
-    """The cache's view of a loaded library, its reports in the library's order, when every report was
-    loaded from one cache file on demand (a large library); None otherwise. Hits it gives carry
-    `ReportRef`s; `Hit.order` is the report's position in `library.reports`."""
-    from .search import _cache_path_of
+def _decode_refs(text: Any, n: int) -> list[tuple] | None:
+    """Stored (path, member, week, label, created) per report, checked; None when damaged."""
+    try:
+        refs = json.loads(text)
+        if type(refs) is not list or len(refs) != n:
+            return None
+        out = []
+        for path, member, week, label, created in refs:
+            if not (type(path) is str and type(member) is str and type(label) is str and type(created) is str
+                    and (week is None or type(week) is str)):
+                return None
+            out.append((path, member, week, label, created))
+        return out
+    except (TypeError, ValueError):
+        return None
 
+
+def library_view(library: Any, stored_row: Callable[[Any], tuple[str, int] | None]) -> CachedLibrary | None:
+    """The cache's view of a loaded library, its reports in the library's order, when every report was
+    loaded from one cache file on demand (`stored_row(report)`: its cache file and row id, or None);
+    None otherwise. Hits it gives carry `ReportRef`s; `Hit.order` is the report's position in
+    `library.reports`."""
     reports = list(library.reports)
     if not reports:
         return None
     rids, refs, path = [], [], None
     for r in reports:
-        p = _cache_path_of(r)
-        if p is None or (path is not None and p != path):
+        row = stored_row(r)
+        if row is None or (path is not None and row[0] != path):
             return None
-        path = p
-        rids.append(r.__dict__["_key"][0])
+        path = row[0]
+        rids.append(row[1])
         refs.append((r.source.path, r.source.member or "", r.week, r.label, str(r.created or "")))
     try:
         conn = sqlite3.connect(path, timeout=2.0, isolation_level=None, check_same_thread=False)
@@ -733,28 +752,19 @@ def _inside(h: Hit, plan: _Plan, edge: tuple[int, int]) -> bool:
     return g is not None and (g, h.order) <= edge
 
 
-def try_search(args: Any) -> int | None:
-    """Run `reports-tui search` from the cache; None when the cache cannot answer (the caller then
-    loads the library). Never writes to the cache."""
-    if getattr(args, "no_cache", False) or not args.paths:
-        return None
-    if any(not os.path.exists(p) for p in args.paths):
+def search_from_cache(paths: list[str], vocab: Any, query: str, limit: int) -> SearchResult | None:
+    """`reports-tui search` answered from the parse cache alone; None when the cache cannot answer (the
+    caller then loads the library). Never writes to the cache."""
+    if not paths or any(not os.path.exists(p) for p in paths):
         return None  # the normal path reports the usage error
-    from ..config import cache_dir, load_config
-
-    cfg = load_config(args.config)
-    if cfg.error:
-        return None
-    from .search import cli_limit, print_result
+    from ...config import cache_dir
 
     try:
-        lib = open_cached([str(p) for p in args.paths], searchdoc.vocab_key(cfg.vocabulary()),
-                          str(cache_dir() / FILE_NAME))
-        result = search_cached(lib, args.query, cli_limit(args))
+        lib = open_cached([str(p) for p in paths], searchdoc.vocab_key(vocab), str(cache_dir() / FILE_NAME))
+        return search_cached(lib, query, limit)
     except (_Unavailable, sqlite3.Error):
         return None
-    return print_result(args, result)
 
 
-__all__ = ["try_search", "search_cached", "open_cached", "library_view", "search_view", "CachedLibrary",
+__all__ = ["search_from_cache", "search_cached", "open_cached", "library_view", "search_view", "CachedLibrary",
            "ReportRef", "Hit"]

@@ -1,40 +1,44 @@
 """The persistent parse cache: one SQLite file in the platform cache folder.
 
 A row is one parsed report (or the problem found reading it), keyed by path, zip member and the
-vocabulary's fingerprint, and valid while the file's size and mtime are unchanged. The file records
-the parser version (a hash of the parser's sources); a different version empties it, a file that is
-not ours or not a database at all is replaced, never trusted. WAL mode and a busy timeout let two
-instances share it; writes are short transactions, and a write that cannot get the lock is skipped
-(the report is still shown, just parsed again next time). Nothing is ever written next to reports.
+vocabulary's fingerprint, and valid while the file's size and mtime are unchanged. Rows hold plain
+data only (`codec`: JSON checked field by field on the way back, never pickles), so a cache file
+someone else wrote can at worst hold wrong data, which is caught: a damaged row is dropped and its
+report parsed again; a file that is not ours, not a database, or found damaged while in use is
+replaced. The file records the parser version (a hash of the parser's sources); a different version
+empties it. WAL mode and a busy timeout let several instances share it; writes are short transactions,
+and a write that cannot get the lock is skipped (the report is still shown, just parsed again next
+time). A cache that cannot be opened or written at all means running without it. Nothing is ever
+written next to reports.
 
-Large libraries (`LAZY_MIN` reports or more) keep only each report's head in memory and read
-bodies from here on demand (`loader.LazyReport`).
+Reports loaded from here keep only their head in memory and get their text and projects from the
+cache, and their section tree by parsing that text again, when first used (`loader.LazyReport`).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import operator
 import os
-import pickle
+import shutil
 import sqlite3
-import sys
 import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import __version__
-from ..model.report import Finding, Report
-from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from . import loader
-from .searchdoc import source_version, vocab_key
-from .library import Library, ProgressFn, bundled_seeds
-from .loader import BODY_FIELDS, BodyStore, Candidate, LazyReport, Parts
+from ... import __version__
+from ...model.report import Finding, Report
+from ...model.source import Candidate, scan
+from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
+from ..library import Library, ProgressFn, bundled_seeds
+from ..search.records import source_version, vocab_key
+from . import codec, loader
+from .loader import BodyStore, LazyReport, Parts
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = "3"
-FILE_NAME = "parse-cache-v1.sqlite3"
+SCHEMA = f"4.{codec.FORMAT}"
+FILE_NAME = "parse-cache-v2.sqlite3"
+OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
 BUSY_TIMEOUT_S = 10.0
 STORE_BATCH = 512       # parsed reports written per transaction (at most ~0.3 s holding the write lock)
@@ -49,12 +53,9 @@ CREATE TABLE IF NOT EXISTS reports (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     kind TEXT NOT NULL,
-    head BLOB NOT NULL,
+    head TEXT NOT NULL,
     text TEXT,
-    root BLOB,
-    projects BLOB,
-    incidents BLOB,
-    plans BLOB,
+    projects TEXT,
     UNIQUE (path, member, vocab)
 );
 CREATE TABLE IF NOT EXISTS search_docs (
@@ -69,7 +70,7 @@ CREATE TABLE IF NOT EXISTS search_docs (
     created TEXT,
     label TEXT
 );
-CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lines (lid INTEGER PRIMARY KEY, text BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL, n INTEGER NOT NULL,
     h INTEGER NOT NULL, PRIMARY KEY (lid, rid)) WITHOUT ROWID;
@@ -80,11 +81,12 @@ CREATE TABLE IF NOT EXISTS name_postings (nid INTEGER NOT NULL, rid INTEGER NOT 
     PRIMARY KEY (nid, rid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS name_readings (nid INTEGER PRIMARY KEY, stamp TEXT NOT NULL, readings TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS search_libs (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, rids BLOB NOT NULL,
-    refs BLOB NOT NULL);
+    refs TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
 DELETE FROM search_docs WHERE rid = old.id; DELETE FROM search_rec WHERE rid = old.id; DELETE FROM search_libs; END;
 """
-# Besides each parsed report, what search needs of it (`searchdoc.search_parts`), for the
+# `reports`: `head` the report's head and `projects` its projects as JSON (`codec`), `text` its text; for a
+# problem, `head` holds the problem. Besides each parsed report, what search needs of it (`searchdoc.search_parts`), for the
 # `reports-tui search` fast path (`fastsearch`): `search_docs` is small per row (identity, size/mtime,
 # week order) to check freshness and order without touching report bodies; `search_rec` holds the
 # record the search index is built from; `lines` every distinct normalised line once (id: a hash of
@@ -114,47 +116,104 @@ def parser_version() -> str:
 
 def cache_path() -> Path:
     """The cache file (in `tui.config.cache_dir()`)."""
-    from .. import config
+    from ... import config
 
     return config.cache_dir() / FILE_NAME
 
 
 class CacheUnavailable(Exception):
-    """The cache file cannot be opened or created (the library is then loaded without it)."""
+    """The cache file cannot be opened, created or written (the library is then loaded without it)."""
 
 
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
+        p = Path(f"{path}{suffix}")
         try:
-            os.unlink(f"{path}{suffix}")
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)  # (a folder where our file belongs: ours to clear)
+            else:
+                p.unlink()
         except FileNotFoundError:
             pass
 
 
+class _Damaged:
+    """What a TEXT column holds when its bytes are not UTF-8 (a damaged row); fails every check."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+
+def _text_factory(raw: bytes) -> Any:
+    # Without this, one damaged text value makes the whole query raise (`Could not decode to UTF-8`).
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Damaged(raw)
+
+
+_DAMAGE = (sqlite3.DatabaseError,)  # "database disk image is malformed", "file is not a database" …
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+def _storable(text: str) -> bool:
+    """Whether SQLite can store the string as UTF-8 text (file names that are not UTF-8 cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ParseCache:
-    """An open cache file. Connections are per thread, so lazy bodies can be read from any thread."""
+    """An open cache file. Connections are per thread, so lazy bodies can be read from any thread.
+
+    Raises `CacheUnavailable` when the file cannot be opened or created (a folder in its place, a
+    read-only folder, a full disk); a file that is not ours or is damaged is replaced.
+    """
 
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else cache_path()
         self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
         self.rebuilt: str | None = None  # why the file was replaced, if it was
+        self.damaged_rows = 0  # rows dropped because they did not check out (their reports were parsed again)
         self._seen_lines: set[int] = set()        # line ids written by `store` (and committed)
         self._seen_names: dict[int, int] = {}     # name id → kinds written by `store`
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            for old in OLD_FILES:
+                _remove(self.path.parent / old)
         except OSError as exc:
             raise CacheUnavailable(str(exc)) from exc
         try:
             self._check()
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or not os.access(
+                    self.path.parent, os.W_OK) or self.path.is_dir()):
+                self.close()
+                if self.path.is_dir():  # a folder where the file belongs: run without the cache
+                    raise CacheUnavailable(f"{self.path} is a folder") from exc
+                raise CacheUnavailable(str(exc)) from exc
             # Garbage bytes, a truncated file, someone else's database: never trusted, rebuilt.
             self.rebuilt = str(exc) or type(exc).__name__
-            self._close_local()
-            _remove(self.path)
+            self.close()
             try:
+                _remove(self.path)
                 self._check()
-            except sqlite3.DatabaseError as exc2:
+            except (sqlite3.Error, OSError) as exc2:
+                self.close()
                 raise CacheUnavailable(str(exc2)) from exc2
+        except OSError as exc:
+            self.close()
+            raise CacheUnavailable(str(exc)) from exc
 
     # -- connections -------------------------------------------------------------------------
     def conn(self) -> sqlite3.Connection:
@@ -162,27 +221,33 @@ class ParseCache:
         c = getattr(self._local, "conn", None)
         if c is None:
             c = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+            c.text_factory = _text_factory
             c.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self._local.conn = c
+            with self._conns_lock:
+                self._conns.append(c)
         return c
 
-    def _close_local(self) -> None:
-        c = getattr(self._local, "conn", None)
-        if c is not None:
-            c.close()
-            self._local.conn = None
-
     def close(self) -> None:
-        """Close this thread's connection."""
-        self._close_local()
+        """Close every connection this cache opened (in any thread)."""
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            try:
+                c.close()
+            except sqlite3.Error:
+                pass
+        self._local = threading.local()
 
     def _check(self) -> None:
         """Create the schema in a new file; reject a foreign one; empty an old-version one."""
+        if self.path.is_dir():
+            raise sqlite3.OperationalError(f"{self.path} is a folder")
         c = self.conn()
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and not {"meta", "reports"} <= tables:
-            raise sqlite3.DatabaseError(f"not a {APP_ID} (tables: {', '.join(sorted(tables))})")
-        if c.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            raise sqlite3.DatabaseError(f"not a {APP_ID} (tables: {', '.join(sorted(map(str, tables)))})")
+        if str(c.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
         meta = dict(c.execute("SELECT key, value FROM meta")) if tables else {}
@@ -204,36 +269,48 @@ class ParseCache:
                                ("sources", source_version())])
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK")
+            try:
+                c.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
             raise
 
     # -- rows --------------------------------------------------------------------------------
     def heads(self, vkey: str, roots: Iterable[str] | None = None
-              ) -> dict[tuple[str, str], tuple[int, int, int, str, bytes]]:
-        """(path, member) → (id, size, mtime_ns, kind, head) for the rows of this vocabulary — all of
-        them, or only those of files at or under `roots` (a range of the (path, …) index per root)."""
+              ) -> dict[tuple[str, str], tuple[int, int, int, str, Any]]:
+        """(path, member) → (id, size, mtime_ns, kind, head JSON) for the rows of this vocabulary — all of
+        them, or only those of files at or under `roots` (a range of the (path, …) index per root).
+        Rows whose identity columns are damaged are left out (their files are parsed again)."""
         c = self.conn()
         cols = "SELECT path, member, id, size, mtime_ns, kind, head FROM reports"
+        queries: list[tuple[str, tuple]] = []
         if roots is None:
-            rows: Iterable[tuple] = c.execute(f"{cols} WHERE vocab = ?", (vkey,))
-            return {(p, m): (i, s, t, k, h) for p, m, i, s, t, k, h in rows}
-        out: dict[tuple[str, str], tuple[int, int, int, str, bytes]] = {}
-        for r in dict.fromkeys(roots):
-            prefix = r.rstrip(os.sep) + os.sep
-            # Paths under the root sort between "root/" and "root/" with its last character raised by one.
-            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            for sql, args in ((f"{cols} WHERE path = ? AND vocab = ?", (r, vkey)),
-                              (f"{cols} WHERE path >= ? AND path < ? AND vocab = ?", (prefix, upper, vkey))):
-                for p, m, i, s, t, k, h in c.execute(sql, args):
+            queries.append((f"{cols} WHERE vocab = ?", (vkey,)))
+        else:
+            for r in dict.fromkeys(roots):
+                if not _storable(r):
+                    continue
+                prefix = r.rstrip(os.sep) + os.sep
+                # Paths under the root sort between "root/" and "root/" with its last character raised by one.
+                upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+                queries.append((f"{cols} WHERE path = ? AND vocab = ?", (r, vkey)))
+                queries.append((f"{cols} WHERE path >= ? AND path < ? AND vocab = ?", (prefix, upper, vkey)))
+        out: dict[tuple[str, str], tuple[int, int, int, str, Any]] = {}
+        for sql, args in queries:
+            for p, m, i, s, t, k, h in c.execute(sql, args):
+                if type(p) is str and type(m) is str and type(i) is int and type(s) is int and type(t) is int:
                     out[(p, m)] = (i, s, t, k, h)
+                else:
+                    self.damaged_rows += 1
         return out
 
     def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
-        """Write parsed reports in one transaction; return each row id (None for all when the file is busy).
+        """Write parsed reports in one transaction; return each row id (None where a row was not written:
+        for every row when the file is busy; for a report whose file name or text cannot be stored).
 
         Rows of a table are written with one `executemany` each, sorted by key, so a large batch touches
         each page of the posting tables about once. Lines and names this connection has already
-        written (and committed) are not written again.
+        written (and committed) are not written again. Damage found while writing raises `_DAMAGE`.
         """
         c = self.conn()
         ids: list[int | None] = []
@@ -251,14 +328,25 @@ class ParseCache:
             try:
                 for cand, p in zip(cands, parts):
                     member = cand.member or ""
+                    if not (_storable(cand.path) and _storable(member)):
+                        ids.append(None)  # a file name that is not UTF-8: parsed each time, never stored
+                        continue
                     # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search data)
                     c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?",
                               (cand.path, member, vkey))
-                    cur = c.execute(
-                        "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, root,"
-                        " projects, incidents, plans) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"],
-                         p.get("text"), p.get("root"), p.get("projects"), p.get("incidents"), p.get("plans")))
+                    c.execute("SAVEPOINT one")
+                    try:
+                        cur = c.execute(
+                            "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects)"
+                            " VALUES (?,?,?,?,?,?,?,?,?)",
+                            (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"],
+                             p.get("text"), p.get("projects")))
+                        c.execute("RELEASE one")
+                    except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
+                        c.execute("ROLLBACK TO one")
+                        c.execute("RELEASE one")
+                        ids.append(None)  # kept in memory and shown; parsed again next time
+                        continue
                     rid = cur.lastrowid
                     ids.append(rid)
                     sp = p.get("search")
@@ -296,10 +384,16 @@ class ParseCache:
                 c.executemany("INSERT OR REPLACE INTO name_postings VALUES (?, ?, ?)", name_postings)
                 c.execute("COMMIT")
             except BaseException:
-                c.execute("ROLLBACK")
+                try:
+                    c.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
                 raise
-        except sqlite3.Error:
-            return [None] * len(cands)
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc) or "readonly" in str(exc).lower() or "full" in str(exc).lower() \
+                    or "disk i/o" in str(exc).lower():
+                return [None] * len(cands)  # not written now; parsed again next time
+            raise
         seen_lines.update(new_lines)
         for nid, _name, k in new_names.values():
             seen_names[nid] = seen_names.get(nid, 0) | k
@@ -311,7 +405,7 @@ class ParseCache:
         self._seen_names.clear()
 
     def drop(self, ids: Iterable[int]) -> None:
-        """Delete rows (reports whose files are gone)."""
+        """Delete rows (reports whose files are gone, rows found damaged)."""
         ids = list(ids)
         if not ids:
             return
@@ -327,8 +421,9 @@ class ParseCache:
                 pass
 
     def body(self, key: tuple[int, str, str, int, int], field: str) -> Any:
-        """One body field of a stored report, or None when the row is gone or was replaced."""
-        if field not in BODY_FIELDS:
+        """The text or the projects of a stored report, or None when the row is gone, was replaced or is
+        damaged (the caller then reads the report's source)."""
+        if field not in ("text", "projects"):
             raise KeyError(field)
         rid, path, member, size, mtime_ns = key
         try:
@@ -340,8 +435,13 @@ class ParseCache:
         if row is None or row[0] is None:
             return None
         try:
-            return row[0] if field == "text" else pickle.loads(row[0])
-        except Exception:  # noqa: BLE001 - an unreadable row is re-parsed from the source
+            if field == "text":
+                if type(row[0]) is not str:
+                    raise codec.DamagedRow("text")
+                return row[0]
+            return codec.decode_projects(row[0])
+        except codec.DamagedRow:
+            self.damaged_rows += 1
             return None
 
     def info(self) -> dict[str, Any]:
@@ -350,9 +450,14 @@ class ParseCache:
         n, problems = c.execute("SELECT count(*), coalesce(sum(kind = 'problem'), 0) FROM reports").fetchone()
         sources = c.execute("SELECT count(DISTINCT path) FROM reports").fetchone()[0]
         vocabs = c.execute("SELECT count(DISTINCT vocab) FROM reports").fetchone()[0]
-        size = sum(os.path.getsize(f"{self.path}{s}") for s in ("", "-wal") if os.path.exists(f"{self.path}{s}"))
+        size = sum(os.path.getsize(f"{self.path}{s}") for s in ("", "-wal") if os.path.isfile(f"{self.path}{s}"))
         return {"path": str(self.path), "bytes": size, "reports": n - problems, "problems": problems,
                 "files": sources, "vocabularies": vocabs, "parser": parser_version()}
+
+    def integrity(self) -> str:
+        """SQLite's quick check of the whole file: "ok", or what is wrong."""
+        rows = self.conn().execute("PRAGMA quick_check").fetchall()
+        return "; ".join(str(r[0]) for r in rows[:5])
 
 
 def _under(path: str, roots: list[str]) -> bool:
@@ -362,6 +467,19 @@ def _under(path: str, roots: list[str]) -> bool:
     return False
 
 
+class CacheNotice:
+    """What a load wants the user told about the cache, once: it was replaced, rows were damaged, or it
+    could not be used at all (then the library was read without it)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        """Remember a message (each only once)."""
+        if message not in self.messages:
+            self.messages.append(message)
+
+
 def load_library_cached(
     paths: Iterable[str | os.PathLike] | None = None,
     vocab: Vocabulary = DEFAULT_VOCABULARY,
@@ -369,15 +487,47 @@ def load_library_cached(
     use_cache: bool = True,
     cache: ParseCache | None = None,
     lazy: bool | None = None,
+    notice: CacheNotice | None = None,
 ) -> Library:
     """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
 
     `progress(done, total)` is called from this thread. With `use_cache=False` the cache is neither
-    read nor written. `lazy` (default: `LAZY_MIN` reports or more) keeps only report heads in memory.
+    read nor written. `lazy` (default: `LAZY_MIN` reports or more) keeps only the heads of freshly
+    parsed reports in memory; reports read from the cache always are. A cache that cannot be used, or
+    turns out damaged while loading, never fails the load: the library is read without it (and a
+    damaged file is removed, to be rebuilt next time); `notice` collects what to tell the user.
     """
     plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
+    notice = notice if notice is not None else CacheNotice()
+    if use_cache and cache is None:
+        try:
+            cache = ParseCache()
+        except CacheUnavailable as exc:
+            notice.add(f"the parse cache cannot be used ({exc}); reading every report")
+            cache = None
+    if not use_cache:
+        cache = None
+    if cache is not None and cache.rebuilt:
+        notice.add(f"the parse cache was damaged and has been rebuilt ({cache.rebuilt})")
+    try:
+        return _load(plist, vocab, progress, cache, lazy, notice)
+    except _DAMAGE as exc:
+        if cache is None or (isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)):
+            raise
+        # Damage found mid-run: this load goes on without the cache; the file is rebuilt next time.
+        notice.add(f"the parse cache is damaged ({exc}); it will be rebuilt")
+        cache.close()
+        try:
+            _remove(cache.path)
+        except OSError:
+            pass
+        return _load(plist, vocab, progress, None, lazy, notice)
+
+
+def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
+          lazy: bool | None, notice: CacheNotice) -> Library:
     lib = Library(paths=plist, vocab=vocab)
-    found = list(loader.scan(plist))
+    found = list(scan(plist))
     cands = [c for c in found if isinstance(c, Candidate)]
     total = len(cands)
     slot: list[Report | Finding | None] = [None] * len(found)
@@ -386,36 +536,36 @@ def load_library_cached(
         if isinstance(f, Finding):
             slot[i] = f
 
-    if use_cache and cache is None:
-        try:
-            cache = ParseCache()
-        except CacheUnavailable:
-            cache = None
-    if not use_cache:
-        cache = None
     vkey = vocab_key(vocab)
     want_lazy = (total >= LAZY_MIN) if lazy is None else lazy
-    store = BodyStore(cache.body, vocab) if cache is not None else None
+    store = BodyStore(cache.body if cache is not None else None, vocab,
+                      cache_file=str(cache.path) if cache is not None else None)
 
-    heads = {}
+    heads: dict = {}
     if cache is not None:
-        try:
-            heads = cache.heads(vkey, [str(Path(p)) for p in plist])
-        except sqlite3.Error:
-            heads = {}
+        heads = cache.heads(vkey, [str(Path(p)) for p in plist])
     misses: list[Candidate] = []
+    damaged: list[int] = []
     done = 0
     for c in cands:
         row = heads.pop(c.key, None)
         if row is not None and row[1] == c.size and row[2] == c.mtime_ns:
             rid, _, _, kind, head = row
-            slot[index[id(c)]] = _from_row(rid, c, kind, head, want_lazy, cache, store)
+            try:
+                slot[index[id(c)]] = _from_row(rid, c, kind, head, store)
+            except codec.DamagedRow:
+                damaged.append(rid)
+                misses.append(c)
+                continue
             done += 1
         else:
             misses.append(c)
     if cache is not None:
-        # Rows for files under these paths that no longer exist: drop them.
-        cache.drop(row[0] for (p, _m), row in heads.items() if _under(p, plist))
+        # Rows for files under these paths that no longer exist, and rows that did not check out: dropped.
+        cache.drop([row[0] for (p, _m), row in heads.items() if _under(p, plist)] + damaged)
+        cache.damaged_rows += len(damaged)
+        if cache.damaged_rows:
+            notice.add(f"{cache.damaged_rows} damaged row(s) in the parse cache were read again from the reports")
     if progress:
         progress(done, total)
 
@@ -426,10 +576,7 @@ def load_library_cached(
     def flush() -> None:
         ids = cache.store(vkey, batch_c, batch_p) if cache is not None else [None] * len(batch_c)
         for c, p, rid in zip(batch_c, batch_p, ids):
-            if want_lazy and rid is not None and p["kind"] == "report":
-                slot[index[id(c)]] = LazyReport.from_head(p["head"], _body_key(rid, c), store)
-            else:
-                slot[index[id(c)]] = loader.assemble(p)
+            slot[index[id(c)]] = _from_parts(c, p, rid, want_lazy, store)
         batch_c.clear()
         batch_p.clear()
 
@@ -460,50 +607,33 @@ def _body_key(rid: int, c: Candidate) -> tuple[int, str, str, int, int]:
     return (rid, c.path, c.member or "", c.size, c.mtime_ns)
 
 
-def _from_row(rid: int, c: Candidate, kind: str, head: bytes, lazy: bool, cache: ParseCache,
-              store: BodyStore) -> Report | Finding:
+def _from_row(rid: int, c: Candidate, kind: str, head: Any, store: BodyStore) -> Report | Finding:
+    """A report (its head; the body on demand) or a problem from a cache row; `codec.DamagedRow` if the
+    row does not check out."""
     if kind == "problem":
-        return pickle.loads(head)
-    if lazy:
-        return LazyReport.from_head(head, _body_key(rid, c), store)
-    key = _body_key(rid, c)
-    parts: Parts = {"kind": kind, "head": head}
-    conn = cache.conn()
-    row = conn.execute("SELECT text, root, projects, incidents, plans FROM reports WHERE id = ?", (rid,)).fetchone()
-    if row is None or any(v is None for v in row):
-        return LazyReport.from_head(head, key, store)
-    parts.update(zip(BODY_FIELDS, row))
-    return loader.assemble(parts)
+        return codec.decode_problem(head, c.ref)
+    if kind != "report":
+        raise codec.DamagedRow("unknown kind")
+    return LazyReport.from_head(codec.decode_head(head, c.ref, c.size, c.mtime_ns), _body_key(rid, c), store)
+
+
+def _from_parts(c: Candidate, p: Parts, rid: int | None, lazy: bool, store: BodyStore) -> Report | Finding:
+    """What a fresh parse gives the library: the parsed report itself when it is at hand (parsed in this
+    process) and the library is small, else a lazy report (body from the cache, or from the source)."""
+    if p["kind"] == "problem":
+        return loader.problem_of(c, p)
+    full = p.get("report")
+    if full is not None and (not lazy or rid is None):
+        return full
+    key = _body_key(rid, c) if rid is not None else None
+    return loader.lazy_from_parts(c, p, key, store)
 
 
 def clear_cache(path: Path | None = None) -> bool:
-    """Delete the cache file; True when there was one."""
+    """Delete the cache file (and files of earlier formats); True when there was one."""
     p = Path(path) if path else cache_path()
-    existed = p.exists()
+    existed = os.path.lexists(p)
     _remove(p)
+    for old in OLD_FILES:
+        _remove(p.parent / old)
     return existed
-
-
-def run_cache_cli(args: argparse.Namespace) -> int:
-    """`reports-tui cache clear|info`."""
-    p = cache_path()
-    if args.action == "clear":
-        if clear_cache(p):
-            print(f"removed {p}")
-        else:
-            print(f"no cache at {p}")
-        return 0
-    if not p.exists():
-        print(f"no cache at {p}")
-        return 0
-    try:
-        info = ParseCache(p).info()
-    except (CacheUnavailable, sqlite3.Error) as exc:
-        print(f"reports-tui: cannot read the cache {p}: {exc}", file=sys.stderr)
-        return 1
-    print(f"cache       {info['path']}")
-    print(f"size        {info['bytes'] / 1e6:.1f} MB")
-    print(f"reports     {info['reports']} from {info['files']} files ({info['problems']} unreadable)")
-    print(f"vocabulary  {info['vocabularies']} variant(s)")
-    print(f"parser      {info['parser']}")
-    return 0

@@ -1,0 +1,30 @@
+"""`reports-tui lint`: every problem and warning; exit 1 when there is a problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..index.formats import lint_rows
+from .common import EXIT_OK, EXIT_PROBLEM, dump_json, open_library
+from .termout import Style, use_colour
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """`reports-tui lint`: every problem and warning; exit 1 when there is a problem."""
+    lib = open_library(args)
+    findings = lib.lint()
+    if args.json:
+        dump_json(lint_rows(findings))
+    else:
+        st = Style(use_colour())
+        for f in findings:
+            where = f.source.display if f.source else ""
+            if f.line:
+                where += f":{f.line}"
+            level = st(f.level, "red" if f.level == "problem" else "yellow")
+            print(f"{where}: {level}: {f.message}")
+        n_p = sum(f.level == "problem" for f in findings)
+        n_w = len(findings) - n_p
+        print(st(f"{len(lib.reports)} reports, {n_p} problems, {n_w} warnings", "bold"), file=sys.stderr)
+    return EXIT_PROBLEM if any(f.level == "problem" for f in findings) else EXIT_OK

@@ -1,0 +1,330 @@
+"""Finding report files cheaply (stat only) and parsing many of them, in worker processes when it pays.
+
+A parsed report travels and is stored as *parts* of plain data (`codec`): a small "head" (title, week,
+dates, KPIs, warnings …), its text and its projects, so that a library can keep only the heads in
+memory and get a body when it is used (see `LazyReport`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import zipfile
+from collections import OrderedDict
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, Callable
+
+from ...model.load import load_bytes
+from ...model.parse import parse_report
+from ...model.report import Finding, Report
+from ...model.source import Candidate, scan
+from ...model.vocab import Vocabulary
+from ..search.records import search_parts
+from . import codec
+
+if TYPE_CHECKING:  # worker processes are imported only when a load needs them
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+ProgressFn = Callable[[int, int | None], None]
+
+PARALLEL_MIN = 256   # fewer files than this are parsed in-process (starting workers costs ~0.2 s)
+CHUNK = 64           # files per worker task
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing into parts (runs in worker processes too: parts are plain strings and tuples)
+
+Parts = dict[str, Any]
+"""What a parse gives the cache: "kind" ("report" | "problem"), "head" (JSON text, `codec`), and for a
+report "text", "projects" (JSON text) and "search" (`search.records.search_parts`); in-process parses also
+keep the parsed "report" itself (never sent between processes)."""
+
+
+def read_candidate(c: Candidate, zips: dict[str, zipfile.ZipFile] | None = None) -> bytes:
+    """The bytes of a candidate (a file, or a member of a zip archive kept open in `zips`)."""
+    if c.member is None:
+        with open(c.path, "rb") as fh:
+            return fh.read()
+    zf = (zips or {}).get(c.path)
+    if zf is None:
+        zf = zipfile.ZipFile(c.path)
+        if zips is not None:
+            zips[c.path] = zf
+    return zf.read(c.member)
+
+
+def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.ZipFile] | None = None,
+                    keep: bool = True) -> Parts:
+    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too."""
+    ref = c.ref
+    try:
+        data = read_candidate(c, zips)
+    except Exception as exc:  # noqa: BLE001 - an unreadable file is a problem, not a crash
+        reason = getattr(exc, "strerror", None) or exc
+        return problem_parts(Finding("problem", f"cannot read: {reason}", source=ref))
+    result = load_bytes(data, ref, vocab, c.size, c.mtime_ns / 1e9)
+    if isinstance(result, Finding):
+        return problem_parts(result)
+    return report_parts(result, keep)
+
+
+def problem_parts(finding: Finding) -> Parts:
+    """The parts of a file that is not a readable report."""
+    return {"kind": "problem", "head": codec.encode_problem(finding), "problem": finding}
+
+
+def report_parts(report: Report, keep: bool = True) -> Parts:
+    """The parts of a parsed report."""
+    parts: Parts = {"kind": "report", "head": codec.encode_head(report), "text": report.text,
+                    "projects": codec.encode_projects(report.projects), "search": search_parts(report)}
+    if keep:
+        parts["report"] = report
+    return parts
+
+
+def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False) -> list[Parts]:
+    zips: dict[str, zipfile.ZipFile] = {}
+    try:
+        return [parse_candidate(c, vocab, zips, keep) for c in chunk]
+    finally:
+        for zf in zips.values():
+            zf.close()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # Not "fork": the TUI loads from a thread, and forking a multi-threaded process can deadlock.
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "forkserver" if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["tui.index.store.loader"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def worker_count(n_files: int) -> int:
+    """How many worker processes to parse n files with (0: parse in this process)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    env = os.environ.get("REPORTS_TUI_WORKERS")
+    if env and env.isdigit():
+        cores = int(env)
+    if cores < 2 or n_files < PARALLEL_MIN:
+        return 0
+    return min(cores, max(1, n_files // CHUNK))
+
+
+def parse_many(cands: list[Candidate], vocab: Vocabulary,
+               on_chunk: Callable[[list[Candidate], list[Parts]], None], workers: int | None = None) -> None:
+    """Parse every candidate, handing back (candidates, parts) a chunk at a time, in any order.
+
+    `on_chunk` runs in the calling thread. Uses worker processes across cores for many files and
+    falls back to this process for few files or when workers cannot start.
+    """
+    if not cands:
+        return
+    n = worker_count(len(cands)) if workers is None else workers
+    chunks = [cands[i:i + CHUNK] for i in range(0, len(cands), CHUNK)]
+    if n > 0:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        try:
+            pool = _pool(n)
+        except (OSError, ValueError, ImportError):
+            pool = None
+        if pool is not None:
+            done_idx: set[int] = set()
+            try:
+                with pool:
+                    pending: dict[Future, int] = {}
+                    queue = list(range(len(chunks)))
+                    # A bounded number of chunks in flight keeps results flowing back steadily.
+                    while queue or pending:
+                        while queue and len(pending) < n * 3:
+                            i = queue.pop(0)
+                            pending[pool.submit(_parse_chunk, chunks[i], vocab)] = i
+                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for fut in finished:
+                            i = pending.pop(fut)
+                            on_chunk(chunks[i], fut.result())
+                            done_idx.add(i)
+                return
+            except Exception:  # noqa: BLE001 - a broken pool falls back to parsing here
+                chunks = [c for i, c in enumerate(chunks) if i not in done_idx]
+    for chunk in chunks:
+        on_chunk(chunk, _parse_chunk(chunk, vocab, keep=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports whose body is read on demand
+
+PARSED_FIELDS = ("root", "incidents", "plans")  # never stored: parsed again from the text when used
+
+
+class BodyStore:
+    """Where a `LazyReport` gets its body: `text` and `projects` from the parse cache (`fetch(key, field)`,
+    None when the row is gone or damaged), the section tree, incidents and plans by parsing the text
+    again (about a millisecond a report), kept for the most recently used reports.
+
+    When the cache has nothing, the report's source is read and parsed again. Parsed bodies are shared
+    while anyone still holds them, so `r.root is r.root`.
+    """
+
+    def __init__(self, fetch: Callable[[Any, str], Any] | None, vocab: Vocabulary, capacity: int = 256,
+                 cache_file: str | None = None):
+        self._fetch = fetch
+        self.cache_file = cache_file  # the parse cache the bodies come from, if any
+        self._vocab = vocab
+        self._capacity = capacity
+        self._lru: OrderedDict[tuple, Report] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def get(self, report: LazyReport, field: str) -> Any:
+        """The value of one body field of a report."""
+        if field in PARSED_FIELDS:
+            return getattr(self._parsed(report), field)
+        key = report.__dict__.get("_key")
+        value = self._fetch(key, field) if self._fetch is not None and key is not None else None
+        if value is None:
+            value = getattr(self._from_source(report), field)
+        return value
+
+    @staticmethod
+    def _id(report: Report) -> tuple:
+        return (report.source, report.size, report.mtime)  # the same file as it was when loaded
+
+    def _remembered(self, k: tuple) -> Report | None:
+        with self._lock:
+            got = self._lru.get(k)
+            if got is not None:
+                self._lru.move_to_end(k)
+            return got
+
+    def _remember(self, k: tuple, parsed: Report) -> Report:
+        with self._lock:
+            parsed = self._lru.setdefault(k, parsed)  # (a thread that parsed it first wins: one body)
+            self._lru.move_to_end(k)
+            while len(self._lru) > self._capacity:
+                self._lru.popitem(last=False)
+        return parsed
+
+    def _parsed(self, report: LazyReport) -> Report:
+        k = self._id(report)
+        got = self._remembered(k)
+        if got is not None:
+            return got
+        text = report.text
+        got = self._remembered(k)  # (the text may have come from the source, parsed whole)
+        if got is not None:
+            return got
+        parsed = parse_report(text, report.source, self._vocab, report.encoding) if text else None
+        if parsed is None or parsed.root is None:
+            return self._from_source(report)
+        return self._remember(k, parsed)
+
+    def _from_source(self, report: LazyReport) -> Report:
+        """The report read and parsed again from its file (the cache had nothing, or nothing sound)."""
+        k = self._id(report)
+        got = self._remembered(k)
+        if got is not None:
+            return got
+        c = Candidate(report.source.path, report.source.member, report.size, 0)
+        parts = parse_candidate(c, self._vocab)
+        full = parts.get("report")
+        if full is None:  # the file is gone or unreadable now: an empty body
+            full = Report(source=report.source, text="", title=report.title, label=report.label)
+        return self._remember(k, full)
+
+
+def _body_property(name: str, keep: bool) -> property:
+    def get(self: LazyReport) -> Any:
+        d = self.__dict__
+        if name in d:
+            return d[name]
+        value = d["_store"].get(self, name)
+        if keep:
+            d[name] = value
+        return value
+
+    def put(self: LazyReport, value: Any) -> None:
+        self.__dict__[name] = value
+
+    return property(get, put, doc=f"`Report.{name}`, read or parsed on first use.")
+
+
+_REPORT_FIELDS = tuple(f.name for f in fields(Report))
+
+
+def _plain_report(state: dict[str, Any]) -> Report:
+    r = object.__new__(Report)
+    r.__dict__.update(state)
+    return r
+
+
+class LazyReport(Report):
+    """A `Report` that holds its head in memory and gets its body (text, sections, projects, incidents,
+    plans) from a `BodyStore` when first used.
+
+    Reading it is indistinguishable from a `Report` (it is one); `text` and `projects` stay once read
+    (search and timelines need them), the parsed fields live in the store's bounded cache.
+    """
+
+    text = _body_property("text", keep=True)
+    projects = _body_property("projects", keep=True)
+    root = _body_property("root", keep=False)
+    incidents = _body_property("incidents", keep=False)
+    plans = _body_property("plans", keep=False)
+
+    @classmethod
+    def from_head(cls, head: dict[str, Any], key: Any, store: BodyStore, **known: Any) -> LazyReport:
+        """A report from its decoded head (`codec.decode_head`); `key` is how `store` finds its body,
+        `known` body fields already at hand (text, projects)."""
+        r = object.__new__(cls)
+        d = r.__dict__
+        d.update(head)
+        d.update(known)
+        d["_key"] = key
+        d["_store"] = store
+        return r
+
+    def __eq__(self, other: object) -> bool:
+        # As a dataclass compares, field by field; the same object or another source settles it cheaply.
+        if self is other:
+            return True
+        if not isinstance(other, Report):
+            return NotImplemented
+        if self.source != other.source:
+            return False
+        return all(getattr(self, f) == getattr(other, f) for f in _REPORT_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        # Copies and pickles are plain, complete Reports.
+        return (_plain_report, ({f.name: getattr(self, f.name) for f in fields(Report)},))
+
+
+def lazy_from_parts(c: Candidate, parts: Parts, key: Any, store: BodyStore) -> LazyReport:
+    """A report parsed elsewhere (a worker process), or one to keep small, from its parts: the head
+    decoded; the body from the cache row `key`, or (no row) kept from the parts."""
+    head = codec.decode_head(parts["head"], c.ref, c.size, c.mtime_ns)
+    if key is not None:
+        return LazyReport.from_head(head, key, store)
+    return LazyReport.from_head(head, None, store, text=parts["text"],
+                                projects=codec.decode_projects(parts["projects"]))
+
+
+def stored_row(report: Report) -> tuple[str, int] | None:
+    """(cache file, row id) of a report whose body is read from the parse cache; None for any other."""
+    d = getattr(report, "__dict__", None) or {}
+    key, store = d.get("_key"), d.get("_store")
+    if key is None or store is None or store.cache_file is None:
+        return None
+    return store.cache_file, key[0]
+
+
+def problem_of(c: Candidate, parts: Parts) -> Finding:
+    """The problem a parse found (from parts made here or in a worker)."""
+    got = parts.get("problem")
+    return got if got is not None else codec.decode_problem(parts["head"], c.ref)
