@@ -24,7 +24,9 @@ run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." 
 test: $(STAMP)   ## run the test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
-bench: $(STAMP)  ## run the benchmarks and print the numbers
+bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep and fzf to compare with)
+	@command -v rg >/dev/null && command -v fzf >/dev/null || { echo "installing ripgrep and fzf (to measure search against them)…"; \
+	  apt-get install -y -qq ripgrep fzf >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ripgrep fzf >/dev/null; } || true; }
 	$(PY) benchmarks/run.py
 
 screenshots: $(STAMP)  ## write SVG screenshots of every screen into screenshots/

@@ -45,7 +45,7 @@ def bench_size(n: int) -> None:
     from generate import generate
 
     from tui.index.store.cache import ParseCache, load_library_cached
-    from tui.index.search.engine import get_index
+    from tui.index.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus, cache = Path(tmp) / "reports", ParseCache(Path(tmp) / "cache.sqlite3")
@@ -60,7 +60,7 @@ def bench_size(n: int) -> None:
         gc.collect()
         rss = _rss_mb()
         t = time.perf_counter()
-        index = get_index(lib)
+        index = Workspace(lib).search_index()
         t_index = time.perf_counter() - t
         rss = _rss_mb() - rss
         entries = len(index.entries)

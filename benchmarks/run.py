@@ -70,17 +70,17 @@ print(asyncio.run(main()))
 
 _IN_APP_SEARCH = r"""
 import json, statistics, sys, time
-from tui.index.workspace import open_library
-from tui.index.search import engine as S
+from tui.index.workspace import Workspace, open_library
 paths, queries = sys.argv[1], json.loads(sys.argv[2])
 lib = open_library([paths])
-t = time.perf_counter(); index = S.get_index(lib); build = time.perf_counter() - t
+ws = Workspace(lib)
+t = time.perf_counter(); index = ws.search_index(); build = time.perf_counter() - t
 # as the search screen does in its worker once the index is built: pinyin readings loaded
 t = time.perf_counter(); index.warm_pinyin(); warm = time.perf_counter() - t
 per = []
 for q in queries:
     for i in range(1, len(q) + 1):
-        t = time.perf_counter(); S.search(lib, q[:i]); per.append(time.perf_counter() - t)
+        t = time.perf_counter(); ws.search(q[:i]); per.append(time.perf_counter() - t)
 import resource
 print(json.dumps({"build": build, "warm": warm, "median": statistics.median(per), "p90": sorted(per)[int(len(per) * 0.9)],
                   "max": max(per), "n": len(per), "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
