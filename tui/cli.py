@@ -1,4 +1,4 @@
-"""Command line: the TUI, and the subcommands `weeks`, `search`, `kpi`, `diff`, `lint`, `cache`.
+"""Command line: the TUI, and the subcommands `weeks`, `search`, `kpi`, `diff`, `lint`, `cache`, `serve`.
 
 The subcommands use `tui.model` and `tui.index` only; Textual is imported only to open the TUI.
 """
@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from . import serve
 from .config import load_config
 from .index.library import Library, LookupFailed
 from .index.library import open_library as open_index
 from .model.report import Finding, Report
 from .termout import Style, table, terminal_width, use_colour
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve")
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +56,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  diff A B [PATH ...] [--json]             compare two weeks\n"
             "  lint   [PATH ...] [--json]               problems and warnings (exit 1 on a problem)\n"
             "  cache clear                              delete the parse cache\n"
+            "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
             "With no PATH the bundled sample reports are used."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -101,6 +103,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
     p = subs.add_parser("cache", help="manage the parse cache")
     p.add_argument("action", choices=["clear", "info"])
+    _common(p)
+
+    p = subs.add_parser("serve", help="the TUI in a browser, one app process per tab (loopback by default)")
+    serve.add_arguments(p)
     _common(p)
     return tui, sub_root
 
@@ -304,6 +310,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "weeks": cmd_weeks, "search": cmd_search, "kpi": cmd_kpi, "diff": cmd_diff, "lint": cmd_lint, "cache": cmd_cache,
+    "serve": serve.cmd_serve,
 }
 
 

@@ -18,6 +18,7 @@ from ..config import Config, load_config
 from ..index.library import Library, open_library
 from ..model.report import Report
 from ..model.source import sanitize
+from ..serve import is_served
 from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
 from .compat import install as _install_compat
 from .render import Palette
@@ -217,7 +218,7 @@ class ReportsApp(App):
         """Remember the theme chosen and recolour the report view."""
         if not self._theme_ready:
             return
-        if theme != self.config.theme:
+        if theme != self.config.theme and not is_served():  # a browser session keeps the server's settings
             self.config.set("theme", theme)
             if self.config.error:
                 self.notify(self.config.error, severity="warning", markup=False)

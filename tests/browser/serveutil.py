@@ -1,0 +1,119 @@
+"""Run `reports-tui serve` as a user does (a separate process on a free loopback port) and watch its app
+processes; find a headless Chromium for the page tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from testpaths import REPO
+
+#: Debian's Chromium (package `chromium`), the browser the page tests drive.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Served:
+    """A running `reports-tui serve`: its process, URL, and output so far."""
+
+    def __init__(self, proc: subprocess.Popen, out: Path, err: Path) -> None:
+        self.proc = proc
+        self.out = out
+        self.err = err
+        self.url = ""
+        self.seen: set[int] = set()  # every app process ever seen, for the final check
+
+    def stdout(self) -> str:
+        """What the server printed on stdout."""
+        return self.out.read_text(encoding="utf-8", errors="replace")
+
+    def stderr(self) -> str:
+        """What the server printed on stderr (one line per session started and ended)."""
+        return self.err.read_text(encoding="utf-8", errors="replace")
+
+    def sessions(self) -> list[psutil.Process]:
+        """The app processes running now (children of the server that have not exited)."""
+        try:
+            kids = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        alive = [k for k in kids if _alive(k)]
+        self.seen.update(k.pid for k in alive)
+        return alive
+
+    def wait_sessions(self, n: int, timeout: float = 20.0) -> list[psutil.Process]:
+        """Wait until exactly n app processes run; fail with the server's output otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            running = self.sessions()
+            if len(running) == n:
+                return running
+            time.sleep(0.1)
+        raise AssertionError(f"expected {n} app processes, found {len(self.sessions())}\n{self.stderr()}")
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 20.0) -> int:
+        """Send a signal (ctrl+c by default) and wait for the server to exit; its exit status."""
+        self.sessions()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=timeout)
+
+    def leftovers(self) -> list[int]:
+        """App processes seen at any time that still run."""
+        return [pid for pid in self.seen if _alive_pid(pid)]
+
+
+def _alive(p: psutil.Process) -> bool:
+    try:
+        return p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _alive_pid(pid: int) -> bool:
+    try:
+        return _alive(psutil.Process(pid))
+    except psutil.NoSuchProcess:
+        return False
+
+
+def start_server(tmp_path: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 20.0) -> Served:
+    """Start `reports-tui serve --port 0 ARGS` and wait for the URL it prints."""
+    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "serve", "--port", "0", *args],
+        stdout=out.open("w"), stderr=err.open("w"), stdin=subprocess.DEVNULL, cwd=REPO,
+        env=env or dict(os.environ),
+    )
+    served = Served(proc, out, err)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if m := re.search(r"http://\S+/", served.stdout()):
+            served.url = m.group(0)
+            return served
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError(f"reports-tui serve did not start:\n{served.stdout()}\n{served.stderr()}")
+
+
+def cleanup(served: Served) -> None:
+    """After a test, whatever it asserted: no server and no app process may outlive it."""
+    served.sessions()
+    if served.proc.poll() is None:
+        served.proc.kill()
+        served.proc.wait(timeout=10)
+    for pid in served.seen:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
