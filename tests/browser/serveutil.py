@@ -1,5 +1,6 @@
-"""Run `reports-tui serve` as a user does (a separate process on a free loopback port) and watch its app
-processes; find a headless Chromium for the page tests."""
+"""Run `reports-tui serve` as a user does (a separate process on a free loopback port), watch its app
+processes, and read the terminal's text in a page driven by Playwright. Used by the tests here and by
+scripts/serve_screenshot.py."""
 
 from __future__ import annotations
 
@@ -15,10 +16,51 @@ import psutil
 
 from testpaths import REPO
 
-#: Debian's Chromium (package `chromium`), the browser the page tests drive.
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's Chromium (package `chromium`), the browser the page tests drive; REPORTS_TUI_CHROMIUM names another.
+CHROMIUM = Path(os.environ.get("REPORTS_TUI_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+#: Runs before the page's own scripts. textual.js keeps its terminal objects private; this notes each
+#: terminal session it creates (the object that gets a `websocket_url`), so that the terminal's text can
+#: be read from xterm.js's buffer.
+HOOK = """
+window.__sessions = [];
+Object.defineProperty(Object.prototype, "websocket_url", {
+  configurable: true,
+  set(value) {
+    Object.defineProperty(this, "websocket_url", {value, writable: true, configurable: true, enumerable: true});
+    window.__sessions.push(this);
+  },
+});
+"""
+
+SCREEN = """() => {
+  const session = window.__sessions[0];
+  if (!session || !session.terminal) return "";
+  const t = session.terminal, buffer = t.buffer.active, lines = [];
+  for (let i = 0; i < t.rows; i++) lines.push(buffer.getLine(buffer.viewportY + i).translateToString(true));
+  return lines.join("\\n");
+}"""
+
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def screen(page) -> str:
+    """The terminal's text as the reader sees it, one line per row."""
+    return page.evaluate(SCREEN)
+
+
+def wait_screen(page, check, what: str, timeout: float = 20.0) -> str:
+    """Wait until the terminal's text passes `check`; fail showing the screen."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = screen(page)
+        if check(text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"the page never showed {what}; the screen was:\n{text}")
 
 
 class Served:

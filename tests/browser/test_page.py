@@ -1,9 +1,7 @@
 """`reports-tui serve` in a real browser: Debian's headless Chromium, driven by Playwright.
 
-The terminal's text is read from xterm.js's buffer in the page. The page's script keeps its terminal
-object private, so an init script notes each terminal session object when textual.js creates it
-(it is the object that gets a `websocket_url`). Skipped, with the reason, when there is no Chromium
-(`make test` installs Debian's `chromium` package).
+The terminal's text is read from xterm.js's buffer in the page (serveutil.HOOK). Skipped, with the
+reason, when there is no Chromium (`make test` installs Debian's `chromium` package).
 """
 
 from __future__ import annotations
@@ -17,52 +15,15 @@ import pytest
 
 from tui.cli import fmt_value
 
-from serveutil import CHROMIUM, CHROMIUM_ARGS, cleanup, start_server
+from serveutil import CHROMIUM, CHROMIUM_ARGS, HOOK, VIEWPORT, cleanup, start_server, wait_screen
 from testpaths import SEEDS
 
 if not CHROMIUM.exists():
-    pytest.skip(f"no browser: {CHROMIUM} is missing (Debian package `chromium`; `make test` installs it)",
+    pytest.skip(f"no browser: {CHROMIUM} is missing (Debian's `chromium` package, which `make test` installs "
+                f"when it can; REPORTS_TUI_CHROMIUM names another Chromium)",
                 allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (the [test] extra)")
 
-#: Runs before the page's own scripts: remembers every terminal session textual.js creates.
-HOOK = """
-window.__sessions = [];
-Object.defineProperty(Object.prototype, "websocket_url", {
-  configurable: true,
-  set(value) {
-    Object.defineProperty(this, "websocket_url", {value, writable: true, configurable: true, enumerable: true});
-    window.__sessions.push(this);
-  },
-});
-"""
-
-SCREEN = """() => {
-  const session = window.__sessions[0];
-  if (!session || !session.terminal) return "";
-  const t = session.terminal, buffer = t.buffer.active, lines = [];
-  for (let i = 0; i < t.rows; i++) lines.push(buffer.getLine(buffer.viewportY + i).translateToString(true));
-  return lines.join("\\n");
-}"""
-
-VIEWPORT = {"width": 1280, "height": 800}
-
-
-def screen(page) -> str:
-    """The terminal's text as the reader sees it, one line per row."""
-    return page.evaluate(SCREEN)
-
-
-def wait_screen(page, check, what: str, timeout: float = 20.0) -> str:
-    """Wait until the terminal's text passes `check`; fail showing the screen."""
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = screen(page)
-        if check(text):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f"the page never showed {what}; the screen was:\n{text}")
+from playwright import sync_api  # noqa: E402  (the [test] extra installs it: missing is an error, not a skip)
 
 
 @pytest.fixture(scope="module")

@@ -148,6 +148,28 @@ async def test_pages_of_other_sites_cannot_open_a_session(serve):
     assert served.stop() == 0
 
 
+async def test_an_app_that_cannot_start_ends_its_session_and_the_server_says_why(serve, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "w.md").write_text("# 2024-W23\n", encoding="utf-8")
+    served = serve(str(folder))
+    folder.joinpath("w.md").unlink()
+    folder.rmdir()  # gone after the server checked it: the app refuses to start
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(served.url + "ws?width=100&height=30")
+        msg = await ws.receive(timeout=20)
+        while msg.type == aiohttp.WSMsgType.BINARY:
+            msg = await ws.receive(timeout=20)
+        assert msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    await asyncio.to_thread(served.wait_sessions, 0, 10)
+    for _ in range(50):
+        if "session 1 ended" in served.stderr():
+            break
+        await asyncio.sleep(0.1)
+    assert "no such file or folder" in served.stderr()
+    assert served.stop() == 0
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl+c", "SIGTERM"])
 async def test_stopping_the_server_ends_every_app_process(serve, sig):
     served = serve()

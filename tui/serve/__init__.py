@@ -128,6 +128,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         max_sessions=args.max_sessions,
-        what=(f"{len(args.paths)} path{'s' if len(args.paths) != 1 else ''}" if args.paths
-              else "the bundled sample reports"),
+        what=_what(args.paths),
     )
+
+
+def _what(paths: Sequence[str]) -> str:
+    if not paths:
+        return "the bundled sample reports"
+    shown = ", ".join(paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")

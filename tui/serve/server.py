@@ -56,7 +56,10 @@ class Session(AppService):
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
         self.cwd = cwd
+        self.ended_by_itself = False
+        """Whether the app ended before anyone asked it to (it quit, or it failed)."""
         self._stopping: asyncio.Future[None] | None = None
+        self._stderr: asyncio.Future[bytes] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -80,7 +83,32 @@ class Session(AppService):
             start_new_session=True,  # its own process group: ctrl+c in the server's terminal reaches the
         )                            # server only, and `stop` can end the app with everything it started
         self._stdin = process.stdin
+        # textual-serve would copy the app's stderr to the server's stdout whenever it ends; it is kept
+        # here instead and shown only when the app ended by itself (a traceback from an app that was
+        # asked to quit while it was still starting is noise).
+        assert process.stderr is not None
+        self._stderr = asyncio.ensure_future(process.stderr.read())
+        process.stderr = asyncio.StreamReader()
+        process.stderr.feed_eof()
         return process
+
+    async def run(self) -> None:
+        await super().run()
+        self.ended_by_itself = self._stopping is None
+        try:
+            await self.remote_close()  # the app is gone: the page says so (and offers Restart)
+        except Exception:
+            pass
+
+    async def error_output(self) -> str:
+        """What the app wrote on stderr (once it has ended)."""
+        if self._stderr is None:
+            return ""
+        try:
+            data = await asyncio.wait_for(asyncio.shield(self._stderr), QUIT_GRACE)
+        except (asyncio.TimeoutError, OSError):
+            return ""
+        return data.decode("utf-8", "replace").strip()
 
     async def on_data(self, payload: bytes) -> None:
         try:
@@ -229,7 +257,8 @@ class SessionServer(Server):
             del self.sessions[session]
             if not websocket.closed:
                 await websocket.close()
-            _log(f"session {number} ended ({len(self.sessions)} running)")
+            errors = await session.error_output() if session.ended_by_itself else ""
+            _log(f"session {number} ended ({len(self.sessions)} running)" + (f"; it wrote:\n{errors}" if errors else ""))
         return websocket
 
     async def stop_all(self) -> None:
