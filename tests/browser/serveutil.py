@@ -101,6 +101,15 @@ class Served:
             time.sleep(0.1)
         raise AssertionError(f"expected {n} app processes, found {len(self.sessions())}\n{self.stderr()}")
 
+    def wait_log(self, text: str, timeout: float = 10.0) -> str:
+        """Wait until the server's stderr holds `text` (it logs a session's end after reaping it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in (err := self.stderr()):
+                return err
+            time.sleep(0.05)
+        raise AssertionError(f"the server never logged {text!r}:\n{self.stderr()}")
+
     def stop(self, sig: int = signal.SIGINT, timeout: float = 20.0) -> int:
         """Send a signal (ctrl+c by default) and wait for the server to exit; its exit status."""
         self.sessions()

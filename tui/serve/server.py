@@ -309,6 +309,7 @@ async def _run(server: SessionServer, what: str) -> int:
     finally:
         server.kill_all()
         await runner.cleanup()
+    _log("stopped")
     return 0
 
 
