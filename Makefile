@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 # screenshots/serve.png, installed with apt-get only when missing. Without root or Debian's archive the
 # browser tests skip and say why.
 browser:         ## install Debian's chromium and a Chinese font when missing (the browser tests)
-	@pkgs=""; test -x /usr/bin/chromium || pkgs="chromium"; \
+	@pkgs=""; test -x /usr/bin/chromium || pkgs=" chromium"; \
 	{ fc-list :lang=zh 2>/dev/null | grep -q . || test -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc; } \
 		|| pkgs="$$pkgs fonts-wqy-zenhei"; \
 	if [ -n "$$pkgs" ]; then \
