@@ -6,8 +6,12 @@ reason, when there is no Chromium (`make test` installs Debian's `chromium` pack
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from urllib.parse import urlsplit
 
@@ -38,8 +42,6 @@ def seeds():
 def server(tmp_path_factory):
     """One `reports-tui serve` (bundled seeds, at most 2 sessions) for the whole module; it must stop
     cleanly on ctrl+c at the end."""
-    import os
-
     home = tmp_path_factory.mktemp("serve-home")
     env = dict(os.environ, XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
     served = start_server(home, "--max-sessions", "2", env=env)
@@ -99,11 +101,12 @@ def wait_page_status(url: str, status: int, timeout: float = 10.0) -> None:
     import urllib.error
     import urllib.request
 
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never via a proxy
     deadline = time.monotonic() + timeout
     got = None
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with opener.open(url, timeout=5) as response:
                 got = response.status
         except urllib.error.HTTPError as exc:
             got = exc.code
@@ -111,6 +114,13 @@ def wait_page_status(url: str, status: int, timeout: float = 10.0) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"{url} answered {got}, not {status}")
+
+
+def search_cli(query: str) -> list[dict]:
+    """`reports-tui search QUERY --json` on the seeds: every hit."""
+    res = subprocess.run([sys.executable, "-m", "tui", "search", query, str(SEEDS), "--json", "--limit", "1000"],
+                         capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(res.stdout)
 
 
 def test_week_list_search_and_compare_in_the_browser(server, context, seeds):
@@ -125,14 +135,13 @@ def test_week_list_search_and_compare_in_the_browser(server, context, seeds):
 
     # Search: `/` and a query typed in the browser.
     page.keyboard.type("/")
-    wait_screen(page, lambda t: "Search" not in t.splitlines()[-1] or "esc" in t.splitlines()[-1], "the search screen")
+    wait_screen(page, lambda t: "esc" in t.splitlines()[-1], "the search screen")
     page.keyboard.type("贝易转")
     found = wait_screen(page, lambda t: re.search(r"\d+ hits", t) is not None, "search results")
-    hits = int(re.search(r"(\d+) hits", found).group(1))
-    assert hits >= 3
-    rows = [line for line in found.splitlines() if "贝易转" in line]
-    assert len(rows) >= 4  # the query box and the hits below it
-    assert any(r.label in found for r in seeds)
+    expected = search_cli("贝易转")  # the same engine, asked on the command line
+    assert int(re.search(r"(\d+) hits", found).group(1)) == len(expected)
+    assert {h["label"] for h in expected} <= set(re.findall(r"\S+(?= · )", found))
+    assert sum("贝易转" in line for line in found.splitlines()) >= 4  # the query box and hits below it
 
     # Compare: back to the main screen (the newest week), `c`, pick the week before it in the picker.
     page.keyboard.press("Escape")

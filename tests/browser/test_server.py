@@ -23,11 +23,12 @@ def serve(tmp_path):
     started = []
 
     def start(*args: str):
-        served = start_server(tmp_path / f"s{len(started)}" if started else tmp_path, *args)
+        home = tmp_path / f"server-{len(started)}"
+        home.mkdir()
+        served = start_server(home, *args)
         started.append(served)
         return served
 
-    (tmp_path).mkdir(exist_ok=True)
     yield start
     for served in started:
         cleanup(served)
