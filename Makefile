@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help run test bench screenshots lint setup clean
+.PHONY: help run test bench screenshots lint setup browser clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -18,10 +18,25 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# Debian's chromium (the browser tests drive it; it cannot come from PyPI) and a Chinese font for
+# screenshots/serve.png, installed with apt-get only when missing. Without root or Debian's archive the
+# browser tests skip and say why.
+browser:         ## install Debian's chromium and a Chinese font when missing (the browser tests)
+	@pkgs=""; test -x /usr/bin/chromium || pkgs=" chromium"; \
+	{ fc-list :lang=zh 2>/dev/null | grep -q . || test -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc; } \
+		|| pkgs="$$pkgs fonts-wqy-zenhei"; \
+	if [ -n "$$pkgs" ]; then \
+		echo "installing Debian packages:$$pkgs"; \
+		log=$$(mktemp); \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs; } >$$log 2>&1 \
+			|| { tail -n 3 $$log; echo "could not install$$pkgs: the browser tests will be skipped" >&2; }; \
+		rm -f $$log; \
+	fi
+
 run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." for others)
 	$(VENV)/bin/reports-tui $(ARGS)
 
-test: $(STAMP)   ## run the test suite
+test: $(STAMP) browser  ## run the test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep and fzf to compare with)
@@ -29,8 +44,9 @@ bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep a
 	  apt-get install -y -qq ripgrep fzf >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ripgrep fzf >/dev/null; } || true; }
 	$(PY) benchmarks/run.py
 
-screenshots: $(STAMP)  ## write SVG screenshots of every screen into screenshots/
+screenshots: $(STAMP) browser  ## write SVG screenshots of every screen (and serve.png) into screenshots/
 	$(PY) scripts/screenshots.py
+	$(PY) scripts/serve_screenshot.py
 
 lint: $(STAMP)   ## lint the bundled seeds with reports-tui itself
 	$(VENV)/bin/reports-tui lint

@@ -28,6 +28,16 @@ from .model.vocab import Vocabulary
 
 APP_NAME = "reports-tui"
 
+#: Set to "1" in the environment of every app process `reports-tui serve` starts. Such a session
+#: disables what would act on the server's desktop (opening an editor) and leaves the server's settings
+#: file alone.
+SERVED_ENV = "REPORTS_TUI_SERVED"
+
+
+def is_served() -> bool:
+    """Whether this process is an app session started by `reports-tui serve`."""
+    return os.environ.get(SERVED_ENV) == "1"
+
 
 def config_dir() -> Path:
     """The platform's user config folder for reports-tui."""

@@ -14,7 +14,7 @@ from typing import Sequence
 from ..index.library import LookupFailed
 from .common import EXIT_OK, EXIT_USAGE, UsageError, check_paths, open_library
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -44,7 +44,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  kpi    [PATH ...] [--json | --csv]        key numbers by week\n"
             "  diff A B [PATH ...] [--json]             compare two weeks\n"
             "  lint   [PATH ...] [--json]               problems and warnings (exit 1 on a problem)\n"
-            "  cache clear                              delete the parse cache\n"
+            "  cache clear|info                         the parse cache\n"
+            "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
             "With no PATH the bundled sample reports are used."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -91,6 +92,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
     p = subs.add_parser("cache", help="manage the parse cache")
     p.add_argument("action", choices=["clear", "info"])
+    _common(p)
+
+    from . import serve
+
+    p = subs.add_parser("serve", help="the TUI in a browser, one app process per tab (loopback by default)")
+    serve.add_arguments(p)
     _common(p)
     return tui, sub_root
 

@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from ..config import Config, load_config
+from ..config import Config, is_served, load_config
 from ..index.library import Library
 from ..index.workspace import Workspace, open_library
 from ..model.report import Report
@@ -228,7 +228,7 @@ class ReportsApp(App):
         """Remember the theme chosen and recolour the report view."""
         if not self._theme_ready:
             return
-        if theme != self.config.theme:
+        if theme != self.config.theme and not is_served():  # a browser session keeps the server's settings
             self.config.set("theme", theme)
             if self.config.error:
                 self.notify(self.config.error, severity="warning", markup=False)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 from ...index.library import Library
 from ...index.series import Series
 from ...model.report import Report
+from ...config import is_served
 from ...model.text import sanitize
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
@@ -464,6 +465,19 @@ class MainScreen(Screen):
         self.app.copy_to_clipboard(text)
         name = section.title if section is not None and section.title else "report"
         self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a browser session (`reports-tui serve`) there is no editor to open: `e` is not offered."""
+        if action == "edit" and is_served():
+            return False
+        return True
+
+    def on_key(self, event) -> None:
+        """`e` in a browser session says why nothing opens (the editor would open on the server)."""
+        if event.key == "e" and is_served():
+            event.stop()
+            self.notify("Opening a report in an editor is not available in a browser session.",
+                        severity="warning", timeout=4, markup=False)
 
     def action_edit(self) -> None:
         """Open the report in $VISUAL / $EDITOR, then read the folder again."""
