@@ -67,7 +67,7 @@ def undated_detail(report: Report) -> str:
         except (OverflowError, OSError, ValueError):
             pass
     if folder:
-        parts.append(f"in {folder}")
+        parts.append(folder)
     return " · ".join(parts) or "no date"
 
 
