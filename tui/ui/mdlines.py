@@ -43,6 +43,8 @@ IMAGE_MARK = "▣ "
 _QUOTE = re.compile(r" {0,3}> ?")
 _REFDEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.){1,200})\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
 _IMAGE_EXT = re.compile(r"(?i)\.(png|jpe?g|gif|webp|bmp|svg|tiff?|avif|heic|ico)$")
+_OPEN_LINK = re.compile(r"(?<![!\\])\[[^\[\]]*$")
+_CLOSE_LINK = re.compile(r"^[ \t>]*[^\[\]\s][^\[\]]*\]\(([^()\s]+)(?:[ \t]+\"[^\"]*\")?\)")
 _SAFE_URL = re.compile(r"(?i)^(https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f]+$")
 
 
@@ -578,6 +580,18 @@ def build_rows(lines: Sequence[str], pal, highlight: int | None = None) -> list[
             if m:
                 refs.setdefault(_ref_key(m.group(1)), m.group(2))
 
+    # A link whose text wraps onto the next line (`The [weekly` / `meeting](url) discussed`): each
+    # half is shown as link text (the line-by-line reading would show the brackets and the URL).
+    link_tail: dict[int, str] = {}
+    link_head: set[int] = set()
+    for i in range(n - 1):
+        if "[" in lines[i] and "](" in lines[i + 1]:
+            m1 = _OPEN_LINK.search(lines[i])
+            m2 = _CLOSE_LINK.match(lines[i + 1]) if m1 else None
+            if m2:
+                link_tail[i] = "](" + m2.group(1) + ")"
+                link_head.add(i + 1)
+
     rows: list[Row] = []
     fence = None  # (char, length, indent, quote depth, CodeBlock, code indent)
     table: TableInfo | None = None
@@ -609,6 +623,12 @@ def build_rows(lines: Sequence[str], pal, highlight: int | None = None) -> list[
         if ">" in line[:4] and (fence is None or fence[3]):
             depth, rest = _unquote(line)
         prefix = bar(depth)
+        if fence is None and (i in link_tail or i in link_head):
+            if i in link_head:
+                k = len(rest) - len(rest.lstrip(" "))
+                rest = rest[:k] + "[" + rest[k:]
+            if i in link_tail:
+                rest = rest.rstrip() + link_tail[i]
         stripped = rest.strip()
         if fence is not None:
             indent = len(rest) - len(rest.lstrip(" "))
