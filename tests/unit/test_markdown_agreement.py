@@ -115,6 +115,14 @@ def test_quoted_list_nesting_in_the_model():
     assert [p.name for p in report.projects] == ["贝易转", "POS"]
 
 
+def test_kpis_and_incidents_inside_quotes_count():
+    report = parse_report("# 2024-W10\n\n## 运行数据\n\n> - 入金有效成功率：99.9%\n> - 出金有效成功率：99.8%\n\n"
+                          "## 生产事件\n\n> - 4/22 10:36 监控发现 支付超时\n")
+    assert [(k.name, k.value, k.line) for k in report.kpis if k.line] == [
+        ("入金有效成功率", 99.9, 5), ("出金有效成功率", 99.8, 6)]
+    assert [(i.text, i.line) for i in report.incidents] == [("支付超时", 10)]
+
+
 CORPUS_HEADINGS = 0.999
 CORPUS_ITEMS = 0.999
 

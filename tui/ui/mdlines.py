@@ -258,8 +258,12 @@ class Hanging(Row):
             if self.prefix is not None:
                 row = self.prefix + row
             row.truncate(width)
-            if self.fill is not None and row.cell_len < width:
-                row.append(" " * (width - row.cell_len), self.fill)
+            if self.fill is not None:
+                # The code background under the text and to the edge (not under quote bars or indent).
+                start = len(row.plain) - len(piece.plain)
+                if row.cell_len < width:
+                    row.append(" " * (width - row.cell_len))
+                row.stylize_before(self.fill, start)
             if self.style is not None:
                 row.stylize(self.style)
                 row.pad_right(width - row.cell_len)
@@ -611,7 +615,8 @@ def build_rows(lines: Sequence[str], pal, highlight: int | None = None) -> list[
             return None
         got = bars.get(depth)
         if got is None:
-            got = bars[depth] = Text(QUOTE_BAR * depth, pal.quote)
+            got = bars[depth] = Text()
+            got.append(QUOTE_BAR * depth, pal.quote)  # a span, not the base style: it must not spread
         return got
 
     for i, raw in enumerate(lines):
