@@ -79,6 +79,7 @@ class ReportView(ScrollView, can_focus=True):
         self._blocks: list[Block] = []
         self._hanging: list[Row] | None = None  # per source line, built on first use
         self._hover: str | None = None  # the link target under the mouse
+        self._told_none = 0.0  # when `n` last said there is nothing to go to
         self._gap_before: set[int] = set()  # source lines with a blank row above (section starts)
         self._starts: list[int] = []  # first row of each source line (index: line - 1)
         self._rows = 0
@@ -353,7 +354,11 @@ class ReportView(ScrollView, can_focus=True):
     def _move_action(self, step: int) -> None:
         lines = self._action_lines()
         if not lines:
-            self.notify("No links, images or tables in this report.", timeout=2, markup=False)
+            import time
+
+            if time.monotonic() - self._told_none > 2:  # once, not a toast per key press
+                self._told_none = time.monotonic()
+                self.notify("No links, images or tables in this report.", timeout=2, markup=False)
             return
         here = self.highlight if self.highlight is not None else (self.current_line() or 1) - (1 if step > 0 else 0)
         if step > 0:
