@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from tui.ui.mdlines import build_rows, safe_url
@@ -57,3 +59,24 @@ def test_only_safe_urls_become_hyperlinks(url, ok):
     assert (got is not None) == ok
     if got:
         assert got.isascii() and "\x1b" not in got
+
+
+_PIECES = ["# ", "## ", "- ", "  - ", "> ", ">> ", "1. ", "```", "````py", "~~~", "| a | b |", "|---|:-:|", "===",
+           "---", "![", "](", "[", "]", "<https://e.com>", "\\", "*", "**", "_", "~~", "`", "【项目】", "，", "。",
+           "中文字符", "word ", "    ", "\t", "https://e.com/x", "[r]: https://r.com", "<!--", "-->", "\n", "\n\n"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(min_value=1, max_value=120))
+def test_any_markdown_renders_one_row_object_per_line(pieces, width):
+    text = "".join(pieces)
+    lines = text.split("\n")
+    rows = build_rows(lines, DEFAULT_PALETTE, highlight=1)
+    assert len(rows) == len(lines)
+    console = Console(width=width, color_system=None, legacy_windows=False)
+    opts = console.options.update(width=width, max_width=width)
+    for row in rows:
+        out = console.render_lines(row, opts, pad=False, new_lines=False)
+        assert out and all(sum(len(s.text) for s in segs) <= max(width, 4) * 2 for segs in out)
+        if row.fits(width):
+            assert len(out) == 1
