@@ -213,3 +213,15 @@ async def test_leaf_sections_have_no_expand_mark():
         for child in nodes["风险与问题"].children:
             nodes[str(child.label)] = child
         assert not nodes["风险 [高]"].allow_expand and nodes["【O1 业务服务】"].allow_expand
+
+
+async def test_code_languages_are_loaded_in_the_background():
+    from tui.ui import rows
+
+    rows._LEXERS.clear()
+    app = make_app(paths=[FIXTURE])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        # the code blocks are below the first screen: their lexers are ready before they are drawn
+        await eventually(pilot, lambda: {"bash", "markdown", "python"} <= set(rows._LEXERS), timeout=20)
+        assert all(rows._LEXERS[name] is not None for name in ("bash", "markdown", "python"))

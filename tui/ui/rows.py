@@ -160,20 +160,49 @@ class CodeBlock:
         return self._styled[index] if index < len(self._styled) else Text(self.lines[index])
 
 
+_LEXERS: dict[str, object] = {}  # language name → Pygments lexer (None: no such language)
+
+
+def lexer_for(lang: str):
+    """The Pygments lexer for a fenced block's info string (None when unknown); imports Pygments on
+    first use, which takes a few hundred milliseconds: `warm_up` does it off the UI thread."""
+    name = lang.split()[0].split(",")[0].strip("{}.").lower() if lang.strip() else ""
+    if not name:
+        return None
+    if name in _LEXERS:
+        return _LEXERS[name]
+    try:
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
+    except ImportError:  # pragma: no cover - pygments ships with rich
+        return None
+    try:
+        lexer = get_lexer_by_name(name)
+    except (ClassNotFound, ValueError, IndexError):
+        lexer = None
+    _LEXERS[name] = lexer
+    return lexer
+
+
+def warm_up(langs: Sequence[str]) -> None:
+    """Import the highlighter and the lexers of these languages (run in a background thread)."""
+    try:
+        import rich.syntax  # noqa: F401
+    except ImportError:  # pragma: no cover
+        return
+    for lang in langs:
+        lexer_for(lang)
+
+
 def _highlight(lang: str, lines: list[str], bg: str | None, dark: bool) -> list[Text]:
     plain = [Text(ln) for ln in lines]
     if not lang or not lines:
         return plain
-    try:
-        from pygments.lexers import get_lexer_by_name
-        from pygments.util import ClassNotFound
-        from rich.syntax import Syntax
-    except ImportError:  # pragma: no cover - pygments ships with rich
+    lexer = lexer_for(lang)
+    if lexer is None:
         return plain
-    try:
-        lexer = get_lexer_by_name(lang.split()[0].split(",")[0].strip("{}.").lower())
-    except (ClassNotFound, ValueError, IndexError):
-        return plain
+    from rich.syntax import Syntax
+
     try:
         syntax = Syntax("", lexer, theme="monokai" if dark else "friendly", background_color=bg)
         text = syntax.highlight("\n".join(lines))

@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model.report import Report, Section
-from ..mdlines import Action, Row, TableRow, build_rows, raw_rows
+from ..mdlines import Action, CodeRow, Row, TableRow, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
 
 # Reports larger than this are shown as plain lines instead of rendered Markdown.
@@ -113,6 +113,7 @@ class ReportView(ScrollView, can_focus=True):
         self._rebuild()
         self._hover = None
         self.call_after_refresh(self._show_target)
+        self.call_after_refresh(self._warm_highlighter)
         if highlight is not None:
             self.scroll_to_line(highlight)
             self.call_after_refresh(self.scroll_to_line, highlight)
@@ -325,6 +326,19 @@ class ReportView(ScrollView, can_focus=True):
         if section is not self._top_section:
             self._top_section = section
             self.post_message(self.SectionScrolled(self, section))
+
+    def _warm_highlighter(self) -> None:
+        """Load Pygments and the report's code languages in the background (after the report is
+        drawn), so the first code block scrolled into view does not pause the view."""
+        if self.report is None or self._huge or self.raw or self._hanging is None:
+            return
+        langs = sorted({r.block.lang for r in self._hanging if isinstance(r, CodeRow) and r.block.lang})
+        if langs:
+            import threading
+
+            from ..rows import warm_up
+
+            threading.Thread(target=warm_up, args=(langs,), name="reports-tui-highlight", daemon=True).start()
 
     # ── links, images and tables ─────────────────────────────────────────────────────────────────
 
