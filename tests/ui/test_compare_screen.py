@@ -68,7 +68,8 @@ async def test_rows_kpis_and_header(seed_library):
         kpi_text = "\n".join(row_lines(kpis))  # type: ignore[arg-type]
         assert "入金有效成功率" in kpi_text and "99.987" in kpi_text and "99.955" in kpi_text
         assert "−0.032 ▼" in kpi_text
-        assert "incidents" in kpi_text
+        # 生产事件数 counts the incidents of both weeks: no second, English `incidents` row saying it again
+        assert "生产事件数" in kpi_text and "incidents" not in kpi_text
         headings = [r for r in rows if r.heading]
         o1 = row_lines(headings[1])[0]
         assert o1.count("【O1 业务服务】") == 2  # both weeks' titles on one line

@@ -86,7 +86,8 @@ def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = Fals
             mark = {"better": st("▲ better", "green"), "worse": st("▼ worse", "red"), "same": "", "n/a": ""}[k.verdict]
             rows.append([k.name, f"{format_value(k.a)} → {format_value(k.b)}", f"({format_change(k.delta)})", mark])
         lines.append(table(rows, header=["KPI", "A → B", "Δ", ""], style=st))
-    lines.append(f"incidents  {len(c.incidents_a)} → {len(c.incidents_b)}")
+    if c.incident_counts_shown:
+        lines.append(f"incidents  {len(c.incidents_a)} → {len(c.incidents_b)}")
     lines.append("")
 
     col = (width - 5) // 2

@@ -36,6 +36,13 @@ MIN_LINE_SIMILARITY = 0.34
 SECTION_KEY_CUTOFF = 70.0
 ITEM_KEY_CUTOFF = 80.0
 ITEM_TEXT_CUTOFF = 55.0
+#: Two items' own lines must be at least this alike (rapidfuzz ratio) to pair as one item changed,
+#: unless they are the same project.
+ITEM_RESEMBLANCE = 60.0
+#: … and this alike when they share a topic (`看懂账：…`) that is not a project of the model.
+TOPIC_RESEMBLANCE = 35.0
+
+INCIDENT_KPI = "生产事件数"  # the derived KPI that counts incident entries
 
 MARKS: dict[str, str] = {"same": "=", "changed": "~", "added": "+", "removed": "-"}
 
@@ -275,6 +282,13 @@ class Comparison:
                 return k
         return None
 
+    @property
+    def incident_counts_shown(self) -> bool:
+        """Whether the KPI table needs its `incidents` row: not when 生产事件数 already gives both
+        weeks' counts."""
+        k = self.kpi(INCIDENT_KPI)
+        return not (k is not None and k.a == len(self.incidents_a) and k.b == len(self.incidents_b))
+
     def counts(self) -> dict[str, int]:
         """How many item rows are same/changed/added/removed."""
         out = {"same": 0, "changed": 0, "added": 0, "removed": 0}
@@ -359,13 +373,48 @@ def normalized(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
 
 
+_VISIBLE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)"
+    r"|\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\](?:\([^)]*\)|\[[^\]]*\])"
+    r"|<(?P<auto>(?:https?|mailto):[^>\s]+)>"
+    r"|\\(?P<esc>[!-/:-@\[-`{-~])"
+    r"|(?P<mark>\*\*|__|~~)(?=\S)(?P<inner>.+?)(?<=\S)(?P=mark)"
+    r"|`(?P<code>[^`]+)`"
+)
+
+
+def visible_text(text: str) -> str:
+    """Inline Markdown as a reader sees it in the report view: link text instead of `[text](url)`, an
+    image as `▣ alt` (or its file name), no escapes, emphasis marks or code ticks."""
+    if not any(c in text for c in "[]<\\*_~`"):
+        return text
+
+    def sub(m: re.Match) -> str:
+        if m.group("src") is not None:
+            alt = m.group("alt")
+            name = m.group("src").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+            return "▣ " + (alt or name or "image")
+        if m.group("text") is not None:
+            return visible_text(m.group("text"))
+        if m.group("auto") is not None:
+            return m.group("auto")
+        if m.group("esc") is not None:
+            return m.group("esc")
+        if m.group("inner") is not None:
+            return visible_text(m.group("inner"))
+        return m.group("code")
+
+    return _VISIBLE.sub(sub, text)
+
+
 def item_text(item: Item) -> str:
-    """An item with its nested children, one per line, children indented by two spaces per level."""
+    """An item with its nested children, one per line, children indented by two spaces per level, as
+    the report view shows them (link text, not link syntax)."""
     lines = []
     stack = [(item, 0)]  # iterative: nesting depth is unbounded
     while stack:
         it, depth = stack.pop()
-        lines.append("  " * depth + it.text)
+        lines.append("  " * depth + visible_text(it.text))
         stack.extend((child, depth + 1) for child in reversed(it.children))
     return "\n".join(lines)
 
@@ -376,58 +425,109 @@ def item_key(item: Item) -> str | None:
         return item.project
     if item.kind == "para":
         return None
-    topic = okr_topic(item.text)
+    topic = okr_topic(visible_text(item.text))
     return project_key(topic) if topic else None
 
 
-_Cand = tuple[Item, "str | None", str, str]  # item, project/topic key, text, normalised text
+_TOPIC_HEAD = re.compile(r"^([^：:，,]{1,24})[：:，,]")
+
+
+@dataclass
+class _Cand:
+    """An item as a pairing candidate."""
+
+    item: Item
+    key: str | None  # project or topic key, None when it identifies nothing
+    text: str  # visible text with children
+    norm: str  # `text` without spaces, NFKC
+    first: str  # the item's own line, normalised
+    project: bool  # the key is a project of the model (a 【name】 item or an OKR topic)
 
 
 def _key_exact(x: _Cand, y: _Cand) -> float | None:
-    return 100.0 if x[1] and x[1] == y[1] else None
+    if not (x.key and x.key == y.key):
+        return None
+    if not (x.project and y.project) and not _resemble(x, y, TOPIC_RESEMBLANCE, strip_topic=False):
+        return None  # the same topic word on two quite different items
+    return 100.0
 
 
 def _key_fuzzy(x: _Cand, y: _Cand) -> float | None:
-    if not (x[1] and y[1]):
+    if not (x.key and y.key):
         return None
-    kx, ky = x[1], y[1]
-    if min(len(kx), len(ky)) >= 2 and (kx in ky or ky in kx):
-        return 90.0
-    s = fuzz.ratio(kx, ky)
-    return s if s >= ITEM_KEY_CUTOFF else None
+    kx, ky = x.key, y.key
+    short, long_ = sorted((kx, ky), key=len)
+    if len(short) >= 2 and short in long_ and len(short) >= 0.5 * len(long_):
+        score = 90.0
+    else:
+        score = fuzz.ratio(kx, ky)
+        if score < ITEM_KEY_CUTOFF:
+            return None
+    if not (x.project and y.project) and not _resemble(x, y, strip_topic=False):
+        return None  # a topic alone (`clippy:`, `Rust,`) does not make two items one
+    return score
+
+
+def _resemble(x: _Cand, y: _Cand, cutoff: float = ITEM_RESEMBLANCE, strip_topic: bool = True) -> bool:
+    """Whether two items' own lines are alike enough to be one item rewritten; with `strip_topic`,
+    after a topic both start with (`rust-analyzer: fix …` and `rust-analyzer: keep …` are compared as
+    `fix …` and `keep …`)."""
+    a, b = x.first, y.first
+    if strip_topic:
+        ta, tb = _TOPIC_HEAD.match(a), _TOPIC_HEAD.match(b)
+        if ta and tb and ta.group(1) == tb.group(1) and ta.end() < len(a) and tb.end() < len(b):
+            a, b = a[ta.end():], b[tb.end():]
+    return fuzz.ratio(a, b) >= cutoff
 
 
 def _text_same(x: _Cand, y: _Cand) -> float | None:
-    return 100.0 if x[3] == y[3] else None
+    return 100.0 if x.norm == y.norm else None
 
 
 def _text_fuzzy(x: _Cand, y: _Cand) -> float | None:
     # Two items about different named projects are never the same item, however alike the wording.
-    if x[1] and y[1] and fuzz.ratio(x[1], y[1]) < 50:
+    if x.key and y.key and fuzz.ratio(x.key, y.key) < 50:
         return None
-    s = fuzz.ratio(x[3], y[3], score_cutoff=ITEM_TEXT_CUTOFF)
-    return s if s else None
+    s = fuzz.ratio(x.norm, y.norm, score_cutoff=ITEM_TEXT_CUTOFF)
+    if not s or not _resemble(x, y):
+        return None
+    return s
 
 
 def _candidate(it: Item) -> _Cand:
     text = item_text(it)
-    return it, item_key(it), text, normalized(text)
+    return _Cand(it, item_key(it), text, normalized(text), normalized(text.split("\n", 1)[0]), bool(it.project))
+
+
+def _candidates(items: Sequence[Item]) -> list[_Cand]:
+    out = [_candidate(it) for it in items]
+    # A topic several items of the section share (`clippy: …`, `Rust, …`) names none of them.
+    counts: dict[str, int] = {}
+    for c in out:
+        if c.key and not c.project:
+            counts[c.key] = counts.get(c.key, 0) + 1
+    for c in out:
+        if c.key and not c.project and counts[c.key] > 1:
+            c.key = None
+    return out
 
 
 def align_items(a_items: Sequence[Item], b_items: Sequence[Item]) -> list[ItemDiff]:
-    """Pair the top-level items of two sections and diff each pair."""
-    xa = [_candidate(it) for it in a_items]
-    xb = [_candidate(it) for it in b_items]
+    """Pair the top-level items of two sections and diff each pair: by project or topic, else by
+    text; two items are paired as "changed" only when they resemble each other (or are one project)."""
+    xa = _candidates(a_items)
+    xb = _candidates(b_items)
     out: list[ItemDiff] = []
     for x, y in _align(xa, xb, [_text_same, _key_exact, _key_fuzzy, _text_fuzzy]):
         if x and y:
-            same = x[3] == y[3]
-            sa, sb = ([], []) if same else text_diff(x[2], y[2])
-            out.append(ItemDiff("same" if same else "changed", x[0], y[0], x[2], y[2], sa, sb, key=y[1] or x[1]))
+            same = x.norm == y.norm
+            sa, sb = ([], []) if same else text_diff(x.text, y.text)
+            out.append(ItemDiff("same" if same else "changed", x.item, y.item, x.text, y.text, sa, sb,
+                                key=y.key or x.key))
         elif x:
-            out.append(ItemDiff("removed", x[0], None, x[2], "", key=x[1]))
+            out.append(ItemDiff("removed", x.item, None, x.text, "", key=x.key))
         elif y:
-            out.append(ItemDiff("added", None, y[0], "", y[2], key=y[1]))
+            out.append(ItemDiff("added", None, y.item, "", y.text, key=y.key))
     return out
 
 

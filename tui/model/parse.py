@@ -33,6 +33,9 @@ HR_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 TABLE_DELIM_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+QUOTE_RE = re.compile(r"^ {0,3}>")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _META_LINE = re.compile(r"^\s*([A-Za-z][\w \-]{0,30}|创建时间|日期|时间|创建日期)\s*[:：]\s*(.*?)\s*$")
 _DATE_META_KEYS = {"created", "date", "created time", "created at", "创建时间", "日期", "创建日期", "时间"}
 _PELICAN_KEYS = {"title", "date", "created", "author", "authors", "category", "tags", "number", "slug", "summary",
@@ -44,11 +47,62 @@ _EMPH = re.compile(r"(\*\*|__|`)(.+?)\1")
 IMPLICIT_FOCUS = "重点工作"
 
 
+def unescape(text: str) -> str:
+    """Text with Markdown backslash escapes resolved (`\\[高\\]` → `[高]`)."""
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
 def inline_plain(text: str) -> str:
-    """Heading text without the common inline Markdown (links, emphasis, code ticks)."""
+    """Heading text without the common inline Markdown (links, emphasis, code ticks, escapes)."""
     text = _LINK.sub(r"\1", text)
     text = _EMPH.sub(r"\2", text)
-    return text.strip()
+    return unescape(text).strip()
+
+
+def fence_open(stripped: str) -> tuple[str, int, str] | None:
+    """(fence character, run length, info string) when a line without its indentation opens a fenced
+    code block (CommonMark: three or more backticks or tildes; a backtick fence's info string holds no
+    backtick)."""
+    c = stripped[:1]
+    if c not in ("`", "~") or not stripped.startswith(c * 3):
+        return None
+    rest = stripped.lstrip(c)
+    info = rest.strip()
+    if c == "`" and "`" in info:
+        return None
+    return c, len(stripped) - len(rest), info
+
+
+def fence_closes(stripped: str, char: str, length: int) -> bool:
+    """Whether a line without its indentation closes a fence of `char` × `length`: the same
+    character, at least as many, and nothing else (an info string never closes a fence)."""
+    if not stripped.startswith(char):
+        return False
+    rest = stripped.lstrip(char)
+    return len(stripped) - len(rest) >= length and not rest.strip()
+
+
+def strip_quote(line: str) -> tuple[int, str, int]:
+    """(quote depth, the line with its `>` markers turned into spaces, column of the first `>`).
+
+    Columns are kept, so what follows the markers nests as it would outside a quote."""
+    depth, pos, n, first = 0, 0, len(line), -1
+    while True:
+        i = pos
+        while i < n and i - pos < 4 and line[i] == " ":
+            i += 1
+        if i < n and line[i] == ">" and i - pos <= 3:
+            if first < 0:
+                first = i
+            depth += 1
+            pos = i + 1
+            if pos < n and line[pos] == " ":
+                pos += 1
+            continue
+        break
+    if not depth:
+        return 0, line, -1
+    return depth, " " * pos + line[pos:], first
 
 
 def section_key(title: str) -> str:
@@ -63,6 +117,7 @@ class _Open:
     item: Item
     marker_indent: int
     content_indent: int
+    quote: int = 0  # quote depth the item was opened at
 
 
 @dataclass
@@ -130,9 +185,12 @@ def parse_report(
     stack: list[Section] = [root]
     open_items: list[_Open] = []
     table: list[tuple[int, list[str]]] | None = None
-    fence: str | None = None
+    fence: tuple[str, int, int, int] | None = None  # (character, length, container indent, quote depth)
     in_comment = False
     prev_blank = True
+    prev_quote = 0  # quote depth of the previous line
+    para_run: list[Item] = []  # the top-level paragraph lines just read (a setext underline may follow)
+    para_end = 0  # line number of the last of them
     title_line: int | None = None
     title_found = meta.title is not None
     if meta.title:
@@ -145,19 +203,61 @@ def parse_report(
             stack[-1].tables.append(table)  # type: ignore[attr-defined]
         table = None
 
+    def heading(level: int, htext: str, lineno: int) -> None:
+        nonlocal title_found, title_line, props_zone
+        flush_table()
+        open_items.clear()
+        if not title_found and level == 1:
+            report.title = htext
+            title_found = True
+            title_line = lineno
+            return
+        props_zone = False
+        if level == 1 and title_line is not None and _is_week_heading(nfkc(htext)):
+            # A second week heading (`# 第47周 2023/11/13`): a warning, and not a section of its own.
+            week_headings.append((lineno, htext))
+            while len(stack) > 1:
+                stack.pop().end_line = lineno - 1
+            return
+        while len(stack) > 1 and stack[-1].level >= level:
+            stack.pop().end_line = lineno - 1
+        key = section_key(htext)
+        okr = _OKR.match(key)
+        sec = Section(title=htext, key=key, level=level, line=lineno, okr=okr.group(1).upper() if okr else None)
+        stack[-1].children.append(sec)
+        stack.append(sec)
+
     for idx, raw in enumerate(lines):
         lineno = idx + 1
         if idx in meta.consumed:
             continue
         line = _expand(raw)
+        quote = gt = 0
+        if ">" in line[:4] and (fence is None or fence[3]) and QUOTE_RE.match(line):
+            # A quote is a container: its lines are read as if the `>` markers were spaces, so lists,
+            # projects and KPIs inside quotes count like any others. (In a fence outside any quote,
+            # `> ` is code.)
+            quote, line, gt = strip_quote(line)
         stripped = line.strip()
         if fence is not None:
-            if stripped.startswith(fence):
-                fence = None
-            elif stripped:
-                _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank, code=True)
-            prev_blank = not stripped
-            continue
+            indent = len(line) - len(line.lstrip(" "))
+            if quote < fence[3] or (stripped and fence[2] and indent < fence[2]):
+                fence = None  # the quote or list item holding the fence ended, and the fence with it
+            else:
+                if indent - fence[2] <= 3 and fence_closes(stripped, fence[0], fence[1]):
+                    fence = None
+                elif stripped:
+                    _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank, code=True)
+                prev_blank = not stripped
+                prev_quote = quote
+                continue
+        if quote > prev_quote:
+            while open_items and open_items[-1].content_indent > gt:
+                open_items.pop()
+        elif quote < prev_quote:
+            while open_items and open_items[-1].quote > quote:
+                open_items.pop()
+        prev_quote = quote
         if in_comment:
             if "-->" in line:
                 in_comment = False
@@ -170,39 +270,36 @@ def parse_report(
             if table is not None:
                 flush_table()
             continue
-        fm = FENCE_RE.match(line)
-        if fm:
-            fence = fm.group(1)[0] * 3
+        if stripped[0] in "`~":
+            fo = fence_open(stripped)
+            if fo is not None:
+                indent = len(line) - len(line.lstrip(" "))
+                base = 0
+                for o in reversed(open_items):
+                    if o.content_indent <= indent:
+                        base = o.content_indent
+                        break
+                if indent - base <= 3:
+                    fence = (fo[0], fo[1], base, quote)
+                    prev_blank = False
+                    continue
+
+        hm = HEADING_RE.match(line)
+        if hm and not quote:
+            heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
             prev_blank = False
             continue
 
-        hm = HEADING_RE.match(line)
-        if hm:
-            flush_table()
-            level = len(hm.group(1))
-            htext = inline_plain(hm.group(2) or "")
-            open_items.clear()
-            prev_blank = False
-            if not title_found and level == 1:
-                report.title = htext
-                title_found = True
-                title_line = lineno
+        if para_run and para_end == lineno - 1 and not quote and not open_items and SETEXT_RE.match(line):
+            # `Title` over `=====` or `-----`: the paragraph just read is a heading.
+            items = stack[-1].items
+            if len(items) >= len(para_run) and items[-1] is para_run[-1]:
+                del items[len(items) - len(para_run):]
+                heading(1 if stripped[0] == "=" else 2, unescape(inline_plain(" ".join(i.text for i in para_run))),
+                        para_run[0].line)
+                para_run = []
+                prev_blank = False
                 continue
-            props_zone = False
-            if level == 1 and title_line is not None and _is_week_heading(nfkc(htext)):
-                # A second week heading (`# 第47周 2023/11/13`): a warning, and not a section of its own.
-                week_headings.append((lineno, htext))
-                while len(stack) > 1:
-                    stack.pop().end_line = lineno - 1
-                continue
-            while len(stack) > 1 and stack[-1].level >= level:
-                stack.pop().end_line = lineno - 1
-            key = section_key(htext)
-            okr = _OKR.match(key)
-            sec = Section(title=htext, key=key, level=level, line=lineno, okr=okr.group(1).upper() if okr else None)
-            stack[-1].children.append(sec)
-            stack.append(sec)
-            continue
 
         if props_zone and title_found:
             mm = _META_LINE.match(line)
@@ -239,18 +336,23 @@ def parse_report(
             indent = len(im.group(1))
             marker = im.group(2)
             gap = len(im.group(3) or " ")
-            content = (im.group(4) or "").strip()
+            content = unescape((im.group(4) or "").strip())
             content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
             while open_items and indent < open_items[-1].content_indent:
                 open_items.pop()
             kind = "ordered" if marker[0].isdigit() else "bullet"
             item = Item(content, lineno, len(open_items), kind)
             _attach(stack[-1], open_items, item, open_items[-1] if open_items else None)
-            open_items.append(_Open(item, indent, content_indent))
+            open_items.append(_Open(item, indent, content_indent, quote))
             prev_blank = False
             continue
 
-        _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank)
+        para = _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank)
+        if para.depth == 0 and not quote and not open_items:
+            if para_end != lineno - 1:
+                para_run = []
+            para_run.append(para)
+            para_end = lineno
         prev_blank = False
 
     flush_table()
@@ -296,7 +398,7 @@ def _attach(section: Section, open_items: list[_Open], item: Item, parent: _Open
 
 def _add_para(
     section: Section, open_items: list[_Open], text: str, lineno: int, line: str, prev_blank: bool, code: bool = False
-) -> None:
+) -> Item:
     """A paragraph line: inside the open list item it is indented under (or lazily continues), else top level."""
     indent = len(line) - len(line.lstrip(" "))
     if open_items:
@@ -308,9 +410,12 @@ def _add_para(
                 open_items.pop()
             target = open_items[-1] if open_items else None
         if target is not None:
-            _attach(section, open_items, Item(text, lineno, 0, "para"), target)
-            return
-    _attach(section, open_items, Item(text, lineno, 0, "para"), None)
+            item = Item(text, lineno, 0, "para")
+            _attach(section, open_items, item, target)
+            return item
+    item = Item(text, lineno, 0, "para")
+    _attach(section, open_items, item, None)
+    return item
 
 
 def _implicit_focus_section(root: Section) -> None:

@@ -118,8 +118,9 @@ def kpi_renderable(c: Comparison, pal: DiffPalette) -> Table:
     t.add_column("Δ", justify="right", no_wrap=True)
     for k in c.kpis:
         t.add_row(Text(k.name), Text(format_value(k.a)), Text(format_value(k.b)), _delta_text(k, pal))
-    t.add_row(Text("incidents"), Text(str(len(c.incidents_a))), Text(str(len(c.incidents_b))),
-              Text(format_change(len(c.incidents_b) - len(c.incidents_a)), style=pal.muted))
+    if c.incident_counts_shown:
+        t.add_row(Text("incidents"), Text(str(len(c.incidents_a))), Text(str(len(c.incidents_b))),
+                  Text(format_change(len(c.incidents_b) - len(c.incidents_a)), style=pal.muted))
     return t
 
 

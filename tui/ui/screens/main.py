@@ -328,6 +328,12 @@ class MainScreen(Screen):
             view.set_highlight(data.line)
             view.scroll_to_line(data.line)
 
+    @on(ReportView.TableOpened)
+    def _table_opened(self, event: ReportView.TableOpened) -> None:
+        from .table import TableScreen
+
+        self.app.push_screen(TableScreen(event.table, event.title))
+
     @on(ReportView.SectionScrolled)
     def _section_scrolled(self, event: ReportView.SectionScrolled) -> None:
         tree = self.query_one(SectionTree)

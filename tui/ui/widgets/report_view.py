@@ -1,21 +1,27 @@
 """The rendered report: one scrollable view that draws only the rows on screen.
 
-Every source line is one `Hanging` renderable (wrapped when long). Opening a report lays out row
+Every source line is one row object (`mdlines.Row`: wrapped when long, a table row never). Opening a report lays out row
 numbers arithmetically — a line that certainly fits takes one row, only the few long ones are
 rendered to count their rows — and a row is rendered only when it is drawn, so switching weeks costs
 about one screenful whatever the report's size. A source line maps to a row, which is what scrolling
 to a search hit, highlighting it and following sections in the tree rely on. Very large reports are
 shown as plain lines (one row each, never wrapped).
+
+Links, images and tables can be opened: a click on one, or `enter` on the highlighted line (`n`/`N`
+move the highlight to the next/previous line that has one). The highlighted line's link target (or the
+one under the mouse) shows in the view's subtitle.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -23,7 +29,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model.report import Report, Section
-from ..render import DEFAULT_PALETTE, Block, Hanging, Palette, hanging_lines, split_blocks
+from ..mdlines import Action, CodeRow, Row, TableRow, build_rows, raw_rows
+from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
 
 # Reports larger than this are shown as plain lines instead of rendered Markdown.
 HUGE_REPORT_BYTES = 400_000
@@ -50,6 +57,9 @@ class ReportView(ScrollView, can_focus=True):
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
         Binding("space", "page_down", "Page down", show=False),
+        Binding("enter", "open", "Open link", show=False),
+        Binding("n", "next_action", "Next link", show=False),
+        Binding("N", "prev_action", "Previous link", show=False),
     ]
 
     @dataclass
@@ -58,6 +68,14 @@ class ReportView(ScrollView, can_focus=True):
 
         view: "ReportView"
         section: Section | None
+
+    @dataclass
+    class TableOpened(Message):
+        """A table was asked to be shown whole (`enter` or a second click on one of its rows)."""
+
+        view: "ReportView"
+        table: Any  # the table rendered whole
+        title: str
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -68,7 +86,9 @@ class ReportView(ScrollView, can_focus=True):
         self._lines: list[str] = []
         self._huge = False
         self._blocks: list[Block] = []
-        self._hanging: list[Hanging] | None = None  # per source line, built on first use
+        self._hanging: list[Row] | None = None  # per source line, built on first use
+        self._hover: str | None = None  # the link target under the mouse
+        self._told_none = 0.0  # when `n` last said there is nothing to go to
         self._gap_before: set[int] = set()  # source lines with a blank row above (section starts)
         self._starts: list[int] = []  # first row of each source line (index: line - 1)
         self._rows = 0
@@ -100,6 +120,9 @@ class ReportView(ScrollView, can_focus=True):
         self._gap_before = {b.first for i, b in enumerate(self._blocks)
                             if i and b.section is not None and b.first == b.section.line}
         self._rebuild()
+        self._hover = None
+        self.call_after_refresh(self._show_target)
+        self.call_after_refresh(self._warm_highlighter)
         if highlight is not None:
             self.scroll_to_line(highlight)
             self.call_after_refresh(self.scroll_to_line, highlight)
@@ -121,14 +144,14 @@ class ReportView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self.size.width or 80
         return max(width - 2 * PAD, 10)
 
-    def _ensure_hanging(self) -> list[Hanging]:
+    def _ensure_hanging(self) -> list[Row]:
         if self._hanging is None:
             if self._huge:
                 self._hanging = []
+            elif self.raw:
+                self._hanging = raw_rows(self._lines, self.palette, self.highlight, len(str(len(self._lines))))
             else:
-                number_width = len(str(len(self._lines))) if self.raw else 0
-                self._hanging = hanging_lines(self._lines, 1, self.palette, self.highlight, self.raw, False,
-                                              number_width)
+                self._hanging = build_rows(self._lines, self.palette, self.highlight)
         return self._hanging
 
     def _layout(self) -> None:
@@ -241,9 +264,9 @@ class ReportView(ScrollView, can_focus=True):
         hanging = self._ensure_hanging()
         for no in (old, line):
             if no is not None and 1 <= no <= len(hanging):
-                h = hanging[no - 1]
-                hanging[no - 1] = Hanging(h.body, h.indent, h.marker, self.palette.highlight if no == line else None)
+                hanging[no - 1] = hanging[no - 1].with_style(self.palette.highlight if no == line else None)
                 self._strips.pop(no, None)
+        self._show_target()
         self.refresh()
 
     # ── positions ────────────────────────────────────────────────────────────────────────────────
@@ -312,3 +335,157 @@ class ReportView(ScrollView, can_focus=True):
         if section is not self._top_section:
             self._top_section = section
             self.post_message(self.SectionScrolled(self, section))
+
+    def _warm_highlighter(self) -> None:
+        """Load Pygments and the report's code languages in the background (after the report is
+        drawn), so the first code block scrolled into view does not pause the view."""
+        if self.report is None or self._huge or self.raw or self._hanging is None:
+            return
+        langs = sorted({r.block.lang for r in self._hanging if isinstance(r, CodeRow) and r.block.lang})
+        if langs:
+            import threading
+
+            from ..rows import warm_up
+
+            threading.Thread(target=warm_up, args=(langs,), name="reports-tui-highlight", daemon=True).start()
+
+    # ── links, images and tables ─────────────────────────────────────────────────────────────────
+
+    def actions_on(self, line: int | None) -> tuple[Action, ...]:
+        """What can be opened on a source line (links, images, its table)."""
+        if line is None or self._huge or self.raw or self.report is None:
+            return ()
+        rows = self._ensure_hanging()
+        return tuple(rows[line - 1].actions) if 1 <= line <= len(rows) else ()
+
+    def _show_target(self) -> None:
+        """The subtitle: the link under the mouse or on the highlighted line, else the file name."""
+        if self.report is None:
+            return
+        target = self._hover
+        if target is None:
+            for a in self.actions_on(self.highlight):
+                if a.kind in ("link", "image"):
+                    target = a.target
+                    break
+        self.border_subtitle = Text("→ " + target) if target else Text(self.report.source.name)
+
+    def _action_lines(self) -> list[int]:
+        rows = self._ensure_hanging() if not (self._huge or self.raw) else []
+        return [no for no, r in enumerate(rows, 1) if r.actions]
+
+    def _move_action(self, step: int) -> None:
+        lines = self._action_lines()
+        if not lines:
+            import time
+
+            if time.monotonic() - self._told_none > 2:  # once, not a toast per key press
+                self._told_none = time.monotonic()
+                self.notify("No links, images or tables in this report.", timeout=2, markup=False)
+            return
+        here = self.highlight if self.highlight is not None else (self.current_line() or 1) - (1 if step > 0 else 0)
+        if step > 0:
+            nxt = next((no for no in lines if no > here), lines[0])
+        else:
+            nxt = next((no for no in reversed(lines) if no < here), lines[-1])
+        self.set_highlight(nxt)
+        self.scroll_to_line(nxt)
+
+    def action_next_action(self) -> None:
+        """Highlight the next line with a link, an image or a table."""
+        self._move_action(1)
+
+    def action_prev_action(self) -> None:
+        """Highlight the previous line with a link, an image or a table."""
+        self._move_action(-1)
+
+    def action_open(self) -> None:
+        """Open what the highlighted line holds (its first link or image, or its table); with no
+        highlight, the first such line in view is highlighted."""
+        line = self.highlight
+        if not self.actions_on(line):
+            top = self.current_line() or 1
+            bottom = self._line_at_row(int(self.scroll_y) + self.size.height - 1)[0] or len(self._starts)
+            line = next((no for no in self._action_lines() if top <= no <= bottom), None)
+            if line is None:
+                return
+            self.set_highlight(line)
+            return
+        self.open_action(self.actions_on(line)[0], line)
+
+    def open_action(self, action: Action, line: int) -> None:
+        """Open a link in the browser, an image with the system viewer, or a table on its own screen."""
+        if self.report is None:
+            return
+        if action.kind == "table":
+            self.open_table(line)
+        elif action.kind == "link":
+            from ..mdlines import safe_url
+
+            url = safe_url(action.target)
+            if url:
+                self.app.open_url(url)
+                self.notify(f"Opening {url}", timeout=2, markup=False)
+            else:
+                self.notify(f"Not a web link: {action.target}", timeout=3, markup=False)
+        elif action.kind == "image":
+            from .. import opener
+
+            path, what = opener.image_file(self.report, action.target)
+            if path is None and what.startswith(("http://", "https://")):
+                self.app.open_url(what)
+                self.notify(f"Opening {what}", timeout=2, markup=False)
+            elif path is None:
+                self.notify(what or f"Cannot open {action.target}", severity="warning", timeout=4, markup=False)
+            elif opener.launch(path):
+                self.notify(f"Opening {what}", timeout=2, markup=False)
+            else:
+                self.notify(f"No image viewer (xdg-open) to open {what}", severity="warning", timeout=4,
+                            markup=False)
+
+    def open_table(self, line: int) -> None:
+        """The table holding a source line, whole, on a screen that scrolls both ways."""
+        rows = self._ensure_hanging()
+        row = rows[line - 1] if 1 <= line <= len(rows) else None
+        if not isinstance(row, TableRow):
+            return
+        pal = self.palette
+        self.post_message(self.TableOpened(self, row.table.render_whole(pal.table, pal.table_header),
+                                           f"Table at line {row.table.first_line}"))
+
+    def _line_at_event(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        no, row_offset = self._line_at_row(int(self.scroll_y) + offset.y)
+        return no if row_offset >= 0 else None
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a link or an image opens it; on a line, highlights it (again, on a table: opens it)."""
+        if self.report is None or self._huge or self.raw:
+            return
+        line = self._line_at_event(event)
+        if line is None:
+            return
+        actions = self.actions_on(line)
+        n = event.style.meta.get("action") if event.style else None
+        if isinstance(n, int) and 0 <= n < len(actions):
+            self.set_highlight(line)
+            self.open_action(actions[n], line)
+            return
+        if line == self.highlight and actions and actions[0].kind == "table":
+            self.open_table(line)
+            return
+        self.set_highlight(line)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Show the target of the link under the mouse."""
+        link = event.style.link if event.style else None
+        if link != self._hover:
+            self._hover = link
+            self._show_target()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self._show_target()

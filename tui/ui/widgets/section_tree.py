@@ -134,11 +134,13 @@ class SectionTree(Tree[Node]):
         label = Text(section.title or section.key, style="italic" if section.implicit else "")
         children = self._children_of(section)
         fill = self._budget > 0
+        if not children:  # nothing under it: a leaf, with no expand mark
+            self._by_section[id(section)] = parent.add_leaf(label, Node("section", section, section.line))
+            self._budget -= 1
+            return
         node = parent.add(label, Node("section", section, section.line), expand=fill)
         self._by_section[id(section)] = node
         self._budget -= 1
-        if not children:
-            return
         if fill:
             self._add_children(node, children)
         else:

@@ -8,6 +8,7 @@ OptionList would otherwise build and wrap every prompt up front — 10,000 weeks
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 from rich.text import Text
@@ -37,7 +38,7 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False, wid
     if report.week and report.start and report.end:
         second = Text(f"{report.week}  {report.start:%m-%d}–{report.end:%m-%d}", style="dim")
     else:
-        second = Text("undated", style="dim italic")
+        second = Text(undated_detail(report), style="dim italic")
     second.no_wrap = True
     second.overflow = "ellipsis"
     if width and width > 1:
@@ -47,6 +48,27 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False, wid
     out.no_wrap = True
     out.overflow = "ellipsis"
     return out
+
+
+def undated_detail(report: Report) -> str:
+    """The second row of an undated report: its file's date and folder (the week is unknown)."""
+    import datetime
+    import os
+
+    source = report.source
+    where = source.path if source.member is None else source.member
+    folder = os.path.basename(os.path.dirname(where.replace("\\", "/").rstrip("/")))
+    if source.member is not None and not folder:
+        folder = os.path.basename(source.path)
+    parts = []
+    if report.mtime:
+        try:
+            parts.append(f"file {datetime.date.fromtimestamp(report.mtime):%Y-%m-%d}")
+        except (OverflowError, OSError, ValueError):
+            pass
+    if folder:
+        parts.append(folder)
+    return " · ".join(parts) or "no date"
 
 
 class _Lines(Sequence):
@@ -204,11 +226,31 @@ class WeekList(OptionList):
     def _update_lines(self) -> None:
         if not self.scrollable_content_region:
             return
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        virtual_size = Size(width, len(self._options) * ROW_LINES)
+        region = self.scrollable_content_region
+        width = region.width - self._get_left_gutter_width()
+        # A blank line below the last week when the list shows an odd number of lines, so that every
+        # scroll position (they are kept even) starts with a whole week: never half an entry on top.
+        extra = (region.height % ROW_LINES) if len(self._options) * ROW_LINES > region.height else 0
+        virtual_size = Size(width, len(self._options) * ROW_LINES + extra)
         if virtual_size != self.virtual_size:
             self.virtual_size = virtual_size
             self._scroll_update(virtual_size)
+
+    def _snap(self, value: float) -> float:
+        """A scroll offset moved to a row boundary, in the direction of travel."""
+        current = self.scroll_y
+        rows = value / ROW_LINES
+        snapped = (math.floor(rows) if value < current else math.ceil(rows)) * ROW_LINES
+        return max(0, min(snapped, self.max_scroll_y - self.max_scroll_y % ROW_LINES))
+
+    def validate_scroll_y(self, value: float) -> float:
+        return self._snap(super().validate_scroll_y(value))
+
+    def validate_scroll_target_y(self, value: float) -> float:
+        return self._snap(super().validate_scroll_target_y(value))
+
+    def on_resize(self) -> None:
+        self._update_lines()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width

@@ -1,0 +1,42 @@
+"""Snapshots of the report view on tests/data/markdown_features.md (images, links, quotes, a table,
+code, setext headings, a long CJK paragraph)."""
+
+from __future__ import annotations
+
+import argparse
+
+from testpaths import DATA
+from tui.ui.app import ReportsApp
+from tui.ui.widgets.report_view import ReportView
+
+FIXTURE = DATA / "markdown_features.md"
+
+
+def fixture_app() -> ReportsApp:
+    ns = argparse.Namespace(paths=[str(FIXTURE)], compare=None, search=None, config=None, no_cache=True)
+    return ReportsApp(ns, watch=False)
+
+
+def at_line(marker: str):
+    line = next(i for i, ln in enumerate(FIXTURE.read_text(encoding="utf-8").split("\n"), 1) if marker in ln)
+
+    async def run_before(pilot) -> None:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if getattr(pilot.app.screen_stack[0], "current", None) is not None:
+                break
+        view = pilot.app.screen.query_one(ReportView)
+        view.focus()
+        await pilot.pause()
+        view.scroll_to_line(line, center=False)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_markdown_view_80x24(snap_compare):
+    assert snap_compare(fixture_app(), terminal_size=(80, 24), run_before=at_line("【O1 业务服务】"))
+
+
+def test_markdown_view_140x40(snap_compare):
+    assert snap_compare(fixture_app(), terminal_size=(140, 40), run_before=at_line("运行数据"))
