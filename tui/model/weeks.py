@@ -339,13 +339,15 @@ _ISSUE_PATTERNS = [
     re.compile(r"第\s*(?P<n>\d{1,2})\s*周"),  # 第N周
     re.compile(r"(?i)(?<![A-Za-z])week\s*[-_]?\s*(?P<n>\d{1,2})(?!\d)"),  # Week4, week-4
 ]
+# A title that ends with a number (`This Week in Rust 42`); not a year, not a version (`0.7`).
+_TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s+(?P<n>\d{1,5})\s*$")
 _NATURAL = re.compile(r"([0-9]+)")
 
 
-def issue_number(*texts: str) -> int | None:
-    """The issue number the first text that has one names (`第 N 期`, `Issue 37`, `#37`, `issue-37.md`,
-    `第N周`, `Week4`); None when none does."""
-    for text in texts:
+def issue_number(label: str, name: str = "") -> int | None:
+    """The issue number a report's label or else its file name names (`第 N 期`, `Issue 37`, `#37`,
+    `issue-37.md`, `第N周`, `Week4`, or a label ending in a number: `This Week in Rust 42`); None if none."""
+    for text in (label, name):
         text = text.replace("\u3000", " ")
         for pat in _ISSUE_PATTERNS:
             mt = pat.search(text)
@@ -353,6 +355,9 @@ def issue_number(*texts: str) -> int | None:
                 n = _cn_number(mt["n"])
                 if n is not None:
                     return n
+    mt = _TRAILING_NUMBER.search(label)
+    if mt and not (len(mt["n"]) == 4 and mt["n"][:2] in ("19", "20")):
+        return int(mt["n"])
     return None
 
 
