@@ -15,8 +15,11 @@ _UNIT = r"%|‰|ms|min|s|h|次|分钟|小时|秒|笔|条|个|元|万|亿|家|人
 # ends it (`其中 账户已沉淀金额` is the KPI `账户已沉淀金额`). It starts where the clause starts, holds no clause
 # punctuation, and has at most 60 characters (a longer "name" is a sentence, not a KPI).
 _NAME_CHAR = r"[^\s:,;，；。、|%]"
-_NAME_GAP = r"(?<=[A-Za-z0-9)%])[ \t]+(?=[A-Za-z0-9(])"
-_NAME = r"(?<![^\s:,;，；。、|%()（）])(?P<name>{first}(?:" + _NAME_CHAR + "|" + _NAME_GAP + "){{0,59}}?)"
+_NAME_GAP = r"(?<=[A-Za-z0-9)])[ \t]+(?=[A-Za-z0-9(])"
+# where a name may start: the line's start, after clause punctuation, or after a space that does not join
+# two words of one name
+_NAME_START = r"(?<![^\s:,;，；。、|%()（）])(?!(?<=[A-Za-z)][ \t])[A-Za-z0-9(])"
+_NAME = _NAME_START + r"(?P<name>{first}(?:" + _NAME_CHAR + "|" + _NAME_GAP + "){{0,59}}?)"
 # NAME: VALUE[UNIT]
 _COLON = re.compile(_NAME.format(first=r"[^\s:,;，；。、|%)）]") + rf"\s*:\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?")
 # NAME VALUE% — the unit is required when there is no colon, and the name does not start with a digit.

@@ -400,7 +400,7 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
         report.created = created
         if not meta_periods:
             cd = created.date() if isinstance(created, datetime) else created
-            sources.append(_WeekSource(f"{key}: {cd.isoformat()}", "date", cd, cd, meta.date_line))
+            sources.append(_WeekSource(f"{key} {cd.isoformat()}", "date", cd, cd, meta.date_line))
     yearless = []
     for lab in labels:
         wk = label_week(lab, lab.year) if lab.year is not None else None
