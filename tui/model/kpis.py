@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .report import Kpi, Report, Section
 from .text import nfkc
@@ -48,6 +49,17 @@ def _clean_name(name: str) -> str:
     return _LEADING_AND.sub("", _EMPHASIS.sub(r"\2", name).strip().strip("*_`~-— ").strip())
 
 
+@lru_cache(maxsize=8)
+def _known_name_patterns(known: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """Patterns for the vocabulary's names, also glued to their number (`不可用时间29.35`); an English name
+    only as whole words, in any case."""
+    latin = "|".join(re.escape(n) for n in known if n[:1].isascii())
+    other = "|".join(re.escape(n) for n in known if not n[:1].isascii())
+    value = rf"\s*:?\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?"
+    names = ([rf"(?<![\w-])(?i:{latin})"] if latin else []) + ([other] if other else [])
+    return tuple(re.compile(rf"(?P<name>{n}){value}") for n in names)
+
+
 def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, str]]:
     """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section."""
     line = _EMPHASIS.sub(r"\2", _MARKER.sub("", nfkc(text)))
@@ -75,13 +87,8 @@ def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, 
             add("CD级事故数", str(c[0] + d[0]), "次", min(c[1], d[1]), max(c[2], d[2]))
         elif "C" in grades and "CD" not in grades and "D" not in grades:
             add("CD级事故数", str(grades["C"][0]), "次", grades["C"][1], grades["C"][2])
-    # Known names, also glued to their number (`不可用时间29.35`); an English one only as whole words.
-    known = vocab.all_kpi_names()
-    latin = "|".join(re.escape(n) for n in known if n[:1].isascii())
-    other = "|".join(re.escape(n) for n in known if not n[:1].isascii())
-    value = rf"\s*:?\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?"
-    for names in filter(None, (f"(?<![\\w-])(?i:{latin})" if latin else "", other)):
-        for m in re.finditer(rf"(?P<name>{names}){value}", line):
+    for pat in _known_name_patterns(tuple(vocab.all_kpi_names())):
+        for m in pat.finditer(line):
             add(m["name"], m["value"], m["unit"], m.start(), m.end())
     for m in _COLON.finditer(line):
         add(m["name"], m["value"], m["unit"], m.start(), m.end())

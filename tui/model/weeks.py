@@ -71,8 +71,13 @@ def _groups_to_date(mt: re.Match) -> date | None:
     return _mk(int(gd["y"]), month, int(gd.get("d") or 1))
 
 
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")  # every date and period pattern holds a year
+
+
 def find_dates(text: str) -> list[DateHit]:
     """Every full date in the text, in order of position."""
+    if not _ANY_YEAR.search(text):
+        return []
     hits: list[DateHit] = []
     taken: list[tuple[int, int]] = []
     for pat in _DATE_PATTERNS:
@@ -278,6 +283,8 @@ def find_periods(text: str) -> list[PeriodHit]:
     A month without a year (`（4月汇总）`) is read when the text also holds a full date: it is the
     latest such month on or before that date (`2025 年 1 月 1 日（12月汇总）` is December 2024).
     """
+    if not _ANY_YEAR.search(text):
+        return []
     hits: list[PeriodHit] = []
     taken: list[tuple[int, int]] = []
 
