@@ -113,6 +113,8 @@ WARNINGS = [
     ("label inside the range", "a.md", "# 2024-W32 (2024.07.29-2024.08.09)\n", []),
     ("label without a year inside the range", "a.md", "# 第32周 (2024.07.29-2024.08.09)\n", []),
     ("label without a year outside the range", "a.md", "# 第40周 (2024.07.29-2024.08.09)\n", ["第40周", "week 40"]),
+    ("a label naming a week its year lacks", "a.md", "# 2023-W53\n\nCreated: 2023年12月29日 10:00\n",
+     ["label 2023-W53 says week 53", "Created 2023-12-29 is in 2023-W52"]),
     # a single date keeps the exact week (SPEC §3.1's seeds): a Created line in another week disagrees
     ("a week and a Created line a week later", "a.md", "# 周报 2024-06-05\n\nCreated: 2024年6月12日 10:00\n",
      ["Created 2024-06-12 is in 2024-W24", "title date 2024-06-05"]),

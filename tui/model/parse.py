@@ -352,7 +352,7 @@ PUBLICATION_GRACE_DAYS = 10
 class _WeekSource:
     """One place that says which week (or period) a report covers."""
 
-    what: str  # how warnings name it: `title date 2023-11-13`, `Created: 2023-11-29`, `file name range …`
+    what: str  # how warnings name it: `title date 2023-11-13`, `Created 2023-11-29`, `file name range …`
     kind: str  # "date", "week" (a label with a year), "weeknum" (a label without), or a stated kind
     start: date | None = None  # the date, the label's Monday, or the period's first day
     end: date | None = None
@@ -401,13 +401,13 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
         if not meta_periods:
             cd = created.date() if isinstance(created, datetime) else created
             sources.append(_WeekSource(f"{key} {cd.isoformat()}", "date", cd, cd, meta.date_line))
-    yearless = []
+    yearless = []  # labels without a year, and with a week their year lacks (`2023-W53`): numbers only
     for lab in labels:
         wk = label_week(lab, lab.year) if lab.year is not None else None
         if wk:
             mon, sun = week_bounds(wk)
             sources.append(_WeekSource(f"label {lab.text}", "week", mon, sun, title_line))
-        elif lab.year is None:
+        else:
             yearless.append(lab)
     spans = [(h.pos, h.endpos) for h in n_periods]
     sources += [_WeekSource(f"file name date {d.value.isoformat()}", "date", d.value, d.value)
