@@ -31,6 +31,27 @@ async def test_opens_on_the_newest_dated_report_not_an_undated_one(tmp_path):
         assert main.current.week == "2024-W11"
 
 
+async def test_undated_issues_open_on_the_highest_number_and_periods_show_their_dates(tmp_path):
+    for n in (1, 2, 10, 9):
+        (tmp_path / f"issue-{n}.md").write_text(f"# 通讯 第 {n} 期\n\n- 内容\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# 说明\n\n- 没有日期\n", encoding="utf-8")
+    app = make_app(paths=[tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        assert [r.source.name for r in main.library.reports] == [
+            "issue-1.md", "issue-2.md", "issue-9.md", "issue-10.md", "notes.md"]
+        assert main.current.source.name == "issue-10.md"
+    (tmp_path / "2023.10.10~2023.10.24.md").write_text("# 双周报\n\n- 内容\n", encoding="utf-8")
+    app = make_app(paths=[tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        assert main.current.source.name == "2023.10.10~2023.10.24.md"
+        weeks = app.query_one(WeekList)
+        assert "".join(seg.text for seg in weeks.render_line(1)).strip() == "2023-W41  10-10 – 10-24"
+        title = "".join(seg.text for seg in app.query_one("#report-title").render_line(0))
+        assert "2023-W41 10-10 – 10-24" in title
+
+
 async def test_kpi_panel_gives_way_when_no_report_has_kpis(tmp_path):
     (tmp_path / "a.md").write_text("# 2024-W10\n\n## 进展\n\n- 没有指标\n", encoding="utf-8")
     app = make_app(paths=[tmp_path])

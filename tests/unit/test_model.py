@@ -233,10 +233,11 @@ def test_two_week_headings_warn():
     assert any("second week heading" in w.message for w in report.warnings)
 
 
-def test_date_range_title_takes_the_start_and_warns_about_created():
-    report = load_one(DATA / "range_title.md")
-    assert report.start == date(2024, 7, 29)
-    assert any("2024-W32" in w.message for w in report.warnings)
+def test_date_range_title_is_the_period_and_a_created_line_after_it_is_no_disagreement():
+    report = load_one(DATA / "range_title.md")  # 2024.07.29-2024.08.02, Created 2024-08-10 (8 days later)
+    assert (report.week, report.period) == ("2024-W31", "range")
+    assert (report.start, report.end) == (date(2024, 7, 29), date(2024, 8, 2))
+    assert report.warnings == []
 
 
 def test_english_created_line():

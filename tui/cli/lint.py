@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..index.formats import lint_rows
+from ..index.formats import lint_line, lint_rows
 from .common import EXIT_OK, EXIT_PROBLEM, dump_json, open_library
 from .termout import Style, use_colour
+
+
+LINE_WIDTH = 200  # characters in a plain `lint` line
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -18,12 +21,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
         dump_json(lint_rows(findings))
     else:
         st = Style(use_colour())
-        for f in findings:
-            where = f.source.display if f.source else ""
-            if f.line:
-                where += f":{f.line}"
-            level = st(f.level, "red" if f.level == "problem" else "yellow")
-            print(f"{where}: {level}: {f.message}")
+        for f in findings:  # one line each, at most LINE_WIDTH characters; --json has every detail
+            where, level, message = lint_line(f, LINE_WIDTH)
+            print(f"{where}: {st(level, 'red' if level == 'problem' else 'yellow')}: {message}")
         n_p = sum(f.level == "problem" for f in findings)
         n_w = len(findings) - n_p
         print(st(f"{len(lib.reports)} reports, {n_p} problems, {n_w} warnings", "bold"), file=sys.stderr)

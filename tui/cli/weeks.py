@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..index.formats import week_fields
+from ..index.formats import week_dates, week_fields
 from .common import EXIT_OK, dump_json, open_library, print_problems
 from .termout import Style, table, terminal_width, use_colour
 
@@ -18,7 +18,7 @@ def cmd_weeks(args: argparse.Namespace) -> int:
     st = Style(use_colour())
     rows = []
     for r in lib.reports:
-        dates = f"{r.start:%m-%d}–{r.end:%m-%d}" if r.start and r.end else ""
+        dates = week_dates(r, short=True) if r.start and r.end else ""
         mark = st("!", "yellow") if r.warnings else " "
         rows.append([r.week or st("undated", "dim"), dates, mark, r.label, r.source.name])
     print(table(rows, header=["week", "dates", "", "label", "file"], max_width=terminal_width(), style=st))

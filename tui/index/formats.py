@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..model.report import Finding, Report
+from ..model.weeks import period_text
 
 
 def format_value(v: float | None, unit: str = "") -> str:
@@ -25,14 +26,15 @@ def format_change(delta: float | None, missing: str = "–") -> str:
     return ("+" if delta > 0 else "−") + format_value(abs(delta))
 
 
-def week_dates(r: Report) -> str:
-    """A report's dates as `2024-06-03–06-09`, or `undated`."""
-    return f"{r.start:%Y-%m-%d}–{r.end:%m-%d}" if r.start and r.end else "undated"
+def week_dates(r: Report, short: bool = False) -> str:
+    """A report's period: `2024-06-03–06-09` (a week), `2023-10-10 – 10-24` (a range), `2020-05` (a month),
+    `2024-Q2` (a quarter), or `undated`; `short` leaves the year off weeks and ranges (`06-03–06-09`)."""
+    return period_text(r.start, r.end, r.period, short) if r.start and r.end else "undated"
 
 
 def week_caption(r: Report) -> str:
     """`第53周 [2023-W52] · 2023-12-25–12-31` — the label as written, the resolved week when it differs,
-    and the dates."""
+    and the period's dates."""
     wk = f" [{r.week}]" if r.week and r.week.casefold() != r.label.casefold() else ""
     return f"{r.label}{wk} · {week_dates(r)}"
 
@@ -74,7 +76,57 @@ def kpi_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
     return rows
 
 
+def finding_message(f: Finding) -> str:
+    """A finding's whole message: for one about several reports (duplicates), every one of them by path."""
+    if not f.related:
+        return f.message
+    return f"{f.message}: " + ", ".join(s.display for s in f.related)
+
+
 def lint_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    """SPEC §4 `lint` rows."""
-    return [{"path": f.source.display if f.source else "", "level": f.level, "message": f.message, "line": f.line}
-            for f in findings]
+    """SPEC §4 `lint` rows, with the whole message (`finding_message`)."""
+    return [{"path": f.source.display if f.source else "", "level": f.level, "message": finding_message(f),
+             "line": f.line} for f in findings]
+
+
+def shorten(text: str, width: int) -> str:
+    """Text cut to at most `width` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def shorten_path(text: str, width: int) -> str:
+    """A path cut to at most `width` characters from the left (`…/folder/file.md`): the end names it."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1:]
+
+
+def name_list(names: Iterable[str], total: int, width: int) -> str:
+    """`a.md, b.md, +1 more`: as many of `total` names as fit in `width` characters, at least one (cut if
+    it must be); reads only the names it shows."""
+    shown: list[str] = []
+    used = 0
+    for i, name in enumerate(names):
+        left = total - i - 1
+        tail = len(f", +{left} more") if left else 0
+        need = used + (2 if shown else 0) + len(name)
+        if shown and need + tail > width:
+            break
+        shown.append(name)
+        used = need
+    left = total - len(shown)
+    tail = f", +{left} more" if left else ""
+    return shorten(", ".join(shown), max(width - len(tail), 1)) + tail
+
+
+def lint_line(f: Finding, width: int = 200) -> tuple[str, str, str]:
+    """(where, level, message) of one finding for a plain `lint` line of at most `width` characters
+    (`a.md:3: warning: …`): a long path keeps its end, a long message is cut, and the reports a finding is
+    about are named by file name as far as they fit (`3 reports for 2024-W10: a.md, b.md, +1 more`)."""
+    where = f.source.display if f.source else ""
+    if f.line:
+        where += f":{f.line}"
+    where = shorten_path(where, width // 2)
+    room = width - len(where) - len(f": {f.level}: ")
+    if not f.related:
+        return where, f.level, shorten(f.message, room)
+    head = shorten(f.message, room // 2) + ": "
+    return where, f.level, head + name_list((s.name for s in f.related), len(f.related), room - len(head))

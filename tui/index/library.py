@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..model.report import Finding, Report, SourceRef
+from ..model.report import REPORT_SUFFIXES, Finding, Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from ..model.weeks import parse_iso_week
+from ..model.weeks import parse_iso_week, period_text
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -54,7 +55,7 @@ class Library:
     vocab: Vocabulary = field(default_factory=lambda: DEFAULT_VOCABULARY)
 
     def sort(self) -> None:
-        """Put reports in week order, undated last."""
+        """Put reports in week order; undated last, numbered issues by number, the rest in natural order."""
         self.reports.sort(key=lambda r: r.sort_key)
 
     def find(self, query: str) -> Report:
@@ -82,20 +83,38 @@ class Library:
         return list(seen)
 
     def lint(self) -> list[Finding]:
-        """Problems (unreadable files) and warnings (each report's, duplicate weeks), in file order."""
+        """Problems (unreadable files) and warnings (each report's, and duplicates), in file order.
+
+        A duplicate is two reports of one author (or of no named author) for one period, in one language
+        and with the same issue number (or none): a team sharing a week is normal, `2024-05.en.md` beside
+        `2024-05.md` is a translation, and issues 42 and 43 of a newsletter are two issues. Each duplicate
+        is one finding on its first report, naming every report of the period in `related`.
+        """
         out: list[Finding] = list(self.problems)
-        by_week: dict[str, list[Report]] = defaultdict(list)
+        by_period: dict[tuple, list[Report]] = defaultdict(list)
         for r in self.reports:
             out.extend(r.warnings)
-            if r.week:
-                by_week[r.week].append(r)
-        for week, rs in by_week.items():
+            if r.week and r.start and r.end:
+                by_period[(r.author, r.start, r.end, _language(r.source.name), r.issue)].append(r)
+        for (author, *_), rs in by_period.items():
             if len(rs) > 1:
-                names = ", ".join(r.source.display for r in rs)
-                for r in rs:
-                    out.append(Finding("warning", f"{len(rs)} reports for {week}: {names}", source=r.source))
+                r = rs[0]
+                when = r.week if r.period in (None, "week") else f"{period_text(r.start, r.end, r.period)} ({r.week})"
+                who = f" by {author}" if author else ""
+                out.append(Finding("warning", f"{len(rs)} reports{who} for {when}", source=r.source,
+                                   related=tuple(x.source for x in rs)))
         out.sort(key=lambda f: (f.source.display if f.source else "", f.line or 0))
         return out
+
+
+_LANGUAGE_TAG = re.compile(r"\.([a-z]{2}(?:[-_][A-Za-z]{2,4})?)$")
+
+
+def _language(name: str) -> str:
+    """The language tag of a file name like `2022-09-01.en.md` or `周报.zh-CN.md` ("" when it has none)."""
+    stem = name.rsplit(".", 1)[0] if name.lower().endswith(REPORT_SUFFIXES) else name
+    mt = _LANGUAGE_TAG.search(stem)
+    return mt.group(1).lower() if mt else ""
 
 
 def _same_path(ref: SourceRef, q: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .report import Kpi, Report, Section
 from .text import nfkc
@@ -10,10 +11,22 @@ from .vocab import Vocabulary
 
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _UNIT = r"%|‰|ms|min|s|h|次|分钟|小时|秒|笔|条|个|元|万|亿|家|人|天"
-# NAME: VALUE[UNIT] — the name is a run without spaces or clause punctuation, holding a letter.
-_COLON = re.compile(rf"(?P<name>[^\s:,;，；。、()（）|]+?)\s*:\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?")
-# NAME VALUE% — the unit is required when there is no colon.
-_PERCENT = re.compile(rf"(?P<name>[^\s\d:,;，；。、()（）|%][^\s:,;，；。、()（）|%]*?)\s*(?P<value>{_NUM})\s*(?P<unit>%)")
+# A KPI name is the whole text before its colon or value, back to the start of the clause: words joined
+# by spaces between Latin letters or digits (`Inbound success rate`), but a space next to a CJK character
+# ends it (`其中 账户已沉淀金额` is the KPI `账户已沉淀金额`). It starts where the clause starts, holds no clause
+# punctuation, and has at most 60 characters (a longer "name" is a sentence, not a KPI).
+_NAME_CHAR = r"[^\s:,;，；。、|%]"
+_NAME_GAP = r"(?<=[A-Za-z0-9)])[ \t]+(?=[A-Za-z0-9(])"
+# where a name may start: the line's start, after clause punctuation, or after a space that does not join
+# two words of one name
+_NAME_START = r"(?<![^\s:,;，；。、|%()（）])(?!(?<=[A-Za-z)][ \t])[A-Za-z0-9(])"
+_NAME = _NAME_START + r"(?P<name>{first}(?:" + _NAME_CHAR + "|" + _NAME_GAP + "){{0,59}}?)"
+# NAME: VALUE[UNIT]
+_COLON = re.compile(_NAME.format(first=r"[^\s:,;，；。、|%)）]") + rf"\s*:\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?")
+# NAME VALUE% — the unit is required when there is no colon, and the name does not start with a digit.
+_PERCENT = re.compile(_NAME.format(first=r"[^\s\d:,;，；。、|%()（）]") + rf"\s*(?<![\d.])(?P<value>{_NUM})\s*(?P<unit>%)")
+_LEADING_AND = re.compile(r"(?i)^(?:and|or|plus|&)\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`|~~)(?=\S)(.+?)(?<=\S)\1")
 _GRADE = re.compile(rf"(?<![A-Za-z])(?P<grade>[A-D]{{1,2}})\s*级\s*(?:事故)?\s*(?:数)?\s*(?P<value>{_NUM})\s*次?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
@@ -32,12 +45,24 @@ def _number(text: str) -> float | None:
 
 
 def _clean_name(name: str) -> str:
-    return name.strip().strip("*_`-— ").strip()
+    """A KPI name without Markdown emphasis (`**Inbound** success rate`) or stray marks at its ends."""
+    return _LEADING_AND.sub("", _EMPHASIS.sub(r"\2", name).strip().strip("*_`~-— ").strip())
+
+
+@lru_cache(maxsize=8)
+def _known_name_patterns(known: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """Patterns for the vocabulary's names, also glued to their number (`不可用时间29.35`); an English name
+    only as whole words, in any case."""
+    latin = "|".join(re.escape(n) for n in known if n[:1].isascii())
+    other = "|".join(re.escape(n) for n in known if not n[:1].isascii())
+    value = rf"\s*:?\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?"
+    names = ([rf"(?<![\w-])(?i:{latin})"] if latin else []) + ([other] if other else [])
+    return tuple(re.compile(rf"(?P<name>{n}){value}") for n in names)
 
 
 def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, str]]:
     """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section."""
-    line = _MARKER.sub("", nfkc(text)).replace("**", "")
+    line = _EMPHASIS.sub(r"\2", _MARKER.sub("", nfkc(text)))
     found: list[tuple[str, float, str, str]] = []
     seen: set[str] = set()
     spans: list[tuple[int, int]] = []
@@ -62,9 +87,8 @@ def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, 
             add("CD级事故数", str(c[0] + d[0]), "次", min(c[1], d[1]), max(c[2], d[2]))
         elif "C" in grades and "CD" not in grades and "D" not in grades:
             add("CD级事故数", str(grades["C"][0]), "次", grades["C"][1], grades["C"][2])
-    names = "|".join(re.escape(n) for n in vocab.all_kpi_names())
-    if names:
-        for m in re.finditer(rf"(?P<name>{names})\s*:?\s*(?P<value>{_NUM})\s*(?P<unit>{_UNIT})?", line):
+    for pat in _known_name_patterns(tuple(vocab.all_kpi_names())):
+        for m in pat.finditer(line):
             add(m["name"], m["value"], m["unit"], m.start(), m.end())
     for m in _COLON.finditer(line):
         add(m["name"], m["value"], m["unit"], m.start(), m.end())
@@ -105,18 +129,40 @@ def _kpi_sections(report: Report, vocab: Vocabulary) -> list[Section]:
     return [s for s in chosen if not (id(s) in seen or seen.add(id(s)))]
 
 
+def _distinct_name(name: str, section: str, kpis: dict[str, Kpi]) -> str:
+    """A name no KPI of the report has yet: the name, else `name (section)`, else `name (2)`, `name (3)` …"""
+    if name not in kpis:
+        return name
+    if section and kpis[name].section != section and f"{name} ({section})" not in kpis:
+        return f"{name} ({section})"
+    n = 2
+    while f"{name} ({n})" in kpis:
+        n += 1
+    return f"{name} ({n})"
+
+
 def extract_kpis(report: Report, vocab: Vocabulary) -> None:
-    """Fill `report.kpis` (first value of each name wins), adding the derived 生产事件数."""
+    """Fill `report.kpis`, adding the derived 生产事件数. Two KPIs never share a name: a name seen before
+    with another value is told apart by its section (`success rate (Refunds)`) or a number; the same
+    name and value written twice is one KPI."""
     kpis: dict[str, Kpi] = {}
+
+    def add(name: str, value: float, unit: str, raw: str, line: int | None, section: str) -> None:
+        first = kpis.get(name)
+        if first is not None and first.value == value and first.unit == unit:
+            return
+        name = _distinct_name(name, section, kpis)
+        kpis[name] = Kpi(name, value, unit, raw, line, section)
+
     for sec in _kpi_sections(report, vocab):
         for item in sec.all_items():
             if item.kind == "table":
                 continue
             for name, value, unit, raw in parse_kpi_line(item.text, vocab):
-                kpis.setdefault(name, Kpi(name, value, unit, raw, item.line, sec.key))
+                add(name, value, unit, raw, item.line, sec.key)
         for table in sec.tables:
             for name, value, unit, raw, lineno in _table_kpis(table, vocab):
-                kpis.setdefault(name, Kpi(name, value, unit, raw, lineno, sec.key))
+                add(name, value, unit, raw, lineno, sec.key)
     if report.has_incident_section and "生产事件数" not in kpis:
         kpis["生产事件数"] = Kpi("生产事件数", float(len(report.incidents)), "", f"{len(report.incidents)} entries", None, "")
     report.kpis = list(kpis.values())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from .incidents import extract_incidents
@@ -19,11 +20,14 @@ from .report import Finding, Item, Report, Section, SourceRef
 from .text import nfkc
 from .vocab import DEFAULT_VOCABULARY, Vocabulary
 from .weeks import (
+    STATED_KINDS,
     find_dates,
+    find_periods,
     find_week_labels,
     iso_week,
     label_week,
     parse_datetime,
+    period_text,
     week_bounds,
 )
 
@@ -125,6 +129,8 @@ class _Meta:
     title: str | None = None
     date_text: str | None = None
     date_line: int | None = None
+    date_key: str = "Created"  # the key as written (`Created`, `Date`, `date`), for warnings
+    date_in_front_matter: bool = False
     consumed: set[int] = field(default_factory=set)
 
 
@@ -166,6 +172,8 @@ def _take_meta(meta: _Meta, line: str, index: int) -> None:
     elif key in _DATE_META_KEYS and value and meta.date_text is None:
         meta.date_text = value
         meta.date_line = index + 1
+        meta.date_key = mt.group(1).strip()
+        meta.date_in_front_matter = True
 
 
 def parse_report(
@@ -308,6 +316,7 @@ def parse_report(
                 if key in _DATE_META_KEYS and report.created is None and meta.date_text is None:
                     meta.date_text = mm.group(2)
                     meta.date_line = lineno
+                    meta.date_key = mm.group(1).strip()
                 if key in _DATE_META_KEYS or key in _PELICAN_KEYS or key in ("last edited", "tags", "status"):
                     continue
             props_zone = False
@@ -377,13 +386,15 @@ def parse_report(
 
 
 def _is_week_heading(text: str) -> bool:
-    """A heading that names a week: a week label, or a date with little else (`# 2023/11/13 周报`)."""
+    """A heading that names a week: a week label, or a date or date range with little else
+    (`# 2023/11/13 周报`, `# 2024.07.29-2024.08.02`)."""
     if find_week_labels(text):
         return True
-    dates = find_dates(text)
-    if not dates:
+    spans = [(h.pos, h.endpos) for h in find_periods(text) if h.kind == "range"][:1]
+    spans = spans or [(d.start, d.end) for d in find_dates(text)[:1]]
+    if not spans:
         return False
-    rest = text[: dates[0].start] + text[dates[0].end:]
+    rest = text[: spans[0][0]] + text[spans[0][1]:]
     return len(re.sub(r"[\s\W]|周报|週報|weekly|report", "", rest, flags=re.IGNORECASE)) <= 4
 
 
@@ -437,63 +448,127 @@ def _implicit_focus_section(root: Section) -> None:
     root.children.insert(0, sec)
 
 
+# How long after a stated period's end its publication date (`Created:`, `date:`) may lie: newsletters
+# and Notion reports are written in the days after the period they cover.
+PUBLICATION_GRACE_DAYS = 10
+
+
 @dataclass
 class _WeekSource:
-    what: str
-    week: str | None
-    week_number: int | None = None  # for labels with no year: only the number is compared
+    """One place that says which week (or period) a report covers."""
+
+    what: str  # how warnings name it: `title date 2023-11-13`, `Created 2023-11-29`, `file name range …`
+    kind: str  # "date", "week" (a label with a year), "weeknum" (a label without), or a stated kind
+    start: date | None = None  # the date, the label's Monday, or the period's first day
+    end: date | None = None
+    line: int | None = None
+    number: int | None = None  # a label without a year: only its number is compared
+
+    @property
+    def week(self) -> str | None:
+        """The ISO week this source files the report under."""
+        return iso_week(self.start) if self.start else None
 
 
-def _resolve_week(report: Report, meta: _Meta, title_line: int | None, week_headings: list[tuple[int, str]]) -> None:
-    """Which ISO week the report belongs to (SPEC §3.1), with a warning for every disagreeing source."""
+def _stated(hits, what: str, line: int | None) -> list[_WeekSource]:
+    return [_WeekSource(f"{what} {h.kind} {period_text(h.start, h.end, h.kind)}", h.kind, h.start, h.end, line)
+            for h in hits]
+
+
+def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[list[_WeekSource], list]:
+    """Every source of a report's week, first the one that decides (SPEC §3.1): a period stated in the
+    title, a title date, a period in the front matter or the file name, the `Created:`/`date:` line, a
+    week label with a year, a date in the file name. Also the labels without a year."""
     title = nfkc(report.title)
-    sources: list[_WeekSource] = []
-
-    title_dates = find_dates(title)
-    if title_dates:
-        d = title_dates[0].value
-        sources.append(_WeekSource(f"title date {d.isoformat()}", iso_week(d)))
+    t_periods = find_periods(title)
+    inside = [(h.pos, h.endpos) for h in t_periods]
+    t_dates = [d for d in find_dates(title) if not any(s <= d.start < e for s, e in inside)]
+    labels = find_week_labels(title)
+    mondays = [week_bounds(w)[0] for lab in labels if lab.year and (w := label_week(lab, lab.year))]
+    # A month or quarter that holds a date or a labelled week of the same title is context
+    # (`2024-06-03 周报（6月）`): the date says more.
+    t_periods = [h for h in t_periods if h.kind == "range"
+                 or not any(h.start <= d <= h.end for d in [x.value for x in t_dates] + mondays)]
+    sources = _stated(t_periods[:1], "title", title_line)
+    sources += [_WeekSource(f"title date {d.value.isoformat()}", "date", d.value, d.value, title_line)
+                for d in t_dates[:1]]
     created = parse_datetime(nfkc(meta.date_text)) if meta.date_text else None
     if meta.date_text and created is None:
         report.warnings.append(Finding("warning", f"cannot read the date {meta.date_text!r}", meta.date_line))
+    key = f"front matter {meta.date_key}" if meta.date_in_front_matter else meta.date_key
+    meta_periods = [h for h in find_periods(nfkc(meta.date_text)) if h.kind in STATED_KINDS] if meta.date_text else []
+    sources += _stated(meta_periods[:1], key, meta.date_line)
+    name = nfkc(report.source.name)
+    n_periods = find_periods(name)
+    sources += _stated(n_periods[:1], "file name", None)
     if created is not None:
         report.created = created
-        cd = created.date() if hasattr(created, "date") and callable(created.date) else created
-        sources.append(_WeekSource(f"Created {cd.isoformat()}", iso_week(cd)))
-    labels = find_week_labels(title)
-    yearless = []
+        if not meta_periods:
+            cd = created.date() if isinstance(created, datetime) else created
+            sources.append(_WeekSource(f"{key} {cd.isoformat()}", "date", cd, cd, meta.date_line))
+    yearless = []  # labels without a year, and with a week their year lacks (`2023-W53`): numbers only
     for lab in labels:
-        if lab.year is not None:
-            sources.append(_WeekSource(f"label {lab.text}", label_week(lab, lab.year) or f"{lab.year}-W{lab.week:02d}"))
+        wk = label_week(lab, lab.year) if lab.year is not None else None
+        if wk:
+            mon, sun = week_bounds(wk)
+            sources.append(_WeekSource(f"label {lab.text}", "week", mon, sun, title_line))
         else:
             yearless.append(lab)
-    name_dates = find_dates(nfkc(report.source.name))
-    if name_dates:
-        d = name_dates[0].value
-        sources.append(_WeekSource(f"file name date {d.isoformat()}", iso_week(d)))
-    if not sources:
-        month = [h for h in find_dates(title, month_only=True) if h.month_only]
-        if month:
-            d = month[0].value
-            sources.append(_WeekSource(f"title month {d.strftime('%Y-%m')}", iso_week(d)))
-    
+    spans = [(h.pos, h.endpos) for h in n_periods]
+    sources += [_WeekSource(f"file name date {d.value.isoformat()}", "date", d.value, d.value)
+                for d in find_dates(name) if not any(s <= d.start < e for s, e in spans)][:1]
+    return sources, yearless
+
+
+def _disagreement(src: _WeekSource, chosen: _WeekSource, lo: date, hi: date) -> str | None:
+    """Why `src` disagrees with the chosen source of a report covering lo..hi; None when it agrees."""
+    stated = chosen.kind in STATED_KINDS
+    if src.kind == "weeknum":
+        numbers = {(lo + timedelta(days=i)).isocalendar()[1] for i in range(0, (hi - lo).days + 1, 7)}
+        numbers.add(hi.isocalendar()[1])
+        if src.number in numbers:
+            return None
+        return f"{src.what} says week {src.number}, but {chosen.what} is in {chosen.week}"
+    if src.week == chosen.week:
+        return None
+    if src.kind == "date":
+        grace = timedelta(days=PUBLICATION_GRACE_DAYS if stated else 0)
+        if lo <= src.start <= hi + grace:
+            return None
+        if not stated:
+            return f"{src.what} is in {src.week}, but {chosen.what} puts the report in {chosen.week}"
+        if src.start < lo:
+            return f"{src.what} is before {chosen.what} starts"
+        return f"{src.what} is {(src.start - hi).days} days after {chosen.what} ends"
+    if src.kind == "week":
+        if src.start <= hi and src.end >= lo:
+            return None
+        return f"{src.what} names {src.week}, but {chosen.what} is in {chosen.week}"
+    if lo <= src.start <= hi:
+        return None
+    return f"{src.what} starts in {src.week}, but {chosen.what} puts the report in {chosen.week}"
+
+
+def _resolve_week(report: Report, meta: _Meta, title_line: int | None, week_headings: list[tuple[int, str]]) -> None:
+    """Which ISO week and period the report covers (SPEC §3.1), with a warning for every source that
+    disagrees. A stated period (a range, a month, a quarter) files the report under the week of its
+    start; a publication date up to `PUBLICATION_GRACE_DAYS` after its end agrees with it."""
+    sources, yearless = _week_sources(report, meta, title_line)
     if sources:
         chosen = sources[0]
         report.week = chosen.week
-        report.start, report.end = week_bounds(chosen.week)
-        year = int(chosen.week[:4])
-        for lab in yearless:
-            sources.append(_WeekSource(f"label {lab.text}", label_week(lab, year), lab.week))
+        if chosen.kind in STATED_KINDS:
+            report.period, lo, hi = chosen.kind, chosen.start, chosen.end
+        else:
+            report.period = "week"
+            lo, hi = week_bounds(chosen.week)
+        report.start, report.end = lo, hi
+        # A label without a year (`第53周`) takes its year from the chosen source: only its number is compared.
+        sources += [_WeekSource(f"label {lab.text}", "weeknum", line=title_line, number=lab.week) for lab in yearless]
         for src in sources[1:]:
-            if src.week_number is not None:
-                if src.week_number != int(chosen.week[-2:]):
-                    msg = f"{src.what} says week {src.week_number}, but {chosen.what} is in {chosen.week}"
-                    report.warnings.append(Finding("warning", msg, title_line))
-            elif src.week != chosen.week:
-                msg = f"{src.what} is in {src.week}, but {chosen.what} puts the report in {chosen.week}"
-                if src.what.startswith("label"):
-                    msg = f"{src.what} names {src.week}, but {chosen.what} is in {chosen.week}"
-                report.warnings.append(Finding("warning", msg, title_line))
+            msg = _disagreement(src, chosen, lo, hi)
+            if msg:
+                report.warnings.append(Finding("warning", msg, src.line or title_line))
     else:
         report.warnings.append(Finding("warning", "undated: no date or week with a year in the title, metadata or file name"))
 

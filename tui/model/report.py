@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Iterator, Literal
 
 from .text import printable_name
+from .weeks import issue_number, report_order
 
 Level = Literal["problem", "warning"]
 
@@ -43,6 +44,7 @@ class Finding:
     message: str
     line: int | None = None
     source: SourceRef | None = None
+    related: tuple[SourceRef, ...] = ()  # the other reports a finding is about (e.g. duplicates), in full
 
 
 @dataclass
@@ -146,8 +148,9 @@ class Report:
     author: str | None = None
     created: datetime | date | None = None
     week: str | None = None
-    start: date | None = None
+    start: date | None = None  # the period's first and last day (Monday and Sunday of a week)
     end: date | None = None
+    period: str | None = None  # "week", "range", "month" or "quarter" (`weeks.PERIOD_KINDS`); None if undated
     root: Section | None = None
     projects: list[Project] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
@@ -184,8 +187,12 @@ class Report:
         return found
 
     @property
+    def issue(self) -> int | None:
+        """The issue number its label or file name gives (`第 N 期`, `Issue 37`, `issue-37.md`), if any."""
+        return issue_number(self.label, self.source.name)
+
+    @property
     def sort_key(self) -> tuple:
-        """Week order: dated reports by week and date, undated last, then by source."""
-        if self.week is None:
-            return (1, "", "", self.source.display)
-        return (0, self.week, str(self.created or ""), self.source.display)
+        """Week order: dated reports by week, creation time, issue number and path (natural order);
+        undated last, numbered issues first by number (`weeks.report_order`)."""
+        return report_order(self.week, str(self.created or ""), self.label, self.source.display, self.source.name)

@@ -15,16 +15,19 @@ FOUND_BY_WORDS = [
     "巡检发现", "告警发现", "测试发现", "内部发现",
 ]
 
-# canonical name -> aliases (the canonical name matches itself)
+# canonical name -> aliases (the canonical name matches itself; case and spaces do not matter). English
+# aliases only where they say exactly the same (`Inbound success rate` is not `入金有效成功率`, which counts
+# *effective* payments: it stays its own series unless the config file aliases it).
 KPI_ALIASES: dict[str, list[str]] = {
-    "入金有效成功率": [],
-    "出金有效成功率": [],
-    "一次支付成功率": [],
-    "年度可用性": ["支付系统年度可用性", "系统年度可用性"],
-    "不可用时间": ["年度不可用时间"],
-    "AB级事故数": ["AB级事故", "事故数AB级"],
-    "CD级事故数": ["CD级事故", "事故数CD级"],
-    "生产事件数": [],
+    "入金有效成功率": ["effective inbound success rate", "inbound effective success rate"],
+    "出金有效成功率": ["effective outbound success rate", "outbound effective success rate"],
+    "一次支付成功率": ["first-attempt payment success rate", "first attempt payment success rate",
+                "one-time payment success rate"],
+    "年度可用性": ["支付系统年度可用性", "系统年度可用性", "annual availability", "yearly availability"],
+    "不可用时间": ["年度不可用时间", "annual downtime", "yearly downtime"],
+    "AB级事故数": ["AB级事故", "事故数AB级", "AB incidents", "A/B incidents", "AB-level incidents"],
+    "CD级事故数": ["CD级事故", "事故数CD级", "CD incidents", "C/D incidents", "CD-level incidents"],
+    "生产事件数": ["production incidents", "production incident count"],
 }
 
 # Direction that counts as an improvement: +1 higher is better, -1 lower is better.

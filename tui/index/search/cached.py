@@ -34,6 +34,7 @@ from array import array
 from typing import Any, Callable
 
 from ...model.report import REPORT_SUFFIXES, SourceRef
+from ...model.weeks import report_order
 from . import engine as _search
 from . import records as searchdoc
 from .engine import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_plan, fuzzy_scores,
@@ -41,7 +42,7 @@ from .engine import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_p
 from .records import norm
 
 APP_ID = "reports-tui parse cache"  # as in store/cache.py (not imported: it pulls in the parser)
-SCHEMA = "4.1"
+SCHEMA = "4.2"  # as in store/cache.py: 4.{codec.FORMAT}
 FILE_NAME = "parse-cache-v2.sqlite3"
 
 
@@ -59,9 +60,7 @@ class ReportRef:
     @property
     def sort_key(self) -> tuple:
         """As `Report.sort_key`."""
-        if self.week is None:
-            return (1, "", "", self.source.display)
-        return (0, self.week, self.created, self.source.display)
+        return report_order(self.week, self.created, self.label, self.source.display, self.source.name)
 
 
 class _Unavailable(Exception):

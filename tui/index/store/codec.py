@@ -16,8 +16,9 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from ...model.report import Finding, Kpi, Project, Report, SourceRef
+from ...model.weeks import PERIOD_KINDS
 
-FORMAT = 1  # bump when the layout below changes (it is part of the cache's schema)
+FORMAT = 2  # bump when the layout below changes (it is part of the cache's schema)
 
 
 class DamagedRow(ValueError):
@@ -89,6 +90,12 @@ def _when(v: Any) -> datetime | date | None:
         raise _fail("date or time expected") from None
 
 
+def _period(v: Any) -> str | None:
+    if v is not None and v not in PERIOD_KINDS:
+        raise _fail("period kind expected")
+    return v
+
+
 def _level(v: Any) -> str:
     if v not in ("problem", "warning"):
         raise _fail("finding level expected")
@@ -134,6 +141,7 @@ HEAD: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "week": (lambda v: v, _opt_str),
     "start": (_iso, _date),
     "end": (_iso, _date),
+    "period": (lambda v: v, _period),
     "kpis": (_enc_kpis, _dec_kpis),
     "warnings": (_enc_warnings, _dec_warnings),
     "has_incident_section": (bool, _bool),

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
+from ...index.formats import week_dates
 from ...index.library import Library
 from ...index.series import Series
 from ...model.report import Report
@@ -169,11 +170,13 @@ class MainScreen(Screen):
         return None
 
     def _newest(self) -> Report:
-        """The report to open first: the newest dated one (undated reports sort last, but are not news)."""
+        """The report to open first: the newest dated one (undated reports sort last, but are not news),
+        else the highest-numbered issue, else the last."""
         for r in reversed(self.library.reports):
             if r.week:
                 return r
-        return self.library.reports[-1]
+        numbered = [r for r in self.library.reports if r.issue is not None]
+        return max(numbered, key=lambda r: r.issue) if numbered else self.library.reports[-1]
 
     def _nearest(self, old: Report) -> Report:
         dated = [r for r in self.library.reports if r.week and old.week and r.week <= old.week]
@@ -223,7 +226,7 @@ class MainScreen(Screen):
         r = self.current
         if r is None:
             return
-        dates = f"{r.week} {r.start:%m-%d}–{r.end:%m-%d}" if r.week and r.start and r.end else "undated"
+        dates = f"{r.week} {week_dates(r, short=True)}" if r.week and r.start and r.end else "undated"
         mode = "raw · " if self.raw else ""
         title = Text.assemble((mode, "bold"), (r.label, "bold"), f" · {dates}")
         self.query_one(ReportView).border_subtitle = Text(r.source.name)  # a file name is not markup

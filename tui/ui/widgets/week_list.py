@@ -1,4 +1,4 @@
-"""The list of weeks: label as written, Monday–Sunday dates, a mark for warnings and for the week
+"""The list of weeks: label as written, the dates of its week or period, a mark for warnings and for the week
 marked for comparison; undated reports last.
 
 Built for archives of thousands of weeks: every row is exactly two lines, so the list's height and
@@ -18,6 +18,7 @@ from textual.visual import Visual, visualize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...index.formats import week_dates
 from ...model.report import Report
 
 ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
@@ -36,7 +37,7 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False, wid
     first.no_wrap = True
     first.overflow = "ellipsis"
     if report.week and report.start and report.end:
-        second = Text(f"{report.week}  {report.start:%m-%d}–{report.end:%m-%d}", style="dim")
+        second = Text(f"{report.week}  {week_dates(report, short=True)}", style="dim")
     else:
         second = Text(undated_detail(report), style="dim italic")
     second.no_wrap = True
