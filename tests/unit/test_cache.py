@@ -350,3 +350,14 @@ def test_files_of_the_old_pickle_format_are_removed_unread(cache_home, reports):
     old.write_bytes(pickle.dumps({"never": "read"}))
     load([reports])
     assert not old.exists()
+
+
+def test_a_cache_of_an_earlier_schema_is_replaced_without_a_word(cache_home, reports, capsys):
+    load([reports])
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        c.execute("UPDATE meta SET value = '0.1' WHERE key = 'schema'")
+    assert cli.main(["weeks", "--json", str(reports)]) == 0
+    out = capsys.readouterr()
+    assert len(json.loads(out.out)) == 5 and "damaged" not in out.err and out.err.strip() == ""
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        assert dict(c.execute("SELECT key, value FROM meta"))["schema"] == cache_mod.SCHEMA

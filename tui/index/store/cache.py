@@ -137,6 +137,10 @@ def _remove(path: Path) -> None:
             pass
 
 
+class _Outdated(sqlite3.DatabaseError):
+    """A cache file an earlier version of reports-tui wrote (another schema): replaced quietly."""
+
+
 class _Damaged:
     """What a TEXT column holds when its bytes are not UTF-8 (a damaged row); fails every check."""
 
@@ -202,8 +206,10 @@ class ParseCache:
                 if self.path.is_dir():  # a folder where the file belongs: run without the cache
                     raise CacheUnavailable(f"{self.path} is a folder") from exc
                 raise CacheUnavailable(str(exc)) from exc
-            # Garbage bytes, a truncated file, someone else's database: never trusted, rebuilt.
-            self.rebuilt = str(exc) or type(exc).__name__
+            # Garbage bytes, a truncated file, someone else's database: never trusted, rebuilt. (A cache
+            # an earlier reports-tui wrote is rebuilt too, without a word: that is an upgrade.)
+            if not isinstance(exc, _Outdated):
+                self.rebuilt = str(exc) or type(exc).__name__
             self.close()
             try:
                 _remove(self.path)
@@ -252,7 +258,8 @@ class ParseCache:
         c.execute("PRAGMA synchronous=NORMAL")
         meta = dict(c.execute("SELECT key, value FROM meta")) if tables else {}
         if tables and (meta.get("app") != APP_ID or meta.get("schema") != SCHEMA):
-            raise sqlite3.DatabaseError(f"not a {APP_ID} schema {SCHEMA}")
+            raise (_Outdated if meta.get("app") == APP_ID else sqlite3.DatabaseError)(
+                f"not a {APP_ID} schema {SCHEMA}")
         if meta.get("parser") == parser_version():
             return
         c.execute("BEGIN IMMEDIATE")
