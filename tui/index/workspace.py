@@ -14,9 +14,10 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from .library import Library, ProgressFn
+from .library import EVERYONE, Library, ProgressFn, is_team
 
 if TYPE_CHECKING:
+    from ..model.report import Report
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
     from .store.cache import CacheNotice
@@ -73,11 +74,34 @@ class Workspace:
             return self._derived.get(key)
 
     # -- derived values ------------------------------------------------------------------------
-    def kpi_series(self) -> list[Series]:
-        """Every KPI as a series over the library's reports (`series.kpi_series`). Read-only."""
+    def kpi_series(self, author: Any = EVERYONE) -> list[Series]:
+        """Every KPI as a series over the library's reports (`series.kpi_series`), or over one author's
+        (a name, or None: the reports of a team's library that name nobody). Read-only."""
         from .series import kpi_series
 
-        return self._get("kpi_series", kpi_series)
+        if author is EVERYONE or not self.is_team():
+            return self._get("kpi_series", kpi_series)
+        return self._get(("kpi_series", author), lambda lib: kpi_series(lib, lib.by_author(author)))
+
+    def authors(self) -> list[str]:
+        """Every author of the library, in order of their first report (`Library.authors`)."""
+        return self._get("authors", Library.authors)
+
+    def is_team(self) -> bool:
+        """Whether the library holds several people's reports (then everything follows one author)."""
+        return is_team(self.authors())
+
+    def author_of(self, report: Report | None) -> Any:
+        """Whose series a report belongs to: its author in a team's library, else `EVERYONE`."""
+        if report is None or not self.is_team():
+            return EVERYONE
+        return report.author
+
+    def reports_of(self, author: Any = EVERYONE) -> list[Report]:
+        """One author's reports in week order (every report for `EVERYONE` or a one-person library)."""
+        if author is EVERYONE or not self.is_team():
+            return self.library.reports
+        return self._get(("reports_of", author), lambda lib: lib.by_author(author))
 
     def projects(self) -> list[ProjectInfo]:
         """Every project of the library, those in the most weeks first (`timeline.projects`)."""
