@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
     from .store.cache import CacheNotice
+    from .team import TeamWeek
     from .timeline import ProjectInfo, Timeline
 
 T = TypeVar("T")
@@ -102,6 +103,14 @@ class Workspace:
         if author is EVERYONE or not self.is_team():
             return self.library.reports
         return self._get(("reports_of", author), lambda lib: lib.by_author(author))
+
+    def team_week(self, report: Report) -> TeamWeek:
+        """Every report of a report's week joined under their authors' names (`team.team_week`)."""
+        from .team import team_week, week_of
+
+        key = report.week or id(report)
+        return self._get(("team_week", key),
+                         lambda lib: team_week(week_of(lib.reports, report), report.week or report.label, lib.vocab))
 
     def projects(self) -> list[ProjectInfo]:
         """Every project of the library, those in the most weeks first (`timeline.projects`)."""

@@ -46,8 +46,9 @@ def clean_name(value: str) -> str | None:
     text = text.strip().strip("'\"“”‘’「」【】[]()（）")
     if not text:
         return None
-    if len(text) > 2 * MAX_NAME or any(c in text for c in "。！？!?"):
-        return None  # a sentence, not a name
+    text = text.rstrip("。.，,;；:：!！?？ ")
+    if len(text) > 2 * MAX_NAME or any(c in text for c in "。！？!?") or "://" in text:
+        return None  # a sentence or a link, not a name
     if "@" in text:
         text = _EMAIL.sub(" ", text).strip() or text
     text = _SEPARATORS.split(text, maxsplit=1)[0]
