@@ -89,7 +89,7 @@ def team_week(reports: list[Report], week: str, vocab: Vocabulary = DEFAULT_VOCA
         name = " ".join((r.author or "(no author)").split())
         lines.append(f"# {name}")
         lines.append("")
-        lines.append(f"{r.label} · {r.source.display}")
+        lines.append(f"{r.label} · {r.source.name}")
         lines.append("")
         lines.extend(_body(r))
         lines.append("")

@@ -166,12 +166,22 @@ def folder_authors(sources: Sequence[SourceRef], weeks: Sequence[str | None], ro
     out: list[str | None] = [None] * len(sources)
     norm = [str(Path(r)) for r in roots]  # as `source.scan` writes them
     under: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
+    seen: dict[tuple[str, str | None], tuple[int, list[str]] | None] = {}  # (folder, member's folder) → root, dirs
     for i, ref in enumerate(sources):
-        for n, root in enumerate(norm):
-            d = _dirs(ref, root)
-            if d is not None:
-                under[n].append((i, d))
-                break
+        # Reports share folders: each folder is placed under its PATH once (10,000 reports, ~30 folders).
+        folder = ref.path.rpartition(os.sep)[0] if ref.member is None else ref.path
+        inner = ref.member.replace("\\", "/").rpartition("/")[0] if ref.member is not None else None
+        key = (folder, inner)
+        if key not in seen:
+            seen[key] = None
+            for n, root in enumerate(norm):
+                d = _dirs(ref, root)
+                if d is not None:
+                    seen[key] = (n, d)
+                    break
+        found = seen[key]
+        if found is not None:
+            under[found[0]].append((i, found[1]))
     for entries in under.values():
         _one_root(entries, weeks, named, out)
     return out
@@ -181,43 +191,51 @@ def _one_root(entries: list[tuple[int, list[str]]], weeks: Sequence[str | None],
               named: Sequence[str | None] | None, out: list[str | None]) -> None:
     if len(entries) < 4:
         return
-    prefix = list(entries[0][1])
-    for _, d in entries[1:]:
+    # Reports of one folder share its list of folder names: the layout is read per folder.
+    folders: dict[int, tuple[list[str], list[int]]] = {}
+    for i, d in entries:
+        got = folders.get(id(d))
+        if got is None:
+            folders[id(d)] = (d, [i])
+        else:
+            got[1].append(i)
+    dirs = [d for d, _ in folders.values()]
+    prefix = list(dirs[0])
+    for d in dirs[1:]:
         k = 0
         while k < len(prefix) and k < len(d) and prefix[k] == d[k]:
             k += 1
         del prefix[k:]
-        if not prefix:
-            break
     level = len(prefix)
     groups: dict[str, list[int]] = defaultdict(list)
-    for i, d in entries:
+    for d, ids in folders.values():
         if len(d) > level:
-            groups[d[level]].append(i)
-    people = {g: ids for g, ids in groups.items() if len(ids) >= 2}
+            groups[d[level]].extend(ids)
+    people = [g for g, ids in groups.items() if len(ids) >= 2]
     if len(people) < 2 or sum(map(len, groups.values())) * 10 < len(entries) * 9:
         return
     if any(_DATE_LIKE.match(nfkc(g).strip()) for g in groups):
         return
     # Weeks: a person writes different weeks; people share weeks.
-    owners: dict[str, set[str]] = defaultdict(set)
+    per_group = {g: Counter(map(weeks.__getitem__, ids)) for g, ids in groups.items()}
+    owners: Counter[str] = Counter()
     dated = 0
-    for g, ids in groups.items():
-        ws = [weeks[i] for i in ids if weeks[i]]
-        dated += len(ws)
-        if len(ws) >= 2 and len(set(ws)) * 10 < len(ws) * 8:
+    for counts in per_group.values():
+        counts.pop(None, None)
+        n = sum(counts.values())
+        dated += n
+        if n >= 2 and len(counts) * 10 < n * 8:
             return
-        for w in ws:
-            owners[w].add(g)
+        owners.update(counts.keys())
     if dated < 4:
         return
-    shared = sum(1 for g, ids in groups.items() for i in ids if weeks[i] and len(owners[weeks[i]]) > 1)
+    shared = sum(n for counts in per_group.values() for w, n in counts.items() if owners[w] > 1)
     if shared * 2 < dated:
         return
     for g, ids in groups.items():
         name = printable_name(g)
         if named is not None:
-            given = Counter(named[i] for i in ids if named[i])
+            given = Counter(n for n in map(named.__getitem__, ids) if n)
             if given:
                 name = given.most_common(1)[0][0]
         for i in ids:
