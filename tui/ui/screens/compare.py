@@ -110,13 +110,13 @@ def section_renderable(sec: SectionDiff, pal: DiffPalette) -> Table:
 
 
 def kpi_renderable(c: Comparison, pal: DiffPalette, authors: bool = False) -> Table:
-    """Both weeks' KPI values and the change, coloured by whether the change is good; `authors`: the
-    columns say whose each week is."""
+    """Both weeks' KPI values and the change, coloured by whether the change is good; `authors` (a
+    team's library): two people's reports are headed by their names."""
     t = Table(expand=False, box=None, padding=(0, 2), show_edge=False, header_style=pal.heading)
     t.add_column("KPI", no_wrap=True)
+    people = authors and c.a.author != c.b.author  # two people's reports: their names tell the columns apart
     for r in (c.a, c.b):
-        head = f"{r.author} · {r.label}" if authors and r.author else r.label
-        t.add_column(Text(head), justify="right", no_wrap=True)
+        t.add_column(Text((r.author or "–") if people else r.label), justify="right", no_wrap=True)
     t.add_column("Δ", justify="right", no_wrap=True)
     for k in c.kpis:
         t.add_row(Text(k.name), Text(format_value(k.a)), Text(format_value(k.b)), _delta_text(k, pal))
