@@ -1,4 +1,5 @@
-"""Write SVG screenshots of every screen into screenshots/ (120×36, the bundled seeds).
+"""Write SVG screenshots of every screen into screenshots/ (120×36, the bundled seeds; the team views from
+the team fixture in tests/data/team/notion).
 
 Run by `make screenshots`; exits 1 when a screen could not be shot (its old SVG would be stale).
 """
@@ -22,14 +23,20 @@ async def settle(pilot, seconds: float = 0.3) -> None:
     await pilot.pause()
 
 
+TEAM = REPO / "tests" / "data" / "team" / "notion"
+
+
 async def shoot(name: str, steps, out: Path) -> None:
-    """Run the app on the seeds, apply `steps(app, pilot)`, save `out/name.svg`."""
+    """Run the app on the seeds (a team's shots: the team fixture), apply `steps(app, pilot)`, save
+    `out/name.svg`."""
     from tui.index.library import load_library
+    from tui.model.vocab import Vocabulary
     from tui.ui.app import ReportsApp
 
-    seeds = REPO / "seeds"
-    ns = argparse.Namespace(paths=[str(seeds)], compare=None, search=None, config=None, no_cache=True)
-    app = ReportsApp(ns, library=load_library([str(seeds)]), watch=False)
+    folder = TEAM if name.startswith("team") else REPO / "seeds"
+    vocab = Vocabulary(author_aliases={"张三": ["zhangsan"]})
+    ns = argparse.Namespace(paths=[str(folder)], compare=None, search=None, config=None, no_cache=True)
+    app = ReportsApp(ns, library=load_library([str(folder)], vocab=vocab), watch=False)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(40):
             await pilot.pause(0.05)
@@ -55,14 +62,14 @@ async def help_screen(app, pilot):
 async def search(app, pilot):
     from tui.ui.screens.search import SearchScreen
 
-    app.push_screen(SearchScreen(app.library, "贝易转"))
+    app.push_screen(SearchScreen(app.workspace, "贝易转"))
     await settle(pilot, 0.6)
 
 
 async def timeline(app, pilot):
     from tui.ui.screens.timeline import TimelineScreen
 
-    app.push_screen(TimelineScreen(app.library, "实时数仓"))
+    app.push_screen(TimelineScreen(app.workspace, "实时数仓"))
     await settle(pilot, 0.4)
 
 
@@ -74,8 +81,20 @@ async def compare(app, pilot):
     await settle(pilot, 0.4)
 
 
+async def team(app, pilot):
+    main = app.screen_stack[0]
+    main.show_report(app.library.find("张三@2024-W22"))
+
+
+async def team_week(app, pilot):
+    await team(app, pilot)
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot, 0.4)
+
+
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
-         "timeline": timeline, "compare": compare}
+         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week}
 
 
 def main() -> int:

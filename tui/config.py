@@ -12,6 +12,10 @@ incident_sections = ["线上问题"]   # extra incident section names
 
 [kpi.direction]                    # "up": higher is better, "down": lower is better
 "平均耗时" = "down"
+
+[authors]
+aliases = {"张三" = ["zhangsan", "San Zhang"]}   # spellings of one person, shown as the key
+properties = ["Reporter", "提交人"]             # more property lines under the title naming the author
 ```
 """
 
@@ -73,8 +77,9 @@ class Config:
         return value if isinstance(value, str) else None
 
     def vocabulary(self) -> Vocabulary:
-        """The built-in vocabulary extended by the `[kpi]` table."""
+        """The built-in vocabulary extended by the `[kpi]` and `[authors]` tables."""
         vocab = Vocabulary()
+        _author_vocabulary(self.data.get("authors"), vocab)
         kpi = self.data.get("kpi") or {}
         if not isinstance(kpi, dict):
             return vocab
@@ -105,6 +110,25 @@ class Config:
             save_config(self)
         except OSError as exc:
             self.error = f"cannot save settings to {self.path}: {exc}"
+
+
+def _author_vocabulary(table: Any, vocab: Vocabulary) -> None:
+    """The `[authors]` table: `aliases` (name shown → other spellings) and extra `properties`."""
+    if not isinstance(table, dict):
+        return
+    extra = table.get("properties") or []
+    if isinstance(extra, str):
+        extra = [extra]
+    if isinstance(extra, list):
+        vocab.author_properties.extend(str(x).strip() for x in extra if str(x).strip())
+    aliases = table.get("aliases") or {}
+    if isinstance(aliases, dict):
+        for name, names in aliases.items():
+            if isinstance(names, str):
+                names = [names]
+            if isinstance(names, list) and str(name).strip():
+                vocab.author_aliases.setdefault(str(name).strip(), []).extend(
+                    str(n) for n in names if str(n).strip())
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:

@@ -148,3 +148,24 @@ async def test_resize_between_layouts(seed_library):
             assert main.has_class("-narrow") == (size[0] < 110)
             visible(app, "#report", 20, 5)
         assert main.kpi_mode == "line"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_team_screens(size):
+    from testpaths import DATA
+    from tui.index.library import load_library
+    from tui.ui.screens.team_week import TeamWeekScreen
+
+    app = make_app(load_library([str(DATA / "team" / "notion")]))
+    async with app.run_test(size=size) as pilot:
+        main = await ready(pilot)
+        assert main.team
+        visible(app, "#weeks", 20, 6)
+        visible(app, "#report", 40, 10)
+        for key in ("Search", "Compare", "Team", "Help", "Quit"):
+            assert key in footer_text(app)  # `w` has its place in the footer, even at 80 columns
+        await pilot.press("w")
+        await eventually(pilot, lambda: visible(app, "#team-sections", 20, 8 if size == (80, 24) else 30))
+        assert isinstance(app.screen, TeamWeekScreen)
+        visible(app, "#team-report", 40 if size == (80, 24) else 150, 10)
+        visible(app, "#team-title", 60, 1)

@@ -28,7 +28,8 @@ def test_weeks_json_lists_seeds_in_week_order(capsys):
     rows = json.loads(out)
     assert [r["week"] for r in rows] == ["2023-W46", "2023-W52", "2024-W17", "2024-W23", "2024-W29"]
     assert [r["label"] for r in rows] == ["第46周 2023-11-13", "第53周", "2024-W18", "2024-W23", "2024-w26"]
-    assert set(rows[0]) == {"path", "member", "label", "week", "start", "end", "title", "warnings"}
+    assert set(rows[0]) == {"path", "member", "author", "label", "week", "start", "end", "title", "warnings"}
+    assert all(r["author"] is None for r in rows)  # the seeds name nobody
     assert rows[2]["start"] == "2024-04-22" and rows[2]["end"] == "2024-04-28"
     assert [len(r["warnings"]) for r in rows] == [2, 1, 1, 0, 1]
     assert "第53周" in out  # UTF-8, not ASCII-escaped
@@ -57,7 +58,7 @@ def test_undated_last_with_null_week(capsys):
 def test_kpi_json_values(capsys):
     code, out, _ = run(capsys, "kpi", "--json")
     rows = json.loads(out)
-    assert set(rows[0]) == {"kpi", "week", "label", "path", "value", "unit", "raw"}
+    assert set(rows[0]) == {"kpi", "week", "label", "path", "author", "value", "unit", "raw"}
     series = [r["value"] for r in rows if r["kpi"] == "入金有效成功率"]
     assert series == [99.997, 99.997, 99.997, 99.987, 99.955]
     weeks = [r["week"] for r in rows]
@@ -86,7 +87,7 @@ def test_lint_reports_problems_and_reads_gbk(capsys):
     rows = json.loads(out)
     problems = sorted(os.path.basename(r["path"]) for r in rows if r["level"] == "problem")
     assert problems == ["binary.md", "broken.zip", "empty.md"]
-    assert set(rows[0]) == {"path", "level", "message", "line"}
+    assert set(rows[0]) == {"path", "author", "level", "message", "line"}
     code, out, err = run(capsys, "weeks", "--json", str(DATA / "bad" / "gbk_report.md"))
     assert json.loads(out)[0]["week"] == "2024-W10"
 

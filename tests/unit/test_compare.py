@@ -261,7 +261,7 @@ def test_diff_json(capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"a", "b", "sections", "kpis"}
     assert data["a"]["label"] == "2024-W23" and data["b"]["week"] == "2024-W29"
-    assert set(data["a"]) == {"path", "member", "label", "week", "start", "end", "title", "warnings"}
+    assert set(data["a"]) == {"path", "member", "author", "label", "week", "start", "end", "title", "warnings"}
     for s in data["sections"]:
         assert set(s) == {"key", "a_title", "b_title", "status", "items"}
         assert s["status"] in {"same", "changed", "added", "removed"}

@@ -164,7 +164,7 @@ def test_lint_reports_every_kind_of_finding(tmp_path, capsys):
     assert any("reports for 2024-W20" in r["message"] for r in rows), text
     assert any(r["path"].endswith("2024-05-27 周报.md") and "but" in r["message"] for r in rows), text
     for r in rows:
-        assert set(r) == {"path", "level", "message", "line"}
+        assert set(r) == {"path", "author", "level", "message", "line"}
 
 
 def test_lint_plain_output_has_no_control_characters(tmp_path, capsys):

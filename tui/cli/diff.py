@@ -8,6 +8,7 @@ from typing import Any
 
 from ..index.compare import MARKS, Comparison, Span, compare, normalized
 from ..index.formats import format_change, format_value, week_caption
+from ..index.library import is_team
 from .common import EXIT_OK, dump_json, open_library
 from .termout import Style, table, terminal_width, use_colour
 from .termout import width as text_width
@@ -20,7 +21,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.json:
         dump_json(c.to_json())
     else:
-        sys.stdout.write(render_plain(c, terminal_width(), use_colour()))
+        sys.stdout.write(render_plain(c, terminal_width(), use_colour(), authors=is_team(lib.authors())))
     return EXIT_OK
 
 
@@ -68,13 +69,14 @@ def _paint(text: str, spans: list[Span], lo: int, hi: int, st: Any, colour: str,
     return "".join(out)
 
 
-def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = False) -> str:
-    """The comparison as plain text: side by side when `width` allows, else unified."""
+def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = False, authors: bool = False) -> str:
+    """The comparison as plain text: side by side when `width` allows, else unified; `authors`: say
+    whose each week is (a team's library)."""
     st = Style(colour)
     side = width >= 100
     lines: list[str] = []
-    lines.append(st("A  ", "bold") + st(week_caption(c.a), "red" if colour else "bold"))
-    lines.append(st("B  ", "bold") + st(week_caption(c.b), "green" if colour else "bold"))
+    lines.append(st("A  ", "bold") + st(week_caption(c.a, authors), "red" if colour else "bold"))
+    lines.append(st("B  ", "bold") + st(week_caption(c.b, authors), "green" if colour else "bold"))
     counts = c.counts()
     lines.append(f"{counts['changed']} changed, {counts['added']} added, {counts['removed']} removed, "
                  f"{counts['same']} unchanged items")

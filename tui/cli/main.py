@@ -22,6 +22,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="parse every file, neither reading nor writing the cache")
 
 
+def _author(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--author", metavar="NAME", help="only this person's reports (a name, a configured spelling, "
+                                                     "or part of a name)")
+
+
 class _Version(argparse.Action):
     """`--version`: the installed version is looked up only when asked for (it costs ~0.1 s)."""
 
@@ -39,11 +44,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         description="Read, search, chart and compare a folder of weekly Markdown reports.",
         epilog=(
             "subcommands (run `reports-tui SUBCOMMAND --help`):\n"
-            "  weeks  [PATH ...] [--json]               reports in week order\n"
+            "  weeks  [PATH ...] [--json] [--author NAME]          reports in week order\n"
             "  search QUERY [PATH ...] [--json] [--limit N]\n"
-            "  kpi    [PATH ...] [--json | --csv]        key numbers by week\n"
-            "  diff A B [PATH ...] [--json]             compare two weeks\n"
-            "  lint   [PATH ...] [--json]               problems and warnings (exit 1 on a problem)\n"
+            "  kpi    [PATH ...] [--json | --csv] [--author NAME]  key numbers by week\n"
+            "  diff A B [PATH ...] [--json]             compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
+            "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
             "With no PATH the bundled sample reports are used."
@@ -62,6 +67,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p = subs.add_parser("weeks", help="reports in week order")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="JSON output")
+    _author(p)
     _common(p)
 
     p = subs.add_parser("search", help="fuzzy search across all reports")
@@ -76,10 +82,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON output")
     fmt.add_argument("--csv", action="store_true", help="CSV output")
+    _author(p)
     _common(p)
 
     p = subs.add_parser("diff", help="compare two weeks")
-    p.add_argument("a", metavar="A", help="a file path, ISO week (2024-W23) or label as written")
+    p.add_argument("a", metavar="A", help="a file path, ISO week (2024-W23) or label as written, optionally "
+                                          "led by an author (张三@2024-W23)")
     p.add_argument("b", metavar="B")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="JSON output")
@@ -88,6 +96,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p = subs.add_parser("lint", help="problems and warnings; exit 1 when there is a problem")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="JSON output")
+    _author(p)
     _common(p)
 
     p = subs.add_parser("cache", help="manage the parse cache")

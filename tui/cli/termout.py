@@ -114,3 +114,29 @@ def terminal_width(default: int = 100) -> int:
         return os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError, AttributeError):
         return default
+
+
+def cut_middle(text: str, cells: int) -> str:
+    """Cut text to at most `cells` terminal cells by dropping its middle (`tests/da…/W23.md`): the
+    start and the end of a path are the parts that tell paths apart."""
+    if width(text) <= cells:
+        return text
+    if cells <= 1:
+        return "…"[:cells]
+    tail_room = (cells - 1) // 2
+    head_room = cells - 1 - tail_room
+    head, w = [], 0
+    for ch in text:
+        cw = width(ch)
+        if w + cw > head_room:
+            break
+        head.append(ch)
+        w += cw
+    tail, w = [], 0
+    for ch in reversed(text):
+        cw = width(ch)
+        if w + cw > tail_room:
+            break
+        tail.append(ch)
+        w += cw
+    return "".join(head) + "…" + "".join(reversed(tail))

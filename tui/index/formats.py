@@ -32,11 +32,12 @@ def week_dates(r: Report, short: bool = False) -> str:
     return period_text(r.start, r.end, r.period, short) if r.start and r.end else "undated"
 
 
-def week_caption(r: Report) -> str:
+def week_caption(r: Report, author: bool = False) -> str:
     """`第53周 [2023-W52] · 2023-12-25–12-31` — the label as written, the resolved week when it differs,
-    and the period's dates."""
+    and the period's dates; `author`: led by whose report it is (`张三 · 第53周 …`, in a team's library)."""
     wk = f" [{r.week}]" if r.week and r.week.casefold() != r.label.casefold() else ""
-    return f"{r.label}{wk} · {week_dates(r)}"
+    who = f"{r.author} · " if author and r.author else ""
+    return f"{who}{r.label}{wk} · {week_dates(r)}"
 
 
 def week_fields(r: Report) -> dict[str, Any]:
@@ -44,6 +45,7 @@ def week_fields(r: Report) -> dict[str, Any]:
     return {
         "path": r.source.path,
         "member": r.source.member,
+        "author": r.author,
         "label": r.label,
         "week": r.week,
         "start": r.start.isoformat() if r.start else None,
@@ -72,7 +74,7 @@ def kpi_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
     for r in reports:
         for k in r.kpis:
             rows.append({"kpi": k.name, "week": r.week, "label": r.label, "path": r.source.display,
-                         "value": k.value, "unit": k.unit, "raw": k.raw})
+                         "author": r.author, "value": k.value, "unit": k.unit, "raw": k.raw})
     return rows
 
 
@@ -83,10 +85,12 @@ def finding_message(f: Finding) -> str:
     return f"{f.message}: " + ", ".join(s.display for s in f.related)
 
 
-def lint_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    """SPEC §4 `lint` rows, with the whole message (`finding_message`)."""
-    return [{"path": f.source.display if f.source else "", "level": f.level, "message": finding_message(f),
-             "line": f.line} for f in findings]
+def lint_rows(findings: Iterable[Finding], reports: Iterable[Report] = ()) -> list[dict[str, Any]]:
+    """SPEC §4 `lint` rows, with the whole message (`finding_message`); `author` from the report of the
+    finding's source among `reports` (null for an unreadable file)."""
+    author = {r.source: r.author for r in reports}
+    return [{"path": f.source.display if f.source else "", "author": author.get(f.source) if f.source else None,
+             "level": f.level, "message": finding_message(f), "line": f.line} for f in findings]
 
 
 def shorten(text: str, width: int) -> str:

@@ -9,11 +9,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..model.authors import Aliases, folder_authors, match_author
 from ..model.report import REPORT_SUFFIXES, Finding, Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week, period_text
 
 ProgressFn = Callable[[int, int | None], None]
+
+
+class _Everyone:
+    """The reports of every author (a one-person library, or a team seen as a whole)."""
+
+    def __repr__(self) -> str:
+        return "EVERYONE"
+
+
+EVERYONE = _Everyone()
 
 
 def bundled_seeds() -> Path:
@@ -28,12 +39,15 @@ def bundled_seeds() -> Path:
 class LookupFailed(Exception):
     """A week argument matched no report, or more than one."""
 
-    def __init__(self, query: str, candidates: list[Report], known: list[Report]):
+    def __init__(self, query: str, candidates: list[Report], known: list[Report], authors: list[str] | None = None):
         self.query = query
         self.candidates = candidates
         self.known = known
         if candidates:
             msg = f"{query!r} is ambiguous; it matches:\n" + "\n".join(_describe(r) for r in candidates)
+        elif authors:
+            name = query.strip().rpartition("@")[0]
+            msg = f"no report matches {query!r}: nobody called {name!r} wrote one; authors:\n  " + ", ".join(authors)
         else:
             msg = f"no report matches {query!r}; known weeks:\n" + "\n".join(_describe(r) for r in known[:40])
             if len(known) > 40:
@@ -41,7 +55,16 @@ class LookupFailed(Exception):
         super().__init__(msg)
 
 
+def report_name(r: Report) -> str:
+    """How a week argument names one report: `2024-W23` (or its label when undated), prefixed by its
+    author when it has one (`张三@2024-W23`)."""
+    week = r.week or r.label
+    return f"{r.author}@{week}" if r.author else week
+
+
 def _describe(r: Report) -> str:
+    if r.author:
+        return f"  {report_name(r)}  {r.label}  ({r.source.display})"
     return f"  {r.week or 'undated':<9} {r.label}  ({r.source.display})"
 
 
@@ -59,20 +82,37 @@ class Library:
         self.reports.sort(key=lambda r: r.sort_key)
 
     def find(self, query: str) -> Report:
-        """A report by file path, ISO week (`2024-W23`) or label as written (case-insensitive)."""
+        """A report by file path, ISO week (`2024-W23`) or label as written (case-insensitive), either
+        optionally prefixed by its author (`张三@2024-W23`, `张三@第53周`). A week several reports
+        share is ambiguous: `LookupFailed` lists them (as `AUTHOR@WEEK` where they have authors)."""
         q = query.strip()
         by_path = [r for r in self.reports if _same_path(r.source, q)]
         if len(by_path) == 1:
             return by_path[0]
-        iso = parse_iso_week(q)
-        week = f"{iso[0]}-W{iso[1]:02d}" if iso else None
-        label = q.casefold()
-        matches = [r for r in self.reports if (week and r.week == week) or r.label.casefold() == label]
-        if not matches:
-            matches = [r for r in self.reports if label and label in r.label.casefold()]
+        pool = self.reports
+        unknown_author = False
+        if "@" in q:
+            name, _, rest = q.rpartition("@")
+            who = match_author(name, self.authors(), Aliases(self.vocab.author_aliases)) if rest.strip() else []
+            if who:
+                pool = [r for r in self.reports if r.author in who]
+                q = rest.strip()
+            else:
+                unknown_author = True
+        matches = _match_week(pool, q)
+        if not matches and unknown_author:
+            matches = _match_week(pool, query.strip())  # (a label or path holding an @)
         if len(matches) == 1:
             return matches[0]
-        raise LookupFailed(query, matches or by_path, self.reports)
+        raise LookupFailed(query, matches or by_path, pool, self.authors() if unknown_author and not matches else None)
+
+    def authors(self) -> list[str]:
+        """Every author named by a report, in order of their first report."""
+        return list(dict.fromkeys(r.author for r in self.reports if r.author is not None))
+
+    def by_author(self, author: str | None) -> list[Report]:
+        """One author's reports, in week order."""
+        return [r for r in self.reports if r.author == author]
 
     def weeks(self) -> list[str]:
         """The distinct ISO weeks of dated reports, in order."""
@@ -117,6 +157,41 @@ def _language(name: str) -> str:
     return mt.group(1).lower() if mt else ""
 
 
+def _match_week(reports: list[Report], q: str) -> list[Report]:
+    """Reports of an ISO week or with a label equal to `q`, else those whose label contains it."""
+    iso = parse_iso_week(q)
+    week = f"{iso[0]}-W{iso[1]:02d}" if iso else None
+    label = q.casefold()
+    matches = [r for r in reports if (week and r.week == week) or r.label.casefold() == label]
+    if not matches:
+        matches = [r for r in reports if label and label in r.label.casefold()]
+    return matches
+
+
+def is_team(authors: list[str]) -> bool:
+    """Whether a library's authors make it a team's: two or more people (a one-person folder, with
+    or without its name on the reports, is not)."""
+    return len(authors) >= 2
+
+
+def assign_authors(lib: Library) -> None:
+    """Authors that come from the library rather than one report (run after loading, cached reports
+    included, nothing parsed again): the folder of a report where the reports sit in one folder per
+    person (`authors.folder_authors`), then the config's aliases merging spellings."""
+    reports = lib.reports
+    if not reports:
+        return
+    named = [r.author for r in reports]
+    folder = folder_authors([r.source for r in reports], [r.week for r in reports], lib.paths, named)
+    aliases = Aliases(lib.vocab.author_aliases)
+    for r, given, from_folder in zip(reports, named, folder):
+        author = given if given is not None else from_folder
+        if aliases:
+            author = aliases.canonical(author)
+        if author != given:
+            r.author = author
+
+
 def _same_path(ref: SourceRef, q: str) -> bool:
     if ref.display == q or ref.path == q:
         return True
@@ -150,5 +225,6 @@ def load_library(
         done += 1
         if progress:
             progress(done, None)
+    assign_authors(lib)
     lib.sort()
     return lib

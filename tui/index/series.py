@@ -1,9 +1,13 @@
 """KPI series across weeks: one value per report in week order, the change from the previous week,
-and whether that change is good or bad (pure Python; no Textual or Rich)."""
+and whether that change is good or bad (pure Python; no Textual or Rich).
+
+In a team's library a series follows one author (`Workspace.kpi_series(author)`): the change shown for
+a report is against the same author's previous report, never another author's of the same week."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from ..model.report import Report
 from .formats import order_kpi_names
@@ -128,15 +132,16 @@ class Series:
         return 1 if delta * self.direction > 0 else -1
 
 
-def kpi_series(lib: Library) -> list[Series]:
-    """Every KPI of the library as a series over the reports that have it (undated reports are left out).
+def kpi_series(lib: Library, reports: Iterable[Report] | None = None) -> list[Series]:
+    """Every KPI of the library as a series over the reports that have it (undated reports are left out);
+    `reports`: only these (one author's, so that every change is against that author's previous report).
 
     One pass over the reports (each report's KPI list is read once), so 10,000 weeks take milliseconds.
     `Workspace.kpi_series` keeps the result for a loaded library.
     """
     by_name: dict[str, Series] = {}
     pending: dict[str, tuple[list, list]] = {}  # name -> (reports, kpis), filled in one pass
-    for r in lib.reports:
+    for r in (lib.reports if reports is None else reports):
         kpis = r.kpis
         if not kpis or r.week is None:
             for k in kpis or ():

@@ -48,6 +48,11 @@ class TimelineWeek:
         return prog[0] if prog else None
 
     @property
+    def author(self) -> str | None:
+        """Who wrote this week's entries (the report's author)."""
+        return self.report.author
+
+    @property
     def line(self) -> int:
         """The source line of the project's first heading in this report."""
         return min(p.line for p in self.projects)
@@ -80,6 +85,11 @@ class Timeline:
         """(week, first progress figure) for the weeks that give one, oldest first."""
         return [(w, w.first_progress) for w in self.weeks if w.first_progress is not None]
 
+    @property
+    def authors(self) -> list[str]:
+        """Everyone who wrote about the project, in order of their first entry."""
+        return list(dict.fromkeys(w.author for w in self.weeks if w.author))
+
 
 @dataclass
 class ProjectInfo:
@@ -91,6 +101,7 @@ class ProjectInfo:
     first_week: str | None
     last_week: str | None
     names: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # who wrote about it, in order of their first report
 
 
 def _groups(library) -> dict[str, list[tuple[Report, Project]]]:
@@ -114,9 +125,10 @@ def projects(library) -> list[ProjectInfo]:
         reports = list(dict.fromkeys(id(r) for r, _ in members))
         weeks = [r.week for r, _ in members if r.week]
         names = list(dict.fromkeys(p.name for _, p in members))
+        authors = list(dict.fromkeys(r.author for r, _ in members if r.author))
         out.append(ProjectInfo(key=key, name=members[-1][1].name, weeks=len(reports),
                                first_week=min(weeks) if weeks else None, last_week=max(weeks) if weeks else None,
-                               names=names))
+                               names=names, authors=authors))
     out.sort(key=lambda p: (-p.weeks, p.key))
     return out
 

@@ -14,12 +14,14 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from .library import Library, ProgressFn
+from .library import EVERYONE, Library, ProgressFn, is_team
 
 if TYPE_CHECKING:
+    from ..model.report import Report
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
     from .store.cache import CacheNotice
+    from .team import TeamWeek
     from .timeline import ProjectInfo, Timeline
 
 T = TypeVar("T")
@@ -73,11 +75,42 @@ class Workspace:
             return self._derived.get(key)
 
     # -- derived values ------------------------------------------------------------------------
-    def kpi_series(self) -> list[Series]:
-        """Every KPI as a series over the library's reports (`series.kpi_series`). Read-only."""
+    def kpi_series(self, author: Any = EVERYONE) -> list[Series]:
+        """Every KPI as a series over the library's reports (`series.kpi_series`), or over one author's
+        (a name, or None: the reports of a team's library that name nobody). Read-only."""
         from .series import kpi_series
 
-        return self._get("kpi_series", kpi_series)
+        if author is EVERYONE or not self.is_team():
+            return self._get("kpi_series", kpi_series)
+        return self._get(("kpi_series", author), lambda lib: kpi_series(lib, lib.by_author(author)))
+
+    def authors(self) -> list[str]:
+        """Every author of the library, in order of their first report (`Library.authors`)."""
+        return self._get("authors", Library.authors)
+
+    def is_team(self) -> bool:
+        """Whether the library holds several people's reports (then everything follows one author)."""
+        return is_team(self.authors())
+
+    def author_of(self, report: Report | None) -> Any:
+        """Whose series a report belongs to: its author in a team's library, else `EVERYONE`."""
+        if report is None or not self.is_team():
+            return EVERYONE
+        return report.author
+
+    def reports_of(self, author: Any = EVERYONE) -> list[Report]:
+        """One author's reports in week order (every report for `EVERYONE` or a one-person library)."""
+        if author is EVERYONE or not self.is_team():
+            return self.library.reports
+        return self._get(("reports_of", author), lambda lib: lib.by_author(author))
+
+    def team_week(self, report: Report) -> TeamWeek:
+        """Every report of a report's week joined under their authors' names (`team.team_week`)."""
+        from .team import team_week, week_of
+
+        key = report.week or id(report)
+        return self._get(("team_week", key),
+                         lambda lib: team_week(week_of(lib.reports, report), report.week or report.label, lib.vocab))
 
     def projects(self) -> list[ProjectInfo]:
         """Every project of the library, those in the most weeks first (`timeline.projects`)."""

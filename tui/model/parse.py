@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
+from .authors import front_matter_author, is_author_property, property_author, section_author
 from .incidents import extract_incidents
 from .kpis import extract_kpis
 from .projects import extract_projects
@@ -309,6 +310,13 @@ def parse_report(
                 prev_blank = False
                 continue
 
+        if props_zone and title_found and is_author_property(line, vocab.author_properties) \
+                and not ITEM_RE.match(line):
+            # `Created by: 张三`, `作者：张三`: whose report it is (the first such line counts).
+            if report.author is None:
+                report.author = property_author(line, vocab.author_properties)
+            continue
+
         if props_zone and title_found:
             mm = _META_LINE.match(line)
             if mm and not ITEM_RE.match(line):
@@ -382,6 +390,8 @@ def parse_report(
     extract_incidents(report, vocab)
     extract_kpis(report, vocab)
     _extract_plans(report, vocab)
+    if report.author is None:
+        report.author = front_matter_author(lines, meta.consumed) or section_author(root)
     return report
 
 

@@ -14,6 +14,10 @@ FOUND_BY_WORDS = [
     "监控发现", "业务发现", "商户反馈", "用户反馈", "客户反馈", "客服反馈", "人工发现",
     "巡检发现", "告警发现", "测试发现", "内部发现",
 ]
+# Property lines under the title that name the report's author (`Created by: 张三`, `作者：张三`).
+AUTHOR_PROPERTY_WORDS = [
+    "created by", "author", "owner", "person", "作者", "负责人", "汇报人", "填写人", "创建人", "创建者", "姓名",
+]
 
 # canonical name -> aliases (the canonical name matches itself; case and spaces do not matter). English
 # aliases only where they say exactly the same (`Inbound success rate` is not `入金有效成功率`, which counts
@@ -62,6 +66,9 @@ class Vocabulary:
     found_by: list[str] = field(default_factory=lambda: list(FOUND_BY_WORDS))
     kpi_aliases: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in KPI_ALIASES.items()})
     good_direction: dict[str, int] = field(default_factory=lambda: dict(KPI_GOOD_DIRECTION))
+    author_properties: list[str] = field(default_factory=lambda: list(AUTHOR_PROPERTY_WORDS))
+    # name as shown -> other spellings of it (applied after loading, so not part of the fingerprint)
+    author_aliases: dict[str, list[str]] = field(default_factory=dict)
 
     def canonical(self, name: str) -> str:
         """The canonical KPI name for a name as written (itself when it is no alias)."""
@@ -87,7 +94,8 @@ class Vocabulary:
         import json
 
         return json.dumps(
-            [self.kpi_sections, self.incident_sections, self.plan_sections, self.found_by, self.kpi_aliases],
+            [self.kpi_sections, self.incident_sections, self.plan_sections, self.found_by, self.kpi_aliases,
+             self.author_properties],
             ensure_ascii=False,
             sort_keys=True,
         )

@@ -43,9 +43,9 @@ class ReportsApp(App):
         self._watch = watch
         self._theme_ready = False
         super().__init__()
-        from .commands import ProjectsProvider, ThemeProvider, WeeksProvider
+        from .commands import PeopleProvider, ProjectsProvider, ThemeProvider, WeeksProvider
 
-        self.COMMANDS = App.COMMANDS | {WeeksProvider, ProjectsProvider, ThemeProvider}
+        self.COMMANDS = App.COMMANDS | {WeeksProvider, ProjectsProvider, PeopleProvider, ThemeProvider}
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 

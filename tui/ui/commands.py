@@ -1,4 +1,4 @@
-"""Command palette providers (ctrl+p): go to week, go to project, compare with…, theme."""
+"""Command palette providers (ctrl+p): go to week, go to project, compare with…, a team's people, theme."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ def highlight(matcher: Matcher, text: str) -> Content:
     return content
 
 
-def _week_text(r: Report) -> str:
-    return f"{r.label}  ({r.week or 'undated'})"
+def _week_text(r: Report, author: bool = False) -> str:
+    who = f"{r.author} · " if author and r.author else ""
+    return f"{who}{r.label}  ({r.week or 'undated'})"
 
 
 class _ListProvider(Provider):
@@ -50,14 +51,16 @@ class WeeksProvider(_ListProvider):
     def _items(self) -> list[tuple[str, object, str]]:
         app = self.app
         items: list[tuple[str, object, str]] = []
+        team = app.workspace.is_team()
         for r in reversed(app.library.reports):
-            items.append((f"Go to week {_week_text(r)}", partial(app.open_report, r), r.title))
+            items.append((f"Go to week {_week_text(r, team)}", partial(app.open_report, r), r.title))
         main = app.main_screen
         current = getattr(main, "current", None)
         if current is not None:
+            mine = f"{current.author} · {current.label}" if team and current.author else current.label
             for r in reversed(app.library.reports):
                 if r is not current:
-                    items.append((f"Compare {current.label} with {_week_text(r)}",
+                    items.append((f"Compare {mine} with {_week_text(r, team)}",
                                   partial(main.open_compare, current, r), "side by side, with KPI changes"))
         return items
 
@@ -65,6 +68,54 @@ class WeeksProvider(_ListProvider):
         for text, callback, help_text in self._items()[:20]:
             yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
 
+
+
+class PeopleProvider(Provider):
+    """A team's people: "Only NAME" keeps one person's reports in the week list, "Everyone" all of
+    them; "Team week" reads every report of the open week. Names match as written or by pinyin."""
+
+    def _items(self) -> list[tuple[str, str, object, str]]:
+        """(text, name matched by pinyin, callback, help) for each command."""
+        app = self.app
+        workspace = app.workspace
+        main = app.main_screen
+        if not workspace.is_team() or main is None:
+            return []
+        from ..index.library import EVERYONE
+
+        items: list[tuple[str, str, object, str]] = []
+        for name in sorted(workspace.authors(), key=lambda n: n.casefold()):
+            mine = workspace.reports_of(name)
+            latest = next((r for r in reversed(mine) if r.week), mine[-1] if mine else None)
+            items.append((f"Only {name}", name, partial(main.show_author, name),
+                          f"{len(mine)} reports; [ ] walk them" + (f", latest {latest.label}" if latest else "")))
+        items.append(("Everyone", "", partial(main.show_author, EVERYONE),
+                      f"every report in the week list ({len(workspace.authors())} people)"))
+        if getattr(main, "current", None) is not None:
+            items.append((f"Team week {main.current.week or main.current.label}", "", main.action_team_week,
+                          "every report of the open week, one after another"))
+        return items
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        from ..index.search import pinyin
+
+        spoken = pinyin.is_pinyin_query(query)
+        for text, name, callback, help_text in self._items():
+            score = matcher.match(text)
+            shown = highlight(matcher, text)
+            if not score and spoken and name:
+                found = pinyin.match(query, name)  # `zhangsan`, `zs` find 张三
+                if found is not None:
+                    score = 0.5 + 0.4 * found.quality
+                    start = len(text) - len(name)
+                    shown = Content(text).stylize(matcher.match_style, start + found.start, start + found.end)
+            if score > 0:
+                yield Hit(score, shown, callback, text=text, help=literal(help_text))
+
+    async def discover(self) -> Hits:
+        for text, _name, callback, help_text in self._items():
+            yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
 
 
 class ProjectsProvider(_ListProvider):

@@ -30,7 +30,7 @@ from ... import __version__
 from ...model.report import Finding, Report
 from ...model.source import Candidate, scan
 from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from ..library import Library, ProgressFn, bundled_seeds
+from ..library import Library, ProgressFn, assign_authors, bundled_seeds
 from ..search.records import source_version, vocab_key
 from . import codec, loader
 from .loader import BodyStore, LazyReport, Parts
@@ -606,6 +606,7 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
             lib.problems.append(item)
         elif item is not None:
             lib.reports.append(item)
+    assign_authors(lib)
     lib.sort()
     return lib
 

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 
 from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, compare
 from ...index.formats import format_change, format_value, week_caption
-from ...index.library import Library
+from ...index.library import Library, is_team
 from ...model.report import Report
 from ..render import theme_color
 
@@ -109,12 +109,14 @@ def section_renderable(sec: SectionDiff, pal: DiffPalette) -> Table:
     return _grid(Text(MARKS[sec.status], style=pal.mark[sec.status]), left, right)
 
 
-def kpi_renderable(c: Comparison, pal: DiffPalette) -> Table:
-    """Both weeks' KPI values and the change, coloured by whether the change is good."""
+def kpi_renderable(c: Comparison, pal: DiffPalette, authors: bool = False) -> Table:
+    """Both weeks' KPI values and the change, coloured by whether the change is good; `authors` (a
+    team's library): two people's reports are headed by their names."""
     t = Table(expand=False, box=None, padding=(0, 2), show_edge=False, header_style=pal.heading)
     t.add_column("KPI", no_wrap=True)
-    t.add_column(Text(c.a.label), justify="right", no_wrap=True)
-    t.add_column(Text(c.b.label), justify="right", no_wrap=True)
+    people = authors and c.a.author != c.b.author  # two people's reports: their names tell the columns apart
+    for r in (c.a, c.b):
+        t.add_column(Text((r.author or "–") if people else r.label), justify="right", no_wrap=True)
     t.add_column("Δ", justify="right", no_wrap=True)
     for k in c.kpis:
         t.add_row(Text(k.name), Text(format_value(k.a)), Text(format_value(k.b)), _delta_text(k, pal))
@@ -214,6 +216,7 @@ class CompareScreen(Screen):
         super().__init__()
         self.library = library
         self.comparison: Comparison = compare(library, a, b)
+        self.authors = is_team(library.authors())  # a team's library: say whose each week is
         self._generation = 0
         self._swaps = 0
         self._rows: list[DiffRow] = []  # rows mounted so far, top to bottom
@@ -250,8 +253,8 @@ class CompareScreen(Screen):
         grid.add_column(ratio=1)
         grid.add_column(width=1)
         grid.add_column(ratio=1)
-        grid.add_row(Text(" "), Text("A  " + week_caption(c.a), style="bold"), Text("│"),
-                     Text("B  " + week_caption(c.b), style="bold"))
+        grid.add_row(Text(" "), Text("A  " + week_caption(c.a, self.authors), style="bold"), Text("│"),
+                     Text("B  " + week_caption(c.b, self.authors), style="bold"))
         summary = Text(f"  {counts['changed']} changed · {counts['added']} added · {counts['removed']} removed · "
                        f"{counts['same']} same" + ("  (unchanged hidden)" if self.hide_same else ""))
         return Group(grid, summary)
@@ -278,7 +281,7 @@ class CompareScreen(Screen):
         await body.remove_children()
         self._specs = self._spec_list()
         self._rows = [self._new_row(d, h) for d, h in self._specs[:FIRST_ROWS]]
-        await body.mount_all([Static(kpi_renderable(self.comparison, self._pal), id="compare-kpis"), *self._rows])
+        await body.mount_all([Static(kpi_renderable(self.comparison, self._pal, self.authors), id="compare-kpis"), *self._rows])
         self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1
         self.call_after_refresh(self._mount_more, None, self._generation)
@@ -343,7 +346,7 @@ class CompareScreen(Screen):
         with self.app.batch_update():
             for row, (diff, _) in zip(self._rows, self._specs):
                 row.set_diff(diff)
-            self.query_one("#compare-kpis", Static).update(kpi_renderable(self.comparison, self._pal or self._palette()))
+            self.query_one("#compare-kpis", Static).update(kpi_renderable(self.comparison, self._pal or self._palette(), self.authors))
             self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1
         self.query_one("#compare-body", VerticalScroll).scroll_home(animate=False)

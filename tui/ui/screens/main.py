@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
-from ...index.library import Library
+from ...index.library import EVERYONE, Library
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
@@ -70,6 +70,9 @@ class MainScreen(Screen):
         Binding("m", "metrics", "Metrics", id="metrics"),
         Binding("r", "raw", "Raw", id="raw"),
         Binding("p", "toggle_kpis", "KPIs", id="kpis", tooltip="KPI panel: full, one line or hidden"),
+        Binding("a", "only_author", "Only", show=False, id="only-author",
+                tooltip="Only this person's reports (again: everyone's)"),
+        Binding("w", "team_week", "Team", id="team-week", tooltip="The whole team's week: every report of this week"),
         Binding("e", "edit", "Edit", show=False, id="edit"),
         Binding("y", "copy", "Copy section", show=False, id="copy"),
         Binding("escape", "back", "Back", show=False, id="back"),
@@ -85,6 +88,9 @@ class MainScreen(Screen):
         self.raw = False
         self._open_timer: Timer | None = None
         self.kpi_toggled = False  # `p`: the KPI panel in its other state (hidden, one line or full)
+        self.only: object = EVERYONE  # `a`: the one author whose reports the week list shows
+        self.team = False  # several people's reports: rows name authors, KPIs follow the open report's author
+        self.any_kpis = False  # some report of the library has KPIs
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -137,8 +143,15 @@ class MainScreen(Screen):
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
-        self.series = self.app.workspace.kpi_series()
+        workspace = self.app.workspace
+        self.team = workspace.is_team()
+        if self.only is not EVERYONE and (not self.team or self.only not in workspace.authors()):
+            self.only = EVERYONE
+        self.set_class(self.team, "-team")
+        self.series = workspace.kpi_series()
+        self.any_kpis = bool(self.series)
         self._apply_kpi_mode()
+        self.refresh_bindings()
         self._show_loading(False, empty=not library.reports)
         self.set_class(not library.reports, "-empty")
         weeks = self.query_one(WeekList)
@@ -155,7 +168,10 @@ class MainScreen(Screen):
             self._show_empty()
             return
         target = same or (self._newest() if not reload or old is None else self._nearest(old))
-        weeks.set_reports(library.reports, target)
+        if self.only is not EVERYONE and target.author != self.only:
+            self.only = EVERYONE
+        weeks.set_reports(self.listed, target, authors=self.team)
+        self._title_weeks()
         view = self.query_one(ReportView)
         scroll = view.scroll_y if (reload and same is not None) else None
         self.current = None
@@ -168,6 +184,36 @@ class MainScreen(Screen):
             if r.source == report.source:
                 return r
         return None
+
+    @property
+    def listed(self) -> list[Report]:
+        """The reports the week list shows: every one, or one author's (`a`, palette "only NAME")."""
+        return self.app.workspace.reports_of(self.only)
+
+    def _title_weeks(self) -> None:
+        weeks = self.query_one(WeekList)
+        if self.only is not EVERYONE:
+            weeks.border_title = Text.assemble("Weeks · ", (str(self.only or "no author"), "bold"))
+        elif self.team:
+            weeks.border_title = f"Weeks · {len(self.app.workspace.authors())} people"
+        else:
+            weeks.border_title = "Weeks"
+
+    def show_author(self, author: object) -> None:
+        """List one author's reports only (`EVERYONE`: everyone's); the open report stays open when it
+        is theirs, else their newest opens."""
+        if not self.library.reports:
+            return
+        self.only = author if self.team else EVERYONE
+        listed = self.listed
+        target = self.current
+        if target is None or (self.only is not EVERYONE and target.author != self.only):
+            target = next((r for r in reversed(listed) if r.week), listed[-1] if listed else None)
+        weeks = self.query_one(WeekList)
+        weeks.set_reports(listed, target)
+        self._title_weeks()
+        if target is not None and target is not self.current:
+            self.show_report(target)
 
     def _newest(self) -> Report:
         """The report to open first: the newest dated one (undated reports sort last, but are not news),
@@ -213,13 +259,24 @@ class MainScreen(Screen):
         if self.current is not None and push_history:
             self.history.append((self.current, view.scroll_y))
             del self.history[:-100]
+        if self.only is not EVERYONE and report.author != self.only:
+            # Another person's report (from search, a timeline, the palette): the list shows everyone again.
+            self.only = EVERYONE
+            self.query_one(WeekList).set_reports(self.listed, report)
+            self._title_weeks()
         self.current = report
         self.query_one(WeekList).set_current(report)
         self._update_week_detail(report)
         self.query_one(SectionTree).set_report(report)
         view.palette = self.app.palette
         view.show(report, raw=self.raw, highlight=line, scroll_y=scroll_y)
-        self.query_one(KpiPanel).set_data(self.series, report, view.palette, self.library.reports)
+        # The KPIs of the open report's author only: every change against their own previous report.
+        workspace = self.app.workspace
+        who = workspace.author_of(report)
+        self.series = workspace.kpi_series(who)
+        self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
+        self.query_one("#right").border_title = (Text.assemble("KPIs · ", report.author) if self.team and report.author
+                                                 else "KPIs")  # (a name is text, never markup)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -228,7 +285,8 @@ class MainScreen(Screen):
             return
         dates = f"{r.week} {week_dates(r, short=True)}" if r.week and r.start and r.end else "undated"
         mode = "raw · " if self.raw else ""
-        title = Text.assemble((mode, "bold"), (r.label, "bold"), f" · {dates}")
+        who = f"{r.author} · " if self.team and r.author else ""
+        title = Text.assemble((mode, "bold"), (who, "bold"), (r.label, "bold"), f" · {dates}")
         self.query_one(ReportView).border_subtitle = Text(r.source.name)  # a file name is not markup
         title.no_wrap = True
         title.overflow = "ellipsis"
@@ -270,7 +328,7 @@ class MainScreen(Screen):
     @property
     def kpi_mode(self) -> str:
         """How the KPI panel shows now: "full", "line" (one line) or "hidden"."""
-        if self.library.reports and not self.series:
+        if self.library.reports and not self.any_kpis:
             # Reports without KPI sections (release notes, newsletters): the panel would only say so,
             # so the report gets its room; `p` still shows it.
             return ("line" if self.has_class("-narrow") else "full") if self.kpi_toggled else "hidden"
@@ -346,10 +404,11 @@ class MainScreen(Screen):
     # ── actions ──────────────────────────────────────────────────────────────────────────────────
 
     def _step(self, delta: int) -> None:
-        reports = self.library.reports
+        reports = self.listed
         if not reports or self.current is None:
             return
-        i = reports.index(self.current) + delta
+        at = self.query_one(WeekList).index_of(self.current)
+        i = (reports.index(self.current) if at is None else at) + delta
         if 0 <= i < len(reports):
             self.show_report(reports[i])
         else:
@@ -404,7 +463,16 @@ class MainScreen(Screen):
             if other is not None:
                 self.open_compare(current, other)
 
-        self.app.push_screen(WeekPickerModal(self.library, exclude=current, title="Compare with…"), picked)
+        previous = self._previous_of(current)
+        self.app.push_screen(WeekPickerModal(self.library, exclude=current, title="Compare with…", default=previous,
+                                             authors=self.team), picked)
+
+    def _previous_of(self, report: Report) -> Report | None:
+        """The same author's report before this one (in a one-person library: the previous report)."""
+        workspace = self.app.workspace
+        mine = workspace.reports_of(workspace.author_of(report))
+        at = next((i for i in range(len(mine) - 1, -1, -1) if mine[i] is report), None)
+        return mine[at - 1] if at else None
 
     def open_compare(self, a: Report, b: Report) -> None:
         """Push the compare screen for two reports (older one on the left)."""
@@ -453,6 +521,35 @@ class MainScreen(Screen):
 
         self.app.push_screen(MetricsScreen(self.app.workspace, self.current))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`a` and `w` exist only in a team's library (a one-person folder looks as it always did); in a
+        browser session (`reports-tui serve`) there is no editor to open: `e` is not offered."""
+        if action in ("only_author", "team_week"):
+            return self.team
+        if action == "edit" and is_served():
+            return False
+        return True
+
+    def action_only_author(self) -> None:
+        """Only the open report's author's reports in the week list (`[` `]` walk them); again: everyone's."""
+        if not self.team or self.current is None:
+            return
+        if self.only is not EVERYONE:
+            self.show_author(EVERYONE)
+            self.notify("Showing everyone's reports", timeout=2, markup=False)
+            return
+        self.show_author(self.current.author)
+        who = self.current.author or "reports with no author"
+        self.notify(f"Only {who} — press a again for everyone", timeout=3, markup=False)
+
+    def action_team_week(self) -> None:
+        """Every report of the open week, one after another under its author's name."""
+        if not self.team or self.current is None:
+            return
+        from .team_week import TeamWeekScreen
+
+        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current))
+
     def action_help(self) -> None:
         """Keys of this screen, from the live bindings."""
         from .help import HelpScreen
@@ -474,12 +571,6 @@ class MainScreen(Screen):
         self.app.copy_to_clipboard(text)
         name = section.title if section is not None and section.title else "report"
         self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3, markup=False)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In a browser session (`reports-tui serve`) there is no editor to open: `e` is not offered."""
-        if action == "edit" and is_served():
-            return False
-        return True
 
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""

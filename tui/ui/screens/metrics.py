@@ -1,4 +1,7 @@
-"""The metrics screen: every KPI as a chart over the weeks (textual-plotext)."""
+"""The metrics screen: every KPI as a chart over the weeks (textual-plotext).
+
+In a team's library the charts follow the open report's author; `a` overlays every author's line on
+each chart, with a legend."""
 
 from __future__ import annotations
 
@@ -53,12 +56,16 @@ class KpiChart(PlotextPlot):
     """One KPI over the weeks; the open week is marked."""
 
     def __init__(self, series: Series, current: Report | None, columns: list[Report] | None = None,
+                 overlay: list[tuple[str, Series]] | None = None, weeks: list[str] | None = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.series = series
         self.current = current
         # Every chart shares one x axis (the reports that have any KPI), so weeks line up across charts.
         self.columns = columns or [p.report for p in series.points]
+        # Several authors on one chart: one line each (`overlay`: (author, series)), on an axis of weeks.
+        self.overlay = overlay
+        self.weeks = weeks or []
 
     def render(self):
         # Draw from scratch every time: plotext keeps layout state between draws, which made the
@@ -68,6 +75,9 @@ class KpiChart(PlotextPlot):
         return super().render()
 
     def _draw(self) -> None:
+        if self.overlay:
+            self._draw_overlay()
+            return
         s = self.series
         plt = self.plt
         column = {id(r): i for i, r in enumerate(self.columns)}
@@ -90,37 +100,103 @@ class KpiChart(PlotextPlot):
         plt.ylim(lo, hi)
         plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
 
+    def _draw_overlay(self) -> None:
+        """One line per author over the weeks, with a legend; the open report's value marked."""
+        plt = self.plt
+        column = {w: i for i, w in enumerate(self.weeks)}
+        s = self.series
+        plt.title(f"{s.name} ({s.unit})" if s.unit else s.name)
+        every: list[float] = []
+        for author, series in self.overlay or []:
+            pts = [(column[p.report.week], p.value) for p in series.points if p.report.week in column]
+            if not pts:
+                continue
+            xs, ys = [x for x, _ in pts], [y for _, y in pts]
+            every.extend(ys)
+            plt.plot(xs, ys, marker="braille", label=author)
+            i = series.index_of(self.current)
+            if i is not None and self.current is not None and self.current.week in column:
+                plt.scatter([column[self.current.week]], [series.values[i]], marker="●", color="orange")
+        if not every:
+            return
+        labels = [w[2:] if len(w) == 8 else w for w in self.weeks]
+        tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 10) // 8))
+        plt.xticks(tx, tl)
+        ticks, tick_labels, (lo, hi) = y_ticks(every)
+        plt.yticks(ticks, tick_labels)
+        plt.ylim(lo, hi)
+        plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
+
 
 class MetricsScreen(Screen):
     """Every KPI of the library as a full chart."""
 
     BINDINGS = [
         Binding("escape,m,q", "back", "Back", id="close-metrics"),
+        Binding("a", "overlay", "All authors", id="metrics-overlay",
+                tooltip="Every author's line on each chart (again: the open report's author only)"),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
     ]
 
     def __init__(self, workspace: Workspace, current: Report | None = None) -> None:
         super().__init__(id="metrics")
+        self.workspace = workspace
         self.library = workspace.library
         self.current = current
-        self.series = workspace.kpi_series()
+        self.team = workspace.is_team()
+        self.author = workspace.author_of(current)  # whose KPIs (EVERYONE in a one-person library)
+        self.series = workspace.kpi_series(self.author)
+        self.overlay = False  # `a`: every author's line on each chart
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`a` exists only in a team's library."""
+        return self.team if action == "overlay" else True
 
     def compose(self) -> ComposeResult:
-        summary = ", ".join(
-            f"{s.name} {format_value(p.value, p.unit)}" for s in self.series if (p := s.at(self.current))
-        )
-        yield Static(f"KPIs over {len(self.library.weeks())} weeks" + (
-            f" — {self.current.label}: {summary}" if self.current and summary else ""), id="metrics-title",
-            markup=False)
+        yield Static(self._title(), id="metrics-title", markup=False)
         with VerticalScroll(id="metrics-scroll"):
             if not self.series:
                 yield Static("No KPIs found in these reports.", id="metrics-empty", markup=False)
-            columns = [r for r in self.library.reports if r.kpis]
             with Grid(id="metrics-grid"):
-                for s in self.series:
-                    yield KpiChart(s, self.current, columns, classes="kpi-chart")
+                yield from self._charts()
         yield Footer()
+
+    def _title(self) -> str:
+        summary = ", ".join(
+            f"{s.name} {format_value(p.value, p.unit)}" for s in self.series if (p := s.at(self.current))
+        )
+        mine = self.workspace.reports_of(self.author)
+        weeks = len({r.week for r in mine if r.week})
+        who = ""
+        if self.team:
+            who = " — every author (a: one)" if self.overlay else (
+                f" — {self.current.author or 'no author'} (a: every author)" if self.current else "")
+        label = f"{self.current.author} · {self.current.label}" if self.team and self.current and \
+            self.current.author else (self.current.label if self.current else "")
+        return f"KPIs over {weeks} weeks{who}" + (f" — {label}: {summary}" if self.current and summary else "")
+
+    def _charts(self) -> list[KpiChart]:
+        if not self.overlay:
+            columns = [r for r in self.workspace.reports_of(self.author) if r.kpis]
+            return [KpiChart(s, self.current, columns, classes="kpi-chart") for s in self.series]
+        weeks = sorted({r.week for r in self.library.reports if r.kpis and r.week})
+        per_author = [(a, {s.name: s for s in self.workspace.kpi_series(a)}) for a in self.workspace.authors()]
+        charts = []
+        for s in self.workspace.kpi_series():
+            lines = [(a, by_name[s.name]) for a, by_name in per_author if s.name in by_name]
+            charts.append(KpiChart(s, self.current, overlay=lines, weeks=weeks, classes="kpi-chart"))
+        return charts
+
+    async def action_overlay(self) -> None:
+        """Every author's line on each chart, or only the open report's author's."""
+        if not self.team:
+            return
+        self.overlay = not self.overlay
+        grid = self.query_one("#metrics-grid", Grid)
+        await grid.remove_children()
+        await grid.mount_all(self._charts())
+        self.query_one("#metrics-title", Static).update(self._title())
 
     def action_back(self) -> None:
         """Back to the main screen."""

@@ -51,6 +51,7 @@ class TimelineScreen(Screen):
         self.library = workspace.library
         self.project_key = project_key
         self.timeline: Timeline = workspace.timeline(project_key)
+        self.team = workspace.is_team()  # several people's reports: every entry says who wrote it
 
     def compose(self) -> ComposeResult:
         t = self.timeline
@@ -69,10 +70,14 @@ class TimelineScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline-table", DataTable)
-        table.add_columns("week", "label", "progress", "status")
+        if self.team:
+            table.add_columns("week", "author", "label", "progress", "status")
+        else:
+            table.add_columns("week", "label", "progress", "status")
         for i, w in enumerate(self.timeline.weeks):
             status = Text(w.status, no_wrap=True, overflow="ellipsis")
-            table.add_row(w.report.week or "undated", Text(w.report.label), _fmt(w.first_progress), status,
+            who = [Text(w.author or "–")] if self.team else []
+            table.add_row(w.report.week or "undated", *who, Text(w.report.label), _fmt(w.first_progress), status,
                           key=str(i))
         table.focus()
 
@@ -86,8 +91,11 @@ class TimelineScreen(Screen):
         names = list(dict.fromkeys(p.name for w in t.weeks for p in w.projects))
         aka = f"  (also {', '.join(n for n in names if n != t.name)})" if len(names) > 1 else ""
         span = f"{t.weeks[0].report.week} – {t.weeks[-1].report.week}" if t.weeks else "no weeks"
-        return Text.assemble(("Timeline  ", "bold"), (t.name, "bold underline"), aka,
-                             f"   {len(t.weeks)} weeks, {span}")
+        out = Text.assemble(("Timeline  ", "bold"), (t.name, "bold underline"), aka,
+                            f"   {len(t.weeks)} weeks, {span}")
+        if self.team and t.authors:
+            out.append(f"   by {', '.join(t.authors)}")
+        return out
 
     def _spark(self) -> Text:
         """One cell per week on a fixed 0–100 % scale (progress is a percentage), `·` where a week has none.
@@ -111,13 +119,16 @@ class TimelineScreen(Screen):
         pts = self.timeline.progress_series()
         if not pts:
             return Text("no progress figures")
-        return Text("progress  " + "  ".join(f"{w.report.week or w.report.label} {_fmt(v)}" for w, v in pts))
+        who = (lambda w: f" {w.author}" if w.author else "") if self.team else (lambda w: "")
+        return Text("progress  " + "  ".join(f"{w.report.week or w.report.label}{who(w)} {_fmt(v)}" for w, v in pts))
 
     def _week_text(self, i: int) -> Text:
         w = self.timeline.weeks[i]
         muted = self._muted()
-        out = Text.assemble((f"{w.report.week or 'undated'}  ", "bold"), (w.report.label, "bold"),
-                            (f"  {w.report.source.name}", muted))
+        out = Text.assemble((f"{w.report.week or 'undated'}  ", "bold"))
+        if self.team:
+            out.append(f"{w.author or '–'} · ", style="bold")
+        out.append_text(Text.assemble((w.report.label, "bold"), (f"  {w.report.source.name}", muted)))
         if w.progress:
             out.append(f"  progress {', '.join(_fmt(v) for v in w.progress)}", style=muted)
         out.append("\n")

@@ -21,6 +21,10 @@ CUTOFF = 60.0
 
 def _fields(r: Report) -> list[str]:
     fields = [r.label, r.week or "undated", r.title, r.source.name]
+    if r.author:
+        fields.append(r.author)
+        if r.week:
+            fields.append(f"{r.author} {r.week}")
     if r.start and r.end:
         fields.append(f"{r.start:%Y-%m-%d} {r.end:%Y-%m-%d}")
     return [f.casefold() for f in fields if f]
@@ -48,9 +52,13 @@ def filter_weeks(reports: list[Report], query: str, exclude: Report | None = Non
     return [r for _, _, r in kept]
 
 
-def week_option_text(r: Report) -> Text:
-    """`2024-W23  2024-W23  06-03–06-09  title` as plain text (report text is never markup)."""
+def week_option_text(r: Report, author: bool = False) -> Text:
+    """`2024-W23  2024-W23  06-03–06-09  title` as plain text (report text is never markup); `author`
+    (a team's library): led by `AUTHOR · `."""
     t = Text(no_wrap=True, overflow="ellipsis")
+    if author:
+        t.append(r.author or "–", style="bold")
+        t.append(" · ", style="dim")
     t.append(r.label, style="bold")
     t.append("  ")
     t.append(r.week or "undated", style="dim")
@@ -86,11 +94,14 @@ class WeekPickerModal(ModalScreen[Report | None]):
         Binding("up", "move(-1)", "Up", show=False),
     ]
 
-    def __init__(self, library: Library, exclude: Report | None = None, title: str = "Compare with…") -> None:
+    def __init__(self, library: Library, exclude: Report | None = None, title: str = "Compare with…",
+                 default: Report | None = None, authors: bool = False) -> None:
         super().__init__()
         self.library = library
         self.exclude = exclude
         self.title_text = title
+        self.default = default  # the week the cursor starts on (`c`: the same author's previous report)
+        self.authors = authors  # a team's library: every row leads with its author
         self.shown: list[Report] = []
 
     def compose(self) -> ComposeResult:
@@ -108,9 +119,13 @@ class WeekPickerModal(ModalScreen[Report | None]):
         self.shown = filter_weeks(self.library.reports, query, self.exclude)
         ol = self.query_one(OptionList)
         ol.clear_options()
-        ol.add_options([Option(week_option_text(r), id=str(n)) for n, r in enumerate(self.shown)])
+        ol.add_options([Option(week_option_text(r, self.authors), id=str(n)) for n, r in enumerate(self.shown)])
         if self.shown:
             ol.highlighted = 0
+            if not query.strip() and self.default is not None:
+                at = next((i for i, r in enumerate(self.shown) if r is self.default), None)
+                if at is not None:
+                    ol.highlighted = at
         self.query_one("#week-picker").set_class(not self.shown, "-empty")
 
     @on(Input.Changed, "#week-picker-input")

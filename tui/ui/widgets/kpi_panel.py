@@ -39,7 +39,7 @@ class KpiPanel(Static):
         self.palette: Palette = DEFAULT_PALETTE
         self.rows: list[tuple[str, str, str, int]] = []  # (name, value, change, verdict) as shown
         self.compact = False  # one line (small terminals): KPIs that got worse first
-        self._weeks_cache: tuple | None = None
+        self._weeks_cache: dict[int, tuple] = {}  # id(report list) → (list, length, dated reports, places)
         self._built_width = -1  # the width the table was last built for
 
     def set_compact(self, compact: bool) -> None:
@@ -103,12 +103,17 @@ class KpiPanel(Static):
         self.update(grid)
 
     def _weeks(self) -> tuple[list[Report], dict[int, int]]:
-        """The dated reports in week order and each one's place (by identity), kept per report list."""
+        """The dated reports in week order and each one's place (by identity), kept per report list
+        (in a team's library a list per author: `]` goes from one author to the next)."""
         reports = self._reports
-        cached = self._weeks_cache
+        lists = self._weeks_cache
+        cached = lists.get(id(reports))
         if cached is None or cached[0] is not reports or cached[1] != len(reports):
             weeks = [r for r in reports if r.week is not None]
-            cached = self._weeks_cache = (reports, len(reports), weeks, {id(r): i for i, r in enumerate(weeks)})
+            cached = (reports, len(reports), weeks, {id(r): i for i, r in enumerate(weeks)})
+            if len(lists) >= 64:
+                lists.clear()
+            lists[id(reports)] = cached
         return cached[2], cached[3]
 
     def _strip(self) -> Text:

@@ -24,8 +24,10 @@ from ...model.report import Report
 ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
 
 
-def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None) -> Text:
-    """Two lines for one report: the label (with marks), then its ISO week and dates.
+def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None,
+                author: bool = False) -> Text:
+    """Two lines for one report: the label (with marks), then its ISO week and dates; `author` (a
+    team's library): the label is led by whose report it is (`张三  周报 2024-W25`).
 
     Each line is cut to `width` cells with an ellipsis: a long label must not wrap into the second
     line, which would hide the week and break the two-lines-a-row arithmetic.
@@ -34,6 +36,9 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False, wid
     mark = " ●" if marked else ""
     first = Text.assemble((report.label or report.source.name, "bold" if current else ""),
                           (warn, "bold yellow"), (mark, "bold"))
+    if author:
+        who = Text(report.author, style="bold") if report.author else Text("–", style="dim")
+        first = Text.assemble(who, "  ", first)
     first.no_wrap = True
     first.overflow = "ellipsis"
     if report.week and report.start and report.end:
@@ -133,13 +138,16 @@ class WeekList(OptionList):
         self.reports: list[Report] = []
         self.marked: Report | None = None
         self.current: Report | None = None
+        self.show_authors = False  # a team's library: every row says whose report it is
         self._position: dict[int, int] = {}  # id(report) → index
 
     # ── filling ──────────────────────────────────────────────────────────────────────────────────
 
-    def set_reports(self, reports: list[Report], current: Report | None = None) -> None:
-        """Fill the list; keep the cursor on `current`."""
+    def set_reports(self, reports: list[Report], current: Report | None = None, authors: bool | None = None) -> None:
+        """Fill the list; keep the cursor on `current`; `authors`: rows name their authors (a team)."""
         keep = self.highlighted
+        if authors is not None:
+            self.show_authors = authors
         self.reports = list(reports)
         self._position = {id(r): i for i, r in enumerate(self.reports)}
         self.current = current if current is not None and id(current) in self._position else None
@@ -208,7 +216,8 @@ class WeekList(OptionList):
         if (visual := option._visual) is None:
             i = option.index if isinstance(option, WeekOption) else self._option_to_index[option]
             r = self.reports[i]
-            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current, width), markup=False)
+            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current, width, self.show_authors),
+                               markup=False)
             option._visual = visual
         return visual
 
