@@ -290,13 +290,15 @@ def test_pinyin_in_report_text(tmp_path):
     lib = write(tmp_path, {"2024-02-05.md": "# 2024-02-05\n\n## 进展\n\n- 探索人工智能在编译器中的应用\n"
                                            "- 与三家银行完成对接\n- 进一步验证方案\n"})
     ix = SearchIndex.build(lib.reports)
-    for q in ("rgzn", "rengongzhineng", "bianyiqi"):
+    for q, hanzi in (("rengongzhineng", "人工智能"), ("bianyiqi", "编译器"), ("yinhang", "银行"),
+                     ("yinxing", "银行")):  # (any reading of 行 in running text)
         hits = ix.search(q).hits
         assert hits and hits[0].tier == "pinyin", q
-    h = ix.search("rgzn").hits[0]
-    assert h.text[h.spans[0][0]:h.spans[0][1]] == "人工智能"
-    assert ix.search("yinhang").hits[0].text == "与三家银行完成对接"
-    assert not ix.search("byz").hits  # three initials: names only, and 进一步验证 is no name
+        assert hits[0].text[hits[0].spans[0][0]:hits[0].spans[0][1]] == hanzi
+    assert not ix.search("rgzn").hits and not ix.search("byz").hits  # initials spell names only
+    # … and names are spelled by their initials too
+    lib2 = write(tmp_path / "b", {"2024-02-12.md": "# 2024-02-12\n\n## 人工智能\n\n- 模型上线\n"})
+    assert SearchIndex(lib2.reports).search("rgzn").hits[0].text == "人工智能"
 
 
 def test_doc_record_is_linear_in_headings(tmp_path):

@@ -188,8 +188,8 @@ def reference(lib: list[GenDoc], query: str, limit: int):
                             best = (s, "pinyin")
                 tp = mt.text_pinyin(qc, low, readings_of)
                 if tp is not None:
-                    full, (a, b) = tp
-                    s = mt.text_pinyin_score(full, hd is not None and low[a:b] in hd)
+                    a, b = tp
+                    s = mt.text_pinyin_score(hd is not None and low[a:b] in hd)
                     if best is None or s > best[0]:
                         best = (s, "pinyin")
             if best is not None:

@@ -2,13 +2,14 @@
 
 A query (`query.parse_query`) is answered in two steps. First, which distinct lines match and how
 well (`match` has the rules): the lower-case text of every line is one byte string, so a word's lines
-are found by scanning it (C speed; no n-gram index to build or store), then scored; fuzzy matches come
-from Latin words within an edit or two (`vocab`) or from lines holding most of the word's
-characters, pinyin from names and from each hanzi's most common reading. Second, which of those lines' entries
-rank first: by score, then the newest report first (its stored sort key), then source order. A
-common line's entries are found by walking reports newest first; a rare one's by sorting its postings.
-Nothing depends on the order a report was added in, so an index grown report by report, one built at
-once and one read back from the parse cache give the same hits.
+are found by scanning it (C speed; no n-gram index to build or store), then scored; fuzzy matches
+come from the library's Latin words within an edit or two (`vocab`) or from lines holding most of the
+word's characters; pinyin from the readings of names and, in full syllables, from the readings of
+each hanzi of the text. Second, which of those lines' entries rank first: by score, then the newest
+report first (its stored sort key), then source order. A common line's entries are found by walking
+reports newest first, a rare one's by sorting its postings. Nothing depends on the order a report was
+added in, so an index grown report by report, one built at once and one read back from the parse
+cache give the same hits.
 """
 
 from __future__ import annotations
@@ -340,28 +341,18 @@ class SearchIndex(IndexData):
         if self.char_pinyin is None:
             self.prepare_pinyin()
         cp = self.char_pinyin or {}
-        found: dict[int, tuple[bool, tuple[int, int]]] = {}  # tid → (full, span): full first, then leftmost
-
-        def consider(tid: int, full: bool, span: tuple[int, int]) -> None:
-            old = found.get(tid)
-            if old is None or (full, -span[0]) > (old[0], -old[1][0]):
-                found[tid] = (full, span)
-
+        found: dict[int, tuple[int, int]] = {}  # tid → the first span
         classes = self._reading_classes()
         for seg in _segmentations(qc, set(classes)):
             for tid, at in self._text_find([classes[s] for s in seg]):
-                consider(tid, True, (at, at + len(seg)))
-        if len(qc) >= mt.TEXT_PINYIN_MIN_INITIALS:
-            _whole, off = self._lower_str()
-            for t in self._scan(qc.encode("ascii"), self.initials, off):
-                at = self.initials.find(qc.encode("ascii"), off[t], off[t + 1])
-                consider(t, False, (at - off[t], at - off[t] + len(qc)))
+                if tid not in found or at < found[tid][0]:
+                    found[tid] = (at, at + len(seg))
         out: dict[int, _Match] = {}
-        for tid, (full, span) in found.items():
+        for tid, span in found.items():
             if tid not in exact and self.tid_count[tid] > 0:
                 head = self._head(tid)
                 on_head = head is not None and self.text(tid)[span[0]:span[1]] in head
-                out[tid] = _Match(mt.text_pinyin_score(full, on_head), "pinyin", span)
+                out[tid] = _Match(mt.text_pinyin_score(on_head), "pinyin", span)
         return out
 
     def _reading_classes(self) -> dict[str, str]:
@@ -426,10 +417,8 @@ class SearchIndex(IndexData):
         return self._readings_of(author) if has_hanzi(author) else None
 
     def matching_sections(self, value: str) -> set[str]:
-        """Section keys (and OKR codes) an `in:` value names: the code, a part of the name, or the name
-        within the fuzzy edit budget."""
-        from rapidfuzz import fuzz
-
+        """Section keys (and OKR codes) an `in:` value names: the code, a part of the name, or a part
+        within the fuzzy edit budget (`_names_like`)."""
         v = norm(value.replace("【", "").replace("】", "").replace(" ", ""))
         out = set()
         for key in self.section_keys:
@@ -437,7 +426,7 @@ class SearchIndex(IndexData):
             if re.fullmatch(r"o\d", v):
                 if k == v or (k.startswith(v) and not k[len(v):len(v) + 1].isdigit()):
                     out.add(key)
-            elif v in k or (len(v) >= 2 and fuzz.partial_ratio(v, k) >= _name_cutoff(len(v))):
+            elif _names_like(v, k):
                 out.add(key)
         return out
 
@@ -445,11 +434,8 @@ class SearchIndex(IndexData):
         """Ids of the KPI names a `kpi:` value names (every KPI for an empty value)."""
         if not value:
             return set(range(len(self.kpi_names)))
-        from rapidfuzz import fuzz
-
         v = norm(value)
-        return {i for i, k in enumerate(self.kpi_names)
-                if v in norm(k) or (len(v) >= 2 and fuzz.partial_ratio(v, norm(k)) >= _name_cutoff(len(v)))}
+        return {i for i, k in enumerate(self.kpi_names) if _names_like(v, norm(k))}
 
     def _line_filter(self, q: Query) -> Callable[[int], bool] | None:
         """A test of each entry for the `in:`, `kpi:` and `url:` filters (None: no such filter)."""
@@ -624,10 +610,15 @@ class SearchIndex(IndexData):
                    m.score, spans, m.tier, kind, self.ranks()[2][d], doc.author)
 
 
-def _name_cutoff(n: int) -> float:
-    """The lowest partial ratio of a section or KPI name a filter value of n characters accepts: one
-    typo, two from 8 characters, never below 55."""
-    return max(55.0, 100.0 * (n - mt.max_edits(n)) / n - 0.5)
+def _names_like(v: str, name: str) -> bool:
+    """Whether a filter value (lower case) names a section or KPI name (lower case): a part of it, or,
+    from 3 characters on, a fuzzy match of it (a Latin word within an edit or two of one of the
+    name's words, else a run of the name within the edit budget)."""
+    if v in name:
+        return True
+    if len(v) < 3:
+        return False
+    return (mt.fuzzy_latin(v, name) if mt.is_latin_word(v) else mt.fuzzy_window(v, name)) is not None
 
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:

@@ -15,9 +15,8 @@ Nothing here depends on the order reports arrive in: ranking reads each report's
               JSON lines
     originals each distinct line as written (`otext`), with its URLs (`urls`, for `url:`)
     names     project, section and KPI names pinyin can spell, section keys, KPI names; Latin words
-              (`vocab`, for fuzzy matching); per hanzi its readings (`char_pinyin`) and per text the
-              initial of each character's most common reading (`initials`, " " for a character that
-              is no hanzi; "\n" after each text), for pinyin in report text
+              (`vocab`, for fuzzy matching); per hanzi its readings (`char_pinyin`, for pinyin in
+              report text)
 
 `to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data); `from_parts`
 reads them back, checking what it reads, eagerly (the app) or on demand (`reports-tui search`).
@@ -179,7 +178,6 @@ class _Builder:
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
 _NOT_HANZI = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]")
-_NOT_HANZI_NL = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff\n]")
 
 
 class IndexData:
@@ -223,7 +221,6 @@ class IndexData:
         self.kpi_eid = array("i")
         self.kpi_nid = array("i")
         self.char_pinyin: dict[str, list[str]] | None = None  # hanzi → `match.text_readings`, once prepared
-        self.initials = bytearray()  # once prepared
         self.dead_entries = 0
         self._ranks: tuple | None = None
         self._b: _Builder | None = _Builder()
@@ -471,8 +468,8 @@ class IndexData:
         self.cased_off.append(len(self.cased))
         self.text_hid.append(hid)
         self.tid_count.append(0)
-        if self.char_pinyin is not None:
-            self._add_initials(low)
+        if self.char_pinyin is not None and not low.isascii():
+            self._add_readings(low)
         for w in _WORDS.findall(low):
             if w not in b.vocab:
                 b.vocab.add(w)
@@ -580,13 +577,10 @@ class IndexData:
                     self.readings[a] = py.readings(a)
             if self.char_pinyin is None:
                 self.char_pinyin = {}
-                self.initials = bytearray()
-                if self.ntexts:
-                    self._add_initials(bytes(self.lower).decode("utf-8", "surrogatepass")[:-1])
+                self._add_readings(bytes(self.lower).decode("utf-8", "surrogatepass"))
 
-    def _add_initials(self, low: str) -> None:
-        """Append the initials of a text (or of several, "\n" between them), learning the readings of
-        hanzi not seen yet."""
+    def _add_readings(self, low: str) -> None:
+        """Learn the readings of the hanzi of a text not seen yet."""
         from . import pinyin as py
         from .match import text_readings
 
@@ -595,12 +589,10 @@ class IndexData:
         fresh = [ch for ch in set(_NOT_HANZI.sub("", low)) if ch not in cp]
         for ch in fresh:
             cp[ch] = text_readings(py.char_readings(ch))
-        if fresh or self._initial_table is None:
-            self._initial_table = {ord(ch): (rs[0][0] if rs else " ") for ch, rs in cp.items()}
+        if fresh:
             self._pinyin_classes = None
-        self.initials += _NOT_HANZI_NL.sub(" ", low).translate(self._initial_table).encode("ascii", "replace") + b"\n"
 
-    _initial_table: Any = None
+    _pinyin_classes: Any = None
 
     # -- storing -------------------------------------------------------------------------------
 
@@ -646,7 +638,6 @@ class IndexData:
         }
         if self.char_pinyin is not None:
             parts["char_pinyin"] = js(self.char_pinyin)
-            parts["initials"] = bytes(self.initials)
         return parts
 
     LAZY = ("cased", "cased_off", "text_hid", "shapes", "shape_off", "otext", "otext_off", "otext_url", "post_eid",
@@ -711,7 +702,6 @@ class IndexData:
                            for k, v in cp.items()):
                     raise DamagedIndex("damaged readings")
                 ix.char_pinyin = cp
-                ix.initials = bytearray(parts["initials"])
             # the shape of everything: counts, offsets that end where their bytes do, ids in range
             checks = [
                 len(ix.doc_first) == n_docs + 1, len(ix.doc_dead) == n_docs, len(ix._stored_rank) == n_docs,
@@ -738,8 +728,6 @@ class IndexData:
                 all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
                 sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
             ]
-            if ix.char_pinyin is not None:
-                checks.append(ix.initials.count(b"\n") == n_txt)
             if not lazy:
                 checks += [
                     not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),

@@ -11,9 +11,8 @@ Scores (higher first; a line's score is its best tier's):
     pinyin of a name               65–74   two or more characters of a project, section or KPI name
                                            spelled in pinyin (readings in context: 银行 is yin hang)
     fuzzy, weak                    55–64
-    pinyin in report text          45–50   full pinyin of two characters or more (any reading: 行 is
-                                           xing or hang), or the initials of four or more (of each
-                                           character's most common reading)
+    pinyin in report text          50      full pinyin of two characters or more (any reading: 行 is
+                                           xing or hang); initials spell names only
     filter only (no words)         100
 
 Latin words (ASCII letters and digits) have boundaries; CJK text has none, so a CJK word always
@@ -33,7 +32,6 @@ CLASS_SCORE = {WHOLE: 96.0, PREFIX: 90.0, INSIDE: 83.0}
 HEADING_BONUS = 4.0
 FILTER_SCORE = 100.0
 FUZZY_MIN_CJK, FUZZY_MIN_LATIN = 3, 4  # shortest words fuzzy matching applies to
-TEXT_PINYIN_MIN_INITIALS = 4
 HIDDEN_PAD = "\x00"  # pads lines for rapidfuzz (never in a query; `records.HIDDEN` never matches either)
 
 Span = tuple[int, int]
@@ -276,10 +274,10 @@ def name_pinyin_score(quality: float, head: bool) -> float:
     return round(65.0 + 8.0 * quality + (1.0 if head else 0.0), 2)
 
 
-def text_pinyin_score(full: bool, head: bool) -> float:
-    """The score of a line whose own text the pinyin spells (full syllables or initials; `head`: on a
-    heading whose own name holds the characters spelled)."""
-    return (50.0 if full else 45.0) + (0.5 if head else 0.0)
+def text_pinyin_score(head: bool) -> float:
+    """The score of a line whose own text the pinyin spells (`head`: on a heading whose own name holds
+    the characters spelled)."""
+    return 50.0 + (0.5 if head else 0.0)
 
 
 def text_readings(readings: tuple[str, ...] | list[str]) -> list[str]:
@@ -287,43 +285,30 @@ def text_readings(readings: tuple[str, ...] | list[str]) -> list[str]:
     return [r for r in readings if r]
 
 
-def text_pinyin(q: str, low: str, readings_of: Callable[[str], list[str] | None]) -> tuple[bool, Span] | None:
-    """Where the compact pinyin `q` spells hanzi of the line (`readings_of(ch)`: a hanzi's
-    `text_readings`, None for any other character): the full syllables of two or more characters (any
-    of their readings: 行 is xing or hang), or the initials of `TEXT_PINYIN_MIN_INITIALS` or more (of
-    each character's most common reading). (full, span) of the first full match, else of the first
-    initials match; None if neither."""
+def text_pinyin(q: str, low: str, readings_of: Callable[[str], list[str] | None]) -> Span | None:
+    """Where the compact pinyin `q` spells two or more hanzi of the line in full syllables, any of
+    their readings (行 is xing or hang; `readings_of(ch)`: a hanzi's `text_readings`, None for any
+    other character): the span of the first place, or None. (Initials alone are too ambiguous in
+    running text — kyrj is 开源软件, but also 可以让接 — so they spell names only.)"""
     n = len(low)
     rd = [readings_of(c) for c in low]
-
-    def full_from(a: int) -> int | None:
+    for a in range(n):
+        if not rd[a]:
+            continue
         # depth first: the end of a run of 2+ characters whose readings spell all of q
         stack = [(a, 0)]
         while stack:
             j, k = stack.pop()
             if k == len(q):
                 if j - a >= 2:
-                    return j
+                    return (a, j)
                 continue
             if j >= n or not rd[j]:
                 continue
             for r in rd[j]:
                 if q.startswith(r, k):
                     stack.append((j + 1, k + len(r)))
-        return None
-
-    initials: Span | None = None
-    m = len(q)
-    for a in range(n):
-        if not rd[a]:
-            continue
-        end = full_from(a)
-        if end is not None:
-            return True, (a, end)
-        if initials is None and m >= TEXT_PINYIN_MIN_INITIALS and a + m <= n and all(
-                rd[a + i] and rd[a + i][0][0] == q[i] for i in range(m)):
-            initials = (a, a + m)
-    return (False, initials) if initials is not None else None
+    return None
 
 
 def author_matches(value: str, author: str, readings: list[tuple[str, ...]] | None) -> bool:
