@@ -221,3 +221,27 @@ def test_the_bundled_seeds_by_default(capsys, saved):
 def test_a_missing_path_is_a_usage_error(tmp_path, capsys):
     assert main(["search", "x", str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_the_files_looked_at_include_every_file_a_library_is_read_from(tmp_path):
+    # what `reports-tui search` checks before trusting a saved index is at least what the loader reads
+    import zipfile
+
+    from tui.index.store.searchdb import scan_state
+    from tui.model.source import Candidate, scan
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    for name in ("a/x.md", "a/b/y.txt", "z.markdown", "Z.MD", ".hidden/h.md", "a/._junk.md", ".dot.md", "notes.pdf"):
+        (tmp_path / name).write_text("# 2024-W01\n\n- x\n", encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as zf:
+        zf.writestr("inner/r.md", "# 2024-W02\n\n- y\n")
+    try:
+        (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+        (tmp_path / "l.md").symlink_to(tmp_path / "a" / "x.md")
+    except OSError:
+        pass
+    state = scan_state([str(tmp_path)])
+    read = {c.path for c in scan([tmp_path]) if isinstance(c, Candidate)}
+    assert read and read <= set(state)
+    assert str(tmp_path / "export.zip") in state and str(tmp_path / "notes.pdf") in state

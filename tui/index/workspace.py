@@ -202,14 +202,12 @@ class Workspace:
     def _save_index(self, index: SearchIndex, library: Library) -> None:
         """Save the index when it changed, with the fingerprint of the files it holds (empty when the
         files changed meanwhile: then `reports-tui search` does not trust it)."""
-        from .store.searchdb import cache_file, fingerprint, save_index, scan_state, update_fingerprint
+        from .store.searchdb import cache_file, fingerprint, same_files, save_index, scan_state, update_fingerprint
 
         state = scan_state(library.paths)
         with index.lock:
             live = [index.doc(d) for d in range(index.ndocs) if not index.doc_dead[d]]
-        same = all(state.get((d.path, d.member), (None, None))[0] == d.size
-                   and state[(d.path, d.member)][1] / 1e9 == d.mtime for d in live)
-        fp = fingerprint(state) if same else ""
+        fp = fingerprint(state) if same_files(state, live) else ""
         if index.changes == index.saved_changes:
             if index.persisted_as == fp:
                 return

@@ -25,11 +25,13 @@ reads them back, checking what it reads, eagerly (the app) or on demand (`report
 from __future__ import annotations
 
 import json
+import operator
 import re
 import sys
 import threading
 from array import array
 from bisect import bisect_right
+from itertools import islice
 from typing import Any, Iterable, Iterator, Mapping
 
 from .records import Record, fold, has_hanzi, head_names, lower, norm, visible
@@ -228,6 +230,15 @@ class IndexData:
         self.persisted_as: str | None = None  # the fingerprint these contents were saved or loaded with
         self.changes = 0  # reports added or marked dead so far
         self.saved_changes = -1  # `changes` when the index was saved or loaded
+
+    def __getattr__(self, name: str) -> Any:
+        # parts read on demand (`from_parts` with `lazy`): loaded the first time they are asked for
+        loader = self.__dict__.get("_deferred", {}).pop(name, None)
+        if loader is None:
+            raise AttributeError(name)
+        value = loader()
+        setattr(self, name, value)
+        return value
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -640,7 +651,7 @@ class IndexData:
             parts["char_pinyin"] = js(self.char_pinyin)
         return parts
 
-    LAZY = ("cased", "cased_off", "text_hid", "shapes", "shape_off", "otext", "otext_off", "otext_url", "post_eid",
+    LAZY = ("cased", "cased_off", "shapes", "shape_off", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod
@@ -693,15 +704,26 @@ class IndexData:
             readings = names.get("readings")
             if type(readings) is not dict:
                 raise DamagedIndex("damaged readings")
-            ix.readings = {k: _readings(v) for k, v in readings.items()}
-            ix.kpi_eid, ix.kpi_nid = _ints(parts["kpi_eid"]), _ints(parts["kpi_nid"])
-            ix.dead_entries = int(meta.get("dead", 0))
-            if meta.get("pinyin"):
+
+            def load_readings() -> dict[str, list]:
+                return {k: _readings(v) for k, v in readings.items()}
+
+            def load_char_pinyin() -> dict[str, list[str]] | None:
+                if not meta.get("pinyin"):
+                    return None
                 cp = _json_part(parts["char_pinyin"], dict)
                 if not all(type(k) is str and type(v) is list and all(type(r) is str and r for r in v)
                            for k, v in cp.items()):
                     raise DamagedIndex("damaged readings")
-                ix.char_pinyin = cp
+                return cp
+
+            ix.kpi_eid, ix.kpi_nid = _ints(parts["kpi_eid"]), _ints(parts["kpi_nid"])
+            ix.dead_entries = int(meta.get("dead", 0))
+            if lazy:  # (pinyin readings are read, and checked, by the first query that needs them)
+                del ix.readings, ix.char_pinyin
+                ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin}
+            else:
+                ix.readings, ix.char_pinyin = load_readings(), load_char_pinyin()
             # the shape of everything: counts, offsets that end where their bytes do, ids in range
             checks = [
                 len(ix.doc_first) == n_docs + 1, len(ix.doc_dead) == n_docs, len(ix._stored_rank) == n_docs,
@@ -718,26 +740,22 @@ class IndexData:
                 len(ix.kpi_eid) == len(ix.kpi_nid),
                 not ix.kpi_nid or (min(ix.kpi_nid) >= 0 and max(ix.kpi_nid) < len(ix.kpi_names)),
                 not ix.kpi_eid or (min(ix.kpi_eid) >= 0 and max(ix.kpi_eid) < n_ent),
-                all(a <= b for a, b in zip(ix.doc_first, ix.doc_first[1:])),
-                all(a <= b for a, b in zip(ix.lower_off, ix.lower_off[1:])),
-                all(a <= b for a, b in zip(ix.post_off, ix.post_off[1:])),
+                _ascending(ix.doc_first), _ascending(ix.lower_off), _ascending(ix.post_off), _ascending(ix._doc_off),
                 not ix.tid_count or min(ix.tid_count) >= 0,
                 len(ix.term_count) == len(ix.terms) and len(ix.dterm_off) == n_docs + 1,
                 ix.dterm_off[-1] == len(ix.dterm_ids),
                 not ix.dterm_ids or (min(ix.dterm_ids) >= 0 and max(ix.dterm_ids) < len(ix.terms)),
-                all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
-                sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
             ]
-            if not lazy:
+            if not lazy:  # (read on demand, the rest is checked where it is read: a bad value fails there)
                 checks += [
+                    all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
+                    sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
                     not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),
                     not n_ent or (min(ix.entry_shape) >= 0 and max(ix.entry_shape) < n_sh),
                     not ix.post_eid or (min(ix.post_eid) >= 0 and max(ix.post_eid) < n_ent),
                     not n_txt or (min(ix.text_hid) >= -1 and max(ix.text_hid) < len(ix.heads)),
                     not n_ot or (min(ix.otext_url) >= -1 and max(ix.otext_url) < n_url),
-                    all(a <= b for a, b in zip(ix.cased_off, ix.cased_off[1:])),
-                    all(a <= b for a, b in zip(ix.shape_off, ix.shape_off[1:])),
-                    all(a <= b for a, b in zip(ix.otext_off, ix.otext_off[1:])),
+                    _ascending(ix.cased_off), _ascending(ix.shape_off), _ascending(ix.otext_off),
                 ]
             if not all(checks):
                 raise DamagedIndex("parts that do not fit together")
@@ -747,6 +765,11 @@ class IndexData:
             raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
         ix._parts = parts if lazy else None
         return ix
+
+
+def _ascending(a: Any) -> bool:
+    """Whether offsets never go back (checked at C speed)."""
+    return all(map(operator.le, a, islice(a, 1, None)))
 
 
 def _strs(v: Any) -> list[str]:

@@ -49,19 +49,66 @@ def stamp() -> str:
     return f"{FORMAT}:{source_version()}"
 
 
-def scan_state(paths: Iterable[str]) -> dict[tuple[str, str], tuple[int, int]]:
-    """(path, zip member or "") → (size, mtime_ns) of every report file under the paths (stat only)."""
-    from ...model.source import Candidate, scan
+def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """path → (size, mtime_ns) of every file under the paths (stat only; a zip archive as a whole).
 
-    return {c.key: (c.size, c.mtime_ns) for c in scan(list(paths)) if isinstance(c, Candidate)}
+    Deliberately more than the files `model.source.scan` reads (every file, whatever its name, and
+    folders behind symbolic links too; only folders whose name starts with "." are not walked), so
+    that nothing a library is read from can change unseen; and cheap: one `os.scandir` per folder
+    and one stat per file."""
+    out: dict[str, tuple[int, int]] = {}
+    above: set[tuple[int, int]] = set()  # the folders being walked (a link to one of them is a loop)
+
+    def walk(top: str) -> None:
+        try:
+            st = os.stat(top)
+            me = (st.st_dev, st.st_ino)
+            if me in above:
+                return
+            it = os.scandir(top)
+        except OSError:
+            out[top] = (-1, -1)  # a folder that cannot be listed: remembered as such
+            return
+        above.add(me)
+        with it:
+            for e in it:
+                try:
+                    if e.is_dir():
+                        if not e.name.startswith("."):
+                            walk(e.path)
+                        continue
+                    st = e.stat()
+                    out[e.path] = (st.st_size, st.st_mtime_ns)
+                except OSError:
+                    out[e.path] = (-1, -1)
+        above.discard(me)
+
+    for p in paths:
+        p = str(p)
+        if os.path.isdir(p):
+            walk(p)
+        else:
+            try:
+                st = os.stat(p)
+                out[p] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                out[p] = (-1, -1)
+    return out
 
 
-def fingerprint(state: Mapping[tuple[str, str], tuple[int, int]]) -> str:
+def fingerprint(state: Mapping[str, tuple[int, int]]) -> str:
     """A hash of the files a library is made from (`scan_state`)."""
-    h = hashlib.sha1()
-    for (p, m), (size, mtime_ns) in sorted(state.items()):
-        h.update(f"{p}\0{m}\0{size}\0{mtime_ns}\n".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    return hashlib.sha1(repr(sorted(state.items())).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def same_files(state: Mapping[str, tuple[int, int]], docs: Iterable[Any]) -> bool:
+    """Whether reports (with `path`, `member`, `size`, `mtime`) are the files `scan_state` saw: same
+    size and mtime (a zip member: its archive's mtime)."""
+    for d in docs:
+        got = state.get(d.path)
+        if got is None or got[1] / 1e9 != d.mtime or (not d.member and got[0] != d.size):
+            return False
+    return True
 
 
 def _connect(path: str | os.PathLike, readonly: bool) -> sqlite3.Connection:
