@@ -31,6 +31,9 @@ from .records import Record, doc_record, is_word_char, lower, norm
 
 __all__ = ["SearchIndex", "SearchResult", "Hit", "Query", "parse_query", "build_index", "search", "norm"]
 
+_WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is_word_char`, lower case)
+_WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TITLE = 2  # (`index.KINDS`)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
 WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
 
@@ -166,28 +169,38 @@ class SearchIndex(IndexData):
             hits = [self._hit(q, eid, _Match(mt.FILTER_SCORE, "filter")) for eid in found]
             return SearchResult(q, hits, total, capped)
         matches = self._exact(q)
-        exact_live = sum(self.tid_count[t] for t in matches)
-        if scope is not None or pred is not None or exact_live < cap:
+        picked: list[tuple[int, _Match]] = []
+        total, capped = self._take(matches, cap, scope, pred, picked)
+        # every exact hit ranks above every other (83 > 79): the other tiers only when these fall short
+        if len(picked) < cap:
+            lower: dict[int, _Match] = {}
             for tier in (self._fuzzy(q, matches), self._pinyin_names(q, matches), self._pinyin_text(q, matches)):
                 for tid, m in tier.items():
-                    old = matches.get(tid)
+                    old = lower.get(tid)
                     if old is None or m.score > old.score:
-                        matches[tid] = m
+                        lower[tid] = m
+            more, more_capped = self._take(lower, cap, scope, pred, picked)
+            total, capped = total + more, capped or more_capped
+        elif scope is not None or pred is not None:
+            capped = True  # (the filters' exact matches alone fill the limit: the others are not counted)
+        hits = [self._hit(q, eid, m) for eid, m in picked]
+        return SearchResult(q, hits, total, capped)
+
+    def _take(self, matches: dict[int, _Match], cap: int, scope: bytearray | None,
+              pred: Callable[[int], bool] | None, picked: list[tuple[int, _Match]]) -> tuple[int, bool]:
+        """Add to `picked` (up to `cap`) the entries of these texts, best score first, then rank; return
+        how many entries the filters keep in all, and whether that is a lower bound."""
         by_score: dict[float, list[int]] = {}
         for tid, m in matches.items():
             if self.tid_count[tid] > 0:
                 by_score.setdefault(m.score, []).append(tid)
-        picked: list[tuple[int, _Match]] = []
         total, capped = 0, False
         for score in sorted(by_score, reverse=True):
-            tids = by_score[score]
-            need = cap - len(picked)
-            eids, count, cut = self._collect(tids, need, scope, pred)
+            eids, count, cut = self._collect(by_score[score], cap - len(picked), scope, pred)
             picked.extend((e, matches[self.entry_tid[e]]) for e in eids)
             total += count
             capped = capped or cut
-        hits = [self._hit(q, eid, m) for eid, m in picked]
-        return SearchResult(q, hits, total, capped)
+        return total, capped
 
     # -- which lines match --------------------------------------------------------------------
 
@@ -208,35 +221,65 @@ class SearchIndex(IndexData):
             i = blob.find(sb, off[t + 1])
 
     def _exact(self, q: Query) -> dict[int, _Match]:
+        """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
+        scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
+        inside a word)."""
         words = q.words
         lw = [lower(w) for w in words]
-        anchor = max(lw, key=len)
-        others = [w.encode("utf-8", "surrogatepass") for w in lw if w != anchor]
-        lb, lo, hids, heads = self.lower, self.lower_off, self.text_hid, self.heads
+        classes: dict[int, int] | None = None
+        for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
+            got = self._word_classes(w)
+            if classes is None:
+                classes = got
+            else:
+                classes = {t: min(c, got[t]) for t, c in classes.items() if t in got}
+            if not classes:
+                return {}
+        hids, heads, count = self.text_hid, self.heads, self.tid_count
+        by_class = {c: _Match(mt.CLASS_SCORE[c], "exact") for c in mt.CLASS_SCORE}
+        on_head = {c: _Match(mt.CLASS_SCORE[c] + mt.HEADING_BONUS, "exact") for c in mt.CLASS_SCORE}
         out: dict[int, _Match] = {}
-        cased_needed = any(mt.case_sensitive(w) for w in words)
-        need_class = cased_needed or any(is_word_char(w[0]) or is_word_char(w[-1]) for w in words)
-        whole, bonus = mt.CLASS_SCORE[mt.WHOLE], mt.HEADING_BONUS
-        tids = self.texts_with(anchor)
-        if others:
-            tids = [t for t in tids if all(lb.find(o, lo[t], lo[t + 1]) != -1 for o in others)]
-        if not need_class:
-            # CJK words: no word boundaries to tell apart, and no case; only headings differ
-            plain = _Match(whole, "exact")
-            out = dict.fromkeys(tids, plain)
-            on_head = _Match(whole + bonus, "exact")
-            for t in compress(tids, map((-1).__lt__, map(hids.__getitem__, tids))):
-                if all(w in heads[hids[t]] for w in lw):
-                    out[t] = on_head
-            return out
-        for tid in tids:
-            hid = hids[tid]
-            low = self.text(tid)
-            score = mt.exact_score(words, self.text_cased(tid) if cased_needed else low, low,
-                                   heads[hid] if hid >= 0 else None)
-            if score is not None:
-                out[tid] = _Match(score, "exact")
+        for t, c in (classes or {}).items():
+            if count[t] > 0:
+                hid = hids[t]
+                out[t] = on_head[c] if hid >= 0 and all(w in heads[hid] for w in lw) else by_class[c]
         return out
+
+    def _word_classes(self, w: str) -> dict[int, int]:
+        """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
+        when it has a capital letter, else ignoring case. A word that does not start or end with a
+        Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole."""
+        if mt.case_sensitive(w):
+            blob, off, word = self._cased_blob(), self.cased_off, _WORD_BYTES_CASED
+        else:
+            blob, off, word = self.lower, self.lower_off, _WORD_BYTES
+            w = lower(w)
+        sb = w.encode("utf-8", "surrogatepass")
+        check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
+        if not (check_start or check_end):
+            return dict.fromkeys(self._scan(sb, blob, off), mt.WHOLE)
+        n, size = len(sb), len(blob)
+        whole, prefix, inside = mt.WHOLE, mt.PREFIX, mt.INSIDE
+        out: dict[int, int] = {}
+        i = blob.find(sb)
+        while i != -1:
+            t = bisect_right(off, i) - 1
+            start = not check_start or i == 0 or blob[i - 1] not in word
+            if start and (not check_end or i + n >= size or blob[i + n] not in word):
+                out[t] = whole
+                i = blob.find(sb, off[t + 1])  # (nothing better in this text)
+                continue
+            c = prefix if start else inside
+            if out.get(t, 0) < c:
+                out[t] = c
+            i = blob.find(sb, i + 1)
+        return out
+
+    def _cased_blob(self) -> Any:
+        """The texts as written, as bytes (read whole the first time, when read on demand)."""
+        if not isinstance(self.cased, (bytes, bytearray)):
+            self.cased = bytearray(self.cased[0:len(self.cased)])
+        return self.cased
 
     def _fuzzy(self, q: Query, exact: dict[int, _Match]) -> dict[int, _Match]:
         words = [lower(w) for w in q.words]
@@ -249,16 +292,18 @@ class SearchIndex(IndexData):
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
 
-            close = [u for u, d, _ in process.extract(w, self._vocab_near(n, k), scorer=OSA.distance,
-                                                      score_cutoff=k, limit=None) if 1 <= d]
-            cands = sorted({t for u in close for t in self.texts_with(u)})
-            for tid in cands:
-                if tid in exact:
+            # the library's words within k edits; a line's distance: that of the closest it holds as a
+            # whole word (`match.fuzzy_latin`, which also gives the span, for the hits shown)
+            best: dict[int, int] = {}
+            close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
+            for u, d, _ in sorted(close, key=lambda x: x[1]):
+                if d < 1:
                     continue
-                found = mt.fuzzy_latin(w, self.text(tid))
-                if found is not None:
-                    out[tid] = _Match(mt.fuzzy_score(found[0], n, mt.fuzzy_head(w, self._head(tid))), "fuzzy",
-                                      found[1])
+                for tid, c in self._word_classes(u).items():
+                    if c == mt.WHOLE and tid not in exact and tid not in best:
+                        best[tid] = int(d)
+            for tid, d in best.items():
+                out[tid] = _Match(mt.fuzzy_score(d, n, mt.fuzzy_head(w, self._head(tid))), "fuzzy", None)
             return out
         counts: dict[int, int] = {}
         for c in set(w):
@@ -401,15 +446,24 @@ class SearchIndex(IndexData):
         """A byte per report: whether `week:` and `by:` keep it (None: no such filter)."""
         if not (q.weeks or q.week_labels or q.authors):
             return None
-        docs = self.all_docs()
+        weeks, labels, authors = self._doc_columns()
         keep = bytearray(b"\x01") * self.ndocs
         if q.weeks or q.week_labels:
-            keep = week_keep(q, [d.week or "" for d in docs], [d.label.casefold() for d in docs])
+            keep = week_keep(q, weeks, labels)
         if q.authors:
-            names = {d.author for d in docs if d.author}
-            ok = {a for a in names if any(mt.author_matches(v, a, self._author_readings(a)) for v in q.authors)}
-            keep = bytearray(k and (d.author in ok) for k, d in zip(keep, docs))
-        return keep
+            ok = {a for a in set(authors) if a and any(mt.author_matches(v, a, self._author_readings(a))
+                                                          for v in q.authors)}
+            keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))
+        return bytearray(k and not dead for k, dead in zip(keep, self.doc_dead))  # (never a dead report)
+
+    def _doc_columns(self) -> tuple[list[str], list[str], list[str | None]]:
+        """Per report: its ISO week ("" when undated), its label case-folded, its author."""
+        got = getattr(self, "_doc_cols_memo", None)
+        if got is None or got[0] != self.ndocs:
+            docs = self.all_docs()
+            got = self._doc_cols_memo = (self.ndocs, [d.week or "" for d in docs], [d.label.casefold() for d in docs],
+                                         [d.author for d in docs])
+        return got[1], got[2], got[3]
 
     def _author_readings(self, author: str) -> list[tuple[str, ...]] | None:
         from .records import has_hanzi
@@ -442,17 +496,14 @@ class SearchIndex(IndexData):
         if not q.line_filters:
             return None
         tests: list[Callable[[int], bool]] = []
-        shape_of, e_shape = self.shape, self.entry_shape
+        e_shape = self.entry_shape
         if q.sections:
             keys = set().union(*(self.matching_sections(v) for v in q.sections))
-            memo: dict[int, bool] = {}
+            chains = {i for i, chain in enumerate(self.chains) if not keys.isdisjoint(chain)}
+            cols = self.shape_cols
 
             def in_section(eid: int) -> bool:
-                sid = e_shape[eid]
-                got = memo.get(sid)
-                if got is None:
-                    got = memo[sid] = not keys.isdisjoint(shape_of(sid)[2])
-                return got
+                return cols[6 * e_shape[eid] + 2] in chains
             tests.append(in_section)
         if q.kpis:
             nids = set().union(*(self.matching_kpis(v) for v in q.kpis))
@@ -462,15 +513,10 @@ class SearchIndex(IndexData):
             uids = set(range(len(self.url_off) - 1))
             for v in q.urls:
                 uids &= set(self._scan(lower(v).encode("utf-8", "surrogatepass"), self.urls, self.url_off))
-            memo_u: dict[int, bool] = {}
-            o_url = self.otext_url
+            o_url, cols_u = self.otext_url, self.shape_cols
 
             def has_url(eid: int) -> bool:
-                sid = e_shape[eid]
-                got = memo_u.get(sid)
-                if got is None:
-                    got = memo_u[sid] = o_url[shape_of(sid)[0]] in uids
-                return got
+                return o_url[cols_u[6 * e_shape[eid]]] in uids
             tests.append(has_url)
         if len(tests) == 1:
             return tests[0]
@@ -491,8 +537,12 @@ class SearchIndex(IndexData):
             count, capped = self._count(tids, scope, pred, live_total)
             return [], count, capped
         walk_cost = self._walk_cost(need, live_total, len(by_rank))
-        if walk_cost is not None:
-            got = self._walk(tids, need, scope, pred, by_rank, budget=WALK_SLACK * walk_cost)
+        budget = WALK_SLACK * walk_cost if walk_cost is not None else None
+        if pred is not None and need < (1 << 61) and live_total > SORT_MAX:
+            # how many entries a line filter keeps is not known: walk until it costs what sorting would
+            budget = max(budget or 0.0, 0.3 * live_total)
+        if budget is not None:
+            got = self._walk(tids, need, scope, pred, by_rank, budget=budget)
             if got is not None:
                 count, capped = self._count(tids, scope, pred, live_total)
                 return got, max(count, len(got)), capped
@@ -556,7 +606,20 @@ class SearchIndex(IndexData):
         """How many entries of these texts the filters keep, and whether that is a lower bound only."""
         if scope is None and pred is None:
             return live_total, False
-        if pred is not None and live_total > SORT_MAX * 5:
+        if pred is None:  # a report filter only: counted at C speed, over whichever is smaller
+            first = self.doc_first
+            docs = [d for d in compress(range(self.ndocs), scope)]
+            in_scope = sum(first[d + 1] - first[d] for d in docs)
+            if in_scope < 4 * live_total:  # the reports kept: their entries of these texts
+                want = bytearray(self.ntexts)
+                for t in tids:
+                    want[t] = 1
+                e_tid = self.entry_tid
+                return sum(sum(map(want.__getitem__, e_tid[first[d]:first[d + 1]])) for d in docs), False
+            after = partial(bisect_right, first)  # else the texts' entries: in a report kept?
+            kept = b"\x00" + bytes(scope)  # (by report index + 1)
+            return sum(sum(map(kept.__getitem__, map(after, self.postings(t)))) for t in tids), False
+        if live_total > SORT_MAX * 5:
             return 0, True
         n = 0
         doc_of, rank, nd = self.doc_of, self.ranks()[0], self.ndocs
@@ -579,7 +642,7 @@ class SearchIndex(IndexData):
             for e in range(first[d], first[d + 1]):
                 if pred is not None and not pred(e):
                     continue
-                if self.shape(self.entry_shape[e])[5] == "title":
+                if self.shape_cols[6 * self.entry_shape[e] + 4] == _TITLE:
                     continue
                 out.append(e)
                 if len(out) >= cap:
@@ -598,7 +661,11 @@ class SearchIndex(IndexData):
             low = self.text(tid)
             spans = mt.exact_spans(q.words, self.text_cased(tid), low)
         elif m.tier == "fuzzy":
-            spans = [m.info]
+            if m.info is None:  # (a Latin word: the closest whole word of the line)
+                found = mt.fuzzy_latin(lower(q.words[0]), self.text(tid))
+                spans = [found[1]] if found is not None else []
+            else:
+                spans = [m.info]
         elif m.tier == "pinyin":
             spans = mt.occurrences(self.text(tid), m.info) if isinstance(m.info, str) else [m.info]
         elif q.urls:

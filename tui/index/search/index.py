@@ -11,8 +11,8 @@ Nothing here depends on the order reports arrive in: ranking reads each report's
               UTF-8 in two byte strings: lower case (`lower`, scanned by queries) and as written
               (`cased`), "\\n" after each; `text_hid` the heading text a heading line is found by
     postings  text → its entries (`post_*`); `tid_count` how many of them are in live reports
-    shapes    (original text, section, chain of section keys, project key and name, kind, heading) as
-              JSON lines
+    shapes    (original text, section, chain of section keys, project, kind, heading) as six integers
+              each (`shape_cols`), sections, chains and projects (key, name) counted once each
     originals each distinct line as written (`otext`), with its URLs (`urls`, for `url:`)
     names     project, section and KPI names pinyin can spell, section keys, KPI names; Latin words
               (`vocab`, for fuzzy matching); per hanzi its readings (`char_pinyin`, for pinyin in
@@ -37,6 +37,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from .records import Record, fold, has_hanzi, head_names, lower, norm, visible
 
 FORMAT = "1"  # bump when a part's layout changes
+KINDS = ("item", "section", "title")
 ITEM = array("i").itemsize
 
 
@@ -164,7 +165,8 @@ def _json_part(data: Any, kind: type) -> Any:
 class _Builder:
     """What adding reports needs to find existing texts, shapes and names (dropped when not growing)."""
 
-    __slots__ = ("otexts", "texts", "shapes", "heads", "urls", "vocab", "kpis", "chains", "vis")
+    __slots__ = ("otexts", "texts", "shapes", "heads", "urls", "vocab", "kpis", "chains", "vis", "sections",
+                 "projects")
 
     def __init__(self) -> None:
         self.otexts: dict[str, int] = {}
@@ -176,6 +178,8 @@ class _Builder:
         self.kpis: dict[str, int] = {}
         self.chains: dict[tuple, tuple] = {}
         self.vis: dict[int, str] = {}  # original text id → its visible text (folded), while building
+        self.sections: dict[str, int] = {}
+        self.projects: dict[tuple, int] = {}
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
@@ -204,9 +208,10 @@ class IndexData:
         self.post_off: Any = array("i", [0])
         self.post_eid: Any = array("i")
         self.post_extra: dict[int, array] = {}
-        self.shapes: Any = bytearray()
-        self.shape_off: Any = array("i", [0])
-        self._shape_memo: dict[int, tuple] = {}
+        self.shape_cols: Any = array("i")  # per shape: otext, section, chain, project, kind, heading
+        self.sections: list[str] = []
+        self.chains: list[tuple[str, ...]] = []
+        self.projects: list[tuple[str, str | None]] = []
         self.otext: Any = bytearray()
         self.otext_off: Any = array("i", [0])
         self.otext_url: Any = array("i")
@@ -254,7 +259,7 @@ class IndexData:
 
     def all_docs(self) -> list[Doc]:
         """Every report, dead ones too (read in one go when read from parts)."""
-        if any(d is None for d in self.docs):
+        if self._docs_unread and any(d is None for d in self.docs):
             blob, off = self._docs_blob, self._doc_off
             raw = bytes(blob[0:len(blob)])
             lines = [raw[off[d]:off[d + 1]] for d in range(self.ndocs)]
@@ -267,7 +272,10 @@ class IndexData:
             for d, row in enumerate(rows):
                 if self.docs[d] is None:
                     self.docs[d] = Doc.from_row(row)
+        self._docs_unread = False
         return self.docs  # type: ignore[return-value]
+
+    _docs_unread = True
 
     def doc(self, d: int) -> Doc:
         """Report `d`."""
@@ -293,22 +301,24 @@ class IndexData:
         """A line's URLs, lower case."""
         return bytes(self.urls[self.url_off[uid]:self.url_off[uid + 1] - 1]).decode("utf-8")
 
+    @property
+    def nshapes(self) -> int:
+        """How many shapes."""
+        return len(self.shape_cols) // 6
+
     def shape(self, sid: int) -> tuple:
         """(original text id, section, chain, project key, project name, kind, heading) of a shape."""
-        got = self._shape_memo.get(sid)
-        if got is None:
-            raw = bytes(self.shapes[self.shape_off[sid]:self.shape_off[sid + 1]])
-            try:
-                otid, section, chain, project, pname, kind, head = json.loads(raw)
-                if not (type(otid) is int and type(section) is str and type(chain) is list
-                        and all(type(c) is str for c in chain) and (project is None or type(project) is str)
-                        and (pname is None or type(pname) is str)
-                        and kind in ("item", "section", "title") and type(head) is bool):
-                    raise ValueError
-            except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
-                raise DamagedIndex("a damaged shape") from None
-            got = self._shape_memo[sid] = (otid, section, tuple(chain), project, pname, kind, head)
-        return got
+        otid, sec, chain, proj, kind, head = self.shape_cols[6 * sid:6 * sid + 6]
+        key, name = self.projects[proj] if proj >= 0 else (None, None)
+        return (otid, self.sections[sec], self.chains[chain], key, name, KINDS[kind], bool(head))
+
+    def shape_chain(self, sid: int) -> int:
+        """The id of a shape's chain of section keys (`chains`)."""
+        return self.shape_cols[6 * sid + 2]
+
+    def shape_otext(self, sid: int) -> int:
+        """The id of a shape's line as written."""
+        return self.shape_cols[6 * sid]
 
     def postings(self, tid: int) -> Any:
         """The entries of a text, ascending (some may be in dead reports)."""
@@ -405,7 +415,7 @@ class IndexData:
         eid = len(self.entry_tid)
         e_tid, e_shape, e_line = self.entry_tid.append, self.entry_shape.append, self.entry_line.append
         tid_count, extra = self.tid_count, self.post_extra
-        otexts, texts, shapes, chains = b.otexts, b.texts, b.shapes, b.chains
+        otexts, texts, shapes = b.otexts, b.texts, b.shapes
         for line, text, section, chain, project, head, kind in entries:
             otid = otexts.get(text)
             if otid is None:
@@ -420,10 +430,7 @@ class IndexData:
             tid = texts.get((vis, hid))
             if tid is None:
                 tid = self._new_text(b, vis, hid)
-            ch = chains.get(chain)
-            if ch is None:
-                ch = chains[chain] = chain
-            skey = (otid, section, ch, project, pnames.get(project) if project else None, kind, head)
+            skey = (otid, section, chain, project, pnames.get(project) if project else None, kind, bool(head))
             sid = shapes.get(skey)
             if sid is None:
                 sid = self._new_shape(b, skey)
@@ -488,12 +495,23 @@ class IndexData:
         return tid
 
     def _new_shape(self, b: _Builder, skey: tuple) -> int:
-        sid = b.shapes[skey] = len(self.shape_off) - 1
+        sid = b.shapes[skey] = self.nshapes
         otid, section, chain, project, pname, kind, head = skey
-        self.shapes += json.dumps([otid, section, list(chain), project, pname, kind, head], ensure_ascii=False,
-                                  separators=(",", ":")).encode("utf-8", "surrogatepass")
-        self.shape_off.append(len(self.shapes))
-        self._shape_memo[sid] = skey
+        sec = b.sections.get(section)
+        if sec is None:
+            sec = b.sections[section] = len(self.sections)
+            self.sections.append(section)
+        cid = b.chains.get(chain)
+        if cid is None:
+            cid = b.chains[chain] = len(self.chains)
+            self.chains.append(chain)
+        pid = -1
+        if project is not None:
+            pid = b.projects.get((project, pname), -1)
+            if pid < 0:
+                pid = b.projects[(project, pname)] = len(self.projects)
+                self.projects.append((project, pname))
+        self.shape_cols.extend((otid, sec, cid, pid, KINDS.index(kind), 1 if head else 0))
         return sid
 
     def kill(self, d: int) -> None:
@@ -537,10 +555,14 @@ class IndexData:
             b.heads.setdefault(ht, hid)
         for uid in range(len(self.url_off) - 1):
             b.urls.setdefault(self.url_text(uid), uid)
-        for sid in range(len(self.shape_off) - 1):
-            sh = self.shape(sid)
-            ch = b.chains.setdefault(sh[2], sh[2])
-            b.shapes.setdefault((sh[0], sh[1], ch, sh[3], sh[4], sh[5], sh[6]), sid)
+        for i, section in enumerate(self.sections):
+            b.sections.setdefault(section, i)
+        for i, chain in enumerate(self.chains):
+            b.chains.setdefault(chain, i)
+        for i, proj in enumerate(self.projects):
+            b.projects.setdefault(proj, i)
+        for sid in range(self.nshapes):
+            b.shapes.setdefault(self.shape(sid), sid)
         b.vocab.update(self.vocab)
         for nid, name in enumerate(self.kpi_names):
             b.kpis.setdefault(name, nid)
@@ -553,11 +575,11 @@ class IndexData:
 
     def _materialize(self) -> None:
         """Turn lazily read parts into in-memory arrays (before growing)."""
-        for name in ("cased", "shapes", "otext"):
+        for name in ("cased", "otext"):
             v = getattr(self, name)
             if not isinstance(v, bytearray):
                 setattr(self, name, bytearray(v[0:len(v)]))
-        for name in ("cased_off", "text_hid", "shape_off", "otext_off", "otext_url", "post_off", "post_eid",
+        for name in ("cased_off", "text_hid", "shape_cols", "otext_off", "otext_url", "post_off", "post_eid",
                      "entry_tid", "entry_shape", "entry_line"):
             v = getattr(self, name)
             if not isinstance(v, array):
@@ -621,11 +643,12 @@ class IndexData:
             post_eid.extend(self.postings(tid))
             post_off.append(len(post_eid))
         meta = {"format": FORMAT, "byteorder": sys.byteorder, "item": ITEM, "docs": self.ndocs,
-                "entries": len(self.entry_tid), "texts": self.ntexts, "shapes": len(self.shape_off) - 1,
+                "entries": len(self.entry_tid), "texts": self.ntexts, "shapes": self.nshapes,
                 "otexts": len(self.otext_off) - 1, "urls": len(self.url_off) - 1, "dead": self.dead_entries,
                 "pinyin": self.char_pinyin is not None}
         names = {"terms": list(self.terms), "readings": self.readings, "sections": list(self.section_keys),
-                 "kpis": self.kpi_names, "heads": self.heads}
+                 "kpis": self.kpi_names, "heads": self.heads, "shape_sections": self.sections,
+                 "chains": [list(c) for c in self.chains], "projects": [list(p) for p in self.projects]}
         # (term ids follow the order of `terms`)
 
         def js(v: Any) -> bytes:
@@ -640,7 +663,7 @@ class IndexData:
             "lower": bytes(self.lower), "lower_off": self.lower_off.tobytes(), "cased": bytes(self.cased),
             "cased_off": self.cased_off.tobytes(), "text_hid": self.text_hid.tobytes(),
             "tid_count": self.tid_count.tobytes(), "post_off": post_off.tobytes(), "post_eid": post_eid.tobytes(),
-            "shapes": bytes(self.shapes), "shape_off": self.shape_off.tobytes(), "otext": bytes(self.otext),
+            "shape_cols": self.shape_cols.tobytes(), "otext": bytes(self.otext),
             "otext_off": self.otext_off.tobytes(), "otext_url": self.otext_url.tobytes(), "urls": bytes(self.urls),
             "url_off": self.url_off.tobytes(), "vocab": "\n".join(self.vocab).encode("utf-8"),
             "kpi_eid": self.kpi_eid.tobytes(), "kpi_nid": self.kpi_nid.tobytes(),
@@ -651,7 +674,7 @@ class IndexData:
             parts["char_pinyin"] = js(self.char_pinyin)
         return parts
 
-    LAZY = ("cased", "cased_off", "shapes", "shape_off", "otext", "otext_off", "otext_url", "post_eid",
+    LAZY = ("cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod
@@ -689,7 +712,7 @@ class IndexData:
             ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), ints("text_hid")
             ix.tid_count = _ints(parts["tid_count"])
             ix.post_off, ix.post_eid = _ints(parts["post_off"]), ints("post_eid")
-            ix.shapes, ix.shape_off = blob("shapes"), ints("shape_off")
+            ix.shape_cols = ints("shape_cols")
             ix.otext, ix.otext_off, ix.otext_url = blob("otext"), ints("otext_off"), ints("otext_url")
             ix.urls, ix.url_off = bytearray(parts["urls"]), _ints(parts["url_off"])
             vocab = bytes(parts["vocab"]).decode("utf-8")
@@ -701,6 +724,15 @@ class IndexData:
             ix.section_keys = dict.fromkeys(_strs(names.get("sections")))
             ix.kpi_names = _strs(names.get("kpis"))
             ix.heads = _strs(names.get("heads"))
+            ix.sections = _strs(names.get("shape_sections"))
+            chains, projects = names.get("chains"), names.get("projects")
+            if type(chains) is not list or type(projects) is not list:
+                raise DamagedIndex("damaged names")
+            ix.chains = [tuple(_strs(c)) for c in chains]
+            if not all(type(p) is list and len(p) == 2 and type(p[0]) is str and (p[1] is None or type(p[1]) is str)
+                       for p in projects):
+                raise DamagedIndex("damaged names")
+            ix.projects = [(k, n) for k, n in projects]
             readings = names.get("readings")
             if type(readings) is not dict:
                 raise DamagedIndex("damaged readings")
@@ -734,7 +766,7 @@ class IndexData:
                 len(ix.cased_off) == n_txt + 1 and ix.cased_off[-1] == len(ix.cased),
                 len(ix.text_hid) == n_txt and len(ix.tid_count) == n_txt and len(ix.post_off) == n_txt + 1,
                 ix.post_off[-1] == len(ix.post_eid),
-                len(ix.shape_off) == n_sh + 1 and ix.shape_off[-1] == len(ix.shapes),
+                len(ix.shape_cols) == 6 * n_sh,
                 len(ix.otext_off) == n_ot + 1 and ix.otext_off[-1] == len(ix.otext) and len(ix.otext_url) == n_ot,
                 len(ix.url_off) == n_url + 1 and ix.url_off[-1] == len(ix.urls),
                 len(ix.kpi_eid) == len(ix.kpi_nid),
@@ -755,7 +787,7 @@ class IndexData:
                     not ix.post_eid or (min(ix.post_eid) >= 0 and max(ix.post_eid) < n_ent),
                     not n_txt or (min(ix.text_hid) >= -1 and max(ix.text_hid) < len(ix.heads)),
                     not n_ot or (min(ix.otext_url) >= -1 and max(ix.otext_url) < n_url),
-                    _ascending(ix.cased_off), _ascending(ix.shape_off), _ascending(ix.otext_off),
+                    _ascending(ix.cased_off), _ascending(ix.otext_off), _shapes_fit(ix, n_ot),
                 ]
             if not all(checks):
                 raise DamagedIndex("parts that do not fit together")
@@ -765,6 +797,17 @@ class IndexData:
             raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
         ix._parts = parts if lazy else None
         return ix
+
+
+def _shapes_fit(ix: IndexData, n_otexts: int) -> bool:
+    """Whether every shape's ids point into their tables (checked at C speed, column by column)."""
+    cols = ix.shape_cols
+    limits = (n_otexts, len(ix.sections), len(ix.chains), len(ix.projects), len(KINDS), 2)
+    for k, top in enumerate(limits):
+        col = cols[k::6]
+        if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
+            return False
+    return True
 
 
 def _ascending(a: Any) -> bool:

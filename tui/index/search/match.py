@@ -22,6 +22,7 @@ ignoring case (smart case). Fuzzy and pinyin matches ignore case.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable
 
 from . import pinyin as py
@@ -164,32 +165,28 @@ def osa(a: str, b: str) -> int:
     return _OSA(a, b)
 
 
+_LATIN_WORD = re.compile(r"[0-9A-Za-z]+")
+
+
 def latin_words(low: str) -> list[tuple[str, int]]:
-    """The Latin words of a lower-case line with their offsets."""
-    out, i, n = [], 0, len(low)
-    while i < n:
-        if is_word_char(low[i]):
-            j = i + 1
-            while j < n and is_word_char(low[j]):
-                j += 1
-            out.append((low[i:j], i))
-            i = j
-        else:
-            i += 1
-    return out
+    """The Latin words of a line with their offsets."""
+    return [(m.group(), m.start()) for m in _LATIN_WORD.finditer(low)]
 
 
 def fuzzy_latin(w: str, low: str) -> tuple[int, Span] | None:
     """(edits, span) of the whole word of the line closest to the Latin word `w` (lower case), 1 to
-    `max_edits` edits away; None if there is none."""
-    k = max_edits(len(w))
+    `max_edits` edits away (the first of the closest); None if there is none."""
+    n, k = len(w), max_edits(len(w))
     best: tuple[int, Span] | None = None
-    for u, at in latin_words(low):
-        if abs(len(u) - len(w)) > k or u == w:
+    for m in _LATIN_WORD.finditer(low):
+        u = m.group()
+        if abs(len(u) - n) > k or u == w:
             continue
         d = osa(w, u)
         if 1 <= d <= k and (best is None or d < best[0]):
-            best = (d, (at, at + len(u)))
+            best = (d, (m.start(), m.end()))
+            if d == 1:
+                break
     return best
 
 
