@@ -133,6 +133,7 @@ class SearchIndex(IndexData):
                     doc.ref = wanted[k]
                 else:
                     self.kill(d)
+            self._hit_memo = {}  # (hits carry the reports given now)
         missing = [r for k, r in wanted.items() if k not in live]
         done = 0
         for i in range(0, len(missing), batch):
@@ -166,7 +167,8 @@ class SearchIndex(IndexData):
             if not q.has_filters:
                 return SearchResult(q, [], 0)
             found, total, capped = self._listing(q, scope, pred, cap)
-            hits = [self._hit(q, eid, _Match(mt.FILTER_SCORE, "filter")) for eid in found]
+            filt = _Match(mt.FILTER_SCORE, "filter")
+            hits = self._hits(q, [(eid, filt) for eid in found])
             return SearchResult(q, hits, total, capped)
         matches = self._exact(q)
         picked: list[tuple[int, _Match]] = []
@@ -183,7 +185,7 @@ class SearchIndex(IndexData):
             total, capped = total + more, capped or more_capped
         elif scope is not None or pred is not None:
             capped = True  # (the filters' exact matches alone fill the limit: the others are not counted)
-        hits = [self._hit(q, eid, m) for eid, m in picked]
+        hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
 
     def _take(self, matches: dict[int, _Match], cap: int, scope: bytearray | None,
@@ -651,30 +653,48 @@ class SearchIndex(IndexData):
 
     # -- hits ------------------------------------------------------------------------------------
 
-    def _hit(self, q: Query, eid: int, m: _Match) -> Hit:
-        otid, section, _chain, project, pname, kind, _head = self.shape(self.entry_shape[eid])
-        tid = self.entry_tid[eid]
-        d = self.doc_of(eid)
-        doc = self.doc(d)
-        text = self.original(otid)
-        if m.tier == "exact":
-            low = self.text(tid)
-            spans = mt.exact_spans(q.words, self.text_cased(tid), low)
-        elif m.tier == "fuzzy":
-            if m.info is None:  # (a Latin word: the closest whole word of the line)
-                found = mt.fuzzy_latin(lower(q.words[0]), self.text(tid))
-                spans = [found[1]] if found is not None else []
+    def _hits(self, q: Query, picked: list[tuple[int, _Match]]) -> list[Hit]:
+        """The hits of these entries: the line as written, where it is, and the characters matched."""
+        needles = [(mt.needle(w), mt.case_sensitive(w)) for w in q.words]
+        any_cased = any(cs for _n, cs in needles)
+        urls = [lower(v) for v in q.urls]
+        order = self.ranks()[2]
+        memo = self._hit_memo if self._hit_memo_at == self.changes else {}
+        self._hit_memo, self._hit_memo_at = memo, self.changes
+        out = []
+        for eid, m in picked:
+            base = memo.get(eid)
+            if base is None:
+                otid, section, _chain, project, pname, kind, _head = self.shape(self.entry_shape[eid])
+                d = self.doc_of(eid)
+                doc = self.doc(d)
+                base = (doc.ref if doc.ref is not None else doc, self.entry_line[eid], self.original(otid), section,
+                        project, pname, kind, order[d], doc.author, self.entry_tid[eid])
+                if len(memo) < 50_000:
+                    memo[eid] = base
+            ref, line, text, section, project, pname, kind, pos, author, tid = base
+            if m.tier == "exact":
+                low = self.text(tid)
+                cased = self.text_cased(tid) if any_cased else low
+                spans = mt.merge([s for n, cs in needles for s in mt.occurrences(cased if cs else low, n)])
+            elif m.tier == "fuzzy":
+                if m.info is None:  # (a Latin word: the closest whole word of the line)
+                    found = mt.fuzzy_latin(lower(q.words[0]), self.text(tid))
+                    spans = [found[1]] if found is not None else []
+                else:
+                    spans = [m.info]
+            elif m.tier == "pinyin":
+                spans = mt.occurrences(self.text(tid), m.info) if isinstance(m.info, str) else [m.info]
+            elif urls:
+                low = lower(text)
+                spans = mt.merge(s for v in urls for s in mt.occurrences(low, v))
             else:
-                spans = [m.info]
-        elif m.tier == "pinyin":
-            spans = mt.occurrences(self.text(tid), m.info) if isinstance(m.info, str) else [m.info]
-        elif q.urls:
-            low = lower(text)
-            spans = mt.merge(s for v in q.urls for s in mt.occurrences(low, lower(v)))
-        else:
-            spans = []
-        return Hit(doc.ref if doc.ref is not None else doc, self.entry_line[eid], text, section, project, pname,
-                   m.score, spans, m.tier, kind, self.ranks()[2][d], doc.author)
+                spans = []
+            out.append(Hit(ref, line, text, section, project, pname, m.score, spans, m.tier, kind, pos, author))
+        return out
+
+    _hit_memo: dict = {}
+    _hit_memo_at = -1
 
 
 def _names_like(v: str, name: str) -> bool:
