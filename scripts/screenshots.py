@@ -55,14 +55,14 @@ async def help_screen(app, pilot):
 async def search(app, pilot):
     from tui.ui.screens.search import SearchScreen
 
-    app.push_screen(SearchScreen(app.library, "贝易转"))
+    app.push_screen(SearchScreen(app.workspace, "贝易转"))
     await settle(pilot, 0.6)
 
 
 async def timeline(app, pilot):
     from tui.ui.screens.timeline import TimelineScreen
 
-    app.push_screen(TimelineScreen(app.library, "实时数仓"))
+    app.push_screen(TimelineScreen(app.workspace, "实时数仓"))
     await settle(pilot, 0.4)
 
 

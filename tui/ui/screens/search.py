@@ -36,17 +36,28 @@ LIMIT = 300
 CONTEXT = 6  # preview lines above and below the hit
 
 
+LABEL_CELLS, SECTION_CELLS = 18, 14  # at most this much of a hit's row for its label, its author, its section
+
+
+def _cut(text: str, cells: int) -> str:
+    """At most `cells` columns of a label or section name (an ellipsis where it is cut)."""
+    t = Text(text)
+    t.truncate(cells, overflow="ellipsis")
+    return t.plain
+
+
 def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
-    """One result line: week label, section, then the line with the matched characters marked."""
-    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (hit.report.label, "bold"),
-                          (f" · {hit.author}" if hit.author else "", muted),
-                          (f" · {hit.section}" if hit.section else "", muted), "  ")
+    """One result line: week, label, author, section, then the line with the matched characters marked."""
+    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (_cut(hit.report.label, LABEL_CELLS), "bold"),
+                          (f" · {_cut(hit.author, SECTION_CELLS)}" if hit.author else "", muted),
+                          (f" · {_cut(hit.section, SECTION_CELLS)}" if hit.section else "", muted), "  ")
     body = Text(hit.text)
     for a, b in hit.spans:
         body.stylize(mark, a, b)
-    if hit.spans and width and len(hit.text) > width and hit.spans[0][0] > width // 3:
+    room = max(10, width - where.cell_len) if width else 0  # (what the row leaves for the line)
+    if hit.spans and room and body.cell_len > room and hit.spans[0][0] > room // 3:
         # keep the first match in view on long lines
-        start = hit.spans[0][0] - width // 4
+        start = max(0, hit.spans[0][0] - room // 4)
         body = Text("…") + body[start:]
     where.append_text(body)
     where.no_wrap = True
@@ -243,7 +254,6 @@ class SearchScreen(Screen):
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         row_width = max(20, results.size.width - 4) if results.size.width else 76
-        width = max(20, row_width - 30)
         options: list[Option] = []
         for g in group_hits(result.hits):
             counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
@@ -253,7 +263,7 @@ class SearchScreen(Screen):
             for h in g.hits:
                 oid = f"hit-{len(self.option_hits)}"
                 self.option_hits[oid] = h
-                row = Text("  ") + hit_text(h, mark, muted, width)
+                row = Text("  ") + hit_text(h, mark, muted, row_width - 2)
                 row.truncate(row_width, overflow="ellipsis")
                 options.append(Option(row, id=oid))
         results.add_options(options)
