@@ -37,11 +37,13 @@ def _rss_mb() -> float:
 
 
 def pct(values: list[float], p: float) -> float:
+    """The p-quantile of some values (nearest rank)."""
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
 
 
 def bench_size(n: int) -> None:
+    """Build, save and read back the index of n generated reports, then time typing the queries."""
     from generate import generate
 
     from tui.index.store.cache import ParseCache, load_library_cached
@@ -146,6 +148,7 @@ def compare_scorers() -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Compare the scorers, then time every size asked for."""
     sizes = [int(a) for a in argv] or [1000, 10000]
     compare_scorers()
     for n in sizes:

@@ -145,7 +145,7 @@ def measure(cmd: list[str] | str, env: dict[str, str], shell: bool = False) -> t
     argv = ["bash", "-c", cmd] if shell else cmd
     out = subprocess.run([sys.executable, "-c", _MEASURE, *argv], env=env, capture_output=True, text=True)
     dt, rss_kb, rc = out.stdout.split()
-    if rc != "0":
+    if rc != "0" and not (argv[0] == "rg" and rc == "1"):  # (rg: 1 is "no match")
         raise RuntimeError(f"{argv} exited {rc}: {out.stderr}")
     return float(dt), int(rss_kb) / 1024
 
@@ -194,6 +194,7 @@ def side_by_side(cmd_a: list[str], cmd_b: list[str], env: dict[str, str], pairs:
 
 
 def have_search_module() -> bool:
+    """Whether the search engine can be imported."""
     try:
         import tui.index.search.engine  # noqa: F401
         return True
@@ -202,6 +203,7 @@ def have_search_module() -> bool:
 
 
 def have_app() -> bool:
+    """Whether the TUI can be imported."""
     try:
         import tui.ui.app  # noqa: F401
         return True

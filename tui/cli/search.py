@@ -18,13 +18,17 @@ from .termout import Style, terminal_width, truncate, use_colour, width
 
 def cmd_search(args: argparse.Namespace) -> int:
     """`reports-tui search QUERY [PATH ...] [--json] [--limit N] [--author NAME]`: ranked hits."""
+    from ..index.search.pinyin import is_pinyin_query
+
     authors = [args.author] if getattr(args, "author", None) else []
     result = None if args.no_cache else search_saved_index(args, authors)
     if result is None:
         from ..index.workspace import Workspace
         from .common import open_library
 
-        ws = Workspace(open_library(args), use_cache=not args.no_cache, check_files=True)
+        # (pinyin readings, which take loading pypinyin, are saved with the index when a query needs them)
+        ws = Workspace(open_library(args), use_cache=not args.no_cache, check_files=True,
+                       pinyin=is_pinyin_query(args.query))
         result = ws.search(args.query, limit=args.limit, authors=authors)
     return print_result(args, result)
 
@@ -39,6 +43,7 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
     from ..index.search.engine import SearchIndex
     from ..index.search.index import DamagedIndex
     from ..index.search.records import vocab_key
+    from ..index.search.pinyin import is_pinyin_query
     from ..index.store.searchdb import cache_file, fingerprint, index_key, open_index, scan_state
     from .common import check_paths
 
@@ -53,6 +58,8 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
         return None
     try:
         index = SearchIndex.from_parts(parts, lazy=True)
+        if not index.pinyin_ready and is_pinyin_query(args.query):
+            return None  # (saved without pinyin readings: the normal path adds them)
         return index.search(args.query, limit=args.limit, authors=authors)
     except (DamagedIndex, sqlite3.Error, KeyError, IndexError, ValueError, TypeError, UnicodeDecodeError):
         return None

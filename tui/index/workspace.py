@@ -52,12 +52,15 @@ def open_library(
 class Workspace:
     """A loaded library and what is derived from it, each computed once (thread-safe); `use_cache`: the
     search index is read from and saved to the parse cache; `check_files`: the saved index's record of
-    the files is brought up to date even when the index itself did not change."""
+    the files is brought up to date even when the index itself did not change; `pinyin`: the index is
+    saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query)."""
 
-    def __init__(self, library: Library | None = None, use_cache: bool = False, check_files: bool = False) -> None:
+    def __init__(self, library: Library | None = None, use_cache: bool = False, check_files: bool = False,
+                 pinyin: bool = True) -> None:
         self.library = library if library is not None else Library()
         self.use_cache = use_cache
         self.check_files = check_files  # look at the files even when the index did not change (see `_save_index`)
+        self.pinyin = pinyin  # a saved index gets pinyin readings (pypinyin: ~0.3–1 s to load) with it
         self._lock = threading.RLock()
         self._generation = 0
         self._derived: dict[Any, Any] = {}
@@ -148,7 +151,7 @@ class Workspace:
                     fresh = SearchIndex()
                     fresh.sync(reports, self._records)
                     self._index = index = fresh
-                changed = index.changes != index.saved_changes
+                changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
                 if self.use_cache and library.paths and (changed or self.check_files):
                     self._save_index(index, library)
                 index.settle()
@@ -208,14 +211,15 @@ class Workspace:
         with index.lock:
             live = [index.doc(d) for d in range(index.ndocs) if not index.doc_dead[d]]
         fp = fingerprint(state) if same_files(state, live) else ""
-        if index.changes == index.saved_changes:
+        if index.changes == index.saved_changes and (index.pinyin_ready or not self.pinyin):
             if index.persisted_as == fp:
                 return
             # the same contents as saved: only the record of the files changed (a file that is no report)
             if update_fingerprint(cache_file(), self._index_key(library), fp):
                 index.persisted_as = fp
             return
-        index.prepare_pinyin()  # (saved with it: pinyin queries then need no pypinyin)
+        if self.pinyin:
+            index.prepare_pinyin()  # (saved with it: pinyin queries then need no pypinyin)
         with index.lock:
             parts = index.to_parts()
             changes = index.changes

@@ -480,18 +480,21 @@ class IndexData:
     def _new_text(self, b: _Builder, vis: str, hid: int) -> int:
         tid = b.texts[(vis, hid)] = self.ntexts
         low = lower(vis)
-        self.lower += low.encode("utf-8", "surrogatepass") + b"\n"
+        cased = vis.encode("utf-8", "surrogatepass") + b"\n"
+        self.lower += cased if low is vis or low == vis else low.encode("utf-8", "surrogatepass") + b"\n"
         self.lower_off.append(len(self.lower))
-        self.cased += vis.encode("utf-8", "surrogatepass") + b"\n"
+        self.cased += cased
         self.cased_off.append(len(self.cased))
         self.text_hid.append(hid)
         self.tid_count.append(0)
         if self.char_pinyin is not None and not low.isascii():
             self._add_readings(low)
-        for w in _WORDS.findall(low):
-            if w not in b.vocab:
-                b.vocab.add(w)
-                self.vocab.append(w)
+        words = _WORDS.findall(low)
+        if words:
+            fresh = set(words).difference(b.vocab)
+            if fresh:
+                b.vocab.update(fresh)
+                self.vocab.extend(fresh)  # (the order is of no matter: see `engine._fuzzy`)
         return tid
 
     def _new_shape(self, b: _Builder, skey: tuple) -> int:

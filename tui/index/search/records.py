@@ -69,12 +69,14 @@ def has_hanzi(text: str) -> bool:
 HIDDEN = "\x00"  # stands in for every hidden character (control characters never reach a record)
 
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(\S+)")
-# `](target "title")` of an inline link or image (one level of parentheses inside the target)
-_LINK_TARGET = re.compile(r"\]\(\s*((?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_REF_LINK = re.compile(r"\]\[([^\]]*)\]")  # `][label]` of a reference link
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>", re.IGNORECASE)
-_BARE_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>()\[\]{}\"'`，。）》」\x00]+", re.IGNORECASE)
-_HTML_URL = re.compile(r"\b(?:href|src)\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+_HIDE = re.compile(
+    # `](target "title")` of an inline link or image (one level of parentheses inside the target)
+    r"\]\(\s*(?P<lt>(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"|\]\[[^\]]*\]"  # `][label]` of a reference link
+    r"|<(?P<al>(?:https?|ftp|mailto):[^>\s]*)>"  # an autolink
+    r"|\b(?:href|src)\s*=\s*(?P<hu>\"[^\"]*\"|'[^']*')"  # an HTML attribute's URL
+    r"|(?P<bare>(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>()\[\]{}\"'`，。）》」]+)",  # a bare URL
+    re.IGNORECASE)
 
 
 def visible(text: str) -> tuple[str, str]:
@@ -92,22 +94,21 @@ def visible(text: str) -> tuple[str, str]:
     m = _REF_DEF.match(text)
     if m:
         return HIDDEN * len(text), m.group(1)
-    out = list(text)
+    pieces: list[str] = []
     urls: list[str] = []
-
-    def hide(a: int, b: int) -> None:
-        out[a:b] = HIDDEN * (b - a)
-
-    for rx in (_LINK_TARGET, _REF_LINK, _AUTOLINK, _HTML_URL):
-        for m in rx.finditer(text):
-            if rx is not _REF_LINK and m.group(1).strip("\"'"):
-                urls.append(m.group(1).strip("\"'"))
-            hide(m.start(), m.end())
-    masked = "".join(out)
-    for m in _BARE_URL.finditer(masked):
-        urls.append(m.group(0))
-        hide(m.start(), m.end())
-    return "".join(out), " ".join(urls)
+    last = 0
+    for m in _HIDE.finditer(text):
+        url = m.group("lt") or m.group("al") or m.group("bare") or (m.group("hu") or "").strip("\"'")
+        if url:
+            urls.append(url)
+        a, b = m.span()
+        pieces.append(text[last:a])
+        pieces.append(HIDDEN * (b - a))
+        last = b
+    if not pieces:
+        return text, ""
+    pieces.append(text[last:])
+    return "".join(pieces), " ".join(urls)
 
 
 # ---------------------------------------------------------------------------------------------
