@@ -157,6 +157,13 @@ class Workspace:
                 index.settle()
             return index
 
+    def preload_search_index(self, library: Library) -> None:
+        """Read the saved search index of a library about to be loaded (`library`: its paths and
+        vocabulary, no reports yet), so that it is at hand when the library is."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = self._stored_index(library)
+
     def _records(self, reports: list[Report]) -> list[Any]:
         """The search records of reports: read from the parse cache for reports loaded from it (their
         bodies stay unread), computed otherwise."""

@@ -86,6 +86,9 @@ class ReportsApp(App):
 
         loading = Library(paths=[str(p) for p in self.args.paths] or [str(bundled_seeds())],
                           vocab=self.config.vocabulary())
+        if not reload and self.workspace.use_cache:
+            # the saved search index is read meanwhile, in another thread
+            self.call_from_thread(self.preload_index, loading)
 
         def snapshot(reports: list[Report], total: int) -> None:
             # the reports read so far, for search to answer from before the load ends
@@ -178,6 +181,11 @@ class ReportsApp(App):
         top = self.screen_stack[-1] if self.screen_stack else None
         if top is not None and hasattr(top, "library_changed"):
             top.library_changed()
+
+    @work(thread=True, exit_on_error=False, group="search-preload")
+    def preload_index(self, loading: Library) -> None:
+        """Read the saved search index of the library being loaded."""
+        self.workspace.preload_search_index(loading)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
     def index_library(self) -> None:

@@ -321,8 +321,11 @@ class SearchIndex(IndexData):
         texts = {t: self.text(t) for t in cands}
         passing = process.extract(w, {t: pad + s + pad for t, s in texts.items()}, scorer=fuzz.partial_ratio,
                                   score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
+        scores = {(d, h): mt.fuzzy_score(d, n, h) for d in range(1, k + 1) for h in (False, True)}
+        hids = self.text_hid
         for tid, (d, span) in mt.fuzzy_windows(w, {tid: texts[tid] for _, _, tid in passing}).items():
-            out[tid] = _Match(mt.fuzzy_score(d, n, mt.fuzzy_head(w, self._head(tid))), "fuzzy", span)
+            on_head = hids[tid] >= 0 and mt.fuzzy_head(w, self._head(tid))
+            out[tid] = _Match(scores[(d, on_head)], "fuzzy", span)
         return out
 
     def _head(self, tid: int) -> str | None:
@@ -361,16 +364,18 @@ class SearchIndex(IndexData):
                 if quality > needles.get(hanzi, -1.0):
                     needles[hanzi] = quality
         out: dict[int, _Match] = {}
+        hids, heads = self.text_hid, self.heads
         for hanzi in sorted(needles):
-            quality = needles[hanzi]
+            plain = _Match(mt.name_pinyin_score(needles[hanzi], False), "pinyin", hanzi)
+            on_head = _Match(mt.name_pinyin_score(needles[hanzi], True), "pinyin", hanzi)
             for tid in self.texts_with(hanzi):
                 if tid in exact:
                     continue
-                head = self._head(tid)
-                score = mt.name_pinyin_score(quality, head is not None and hanzi in head)
+                hid = hids[tid]
+                m = on_head if hid >= 0 and hanzi in heads[hid] else plain
                 old = out.get(tid)
-                if old is None or score > old.score:
-                    out[tid] = _Match(score, "pinyin", hanzi)
+                if old is None or m.score > old.score:
+                    out[tid] = m
         return out
 
     def _term_initials(self) -> list[str]:

@@ -201,7 +201,14 @@ def fuzzy_windows(w: str, lines: dict[Any, str]) -> dict[Any, tuple[int, Span]]:
     """`fuzzy_window` of many lines (key → line)."""
     n, k = len(w), max_edits(len(w))
     chars, need, lead = set(w), chars_needed(w), set(w[:2 * k + 1])
-    dist = osa
+    memo: dict[str, int] = {}  # (lines share their windows: each distinct one is scored once)
+
+    def dist(a: str, window: str) -> int:
+        d = memo.get(window)
+        if d is None:
+            d = memo[window] = osa(a, window)
+        return d
+
     out: dict[Any, tuple[int, Span]] = {}
     for key, low in lines.items():
         if sum(c in low for c in chars) < need:  # (cannot be within k edits: quick to rule out)
@@ -209,7 +216,13 @@ def fuzzy_windows(w: str, lines: dict[Any, str]) -> dict[Any, tuple[int, Span]]:
         size = len(low)
         # within k edits, one of a window's first k+1 characters is one of the word's first 2k+1: start
         # at most k before one of those
-        starts = sorted({a for p, c in enumerate(low) if c in lead for a in range(max(0, p - k), p + 1)})
+        at: set[int] = set()
+        for c in lead:
+            p = low.find(c)
+            while p != -1:
+                at.update(range(max(0, p - k), p + 1))
+                p = low.find(c, p + 1)
+        starts = sorted(at)
         best: tuple[int, int, int, int] | None = None  # (edits, |length - n|, start, length)
         # windows in the order of the tie-breaks (length closest to n, first, shortest): the first
         # window one edit away is the closest there can be
