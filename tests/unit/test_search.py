@@ -358,3 +358,15 @@ def test_fuzzy_windows_find_the_closest_window_of_any_line():
                         best = (d, abs(length - n), a, length)
         want = None if best is None else (best[0], (best[2], best[2] + best[3]))
         assert mt.fuzzy_window(w, low) == want, (w, low)
+
+
+def test_a_report_sort_key_of_nested_parts_is_kept_as_it_sorts():
+    # (the library's order may be made of nested parts: week, creation time, issue number, natural order)
+    from tui.index.search.index import DamagedIndex, Doc
+
+    key = (0, "2024-W10", "2024-03-08", (0, 37), (("a", 2), ("b", 10)))
+    doc = Doc("/r/x.md", "", 10, 1.5, "2024-W10", "Issue 37", None, "2024-03-08", key)
+    back = Doc.from_json(doc.to_json())
+    assert back.sort == key and back.key == doc.key
+    with pytest.raises(DamagedIndex):
+        Doc.from_json('["/r/x.md", "", 10, 1.5, null, "x", null, "", [{"a": 1}]]')

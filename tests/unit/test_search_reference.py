@@ -100,8 +100,8 @@ QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "g
 
 
 def _rank(docs: list[Doc]) -> list[int]:
-    dated = sorted((i for i, d in enumerate(docs) if d.sort[:1] != (1,)), key=lambda i: docs[i].sort, reverse=True)
-    undated = sorted((i for i, d in enumerate(docs) if d.sort[:1] == (1,)), key=lambda i: docs[i].sort, reverse=True)
+    dated = sorted((i for i, d in enumerate(docs) if d.week is not None), key=lambda i: docs[i].sort, reverse=True)
+    undated = sorted((i for i, d in enumerate(docs) if d.week is None), key=lambda i: docs[i].sort, reverse=True)
     return dated + undated
 
 

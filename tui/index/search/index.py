@@ -115,10 +115,8 @@ class Doc:
     @classmethod
     def of(cls, report: Any) -> Doc:
         """The index's record of a report."""
-        sort = report.sort_key
         doc = cls(report.source.path, report.source.member or "", int(report.size or 0), float(report.mtime or 0.0),
-                  report.week, report.label, report.author, str(report.created or ""),
-                  tuple(x if isinstance(x, (str, int, float)) else str(x) for x in sort))
+                  report.week, report.label, report.author, str(report.created or ""), _plain(report.sort_key))
         doc.ref = report
         return doc
 
@@ -143,13 +141,25 @@ class Doc:
             path, member, size, mtime, week, label, author, created, sort = row
             ok = (type(path) is str and type(member) is str and type(size) is int and type(mtime) in (int, float)
                   and (week is None or type(week) is str) and type(label) is str
-                  and (author is None or type(author) is str) and type(created) is str and type(sort) is list
-                  and all(type(x) in (str, int, float) for x in sort))
-        except (TypeError, ValueError):
+                  and (author is None or type(author) is str) and type(created) is str and type(sort) is list)
+            sort = _plain(sort, strict=True) if ok else ()
+        except (TypeError, ValueError, RecursionError):
             ok = False
         if not ok:
             raise DamagedIndex("a damaged report row")
-        return cls(path, member, size, float(mtime), week, label, author, created, tuple(sort))
+        return cls(path, member, size, float(mtime), week, label, author, created, sort)
+
+
+def _plain(key: Any, strict: bool = False) -> Any:
+    """A sort key as nested tuples of text and numbers (what JSON keeps of it); with `strict`, anything
+    else is a `ValueError` (a damaged stored key), else it is turned into text."""
+    if isinstance(key, (tuple, list)):
+        return tuple(_plain(x, strict) for x in key)
+    if key is None or type(key) in (str, int, float, bool):
+        return key
+    if strict:
+        raise ValueError("a damaged sort key")
+    return str(key)
 
 
 def _json_part(data: Any, kind: type) -> Any:
@@ -343,9 +353,9 @@ class IndexData:
             else:
                 docs = self.all_docs()
                 live = [d for d in range(n) if not self.doc_dead[d]]
-                dated = sorted((d for d in live if docs[d].sort[:1] != (1,)), key=lambda d: docs[d].sort, reverse=True)
-                undated = sorted((d for d in live if docs[d].sort[:1] == (1,)), key=lambda d: docs[d].sort,
-                                 reverse=True)
+                dated = sorted((d for d in live if docs[d].week is not None), key=lambda d: docs[d].sort,
+                               reverse=True)
+                undated = sorted((d for d in live if docs[d].week is None), key=lambda d: docs[d].sort, reverse=True)
                 rank = array("i", [n]) * n
                 for r, d in enumerate(dated + undated):
                     rank[d] = r
