@@ -1,4 +1,5 @@
-"""Pilot tests: typing a query, opening a hit, opening a project timeline from a hit."""
+"""Pilot tests: typing a query, opening a hit, opening a project timeline from a hit, and a query typed
+while the library is still loading."""
 
 from __future__ import annotations
 
@@ -47,18 +48,19 @@ async def test_typing_a_query_shows_grouped_highlighted_results(seed_library):
         await pilot.press(*"贝易转")
         await wait_for_results(pilot, screen, "贝易转")
         hits = screen.result.hits
-        assert [h.report.week for h in hits[:3]] == ["2024-W17", "2024-W23", "2024-W29"]
+        assert [h.report.week for h in hits[:3]] == ["2024-W29", "2024-W23", "2024-W17"]  # newest first
         results = screen.query_one("#search-results", OptionList)
         first_group = results.get_option_at_index(0)
         assert first_group.disabled and "贝易转" in str(first_group.prompt)
-        assert "2024-W17 ×" in str(first_group.prompt)
+        assert "2024-W17 ×" in str(first_group.prompt)  # (weeks counted in week order)
+        assert str(first_group.prompt).index("2024-W17") < str(first_group.prompt).index("2024-W29")
         # the best hit is highlighted and previewed, matched characters marked
         assert screen.current_hit is hits[0]
         row = results.get_option_at_index(results.highlighted).prompt
         marked = [row.plain[s.start:s.end] for s in row.spans if s.style and "underline" in str(s.style)]
         assert "贝易转" in marked
         preview = str(screen.query_one("#search-preview").render())
-        assert "【贝易转（C转）】" in preview
+        assert "【贝易转】" in preview and "003_42893bb59e695130.txt" in preview
 
 
 async def test_enter_opens_the_hit_at_its_line(seed_library):
@@ -127,3 +129,77 @@ async def test_escape_goes_back_and_hostile_text_is_shown_as_text(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_a_query_typed_while_loading_is_answered_from_what_is_read_then_corrected(monkeypatch, seed_library):
+    """`/贝易转` while the library loads: hits from the reports read so far, a status that says so,
+    never a final "no matches"; when the load ends the same query runs again by itself."""
+    import threading
+
+    import tui.ui.app as app_mod
+    from tui.index.library import Library
+    from uiutil import make_app
+
+    gate = threading.Event()
+    # the reports as they are read: the two oldest first (neither names 贝易转 as a project)
+    early = [r for r in seed_library.reports if r.week in ("2023-W46", "2023-W52")]
+
+    def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None):
+        snapshot(early, len(seed_library.reports))
+        gate.wait(20)
+        return Library(reports=list(seed_library.reports), paths=list(seed_library.paths), vocab=seed_library.vocab)
+
+    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.workspace.loading:
+                    break
+            assert app.workspace.loading and not app.loaded
+            await pilot.press("slash")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            await pilot.press(*"贝易转")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if screen.result is not None and screen.result.query.raw == "贝易转":
+                    break
+            partial = screen.result
+            assert not partial.complete and partial.searched == 2 and partial.of == 5
+            assert {h.report.week for h in partial.hits} <= {"2023-W46", "2023-W52"}
+            status = str(screen.query_one("#search-status", Static).render())
+            assert "searching 2 of 5 reports" in status
+            gate.set()
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if screen.result is not None and screen.result.complete:
+                    break
+            whole = screen.result
+            assert whole.complete and whole.query.raw == "贝易转"
+            assert [h.report.week for h in whole.hits[:3]] == ["2024-W29", "2024-W23", "2024-W17"]
+            assert "searching" not in str(screen.query_one("#search-status", Static).render())
+    finally:
+        gate.set()
+
+
+async def test_hits_show_their_author(seed_library):
+    from tui.index.library import Library
+
+    reports = list(seed_library.reports)
+    import copy
+
+    reports = [copy.copy(r) for r in reports]
+    for r in reports:
+        r.author = "张三" if r.week and r.week >= "2024-W01" else None
+    app = Host(Library(reports=reports, paths=list(seed_library.paths)), "by:zhangsan 贝易转")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        await wait_for_results(pilot, screen, "by:zhangsan 贝易转")
+        assert screen.result.hits and {h.author for h in screen.result.hits} == {"张三"}
+        results = screen.query_one("#search-results", OptionList)
+        row = results.get_option_at_index(results.highlighted).prompt
+        assert "张三" in row.plain
+        assert "张三" in str(screen.query_one("#search-preview").render())

@@ -267,11 +267,12 @@ def _no_cache_summary(paths):
 
 def test_a_planted_pickle_in_every_column_is_never_run(cache_home, reports, tmp_path):
     load([reports])
+    assert cli.main(["search", "贝易转", str(reports), "--json"]) == 0  # (a search index is saved too)
     marker = tmp_path / "pwned"
     payload = pickle.dumps(_Planted(marker))
     with sqlite3.connect(cache_mod.cache_path()) as c:
         for table, cols in (("reports", ("head", "text", "projects")), ("search_rec", ("rec",)),
-                            ("search_libs", ("refs",))):
+                            ("search_parts", ("data",))):
             for col in cols:
                 c.execute(f"UPDATE {table} SET {col} = ?", (payload,))
     lib = load([reports], lazy=True)

@@ -27,6 +27,17 @@ def _author(p: argparse.ArgumentParser) -> None:
                                                      "or part of a name)")
 
 
+def _positive(text: str) -> int:
+    """A positive whole number (an argparse type: anything else is a usage error, exit 2)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
+    return n
+
+
 class _Version(argparse.Action):
     """`--version`: the installed version is looked up only when asked for (it costs ~0.1 s)."""
 
@@ -45,7 +56,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         epilog=(
             "subcommands (run `reports-tui SUBCOMMAND --help`):\n"
             "  weeks  [PATH ...] [--json] [--author NAME]          reports in week order\n"
-            "  search QUERY [PATH ...] [--json] [--limit N]\n"
+            "  search QUERY [PATH ...] [--json] [--limit N] [--author NAME]\n"
             "  kpi    [PATH ...] [--json | --csv] [--author NAME]  key numbers by week\n"
             "  diff A B [PATH ...] [--json]             compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
             "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
@@ -74,7 +85,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("query", metavar="QUERY")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="JSON output")
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits (default 50)")
+    p.add_argument("--limit", type=_positive, default=50, metavar="N", help="at most N hits (default 50)")
+    p.add_argument("--author", metavar="NAME", help="only reports by this author (as by:NAME in the query)")
     _common(p)
 
     p = subs.add_parser("kpi", help="key numbers by week")

@@ -1,4 +1,10 @@
-"""`reports-tui search QUERY`: ranked hits across every report, as text or JSON."""
+"""`reports-tui search QUERY`: ranked hits across every report, as text or JSON.
+
+The answer comes from the library's search index. When the parse cache holds one made from exactly
+the files under the paths (same names, sizes and mtimes), it is read from there on demand and nothing
+else is loaded (no parser, no report); otherwise the library is loaded the normal way (which parses
+what changed) and its index brought up to date and saved for next time.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +17,54 @@ from .termout import Style, terminal_width, truncate, use_colour, width
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """`reports-tui search QUERY [PATH ...] [--json] [--limit N]`: fuzzy, ranked hits across all reports."""
-    from ..config import load_config
-    from ..index.search.cached import search_from_cache
+    """`reports-tui search QUERY [PATH ...] [--json] [--limit N] [--author NAME]`: ranked hits."""
+    from ..index.search.pinyin import is_pinyin_query
 
-    result = None
-    if not args.no_cache:
-        cfg = load_config(args.config)
-        if not cfg.error:  # (a broken config is reported by the normal path)
-            result = search_from_cache(args.paths, cfg.vocabulary(), args.query, cli_limit(args))
+    authors = [args.author] if getattr(args, "author", None) else []
+    result = None if args.no_cache else search_saved_index(args, authors)
     if result is None:
-        from ..index.search.engine import search
+        from ..index.workspace import Workspace
         from .common import open_library
 
-        result = search(open_library(args), args.query, limit=cli_limit(args))
+        # (pinyin readings, which take loading pypinyin, are saved with the index when a query needs them)
+        ws = Workspace(open_library(args), use_cache=not args.no_cache, check_files=True,
+                       pinyin=is_pinyin_query(args.query))
+        result = ws.search(args.query, limit=args.limit, authors=authors)
     return print_result(args, result)
+
+
+def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchResult | None:
+    """The answer from the index saved in the parse cache, when it was made from exactly the files
+    under the paths; None otherwise (or when anything read does not check out)."""
+    import sqlite3
+
+    from ..config import load_config
+    from ..index.library import bundled_seeds
+    from ..index.search.engine import SearchIndex
+    from ..index.search.index import DamagedIndex
+    from ..index.search.records import vocab_key
+    from ..index.search.pinyin import is_pinyin_query
+    from ..index.store.searchdb import cache_file, fingerprint, index_key, open_index, scan_state
+    from .common import check_paths
+
+    check_paths(args.paths)
+    cfg = load_config(args.config)
+    if cfg.error:  # (reported by the normal path)
+        return None
+    paths = [str(p) for p in args.paths] or [str(bundled_seeds())]
+    parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths),
+                       fingerprint(scan_state(paths)), SearchIndex.LAZY)
+    if parts is None:
+        return None
+    try:
+        index = SearchIndex.from_parts(parts, lazy=True)
+        if not index.pinyin_ready and is_pinyin_query(args.query):
+            return None  # (saved without pinyin readings: the normal path adds them)
+        return index.search(args.query, limit=args.limit, authors=authors)
+    except (DamagedIndex, sqlite3.Error, KeyError, IndexError, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    finally:
+        parts.close()
 
 
 def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:
@@ -37,11 +76,6 @@ def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:
         last = b
     out.append(text[last:])
     return "".join(out)
-
-
-def cli_limit(args) -> int:
-    """The `--limit` of the `search` subcommand (0: every hit)."""
-    return args.limit if args.limit and args.limit > 0 else 0
 
 
 def print_result(args, result: SearchResult) -> int:
@@ -57,7 +91,8 @@ def print_result(args, result: SearchResult) -> int:
     cols = terminal_width()
     for h in result.hits:
         where = " · ".join(x for x in (h.report.label, h.section, h.project_name or "") if x)
-        head = f"{h.report.week or 'undated'}  {where}  {h.report.source.name}:{h.line}"
+        by = f"  ({h.author})" if h.author else ""
+        head = f"{h.report.week or 'undated'}  {where}{by}  {h.report.source.name}:{h.line}"
         print(st(truncate(head, cols), "bold"))
         text, spans = h.text, h.spans
         room = max(20, cols - 4)

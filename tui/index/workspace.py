@@ -5,6 +5,12 @@ A `Workspace` owns what is computed per library, computing each thing once, on f
 thread. `replace(library)` is the one place derived state is thrown away (a reload); a computation
 still running for the library replaced is dropped when it finishes, never stored for the new one.
 Nothing is stashed on `Library` itself.
+
+The search index is the exception that proves the rule: it is not thrown away but follows the library
+(`SearchIndex.sync`: reports gone or changed are dropped, new ones added), also while a library is
+still loading (`show_partial`): a search then answers from the reports read so far and says so. With
+`use_cache`, it is read from and saved to the parse cache (`store.searchdb`), where `reports-tui
+search` finds it too.
 """
 
 from __future__ import annotations
@@ -33,30 +39,56 @@ def open_library(
     progress: ProgressFn | None = None,
     use_cache: bool = True,
     notice: CacheNotice | None = None,
+    snapshot: Callable[[list[Report], int], None] | None = None,
 ) -> Library:
     """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
-    is false (a cache that cannot be used is noted in `notice`, never an error)."""
+    is false (a cache that cannot be used is noted in `notice`, never an error); `snapshot(reports,
+    total)`: the reports read so far, now and then while loading (`store.cache.load_library_cached`)."""
     from .store.cache import load_library_cached
 
-    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice)
+    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice,
+                               snapshot=snapshot)
 
 
 class Workspace:
-    """A loaded library and what is derived from it, each computed once (thread-safe)."""
+    """A loaded library and what is derived from it, each computed once (thread-safe); `use_cache`: the
+    search index is read from and saved to the parse cache; `check_files`: the saved index's record of
+    the files is brought up to date even when the index itself did not change; `pinyin`: the index is
+    saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query)."""
 
-    def __init__(self, library: Library | None = None) -> None:
+    def __init__(self, library: Library | None = None, use_cache: bool = False, check_files: bool = False,
+                 pinyin: bool = True) -> None:
         self.library = library if library is not None else Library()
+        self.use_cache = use_cache
+        self.check_files = check_files  # look at the files even when the index did not change (see `_save_index`)
+        self.pinyin = pinyin  # a saved index gets pinyin readings (pypinyin: ~0.3–1 s to load) with it
         self._lock = threading.RLock()
-        self._build = threading.Lock()  # one expensive build at a time (a second caller waits for it)
         self._generation = 0
         self._derived: dict[Any, Any] = {}
+        self._partial: tuple[list[Report], int, Library] | None = None  # reports read so far, of how many
+        # files, and (without reports) the library they are loaded for
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()  # one sync of the index at a time
 
     def replace(self, library: Library) -> None:
-        """Show another library (a reload): every derived value is dropped."""
+        """Show another library (a reload, or the end of a load): every derived value is dropped; the
+        search index follows it when next used."""
         with self._lock:
             self.library = library
             self._generation += 1
             self._derived = {}
+            self._partial = None
+
+    def show_partial(self, reports: list[Report], total: int, library: Library | None = None) -> None:
+        """While a library loads: the reports read so far (of `total` files), for search to answer from;
+        `library`: the (empty) library being loaded, for its paths and vocabulary."""
+        with self._lock:
+            self._partial = (list(reports), total, library if library is not None else self.library)
+
+    @property
+    def loading(self) -> bool:
+        """Whether a library is still loading (`show_partial` was called since the last `replace`)."""
+        return self._partial is not None
 
     def _get(self, key: Any, compute: Callable[[Library], T]) -> T:
         with self._lock:
@@ -124,30 +156,130 @@ class Workspace:
 
         return self._get(("timeline", key), lambda lib: timeline(lib, key))
 
-    def search_index(self, progress: Callable[[int, int], None] | None = None) -> SearchIndex:
-        """The search index of the library, built on first use; `progress(done, total)` while it is built.
-        A second caller waits for the build under way instead of starting another."""
-        index = self.peek("search_index")
-        if index is not None:
-            return index
-        from .search.engine import build_index
-        from .store.loader import stored_row
+    # -- search --------------------------------------------------------------------------------
+    def _search_target(self) -> tuple[list[Report], int | None, Library]:
+        """The reports to search, how many files there are while loading (None: the library is whole)."""
+        with self._lock:
+            if self._partial is not None:
+                return self._partial
+            return list(self.library.reports), None, self.library
 
-        with self._build:
-            return self._get("search_index", lambda lib: build_index(lib, progress, stored_row))
+    def search_index(self, progress: Callable[[int, int], None] | None = None) -> SearchIndex:
+        """The search index, holding exactly the library's reports (or, while loading, those read so
+        far): read from the parse cache and grown when the library was searched before, built
+        otherwise, and saved back when the library is whole. `progress(done, total)` while reports are
+        added. A second caller waits for a sync under way."""
+        from .search.engine import SearchIndex
+
+        with self._index_lock:
+            reports, total, library = self._search_target()
+            index = self._index
+            if index is None:
+                index = self._stored_index(library) or SearchIndex()
+                self._index = index
+            index.sync(reports, self._records, progress)
+            if total is None and self._search_target()[1] is None:
+                if index.dead_share > 0.25:  # mostly replaced reports: build anew
+                    fresh = SearchIndex()
+                    fresh.sync(reports, self._records)
+                    self._index = index = fresh
+                changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
+                if self.use_cache and library.paths and (changed or self.check_files):
+                    self._save_index(index, library)
+                index.settle()
+            return index
+
+    def preload_search_index(self, library: Library) -> None:
+        """Read the saved search index of a library about to be loaded (`library`: its paths and
+        vocabulary, no reports yet), so that it is at hand when the library is."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = self._stored_index(library)
+
+    def _records(self, reports: list[Report]) -> list[Any]:
+        """The search records of reports: read from the parse cache for reports loaded from it (their
+        bodies stay unread), computed otherwise."""
+        from .search.records import decode_record, doc_record
+        from .store.loader import stored_row
+        from .store.searchdb import read_records
+
+        rows = [stored_row(r) for r in reports]
+        by_file: dict[str, list[int]] = {}
+        for row in rows:
+            if row is not None:
+                by_file.setdefault(row[0], []).append(row[1])
+        got = {(f, rid): rec for f, rids in by_file.items() for rid, rec in read_records(f, rids).items()}
+        out = []
+        for r, row in zip(reports, rows):
+            rec = decode_record(got[row]) if row is not None and row in got else None
+            out.append(rec if rec is not None else doc_record(r))  # (damaged or missing: computed again)
+        return out
+
+    def _index_key(self, library: Library) -> str:
+        from .search.records import vocab_key
+        from .store.searchdb import index_key
+
+        return index_key(vocab_key(library.vocab), library.paths)
+
+    def _stored_index(self, library: Library) -> SearchIndex | None:
+        """The library's index as last saved, if the cache has a sound one."""
+        if not (self.use_cache and library.paths):
+            return None
+        from .search.engine import SearchIndex
+        from .search.index import DamagedIndex
+        from .store.searchdb import cache_file, load_index
+
+        got = load_index(cache_file(), self._index_key(library))
+        if got is None:
+            return None
+        fp, parts = got
+        try:
+            index = SearchIndex.from_parts(parts)
+        except DamagedIndex:
+            return None
+        index.persisted_as = fp
+        index.saved_changes = index.changes
+        return index
+
+    def _save_index(self, index: SearchIndex, library: Library) -> None:
+        """Save the index when it changed, with the fingerprint of the files it holds (empty when the
+        files changed meanwhile: then `reports-tui search` does not trust it)."""
+        from .store.searchdb import cache_file, fingerprint, same_files, save_index, scan_state, update_fingerprint
+
+        state = scan_state(library.paths)
+        with index.lock:
+            live = [index.doc(d) for d in range(index.ndocs) if not index.doc_dead[d]]
+        fp = fingerprint(state) if same_files(state, live) else ""
+        if index.changes == index.saved_changes and (index.pinyin_ready or not self.pinyin):
+            if index.persisted_as == fp:
+                return
+            # the same contents as saved: only the record of the files changed (a file that is no report)
+            if update_fingerprint(cache_file(), self._index_key(library), fp):
+                index.persisted_as = fp
+            return
+        if self.pinyin:
+            index.prepare_pinyin()  # (saved with it: pinyin queries then need no pypinyin)
+        with index.lock:
+            parts = index.to_parts()
+            changes = index.changes
+        if save_index(cache_file(), self._index_key(library), fp, parts):
+            index.persisted_as = fp
+            index.saved_changes = changes
 
     def cached_search_index(self) -> SearchIndex | None:
-        """The search index if it is built for the current library (never builds)."""
-        return self.peek("search_index")
+        """The search index as it is now, if there is one (never builds or syncs)."""
+        return self._index
 
-    def cache_view(self) -> Any:
-        """The parse cache's view of the library (`search.cached.library_view`), answering searches
-        while the index is built; None when the library was not loaded from one cache file."""
-        from .search.cached import library_view
-        from .store.loader import stored_row
-
-        return library_view(self.library, stored_row)
-
-    def search(self, query: str, limit: int = 50) -> SearchResult:
-        """Search the library (building its index on first use)."""
-        return self.search_index().search(query, limit=limit)
+    def search(self, query: str, limit: int = 50, authors: tuple[str, ...] | list[str] = (),
+               wait: bool = True) -> SearchResult:
+        """Search the library. With `wait`, the index is first brought up to date; without, the index
+        is searched as it is now (a background sync may be under way; only when there is no index yet
+        is one made first) and the result says how many reports were searched of how many
+        (`SearchResult.complete`)."""
+        index = self._index if not wait and self._index is not None else self.search_index()
+        result = index.search(query, limit=limit, authors=authors)
+        reports, total, _lib = self._search_target()
+        expected = total if total is not None else len(reports)
+        if total is not None or result.searched != expected:
+            result.of = max(expected, result.searched)
+        return result

@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, is_served, load_config
-from ..index.library import Library
+from ..index.library import Library, bundled_seeds
 from ..index.workspace import Workspace, open_library
 from ..model.report import Report
 from ..model.text import sanitize
-from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
+from .messages import FilesChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress
 from .compat import install as _install_compat
 from .render import Palette
 
@@ -37,7 +37,7 @@ class ReportsApp(App):
                  library: Library | None = None, watch: bool = True) -> None:
         self.args = args or argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=False)
         self.config = config or load_config(getattr(self.args, "config", None))
-        self.workspace = Workspace(library)
+        self.workspace = Workspace(library, use_cache=not getattr(self.args, "no_cache", False))
         self.loaded = library is not None
         self._preloaded = library
         self._watch = watch
@@ -84,6 +84,17 @@ class ReportsApp(App):
         def progress(done: int, total: int | None) -> None:
             self.post_message(LoadProgress(done, total))
 
+        loading = Library(paths=[str(p) for p in self.args.paths] or [str(bundled_seeds())],
+                          vocab=self.config.vocabulary())
+        if not reload and self.workspace.use_cache:
+            # the saved search index is read meanwhile, in another thread
+            self.call_from_thread(self.preload_index, loading)
+
+        def snapshot(reports: list[Report], total: int) -> None:
+            # the reports read so far, for search to answer from before the load ends
+            self.workspace.show_partial(reports, total, loading)
+            self.post_message(LibraryGrew(len(reports), total))
+
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
         from ..index.store.cache import CacheNotice
@@ -92,7 +103,8 @@ class ReportsApp(App):
         notice = CacheNotice()
         try:
             lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
-                               use_cache=not getattr(self.args, "no_cache", False), notice=notice)
+                               use_cache=not getattr(self.args, "no_cache", False), notice=notice,
+                               snapshot=snapshot)
         except Exception as exc:  # a broken cache or folder must not kill the app
             self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
             return
@@ -160,6 +172,27 @@ class ReportsApp(App):
         if self.main_screen is not None:
             self.main_screen.show_progress(msg.done, msg.total)
 
+    @on(LibraryGrew)
+    def _grew(self, msg: LibraryGrew) -> None:
+        self._tell_search()
+
+    def _tell_search(self) -> None:
+        """A search screen open now asks its query again of the reports there are now."""
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if top is not None and hasattr(top, "library_changed"):
+            top.library_changed()
+
+    @work(thread=True, exit_on_error=False, group="search-preload")
+    def preload_index(self, loading: Library) -> None:
+        """Read the saved search index of the library being loaded."""
+        self.workspace.preload_search_index(loading)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
+    def index_library(self) -> None:
+        """Bring the search index up to date in the background (read from the parse cache when it
+        has it), so that the first search is answered at once."""
+        self.workspace.search_index()
+
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
         if msg.exception is not None:
@@ -167,8 +200,10 @@ class ReportsApp(App):
         else:
             self.notify(f"cannot read the reports: {sanitize(msg.error)}", severity="error", timeout=10,
                         markup=False)
+        self.workspace.replace(self.library)  # (no longer loading: search answers from what there is)
         if self.main_screen is not None:
             self.main_screen.set_library(self.library)
+        self._tell_search()
 
     @on(LibraryLoaded)
     def _loaded(self, msg: LibraryLoaded) -> None:
@@ -178,6 +213,8 @@ class ReportsApp(App):
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
+        self.index_library()
+        self._tell_search()
         if first or not msg.reload:
             self._startup_screens()
             if self._watch and msg.library.paths:

@@ -18,6 +18,14 @@ class LoadProgress(Message):
 
 
 @dataclass
+class LibraryGrew(Message):
+    """While a library loads: more of its reports were read (`Workspace.show_partial` has them)."""
+
+    read: int
+    total: int
+
+
+@dataclass
 class LibraryLoaded(Message):
     """The library finished loading (`reload`: it replaces an earlier one, e.g. after a file change)."""
 

@@ -1,516 +1,485 @@
-"""Search across every report: items, section titles and project names; exact, fuzzy, then pinyin.
+"""Search across every report: the one engine the app and `reports-tui search` both answer with.
 
-Pure Python (rapidfuzz; pypinyin lazily). One `SearchIndex` per library stores each distinct
-normalised line once (`texts`) with the ids of the entries carrying it (`postings`); entry ids follow
-library (week) order, then source line, which is also how ties rank. A character-bigram inverted index
-maps to the texts holding each bigram. A query finds its texts (small), then walks their postings in
-entry order and stops at the limit, so a keystroke costs about the same at 100 or 10,000 reports.
-Normalisation (full-width → ASCII, lower case) keeps one character per character, so match offsets
-are `spans` of the original text.
-
-Ranking, best first (ties in week order, then source line):
-- exact: the query (every word of it) occurs as written. A project's heading line when the project's
-  name contains the query, section titles, report titles: 100; other lines: 94.
-- fuzzy (one word of 3+ characters): candidates are lines sharing bigrams with the query or holding a
-  project name close to it (at most FUZZY_CANDIDATES, most shared bigrams first), scored in one
-  `rapidfuzz.process.extract` call by `partial_ratio` against the line padded with blanks (so every
-  window compared has the query's length), kept when that allows one typo (two from 8 characters
-  on); score = 0.89 × ratio (< 90). The span shown is refined by edit distance (`refine`).
-- pinyin (Latin-letter queries): full pinyin, initials or a mix spell a project name, section title
-  or KPI name; the hanzi it spells is then searched as a substring; score 40–50.
+A query (`query.parse_query`) is answered in two steps. First, which distinct lines match and how
+well (`match` has the rules): the lower-case text of every line is one byte string, so a word's lines
+are found by scanning it (C speed; no n-gram index to build or store), then scored; fuzzy matches
+come from the library's Latin words within an edit or two (`vocab`) or from lines holding most of the
+word's characters; pinyin from the readings of names and, in full syllables, from the readings of
+each hanzi of the text. Second, which of those lines' entries rank first: by score, then the newest
+report first (its stored sort key), then source order. A common line's entries are found by walking
+reports newest first, a rare one's by sorting its postings. Nothing depends on the order a report was
+added in, so an index grown report by report, one built at once and one read back from the parse
+cache give the same hits.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
-import threading
 import time
 from array import array
-from bisect import bisect_left
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from itertools import chain, compress
-from operator import add
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import partial
+from itertools import compress
+from typing import Any, Callable, Iterable, Iterator
 
-from ...model.weeks import parse_iso_week
+from . import match as mt
 from . import pinyin as py
-from .records import Record, clean_title, decode_record, doc_record, norm
+from .index import Doc, IndexData
+from .query import Query, parse_query, week_keep
+from .records import Record, doc_record, is_word_char, lower, norm
 
-if TYPE_CHECKING:
-    from ...model.report import Report
+__all__ = ["SearchIndex", "SearchResult", "Hit", "Query", "parse_query", "build_index", "search", "norm"]
 
-# normalisation (shared with the parse workers and the command-line fast path)
-
-__all__ = ["norm", "clean_title", "parse_query", "Query", "SearchIndex", "SearchResult", "Hit", "search", "build_index"]
-
-
-# ---------------------------------------------------------------------------------------------
-# the query
-
-
-@dataclass
-class Query:
-    """A parsed query: free text (words) and filters `in:`, `week:`, `kpi:`."""
-
-    raw: str
-    text: str = ""
-    words: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)  # in: values
-    weeks: list[tuple[str | None, str | None]] = field(default_factory=list)  # inclusive ISO ranges
-    week_labels: list[str] = field(default_factory=list)  # week: values that are no ISO week
-    kpis: list[str] = field(default_factory=list)  # kpi: values ("" = any KPI line)
-
-    @property
-    def has_filters(self) -> bool:
-        """Whether any filter is given."""
-        return bool(self.sections or self.weeks or self.week_labels or self.kpis)
-
-
-_FILTER = re.compile(r"(?i)^(in|week|kpi|w|k)[:：](.*)$")
-
-
-def _iso(text: str) -> str | None:
-    wk = parse_iso_week(text)
-    return f"{wk[0]}-W{wk[1]:02d}" if wk else None
-
-
-def parse_query(raw: str) -> Query:
-    """Split a query into words and filters (`in:O2`, `week:2024-W23`, `week:2024-W20..2024-W29`, `kpi:成功率`)."""
-    q = Query(raw=raw)
-    words: list[str] = []
-    for tok in raw.split():
-        mt = _FILTER.match(tok)
-        if not mt:
-            words.append(tok)
-            continue
-        kind, value = mt[1].lower(), mt[2].strip()
-        if kind == "in":
-            if value:
-                q.sections.append(value)
-        elif kind in ("week", "w"):
-            if not value:
-                continue
-            if ".." in value:
-                lo, hi = value.split("..", 1)
-                q.weeks.append((_iso(lo) if lo else None, _iso(hi) if hi else None))
-            elif iso := _iso(value):
-                q.weeks.append((iso, iso))
-            else:
-                q.week_labels.append(value.casefold())
-        else:
-            q.kpis.append(value)
-    q.words = [norm(w) for w in words]
-    q.text = " ".join(words)
-    return q
-
-
-def week_keep(q: Query, weeks: list[str], labels: list[str]) -> bytearray:
-    """Which reports a query's `week:` filters keep (1 a report), given each one's ISO week ("" when
-    undated) and case-folded label, in library order."""
-    keep = bytearray(len(weeks))
-    for lo, hi in q.weeks:
-        lo, hi = lo or "", hi or "\uffff"
-        keep = bytearray(k or (bool(w) and lo <= w <= hi) for k, w in zip(keep, weeks))
-    for v in q.week_labels:
-        keep = bytearray(k or v in lab for k, lab in zip(keep, labels))
-    return keep
-
-
-# ---------------------------------------------------------------------------------------------
-# the index
-
-
-KINDS = ("item", "section", "title")
-_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
-
-
-class Shape:
-    """What entries with the same text, section, project and kind share (one object for all of them)."""
-
-    __slots__ = ("sid", "tid", "text", "section", "chain", "project", "kind", "head", "hid", "secs")
-
-    def __init__(self, tid: int, text: str, section: str, chain: tuple[str, ...], project: str | None,
-                 kind: str, head: bool, hid: int, secs: tuple):
-        self.tid = tid  # the id of its normalised text
-        self.text = text  # as written
-        self.section = section  # the clean title shown
-        self.chain = chain  # section keys from the outermost to this entry's own section
-        self.project = project
-        self.kind = kind
-        self.head = head
-        self.hid = hid  # the id of the text a heading is found by, or -1
-        self.secs = secs  # the `section_postings` arrays of the keys in `chain`
-        self.sid = -1  # its position in the index's `shapes`
-
-
-class Entry:
-    """One searchable line (an item, a section title or a report title), as `SearchIndex.entries[i]` gives it."""
-
-    __slots__ = ("doc", "line", "text", "tid", "section", "chain", "project", "head", "kind")
-
-    def __init__(self, doc: int, line: int, shape: Shape):
-        self.doc = doc
-        self.line = line
-        self.text = shape.text
-        self.tid = shape.tid
-        self.section = shape.section
-        self.chain = shape.chain
-        self.project = shape.project
-        self.head = shape.head
-        self.kind = shape.kind
-
-
-class _Entries:
-    """The index's entries as a read-only sequence (they are stored as columns)."""
-
-    __slots__ = ("_index",)
-
-    def __init__(self, index: SearchIndex):
-        self._index = index
-
-    def __len__(self) -> int:
-        return len(self._index.entry_tid)
-
-    def __getitem__(self, eid: int) -> Entry:
-        ix = self._index
-        if eid < 0:
-            eid += len(ix.entry_tid)
-        return Entry(ix.entry_doc[eid], ix.entry_line[eid], ix.shapes[ix.entry_shape[eid]])
-
-    def __iter__(self) -> Iterator[Entry]:
-        return (self[i] for i in range(len(self)))
-
-
-class _Doc:
-    """One report: its entries are the index's entries `first` to `end - 1`."""
-
-    __slots__ = ("report", "order", "first", "end", "kpi_lines", "project_names")
-
-    def __init__(self, report: Report, order: int):
-        self.report = report
-        self.order = order
-        self.first = self.end = 0
-        self.kpi_lines: dict[int, list[str]] = {}
-        self.project_names: dict[str, str] = {}
+_WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is_word_char`, lower case)
+_WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TITLE = 2  # (`index.KINDS`)
+SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
+WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
 
 
 @dataclass
 class Hit:
-    """One search result."""
+    """One search result: a line of a report."""
 
-    report: Report
+    report: Any  # the library's Report (in the app), or the index's `Doc` (which shows the same fields)
     line: int
-    text: str
+    text: str  # the line as written
     section: str
-    project: str | None
+    project: str | None  # project key
     project_name: str | None
     score: float
-    spans: list[tuple[int, int]]
+    spans: list[tuple[int, int]]  # matched characters of `text`
     tier: str  # exact | fuzzy | pinyin | filter
     kind: str  # item | section | title
-    order: int = 0  # the report's position in the library (week order)
+    order: int = 0  # the report's position in week order
+    author: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """SPEC §4 `search` fields."""
         r = self.report
         return {
-            "path": r.source.display, "week": r.week, "label": r.label, "section": self.section,
-            "project": self.project_name, "text": self.text, "line": self.line, "score": round(self.score, 1),
-            "spans": [[a, b] for a, b in self.spans],
+            "path": r.source.display, "week": r.week, "label": r.label, "author": self.author,
+            "section": self.section, "project": self.project_name, "text": self.text, "line": self.line,
+            "score": round(self.score, 1), "spans": [[a, b] for a, b in self.spans],
         }
 
 
 @dataclass
 class SearchResult:
-    """Hits best first, how many were found in all, and whether the count was cut short."""
+    """Hits best first; how many matched in all (`capped`: at least that many); how many reports were
+    searched, of how many there are (`of`: None when every report was searched)."""
 
     query: Query
     hits: list[Hit]
     total: int
     capped: bool = False
     seconds: float = 0.0
-
-
-FUZZY_CANDIDATES = 800  # distinct lines scored by rapidfuzz per fuzzy query (most shared bigrams first)
-SCAN_TEXTS, SCAN_DENSITY = 32, 64  # scan entries in order for > 32 texts covering > 1/64 of the entries
-SCAN_UNINDEXED = 20000  # an index whose bigrams are not built yet scans up to this many texts instead
-MAX_SPANS = 8  # week filters selecting more runs of reports than this are checked per line instead
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
-    out, i = [], text.find(word)
-    while i != -1:
-        out.append((i, i + len(word)))
-        i = text.find(word, i + len(word))
-    return out
-
-
-def fuzzy_cutoff(n: int) -> float:
-    """The lowest partial ratio kept for a query of n characters: one typo, two from 8 characters."""
-    typos = 1 if n < 8 else 2
-    return max(55.0, 100.0 * (n - typos) / n - 0.5)
-
-
-def refine(word: str, text: str, a: int, b: int) -> tuple[float, tuple[int, int]]:
-    """Re-score a partial-ratio alignment by edit distance over windows near it of the query's length ±1.
-
-    `partial_ratio` also scores windows cut short at either end of the line, so `贝易砖` against
-    `【贝易转】` aligns with `【贝易` and against `贝易转测试` with `贝易` (80). Levenshtein similarity on
-    whole-length windows finds `贝易转` (one substitution: 66.7) in both, and that span is what we show.
-    """
-    from rapidfuzz.distance import Levenshtein
-
-    n, best, span = len(word), -1.0, (a, b)
-    for length in (n, n - 1, n + 1):
-        if length < 1:
-            continue
-        for s in range(max(0, a - 2), min(len(text) - length, a + 2) + 1):
-            sim = Levenshtein.normalized_similarity(word, text[s:s + length]) * 100.0
-            if sim > best:
-                best, span = sim, (s, s + length)
-    return best, span
-
-
-_PAD = "\x00"  # never in a normalised line (control characters are stripped from reports)
-
-
-def fuzzy_span(word: str, text: str) -> tuple[int, int]:
-    """Where in `text` the fuzzy match of `word` is: the partial-ratio window, refined by edit distance."""
-    from rapidfuzz import fuzz
-
-    n = len(word)
-    if len(text) < n:
-        return (0, len(text))
-    pad = _PAD * (n - 1)
-    al = fuzz.partial_ratio_alignment(word, pad + text + pad)
-    a = min(max(0, al.dest_start - len(pad)), len(text) - n) if al else 0
-    return refine(word, text, a, a + n)[1]
-
-
-class _Ctx:
-    """One query's filters, result limit and the candidates found so far (entry id -> candidate)."""
-
-    __slots__ = ("spans", "mask", "accept", "cap", "found", "filtered", "extra", "capped", "seen")
-
-    def __init__(self, spans, mask, accept, cap: int):
-        self.spans = spans  # entry id ranges [lo, hi) of the reports a week filter keeps, or None
-        self.mask = mask  # or, when those are many, a byte per report
-        self.accept = accept  # a per-line filter (in:, kpi:) or None
-        self.cap = cap
-        self.found: dict[int, tuple] = {}
-        self.filtered = spans is not None or mask is not None or accept is not None
-        self.extra = 0  # matches counted but not collected (past the limit)
-        self.capped = False  # stopped before counting every match
-        self.seen: set[int] = set()  # text ids an earlier tier already ranked
+    searched: int = 0
+    of: int | None = None
 
     @property
-    def full(self) -> bool:
-        return len(self.found) >= self.cap
+    def complete(self) -> bool:
+        """Whether every report was searched."""
+        return self.of is None or self.searched >= self.of
 
 
-class _Build:
-    """What building an index remembers between reports (then dropped)."""
+class _Match:
+    """How a line (text id) matched: its score, tier and what its spans are found from."""
 
-    __slots__ = ("text_ids", "head_ids", "normed", "shapes", "strings")
+    __slots__ = ("score", "tier", "info")
 
-    def __init__(self) -> None:
-        self.text_ids: dict[tuple[str, bool], int] = {}
-        self.head_ids: dict[str, int] = {}
-        self.normed: dict[str, str] = {}  # weekly reports repeat most lines: normalise each text once
-        self.shapes: dict[tuple, Shape] = {}  # a record entry without its line -> its shape
-        self.strings: dict[Any, Any] = {}  # one object per distinct string or chain
+    def __init__(self, score: float, tier: str, info: Any = None):
+        self.score, self.tier, self.info = score, tier, info
 
-    def norm(self, text: str) -> str:
-        out = self.normed.get(text)
-        if out is None:
-            out = self.normed[text] = norm(text)
+
+class SearchIndex(IndexData):
+    """Every line of a library, ready to search (see the module's description)."""
+
+    # -- building ------------------------------------------------------------------------------
+
+    def __init__(self, reports: Iterable[Any] = (), records: Iterable[Record] | None = None) -> None:
+        """An index of reports (none: an empty one, to `sync` or `add` to), with their search records
+        (computed from the reports when not given)."""
+        super().__init__()
+        reports = list(reports)
+        if reports:
+            recs = records if records is not None else map(doc_record, reports)
+            self.add(zip(map(Doc.of, reports), recs))
+
+    @classmethod
+    def build(cls, reports: Iterable[Any], records: Iterable[Record] | None = None) -> SearchIndex:
+        """An index of reports, with their search records (computed from the reports when not given)."""
+        return cls(reports, records)
+
+    def sync(self, reports: list[Any], records: Callable[[list[Any]], Iterable[Record]],
+             progress: Callable[[int, int], None] | None = None, batch: int = 256) -> int:
+        """Make the index hold exactly these reports: those gone or changed (by path, size and mtime)
+        are marked dead, new ones added, `batch` at a time, each batch under the lock (searches run
+        between them); `records(reports)` gives their search records. Returns how many were added."""
+        wanted: dict[tuple, Any] = {}
+        for r in reports:
+            wanted.setdefault(Doc.key_of(r), r)
+        with self.lock:
+            live: set[tuple] = set()
+            docs = self.all_docs()
+            for d in range(self.ndocs):
+                if self.doc_dead[d]:
+                    continue
+                doc = docs[d]
+                k = doc.key
+                if k in wanted and k not in live:
+                    live.add(k)
+                    doc.ref = wanted[k]
+                else:
+                    self.kill(d)
+            self._hit_memo = {}  # (hits carry the reports given now)
+        missing = [r for k, r in wanted.items() if k not in live]
+        done = 0
+        for i in range(0, len(missing), batch):
+            chunk = missing[i:i + batch]
+            recs = list(records(chunk))
+            with self.lock:
+                self.add(zip(map(Doc.of, chunk), recs))
+            done += len(chunk)
+            if progress is not None:
+                progress(len(live) + done, len(wanted))
+        return len(missing)
+
+    # -- searching -----------------------------------------------------------------------------
+
+    def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = ()) -> SearchResult:
+        """Hits for a query, best first, at most `limit` of them (0: all); `authors`: `by:` values
+        given apart. `total` counts every match of the tiers that ran (`capped`: a lower bound)."""
+        t0 = time.perf_counter()
+        q = parse_query(query, list(authors)) if isinstance(query, str) else query
+        with self.lock:
+            res = self._search(q, limit if limit and limit > 0 else 0)
+            res.searched = self.live_docs
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def _search(self, q: Query, limit: int) -> SearchResult:
+        cap = limit or (1 << 62)
+        scope = self._doc_scope(q)
+        pred = self._line_filter(q)
+        if not q.words:
+            if not q.has_filters:
+                return SearchResult(q, [], 0)
+            found, total, capped = self._listing(q, scope, pred, cap)
+            filt = _Match(mt.FILTER_SCORE, "filter")
+            hits = self._hits(q, [(eid, filt) for eid in found])
+            return SearchResult(q, hits, total, capped)
+        matches = self._exact(q)
+        picked: list[tuple[int, _Match]] = []
+        total, capped = self._take(matches, cap, scope, pred, picked)
+        # every exact hit ranks above every other (83 > 79): the other tiers only when these fall short
+        if len(picked) < cap:
+            lower: dict[int, _Match] = {}
+            for tier in (self._fuzzy(q, matches), self._pinyin_names(q, matches), self._pinyin_text(q, matches)):
+                for tid, m in tier.items():
+                    old = lower.get(tid)
+                    if old is None or m.score > old.score:
+                        lower[tid] = m
+            more, more_capped = self._take(lower, cap, scope, pred, picked)
+            total, capped = total + more, capped or more_capped
+        elif scope is not None or pred is not None:
+            capped = True  # (the filters' exact matches alone fill the limit: the others are not counted)
+        hits = self._hits(q, picked)
+        return SearchResult(q, hits, total, capped)
+
+    def _take(self, matches: dict[int, _Match], cap: int, scope: bytearray | None,
+              pred: Callable[[int], bool] | None, picked: list[tuple[int, _Match]]) -> tuple[int, bool]:
+        """Add to `picked` (up to `cap`) the entries of these texts, best score first, then rank; return
+        how many entries the filters keep in all, and whether that is a lower bound."""
+        by_score: dict[float, list[int]] = {}
+        for tid, m in matches.items():
+            if self.tid_count[tid] > 0:
+                by_score.setdefault(m.score, []).append(tid)
+        total, capped = 0, False
+        for score in sorted(by_score, reverse=True):
+            eids, count, cut = self._collect(by_score[score], cap - len(picked), scope, pred)
+            picked.extend((e, matches[self.entry_tid[e]]) for e in eids)
+            total += count
+            capped = capped or cut
+        return total, capped
+
+    # -- which lines match --------------------------------------------------------------------
+
+    def texts_with(self, s: str) -> list[int]:
+        """The texts holding `s` (lower case) with an entry in a live report, ascending."""
+        return [t for t in self._scan(s.encode("utf-8", "surrogatepass"), self.lower, self.lower_off)
+                if self.tid_count[t] > 0]
+
+    @staticmethod
+    def _scan(sb: bytes, blob: Any, off: Any) -> Iterator[int]:
+        """The ids of the texts of a "\\n"-separated byte string (`off`: where each starts) holding `sb`."""
+        if not sb:
+            return
+        i = blob.find(sb)
+        while i != -1:
+            t = bisect_right(off, i) - 1
+            yield t
+            i = blob.find(sb, off[t + 1])
+
+    def _exact(self, q: Query) -> dict[int, _Match]:
+        """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
+        scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
+        inside a word)."""
+        words = q.words
+        lw = [lower(w) for w in words]
+        classes: dict[int, int] | None = None
+        for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
+            got = self._word_classes(w)
+            if classes is None:
+                classes = got
+            else:
+                classes = {t: min(c, got[t]) for t, c in classes.items() if t in got}
+            if not classes:
+                return {}
+        hids, heads, count = self.text_hid, self.heads, self.tid_count
+        by_class = {c: _Match(mt.CLASS_SCORE[c], "exact") for c in mt.CLASS_SCORE}
+        on_head = {c: _Match(mt.CLASS_SCORE[c] + mt.HEADING_BONUS, "exact") for c in mt.CLASS_SCORE}
+        out: dict[int, _Match] = {}
+        for t, c in (classes or {}).items():
+            if count[t] > 0:
+                hid = hids[t]
+                out[t] = on_head[c] if hid >= 0 and all(w in heads[hid] for w in lw) else by_class[c]
         return out
 
-    def intern(self, value: Any) -> Any:
-        return self.strings.setdefault(value, value)
+    def _word_classes(self, w: str) -> dict[int, int]:
+        """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
+        when it has a capital letter, else ignoring case. A word that does not start or end with a
+        Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole."""
+        if mt.case_sensitive(w):
+            blob, off, word = self._cased_blob(), self.cased_off, _WORD_BYTES_CASED
+        else:
+            blob, off, word = self.lower, self.lower_off, _WORD_BYTES
+            w = lower(w)
+        sb = w.encode("utf-8", "surrogatepass")
+        check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
+        if not (check_start or check_end):
+            return dict.fromkeys(self._scan(sb, blob, off), mt.WHOLE)
+        n, size = len(sb), len(blob)
+        whole, prefix, inside = mt.WHOLE, mt.PREFIX, mt.INSIDE
+        out: dict[int, int] = {}
+        i = blob.find(sb)
+        while i != -1:
+            t = bisect_right(off, i) - 1
+            start = not check_start or i == 0 or blob[i - 1] not in word
+            if start and (not check_end or i + n >= size or blob[i + n] not in word):
+                out[t] = whole
+                i = blob.find(sb, off[t + 1])  # (nothing better in this text)
+                continue
+            c = prefix if start else inside
+            if out.get(t, 0) < c:
+                out[t] = c
+            i = blob.find(sb, i + 1)
+        return out
 
-    def head_id(self, index: SearchIndex, ht: str) -> int:
-        hid = self.head_ids.get(ht)
-        if hid is None:
-            hid = self.head_ids[ht] = len(index.head_texts)
-            index.head_texts.append(ht)
-            index.head_postings.append(array("i"))
-        return hid
+    def _cased_blob(self) -> Any:
+        """The texts as written, as bytes (read whole the first time, when read on demand)."""
+        if not isinstance(self.cased, (bytes, bytearray)):
+            self.cased = bytearray(self.cased[0:len(self.cased)])
+        return self.cased
 
+    def _fuzzy(self, q: Query, exact: dict[int, _Match]) -> dict[int, _Match]:
+        words = [lower(w) for w in q.words]
+        if not mt.fuzzy_applies(words):
+            return {}
+        w = words[0]
+        n, k = len(w), mt.max_edits(len(w))
+        out: dict[int, _Match] = {}
+        if mt.is_latin_word(w):
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
 
-class SearchIndex:
-    """Every item, section title and project name of a library, ready to search.
+            # the library's words within k edits; a line's distance: that of the closest it holds as a
+            # whole word (`match.fuzzy_latin`, which also gives the span, for the hits shown)
+            best: dict[int, int] = {}
+            close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
+            for u, d, _ in sorted(close, key=lambda x: x[1]):
+                if d < 1:
+                    continue
+                for tid, c in self._word_classes(u).items():
+                    if c == mt.WHOLE and tid not in exact and tid not in best:
+                        best[tid] = int(d)
+            for tid, d in best.items():
+                out[tid] = _Match(mt.fuzzy_score(d, n, mt.fuzzy_head(w, self._head(tid))), "fuzzy", None)
+            return out
+        counts: dict[int, int] = {}
+        for c in set(w):
+            for t in self.texts_with(c):
+                counts[t] = counts.get(t, 0) + 1
+        need = mt.chars_needed(w)
+        cands = [t for t, c in counts.items() if c >= need and t not in exact]
+        if not cands:
+            return out
+        from rapidfuzz import fuzz, process
 
-    Lines are stored once per distinct normalised text (`texts`, with `postings` listing the entries,
-    in library order, that carry each text); an inverted index maps character bigrams to the texts
-    holding them. A query finds its texts there, then walks their postings in entry order (a heap
-    merge, or a scan of the entries when the texts are common), so it touches about `limit` entries
-    however large the library is.
-    """
+        pad = mt.HIDDEN_PAD * (n - 1)
+        texts = {t: self.text(t) for t in cands}
+        passing = process.extract(w, {t: pad + s + pad for t, s in texts.items()}, scorer=fuzz.partial_ratio,
+                                  score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
+        scores = {(d, h): mt.fuzzy_score(d, n, h) for d in range(1, k + 1) for h in (False, True)}
+        hids = self.text_hid
+        for tid, (d, span) in mt.fuzzy_windows(w, {tid: texts[tid] for _, _, tid in passing}).items():
+            on_head = hids[tid] >= 0 and mt.fuzzy_head(w, self._head(tid))
+            out[tid] = _Match(scores[(d, on_head)], "fuzzy", span)
+        return out
 
-    def __init__(self, reports: Iterable[Report], records: Iterable[Record] | None = None,
-                 progress: Any = None):
-        """An index of `reports` (in library order); `records`, when given, are their search records
-        (`searchdoc.doc_record`) read from the parse cache instead of being computed from the reports.
-        `progress(done)`, when given, is called every few hundred reports."""
-        self.docs: list[_Doc] = []
-        # entries, as columns (entry id -> ...); what entries share is one `Shape`
-        self.entry_doc = array("i")  # -> its report's position in `docs`
-        self.entry_line = array("i")  # -> its source line
-        self.entry_shape = array("i")  # -> its shape's position in `shapes`
-        self.entry_tid = array("i")  # -> its text id
-        self.shapes: list[Shape] = []
-        self.entries = _Entries(self)
-        self.texts: list[str] = []  # distinct normalised lines (a project heading line counts apart)
-        self.text_head = bytearray()  # text id -> 1 when its entries are project headings or titles
-        self.postings: list[array] = []  # text id -> entry ids, ascending
-        self._grams: dict[str, array] | None = None  # character bigram -> text ids, ascending (`grams`)
-        self.head_texts: list[str] = []  # what a heading is found by: a project's name, a section title
-        self.head_postings: list[array] = []
-        self.section_postings: dict[str, array] = {}  # section key -> entry ids within it (nested too)
-        self.kpi_entries = array("i")  # entries on a KPI's line
-        self.section_keys: set[str] = set()
-        self.kpi_names: set[str] = set()
-        self.project_terms: dict[str, set[str]] = {}  # normalised project key or name -> keys
-        self.terms: dict[str, None] = {}  # words pinyin can spell: project names, section titles, KPI names
-        self._term_readings: dict[str, list[tuple[str, ...]]] = {}
-        self._lock = threading.Lock()
-        self._weeks: list[str] | None = None  # per report, for week filters
-        self._labels: list[str] = []
-        self._projects_seen: set[tuple[str, str]] = set()
-        # build state, dropped when done: weekly reports repeat most lines, so each distinct text,
-        # section, chain and shape is made once and shared
-        b = _Build()
-        pairs = ((r, doc_record(r)) for r in reports) if records is None else zip(reports, records)
-        for order, (report, rec) in enumerate(pairs):
-            self._add(report, rec, order, b)
-            if progress is not None and order % 250 == 249:
-                progress(order + 1)
+    def _head(self, tid: int) -> str | None:
+        """The text a heading line is found by (lower case), None for other lines."""
+        hid = self.text_hid[tid]
+        return self.heads[hid] if hid >= 0 else None
 
-    @property
-    def grams(self) -> dict[str, array]:
-        """Character bigram → the ids of the texts holding it, ascending (built on first use)."""
-        if self._grams is None:
-            with self._lock:
-                if self._grams is None:
-                    grams: defaultdict[str, list[int]] = defaultdict(list)
-                    for tid, t in enumerate(self.texts):
-                        for g in set(map(add, t, t[1:])):
-                            grams[g].append(tid)
-                    self._grams = {g: array("i", tids) for g, tids in grams.items()}
-        return self._grams
+    def _vocab_near(self, n: int, k: int) -> list[str]:
+        """The Latin words of the library `n ± k` letters long."""
+        by_len = getattr(self, "_vocab_by_len", None)
+        if by_len is None or self._vocab_seen != len(self.vocab):
+            by_len = {}
+            for u in self.vocab:
+                by_len.setdefault(len(u), []).append(u)
+            self._vocab_by_len, self._vocab_seen = by_len, len(self.vocab)
+        return [u for length in range(n - k, n + k + 1) for u in by_len.get(length, ())]
 
-    # -- building
+    def _readings_of(self, name: str) -> list[tuple[str, ...]]:
+        rd = self.readings.get(name)
+        if rd is None:
+            rd = self.readings[name] = py.readings(name)
+        return rd
 
-    def _add(self, report: Report, rec: Record, order: int, b: _Build) -> None:
-        nm, intern = b.norm, b.intern
-        projects, kpis, sections, records = rec
-        doc = _Doc(report, order)
-        head_names: dict[int, str] = {}
-        for key, name, line in projects:
-            key, name = intern(key), intern(name)  # (kept per report: one object per distinct name)
-            doc.project_names.setdefault(key, name)
-            head_names.setdefault(line, name)
-            if (key, name) not in self._projects_seen:
-                self._projects_seen.add((key, name))
-                self.project_terms.setdefault(nm(key), set()).add(key)
-                self.project_terms.setdefault(nm(name), set()).add(key)
-                self.terms.setdefault(name, None)
-        for name, line in kpis:
-            name = intern(name)
-            if line:
-                doc.kpi_lines.setdefault(line, []).append(name)
-            self.kpi_names.add(name)
-            self.terms.setdefault(name, None)
-        for key, okr, title in sections:
-            self.section_keys.add(key)
-            if okr:
-                self.section_keys.add(okr)
-            self.terms.setdefault(title, None)
-        n = len(self.docs)
-        shape_of, postings, kpi_lines = b.shapes, self.postings, doc.kpi_lines
-        e_shape, e_tid, head_postings = self.entry_shape.append, self.entry_tid.append, self.head_postings
-        eid = doc.first = len(self.entry_tid)
-        self.entry_doc.extend([n] * len(records))
-        self.entry_line.extend([r[0] for r in records])
-        for r in records:
-            sh = shape_of.get(r[1:])
-            if sh is None:
-                sh = self._shape(r, b)
-            e_shape(sh.sid)
-            e_tid(sh.tid)
-            postings[sh.tid].append(eid)
-            if sh.head:
-                # a project heading is found as a heading by its name only, not by the rest of its line
-                hid = sh.hid if sh.hid >= 0 else b.head_id(self, nm(head_names[r[0]]))
-                head_postings[hid].append(eid)
-            for p in sh.secs:
-                p.append(eid)
-            if kpi_lines and r[0] in kpi_lines:
-                self.kpi_entries.append(eid)
-            eid += 1
-        doc.end = eid
-        self.docs.append(doc)
+    def _pinyin_names(self, q: Query, exact: dict[int, _Match]) -> dict[int, _Match]:
+        if not py.is_pinyin_query(q.text):
+            return {}
+        qc = py.compact(q.text)
+        needles: dict[str, float] = {}
+        firsts = self._term_initials()
+        for term, i in self.terms.items():
+            if self.term_count[i] <= 0 or qc[0] not in firsts[i]:
+                continue
+            found = mt.name_needle(qc, term, self._readings_of(term))
+            if found is not None:
+                hanzi, quality = found
+                if quality > needles.get(hanzi, -1.0):
+                    needles[hanzi] = quality
+        out: dict[int, _Match] = {}
+        hids, heads = self.text_hid, self.heads
+        for hanzi in sorted(needles):
+            plain = _Match(mt.name_pinyin_score(needles[hanzi], False), "pinyin", hanzi)
+            on_head = _Match(mt.name_pinyin_score(needles[hanzi], True), "pinyin", hanzi)
+            for tid in self.texts_with(hanzi):
+                if tid in exact:
+                    continue
+                hid = hids[tid]
+                m = on_head if hid >= 0 and hanzi in heads[hid] else plain
+                old = out.get(tid)
+                if old is None or m.score > old.score:
+                    out[tid] = m
+        return out
 
-    def _shape(self, r: tuple, b: _Build) -> Shape:
-        """A new shape for a record entry (line, text, section, chain, project, head, kind)."""
-        _line, text, section, chain, project, head, kind = r
-        t = b.norm(text)
-        tid = b.text_ids.get((t, head))
-        if tid is None:
-            tid = b.text_ids[(t, head)] = len(self.texts)
-            self.texts.append(t)
-            self.text_head.append(1 if head else 0)
-            self.postings.append(array("i"))
-        chain = b.intern(chain)
-        secs = []
-        for key in chain:
-            p = self.section_postings.get(key)
-            if p is None:
-                self.section_postings[key] = p = array("i")
-            secs.append(p)
-        hid = b.head_id(self, t) if head and kind != "item" else -1
-        sh = Shape(tid, b.intern(text), b.intern(section), chain, b.intern(project), b.intern(kind), bool(head),
-                   hid, tuple(secs))
-        sh.sid = len(self.shapes)
-        self.shapes.append(sh)
-        b.shapes[r[1:]] = sh
-        return sh
+    def _term_initials(self) -> list[str]:
+        """Per name (by id): the first letters of its characters' readings."""
+        got = getattr(self, "_initials_memo", None)
+        if got is None or len(got) != len(self.terms):
+            got = self._initials_memo = ["".join({r[:1] for rs in self._readings_of(t) for r in rs if r})
+                                         for t in self.terms]
+        return got
 
-    # -- filters
+    def _pinyin_text(self, q: Query, exact: dict[int, _Match]) -> dict[int, _Match]:
+        if not py.is_pinyin_query(q.text):
+            return {}
+        qc = py.compact(q.text)
+        if self.char_pinyin is None:
+            self.prepare_pinyin()
+        cp = self.char_pinyin or {}
+        found: dict[int, tuple[int, int]] = {}  # tid → the first span
+        classes = self._reading_classes()
+        for seg in _segmentations(qc, set(classes)):
+            for tid, at in self._text_find([classes[s] for s in seg]):
+                if tid not in found or at < found[tid][0]:
+                    found[tid] = (at, at + len(seg))
+        out: dict[int, _Match] = {}
+        for tid, span in found.items():
+            if tid not in exact and self.tid_count[tid] > 0:
+                head = self._head(tid)
+                on_head = head is not None and self.text(tid)[span[0]:span[1]] in head
+                out[tid] = _Match(mt.text_pinyin_score(on_head), "pinyin", span)
+        return out
 
-    def _week_filter(self, q: Query) -> tuple[list[tuple[int, int]] | None, bytearray | None]:
-        """The entry id ranges of the reports a `week:` filter keeps, and a byte per report when those are many."""
-        if not (q.weeks or q.week_labels):
-            return None, None
-        if self._weeks is None:
-            self._weeks = [d.report.week or "" for d in self.docs]
-            self._labels = [d.report.label.casefold() for d in self.docs]
-        keep = week_keep(q, self._weeks, self._labels)
-        spans: list[tuple[int, int]] = []
-        for d in compress(self.docs, keep):
-            if spans and spans[-1][1] == d.first:
-                spans[-1] = (spans[-1][0], d.end)
-            elif d.end > d.first:
-                spans.append((d.first, d.end))
-        return spans, (keep if len(spans) > MAX_SPANS else None)
+    def _reading_classes(self) -> dict[str, str]:
+        """For pinyin in report text: syllable → the hanzi that have it among their readings, as the
+        inside of a regular expression's [class]."""
+        got = getattr(self, "_pinyin_classes", None)
+        if got is None:
+            by_syllable: dict[str, list[str]] = {}
+            for ch, rs in (self.char_pinyin or {}).items():
+                for r in rs:
+                    by_syllable.setdefault(r, []).append(ch)
+            got = self._pinyin_classes = {k: "".join(map(re.escape, v)) for k, v in by_syllable.items()}
+        return got
+
+    def _text_find(self, classes: list[str]) -> Iterator[tuple[int, int]]:
+        """(text id, character offset) of the first place in each text where its characters belong to
+        these classes in turn."""
+        rx = re.compile("".join(f"[{c}]" for c in classes))
+        whole, off = self._lower_str()
+        pos = 0
+        while True:
+            m = rx.search(whole, pos)
+            if m is None:
+                return
+            i = m.start()
+            t = bisect_right(off, i) - 1
+            yield t, i - off[t]
+            pos = off[t + 1]
+
+    def _lower_str(self) -> tuple[str, array]:
+        """Every text, lower case, as one string ("\n" after each), and where each starts in it."""
+        got = getattr(self, "_lower_memo", None)
+        if got is None or got[2] != self.ntexts:
+            whole = bytes(self.lower).decode("utf-8", "surrogatepass")
+            off = array("i", [0])
+            i = whole.find("\n")
+            while i != -1:
+                off.append(i + 1)
+                i = whole.find("\n", i + 1)
+            got = self._lower_memo = (whole, off, self.ntexts)
+        return got[0], got[1]
+
+    # -- filters -------------------------------------------------------------------------------
+
+    def _doc_scope(self, q: Query) -> bytearray | None:
+        """A byte per report: whether `week:` and `by:` keep it (None: no such filter)."""
+        if not (q.weeks or q.week_labels or q.authors):
+            return None
+        weeks, labels, authors = self._doc_columns()
+        keep = bytearray(b"\x01") * self.ndocs
+        if q.weeks or q.week_labels:
+            keep = week_keep(q, weeks, labels)
+        if q.authors:
+            ok = {a for a in set(authors) if a and any(mt.author_matches(v, a, self._author_readings(a))
+                                                          for v in q.authors)}
+            keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))
+        return bytearray(k and not dead for k, dead in zip(keep, self.doc_dead))  # (never a dead report)
+
+    def _doc_columns(self) -> tuple[list[str], list[str], list[str | None]]:
+        """Per report: its ISO week ("" when undated), its label case-folded, its author."""
+        got = getattr(self, "_doc_cols_memo", None)
+        if got is None or got[0] != self.ndocs:
+            docs = self.all_docs()
+            got = self._doc_cols_memo = (self.ndocs, [d.week or "" for d in docs], [d.label.casefold() for d in docs],
+                                         [d.author for d in docs])
+        return got[1], got[2], got[3]
+
+    def _author_readings(self, author: str) -> list[tuple[str, ...]] | None:
+        from .records import has_hanzi
+
+        return self._readings_of(author) if has_hanzi(author) else None
 
     def matching_sections(self, value: str) -> set[str]:
-        """Section keys (and OKR codes) an `in:` value names: the code, a substring, or a fuzzy match."""
-        from rapidfuzz import fuzz
-
+        """Section keys (and OKR codes) an `in:` value names: the code, a part of the name, or a part
+        within the fuzzy edit budget (`_names_like`)."""
         v = norm(value.replace("【", "").replace("】", "").replace(" ", ""))
         out = set()
         for key in self.section_keys:
@@ -518,466 +487,259 @@ class SearchIndex:
             if re.fullmatch(r"o\d", v):
                 if k == v or (k.startswith(v) and not k[len(v):len(v) + 1].isdigit()):
                     out.add(key)
-            elif v in k or (len(v) >= 2 and fuzz.partial_ratio(v, k) >= fuzzy_cutoff(len(v))):
+            elif _names_like(v, k):
                 out.add(key)
         return out
 
-    def matching_kpis(self, value: str) -> set[str]:
-        """KPI names a `kpi:` value names (every KPI for an empty value)."""
+    def matching_kpis(self, value: str) -> set[int]:
+        """Ids of the KPI names a `kpi:` value names (every KPI for an empty value)."""
         if not value:
-            return set(self.kpi_names)
-        from rapidfuzz import fuzz
-
+            return set(range(len(self.kpi_names)))
         v = norm(value)
-        return {k for k in self.kpi_names
-                if v in norm(k) or (len(v) >= 2 and fuzz.partial_ratio(v, norm(k)) >= fuzzy_cutoff(len(v)))}
+        return {i for i, k in enumerate(self.kpi_names) if _names_like(v, norm(k))}
 
-    def _entry_filter(self, q: Query):
-        secs = set().union(*(self.matching_sections(v) for v in q.sections)) if q.sections else None
-        kpis = set().union(*(self.matching_kpis(v) for v in q.kpis)) if q.kpis else None
-        if secs is None and kpis is None:
-            return None, None
+    def _line_filter(self, q: Query) -> Callable[[int], bool] | None:
+        """A test of each entry for the `in:`, `kpi:` and `url:` filters (None: no such filter)."""
+        if not q.line_filters:
+            return None
+        tests: list[Callable[[int], bool]] = []
+        e_shape = self.entry_shape
+        if q.sections:
+            keys = set().union(*(self.matching_sections(v) for v in q.sections))
+            chains = {i for i, chain in enumerate(self.chains) if not keys.isdisjoint(chain)}
+            cols = self.shape_cols
 
-        shapes, e_shape, e_line, e_doc, docs = self.shapes, self.entry_shape, self.entry_line, self.entry_doc, self.docs
-        in_secs: dict[int, bool] = {}  # shape id -> whether its chain is in the sections
+            def in_section(eid: int) -> bool:
+                return cols[6 * e_shape[eid] + 2] in chains
+            tests.append(in_section)
+        if q.kpis:
+            nids = set().union(*(self.matching_kpis(v) for v in q.kpis))
+            eids = {e for e, n in zip(self.kpi_eid, self.kpi_nid) if n in nids}
+            tests.append(eids.__contains__)
+        if q.urls:
+            uids = set(range(len(self.url_off) - 1))
+            for v in q.urls:
+                uids &= set(self._scan(lower(v).encode("utf-8", "surrogatepass"), self.urls, self.url_off))
+            o_url, cols_u = self.otext_url, self.shape_cols
 
-        def ok(eid: int) -> bool:
-            if secs is not None:
-                sid = e_shape[eid]
-                inside = in_secs.get(sid)
-                if inside is None:
-                    inside = in_secs[sid] = not secs.isdisjoint(shapes[sid].chain)
-                if not inside:
-                    return False
-            if kpis is not None:
-                names = docs[e_doc[eid]].kpi_lines.get(e_line[eid])
-                if not names or kpis.isdisjoint(names):
-                    return False
-            return True
-        return ok, secs
+            def has_url(eid: int) -> bool:
+                return o_url[cols_u[6 * e_shape[eid]]] in uids
+            tests.append(has_url)
+        if len(tests) == 1:
+            return tests[0]
+        return lambda eid: all(t(eid) for t in tests)
 
-    def _ok(self, ctx: _Ctx, eid: int) -> bool:
-        if ctx.mask is not None and not ctx.mask[self.entry_doc[eid]]:
-            return False
-        return ctx.accept is None or ctx.accept(eid)
+    # -- which entries rank first ----------------------------------------------------------------
 
-    # -- walking entries in library order
+    def _collect(self, tids: list[int], need: int, scope: bytearray | None,
+                 pred: Callable[[int], bool] | None) -> tuple[list[int], int, bool]:
+        """The first `need` entries of these texts in rank order (newest report first, then source
+        order) that the filters keep; how many the filters keep in all; whether that count is a lower
+        bound."""
+        rank, by_rank, _order = self.ranks()
+        live_total = sum(self.tid_count[t] for t in tids)
+        if not live_total:
+            return [], 0, False
+        if need <= 0:
+            count, capped = self._count(tids, scope, pred, live_total)
+            return [], count, capped
+        walk_cost = self._walk_cost(need, live_total, len(by_rank))
+        budget = WALK_SLACK * walk_cost if walk_cost is not None else None
+        if pred is not None and need < (1 << 61) and live_total > SORT_MAX:
+            # how many entries a line filter keeps is not known: walk until it costs what sorting would
+            budget = max(budget or 0.0, 0.3 * live_total)
+        if budget is not None:
+            got = self._walk(tids, need, scope, pred, by_rank, budget=budget)
+            if got is not None:
+                count, capped = self._count(tids, scope, pred, live_total)
+                return got, max(count, len(got)), capped
+        eids = self._sorted_entries(tids, scope, rank)
+        if pred is None:
+            return eids[:need], len(eids), False
+        kept = [e for e in eids if pred(e)]
+        return kept[:need], len(kept), False
 
-    def _stream(self, posts: list[array], ctx: _Ctx, tids: list[int] | None = None) -> Iterator[int]:
-        """The entry ids of several postings lists, ascending, within the reports the query keeps.
+    def _walk_cost(self, need: int, live_total: int, n_live: int) -> float | None:
+        """What walking reports newest first is expected to cost (in µs), when that is cheaper than
+        sorting every entry; None when sorting is (few entries, or all of them wanted)."""
+        per_doc = len(self.entry_tid) / max(1, self.ndocs)
+        cost = (need * n_live / live_total) * (2.0 + 0.03 * per_doc)
+        if need < (1 << 61) and live_total > SORT_MAX and cost < 0.3 * live_total:
+            return cost
+        return None
 
-        `tids`: the texts whose postings these are, when they are; common texts are then found by
-        scanning the entries in order (C-level `compress`), which reaches `limit` hits sooner than a
-        heap merge of thousands of lists.
-        """
-        n = len(self.entry_tid)
-        spans = ctx.spans if ctx.spans is not None else [(0, n)]
-        total = sum(len(p) for p in posts)
-        if tids is not None and len(posts) > 1:
-            kept = n if ctx.spans is None else sum(hi - lo for lo, hi in spans)
-            if (len(posts) > SCAN_TEXTS and total * SCAN_DENSITY > n) or (ctx.mask is not None and kept < total):
-                want = bytearray(len(self.texts))
+    def _sorted_entries(self, tids: list[int], scope: bytearray | None, rank: array) -> list[int]:
+        """Every entry of these texts in live reports kept by `scope`, in rank order."""
+        n = len(self.entry_tid) + 1
+        nd = self.ndocs
+        doc_after = partial(bisect_right, self.doc_first)  # (a report's index + 1)
+        keys: list[int] = []
+        for t in tids:
+            posts = self.postings(t)
+            if scope is None:
+                keys.extend([rank[d - 1] * n + e for d, e in zip(map(doc_after, posts), posts)])
+            else:
+                keys.extend([rank[d - 1] * n + e if scope[d - 1] else nd * n
+                             for d, e in zip(map(doc_after, posts), posts)])
+        keys.sort()
+        cut = bisect_left(keys, nd * n)  # (dead reports rank last; so do those the scope drops)
+        return [k % n for k in keys[:cut]]
+
+    def _walk(self, tids: list[int], need: int, scope: bytearray | None, pred: Callable[[int], bool] | None,
+              by_rank: array, budget: float) -> list[int] | None:
+        """The first `need` entries found walking reports newest first, or None past the budget."""
+        want = bytearray(self.ntexts)
+        for t in tids:
+            want[t] = 1
+        first, e_tid = self.doc_first, self.entry_tid
+        out: list[int] = []
+        cost = 0.0
+        for d in by_rank:
+            if scope is not None and not scope[d]:
+                continue
+            lo, hi = first[d], first[d + 1]
+            cost += 2.0 + 0.03 * (hi - lo)
+            for e in compress(range(lo, hi), map(want.__getitem__, e_tid[lo:hi])):
+                if pred is None or pred(e):
+                    out.append(e)
+                    if len(out) >= need:
+                        return out
+            if cost > budget:
+                return None
+        return out
+
+    def _count(self, tids: list[int], scope: bytearray | None, pred: Callable[[int], bool] | None,
+               live_total: int) -> tuple[int, bool]:
+        """How many entries of these texts the filters keep, and whether that is a lower bound only."""
+        if scope is None and pred is None:
+            return live_total, False
+        if pred is None:  # a report filter only: counted at C speed, over whichever is smaller
+            first = self.doc_first
+            docs = [d for d in compress(range(self.ndocs), scope)]
+            in_scope = sum(first[d + 1] - first[d] for d in docs)
+            if in_scope < 4 * live_total:  # the reports kept: their entries of these texts
+                want = bytearray(self.ntexts)
                 for t in tids:
                     want[t] = 1
-                tid = self.entry_tid
-                return chain.from_iterable(compress(range(lo, hi), map(want.__getitem__, tid[lo:hi]))
-                                           for lo, hi in spans)
-        if ctx.spans is None or (ctx.mask is not None and len(spans) * len(posts) > 20000):
-            return self._stream_span(posts, 0, n)  # `_ok` checks the report
-        return chain.from_iterable(self._stream_span(posts, lo, hi) for lo, hi in spans)
+                e_tid = self.entry_tid
+                return sum(sum(map(want.__getitem__, e_tid[first[d]:first[d + 1]])) for d in docs), False
+            after = partial(bisect_right, first)  # else the texts' entries: in a report kept?
+            kept = b"\x00" + bytes(scope)  # (by report index + 1)
+            return sum(sum(map(kept.__getitem__, map(after, self.postings(t)))) for t in tids), False
+        if live_total > SORT_MAX * 5:
+            return 0, True
+        n = 0
+        doc_of, rank, nd = self.doc_of, self.ranks()[0], self.ndocs
+        for t in tids:
+            for e in self.postings(t):
+                d = doc_of(e)
+                if rank[d] < nd and (scope is None or scope[d]) and (pred is None or pred(e)):
+                    n += 1
+        return n, False
 
-    def _stream_span(self, posts: list[array], lo: int, hi: int) -> Iterator[int]:
-        whole = lo == 0 and hi == len(self.entry_tid)
-        parts = []
-        for p in posts:
-            if whole:
-                parts.append(p)
+    def _listing(self, q: Query, scope: bytearray | None, pred: Callable[[int], bool] | None,
+                 cap: int) -> tuple[list[int], int, bool]:
+        """Filters alone: every line they keep (not report titles), newest report first."""
+        _rank, by_rank, _order = self.ranks()
+        first = self.doc_first
+        out: list[int] = []
+        for d in by_rank:
+            if scope is not None and not scope[d]:
                 continue
-            a = bisect_left(p, lo)
-            b = bisect_left(p, hi, a)
-            if a < b:
-                parts.append(p[a:b])
-        if not parts:
-            return iter(())
-        return iter(parts[0]) if len(parts) == 1 else heapq.merge(*parts)
-
-    def _collect(self, ctx: _Ctx, stream: Iterable[int], score: float, tier: str, extra=None,
-                 total: int = 0) -> int:
-        """Add the entries of `stream` (ascending ids) not found yet, until the limit; return how many."""
-        found = ctx.found
-        added = 0
-        for eid in stream:
-            if eid in found:
-                continue
-            if ctx.filtered and not self._ok(ctx, eid):
-                continue
-            found[eid] = (score, eid, tier, extra)
-            added += 1
-            if len(found) >= ctx.cap:
-                if ctx.filtered or not total:
-                    ctx.capped = True
-                else:
-                    ctx.extra += max(0, total - added)
-                break
-        return added
-
-    def _collect_levels(self, ctx: _Ctx, levels: dict[int, tuple[float, Any]], tier: str) -> None:
-        """Collect the entries of texts scored `levels` (text id -> (score, extra)), best score first."""
-        by_score: dict[tuple[float, Any], list[int]] = {}
-        for tid, key in levels.items():
-            by_score.setdefault(key, []).append(tid)
-        remaining = sum(len(self.postings[t]) for t in levels)
-        for (score, extra), tids in sorted(by_score.items(), key=lambda kv: -kv[0][0]):
-            if ctx.full:
-                if ctx.filtered:
-                    ctx.capped = True
-                else:
-                    ctx.extra += remaining
-                return
-            n = sum(len(self.postings[t]) for t in tids)
-            self._collect(ctx, self._stream([self.postings[t] for t in tids], ctx, tids), score, tier, extra, n)
-            remaining -= n
-
-    def texts_with(self, s: str) -> list[int]:
-        """The ids of the texts holding `s` (normalised), ascending."""
-        if not s:
-            return []
-        if len(s) == 1 or (self._grams is None and len(self.texts) <= SCAN_UNINDEXED):
-            # (a small index, e.g. the command line's, answers a few queries: not worth the bigrams)
-            return [t for t, text in enumerate(self.texts) if s in text]
-        grams = self.grams
-        posts = []
-        for g in {s[i:i + 2] for i in range(len(s) - 1)}:
-            p = grams.get(g)
-            if p is None:
-                return []
-            posts.append(p)
-        posts.sort(key=len)
-        cand: Iterable[int] = posts[0]
-        if len(posts) > 1:
-            both = set(posts[0]).intersection(posts[1])
-            cand = sorted(both)
-        texts = self.texts
-        return [t for t in cand if s in texts[t]] if len(s) > 2 else list(cand)
-
-    # -- searching
-
-    def search(self, query: str | Query, limit: int = 50) -> SearchResult:
-        """Hits for a query, best first, at most `limit` of them (0: all).
-
-        Ranking is by score, then library (week) order, then source line, and entry ids follow that
-        order, so each tier walks its matches in entry order and stops at `limit`: a later one could
-        never rank higher. `total` counts every match of the tiers that ran; it is `capped` (a lower
-        bound) when filters made the exact count too costly.
-        """
-        t0 = time.perf_counter()
-        q = parse_query(query) if isinstance(query, str) else query
-        cap = limit if limit else 10**9
-        spans, mask = self._week_filter(q)
-        accept, secs = self._entry_filter(q)
-        ctx = _Ctx(spans, mask, accept, cap)
-        if spans == []:
-            pass  # no report in those weeks
-        elif not q.words:
-            if q.has_filters:
-                self._list_all(q, ctx, secs)
-        else:
-            self._exact(q, ctx)
-            if not ctx.full:
-                self._fuzzy(q, ctx)
-            if not ctx.full:
-                self._pinyin(q, ctx)
-        ranked = sorted(ctx.found.values(), key=lambda c: (-c[0], c[1]))
-        spans: dict[int, tuple[int, int]] = {}  # fuzzy match span per text id
-        hits = [self._materialize(q, c, spans) for c in (ranked[:limit] if limit else ranked)]
-        return SearchResult(q, hits, len(ranked) + ctx.extra, ctx.capped, time.perf_counter() - t0)
-
-    def _materialize(self, q: Query, cand: tuple, fuzzy_spans: dict[int, tuple[int, int]]) -> Hit:
-        score, eid, tier, extra = cand
-        sh = self.shapes[self.entry_shape[eid]]
-        doc = self.docs[self.entry_doc[eid]]
-        text = self.texts[sh.tid]
-        if tier == "exact":
-            spans = [s for w in set(q.words) for s in _occurrences(text, w)]
-        elif tier == "pinyin":
-            spans = _occurrences(text, extra)
-        elif tier == "fuzzy":
-            sp = fuzzy_spans.get(sh.tid)
-            if sp is None:
-                sp = fuzzy_spans[sh.tid] = fuzzy_span(q.words[0], text)
-            spans = [sp]
-        else:
-            spans = []
-        return Hit(doc.report, self.entry_line[eid], sh.text, sh.section, sh.project,
-                   doc.project_names.get(sh.project) if sh.project else None,
-                   score, _merge(spans), tier, sh.kind, doc.order)
-
-    def _list_all(self, q: Query, ctx: _Ctx, secs: set[str] | None) -> None:
-        if q.kpis:
-            stream = self._stream([self.kpi_entries], ctx)
-        elif secs is not None:
-            stream = self._stream([self.section_postings[k] for k in secs if k in self.section_postings], ctx)
-        else:
-            spans = ctx.spans if ctx.spans is not None else [(0, len(self.entry_tid))]
-            ctx.mask = None  # the spans are exact
-            stream = chain.from_iterable(range(lo, hi) for lo, hi in spans)
-        shapes, e_shape = self.shapes, self.entry_shape
-        found = ctx.found
-        for eid in stream:
-            if shapes[e_shape[eid]].kind == "title" or not self._ok(ctx, eid):
-                continue
-            found[eid] = (100.0, eid, "filter", None)
-            if len(found) >= ctx.cap:
-                ctx.capped = True
-                return
-
-    def _exact(self, q: Query, ctx: _Ctx) -> None:
-        words = sorted(set(q.words), key=len, reverse=True)
-        first, rest = words[0], words[1:]
-        texts = self.texts
-        tids = self.texts_with(first)
-        if rest:
-            tids = [t for t in tids if all(w in texts[t] for w in rest)]
-        ctx.seen.update(tids)
-        total = sum(len(self.postings[t]) for t in tids)
-        # headings first (score 100): a project's heading line when its name holds the query, section
-        # and report titles
-        hids = [h for h, t in enumerate(self.head_texts) if first in t]
-        if hids:
-            heads = (eid for eid in self._stream([self.head_postings[h] for h in hids], ctx)
-                     if first in texts[self.entry_tid[eid]]
-                     and (not rest or all(w in texts[self.entry_tid[eid]] for w in rest)))
-            added = self._collect(ctx, heads, 100.0, "exact")
-            if ctx.full:
-                if ctx.filtered:
-                    ctx.capped = True
-                else:
-                    ctx.capped = False
-                    ctx.extra += total - added
-                return
-        # then every other line holding it, in library order (score 94)
-        if tids:
-            self._collect(ctx, self._stream([self.postings[t] for t in tids], ctx, tids), 94.0, "exact",
-                          None, total - len(ctx.found))
-
-    def _fuzzy(self, q: Query, ctx: _Ctx) -> None:
-        if len(q.words) != 1 or len(q.words[0]) < 3:
-            return
-        levels = self.fuzzy_levels(q.words[0], ctx.seen)
-        ctx.seen.update(levels)
-        self._collect_levels(ctx, levels, "fuzzy")
-
-    def fuzzy_levels(self, w: str, seen: set[int]) -> dict[int, tuple[float, Any]]:
-        """The texts the fuzzy tier ranks for the word `w` (not in `seen`): text id -> (score, None)."""
-        grams, need, cutoff, boost = fuzzy_plan(w)
-        counts: Counter[int] = Counter()
-        for g in grams:
-            p = self.grams.get(g)
-            if p is not None:
-                counts.update(p)
-        # project names that are themselves close to the query: lines holding them are candidates first
-        if self.project_terms:
-            for name in close_names(w, list(self.project_terms), cutoff):
-                for t in self.texts_with(name):
-                    counts[t] += boost
-        cands = [t for t, c in counts.items() if c >= need and t not in seen]
-        if len(cands) > FUZZY_CANDIDATES:
-            cands = heapq.nlargest(FUZZY_CANDIDATES, cands, key=lambda t: (counts[t], -t))
-        texts, head = self.texts, self.text_head
-        return {t: (s, None) for t, s in fuzzy_scores(w, cands, texts.__getitem__, head.__getitem__).items()}
-
-    def readings(self, term: str) -> list[tuple[str, ...]]:
-        """The pinyin readings of a term, computed once."""
-        rd = self._term_readings.get(term)
-        if rd is None:
-            rd = py.readings(term)
-            with self._lock:
-                self._term_readings[term] = rd
-        return rd
-
-    def warm_pinyin(self) -> None:
-        """Compute every term's pinyin readings now (loading pypinyin: ~0.2 s, ~50 MB), so the first
-        pinyin keystroke does not wait for them."""
-        for term in list(self.terms):
-            if term and _has_hanzi(term):
-                self.readings(term)
-
-    def pinyin_needles(self, text: str) -> dict[str, float]:
-        """Hanzi strings that the pinyin query spells in some known term, with the match quality."""
-        needles: dict[str, float] = {}
-        q = py.compact(text)
-        for term in list(self.terms):
-            found = term_needle(q, term, self.readings)
-            if found is not None:
-                hanzi, quality = found
-                needles[hanzi] = max(needles.get(hanzi, 0.0), quality)
-        return needles
-
-    def _pinyin(self, q: Query, ctx: _Ctx) -> None:
-        if not py.is_pinyin_query(q.text):
-            return
-        levels = self.pinyin_levels(q.text, ctx.seen)
-        ctx.seen.update(levels)
-        self._collect_levels(ctx, levels, "pinyin")
-
-    def pinyin_levels(self, text: str, seen: set[int]) -> dict[int, tuple[float, Any]]:
-        """The texts the pinyin tier ranks (not in `seen`): text id -> (score, the hanzi it spells)."""
-        return pinyin_levels(self.pinyin_needles(text), self.texts_with, self.text_head.__getitem__, seen)
-
-
-# ---------------------------------------------------------------------------------------------
-# the fuzzy and pinyin tiers' rules, shared with the command-line fast path (`fastsearch`)
-
-
-def fuzzy_plan(w: str) -> tuple[list[str], int, float, int]:
-    """For a fuzzy word: its distinct bigrams, how many of them a candidate line must hold, the lowest
-    ratio kept, and the bonus count of a line holding a project name close to the word."""
-    n = len(w)
-    typos = 1 if n < 8 else 2
-    grams = list(dict.fromkeys(w[i:i + 2] for i in range(n - 1)))
-    need = max(1, len(grams) - 2 * typos)  # a typo spoils at most two bigrams
-    return grams, need, fuzzy_cutoff(n), len(grams) + 1
-
-
-def close_names(w: str, names: list[str], cutoff: float) -> list[str]:
-    """The (at most 5) project names or keys closest to `w`, best first; ties in the order given."""
-    from rapidfuzz import fuzz, process
-
-    return [name for name, _, _ in process.extract(w, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)]
-
-
-def fuzzy_scores(w: str, cands: Iterable, text_of, head_of) -> dict:
-    """Fuzzy scores (< 90) of the candidate lines that pass the cutoff: key -> score."""
-    from rapidfuzz import fuzz, process
-
-    n = len(w)
-    cutoff = fuzzy_cutoff(n)
-    # partial ratio against the line padded with n-1 blanks each side: every window compared has the
-    # query's length, so a typo costs the same at the start of a line as in its middle
-    pad = _PAD * (n - 1)
-    longer, shorter = {}, {}
-    for t in cands:
-        text = text_of(t)
-        if len(text) >= n:
-            longer[t] = pad + text + pad
-        else:
-            shorter[t] = text
-    scored = process.extract(w, longer, scorer=fuzz.partial_ratio, score_cutoff=cutoff, limit=None)
-    scored += process.extract(w, shorter, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-    return {t: round(min(89.9, ratio * 0.89 + head_of(t)), 2) for _, ratio, t in scored}
-
-
-def _has_hanzi(text: str) -> bool:
-    return any("\u3400" <= c <= "\u9fff" for c in text)
-
-
-def term_needle(q: str, term: str, readings) -> tuple[str, float] | None:
-    """The hanzi a compact pinyin query `q` spells in `term` (normalised) and the match quality, if it does.
-    `readings(term)`: the term's pinyin readings."""
-    if not term or not _has_hanzi(term):
-        return None
-    rd = readings(term)
-    first = q[:1]
-    if not any(r and any(a[:1] == first for a in r) for r in rd):
-        return None
-    m = py.match(q, term, rd)
-    if m is None:
-        return None
-    hanzi = norm(term[m.start:m.end])
-    if not _has_hanzi(hanzi):
-        return None
-    return hanzi, m.quality
-
-
-def pinyin_levels(needles: dict[str, float], texts_with, head_of, seen) -> dict:
-    """Key -> (score, needle) of the texts holding a needle (`texts_with(needle)`), not in `seen`:
-    the best needle's score, the first needle (in the order given) on a tie."""
-    levels: dict = {}
-    for needle, quality in needles.items():
-        score = 40.0 + 9.0 * quality
-        for tid in texts_with(needle):
-            if tid in seen:
-                continue
-            sc = score + head_of(tid)
-            old = levels.get(tid)
-            if old is None or old[0] < sc:
-                levels[tid] = (sc, needle)
-    return levels
-
-
-# ---------------------------------------------------------------------------------------------
-# one index per library
-
-RECORD_BATCH = 256
-
-
-def library_records(reports: list, stored_row: Any = None) -> Iterator[Record]:
-    """The search record of each report, in order: read from the parse cache (`search_rec`) for
-    reports loaded from it on demand (`stored_row(report)`: their cache file and row id), whose bodies
-    then stay unread; computed otherwise.
-
-    A report's cache row id is never reused and its record is written with it, so a record found
-    under that id is the one `doc_record(report)` would compute.
-    """
-    import sqlite3
-
-    if stored_row is None:
-        yield from map(doc_record, reports)
-        return
-    conns: dict[str, sqlite3.Connection | None] = {}
-
-    def conn_for(path: str) -> sqlite3.Connection | None:
-        if path not in conns:
-            try:
-                c = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2.0, check_same_thread=False)
-                c.text_factory = bytes  # (a damaged record fails its check instead of the whole query)
-                c.execute("PRAGMA busy_timeout = 2000")
-            except sqlite3.Error:
-                c = None
-            conns[path] = c
-        return conns[path]
-
-    try:
-        for k in range(0, len(reports), RECORD_BATCH):
-            batch = reports[k:k + RECORD_BATCH]
-            by_path: dict[str, list[int]] = {}
-            rows = [stored_row(r) for r in batch]
-            for row in rows:
-                if row is not None:
-                    by_path.setdefault(row[0], []).append(row[1])
-            got: dict[tuple[str, int], bytes] = {}
-            for path, rids in by_path.items():
-                c = conn_for(path)
-                if c is None:
+            for e in range(first[d], first[d + 1]):
+                if pred is not None and not pred(e):
                     continue
-                try:
-                    got.update(((path, rid), rec) for rid, rec in c.execute(
-                        f"SELECT rid, rec FROM search_rec WHERE rid IN ({','.join('?' * len(rids))})", rids))
-                except sqlite3.Error:
-                    pass
-            for r, row in zip(batch, rows):
-                blob = got.get(row) if row is not None else None
-                rec = decode_record(blob) if blob is not None else None  # (damaged: computed again)
-                yield rec if rec is not None else doc_record(r)
-    finally:
-        for c in conns.values():
-            if c is not None:
-                c.close()
+                if self.shape_cols[6 * self.entry_shape[e] + 4] == _TITLE:
+                    continue
+                out.append(e)
+                if len(out) >= cap:
+                    return out, len(out), True
+        return out, len(out), False
+
+    # -- hits ------------------------------------------------------------------------------------
+
+    def _hits(self, q: Query, picked: list[tuple[int, _Match]]) -> list[Hit]:
+        """The hits of these entries: the line as written, where it is, and the characters matched."""
+        needles = [(mt.needle(w), mt.case_sensitive(w)) for w in q.words]
+        any_cased = any(cs for _n, cs in needles)
+        urls = [lower(v) for v in q.urls]
+        order = self.ranks()[2]
+        memo = self._hit_memo if self._hit_memo_at == self.changes else {}
+        self._hit_memo, self._hit_memo_at = memo, self.changes
+        out = []
+        for eid, m in picked:
+            base = memo.get(eid)
+            if base is None:
+                otid, section, _chain, project, pname, kind, _head = self.shape(self.entry_shape[eid])
+                d = self.doc_of(eid)
+                doc = self.doc(d)
+                base = (doc.ref if doc.ref is not None else doc, self.entry_line[eid], self.original(otid), section,
+                        project, pname, kind, order[d], doc.author, self.entry_tid[eid])
+                if len(memo) < 50_000:
+                    memo[eid] = base
+            ref, line, text, section, project, pname, kind, pos, author, tid = base
+            if m.tier == "exact":
+                low = self.text(tid)
+                cased = self.text_cased(tid) if any_cased else low
+                spans = mt.merge([s for n, cs in needles for s in mt.occurrences(cased if cs else low, n)])
+            elif m.tier == "fuzzy":
+                if m.info is None:  # (a Latin word: the closest whole word of the line)
+                    found = mt.fuzzy_latin(lower(q.words[0]), self.text(tid))
+                    spans = [found[1]] if found is not None else []
+                else:
+                    spans = [m.info]
+            elif m.tier == "pinyin":
+                spans = mt.occurrences(self.text(tid), m.info) if isinstance(m.info, str) else [m.info]
+            elif urls:
+                low = lower(text)
+                spans = mt.merge(s for v in urls for s in mt.occurrences(low, v))
+            else:
+                spans = []
+            out.append(Hit(ref, line, text, section, project, pname, m.score, spans, m.tier, kind, pos, author))
+        return out
+
+    _hit_memo: dict = {}
+    _hit_memo_at = -1
 
 
-def build_index(library, progress: Any = None, stored_row: Any = None) -> SearchIndex:
-    """A search index of a library's reports (`Workspace.search_index` keeps it per library);
-    `progress(done, total)` is called while it is built; `stored_row`: see `library_records`."""
-    reports = list(library.reports)
-    total = len(reports)
-    index = SearchIndex(reports, library_records(reports, stored_row),
-                        progress=(lambda done: progress(done, total)) if progress is not None else None)
-    index.grams  # built now, not on the first keystroke
-    if progress is not None:
-        progress(total, total)
-    return index
+def _names_like(v: str, name: str) -> bool:
+    """Whether a filter value (lower case) names a section or KPI name (lower case): a part of it, or,
+    from 3 characters on, a fuzzy match of it (a Latin word within an edit or two of one of the
+    name's words, else a run of the name within the edit budget)."""
+    if v in name:
+        return True
+    if len(v) < 3:
+        return False
+    return (mt.fuzzy_latin(v, name) if mt.is_latin_word(v) else mt.fuzzy_window(v, name)) is not None
 
 
-def search(library, query: str, limit: int = 50) -> SearchResult:
-    """Search a library once (an index built for this query alone; `Workspace.search` keeps one)."""
+def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
+    """The ways (at most `most`) to cut `q` into two or more of the syllables."""
+    out: list[list[str]] = []
+    longest = max(map(len, syllables), default=0)
+
+    def go(i: int, acc: list[str]) -> None:
+        if len(out) >= most:
+            return
+        if i == len(q):
+            if len(acc) >= 2:
+                out.append(list(acc))
+            return
+        for j in range(min(len(q), i + longest), i, -1):
+            if q[i:j] in syllables:
+                acc.append(q[i:j])
+                go(j, acc)
+                acc.pop()
+
+    go(0, [])
+    return out
+
+
+def build_index(library: Any) -> SearchIndex:
+    """An index of a library's reports (`Workspace.search_index` keeps one per library)."""
+    return SearchIndex.build(library.reports)
+
+
+def search(library: Any, query: str, limit: int = 50) -> SearchResult:
+    """Search a library once (an index built for this query alone)."""
     return build_index(library).search(query, limit=limit)

@@ -29,6 +29,12 @@ def compact(text: str) -> str:
     return re.sub(r"[\s']+", "", text).lower()
 
 
+def char_readings(ch: str) -> tuple[str, ...]:
+    """Every reading of one character, the most common first (empty for a character with none)."""
+    with _lock:
+        return _char_readings(ch)
+
+
 @lru_cache(maxsize=None)
 def _char_readings(ch: str) -> tuple[str, ...]:
     from pypinyin import Style, pinyin

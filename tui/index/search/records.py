@@ -1,12 +1,10 @@
-"""What search keeps of one report, computed when the report is parsed and stored in the parse cache.
+"""What search keeps of one report, computed when the report is parsed and stored in the parse cache,
+and the text rules every part of search shares: normalisation and the visible text of a line.
 
-A *search record* lists a report's searchable lines (title, section titles, items) in the order the
-search index numbers them, with what a hit shows (section, project) and what filters need (section
-chain, KPI lines), plus the project, KPI and section names fuzzy and pinyin search look up. The
-in-memory `SearchIndex` is built from these records, so an index built from the cache and one built
-from parsed reports are the same. `search_parts` adds two byte strings the command-line fast path
-scans without decoding: every line normalised (`norm`), one per line, and the texts a heading is found
-by.
+A *search record* lists a report's searchable lines (title, section titles, items) in source order,
+with what a hit shows (section, project) and what filters need (section chain, KPI lines), plus the
+project, KPI and section names fuzzy and pinyin search look up. The search index is built from these
+records, so an index built from the cache and one built from parsed reports are the same.
 
 Pure Python, standard library only: this runs in parse workers and on the `reports-tui search` path.
 """
@@ -15,13 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-RECORD_VERSION = "1"  # bump when the record layout changes (it is part of the cache's parser version)
+RECORD_VERSION = "2"  # bump when the record layout changes (it is part of the cache's parser version)
 
 # ---------------------------------------------------------------------------------------------
-# normalisation
+# normalisation: one character for one character, so offsets found in a normalised line are
+# offsets in the line as written
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FW[0x3000] = 0x20
@@ -29,17 +29,86 @@ _FW[ord("\n")] = 0x20
 _FW[ord("\r")] = 0x20
 
 
-def norm(text: str) -> str:
-    """Lower-case, full-width to ASCII, newlines to spaces: one character for one character."""
-    out = text.translate(_FW).lower()
-    if len(out) != len(text):  # a character whose lower case is longer (İ): keep it as it is
-        out = "".join(lc if len(lc := c.lower()) == 1 else c for c in text.translate(_FW))
+def fold(text: str) -> str:
+    """Full-width letters, digits and signs to ASCII, newlines to spaces; case kept."""
+    return text.translate(_FW)
+
+
+def lower(text: str) -> str:
+    """Lower case, one character for one character (a character whose lower case is longer, such as
+    `İ`, is kept as it is)."""
+    out = text.lower()
+    if len(out) != len(text):
+        out = "".join(lc if len(lc := c.lower()) == 1 else c for c in text)
     return out
+
+
+def norm(text: str) -> str:
+    """`fold` then `lower`: how lines are compared when case does not matter."""
+    return lower(fold(text))
 
 
 def clean_title(title: str) -> str:
     """A section title for display: without 【】 and surrounding spaces or emphasis."""
     return title.replace("【", "").replace("】", "").strip(" *_#")
+
+
+def is_word_char(c: str) -> bool:
+    """A character of a Latin word: an ASCII letter or digit (CJK text has no word boundaries)."""
+    return c.isascii() and c.isalnum()
+
+
+def has_hanzi(text: str) -> bool:
+    """Whether the text holds a CJK ideograph."""
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# the text a reader sees
+
+HIDDEN = "\x00"  # stands in for every hidden character (control characters never reach a record)
+
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(\S+)")
+_HIDE = re.compile(
+    # `](target "title")` of an inline link or image (one level of parentheses inside the target)
+    r"\]\(\s*(?P<lt>(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"|\]\[[^\]]*\]"  # `][label]` of a reference link
+    r"|<(?P<al>(?:https?|ftp|mailto):[^>\s]*)>"  # an autolink
+    r"|\b(?:href|src)\s*=\s*(?P<hu>\"[^\"]*\"|'[^']*')"  # an HTML attribute's URL
+    r"|(?P<bare>(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>()\[\]{}\"'`，。）》」]+)",  # a bare URL
+    re.IGNORECASE)
+
+
+def visible(text: str) -> tuple[str, str]:
+    """(the line with every character a reader does not see replaced by `HIDDEN`, its URLs).
+
+    Hidden: link and image targets (`[text](url)` keeps `[text`, `![alt](src)` keeps `![alt`), the
+    label of a reference link (`[text][label]`), reference definitions (`[x]: https://…`, the whole
+    line), autolinks (`<https://…>`), bare URLs and `href`/`src` values. The result has the length of
+    the line, so a match found in it is a match in the line as written. The URLs (targets, bare URLs,
+    definitions) are returned apart, joined by spaces: `url:` searches them.
+    """
+    if "://" not in text and "](" not in text and "][" not in text and "www." not in text.lower() \
+            and "]:" not in text and "<" not in text and "=" not in text:
+        return text, ""
+    m = _REF_DEF.match(text)
+    if m:
+        return HIDDEN * len(text), m.group(1)
+    pieces: list[str] = []
+    urls: list[str] = []
+    last = 0
+    for m in _HIDE.finditer(text):
+        url = m.group("lt") or m.group("al") or m.group("bare") or (m.group("hu") or "").strip("\"'")
+        if url:
+            urls.append(url)
+        a, b = m.span()
+        pieces.append(text[last:a])
+        pieces.append(HIDDEN * (b - a))
+        last = b
+    if not pieces:
+        return text, ""
+    pieces.append(text[last:])
+    return "".join(pieces), " ".join(urls)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,7 +125,7 @@ Record = tuple[tuple, tuple, tuple, tuple]
 
 
 def doc_record(report: Any) -> Record:
-    """The search record of a report."""
+    """The search record of a report (one pass over its sections: linear in its size)."""
     projects = tuple((p.key, p.name, p.line) for p in report.projects)
     kpis = tuple((k.name, k.line) for k in report.kpis)
     head_lines = {p.line for p in report.projects}
@@ -91,15 +160,17 @@ def encode_record(rec: Record) -> str:
 def decode_record(text: Any) -> Record | None:
     """A stored search record, checked field by field; None when it is not one reports-tui wrote."""
     try:
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            text = bytes(text).decode("utf-8")
         projects, kpis, sections, ents = json.loads(text)
         rec = (
             tuple((_s(k), _s(n), _i(ln)) for k, n, ln in projects),
             tuple((_s(n), None if ln is None else _i(ln)) for n, ln in kpis),
             tuple((_s(k), None if o is None else _s(o), _s(t)) for k, o, t in sections),
-            tuple((_i(ln), _s(t), _s(sec), tuple(_s(c) for c in chain), None if p is None else _s(p), _b(h), _s(kind))
+            tuple((_i(ln), _s(t), _s(sec), tuple(_s(c) for c in chain), None if p is None else _s(p), _b(h), _kind(kind))
                   for ln, t, sec, chain, p, h, kind in ents),
         )
-    except (TypeError, ValueError, RecursionError):
+    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
         return None
     return rec
 
@@ -122,15 +193,23 @@ def _b(v: Any) -> bool:
     return v
 
 
-def head_text(rec: Record, entry: tuple, normed: str) -> str:
-    """What a heading entry is found by: its project's name (a project heading line), else its text."""
-    if entry[6] != "item":
-        return normed
-    line = entry[0]
-    for _key, name, pline in rec[0]:
-        if pline == line:
-            return norm(name)
-    return normed
+def _kind(v: Any) -> str:
+    if v not in ("item", "section", "title"):
+        raise ValueError("entry kind expected")
+    return v
+
+
+def head_names(rec: Record) -> dict[int, str]:
+    """Source line → the name of the project whose heading is on it (first project of a line wins)."""
+    out: dict[int, str] = {}
+    for _key, name, line in rec[0]:
+        out.setdefault(line, name)
+    return out
+
+
+def search_parts(report: Any) -> str:
+    """What the parse cache stores for search when a report is parsed: its record as JSON."""
+    return encode_record(doc_record(report))
 
 
 def vocab_key(vocab: Any) -> str:
@@ -154,80 +233,3 @@ def source_version() -> str:
         except OSError:
             pass
     return h.hexdigest()[:16]
-
-
-def line_id(text: bytes) -> int:
-    """A line's id in the cache: a 64-bit hash of its normalised UTF-8 text (the same line, the same id)."""
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
-
-
-def _has_hanzi(text: str) -> bool:
-    return any("\u3400" <= c <= "\u9fff" for c in text)
-
-
-PROJECT_TERM, PINYIN_TERM = 1, 2  # kinds of name: a project's key or name (normalised), a term pinyin can spell
-
-
-def record_names(rec: Record) -> dict[str, int]:
-    """The names of a record search looks up beyond its lines, with their kinds (bits): each project's
-    key and name normalised (`PROJECT_TERM`: the fuzzy tier's close project names), and project, KPI
-    and section names holding a hanzi as written (`PINYIN_TERM`)."""
-    out: dict[str, int] = {}
-    for key, name, _line in rec[0]:
-        for t in (norm(key), norm(name)):
-            out[t] = out.get(t, 0) | PROJECT_TERM
-    for term in [p[1] for p in rec[0]] + [k[0] for k in rec[1]] + [s[2] for s in rec[2]]:
-        if term and _has_hanzi(term):
-            out[term] = out.get(term, 0) | PINYIN_TERM
-    return out
-
-
-# Lines repeat from week to week (recurring items, section titles, project names), so a worker parsing
-# many reports normalises and hashes each distinct text once: text → (normalised, its UTF-8, line id).
-_MEMO: dict[str, tuple[str, bytes, int]] = {}
-_MEMO_MAX = 200_000
-
-
-def _normed(text: str) -> tuple[str, bytes, int]:
-    got = _MEMO.get(text)
-    if got is None:
-        t = norm(text)
-        b = t.encode("utf-8")
-        got = (t, b, line_id(b))
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
-        _MEMO[text] = got
-    return got
-
-
-def _ided(text: str) -> tuple[bytes, int]:
-    """(UTF-8, id) of an already normalised text."""
-    got = _MEMO.get(text)
-    if got is None or got[0] != text:
-        b = text.encode("utf-8")
-        return b, line_id(b)
-    return got[1], got[2]
-
-
-def search_parts(report: Any) -> tuple[bytes, tuple, tuple, str | None, str, str, tuple]:
-    """What the parse cache stores for search: (record as JSON, lines, headings, week, created date as
-    text, label, names). `lines`: (id, normalised UTF-8 text, how many entries carry it, how many of
-    those are headings) per distinct line; `headings`: (id, text) per distinct text a heading is found
-    by; `names`: (id, name, kinds) per `record_names`."""
-    rec = doc_record(report)
-    ents = rec[3]
-    memo = [_normed(e[1]) for e in ents]
-    counts: dict[str, list] = {}
-    for e, m in zip(ents, memo):
-        c = counts.get(m[0])
-        if c is None:
-            c = counts[m[0]] = [m, 0, 0]
-        c[1] += 1
-        if e[5]:
-            c[2] += 1
-    heads = dict.fromkeys(head_text(rec, e, m[0]) for e, m in zip(ents, memo) if e[5])
-    lines = tuple((m[2], m[1], n, h) for m, n, h in counts.values())
-    headings = tuple((i, b) for b, i in map(_ided, heads))
-    names = tuple((_ided(t)[1], t, k) for t, k in record_names(rec).items())
-    return (encode_record(rec), lines, headings, report.week, str(report.created or ""),
-            report.label, names)

@@ -18,13 +18,13 @@ cache, and their section tree by parsing that text again, when first used (`load
 from __future__ import annotations
 
 import hashlib
-import operator
 import os
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ... import __version__
 from ...model.report import Finding, Report
@@ -34,14 +34,15 @@ from ..library import Library, ProgressFn, assign_authors, bundled_seeds
 from ..search.records import source_version, vocab_key
 from . import codec, loader
 from .loader import BodyStore, LazyReport, Parts
+from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = f"4.{codec.FORMAT}"
-FILE_NAME = "parse-cache-v2.sqlite3"
+SCHEMA = f"5.{codec.FORMAT}"
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
 BUSY_TIMEOUT_S = 10.0
 STORE_BATCH = 512       # parsed reports written per transaction (at most ~0.3 s holding the write lock)
+SNAPSHOT_S = 1.0        # while parsing, the reports loaded so far are shown at most this often (`snapshot`)
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,52 +59,21 @@ CREATE TABLE IF NOT EXISTS reports (
     projects TEXT,
     UNIQUE (path, member, vocab)
 );
-CREATE TABLE IF NOT EXISTS search_docs (
-    rid INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    member TEXT NOT NULL,
-    vocab TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    week TEXT,
-    created TEXT,
-    label TEXT
-);
 CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lines (lid INTEGER PRIMARY KEY, text BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL, n INTEGER NOT NULL,
-    h INTEGER NOT NULL, PRIMARY KEY (lid, rid)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS head_postings (lid INTEGER NOT NULL, rid INTEGER NOT NULL,
-    PRIMARY KEY (lid, rid)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS names (nid INTEGER PRIMARY KEY, name TEXT NOT NULL, kinds INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS name_postings (nid INTEGER NOT NULL, rid INTEGER NOT NULL, kinds INTEGER NOT NULL,
-    PRIMARY KEY (nid, rid)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS name_readings (nid INTEGER PRIMARY KEY, stamp TEXT NOT NULL, readings TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS search_libs (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, rids BLOB NOT NULL,
-    refs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_index (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, stamp TEXT NOT NULL,
+    used REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS search_parts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL,
+    data BLOB NOT NULL, UNIQUE (key, name));
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
-DELETE FROM search_docs WHERE rid = old.id; DELETE FROM search_rec WHERE rid = old.id; DELETE FROM search_libs; END;
+DELETE FROM search_rec WHERE rid = old.id; END;
 """
 # `reports`: `head` the report's head and `projects` its projects as JSON (`codec`), `text` its text; for a
-# problem, `head` holds the problem. Besides each parsed report, what search needs of it (`searchdoc.search_parts`), for the
-# `reports-tui search` fast path (`fastsearch`): `search_docs` is small per row (identity, size/mtime,
-# week order) to check freshness and order without touching report bodies; `search_rec` holds the
-# record the search index is built from; `lines` every distinct normalised line once (id: a hash of
-# it), `postings` which report carries which line how often (and how often as a heading),
-# `head_postings` which report has a heading found by which text; `names` the project, KPI and
-# section names the fuzzy and pinyin tiers look up (`searchdoc.record_names`; kinds: the union over
-# every report stored) and `name_postings` which report has which name, of which kinds;
-# `name_readings` a name's pinyin readings as JSON, written by the first pinyin query that needs them
-# (stamp: which pypinyin computed them);
-# `search_libs` the reports (ids and week order) of a set of paths as last checked, with a
-# fingerprint of their files' sizes and mtimes. Report ids are never reused (AUTOINCREMENT), so
-# postings of replaced reports are merely unused until the cache is rebuilt: queries keep only the
-# ids of current rows.
+# problem, `head` holds the problem. Besides each parsed report, its search record (`search_rec`,
+# `search.records`), and the search index of each library last searched (`search_index`, `search_parts`;
+# read and written by `searchdb`, which describes them).
 _STATEMENTS = [st.strip() + ";" for st in _SCHEMA_SQL.split(";\n") if st.strip()]  # (one statement a line end)
 
 _parser_version: str | None = None
-_first = operator.itemgetter(0)
 
 
 def parser_version() -> str:
@@ -189,8 +159,6 @@ class ParseCache:
         self._conns_lock = threading.Lock()
         self.rebuilt: str | None = None  # why the file was replaced, if it was
         self.damaged_rows = 0  # rows dropped because they did not check out (their reports were parsed again)
-        self._seen_lines: set[int] = set()        # line ids written by `store` (and committed)
-        self._seen_names: dict[int, int] = {}     # name id → kinds written by `store`
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             for old in OLD_FILES:
@@ -268,8 +236,7 @@ class ParseCache:
                 c.execute(stmt)
             current = dict(c.execute("SELECT key, value FROM meta"))
             if current.get("parser") != parser_version():
-                for table in ("reports", "search_docs", "search_rec", "lines", "postings", "head_postings", "names",
-                              "name_postings", "name_readings", "search_libs"):
+                for table in ("reports", "search_rec", "search_index", "search_parts"):
                     c.execute(f"DELETE FROM {table}")
                 c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version()),
@@ -314,22 +281,10 @@ class ParseCache:
     def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
         """Write parsed reports in one transaction; return each row id (None where a row was not written:
         for every row when the file is busy; for a report whose file name or text cannot be stored).
-
-        Rows of a table are written with one `executemany` each, sorted by key, so a large batch touches
-        each page of the posting tables about once. Lines and names this connection has already
-        written (and committed) are not written again. Damage found while writing raises `_DAMAGE`.
-        """
+        Damage found while writing raises `_DAMAGE`."""
         c = self.conn()
         ids: list[int | None] = []
-        seen_lines = self._seen_lines
-        seen_names = self._seen_names
-        new_lines: dict[int, bytes] = {}
-        new_names: dict[int, tuple[int, str, int]] = {}
-        docs: list[tuple] = []
         recs: list[tuple] = []
-        postings: list[tuple] = []
-        head_postings: list[tuple] = []
-        name_postings: list[tuple] = []
         try:
             c.execute("BEGIN IMMEDIATE")
             try:
@@ -338,7 +293,7 @@ class ParseCache:
                     if not (_storable(cand.path) and _storable(member)):
                         ids.append(None)  # a file name that is not UTF-8: parsed each time, never stored
                         continue
-                    # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search data)
+                    # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
                     c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?",
                               (cand.path, member, vkey))
                     c.execute("SAVEPOINT one")
@@ -356,39 +311,9 @@ class ParseCache:
                         continue
                     rid = cur.lastrowid
                     ids.append(rid)
-                    sp = p.get("search")
-                    if p["kind"] == "problem" or sp is not None:
-                        rec, lines, heads, week, created, label, names = sp or (None, (), (), None, None, None, ())
-                        docs.append((rid, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], week,
-                                     created, label))
-                        if sp is not None:
-                            recs.append((rid, rec))
-                            for lid, text, n, h in lines:
-                                if lid not in seen_lines:
-                                    new_lines[lid] = text
-                                postings.append((lid, rid, n, h))
-                            for lid, text in heads:
-                                if lid not in seen_lines:
-                                    new_lines.setdefault(lid, text)
-                                head_postings.append((lid, rid))
-                            for nid, name, k in names:
-                                known = seen_names.get(nid, 0)
-                                if known | k != known:
-                                    had = new_names.get(nid)
-                                    new_names[nid] = (nid, name, k | (had[2] if had else 0))
-                                name_postings.append((nid, rid, k))
-                c.executemany("INSERT INTO search_docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
+                    if p.get("search") is not None:
+                        recs.append((rid, p["search"]))
                 c.executemany("INSERT INTO search_rec VALUES (?, ?)", recs)
-                c.executemany("INSERT OR IGNORE INTO lines VALUES (?, ?)", sorted(new_lines.items(), key=_first))
-                # (appended in id order, so a stable sort by line id orders them by the whole key)
-                postings.sort(key=_first)
-                c.executemany("INSERT OR REPLACE INTO postings VALUES (?, ?, ?, ?)", postings)
-                head_postings.sort(key=_first)
-                c.executemany("INSERT OR REPLACE INTO head_postings VALUES (?, ?)", head_postings)
-                c.executemany("INSERT INTO names VALUES (?, ?, ?) ON CONFLICT (nid) DO UPDATE"
-                              " SET kinds = kinds | excluded.kinds", sorted(new_names.values(), key=_first))
-                name_postings.sort(key=_first)
-                c.executemany("INSERT OR REPLACE INTO name_postings VALUES (?, ?, ?)", name_postings)
                 c.execute("COMMIT")
             except BaseException:
                 try:
@@ -401,15 +326,7 @@ class ParseCache:
                     or "disk i/o" in str(exc).lower():
                 return [None] * len(cands)  # not written now; parsed again next time
             raise
-        seen_lines.update(new_lines)
-        for nid, _name, k in new_names.values():
-            seen_names[nid] = seen_names.get(nid, 0) | k
         return ids
-
-    def forget_written(self) -> None:
-        """Forget which lines and names `store` wrote (another instance may have emptied the file since)."""
-        self._seen_lines.clear()
-        self._seen_names.clear()
 
     def drop(self, ids: Iterable[int]) -> None:
         """Delete rows (reports whose files are gone, rows found damaged)."""
@@ -495,6 +412,7 @@ def load_library_cached(
     cache: ParseCache | None = None,
     lazy: bool | None = None,
     notice: CacheNotice | None = None,
+    snapshot: Callable[[list[Report], int], None] | None = None,
 ) -> Library:
     """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
 
@@ -517,7 +435,7 @@ def load_library_cached(
     if cache is not None and cache.rebuilt:
         notice.add(f"the parse cache was damaged and has been rebuilt ({cache.rebuilt})")
     try:
-        return _load(plist, vocab, progress, cache, lazy, notice)
+        return _load(plist, vocab, progress, cache, lazy, notice, snapshot)
     except _DAMAGE as exc:
         if cache is None or (isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)):
             raise
@@ -528,11 +446,12 @@ def load_library_cached(
             _remove(cache.path)
         except OSError:
             pass
-        return _load(plist, vocab, progress, None, lazy, notice)
+        return _load(plist, vocab, progress, None, lazy, notice, snapshot)
 
 
 def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
-          lazy: bool | None, notice: CacheNotice) -> Library:
+          lazy: bool | None, notice: CacheNotice,
+          snapshot: Callable[[list[Report], int], None] | None = None) -> Library:
     lib = Library(paths=plist, vocab=vocab)
     found = list(scan(plist))
     cands = [c for c in found if isinstance(c, Candidate)]
@@ -587,18 +506,28 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
         batch_c.clear()
         batch_p.clear()
 
+    shown = [time.monotonic()]
+
+    def show() -> None:
+        shown[0] = time.monotonic()
+        if snapshot is not None:
+            snapshot([r for r in slot if isinstance(r, Report)], total)
+
     def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
         nonlocal done
         batch_c.extend(chunk)
         batch_p.extend(parts)
-        if len(batch_c) >= STORE_BATCH:
+        due = snapshot is not None and time.monotonic() - shown[0] >= SNAPSHOT_S
+        if len(batch_c) >= STORE_BATCH or due:
             flush()
+        if due:
+            show()
         done += len(chunk)
         if progress:
             progress(done, total)
 
-    if cache is not None:
-        cache.forget_written()
+    if misses:
+        show()
     loader.parse_many(misses, vocab, on_chunk)
     flush()
     for item in slot:

@@ -3,14 +3,15 @@
 Typing never waits for a search: each change restarts a short debounce timer, the search runs in an
 exclusive thread worker (a newer query cancels an older one) and results of a stale query are dropped.
 
-A large library's in-memory index is built in a worker as soon as the screen opens, with its progress
-in the status line; until it is ready, queries are answered from the parse cache (`index.search.cached`: the
-same hits, in ~0.1–0.3 s rather than milliseconds) and asked again of the index once it is built.
+The workspace's search index is brought up to date in a worker as the screen opens (read from the
+parse cache, or built report by report). A query never waits for that: it is answered from what is
+indexed so far — while the library is still loading, from the reports read so far — and the status
+line says so ("searching 120 of 418 reports…"); the query runs again by itself when indexing or
+loading finishes, so a partial answer is always replaced by the whole one.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -33,19 +34,30 @@ from ..render import fold, theme_colour
 DEBOUNCE = 0.12
 LIMIT = 300
 CONTEXT = 6  # preview lines above and below the hit
-BACKGROUND_MIN = 200  # libraries of at least this many reports build their index while the screen opens
+
+
+LABEL_CELLS, SECTION_CELLS = 18, 14  # at most this much of a hit's row for its label, its author, its section
+
+
+def _cut(text: str, cells: int) -> str:
+    """At most `cells` columns of a label or section name (an ellipsis where it is cut)."""
+    t = Text(text)
+    t.truncate(cells, overflow="ellipsis")
+    return t.plain
 
 
 def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
-    """One result line: week label, section, then the line with the matched characters marked."""
-    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (hit.report.label, "bold"),
-                          (f" · {hit.section}" if hit.section else "", muted), "  ")
+    """One result line: week, label, author, section, then the line with the matched characters marked."""
+    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (_cut(hit.report.label, LABEL_CELLS), "bold"),
+                          (f" · {_cut(hit.author, SECTION_CELLS)}" if hit.author else "", muted),
+                          (f" · {_cut(hit.section, SECTION_CELLS)}" if hit.section else "", muted), "  ")
     body = Text(hit.text)
     for a, b in hit.spans:
         body.stylize(mark, a, b)
-    if hit.spans and width and len(hit.text) > width and hit.spans[0][0] > width // 3:
+    room = max(10, width - where.cell_len) if width else 0  # (what the row leaves for the line)
+    if hit.spans and room and body.cell_len > room and hit.spans[0][0] > room // 3:
         # keep the first match in view on long lines
-        start = hit.spans[0][0] - width // 4
+        start = max(0, hit.spans[0][0] - room // 4)
         body = Text("…") + body[start:]
     where.append_text(body)
     where.no_wrap = True
@@ -84,7 +96,7 @@ def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
 
 
 class SearchScreen(Screen):
-    """Fuzzy search across every report (words, pinyin, `in:` `week:` `kpi:` filters)."""
+    """Fuzzy search across every report (words, pinyin, `in:` `week:` `kpi:` `url:` `by:` filters)."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="search-back"),
@@ -111,21 +123,16 @@ class SearchScreen(Screen):
     def __init__(self, workspace: Workspace, query: str = "") -> None:
         super().__init__()
         self.workspace = workspace
-        self.library = workspace.library
         self.initial_query = query
         self.result: SearchResult | None = None
         self.option_hits: dict[str, Hit] = {}
         self._generation = 0
         self._timer = None
-        self._building = False  # the index is being built in the background
-        self._view = None  # the parse cache's view of the library, answering while the index builds
-        self._view_lock = threading.Lock()
-        self._index_note = ""  # the build's progress, shown in the status line
-        self._interim = False  # the results shown came from the cache, not the index
+        self._index_note = ""  # how far indexing got, shown in the status line while it runs
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial_query, id="search-input",
-                    placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi:成功率")
+                    placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi: url: by:")
         yield Static(Text("type to search every report"), id="search-status")
         with Horizontal(id="search-body"):
             yield OptionList(id="search-results", markup=False)
@@ -136,69 +143,48 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
         self.set_class(self.app.size.width < 100, "-narrow")
-        if len(self.library.reports) >= BACKGROUND_MIN and self.workspace.cached_search_index() is None:
-            self._building = True
-            self._index_note = f"indexing {len(self.library.reports):,} reports…"
-            self.query_one("#search-status", Static).update(Text(self._index_note))
-            self._build()
-        else:
-            self._warm()
+        self.library_changed()
         if self.initial_query.strip():
             self.start_search(self.initial_query)
 
     # ── the index ──────────────────────────────────────────────────────────────────────────────
 
-    @work(thread=True, exit_on_error=False, group="search-index")
-    def _build(self) -> None:
-        """Build the library's index (kept on the library), saying how far it got; then warm pinyin."""
+    def library_changed(self) -> None:
+        """More reports were read, or the library was (re)loaded: bring the index up to date, then
+        search again."""
+        self._sync()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
+    def _sync(self) -> None:
+        """Bring the workspace's index up to date (saying how far it got), then ask the query again
+        if its answer came from part of the reports."""
         worker = get_current_worker()
-        self._view = self.workspace.cache_view()
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
             now = time.monotonic()
-            if done < total and now - last[0] < 0.1:
+            if done < total and now - last[0] < 0.2:
                 return
             last[0] = now
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._progress, done, total)
 
-        try:
-            index = self.workspace.search_index(progress)
-        finally:
-            self._building = False
+        self.workspace.search_index(progress)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._built)
-        try:
-            index.warm_pinyin()
-        except Exception:  # noqa: BLE001 - pinyin then loads on the first pinyin query, as without this
-            pass
-        view, self._view = self._view, None
-        if view is not None:
-            with self._view_lock:
-                view.conn.close()
-
-    @work(thread=True, exit_on_error=False, group="search-index")
-    def _warm(self) -> None:
-        """Load pinyin readings before the first pinyin keystroke needs them."""
-        try:
-            from ...index import pinyin
-
-            pinyin.readings("中")
-        except Exception:  # noqa: BLE001 - pinyin then loads on the first pinyin query, as without this
-            pass
+            self.app.call_from_thread(self._synced)
 
     def _progress(self, done: int, total: int) -> None:
-        self._index_note = f"indexing {done:,}/{total:,} reports…" if done < total else ""
+        self._index_note = f"indexing {done:,} of {total:,} reports…" if done < total else ""
         if self.result is None:
             self._status(Text(self._index_note or "type to search every report"))
-        elif self._interim:
-            self._status(self._result_status(self.result))
 
-    def _built(self) -> None:
+    def _synced(self) -> None:
         self._index_note = ""
-        if self._interim and self.result is not None:
-            self.start_search(self.query_one("#search-input", Input).value)  # the same hits, from the index
+        query = self.query_one("#search-input", Input).value
+        if self.result is not None and not self.result.complete:
+            self.start_search(query)  # the whole answer now
+        elif self.result is not None and self.workspace.loading:
+            self.start_search(query)  # more reports were read meanwhile
         elif self.result is None:
             self._status(Text("type to search every report"))
 
@@ -232,26 +218,13 @@ class SearchScreen(Screen):
         if not query.strip():
             self._show(self._generation, None)
             return
-        note = f" ({self._index_note})" if self._building and self._index_note else ""
-        self.query_one("#search-status", Static).update(Text("searching…" + note))
+        if self.result is None:
+            self.query_one("#search-status", Static).update(Text("searching…"))
         self._run(query, self._generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _run(self, query: str, generation: int) -> None:
-        if self._building and self.workspace.cached_search_index() is None and self._view is not None:
-            from ...index.search.cached import search_view
-
-            with self._view_lock:
-                view = self._view
-                result = search_view(view, self.library, query, LIMIT) if view is not None else None
-            if result is not None:
-                if not get_current_worker().is_cancelled:
-                    self.app.call_from_thread(self._show, generation, result, True)
-                return
-        index = self.workspace.search_index()
-        if get_current_worker().is_cancelled:
-            return
-        result = index.search(query, limit=LIMIT)
+        result = self.workspace.search(query, limit=LIMIT, wait=False)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, generation, result)
 
@@ -265,11 +238,11 @@ class SearchScreen(Screen):
             if report is not None:
                 report(event.worker)
 
-    def _show(self, generation: int, result: SearchResult | None, interim: bool = False) -> None:
+    def _show(self, generation: int, result: SearchResult | None) -> None:
         if generation != self._generation:
             return  # a newer query is on its way
-        self.result = result
-        self._interim = interim
+        old, self.result = self.result, result
+        was = self.current_hit if old is not None and result is not None and old.query.raw == result.query.raw else None
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         self.option_hits.clear()
@@ -281,7 +254,6 @@ class SearchScreen(Screen):
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         row_width = max(20, results.size.width - 4) if results.size.width else 76
-        width = max(20, row_width - 30)
         options: list[Option] = []
         for g in group_hits(result.hits):
             counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
@@ -291,12 +263,15 @@ class SearchScreen(Screen):
             for h in g.hits:
                 oid = f"hit-{len(self.option_hits)}"
                 self.option_hits[oid] = h
-                row = Text("  ") + hit_text(h, mark, muted, width)
+                row = Text("  ") + hit_text(h, mark, muted, row_width - 2)
                 row.truncate(row_width, overflow="ellipsis")
                 options.append(Option(row, id=oid))
         results.add_options(options)
         status.update(self._result_status(result))
-        first = next(iter(self.option_hits), None)
+        # the same query answered again (more reports searched): the cursor stays on its hit
+        keep = next((oid for oid, h in self.option_hits.items()
+                     if was is not None and h.report is was.report and h.line == was.line), None)
+        first = keep or next(iter(self.option_hits), None)
         if first is not None:
             results.highlighted = results.get_option_index(first)
         self._preview(self.current_hit)
@@ -306,10 +281,15 @@ class SearchScreen(Screen):
         tiers = {t: sum(h.tier == t for h in result.hits) for t in ("exact", "fuzzy", "pinyin", "filter")}
         detail = ", ".join(f"{v} {k}" for k, v in tiers.items() if v)
         more = f" of {total}{'+' if result.capped else ''}" if total > n else ""
-        text = (f"{n}{more} hits ({detail}) in {result.seconds * 1000:.0f} ms" if n
-                else f"no matches for {result.query.raw!r}")
-        if self._interim and self._index_note:
-            text += f"  · from the cache, {self._index_note}"
+        partial = not result.complete
+        if n:
+            text = f"{n}{more} hits ({detail}) in {result.seconds * 1000:.0f} ms"
+        elif partial:
+            text = f"no matches for {result.query.raw!r} yet"
+        else:
+            text = f"no matches for {result.query.raw!r}"
+        if partial:
+            text += f"  · searching {result.searched:,} of {result.of:,} reports…"
         return Text(text)
 
     # ── the selected hit ────────────────────────────────────────────────────────────────────────
@@ -343,7 +323,8 @@ class SearchScreen(Screen):
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
-        out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}  {r.source.name}\n", muted),
+        by = f"  {hit.author}" if hit.author else ""
+        out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}{by}  {r.source.name}\n", muted),
                             (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
         lines = r.text.splitlines()
         width = max(20, self.query_one("#search-preview-box").size.width - 3)

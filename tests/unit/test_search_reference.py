@@ -1,0 +1,307 @@
+"""The one search engine against a brute-force reference, on small generated libraries (hypothesis).
+
+The reference scores every line of every live report with the ranking rules (`search.match`) and sorts
+by score, then newest report first, then source order; the engine must give exactly its head for any
+limit, however the index was made: built at once, grown report by report in any order with reports
+replaced on the way, or written to parts and read back (whole, or on demand as `reports-tui search`
+reads it).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui.index.search import match as mt
+from tui.index.search import pinyin as py
+from tui.index.search.engine import SearchIndex
+from tui.index.search.index import Doc
+from tui.index.search.query import parse_query, week_keep
+from tui.index.search.records import fold, head_names, lower, norm, visible
+
+# ── generated libraries ─────────────────────────────────────────────────────────────────────────
+
+WORDS = ["Rust", "rust", "trust", "Trusty", "rusty", "async", "asnyc", "Async", "asynchronous", "go", "Go", "google",
+         "Rust语言", "贝易转", "贝易砖", "存管", "存管路由", "实时数仓", "支付系统", "人工智能", "进一步验证", "银行",
+         "行业", "发展", "POS", "pos", "押金", "M6v机房", "的", "上线", "zfxt", "v1.2", "node.js"]
+LINKS = ["[Rust](https://rust-lang.org/async)", "[async book](https://x.io/Trust)", "https://go.dev/rust",
+         "![贝易转](img/存管.png)", "<https://ex.com/pos>", "[see][ref]", "www.example.com/google"]
+SECTIONS = ["O1 业务服务", "O2 能力升级", "生产事件", "Crate of the Week", "Tooling", "收获与反思"]
+PROJECTS = [("贝易转", "贝易转（C转）"), ("存管路由", "存管路由"), ("实时数仓", "实时数仓项目"), ("Rust Analyzer", "Rust Analyzer")]
+KPIS = ["入金有效成功率", "支付系统年度可用性", "Availability"]
+AUTHORS = [None, "张三", "李四", "Jane Doe"]
+WEEKS = [None, "2024-W01", "2024-W02", "2024-W10", "2023-W52"]
+
+token = st.one_of(st.sampled_from(WORDS), st.sampled_from(LINKS), st.sampled_from(["，", "：", "-", "(", ")", "x"]))
+line_text = st.lists(token, min_size=1, max_size=5).flatmap(
+    lambda toks: st.sampled_from([" ", ""]).map(lambda sep: sep.join(toks)))
+
+
+@dataclass
+class GenDoc:
+    doc: Doc
+    rec: tuple
+
+
+@st.composite
+def library(draw) -> list[GenDoc]:
+    n = draw(st.integers(1, 6))
+    out = []
+    for i in range(n):
+        week = draw(st.sampled_from(WEEKS))
+        created = draw(st.sampled_from(["", "2024-01-03", "2024-01-05"])) if week else ""
+        path = f"/lib/{draw(st.sampled_from(['a', 'b']))}/{i}.md"
+        sort = (0, week, created, path) if week else (1, "", "", path)
+        label = week.lower() if week else f"第{i}期"
+        doc = Doc(path, "", 100 + i, float(i), week, label, draw(st.sampled_from(AUTHORS)), created, sort)
+        line = 1
+        title = draw(line_text)
+        ents = [(line, title, "", (), None, True, "title")]
+        projects, kpis, sections = [], [], []
+        for _ in range(draw(st.integers(1, 3))):
+            line += 2
+            stitle = draw(st.sampled_from(SECTIONS))
+            key = stitle.replace(" ", "")
+            okr = stitle[:2] if stitle[:1] == "O" and stitle[1:2].isdigit() else None
+            chain = (key,)
+            sections.append((key, okr, stitle))
+            ents.append((line, f"【{stitle}】", stitle, chain, None, True, "section"))
+            for _ in range(draw(st.integers(1, 4))):
+                line += 1
+                kind = draw(st.integers(0, 5))
+                if kind == 0:
+                    pkey, pname = draw(st.sampled_from(PROJECTS))
+                    projects.append((pkey, pname, line))
+                    ents.append((line, f"【{pname}】" + draw(st.sampled_from(["", "进度80%", " async"])), stitle,
+                                 chain, pkey, True, "item"))
+                elif kind == 1:
+                    name = draw(st.sampled_from(KPIS))
+                    kpis.append((name, line))
+                    ents.append((line, f"{name}：99.9%", stitle, chain, None, False, "item"))
+                else:
+                    ents.append((line, draw(line_text), stitle, chain, None, False, "item"))
+        out.append(GenDoc(doc, (tuple(projects), tuple(kpis), tuple(sections), tuple(ents))))
+    return out
+
+
+QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "go", "Go", "贝易转", "贝易砖", "存管",
+           "实时数舱", "支付系统", "byz", "beiyizhuan", "zfxt", "rgzn", "rengongzhineng", "yinhang", "cunguan",
+           "shishi", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
+           "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
+           "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
+           "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52"]
+
+
+# ── the reference ───────────────────────────────────────────────────────────────────────────────
+
+
+def _rank(docs: list[Doc]) -> list[int]:
+    dated = sorted((i for i, d in enumerate(docs) if d.week is not None), key=lambda i: docs[i].sort, reverse=True)
+    undated = sorted((i for i, d in enumerate(docs) if d.week is None), key=lambda i: docs[i].sort, reverse=True)
+    return dated + undated
+
+
+def reference(lib: list[GenDoc], query: str, limit: int):
+    q = parse_query(query)
+    docs = [g.doc for g in lib]
+    by_rank = _rank(docs)
+    order_pos = {i: p for p, i in enumerate(sorted(range(len(docs)), key=lambda i: docs[i].sort))}
+    scope = [True] * len(docs)
+    if q.weeks or q.week_labels:
+        keep = week_keep(q, [d.week or "" for d in docs], [d.label.casefold() for d in docs])
+        scope = [s and bool(k) for s, k in zip(scope, keep)]
+    if q.authors:
+        scope = [s and d.author is not None and any(
+            mt.author_matches(v, d.author, py.readings(d.author) if any("\u4e00" <= c <= "\u9fff" for c in d.author)
+                              else None) for v in q.authors) for s, d in zip(scope, docs)]
+    probe = SearchIndex.build([], [])  # (the filters' name rules: in:, kpi:)
+    probe.section_keys = {k: None for g in lib for s in g.rec[2] for k in (s[0], s[1]) if k}
+    probe.kpi_names = list(dict.fromkeys(k[0] for g in lib for k in g.rec[1]))
+    keys = set().union(*(probe.matching_sections(v) for v in q.sections)) if q.sections else None
+    kpi_names = ({probe.kpi_names[i] for v in q.kpis for i in probe.matching_kpis(v)} if q.kpis else None)
+    terms = list(dict.fromkeys(n for g in lib for n in [k[0] for k in g.rec[1]] + [p[1] for p in g.rec[0]]
+                               + [s[2] for s in g.rec[2]] if any("\u3400" <= c <= "\u9fff" for c in n)))
+    qc = py.compact(q.text)
+    pinyin = py.is_pinyin_query(q.text)
+    needles: dict[str, float] = {}
+    if pinyin and q.words:
+        for t in terms:
+            found = mt.name_needle(qc, t, py.readings(t))
+            if found and found[1] > needles.get(found[0], -1):
+                needles[found[0]] = found[1]
+    readings_memo: dict[str, list[str] | None] = {}
+
+    def readings_of(ch: str) -> list[str] | None:
+        if ch not in readings_memo:
+            hz = "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+            readings_memo[ch] = mt.text_readings(py.char_readings(ch)) if hz else None
+        return readings_memo[ch]
+
+    words = q.words
+    lw = [lower(w) for w in words]
+    rows, exact_count = [], 0
+    for rank, d in enumerate(by_rank):
+        if not scope[d]:
+            continue
+        rec = lib[d].rec
+        heads = head_names(rec)
+        kpi_lines = {}
+        for name, ln in rec[1]:
+            kpi_lines.setdefault(ln, set()).add(name)
+        for pos, (line, text, section, chain, project, head, kind) in enumerate(rec[3]):
+            if keys is not None and keys.isdisjoint(chain):
+                continue
+            if kpi_names is not None and kpi_names.isdisjoint(kpi_lines.get(line, ())):
+                continue
+            vis, urls = visible(text)
+            if q.urls and not all(lower(v) in lower(urls) for v in q.urls):
+                continue
+            cased = fold(vis)
+            low = lower(cased)
+            hd = None
+            if head:
+                hd = norm(visible(heads[line])[0]) if kind == "item" and line in heads else low
+            if not words:
+                if kind != "title":
+                    rows.append((-mt.FILTER_SCORE, rank, pos, d, line, "filter"))
+                continue
+            score = mt.exact_score(words, cased, low, hd)
+            if score is not None:
+                rows.append((-score, rank, pos, d, line, "exact"))
+                exact_count += 1
+                continue
+            best = None
+            if mt.fuzzy_applies(lw):
+                w = lw[0]
+                f = mt.fuzzy_latin(w, low) if mt.is_latin_word(w) else mt.fuzzy_window(w, low)
+                if f is not None:
+                    best = (mt.fuzzy_score(f[0], len(w), mt.fuzzy_head(w, hd)), "fuzzy")
+            if pinyin:
+                for nd, quality in needles.items():
+                    if nd in low:
+                        s = mt.name_pinyin_score(quality, hd is not None and nd in hd)
+                        if best is None or s > best[0]:
+                            best = (s, "pinyin")
+                tp = mt.text_pinyin(qc, low, readings_of)
+                if tp is not None:
+                    a, b = tp
+                    s = mt.text_pinyin_score(hd is not None and low[a:b] in hd)
+                    if best is None or s > best[0]:
+                        best = (s, "pinyin")
+            if best is not None:
+                rows.append((-best[0], rank, pos, d, line, best[1]))
+    rows.sort()
+    total = len(rows)
+    if words and not q.has_filters and limit and exact_count >= limit:
+        total = exact_count  # (the lower tiers are not needed, nor counted)
+    got = [(docs[d].path, line, tier, -neg, order_pos[d]) for neg, _r, _p, d, line, tier in rows]
+    return got[:limit] if limit else got, total
+
+
+def engine_rows(result):
+    return [(h.report.source.path, h.line, h.tier, h.score, h.order) for h in result.hits]
+
+
+def build_ways(lib: list[GenDoc], seed: int):
+    """The same library's index made four ways."""
+    docs = [g.doc for g in lib]
+    recs = {g.doc.key: g.rec for g in lib}
+    at_once = SearchIndex()
+    at_once.add((g.doc, g.rec) for g in lib)
+    at_once.prepare_pinyin()
+    # grown report by report in another order, with stale versions of some reports replaced on the way
+    rng = random.Random(seed)
+    grown = SearchIndex()
+    grown.prepare_pinyin()
+    stale = []
+    for g in rng.sample(lib, len(lib)):
+        if rng.random() < 0.4:
+            old = Doc(g.doc.path, "", g.doc.size + 1000, g.doc.mtime, g.doc.week, g.doc.label, g.doc.author,
+                      g.doc.created, g.doc.sort)
+            stale.append(old)
+            grown.add([(old, lib[rng.randrange(len(lib))].rec)])
+    grown.add((g.doc, g.rec) for g in rng.sample(lib, len(lib)))
+
+    class R:  # what `sync` reads of a report
+        def __init__(self, d):
+            self.source, self.size, self.mtime, self.sort_key = d.source, d.size, d.mtime, d.sort
+            self.week, self.label, self.author, self.created = d.week, d.label, d.author, d.created or None
+
+    grown.sync([R(d) for d in docs], lambda rs: [recs[(r.source.path, "", r.size, r.mtime)] for r in rs])
+    for d in range(grown.ndocs):  # hits carry the index's own docs, as in the other ways
+        grown.doc(d).ref = None
+    stored = SearchIndex.from_parts(grown.to_parts())
+    lazy = SearchIndex.from_parts(grown.to_parts(), lazy=True)
+    return {"at once": at_once, "grown": grown, "stored": stored, "on demand": lazy}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lib=library(), queries=st.lists(st.sampled_from(QUERIES), min_size=1, max_size=4), seed=st.integers(0, 99))
+def test_the_engine_gives_the_reference_ranking_however_the_index_was_made(lib, queries, seed):
+    ways = build_ways(lib, seed)
+    for query in queries:
+        for limit in (1, 3, 0):
+            want, total = reference(lib, query, limit)
+            for name, index in ways.items():
+                res = index.search(query, limit=limit)
+                assert engine_rows(res) == want, (name, query, limit)
+                if not res.capped:
+                    assert res.total == total, (name, query, limit)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("strategy", ["sort", "walk", "walk, giving up"])
+def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
+    # a fixed, larger library: every query of the table is tried at least once whatever hypothesis draws;
+    # the entries of matching lines found by sorting them, by walking reports newest first, and by a
+    # walk that runs out of budget half way
+    if strategy != "sort":
+        monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
+                            else 1e9)
+    lib = _fixed_library()
+    ways = build_ways(lib, 7)
+    for limit in (1, 5, 0):
+        want, total = reference(lib, query, limit)
+        for name, index in ways.items():
+            res = index.search(query, limit=limit)
+            assert engine_rows(res) == want, (name, query, limit)
+            if not res.capped:
+                assert res.total == total
+
+
+def _fixed_library() -> list[GenDoc]:
+    rng = random.Random(3)
+    out = []
+    for i in range(8):
+        week = WEEKS[i % len(WEEKS)]
+        path = f"/lib/{i}.md"
+        doc = Doc(path, "", 10 + i, float(i), week, week.lower() if week else f"第{i}期", AUTHORS[i % 4],
+                  "2024-01-0%d" % (i % 3 + 1) if week else "", (0, week, "", path) if week else (1, "", "", path))
+        ents = [(1, f"Report {i} {rng.choice(WORDS)}", "", (), None, True, "title")]
+        projects, kpis, sections = [], [], []
+        line = 2
+        for s in SECTIONS[i % 3: i % 3 + 3]:
+            key = s.replace(" ", "")
+            okr = s[:2] if s[0] == "O" else None
+            sections.append((key, okr, s))
+            ents.append((line, f"## {s}", s, (key,), None, True, "section"))
+            for j in range(5):
+                line += 1
+                if j == 0:
+                    pk, pn = PROJECTS[(i + len(ents)) % len(PROJECTS)]
+                    projects.append((pk, pn, line))
+                    ents.append((line, f"【{pn}】{rng.choice(WORDS)}", s, (key,), pk, True, "item"))
+                elif j == 1:
+                    k = KPIS[(i + j) % len(KPIS)]
+                    kpis.append((k, line))
+                    ents.append((line, f"{k}：99.{i}%", s, (key,), None, False, "item"))
+                else:
+                    toks = [rng.choice(WORDS + LINKS) for _ in range(rng.randint(1, 4))]
+                    ents.append((line, rng.choice([" ", ""]).join(toks), s, (key,), None, False, "item"))
+            line += 1
+        out.append(GenDoc(doc, (tuple(projects), tuple(kpis), tuple(sections), tuple(ents))))
+    return out

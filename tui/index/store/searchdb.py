@@ -1,0 +1,276 @@
+"""The search tables of the parse cache: reading search records and saving and reading search indexes.
+
+`cache.py` creates these tables (it owns the schema); this module only reads and writes their rows, and
+imports nothing of the parser, so `reports-tui search` can answer from a saved index quickly:
+
+    search_rec    (rid, rec)                     a report's search record (JSON), written with the report
+    search_index  (key, fingerprint, stamp, used) one saved index per library (vocabulary and paths);
+                                                 `fingerprint`: the files it was made from (sizes and
+                                                 mtimes), `stamp`: the index format and parser sources
+    search_parts  (id, key, name, data)          its parts (packed arrays, UTF-8, JSON), read whole or
+                                                 on demand through SQLite's incremental blob reads
+
+A saved index is used only when its stamp is current; `reports-tui search` uses it only when the files
+under the paths are exactly the ones it was made from. At most `KEEP` indexes are kept (the least
+recently saved go first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+FILE_NAME = "parse-cache-v2.sqlite3"
+KEEP = 6
+BUSY_MS = 2000
+
+
+def cache_file() -> Path:
+    """The parse cache file (in `tui.config.cache_dir()`)."""
+    from ... import config
+
+    return config.cache_dir() / FILE_NAME
+
+
+def index_key(vocab_key: str, paths: Iterable[str]) -> str:
+    """Which library an index is of: a vocabulary and the paths as given."""
+    return "\0".join([vocab_key, *[str(p) for p in paths]])
+
+
+def stamp() -> str:
+    """What a saved index must have been made with: this index format and these parser sources."""
+    from ..search.index import FORMAT
+    from ..search.records import source_version
+
+    return f"{FORMAT}:{source_version()}"
+
+
+def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """path → (size, mtime_ns) of every file under the paths (stat only; a zip archive as a whole).
+
+    Deliberately more than the files `model.source.scan` reads (every file, whatever its name, and
+    folders behind symbolic links too; only folders whose name starts with "." are not walked), so
+    that nothing a library is read from can change unseen; and cheap: one `os.scandir` per folder
+    and one stat per file."""
+    out: dict[str, tuple[int, int]] = {}
+    above: set[tuple[int, int]] = set()  # the folders being walked (a link to one of them is a loop)
+
+    def walk(top: str) -> None:
+        try:
+            st = os.stat(top)
+            me = (st.st_dev, st.st_ino)
+            if me in above:
+                return
+            it = os.scandir(top)
+        except OSError:
+            out[top] = (-1, -1)  # a folder that cannot be listed: remembered as such
+            return
+        above.add(me)
+        with it:
+            for e in it:
+                try:
+                    if e.is_dir():
+                        if not e.name.startswith("."):
+                            walk(e.path)
+                        continue
+                    st = e.stat()
+                    out[e.path] = (st.st_size, st.st_mtime_ns)
+                except OSError:
+                    out[e.path] = (-1, -1)
+        above.discard(me)
+
+    for p in paths:
+        p = str(p)
+        if os.path.isdir(p):
+            walk(p)
+        else:
+            try:
+                st = os.stat(p)
+                out[p] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                out[p] = (-1, -1)
+    return out
+
+
+def fingerprint(state: Mapping[str, tuple[int, int]]) -> str:
+    """A hash of the files a library is made from (`scan_state`)."""
+    return hashlib.sha1(repr(sorted(state.items())).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def same_files(state: Mapping[str, tuple[int, int]], docs: Iterable[Any]) -> bool:
+    """Whether reports (with `path`, `member`, `size`, `mtime`) are the files `scan_state` saw: same
+    size and mtime (a zip member: its archive's mtime)."""
+    for d in docs:
+        got = state.get(d.path)
+        if got is None or got[1] / 1e9 != d.mtime or (not d.member and got[0] != d.size):
+            return False
+    return True
+
+
+def _connect(path: str | os.PathLike, readonly: bool) -> sqlite3.Connection:
+    uri = f"file:{Path(path).as_posix()}" + ("?mode=ro" if readonly else "")
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    return conn
+
+
+def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
+    """The stored search records (as bytes, undecoded) of these report rows; rows that are gone or
+    unreadable are left out."""
+    out: dict[int, bytes] = {}
+    if not rids:
+        return out
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.Error:
+        return out
+    conn.text_factory = bytes  # (a damaged record fails its check instead of the whole query)
+    try:
+        for k in range(0, len(rids), 500):
+            part = rids[k:k + 500]
+            for rid, rec in conn.execute(
+                    f"SELECT rid, rec FROM search_rec WHERE rid IN ({','.join('?' * len(part))})", part):
+                if type(rid) is int and isinstance(rec, bytes):
+                    out[rid] = rec
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
+    return out
+
+
+def load_index(path: str | os.PathLike, key: str) -> tuple[str, dict[str, bytes]] | None:
+    """(fingerprint, every part) of the saved index of a library, or None (none saved, another stamp,
+    the file busy or unreadable)."""
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT fingerprint, stamp FROM search_index WHERE key = ?", (key,)).fetchone()
+        if row is None or row[1] != stamp() or type(row[0]) is not str:
+            return None
+        parts = {name: data for name, data in conn.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))
+                 if type(name) is str and isinstance(data, bytes)}
+        return row[0], parts
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+class LazyParts(Mapping[str, Any]):
+    """The parts of a saved index, each read when first asked for: whole (bytes), or for the large
+    ones an open SQLite blob that reads just the bytes sliced from it."""
+
+    def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str]):
+        self.conn = conn
+        self.ids = ids
+        self.lazy = set(lazy)
+        self._got: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        got = self._got.get(name)
+        if got is None:
+            rid = self.ids[name]
+            if name in self.lazy:
+                got = self.conn.blobopen("search_parts", "data", rid, readonly=True)
+            else:
+                row = self.conn.execute("SELECT data FROM search_parts WHERE id = ?", (rid,)).fetchone()
+                if row is None or not isinstance(row[0], bytes):
+                    raise KeyError(name)
+                got = row[0]
+            self._got[name] = got
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def close(self) -> None:
+        """Close the blobs and the connection."""
+        for v in self._got.values():
+            if isinstance(v, sqlite3.Blob):
+                try:
+                    v.close()
+                except sqlite3.Error:
+                    pass
+        self.conn.close()
+
+
+def open_index(path: str | os.PathLike, key: str, fp: str, lazy: Iterable[str]) -> LazyParts | None:
+    """The parts of the saved index of a library, read on demand, when it was made from exactly the
+    files `fp` describes; None otherwise. The caller closes it."""
+    if not os.path.exists(path):
+        return None
+    try:
+        conn = _connect(path, readonly=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("BEGIN")  # one snapshot for every read (a concurrent save cannot mix two indexes)
+        row = conn.execute("SELECT fingerprint, stamp FROM search_index WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] != fp or row[1] != stamp():
+            conn.close()
+            return None
+        ids = {name: rid for rid, name in conn.execute("SELECT id, name FROM search_parts WHERE key = ?", (key,))
+               if type(name) is str and type(rid) is int}
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return LazyParts(conn, ids, lazy)
+
+
+def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
+    """Record that a saved index (unchanged) was made from these files; False when it was not done."""
+    try:
+        conn = _connect(path, readonly=False)
+    except sqlite3.Error:
+        return False
+    try:
+        cur = conn.execute("UPDATE search_index SET fingerprint = ?, used = ? WHERE key = ? AND stamp = ?",
+                           (fp, time.time(), key, stamp()))
+        return cur.rowcount == 1
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes]) -> bool:
+    """Save an index (replacing the library's earlier one); False when the file is busy or cannot be
+    written (it is saved another time)."""
+    try:
+        conn = _connect(path, readonly=False)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM search_parts WHERE key = ?", (key,))
+            conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
+            conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
+                             [(key, name, bytes(data)) for name, data in parts.items()])
+            old = [k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
+                                              (KEEP,))]
+            for k in old:
+                conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
+                conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
+            conn.execute("COMMIT")
+        except BaseException:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
