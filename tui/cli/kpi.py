@@ -7,6 +7,7 @@ import csv
 import sys
 
 from ..index.formats import format_value, kpi_names, kpi_rows
+from ..model.text import printable_name
 from .common import EXIT_OK, dump_json, open_library, print_problems
 from .termout import Style, table, terminal_width, use_colour
 
@@ -22,7 +23,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         w = csv.DictWriter(sys.stdout, fieldnames=["kpi", "week", "label", "path", "value", "unit", "raw"],
                            lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({**row, "path": printable_name(row["path"])} for row in rows)  # (CSV is plain text)
         return EXIT_OK
     st = Style(use_colour())
     names = kpi_names(lib.reports, lib.vocab.kpi_aliases)

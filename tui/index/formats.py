@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..model.report import Finding, Report
+from ..model.report import Finding, Report, SourceRef
+
+
+def source_text(ref: SourceRef | None) -> str:
+    """`file.md` or `export.zip:dir/file.md` as the file system names it (lossless, unescaped: for JSON,
+    which escapes what needs it; plain output uses `SourceRef.display`)."""
+    if ref is None:
+        return ""
+    return f"{ref.path}:{ref.member}" if ref.member else ref.path
 
 
 def format_value(v: float | None, unit: str = "") -> str:
@@ -69,12 +77,12 @@ def kpi_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
     rows = []
     for r in reports:
         for k in r.kpis:
-            rows.append({"kpi": k.name, "week": r.week, "label": r.label, "path": r.source.display,
+            rows.append({"kpi": k.name, "week": r.week, "label": r.label, "path": source_text(r.source),
                          "value": k.value, "unit": k.unit, "raw": k.raw})
     return rows
 
 
 def lint_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """SPEC §4 `lint` rows."""
-    return [{"path": f.source.display if f.source else "", "level": f.level, "message": f.message, "line": f.line}
+    return [{"path": source_text(f.source), "level": f.level, "message": f.message, "line": f.line}
             for f in findings]

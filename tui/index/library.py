@@ -91,7 +91,8 @@ class Library:
                 by_week[r.week].append(r)
         for week, rs in by_week.items():
             if len(rs) > 1:
-                names = ", ".join(r.source.display for r in rs)
+                names = ", ".join(r.source.display for r in rs[:5])  # (bounded: 20,000 reports of one week)
+                names += f" and {len(rs) - 5} more" if len(rs) > 5 else ""
                 for r in rs:
                     out.append(Finding("warning", f"{len(rs)} reports for {week}: {names}", source=r.source))
         out.sort(key=lambda f: (f.source.display if f.source else "", f.line or 0))

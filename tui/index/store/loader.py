@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ...model.load import load_bytes
 from ...model.parse import parse_report
 from ...model.report import Finding, Report
-from ...model.source import Candidate, scan
+from ...model.source import Candidate, read_candidate, scan, unreadable_message
 from ...model.vocab import Vocabulary
 from ..search.records import search_parts
 from . import codec
@@ -41,19 +41,6 @@ report "text", "projects" (JSON text) and "search" (`search.records.search_parts
 keep the parsed "report" itself (never sent between processes)."""
 
 
-def read_candidate(c: Candidate, zips: dict[str, zipfile.ZipFile] | None = None) -> bytes:
-    """The bytes of a candidate (a file, or a member of a zip archive kept open in `zips`)."""
-    if c.member is None:
-        with open(c.path, "rb") as fh:
-            return fh.read()
-    zf = (zips or {}).get(c.path)
-    if zf is None:
-        zf = zipfile.ZipFile(c.path)
-        if zips is not None:
-            zips[c.path] = zf
-    return zf.read(c.member)
-
-
 def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.ZipFile] | None = None,
                     keep: bool = True) -> Parts:
     """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too."""
@@ -61,8 +48,7 @@ def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.Zip
     try:
         data = read_candidate(c, zips)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a problem, not a crash
-        reason = getattr(exc, "strerror", None) or exc
-        return problem_parts(Finding("problem", f"cannot read: {reason}", source=ref))
+        return problem_parts(Finding("problem", unreadable_message(exc), source=ref))
     result = load_bytes(data, ref, vocab, c.size, c.mtime_ns / 1e9)
     if isinstance(result, Finding):
         return problem_parts(result)
