@@ -31,12 +31,15 @@ def open_library(
     progress: ProgressFn | None = None,
     use_cache: bool = True,
     notice: CacheNotice | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Library:
     """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
-    is false (a cache that cannot be used is noted in `notice`, never an error)."""
+    is false (a cache that cannot be used is noted in `notice`, never an error); `cancelled()` true
+    abandons the load (`model.source.Cancelled`)."""
     from .store.cache import load_library_cached
 
-    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice)
+    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice,
+                               cancelled=cancelled)
 
 
 class Workspace:

@@ -13,7 +13,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .report import REPORT_SUFFIXES, Finding, SourceRef
 from .text import printable_name, sanitize
@@ -117,6 +117,10 @@ def _cjk_ratio(text: str) -> float:
 
 class Unreadable(Exception):
     """A candidate that is not read: not a regular file, too large, or gone (the message says which)."""
+
+
+class Cancelled(Exception):
+    """A walk or a load was abandoned because its caller asked (the app is quitting, a newer load began)."""
 
 
 def _is_report_name(name: str) -> bool:
@@ -269,12 +273,14 @@ def read_candidate(c: Candidate, zips: dict[str, zipfile.ZipFile] | None = None)
 _Entry = tuple[str, "os.stat_result | None", "str | None"]  # (path, stat of a regular file | None, problem | None)
 
 
-def _walk(top: str) -> list[_Entry]:
+def _walk(top: str, cancelled: Callable[[], bool] | None = None) -> list[_Entry]:
     """Every candidate file under a folder, iteratively, in no particular order: (path, stat, None) for a
     regular file (a symlinked file: its target's stat), (path, None, message) for one that cannot be read."""
     out: list[_Entry] = []
     stack = [top]
     while stack:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
@@ -315,11 +321,13 @@ def _walk(top: str) -> list[_Entry]:
     return out
 
 
-def scan(paths: Iterable[str | os.PathLike]) -> Iterator[Candidate | Finding]:
+def scan(paths: Iterable[str | os.PathLike], cancelled: Callable[[], bool] | None = None
+         ) -> Iterator[Candidate | Finding]:
     """Every report file and zip member under the paths, with size and mtime, in path order; nothing is
     read (zip archives: their directory). What cannot be read is a `Finding` in its place.
 
     A PATH given is followed even when it is a symlink; inside a folder see the walk's rules above.
+    `cancelled()` is asked once per folder; when true, `Cancelled` is raised.
     """
     for p in paths:
         path = os.fspath(p)
@@ -329,7 +337,7 @@ def scan(paths: Iterable[str | os.PathLike]) -> Iterator[Candidate | Finding]:
             yield Finding("problem", bounded(f"cannot read: {exc.strerror or exc}"), source=SourceRef(path))
             continue
         if stat.S_ISDIR(st.st_mode):
-            entries = _walk(path)
+            entries = _walk(path, cancelled)
             entries.sort(key=lambda t: t[0].split(os.sep))  # Path order
         else:
             problem = None if stat.S_ISREG(st.st_mode) else f"not a regular file ({_kind(st.st_mode)})"

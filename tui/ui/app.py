@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
+import threading
+import time
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, load_config
 from ..index.library import Library
 from ..index.workspace import Workspace, open_library
-from ..model.report import Report
+from ..model.report import Report, SourceRef
+from ..model.source import Cancelled
 from ..model.text import sanitize
 from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
 from .compat import install as _install_compat
@@ -42,6 +47,15 @@ class ReportsApp(App):
         self._preloaded = library
         self._watch = watch
         self._theme_ready = False
+        self._load_stop: threading.Event | None = None  # set to abandon the load under way
+        self._shown = False  # the main screen has shown a library (or the failure to read one)
+        self._held: list[events.Key] = []  # keys typed before their screen was ready, in order
+        self._held_since = 0.0
+        self._screen_changed = 0.0
+        self._in_flight: events.Key | None = None  # the last key sent on, until its bindings have run
+        self._in_flight_at = 0.0
+        self._reload_timer = None
+        self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         super().__init__()
         from .commands import ProjectsProvider, ThemeProvider, WeeksProvider
 
@@ -78,11 +92,24 @@ class ReportsApp(App):
         else:
             self.load_library()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_library(self, reload: bool = False) -> None:
-        """Read every report (in a thread; the UI keeps answering) and post the result."""
+    def load_library(self, reload: bool = False, keep: SourceRef | None = None) -> None:
+        """Read every report in a background thread (the UI keeps answering) and post the result.
+
+        A newer load abandons an older one, and quitting abandons it at once: the thread is a daemon
+        (the process never waits for it) that stops at its next check, killing its worker processes.
+        `keep`: the report open now, which a reload re-reads before giving it up (an editor that
+        truncates a file and then writes it leaves it empty for a moment)."""
+        if self._load_stop is not None:
+            self._load_stop.set()
+        stop = threading.Event()
+        self._load_stop = stop
+        threading.Thread(target=self._load_in_thread, args=(reload, keep, stop), name="reports-tui-load",
+                         daemon=True).start()
+
+    def _load_in_thread(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
         def progress(done: int, total: int | None) -> None:
-            self.post_message(LoadProgress(done, total))
+            if not stop.is_set():
+                self.post_message(LoadProgress(done, total))
 
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
@@ -91,16 +118,37 @@ class ReportsApp(App):
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         notice = CacheNotice()
         try:
-            lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
-                               use_cache=not getattr(self.args, "no_cache", False), notice=notice)
+            lib = self._read(progress, notice, stop)
+            for _ in range(6 if keep is not None else 0):
+                if stop.is_set() or any(r.source == keep for r in lib.reports) or not _exists(keep):
+                    break
+                # The open report is unreadable (empty, half written) but its file is there: read again
+                # shortly instead of jumping to another week.
+                stop.wait(0.25)
+                lib = self._read(None, notice, stop)
+        except Cancelled:
+            return
         except Exception as exc:  # a broken cache or folder must not kill the app
-            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
+            if not stop.is_set():
+                self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
             return
         finally:
             gc.enable()
+        if stop.is_set():
+            return
         if len(lib.reports) >= 500:
             gc.freeze()  # it lives until the next reload: later collections need not scan it
         self.post_message(LibraryLoaded(lib, reload=reload, notices=notice.messages))
+
+    def _read(self, progress, notice, stop: threading.Event) -> Library:
+        return open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
+                            use_cache=not getattr(self.args, "no_cache", False), notice=notice,
+                            cancelled=stop.is_set)
+
+    def on_unmount(self) -> None:
+        """The app is closing: a load still under way is abandoned (never waited for)."""
+        if self._load_stop is not None:
+            self._load_stop.set()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -120,9 +168,122 @@ class ReportsApp(App):
                 return None
 
             return AwaitComplete(nothing()).call_next(self)
+        self._screen_changed = time.monotonic()
         return super().pop_screen()
 
+    # ── keys typed before their screen is ready ──────────────────────────────────────────────────
+
+    QUIT_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
+    # Keys of the main screen that need no library: they act at once while reports load.
+    NO_LIBRARY_KEYS = frozenset({"slash", "question_mark", "f1", "ctrl+p"})
+    HOLD_LIMIT_S = 3.0  # a screen that never takes focus gets the keys meant for it after this
+
+    def _loading_main(self) -> bool:
+        main = self.main_screen
+        return main is not None and self.screen is main and not self._shown
+
+    def _transition(self) -> bool:
+        """A screen was just pushed or popped and is not ready for keys yet (not mounted, or its focus
+        not given yet)."""
+        screen = self.screen
+        if not screen.is_mounted:
+            return True
+        if time.monotonic() - self._screen_changed > 0.5 or screen is self.main_screen:
+            return False
+        return screen.focused is None and bool(screen.focus_chain)
+
+    def push_screen(self, *args, **kwargs):
+        """Push a screen (keys typed meanwhile wait for it: `on_event`)."""
+        self._screen_changed = time.monotonic()
+        return super().push_screen(*args, **kwargs)
+
+    def _busy_with_key(self) -> bool:
+        """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
+        bindings): what it does (open a screen) must happen before the next key is routed."""
+        key = self._in_flight
+        if key is None or key._stop_propagation or time.monotonic() - self._in_flight_at > 0.5:
+            self._in_flight = None
+            return False
+        return True
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed faster than screens open (or before the reports have loaded) wait, in order,
+        until the screen they were typed for is ready, instead of reaching the screen below."""
+        if isinstance(event, events.Key):
+            if self._exit or not self.is_running:
+                return  # (keys still arriving while the app closes have no screen to go to)
+            if event.is_forwarded:  # back from the focused widget: the bindings run now
+                try:
+                    await super().on_event(event)
+                finally:
+                    if event is self._in_flight:
+                        self._in_flight = None
+                return
+            try:
+                hold = self._must_hold(event)
+            except Exception:  # no screen yet
+                hold = True
+            if hold:
+                if not self._held:
+                    self._held_since = time.monotonic()
+                    self.set_timer(0.01, self._release_held)
+                self._held.append(event)
+                return
+            await self._send_key(event)
+            return
+        await super().on_event(event)
+
+    async def _send_key(self, event: events.Key) -> None:
+        self._in_flight, self._in_flight_at = event, time.monotonic()
+        await super().on_event(event)
+
+    def _must_hold(self, event: events.Key) -> bool:
+        if self._loading_main() and event.key in self.QUIT_KEYS:
+            self._held.clear()  # quitting while reports load: now, whatever was typed before
+            return False
+        if self._held:
+            return True  # (keep the order)
+        if self._loading_main():
+            return event.key not in self.NO_LIBRARY_KEYS
+        return self._busy_with_key() or self._transition()
+
+    async def _release_held(self) -> None:
+        while self._held:
+            try:
+                waiting = self._loading_main() or self._busy_with_key() or (
+                    self._transition() and time.monotonic() - self._held_since < self.HOLD_LIMIT_S)
+            except Exception:
+                waiting = True
+            if waiting:
+                self.set_timer(0.01, self._release_held)
+                return
+            event = self._held.pop(0)
+            self._held_since = time.monotonic()
+            await self._send_key(event)
+
     # ── errors ───────────────────────────────────────────────────────────────────────────────────
+
+    def handle_unexpected(self, error: BaseException, where: str = "") -> bool:
+        """An exception no handler expected (in an event handler, a timer, a palette provider, Textual
+        itself reached by fast input): shown in the error dialog while the app keeps running. Before the
+        main screen is up, or with `REPORTS_TUI_CRASH_ON_ERROR=1` (development), it is not handled:
+        False, and Textual ends the app with its traceback."""
+        main = self.main_screen
+        if os.environ.get("REPORTS_TUI_CRASH_ON_ERROR") or main is None or not main.is_mounted:
+            return False
+        if not self.is_running or self._exit or getattr(self, "_in_error", False):
+            return False
+        self._errors += 1
+        if self._errors > 1000:
+            return False  # an error on every frame: nothing to keep running for
+        self._in_error = True
+        try:
+            self.show_error(error, where)
+        except Exception:
+            return False
+        finally:
+            self._in_error = False
+        return True
 
     def show_error(self, error: BaseException | str, where: str = "") -> None:
         """An unexpected error: show the error dialog (details to copy) and keep running."""
@@ -135,6 +296,10 @@ class ReportsApp(App):
         self.push_screen(ErrorScreen(error, where))
 
     def _handle_exception(self, error: Exception) -> None:
+        # The command palette's search still running as the palette closes finds its list gone.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches) \
+                and "CommandPalette" in str(error.error):
+            return
         # A worker that failed (one started with exit_on_error): a dialog, not an exit.
         if isinstance(error, WorkerFailed) and self.is_running and self.screen_stack:
             cause = error.error if isinstance(error.error, BaseException) else error
@@ -143,7 +308,23 @@ class ReportsApp(App):
                 return
             except Exception:
                 pass
+        # Anything else Textual would end the app for (callbacks, idle handlers): the dialog too.
+        if self.handle_unexpected(error, "handling an event"):
+            return
         super()._handle_exception(error)
+
+    def action_command_palette(self) -> None:
+        """The command palette (ctrl+p); pressed while the last one is still closing, nothing (Textual
+        would try to open a second one under the same id)."""
+        from textual.command import CommandPalette
+        from textual._node_list import DuplicateIds
+
+        if any(isinstance(n, CommandPalette) for n in self.screen_stack):
+            return
+        try:
+            super().action_command_palette()
+        except DuplicateIds:
+            pass
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers of the app that end with an error (exit_on_error=False ones) are reported too."""
@@ -162,6 +343,7 @@ class ReportsApp(App):
 
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
+        self._shown = True
         if msg.exception is not None:
             self.show_error(msg.exception, "reading the reports")
         else:
@@ -175,6 +357,7 @@ class ReportsApp(App):
         first = not self.loaded
         self.workspace.replace(msg.library)
         self.loaded = True
+        self._shown = True
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
@@ -203,11 +386,15 @@ class ReportsApp(App):
 
     @on(FilesChanged)
     def _files_changed(self, msg: FilesChanged) -> None:
-        self.reload_library()
+        # Debounced: an editor's save is often several writes (truncate, write, rename, chmod).
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(0.3, self.reload_library)
 
     def reload_library(self) -> None:
-        """Read the library again (files changed, or the editor saved one)."""
-        self.load_library(reload=True)
+        """Read the library again (files changed, or the editor saved one); the open report is kept."""
+        current = getattr(self.main_screen, "current", None)
+        self.load_library(reload=True, keep=current.source if current is not None else None)
 
     # ── the UI contract ──────────────────────────────────────────────────────────────────────────
 
@@ -235,6 +422,10 @@ class ReportsApp(App):
         main = self.main_screen
         if main is not None and hasattr(main, "apply_theme"):
             self.call_after_refresh(main.apply_theme)
+
+
+def _exists(ref: SourceRef | None) -> bool:
+    return ref is not None and os.path.lexists(ref.path)
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from .engine import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_p
 from .records import norm
 
 APP_ID = "reports-tui parse cache"  # as in store/cache.py (not imported: it pulls in the parser)
-SCHEMA = "4.1"
+SCHEMA = "5.1"
 FILE_NAME = "parse-cache-v2.sqlite3"
 
 
