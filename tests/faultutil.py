@@ -89,7 +89,9 @@ def run_cli(args: list[str], env: dict[str, str] | None = None, timeout: float =
             **kw) -> subprocess.CompletedProcess:
     """Run `reports-tui ARGS` and capture its output (bytes)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([*prefix, *cli_cmd(), *args], capture_output=True, timeout=timeout, env=full_env, **kw)
+    if "stdout" not in kw and "stderr" not in kw:
+        kw["capture_output"] = True
+    return subprocess.run([*prefix, *cli_cmd(), *args], timeout=timeout, env=full_env, **kw)
 
 
 def sparse_file(path: Path, size: int, head: bytes = b"# 2024-W01 big\n\n- x\n") -> Path:

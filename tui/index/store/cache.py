@@ -160,7 +160,9 @@ def _text_factory(raw: bytes) -> Any:
         return _Damaged(raw)
 
 
-_DAMAGE = (sqlite3.DatabaseError,)  # "database disk image is malformed", "file is not a database" …
+# "database disk image is malformed", "file is not a database" …, and bytes in SQLite's own tables that
+# are not UTF-8 (decoded before any row of ours is seen)
+_DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -205,6 +207,28 @@ def stale_markers(path: Path) -> list[Path]:
     return out
 
 
+_open_markers: dict[Path, int] = {}  # markers of this process → how many open caches share each
+
+
+def _release_marker(marker: Path) -> None:
+    n = _open_markers.get(marker, 0) - 1
+    if n > 0:
+        _open_markers[marker] = n
+        return
+    _open_markers.pop(marker, None)
+    try:
+        marker.unlink()
+    except OSError:
+        pass
+
+
+@atexit.register
+def _release_all_markers() -> None:
+    for marker in list(_open_markers):
+        _open_markers[marker] = 1
+        _release_marker(marker)
+
+
 def _storable(text: str) -> bool:
     """Whether SQLite can store the string as UTF-8 text (file names that are not UTF-8 cannot)."""
     try:
@@ -240,7 +264,7 @@ class ParseCache:
             raise CacheUnavailable(str(exc)) from exc
         try:
             self._check()
-        except sqlite3.DatabaseError as exc:
+        except _DAMAGE as exc:
             if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or not os.access(
                     self.path.parent, os.W_OK) or self.path.is_dir()):
                 self.close()
@@ -253,7 +277,7 @@ class ParseCache:
             try:
                 _remove(self.path)
                 self._check()
-            except (sqlite3.Error, OSError) as exc2:
+            except (sqlite3.Error, UnicodeDecodeError, OSError) as exc2:
                 self.close()
                 raise CacheUnavailable(str(exc2)) from exc2
         except OSError as exc:
@@ -271,7 +295,7 @@ class ParseCache:
             return
         try:
             self.checked = self.integrity()
-        except sqlite3.DatabaseError as exc:
+        except _DAMAGE as exc:
             self.checked = str(exc) or type(exc).__name__
         if self.checked != "ok":
             self.rebuilt = f"after an unclean shutdown: {self.checked}"
@@ -295,15 +319,18 @@ class ParseCache:
         except OSError:
             return  # (a read-only folder: nothing is written there anyway)
         self._marker = marker
-        atexit.register(self._unmark)
+        _open_markers[marker] = _open_markers.get(marker, 0) + 1
 
     def _unmark(self) -> None:
         marker, self._marker = self._marker, None
         if marker is not None:
-            try:
-                marker.unlink()
-            except OSError:
-                pass
+            _release_marker(marker)
+
+    def __del__(self) -> None:
+        try:
+            self._unmark()
+        except Exception:  # (at interpreter exit)
+            pass
 
     # -- connections -------------------------------------------------------------------------
     def conn(self) -> sqlite3.Connection:
@@ -622,7 +649,8 @@ def load_library_cached(
         if cache is None:
             raise
         cache.close()
-        if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or "readonly" in str(exc).lower()):
+        if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or any(
+                w in str(exc).lower() for w in ("readonly", "full", "unable to open"))):
             # Another instance holds it longer than we wait, or it cannot be written: not damage.
             notice.add(f"the parse cache cannot be used now ({exc}); reading every report")
         else:

@@ -12,8 +12,9 @@ import sys
 import threading
 import zipfile
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ...model.load import load_bytes
 from ...model.parse import parse_report
@@ -118,16 +119,43 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="reports-tui-parent-watch", daemon=True).start()
 
 
+@contextmanager
+def _usable_stderr() -> Iterator[None]:
+    """While the TUI runs, `sys.stderr` is Textual's capture, with no file descriptor; the helper
+    processes multiprocessing starts (resource tracker, fork server) are handed stderr's descriptor and
+    fail to start without one (`bad value(s) in fds_to_keep`). They get /dev/null meanwhile."""
+    try:
+        usable = sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     # Not "fork": the TUI loads from a thread, and forking a multi-threaded process can deadlock.
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import resource_tracker
 
     method = "forkserver" if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["tui.index.store.loader"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent)
+    with _usable_stderr():
+        resource_tracker.ensure_running()
+        if method == "forkserver":
+            from multiprocessing import forkserver
+
+            ctx.set_forkserver_preload(["tui.index.store.loader"])
+            forkserver.ensure_running()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
