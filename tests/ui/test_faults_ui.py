@@ -13,7 +13,6 @@ import asyncio
 import os
 import random
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from textual.command import CommandList, CommandPalette
 
 from test_monkey import HOSTILE, bound_keys, send_key
 from testpaths import SEEDS
-from tui.index.library import load_library
 from tui.ui.screens.compare import CompareScreen
 from tui.ui.screens.error import ErrorScreen
 from tui.ui.screens.main import MainScreen
@@ -322,3 +320,33 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
     assert len(pressed) >= MONKEY_KEYS
     assert any(w <= 60 for w, _ in sizes) and any(w >= 200 for w, _ in sizes)
     assert during_load > 0, "no key was pressed while the reports loaded"
+
+
+# ── a query typed while the reports load ─────────────────────────────────────────────────────────
+
+
+@pytest.mark.xfail(reason="the search screen answers a query typed while reports load from the library "
+                          "it opened with (empty) and never asks again: the search issue's fix "
+                          "(tui/ui/screens/search.py), not merged here yet", strict=False)
+async def test_a_query_typed_while_the_reports_load_is_answered_once_they_are(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    for n in range(200):
+        shutil.copy(seeds[n % len(seeds)], folder / f"{n:03d}_{seeds[n % len(seeds)].name}")
+    app = make_app(paths=[folder])
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in ("slash", "贝", "易", "转"):
+            send_key(app, key)
+        await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) or (_ for _ in ()).throw(
+            AssertionError("no search screen")))
+        assert not app.loaded, "the reports had loaded before the query was typed"
+        await eventually(pilot, lambda: app.loaded or (_ for _ in ()).throw(AssertionError("not loaded")),
+                         timeout=60)
+
+        def answered() -> None:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            assert screen.result is not None and screen.result.hits
+
+        await eventually(pilot, answered, timeout=20)

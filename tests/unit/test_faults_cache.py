@@ -5,7 +5,6 @@ a read-only or missing cache folder, a full disk, and several processes on one c
 from __future__ import annotations
 
 import gc
-import json
 import os
 import random
 import shutil
@@ -110,6 +109,43 @@ def test_random_byte_damage_never_changes_an_answer(cache_home, tmp_path, capsys
     print(f"\n{CORRUPTIONS} damaged cache files, identical answers:", outcomes)
     assert sum(outcomes.values()) == CORRUPTIONS
     assert cli.main(["cache", "clear"]) == 0
+
+
+@pytest.mark.xfail(reason="the search fast path (tui/index/search/cached.py, the search issue's) reads the "
+                          "cache's search tables unchecked: 4 of 300 damaged-cache queries raise "
+                          "UnicodeDecodeError or KeyError", strict=False)
+def test_random_byte_damage_never_ends_a_search(cache_home, tmp_path, capsys):
+    reports = tmp_path / "reports"
+    shutil.copytree(SEEDS, reports)
+    generate(reports / "more", 12, seed=5)
+    queries = ("贝易转", "byz", "存管")
+
+    def search(*extra: str) -> list[str]:
+        out = []
+        for q in queries:
+            assert cli.main(["search", q, str(reports), "--json", *extra]) == 0
+            out.append(capsys.readouterr().out)
+        return out
+
+    want = search("--no-cache")
+    assert cli.main(["weeks", str(reports)]) == 0
+    capsys.readouterr()
+    assert search() == want
+    db = cache_mod.cache_path()
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pristine = db.read_bytes()
+    rng = random.Random(2024)
+    for n in range(CORRUPTIONS):
+        data = bytearray(pristine)
+        for _ in range(rng.choice((1, 4, 16))):
+            at = rng.randrange(len(data))
+            data[at] ^= rng.randrange(1, 256)
+        gc.collect()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        db.write_bytes(bytes(data))
+        assert search() == want, f"damage #{n} changed a search"
 
 
 def test_a_changed_character_inside_a_stored_name_is_caught(cache_home, tmp_path, capsys):

@@ -356,3 +356,40 @@ def test_a_zip_that_cannot_be_opened_and_a_folder_that_vanishes(folder, monkeypa
             except (OSError, source.Unreadable):
                 out.append("problem")
     assert out.count("problem") == 1
+
+
+# ── big reports and big folders ─────────────────────────────────────────────────────────────────
+
+
+def test_a_10_mb_report_parses_in_linear_time(tmp_path, capsys):
+    import sys
+
+    from testpaths import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench_parse import big_report
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "big.md").write_bytes(big_report(10))
+    start = time.monotonic()
+    rows, err = weeks_json(folder, timeout=300)
+    took = time.monotonic() - start
+    with capsys.disabled():
+        print(f"\n10 MB report: `weeks --no-cache` in {took:.1f} s")
+    assert [r["week"] for r in rows] == ["2024-W10"] and err == ""
+
+
+def test_lint_messages_stay_small_for_twenty_thousand_reports_of_one_week():
+    from tui.index.library import Library
+    from tui.model.report import Report, SourceRef
+
+    lib = Library(reports=[Report(source=SourceRef(f"/r/{n:05d}.md"), text="", title="t", label="2024-W01",
+                                  week="2024-W01") for n in range(20000)])
+    start = time.monotonic()
+    findings = lib.lint()
+    assert time.monotonic() - start < 30
+    assert len(findings) == 20000
+    assert max(len(f.message) for f in findings) < 200
+    assert findings[0].message == ("20000 reports for 2024-W01: /r/00000.md, /r/00001.md, /r/00002.md, "
+                                   "/r/00003.md, /r/00004.md and 19995 more")
