@@ -33,7 +33,7 @@ import time
 from array import array
 from typing import Any, Callable
 
-from ...model.report import REPORT_SUFFIXES, SourceRef
+from ...model.report import SourceRef
 from . import engine as _search
 from . import records as searchdoc
 from .engine import (Hit, Query, SearchIndex, SearchResult, close_names, fuzzy_plan, fuzzy_scores,
@@ -133,56 +133,17 @@ class CachedLibrary:
         self._cur = True
 
 
-def _walk(top: str, out: dict[tuple[str, str], tuple[int, int]], zips: list[str]) -> None:
-    # The files `model.source.scan` finds under a folder (`model.source._is_report_name`, inlined: this
-    # runs once per file), in scan order.
-    try:
-        entries = list(os.scandir(top))
-    except OSError:
-        return
-    for e in entries:
-        try:
-            is_dir = e.is_dir()
-        except OSError:
-            is_dir = False
-        name = e.name
-        if is_dir:
-            if not name.startswith("."):
-                _walk(e.path, out, zips)
-        elif name.lower().endswith(".zip"):
-            zips.append(e.path)
-        elif name.lower().endswith(REPORT_SUFFIXES) and not name.startswith("."):
-            try:
-                st = e.stat()
-            except OSError:
-                continue  # unreadable: a problem for the normal path, no report
-            out[(e.path, "")] = (st.st_size, st.st_mtime_ns)
-
-
 def scan_files(paths: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
-    """(path, zip member or "") → (size, mtime_ns) of every report file `model.source.scan` finds."""
-    out: dict[tuple[str, str], tuple[int, int]] = {}
-    zips: list[str] = []
-    for p in paths:
-        if os.path.isdir(p):
-            _walk(p, out, zips)
-        elif p.lower().endswith(".zip"):
-            zips.append(p)
-        else:
-            try:
-                st = os.stat(p)
-            except OSError:
-                continue
-            key = (p, "")
-            if key in out:
-                raise _Unavailable("a file given twice")
-            out[key] = (st.st_size, st.st_mtime_ns)
-    if zips:
-        from ...model.source import Candidate, scan
+    """(path, zip member or "") → (size, mtime_ns) of every report file `model.source.scan` finds (the one
+    walk: symlinked folders are not followed, special files are skipped)."""
+    from ...model.source import Candidate, scan
 
-        for c in scan(zips):
-            if isinstance(c, Candidate):
-                out[c.key] = (c.size, c.mtime_ns)
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for c in scan(paths):
+        if isinstance(c, Candidate):
+            if c.key in out:
+                raise _Unavailable("a file given twice")
+            out[c.key] = (c.size, c.mtime_ns)
     return out
 
 
