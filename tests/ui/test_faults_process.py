@@ -105,7 +105,7 @@ def _gone(pgid: int, timeout: float) -> bool:
     return False
 
 
-@pytest.mark.parametrize("how", ["q", "kill -9"])
+@pytest.mark.parametrize("how", ["q", "ctrl+c", "kill -9"])
 def test_quitting_during_a_cold_load(big_folder, tmp_path, how):
     before = folder_digest(big_folder)
     env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
@@ -115,8 +115,8 @@ def test_quitting_during_a_cold_load(big_folder, tmp_path, how):
         term.wait_for(lambda: b"reading reports" in term.screen, 60, "the first screen")
         term.wait_for(lambda: len(term.session()) >= 4, 60, "worker processes parsing")  # app, server, 2 workers
         start = time.monotonic()
-        if how == "q":
-            term.type(b"q")
+        if how in ("q", "ctrl+c"):
+            term.type(b"q" if how == "q" else b"\x03")
             term.proc.wait(10)
             took = time.monotonic() - start
             assert term.proc.returncode == 0

@@ -255,17 +255,21 @@ FORBIDDEN = {"q", "e", "ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash"}  # (leave
 
 
 def monkey_folder(root: Path) -> Path:
-    """Seeds under many names (so loading takes a moment), the hostile files, an unreadable one."""
+    """250 copies of the seeds (so loading takes a moment), the hostile files, an unreadable one, a FIFO,
+    a link to /dev/zero and a symlink loop."""
     folder = root / "monkey"
     folder.mkdir()
     seeds = sorted(SEEDS.iterdir())
-    for n in range(120):
+    for n in range(250):
         src = seeds[n % len(seeds)]
         shutil.copy(src, folder / f"{n:03d}_{src.name}")
     for p in HOSTILE.iterdir():
         shutil.copy(p, folder / p.name)
     (folder / "\x1b]0;pwned\x07[bold red]名.md").write_text("- [/] 【项目[/]】 进度 5%\n", encoding="utf-8")
     (folder / "binary.md").write_bytes(b"\x00\x01" * 100)
+    os.mkfifo(folder / "z.md")
+    os.symlink("/dev/zero", folder / "x.md")
+    os.symlink(".", folder / "loop")
     return folder
 
 
@@ -278,10 +282,15 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
     during_load = 0
     async with app.run_test(size=(100, 30)) as pilot:
         app.animation_level = "none"
-        pool = bound_keys(app)
-        n = 0
+        pool = [k for k in bound_keys(app) if k not in FORBIDDEN]
+        for key in ("left_square_bracket", "j", "slash", "贝", "escape", "ctrl+p", "escape"):
+            pressed.append(key)  # (at once: the reports are still loading)
+            during_load += not app.loaded
+            send_key(app, key)
+        n = bursts = 0
         while n < MONKEY_KEYS:
-            if n % 40 == 0:
+            bursts += 1
+            if bursts % 5 == 1:  # (about every 40 keys)
                 size = (rng.randint(40, 250), rng.randint(10, 70))
                 sizes.append(size)
                 await pilot.resize_terminal(*size)
@@ -296,7 +305,8 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
             await pilot.pause()
             assert app.is_running, f"the app stopped after {pressed[-16:]}"
             pool = [k for k in bound_keys(app) if k not in FORBIDDEN]
-        await pilot.pause(0.3)
+        await eventually(pilot, lambda: (not app._held) or (_ for _ in ()).throw(AssertionError("keys held")))
+        await pilot.pause(0.5)  # (a week highlighted last opens after a short pause)
         assert app.is_running
         assert not any(isinstance(s, ErrorScreen) for s in app.screen_stack), pressed[-20:]
         # Still answering: back to the main screen, open the first week, move to the next.
@@ -309,16 +319,19 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
         main = app.screen_stack[0]
         assert isinstance(app.screen, MainScreen)
         reports = main.library.reports
-        assert len(reports) >= 120
+        assert len(reports) >= 250
+        await pilot.pause(0.3)
         app.open_report(reports[0])
-        await pilot.pause()
-        assert main.current is reports[0]
+        await eventually(pilot, lambda: (main.current is reports[0]) or (_ for _ in ()).throw(
+            AssertionError(main.current.source)))
         await pilot.press("right_square_bracket")
         await eventually(pilot, lambda: (main.current is reports[1]) or (_ for _ in ()).throw(AssertionError(
             f"{main.current.source} held={app._held} flight={app._in_flight} focus={app.focused}"
             f" stack={app.screen_stack} {pressed[-30:]}")))
     assert len(pressed) >= MONKEY_KEYS
+    assert len(sizes) >= MONKEY_KEYS // 45
     assert any(w <= 60 for w, _ in sizes) and any(w >= 200 for w, _ in sizes)
+    assert any(h <= 20 for _, h in sizes) and any(h >= 60 for _, h in sizes)
     assert during_load > 0, "no key was pressed while the reports loaded"
 
 

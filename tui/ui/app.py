@@ -36,7 +36,8 @@ class ReportsApp(App):
 
     TITLE = "reports-tui"
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    # ctrl+c quits too (where no text box takes it to copy): what terminal users press to stop a program.
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit"), Binding("ctrl+c", "quit", "Quit", show=False, id="quit-c")]
 
     def __init__(self, args: argparse.Namespace | None = None, config: Config | None = None,
                  library: Library | None = None, watch: bool = True) -> None:
