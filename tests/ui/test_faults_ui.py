@@ -305,7 +305,7 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
             await pilot.pause()
             assert app.is_running, f"the app stopped after {pressed[-16:]}"
             pool = [k for k in bound_keys(app) if k not in FORBIDDEN]
-        await eventually(pilot, lambda: (not app._held) or (_ for _ in ()).throw(AssertionError("keys held")))
+        await eventually(pilot, lambda: (not app.keys_waiting) or (_ for _ in ()).throw(AssertionError("keys held")))
         await pilot.pause(0.5)  # (a week highlighted last opens after a short pause)
         assert app.is_running
         assert not any(isinstance(s, ErrorScreen) for s in app.screen_stack), pressed[-20:]
@@ -326,7 +326,7 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
             AssertionError(main.current.source)))
         await pilot.press("right_square_bracket")
         await eventually(pilot, lambda: (main.current is reports[1]) or (_ for _ in ()).throw(AssertionError(
-            f"{main.current.source} held={app._held} flight={app._in_flight} focus={app.focused}"
+            f"{main.current.source} held={app.keys_waiting} focus={app.focused}"
             f" stack={app.screen_stack} {pressed[-30:]}")))
     assert len(pressed) >= MONKEY_KEYS
     assert len(sizes) >= MONKEY_KEYS // 45

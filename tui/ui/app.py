@@ -9,10 +9,9 @@ import argparse
 import gc
 import os
 import threading
-import time
 from pathlib import Path
 
-from textual import events, on
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -25,13 +24,14 @@ from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
 from ..model.text import sanitize
 from .messages import FilesChanged, LibraryLoaded, LoadFailed, LoadProgress
+from .typeahead import TypeAhead
 from .compat import install as _install_compat
 from .render import Palette
 
 _install_compat()
 
 
-class ReportsApp(App):
+class ReportsApp(TypeAhead, App):
     """reports-tui: read, chart, search and compare weekly reports."""
 
     TITLE = "reports-tui"
@@ -50,11 +50,6 @@ class ReportsApp(App):
         self._theme_ready = False
         self._load_stop: threading.Event | None = None  # set to abandon the load under way
         self._shown = False  # the main screen has shown a library (or the failure to read one)
-        self._held: list[events.Key] = []  # keys typed before their screen was ready, in order
-        self._held_since = 0.0
-        self._screen_changed = 0.0
-        self._in_flight: events.Key | None = None  # the last key sent on, until its bindings have run
-        self._in_flight_at = 0.0
         self._reload_timer = None
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         super().__init__()
@@ -80,6 +75,10 @@ class ReportsApp(App):
     def main_screen(self):
         """The main screen (always the bottom of the stack)."""
         return self.screen_stack[0] if self.screen_stack else None
+
+    def library_shown(self) -> bool:
+        """Whether the main screen shows a library yet (or the failure to read one)."""
+        return self._shown
 
     def on_mount(self) -> None:
         self._theme_ready = True
@@ -169,98 +168,8 @@ class ReportsApp(App):
                 return None
 
             return AwaitComplete(nothing()).call_next(self)
-        self._screen_changed = time.monotonic()
+        self.screen_changed()
         return super().pop_screen()
-
-    # ── keys typed before their screen is ready ──────────────────────────────────────────────────
-
-    QUIT_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
-    # Keys of the main screen that need no library: they act at once while reports load.
-    NO_LIBRARY_KEYS = frozenset({"slash", "question_mark", "f1", "ctrl+p"})
-    HOLD_LIMIT_S = 3.0  # a screen that never takes focus gets the keys meant for it after this
-
-    def _loading_main(self) -> bool:
-        main = self.main_screen
-        return main is not None and self.screen is main and not self._shown
-
-    def _transition(self) -> bool:
-        """A screen was just pushed or popped and is not ready for keys yet (not mounted, or its focus
-        not given yet)."""
-        screen = self.screen
-        if not screen.is_mounted:
-            return True
-        if time.monotonic() - self._screen_changed > 0.5 or screen is self.main_screen:
-            return False
-        return screen.focused is None and bool(screen.focus_chain)
-
-    def push_screen(self, *args, **kwargs):
-        """Push a screen (keys typed meanwhile wait for it: `on_event`)."""
-        self._screen_changed = time.monotonic()
-        return super().push_screen(*args, **kwargs)
-
-    def _busy_with_key(self) -> bool:
-        """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
-        bindings): what it does (open a screen) must happen before the next key is routed."""
-        key = self._in_flight
-        if key is None or key._stop_propagation or time.monotonic() - self._in_flight_at > 0.5:
-            self._in_flight = None
-            return False
-        return True
-
-    async def on_event(self, event: events.Event) -> None:
-        """Keys typed faster than screens open (or before the reports have loaded) wait, in order,
-        until the screen they were typed for is ready, instead of reaching the screen below."""
-        if isinstance(event, events.Key):
-            if self._exit or not self.is_running:
-                return  # (keys still arriving while the app closes have no screen to go to)
-            if event.is_forwarded:  # back from the focused widget: the bindings run now
-                try:
-                    await super().on_event(event)
-                finally:
-                    if event is self._in_flight:
-                        self._in_flight = None
-                return
-            try:
-                hold = self._must_hold(event)
-            except Exception:  # no screen yet
-                hold = True
-            if hold:
-                if not self._held:
-                    self._held_since = time.monotonic()
-                    self.set_timer(0.01, self._release_held)
-                self._held.append(event)
-                return
-            await self._send_key(event)
-            return
-        await super().on_event(event)
-
-    async def _send_key(self, event: events.Key) -> None:
-        self._in_flight, self._in_flight_at = event, time.monotonic()
-        await super().on_event(event)
-
-    def _must_hold(self, event: events.Key) -> bool:
-        if self._loading_main() and event.key in self.QUIT_KEYS:
-            self._held.clear()  # quitting while reports load: now, whatever was typed before
-            return False
-        if self._held:
-            return True  # (keep the order)
-        if self._loading_main():
-            return event.key not in self.NO_LIBRARY_KEYS
-        return self._busy_with_key() or self._transition()
-
-    async def _release_held(self) -> None:
-        while self._held:
-            try:
-                waiting = self._loading_main() or self._busy_with_key() or (
-                    self._transition() and time.monotonic() - self._held_since < self.HOLD_LIMIT_S)
-            except Exception:
-                waiting = True
-            if waiting:
-                self.set_timer(0.01, self._release_held)
-                return
-            event = self._held.pop(0)
-            self._held_since = time.monotonic()
-            await self._send_key(event)
 
     # ── errors ───────────────────────────────────────────────────────────────────────────────────
 
