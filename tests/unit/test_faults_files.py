@@ -230,9 +230,17 @@ def test_a_300_mb_file_is_refused_by_its_size(folder):
 def test_a_file_that_grows_past_the_limit_while_read_is_refused(tmp_path, monkeypatch):
     f = tmp_path / "grows.md"
     f.write_bytes(b"# 2024-W01\n" + b"x" * 5000)
-    monkeypatch.setattr(source, "MAX_FILE_BYTES", 1000)
+    real_fstat = os.fstat
+
+    def stale_fstat(fd):  # the size it had when it was opened, before it grew
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(source.os, "fstat", stale_fstat)
     with pytest.raises(source.Unreadable, match="too large"):
         source.read_file(f, 1000)
+    assert len(source.read_file(f, 10_000)) == 5011
 
 
 def test_a_zip_bomb_member_is_refused_by_its_declared_size_before_reading(folder, monkeypatch):

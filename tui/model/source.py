@@ -187,9 +187,12 @@ def open_regular(path: str | os.PathLike, limit: int | None = None) -> tuple[Bin
 def read_file(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file of at most `limit` bytes (`Unreadable` otherwise, `OSError` when it
     cannot be opened); a file that grows past the limit while read is refused too."""
-    fh, _ = open_regular(path, limit)
+    fh, st = open_regular(path, limit)
     with fh:
-        data = fh.read(limit + 1)
+        want = min(limit, st.st_size) + 1  # (no buffer of `limit` bytes for a small file)
+        data = fh.read(want)
+        if len(data) == want and want <= limit:  # it grew since: the rest, still bounded
+            data += fh.read(limit + 1 - len(data))
     if len(data) > limit:
         raise Unreadable(f"too large to read (more than {_mb(limit)})")
     return data
