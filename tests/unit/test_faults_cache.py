@@ -327,3 +327,21 @@ def test_four_processes_build_and_read_one_cache(small_library, tmp_path):
             assert p.returncode == 0, err
             assert out == want
             assert b"Traceback" not in err
+
+
+def test_a_cancelled_parallel_parse_stops_its_workers(library):
+    import multiprocessing
+
+    from tui.index.store import loader
+    from tui.model.source import Cancelled, Candidate, scan
+    from tui.model.vocab import DEFAULT_VOCABULARY
+
+    cands = [c for c in scan([library]) if isinstance(c, Candidate)]
+    chunks: list[int] = []
+    start = time.monotonic()
+    with pytest.raises(Cancelled):
+        loader.parse_many(cands, DEFAULT_VOCABULARY, lambda c, p: chunks.append(len(c)), workers=2,
+                          cancelled=lambda: bool(chunks))
+    assert 1 <= len(chunks) < len(cands) // loader.CHUNK
+    assert time.monotonic() - start < 30
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]

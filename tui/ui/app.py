@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class ReportsApp(TypeAhead, App):
         self._watch = watch
         self._theme_ready = False
         self._load_stop: threading.Event | None = None  # set to abandon the load under way
+        self._load_thread: threading.Thread | None = None
         self._shown = False  # the main screen has shown a library (or the failure to read one)
         self._reload_timer = None
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
@@ -103,8 +105,16 @@ class ReportsApp(TypeAhead, App):
             self._load_stop.set()
         stop = threading.Event()
         self._load_stop = stop
-        threading.Thread(target=self._load_in_thread, args=(reload, keep, stop), name="reports-tui-load",
-                         daemon=True).start()
+        self._load_thread = threading.Thread(target=self._load_in_thread, args=(reload, keep, stop),
+                                             name="reports-tui-load", daemon=True)
+        self._load_thread.start()
+
+    def loading(self, wait: float = 0.0) -> bool:
+        """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
+        thread = self._load_thread
+        if thread is not None and wait > 0:
+            thread.join(wait)
+        return thread is not None and thread.is_alive()
 
     def _load_in_thread(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
         def progress(done: int, total: int | None) -> None:
@@ -342,5 +352,15 @@ def run_app(args: argparse.Namespace) -> int:
     """Run the TUI for parsed command-line arguments; the exit status."""
     app = ReportsApp(args)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if app.loading(wait=1.5):
+        # A load abandoned on quitting is still finishing one large file: the process does not wait for
+        # it (its worker processes end with this one; the parse cache is consistent whenever it stops).
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        os._exit(code)
+    return code
 

@@ -72,10 +72,15 @@ def report_parts(report: Report, keep: bool = True, search: bool = True) -> Part
     return parts
 
 
+_STOP: Any = None  # in a worker process: the pool's stop event (set: leave the chunk at the next file)
+
+
 def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False, search: bool = True,
                  cancelled: Callable[[], bool] | None = None) -> list[Parts]:
     zips: dict[str, zipfile.ZipFile] = {}
     out: list[Parts] = []
+    if cancelled is None and _STOP is not None:
+        cancelled = _STOP.is_set
     try:
         for c in chunk:
             if cancelled is not None and cancelled():
@@ -85,6 +90,13 @@ def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False, 
     finally:
         for zf in zips.values():
             zf.close()
+
+
+def _init_worker(stop: Any) -> None:
+    """A worker process starts: it remembers the pool's stop event and ends with the app."""
+    global _STOP
+    _STOP = stop
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:
@@ -140,7 +152,7 @@ def _usable_stderr() -> Iterator[None]:
             sys.stderr = saved
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int) -> tuple[ProcessPoolExecutor, Any]:
     # Not "fork": the TUI loads from a thread, and forking a multi-threaded process can deadlock.
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -155,23 +167,17 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
             ctx.set_forkserver_preload(["tui.index.store.loader"])
             forkserver.ensure_running()
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent)
+        stop = ctx.Event()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(stop,)), stop
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """End a pool at once: queued work dropped, worker processes killed (not waited for)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        try:
-            proc.kill()
-        except (OSError, ValueError, AttributeError):
-            pass
-    for proc in procs:
-        try:
-            proc.join(1.0)
-        except (OSError, ValueError, AttributeError, AssertionError):
-            pass
+def _stop_pool(pool: ProcessPoolExecutor, stop: Any) -> None:
+    """End a pool soon: queued work is dropped and the workers leave their chunk at the next file (a
+    worker is never killed: one killed while it sends a result back would leave the pool's manager
+    waiting for the rest of it, and the process could not exit)."""
+    stop.set()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def worker_count(n_files: int) -> int:
@@ -192,8 +198,8 @@ def parse_many(cands: list[Candidate], vocab: Vocabulary,
 
     `on_chunk` runs in the calling thread. Uses worker processes across cores for many files and
     falls back to this process for few files or when workers cannot start. `cancelled()` is asked
-    between files and while waiting for workers: when it says so, the workers are killed and
-    `Cancelled` is raised (within a fraction of a second, unless one file is being parsed here).
+    between files and while waiting for workers: when it says so, the workers stop at their next file
+    and `Cancelled` is raised (within a fraction of a second, unless one file is very large).
     """
     if not cands:
         return
@@ -203,7 +209,7 @@ def parse_many(cands: list[Candidate], vocab: Vocabulary,
         from concurrent.futures import FIRST_COMPLETED, wait
 
         try:
-            pool = _pool(n)
+            pool, stop = _pool(n)
         except (OSError, ValueError, ImportError):
             pool = None
         if pool is not None:
@@ -232,12 +238,12 @@ def parse_many(cands: list[Candidate], vocab: Vocabulary,
                     if broken:
                         break
             except BaseException:
-                _stop_pool(pool)
+                _stop_pool(pool, stop)
                 raise
             if not broken:
                 pool.shutdown(wait=True)
                 return
-            _stop_pool(pool)
+            _stop_pool(pool, stop)
             chunks = [c for i, c in enumerate(chunks) if i not in done_idx]
     for chunk in chunks:
         on_chunk(chunk, _parse_chunk(chunk, vocab, keep=True, search=search, cancelled=cancelled))
