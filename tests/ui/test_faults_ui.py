@@ -274,7 +274,15 @@ def monkey_folder(root: Path) -> Path:
 
 
 async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path, monkeypatch):
+    from tui.ui.app import ReportsApp
+
     monkeypatch.setenv("EDITOR", "true")
+    real_commands = ReportsApp.get_system_commands
+
+    def commands(self, screen):  # (the palette's Quit leaves the app; Screenshot writes to ~/Downloads)
+        return (c for c in real_commands(self, screen) if c.title not in ("Quit", "Screenshot"))
+
+    monkeypatch.setattr(ReportsApp, "get_system_commands", commands)
     rng = random.Random(17)
     app = make_app(paths=[monkey_folder(tmp_path)])
     pressed: list[str] = []
