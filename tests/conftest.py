@@ -14,3 +14,17 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     return base
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _report_folders_unchanged():
+    """The bundled seeds, the test data and the real corpora are byte for byte the same after the run:
+    nothing reports-tui does writes into a report folder."""
+    from faultutil import folder_digest
+    from testpaths import CORPORA, DATA, SEEDS
+
+    folders = [p for p in (SEEDS, DATA, CORPORA) if p.is_dir()]
+    before = {p: folder_digest(p) for p in folders}
+    yield
+    changed = [str(p) for p in folders if folder_digest(p) != before[p]]
+    assert not changed, f"report folders written to: {changed}"

@@ -131,28 +131,46 @@ def _author_vocabulary(table: Any, vocab: Vocabulary) -> None:
                     str(n) for n in names if str(n).strip())
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file larger than this is not read
+
+
 def load_config(path: str | os.PathLike | None = None) -> Config:
-    """Read the config file; a missing file is an empty config, a broken one is reported in `error`."""
+    """Read the config file; a missing file is an empty config, a broken one is reported in `error`.
+    Only a regular file of at most `MAX_CONFIG_BYTES` is read (never a FIFO or a device)."""
+    from .model.source import Unreadable, bounded, read_file
+
     p = Path(path) if path else default_config_path()
-    if not p.exists():
+    if not os.path.lexists(p) or str(p) == os.devnull:  # (`--config /dev/null`: no settings)
         return Config(p)
     try:
-        with p.open("rb") as fh:
-            return Config(p, tomllib.load(fh))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return Config(p, {}, error=f"cannot read settings {p}: {exc}")
+        data = read_file(p, MAX_CONFIG_BYTES)
+        return Config(p, tomllib.loads(data.decode("utf-8")))
+    except (OSError, Unreadable, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Config(p, {}, error=bounded(f"cannot read settings {p}: {reason}"))
 
 
 def save_config(cfg: Config) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
+    import stat
+
     import tomli_w
 
-    cfg.path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=cfg.path.parent)
+    # A symlinked settings file (dotfiles) is written where it points; anything but a regular file
+    # (`--config /dev/null`, a folder) is never replaced.
+    target = Path(os.path.realpath(cfg.path))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(f"{target} is not a regular file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             tomli_w.dump(cfg.data, fh)
-        os.replace(tmp, cfg.path)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -24,6 +24,9 @@ def _private_dirs(tmp_path, monkeypatch):
     monkeypatch.setattr(tui.config, "cache_dir", lambda: cache / "reports-tui")
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
+    # An unexpected exception ends the app with its traceback (as during start-up) instead of opening
+    # the error dialog, so that no test passes over one; tests of the dialog itself unset this.
+    monkeypatch.setenv("REPORTS_TUI_CRASH_ON_ERROR", "1")
     yield
 
 

@@ -144,7 +144,7 @@ async def test_a_query_typed_while_loading_is_answered_from_what_is_read_then_co
     # the reports as they are read: the two oldest first (neither names 贝易转 as a project)
     early = [r for r in seed_library.reports if r.week in ("2023-W46", "2023-W52")]
 
-    def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None):
+    def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
         snapshot(early, len(seed_library.reports))
         gate.wait(20)
         return Library(reports=list(seed_library.reports), paths=list(seed_library.paths), vocab=seed_library.vocab)

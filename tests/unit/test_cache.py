@@ -333,16 +333,7 @@ def test_a_folder_where_the_cache_belongs_means_running_without_it(cache_home, r
     assert not cache_mod.cache_path().exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
-def test_a_read_only_cache_folder_is_used_or_skipped_never_fatal(cache_home, reports, capsys):
-    load([reports])
-    cache_home.chmod(0o500)
-    try:
-        assert cli.main(["weeks", "--json", str(reports)]) == 0
-        assert len(json.loads(capsys.readouterr().out)) == 5
-        assert cli.main(["cache", "info"]) in (0, 1)
-    finally:
-        cache_home.chmod(0o700)
+# A read-only cache folder holding a valid cache: tests/unit/test_faults_cache.py (runs as root too).
 
 
 def test_files_of_the_old_pickle_format_are_removed_unread(cache_home, reports):

@@ -94,7 +94,7 @@ def test_fifo_is_a_problem_not_a_hang(tmp_path):
     (tmp_path / "ok.md").write_text("# 2024-W01\n\n- x\n", encoding="utf-8")
     lib = load_library([tmp_path])
     assert [r.week for r in lib.reports] == ["2024-W01"]
-    assert [p.message for p in lib.problems] == ["not a regular file"]
+    assert [p.message for p in lib.problems] == ["not a regular file (a FIFO)"]
 
 
 def test_file_that_disappears_is_a_problem(tmp_path, monkeypatch):
@@ -102,14 +102,14 @@ def test_file_that_disappears_is_a_problem(tmp_path, monkeypatch):
 
     gone = tmp_path / "gone.md"
     gone.write_text("# x", encoding="utf-8")
-    real_iter = source.iter_files
+    real_scan = source.scan
 
-    def iter_then_delete(paths):
-        for p in real_iter(paths):
-            p.unlink()
-            yield p
+    def scan_then_delete(paths):
+        for c in real_scan(paths):
+            os.unlink(c.path)
+            yield c
 
-    monkeypatch.setattr(source, "iter_files", iter_then_delete)
+    monkeypatch.setattr(source, "scan", scan_then_delete)
     results = list(source.read_sources([tmp_path]))
     assert len(results) == 1 and isinstance(results[0], Finding)
     assert "cannot read" in results[0].message

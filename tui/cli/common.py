@@ -4,9 +4,11 @@ problems on stderr (no Textual, no Rich)."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import re
 import sys
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..config import load_config
@@ -15,17 +17,92 @@ from ..index.workspace import open_library as open_index
 from .termout import Style
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+EXIT_OUTPUT = 74   # the output could not be written (a full disk, a closed or failing stdout): EX_IOERR
+EXIT_PIPE = 141    # the reader of a pipe went away (`weeks | head -1`), as a shell reports SIGPIPE
 
 
 class UsageError(Exception):
     """A bad argument: printed to stderr, exit status 2."""
 
 
+class OutputLost(Exception):
+    """Writing to standard output failed; `pipe`: because the reader went away."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.pipe = isinstance(error, BrokenPipeError) or error.errno == errno.EPIPE
+
+
+class GuardedOutput:
+    """Standard output whose write errors become `OutputLost` (never an `OSError` some handler for
+    reading files could mistake for its own)."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write, or raise `OutputLost`."""
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise OutputLost(exc) from exc
+
+    def flush(self) -> None:
+        """Flush, or raise `OutputLost`."""
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputLost(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def say(message: str) -> None:
+    """One line on stderr, never an error (stderr may be closed or full too)."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        silence(sys.stderr)
+
+
+def silence(stream: Any) -> None:
+    """Point a failed standard stream at /dev/null, so nothing more fails when Python exits and
+    flushes it."""
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text_argument(value: str | None, what: str) -> None:
+    """An argument that is not a file name (a query, a week) must be valid UTF-8 (exit 2 otherwise)."""
+    if value is not None and _SURROGATE.search(value):
+        from ..model.text import printable_name
+
+        raise UsageError(f"{what} is not valid UTF-8: '{printable_name(value)}'")
+
+
+def error_text(message: str) -> str:
+    """A message for stderr that may quote file names or arguments: every line escaped."""
+    from ..model.text import printable_name
+
+    return "\n".join(printable_name(line) for line in str(message).split("\n"))
+
+
 def check_paths(paths: Sequence[str]) -> None:
     """A PATH that does not exist is a usage error (exit 2), not an empty library."""
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
-        raise UsageError("no such file or folder: " + ", ".join(missing))
+        from ..model.text import printable_name
+
+        raise UsageError("no such file or folder: " + ", ".join(printable_name(p) for p in missing))
 
 
 def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
@@ -35,13 +112,13 @@ def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
     check_paths(args.paths)
     cfg = load_config(args.config)
     if cfg.error:
-        print(f"reports-tui: {cfg.error}", file=sys.stderr)
+        say(f"reports-tui: {cfg.error}")
     progress = None if quiet else _stderr_progress()
     notice = CacheNotice()
     lib = open_index(args.paths, vocab=cfg.vocabulary(), progress=progress, use_cache=not args.no_cache,
                      notice=notice)
     for message in notice.messages:
-        print(f"reports-tui: {message}", file=sys.stderr)
+        say(error_text(f"reports-tui: {message}"))
     return lib
 
 
@@ -55,6 +132,12 @@ def _stderr_progress() -> Callable[[int, int | None], None] | None:
     state = {"shown": False}
 
     def show(done: int, total: int | None) -> None:
+        try:
+            draw(done, total)
+        except (OSError, ValueError):
+            pass  # a progress line that cannot be written is no reason to stop
+
+    def draw(done: int, total: int | None) -> None:
         if time.monotonic() - start < 0.5 and not (total and done >= total and state["shown"]):
             return
         state["shown"] = True
@@ -71,14 +154,27 @@ def _stderr_progress() -> Callable[[int, int | None], None] | None:
     return show
 
 
-def dump_json(data: Any) -> None:
-    """UTF-8 JSON on stdout, not ASCII-escaped."""
+# Characters JSON allows raw but a terminal or a UTF-8 reader should not get: DEL, C1 controls, bidi
+# overrides and isolates, line/paragraph separators, and lone surrogates (file name bytes that are not
+# UTF-8, as Python's surrogateescape holds them). They occur only inside strings, so `\uXXXX` keeps
+# the JSON valid and the value unchanged.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """JSON that is valid UTF-8 and safe on a terminal: not ASCII-escaped, except the characters above
+    (`\\u0085`, and `\\udcff` for a file name byte 0xff: lossless, `os.fsencode` gives the byte back)."""
     out = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(out + "\n")
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
+def dump_json(data: Any) -> None:
+    """JSON on stdout (`json_text`)."""
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def print_problems(lib: Library, st: Style) -> None:
     """The files that could not be read, on stderr."""
     for p in lib.problems:
         where = p.source.display if p.source else ""
-        print(st(f"skipped {where}: {p.message}", "red"), file=sys.stderr)
+        say(st(f"skipped {where}: {p.message}", "red"))

@@ -10,6 +10,7 @@ from ..index.formats import format_value, kpi_names, kpi_rows
 from ..index.library import is_team
 from ..model.report import Report
 from .authors import author_reports, pick_author
+from ..model.text import printable_name
 from .common import EXIT_OK, dump_json, open_library, print_problems
 from .termout import Style, table, terminal_width, use_colour
 
@@ -26,7 +27,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         w = csv.DictWriter(sys.stdout, fieldnames=["kpi", "week", "label", "path", "author", "value", "unit", "raw"],
                            lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({**row, "path": printable_name(row["path"])} for row in rows)  # (CSV is plain text)
         return EXIT_OK
     st = Style(use_colour())
     if is_team(lib.authors()) and pick_author(lib, getattr(args, "author", None)) is None:

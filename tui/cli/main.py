@@ -12,9 +12,12 @@ from importlib import import_module
 from typing import Sequence
 
 from ..index.library import LookupFailed
-from .common import EXIT_OK, EXIT_USAGE, UsageError, check_paths, open_library
+from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
+                     check_text_argument, error_text, open_library, say, silence)
 
 SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve")
+GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
+GLOBAL_VALUED = ("--config",)       # … and those that take a value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -46,6 +49,17 @@ class _Version(argparse.Action):
 
         print(f"reports-tui {__version__}")
         parser.exit()
+
+
+def _positive(text: str) -> int:
+    """`--limit N`: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {n}")
+    return n
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -125,6 +139,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 def run_subcommand(args: argparse.Namespace) -> int:
     """Run a parsed subcommand: `tui.cli.NAME.cmd_NAME(args)`."""
+    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B")):
+        check_text_argument(getattr(args, attr, None), what)
     module = import_module(f".{args.command}", __package__)
     return getattr(module, f"cmd_{args.command}")(args)
 
@@ -132,6 +148,9 @@ def run_subcommand(args: argparse.Namespace) -> int:
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI (imports Textual only now)."""
     check_paths(args.paths)
+    check_text_argument(args.search, "QUERY")
+    for week in args.compare or ():
+        check_text_argument(week, "a week")
     if args.compare:
         # Fail early, before the screen switches to the alternate buffer, on a week that does not exist.
         lib = open_library(args, quiet=True)
@@ -141,29 +160,63 @@ def run_tui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
+def subcommand_argv(argv: list[str]) -> list[str] | None:
+    """The arguments with the subcommand first, when there is one: global options (`--no-cache`,
+    `--config PATH`) may come before it and are moved after it; None for the TUI."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in GLOBAL_FLAGS or any(a.startswith(o + "=") for o in GLOBAL_VALUED):
+            i += 1
+        elif a in GLOBAL_VALUED and i + 1 < len(argv):
+            i += 2
+        else:
+            break
+    if i < len(argv) and argv[i] in SUBCOMMANDS:
+        return [argv[i]] + argv[:i] + argv[i + 1:]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `reports-tui`."""
+    """Entry point of `reports-tui`: the exit status. Never a traceback for a bad argument or for output
+    that cannot be written (a closed pipe: 141, quietly; a full disk or a closed stdout: 74)."""
+    if sys.stdout is None:  # started with stdout closed (`reports-tui weeks >&-`): nowhere to answer
+        say("reports-tui: standard output is closed")
+        return EXIT_OUTPUT
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # a stray unencodable character is no crash
+        except (AttributeError, ValueError, OSError):
+            pass
     argv = list(sys.argv[1:] if argv is None else argv)
+    real_stdout = sys.stdout
+    sys.stdout = GuardedOutput(real_stdout)
+    try:
+        code = _dispatch(argv)
+        sys.stdout.flush()
+        return code
+    except OutputLost as exc:
+        silence(real_stdout)
+        if exc.pipe:
+            return EXIT_PIPE
+        say(f"reports-tui: cannot write the output: {exc}")
+        return EXIT_OUTPUT
+    finally:
+        sys.stdout = real_stdout
+
+
+def _dispatch(argv: list[str]) -> int:
     tui_parser, sub_parser = build_parser()
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            args = sub_parser.parse_args(argv)
+        sub_argv = subcommand_argv(argv)
+        if sub_argv is not None:
+            args = sub_parser.parse_args(sub_argv)
             return run_subcommand(args)
         args = tui_parser.parse_args(argv)
         return run_tui(args)
-    except UsageError as exc:
-        print(f"reports-tui: {exc}", file=sys.stderr)
+    except (UsageError, LookupFailed) as exc:
+        say(error_text(f"reports-tui: {exc}"))
         return EXIT_USAGE
-    except LookupFailed as exc:
-        print(f"reports-tui: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        # `reports-tui weeks | head`: the reader went away; not an error.
-        try:
-            sys.stdout = open(__import__("os").devnull, "w")
-        except OSError:
-            pass
-        return EXIT_OK
     except KeyboardInterrupt:
         return 130
 

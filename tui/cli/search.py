@@ -9,7 +9,6 @@ what changed) and its index brought up to date and saved for next time.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..index.search.engine import SearchResult
@@ -81,8 +80,9 @@ def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:
 def print_result(args, result: SearchResult) -> int:
     """Print a result as `reports-tui search` does: JSON (SPEC §4) or one heading and line per hit."""
     if getattr(args, "json", False):
-        out = json.dumps([h.to_json() for h in result.hits], ensure_ascii=False, indent=2)
-        sys.stdout.write(out + "\n")
+        from .common import json_text
+
+        sys.stdout.write(json_text([h.to_json() for h in result.hits]) + "\n")
         return 0
     st = Style(use_colour())
     if not result.hits:

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..model.report import Finding, Report
+from ..model.report import Finding, Report, SourceRef
 from ..model.weeks import period_text
+
+
+def source_text(ref: SourceRef | None) -> str:
+    """`file.md` or `export.zip:dir/file.md` as the file system names it (lossless, unescaped: for JSON,
+    which escapes what needs it; plain output uses `SourceRef.display`)."""
+    if ref is None:
+        return ""
+    return f"{ref.path}:{ref.member}" if ref.member else ref.path
 
 
 def format_value(v: float | None, unit: str = "") -> str:
@@ -73,7 +81,7 @@ def kpi_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
     rows = []
     for r in reports:
         for k in r.kpis:
-            rows.append({"kpi": k.name, "week": r.week, "label": r.label, "path": r.source.display,
+            rows.append({"kpi": k.name, "week": r.week, "label": r.label, "path": source_text(r.source),
                          "author": r.author, "value": k.value, "unit": k.unit, "raw": k.raw})
     return rows
 
@@ -82,14 +90,14 @@ def finding_message(f: Finding) -> str:
     """A finding's whole message: for one about several reports (duplicates), every one of them by path."""
     if not f.related:
         return f.message
-    return f"{f.message}: " + ", ".join(s.display for s in f.related)
+    return f"{f.message}: " + ", ".join(source_text(s) for s in f.related)
 
 
 def lint_rows(findings: Iterable[Finding], reports: Iterable[Report] = ()) -> list[dict[str, Any]]:
     """SPEC §4 `lint` rows, with the whole message (`finding_message`); `author` from the report of the
     finding's source among `reports` (null for an unreadable file)."""
     author = {r.source: r.author for r in reports}
-    return [{"path": f.source.display if f.source else "", "author": author.get(f.source) if f.source else None,
+    return [{"path": source_text(f.source), "author": author.get(f.source) if f.source else None,
              "level": f.level, "message": finding_message(f), "line": f.line} for f in findings]
 
 

@@ -40,14 +40,16 @@ def open_library(
     use_cache: bool = True,
     notice: CacheNotice | None = None,
     snapshot: Callable[[list[Report], int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Library:
     """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
     is false (a cache that cannot be used is noted in `notice`, never an error); `snapshot(reports,
-    total)`: the reports read so far, now and then while loading (`store.cache.load_library_cached`)."""
+    total)`: the reports read so far, now and then while loading (`store.cache.load_library_cached`);
+    `cancelled()` true abandons the load (`model.source.Cancelled`)."""
     from .store.cache import load_library_cached
 
     return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice,
-                               snapshot=snapshot)
+                               snapshot=snapshot, cancelled=cancelled)
 
 
 class Workspace:

@@ -1,6 +1,8 @@
-"""Finding report files (files, folders, zip archives) and decoding their bytes to clean text.
+"""Finding report files (files, folders, zip archives), reading them within bounds, and decoding their
+bytes to clean text.
 
-Decoding never raises: a file that is empty, binary or undecodable becomes a recorded problem.
+Nothing here raises for a file: one that is not a regular file, too large, empty, binary or
+undecodable becomes a recorded problem.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .report import REPORT_SUFFIXES, Finding, SourceRef
-from .text import sanitize
+from .text import printable_name, sanitize
 
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a zip member larger than this is not read (zip bombs)
-MAX_FILE_BYTES = 256 * 1024 * 1024  # a report file larger than this is not read
+MAX_FILE_BYTES = 256 * 1024 * 1024   # a report file larger than this is not read
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a zip member larger than this is not read (zip bombs) …
+MAX_ZIP_BYTES = 256 * 1024 * 1024    # … nor a zip whose report members add up to more than this
+MAX_MESSAGE = 300                    # characters of a recorded problem that quote an exception or a name
 
 
 @dataclass
@@ -102,6 +105,24 @@ def _cjk_ratio(text: str) -> float:
     return n / len(text)
 
 
+# ---------------------------------------------------------------------------------------------
+# Finding report files: one walk, stat only (`scan`), then reading within bounds (`read_candidate`)
+#
+# Every folder is walked iteratively (any depth), `lstat` first: only regular files are ever opened.
+# FIFOs, sockets, devices and links to them are recorded problems; a symlinked *folder* inside a
+# PATH is never followed (no loops, no walking out of the PATH); a symlinked *file* is read when it
+# points to a regular file. A folder that cannot be listed is a recorded problem. Size limits are
+# checked before anything is read: per file, per zip member, and per zip in total.
+
+
+class Unreadable(Exception):
+    """A candidate that is not read: not a regular file, too large, or gone (the message says which)."""
+
+
+class Cancelled(Exception):
+    """A walk or a load was abandoned because its caller asked (the app is quitting, a newer load began)."""
+
+
 def _is_report_name(name: str) -> bool:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     if base.startswith(".") or base.startswith("._"):
@@ -109,72 +130,111 @@ def _is_report_name(name: str) -> bool:
     return base.lower().endswith(REPORT_SUFFIXES)
 
 
-def iter_files(paths: list[str | os.PathLike]) -> Iterator[Path]:
-    """Every candidate file (report or zip) under the given paths, folders walked recursively."""
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in files:
-                    if _is_report_name(f) or f.lower().endswith(".zip"):
-                        found.append(Path(root) / f)
-            yield from sorted(found)
-        else:
-            yield path
+def _is_candidate_name(name: str) -> bool:
+    return not name.startswith(".") and (name.lower().endswith(".zip") or _is_report_name(name))
 
 
-def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding]:
-    """Read the bytes of every report under the paths; unreadable ones become problems."""
-    for path in iter_files(paths):
-        ref = SourceRef(str(path))
-        try:
-            st = path.stat()
-        except OSError as exc:
-            yield Finding("problem", f"cannot read: {exc.strerror or exc}", source=ref)
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            # FIFOs, devices and sockets would block or never end; folders were walked above.
-            yield Finding("problem", "not a regular file", source=ref)
-            continue
-        if st.st_size > MAX_FILE_BYTES:
-            yield Finding("problem", f"too large to read ({st.st_size} bytes)", source=ref)
-            continue
-        if path.suffix.lower() == ".zip":
-            yield from _read_zip(path, st.st_mtime_ns / 1e9)
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            yield Finding("problem", f"cannot read: {exc.strerror or exc}", source=ref)
-            continue
-        yield RawSource(ref, data, st.st_size, st.st_mtime_ns / 1e9)  # as the cached loader computes it
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
 
 
-def _read_zip(path: Path, mtime: float) -> Iterator[RawSource | Finding]:
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """A message that quotes something from outside (an exception, a name): escaped, at most `limit` characters."""
+    text = printable_name(str(text))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def unreadable_message(exc: BaseException) -> str:
+    """The problem to record for an exception raised reading a file or zip member."""
+    if isinstance(exc, Unreadable):
+        return bounded(str(exc))
+    if isinstance(exc, OSError) and exc.strerror:
+        return bounded(f"cannot read: {exc.strerror}")
+    return bounded(f"cannot read: {type(exc).__name__}: {exc}" if str(exc) else f"cannot read: {type(exc).__name__}")
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_regular(path: str | os.PathLike, limit: int | None = None) -> tuple[BinaryIO, os.stat_result]:
+    """Open a file for reading only if it is a regular file no larger than `limit`, checked on the open
+    file before anything is read (opening never blocks: a FIFO swapped in after the walk is refused too)."""
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        with zipfile.ZipFile(path) as zf:
-            for info in sorted(zf.infolist(), key=lambda i: i.filename):
-                name = info.filename
-                if info.is_dir() or "__MACOSX/" in name or not _is_report_name(name):
-                    continue
-                ref = SourceRef(str(path), name)
-                if info.file_size > MAX_MEMBER_BYTES:
-                    yield Finding("problem", f"zip member too large ({info.file_size} bytes)", source=ref)
-                    continue
-                try:
-                    data = zf.read(info)
-                except Exception as exc:  # noqa: BLE001 - any archive error is a problem, not a crash
-                    yield Finding("problem", f"cannot read zip member: {exc}", source=ref)
-                    continue
-                yield RawSource(ref, data, info.file_size, mtime)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        yield Finding("problem", f"not a readable zip archive: {exc}", source=SourceRef(str(path)))
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable(f"not a regular file ({_kind(st.st_mode)})")
+        if limit is not None and st.st_size > limit:
+            raise Unreadable(f"too large to read ({_mb(st.st_size)}; the limit is {_mb(limit)})")
+        return os.fdopen(fd, "rb"), st
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-# ---------------------------------------------------------------------------------------------
-# Finding report files without reading them (stat only): what the parse cache checks freshness with
+def read_file(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (`Unreadable` otherwise, `OSError` when it
+    cannot be opened); a file that grows past the limit while read is refused too."""
+    fh, st = open_regular(path, limit)
+    with fh:
+        want = min(limit, st.st_size) + 1  # (no buffer of `limit` bytes for a small file)
+        data = fh.read(want)
+        if len(data) == want and want <= limit:  # it grew since: the rest, still bounded
+            data += fh.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise Unreadable(f"too large to read (more than {_mb(limit)})")
+    return data
+
+
+class _OwnedZip(zipfile.ZipFile):
+    """A zip archive read from a file we opened (closed with the archive)."""
+
+    _owned: BinaryIO | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._owned is not None:
+                self._owned.close()
+                self._owned = None
+
+
+def open_zip(path: str) -> zipfile.ZipFile:
+    """Open a zip archive, only if it is a regular file."""
+    fh, _ = open_regular(path)
+    try:
+        zf = _OwnedZip(fh)
+    except BaseException:
+        fh.close()
+        raise
+    zf._owned = fh
+    return zf
+
+
+def read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of one zip member of at most `MAX_MEMBER_BYTES` (by its declared size, before reading)."""
+    info = zf.getinfo(name)
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise Unreadable(f"zip member too large ({_mb(info.file_size)}; the limit is {_mb(MAX_MEMBER_BYTES)})")
+    with zf.open(info) as fh:
+        data = fh.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise Unreadable(f"zip member too large (more than {_mb(MAX_MEMBER_BYTES)})")
+    return data
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -196,73 +256,162 @@ class Candidate:
         return (self.path, self.member or "")
 
 
-def scan(paths: Iterable[str | os.PathLike]) -> Iterator[Candidate | Finding]:
-    """Every report file and zip member under the paths, with size and mtime; nothing is read.
+def read_candidate(c: Candidate, zips: dict[str, zipfile.ZipFile] | None = None) -> bytes:
+    """The bytes of a candidate (a file, or a member of a zip archive kept open in `zips`), within the
+    size limits; `Unreadable`, `OSError` or a zip error when it cannot be read."""
+    if c.member is None:
+        return read_file(c.path)
+    zf = (zips or {}).get(c.path)
+    if zf is None:
+        zf = open_zip(c.path)
+        if zips is not None:
+            zips[c.path] = zf
+    try:
+        return read_member(zf, c.member)
+    finally:
+        if zips is None:
+            zf.close()
 
-    Same files and order as `read_sources`, which reads every byte.
+
+_Entry = tuple[str, "os.stat_result | None", "str | None"]  # (path, stat of a regular file | None, problem | None)
+
+
+def _walk(top: str, cancelled: Callable[[], bool] | None = None) -> list[_Entry]:
+    """Every candidate file under a folder, iteratively, in no particular order: (path, stat, None) for a
+    regular file (a symlinked file: its target's stat), (path, None, message) for one that cannot be read."""
+    out: list[_Entry] = []
+    stack = [top]
+    while stack:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            out.append((folder, None, bounded(f"cannot read folder: {exc.strerror or exc}")))
+            continue
+        for e in entries:
+            name = e.name
+            if name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+                    continue
+                if not _is_candidate_name(name):
+                    continue
+                if e.is_symlink():
+                    try:
+                        st = os.stat(e.path)
+                    except OSError as exc:
+                        out.append((e.path, None, bounded(f"broken link: {exc.strerror or exc}")))
+                        continue
+                    if stat.S_ISDIR(st.st_mode):
+                        continue  # a symlinked folder: never followed
+                    if not stat.S_ISREG(st.st_mode):
+                        out.append((e.path, None, f"not a regular file (a link to {_kind(st.st_mode)[2:]})"))
+                        continue
+                else:
+                    st = e.stat(follow_symlinks=False)
+            except OSError as exc:
+                out.append((e.path, None, bounded(f"cannot read: {exc.strerror or exc}")))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                out.append((e.path, None, f"not a regular file ({_kind(st.st_mode)})"))
+                continue
+            out.append((e.path, st, None))
+    return out
+
+
+def scan(paths: Iterable[str | os.PathLike], cancelled: Callable[[], bool] | None = None
+         ) -> Iterator[Candidate | Finding]:
+    """Every report file and zip member under the paths, with size and mtime, in path order; nothing is
+    read (zip archives: their directory). What cannot be read is a `Finding` in its place.
+
+    A PATH given is followed even when it is a symlink; inside a folder see the walk's rules above.
+    `cancelled()` is asked once per folder; when true, `Cancelled` is raised.
     """
     for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            found: list[tuple[str, os.stat_result | None]] = []
-            _walk(str(path), found)
-            found.sort(key=lambda t: t[0].split(os.sep))  # Path order, cheaper
-            for f, st in found:
-                yield from _one(f, st)
-        else:
-            yield from _one(str(path), None)
-
-
-def _walk(top: str, out: list[tuple[str, os.stat_result | None]]) -> None:
-    try:
-        entries = list(os.scandir(top))
-    except OSError:
-        return
-    dirs = []
-    for e in entries:
-        try:
-            is_dir = e.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            if not e.name.startswith("."):
-                dirs.append(e.path)
-        elif _is_report_name(e.name) or e.name.lower().endswith(".zip"):
-            try:
-                st = e.stat()
-            except OSError:
-                st = None
-            out.append((e.path, st))
-    for d in sorted(dirs):
-        _walk(d, out)
-
-
-def _one(path: str, st: os.stat_result | None) -> Iterator[Candidate | Finding]:
-    ref = SourceRef(path)
-    if st is None:
+        path = os.fspath(p)
         try:
             st = os.stat(path)
         except OSError as exc:
-            yield Finding("problem", f"cannot read: {exc.strerror or exc}", source=ref)
-            return
-    if path.lower().endswith(".zip"):
-        yield from _scan_zip(path, st.st_mtime_ns)
-    else:
-        yield Candidate(path, None, st.st_size, st.st_mtime_ns)
+            yield Finding("problem", bounded(f"cannot read: {exc.strerror or exc}"), source=SourceRef(path))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            entries = _walk(path, cancelled)
+            entries.sort(key=lambda t: t[0].split(os.sep))  # Path order
+        else:
+            problem = None if stat.S_ISREG(st.st_mode) else f"not a regular file ({_kind(st.st_mode)})"
+            entries = [(path, None if problem else st, problem)]
+        for f, fst, problem in entries:
+            if problem is not None or fst is None:
+                yield Finding("problem", problem or "cannot read", source=SourceRef(f))
+            elif f.lower().endswith(".zip"):
+                yield from _scan_zip(f, fst.st_mtime_ns)
+            elif fst.st_size > MAX_FILE_BYTES:
+                yield Finding("problem", f"too large to read ({_mb(fst.st_size)}; the limit is {_mb(MAX_FILE_BYTES)})",
+                              source=SourceRef(f))
+            else:
+                yield Candidate(f, None, fst.st_size, fst.st_mtime_ns)
+
+
+def zip_reports(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The report members of an archive, by name (the first of members that share a name)."""
+    seen: dict[str, zipfile.ZipInfo] = {}
+    for info in zf.infolist():
+        name = info.filename
+        if info.is_dir() or "__MACOSX/" in name or not _is_report_name(name) or name in seen:
+            continue
+        seen[name] = info
+    return [seen[n] for n in sorted(seen)]
 
 
 def _scan_zip(path: str, mtime_ns: int) -> Iterator[Candidate | Finding]:
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = sorted(zf.infolist(), key=lambda i: i.filename)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        yield Finding("problem", f"not a readable zip archive: {exc}", source=SourceRef(path))
+        zf = open_zip(path)
+        try:
+            infos = zip_reports(zf)
+        finally:
+            zf.close()
+    except Unreadable as exc:
+        yield Finding("problem", bounded(str(exc)), source=SourceRef(path))
+        return
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        yield Finding("problem", bounded(f"not a readable zip archive: {exc}"), source=SourceRef(path))
+        return
+    fits = [i for i in infos if i.file_size <= MAX_MEMBER_BYTES]
+    total = sum(i.file_size for i in fits)
+    if total > MAX_ZIP_BYTES:
+        yield Finding("problem", f"zip archive too large: its reports add up to {_mb(total)} (the limit is "
+                                 f"{_mb(MAX_ZIP_BYTES)})", source=SourceRef(path))
         return
     for info in infos:
         name = info.filename
-        if info.is_dir() or "__MACOSX/" in name or not _is_report_name(name):
-            continue
         if info.file_size > MAX_MEMBER_BYTES:
-            yield Finding("problem", f"zip member too large ({info.file_size} bytes)", source=SourceRef(path, name))
+            yield Finding("problem", f"zip member too large ({_mb(info.file_size)}; the limit is "
+                                     f"{_mb(MAX_MEMBER_BYTES)})", source=SourceRef(path, name))
             continue
         yield Candidate(path, name, info.file_size, mtime_ns)
+
+
+def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding]:
+    """Read the bytes of every report under the paths (the same files as `scan`, in its order); what
+    cannot be read becomes a problem."""
+    zips: dict[str, zipfile.ZipFile] = {}
+    try:
+        for c in scan(paths):
+            if isinstance(c, Finding):
+                yield c
+                continue
+            try:
+                data = read_candidate(c, zips)
+            except Exception as exc:  # noqa: BLE001 - an unreadable file or member is a problem, not a crash
+                yield Finding("problem", unreadable_message(exc), source=c.ref)
+                continue
+            yield RawSource(c.ref, data, c.size, c.mtime_ns / 1e9)  # as the cached loader computes it
+    finally:
+        for zf in zips.values():
+            zf.close()

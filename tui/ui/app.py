@@ -7,31 +7,38 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
+import sys
+import threading
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, is_served, load_config
 from ..index.library import Library, bundled_seeds
 from ..index.workspace import Workspace, open_library
-from ..model.report import Report
+from ..model.report import Report, SourceRef
+from ..model.source import Cancelled
 from ..model.text import sanitize
 from .messages import FilesChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress
+from .typeahead import TypeAhead
 from .compat import install as _install_compat
 from .render import Palette
 
 _install_compat()
 
 
-class ReportsApp(App):
+class ReportsApp(TypeAhead, App):
     """reports-tui: read, chart, search and compare weekly reports."""
 
     TITLE = "reports-tui"
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    # ctrl+c quits too (where no text box takes it to copy): what terminal users press to stop a program.
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit"), Binding("ctrl+c", "quit", "Quit", show=False, id="quit-c")]
 
     def __init__(self, args: argparse.Namespace | None = None, config: Config | None = None,
                  library: Library | None = None, watch: bool = True) -> None:
@@ -42,6 +49,11 @@ class ReportsApp(App):
         self._preloaded = library
         self._watch = watch
         self._theme_ready = False
+        self._load_stop: threading.Event | None = None  # set to abandon the load under way
+        self._load_thread: threading.Thread | None = None
+        self._shown = False  # the main screen has shown a library (or the failure to read one)
+        self._reload_timer = None
+        self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         super().__init__()
         from .commands import PeopleProvider, ProjectsProvider, ThemeProvider, WeeksProvider
 
@@ -66,6 +78,10 @@ class ReportsApp(App):
         """The main screen (always the bottom of the stack)."""
         return self.screen_stack[0] if self.screen_stack else None
 
+    def library_shown(self) -> bool:
+        """Whether the main screen shows a library yet (or the failure to read one)."""
+        return self._shown
+
     def on_mount(self) -> None:
         self._theme_ready = True
         if self.config.error:
@@ -78,11 +94,32 @@ class ReportsApp(App):
         else:
             self.load_library()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load_library(self, reload: bool = False) -> None:
-        """Read every report (in a thread; the UI keeps answering) and post the result."""
+    def load_library(self, reload: bool = False, keep: SourceRef | None = None) -> None:
+        """Read every report in a background thread (the UI keeps answering) and post the result.
+
+        A newer load abandons an older one, and quitting abandons it at once: the thread is a daemon
+        (the process never waits for it) that stops at its next check, killing its worker processes.
+        `keep`: the report open now, which a reload re-reads before giving it up (an editor that
+        truncates a file and then writes it leaves it empty for a moment)."""
+        if self._load_stop is not None:
+            self._load_stop.set()
+        stop = threading.Event()
+        self._load_stop = stop
+        self._load_thread = threading.Thread(target=self._load_in_thread, args=(reload, keep, stop),
+                                             name="reports-tui-load", daemon=True)
+        self._load_thread.start()
+
+    def loading(self, wait: float = 0.0) -> bool:
+        """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
+        thread = self._load_thread
+        if thread is not None and wait > 0:
+            thread.join(wait)
+        return thread is not None and thread.is_alive()
+
+    def _load_in_thread(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
         def progress(done: int, total: int | None) -> None:
-            self.post_message(LoadProgress(done, total))
+            if not stop.is_set():
+                self.post_message(LoadProgress(done, total))
 
         loading = Library(paths=[str(p) for p in self.args.paths] or [str(bundled_seeds())],
                           vocab=self.config.vocabulary())
@@ -92,6 +129,8 @@ class ReportsApp(App):
 
         def snapshot(reports: list[Report], total: int) -> None:
             # the reports read so far, for search to answer from before the load ends
+            if stop.is_set():
+                return
             self.workspace.show_partial(reports, total, loading)
             self.post_message(LibraryGrew(len(reports), total))
 
@@ -102,17 +141,37 @@ class ReportsApp(App):
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         notice = CacheNotice()
         try:
-            lib = open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
-                               use_cache=not getattr(self.args, "no_cache", False), notice=notice,
-                               snapshot=snapshot)
+            lib = self._read(progress, notice, stop, snapshot)
+            for _ in range(6 if keep is not None else 0):
+                if stop.is_set() or any(r.source == keep for r in lib.reports) or not _exists(keep):
+                    break
+                # The open report is unreadable (empty, half written) but its file is there: read again
+                # shortly instead of jumping to another week.
+                stop.wait(0.25)
+                lib = self._read(None, notice, stop)
+        except Cancelled:
+            return
         except Exception as exc:  # a broken cache or folder must not kill the app
-            self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
+            if not stop.is_set():
+                self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
             return
         finally:
             gc.enable()
+        if stop.is_set():
+            return
         if len(lib.reports) >= 500:
             gc.freeze()  # it lives until the next reload: later collections need not scan it
         self.post_message(LibraryLoaded(lib, reload=reload, notices=notice.messages))
+
+    def _read(self, progress, notice, stop: threading.Event, snapshot=None) -> Library:
+        return open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
+                            use_cache=not getattr(self.args, "no_cache", False), notice=notice,
+                            snapshot=snapshot, cancelled=stop.is_set)
+
+    def on_unmount(self) -> None:
+        """The app is closing: a load still under way is abandoned (never waited for)."""
+        if self._load_stop is not None:
+            self._load_stop.set()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -132,9 +191,32 @@ class ReportsApp(App):
                 return None
 
             return AwaitComplete(nothing()).call_next(self)
+        self.screen_changed()
         return super().pop_screen()
 
     # ── errors ───────────────────────────────────────────────────────────────────────────────────
+
+    def handle_unexpected(self, error: BaseException, where: str = "") -> bool:
+        """An exception no handler expected (in an event handler, a timer, a palette provider, Textual
+        itself reached by fast input): shown in the error dialog while the app keeps running. Before the
+        main screen is up, or with `REPORTS_TUI_CRASH_ON_ERROR=1` (development), it is not handled:
+        False, and Textual ends the app with its traceback."""
+        main = self.main_screen
+        if os.environ.get("REPORTS_TUI_CRASH_ON_ERROR") or main is None or not main.is_mounted:
+            return False
+        if not self.is_running or self._exit or getattr(self, "_in_error", False):
+            return False
+        self._errors += 1
+        if self._errors > 1000:
+            return False  # an error on every frame: nothing to keep running for
+        self._in_error = True
+        try:
+            self.show_error(error, where)
+        except Exception:
+            return False
+        finally:
+            self._in_error = False
+        return True
 
     def show_error(self, error: BaseException | str, where: str = "") -> None:
         """An unexpected error: show the error dialog (details to copy) and keep running."""
@@ -147,6 +229,10 @@ class ReportsApp(App):
         self.push_screen(ErrorScreen(error, where))
 
     def _handle_exception(self, error: Exception) -> None:
+        # The command palette's search still running as the palette closes finds its list gone.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches) \
+                and "CommandPalette" in str(error.error):
+            return
         # A worker that failed (one started with exit_on_error): a dialog, not an exit.
         if isinstance(error, WorkerFailed) and self.is_running and self.screen_stack:
             cause = error.error if isinstance(error.error, BaseException) else error
@@ -155,7 +241,23 @@ class ReportsApp(App):
                 return
             except Exception:
                 pass
+        # Anything else Textual would end the app for (callbacks, idle handlers): the dialog too.
+        if self.handle_unexpected(error, "handling an event"):
+            return
         super()._handle_exception(error)
+
+    def action_command_palette(self) -> None:
+        """The command palette (ctrl+p); pressed while the last one is still closing, nothing (Textual
+        would try to open a second one under the same id)."""
+        from textual.command import CommandPalette
+        from textual._node_list import DuplicateIds
+
+        if any(isinstance(n, CommandPalette) for n in self.screen_stack):
+            return
+        try:
+            super().action_command_palette()
+        except DuplicateIds:
+            pass
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers of the app that end with an error (exit_on_error=False ones) are reported too."""
@@ -195,6 +297,7 @@ class ReportsApp(App):
 
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
+        self._shown = True
         if msg.exception is not None:
             self.show_error(msg.exception, "reading the reports")
         else:
@@ -210,6 +313,7 @@ class ReportsApp(App):
         first = not self.loaded
         self.workspace.replace(msg.library)
         self.loaded = True
+        self._shown = True
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
@@ -240,11 +344,15 @@ class ReportsApp(App):
 
     @on(FilesChanged)
     def _files_changed(self, msg: FilesChanged) -> None:
-        self.reload_library()
+        # Debounced: an editor's save is often several writes (truncate, write, rename, chmod).
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(0.3, self.reload_library)
 
     def reload_library(self) -> None:
-        """Read the library again (files changed, or the editor saved one)."""
-        self.load_library(reload=True)
+        """Read the library again (files changed, or the editor saved one); the open report is kept."""
+        current = getattr(self.main_screen, "current", None)
+        self.load_library(reload=True, keep=current.source if current is not None else None)
 
     # ── the UI contract ──────────────────────────────────────────────────────────────────────────
 
@@ -274,9 +382,23 @@ class ReportsApp(App):
             self.call_after_refresh(main.apply_theme)
 
 
+def _exists(ref: SourceRef | None) -> bool:
+    return ref is not None and os.path.lexists(ref.path)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the TUI for parsed command-line arguments; the exit status."""
     app = ReportsApp(args)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if app.loading(wait=1.5):
+        # A load abandoned on quitting is still finishing one large file: the process does not wait for
+        # it (its worker processes end with this one; the parse cache is consistent whenever it stops).
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        os._exit(code)
+    return code
 

@@ -26,6 +26,13 @@ def highlight(matcher: Matcher, text: str) -> Content:
     return content
 
 
+def _report(app, error: BaseException) -> None:
+    """A provider that failed: the error dialog (as for any unexpected error), once the palette is gone."""
+    handle = getattr(app, "handle_unexpected", None)
+    if handle is not None:
+        app.call_later(handle, error, "listing commands in the palette")
+
+
 def _week_text(r: Report, author: bool = False) -> str:
     who = f"{r.author} · " if author and r.author else ""
     return f"{who}{r.label}  ({r.week or 'undated'})"
@@ -39,7 +46,12 @@ class _ListProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, callback, help_text in self._items():
+        try:
+            items = self._items()
+        except Exception as exc:  # (Textual would only log it: the user would see no hits and no reason)
+            _report(self.app, exc)
+            return
+        for text, callback, help_text in items:
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
@@ -65,7 +77,12 @@ class WeeksProvider(_ListProvider):
         return items
 
     async def discover(self) -> Hits:
-        for text, callback, help_text in self._items()[:20]:
+        try:
+            items = self._items()[:20]
+        except Exception as exc:
+            _report(self.app, exc)
+            return
+        for text, callback, help_text in items:
             yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
 
 

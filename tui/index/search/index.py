@@ -18,8 +18,10 @@ Nothing here depends on the order reports arrive in: ranking reads each report's
               (`vocab`, for fuzzy matching); per hanzi its readings (`char_pinyin`, for pinyin in
               report text)
 
-`to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data); `from_parts`
-reads them back, checking what it reads, eagerly (the app) or on demand (`reports-tui search`).
+`to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data), and `sums`:
+the CRC-32 of each 16 KiB of every part (a byte changed on disk inside a path or a line would
+otherwise still fit together, and be shown); `from_parts` reads them back, checking what it reads,
+eagerly (the app) or on demand (`reports-tui search`: each piece checked when first read).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import operator
 import re
 import sys
 import threading
+import zlib
 from array import array
 from bisect import bisect_right
 from itertools import islice
@@ -36,7 +39,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .records import Record, fold, has_hanzi, head_names, lower, norm, visible
 
-FORMAT = "1"  # bump when a part's layout changes
+FORMAT = "2"  # bump when a part's layout changes
+CHUNK = 16384  # bytes per checksum (`sums`)
 KINDS = ("item", "section", "title")
 ITEM = array("i").itemsize
 
@@ -52,6 +56,46 @@ def _ints(data: Any = b"") -> array:
             raise DamagedIndex("a packed array of the wrong length")
         a.frombytes(bytes(data))
     return a
+
+
+def _chunk_sums(data: bytes) -> list[int]:
+    return [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
+
+
+class Checked:
+    """A stored part read on demand (anything that slices to bytes, such as an open SQLite blob), each
+    16 KiB piece checked against its CRC-32 when first read and then kept: what is returned is always
+    bytes that were checked (`DamagedIndex` otherwise)."""
+
+    __slots__ = ("blob", "sums", "n", "pieces")
+
+    def __init__(self, blob: Any, sums: list[int]):
+        self.blob, self.sums, self.n = blob, sums, len(blob)
+        if len(sums) != -(-self.n // CHUNK):
+            raise DamagedIndex("checksums of another length")
+        self.pieces: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _piece(self, k: int) -> bytes:
+        got = self.pieces.get(k)
+        if got is None:
+            got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
+            if zlib.crc32(got) != self.sums[k]:
+                raise DamagedIndex("a stored part that does not match its checksum")
+            self.pieces[k] = got
+        return got
+
+    def __getitem__(self, i: Any) -> bytes:
+        if not isinstance(i, slice):
+            raise TypeError("a checked part is read by slices")
+        a, b, step = i.indices(self.n)
+        if b <= a or step != 1:
+            return b""
+        first, last = a // CHUNK, (b - 1) // CHUNK
+        got = self._piece(first) if first == last else b"".join(self._piece(k) for k in range(first, last + 1))
+        return got[a - first * CHUNK:b - first * CHUNK]
 
 
 class Ints:
@@ -685,6 +729,7 @@ class IndexData:
         }
         if self.char_pinyin is not None:
             parts["char_pinyin"] = js(self.char_pinyin)
+        parts["sums"] = js({name: _chunk_sums(data) for name, data in parts.items()})
         return parts
 
     LAZY = ("cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
@@ -698,6 +743,30 @@ class IndexData:
         ix = cls()
         ix._b = None
         try:
+            sums = _json_part(parts["sums"], dict)
+            raw_parts = parts
+
+            class _Verified(Mapping[str, Any]):
+                """The parts, checked: whole when read whole, piece by piece when read on demand."""
+
+                def __getitem__(self, name: str) -> Any:
+                    want = sums[name]
+                    if type(want) is not list or not all(type(x) is int for x in want):
+                        raise DamagedIndex("damaged checksums")
+                    if lazy and name in cls.LAZY:
+                        return Checked(raw_parts[name], want)
+                    data = bytes(raw_parts[name])
+                    if _chunk_sums(data) != want:
+                        raise DamagedIndex("a stored part that does not match its checksum")
+                    return data
+
+                def __iter__(self) -> Iterator[str]:
+                    return iter(raw_parts)
+
+                def __len__(self) -> int:
+                    return len(raw_parts)
+
+            parts = _Verified()
             meta = _json_part(parts["meta"], dict)
             if meta.get("format") != FORMAT or meta.get("byteorder") != sys.byteorder or meta.get("item") != ITEM:
                 raise DamagedIndex("an index of another format")

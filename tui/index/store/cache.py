@@ -17,18 +17,20 @@ cache, and their section tree by parsing that text again, when first used (`load
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
 import sqlite3
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ... import __version__
 from ...model.report import Finding, Report
-from ...model.source import Candidate, scan
+from ...model.source import Cancelled, Candidate, scan
 from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..library import Library, ProgressFn, assign_authors, bundled_seeds
 from ..search.records import source_version, vocab_key
@@ -37,7 +39,7 @@ from .loader import BodyStore, LazyReport, Parts
 from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = f"5.{codec.FORMAT}"
+SCHEMA = f"6.{codec.FORMAT}"
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
 BUSY_TIMEOUT_S = 10.0
@@ -57,9 +59,12 @@ CREATE TABLE IF NOT EXISTS reports (
     head TEXT NOT NULL,
     text TEXT,
     projects TEXT,
+    hsum INTEGER NOT NULL,
+    tsum INTEGER NOT NULL,
+    psum INTEGER NOT NULL,
     UNIQUE (path, member, vocab)
 );
-CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec TEXT NOT NULL, sum INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS search_index (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, stamp TEXT NOT NULL,
     used REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS search_parts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL,
@@ -68,9 +73,11 @@ CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
 DELETE FROM search_rec WHERE rid = old.id; END;
 """
 # `reports`: `head` the report's head and `projects` its projects as JSON (`codec`), `text` its text; for a
-# problem, `head` holds the problem. Besides each parsed report, its search record (`search_rec`,
-# `search.records`), and the search index of each library last searched (`search_index`, `search_parts`;
-# read and written by `searchdb`, which describes them).
+# problem, `head` holds the problem; `hsum`, `tsum`, `psum` the CRC-32 of head, text and projects (a byte
+# changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently).
+# Besides each parsed report, its search record (`search_rec`, `search.records`, with its CRC-32 `sum`), and the search index
+# of each library last searched (`search_index`, `search_parts`; read and written by `searchdb`, which
+# describes them).
 _STATEMENTS = [st.strip() + ";" for st in _SCHEMA_SQL.split(";\n") if st.strip()]  # (one statement a line end)
 
 _parser_version: str | None = None
@@ -128,12 +135,73 @@ def _text_factory(raw: bytes) -> Any:
         return _Damaged(raw)
 
 
-_DAMAGE = (sqlite3.DatabaseError,)  # "database disk image is malformed", "file is not a database" …
+# "database disk image is malformed", "file is not a database" …, and bytes in SQLite's own tables that
+# are not UTF-8 (decoded before any row of ours is seen)
+_DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
     msg = str(exc).lower()
     return "locked" in msg or "busy" in msg
+
+
+def checksum(value: Any) -> int:
+    """CRC-32 of a stored text value (0 for none); -1 for anything that is not text (never matches)."""
+    if value is None:
+        return 0
+    if type(value) is not str:
+        return -1
+    return zlib.crc32(value.encode("utf-8", "surrogatepass"))
+
+
+MARK = ".open-"  # `<cache file>.open-<pid>`: this process has the cache open (gone after a clean exit)
+
+
+def _pid_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, someone else's
+    return False
+
+
+def stale_markers(path: Path) -> list[Path]:
+    """Markers left by processes that had the cache open and ended without closing it (kill -9, a crash,
+    power loss): an unclean shutdown."""
+    out = []
+    try:
+        found = list(path.parent.glob(path.name + MARK + "*"))
+    except OSError:
+        return out
+    for m in found:
+        pid = m.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_gone(int(pid)):
+            out.append(m)
+    return out
+
+
+_open_markers: dict[Path, int] = {}  # markers of this process → how many open caches share each
+
+
+def _release_marker(marker: Path) -> None:
+    n = _open_markers.get(marker, 0) - 1
+    if n > 0:
+        _open_markers[marker] = n
+        return
+    _open_markers.pop(marker, None)
+    try:
+        marker.unlink()
+    except OSError:
+        pass
+
+
+@atexit.register
+def _release_all_markers() -> None:
+    for marker in list(_open_markers):
+        _open_markers[marker] = 1
+        _release_marker(marker)
 
 
 def _storable(text: str) -> bool:
@@ -158,6 +226,8 @@ class ParseCache:
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self.rebuilt: str | None = None  # why the file was replaced, if it was
+        self.checked: str | None = None  # the integrity check's answer, when one ran (after an unclean shutdown)
+        self._marker: Path | None = None
         self.damaged_rows = 0  # rows dropped because they did not check out (their reports were parsed again)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +237,7 @@ class ParseCache:
             raise CacheUnavailable(str(exc)) from exc
         try:
             self._check()
-        except sqlite3.DatabaseError as exc:
+        except _DAMAGE as exc:
             if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or not os.access(
                     self.path.parent, os.W_OK) or self.path.is_dir()):
                 self.close()
@@ -182,12 +252,60 @@ class ParseCache:
             try:
                 _remove(self.path)
                 self._check()
-            except (sqlite3.Error, OSError) as exc2:
+            except (sqlite3.Error, UnicodeDecodeError, OSError) as exc2:
                 self.close()
                 raise CacheUnavailable(str(exc2)) from exc2
         except OSError as exc:
             self.close()
             raise CacheUnavailable(str(exc)) from exc
+        self._after_unclean_shutdown()
+        self._mark()
+
+    # -- unclean shutdowns ----------------------------------------------------------------------
+    def _after_unclean_shutdown(self) -> None:
+        """A process that had this cache open ended without closing it: check the whole file (SQLite's
+        quick check, about a second per 100 MB) and rebuild it when the check fails."""
+        stale = stale_markers(self.path)
+        if not stale:
+            return
+        try:
+            self.checked = self.integrity()
+        except _DAMAGE as exc:
+            self.checked = str(exc) or type(exc).__name__
+        if self.checked != "ok":
+            self.rebuilt = f"after an unclean shutdown: {self.checked}"
+            self.close()
+            try:
+                _remove(self.path)
+                self._check()
+            except (sqlite3.Error, OSError) as exc:
+                self.close()
+                raise CacheUnavailable(str(exc)) from exc
+        for m in stale:
+            try:
+                m.unlink()
+            except OSError:
+                pass
+
+    def _mark(self) -> None:
+        marker = Path(f"{self.path}{MARK}{os.getpid()}")
+        try:
+            marker.touch()
+        except OSError:
+            return  # (a read-only folder: nothing is written there anyway)
+        self._marker = marker
+        _open_markers[marker] = _open_markers.get(marker, 0) + 1
+
+    def _unmark(self) -> None:
+        marker, self._marker = self._marker, None
+        if marker is not None:
+            _release_marker(marker)
+
+    def __del__(self) -> None:
+        try:
+            self._unmark()
+        except Exception:  # (at interpreter exit)
+            pass
 
     # -- connections -------------------------------------------------------------------------
     def conn(self) -> sqlite3.Connection:
@@ -204,6 +322,7 @@ class ParseCache:
 
     def close(self) -> None:
         """Close every connection this cache opened (in any thread)."""
+        self._unmark()
         with self._conns_lock:
             conns, self._conns = self._conns, []
         for c in conns:
@@ -225,6 +344,15 @@ class ParseCache:
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
         meta = dict(c.execute("SELECT key, value FROM meta")) if tables else {}
+        if tables and meta.get("app") == APP_ID and meta.get("schema") != SCHEMA:
+            # Ours, of another layout (an upgrade): started afresh, nothing to tell.
+            self.close()
+            _remove(self.path)
+            c = self.conn()
+            tables, meta = set(), {}
+            if str(c.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA synchronous=NORMAL")
         if tables and (meta.get("app") != APP_ID or meta.get("schema") != SCHEMA):
             raise (_Outdated if meta.get("app") == APP_ID else sqlite3.DatabaseError)(
                 f"not a {APP_ID} schema {SCHEMA}")
@@ -254,9 +382,10 @@ class ParseCache:
               ) -> dict[tuple[str, str], tuple[int, int, int, str, Any]]:
         """(path, member) → (id, size, mtime_ns, kind, head JSON) for the rows of this vocabulary — all of
         them, or only those of files at or under `roots` (a range of the (path, …) index per root).
-        Rows whose identity columns are damaged are left out (their files are parsed again)."""
+        Rows whose identity columns are damaged are left out (their files are parsed again); a head that
+        does not match its checksum is given as None (`DamagedRow` when decoded)."""
         c = self.conn()
-        cols = "SELECT path, member, id, size, mtime_ns, kind, head FROM reports"
+        cols = "SELECT path, member, id, size, mtime_ns, kind, head, hsum FROM reports"
         queries: list[tuple[str, tuple]] = []
         if roots is None:
             queries.append((f"{cols} WHERE vocab = ?", (vkey,)))
@@ -271,9 +400,9 @@ class ParseCache:
                 queries.append((f"{cols} WHERE path >= ? AND path < ? AND vocab = ?", (prefix, upper, vkey)))
         out: dict[tuple[str, str], tuple[int, int, int, str, Any]] = {}
         for sql, args in queries:
-            for p, m, i, s, t, k, h in c.execute(sql, args):
+            for p, m, i, s, t, k, h, hs in c.execute(sql, args):
                 if type(p) is str and type(m) is str and type(i) is int and type(s) is int and type(t) is int:
-                    out[(p, m)] = (i, s, t, k, h)
+                    out[(p, m)] = (i, s, t, k, h if checksum(h) == hs else None)
                 else:
                     self.damaged_rows += 1
         return out
@@ -298,11 +427,12 @@ class ParseCache:
                               (cand.path, member, vkey))
                     c.execute("SAVEPOINT one")
                     try:
+                        text, projects = p.get("text"), p.get("projects")
                         cur = c.execute(
-                            "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects)"
-                            " VALUES (?,?,?,?,?,?,?,?,?)",
-                            (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"],
-                             p.get("text"), p.get("projects")))
+                            "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
+                            " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text, projects,
+                             checksum(p["head"]), checksum(text), checksum(projects)))
                         c.execute("RELEASE one")
                     except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
                         c.execute("ROLLBACK TO one")
@@ -312,8 +442,8 @@ class ParseCache:
                     rid = cur.lastrowid
                     ids.append(rid)
                     if p.get("search") is not None:
-                        recs.append((rid, p["search"]))
-                c.executemany("INSERT INTO search_rec VALUES (?, ?)", recs)
+                        recs.append((rid, p["search"], checksum(p["search"])))
+                c.executemany("INSERT INTO search_rec VALUES (?, ?, ?)", recs)
                 c.execute("COMMIT")
             except BaseException:
                 try:
@@ -350,15 +480,18 @@ class ParseCache:
         if field not in ("text", "projects"):
             raise KeyError(field)
         rid, path, member, size, mtime_ns = key
+        col = {"text": "tsum", "projects": "psum"}[field]
         try:
             row = self.conn().execute(
-                f"SELECT {field} FROM reports WHERE id = ? AND path = ? AND member = ? AND size = ? AND mtime_ns = ?",
-                (rid, path, member, size, mtime_ns)).fetchone()
+                f"SELECT {field}, {col} FROM reports WHERE id = ? AND path = ? AND member = ? AND size = ?"
+                " AND mtime_ns = ?", (rid, path, member, size, mtime_ns)).fetchone()
         except sqlite3.Error:
             return None
         if row is None or row[0] is None:
             return None
         try:
+            if checksum(row[0]) != row[1]:
+                raise codec.DamagedRow(f"{field}: checksum")
             if field == "text":
                 if type(row[0]) is not str:
                     raise codec.DamagedRow("text")
@@ -413,6 +546,7 @@ def load_library_cached(
     lazy: bool | None = None,
     notice: CacheNotice | None = None,
     snapshot: Callable[[list[Report], int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Library:
     """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
 
@@ -421,6 +555,7 @@ def load_library_cached(
     parsed reports in memory; reports read from the cache always are. A cache that cannot be used, or
     turns out damaged while loading, never fails the load: the library is read without it (and a
     damaged file is removed, to be rebuilt next time); `notice` collects what to tell the user.
+    `cancelled()` is asked as the load goes (`model.source.Cancelled` is raised when it says so).
     """
     plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
     notice = notice if notice is not None else CacheNotice()
@@ -435,25 +570,30 @@ def load_library_cached(
     if cache is not None and cache.rebuilt:
         notice.add(f"the parse cache was damaged and has been rebuilt ({cache.rebuilt})")
     try:
-        return _load(plist, vocab, progress, cache, lazy, notice, snapshot)
+        return _load(plist, vocab, progress, cache, lazy, notice, snapshot, cancelled)
     except _DAMAGE as exc:
-        if cache is None or (isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)):
+        if cache is None:
             raise
-        # Damage found mid-run: this load goes on without the cache; the file is rebuilt next time.
-        notice.add(f"the parse cache is damaged ({exc}); it will be rebuilt")
         cache.close()
-        try:
-            _remove(cache.path)
-        except OSError:
-            pass
-        return _load(plist, vocab, progress, None, lazy, notice, snapshot)
+        if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or any(
+                w in str(exc).lower() for w in ("readonly", "full", "unable to open"))):
+            # Another instance holds it longer than we wait, or it cannot be written: not damage.
+            notice.add(f"the parse cache cannot be used now ({exc}); reading every report")
+        else:
+            # Damage found mid-run: this load goes on without the cache; the file is rebuilt next time.
+            notice.add(f"the parse cache is damaged ({exc}); it will be rebuilt")
+            try:
+                _remove(cache.path)
+            except OSError:
+                pass
+        return _load(plist, vocab, progress, None, lazy, notice, snapshot, cancelled)
 
 
 def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
-          lazy: bool | None, notice: CacheNotice,
-          snapshot: Callable[[list[Report], int], None] | None = None) -> Library:
+          lazy: bool | None, notice: CacheNotice, snapshot: Callable[[list[Report], int], None] | None = None,
+          cancelled: Callable[[], bool] | None = None) -> Library:
     lib = Library(paths=plist, vocab=vocab)
-    found = list(scan(plist))
+    found = list(scan(plist, cancelled))
     cands = [c for c in found if isinstance(c, Candidate)]
     total = len(cands)
     slot: list[Report | Finding | None] = [None] * len(found)
@@ -528,7 +668,7 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
 
     if misses:
         show()
-    loader.parse_many(misses, vocab, on_chunk)
+    loader.parse_many(misses, vocab, on_chunk, search=cache is not None, cancelled=cancelled)
     flush()
     for item in slot:
         if isinstance(item, Finding):
@@ -547,6 +687,8 @@ def _body_key(rid: int, c: Candidate) -> tuple[int, str, str, int, int]:
 def _from_row(rid: int, c: Candidate, kind: str, head: Any, store: BodyStore) -> Report | Finding:
     """A report (its head; the body on demand) or a problem from a cache row; `codec.DamagedRow` if the
     row does not check out."""
+    if head is None:
+        raise codec.DamagedRow("head: checksum")
     if kind == "problem":
         return codec.decode_problem(head, c.ref)
     if kind != "report":
@@ -573,4 +715,6 @@ def clear_cache(path: Path | None = None) -> bool:
     _remove(p)
     for old in OLD_FILES:
         _remove(p.parent / old)
+    for marker in stale_markers(p):
+        marker.unlink(missing_ok=True)
     return existed

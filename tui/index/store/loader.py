@@ -12,13 +12,14 @@ import sys
 import threading
 import zipfile
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ...model.load import load_bytes
 from ...model.parse import parse_report
 from ...model.report import Finding, Report
-from ...model.source import Candidate, scan
+from ...model.source import Cancelled, Candidate, read_candidate, scan, unreadable_message
 from ...model.vocab import Vocabulary
 from ..search.records import search_parts
 from . import codec
@@ -41,32 +42,19 @@ report "text", "projects" (JSON text) and "search" (`search.records.search_parts
 keep the parsed "report" itself (never sent between processes)."""
 
 
-def read_candidate(c: Candidate, zips: dict[str, zipfile.ZipFile] | None = None) -> bytes:
-    """The bytes of a candidate (a file, or a member of a zip archive kept open in `zips`)."""
-    if c.member is None:
-        with open(c.path, "rb") as fh:
-            return fh.read()
-    zf = (zips or {}).get(c.path)
-    if zf is None:
-        zf = zipfile.ZipFile(c.path)
-        if zips is not None:
-            zips[c.path] = zf
-    return zf.read(c.member)
-
-
 def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.ZipFile] | None = None,
-                    keep: bool = True) -> Parts:
-    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too."""
+                    keep: bool = True, search: bool = True) -> Parts:
+    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too;
+    `search`: with its search record (only the parse cache stores one)."""
     ref = c.ref
     try:
         data = read_candidate(c, zips)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a problem, not a crash
-        reason = getattr(exc, "strerror", None) or exc
-        return problem_parts(Finding("problem", f"cannot read: {reason}", source=ref))
+        return problem_parts(Finding("problem", unreadable_message(exc), source=ref))
     result = load_bytes(data, ref, vocab, c.size, c.mtime_ns / 1e9)
     if isinstance(result, Finding):
         return problem_parts(result)
-    return report_parts(result, keep)
+    return report_parts(result, keep, search)
 
 
 def problem_parts(finding: Finding) -> Parts:
@@ -74,34 +62,122 @@ def problem_parts(finding: Finding) -> Parts:
     return {"kind": "problem", "head": codec.encode_problem(finding), "problem": finding}
 
 
-def report_parts(report: Report, keep: bool = True) -> Parts:
-    """The parts of a parsed report."""
+def report_parts(report: Report, keep: bool = True, search: bool = True) -> Parts:
+    """The parts of a parsed report (`search`: with its search record)."""
     parts: Parts = {"kind": "report", "head": codec.encode_head(report), "text": report.text,
-                    "projects": codec.encode_projects(report.projects), "search": search_parts(report)}
+                    "projects": codec.encode_projects(report.projects),
+                    "search": search_parts(report) if search else None}
     if keep:
         parts["report"] = report
     return parts
 
 
-def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False) -> list[Parts]:
+_STOP: Any = None  # in a worker process: the pool's stop event (set: leave the chunk at the next file)
+
+
+def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False, search: bool = True,
+                 cancelled: Callable[[], bool] | None = None) -> list[Parts]:
     zips: dict[str, zipfile.ZipFile] = {}
+    out: list[Parts] = []
+    if cancelled is None and _STOP is not None:
+        cancelled = _STOP.is_set
     try:
-        return [parse_candidate(c, vocab, zips, keep) for c in chunk]
+        for c in chunk:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            out.append(parse_candidate(c, vocab, zips, keep, search))
+        return out
     finally:
         for zf in zips.values():
             zf.close()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _init_worker(stop: Any) -> None:
+    """A worker process starts: it remembers the pool's stop event and ends with the app."""
+    global _STOP
+    _STOP = stop
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """In a worker process: end as soon as the process that started the pool ends, however it ends
+    (kill -9 included), so that no worker outlives it. Two ways, either suffices: the kernel's parent
+    death signal (Linux; the parent here is the fork server, which ends with the app), and a thread
+    that waits on the app's own sentinel (closed by the kernel when the app dies)."""
+    import multiprocessing as mp
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    parent = mp.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if sentinel is None:
+        return
+    if parent is not None and not parent.is_alive():
+        os._exit(1)
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reports-tui-parent-watch", daemon=True).start()
+
+
+@contextmanager
+def _usable_stderr() -> Iterator[None]:
+    """While the TUI runs, `sys.stderr` is Textual's capture, with no file descriptor; the helper
+    processes multiprocessing starts (resource tracker, fork server) are handed stderr's descriptor and
+    fail to start without one (`bad value(s) in fds_to_keep`). They get /dev/null meanwhile."""
+    try:
+        usable = sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
+def _pool(workers: int) -> tuple[ProcessPoolExecutor, Any]:
     # Not "fork": the TUI loads from a thread, and forking a multi-threaded process can deadlock.
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import resource_tracker
 
     method = "forkserver" if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["tui.index.store.loader"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    with _usable_stderr():
+        resource_tracker.ensure_running()
+        if method == "forkserver":
+            from multiprocessing import forkserver
+
+            ctx.set_forkserver_preload(["tui.index.store.loader"])
+            forkserver.ensure_running()
+        stop = ctx.Event()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(stop,)), stop
+
+
+def _stop_pool(pool: ProcessPoolExecutor, stop: Any) -> None:
+    """End a pool soon: queued work is dropped and the workers leave their chunk at the next file (a
+    worker is never killed: one killed while it sends a result back would leave the pool's manager
+    waiting for the rest of it, and the process could not exit)."""
+    stop.set()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def worker_count(n_files: int) -> int:
@@ -116,11 +192,14 @@ def worker_count(n_files: int) -> int:
 
 
 def parse_many(cands: list[Candidate], vocab: Vocabulary,
-               on_chunk: Callable[[list[Candidate], list[Parts]], None], workers: int | None = None) -> None:
+               on_chunk: Callable[[list[Candidate], list[Parts]], None], workers: int | None = None,
+               search: bool = True, cancelled: Callable[[], bool] | None = None) -> None:
     """Parse every candidate, handing back (candidates, parts) a chunk at a time, in any order.
 
     `on_chunk` runs in the calling thread. Uses worker processes across cores for many files and
-    falls back to this process for few files or when workers cannot start.
+    falls back to this process for few files or when workers cannot start. `cancelled()` is asked
+    between files and while waiting for workers: when it says so, the workers stop at their next file
+    and `Cancelled` is raised (within a fraction of a second, unless one file is very large).
     """
     if not cands:
         return
@@ -130,30 +209,44 @@ def parse_many(cands: list[Candidate], vocab: Vocabulary,
         from concurrent.futures import FIRST_COMPLETED, wait
 
         try:
-            pool = _pool(n)
+            pool, stop = _pool(n)
         except (OSError, ValueError, ImportError):
             pool = None
         if pool is not None:
             done_idx: set[int] = set()
+            broken = False
             try:
-                with pool:
-                    pending: dict[Future, int] = {}
-                    queue = list(range(len(chunks)))
-                    # A bounded number of chunks in flight keeps results flowing back steadily.
-                    while queue or pending:
-                        while queue and len(pending) < n * 3:
-                            i = queue.pop(0)
-                            pending[pool.submit(_parse_chunk, chunks[i], vocab)] = i
-                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in finished:
-                            i = pending.pop(fut)
-                            on_chunk(chunks[i], fut.result())
-                            done_idx.add(i)
+                pending: dict[Future, int] = {}
+                queue = list(range(len(chunks)))
+                # A bounded number of chunks in flight keeps results flowing back steadily.
+                while queue or pending:
+                    if cancelled is not None and cancelled():
+                        raise Cancelled()
+                    while queue and len(pending) < n * 3:
+                        i = queue.pop(0)
+                        pending[pool.submit(_parse_chunk, chunks[i], vocab, False, search)] = i
+                    finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        i = pending.pop(fut)
+                        try:
+                            parts = fut.result()
+                        except Exception:  # noqa: BLE001 - a broken pool: the rest is parsed here
+                            broken = True
+                            break
+                        on_chunk(chunks[i], parts)
+                        done_idx.add(i)
+                    if broken:
+                        break
+            except BaseException:
+                _stop_pool(pool, stop)
+                raise
+            if not broken:
+                pool.shutdown(wait=True)
                 return
-            except Exception:  # noqa: BLE001 - a broken pool falls back to parsing here
-                chunks = [c for i, c in enumerate(chunks) if i not in done_idx]
+            _stop_pool(pool, stop)
+            chunks = [c for i, c in enumerate(chunks) if i not in done_idx]
     for chunk in chunks:
-        on_chunk(chunk, _parse_chunk(chunk, vocab, keep=True))
+        on_chunk(chunk, _parse_chunk(chunk, vocab, keep=True, search=search, cancelled=cancelled))
 
 
 # ---------------------------------------------------------------------------------------------

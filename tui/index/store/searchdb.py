@@ -3,7 +3,7 @@
 `cache.py` creates these tables (it owns the schema); this module only reads and writes their rows, and
 imports nothing of the parser, so `reports-tui search` can answer from a saved index quickly:
 
-    search_rec    (rid, rec)                     a report's search record (JSON), written with the report
+    search_rec    (rid, rec, sum)                a report's search record (JSON) and its CRC-32, written with the report
     search_index  (key, fingerprint, stamp, used) one saved index per library (vocabulary and paths);
                                                  `fingerprint`: the files it was made from (sizes and
                                                  mtimes), `stamp`: the index format and parser sources
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sqlite3
 import time
+import zlib
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -52,10 +54,11 @@ def stamp() -> str:
 def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
     """path → (size, mtime_ns) of every file under the paths (stat only; a zip archive as a whole).
 
-    Deliberately more than the files `model.source.scan` reads (every file, whatever its name, and
-    folders behind symbolic links too; only folders whose name starts with "." are not walked), so
-    that nothing a library is read from can change unseen; and cheap: one `os.scandir` per folder
-    and one stat per file."""
+    Deliberately more than the files `model.source.scan` reads (every file, whatever its name; only
+    folders whose name starts with "." are not walked), so that nothing a library is read from can
+    change unseen; and cheap: one `os.scandir` per folder and one stat per file. Like `scan`, a
+    symbolic link to a folder is not followed (a link to "/" would otherwise walk the whole disk);
+    a link to a file is stat'ed through, so a change to its target is seen."""
     out: dict[str, tuple[int, int]] = {}
     above: set[tuple[int, int]] = set()  # the folders being walked (a link to one of them is a loop)
 
@@ -73,11 +76,13 @@ def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
         with it:
             for e in it:
                 try:
-                    if e.is_dir():
+                    if e.is_dir(follow_symlinks=False):
                         if not e.name.startswith("."):
                             walk(e.path)
                         continue
                     st = e.stat()
+                    if stat.S_ISDIR(st.st_mode):
+                        continue  # a link to a folder: never followed
                     out[e.path] = (st.st_size, st.st_mtime_ns)
                 except OSError:
                     out[e.path] = (-1, -1)
@@ -119,8 +124,8 @@ def _connect(path: str | os.PathLike, readonly: bool) -> sqlite3.Connection:
 
 
 def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
-    """The stored search records (as bytes, undecoded) of these report rows; rows that are gone or
-    unreadable are left out."""
+    """The stored search records (as bytes, undecoded) of these report rows; rows that are gone,
+    unreadable or do not match their CRC-32 are left out (their reports are read again)."""
     out: dict[int, bytes] = {}
     if not rids:
         return out
@@ -132,11 +137,11 @@ def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
     try:
         for k in range(0, len(rids), 500):
             part = rids[k:k + 500]
-            for rid, rec in conn.execute(
-                    f"SELECT rid, rec FROM search_rec WHERE rid IN ({','.join('?' * len(part))})", part):
-                if type(rid) is int and isinstance(rec, bytes):
+            for rid, rec, crc in conn.execute(
+                    f"SELECT rid, rec, sum FROM search_rec WHERE rid IN ({','.join('?' * len(part))})", part):
+                if type(rid) is int and isinstance(rec, bytes) and zlib.crc32(rec) == crc:
                     out[rid] = rec
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):  # (ValueError: text that is not UTF-8)
         pass
     finally:
         conn.close()
@@ -157,7 +162,7 @@ def load_index(path: str | os.PathLike, key: str) -> tuple[str, dict[str, bytes]
         parts = {name: data for name, data in conn.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))
                  if type(name) is str and isinstance(data, bytes)}
         return row[0], parts
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):
         return None
     finally:
         conn.close()
@@ -221,7 +226,7 @@ def open_index(path: str | os.PathLike, key: str, fp: str, lazy: Iterable[str]) 
             return None
         ids = {name: rid for rid, name in conn.execute("SELECT id, name FROM search_parts WHERE key = ?", (key,))
                if type(name) is str and type(rid) is int}
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):
         conn.close()
         return None
     return LazyParts(conn, ids, lazy)
@@ -248,7 +253,7 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
     written (it is saved another time)."""
     try:
         conn = _connect(path, readonly=False)
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):
         return False
     try:
         conn.execute("BEGIN IMMEDIATE")

@@ -86,7 +86,8 @@ class ErrorScreen(ModalScreen[None]):
     def add_error(self, error: BaseException | str, where: str = "") -> None:
         """Another error while this one is shown: append it rather than stack dialogs."""
         self.more += 1
-        self.details += "\n" + error_details(error, where)
+        if self.more < 20:  # (the details of the first twenty; a storm of errors is counted, not kept)
+            self.details += "\n" + error_details(error, where)
         self.query_one("#error-details", Static).update(Text(self.details, no_wrap=True))
         self.query_one("#error-title", Static).update(Text(f"Something went wrong ({self.more + 1} errors)"))
 

@@ -21,7 +21,7 @@ from ...index.library import EVERYONE, Library
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
-from ...model.text import sanitize
+from ...model.text import printable_name, sanitize
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -239,7 +239,7 @@ class MainScreen(Screen):
         self.set_class(bool(problems), "-problems")
 
     def _show_empty(self) -> None:
-        paths = sanitize(", ".join(self.library.paths)) or "the given paths"
+        paths = ", ".join(printable_name(p) for p in self.library.paths) or "the given paths"
         self.query_one("#empty", Static).update(Text.assemble(
             ("No reports found\n\n", "bold"),
             f"Nothing readable in {paths}.\n",

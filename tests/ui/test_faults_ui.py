@@ -1,0 +1,370 @@
+"""Faults in the app: fast hands in the command palette and the week picker, exceptions in ordinary
+handlers, keys typed before their screen is ready, an editor that truncates the open report and then
+writes it, and a 2,000-key monkey with palette keys, resizes and keys pressed while reports load.
+
+Every test here runs with `REPORTS_TUI_CRASH_ON_ERROR=1` (tests/ui/conftest.py): an unexpected exception
+ends the app, so "the app is still running" means that no exception was raised at all — except in the
+tests of the error dialog itself, which unset it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.command import CommandList, CommandPalette
+
+from test_monkey import HOSTILE, bound_keys, send_key
+from testpaths import SEEDS
+from tui.ui.screens.compare import CompareScreen
+from tui.ui.screens.error import ErrorScreen
+from tui.ui.screens.main import MainScreen
+from tui.ui.screens.search import SearchScreen
+from tui.ui.screens.week_picker import WeekPickerModal
+from uiutil import eventually, make_app, ready
+
+
+async def open_palette(pilot, query: str) -> CommandPalette:
+    """ctrl+p, type `query`, wait until its matches are listed."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+
+    def opened() -> CommandPalette:
+        assert isinstance(app.screen, CommandPalette)
+        return app.screen
+
+    palette = await eventually(pilot, opened)
+    palette.query_one("Input").insert_text_at_cursor(query)
+
+    def listed() -> None:
+        options = palette.query_one(CommandList)
+        assert options.option_count > 0 and options.highlighted is not None
+        assert query.split()[-1] in str(options.get_option_at_index(options.highlighted).prompt)
+
+    await eventually(pilot, listed, timeout=10)
+    return palette
+
+
+# ── the command palette and the week picker, faster than they close ──────────────────────────────
+
+
+async def test_selecting_twice_in_the_palette_closes_it_once(seed_library):
+    """Enter twice on a hit (two selections queued before the palette is gone): Textual dismisses twice,
+    which sets the palette's result twice (`InvalidStateError`) and pops the screen below it too."""
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        main.open_compare(main.library.reports[0], main.library.reports[1])
+        await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) or (_ for _ in ()).throw(AssertionError))
+        palette = await open_palette(pilot, "Theme: textual-light")
+        hits = palette.query_one(CommandList)
+        hits.action_select()
+        hits.action_select()
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert isinstance(app.screen, CompareScreen), [type(s).__name__ for s in app.screen_stack]
+        assert app.theme == "textual-light"
+
+
+async def test_ctrl_p_while_the_palette_is_closing(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        palette = await open_palette(pilot, "Go to week")
+        palette._action_escape()
+        app.action_command_palette()  # the old palette is leaving, still registered under its id
+        app.action_command_palette()
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert sum(isinstance(s, CommandPalette) for s in app.screen_stack) <= 1
+
+
+async def test_the_week_picker_cancelled_twice_goes_back_once(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        main.open_search("贝易转")
+        await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) or (_ for _ in ()).throw(AssertionError))
+        picker = WeekPickerModal(main.library, title="Compare with…")
+        app.push_screen(picker)
+        await eventually(pilot, lambda: picker.is_mounted or (_ for _ in ()).throw(AssertionError))
+        picker.action_cancel()
+        picker.action_cancel()  # escape twice, faster than the picker closes
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert isinstance(app.screen, SearchScreen), [type(s).__name__ for s in app.screen_stack]
+
+
+async def test_page_keys_in_the_palette_before_its_list_is_laid_out(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        for _ in range(3):
+            for key in ("ctrl+p", "pagedown", "pageup", "down", "end", "pagedown", "enter", "escape", "escape"):
+                send_key(app, key)
+            await pilot.pause()
+        await pilot.pause(0.3)
+        assert app.is_running
+
+
+# ── an exception in an ordinary handler ──────────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def forgiving(monkeypatch):
+    """The app as users run it: unexpected exceptions go to the error dialog."""
+    monkeypatch.delenv("REPORTS_TUI_CRASH_ON_ERROR", raising=False)
+
+
+async def _dialog_then_back(pilot, text: str) -> None:
+    app = pilot.app
+
+    def shown() -> ErrorScreen:
+        assert isinstance(app.screen, ErrorScreen)
+        return app.screen
+
+    dialog = await eventually(pilot, shown)
+    assert text in dialog.details
+    await pilot.press("escape")
+    await eventually(pilot, lambda: isinstance(app.screen, MainScreen) or (_ for _ in ()).throw(AssertionError))
+
+
+async def test_exceptions_in_handlers_timers_and_palette_providers_open_the_error_dialog(
+        seed_library, monkeypatch, forgiving):
+    from tui.ui import commands
+
+    def broken_action(self) -> None:
+        raise RuntimeError("a key handler failed")
+
+    def broken_items(self):
+        raise LookupError("a palette provider failed")
+
+    monkeypatch.setattr(MainScreen, "action_toggle_kpis", broken_action)
+    monkeypatch.setattr(commands.WeeksProvider, "_items", broken_items)
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("p")
+        await _dialog_then_back(pilot, "a key handler failed")
+
+        def timer_fails() -> None:
+            raise ValueError("a timer failed")
+
+        app.set_timer(0.01, timer_fails)
+        await _dialog_then_back(pilot, "a timer failed")
+
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.1)
+        for ch in "week":
+            await pilot.press(ch)
+        await eventually(pilot, lambda: (isinstance(app.screen, ErrorScreen)
+                                         or any(isinstance(s, ErrorScreen) for s in app.screen_stack))
+                         or (_ for _ in ()).throw(AssertionError), timeout=10)
+        while len(app.screen_stack) > 1:
+            await pilot.press("escape")
+            await pilot.pause(0.1)
+        # Still answering: the week list moves, a report opens.
+        before = main.current
+        await pilot.press("left_square_bracket")
+        await eventually(pilot, lambda: (main.current is not before) or (_ for _ in ()).throw(AssertionError))
+        assert app.is_running
+
+
+async def test_an_exception_while_the_app_starts_still_ends_it_with_a_traceback(seed_library, monkeypatch,
+                                                                                forgiving):
+    def broken_compose(self):
+        raise RuntimeError("cannot start")
+
+    monkeypatch.setattr(MainScreen, "compose", broken_compose)
+    app = make_app(seed_library)
+    with pytest.raises(RuntimeError, match="cannot start"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.5)
+    assert app.return_code == 1
+
+
+# ── keys typed before their screen is ready ──────────────────────────────────────────────────────
+
+
+async def test_keys_typed_before_the_first_screen_are_kept(tmp_path):
+    for p in SEEDS.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    app = make_app(paths=[tmp_path])  # loads in the background: the keys arrive first
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in ("left_square_bracket", "left_square_bracket"):
+            send_key(app, key)
+        main = await ready(pilot)
+        dated = [r for r in main.library.reports if r.week]
+        await eventually(pilot, lambda: (main.current is dated[-3]) or (_ for _ in ()).throw(
+            AssertionError(main.current.week)))
+
+
+async def test_a_query_typed_faster_than_the_search_screen_opens_is_kept(seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        for key in ("slash", "贝", "易", "转"):
+            send_key(app, key)
+
+        def typed() -> None:
+            assert isinstance(app.screen, SearchScreen)
+            assert app.screen.query_one("Input").value == "贝易转"
+
+        await eventually(pilot, typed)
+
+
+# ── live reload through an editor's truncate-then-write ──────────────────────────────────────────
+
+
+async def test_the_open_report_survives_a_truncate_then_write(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    older, newer = folder / "a.md", folder / "b.md"
+    older.write_text("# 2024-W10\n\n- 第一版\n", encoding="utf-8")
+    newer.write_text("# 2024-W11\n\n- 下一周\n", encoding="utf-8")
+    app = make_app(paths=[folder], watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        main.show_report(main.library.reports[0])
+        await pilot.pause()
+        for n in range(3):
+            with open(older, "w", encoding="utf-8") as fh:  # truncated: an empty file for a moment
+                fh.flush()
+                os.fsync(fh.fileno())
+                await asyncio.sleep(0.6)  # (longer than the watcher's and the app's debounce)
+                fh.write(f"# 2024-W10\n\n- 第{n + 2}版\n")
+
+            def rewritten() -> None:
+                assert main.current is not None and main.current.source.path == str(older)
+                assert f"第{n + 2}版" in main.current.text
+
+            await eventually(pilot, rewritten, timeout=15)
+        assert main.current.week == "2024-W10"
+
+
+# ── a monkey: 2,000 keys with the palette, resizes, and keys while reports load ──────────────────
+
+MONKEY_KEYS = int(os.environ.get('MONKEY_KEYS', 2000))
+PALETTE = ["ctrl+p", "ctrl+p", "enter", "enter", "escape", "down", "up", "pagedown", "pageup", "tab", "g", "o",
+           "w", "e", "k", "t", "h", "2", "0", "backspace"]
+FORBIDDEN = {"q", "e", "ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash"}  # (leave the app / start an editor)
+
+
+def monkey_folder(root: Path) -> Path:
+    """250 copies of the seeds (so loading takes a moment), the hostile files, an unreadable one, a FIFO,
+    a link to /dev/zero and a symlink loop."""
+    folder = root / "monkey"
+    folder.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    for n in range(250):
+        src = seeds[n % len(seeds)]
+        shutil.copy(src, folder / f"{n:03d}_{src.name}")
+    for p in HOSTILE.iterdir():
+        shutil.copy(p, folder / p.name)
+    (folder / "\x1b]0;pwned\x07[bold red]名.md").write_text("- [/] 【项目[/]】 进度 5%\n", encoding="utf-8")
+    (folder / "binary.md").write_bytes(b"\x00\x01" * 100)
+    os.mkfifo(folder / "z.md")
+    os.symlink("/dev/zero", folder / "x.md")
+    os.symlink(".", folder / "loop")
+    return folder
+
+
+async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path, monkeypatch):
+    from tui.ui.app import ReportsApp
+
+    monkeypatch.setenv("EDITOR", "true")
+    real_commands = ReportsApp.get_system_commands
+
+    def commands(self, screen):  # (the palette's Quit leaves the app; Screenshot writes to ~/Downloads)
+        return (c for c in real_commands(self, screen) if c.title not in ("Quit", "Screenshot"))
+
+    monkeypatch.setattr(ReportsApp, "get_system_commands", commands)
+    rng = random.Random(17)
+    app = make_app(paths=[monkey_folder(tmp_path)])
+    pressed: list[str] = []
+    sizes: list[tuple[int, int]] = []
+    during_load = 0
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.animation_level = "none"
+        pool = [k for k in bound_keys(app) if k not in FORBIDDEN]
+        for key in ("left_square_bracket", "j", "slash", "贝", "escape", "ctrl+p", "escape"):
+            pressed.append(key)  # (at once: the reports are still loading)
+            during_load += not app.loaded
+            send_key(app, key)
+        n = bursts = 0
+        while n < MONKEY_KEYS:
+            bursts += 1
+            if bursts % 5 == 1:  # (about every 40 keys)
+                size = (rng.randint(40, 250), rng.randint(10, 70))
+                sizes.append(size)
+                await pilot.resize_terminal(*size)
+            for _ in range(8):
+                key = rng.choice(PALETTE) if rng.random() < 0.3 else rng.choice(pool)
+                if key in FORBIDDEN:
+                    continue
+                pressed.append(key)
+                during_load += not app.loaded
+                send_key(app, key)
+                n += 1
+            await pilot.pause()
+            assert app.is_running, f"the app stopped after {pressed[-16:]}"
+            pool = [k for k in bound_keys(app) if k not in FORBIDDEN]
+        await eventually(pilot, lambda: (not app.keys_waiting) or (_ for _ in ()).throw(AssertionError("keys held")))
+        await pilot.pause(0.5)  # (a week highlighted last opens after a short pause)
+        assert app.is_running
+        assert not any(isinstance(s, ErrorScreen) for s in app.screen_stack), pressed[-20:]
+        # Still answering: back to the main screen, open the first week, move to the next.
+        await pilot.resize_terminal(100, 30)
+        for _ in range(8):
+            if len(app.screen_stack) == 1:
+                break
+            app.pop_screen()
+            await pilot.pause()
+        main = app.screen_stack[0]
+        assert isinstance(app.screen, MainScreen)
+        reports = main.library.reports
+        assert len(reports) >= 250
+        await pilot.pause(0.3)
+        app.open_report(reports[0])
+        await eventually(pilot, lambda: (main.current is reports[0]) or (_ for _ in ()).throw(
+            AssertionError(main.current.source)))
+        await pilot.press("right_square_bracket")
+        await eventually(pilot, lambda: (main.current is reports[1]) or (_ for _ in ()).throw(AssertionError(
+            f"{main.current.source} held={app.keys_waiting} focus={app.focused}"
+            f" stack={app.screen_stack} {pressed[-30:]}")))
+    assert len(pressed) >= MONKEY_KEYS
+    assert len(sizes) >= MONKEY_KEYS // 45
+    assert any(w <= 60 for w, _ in sizes) and any(w >= 200 for w, _ in sizes)
+    assert any(h <= 20 for _, h in sizes) and any(h >= 60 for _, h in sizes)
+    assert during_load > 0, "no key was pressed while the reports loaded"
+
+
+# ── a query typed while the reports load ─────────────────────────────────────────────────────────
+
+
+async def test_a_query_typed_while_the_reports_load_is_answered_once_they_are(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    seeds = sorted(SEEDS.iterdir())
+    for n in range(200):
+        shutil.copy(seeds[n % len(seeds)], folder / f"{n:03d}_{seeds[n % len(seeds)].name}")
+    app = make_app(paths=[folder])
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in ("slash", "贝", "易", "转"):
+            send_key(app, key)
+        await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) or (_ for _ in ()).throw(
+            AssertionError("no search screen")))
+        assert not app.loaded, "the reports had loaded before the query was typed"
+        await eventually(pilot, lambda: app.loaded or (_ for _ in ()).throw(AssertionError("not loaded")),
+                         timeout=60)
+
+        def answered() -> None:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            assert screen.result is not None and screen.result.hits
+
+        await eventually(pilot, answered, timeout=20)

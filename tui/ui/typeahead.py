@@ -1,0 +1,131 @@
+"""Keys typed ahead: what a fast typist types before the screen it is meant for is ready arrives there.
+
+Textual hands each key to the focused widget at once; a key that opens a screen (`/`) acts only once it
+has gone through the widget and back up to the bindings, and keys typed right behind it (`贝易转`) have
+by then gone to the screen below, and are lost. So are keys typed while the reports load, before the
+week list has anything to move through. The app holds such keys, in order, and sends each on when
+the one before it has been handled and the screen on top is ready (mounted, its focus given), or —
+while reports load — once they have loaded. Quitting keys never wait.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import events
+
+
+class TypeAhead:
+    """A mixin for the `App` (before `App` in its bases): keys wait for the screen they were typed for."""
+
+    QUIT_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
+    # Keys of the main screen that need no library: they act at once while reports load.
+    NO_LIBRARY_KEYS = frozenset({"slash", "question_mark", "f1", "ctrl+p"})
+    HOLD_LIMIT_S = 3.0  # a screen that never takes focus gets the keys meant for it after this
+    TICK_S = 0.01       # how often held keys are looked at
+
+    _held: tuple | list = ()          # keys held, in order (a list while there are any)
+    _held_since = 0.0
+    _screen_changed = 0.0
+    _in_flight: events.Key | None = None  # the last key sent on, until its bindings have run
+    _in_flight_at = 0.0
+
+    def library_shown(self) -> bool:
+        """Whether the main screen shows a library yet (keys meant for it wait until then)."""
+        raise NotImplementedError
+
+    @property
+    def keys_waiting(self) -> int:
+        """How many typed keys wait for their screen."""
+        return len(self._held)
+
+    def screen_changed(self) -> None:
+        """A screen is being pushed or popped: keys typed meanwhile wait for the next one to be ready."""
+        self._screen_changed = time.monotonic()
+
+    def push_screen(self, *args, **kwargs):
+        """Push a screen (keys typed meanwhile wait for it)."""
+        self.screen_changed()
+        return super().push_screen(*args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are held while their screen is not ready; everything else goes on as Textual does it."""
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if self._exit or not self.is_running:
+            return  # (keys still arriving while the app closes have no screen to go to)
+        if event.is_forwarded:  # back from the focused widget: the bindings run now
+            try:
+                await super().on_event(event)
+            finally:
+                if event is self._in_flight:
+                    self._in_flight = None
+            return
+        try:
+            hold = self._must_hold(event)
+        except Exception:  # no screen yet
+            hold = True
+        if not hold:
+            await self._send_key(event)
+            return
+        if not self._held:
+            self._held = []
+            self._held_since = time.monotonic()
+            self.set_timer(self.TICK_S, self._release_held)
+        self._held.append(event)
+
+    # -- when to hold ----------------------------------------------------------------------------
+
+    def _loading_main(self) -> bool:
+        main = self.main_screen
+        return main is not None and self.screen is main and not self.library_shown()
+
+    def _transition(self) -> bool:
+        """A screen was just pushed or popped and is not ready for keys yet (not mounted, or its focus
+        not given yet)."""
+        screen = self.screen
+        if not screen.is_mounted:
+            return True
+        if time.monotonic() - self._screen_changed > 0.5 or screen is self.main_screen:
+            return False
+        return screen.focused is None and bool(screen.focus_chain)
+
+    def _busy_with_key(self) -> bool:
+        """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
+        bindings): what it does (open a screen) must happen before the next key is routed."""
+        key = self._in_flight
+        if key is None or key._stop_propagation or time.monotonic() - self._in_flight_at > 0.5:
+            self._in_flight = None
+            return False
+        return True
+
+    def _must_hold(self, event: events.Key) -> bool:
+        if self._loading_main() and event.key in self.QUIT_KEYS:
+            self._held = ()  # quitting while reports load: now, whatever was typed before
+            return False
+        if self._held:
+            return True  # (keep the order)
+        if self._loading_main():
+            return event.key not in self.NO_LIBRARY_KEYS
+        return self._busy_with_key() or self._transition()
+
+    # -- sending on --------------------------------------------------------------------------------
+
+    async def _send_key(self, event: events.Key) -> None:
+        self._in_flight, self._in_flight_at = event, time.monotonic()
+        await super().on_event(event)
+
+    async def _release_held(self) -> None:
+        while self._held:
+            try:
+                waiting = self._loading_main() or self._busy_with_key() or (
+                    self._transition() and time.monotonic() - self._held_since < self.HOLD_LIMIT_S)
+            except Exception:
+                waiting = True
+            if waiting:
+                self.set_timer(self.TICK_S, self._release_held)
+                return
+            event = self._held.pop(0)
+            self._held_since = time.monotonic()
+            await self._send_key(event)
