@@ -12,11 +12,17 @@ help:            ## list the targets
 setup: $(STAMP)  ## create .venv and install reports-tui with its test tools
 
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@echo "setting up reports-tui (first time only, about a minute):"
+	@test -x $(PY) || { echo "  creating the virtual environment in $(VENV)/"; \
+		$(PYTHON) -m venv $(VENV) || { echo "  installing Debian's python3-venv"; apt-get update -qq \
+		&& apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }; }
+	@echo "  upgrading pip"
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	@echo "  installing reports-tui and its libraries (Textual, pypinyin, rapidfuzz, …) and the test tools"
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+	@echo "set up: $(VENV)/bin/reports-tui"
 
 # Debian's chromium (the browser tests drive it; it cannot come from PyPI) and a Chinese font for
 # screenshots/serve.png, installed with apt-get only when missing. Without root or Debian's archive the
