@@ -99,7 +99,21 @@ async def test_the_week_picker_cancelled_twice_goes_back_once(seed_library):
         assert isinstance(app.screen, SearchScreen), [type(s).__name__ for s in app.screen_stack]
 
 
-async def test_page_keys_in_the_palette_before_its_list_is_laid_out(seed_library):
+def no_leaving_commands(monkeypatch) -> None:
+    """The palette without Quit (it leaves the app) and Screenshot (it writes to ~/Downloads): keys that
+    pick whatever command is last must not pick those."""
+    from tui.ui.app import ReportsApp
+
+    real_commands = ReportsApp.get_system_commands
+
+    def commands(self, screen):
+        return (c for c in real_commands(self, screen) if c.title not in ("Quit", "Screenshot"))
+
+    monkeypatch.setattr(ReportsApp, "get_system_commands", commands)
+
+
+async def test_page_keys_in_the_palette_before_its_list_is_laid_out(seed_library, monkeypatch):
+    no_leaving_commands(monkeypatch)
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
@@ -277,12 +291,7 @@ async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path,
     from tui.ui.app import ReportsApp
 
     monkeypatch.setenv("EDITOR", "true")
-    real_commands = ReportsApp.get_system_commands
-
-    def commands(self, screen):  # (the palette's Quit leaves the app; Screenshot writes to ~/Downloads)
-        return (c for c in real_commands(self, screen) if c.title not in ("Quit", "Screenshot"))
-
-    monkeypatch.setattr(ReportsApp, "get_system_commands", commands)
+    no_leaving_commands(monkeypatch)
     rng = random.Random(17)
     app = make_app(paths=[monkey_folder(tmp_path)])
     pressed: list[str] = []
