@@ -35,9 +35,16 @@ def sanitize(text: str) -> str:
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
+_HAS_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def nfkc(text: str) -> str:
     """Full-width digits, colons and percent signs to ASCII (and no zero-width characters), for reading numbers."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    if text.isascii():  # (ASCII is its own NFKC and holds no zero-width character)
+        return text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_ZERO_WIDTH) if _HAS_ZERO_WIDTH.search(text) else text
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
