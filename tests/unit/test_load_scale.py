@@ -153,3 +153,31 @@ def test_progress_counts_files_and_tells_rate_and_time_left(cache_home, many):
 @pytest.mark.parametrize("seconds, text", [(0.2, "1 s"), (59.0, "59 s"), (61, "1 min 01 s"), (3725, "1 h 02 min")])
 def test_time_left_reads_naturally(seconds, text):
     assert loader._duration(seconds) == text
+
+
+def test_the_cli_progress_line_on_a_terminal(cache_home, many, monkeypatch):
+    import io
+    import sys
+    import time
+
+    from tui.cli import common
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    err = Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(time, "monotonic", lambda: next(ticks) * 0.4)  # every look at the clock: 0.4 s later
+    monkeypatch.setattr(loader, "CHUNK", 16)  # (progress is told a chunk at a time)
+    meter = common._stderr_progress()
+    assert isinstance(meter, loader.LoadMeter)
+    cache_mod.load_library_cached([str(many)], progress=meter)
+    out = err.getvalue()
+    assert "reading reports" in out and "of 60 files" in out
+    assert "MB/s" in out and "left" in out, "a first load tells its rate and the time left"
+    assert out.endswith("\r\x1b[K"), "the line is cleared when the load is done"
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no line at all
+    assert common._stderr_progress() is None

@@ -43,9 +43,9 @@ class LoadMeter:
     MIN_RATE_S = 0.5  # no rate (and no time left) before parsing has run this long
 
     def __init__(self, show: Callable[[LoadMeter], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] | None = None) -> None:
         self.show = show
-        self.clock = clock
+        self.clock = clock or time.monotonic
         self.done = 0
         self.total: int | None = None
         self.bytes_total = 0  # bytes of the files to parse (not read from the cache)
