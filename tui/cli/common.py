@@ -123,35 +123,38 @@ def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
 
 
 def _stderr_progress() -> Callable[[int, int | None], None] | None:
-    """A progress line on stderr for long loads, only when stderr is a terminal."""
+    """A progress line on stderr for long loads, only when stderr is a terminal: files done of all,
+    and while parsing the rate and the time left (`LoadMeter`)."""
     if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
         return None
     import time
 
+    from ..index.store.loader import LoadMeter
+
     start = time.monotonic()
     state = {"shown": False}
 
-    def show(done: int, total: int | None) -> None:
+    def show(meter: LoadMeter) -> None:
         try:
-            draw(done, total)
+            draw(meter.done, meter.total, meter.text())
         except (OSError, ValueError):
             pass  # a progress line that cannot be written is no reason to stop
 
-    def draw(done: int, total: int | None) -> None:
+    def draw(done: int, total: int | None, text: str) -> None:
         if time.monotonic() - start < 0.5 and not (total and done >= total and state["shown"]):
             return
         state["shown"] = True
         if total:
             filled = int(30 * done / max(total, 1))
             bar = "█" * filled + "░" * (30 - filled)
-            sys.stderr.write(f"\rreading reports {bar} {done}/{total}")
+            sys.stderr.write(f"\rreading reports {bar} {text}\x1b[K")
         else:
-            sys.stderr.write(f"\rreading reports … {done}")
+            sys.stderr.write(f"\rreading reports … {text}\x1b[K")
         if total and done >= total:
             sys.stderr.write("\r\x1b[K")
         sys.stderr.flush()
 
-    return show
+    return LoadMeter(show)
 
 
 # Characters JSON allows raw but a terminal or a UTF-8 reader should not get: DEL, C1 controls, bidi

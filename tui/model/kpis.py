@@ -60,8 +60,10 @@ def _known_name_patterns(known: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(rf"(?P<name>{n}){value}") for n in names)
 
 
-def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, str]]:
-    """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section."""
+def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] | None = None
+                   ) -> list[tuple[str, float, str, str]]:
+    """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section (`known`: the
+    vocabulary's name patterns, when the caller has them at hand)."""
     line = _EMPHASIS.sub(r"\2", _MARKER.sub("", nfkc(text)))
     found: list[tuple[str, float, str, str]] = []
     seen: set[str] = set()
@@ -87,7 +89,7 @@ def parse_kpi_line(text: str, vocab: Vocabulary) -> list[tuple[str, float, str, 
             add("CD级事故数", str(c[0] + d[0]), "次", min(c[1], d[1]), max(c[2], d[2]))
         elif "C" in grades and "CD" not in grades and "D" not in grades:
             add("CD级事故数", str(grades["C"][0]), "次", grades["C"][1], grades["C"][2])
-    for pat in _known_name_patterns(tuple(vocab.all_kpi_names())):
+    for pat in known if known is not None else _known_name_patterns(tuple(vocab.all_kpi_names())):
         for m in pat.finditer(line):
             add(m["name"], m["value"], m["unit"], m.start(), m.end())
     for m in _COLON.finditer(line):
@@ -154,11 +156,14 @@ def extract_kpis(report: Report, vocab: Vocabulary) -> None:
         name = _distinct_name(name, section, kpis)
         kpis[name] = Kpi(name, value, unit, raw, line, section)
 
+    known = None
     for sec in _kpi_sections(report, vocab):
+        if known is None:
+            known = _known_name_patterns(tuple(vocab.all_kpi_names()))
         for item in sec.all_items():
             if item.kind == "table":
                 continue
-            for name, value, unit, raw in parse_kpi_line(item.text, vocab):
+            for name, value, unit, raw in parse_kpi_line(item.text, vocab, known):
                 add(name, value, unit, raw, item.line, sec.key)
         for table in sec.tables:
             for name, value, unit, raw, lineno in _table_kpis(table, vocab):

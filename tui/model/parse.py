@@ -59,8 +59,10 @@ def unescape(text: str) -> str:
 
 def inline_plain(text: str) -> str:
     """Heading text without the common inline Markdown (links, emphasis, code ticks, escapes)."""
-    text = _LINK.sub(r"\1", text)
-    text = _EMPH.sub(r"\2", text)
+    if "]" in text:
+        text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPH.sub(r"\2", text)
     return unescape(text).strip()
 
 

@@ -28,6 +28,8 @@ def project_key(name: str) -> str:
 
 def progress_of(text: str) -> list[float]:
     """Percentages that follow 进度/总体进度/整体进度 in the text, in order."""
+    if "进" not in text:  # (no character but 进 itself normalises to 进: nothing to find)
+        return []
     return [float(m) for m in _PROGRESS.findall(nfkc(text))]
 
 
@@ -41,12 +43,14 @@ def okr_topic(text: str) -> str | None:
 
 
 def _make(report: Report, item: Item, name: str, kind: str, section: str) -> Project:
-    entries = [(i.line, i.text) for i in item.walk()]
+    items = list(item.walk())
+    entries = [(i.line, i.text) for i in items]
     progress: list[float] = []
-    for _, text in entries:
-        progress.extend(progress_of(text))
+    for i in items:
+        if "进" in i.text:
+            progress.extend(progress_of(i.text))
     key = project_key(name)
-    for i in item.walk():
+    for i in items:
         if i.project is None or kind == "focus":
             i.project = key
     return Project(name=name, key=key, kind=kind, section=section, line=item.line, progress=progress, entries=entries)

@@ -38,11 +38,14 @@ class DecodeError(Exception):
     """The bytes are not a text report (empty, binary, undecodable)."""
 
 
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))  # (counted out in C)
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data[:65536]:
         return True
     sample = data[:8192]
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    bad = len(sample.translate(None, _TEXT_BYTES))  # the control bytes text does not hold
     return bad > max(8, len(sample) // 50)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
 # and any other two-character ESC sequence. Then C0/C1 controls except tab and newline, and the
@@ -35,9 +36,17 @@ def sanitize(text: str) -> str:
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
+_HAS_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+@lru_cache(maxsize=4096)  # (a report's titles and lines are read by several extractors, each normalising them)
 def nfkc(text: str) -> str:
     """Full-width digits, colons and percent signs to ASCII (and no zero-width characters), for reading numbers."""
-    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    if text.isascii():  # (ASCII is its own NFKC and holds no zero-width character)
+        return text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_ZERO_WIDTH) if _HAS_ZERO_WIDTH.search(text) else text
 
 
 _SURROGATE = re.compile(r"[\udc80-\udcff]")

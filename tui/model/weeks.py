@@ -346,6 +346,7 @@ _ISSUE_PATTERNS = [
     re.compile(r"第\s*(?P<n>\d{1,2})\s*周"),  # 第N周
     re.compile(r"(?i)(?<![A-Za-z])week\s*[-_]?\s*(?P<n>\d{1,2})(?!\d)"),  # Week4, week-4
 ]
+_ISSUE_NEEDS = ["第", None, "#", "第", None]  # a character each pattern holds literally (None: no such)
 # A title that ends with a number (`This Week in Rust 42`); not a year, not a version (`0.7`).
 _TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s+(?P<n>\d{1,5})\s*$")
 _NATURAL = re.compile(r"([0-9]+)")
@@ -356,7 +357,9 @@ def issue_number(label: str, name: str = "") -> int | None:
     `issue-37.md`, `第N周`, `Week4`, or a label ending in a number: `This Week in Rust 42`); None if none."""
     for text in (label, name):
         text = text.replace("\u3000", " ")
-        for pat in _ISSUE_PATTERNS:
+        for pat, needs in zip(_ISSUE_PATTERNS, _ISSUE_NEEDS):
+            if needs is not None and needs not in text:
+                continue  # (a pattern that cannot match without this character)
             mt = pat.search(text)
             if mt:
                 n = _cn_number(mt["n"])

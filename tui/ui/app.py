@@ -117,9 +117,13 @@ class ReportsApp(TypeAhead, App):
         return thread is not None and thread.is_alive()
 
     def _load_in_thread(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
-        def progress(done: int, total: int | None) -> None:
+        from ..index.store.loader import LoadMeter
+
+        def show(meter: LoadMeter) -> None:
             if not stop.is_set():
-                self.post_message(LoadProgress(done, total))
+                self.post_message(LoadProgress(meter.done, meter.total, meter.text()))
+
+        progress = LoadMeter(show)
 
         loading = Library(paths=[str(p) for p in self.args.paths] or [str(bundled_seeds())],
                           vocab=self.config.vocabulary())
@@ -272,7 +276,7 @@ class ReportsApp(TypeAhead, App):
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:
         if self.main_screen is not None:
-            self.main_screen.show_progress(msg.done, msg.total)
+            self.main_screen.show_progress(msg.done, msg.total, msg.detail)
 
     @on(LibraryGrew)
     def _grew(self, msg: LibraryGrew) -> None:

@@ -15,6 +15,7 @@ class LoadProgress(Message):
 
     done: int
     total: int | None
+    detail: str = ""  # files done of all, rate and time left (`LoadMeter.text`)
 
 
 @dataclass

@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import threading
 import time
-import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -145,13 +144,7 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in msg or "busy" in msg
 
 
-def checksum(value: Any) -> int:
-    """CRC-32 of a stored text value (0 for none); -1 for anything that is not text (never matches)."""
-    if value is None:
-        return 0
-    if type(value) is not str:
-        return -1
-    return zlib.crc32(value.encode("utf-8", "surrogatepass"))
+checksum = codec.checksum  # CRC-32 of a stored text value (0 for none, -1 for anything but text)
 
 
 MARK = ".open-"  # `<cache file>.open-<pid>`: this process has the cache open (gone after a clean exit)
@@ -412,38 +405,18 @@ class ParseCache:
         for every row when the file is busy; for a report whose file name or text cannot be stored).
         Damage found while writing raises `_DAMAGE`."""
         c = self.conn()
-        ids: list[int | None] = []
-        recs: list[tuple] = []
         try:
             c.execute("BEGIN IMMEDIATE")
             try:
-                for cand, p in zip(cands, parts):
-                    member = cand.member or ""
-                    if not (_storable(cand.path) and _storable(member)):
-                        ids.append(None)  # a file name that is not UTF-8: parsed each time, never stored
-                        continue
-                    # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
-                    c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?",
-                              (cand.path, member, vkey))
-                    c.execute("SAVEPOINT one")
-                    try:
-                        text, projects = p.get("text"), p.get("projects")
-                        cur = c.execute(
-                            "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
-                            " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                            (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text, projects,
-                             checksum(p["head"]), checksum(text), checksum(projects)))
-                        c.execute("RELEASE one")
-                    except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
-                        c.execute("ROLLBACK TO one")
-                        c.execute("RELEASE one")
-                        ids.append(None)  # kept in memory and shown; parsed again next time
-                        continue
-                    rid = cur.lastrowid
-                    ids.append(rid)
-                    if p.get("search") is not None:
-                        recs.append((rid, p["search"], checksum(p["search"])))
-                c.executemany("INSERT INTO search_rec VALUES (?, ?, ?)", recs)
+                try:
+                    c.execute("SAVEPOINT many")
+                    ids = self._store_many(c, vkey, cands, parts)
+                    c.execute("RELEASE many")
+                except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
+                    # A value the checks before writing let through: row by row, skipping what fails.
+                    c.execute("ROLLBACK TO many")
+                    c.execute("RELEASE many")
+                    ids = self._store_one_by_one(c, vkey, cands, parts)
                 c.execute("COMMIT")
             except BaseException:
                 try:
@@ -456,6 +429,73 @@ class ParseCache:
                     or "disk i/o" in str(exc).lower():
                 return [None] * len(cands)  # not written now; parsed again next time
             raise
+        return ids
+
+    @staticmethod
+    def _store_many(c: sqlite3.Connection, vkey: str, cands: list[Candidate], parts: list[Parts]
+                    ) -> list[int | None]:
+        """The rows of a batch written with a few statements (inside the writer's transaction): the row ids
+        are given, not asked for one by one (the transaction holds the write lock, so nobody else takes
+        them), and the checksums come with the parts."""
+        ids: list[int | None] = []
+        rows: list[tuple] = []
+        recs: list[tuple] = []
+        gone: list[tuple] = []
+        (next_id,) = c.execute("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reports'), 0),"
+                               " coalesce((SELECT max(id) FROM reports), 0))").fetchone()
+        for cand, p in zip(cands, parts):
+            member = cand.member or ""
+            sums = p.get("sums") or _sums_of(p)
+            if sums is None or not (_storable(cand.path) and _storable(member)):
+                ids.append(None)  # a file name or text that is not UTF-8: parsed each time, never stored
+                continue
+            next_id += 1
+            ids.append(next_id)
+            text, projects, rec = p.get("text"), p.get("projects"), p.get("search")
+            gone.append((cand.path, member, vkey))
+            rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text,
+                         projects, sums[0], sums[1], sums[2]))
+            if rec is not None:
+                recs.append((next_id, rec, sums[3]))
+        # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
+        c.executemany("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?", gone)
+        c.executemany("INSERT INTO reports (id, path, member, vocab, size, mtime_ns, kind, head, text, projects,"
+                      " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        c.executemany("INSERT INTO search_rec VALUES (?, ?, ?)", recs)
+        return ids
+
+    @staticmethod
+    def _store_one_by_one(c: sqlite3.Connection, vkey: str, cands: list[Candidate], parts: list[Parts]
+                          ) -> list[int | None]:
+        """The rows of a batch written one at a time, each in a savepoint: a row that cannot be written is
+        left out (its report is kept in memory and parsed again next time)."""
+        ids: list[int | None] = []
+        recs: list[tuple] = []
+        for cand, p in zip(cands, parts):
+            member = cand.member or ""
+            if not (_storable(cand.path) and _storable(member)):
+                ids.append(None)
+                continue
+            c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?", (cand.path, member, vkey))
+            c.execute("SAVEPOINT one")
+            try:
+                text, projects = p.get("text"), p.get("projects")
+                cur = c.execute(
+                    "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
+                    " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text, projects,
+                     checksum(p["head"]), checksum(text), checksum(projects)))
+                c.execute("RELEASE one")
+            except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
+                c.execute("ROLLBACK TO one")
+                c.execute("RELEASE one")
+                ids.append(None)
+                continue
+            rid = cur.lastrowid
+            ids.append(rid)
+            if p.get("search") is not None:
+                recs.append((rid, p["search"], checksum(p["search"])))
+        c.executemany("INSERT INTO search_rec VALUES (?, ?, ?)", recs)
         return ids
 
     def drop(self, ids: Iterable[int]) -> None:
@@ -515,6 +555,13 @@ class ParseCache:
         """SQLite's quick check of the whole file: "ok", or what is wrong."""
         rows = self.conn().execute("PRAGMA quick_check").fetchall()
         return "; ".join(str(r[0]) for r in rows[:5])
+
+
+def _sums_of(p: Parts) -> tuple[int, ...] | None:
+    """The checksums of parts made without them."""
+    values = (p["head"], p.get("text"), p.get("projects"), p.get("search"))
+    out = tuple(codec.storable_sum(v) for v in values)
+    return None if None in out else out
 
 
 def _under(path: str, roots: list[str]) -> bool:
@@ -663,9 +710,14 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
         if due:
             show()
         done += len(chunk)
+        if meter is not None:
+            meter.parsed(sum(c.size for c in chunk))
         if progress:
             progress(done, total)
 
+    meter = progress if isinstance(progress, loader.LoadMeter) else None
+    if meter is not None:
+        meter.parsing(sum(c.size for c in misses))
     if misses:
         show()
     loader.parse_many(misses, vocab, on_chunk, search=cache is not None, cancelled=cancelled)

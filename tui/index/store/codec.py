@@ -12,6 +12,7 @@ and makes nesting depth irrelevant to the cache.
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -27,6 +28,26 @@ class DamagedRow(ValueError):
 
 def _fail(what: str) -> DamagedRow:
     return DamagedRow(f"damaged cache row: {what}")
+
+
+def checksum(value: Any) -> int:
+    """CRC-32 of a stored text value (0 for none); -1 for anything that is not text (never matches)."""
+    if value is None:
+        return 0
+    if type(value) is not str:
+        return -1
+    return zlib.crc32(value.encode("utf-8", "surrogatepass"))
+
+
+def storable_sum(value: str | None) -> int | None:
+    """The checksum of a value about to be stored, or None when SQLite cannot store it as UTF-8 text
+    (a lone surrogate): computed where the value is made (in a parse worker), not by the one writer."""
+    if value is None:
+        return 0
+    try:
+        return zlib.crc32(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return None
 
 
 # -- checks ---------------------------------------------------------------------------------------
@@ -156,7 +177,47 @@ def encode_head(report: Report) -> str:
 
 
 def decode_head(text: Any, source: SourceRef, size: int, mtime_ns: int) -> dict[str, Any]:
-    """The checked head fields of a stored report (plus source, size, mtime), or `DamagedRow`."""
+    """The checked head fields of a stored report (plus source, size, mtime), or `DamagedRow`.
+
+    One pass with the checks written out (no call per field): a warm load decodes every head."""
+    row = _loads(text)
+    if type(row) is not list or len(row) != len(HEAD) + 1 or row[0] != FORMAT:
+        raise _fail("unknown head layout")
+    _, title, label, author, created, week, start, end, period, kpis, warnings, incident, encoding = row
+    if type(title) is not str or type(label) is not str or type(encoding) is not str \
+            or (author is not None and type(author) is not str) or (week is not None and type(week) is not str) \
+            or type(incident) is not bool or type(kpis) is not list or type(warnings) is not list:
+        raise _fail("head field of the wrong type")
+    out_kpis = []
+    try:
+        for name, value, unit, raw, line, section in kpis:
+            tv = type(value)
+            if tv is int:
+                value = float(value)
+            elif tv is not float or value != value:
+                raise _fail("number expected")
+            if type(name) is not str or type(unit) is not str or type(raw) is not str \
+                    or type(section) is not str or (line is not None and type(line) is not int):
+                raise _fail("KPI field of the wrong type")
+            out_kpis.append(Kpi(name, value, unit, raw, line, section))
+        out_warnings = []
+        for level, message, line in warnings:
+            if level not in ("problem", "warning") or type(message) is not str \
+                    or (line is not None and type(line) is not int):
+                raise _fail("finding field of the wrong type")
+            out_warnings.append(Finding(level, message, line, source))
+    except (TypeError, ValueError) as exc:  # (not a list of rows of the right length)
+        if isinstance(exc, DamagedRow):
+            raise
+        raise _fail("list expected") from None
+    return {"title": title, "label": label, "author": author, "created": _when(created), "week": week,
+            "start": _date(start), "end": _date(end), "period": _period(period), "kpis": out_kpis,
+            "warnings": out_warnings, "has_incident_section": incident, "encoding": encoding,
+            "source": source, "size": size, "mtime": mtime_ns / 1e9}
+
+
+def _decode_head_checked(text: Any, source: SourceRef, size: int, mtime_ns: int) -> dict[str, Any]:
+    """`decode_head` field by field through `HEAD` (the reference the fast pass must agree with)."""
     row = _list(_loads(text))
     if len(row) != len(HEAD) + 1 or row[0] != FORMAT:
         raise _fail("unknown head layout")

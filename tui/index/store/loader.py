@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import zipfile
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -31,6 +32,69 @@ ProgressFn = Callable[[int, int | None], None]
 
 PARALLEL_MIN = 256   # fewer files than this are parsed in-process (starting workers costs ~0.2 s)
 CHUNK = 64           # files per worker task
+
+
+class LoadMeter:
+    """Progress of a load that tells the truth: files done of all found, and while files are parsed the
+    parse rate (MB/s of report files) and the time left at that rate. Used as a `ProgressFn`: the load
+    calls it with (done, total) and tells it the bytes it parses (`parsing`, `parsed`); `show(meter)` is
+    called on every update."""
+
+    MIN_RATE_S = 0.5  # no rate (and no time left) before parsing has run this long
+
+    def __init__(self, show: Callable[[LoadMeter], None] | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
+        self.show = show
+        self.clock = clock or time.monotonic
+        self.done = 0
+        self.total: int | None = None
+        self.bytes_total = 0  # bytes of the files to parse (not read from the cache)
+        self.bytes_done = 0
+        self._since: float | None = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.done, self.total = done, total
+        if self.show is not None:
+            self.show(self)
+
+    def parsing(self, nbytes: int) -> None:
+        """Files of `nbytes` bytes in all are about to be parsed (the rest came from the cache)."""
+        self.bytes_total, self.bytes_done, self._since = nbytes, 0, self.clock()
+
+    def parsed(self, nbytes: int) -> None:
+        """Files of `nbytes` bytes more were parsed."""
+        self.bytes_done += nbytes
+
+    def rate(self) -> float | None:
+        """Bytes parsed per second so far (None until there is a fair measure)."""
+        if self._since is None or not self.bytes_done:
+            return None
+        elapsed = self.clock() - self._since
+        return self.bytes_done / elapsed if elapsed >= self.MIN_RATE_S else None
+
+    def left(self) -> float | None:
+        """Seconds left at the rate so far (None: not known yet)."""
+        rate = self.rate()
+        return None if not rate else max(0.0, (self.bytes_total - self.bytes_done) / rate)
+
+    def text(self) -> str:
+        """`1,234 of 10,000 files · 4.2 MB/s · 12 s left` (the parts known so far)."""
+        parts = [f"{self.done:,} of {self.total:,} files" if self.total is not None else f"{self.done:,} files"]
+        rate, left = self.rate(), self.left()
+        if rate is not None and (self.total is None or self.done < self.total):
+            parts.append(f"{rate / 1e6:.1f} MB/s")
+            if left is not None:
+                parts.append(f"{_duration(left)} left")
+        return " · ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    s = int(seconds + 0.999)  # (rounded up: "0 s left" while work remains would be untrue)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,17 +123,26 @@ def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.Zip
 
 def problem_parts(finding: Finding) -> Parts:
     """The parts of a file that is not a readable report."""
-    return {"kind": "problem", "head": codec.encode_problem(finding), "problem": finding}
+    head = codec.encode_problem(finding)
+    return {"kind": "problem", "head": head, "problem": finding, "sums": _sums(head, None, None, None)}
 
 
 def report_parts(report: Report, keep: bool = True, search: bool = True) -> Parts:
     """The parts of a parsed report (`search`: with its search record)."""
-    parts: Parts = {"kind": "report", "head": codec.encode_head(report), "text": report.text,
-                    "projects": codec.encode_projects(report.projects),
-                    "search": search_parts(report) if search else None}
+    head, projects = codec.encode_head(report), codec.encode_projects(report.projects)
+    rec = search_parts(report) if search else None
+    parts: Parts = {"kind": "report", "head": head, "text": report.text, "projects": projects, "search": rec,
+                    "sums": _sums(head, report.text, projects, rec)}
     if keep:
         parts["report"] = report
     return parts
+
+
+def _sums(*values: str | None) -> tuple[int, ...] | None:
+    """The CRC-32 of each stored value (`codec.storable_sum`), or None when one of them cannot be stored
+    as text: worked out where the parse ran, so the one writer only writes."""
+    out = tuple(codec.storable_sum(v) for v in values)
+    return None if None in out else out
 
 
 _STOP: Any = None  # in a worker process: the pool's stop event (set: leave the chunk at the next file)

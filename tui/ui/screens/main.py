@@ -120,7 +120,7 @@ class MainScreen(Screen):
 
     # ── library and report ───────────────────────────────────────────────────────────────────────
 
-    def show_progress(self, done: int, total: int | None) -> None:
+    def show_progress(self, done: int, total: int | None, detail: str = "") -> None:
         """Loading progress (the UI keeps answering meanwhile). The bar appears once there is
         something to parse: a library read from the cache shows before an animated bar would help."""
         bar = self.query_one("#loading-bar", ProgressBar)
@@ -128,7 +128,7 @@ class MainScreen(Screen):
             bar.display = True
         bar.update(total=total, progress=done)
         self.query_one("#loading-text", Static).update(
-            f"reading reports… {done}" + (f" of {total}" if total else ""))
+            f"reading reports… {detail}" if detail else f"reading reports… {done}" + (f" of {total}" if total else ""))
 
     def _show_loading(self, loading: bool, empty: bool = False) -> None:
         # The loading line above the (still empty) report while loading. Set on the widgets, not as
