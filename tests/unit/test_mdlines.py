@@ -50,6 +50,15 @@ def test_a_code_line_has_the_code_background_across_the_row():
     assert sum(len(s.text) for s in segs) == 20  # filled to the edge
 
 
+def test_a_highlighted_block_that_starts_and_ends_with_blank_lines_keeps_each_line_on_its_row():
+    lines = ["```python", "", "x = 1", "", "print(x)", "", "```"]
+    rows = build_rows(lines, DEFAULT_PALETTE)
+    console = Console(width=40, color_system=None, legacy_windows=False)
+    shown = ["".join(s.text for s in console.render_lines(r, console.options.update(width=40, max_width=40),
+                                                           pad=False)[0]).strip() for r in rows[1:-1]]
+    assert shown == ["", "x = 1", "", "print(x)", ""]
+
+
 @pytest.mark.parametrize("url,ok", [
     ("https://example.com/a b", False), ("javascript:alert(1)", False), ("file:///etc/passwd", False),
     ("https://example.com/\x1b]0;x\x07", False), ("mailto:a@b.c", True), ("https://例子.com/路径", True),

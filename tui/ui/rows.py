@@ -177,7 +177,7 @@ def lexer_for(lang: str):
     except ImportError:  # pragma: no cover - pygments ships with rich
         return None
     try:
-        lexer = get_lexer_by_name(name)
+        lexer = get_lexer_by_name(name, stripnl=False)  # (a block starting with a blank line keeps its lines in place)
     except (ClassNotFound, ValueError, IndexError):
         lexer = None
     _LEXERS[name] = lexer
