@@ -20,10 +20,12 @@ class LoadProgress(Message):
 
 @dataclass
 class LibraryGrew(Message):
-    """While a library loads: more of its reports were read (`Workspace.show_partial` has them)."""
+    """While a library loads: more of its reports were read (`Workspace.show_partial` has them);
+    `partial`: those reports as a library in week order, when one was made for the week list."""
 
     read: int
     total: int
+    partial: Library | None = None
 
 
 @dataclass

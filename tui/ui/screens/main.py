@@ -140,6 +140,22 @@ class MainScreen(Screen):
             self.query_one("#loading-bar").display = False
         self.query_one(ReportView).display = not empty
 
+    def show_partial(self, library: Library) -> None:
+        """While the first load runs: the reports read so far (in week order), to scroll and open; the
+        loading line stays, and `set_library` keeps the report the reader opened meanwhile."""
+        if not library.reports:
+            return
+        first = self.current is None
+        self.library = library
+        self._show_loading(True)
+        weeks = self.query_one(WeekList)
+        current = self._same_report(self.current) if self.current is not None else None
+        weeks.set_reports(library.reports, current)
+        if first:
+            self.show_report(self._newest(), push_history=False)
+            if self.focused is None:
+                weeks.focus()
+
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
