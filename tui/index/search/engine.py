@@ -347,10 +347,10 @@ class SearchIndex(IndexData):
         cands = [t for t, c in counts.items() if c >= need and t not in exact]
         if not cands:
             return out
-        from rapidfuzz import fuzz, process
-
         texts = {t: self.text(t) for t in cands}
         if k > 1:  # (one edit: the windows are found by a regular expression, quicker than the prefilter)
+            from rapidfuzz import fuzz, process
+
             pad = mt.HIDDEN_PAD * (n - 1)
             passing = process.extract(w, {t: pad + s + pad for t, s in texts.items()}, scorer=fuzz.partial_ratio,
                                       score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
