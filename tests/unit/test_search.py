@@ -360,6 +360,27 @@ def test_fuzzy_windows_find_the_closest_window_of_any_line():
         assert mt.fuzzy_window(w, low) == want, (w, low)
 
 
+def test_one_edit_windows_are_those_of_the_general_search():
+    # words of up to 7 characters (one edit) are matched by regular expressions: the same windows as
+    # the search of every window, lines holding the word itself included
+    import random
+
+    from tui.index.search import match as mt
+
+    rng = random.Random(7)
+    alphabet = "贝易转砖ab"
+    lines = {}
+    for i in range(4000):
+        w = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 7)))
+        low = "".join(rng.choice(alphabet + "x ") for _ in range(rng.randint(0, 12)))
+        if i % 4 == 0:
+            at = rng.randint(0, len(low))
+            low = low[:at] + w + low[at:]
+        lines[i] = (w, low)
+    for i, (w, low) in lines.items():
+        assert mt.fuzzy_windows(w, {i: low}) == mt.fuzzy_windows_general(w, {i: low}), (w, low)
+
+
 def test_a_report_sort_key_of_nested_parts_is_kept_as_it_sorts():
     # (the library's order may be made of nested parts: week, creation time, issue number, natural order)
     from tui.index.search.index import DamagedIndex, Doc

@@ -9,12 +9,11 @@ import json
 import os
 import re
 import sys
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from ..config import load_config
-from ..index.library import Library
-from ..index.workspace import open_library as open_index
-from .termout import Style
+if TYPE_CHECKING:  # (imported where used: `reports-tui search` answering from a saved index needs none of it)
+    from ..index.library import Library
+    from .termout import Style
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 EXIT_OUTPUT = 74   # the output could not be written (a full disk, a closed or failing stdout): EX_IOERR
@@ -107,7 +106,9 @@ def check_paths(paths: Sequence[str]) -> None:
 
 def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
     """Load the library for a subcommand: config vocabulary, cache unless `--no-cache`, progress on a tty."""
+    from ..config import load_config
     from ..index.store.cache import CacheNotice
+    from ..index.workspace import open_library as open_index
 
     check_paths(args.paths)
     cfg = load_config(args.config)

@@ -11,7 +11,6 @@ import sys
 from importlib import import_module
 from typing import Sequence
 
-from ..index.library import LookupFailed
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
@@ -214,7 +213,7 @@ def _dispatch(argv: list[str]) -> int:
             return run_subcommand(args)
         args = tui_parser.parse_args(argv)
         return run_tui(args)
-    except (UsageError, LookupFailed) as exc:
+    except (UsageError, import_module("..index.library", __package__).LookupFailed) as exc:  # (imported if raised)
         say(error_text(f"reports-tui: {exc}"))
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -38,7 +38,6 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
     import sqlite3
 
     from ..config import load_config
-    from ..index.library import bundled_seeds
     from ..index.search.engine import SearchIndex
     from ..index.search.index import DamagedIndex
     from ..index.search.records import vocab_key
@@ -50,7 +49,11 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
     cfg = load_config(args.config)
     if cfg.error:  # (reported by the normal path)
         return None
-    paths = [str(p) for p in args.paths] or [str(bundled_seeds())]
+    paths = [str(p) for p in args.paths]
+    if not paths:
+        from ..index.library import bundled_seeds
+
+        paths = [str(bundled_seeds())]
     parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths),
                        fingerprint(scan_state(paths)), SearchIndex.LAZY)
     if parts is None:

@@ -20,7 +20,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import partial
-from itertools import compress
+from collections import Counter
+from itertools import chain, compress
 from typing import Any, Callable, Iterable, Iterator
 
 from . import match as mt
@@ -33,6 +34,8 @@ __all__ = ["SearchIndex", "SearchResult", "Hit", "Query", "parse_query", "build_
 
 _WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is_word_char`, lower case)
 _WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_WORD_CLASS, _WORD_CLASS_CASED = rb"0-9a-z", rb"0-9A-Za-z"  # (the same, as a regular expression's [class])
+_REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan finds each text once)
 _TITLE = 2  # (`index.KINDS`)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
 WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
@@ -211,16 +214,32 @@ class SearchIndex(IndexData):
         return [t for t in self._scan(s.encode("utf-8", "surrogatepass"), self.lower, self.lower_off)
                 if self.tid_count[t] > 0]
 
-    @staticmethod
-    def _scan(sb: bytes, blob: Any, off: Any) -> Iterator[int]:
-        """The ids of the texts of a "\\n"-separated byte string (`off`: where each starts) holding `sb`."""
+    def _scan(self, sb: bytes, blob: Any, off: Any) -> list[int]:
+        """The ids of the texts of a "\\n"-separated byte string (`off`: where each starts) holding `sb`,
+        ascending: one regular-expression scan that takes the rest of a text once it matched (C speed,
+        one step per text found rather than per occurrence)."""
         if not sb:
-            return
-        i = blob.find(sb)
-        while i != -1:
-            t = bisect_right(off, i) - 1
-            yield t
-            i = blob.find(sb, off[t + 1])
+            return []
+        return self._texts_of(re.compile(re.escape(sb) + _REST), blob, off)
+
+    def _texts_of(self, rx: re.Pattern, blob: Any, off: Any) -> list[int]:
+        """The ids of the texts a pattern ending in `_REST` matches (each found once), ascending."""
+        ends = self._ends(off)
+        return [t for t in map(ends.get, [m.end() for m in rx.finditer(blob)]) if t is not None]
+
+    def _ends(self, off: Any) -> dict[int, int]:
+        """Where each text of a "\\n"-separated byte string ends (just after its "\\n") → its id; kept
+        per offsets array and extended as it grows (texts are only ever appended)."""
+        memo = self.__dict__.setdefault("_ends_memo", {})
+        got = memo.get(id(off))
+        n = len(off)
+        if got is None or got[0] is not off or got[1] > n:
+            got = memo[id(off)] = [off, 1, {}]
+        if got[1] < n:
+            ends = got[2]
+            ends.update(zip(off[got[1]:n], range(got[1] - 1, n - 1)))
+            got[1] = n
+        return got[2]
 
     def _exact(self, q: Query) -> dict[int, _Match]:
         """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
@@ -241,10 +260,17 @@ class SearchIndex(IndexData):
         by_class = {c: _Match(mt.CLASS_SCORE[c], "exact") for c in mt.CLASS_SCORE}
         on_head = {c: _Match(mt.CLASS_SCORE[c] + mt.HEADING_BONUS, "exact") for c in mt.CLASS_SCORE}
         out: dict[int, _Match] = {}
+        head_has: dict[int, bool] = {}  # heading id → whether it holds every word (many texts share one)
         for t, c in (classes or {}).items():
             if count[t] > 0:
                 hid = hids[t]
-                out[t] = on_head[c] if hid >= 0 and all(w in heads[hid] for w in lw) else by_class[c]
+                if hid < 0:
+                    out[t] = by_class[c]
+                    continue
+                ok = head_has.get(hid)
+                if ok is None:
+                    ok = head_has[hid] = all(w in heads[hid] for w in lw)
+                out[t] = on_head[c] if ok else by_class[c]
         return out
 
     def _word_classes(self, w: str) -> dict[int, int]:
@@ -260,22 +286,31 @@ class SearchIndex(IndexData):
         check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
         if not (check_start or check_end):
             return dict.fromkeys(self._scan(sb, blob, off), mt.WHOLE)
-        n, size = len(sb), len(blob)
-        whole, prefix, inside = mt.WHOLE, mt.PREFIX, mt.INSIDE
-        out: dict[int, int] = {}
-        i = blob.find(sb)
-        while i != -1:
-            t = bisect_right(off, i) - 1
-            start = not check_start or i == 0 or blob[i - 1] not in word
-            if start and (not check_end or i + n >= size or blob[i + n] not in word):
-                out[t] = whole
-                i = blob.find(sb, off[t + 1])  # (nothing better in this text)
-                continue
-            c = prefix if start else inside
-            if out.get(t, 0) < c:
-                out[t] = c
-            i = blob.find(sb, i + 1)
+        wb = _WORD_CLASS_CASED if word is _WORD_BYTES_CASED else _WORD_CLASS
+        lit = re.escape(sb)
+        # (the start is tested after the word, so the pattern begins with it: a literal start is
+        # searched for at C speed, a look-behind first would be tried at every byte)
+        before = rb"(?<![" + wb + rb"]" + lit + rb")" if check_start else b""
+        after = rb"(?![" + wb + rb"])" if check_end else b""
+        # every text holding the word, then those holding it at a word's start, then as a whole word
+        # (one scan each; a text's class is the best of those it is found by)
+        found = self._texts_of(re.compile(lit + _REST), blob, off)
+        if not found:
+            return {}
+        out = dict.fromkeys(found, mt.INSIDE if check_start else mt.PREFIX)
+        if check_start:
+            out.update(dict.fromkeys(self._texts_of(re.compile(lit + before + _REST), blob, off), mt.PREFIX))
+        if check_end:
+            out.update(dict.fromkeys(self._texts_of(re.compile(lit + before + after + _REST), blob, off), mt.WHOLE))
+        else:
+            out = {t: mt.WHOLE if c == mt.PREFIX else c for t, c in out.items()}
         return out
+
+    def _whole_texts(self, u: str) -> list[int]:
+        """The texts holding a Latin word (lower case) as a whole word, ignoring case."""
+        lit = re.escape(u.encode("utf-8", "surrogatepass"))
+        rx = re.compile(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
+        return self._texts_of(rx, self.lower, self.lower_off)
 
     def _cased_blob(self) -> Any:
         """The texts as written, as bytes (read whole the first time, when read on demand)."""
@@ -301,29 +336,28 @@ class SearchIndex(IndexData):
             for u, d, _ in sorted(close, key=lambda x: x[1]):
                 if d < 1:
                     continue
-                for tid, c in self._word_classes(u).items():
-                    if c == mt.WHOLE and tid not in exact and tid not in best:
+                for tid in self._whole_texts(u):
+                    if tid not in exact and tid not in best:
                         best[tid] = int(d)
             for tid, d in best.items():
                 out[tid] = _Match(mt.fuzzy_score(d, n, mt.fuzzy_head(w, self._head(tid))), "fuzzy", None)
             return out
-        counts: dict[int, int] = {}
-        for c in set(w):
-            for t in self.texts_with(c):
-                counts[t] = counts.get(t, 0) + 1
+        counts = Counter(chain.from_iterable(self.texts_with(c) for c in set(w)))  # (counted at C speed)
         need = mt.chars_needed(w)
         cands = [t for t, c in counts.items() if c >= need and t not in exact]
         if not cands:
             return out
-        from rapidfuzz import fuzz, process
-
-        pad = mt.HIDDEN_PAD * (n - 1)
         texts = {t: self.text(t) for t in cands}
-        passing = process.extract(w, {t: pad + s + pad for t, s in texts.items()}, scorer=fuzz.partial_ratio,
-                                  score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
+        if k > 1:  # (one edit: the windows are found by a regular expression, quicker than the prefilter)
+            from rapidfuzz import fuzz, process
+
+            pad = mt.HIDDEN_PAD * (n - 1)
+            passing = process.extract(w, {t: pad + s + pad for t, s in texts.items()}, scorer=fuzz.partial_ratio,
+                                      score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
+            texts = {tid: texts[tid] for _, _, tid in passing}
         scores = {(d, h): mt.fuzzy_score(d, n, h) for d in range(1, k + 1) for h in (False, True)}
         hids = self.text_hid
-        for tid, (d, span) in mt.fuzzy_windows(w, {tid: texts[tid] for _, _, tid in passing}).items():
+        for tid, (d, span) in mt.fuzzy_windows(w, texts).items():
             on_head = hids[tid] >= 0 and mt.fuzzy_head(w, self._head(tid))
             out[tid] = _Match(scores[(d, on_head)], "fuzzy", span)
         return out

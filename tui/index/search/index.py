@@ -27,14 +27,12 @@ eagerly (the app) or on demand (`reports-tui search`: each piece checked when fi
 from __future__ import annotations
 
 import json
-import operator
 import re
 import sys
 import threading
 import zlib
 from array import array
 from bisect import bisect_right
-from itertools import islice
 from typing import Any, Iterable, Iterator, Mapping
 
 from .records import Record, fold, has_hanzi, head_names, lower, norm, visible
@@ -406,13 +404,8 @@ class IndexData:
                 order = array("i", [0]) * n
                 for pos, d in enumerate(sorted(live, key=lambda d: docs[d].sort)):
                     order[d] = pos
-            by_rank = array("i", [0]) * n
-            n_live = 0
-            for d in range(n):
-                if rank[d] < n:
-                    by_rank[rank[d]] = d
-                    n_live += 1
-            del by_rank[n_live:]
+            by_rank = array("i", sorted(range(n), key=rank.__getitem__))  # (dead reports last: rank n)
+            del by_rank[n - rank.count(n):]
             got = self._ranks = (rank, by_rank, order)
         return got
 
@@ -751,7 +744,7 @@ class IndexData:
 
                 def __getitem__(self, name: str) -> Any:
                     want = sums[name]
-                    if type(want) is not list or not all(type(x) is int for x in want):
+                    if type(want) is not list or not set(map(type, want)) <= {int}:
                         raise DamagedIndex("damaged checksums")
                     if lazy and name in cls.LAZY:
                         return Checked(raw_parts[name], want)
@@ -802,7 +795,6 @@ class IndexData:
             names = _json_part(parts["names"], dict)
             ix.terms = {t: i for i, t in enumerate(_strs(names.get("terms")))}
             ix.term_count = _ints(parts["term_count"])
-            ix.dterm_off, ix.dterm_ids = _ints(parts["dterm_off"]), _ints(parts["dterm_ids"])
             ix.section_keys = dict.fromkeys(_strs(names.get("sections")))
             ix.kpi_names = _strs(names.get("kpis"))
             ix.heads = _strs(names.get("heads"))
@@ -831,13 +823,34 @@ class IndexData:
                     raise DamagedIndex("damaged readings")
                 return cp
 
-            ix.kpi_eid, ix.kpi_nid = _ints(parts["kpi_eid"]), _ints(parts["kpi_nid"])
+            def load_kpi_eid() -> array:
+                got = _ints(parts["kpi_eid"])
+                if got and (min(got) < 0 or max(got) >= n_ent):
+                    raise DamagedIndex("parts that do not fit together")
+                return got
+
+            def load_kpi_nid() -> array:
+                got = _ints(parts["kpi_nid"])
+                if len(got) != len(ix.kpi_eid) or (got and (min(got) < 0 or max(got) >= len(ix.kpi_names))):
+                    raise DamagedIndex("parts that do not fit together")
+                return got
+
+            def load_dterm_ids() -> array:
+                got = _ints(parts["dterm_ids"])
+                if len(got) != ix.dterm_off[-1] or (got and (min(got) < 0 or max(got) >= len(ix.terms))):
+                    raise DamagedIndex("parts that do not fit together")
+                return got
+
+            ix.dterm_off = _ints(parts["dterm_off"])
             ix.dead_entries = int(meta.get("dead", 0))
-            if lazy:  # (pinyin readings are read, and checked, by the first query that needs them)
-                del ix.readings, ix.char_pinyin
-                ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin}
+            if lazy:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
+                del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
+                ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
+                                "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids}
             else:
                 ix.readings, ix.char_pinyin = load_readings(), load_char_pinyin()
+                ix.kpi_eid = load_kpi_eid()
+                ix.kpi_nid, ix.dterm_ids = load_kpi_nid(), load_dterm_ids()  # (the first checked against it)
             # the shape of everything: counts, offsets that end where their bytes do, ids in range
             checks = [
                 len(ix.doc_first) == n_docs + 1, len(ix.doc_dead) == n_docs, len(ix._stored_rank) == n_docs,
@@ -851,14 +864,9 @@ class IndexData:
                 len(ix.shape_cols) == 6 * n_sh,
                 len(ix.otext_off) == n_ot + 1 and ix.otext_off[-1] == len(ix.otext) and len(ix.otext_url) == n_ot,
                 len(ix.url_off) == n_url + 1 and ix.url_off[-1] == len(ix.urls),
-                len(ix.kpi_eid) == len(ix.kpi_nid),
-                not ix.kpi_nid or (min(ix.kpi_nid) >= 0 and max(ix.kpi_nid) < len(ix.kpi_names)),
-                not ix.kpi_eid or (min(ix.kpi_eid) >= 0 and max(ix.kpi_eid) < n_ent),
                 _ascending(ix.doc_first), _ascending(ix.lower_off), _ascending(ix.post_off), _ascending(ix._doc_off),
                 not ix.tid_count or min(ix.tid_count) >= 0,
                 len(ix.term_count) == len(ix.terms) and len(ix.dterm_off) == n_docs + 1,
-                ix.dterm_off[-1] == len(ix.dterm_ids),
-                not ix.dterm_ids or (min(ix.dterm_ids) >= 0 and max(ix.dterm_ids) < len(ix.terms)),
             ]
             if not lazy:  # (read on demand, the rest is checked where it is read: a bad value fails there)
                 checks += [
@@ -893,12 +901,13 @@ def _shapes_fit(ix: IndexData, n_otexts: int) -> bool:
 
 
 def _ascending(a: Any) -> bool:
-    """Whether offsets never go back (checked at C speed)."""
-    return all(map(operator.le, a, islice(a, 1, None)))
+    """Whether offsets never go back (checked at C speed: a sorted list is sorted in one pass)."""
+    values = a.tolist() if isinstance(a, array) else list(a)
+    return values == sorted(values)
 
 
 def _strs(v: Any) -> list[str]:
-    if type(v) is not list or not all(type(x) is str for x in v):
+    if type(v) is not list or not set(map(type, v)) <= {str}:  # (at C speed)
         raise DamagedIndex("damaged names")
     return v
 

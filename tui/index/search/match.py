@@ -200,6 +200,14 @@ def fuzzy_window(w: str, low: str) -> tuple[int, Span] | None:
 def fuzzy_windows(w: str, lines: dict[Any, str]) -> dict[Any, tuple[int, Span]]:
     """`fuzzy_window` of many lines (key → line)."""
     n, k = len(w), max_edits(len(w))
+    if k == 1 and n >= 2:
+        return _one_edit_windows(w, lines)
+    return fuzzy_windows_general(w, lines)
+
+
+def fuzzy_windows_general(w: str, lines: dict[Any, str]) -> dict[Any, tuple[int, Span]]:
+    """`fuzzy_windows` for any edit budget: every window within it, scored."""
+    n, k = len(w), max_edits(len(w))
     chars, need, lead = set(w), chars_needed(w), set(w[:2 * k + 1])
     memo: dict[str, int] = {}  # (lines share their windows: each distinct one is scored once)
 
@@ -240,6 +248,37 @@ def fuzzy_windows(w: str, lines: dict[Any, str]) -> dict[Any, tuple[int, Span]]:
                 break
         if best is not None:
             out[key] = (best[0], (best[2], best[2] + best[3]))
+    return out
+
+
+def _one_edit_patterns(w: str) -> tuple[re.Pattern, re.Pattern]:
+    """Regular expressions of the windows one edit from `w`: as long as it (a character replaced, or
+    two neighbours swapped), then one shorter or longer (a character dropped or added); at each
+    place the shorter is tried first, so a search finds the first window and, there, the shortest."""
+    e = [re.escape(c) for c in w]
+    n = len(w)
+    same = [("".join(e[:i]) + "." + "".join(e[i + 1:])) for i in range(n)]
+    same += ["".join(e[:i]) + e[i + 1] + e[i] + "".join(e[i + 2:]) for i in range(n - 1) if w[i] != w[i + 1]]
+    shorter = ["".join(e[:i] + e[i + 1:]) for i in range(n)]
+    longer = ["".join(e[:i]) + "." + "".join(e[i:]) for i in range(n + 1)]
+    return (re.compile("|".join(same), re.DOTALL),
+            re.compile("|".join(f"(?:{x})" for x in shorter + longer), re.DOTALL))
+
+
+def _one_edit_windows(w: str, lines: dict[Any, str]) -> dict[Any, tuple[int, Span]]:
+    """`fuzzy_windows` for a word whose edit budget is one: the first window of the word's length one
+    edit away, else the first (and there the shortest) one character shorter or longer."""
+    same, other = _one_edit_patterns(w)
+    out: dict[Any, tuple[int, Span]] = {}
+    for key, low in lines.items():
+        if w in low:  # (a window equal to the word is no edit away: the general search skips it)
+            found = fuzzy_windows_general(w, {0: low}).get(0)
+            if found is not None:
+                out[key] = found
+            continue
+        m = same.search(low) or other.search(low)
+        if m is not None:
+            out[key] = (1, m.span())
     return out
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...model.weeks import parse_iso_week
 from .records import fold
 
 __all__ = ["Query", "parse_query", "week_keep"]
@@ -52,6 +51,8 @@ _FILTER = re.compile(r'(?is)^(in|week|kpi|url|by|w|k)[:：](.*)$')
 
 
 def _iso(text: str) -> str | None:
+    from ...model.weeks import parse_iso_week  # (only a `week:` filter needs it)
+
     wk = parse_iso_week(text)
     return f"{wk[0]}-W{wk[1]:02d}" if wk else None
 

@@ -12,6 +12,7 @@ Pure Python, standard library only: this runs in parse workers and on the `repor
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -58,9 +59,12 @@ def is_word_char(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
+_HANZI = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def has_hanzi(text: str) -> bool:
     """Whether the text holds a CJK ideograph."""
-    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+    return _HANZI.search(text) is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,45 +162,44 @@ def encode_record(rec: Record) -> str:
 
 
 def decode_record(text: Any) -> Record | None:
-    """A stored search record, checked field by field; None when it is not one reports-tui wrote."""
+    """A stored search record, checked field by field; None when it is not one reports-tui wrote.
+
+    (Checked column by column, at C speed: an index built right after parsing reads every record.)"""
     try:
         if isinstance(text, (bytes, bytearray, memoryview)):
             text = bytes(text).decode("utf-8")
         projects, kpis, sections, ents = json.loads(text)
-        rec = (
-            tuple((_s(k), _s(n), _i(ln)) for k, n, ln in projects),
-            tuple((_s(n), None if ln is None else _i(ln)) for n, ln in kpis),
-            tuple((_s(k), None if o is None else _s(o), _s(t)) for k, o, t in sections),
-            tuple((_i(ln), _s(t), _s(sec), tuple(_s(c) for c in chain), None if p is None else _s(p), _b(h), _kind(kind))
-                  for ln, t, sec, chain, p, h, kind in ents),
-        )
+        p_cols = _columns(projects, ({str}, {str}, {int}))
+        k_cols = _columns(kpis, ({str}, {int, _NONE}))
+        s_cols = _columns(sections, ({str}, {str, _NONE}, {str}))
+        e_cols = _columns(ents, ({int}, {str}, {str}, {list}, {str, _NONE}, {bool}, {str}))
+        if e_cols:
+            chains = e_cols[3]
+            if not set(map(type, itertools.chain.from_iterable(chains))) <= {str} or not set(e_cols[6]) <= _KINDS:
+                raise ValueError("a damaged entry")
+            e_cols[3] = tuple(map(tuple, chains))
+        rec = (tuple(zip(*p_cols)), tuple(zip(*k_cols)), tuple(zip(*s_cols)), tuple(zip(*e_cols)))
     except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
         return None
     return rec
 
 
-def _s(v: Any) -> str:
-    if type(v) is not str:
-        raise ValueError("text expected")
-    return v
+_NONE = type(None)
+_KINDS = frozenset(("item", "section", "title"))
 
 
-def _i(v: Any) -> int:
-    if type(v) is not int:
-        raise ValueError("integer expected")
-    return v
-
-
-def _b(v: Any) -> bool:
-    if type(v) is not bool:
-        raise ValueError("true/false expected")
-    return v
-
-
-def _kind(v: Any) -> str:
-    if v not in ("item", "section", "title"):
-        raise ValueError("entry kind expected")
-    return v
+def _columns(rows: Any, kinds: tuple[set, ...]) -> list:
+    """The columns of a stored table (a list of rows, each a list of len(kinds) values whose types are
+    those of its column); `ValueError` otherwise."""
+    if type(rows) is not list or not set(map(type, rows)) <= {list} or not set(map(len, rows)) <= {len(kinds)}:
+        raise ValueError("a damaged table")
+    if not rows:
+        return []
+    cols = list(zip(*rows))
+    for col, ok in zip(cols, kinds):
+        if not set(map(type, col)) <= ok:
+            raise ValueError("a damaged column")
+    return cols
 
 
 def head_names(rec: Record) -> dict[int, str]:

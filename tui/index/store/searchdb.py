@@ -23,6 +23,8 @@ import stat
 import sqlite3
 import time
 import zlib
+from array import array
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -102,8 +104,12 @@ def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
 
 
 def fingerprint(state: Mapping[str, tuple[int, int]]) -> str:
-    """A hash of the files a library is made from (`scan_state`)."""
-    return hashlib.sha1(repr(sorted(state.items())).encode("utf-8", "surrogatepass")).hexdigest()
+    """A hash of the files a library is made from (`scan_state`): their paths in order, then their
+    sizes and mtimes as packed integers (joined and packed at C speed)."""
+    items = sorted(state.items())
+    names = "\0".join([p for p, _ in items]).encode("utf-8", "surrogatepass")
+    numbers = array("q", chain.from_iterable([v for _, v in items]))
+    return hashlib.sha1(b"%d\0" % len(items) + names + b"\0" + numbers.tobytes()).hexdigest()
 
 
 def same_files(state: Mapping[str, tuple[int, int]], docs: Iterable[Any]) -> bool:
