@@ -355,3 +355,26 @@ async def test_timeline_shows_a_spinner_then_fills_in(seed_library, monkeypatch)
         gate2.go.set()
         await pilot.pause(0.3)
         assert app.screen is main and app.is_running
+
+
+async def test_palette_while_comparing_offers_no_command_that_waits(seed_library, monkeypatch):
+    import tui.ui.screens.compare as compare_screen
+
+    gate = Gate(compare_screen.compare)
+    monkeypatch.setattr(compare_screen, "compare", gate)
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        main.open_compare(main.library.reports[0], main.library.reports[-1])
+        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
+        await eventually(pilot, lambda: true(gate.started.is_set()))
+        for query, offered in (("Back", True), ("Help", True), ("change", False), ("Swap", False)):
+            prompts = await palette_prompts(pilot, query)
+            ours = {"Back", "Help", "Next change", "Prev change", "Hide unchanged", "Swap sides"} & set(prompts)
+            assert bool(ours) is offered, (query, prompts)
+            await pilot.press("escape")
+            await eventually(pilot, lambda: true(app.screen is screen))
+        gate.go.set()
+        await eventually(pilot, lambda: true(not screen.computing))
+        prompts = await palette_prompts(pilot, "Swap")
+        assert "Swap sides" in prompts

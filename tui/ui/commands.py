@@ -172,14 +172,14 @@ class ProjectsProvider(_ListProvider):
 
 class ScreenKeysProvider(_ListProvider):
     """The actions of the screen the palette was opened on, one command per key of its BINDINGS
-    (as the screen allows them now; cursor and scroll keys left out)."""
+    (those the screen allows now; cursor and scroll keys left out)."""
 
     SUMMARY = "this screen's keys"
 
     def _items(self) -> list[tuple[str, object, str]]:
         screen = self.screen
         return [(c.description, partial(_run_action, screen, c.binding.action), f"key: {c.keys}")
-                for c in screen_commands(screen) if not is_move(c.binding)]
+                for c in screen_commands(screen) if c.enabled and not is_move(c.binding)]
 
     async def discover(self) -> Hits:
         try:

@@ -31,6 +31,7 @@ class ScreenCommand:
     description: str
     keys: str
     binding: Binding
+    enabled: bool = True  # False: shown dimmed now (e.g. while the comparison is computed)
 
 
 def screen_commands(screen: Screen) -> list[ScreenCommand]:
@@ -43,14 +44,17 @@ def screen_commands(screen: Screen) -> list[ScreenCommand]:
         for binding in bindings:
             if not binding.description or binding.id not in own:
                 continue
-            if _allowed(screen, binding) is False:
+            allowed = _allowed(screen, binding)
+            if allowed is False:
                 continue
             keys = app.get_key_display(binding)
             known = by_action.get(binding.action)
             if known is None:
-                by_action[binding.action] = ScreenCommand(binding.tooltip or binding.description, keys, binding)
+                by_action[binding.action] = ScreenCommand(binding.tooltip or binding.description, keys, binding,
+                                                          allowed is not None)
             elif keys not in known.keys.split(" / "):
-                by_action[binding.action] = ScreenCommand(known.description, f"{known.keys} / {keys}", known.binding)
+                by_action[binding.action] = ScreenCommand(known.description, f"{known.keys} / {keys}",
+                                                          known.binding, known.enabled)
     return list(by_action.values())
 
 
