@@ -378,3 +378,23 @@ async def test_palette_while_comparing_offers_no_command_that_waits(seed_library
         await eventually(pilot, lambda: true(not screen.computing))
         prompts = await palette_prompts(pilot, "Swap")
         assert "Swap sides" in prompts
+
+
+async def test_palette_opens_on_the_screens_own_commands(seed_library):
+    """Opened over the compare screen, the palette lists that screen's commands (not 20 weeks)."""
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = await open_screen(pilot, "compare")
+        await eventually(pilot, lambda: true(not screen.computing))
+        await pilot.press("ctrl+p")
+        palette = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CommandPalette)))
+
+        def listed():
+            options = palette.query_one(OptionList)
+            prompts = [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+            assert {"Next change", "Swap sides", "Back", "Help"} <= set(prompts), prompts
+            return prompts
+
+        prompts = await eventually(pilot, listed, timeout=10)
+        assert not any(p.startswith("Go to week") for p in prompts)

@@ -72,6 +72,8 @@ class WeeksProvider(_ListProvider):
                 for r in reversed(app.library.reports)]
 
     async def discover(self) -> Hits:
+        if self.screen is not self.app.main_screen:
+            return  # over another screen the palette opens on that screen's own commands (weeks: typed)
         try:
             items = self._items()[:20]
         except Exception as exc:
