@@ -398,3 +398,7 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
 
         prompts = await eventually(pilot, listed, timeout=10)
         assert not any(p.startswith("Go to week") for p in prompts)
+        assert prompts[0] == "Back"  # the screen's own commands first: enter on an empty palette is harmless
+        await pilot.press("enter")
+        await eventually(pilot, lambda: true(isinstance(app.screen, MainScreen)))
+        assert app.is_running

@@ -190,7 +190,9 @@ class ScreenKeysProvider(_ListProvider):
             _report(self.app, exc)
             return
         for text, callback, help_text in items:
-            yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
+            # Listed first (a discovery hit scores 0, and the palette lists hits by score): the
+            # screen's own commands above the rest, whatever order the providers answer in.
+            yield Hit(1.0, literal(text), callback, text=text, help=literal(help_text))
 
 
 async def _run_action(screen, action: str) -> None:
