@@ -16,6 +16,7 @@ from tui.model import parse_report
 from tui.model.report import Report
 from tui.ui.screens.compare import CompareScreen, DiffRow
 from tui.ui.screens.week_picker import WeekPickerModal, filter_weeks
+from uiutil import eventually
 
 
 class Host(App):
@@ -255,7 +256,15 @@ async def test_c_from_main_screen_opens_picker_then_compare(seed_library):
 
 
 def test_snapshot_compare_screen(snap_compare, seed_library):
-    assert snap_compare(compare_app(seed_library), terminal_size=(120, 36))
+    async def computed(pilot) -> None:
+        def done():
+            assert isinstance(pilot.app.screen, CompareScreen) and not pilot.app.screen.computing
+            assert pilot.app.screen.query(DiffRow)
+
+        await eventually(pilot, done)
+        await pilot.pause()
+
+    assert snap_compare(compare_app(seed_library), terminal_size=(120, 36), run_before=computed)
 
 
 async def test_swap_mirrors_every_row_in_place(seed_library):

@@ -93,6 +93,12 @@ async def test_timeline_compare_picker(seed_library, size):
         main = await ready(pilot)
         reports = main.library.reports
         app.push_screen(TimelineScreen(app.workspace, reports[-1].projects[0].key))
+
+        def gathered():  # (the timeline is gathered in a worker)
+            assert isinstance(app.screen, TimelineScreen) and app.screen.timeline is not None
+            visible(app, "#timeline-table", 30, 3)
+
+        await eventually(pilot, gathered)
         await eventually(pilot, lambda: visible(app, "#timeline-title", 40, 1))
         visible(app, "#timeline-table", 30, 3)
         visible(app, "#timeline-entries", 60, 5)

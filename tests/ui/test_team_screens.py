@@ -231,7 +231,12 @@ async def test_timeline_lists_authors(team_library):
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         app.push_screen(TimelineScreen(app.workspace, "贝易转"))
-        table = await eventually(pilot, lambda: app.screen.query_one("#timeline-table", DataTable))
+        def gathered():  # (the timeline is gathered in a worker)
+            assert isinstance(app.screen, TimelineScreen) and app.screen.timeline is not None
+            return app.screen.query_one("#timeline-table", DataTable)
+
+        table = await eventually(pilot, gathered)
+        await pilot.pause()
         assert [str(c.label) for c in table.columns.values()][:2] == ["week", "author"]
         authors = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
         assert authors[:2] == ["李四", "张三"] and set(authors) == {"李四", "张三"}

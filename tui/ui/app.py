@@ -39,7 +39,7 @@ class ReportsApp(TypeAhead, App):
     TITLE = "reports-tui"
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
     # ctrl+c quits too (where no text box takes it to copy): what terminal users press to stop a program.
-    BINDINGS = [Binding("q", "quit", "Quit", id="quit"), Binding("ctrl+c", "quit", "Quit", show=False, id="quit-c")]
+    BINDINGS = [Binding("q", "quit", "Quit", id="app.quit"), Binding("ctrl+c", "quit", "Quit", show=False, id="app.quit-ctrl-c")]
 
     def __init__(self, args: argparse.Namespace | None = None, config: Config | None = None,
                  library: Library | None = None, watch: bool = True) -> None:
@@ -56,9 +56,11 @@ class ReportsApp(TypeAhead, App):
         self._reload_timer = None
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         super().__init__()
-        from .commands import PeopleProvider, ProjectsProvider, ThemeProvider, WeeksProvider
+        from .commands import ScreenKeysProvider, ThemeProvider
 
-        self.COMMANDS = App.COMMANDS | {WeeksProvider, ProjectsProvider, PeopleProvider, ThemeProvider}
+        # Every screen: its own keys and the theme; weeks, projects and people where they fit (each
+        # screen's COMMANDS).
+        self.COMMANDS = App.COMMANDS | {ScreenKeysProvider, ThemeProvider}
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -272,6 +274,24 @@ class ReportsApp(TypeAhead, App):
             super().action_command_palette()
         except DuplicateIds:
             pass
+
+    def action_help(self) -> None:
+        """`?` / F1 on any screen: the keys of the screen in view, from its live bindings."""
+        from textual.command import CommandPalette
+
+        from .screens.help import HelpScreen
+
+        top = self.screen
+        if isinstance(top, (HelpScreen, CommandPalette)):
+            return
+        self.push_screen(HelpScreen(top))
+
+    def get_system_commands(self, screen):
+        """Textual's own palette commands, less "Keys" (its key panel: `?` / F1 and the screen's
+        commands in the palette are this app's help)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers of the app that end with an error (exit_on_error=False ones) are reported too."""

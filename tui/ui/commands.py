@@ -1,4 +1,6 @@
-"""Command palette providers (ctrl+p): go to week, go to project, compare with…, a team's people, theme."""
+"""Command palette providers (ctrl+p): the screen's own keys and the theme everywhere (the app's
+COMMANDS); go to week, go to project, compare with…, a team's people where they fit (each screen's
+COMMANDS)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from ..model.report import Project, Report
+from .keys import is_move, screen_commands
 
 
 def literal(text: str) -> Content:
@@ -58,25 +61,19 @@ class _ListProvider(Provider):
 
 
 class WeeksProvider(_ListProvider):
-    """Go to a week, or compare the open week with another one."""
+    """Go to a week (from any screen: back on the main screen, the week open)."""
+
+    SUMMARY = "weeks"
 
     def _items(self) -> list[tuple[str, object, str]]:
         app = self.app
-        items: list[tuple[str, object, str]] = []
         team = app.workspace.is_team()
-        for r in reversed(app.library.reports):
-            items.append((f"Go to week {_week_text(r, team)}", partial(app.open_report, r), r.title))
-        main = app.main_screen
-        current = getattr(main, "current", None)
-        if current is not None:
-            mine = f"{current.author} · {current.label}" if team and current.author else current.label
-            for r in reversed(app.library.reports):
-                if r is not current:
-                    items.append((f"Compare {mine} with {_week_text(r, team)}",
-                                  partial(main.open_compare, current, r), "side by side, with KPI changes"))
-        return items
+        return [(f"Go to week {_week_text(r, team)}", partial(app.open_report, r), r.title)
+                for r in reversed(app.library.reports)]
 
     async def discover(self) -> Hits:
+        if self.screen is not self.app.main_screen:
+            return  # over another screen the palette opens on that screen's own commands (weeks: typed)
         try:
             items = self._items()[:20]
         except Exception as exc:
@@ -87,9 +84,29 @@ class WeeksProvider(_ListProvider):
 
 
 
+class CompareProvider(_ListProvider):
+    """Compare the open week with another one (the main screen's; searched for, not listed at once)."""
+
+    SUMMARY = "compare"
+
+    def _items(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        main = app.main_screen
+        current = getattr(main, "current", None)
+        if current is None:
+            return []
+        team = app.workspace.is_team()
+        mine = f"{current.author} · {current.label}" if team and current.author else current.label
+        return [(f"Compare {mine} with {_week_text(r, team)}", partial(main.open_compare, current, r),
+                 "side by side, with KPI changes")
+                for r in reversed(app.library.reports) if r is not current]
+
+
 class PeopleProvider(Provider):
     """A team's people: "Only NAME" keeps one person's reports in the week list, "Everyone" all of
     them; "Team week" reads every report of the open week. Names match as written or by pinyin."""
+
+    SUMMARY = "people"
 
     def _items(self) -> list[tuple[str, str, object, str]]:
         """(text, name matched by pinyin, callback, help) for each command."""
@@ -138,6 +155,8 @@ class PeopleProvider(Provider):
 class ProjectsProvider(_ListProvider):
     """Go to a project: its latest report, scrolled to it (or its timeline)."""
 
+    SUMMARY = "projects"
+
     def _items(self) -> list[tuple[str, object, str]]:
         app = self.app
         latest: dict[str, tuple[Report, Project]] = {}
@@ -147,18 +166,45 @@ class ProjectsProvider(_ListProvider):
         items: list[tuple[str, object, str]] = []
         for key, (r, p) in sorted(latest.items()):
             items.append((f"Go to project {p.name}", partial(app.open_report, r, p.line), f"latest: {r.label}"))
-            items.append((f"Timeline of project {p.name}", partial(self._timeline, key), "every week's entries"))
+            items.append((f"Timeline of project {p.name}", partial(app.main_screen.open_timeline, key),
+                          "every week's entries"))
         return items
 
-    def _timeline(self, key: str) -> None:
-        from .screens.timeline import TimelineScreen
 
-        self.app.push_screen(TimelineScreen(self.app.workspace, key))
 
+class ScreenKeysProvider(_ListProvider):
+    """The actions of the screen the palette was opened on, one command per key of its BINDINGS
+    (those the screen allows now; cursor and scroll keys left out)."""
+
+    SUMMARY = "this screen's keys"
+
+    def _items(self) -> list[tuple[str, object, str]]:
+        screen = self.screen
+        return [(c.description, partial(_run_action, screen, c.binding.action), f"key: {c.keys}")
+                for c in screen_commands(screen) if c.enabled and not is_move(c.binding)]
+
+    async def discover(self) -> Hits:
+        try:
+            items = self._items()
+        except Exception as exc:
+            _report(self.app, exc)
+            return
+        for text, callback, help_text in items:
+            # Listed first (a discovery hit scores 0, and the palette lists hits by score): the
+            # screen's own commands above the rest, whatever order the providers answer in.
+            yield Hit(1.0, literal(text), callback, text=text, help=literal(help_text))
+
+
+async def _run_action(screen, action: str) -> None:
+    """Run a screen's action as its key would (nothing once the screen is gone)."""
+    if screen.is_attached:
+        await screen.run_action(action)
 
 
 class ThemeProvider(Provider):
     """Switch theme (the choice is remembered in the config file)."""
+
+    SUMMARY = "theme"
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -168,3 +214,20 @@ class ThemeProvider(Provider):
             if score > 0:
                 yield Hit(score, highlight(matcher, text), partial(setattr, self.app, "theme", name), text=text,
                           help="remembered for next time")
+
+
+def palette_summary(screen) -> str:
+    """What the command palette offers on a screen, in words (for the help screen)."""
+    app = screen.app
+    names = [getattr(p, "SUMMARY", "") for p in (*app.COMMANDS, *screen.COMMANDS)]
+    order = ["this screen's keys", "weeks", "compare", "projects", "people", "theme"]
+    known = [n for n in order if n in names]
+    return ", ".join(known) or "commands"
+
+
+MAIN_COMMANDS = {WeeksProvider, CompareProvider, ProjectsProvider, PeopleProvider}
+"""The main screen's palette: weeks, compare with…, projects, a team's people."""
+
+VIEW_COMMANDS = {WeeksProvider, ProjectsProvider}
+"""The palette of a full-screen view over the main one (search, compare, timeline, metrics, team week):
+go to a week or a project (back on the main screen), or a project's timeline."""

@@ -171,11 +171,9 @@ def lexer_for(lang: str):
         return None
     if name in _LEXERS:
         return _LEXERS[name]
-    try:
-        from pygments.lexers import get_lexer_by_name
-        from pygments.util import ClassNotFound
-    except ImportError:  # pragma: no cover - pygments ships with rich
-        return None
+    from pygments.lexers import get_lexer_by_name  # (pygments comes with rich)
+    from pygments.util import ClassNotFound
+
     try:
         lexer = get_lexer_by_name(name, stripnl=False)  # (a block starting with a blank line keeps its lines in place)
     except (ClassNotFound, ValueError, IndexError):
@@ -186,10 +184,8 @@ def lexer_for(lang: str):
 
 def warm_up(langs: Sequence[str]) -> None:
     """Import the highlighter and the lexers of these languages (run in a background thread)."""
-    try:
-        import rich.syntax  # noqa: F401
-    except ImportError:  # pragma: no cover
-        return
+    import rich.syntax  # noqa: F401
+
     for lang in langs:
         lexer_for(lang)
 

@@ -14,18 +14,24 @@ from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, compare
 from ...index.formats import format_change, format_value, week_caption
 from ...index.library import Library, is_team
 from ...model.report import Report
 from ..render import theme_color
+from ..commands import VIEW_COMMANDS
+from ..keys import help_binding
+from ..offthread import Abandoned, abandonable
 
 
 @dataclass
@@ -184,17 +190,29 @@ class DiffRow(Static):
 
 
 class CompareScreen(Screen):
-    """Week A and week B side by side: aligned sections and items, changes highlighted, KPI deltas."""
+    """Week A and week B side by side: aligned sections and items, changes highlighted, KPI deltas.
+
+    The comparison is computed in a thread worker as the screen opens (a spinner meanwhile, keys
+    answered; escape leaves at once), and the rows are filled in when it is done."""
+
+    @dataclass
+    class Computed(Message):
+        """The comparison of the two weeks is ready."""
+
+        comparison: Comparison
 
     DEFAULT_CSS = """
     CompareScreen { layout: vertical; }
     CompareScreen #compare-header { height: auto; padding: 0 1; background: $panel; }
     CompareScreen #compare-body { height: 1fr; padding: 0 1; }
+    CompareScreen #compare-loading { height: 1fr; }
     CompareScreen #compare-kpis { height: auto; margin: 0 0 1 2; }
     CompareScreen .diff-row { height: auto; }
     CompareScreen .diff-row.-heading { margin-top: 1; background: $boost; }
     CompareScreen .diff-row.-current { background: $accent-muted; }
     """
+
+    COMMANDS = VIEW_COMMANDS
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="compare.back"),
@@ -202,8 +220,9 @@ class CompareScreen(Screen):
         Binding("N", "previous_change", "Prev change", id="compare.previous"),
         Binding("u", "toggle_unchanged", "Hide unchanged", id="compare.unchanged"),
         Binding("s", "swap", "Swap sides", id="compare.swap"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="compare.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="compare.up"),
+        help_binding("compare"),
     ]
 
     hide_same: reactive[bool] = reactive(False)
@@ -215,7 +234,8 @@ class CompareScreen(Screen):
     def __init__(self, library: Library, a: Report, b: Report) -> None:
         super().__init__()
         self.library = library
-        self.comparison: Comparison = compare(library, a, b)
+        self.pair = (a, b)  # the two reports asked for (left, right)
+        self.comparison: Comparison | None = None  # None while it is computed
         self.authors = is_team(library.authors())  # a team's library: say whose each week is
         self._generation = 0
         self._swaps = 0
@@ -227,40 +247,88 @@ class CompareScreen(Screen):
     @property
     def a(self) -> Report:
         """The report shown on the left."""
-        return self.comparison.a
+        return self.comparison.a if self.comparison is not None else self.pair[0]
 
     @property
     def b(self) -> Report:
         """The report shown on the right."""
-        return self.comparison.b
+        return self.comparison.b if self.comparison is not None else self.pair[1]
+
+    @property
+    def computing(self) -> bool:
+        """Whether the comparison is still being computed."""
+        return self.comparison is None
 
     def compose(self) -> ComposeResult:
         yield Static(id="compare-header")
+        yield LoadingIndicator(id="compare-loading")
         yield VerticalScroll(id="compare-body")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        self.query_one("#compare-body").display = False
+        self.query_one("#compare-header", Static).update(self._header())
+        self._compute(*self.pair)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
+    def _compute(self, a: Report, b: Report) -> None:
+        """Compare the two weeks off the UI thread; the result is posted back (dropped once the
+        screen is closed: closing or quitting never waits for it)."""
+        try:
+            comparison = abandonable(lambda: compare(self.library, a, b))
+        except Abandoned:
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Computed(comparison))
+
+    async def on_compare_screen_computed(self, message: Computed) -> None:
+        """The comparison is ready: the spinner gives way to the rows."""
+        self.comparison = message.comparison
+        await self.query_one("#compare-loading", LoadingIndicator).remove()
+        self.query_one("#compare-body").display = True
+        self.refresh_bindings()
         await self._fill()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A comparison that raised: say so here, and show the error dialog."""
+        if event.state != WorkerState.ERROR:
+            return
+        for spinner in self.query("#compare-loading"):
+            spinner.remove()
+        self.query_one("#compare-header", Static).update(Text("could not compare these weeks (see the error)"))
+        report = getattr(self.app, "report_worker_error", None)
+        if report is not None:
+            report(event.worker)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Moving between changes, hiding and swapping wait for the comparison (shown dimmed meanwhile)."""
+        if action in ("next_change", "previous_change", "toggle_unchanged", "swap", "scroll"):
+            return None if self.comparison is None else True
+        return True
 
     def _palette(self) -> DiffPalette:
         return DiffPalette.from_theme(self.app.theme_variables)
 
     def _header(self) -> Group:
         c = self.comparison
-        counts = c.counts()
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column(width=1)
         grid.add_column(ratio=1)
         grid.add_column(width=1)
         grid.add_column(ratio=1)
-        grid.add_row(Text(" "), Text("A  " + week_caption(c.a, self.authors), style="bold"), Text("│"),
-                     Text("B  " + week_caption(c.b, self.authors), style="bold"))
+        grid.add_row(Text(" "), Text("A  " + week_caption(self.a, self.authors), style="bold"), Text("│"),
+                     Text("B  " + week_caption(self.b, self.authors), style="bold"))
+        if c is None:
+            return Group(grid, Text("  comparing…"))
+        counts = c.counts()
         summary = Text(f"  {counts['changed']} changed · {counts['added']} added · {counts['removed']} removed · "
                        f"{counts['same']} same" + ("  (unchanged hidden)" if self.hide_same else ""))
         return Group(grid, summary)
 
     def _spec_list(self) -> list[tuple[ItemDiff | SectionDiff, bool]]:
         specs: list[tuple[ItemDiff | SectionDiff, bool]] = []
+        if self.comparison is None:
+            return specs
         for sec in self.comparison.sections:
             specs.append((sec, True))
             specs.extend((item, False) for item in sec.items)
@@ -315,6 +383,8 @@ class CompareScreen(Screen):
             self.query_one("#compare-body", VerticalScroll).scroll_to_widget(row, animate=False, top=True)
 
     def watch_hide_same(self, hide: bool) -> None:
+        if self.comparison is None:
+            return
         # Each unchanged row shown or hidden in place (no styles recomputed for the other rows).
         with self.app.batch_update():
             for row in self._rows:
@@ -341,6 +411,8 @@ class CompareScreen(Screen):
 
     async def action_swap(self) -> None:
         """Exchange the two sides: the same rows, mirrored (each row is given its mirror image)."""
+        if self.comparison is None:
+            return
         self.comparison = self.comparison.swapped()
         self._specs = self._spec_list()
         with self.app.batch_update():
@@ -369,5 +441,6 @@ class CompareScreen(Screen):
         body.scroll_relative(y=lines, animate=False)
 
     def action_back(self) -> None:
-        """Back to the previous screen."""
-        self.app.pop_screen()
+        """Back to the previous screen (also while the comparison is computed: it is dropped)."""
+        if self.is_current:  # a second escape queued behind the first must not close the next screen
+            self.app.pop_screen()

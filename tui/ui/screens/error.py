@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...model.text import sanitize
+from ..keys import help_binding
 
 
 def error_details(error: BaseException | str, where: str = "") -> str:
@@ -56,8 +57,9 @@ class ErrorScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,enter,q", "close", "Close", id="error-close"),
-        Binding("c,y", "copy", "Copy details", id="error-copy"),
+        Binding("escape,enter,q", "close", "Close", id="error.close"),
+        Binding("c,y", "copy", "Copy details", id="error.copy"),
+        help_binding("error", show=False),
     ]
 
     def __init__(self, error: BaseException | str, where: str = "") -> None:

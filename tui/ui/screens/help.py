@@ -10,14 +10,18 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..keys import screen_commands
+
 PANES = {"WeekList": "week list", "SectionTree": "section tree", "ReportView": "report"}
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(keys, description, where) for every binding that works on a screen, de-duplicated."""
+    """(keys, description, where) for every binding that works on a screen: the screen's own keys
+    (its BINDINGS, as the screen allows them now), the app's, then its panes' (week list, section
+    tree, report view); keys that share an action and place are merged."""
     app = screen.app
-    rows: list[tuple[str, str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str, str]] = [(c.keys, c.description, "everywhere") for c in screen_commands(screen)]
+    seen: set[tuple[str, str, str]] = set()
 
     def add(binding: Binding, where: str) -> None:
         if not binding.description or binding.action.startswith("app.focus") or "command_palette" in binding.action:
@@ -30,16 +34,17 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         rows.append((keys, binding.tooltip or binding.description, where))
 
     for _key, active in screen.active_bindings.items():
-        node = active.node
-        where = "app" if node is app else "everywhere" if node is screen else PANES.get(type(node).__name__, "")
-        add(active.binding, where)
+        if active.node is app:
+            add(active.binding, "app")
     for widget in screen.query("WeekList, SectionTree, ReportView"):
         for bindings in widget._bindings.key_to_bindings.values():
             for b in bindings:
                 add(b, PANES.get(type(widget).__name__, ""))
     rows.append(("tab / shift+tab", "Next / previous pane", "everywhere"))
-    rows.append(("ctrl+p", "Command palette: weeks, projects, compare, theme", "everywhere"))
-    # Merge keys that share an action and place (e.g. `?` and `f1`).
+    from ..commands import palette_summary
+
+    rows.append(("ctrl+p", f"Command palette: {palette_summary(screen)}", "everywhere"))
+    # Merge keys that share an action and place (e.g. `q` and `ctrl+c`).
     merged: dict[tuple[str, str], list[str]] = {}
     for keys, desc, where in rows:
         merged.setdefault((desc, where), []).append(keys)
@@ -49,16 +54,26 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return out
 
 
+def screen_name(screen: Screen) -> str:
+    """The name a screen's binding ids start with (`compare` for `compare.next`), or its class name."""
+    for bindings in screen._bindings.key_to_bindings.values():
+        for b in bindings:
+            if b.id and "." in b.id:
+                return b.id.split(".", 1)[0].replace("-", " ")
+    return type(screen).__name__
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen below, with what it does and where."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="close-help"),
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
     ]
 
     def __init__(self, screen: Screen) -> None:
         super().__init__(id="help")
         self.rows = binding_rows(screen)
+        self.name_of = screen_name(screen)
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold", padding=(0, 2))
@@ -68,6 +83,7 @@ class HelpScreen(ModalScreen[None]):
         for keys, desc, where in self.rows:
             table.add_row(Text(keys), Text(desc), Text(where))
         with VerticalScroll(id="help-body"):
-            yield Static(Text("reports-tui — keys", style="bold"), id="help-title")
+            yield Static(Text(f"reports-tui — keys of the {self.name_of} screen", style="bold"),
+                         id="help-title")
             yield Static(table, id="help-table")
             yield Static(Text("Mouse works everywhere. escape closes this help.", style="dim"), id="help-foot")

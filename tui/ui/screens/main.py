@@ -22,6 +22,8 @@ from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
+from ..commands import MAIN_COMMANDS
+from ..keys import help_binding
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -60,23 +62,25 @@ class MainFooter(Footer):
 class MainScreen(Screen):
     """Where a user reads: pick a week, jump between sections, watch the KPIs move."""
 
+    COMMANDS = MAIN_COMMANDS
+
     BINDINGS = [
-        Binding("slash", "search", "Search", id="search"),
-        Binding("left_square_bracket", "prev_week", "Prev", id="prev-week", tooltip="Prev week"),
-        Binding("right_square_bracket", "next_week", "Next", id="next-week", tooltip="Next week"),
-        Binding("c", "compare", "Compare", id="compare"),
-        Binding("space", "mark", "Mark week", show=False, id="mark"),
-        Binding("t", "timeline", "Timeline", show=False, id="timeline"),
-        Binding("m", "metrics", "Metrics", id="metrics"),
-        Binding("r", "raw", "Raw", id="raw"),
-        Binding("p", "toggle_kpis", "KPIs", id="kpis", tooltip="KPI panel: full, one line or hidden"),
-        Binding("a", "only_author", "Only", show=False, id="only-author",
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("left_square_bracket", "prev_week", "Prev", id="main.prev-week", tooltip="Prev week"),
+        Binding("right_square_bracket", "next_week", "Next", id="main.next-week", tooltip="Next week"),
+        Binding("c", "compare", "Compare", id="main.compare"),
+        Binding("space", "mark", "Mark week", show=False, id="main.mark"),
+        Binding("t", "timeline", "Timeline", show=False, id="main.timeline"),
+        Binding("m", "metrics", "Metrics", id="main.metrics"),
+        Binding("r", "raw", "Raw", id="main.raw"),
+        Binding("p", "toggle_kpis", "KPIs", id="main.kpis", tooltip="KPI panel: full, one line or hidden"),
+        Binding("a", "only_author", "Only", show=False, id="main.only-author",
                 tooltip="Only this person's reports (again: everyone's)"),
-        Binding("w", "team_week", "Team", id="team-week", tooltip="The whole team's week: every report of this week"),
-        Binding("e", "edit", "Edit", show=False, id="edit"),
-        Binding("y", "copy", "Copy section", show=False, id="copy"),
-        Binding("escape", "back", "Back", show=False, id="back"),
-        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("w", "team_week", "Team", id="main.team-week", tooltip="The whole team's week: every report of this week"),
+        Binding("e", "edit", "Edit", show=False, id="main.edit"),
+        Binding("y", "copy", "Copy section", show=False, id="main.copy"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+        help_binding("main"),
     ]
 
     def __init__(self) -> None:
@@ -527,9 +531,13 @@ class MainScreen(Screen):
         if project is None:
             self.notify("Put the cursor on a project in the section tree first.", timeout=3, markup=False)
             return
+        self.open_timeline(project.key)
+
+    def open_timeline(self, key: str) -> None:
+        """Push the timeline of a project (over whatever screen is in view)."""
         from .timeline import TimelineScreen
 
-        self.app.push_screen(TimelineScreen(self.app.workspace, project.key))
+        self.app.push_screen(TimelineScreen(self.app.workspace, key))
 
     def action_metrics(self) -> None:
         """Every KPI as a chart over the weeks."""
@@ -565,12 +573,6 @@ class MainScreen(Screen):
         from .team_week import TeamWeekScreen
 
         self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current))
-
-    def action_help(self) -> None:
-        """Keys of this screen, from the live bindings."""
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
 
     def action_copy(self) -> None:
         """Copy the section under the cursor (as Markdown) to the clipboard (OSC 52)."""

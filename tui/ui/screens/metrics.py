@@ -18,6 +18,8 @@ from ...index.formats import format_value
 from ...index.series import Series
 from ...index.workspace import Workspace
 from ...model.report import Report
+from ..commands import VIEW_COMMANDS
+from ..keys import help_binding
 
 
 def y_ticks(values: list[float], count: int = 5) -> tuple[list[float], list[str], tuple[float, float]]:
@@ -131,12 +133,15 @@ class KpiChart(PlotextPlot):
 class MetricsScreen(Screen):
     """Every KPI of the library as a full chart."""
 
+    COMMANDS = VIEW_COMMANDS
+
     BINDINGS = [
-        Binding("escape,m,q", "back", "Back", id="close-metrics"),
-        Binding("a", "overlay", "All authors", id="metrics-overlay",
+        Binding("escape,m,q", "back", "Back", id="metrics.back"),
+        Binding("a", "overlay", "All authors", id="metrics.overlay",
                 tooltip="Every author's line on each chart (again: the open report's author only)"),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("j", "scroll_down", "Down", show=False, id="metrics.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="metrics.up"),
+        help_binding("metrics"),
     ]
 
     def __init__(self, workspace: Workspace, current: Report | None = None) -> None:

@@ -30,6 +30,8 @@ from textual.worker import get_current_worker
 from ...index.search.engine import Hit, SearchResult
 from ...index.workspace import Workspace
 from ..render import fold, theme_colour
+from ..commands import VIEW_COMMANDS
+from ..keys import help_binding
 
 DEBOUNCE = 0.12
 LIMIT = 300
@@ -98,13 +100,16 @@ def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
 class SearchScreen(Screen):
     """Fuzzy search across every report (words, pinyin, `in:` `week:` `kpi:` `url:` `by:` filters)."""
 
+    COMMANDS = VIEW_COMMANDS
+
     BINDINGS = [
-        Binding("escape", "back", "Back", id="search-back"),
-        Binding("enter", "open", "Open", show=True, id="search-open"),
-        Binding("t", "timeline", "Timeline", id="search-timeline"),
-        Binding("ctrl+t", "timeline", "Timeline", show=False, id="search-timeline-ctrl"),
-        Binding("down", "results", "Results", show=False, id="search-down"),
-        Binding("ctrl+f", "focus_query", "Query", show=False, id="search-query"),
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("enter", "open", "Open", show=True, id="search.open"),
+        Binding("t", "timeline", "Timeline", id="search.timeline"),
+        Binding("ctrl+t", "timeline", "Timeline", show=False, id="search.timeline-ctrl"),
+        Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding("ctrl+f", "focus_query", "Query", show=False, id="search.query"),
+        help_binding("search"),
     ]
 
     DEFAULT_CSS = """

@@ -9,6 +9,8 @@ from textual.containers import ScrollableContainer
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..keys import help_binding
+
 
 class TableScreen(ModalScreen[None]):
     """One table at its natural width; arrows scroll, escape closes."""
@@ -21,11 +23,12 @@ class TableScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,enter", "close", "Close"),
-        Binding("h,left", "scroll('left')", "Left", show=False),
-        Binding("l,right", "scroll('right')", "Right", show=False),
-        Binding("j", "scroll('down')", "Down", show=False),
-        Binding("k", "scroll('up')", "Up", show=False),
+        Binding("escape,q,enter", "close", "Close", id="table.close"),
+        Binding("h,left", "scroll('left')", "Left", show=False, id="table.left"),
+        Binding("l,right", "scroll('right')", "Right", show=False, id="table.right"),
+        Binding("j", "scroll('down')", "Down", show=False, id="table.down"),
+        Binding("k", "scroll('up')", "Up", show=False, id="table.up"),
+        help_binding("table"),
     ]
 
     def __init__(self, table: Text, title: str = "Table") -> None:

@@ -16,16 +16,22 @@ from ...index.workspace import Workspace
 from ...model.report import Report
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
+from ..commands import VIEW_COMMANDS
+from ..keys import help_binding
 
 
 class TeamWeekScreen(Screen):
     """One week of a team's library, every author's report in one view."""
 
+    COMMANDS = VIEW_COMMANDS
+
     BINDINGS = [
-        Binding("escape", "back", "Back", id="team-back"),
-        Binding("left_square_bracket", "step(-1)", "Prev week", id="team-prev"),
-        Binding("right_square_bracket", "step(1)", "Next week", id="team-next"),
-        Binding("o", "open", "Open report", id="team-open", tooltip="Open the report in view on the main screen"),
+        Binding("escape", "back", "Back", id="team-week.back"),
+        Binding("left_square_bracket", "step(-1)", "Prev week", id="team-week.prev"),
+        Binding("right_square_bracket", "step(1)", "Next week", id="team-week.next"),
+        Binding("o", "open", "Open report", id="team-week.open",
+                tooltip="Open the report in view on the main screen"),
+        help_binding("team-week"),
     ]
 
     DEFAULT_CSS = """

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...index.timeline import Timeline
 from ...index.workspace import Workspace
 from ..render import fold, theme_colour
+from ..commands import VIEW_COMMANDS
+from ..keys import help_binding
+from ..offthread import Abandoned, abandonable
 
 
 def _fmt(v: float | None) -> str:
@@ -26,11 +33,23 @@ _BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 class TimelineScreen(Screen):
-    """Every week's entries for one project, oldest first, with its progress over the weeks."""
+    """Every week's entries for one project, oldest first, with its progress over the weeks.
+
+    The timeline is gathered in a thread worker as the screen opens (a spinner meanwhile, keys
+    answered; escape leaves at once) and the screen fills in when it is done."""
+
+    @dataclass
+    class Computed(Message):
+        """The project's timeline is ready."""
+
+        timeline: Timeline
+
+    COMMANDS = VIEW_COMMANDS
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="timeline-back"),
-        Binding("enter", "open", "Open week", id="timeline-open"),
+        Binding("escape", "back", "Back", id="timeline.back"),
+        Binding("enter", "open", "Open week", id="timeline.open"),
+        help_binding("timeline"),
     ]
 
     DEFAULT_CSS = """
@@ -43,6 +62,7 @@ class TimelineScreen(Screen):
     TimelineScreen #timeline-table { width: 2fr; height: auto; max-height: 14; }
     TimelineScreen #timeline-entries { height: 1fr; border: round $panel; padding: 0 1; }
     TimelineScreen .timeline-week { margin-bottom: 1; }
+    TimelineScreen #timeline-loading { height: 1fr; }
     """
 
     def __init__(self, workspace: Workspace, project_key: str) -> None:
@@ -50,25 +70,63 @@ class TimelineScreen(Screen):
         self.workspace = workspace
         self.library = workspace.library
         self.project_key = project_key
-        self.timeline: Timeline = workspace.timeline(project_key)
+        self.timeline: Timeline | None = None  # None while it is gathered
         self.team = workspace.is_team()  # several people's reports: every entry says who wrote it
 
     def compose(self) -> ComposeResult:
-        t = self.timeline
-        yield Static(self._title(), id="timeline-title")
+        yield Static(Text.assemble(("Timeline  ", "bold"), (self.project_key, "bold underline"), "   gathering…"),
+                     id="timeline-title")
+        yield LoadingIndicator(id="timeline-loading")
         with Horizontal(id="timeline-top"):
             with Vertical(id="timeline-spark-box"):
-                yield Static(self._spark(), id="timeline-spark")
-                yield Static(self._spark_caption(), id="timeline-spark-labels")
+                yield Static(id="timeline-spark")
+                yield Static(id="timeline-spark-labels")
             yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="timeline-entries"):
-            if not t.weeks:
-                yield Static(Text(f"No report mentions the project {self.project_key!r}."))
-            for i, w in enumerate(t.weeks):
-                yield Static(self._week_text(i), classes="timeline-week", id=f"timeline-week-{i}")
+        yield VerticalScroll(id="timeline-entries")
         yield Footer()
 
     def on_mount(self) -> None:
+        for part in self.query("#timeline-top, #timeline-entries"):
+            part.display = False
+        self._gather(self.project_key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="timeline")
+    def _gather(self, key: str) -> None:
+        """Gather the project's weeks off the UI thread; the result is posted back (dropped once the
+        screen is closed: closing or quitting never waits for it)."""
+        try:
+            timeline = abandonable(lambda: self.workspace.timeline(key))
+        except Abandoned:
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Computed(timeline))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Gathering that raised: say so here, and show the error dialog."""
+        if event.state != WorkerState.ERROR:
+            return
+        for spinner in self.query("#timeline-loading"):
+            spinner.remove()
+        self.query_one("#timeline-title", Static).update(Text("could not gather this timeline (see the error)"))
+        report = getattr(self.app, "report_worker_error", None)
+        if report is not None:
+            report(event.worker)
+
+    async def on_timeline_screen_computed(self, message: Computed) -> None:
+        """The timeline is ready: the spinner gives way to the chart, the table and the entries."""
+        self.timeline = t = message.timeline
+        await self.query_one("#timeline-loading", LoadingIndicator).remove()
+        self.query_one("#timeline-title", Static).update(self._title())
+        self.query_one("#timeline-spark", Static).update(self._spark())
+        self.query_one("#timeline-spark-labels", Static).update(self._spark_caption())
+        entries = self.query_one("#timeline-entries", VerticalScroll)
+        blocks = [Static(self._week_text(i), classes="timeline-week", id=f"timeline-week-{i}")
+                  for i in range(len(t.weeks))]
+        if not t.weeks:
+            blocks.append(Static(Text(f"No report mentions the project {self.project_key!r}.")))
+        for part in self.query("#timeline-top, #timeline-entries"):
+            part.display = True
+        await entries.mount_all(blocks)
         table = self.query_one("#timeline-table", DataTable)
         if self.team:
             table.add_columns("week", "author", "label", "progress", "status")
@@ -80,6 +138,13 @@ class TimelineScreen(Screen):
             table.add_row(w.report.week or "undated", *who, Text(w.report.label), _fmt(w.first_progress), status,
                           key=str(i))
         table.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Opening a week waits for the timeline (shown dimmed meanwhile)."""
+        if action == "open":
+            return None if self.timeline is None else True
+        return True
 
     # ── rendering ───────────────────────────────────────────────────────────────────────────────
 
@@ -165,11 +230,11 @@ class TimelineScreen(Screen):
     def action_open(self) -> None:
         """Open the highlighted week's report at the project."""
         table = self.query_one("#timeline-table", DataTable)
-        if self.timeline.weeks:
+        if self.timeline is not None and self.timeline.weeks:
             self._open(table.cursor_row)
 
     def _open(self, i: int) -> None:
-        if 0 <= i < len(self.timeline.weeks):
+        if self.timeline is not None and 0 <= i < len(self.timeline.weeks):
             w = self.timeline.weeks[i]
             self.app.open_report(w.report, w.line)
 

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from ...index.library import Library
 from ...model.report import Report
+from ..keys import help_binding
 
 #: Minimum fuzzy score (0..100) for a week to stay in the list while typing.
 CUTOFF = 60.0
@@ -89,9 +90,10 @@ class WeekPickerModal(ModalScreen[Report | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="week_picker.cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("escape", "cancel", "Cancel", id="week-picker.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="week-picker.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="week-picker.up"),
+        help_binding("week-picker", show=False),
     ]
 
     def __init__(self, library: Library, exclude: Report | None = None, title: str = "Compare with…",

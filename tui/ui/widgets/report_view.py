@@ -54,12 +54,12 @@ class ReportView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("enter", "open", "Open link", show=False),
-        Binding("n", "next_action", "Next link", show=False),
-        Binding("N", "prev_action", "Previous link", show=False),
+        Binding("j", "scroll_down", "Down", show=False, id="report-view.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="report-view.up"),
+        Binding("space", "page_down", "Page down", show=False, id="report-view.page-down"),
+        Binding("enter", "open", "Open link", show=False, id="report-view.open"),
+        Binding("n", "next_action", "Next link", show=False, id="report-view.next-link"),
+        Binding("N", "prev_action", "Previous link", show=False, id="report-view.previous-link"),
     ]
 
     @dataclass

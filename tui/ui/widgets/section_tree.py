@@ -39,8 +39,8 @@ class SectionTree(Tree[Node]):
     """Sections of the open report with their projects and KPIs; the cursor follows the report view."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="section-tree.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="section-tree.up"),
     ]
 
     def __init__(self, **kwargs) -> None:

@@ -128,8 +128,8 @@ class WeekList(OptionList):
     """Every report of the library in week order, drawn lazily (any number of weeks)."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="week-list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="week-list.up"),
     ]
 
     def __init__(self, **kwargs) -> None:
