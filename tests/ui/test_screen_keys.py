@@ -402,3 +402,26 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
         await pilot.press("enter")
         await eventually(pilot, lambda: true(isinstance(app.screen, MainScreen)))
         assert app.is_running
+
+
+async def test_a_comparison_that_fails_says_so_and_shows_the_error(seed_library, monkeypatch):
+    import tui.ui.screens.compare as compare_screen
+
+    monkeypatch.delenv("REPORTS_TUI_CRASH_ON_ERROR", raising=False)  # errors go to the dialog, as for users
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a comparison that fails")
+
+    monkeypatch.setattr(compare_screen, "compare", broken)
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        reports = main.library.reports
+        main.open_compare(reports[0], reports[-1])
+        dialog = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, ErrorScreen)))
+        assert "a comparison that fails" in dialog.details
+        await pilot.press("escape")
+        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
+        assert not screen.query(LoadingIndicator)
+        assert "could not compare these weeks" in shown(screen.query_one("#compare-header"))
+        assert app.is_running

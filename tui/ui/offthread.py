@@ -13,7 +13,10 @@ from __future__ import annotations
 import threading
 from typing import Callable, TypeVar
 
-from textual.worker import get_current_worker
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 T = TypeVar("T")
 
@@ -45,3 +48,16 @@ def abandonable(compute: Callable[[], T], poll: float = 0.05) -> T:
     if not ok:
         raise value
     return value
+
+
+def show_failure(screen: Screen, event: Worker.StateChanged, spinner: str, label: str, text: str) -> None:
+    """A computation worker of `screen` that raised: its spinner (`#spinner`) goes, the `#label` Static
+    says `text`, and the app shows the error dialog."""
+    if event.state != WorkerState.ERROR:
+        return
+    for widget in screen.query(f"#{spinner}"):
+        widget.remove()
+    screen.query_one(f"#{label}", Static).update(Text(text))
+    report = getattr(screen.app, "report_worker_error", None)
+    if report is not None:
+        report(event.worker)

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, compare
 from ...index.formats import format_change, format_value, week_caption
@@ -31,7 +31,7 @@ from ...model.report import Report
 from ..render import theme_color
 from ..commands import VIEW_COMMANDS
 from ..keys import help_binding
-from ..offthread import Abandoned, abandonable
+from ..offthread import Abandoned, abandonable, show_failure
 
 
 @dataclass
@@ -291,14 +291,7 @@ class CompareScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A comparison that raised: say so here, and show the error dialog."""
-        if event.state != WorkerState.ERROR:
-            return
-        for spinner in self.query("#compare-loading"):
-            spinner.remove()
-        self.query_one("#compare-header", Static).update(Text("could not compare these weeks (see the error)"))
-        report = getattr(self.app, "report_worker_error", None)
-        if report is not None:
-            report(event.worker)
+        show_failure(self, event, "compare-loading", "compare-header", "could not compare these weeks (see the error)")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Moving between changes, hiding and swapping wait for the comparison (shown dimmed meanwhile)."""

@@ -13,14 +13,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ...index.timeline import Timeline
 from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import help_binding
-from ..offthread import Abandoned, abandonable
+from ..offthread import Abandoned, abandonable, show_failure
 
 
 def _fmt(v: float | None) -> str:
@@ -103,14 +103,7 @@ class TimelineScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Gathering that raised: say so here, and show the error dialog."""
-        if event.state != WorkerState.ERROR:
-            return
-        for spinner in self.query("#timeline-loading"):
-            spinner.remove()
-        self.query_one("#timeline-title", Static).update(Text("could not gather this timeline (see the error)"))
-        report = getattr(self.app, "report_worker_error", None)
-        if report is not None:
-            report(event.worker)
+        show_failure(self, event, "timeline-loading", "timeline-title", "could not gather this timeline (see the error)")
 
     async def on_timeline_screen_computed(self, message: Computed) -> None:
         """The timeline is ready: the spinner gives way to the chart, the table and the entries."""
