@@ -401,13 +401,7 @@ class MainScreen(Screen):
         data = event.node.data
         if data is None:
             return
-        view = self.query_one(ReportView)
-        if data.kind == "section":
-            view.set_highlight(None)
-            view.scroll_to_line(data.line, center=False)
-        else:
-            view.set_highlight(data.line)
-            view.scroll_to_line(data.line)
+        self.query_one(ReportView).go_to(data.kind, data.line)
 
     @on(ReportView.TableOpened)
     def _table_opened(self, event: ReportView.TableOpened) -> None:

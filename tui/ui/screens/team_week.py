@@ -89,13 +89,7 @@ class TeamWeekScreen(Screen):
         data = event.node.data
         if data is None or data.line < 0:
             return
-        view = self.query_one(ReportView)
-        if data.kind == "section":
-            view.set_highlight(None)
-            view.scroll_to_line(data.line, center=False)
-        else:
-            view.set_highlight(data.line)
-            view.scroll_to_line(data.line)
+        self.query_one(ReportView).go_to(data.kind, data.line)
 
     @on(ReportView.SectionScrolled)
     def _section_scrolled(self, event: ReportView.SectionScrolled) -> None:

@@ -293,6 +293,16 @@ class ReportView(ScrollView, can_focus=True):
         bottom = self.line_row(b.last + 1) if b.last < len(self._starts) else self._rows
         return ReportBlock(b, Region(0, top, self.virtual_size.width, max(bottom - top, 1)))
 
+    def go_to(self, kind: str, line: int) -> None:
+        """Where a section-tree node leads: a section's heading to the top, unmarked; anything else
+        (a project, a KPI, an item) marked and centred."""
+        if kind == "section":
+            self.set_highlight(None)
+            self.scroll_to_line(line, center=False)
+        else:
+            self.set_highlight(line)
+            self.scroll_to_line(line)
+
     def scroll_to_line(self, line: int, center: bool = True) -> None:
         """Scroll so that a source line is in view (near the top third when `center`)."""
         if not self._starts:
