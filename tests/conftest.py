@@ -16,6 +16,16 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     return base
 
 
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    """The parse cache's folder, inside tmp_path."""
+    from tui import config
+
+    home = tmp_path / "cache"
+    monkeypatch.setattr(config, "cache_dir", lambda: home)
+    return home
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _report_folders_unchanged():
     """The bundled seeds, the test data and the real corpora are byte for byte the same after the run:

@@ -14,21 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from tui import cli, config
+from tui import cli
 from tui.index.store import cache as cache_mod
 from tui.index.store import loader
 from tui.index.library import bundled_seeds, load_library
 from tui.model.report import Report
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    """The cache folder, inside tmp_path."""
-    home = tmp_path / "cache"
-    monkeypatch.setattr(config, "cache_dir", lambda: home)
-    return home
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 
 from faultutil import cli_cmd, folder_digest, run_cli, unprivileged
 from testpaths import REPO, SEEDS
-from tui import cli, config
+from tui import cli
 from tui.index.store import cache as cache_mod
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -42,13 +42,6 @@ def small_library(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("small") / "reports"
     generate(out, 300, seed=4)
     return out
-
-
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    home = tmp_path / "cache"
-    monkeypatch.setattr(config, "cache_dir", lambda: home)
-    return home
 
 
 def answers(capsys, *paths: Path, extra: tuple[str, ...] = (), notes: list[str] | None = None) -> tuple[str, str]:

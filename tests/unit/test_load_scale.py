@@ -10,19 +10,11 @@ import zlib
 
 import pytest
 
-from tui import config
 from tui.index.library import bundled_seeds
 from tui.index.store import cache as cache_mod
 from tui.index.store import codec, loader
 from tui.model.load import load_bytes
 from tui.model.report import SourceRef
-
-
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    home = tmp_path / "cache"
-    monkeypatch.setattr(config, "cache_dir", lambda: home)
-    return home
 
 
 @pytest.fixture

@@ -94,13 +94,7 @@ class KpiChart(PlotextPlot):
         i = s.index_of(self.current)
         if i is not None:
             plt.scatter([xs[i]], [ys[i]], marker="●", color="orange")
-        # Room for every label with a gap: overlapping labels make plotext's placement unstable.
-        tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 10) // 8))
-        plt.xticks(tx, tl)
-        ticks, tick_labels, (lo, hi) = y_ticks(ys)
-        plt.yticks(ticks, tick_labels)
-        plt.ylim(lo, hi)
-        plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
+        self._axes(labels, ys)
 
     def _draw_overlay(self) -> None:
         """One line per author over the weeks, with a legend; the open report's value marked."""
@@ -121,10 +115,15 @@ class KpiChart(PlotextPlot):
                 plt.scatter([column[self.current.week]], [series.values[i]], marker="●", color="orange")
         if not every:
             return
-        labels = [w[2:] if len(w) == 8 else w for w in self.weeks]
+        self._axes([w[2:] if len(w) == 8 else w for w in self.weeks], every)
+
+    def _axes(self, labels: list[str], values: list[float]) -> None:
+        """Week labels along x and value ticks along y, with room for every label."""
+        plt = self.plt
+        # Room for every label with a gap: overlapping labels make plotext's placement unstable.
         tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 10) // 8))
         plt.xticks(tx, tl)
-        ticks, tick_labels, (lo, hi) = y_ticks(every)
+        ticks, tick_labels, (lo, hi) = y_ticks(values)
         plt.yticks(ticks, tick_labels)
         plt.ylim(lo, hi)
         plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
