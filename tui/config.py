@@ -22,8 +22,6 @@ properties = ["Reporter", "提交人"]             # more property lines under t
 from __future__ import annotations
 
 import os
-import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,11 +135,13 @@ MAX_CONFIG_BYTES = 1024 * 1024  # a settings file larger than this is not read
 def load_config(path: str | os.PathLike | None = None) -> Config:
     """Read the config file; a missing file is an empty config, a broken one is reported in `error`.
     Only a regular file of at most `MAX_CONFIG_BYTES` is read (never a FIFO or a device)."""
-    from .model.source import Unreadable, bounded, read_file
+    from .model.files import Unreadable, bounded, read_file
 
     p = Path(path) if path else default_config_path()
     if not os.path.lexists(p) or str(p) == os.devnull:  # (`--config /dev/null`: no settings)
         return Config(p)
+    import tomllib
+
     try:
         data = read_file(p, MAX_CONFIG_BYTES)
         return Config(p, tomllib.loads(data.decode("utf-8")))
@@ -153,6 +153,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 def save_config(cfg: Config) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
     import stat
+    import tempfile
 
     import tomli_w
 

@@ -29,17 +29,6 @@ def _author(p: argparse.ArgumentParser) -> None:
                                                      "or part of a name)")
 
 
-def _positive(text: str) -> int:
-    """A positive whole number (an argparse type: anything else is a usage error, exit 2)."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
-    return n
-
-
 class _Version(argparse.Action):
     """`--version`: the installed version is looked up only when asked for (it costs ~0.1 s)."""
 

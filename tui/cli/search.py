@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from ..index.search.engine import SearchResult
-from .termout import Style, terminal_width, truncate, use_colour, width
+if TYPE_CHECKING:  # (imported where used: the engine only after the walk of the folders has begun)
+    from ..index.search.engine import SearchResult
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     """`reports-tui search QUERY [PATH ...] [--json] [--limit N] [--author NAME]`: ranked hits."""
-    from ..index.search.pinyin import is_pinyin_query
-
     authors = [args.author] if getattr(args, "author", None) else []
     result = None if args.no_cache else search_saved_index(args, authors)
     if result is None:
+        from ..index.search.pinyin import is_pinyin_query
         from ..index.workspace import Workspace
         from .common import open_library
 
@@ -35,27 +35,30 @@ def cmd_search(args: argparse.Namespace) -> int:
 def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchResult | None:
     """The answer from the index saved in the parse cache, when it was made from exactly the files
     under the paths; None otherwise (or when anything read does not check out)."""
-    import sqlite3
-
-    from ..config import load_config
-    from ..index.search.engine import SearchIndex
-    from ..index.search.index import DamagedIndex
-    from ..index.search.records import vocab_key
-    from ..index.search.pinyin import is_pinyin_query
-    from ..index.store.searchdb import cache_file, fingerprint, index_key, open_index, scan_state
+    from ..index.store.searchdb import cache_file, fingerprint_soon, index_key, open_index
     from .common import check_paths
 
     check_paths(args.paths)
-    cfg = load_config(args.config)
-    if cfg.error:  # (reported by the normal path)
-        return None
     paths = [str(p) for p in args.paths]
     if not paths:
         from ..index.library import bundled_seeds
 
         paths = [str(bundled_seeds())]
-    parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths),
-                       fingerprint(scan_state(paths)), SearchIndex.LAZY)
+    files = fingerprint_soon(paths)  # (the folders are walked while the engine is imported)
+
+    import sqlite3
+
+    from ..config import load_config
+    from ..index.search.engine import SearchIndex
+    from ..index.search.index import DamagedIndex
+    from ..index.search.pinyin import is_pinyin_query
+    from ..index.search.records import vocab_key
+
+    cfg = load_config(args.config)
+    if cfg.error:  # (reported by the normal path)
+        files()
+        return None
+    parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths), files(), SearchIndex.LAZY)
     if parts is None:
         return None
     try:
@@ -82,6 +85,8 @@ def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:
 
 def print_result(args, result: SearchResult) -> int:
     """Print a result as `reports-tui search` does: JSON (SPEC §4) or one heading and line per hit."""
+    from .termout import Style, terminal_width, truncate, use_colour, width
+
     if getattr(args, "json", False):
         from .common import json_text
 

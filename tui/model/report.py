@@ -9,31 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterator, Literal
 
-from .text import printable_name
+from .files import SourceRef
 from .weeks import issue_number, report_order
 
 Level = Literal["problem", "warning"]
 
 REPORT_SUFFIXES = (".md", ".markdown", ".txt")  # the file name endings of reports
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a report came from: a file, or a member inside a zip archive."""
-
-    path: str
-    member: str | None = None
-
-    @property
-    def display(self) -> str:
-        """A short human form: `file.md` or `export.zip:dir/file.md` (control characters removed)."""
-        return printable_name(f"{self.path}:{self.member}" if self.member else self.path)
-
-    @property
-    def name(self) -> str:
-        """The file name of the report (the zip member's base name inside an archive)."""
-        inner = self.member or self.path
-        return printable_name(inner.replace("\\", "/").rsplit("/", 1)[-1])
 
 
 @dataclass

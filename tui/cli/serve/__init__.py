@@ -9,7 +9,6 @@ imports Textual: the server starts app processes that do.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -55,6 +54,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def is_loopback(host: str) -> bool:
     """Whether a host name or address only reaches this machine (`localhost`, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
     name = host.strip().strip("[]").rstrip(".").lower()
     if name == "localhost" or name.endswith(".localhost"):
         return True

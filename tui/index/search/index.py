@@ -150,7 +150,7 @@ class Doc:
     @property
     def source(self) -> Any:
         """Where the report is (a `SourceRef`)."""
-        from ...model.report import SourceRef
+        from ...model.files import SourceRef
 
         return SourceRef(self.path, self.member or None)
 

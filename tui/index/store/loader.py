@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from ...model.load import load_bytes
 from ...model.parse import parse_report
 from ...model.report import Finding, Report
-from ...model.source import Cancelled, Candidate, read_candidate, scan, unreadable_message
+from ...model.files import unreadable_message
+from ...model.source import Cancelled, Candidate, read_candidate, scan
 from ...model.vocab import Vocabulary
 from ..search.records import search_parts
 from . import codec

@@ -26,7 +26,7 @@ import zlib
 from array import array
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 FILE_NAME = "parse-cache-v2.sqlite3"
 KEEP = 6
@@ -110,6 +110,59 @@ def fingerprint(state: Mapping[str, tuple[int, int]]) -> str:
     names = "\0".join([p for p, _ in items]).encode("utf-8", "surrogatepass")
     numbers = array("q", chain.from_iterable([v for _, v in items]))
     return hashlib.sha1(b"%d\0" % len(items) + names + b"\0" + numbers.tobytes()).hexdigest()
+
+
+def fingerprint_soon(paths: Iterable[str]) -> Callable[[], str]:
+    """`fingerprint(scan_state(paths))`, started now and returned by the function this gives.
+
+    Where processes can fork, the walk runs in a child process on another core while the caller goes
+    on (`reports-tui search` imports the engine and opens its index meanwhile): the stat calls of a
+    large folder cost as much as the rest of the search. Anywhere else, or when the child fails, the
+    walk is done by the caller when it asks."""
+    paths = [str(p) for p in paths]
+
+    def here() -> str:
+        return fingerprint(scan_state(paths))
+
+    if not hasattr(os, "fork"):
+        return here
+    try:
+        r, w = os.pipe()
+    except OSError:
+        return here
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        return here
+    if pid == 0:  # the child: the fingerprint (40 hex digits) down the pipe, then gone without clean-up
+        code = 1
+        try:
+            os.close(r)
+            os.write(w, here().encode("ascii"))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+
+    def result() -> str:
+        chunks = []
+        try:
+            while chunk := os.read(r, 64):
+                chunks.append(chunk)
+        except OSError:
+            chunks = []
+        finally:
+            os.close(r)
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        got = b"".join(chunks)
+        return got.decode("ascii") if len(got) == 40 else here()
+
+    return result
 
 
 def same_files(state: Mapping[str, tuple[int, int]], docs: Iterable[Any]) -> bool:
