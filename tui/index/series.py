@@ -140,6 +140,14 @@ def kpi_series(lib: Library, reports: Iterable[Report] | None = None) -> list[Se
     `Workspace.kpi_series` keeps the result for a loaded library.
     """
     by_name: dict[str, Series] = {}
+    chosen = lib.reports if reports is None else reports
+    stored = getattr(chosen[0], "stored_series", None) if isinstance(chosen, list) and chosen else None
+    made = stored(chosen) if stored is not None else None  # (a library read unchanged from its stored summary)
+    if made is not None:
+        for name, rs, values in made:
+            s = by_name[name] = Series(name, lib.vocab.direction(name))
+            s._reports, s._values = rs, values
+        return [by_name[n] for n in order_kpi_names(by_name, lib.vocab.kpi_aliases) if by_name[n]._reports]
     pending: dict[str, tuple[list, list]] = {}  # name -> (reports, kpis), filled in one pass
     for r in (lib.reports if reports is None else reports):
         kpis = r.kpis

@@ -33,14 +33,15 @@ from ...model.source import Cancelled, Candidate, scan
 from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..library import Library, ProgressFn, assign_authors, bundled_seeds
 from ..search.records import source_version, vocab_key
-from . import codec, loader
+from . import codec, loader, summary
 from .loader import BodyStore, LazyReport, Parts
 from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = f"6.{codec.FORMAT}"
+SCHEMA = f"7.{codec.FORMAT}.{summary.FORMAT}"
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
 LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
+SUMMARY_MIN = 500       # libraries of at least this many files keep a summary (`summary`) for warm starts
 BUSY_TIMEOUT_S = 10.0
 STORE_BATCH = 512       # parsed reports written per transaction (at most ~0.3 s holding the write lock)
 SNAPSHOT_S = 1.0        # while parsing, the reports loaded so far are shown at most this often (`snapshot`)
@@ -68,12 +69,15 @@ CREATE TABLE IF NOT EXISTS search_index (key TEXT PRIMARY KEY, fingerprint TEXT 
     used REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS search_parts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL,
     data BLOB NOT NULL, UNIQUE (key, name));
+CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, data BLOB NOT NULL, sum INTEGER NOT NULL);
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
 DELETE FROM search_rec WHERE rid = old.id; END;
 """
 # `reports`: `head` the report's head and `projects` its projects as JSON (`codec`), `text` its text; for a
 # problem, `head` holds the problem; `hsum`, `tsum`, `psum` the CRC-32 of head, text and projects (a byte
 # changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently).
+# `summaries`: per library (vocabulary, author aliases and paths: `summary_key`) the summary a warm start
+# reads instead of a row per report (`summary`), with its CRC-32 `sum`.
 # Besides each parsed report, its search record (`search_rec`, `search.records`, with its CRC-32 `sum`), and the search index
 # of each library last searched (`search_index`, `search_parts`; read and written by `searchdb`, which
 # describes them).
@@ -357,7 +361,7 @@ class ParseCache:
                 c.execute(stmt)
             current = dict(c.execute("SELECT key, value FROM meta"))
             if current.get("parser") != parser_version():
-                for table in ("reports", "search_rec", "search_index", "search_parts"):
+                for table in ("reports", "search_rec", "search_index", "search_parts", "summaries"):
                     c.execute(f"DELETE FROM {table}")
                 c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version()),
@@ -399,6 +403,64 @@ class ParseCache:
                 else:
                     self.damaged_rows += 1
         return out
+
+    def heads_of(self, vkey: str, keys: Iterable[tuple[str, str]]
+                 ) -> dict[tuple[str, str], tuple[int, int, int, str, Any]]:
+        """As `heads`, for the rows of these (path, member) only (a few files changed since the summary)."""
+        c = self.conn()
+        out: dict[tuple[str, str], tuple[int, int, int, str, Any]] = {}
+        sql = "SELECT id, size, mtime_ns, kind, head, hsum FROM reports WHERE path = ? AND member = ? AND vocab = ?"
+        for p, m in keys:
+            if not (_storable(p) and _storable(m)):
+                continue
+            row = c.execute(sql, (p, m, vkey)).fetchone()
+            if row is None:
+                continue
+            i, s, t, k, h, hs = row
+            if type(i) is int and type(s) is int and type(t) is int:
+                out[(p, m)] = (i, s, t, k, h if checksum(h) == hs else None)
+            else:
+                self.damaged_rows += 1
+        return out
+
+    def summary(self, key: str) -> summary.Summary | None:
+        """The library summary stored under `key`, checked; None when there is none or it does not check out
+        (a damaged one is deleted: the library is then loaded row by row and its summary written anew)."""
+        if not _storable(key):
+            return None
+        row = self.conn().execute("SELECT data, sum FROM summaries WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return summary.decode(row[0], row[1])
+        except codec.DamagedRow:
+            self.damaged_rows += 1
+            self.put_summary(key, None)
+            return None
+
+    def put_summary(self, key: str, data: bytes | None) -> None:
+        """Store a library's summary (None: delete it); skipped when the file is busy or cannot be written."""
+        if not _storable(key):
+            return
+        c = self.conn()
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                c.execute("DELETE FROM summaries WHERE key = ?", (key,))
+                if data is not None:
+                    c.execute("INSERT INTO summaries VALUES (?, ?, ?)", (key, data, summary.checksum(data)))
+                c.execute("COMMIT")
+            except BaseException:
+                try:
+                    c.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                raise
+        except sqlite3.OperationalError as exc:
+            msg = str(exc).lower()
+            if _is_busy(exc) or any(w in msg for w in ("readonly", "full", "disk i/o")):
+                return  # (not written now: the next load reads row by row and tries again)
+            raise
 
     def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
         """Write parsed reports in one transaction; return each row id (None where a row was not written:
@@ -636,6 +698,15 @@ def load_library_cached(
         return _load(plist, vocab, progress, None, lazy, notice, snapshot, cancelled)
 
 
+def summary_key(vkey: str, vocab: Vocabulary, paths: list[str]) -> str:
+    """Which library a summary is of: the vocabulary, the author aliases (applied after parsing, so not
+    part of `vkey`, but part of the authors stored) and the paths as given."""
+    import json
+
+    aliases = json.dumps(vocab.author_aliases, ensure_ascii=False, sort_keys=True)
+    return "\0".join([vkey, aliases, *paths])
+
+
 def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
           lazy: bool | None, notice: CacheNotice, snapshot: Callable[[list[Report], int], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> Library:
@@ -644,6 +715,7 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
     cands = [c for c in found if isinstance(c, Candidate)]
     total = len(cands)
     slot: list[Report | Finding | None] = [None] * len(found)
+    rids: list[int | None] = [None] * len(found)  # the cache row of each slot's report (for the summary)
     index = {id(c): i for i, c in enumerate(found)}
     for i, f in enumerate(found):
         if isinstance(f, Finding):
@@ -654,13 +726,60 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
     store = BodyStore(cache.body if cache is not None else None, vocab,
                       cache_file=str(cache.path) if cache is not None else None)
 
+    # A warm start reads the library's summary: every file it lists unchanged is a report (or problem) at
+    # once; the rest are looked up row by row, or parsed.
+    skey = summary_key(vkey, vocab, [str(Path(p)) for p in plist])
+    summ = cache.summary(skey) if cache is not None and total >= SUMMARY_MIN else None
+    todo = cands
+    gone: list[int] = []
+    done = 0
+    if summ is not None:
+        todo = []
+        rkeys, pkeys = summ.keys(), summ.problem_keys()
+        at: list[int] = []       # summary positions of the unchanged reports
+        where: list[int] = []    # their slots
+        nprob = 0
+        for c in cands:
+            k = c.key
+            i = rkeys.pop(k, None)
+            if i is not None and summ.same_file(i, c.size, c.mtime_ns):
+                at.append(i)
+                where.append(index[id(c)])
+                continue
+            j = pkeys.pop(k, None)
+            if j is not None and summ.same_problem_file(j, c.size, c.mtime_ns):
+                slot[index[id(c)]] = summ.problem(j, c.ref)
+                nprob += 1
+                continue
+            todo.append(c)
+        # Rows of files listed but gone (a changed file's row is replaced when it is stored again).
+        gone = [rid for i in rkeys.values() if (rid := summ.rid(i)) is not None]
+        if not todo and len(at) == summ.n and nprob == summ.nproblems:
+            # Nothing changed: the stored order and authors are the library's.
+            sources: list[Any] = [None] * summ.n
+            for i, w in zip(at, where):
+                sources[i] = found[w].ref
+            lib.reports = summ.reports(range(summ.n), sources, store, assigned=True)
+            lib.problems = [f for f in slot if isinstance(f, Finding)]
+            if cache is not None and gone:
+                cache.drop(gone)
+            if progress:
+                progress(total, total)
+            return lib
+        for r, w, i in zip(summ.reports(at, [found[w].ref for w in where], store, assigned=False), where, at):
+            slot[w] = r
+            rids[w] = summ.rid(i)
+        done = total - len(todo)
+
     heads: dict = {}
     if cache is not None:
-        heads = cache.heads(vkey, [str(Path(p)) for p in plist])
+        if summ is not None and len(todo) <= 2000:
+            heads = cache.heads_of(vkey, [c.key for c in todo])
+        else:
+            heads = cache.heads(vkey, [str(Path(p)) for p in plist])
     misses: list[Candidate] = []
     damaged: list[int] = []
-    done = 0
-    for c in cands:
+    for c in todo:
         row = heads.pop(c.key, None)
         if row is not None and row[1] == c.size and row[2] == c.mtime_ns:
             rid, _, _, kind, head = row
@@ -670,12 +789,15 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
                 damaged.append(rid)
                 misses.append(c)
                 continue
+            rids[index[id(c)]] = rid
             done += 1
         else:
             misses.append(c)
     if cache is not None:
         # Rows for files under these paths that no longer exist, and rows that did not check out: dropped.
-        cache.drop([row[0] for (p, _m), row in heads.items() if _under(p, plist)] + damaged)
+        if summ is None:
+            gone = [row[0] for (p, _m), row in heads.items() if _under(p, plist)]
+        cache.drop(gone + damaged)
         cache.damaged_rows += len(damaged)
         if cache.damaged_rows:
             notice.add(f"{cache.damaged_rows} damaged row(s) in the parse cache were read again from the reports")
@@ -689,7 +811,9 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
     def flush() -> None:
         ids = cache.store(vkey, batch_c, batch_p) if cache is not None else [None] * len(batch_c)
         for c, p, rid in zip(batch_c, batch_p, ids):
-            slot[index[id(c)]] = _from_parts(c, p, rid, want_lazy, store)
+            w = index[id(c)]
+            slot[w] = _from_parts(c, p, rid, want_lazy, store)
+            rids[w] = rid
         batch_c.clear()
         batch_p.clear()
 
@@ -722,14 +846,36 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
         show()
     loader.parse_many(misses, vocab, on_chunk, search=cache is not None, cancelled=cancelled)
     flush()
-    for item in slot:
+    at_slot: list[int] = []
+    for w, item in enumerate(slot):
         if isinstance(item, Finding):
             lib.problems.append(item)
         elif item is not None:
             lib.reports.append(item)
+            at_slot.append(w)
+    named = [r.author for r in lib.reports]
     assign_authors(lib)
-    lib.sort()
+    order = sorted(range(len(lib.reports)), key=lambda j: lib.reports[j].sort_key)  # (as `Library.sort`)
+    lib.reports = [lib.reports[j] for j in order]
+    if cache is not None and total >= SUMMARY_MIN:
+        _save_summary(cache, skey, lib, [at_slot[j] for j in order], [named[j] for j in order], found, rids, slot)
     return lib
+
+
+def _save_summary(cache: ParseCache, key: str, lib: Library, slots: list[int], named: list[str | None],
+                  found: list[Any], rids: list[int | None], slot: list[Any]) -> None:
+    """Store the summary of a library just loaded (its reports in order, each from the file in `slots`)."""
+    def entry(w: int, name: str | None = None) -> summary.Entry:
+        c = found[w]
+        return summary.Entry(c.path, c.member or "", c.size, c.mtime_ns, rids[w], name)
+
+    entries = [entry(w, n) for w, n in zip(slots, named)]
+    problems = [(entry(w), f) for w, f in enumerate(slot) if isinstance(f, Finding) and isinstance(found[w], Candidate)]
+    try:
+        data = summary.encode(lib.reports, entries, problems)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return  # (a value JSON or UTF-8 cannot hold: no summary, the library is read row by row)
+    cache.put_summary(key, data)
 
 
 def _body_key(rid: int, c: Candidate) -> tuple[int, str, str, int, int]:

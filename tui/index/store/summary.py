@@ -1,0 +1,381 @@
+"""A library's summary: what the week list, the KPI series and the first screen read of every report,
+stored as one checked value per library, so that a warm start reads it in one go.
+
+The summary holds, in column form (one JSON list per field, plain data only), for every report of a
+loaded library in week order: its file (path, zip member, size, mtime) and cache row, its head (title,
+label, the author it names and the author the library gives it, dates, period, encoding …), its KPIs
+and warnings (flattened, with the few distinct names, units and sections in a table of strings), and
+the problems found parsing files. A warm load checks every file the scan finds against it (size and
+mtime): unchanged files become reports straight from the columns, with no JSON per report, no row per
+report and no sort key; each report's KPIs and warnings are made when first read, its body when first
+used (`loader.LazyReport`). When every file is unchanged and none is new or gone, the stored order and
+authors are the library's; otherwise the changed files are parsed and the whole is ordered again.
+
+The whole value is checked by a CRC-32 (as every other stored value) and then field by field: a
+summary that does not check out raises `codec.DamagedRow` and the library is loaded the normal way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from datetime import date, datetime
+from itertools import accumulate
+from typing import Any, Iterable, Sequence
+
+from ...model.report import Finding, Kpi, Report, SourceRef
+from ...model.weeks import PERIOD_KINDS
+from .codec import DamagedRow
+from .loader import BodyStore, LazyReport
+
+FORMAT = 1  # bump when the layout below changes (part of the cache's schema)
+
+# The columns, in stored order. Per report: (n reports long)
+_REPORT_COLS = ("path", "member", "size", "mtime_ns", "rid", "title", "label", "named", "author", "created",
+                "week", "start", "end", "period", "incident", "encoding", "nkpis", "nwarnings")
+# Per KPI (the KPIs of every report one after another):
+_KPI_COLS = ("k_name", "k_value", "k_unit", "k_raw", "k_line", "k_section")
+# Per warning:
+_WARN_COLS = ("w_level", "w_message", "w_line")
+# Per problem (files that are no readable report):
+_PROBLEM_COLS = ("p_path", "p_member", "p_size", "p_mtime_ns", "p_message", "p_line")
+_ALL = _REPORT_COLS + _KPI_COLS + _WARN_COLS + _PROBLEM_COLS + ("series",)
+_LEVELS = ("problem", "warning")
+
+
+def _fail(what: str) -> DamagedRow:
+    return DamagedRow(f"damaged library summary: {what}")
+
+
+class Entry:
+    """What the summary needs of one report besides the report: its file as scanned and its cache row."""
+
+    __slots__ = ("path", "member", "size", "mtime_ns", "rid", "named")
+
+    def __init__(self, path: str, member: str, size: int, mtime_ns: int, rid: int | None, named: str | None):
+        self.path, self.member, self.size, self.mtime_ns, self.rid, self.named = path, member, size, mtime_ns, rid, named
+
+
+def encode(reports: list[Report], entries: list[Entry], problems: list[tuple[Entry, Finding]]) -> bytes:
+    """The summary of a library (its reports in week order with their entries, and the problems of files
+    that were parsed) as UTF-8 JSON."""
+    strings: dict[str, int] = {}
+
+    def s(v: str) -> int:
+        i = strings.get(v)
+        if i is None:
+            i = strings[v] = len(strings)
+        return i
+
+    cols: dict[str, list] = {name: [] for name in _ALL}
+    c = cols
+    for r, e in zip(reports, entries):
+        c["path"].append(e.path)
+        c["member"].append(e.member)
+        c["size"].append(e.size)
+        c["mtime_ns"].append(e.mtime_ns)
+        c["rid"].append(e.rid)
+        c["title"].append(r.title)
+        c["label"].append(r.label)
+        c["named"].append(e.named)
+        c["author"].append(r.author)
+        c["created"].append(None if r.created is None else r.created.isoformat())
+        c["week"].append(r.week)
+        c["start"].append(None if r.start is None else r.start.isoformat())
+        c["end"].append(None if r.end is None else r.end.isoformat())
+        c["period"].append(r.period)
+        c["incident"].append(bool(r.has_incident_section))
+        c["encoding"].append(s(r.encoding))
+        kpis, warnings = r.kpis, r.warnings
+        c["nkpis"].append(len(kpis))
+        c["nwarnings"].append(len(warnings))
+        for k in kpis:
+            c["k_name"].append(s(k.name))
+            c["k_value"].append(float(k.value))
+            c["k_unit"].append(s(k.unit))
+            c["k_raw"].append(k.raw)
+            c["k_line"].append(k.line)
+            c["k_section"].append(s(k.section))
+        for w in warnings:
+            c["w_level"].append(_LEVELS.index(w.level))
+            c["w_message"].append(w.message)
+            c["w_line"].append(w.line)
+    for e, f in problems:
+        c["p_path"].append(e.path)
+        c["p_member"].append(e.member)
+        c["p_size"].append(e.size)
+        c["p_mtime_ns"].append(e.mtime_ns)
+        c["p_message"].append(f.message)
+        c["p_line"].append(f.line)
+    # The KPI series of the whole library (as `series.kpi_series` makes them): per name, in the order names
+    # are first met, the positions of the reports that count (dated; a name's first value in a report)
+    # and the KPIs they count with.
+    series: dict[int, tuple[list[int], list[int]]] = {}
+    j = 0
+    for pos, r in enumerate(reports):
+        seen: set[int] = set()
+        for _ in range(c["nkpis"][pos]):
+            name = c["k_name"][j]
+            lists = series.setdefault(name, ([], []))
+            if r.week is not None and name not in seen:
+                seen.add(name)
+                lists[0].append(pos)
+                lists[1].append(j)
+            j += 1
+    cols["series"] = [[name, p, k] for name, (p, k) in series.items()]
+    doc = [FORMAT, len(reports), len(problems), list(strings)] + [cols[name] for name in _ALL]
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def checksum(data: bytes) -> int:
+    """CRC-32 of a stored summary."""
+    return zlib.crc32(data)
+
+
+# -- checks ---------------------------------------------------------------------------------------
+
+_NONE = type(None)
+
+
+def _all(col: Any, n: int, types: tuple, what: str) -> list:
+    """`col`, when it is a list of `n` values of these types (None among them: may be null)."""
+    if type(col) is not list or len(col) != n:
+        raise _fail(f"{what}: a list of {n} expected")
+    allowed = {_NONE if t is None else t for t in types}
+    if not set(map(type, col)) <= allowed:  # (type by type in C: a summary holds millions of values)
+        raise _fail(f"{what}: a value of the wrong type")
+    if float in allowed and any(map(math.isnan, col)):  # (NaN is never written)
+        raise _fail(f"{what}: not a number")
+    return col
+
+
+def _indexes(col: Any, n: int, limit: int, what: str) -> list:
+    _all(col, n, (int,), what)
+    if col and (min(col) < 0 or max(col) >= limit):
+        raise _fail(f"{what}: out of range")
+    return col
+
+
+def _dates(col: list, kind: type) -> list:
+    """ISO texts → dates (or datetimes), each distinct text parsed once."""
+    memo: dict[str | None, Any] = {None: None}
+    out = []
+    for v in col:
+        d = memo.get(v, memo)
+        if d is memo:
+            try:
+                if kind is date:
+                    d = date.fromisoformat(v)
+                else:
+                    d = datetime.fromisoformat(v) if "T" in v else date.fromisoformat(v)
+            except ValueError:
+                raise _fail("a date expected") from None
+            memo[v] = d
+        out.append(d)
+    return out
+
+
+class Summary:
+    """A checked summary, read back (`decode`): the reports it holds are made on demand (`report`)."""
+
+    def __init__(self, doc: Any):
+        if type(doc) is not list or len(doc) != 4 + len(_ALL) or doc[0] != FORMAT:
+            raise _fail("unknown layout")
+        _, n, np, strings = doc[:4]
+        if type(n) is not int or type(np) is not int or n < 0 or np < 0:
+            raise _fail("counts")
+        _all(strings, len(strings) if type(strings) is list else -1, (str,), "strings")
+        cols = dict(zip(_ALL, doc[4:]))
+        ns = len(strings)
+        self.n, self.nproblems, self.strings = n, np, strings
+        for name, types in (("path", (str,)), ("member", (str,)), ("size", (int,)), ("mtime_ns", (int,)),
+                            ("rid", (int, None)), ("title", (str,)), ("label", (str,)), ("named", (str, None)),
+                            ("author", (str, None)), ("created", (str, None)), ("week", (str, None)),
+                            ("start", (str, None)), ("end", (str, None)), ("period", (str, None)),
+                            ("incident", (bool,)), ("nkpis", (int,)), ("nwarnings", (int,))):
+            _all(cols[name], n, types, name)
+        _indexes(cols["encoding"], n, ns, "encoding")
+        if any(p is not None and p not in PERIOD_KINDS for p in cols["period"]):
+            raise _fail("period kind expected")
+        nk, nw = cols["nkpis"], cols["nwarnings"]
+        if (nk and min(nk) < 0) or (nw and min(nw) < 0):
+            raise _fail("counts")
+        kn, wn = sum(nk), sum(nw)
+        for name in ("k_name", "k_unit", "k_section"):
+            _indexes(cols[name], kn, ns, name)
+        _all(cols["k_value"], kn, (float,), "k_value")
+        _all(cols["k_raw"], kn, (str,), "k_raw")
+        _all(cols["k_line"], kn, (int, None), "k_line")
+        _indexes(cols["w_level"], wn, len(_LEVELS), "w_level")
+        _all(cols["w_message"], wn, (str,), "w_message")
+        _all(cols["w_line"], wn, (int, None), "w_line")
+        for name, types in (("p_path", (str,)), ("p_member", (str,)), ("p_size", (int,)),
+                            ("p_mtime_ns", (int,)), ("p_message", (str,)), ("p_line", (int, None))):
+            _all(cols[name], np, types, name)
+        series = cols["series"]
+        if type(series) is not list:
+            raise _fail("series")
+        for row in series:
+            if type(row) is not list or len(row) != 3:
+                raise _fail("series")
+            name, pos, js = row
+            if type(name) is not int or not 0 <= name < ns:
+                raise _fail("series name")
+            _indexes(pos, len(pos) if type(pos) is list else -1, n, "series reports")
+            _indexes(js, len(pos), kn, "series values")
+        self.cols = cols
+        self.created = _dates(cols["created"], datetime)
+        self.start = _dates(cols["start"], date)
+        self.end = _dates(cols["end"], date)
+        self.kpi_at = [0, *accumulate(nk)]
+        self.warn_at = [0, *accumulate(nw)]
+
+    def keys(self) -> dict[tuple[str, str], int]:
+        """(path, member) → position of each report."""
+        c = self.cols
+        return {k: i for i, k in enumerate(zip(c["path"], c["member"]))}
+
+    def problem_keys(self) -> dict[tuple[str, str], int]:
+        """(path, member) → position of each problem."""
+        c = self.cols
+        return {k: i for i, k in enumerate(zip(c["p_path"], c["p_member"]))}
+
+    def same_file(self, i: int, size: int, mtime_ns: int) -> bool:
+        """Whether report `i` was read from a file of this size and mtime."""
+        c = self.cols
+        return c["size"][i] == size and c["mtime_ns"][i] == mtime_ns
+
+    def same_problem_file(self, i: int, size: int, mtime_ns: int) -> bool:
+        """Whether problem `i` was found in a file of this size and mtime."""
+        c = self.cols
+        return c["p_size"][i] == size and c["p_mtime_ns"][i] == mtime_ns
+
+    def rid(self, i: int) -> int | None:
+        """The cache row of report `i` (None: it has none)."""
+        return self.cols["rid"][i]
+
+    def problem(self, i: int, source: SourceRef) -> Finding:
+        """Problem `i`."""
+        c = self.cols
+        return Finding("problem", c["p_message"][i], c["p_line"][i], source=source)
+
+    def reports(self, which: Iterable[int], sources: list[SourceRef], store: BodyStore,
+                assigned: bool) -> list[Report]:
+        """Reports `which` (positions), with their sources; `assigned`: with the authors the library gave
+        them when stored (else the authors they name, for `assign_authors` to complete)."""
+        c = self.cols
+        path, member, size, mtime, rid = c["path"], c["member"], c["size"], c["mtime_ns"], c["rid"]
+        title, label, week, period, incident = c["title"], c["label"], c["week"], c["period"], c["incident"]
+        author = c["author"] if assigned else c["named"]
+        enc, strings = c["encoding"], self.strings
+        created, start, end = self.created, self.start, self.end
+        new = object.__new__
+        cls = SummaryReport
+        out = []
+        for i, src in zip(which, sources):
+            r = new(cls)
+            k = rid[i]
+            r.__dict__.update(
+                source=src, title=title[i], label=label[i], author=author[i], created=created[i], week=week[i],
+                start=start[i], end=end[i], period=period[i], has_incident_section=incident[i],
+                encoding=strings[enc[i]], size=size[i], mtime=mtime[i] / 1e9,
+                _key=None if k is None else (k, path[i], member[i], size[i], mtime[i]), _store=store,
+                _sum=self, _at=i)
+            out.append(r)
+        return out
+
+    def kpi(self, j: int) -> Kpi:
+        """KPI `j` of the flattened columns."""
+        c, s = self.cols, self.strings
+        k = object.__new__(Kpi)
+        k.__dict__.update(name=s[c["k_name"][j]], value=c["k_value"][j], unit=s[c["k_unit"][j]], raw=c["k_raw"][j],
+                          line=c["k_line"][j], section=s[c["k_section"][j]])
+        return k
+
+    def series(self, reports: list[Report]) -> list[tuple[str, list[Report], KpiColumn]] | None:
+        """The KPI series of `reports` (name, reports, values), when they are exactly this summary's reports
+        in stored order (a library unchanged since, not one author's part of it); else None."""
+        if len(reports) != self.n:
+            return None
+        for i, r in enumerate(reports):
+            d = getattr(r, "__dict__", None)
+            if d is None or d.get("_sum") is not self or d.get("_at") != i:
+                return None
+        s = self.strings
+        return [(s[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
+
+    def kpis(self, i: int) -> list[Kpi]:
+        """The KPIs of report `i`."""
+        c, s = self.cols, self.strings
+        names, values, units, raws, lines, sections = (c[n] for n in _KPI_COLS)
+        new = object.__new__
+        out = []
+        for j in range(self.kpi_at[i], self.kpi_at[i + 1]):
+            k = new(Kpi)
+            k.__dict__.update(name=s[names[j]], value=values[j], unit=s[units[j]], raw=raws[j], line=lines[j],
+                              section=s[sections[j]])
+            out.append(k)
+        return out
+
+    def warnings(self, i: int, source: SourceRef) -> list[Finding]:
+        """The warnings of report `i`."""
+        c = self.cols
+        return [Finding(_LEVELS[c["w_level"][j]], c["w_message"][j], c["w_line"][j], source)
+                for j in range(self.warn_at[i], self.warn_at[i + 1])]
+
+
+class KpiColumn(Sequence):
+    """The values of one KPI series, made when read (`Kpi`s of the flattened KPI columns)."""
+
+    __slots__ = ("_summary", "_js")
+
+    def __init__(self, summary: Summary, js: list[int]):
+        self._summary, self._js = summary, js
+
+    def __len__(self) -> int:
+        return len(self._js)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self._summary.kpi(self._js[i])
+
+
+def decode(data: Any, sum_: Any) -> Summary:
+    """A stored summary, checked (CRC-32, then every column), or `DamagedRow`."""
+    if type(data) is not bytes or type(sum_) is not int or checksum(data) != sum_:
+        raise _fail("checksum")
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        raise _fail("not JSON") from None
+    return Summary(doc)
+
+
+def _head_property(name: str) -> property:
+    def get(self: SummaryReport) -> Any:
+        d = self.__dict__
+        if name in d:
+            return d[name]
+        summary = d["_sum"]
+        value = summary.kpis(d["_at"]) if name == "kpis" else summary.warnings(d["_at"], d["source"])
+        d[name] = value
+        return value
+
+    def put(self: SummaryReport, value: Any) -> None:
+        self.__dict__[name] = value
+
+    return property(get, put, doc=f"`Report.{name}`, made from the library summary on first use.")
+
+
+class SummaryReport(LazyReport):
+    """A report read from a library summary: its KPIs and warnings are made when first read, its body
+    (as any `LazyReport`'s) when first used."""
+
+    kpis = _head_property("kpis")
+    warnings = _head_property("warnings")
+
+    def stored_series(self, reports: list[Report]) -> list[tuple[str, list[Report], Sequence]] | None:
+        """The KPI series of `reports` as stored with this report's summary (`Summary.series`), or None."""
+        return self.__dict__["_sum"].series(reports)
