@@ -18,6 +18,7 @@ cache, and their section tree by parsing that text again, when first used (`load
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import os
 import shutil
@@ -678,6 +679,8 @@ def load_library_cached(
         cache = None
     if cache is not None and cache.rebuilt:
         notice.add(f"the parse cache was damaged and has been rebuilt ({cache.rebuilt})")
+    collecting = gc.isenabled()
+    gc.disable()  # (a large library is ~1M long-lived objects: collecting while they are made only costs time)
     try:
         return _load(plist, vocab, progress, cache, lazy, notice, snapshot, cancelled)
     except _DAMAGE as exc:
@@ -696,6 +699,9 @@ def load_library_cached(
             except OSError:
                 pass
         return _load(plist, vocab, progress, None, lazy, notice, snapshot, cancelled)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def summary_key(vkey: str, vocab: Vocabulary, paths: list[str]) -> str:

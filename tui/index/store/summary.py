@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import zlib
 from datetime import date, datetime
 from itertools import accumulate
@@ -29,11 +30,13 @@ from ...model.weeks import PERIOD_KINDS
 from .codec import DamagedRow
 from .loader import BodyStore, LazyReport
 
-FORMAT = 1  # bump when the layout below changes (part of the cache's schema)
+FORMAT = 2  # bump when the layout below changes (part of the cache's schema)
 
-# The columns, in stored order. Per report: (n reports long)
-_REPORT_COLS = ("path", "member", "size", "mtime_ns", "rid", "title", "label", "named", "author", "created",
-                "week", "start", "end", "period", "incident", "encoding", "nkpis", "nwarnings")
+# The columns, in stored order. Every text (or null) is an index into one table of distinct texts, whose
+# first entry is null: a library repeats most of them (folders, file names, KPI names and wordings, weeks).
+# Per report (n long); a path is its folder and its file name:
+_REPORT_COLS = ("folder", "name", "member", "size", "mtime_ns", "rid", "title", "label", "named", "author",
+                "created", "week", "start", "end", "period", "incident", "encoding", "nkpis", "nwarnings")
 # Per KPI (the KPIs of every report one after another):
 _KPI_COLS = ("k_name", "k_value", "k_unit", "k_raw", "k_line", "k_section")
 # Per warning:
@@ -41,6 +44,11 @@ _WARN_COLS = ("w_level", "w_message", "w_line")
 # Per problem (files that are no readable report):
 _PROBLEM_COLS = ("p_path", "p_member", "p_size", "p_mtime_ns", "p_message", "p_line")
 _ALL = _REPORT_COLS + _KPI_COLS + _WARN_COLS + _PROBLEM_COLS + ("series",)
+_TEXT = {"name", "member", "title", "label", "encoding", "k_name", "k_unit", "k_raw", "k_section",
+         "w_message", "p_path", "p_member", "p_message"}                       # texts (never null)
+_TEXT_OR_NULL = {"folder", "named", "author", "created", "week", "start", "end", "period"}
+_INT = {"size", "mtime_ns", "nkpis", "nwarnings", "p_size", "p_mtime_ns"}
+_INT_OR_NULL = {"rid", "k_line", "w_line", "p_line"}
 _LEVELS = ("problem", "warning")
 
 
@@ -57,12 +65,13 @@ class Entry:
         self.path, self.member, self.size, self.mtime_ns, self.rid, self.named = path, member, size, mtime_ns, rid, named
 
 
-def encode(reports: list[Report], entries: list[Entry], problems: list[tuple[Entry, Finding]]) -> bytes:
+def encode(reports: list[Report], entries: list[Entry], problems: list[tuple[Entry, Finding]], sep: str = os.sep
+           ) -> bytes:
     """The summary of a library (its reports in week order with their entries, and the problems of files
     that were parsed) as UTF-8 JSON."""
-    strings: dict[str, int] = {}
+    strings: dict[str | None, int] = {None: 0}
 
-    def s(v: str) -> int:
+    def s(v: str | None) -> int:
         i = strings.get(v)
         if i is None:
             i = strings[v] = len(strings)
@@ -71,20 +80,22 @@ def encode(reports: list[Report], entries: list[Entry], problems: list[tuple[Ent
     cols: dict[str, list] = {name: [] for name in _ALL}
     c = cols
     for r, e in zip(reports, entries):
-        c["path"].append(e.path)
-        c["member"].append(e.member)
+        folder, there, name = e.path.rpartition(sep)
+        c["folder"].append(s(folder) if there else 0)  # (null: a path with no folder)
+        c["name"].append(s(name))
+        c["member"].append(s(e.member))
         c["size"].append(e.size)
         c["mtime_ns"].append(e.mtime_ns)
         c["rid"].append(e.rid)
-        c["title"].append(r.title)
-        c["label"].append(r.label)
-        c["named"].append(e.named)
-        c["author"].append(r.author)
-        c["created"].append(None if r.created is None else r.created.isoformat())
-        c["week"].append(r.week)
-        c["start"].append(None if r.start is None else r.start.isoformat())
-        c["end"].append(None if r.end is None else r.end.isoformat())
-        c["period"].append(r.period)
+        c["title"].append(s(r.title))
+        c["label"].append(s(r.label))
+        c["named"].append(s(e.named))
+        c["author"].append(s(r.author))
+        c["created"].append(s(None if r.created is None else r.created.isoformat()))
+        c["week"].append(s(r.week))
+        c["start"].append(s(None if r.start is None else r.start.isoformat()))
+        c["end"].append(s(None if r.end is None else r.end.isoformat()))
+        c["period"].append(s(r.period))
         c["incident"].append(bool(r.has_incident_section))
         c["encoding"].append(s(r.encoding))
         kpis, warnings = r.kpis, r.warnings
@@ -94,19 +105,19 @@ def encode(reports: list[Report], entries: list[Entry], problems: list[tuple[Ent
             c["k_name"].append(s(k.name))
             c["k_value"].append(float(k.value))
             c["k_unit"].append(s(k.unit))
-            c["k_raw"].append(k.raw)
+            c["k_raw"].append(s(k.raw))
             c["k_line"].append(k.line)
             c["k_section"].append(s(k.section))
         for w in warnings:
             c["w_level"].append(_LEVELS.index(w.level))
-            c["w_message"].append(w.message)
+            c["w_message"].append(s(w.message))
             c["w_line"].append(w.line)
     for e, f in problems:
-        c["p_path"].append(e.path)
-        c["p_member"].append(e.member)
+        c["p_path"].append(s(e.path))
+        c["p_member"].append(s(e.member))
         c["p_size"].append(e.size)
         c["p_mtime_ns"].append(e.mtime_ns)
-        c["p_message"].append(f.message)
+        c["p_message"].append(s(f.message))
         c["p_line"].append(f.line)
     # The KPI series of the whole library (as `series.kpi_series` makes them): per name, in the order names
     # are first met, the positions of the reports that count (dated; a name's first value in a report)
@@ -124,7 +135,7 @@ def encode(reports: list[Report], entries: list[Entry], problems: list[tuple[Ent
                 lists[1].append(j)
             j += 1
     cols["series"] = [[name, p, k] for name, (p, k) in series.items()]
-    doc = [FORMAT, len(reports), len(problems), list(strings)] + [cols[name] for name in _ALL]
+    doc = [FORMAT, len(reports), len(problems), sep, list(strings)] + [cols[name] for name in _ALL]
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
@@ -150,20 +161,21 @@ def _all(col: Any, n: int, types: tuple, what: str) -> list:
     return col
 
 
-def _indexes(col: Any, n: int, limit: int, what: str) -> list:
+def _indexes(col: Any, n: int, low: int, limit: int, what: str) -> list:
     _all(col, n, (int,), what)
-    if col and (min(col) < 0 or max(col) >= limit):
+    if col and (min(col) < low or max(col) >= limit):
         raise _fail(f"{what}: out of range")
     return col
 
 
-def _dates(col: list, kind: type) -> list:
-    """ISO texts → dates (or datetimes), each distinct text parsed once."""
-    memo: dict[str | None, Any] = {None: None}
+def _dates(col: list, strings: list, kind: type) -> list:
+    """Text indexes → dates (or datetimes), each distinct text parsed once."""
+    memo: dict[int, Any] = {0: None}
     out = []
-    for v in col:
-        d = memo.get(v, memo)
+    for i in col:
+        d = memo.get(i, memo)
         if d is memo:
+            v = strings[i]
             try:
                 if kind is date:
                     d = date.fromisoformat(v)
@@ -171,7 +183,7 @@ def _dates(col: list, kind: type) -> list:
                     d = datetime.fromisoformat(v) if "T" in v else date.fromisoformat(v)
             except ValueError:
                 raise _fail("a date expected") from None
-            memo[v] = d
+            memo[i] = d
         out.append(d)
     return out
 
@@ -180,39 +192,38 @@ class Summary:
     """A checked summary, read back (`decode`): the reports it holds are made on demand (`report`)."""
 
     def __init__(self, doc: Any):
-        if type(doc) is not list or len(doc) != 4 + len(_ALL) or doc[0] != FORMAT:
+        if type(doc) is not list or len(doc) != 5 + len(_ALL) or doc[0] != FORMAT:
             raise _fail("unknown layout")
-        _, n, np, strings = doc[:4]
-        if type(n) is not int or type(np) is not int or n < 0 or np < 0:
+        _, n, np, sep, strings = doc[:5]
+        if type(n) is not int or type(np) is not int or n < 0 or np < 0 or type(sep) is not str:
             raise _fail("counts")
-        _all(strings, len(strings) if type(strings) is list else -1, (str,), "strings")
-        cols = dict(zip(_ALL, doc[4:]))
+        if type(strings) is not list or not strings or strings[0] is not None:
+            raise _fail("texts")
+        _all(strings[1:], len(strings) - 1, (str,), "texts")
+        cols = dict(zip(_ALL, doc[5:]))
         ns = len(strings)
-        self.n, self.nproblems, self.strings = n, np, strings
-        for name, types in (("path", (str,)), ("member", (str,)), ("size", (int,)), ("mtime_ns", (int,)),
-                            ("rid", (int, None)), ("title", (str,)), ("label", (str,)), ("named", (str, None)),
-                            ("author", (str, None)), ("created", (str, None)), ("week", (str, None)),
-                            ("start", (str, None)), ("end", (str, None)), ("period", (str, None)),
-                            ("incident", (bool,)), ("nkpis", (int,)), ("nwarnings", (int,))):
-            _all(cols[name], n, types, name)
-        _indexes(cols["encoding"], n, ns, "encoding")
-        if any(p is not None and p not in PERIOD_KINDS for p in cols["period"]):
-            raise _fail("period kind expected")
         nk, nw = cols["nkpis"], cols["nwarnings"]
+        _all(nk, n, (int,), "nkpis")
+        _all(nw, n, (int,), "nwarnings")
         if (nk and min(nk) < 0) or (nw and min(nw) < 0):
             raise _fail("counts")
         kn, wn = sum(nk), sum(nw)
-        for name in ("k_name", "k_unit", "k_section"):
-            _indexes(cols[name], kn, ns, name)
+        for name in _ALL:
+            count = kn if name.startswith("k_") else wn if name.startswith("w_") else np if name.startswith("p_") else n
+            col = cols[name]
+            if name in _TEXT:
+                _indexes(col, count, 1, ns, name)
+            elif name in _TEXT_OR_NULL:
+                _indexes(col, count, 0, ns, name)
+            elif name in _INT:
+                _all(col, count, (int,), name)
+            elif name in _INT_OR_NULL:
+                _all(col, count, (int, None), name)
+        _all(cols["incident"], n, (bool,), "incident")
         _all(cols["k_value"], kn, (float,), "k_value")
-        _all(cols["k_raw"], kn, (str,), "k_raw")
-        _all(cols["k_line"], kn, (int, None), "k_line")
-        _indexes(cols["w_level"], wn, len(_LEVELS), "w_level")
-        _all(cols["w_message"], wn, (str,), "w_message")
-        _all(cols["w_line"], wn, (int, None), "w_line")
-        for name, types in (("p_path", (str,)), ("p_member", (str,)), ("p_size", (int,)),
-                            ("p_mtime_ns", (int,)), ("p_message", (str,)), ("p_line", (int, None))):
-            _all(cols[name], np, types, name)
+        _indexes(cols["w_level"], wn, 0, len(_LEVELS), "w_level")
+        if any(strings[p] not in PERIOD_KINDS for p in set(cols["period"]) if p):
+            raise _fail("period kind expected")
         series = cols["series"]
         if type(series) is not list:
             raise _fail("series")
@@ -220,26 +231,28 @@ class Summary:
             if type(row) is not list or len(row) != 3:
                 raise _fail("series")
             name, pos, js = row
-            if type(name) is not int or not 0 <= name < ns:
+            if type(name) is not int or not 1 <= name < ns:
                 raise _fail("series name")
-            _indexes(pos, len(pos) if type(pos) is list else -1, n, "series reports")
-            _indexes(js, len(pos), kn, "series values")
+            _indexes(pos, len(pos) if type(pos) is list else -1, 0, n, "series reports")
+            _indexes(js, len(pos), 0, kn, "series values")
+        self.n, self.nproblems, self.sep, self.strings = n, np, sep, strings
         self.cols = cols
-        self.created = _dates(cols["created"], datetime)
-        self.start = _dates(cols["start"], date)
-        self.end = _dates(cols["end"], date)
+        self.created = _dates(cols["created"], strings, datetime)
+        self.start = _dates(cols["start"], strings, date)
+        self.end = _dates(cols["end"], strings, date)
         self.kpi_at = [0, *accumulate(nk)]
         self.warn_at = [0, *accumulate(nw)]
 
     def keys(self) -> dict[tuple[str, str], int]:
         """(path, member) → position of each report."""
-        c = self.cols
-        return {k: i for i, k in enumerate(zip(c["path"], c["member"]))}
+        c, s, sep = self.cols, self.strings, self.sep
+        return {(s[f] + sep + s[b] if f else s[b], s[m]): i
+                for i, (f, b, m) in enumerate(zip(c["folder"], c["name"], c["member"]))}
 
     def problem_keys(self) -> dict[tuple[str, str], int]:
         """(path, member) → position of each problem."""
-        c = self.cols
-        return {k: i for i, k in enumerate(zip(c["p_path"], c["p_member"]))}
+        c, s = self.cols, self.strings
+        return {(s[p], s[m]): i for i, (p, m) in enumerate(zip(c["p_path"], c["p_member"]))}
 
     def same_file(self, i: int, size: int, mtime_ns: int) -> bool:
         """Whether report `i` was read from a file of this size and mtime."""
@@ -258,17 +271,17 @@ class Summary:
     def problem(self, i: int, source: SourceRef) -> Finding:
         """Problem `i`."""
         c = self.cols
-        return Finding("problem", c["p_message"][i], c["p_line"][i], source=source)
+        return Finding("problem", self.strings[c["p_message"][i]], c["p_line"][i], source=source)
 
     def reports(self, which: Iterable[int], sources: list[SourceRef], store: BodyStore,
                 assigned: bool) -> list[Report]:
         """Reports `which` (positions), with their sources; `assigned`: with the authors the library gave
         them when stored (else the authors they name, for `assign_authors` to complete)."""
-        c = self.cols
-        path, member, size, mtime, rid = c["path"], c["member"], c["size"], c["mtime_ns"], c["rid"]
+        c, s = self.cols, self.strings
+        member, size, mtime, rid = c["member"], c["size"], c["mtime_ns"], c["rid"]
         title, label, week, period, incident = c["title"], c["label"], c["week"], c["period"], c["incident"]
         author = c["author"] if assigned else c["named"]
-        enc, strings = c["encoding"], self.strings
+        enc = c["encoding"]
         created, start, end = self.created, self.start, self.end
         new = object.__new__
         cls = SummaryReport
@@ -276,12 +289,13 @@ class Summary:
         for i, src in zip(which, sources):
             r = new(cls)
             k = rid[i]
-            r.__dict__.update(
-                source=src, title=title[i], label=label[i], author=author[i], created=created[i], week=week[i],
-                start=start[i], end=end[i], period=period[i], has_incident_section=incident[i],
-                encoding=strings[enc[i]], size=size[i], mtime=mtime[i] / 1e9,
-                _key=None if k is None else (k, path[i], member[i], size[i], mtime[i]), _store=store,
-                _sum=self, _at=i)
+            r.__dict__ = {
+                "source": src, "title": s[title[i]], "label": s[label[i]], "author": s[author[i]],
+                "created": created[i], "week": s[week[i]], "start": start[i], "end": end[i], "period": s[period[i]],
+                "has_incident_section": incident[i], "encoding": s[enc[i]], "size": size[i],
+                "mtime": mtime[i] / 1e9,
+                "_key": None if k is None else (k, src.path, s[member[i]], size[i], mtime[i]), "_store": store,
+                "_sum": self, "_at": i}
             out.append(r)
         return out
 
@@ -289,8 +303,8 @@ class Summary:
         """KPI `j` of the flattened columns."""
         c, s = self.cols, self.strings
         k = object.__new__(Kpi)
-        k.__dict__.update(name=s[c["k_name"][j]], value=c["k_value"][j], unit=s[c["k_unit"][j]], raw=c["k_raw"][j],
-                          line=c["k_line"][j], section=s[c["k_section"][j]])
+        k.__dict__.update(name=s[c["k_name"][j]], value=c["k_value"][j], unit=s[c["k_unit"][j]],
+                          raw=s[c["k_raw"][j]], line=c["k_line"][j], section=s[c["k_section"][j]])
         return k
 
     def series(self, reports: list[Report]) -> list[tuple[str, list[Report], KpiColumn]] | None:
@@ -307,21 +321,12 @@ class Summary:
 
     def kpis(self, i: int) -> list[Kpi]:
         """The KPIs of report `i`."""
-        c, s = self.cols, self.strings
-        names, values, units, raws, lines, sections = (c[n] for n in _KPI_COLS)
-        new = object.__new__
-        out = []
-        for j in range(self.kpi_at[i], self.kpi_at[i + 1]):
-            k = new(Kpi)
-            k.__dict__.update(name=s[names[j]], value=values[j], unit=s[units[j]], raw=raws[j], line=lines[j],
-                              section=s[sections[j]])
-            out.append(k)
-        return out
+        return [self.kpi(j) for j in range(self.kpi_at[i], self.kpi_at[i + 1])]
 
     def warnings(self, i: int, source: SourceRef) -> list[Finding]:
         """The warnings of report `i`."""
-        c = self.cols
-        return [Finding(_LEVELS[c["w_level"][j]], c["w_message"][j], c["w_line"][j], source)
+        c, s = self.cols, self.strings
+        return [Finding(_LEVELS[c["w_level"][j]], s[c["w_message"][j]], c["w_line"][j], source)
                 for j in range(self.warn_at[i], self.warn_at[i + 1])]
 
 

@@ -1,0 +1,134 @@
+"""The library summary a warm start reads: a changed, deleted or new file, a damaged or foreign summary,
+each gives the same week list (and KPIs, warnings, bodies) as reading every report again."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from tui.index.library import bundled_seeds
+from tui.index.series import kpi_series
+from tui.index.store import cache as cache_mod
+from tui.index.store import summary as summary_mod
+
+
+@pytest.fixture
+def many(tmp_path, monkeypatch):
+    """Copies of the seeds under several authors and years, with a summary kept for libraries this small."""
+    monkeypatch.setattr(cache_mod, "SUMMARY_MIN", 1)
+    d = tmp_path / "many"
+    for k in range(8):
+        shutil.copytree(bundled_seeds(), d / f"author{k % 4}" / str(2020 + k // 4))
+    (d / "author0" / "2020" / "not-a-report.md").write_bytes(b"\xff\xfe\x00\x00" * 4)  # a problem, stored too
+    return d
+
+
+def weeks(lib):
+    """The week list as a user sees it, with each report's KPIs, warnings and a look at its body."""
+    return [(r.source.display, r.author, r.week, r.start, r.end, r.period, r.label, r.title, r.created,
+             [(k.name, k.value, k.unit, k.raw, k.line, k.section) for k in r.kpis],
+             [(w.level, w.message, w.line) for w in r.warnings], r.text[:40]) for r in lib.reports] + \
+        [(f.source.display, f.message) for f in lib.problems]
+
+
+def series(lib):
+    return [(s.name, s.direction, s.values, [r.source for r in s.reports], s.unit) for s in kpi_series(lib)]
+
+
+def fresh(path):
+    return cache_mod.load_library_cached([str(path)], use_cache=False)
+
+
+def from_summary(lib):
+    return all(isinstance(r, summary_mod.SummaryReport) for r in lib.reports)
+
+
+def test_an_unchanged_library_comes_from_its_summary(cache_home, many):
+    cold = cache_mod.load_library_cached([str(many)])
+    warm = cache_mod.load_library_cached([str(many)])
+    assert not from_summary(cold) and from_summary(warm)
+    assert len(warm.reports) == 40 and warm.problems
+    assert weeks(warm) == weeks(cold) == weeks(fresh(many))
+    assert series(warm) == series(fresh(many))
+
+
+def test_a_changed_file_shows_its_new_week(cache_home, many):
+    cache_mod.load_library_cached([str(many)])
+    f = sorted(many.rglob("*.txt"))[3]
+    text = f.read_text(encoding="utf-8")
+    f.write_text("# 2019-W07\n" + text.split("\n", 1)[1] + "\n补充一行。\n", encoding="utf-8")
+    again = cache_mod.load_library_cached([str(many)])
+    assert any(r.source.path == str(f) and r.label == "2019-W07" for r in again.reports)
+    assert weeks(again) == weeks(fresh(many))
+    assert series(again) == series(fresh(many))
+    third = cache_mod.load_library_cached([str(many)])  # the summary written after the change
+    assert from_summary(third) and weeks(third) == weeks(fresh(many))
+
+
+def test_a_deleted_file_leaves_the_week_list(cache_home, many):
+    cache_mod.load_library_cached([str(many)])
+    gone = sorted(many.rglob("*.txt"))[5]
+    gone.unlink()
+    again = cache_mod.load_library_cached([str(many)])
+    assert all(r.source.path != str(gone) for r in again.reports)
+    assert weeks(again) == weeks(fresh(many))
+    assert weeks(cache_mod.load_library_cached([str(many)])) == weeks(fresh(many))
+
+
+def test_a_new_file_joins_the_week_list(cache_home, many):
+    cache_mod.load_library_cached([str(many)])
+    new = many / "author9" / "2031-W05.md"
+    new.parent.mkdir()
+    new.write_text("# 周报 2031-W05\n\n## 本周工作\n- 新的一周\n", encoding="utf-8")
+    again = cache_mod.load_library_cached([str(many)])
+    assert any(r.source.path == str(new) and r.week == "2031-W05" for r in again.reports)
+    assert weeks(again) == weeks(fresh(many))
+
+
+def test_a_problem_file_fixed_becomes_a_report(cache_home, many):
+    cache_mod.load_library_cached([str(many)])
+    bad = many / "author0" / "2020" / "not-a-report.md"
+    bad.write_text("# 周报 2030-W02\n\n- 修好了\n", encoding="utf-8")
+    again = cache_mod.load_library_cached([str(many)])
+    assert any(r.source.path == str(bad) for r in again.reports)
+    assert weeks(again) == weeks(fresh(many))
+
+
+@pytest.mark.parametrize("damage", ["byte", "checksum", "layout", "types", "range"])
+def test_a_damaged_summary_is_never_shown(cache_home, many, damage):
+    cache_mod.load_library_cached([str(many)])
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        data, crc = c.execute("SELECT data, sum FROM summaries").fetchone()
+        if damage == "byte":  # a character inside a stored name changed: still JSON, caught by the CRC
+            i = data.index(b"author1")
+            data = data[:i] + b"author7" + data[i + 7:]
+        elif damage == "checksum":
+            crc ^= 1
+        else:  # with a matching checksum (someone else wrote the file): caught by the checks
+            if damage == "layout":
+                data = b"[2,1]"
+            elif damage == "types":
+                data = data.replace(b'"week"', b'1e400', 1)  # a number among the texts
+            else:
+                head, _, tail = data.rpartition(b"]]")
+                data = head + b",99999999]]" + tail  # a KPI position past the end
+            crc = summary_mod.checksum(data)
+        c.execute("UPDATE summaries SET data = ?, sum = ?", (data, crc))
+    notice = cache_mod.CacheNotice()
+    again = cache_mod.load_library_cached([str(many)], notice=notice)
+    assert not from_summary(again)
+    assert weeks(again) == weeks(fresh(many))
+    assert series(again) == series(fresh(many))
+    assert from_summary(cache_mod.load_library_cached([str(many)])), "a sound summary is written again"
+
+
+def test_other_author_aliases_are_another_summary(cache_home, many):
+    from tui.model.vocab import Vocabulary
+
+    cache_mod.load_library_cached([str(many)])
+    vocab = Vocabulary(author_aliases={"Someone": ["author1"]})
+    lib = cache_mod.load_library_cached([str(many)], vocab=vocab)
+    plain = cache_mod.load_library_cached([str(many)], vocab=vocab, use_cache=False)
+    assert [r.author for r in lib.reports] == [r.author for r in plain.reports]
