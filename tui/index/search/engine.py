@@ -36,6 +36,7 @@ _WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is
 _WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _WORD_CLASS, _WORD_CLASS_CASED = rb"0-9a-z", rb"0-9A-Za-z"  # (the same, as a regular expression's [class])
 _REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan finds each text once)
+_LOOKUP_RATIO = 8  # matches found by looking each up while fewer than 1/8 of the texts (`_texts_of`)
 _TITLE = 2  # (`index.KINDS`)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
 WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
@@ -224,8 +225,17 @@ class SearchIndex(IndexData):
 
     def _texts_of(self, rx: re.Pattern, blob: Any, off: Any) -> list[int]:
         """The ids of the texts a pattern ending in `_REST` matches (each found once), ascending."""
-        ends = self._ends(off)
-        return [t for t in map(ends.get, [m.end() for m in rx.finditer(blob)]) if t is not None]
+        ends = [m.end() for m in rx.finditer(blob)]
+        if len(ends) * _LOOKUP_RATIO < len(off) and not self._ends_known(off):
+            # few matches and no table yet: each looked up in the offsets (quicker than a table of all)
+            return [i - 1 for i in map(partial(bisect_left, off), ends)]
+        table = self._ends(off)
+        return [t for t in map(table.get, ends) if t is not None]
+
+    def _ends_known(self, off: Any) -> bool:
+        """Whether `_ends` has a table for this offsets array (made by an earlier query)."""
+        got = self.__dict__.get("_ends_memo", {}).get(id(off))
+        return got is not None and got[0] is off
 
     def _ends(self, off: Any) -> dict[int, int]:
         """Where each text of a "\\n"-separated byte string ends (just after its "\\n") → its id; kept

@@ -35,7 +35,7 @@ from array import array
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator, Mapping
 
-from .records import Record, fold, has_hanzi, head_names, lower, norm, visible
+from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
 FORMAT = "2"  # bump when a part's layout changes
 CHUNK = 16384  # bytes per checksum (`sums`)
@@ -235,7 +235,6 @@ class _Builder:
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
-_NOT_HANZI = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]")
 
 
 class IndexData:
@@ -669,7 +668,7 @@ class IndexData:
 
         cp = self.char_pinyin
         assert cp is not None
-        fresh = [ch for ch in set(_NOT_HANZI.sub("", low)) if ch not in cp]
+        fresh = [ch for ch in set("".join(HANZI_RUNS.findall(low))) if ch not in cp]
         for ch in fresh:
             cp[ch] = text_readings(py.char_readings(ch))
         if fresh:

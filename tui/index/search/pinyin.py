@@ -14,7 +14,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from .records import HANZI_RUNS
+
 _QUERY = re.compile(r"^[a-zA-Z][a-zA-Z' ]*$")
 _lock = threading.Lock()
 
@@ -53,7 +54,7 @@ def readings(term: str) -> list[tuple[str, ...]]:
         from pypinyin import Style, lazy_pinyin
 
         out: list[tuple[str, ...]] = [(ch.lower(),) if ch.isascii() and ch.isalnum() else () for ch in term]
-        for run in _HANZI.finditer(term):
+        for run in HANZI_RUNS.finditer(term):
             context = lazy_pinyin(run.group(), style=Style.NORMAL, errors="ignore")
             chars = run.group()
             if len(context) != len(chars):  # a character pypinyin does not know: fall back to single readings
