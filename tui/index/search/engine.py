@@ -18,11 +18,10 @@ import re
 import time
 from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import partial
 from collections import Counter
 from itertools import chain, compress
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from . import match as mt
 from . import pinyin as py
@@ -42,8 +41,7 @@ SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorti
 WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
     """One search result: a line of a report."""
 
     report: Any  # the library's Report (in the app), or the index's `Doc` (which shows the same fields)
@@ -69,18 +67,20 @@ class Hit:
         }
 
 
-@dataclass
 class SearchResult:
     """Hits best first; how many matched in all (`capped`: at least that many); how many reports were
     searched, of how many there are (`of`: None when every report was searched)."""
 
-    query: Query
-    hits: list[Hit]
-    total: int
-    capped: bool = False
-    seconds: float = 0.0
-    searched: int = 0
-    of: int | None = None
+    __slots__ = ("query", "hits", "total", "capped", "seconds", "searched", "of")
+
+    def __init__(self, query: Query, hits: list[Hit], total: int, capped: bool = False, seconds: float = 0.0,
+                 searched: int = 0, of: int | None = None):
+        self.query, self.hits, self.total, self.capped = query, hits, total, capped
+        self.seconds, self.searched, self.of = seconds, searched, of
+
+    def __repr__(self) -> str:
+        return (f"SearchResult({self.query.raw!r}, {len(self.hits)} hits, total={self.total}, capped={self.capped}, "
+                f"searched={self.searched}, of={self.of})")
 
     @property
     def complete(self) -> bool:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .records import HANZI_RUNS
 
@@ -65,8 +65,7 @@ def readings(term: str) -> list[tuple[str, ...]]:
         return out
 
 
-@dataclass(frozen=True)
-class PinyinMatch:
+class PinyinMatch(NamedTuple):
     """Where a pinyin query matched a term: the character range, and how good the match is (0–1)."""
 
     start: int
