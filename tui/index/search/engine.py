@@ -35,6 +35,7 @@ _WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is
 _WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _WORD_CLASS, _WORD_CLASS_CASED = rb"0-9a-z", rb"0-9A-Za-z"  # (the same, as a regular expression's [class])
 _REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan finds each text once)
+CHAR_MEMO = 256  # characters whose texts are kept (`texts_with`)
 _LOOKUP_RATIO = 8  # matches found by looking each up while fewer than 1/8 of the texts (`_texts_of`)
 _TITLE = 2  # (`index.KINDS`)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
@@ -211,7 +212,24 @@ class SearchIndex(IndexData):
     # -- which lines match --------------------------------------------------------------------
 
     def texts_with(self, s: str) -> list[int]:
-        """The texts holding `s` (lower case) with an entry in a live report, ascending."""
+        """The texts holding `s` (lower case) with an entry in a live report, ascending.
+
+        A single character's texts are kept until the index changes: typing a word, each keystroke
+        looks up the texts of every character typed so far (the fuzzy and pinyin tiers)."""
+        if len(s) != 1:
+            return self._live_texts_with(s)
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_char_texts")
+        if memo is None or memo[0] != version:
+            memo = self._char_texts = (version, {})
+        got = memo[1].get(s)
+        if got is None:
+            if len(memo[1]) >= CHAR_MEMO:
+                memo[1].pop(next(iter(memo[1])))  # (the character looked up first goes first)
+            got = memo[1][s] = self._live_texts_with(s)
+        return got
+
+    def _live_texts_with(self, s: str) -> list[int]:
         return [t for t in self._scan(s.encode("utf-8", "surrogatepass"), self.lower, self.lower_off)
                 if self.tid_count[t] > 0]
 
