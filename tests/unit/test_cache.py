@@ -345,3 +345,19 @@ def test_a_cache_of_an_earlier_schema_is_replaced_without_a_word(cache_home, rep
     assert len(json.loads(out.out)) == 5 and "damaged" not in out.err and out.err.strip() == ""
     with sqlite3.connect(cache_mod.cache_path()) as c:
         assert dict(c.execute("SELECT key, value FROM meta"))["schema"] == cache_mod.SCHEMA
+
+
+def test_the_parser_version_covers_the_parser_the_cache_and_the_search_record(tmp_path, monkeypatch):
+    # a cache made by another parser must never be read: its version is a hash of every source that shapes a row
+    from tui.index.search import records
+
+    files = records.source_files()
+    names = {f"{f.parent.name}/{f.name}" for f in files}
+    assert {"model/parse.py", "model/weeks.py", "model/source.py", "store/codec.py", "store/cache.py",
+            "search/records.py"} <= names
+    assert all(f.is_file() for f in files)
+    before = records.source_version()
+    copy = tmp_path / "parse.py"
+    copy.write_bytes(next(f for f in files if f.name == "parse.py").read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(records, "source_files", lambda: [copy if f.name == "parse.py" else f for f in files])
+    assert records.source_version() != before
