@@ -337,8 +337,10 @@ class ParseCache:
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
         meta = dict(c.execute("SELECT key, value FROM meta")) if tables else {}
-        if tables and meta.get("app") == APP_ID and meta.get("schema") != SCHEMA:
-            # Ours, of another layout (an upgrade): started afresh, nothing to tell.
+        if tables and meta.get("app") == APP_ID and (meta.get("schema") != SCHEMA
+                                                     or meta.get("parser") != parser_version()):
+            # Ours, of another layout or parser (an upgrade): started afresh, nothing to tell (a new
+            # file: emptying a large one would leave a write-ahead log and a file as large as it was).
             self.close()
             _remove(self.path)
             c = self.conn()
