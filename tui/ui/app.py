@@ -423,19 +423,11 @@ def _exists(ref: SourceRef | None) -> bool:
     return ref is not None and os.path.lexists(ref.path)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Run the TUI for parsed command-line arguments; the exit status."""
+def run_app(args: argparse.Namespace) -> tuple[int, bool]:
+    """Run the TUI for parsed command-line arguments: the exit status, and whether a load abandoned on
+    quitting is still finishing one large file (the process should not wait for it: its worker
+    processes end with this one, and the parse cache is consistent whenever it stops)."""
     app = ReportsApp(args)
     app.run()
-    code = app.return_code or 0
-    if app.loading(wait=1.5):
-        # A load abandoned on quitting is still finishing one large file: the process does not wait for
-        # it (its worker processes end with this one; the parse cache is consistent whenever it stops).
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError, AttributeError):
-                pass
-        os._exit(code)
-    return code
+    return app.return_code or 0, app.loading(wait=1.5)
 
