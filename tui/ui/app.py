@@ -32,8 +32,6 @@ from .render import Palette
 
 _install_compat()
 
-INDEX_DELAY = 0.5  # seconds after the first library shows before the search index is brought up to date
-
 
 class ReportsApp(TypeAhead, App):
     """reports-tui: read, chart, search and compare weekly reports."""
@@ -360,13 +358,8 @@ class ReportsApp(TypeAhead, App):
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
         # The search index and the file watcher start once the reports show (they would only slow
-        # down the first screen); on the first load the index a moment later still, leaving the keys
-        # pressed right after the first screen the whole machine. A search opened before then brings
-        # the index up to date itself.
-        if first:
-            self.set_timer(INDEX_DELAY, self.index_library)
-        else:
-            self.call_after_refresh(self.index_library)
+        # down the first screen); a search opened before then brings the index up to date itself.
+        self.call_after_refresh(self.index_library)
         self._tell_search()
         if first or not msg.reload:
             self._startup_screens()
