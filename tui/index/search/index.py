@@ -39,6 +39,7 @@ from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, nor
 
 FORMAT = "2"  # bump when a part's layout changes
 CHUNK = 16384  # bytes per checksum (`sums`)
+WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
 KINDS = ("item", "section", "title")
 ITEM = array("i").itemsize
 
@@ -79,11 +80,24 @@ class Checked:
     def _piece(self, k: int) -> bytes:
         got = self.pieces.get(k)
         if got is None:
+            if len(self.pieces) * WHOLE_AFTER >= len(self.sums):
+                self._read_rest()  # (a query that reads pieces all over a part reads it in one go)
+                return self.pieces[k]
             got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
             if zlib.crc32(got) != self.sums[k]:
                 raise DamagedIndex("a stored part that does not match its checksum")
             self.pieces[k] = got
         return got
+
+    def _read_rest(self) -> None:
+        """Every piece not read yet, in one read, each checked."""
+        data = bytes(self.blob[0:self.n])
+        for k, want in enumerate(self.sums):
+            if k not in self.pieces:
+                piece = data[k * CHUNK:(k + 1) * CHUNK]
+                if zlib.crc32(piece) != want:
+                    raise DamagedIndex("a stored part that does not match its checksum")
+                self.pieces[k] = piece
 
     def __getitem__(self, i: Any) -> bytes:
         if not isinstance(i, slice):
