@@ -22,7 +22,6 @@ properties = ["Reporter", "提交人"]             # more property lines under t
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +59,16 @@ def default_config_path() -> Path:
     return config_dir() / "config.toml"
 
 
-@dataclass
 class Config:
     """The settings in effect, and where they came from."""
 
-    path: Path
-    data: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
+    def __init__(self, path: Path, data: dict[str, Any] | None = None, error: str | None = None):
+        self.path = path
+        self.data: dict[str, Any] = {} if data is None else data
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Config({str(self.path)!r}, error={self.error!r})"
 
     @property
     def theme(self) -> str | None:

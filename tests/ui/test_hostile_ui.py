@@ -17,7 +17,7 @@ from rich.console import Console
 
 from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
-from uiutil import make_app, ready
+from uiutil import eventually, make_app, ready
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -146,12 +146,10 @@ async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
         markup, escapes = by_label(main, "2024-W20"), by_label(main, "2024-W21")
         key = markup.projects[0].key
         app.push_screen(TimelineScreen(app.workspace, key))
-        await pilot.pause(0.2)
-        assert_clean(app, "贝易转[/]", "[bold red]")
+        await eventually(pilot, lambda: assert_clean(app, "贝易转[/]", "[bold red]"))  # (computed off the UI thread)
         await pilot.press("escape")
         app.push_screen(CompareScreen(main.library, markup, escapes))
-        await pilot.pause(0.3)
-        assert_clean(app, "[bold red]", "<script>")
+        await eventually(pilot, lambda: assert_clean(app, "[bold red]", "<script>"))
         await pilot.press("n", "u", "s")
         await pilot.pause(0.2)
         assert_clean(app)

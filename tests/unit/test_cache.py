@@ -345,3 +345,45 @@ def test_a_cache_of_an_earlier_schema_is_replaced_without_a_word(cache_home, rep
     assert len(json.loads(out.out)) == 5 and "damaged" not in out.err and out.err.strip() == ""
     with sqlite3.connect(cache_mod.cache_path()) as c:
         assert dict(c.execute("SELECT key, value FROM meta"))["schema"] == cache_mod.SCHEMA
+
+
+def test_the_parser_version_covers_the_parser_the_cache_and_the_search_record(tmp_path, monkeypatch):
+    # a cache made by another parser must never be read: its version is a hash of every source that shapes a row
+    from tui.index.search import records
+
+    files = records.source_files()
+    names = {f"{f.parent.name}/{f.name}" for f in files}
+    assert {"model/parse.py", "model/weeks.py", "model/source.py", "store/codec.py", "store/cache.py",
+            "search/records.py"} <= names
+    assert all(f.is_file() for f in files)
+    before = records.source_version()
+    copy = tmp_path / "parse.py"
+    copy.write_bytes(next(f for f in files if f.name == "parse.py").read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(records, "source_files", lambda: [copy if f.name == "parse.py" else f for f in files])
+    assert records.source_version() != before
+
+
+def test_a_cache_of_another_parser_is_replaced_not_emptied_in_place(cache_home, tmp_path, monkeypatch):
+    # after an upgrade the old rows are dropped with their file: the cache does not keep its old size on disk
+    # (nor grow a write-ahead log as large as the rows it deleted)
+    big = tmp_path / "big"
+    big.mkdir()
+    filler = "".join(f"- 第{i}项工作：进展顺利，已完成本周计划的全部内容。\n" for i in range(120))
+    for n in range(60):
+        (big / f"2024-W{n % 52 + 1:02d}-{n}.md").write_text(f"# 2024-W{n % 52 + 1:02d}\n\n## 工作\n\n{filler}",
+                                                             encoding="utf-8")
+    load([big])
+
+    def on_disk() -> int:
+        p = cache_mod.cache_path()
+        return sum(os.path.getsize(f"{p}{s}") for s in ("", "-wal") if os.path.exists(f"{p}{s}"))
+
+    before = on_disk()
+    monkeypatch.setattr(cache_mod, "_parser_version", "the-next-parser")
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "2024-W01.md").write_text("# 2024-W01\n\n- 一行\n", encoding="utf-8")
+    assert [r.week for r in load([small]).reports] == ["2024-W01"]
+    assert on_disk() < before / 4
+    with sqlite3.connect(cache_mod.cache_path()) as c:
+        assert c.execute("SELECT count(*) FROM reports").fetchone()[0] == 1

@@ -249,3 +249,22 @@ def test_the_files_looked_at_include_every_file_a_library_is_read_from(tmp_path)
     read = {c.path for c in scan([tmp_path]) if isinstance(c, Candidate)}
     assert read and read <= set(state)
     assert str(tmp_path / "export.zip") in state and str(tmp_path / "notes.pdf") in state
+
+
+@pytest.mark.parametrize("fork", ["forks", "cannot fork", "no fork"])
+def test_the_files_are_walked_aside_with_the_same_result(seeds, capsys, saved, monkeypatch, fork):
+    # the walk runs in a child process where one can be started, else in the process itself: either way the
+    # fingerprint is that of the files, and a change made after saving is seen
+    from tui.index.store.searchdb import fingerprint, fingerprint_soon, scan_state
+
+    if fork == "cannot fork":
+        def refuse():
+            raise OSError("no more processes")
+        monkeypatch.setattr(os, "fork", refuse)
+    elif fork == "no fork":
+        monkeypatch.delattr(os, "fork", raising=False)
+    assert fingerprint_soon([str(seeds)])() == fingerprint(scan_state([str(seeds)]))
+    first = run_json(capsys, "存管", str(seeds))
+    assert run_json(capsys, "存管", str(seeds)) == first and saved == [False, True]
+    touch(sorted(seeds.glob("*.txt"))[0], "# 2024-W01\n\n- 只剩这一行\n")
+    assert run_json(capsys, "只剩这一行", str(seeds))[0]["text"] == "只剩这一行" and saved[-1] is False

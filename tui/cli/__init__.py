@@ -2,6 +2,6 @@
 subcommands with plain or JSON output that never load Textual (`main` parses and dispatches; one module
 per subcommand; `termout` writes plain terminal text)."""
 
-from .main import main
+from .main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

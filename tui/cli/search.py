@@ -34,8 +34,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchResult | None:
     """The answer from the index saved in the parse cache, when it was made from exactly the files
-    under the paths; None otherwise (or when anything read does not check out)."""
-    from ..index.store.searchdb import cache_file, fingerprint_soon, index_key, open_index
+    under the paths; None otherwise (or when anything read does not check out).
+
+    The folders are walked (`fingerprint_soon`) while the engine is imported and the query runs; the
+    answer is kept only when the files are those the index was made from."""
+    from ..index.store.searchdb import fingerprint_soon
     from .common import check_paths
 
     check_paths(args.paths)
@@ -44,8 +47,17 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
         from ..index.library import bundled_seeds
 
         paths = [str(bundled_seeds())]
-    files = fingerprint_soon(paths)  # (the folders are walked while the engine is imported)
+    files = fingerprint_soon(paths)
+    try:
+        got = _saved_answer(args, authors, paths)
+    finally:
+        now = files()
+    return got[0] if got is not None and got[1] == now else None
 
+
+def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str]
+                  ) -> tuple[SearchResult, str] | None:
+    """The answer of the saved index of these paths, and the fingerprint of the files it was made from."""
     import sqlite3
 
     from ..config import load_config
@@ -53,19 +65,19 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
     from ..index.search.index import DamagedIndex
     from ..index.search.pinyin import is_pinyin_query
     from ..index.search.records import vocab_key
+    from ..index.store.searchdb import cache_file, index_key, open_index
 
     cfg = load_config(args.config)
     if cfg.error:  # (reported by the normal path)
-        files()
         return None
-    parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths), files(), SearchIndex.LAZY)
+    parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths), SearchIndex.LAZY)
     if parts is None:
         return None
     try:
         index = SearchIndex.from_parts(parts, lazy=True)
         if not index.pinyin_ready and is_pinyin_query(args.query):
             return None  # (saved without pinyin readings: the normal path adds them)
-        return index.search(args.query, limit=args.limit, authors=authors)
+        return index.search(args.query, limit=args.limit, authors=authors), parts.fingerprint
     except (DamagedIndex, sqlite3.Error, KeyError, IndexError, ValueError, TypeError, UnicodeDecodeError):
         return None
     finally:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .text import printable_name
 
@@ -17,8 +16,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024   # a report file larger than this is not rea
 MAX_MESSAGE = 300                    # characters of a recorded problem that quote an exception or a name
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """Where a report came from: a file, or a member inside a zip archive."""
 
     path: str

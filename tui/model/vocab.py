@@ -5,7 +5,6 @@ Built-in defaults; the config file can add more (see `tui.config`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 KPI_SECTION_WORDS = ["系统运行数据", "运行数据", "指标", "kpi", "metrics"]
 INCIDENT_SECTION_WORDS = ["生产事件", "线上事故", "故障", "事故", "incidents", "incident"]
@@ -56,19 +55,26 @@ def guess_direction(name: str) -> int:
     return 1
 
 
-@dataclass
 class Vocabulary:
-    """Everything the parser matches by name, so that a config file can extend it."""
+    """Everything the parser matches by name, so that a config file can extend it (each list or table
+    given replaces the built-in one)."""
 
-    kpi_sections: list[str] = field(default_factory=lambda: list(KPI_SECTION_WORDS))
-    incident_sections: list[str] = field(default_factory=lambda: list(INCIDENT_SECTION_WORDS))
-    plan_sections: list[str] = field(default_factory=lambda: list(PLAN_SECTION_WORDS))
-    found_by: list[str] = field(default_factory=lambda: list(FOUND_BY_WORDS))
-    kpi_aliases: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in KPI_ALIASES.items()})
-    good_direction: dict[str, int] = field(default_factory=lambda: dict(KPI_GOOD_DIRECTION))
-    author_properties: list[str] = field(default_factory=lambda: list(AUTHOR_PROPERTY_WORDS))
-    # name as shown -> other spellings of it (applied after loading, so not part of the fingerprint)
-    author_aliases: dict[str, list[str]] = field(default_factory=dict)
+    def __init__(self, kpi_sections: list[str] | None = None, incident_sections: list[str] | None = None,
+                 plan_sections: list[str] | None = None, found_by: list[str] | None = None,
+                 kpi_aliases: dict[str, list[str]] | None = None, good_direction: dict[str, int] | None = None,
+                 author_properties: list[str] | None = None, author_aliases: dict[str, list[str]] | None = None):
+        self.kpi_sections = list(KPI_SECTION_WORDS) if kpi_sections is None else kpi_sections
+        self.incident_sections = list(INCIDENT_SECTION_WORDS) if incident_sections is None else incident_sections
+        self.plan_sections = list(PLAN_SECTION_WORDS) if plan_sections is None else plan_sections
+        self.found_by = list(FOUND_BY_WORDS) if found_by is None else found_by
+        self.kpi_aliases = {k: list(v) for k, v in KPI_ALIASES.items()} if kpi_aliases is None else kpi_aliases
+        self.good_direction = dict(KPI_GOOD_DIRECTION) if good_direction is None else good_direction
+        self.author_properties = list(AUTHOR_PROPERTY_WORDS) if author_properties is None else author_properties
+        # name as shown -> other spellings of it (applied after loading, so not part of the fingerprint)
+        self.author_aliases: dict[str, list[str]] = {} if author_aliases is None else author_aliases
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({self.fingerprint()})"
 
     def canonical(self, name: str) -> str:
         """The canonical KPI name for a name as written (itself when it is no alias)."""

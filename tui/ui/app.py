@@ -130,9 +130,6 @@ class ReportsApp(TypeAhead, App):
 
         loading = Library(paths=[str(p) for p in self.args.paths] or [str(bundled_seeds())],
                           vocab=self.config.vocabulary())
-        if not reload and self.workspace.use_cache:
-            # the saved search index is read meanwhile, in another thread
-            self.call_from_thread(self.preload_index, loading)
 
         made = [0.0, 0.0]  # when the last partial library for the week list was made, and what it cost
 
@@ -312,8 +309,13 @@ class ReportsApp(TypeAhead, App):
     def _grew(self, msg: LibraryGrew) -> None:
         self._tell_search()
         if msg.partial is not None and not self.loaded and self.main_screen is not None:
+            first = not self._shown
             self.main_screen.show_partial(msg.partial)
             self._shown = True  # (keys typed meanwhile act on the reports shown)
+            if first and self.workspace.use_cache:
+                # The saved search index is read while the rest loads, once the first reports show
+                # (before that it would only slow them down).
+                self.call_after_refresh(self.preload_index, msg.partial)
 
     def _tell_search(self) -> None:
         """A search screen open now asks its query again of the reports there are now."""
@@ -323,7 +325,8 @@ class ReportsApp(TypeAhead, App):
 
     @work(thread=True, exit_on_error=False, group="search-preload")
     def preload_index(self, loading: Library) -> None:
-        """Read the saved search index of the library being loaded."""
+        """Read the saved search index of the library being loaded (`loading`: its paths and
+        vocabulary)."""
         self.workspace.preload_search_index(loading)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
@@ -354,14 +357,16 @@ class ReportsApp(TypeAhead, App):
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
-        self.index_library()
+        # The search index and the file watcher start once the reports show (they would only slow
+        # down the first screen); a search opened before then brings the index up to date itself.
+        self.call_after_refresh(self.index_library)
         self._tell_search()
         if first or not msg.reload:
             self._startup_screens()
             if self._watch and msg.library.paths:
                 from .watch import watch_paths
 
-                watch_paths(self, msg.library.paths)
+                self.call_after_refresh(watch_paths, self, msg.library.paths)
 
     def _startup_screens(self) -> None:
         """`--search QUERY` and `--compare A B`: open those screens over the main one."""
@@ -423,19 +428,11 @@ def _exists(ref: SourceRef | None) -> bool:
     return ref is not None and os.path.lexists(ref.path)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Run the TUI for parsed command-line arguments; the exit status."""
+def run_app(args: argparse.Namespace) -> tuple[int, bool]:
+    """Run the TUI for parsed command-line arguments: the exit status, and whether a load abandoned on
+    quitting is still finishing one large file (the process should not wait for it: its worker
+    processes end with this one, and the parse cache is consistent whenever it stops)."""
     app = ReportsApp(args)
     app.run()
-    code = app.return_code or 0
-    if app.loading(wait=1.5):
-        # A load abandoned on quitting is still finishing one large file: the process does not wait for
-        # it (its worker processes end with this one; the parse cache is consistent whenever it stops).
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError, AttributeError):
-                pass
-        os._exit(code)
-    return code
+    return app.return_code or 0, app.loading(wait=1.5)
 

@@ -18,11 +18,10 @@ import re
 import time
 from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import partial
 from collections import Counter
 from itertools import chain, compress
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from . import match as mt
 from . import pinyin as py
@@ -36,13 +35,14 @@ _WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is
 _WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _WORD_CLASS, _WORD_CLASS_CASED = rb"0-9a-z", rb"0-9A-Za-z"  # (the same, as a regular expression's [class])
 _REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan finds each text once)
+CHAR_MEMO = 256  # characters whose texts are kept (`texts_with`)
+_LOOKUP_RATIO = 4  # matches found by looking each up while fewer than 1/4 of the texts (`_texts_of`)
 _TITLE = 2  # (`index.KINDS`)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
 WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
     """One search result: a line of a report."""
 
     report: Any  # the library's Report (in the app), or the index's `Doc` (which shows the same fields)
@@ -68,18 +68,20 @@ class Hit:
         }
 
 
-@dataclass
 class SearchResult:
     """Hits best first; how many matched in all (`capped`: at least that many); how many reports were
     searched, of how many there are (`of`: None when every report was searched)."""
 
-    query: Query
-    hits: list[Hit]
-    total: int
-    capped: bool = False
-    seconds: float = 0.0
-    searched: int = 0
-    of: int | None = None
+    __slots__ = ("query", "hits", "total", "capped", "seconds", "searched", "of")
+
+    def __init__(self, query: Query, hits: list[Hit], total: int, capped: bool = False, seconds: float = 0.0,
+                 searched: int = 0, of: int | None = None):
+        self.query, self.hits, self.total, self.capped = query, hits, total, capped
+        self.seconds, self.searched, self.of = seconds, searched, of
+
+    def __repr__(self) -> str:
+        return (f"SearchResult({self.query.raw!r}, {len(self.hits)} hits, total={self.total}, capped={self.capped}, "
+                f"searched={self.searched}, of={self.of})")
 
     @property
     def complete(self) -> bool:
@@ -210,7 +212,24 @@ class SearchIndex(IndexData):
     # -- which lines match --------------------------------------------------------------------
 
     def texts_with(self, s: str) -> list[int]:
-        """The texts holding `s` (lower case) with an entry in a live report, ascending."""
+        """The texts holding `s` (lower case) with an entry in a live report, ascending.
+
+        A single character's texts are kept until the index changes: typing a word, each keystroke
+        looks up the texts of every character typed so far (the fuzzy and pinyin tiers)."""
+        if len(s) != 1:
+            return self._live_texts_with(s)
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_char_texts")
+        if memo is None or memo[0] != version:
+            memo = self._char_texts = (version, {})
+        got = memo[1].get(s)
+        if got is None:
+            if len(memo[1]) >= CHAR_MEMO:
+                memo[1].pop(next(iter(memo[1])))  # (the character looked up first goes first)
+            got = memo[1][s] = self._live_texts_with(s)
+        return got
+
+    def _live_texts_with(self, s: str) -> list[int]:
         return [t for t in self._scan(s.encode("utf-8", "surrogatepass"), self.lower, self.lower_off)
                 if self.tid_count[t] > 0]
 
@@ -224,8 +243,17 @@ class SearchIndex(IndexData):
 
     def _texts_of(self, rx: re.Pattern, blob: Any, off: Any) -> list[int]:
         """The ids of the texts a pattern ending in `_REST` matches (each found once), ascending."""
-        ends = self._ends(off)
-        return [t for t in map(ends.get, [m.end() for m in rx.finditer(blob)]) if t is not None]
+        ends = [m.end() for m in rx.finditer(blob)]
+        if len(ends) * _LOOKUP_RATIO < len(off) and not self._ends_known(off):
+            # few matches and no table yet: each looked up in the offsets (quicker than a table of all)
+            return [i - 1 for i in map(partial(bisect_left, off), ends)]
+        table = self._ends(off)
+        return [t for t in map(table.get, ends) if t is not None]
+
+    def _ends_known(self, off: Any) -> bool:
+        """Whether `_ends` has a table for this offsets array (made by an earlier query)."""
+        got = self.__dict__.get("_ends_memo", {}).get(id(off))
+        return got is not None and got[0] is off
 
     def _ends(self, off: Any) -> dict[int, int]:
         """Where each text of a "\\n"-separated byte string ends (just after its "\\n") → its id; kept

@@ -35,10 +35,11 @@ from array import array
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator, Mapping
 
-from .records import Record, fold, has_hanzi, head_names, lower, norm, visible
+from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
 FORMAT = "2"  # bump when a part's layout changes
 CHUNK = 16384  # bytes per checksum (`sums`)
+WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
 KINDS = ("item", "section", "title")
 ITEM = array("i").itemsize
 
@@ -79,11 +80,24 @@ class Checked:
     def _piece(self, k: int) -> bytes:
         got = self.pieces.get(k)
         if got is None:
+            if len(self.pieces) * WHOLE_AFTER >= len(self.sums):
+                self._read_rest()  # (a query that reads pieces all over a part reads it in one go)
+                return self.pieces[k]
             got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
             if zlib.crc32(got) != self.sums[k]:
                 raise DamagedIndex("a stored part that does not match its checksum")
             self.pieces[k] = got
         return got
+
+    def _read_rest(self) -> None:
+        """Every piece not read yet, in one read, each checked."""
+        data = bytes(self.blob[0:self.n])
+        for k, want in enumerate(self.sums):
+            if k not in self.pieces:
+                piece = data[k * CHUNK:(k + 1) * CHUNK]
+                if zlib.crc32(piece) != want:
+                    raise DamagedIndex("a stored part that does not match its checksum")
+                self.pieces[k] = piece
 
     def __getitem__(self, i: Any) -> bytes:
         if not isinstance(i, slice):
@@ -235,7 +249,6 @@ class _Builder:
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
-_NOT_HANZI = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]")
 
 
 class IndexData:
@@ -669,7 +682,7 @@ class IndexData:
 
         cp = self.char_pinyin
         assert cp is not None
-        fresh = [ch for ch in set(_NOT_HANZI.sub("", low)) if ch not in cp]
+        fresh = [ch for ch in set("".join(HANZI_RUNS.findall(low))) if ch not in cp]
         for ch in fresh:
             cp[ch] = text_readings(py.char_readings(ch))
         if fresh:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from .records import HANZI_RUNS
+
 _QUERY = re.compile(r"^[a-zA-Z][a-zA-Z' ]*$")
 _lock = threading.Lock()
 
@@ -53,7 +54,7 @@ def readings(term: str) -> list[tuple[str, ...]]:
         from pypinyin import Style, lazy_pinyin
 
         out: list[tuple[str, ...]] = [(ch.lower(),) if ch.isascii() and ch.isalnum() else () for ch in term]
-        for run in _HANZI.finditer(term):
+        for run in HANZI_RUNS.finditer(term):
             context = lazy_pinyin(run.group(), style=Style.NORMAL, errors="ignore")
             chars = run.group()
             if len(context) != len(chars):  # a character pypinyin does not know: fall back to single readings
@@ -64,8 +65,7 @@ def readings(term: str) -> list[tuple[str, ...]]:
         return out
 
 
-@dataclass(frozen=True)
-class PinyinMatch:
+class PinyinMatch(NamedTuple):
     """Where a pinyin query matched a term: the character range, and how good the match is (0–1)."""
 
     start: int

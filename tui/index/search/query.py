@@ -14,26 +14,28 @@ A filter's value may be quoted to hold spaces: `in:"Crate of the Week"`, `by:"Ja
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .records import fold
 
 __all__ = ["Query", "parse_query", "week_keep"]
 
 
-@dataclass
 class Query:
     """A parsed query: free text (words) and filters `in:`, `week:`, `kpi:`, `url:`, `by:`."""
 
-    raw: str
-    text: str = ""  # the free text, words joined by single spaces
-    words: list[str] = field(default_factory=list)  # as typed, full-width folded, duplicates dropped
-    sections: list[str] = field(default_factory=list)  # in: values
-    weeks: list[tuple[str | None, str | None]] = field(default_factory=list)  # inclusive ISO ranges
-    week_labels: list[str] = field(default_factory=list)  # week: values that are no ISO week (case-folded)
-    kpis: list[str] = field(default_factory=list)  # kpi: values ("" = any KPI line)
-    urls: list[str] = field(default_factory=list)  # url: values
-    authors: list[str] = field(default_factory=list)  # by: values
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.text = ""  # the free text, words joined by single spaces
+        self.words: list[str] = []  # as typed, full-width folded, duplicates dropped
+        self.sections: list[str] = []  # in: values
+        self.weeks: list[tuple[str | None, str | None]] = []  # inclusive ISO ranges
+        self.week_labels: list[str] = []  # week: values that are no ISO week (case-folded)
+        self.kpis: list[str] = []  # kpi: values ("" = any KPI line)
+        self.urls: list[str] = []  # url: values
+        self.authors: list[str] = []  # by: values
+
+    def __repr__(self) -> str:
+        return f"Query({self.raw!r})"
 
     @property
     def has_filters(self) -> bool:

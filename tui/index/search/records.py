@@ -59,12 +59,13 @@ def is_word_char(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
-_HANZI = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+# runs of CJK ideographs: the one definition search uses (a class this wide costs milliseconds to compile)
+HANZI_RUNS = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def has_hanzi(text: str) -> bool:
     """Whether the text holds a CJK ideograph."""
-    return _HANZI.search(text) is not None
+    return HANZI_RUNS.search(text) is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,16 +221,21 @@ def vocab_key(vocab: Any) -> str:
     return hashlib.sha256(vocab.fingerprint().encode("utf-8")).hexdigest()[:16]
 
 
+def source_files() -> list[Path]:
+    """The sources `source_version` hashes: the model (bytes → `Report`), the parse cache's code
+    (`index/store`, what a row holds) and this module (the search record)."""
+    tui = Path(__file__).resolve().parents[2]
+    return (sorted((tui / "model").glob("*.py")) + sorted((tui / "index" / "store").glob("*.py"))
+            + [tui / "index" / "search" / "records.py"])
+
+
 def source_version() -> str:
     """A hash of the sources that turn bytes into a `Report`, its stored parts and its search record.
 
     Computed from the files alone (no imports), so the search fast path can check it cheaply.
     """
     h = hashlib.sha256(RECORD_VERSION.encode())
-    base = Path(__file__).resolve().parent.parent
-    files = (sorted((base / "model").glob("*.py")) + sorted((base / "index" / "store").glob("*.py"))
-             + [base / "index" / "search" / "records.py"])
-    for f in files:
+    for f in source_files():
         h.update(f.name.encode())
         try:
             h.update(f.read_bytes())

@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ... import __version__
 from ...model.report import Finding, Report
 from ...model.source import Cancelled, Candidate, scan
 from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
@@ -88,10 +87,13 @@ _parser_version: str | None = None
 
 
 def parser_version() -> str:
-    """A hash of the code that turns bytes into a `Report`; any change to it invalidates the cache."""
+    """A hash of the code that turns bytes into a `Report`; any change to it invalidates the cache.
+
+    (The sources themselves, not the package version: reading that costs ~50 ms of imports at start-up,
+    and a release that changes no source needs no new cache.)"""
     global _parser_version
     if _parser_version is None:
-        _parser_version = hashlib.sha256(f"{__version__}|{SCHEMA}|{source_version()}".encode()).hexdigest()[:16]
+        _parser_version = hashlib.sha256(f"{SCHEMA}|{source_version()}".encode()).hexdigest()[:16]
     return _parser_version
 
 
@@ -342,8 +344,10 @@ class ParseCache:
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
         meta = dict(c.execute("SELECT key, value FROM meta")) if tables else {}
-        if tables and meta.get("app") == APP_ID and meta.get("schema") != SCHEMA:
-            # Ours, of another layout (an upgrade): started afresh, nothing to tell.
+        if tables and meta.get("app") == APP_ID and (meta.get("schema") != SCHEMA
+                                                     or meta.get("parser") != parser_version()):
+            # Ours, of another layout or parser (an upgrade): started afresh, nothing to tell (a new
+            # file: emptying a large one would leave a write-ahead log and a file as large as it was).
             self.close()
             _remove(self.path)
             c = self.conn()

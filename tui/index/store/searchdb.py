@@ -231,9 +231,10 @@ class LazyParts(Mapping[str, Any]):
     """The parts of a saved index, each read when first asked for: whole (bytes), or for the large
     ones an open SQLite blob that reads just the bytes sliced from it."""
 
-    def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str]):
+    def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str], fingerprint: str = ""):
         self.conn = conn
         self.ids = ids
+        self.fingerprint = fingerprint  # of the files the index was made from (`fingerprint`)
         self.lazy = set(lazy)
         self._got: dict[str, Any] = {}
 
@@ -268,9 +269,10 @@ class LazyParts(Mapping[str, Any]):
         self.conn.close()
 
 
-def open_index(path: str | os.PathLike, key: str, fp: str, lazy: Iterable[str]) -> LazyParts | None:
-    """The parts of the saved index of a library, read on demand, when it was made from exactly the
-    files `fp` describes; None otherwise. The caller closes it."""
+def open_index(path: str | os.PathLike, key: str, lazy: Iterable[str]) -> LazyParts | None:
+    """The parts of the saved index of a library, read on demand (None when there is none of this
+    format and parser). Before trusting an answer, the caller compares `fingerprint` with that of the
+    files as they are now, and closes it."""
     if not os.path.exists(path):
         return None
     try:
@@ -280,7 +282,7 @@ def open_index(path: str | os.PathLike, key: str, fp: str, lazy: Iterable[str]) 
     try:
         conn.execute("BEGIN")  # one snapshot for every read (a concurrent save cannot mix two indexes)
         row = conn.execute("SELECT fingerprint, stamp FROM search_index WHERE key = ?", (key,)).fetchone()
-        if row is None or row[0] != fp or row[1] != stamp():
+        if row is None or type(row[0]) is not str or row[1] != stamp():
             conn.close()
             return None
         ids = {name: rid for rid, name in conn.execute("SELECT id, name FROM search_parts WHERE key = ?", (key,))
@@ -288,7 +290,7 @@ def open_index(path: str | os.PathLike, key: str, fp: str, lazy: Iterable[str]) 
     except (sqlite3.Error, ValueError):
         conn.close()
         return None
-    return LazyParts(conn, ids, lazy)
+    return LazyParts(conn, ids, lazy, row[0])
 
 
 def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:

@@ -313,14 +313,15 @@ class MainScreen(Screen):
         self.query_one("#report-title", Static).update(title)
 
     def _update_week_detail(self, report: Report | None) -> None:
+        # Shown and hidden on the widget itself: a class of the screen would restyle every widget on it.
         detail = self.query_one("#week-detail", Static)
         if report is None or not report.warnings:
             detail.update("")
-            self.set_class(False, "-warnings")
+            detail.display = False
             return
         text = Text("\n").join(Text(f"⚠ {w.message}") for w in report.warnings)
         detail.update(text)
-        self.set_class(True, "-warnings")
+        detail.display = True
 
     def apply_theme(self) -> None:
         """Recolour the rendered report and the KPI panel for a new theme."""
