@@ -25,8 +25,9 @@ import shutil
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ...model.report import Finding, Report
 from ...model.source import Cancelled, Candidate, scan
@@ -155,6 +156,12 @@ checksum = codec.checksum  # CRC-32 of a stored text value (0 for none, -1 for a
 
 
 MARK = ".open-"  # `<cache file>.open-<pid>`: this process has the cache open (gone after a clean exit)
+
+
+def _not_now(exc: sqlite3.OperationalError) -> bool:
+    """Whether a write failed only for now (the file busy, read-only or full, a disk error): skipped."""
+    msg = str(exc).lower()
+    return _is_busy(exc) or any(w in msg for w in ("readonly", "full", "disk i/o"))
 
 
 def _pid_gone(pid: int) -> bool:
@@ -360,8 +367,7 @@ class ParseCache:
                 f"not a {APP_ID} schema {SCHEMA}")
         if meta.get("parser") == parser_version():
             return
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing() as c:
             for stmt in _STATEMENTS:
                 c.execute(stmt)
             current = dict(c.execute("SELECT key, value FROM meta"))
@@ -371,13 +377,6 @@ class ParseCache:
                 c.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                               [("app", APP_ID), ("schema", SCHEMA), ("parser", parser_version()),
                                ("sources", source_version())])
-            c.execute("COMMIT")
-        except BaseException:
-            try:
-                c.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise
 
     # -- rows --------------------------------------------------------------------------------
     def heads(self, vkey: str, roots: Iterable[str] | None = None
@@ -447,34 +446,36 @@ class ParseCache:
         """Store a library's summary (None: delete it); skipped when the file is busy or cannot be written."""
         if not _storable(key):
             return
-        c = self.conn()
         try:
-            c.execute("BEGIN IMMEDIATE")
-            try:
+            with self._writing() as c:
                 c.execute("DELETE FROM summaries WHERE key = ?", (key,))
                 if data is not None:
                     c.execute("INSERT INTO summaries VALUES (?, ?, ?)", (key, data, summary.checksum(data)))
-                c.execute("COMMIT")
-            except BaseException:
-                try:
-                    c.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-                raise
         except sqlite3.OperationalError as exc:
-            msg = str(exc).lower()
-            if _is_busy(exc) or any(w in msg for w in ("readonly", "full", "disk i/o")):
-                return  # (not written now: the next load reads row by row and tries again)
+            if not _not_now(exc):
+                raise  # (not written now: the next load reads row by row and tries again)
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back when it raises."""
+        c = self.conn()
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            yield c
+            c.execute("COMMIT")
+        except BaseException:
+            try:
+                c.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
             raise
 
     def store(self, vkey: str, cands: list[Candidate], parts: list[Parts]) -> list[int | None]:
         """Write parsed reports in one transaction; return each row id (None where a row was not written:
         for every row when the file is busy; for a report whose file name or text cannot be stored).
         Damage found while writing raises `_DAMAGE`."""
-        c = self.conn()
         try:
-            c.execute("BEGIN IMMEDIATE")
-            try:
+            with self._writing() as c:
                 try:
                     c.execute("SAVEPOINT many")
                     ids = self._store_many(c, vkey, cands, parts)
@@ -484,16 +485,8 @@ class ParseCache:
                     c.execute("ROLLBACK TO many")
                     c.execute("RELEASE many")
                     ids = self._store_one_by_one(c, vkey, cands, parts)
-                c.execute("COMMIT")
-            except BaseException:
-                try:
-                    c.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-                raise
         except sqlite3.OperationalError as exc:
-            if _is_busy(exc) or "readonly" in str(exc).lower() or "full" in str(exc).lower() \
-                    or "disk i/o" in str(exc).lower():
+            if _not_now(exc):
                 return [None] * len(cands)  # not written now; parsed again next time
             raise
         return ids
@@ -570,16 +563,11 @@ class ParseCache:
         ids = list(ids)
         if not ids:
             return
-        c = self.conn()
         try:
-            c.execute("BEGIN IMMEDIATE")
-            c.executemany("DELETE FROM reports WHERE id = ?", [(i,) for i in ids])
-            c.execute("COMMIT")
+            with self._writing() as c:
+                c.executemany("DELETE FROM reports WHERE id = ?", [(i,) for i in ids])
         except sqlite3.Error:
-            try:
-                c.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+            pass  # (dropped another time)
 
     def body(self, key: tuple[int, str, str, int, int], field: str) -> Any:
         """The text or the projects of a stored report, or None when the row is gone, was replaced or is
