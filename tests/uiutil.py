@@ -45,3 +45,23 @@ async def eventually(pilot, check, timeout: float = 5.0):
         except (AssertionError, NoMatches):
             await pilot.pause(0.05)
     return check()
+
+
+def gated_load(monkeypatch, library, early):
+    """Make the app's load of `library` stop after reading `early` (reported as the reports read so far)
+    until the returned event is set: a first load that takes a while."""
+    import threading
+
+    import tui.ui.app as app_mod
+    from tui.index.library import Library
+
+    gate = threading.Event()
+    early = list(early)
+
+    def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
+        snapshot(list(early), len(library.reports))
+        gate.wait(20)
+        return Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
+
+    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    return gate

@@ -134,22 +134,11 @@ async def test_escape_goes_back_and_hostile_text_is_shown_as_text(tmp_path):
 async def test_a_query_typed_while_loading_is_answered_from_what_is_read_then_corrected(monkeypatch, seed_library):
     """`/贝易转` while the library loads: hits from the reports read so far, a status that says so,
     never a final "no matches"; when the load ends the same query runs again by itself."""
-    import threading
+    from uiutil import gated_load, make_app
 
-    import tui.ui.app as app_mod
-    from tui.index.library import Library
-    from uiutil import make_app
-
-    gate = threading.Event()
     # the reports as they are read: the two oldest first (neither names 贝易转 as a project)
     early = [r for r in seed_library.reports if r.week in ("2023-W46", "2023-W52")]
-
-    def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
-        snapshot(early, len(seed_library.reports))
-        gate.wait(20)
-        return Library(reports=list(seed_library.reports), paths=list(seed_library.paths), vocab=seed_library.vocab)
-
-    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    gate = gated_load(monkeypatch, seed_library, early)
     app = make_app()
     try:
         async with app.run_test(size=(120, 36)) as pilot:

@@ -72,23 +72,12 @@ async def test_kpi_panel_shows_when_there_are_kpis(seed_library):
 async def test_reports_read_so_far_can_be_scrolled_and_opened_before_the_load_ends(monkeypatch, seed_library):
     """A first load that takes a while: the week list shows the reports read so far (in week order), one
     opens, the reader moves to another; when the load ends the reader's report is still the open one."""
-    import threading
-
-    import tui.ui.app as app_mod
-    from tui.index.library import Library
     from tui.ui.screens.main import MainScreen
     from tui.ui.widgets.week_list import WeekList
-    from uiutil import make_app
+    from uiutil import gated_load, make_app
 
-    gate = threading.Event()
     early = [r for r in seed_library.reports if r.week in ("2023-W52", "2023-W46", "2024-W17")]  # not in order
-
-    def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
-        snapshot(list(reversed(early)), len(seed_library.reports))
-        gate.wait(20)
-        return Library(reports=list(seed_library.reports), paths=list(seed_library.paths), vocab=seed_library.vocab)
-
-    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    gate = gated_load(monkeypatch, seed_library, reversed(early))
     app = make_app()
     try:
         async with app.run_test(size=(120, 36)) as pilot:
