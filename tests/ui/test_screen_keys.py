@@ -268,6 +268,14 @@ class Gate:
         return self.real(*args, **kwargs)
 
 
+async def compare_oldest_and_newest(pilot):
+    """The main screen once ready, with the comparison of its oldest and newest reports opened."""
+    main = await ready(pilot)
+    reports = main.library.reports
+    main.open_compare(reports[0], reports[-1])
+    return main
+
+
 async def test_compare_shows_a_spinner_then_the_diff(seed_library, monkeypatch):
     import tui.ui.screens.compare as compare_screen
 
@@ -275,9 +283,7 @@ async def test_compare_shows_a_spinner_then_the_diff(seed_library, monkeypatch):
     monkeypatch.setattr(compare_screen, "compare", gate)
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        main = await ready(pilot)
-        reports = main.library.reports
-        main.open_compare(reports[0], reports[-1])
+        main = await compare_oldest_and_newest(pilot)
         screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
         await eventually(pilot, lambda: true(gate.started.is_set()))
         await pilot.pause()
@@ -307,9 +313,7 @@ async def test_escape_while_comparing_returns_to_the_main_screen(seed_library, m
     monkeypatch.setattr(compare_screen, "compare", gate)
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        main = await ready(pilot)
-        reports = main.library.reports
-        main.open_compare(reports[0], reports[-1])
+        main = await compare_oldest_and_newest(pilot)
         await eventually(pilot, lambda: true(gate.started.is_set()))
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
@@ -415,9 +419,7 @@ async def test_a_comparison_that_fails_says_so_and_shows_the_error(seed_library,
     monkeypatch.setattr(compare_screen, "compare", broken)
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        main = await ready(pilot)
-        reports = main.library.reports
-        main.open_compare(reports[0], reports[-1])
+        main = await compare_oldest_and_newest(pilot)
         dialog = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, ErrorScreen)))
         assert "a comparison that fails" in dialog.details
         await pilot.press("escape")
