@@ -149,7 +149,7 @@ def kpi_series(lib: Library, reports: Iterable[Report] | None = None) -> list[Se
             s._reports, s._values = rs, values
         return [by_name[n] for n in order_kpi_names(by_name, lib.vocab.kpi_aliases) if by_name[n]._reports]
     pending: dict[str, tuple[list, list]] = {}  # name -> (reports, kpis), filled in one pass
-    for r in (lib.reports if reports is None else reports):
+    for r in chosen:
         kpis = r.kpis
         if not kpis or r.week is None:
             for k in kpis or ():
