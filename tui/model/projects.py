@@ -75,3 +75,47 @@ def extract_projects(report: Report) -> None:
                     found.append(_make(report, item, topic, "okr", sec.key))
     found.sort(key=lambda p: p.line)
     report.projects = found
+
+
+# -- whether a project is finished -------------------------------------------------------------------
+
+# Words that say a piece of work finished. Bare 完成/上线 are not among them: they also mean "finished a
+# step" (`本周完成联调`) and "the launch being prepared" (`全量上线准备`). More come from the settings.
+DONE_WORDS = (
+    "已完成", "全部完成", "已全部完成", "已上线", "已全量上线", "全量上线完成", "已交付", "已结项", "已验收",
+    "已发布", "已关闭", "done", "finished", "completed", "shipped", "launched", "delivered",
+)
+_NEGATED = re.compile(r"(?i)(?:\bnot|n't|\bnever|\byet to be)\s+(?:yet\s+|been\s+|be\s+)?$")
+
+
+def says_done(text: str, words: tuple[str, ...] = DONE_WORDS) -> bool:
+    """Whether the text says the work finished: one of the words (Latin ones whole and not negated:
+    `done` but not `not done`, `undone` or `doneness`)."""
+    folded = nfkc(text).lower()
+    for word in words:
+        w = word.lower()
+        if not w.isascii():
+            if w in folded:
+                return True
+            continue
+        for mt in re.finditer(rf"(?<![a-z0-9_-]){re.escape(w)}(?![a-z0-9_])", folded):
+            if not _NEGATED.search(folded[: mt.start()]):
+                return True
+    return False
+
+
+def is_done(project: Project, words: tuple[str, ...] = DONE_WORDS) -> bool:
+    """Whether a project is finished in its report: its headline progress figure (the first it states)
+    reached 100 %, or it states no figure and its own line (or, when that line is only its name, a line
+    under it) says it finished. A stated figure below 100 % is never done."""
+    if project.progress:
+        return project.progress[0] >= 100
+    if not project.entries:
+        return False
+    head = project.entries[0][1]
+    if says_done(head, words):
+        return True
+    rest = _FOCUS.sub("", head, count=1).strip(" \t*_:：-—")
+    if rest and rest != project.name:
+        return False
+    return any(says_done(text, words) for _, text in project.entries[1:])

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Iterator, Literal
 
 from .files import SourceRef
-from .weeks import issue_number, report_order
+from .weeks import issue_number, report_order, weeks_between
 
 Level = Literal["problem", "warning"]
 
@@ -166,6 +166,17 @@ class Report:
             if s.line <= line and (s.end_line == 0 or line <= s.end_line) and s.level >= found.level:
                 found = s
         return found
+
+    @property
+    def covered_weeks(self) -> list[str]:
+        """Every ISO week the report's period covers, its filing week first (a two-week report counts for
+        both weeks; an undated report for none)."""
+        if self.week is None:
+            return []
+        if self.start is None or self.end is None:
+            return [self.week]
+        weeks = weeks_between(self.start, self.end)
+        return weeks if weeks[0] == self.week else [self.week]
 
     @property
     def issue(self) -> int | None:

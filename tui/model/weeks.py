@@ -146,6 +146,18 @@ def iso_week(d: date) -> str:
     return f"{y}-W{w:02d}"
 
 
+def weeks_between(start: date, end: date) -> list[str]:
+    """Every ISO week from the one holding `start` to the one holding `end`, in order (`start` alone when
+    `end` is earlier)."""
+    monday = start - timedelta(days=start.weekday())
+    weeks = [iso_week(monday)]
+    monday += timedelta(days=7)
+    while monday <= end:
+        weeks.append(iso_week(monday))
+        monday += timedelta(days=7)
+    return weeks
+
+
 def week_bounds(week: str) -> tuple[date, date]:
     """Monday and Sunday of an ISO week string."""
     y, w = parse_iso_week(week) or (0, 0)
