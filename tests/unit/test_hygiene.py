@@ -21,8 +21,9 @@ SERVER_ONLY = {"tui.cli.serve.server"}
 
 
 def core_modules() -> list[str]:
-    """Every module of tui.model, tui.index and tui.cli (but the web server of `serve`), and tui.config."""
-    names = ["tui.config"]
+    """Every module of tui.model, tui.index and tui.cli (but the web server of `serve`), tui.config and
+    tui.keymap."""
+    names = ["tui.config", "tui.keymap"]
     for info in pkgutil.walk_packages(tui.__path__, "tui."):
         if info.name.startswith(("tui.model", "tui.index", "tui.cli")) and info.name not in SERVER_ONLY:
             names.append(info.name)
