@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help run test bench screenshots lint setup browser clean
+.PHONY: help run test bench screenshots lint setup browser shells man docs clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -39,10 +39,29 @@ browser:         ## install Debian's chromium and a Chinese font when missing (t
 		rm -f $$log; \
 	fi
 
+# zsh and fish (the completion tests drive them) and man-db (the manual page test renders with `man -l`),
+# installed with apt-get only when missing. Without them those tests skip and say why.
+shells:          ## install Debian's zsh, fish and man-db when missing (the completion and man page tests)
+	@pkgs=""; for p in zsh fish; do command -v $$p >/dev/null || pkgs="$$pkgs $$p"; done; \
+	command -v man >/dev/null || pkgs="$$pkgs man-db"; \
+	if [ -n "$$pkgs" ]; then \
+		echo "installing Debian packages:$$pkgs"; \
+		log=$$(mktemp); \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs; } >$$log 2>&1 \
+			|| { tail -n 3 $$log; echo "could not install$$pkgs: their tests will be skipped" >&2; }; \
+		rm -f $$log; \
+	fi
+
+man: $(STAMP)    ## write the manual page man/reports-tui.1 from the command line's parsers
+	$(PY) scripts/docs.py man
+
+docs: $(STAMP)   ## write the manual page and the README's key table
+	$(PY) scripts/docs.py
+
 run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." for others)
 	$(VENV)/bin/reports-tui $(ARGS)
 
-test: $(STAMP) browser  ## run the test suite
+test: $(STAMP) browser shells  ## run the test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep and fzf to compare with)

@@ -17,6 +17,7 @@ import pytest
 
 from testpaths import DATA, REPO, SEEDS
 from tui.cli import completion
+from tui.cli.main import build_parser, subcommand_argv
 
 BIN = Path(sys.executable).parent
 TEAM = DATA / "team" / "notion"
@@ -152,13 +153,11 @@ def complete(monkeypatch, line: str) -> list[str]:
         raise Done(code)
 
     with pytest.raises(Done):
-        completion.complete(output=out, exit_method=stop)
+        completion.complete(*build_parser(), subcommand_argv, output=out, exit_method=stop)
     return [w.strip() for w in out.getvalue().split("\n") if w.strip()]
 
 
 def test_every_subcommand_of_the_parser_is_offered(monkeypatch):
-    from tui.cli.main import build_parser
-
     _, sub = build_parser()
     names = set(next(a for a in sub._actions if a.choices and "weeks" in a.choices).choices)
     offered = set(complete(monkeypatch, "reports-tui "))
@@ -184,8 +183,9 @@ def test_the_call_back_never_loads_textual():
     code = ("import io, json, os, sys\n"
             "os.environ.update(_ARGCOMPLETE='1', COMP_LINE='reports-tui diff ', COMP_POINT='17')\n"
             "from tui.cli import completion\n"
+            "from tui.cli.main import build_parser, subcommand_argv\n"
             "out = io.StringIO()\n"
-            "try:\n    completion.complete(output=out, exit_method=sys.exit)\n"
+            "try:\n    completion.complete(*build_parser(), subcommand_argv, output=out, exit_method=sys.exit)\n"
             "except SystemExit:\n    pass\n"
             "print(json.dumps([out.getvalue(), sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))]))\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)

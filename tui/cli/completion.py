@@ -40,16 +40,17 @@ def script(shell: str) -> str:
 
 # ── the call back on TAB ─────────────────────────────────────────────────────────────────────────
 
-def complete(output: Any = None, exit_method: Callable[[int], Any] = os._exit) -> None:
+def complete(tui_parser: argparse.ArgumentParser, sub_parser: argparse.ArgumentParser,
+             subcommand_argv: Callable[[list[str]], list[str] | None], output: Any = None,
+             exit_method: Callable[[int], Any] = os._exit) -> None:
     """Answer the shell's completion request (the environment `_ARGCOMPLETE`, `COMP_LINE`,
-    `COMP_POINT` describe it) on file descriptor 8, or `output`, and exit."""
+    `COMP_POINT` describe it) on file descriptor 8, or `output`, and exit. The parsers are the
+    command line's (`main.build_parser`), and `subcommand_argv` tells, as in `main`, whether the words
+    hold a subcommand."""
     from argcomplete import CompletionFinder
     from argcomplete.completers import SuppressCompleter
     from argcomplete.lexers import split_line
 
-    from .main import build_parser, subcommand_argv
-
-    tui_parser, sub_parser = build_parser()
     line = os.environ.get("COMP_LINE", "")
     point = int(os.environ.get("COMP_POINT", len(line)))
     try:
@@ -58,7 +59,8 @@ def complete(output: Any = None, exit_method: Callable[[int], Any] = os._exit) -
         words = []
     # The subcommand decides the parser, as in `main`: none yet means the TUI's (PATHs or a subcommand).
     parser = sub_parser if subcommand_argv(words) is not None else tui_parser
-    attach_completers(tui_parser, offer_subcommands=not _positionals(words, tui_parser))
+    subcommands = [name for a in sub_parser._actions if isinstance(a, argparse._SubParsersAction) for name in a.choices]
+    attach_completers(tui_parser, subcommands if not _positionals(words, tui_parser) else [])
     attach_completers(sub_parser)
     class Finder(CompletionFinder):
         def _init_debug_stream(self) -> None:
@@ -71,12 +73,13 @@ def complete(output: Any = None, exit_method: Callable[[int], Any] = os._exit) -
              always_complete_options=False)  # (options once a `-` is typed, as git and rg do)
 
 
-def attach_completers(parser: argparse.ArgumentParser, offer_subcommands: bool = False) -> None:
-    """Give every argument of a parser (and of its subcommands) what it completes with."""
+def attach_completers(parser: argparse.ArgumentParser, subcommands: list[str] | None = None) -> None:
+    """Give every argument of a parser (and of its subcommands) what it completes with; a PATH also
+    completes `subcommands`."""
     for action in _actions(parser):
         dest = action.dest
         if dest == "paths":
-            action.completer = _paths_completer(offer_subcommands)
+            action.completer = _paths_completer(subcommands or [])
         elif dest in AUTHOR_DESTS:
             action.completer = _names_completer(authors)
         elif dest in WEEK_DESTS:
@@ -115,20 +118,13 @@ def _nothing(**_kwargs: Any) -> list[str]:
     return []
 
 
-def _paths_completer(offer_subcommands: bool) -> Callable[..., Any]:
+def _paths_completer(subcommands: list[str]) -> Callable[..., Any]:
     files = _files_completer(REPORT_SUFFIXES)
 
     def complete_paths(prefix: str, **kwargs: Any) -> list[str]:
-        names = [c for c in _subcommand_names() if c.startswith(prefix)] if offer_subcommands else []
-        return names + files(prefix)
+        return [c for c in subcommands if c.startswith(prefix)] + files(prefix)
 
     return complete_paths
-
-
-def _subcommand_names() -> list[str]:
-    from .main import SUBCOMMANDS
-
-    return list(SUBCOMMANDS)
 
 
 def _files_completer(suffixes: tuple[str, ...]) -> Callable[..., list[str]]:

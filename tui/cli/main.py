@@ -221,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OUTPUT
     finally:
         sys.stdout = real_stdout
+        choose_colour("auto")  # (`--color` holds for this command only)
 
 
 def run() -> None:
@@ -231,7 +232,7 @@ def run() -> None:
     if "_ARGCOMPLETE" in os.environ:
         from .completion import complete
 
-        complete()
+        complete(*build_parser(), subcommand_argv)
     quick_exit(main())
 
 
