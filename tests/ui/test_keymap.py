@@ -5,9 +5,6 @@ by `reports-tui keys`) is the one the screens are built from, and its key-name r
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import string
 
 import pytest
@@ -16,13 +13,12 @@ from textual.binding import Binding
 from textual.keys import Keys, _character_to_key, key_to_character
 from textual.widgets._footer import FooterKey
 
-import tui.ui
 from tui import keymap
 from tui.ui.keys import screen_commands
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.search import SearchScreen
 from tui.ui.screens.week_picker import WeekPickerModal
-from uiutil import eventually, make_app, ready
+from uiutil import classes_with_bindings, eventually, make_app, ready
 
 
 def settings(tmp_path, text: str) -> str:
@@ -148,19 +144,11 @@ async def test_a_rebound_quit_key_quits_while_reports_load(tmp_path, monkeypatch
 
 # ── the table and Textual agree ──────────────────────────────────────────────────────────────────
 
-def _ui_classes_with_bindings():
-    for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
-        module = importlib.import_module(info.name)
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and "BINDINGS" in cls.__dict__:
-                yield cls
-
-
 def test_every_binding_of_the_app_is_in_the_key_table():
     """`reports-tui keys`, the README and the man page list the table: a binding declared anywhere else
     would be missing there (declare it in `tui/keymap.py` and build BINDINGS with `keys.bindings`)."""
     live: dict[str, Binding] = {}
-    for cls in _ui_classes_with_bindings():
+    for cls in classes_with_bindings():
         for b in cls.__dict__["BINDINGS"]:
             live[b.id] = b
     assert set(live) == set(keymap.BY_ID), set(live) ^ set(keymap.BY_ID)
@@ -175,7 +163,7 @@ def test_panes_and_dialogs_of_the_table_are_the_apps():
     from textual.widget import Widget
 
     kinds = {}
-    for cls in _ui_classes_with_bindings():
+    for cls in classes_with_bindings():
         scope = keymap.BY_ID[cls.__dict__["BINDINGS"][0].id].scope
         kinds[scope] = cls
     for scope, cls in kinds.items():

@@ -139,3 +139,26 @@ def test_a_bad_color_is_a_usage_error():
     res = subprocess.run([sys.executable, "-m", "tui", "weeks", "--color", "sometimes"], capture_output=True,
                          text=True, cwd=REPO, timeout=60)
     assert res.returncode == 2 and "--color" in res.stderr and "always" in res.stderr
+
+
+def test_served_sessions_take_the_color_choice():
+    from tui.cli import serve
+
+    assert serve.session_command([], None, False, "never")[-2:] == ["--color", "never"]
+    assert "--color" not in serve.session_command([], None, False, "auto")
+
+
+def test_the_apps_color_choice_goes_through_no_color(monkeypatch):
+    """The app (Textual) draws in shades of grey under NO_COLOR: `--color never` sets it for the app's
+    process, `--color always` drops it, `auto` leaves it alone."""
+    import os
+
+    from tui.cli.main import colour_environment
+
+    monkeypatch.setenv("NO_COLOR", "1")  # (restored after the test)
+    colour_environment("always")
+    assert "NO_COLOR" not in os.environ
+    colour_environment("auto")
+    assert "NO_COLOR" not in os.environ
+    colour_environment("never")
+    assert os.environ.get("NO_COLOR") == "1"

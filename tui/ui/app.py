@@ -64,7 +64,8 @@ class ReportsApp(TypeAhead, App):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.keymap = Keymap.from_settings(self.config.data)
-        self.set_keymap(self.keymap.overrides)
+        if self.keymap.overrides:
+            self.set_keymap(self.keymap.overrides)
         # Keys typed while reports load (TypeAhead): quitting acts at once, and so do search, help and
         # the palette, whatever keys the keymap gives them (ctrl+q is Textual's own quit).
         self.QUIT_KEYS = self.keymap.key_set("app.quit", "app.quit-ctrl-c") | {"ctrl+q"}

@@ -65,7 +65,9 @@ def screen_commands(screen: Screen) -> list[ScreenCommand]:
             elif keys not in known.keys.split(" / "):
                 by_action[binding.action] = ScreenCommand(known.description, f"{known.keys} / {keys}",
                                                           known.binding, known.enabled)
-    return list(by_action.values())
+    # (in the table's order: Textual moves a key the keymap changed to the end of its map)
+    order = {binding_id: n for n, binding_id in enumerate(BY_ID)}
+    return sorted(by_action.values(), key=lambda c: order.get(c.binding.id, len(order)))
 
 
 def own_binding_ids(cls: type) -> set[str]:
