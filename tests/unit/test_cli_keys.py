@@ -162,3 +162,4 @@ def test_the_apps_color_choice_goes_through_no_color(monkeypatch):
     assert "NO_COLOR" not in os.environ
     colour_environment("never")
     assert os.environ.get("NO_COLOR") == "1"
+

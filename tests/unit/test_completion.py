@@ -192,3 +192,24 @@ def test_the_call_back_never_loads_textual():
     assert res.returncode == 0, res.stderr
     offered, loaded = json.loads(res.stdout)
     assert "2024-W23" in offered and loaded == []
+
+
+def test_completers_follow_what_an_argument_holds_so_new_options_complete_without_an_edit(tmp_path):
+    """A subcommand added later (`draft --author A --week W --output FILE`) gets its completers from
+    its arguments' names."""
+    parser = __import__("argparse").ArgumentParser(prog="reports-tui")
+    subs = parser.add_subparsers(dest="command")
+    p = subs.add_parser("draft")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--author", metavar="A")
+    p.add_argument("--week", metavar="W")
+    p.add_argument("--output", metavar="FILE")
+    p.add_argument("--limit", metavar="N")
+    completion.attach_completers(parser)
+    by_dest = {a.dest: a.completer for a in p._actions if hasattr(a, "completer")}
+    assert by_dest["author"].__name__ == "complete_names" and by_dest["week"].__name__ == "complete_names"
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "sub").mkdir()
+    assert by_dest["output"](prefix=f"{tmp_path}/") == [f"{tmp_path}/notes.txt", f"{tmp_path}/sub/"]
+    assert by_dest["paths"](prefix=f"{tmp_path}/") == [f"{tmp_path}/notes.txt", f"{tmp_path}/sub/"]
+    assert by_dest["limit"]() == []

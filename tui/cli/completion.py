@@ -22,6 +22,7 @@ PROG = "reports-tui"
 BUDGET_S = 2.0  # at most this long to read the library for names (the parse cache makes it ~0.1 s)
 REPORT_SUFFIXES = (".md", ".markdown", ".txt", ".zip")
 WEEK_DESTS = frozenset({"a", "b", "compare", "week"})
+FILE_METAVARS = frozenset({"FILE", "OUTPUT"})  # options that name a file to write (`--output FILE`)
 AUTHOR_DESTS = frozenset({"author"})
 
 
@@ -84,8 +85,10 @@ def attach_completers(parser: argparse.ArgumentParser, subcommands: list[str] | 
             action.completer = _names_completer(authors)
         elif dest in WEEK_DESTS:
             action.completer = _names_completer(weeks)
-        elif action.option_strings and action.metavar == "PATH":
+        elif action.option_strings and action.metavar == "PATH":  # (`--config PATH`: a settings file)
             action.completer = _files_completer((".toml",))
+        elif action.option_strings and action.metavar in FILE_METAVARS:
+            action.completer = _files_completer()
         elif action.choices is None and not isinstance(action, argparse._SubParsersAction) \
                 and action.nargs != 0:
             action.completer = _nothing  # (a query, a number, a host: no file names)
@@ -127,9 +130,10 @@ def _paths_completer(subcommands: list[str]) -> Callable[..., Any]:
     return complete_paths
 
 
-def _files_completer(suffixes: tuple[str, ...]) -> Callable[..., list[str]]:
+def _files_completer(suffixes: tuple[str, ...] = ()) -> Callable[..., list[str]]:
     def complete_files(prefix: str, **_kwargs: Any) -> list[str]:
-        """Folders (ending in `/`) and files with one of `suffixes` that start with `prefix`; `~` kept."""
+        """Folders (ending in `/`) and files (with one of `suffixes`, when given) that start with
+        `prefix`; `~` kept as typed."""
         folder, _, start = prefix.rpartition("/")
         folder = folder + "/" if folder or prefix.startswith("/") else ""
         try:
@@ -146,7 +150,7 @@ def _files_completer(suffixes: tuple[str, ...]) -> Callable[..., list[str]]:
                 continue
             if is_dir:
                 out.append(folder + entry.name + "/")
-            elif entry.name.lower().endswith(suffixes):
+            elif not suffixes or entry.name.lower().endswith(suffixes):
                 out.append(folder + entry.name)
         return sorted(out)
 
