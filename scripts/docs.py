@@ -51,7 +51,7 @@ def inline(markdown: str) -> str:
     out = []
     for part in parts:
         if part.startswith("`") and part.endswith("`") or part.startswith("**") and part.endswith("**"):
-            out.append("\\fB" + roff(part.strip("`*")) + "\\fR")
+            out.append("\\fB\\%" + roff(part.strip("`*")) + "\\fR")  # (`\\%`: never hyphenated)
         else:
             out.append(roff(part))
     return "".join(out)
@@ -110,11 +110,11 @@ def keys_section() -> str:
     for b in BINDINGS:
         if b.scope != scope:
             scope = b.scope
-            out.append(f".SS {roff(scope)}")
+            out.extend([".PD", f".SS {roff(scope)}", ".PD 0"])  # (one line per key, no gap)
         # (`\\%`: an id is never hyphenated where a line breaks; it is what the keymap names)
         out.extend([".TP", "\\fB" + roff(display_keys(b.key).replace(",", " ")) + "\\fR",
                     roff(f"{b.help} (") + "\\%" + roff(b.id) + ")"])
-    return "\n".join(out)
+    return "\n".join(out + [".PD"])
 
 
 def doc_parser() -> argparse.ArgumentParser:
