@@ -193,3 +193,18 @@ def test_textual_still_has_the_private_names_the_keymap_uses():
     app = App()
     assert isinstance(app._keymap, dict)
     assert hasattr(app._bindings, "key_to_bindings") and hasattr(app._bindings, "apply_keymap")
+
+
+async def test_the_command_palette_key_can_be_rebound_and_the_footer_shows_it(seed_library, tmp_path):
+    from textual.command import CommandPalette
+
+    app = make_app(seed_library, config=settings(tmp_path, '[keymap]\n"app.palette" = "ctrl+k"\n'))
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        assert "^k" in [k.key_display for k in main.query(FooterKey)]
+        await pilot.press("ctrl+p")
+        for _ in range(5):
+            await pilot.pause()
+        assert app.screen is main
+        await pilot.press("ctrl+k")
+        await eventually(pilot, lambda: _is(app.screen, CommandPalette))
