@@ -320,8 +320,10 @@ class Keymap:
                 if len(ids) < 2 or ids <= defaults.get(key, set()) or (key, frozenset(ids)) in seen:
                     continue
                 seen.add((key, frozenset(ids)))
-                out.append(f"keymap: {display_key(key)!r} is bound to both {' and '.join(sorted(ids))} "
-                           f"on the {screen} screen")
+                names = sorted(ids)
+                holders = f"both {names[0]} and {names[1]}" if len(names) == 2 else \
+                    f"{', '.join(names[:-1])} and {names[-1]}"
+                out.append(f"keymap: {display_key(key)!r} is bound to {holders} on the {screen} screen")
         return out
 
 

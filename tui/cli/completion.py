@@ -60,9 +60,11 @@ def complete(tui_parser: argparse.ArgumentParser, sub_parser: argparse.ArgumentP
         words = []
     # The subcommand decides the parser, as in `main`: none yet means the TUI's (PATHs or a subcommand).
     parser = sub_parser if subcommand_argv(words) is not None else tui_parser
-    subcommands = [name for a in sub_parser._actions if isinstance(a, argparse._SubParsersAction) for name in a.choices]
+    subcommands = [name for a in _actions(sub_parser) if isinstance(a, argparse._SubParsersAction)
+                   for name in a.choices]
     attach_completers(tui_parser, subcommands if not _positionals(words, tui_parser) else [])
     attach_completers(sub_parser)
+
     class Finder(CompletionFinder):
         def _init_debug_stream(self) -> None:
             # argcomplete's debug output goes to descriptor 9, where the shell script points it; it is
