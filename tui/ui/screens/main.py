@@ -10,7 +10,6 @@ import subprocess
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,7 +22,7 @@ from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -64,24 +63,7 @@ class MainScreen(Screen):
 
     COMMANDS = MAIN_COMMANDS
 
-    BINDINGS = [
-        Binding("slash", "search", "Search", id="main.search"),
-        Binding("left_square_bracket", "prev_week", "Prev", id="main.prev-week", tooltip="Prev week"),
-        Binding("right_square_bracket", "next_week", "Next", id="main.next-week", tooltip="Next week"),
-        Binding("c", "compare", "Compare", id="main.compare"),
-        Binding("space", "mark", "Mark week", show=False, id="main.mark"),
-        Binding("t", "timeline", "Timeline", show=False, id="main.timeline"),
-        Binding("m", "metrics", "Metrics", id="main.metrics"),
-        Binding("r", "raw", "Raw", id="main.raw"),
-        Binding("p", "toggle_kpis", "KPIs", id="main.kpis", tooltip="KPI panel: full, one line or hidden"),
-        Binding("a", "only_author", "Only", show=False, id="main.only-author",
-                tooltip="Only this person's reports (again: everyone's)"),
-        Binding("w", "team_week", "Team", id="main.team-week", tooltip="The whole team's week: every report of this week"),
-        Binding("e", "edit", "Edit", show=False, id="main.edit"),
-        Binding("y", "copy", "Copy section", show=False, id="main.copy"),
-        Binding("escape", "back", "Back", show=False, id="main.back"),
-        help_binding("main"),
-    ]
+    BINDINGS = bindings("main")
 
     def __init__(self) -> None:
         super().__init__(id="main")
