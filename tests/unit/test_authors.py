@@ -11,7 +11,9 @@ from testpaths import CORPORA, DATA, SEEDS
 from tui.index.library import LookupFailed, load_library
 from tui.index.store.loader import LazyReport
 from tui.index.workspace import open_library
-from tui.model.authors import Aliases, clean_name, folder_authors, match_author
+from tui.index.authors import AuthorNames
+from tui.model.authors import Aliases, clean_name
+from tui.model.people import folder_authors
 from tui.model.parse import parse_report
 from tui.model.report import SourceRef
 from tui.model.vocab import Vocabulary
@@ -198,9 +200,10 @@ def test_aliases():
     a = Aliases({"张三": ["zhangsan", "San Zhang"]})
     assert a.canonical("ZhangSan") == "张三" and a.canonical("san  zhang") == "张三" and a.canonical("李四") == "李四"
     assert a.canonical(None) is None
-    assert match_author("san zhang", ["张三", "李四"], a) == ["张三"]
-    assert match_author("李", ["张三", "李四"], a) == ["李四"]
-    assert match_author("nobody", ["张三", "李四"], a) == []
+    names = AuthorNames(["张三", "李四"], {"张三": ["zhangsan", "San Zhang"]})
+    assert names.matches("san zhang") == ["张三"]
+    assert names.matches("李") == ["李四"]
+    assert names.matches("nobody") == []
 
 
 # ── finding a report: AUTHOR@WEEK ────────────────────────────────────────────────────────────────

@@ -14,6 +14,16 @@ from .weeks import issue_number, report_order, weeks_between
 
 Level = Literal["problem", "warning"]
 
+
+class _Unassigned:
+    """The `Report.text_author` of a report whose author the library has not assigned yet."""
+
+    def __repr__(self) -> str:
+        return "UNASSIGNED"
+
+
+UNASSIGNED = _Unassigned()
+
 REPORT_SUFFIXES = (".md", ".markdown", ".txt")  # the file name endings of reports
 
 
@@ -142,6 +152,17 @@ class Report:
     encoding: str = "utf-8"
     size: int = 0
     mtime: float = 0.0
+    # The author the report's own text names, kept once the library assigns `author` (a person folder,
+    # aliases) so that assigning again — each partial list while loading, then the whole — starts from it.
+    assigned_from: object = field(default=UNASSIGNED, compare=False, repr=False)
+
+    @property
+    def text_author(self) -> str | None:
+        """The author the report's own text names (before the library assigns folders and aliases)."""
+        given = self.assigned_from
+        if given is UNASSIGNED:
+            self.assigned_from = given = self.author
+        return given  # type: ignore[return-value]
 
     @property
     def sections(self) -> list[Section]:
