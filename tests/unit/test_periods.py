@@ -28,6 +28,8 @@ PERIODS = [
      "2024-W31", "range", date(2024, 7, 29), date(2024, 8, 2)),
     ("tilde range in the file name", "2023.10.10~2023.10.24.md", "# 双周报\n",
      "2023-W41", "range", date(2023, 10, 10), date(2023, 10, 24)),
+    ("range glued to a name in the file name", "xingmingyyj2023.10.10-2023.10.24.md", "# 双周报\n",
+     "2023-W41", "range", date(2023, 10, 10), date(2023, 10, 24)),
     ("underscore-dot range in a bracketed file name", "[WeeklyReports]2024_12.13-2024_12.20.md", "- x\n",
      "2024-W50", "range", date(2024, 12, 13), date(2024, 12, 20)),
     ("leading underscore, range across months", "_2025_01.10-2025_02.16.md", "- x\n",
