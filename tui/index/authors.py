@@ -41,6 +41,7 @@ Readings = Callable[[str], list[tuple[str, ...]]]
 
 _HANZI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_LETTER = re.compile(r"[^a-z]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 MIN_SOUND = 4  # letters: shorter spellings (`li`, `wang`) are shared by too many people to suggest merging
 
 
@@ -216,27 +217,27 @@ def aliases_line(aliases: Mapping[str, Iterable[str]], more: Iterable[AliasSugge
     return "aliases = {" + ", ".join(f"{_toml(k)} = [{', '.join(map(_toml, v))}]" for k, v in merged.items()) + "}"
 
 
-def _letters(text: str) -> str:
+def _letters(text: str, digits: bool) -> str:
     from ..model.text import nfkc
 
-    return _NOT_LETTER.sub("", nfkc(text).casefold())
+    return (_NOT_ALNUM if digits else _NOT_LETTER).sub("", nfkc(text).casefold())
 
 
-def _sounds(name: str, spellings: Iterable[str], readings: Callable[[str], list[tuple[str, ...]]]) -> dict[str, str]:
-    """How a person's name and spellings sound, letters only (`hanyonggong`, `zhangyuqin`), each with
-    where it comes from."""
+def _sounds(name: str, spellings: Iterable[str], readings: Readings) -> dict[str, str]:
+    """How a person's name and spellings sound, each with where it comes from: `py:` the pinyin of a
+    Chinese name, or a Latin spelling's letters without digits (`hanyonggong`, `zhangyuqin` for
+    `zhangyuqin1998`); `az:` a Latin spelling's letters and digits (`austin00` for `Austin-00`)."""
     out: dict[str, str] = {}
     if _HANZI.search(name):
         syllables = [rd[0] for rd in readings(name) if rd]
         if len(syllables) >= 2:
-            out.setdefault("".join(syllables), "pinyin")
-            out.setdefault("".join(syllables[1:] + syllables[:1]), "pinyin")  # given name first: yuqinzhang
-    else:
-        out.setdefault(_letters(name), "name")
-    for s in spellings:
-        if not _HANZI.search(s):
-            out.setdefault(_letters(s), f"spelling {s}")
-    return {k: v for k, v in out.items() if len(k) >= MIN_SOUND}
+            out.setdefault("py:" + "".join(syllables), "pinyin")
+            out.setdefault("py:" + "".join(syllables[1:] + syllables[:1]), "pinyin")  # given name first
+    for s in ([] if _HANZI.search(name) else [name]) + [s for s in spellings if not _HANZI.search(s)]:
+        source = "name" if s == name else f"spelling {s}"
+        out.setdefault("py:" + _letters(s, digits=False), source)
+        out.setdefault("az:" + _letters(s, digits=True), source)
+    return {k: v for k, v in out.items() if len(k) - 3 >= MIN_SOUND}
 
 
 def alias_suggestions(names: AuthorNames, counts: Mapping[str, int]) -> list[AliasSuggestion]:
@@ -260,14 +261,16 @@ def alias_suggestions(names: AuthorNames, counts: Mapping[str, int]) -> list[Ali
 
     why: dict[frozenset, str] = {}
     for sound, owners in by_sound.items():
+        if sound.startswith("py:") and not any(src == "pinyin" for _, src in owners):
+            continue  # Latin spellings that differ in digits only (`wei01`, `wei02`) are two people
         people = list(dict.fromkeys(a for a, _ in owners))
         for a in people[1:]:
             parent[root(a)] = root(people[0])
         if len(people) > 1:
             sources = {s for _, s in owners}
-            reason = ("the same in pinyin" if "pinyin" in sources
-                      else next((f"{s[len('spelling '):]} is a spelling of the other" for s in sources
-                                 if s.startswith("spelling ")), "the same letters"))
+            spelt = [s[len("spelling "):] for s in sources if s.startswith("spelling ")]
+            reason = (f"{spelt[0]} spells the other's name" if spelt
+                      else "the same in pinyin" if "pinyin" in sources else "the same letters")
             why.setdefault(frozenset(people), reason)
     groups: dict[str, list[str]] = defaultdict(list)
     for a in names.authors:

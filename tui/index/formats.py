@@ -112,9 +112,9 @@ def finding_message(f: Finding, width: int = MESSAGE_WIDTH, shown: bool = False)
     hackathon_10th`); `shown`: paths as plain output shows them (`SourceRef.display`), else lossless."""
     if not f.related:
         return f.message
-    head = shorten(f.message, width // 2) + ": "
     names = telling_apart([s.display if shown else source_text(s) for s in f.related])
-    return head + name_list(names, len(names), max(width - len(head), 20))
+    parts = name_list(names, len(names), max(width - min(len(f.message), width * 2 // 3) - 2, 24))
+    return shorten(f.message, max(width - len(parts) - 2, 20)) + ": " + parts
 
 
 def lint_rows(findings: Iterable[Finding], reports: Iterable[Report] = ()) -> list[dict[str, Any]]:

@@ -158,8 +158,8 @@ class Library:
                                    related=tuple(x.source for x in rs)))
         for s in self.alias_suggestions():
             first = next(r for r in self.reports if r.author == s.others[0])
-            out.append(Finding("warning", f"{' and '.join([s.name, *s.others])} look like one person ({s.why}); "
-                                          f"to merge them, add to [authors] aliases: {s.entry()}", source=first.source))
+            out.append(Finding("warning", f"{' and '.join(s.others)} may be {s.name} ({s.why}): [authors] aliases "
+                                          f"{s.entry()}", source=first.source))
         out.sort(key=lambda f: (f.source.display if f.source else "", f.line or 0))
         return out
 

@@ -43,6 +43,9 @@ _LABELLED = re.compile(
     r"(?P<value>.*?)\s*$", re.IGNORECASE)
 _GITHUB_URL = re.compile(r"^https?://(?:www\.)?(?:github|gitee|gitlab)\.com/([A-Za-z0-9][\w.-]*)/?$", re.IGNORECASE)
 _HANDLE = re.compile(r"^@?[A-Za-z][\w.-]{0,38}$")  # an account name: one word of letters, digits, `-` `_` `.`
+# What a template says in place of a name: `（你的名字）`, `<your name>`, `xxx`.
+_PLACEHOLDER = re.compile(r"^(?:[(（<《{].*[)）>》}]|x{2,}|某某|你的名字|您的名字|你的姓名|待填写?|your\s*name|name|姓名|todo|tbd)$",
+                          re.IGNORECASE)
 _INFO_SECTION = re.compile(r"信息|个人|简介|info|about|profile|姓名|name", re.IGNORECASE)
 
 
@@ -73,8 +76,10 @@ def clean_name(value: str) -> str | None:
     `**张三**`, `Github ID：zhangsan` → `张三` / `zhangsan`; the first of several people); None when
     the value is no name."""
     text = _LINK.sub(r"\1", value.strip())
-    text = _EMPH.sub(r"\2", text)
-    text = text.strip().strip("'\"“”‘’「」【】[]()（）")
+    text = _EMPH.sub(r"\2", text).strip()
+    if _PLACEHOLDER.match(text):
+        return None
+    text = text.strip("'\"“”‘’「」【】[]()（）")
     m = _LABELLED.match(nfkc(text))
     if m:  # a label is not part of the name
         text = _GITHUB_URL.sub(r"\1", m.group("value").strip())
