@@ -97,12 +97,19 @@ def author_spellings(sources: Sequence[SourceRef], weeks: Sequence[Weeks], autho
     return {a: list(s) for a, s in out.items()}
 
 
+def names_of(sources: Sequence[SourceRef], weeks: Sequence[Weeks], authors: Sequence[str | None],
+             paths: Sequence[str], aliases: Mapping[str, Iterable[str]], readings: Readings | None = None
+             ) -> AuthorNames:
+    """The names of the authors of these reports (in order of their first report), with their spellings
+    (`author_spellings`): for a library, or for the reports a saved search index holds."""
+    return AuthorNames([a for a in authors if a], author_spellings(sources, weeks, authors, paths, aliases), readings)
+
+
 def library_names(library: Library, readings: Readings | None = None) -> AuthorNames:
     """The names of a loaded library's authors (`Library.authors`) with their spellings."""
     reports = library.reports
-    spellings = author_spellings([r.source for r in reports], [r.covered_weeks for r in reports],
-                                 [r.author for r in reports], library.paths, library.vocab.author_aliases)
-    return AuthorNames(library.authors(), spellings, readings)
+    return names_of([r.source for r in reports], [r.covered_weeks for r in reports], [r.author for r in reports],
+                    library.paths, library.vocab.author_aliases, readings)
 
 
 class AuthorNotFound(LookupError):
@@ -170,6 +177,11 @@ class AuthorNames:
         for v in values:
             out.update(self.matches(v))
         return out
+
+    def naming(self, values: Iterable[str], authors: Iterable[str], readings: Readings | None = None) -> set[str]:
+        """Which of `authors` (those of a search index, say) the names `values` name, with this library's
+        spellings; `readings`: where to get a name's pinyin readings."""
+        return AuthorNames(authors, self.spellings, readings or self._readings).matching(values)
 
     def find(self, text: str) -> str:
         """The one author `text` names; `AuthorNotFound` (listing the candidates) when it names none or

@@ -24,6 +24,7 @@ from .library import EVERYONE, Library, ProgressFn, is_team
 
 if TYPE_CHECKING:
     from ..model.report import Report
+    from .authors import AuthorNames
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
     from .store.cache import CacheNotice
@@ -121,6 +122,18 @@ class Workspace:
     def authors(self) -> list[str]:
         """Every author of the library, in order of their first report (`Library.authors`)."""
         return self._get("authors", Library.authors)
+
+    def author_names(self) -> AuthorNames:
+        """The authors with their spellings, named by the one rule of `authors.AuthorNames` (`--author`,
+        `by:`, the palette); while a library loads, those of the reports read so far."""
+        from .authors import library_names
+
+        with self._lock:
+            partial = self._partial
+        if partial is not None:
+            reports, _total, loading = partial
+            return library_names(Library(reports=list(reports), paths=loading.paths, vocab=loading.vocab))
+        return self._get("author_names", library_names)
 
     def is_team(self) -> bool:
         """Whether the library holds several people's reports (then everything follows one author)."""
@@ -279,7 +292,8 @@ class Workspace:
         is one made first) and the result says how many reports were searched of how many
         (`SearchResult.complete`)."""
         index = self._index if not wait and self._index is not None else self.search_index()
-        result = index.search(query, limit=limit, authors=authors)
+        result = index.search(query, limit=limit, authors=authors,
+                              names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
         reports, total, _lib = self._search_target()
         expected = total if total is not None else len(reports)
         if total is not None or result.searched != expected:
