@@ -151,13 +151,22 @@ class Workspace:
             return self.library.reports
         return self._get(("reports_of", author), lambda lib: lib.by_author(author))
 
-    def team_week(self, report: Report) -> TeamWeek:
-        """Every report of a report's week joined under their authors' names (`team.team_week`)."""
-        from .team import team_week, week_of
+    def team_week(self, report: Report, week: str | None = None) -> TeamWeek:
+        """Every report of a report's week (or of `week`: an ISO week), filed under it or covering it,
+        joined under their authors' names (`team.team_week`)."""
+        from .team import covering, team_week, week_of
 
+        if week is not None:
+            return self._get(("team_week", week), lambda lib: team_week(covering(lib.reports, week), week, lib.vocab))
         key = report.week or id(report)
         return self._get(("team_week", key),
                          lambda lib: team_week(week_of(lib.reports, report), report.week or report.label, lib.vocab))
+
+    def team_weeks(self) -> list[str]:
+        """Every ISO week some report covers, in order (`team.team_weeks`)."""
+        from .team import team_weeks
+
+        return self._get("team_weeks", lambda lib: team_weeks(lib.reports))
 
     def projects(self) -> list[ProjectInfo]:
         """Every project of the library, those in the most weeks first (`timeline.projects`)."""

@@ -18,6 +18,7 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
 from ...index.library import EVERYONE, Library
+from ...index.team import step_week
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
@@ -423,18 +424,23 @@ class MainScreen(Screen):
         if not reports or self.current is None:
             return
         at = self.query_one(WeekList).index_of(self.current)
-        i = (reports.index(self.current) if at is None else at) + delta
-        if 0 <= i < len(reports):
-            self.show_report(reports[i])
+        at = reports.index(self.current) if at is None else at
+        if self.team:
+            # A team's list holds several reports a week: a week at a time, to the same person's report.
+            target = step_week(reports, self.current, delta, at)
+        else:
+            target = reports[at + delta] if 0 <= at + delta < len(reports) else None
+        if target is not None:
+            self.show_report(target)
         else:
             self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
 
     def action_prev_week(self) -> None:
-        """Open the previous week."""
+        """Open the previous week (in a team's folder: the same person's report of it, if any)."""
         self._step(-1)
 
     def action_next_week(self) -> None:
-        """Open the next week."""
+        """Open the next week (in a team's folder: the same person's report of it, if any)."""
         self._step(1)
 
     def action_back(self) -> None:
