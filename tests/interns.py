@@ -37,13 +37,14 @@ class Person:
     reports: int
     names: str = "bracket"  # file names: "bracket" [WeeklyReport]A~B.md, "glued" folderA-B.md, "plain" 周报_A-B.md
     named_in: tuple[int, ...] | None = None  # only these reports (by number) carry the header
+    late: int | None = None  # this report (by number) was written down a month after its period: a warning
 
 
 def _people() -> list[Person]:
     p5, p6, p10 = "Hackathon_5th", "Hackathon_6th", "Hackathon_10th"
     people = [
         Person(p5, "01_xingmingyyj", "xingmingyyj", "", FIRST_WEEK_5TH, 6, names="glued"),
-        Person(p5, "02_zhangyuqin1998", "张钰钦", "### 姓名\n\n张钰钦\n\n", FIRST_WEEK_5TH, 6),
+        Person(p5, "02_zhangyuqin1998", "张钰钦", "### 姓名\n\n张钰钦\n\n", FIRST_WEEK_5TH, 6, late=3),
         Person(p5, "03_MarioLulab", "陆琦", "姓名：陆琦\n\n", FIRST_WEEK_5TH, 6, named_in=(1, 4)),
         Person(p5, "04_Hanyonggong", "Hanyonggong", "", FIRST_WEEK_5TH + timedelta(days=14), 5),
         Person(p5, "05_SecretXV", "SecretXV", "### 姓名\n\nGithub ID：SecretXV\n\n", FIRST_WEEK_5TH, 6),
@@ -77,8 +78,10 @@ COPIED = ("hackathon_10th/13_wanghao", "Hackathon_10th/13_wanghao", 2)  # a fold
 
 def _body(p: Person, n: int, a: date, b: date) -> str:
     header = p.header if p.named_in is None or n in p.named_in else ""
-    return (f"# 飞桨护航计划集训营 第{n}期双周报\n\n{header}"
+    created = f"Created: {b + timedelta(days=30):%Y年%m月%d日} 10:00\n\n" if n == p.late else ""
+    return (f"# 飞桨护航计划集训营 第{n}期双周报\n\n{created}{header}"
             f"## 本周工作\n\n1. 完成算子 op{n}_{p.folder[-3:]} 的单测，进度{min(100, 20 * n)}%\n"
+            f"## 指标\n\n- 单测覆盖率：{60 + 5 * n}%\n\n"
             f"2. 阅读 {a:%m-%d} 至 {b:%m-%d} 的设计文档\n\n"
             f"## 下周工作\n\n1. 继续推进算子 op{n + 1}\n\n## 导师点评\n\n按计划推进。\n")
 

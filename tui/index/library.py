@@ -108,6 +108,27 @@ class Library:
             return matches[0]
         raise LookupFailed(query, matches or by_path, pool, self.authors() if unknown_author and not matches else None)
 
+    def open_week(self, query: str) -> Report:
+        """The report `reports-tui --week W` opens: `find`, except that a week several reports share (a
+        team's, or a week several periods cover) opens the first of them in week order, beside the rest;
+        a label or path that names reports of different weeks is still ambiguous (`LookupFailed`)."""
+        try:
+            return self.find(query)
+        except LookupFailed as exc:
+            week = parse_iso_week(query.strip().rpartition("@")[2])
+            if exc.candidates and week is not None and all(r.week for r in exc.candidates):
+                return exc.candidates[0]
+            raise
+
+    def newest(self) -> Report | None:
+        """The report to open first: the newest dated one (undated reports sort last, but are not news),
+        else the highest-numbered issue, else the last (None: no reports)."""
+        for r in reversed(self.reports):
+            if r.week:
+                return r
+        numbered = [r for r in self.reports if r.issue is not None]
+        return max(numbered, key=lambda r: r.issue) if numbered else (self.reports[-1] if self.reports else None)
+
     def alias_suggestions(self) -> list[AliasSuggestion]:
         """Authors who look like one person: the same pinyin, the same letters, or a folder spelling of the
         other's name (`authors.alias_suggestions`); never merged unless the config says so."""
