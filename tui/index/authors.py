@@ -56,15 +56,18 @@ def assign_authors(library: Library) -> list[str | None]:
     folders = person_folders([r.source for r in reports], weeks, paths)
     chosen = folder_names(folders, named, weeks)
     aliases = Aliases(vocab.author_aliases)
-    authors = [aliases.canonical(chosen[f.key] if f is not None else n) for f, n in zip(folders, named)]
+    canonical = {name: aliases.canonical(name) for name in {*chosen.values(), *named} if name is not None}
     spelled: dict[str, set[str]] = defaultdict(set)  # a folder's spelling → the authors it is the folder of
-    for f, a in zip(folders, authors):
-        if f is not None and a is not None and name_key(f.name) != name_key(a):
-            spelled[name_key(f.name)].add(a)
-    for r, a in zip(reports, authors):
-        owners = spelled.get(name_key(a)) if a is not None else None
-        if owners is not None and len(owners) == 1:
-            a = next(iter(owners))
+    for f in {f.key: f for f in folders if f is not None}.values():
+        who = canonical[chosen[f.key]]
+        if name_key(f.name) != name_key(who):
+            spelled[name_key(f.name)].add(who)
+    final: dict[str, str] = {}  # each name as the library shows it
+    for name, shown in canonical.items():
+        owners = spelled.get(name_key(shown))
+        final[name] = next(iter(owners)) if owners is not None and len(owners) == 1 else shown
+    for r, f, n in zip(reports, folders, named):
+        a = final[chosen[f.key]] if f is not None else (final[n] if n is not None else None)
         if r.author != a:
             r.author = a
     return named

@@ -72,10 +72,10 @@ def _dirs(ref: SourceRef, root: str) -> list[str] | None:
     return rel
 
 
-def _weeks(w: Weeks) -> tuple[str, ...]:
+def _weeks(w: Weeks) -> Sequence[str]:
     if not w:
         return ()
-    return (w,) if isinstance(w, str) else tuple(w)
+    return (w,) if isinstance(w, str) else w
 
 
 def person_folders(sources: Sequence[SourceRef], weeks: Sequence[Weeks], roots: Sequence[str]
@@ -145,17 +145,20 @@ def _are_people(people: dict[str, list[int]], total: int, names: list[str], cove
     if any(_DATE_LIKE.match(nfkc(c).strip()) for c in names):
         return False
     owners: Counter[str] = Counter()
-    dated = 0
+    per_folder = []
     for ids in people.values():
-        filed = Counter(cover[i][0] for i in ids if cover[i])
-        n = sum(filed.values())
-        dated += n
-        if n >= 2 and len(filed) * 10 < n * 8:
+        weeks = [cover[i] for i in ids if cover[i]]
+        if len(weeks) >= 2 and len({w[0] for w in weeks}) * 10 < len(weeks) * 8:
             return False  # one folder, many reports per week: a team's folder, not a person's
-        owners.update({w for i in ids for w in cover[i]})
+        owners.update({x for w in weeks for x in w})
+        per_folder.append(weeks)
+    dated = sum(map(len, per_folder))
     if dated < 4:
         return False
-    shared = sum(1 for ids in people.values() for i in ids if any(owners[w] > 1 for w in cover[i]))
+    shared = 0
+    for weeks in per_folder:
+        for w in weeks:
+            shared += owners[w[0]] > 1 if len(w) == 1 else any(owners[x] > 1 for x in w)
     return shared * 2 >= dated
 
 

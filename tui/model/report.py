@@ -194,8 +194,8 @@ class Report:
         both weeks; an undated report for none)."""
         if self.week is None:
             return []
-        if self.start is None or self.end is None:
-            return [self.week]
+        if self.start is None or self.end is None or self.period == "week":
+            return [self.week]  # (a week's start and end are its own Monday and Sunday)
         weeks = weeks_between(self.start, self.end)
         return weeks if weeks[0] == self.week else [self.week]
 
