@@ -81,8 +81,8 @@ def _body(p: Person, n: int, a: date, b: date) -> str:
     created = f"Created: {b + timedelta(days=30):%Y年%m月%d日} 10:00\n\n" if n == p.late else ""
     return (f"# 飞桨护航计划集训营 第{n}期双周报\n\n{created}{header}"
             f"## 本周工作\n\n1. 完成算子 op{n}_{p.folder[-3:]} 的单测，进度{min(100, 20 * n)}%\n"
-            f"## 指标\n\n- 单测覆盖率：{60 + 5 * n}%\n\n"
             f"2. 阅读 {a:%m-%d} 至 {b:%m-%d} 的设计文档\n\n"
+            f"## 指标\n\n- 单测覆盖率：{60 + 5 * n}%\n\n"
             f"## 下周工作\n\n1. 继续推进算子 op{n + 1}\n\n## 导师点评\n\n按计划推进。\n")
 
 

@@ -79,11 +79,13 @@ async def test_brackets_move_a_week_to_the_same_persons_report(interns):
         await eventually(pilot, lambda: now("明宇", "2026-W04"))
         await pilot.press("right_square_bracket")
         await eventually(pilot, lambda: now("明宇", "2026-W06"))
-        # a week the person did not write: that week's first report, then on from there
+        # a week the person did not write: that week's first report; the next step is theirs again
         main.show_report(interns.find("宁可@2024-W13"))
         await pilot.pause()
         await pilot.press("right_square_bracket")
-        await eventually(pilot, lambda: _true(main.current.week == "2024-W14"))
+        await eventually(pilot, lambda: _true(main.current.week == "2024-W14" and main.current.author != "宁可"))
+        await pilot.press("right_square_bracket")
+        await eventually(pilot, lambda: now("宁可", "2024-W15"))
         # with `a`, by that person's own weeks
         main.show_report(interns.find("张钰钦@2024-W14"))
         await pilot.pause()

@@ -277,6 +277,7 @@ def test_step_week_moves_a_week_to_the_same_persons_report():
     assert step_week(reports, c15, 1) is c16 and step_week(reports, d15, 1) is c16
     assert step_week(reports, c16, 1) is undated and step_week(reports, undated, -1) is c16
     assert step_week(reports, a14, -1) is None and step_week(reports, undated, 1) is None
+    assert step_week(reports, a14, 1, author="d") is d15  # the person stepping started from
 
 
 def test_telling_apart():

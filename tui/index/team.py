@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..model.parse import parse_report
 from ..model.report import Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
+from .formats import week_dates
 
 _HEADING = re.compile(r"^( {0,3})(#{1,6})([ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -55,10 +56,12 @@ def team_weeks(reports: list[Report]) -> list[str]:
     return sorted({w for r in reports for w in r.covered_weeks})
 
 
-def step_week(reports: list[Report], current: Report, delta: int, at: int | None = None) -> Report | None:
+def step_week(reports: list[Report], current: Report, delta: int, at: int | None = None,
+              author: object = None) -> Report | None:
     """The report of the week before (`delta` -1) or after (+1) `current`'s in a list in week order (several
-    reports a week): the same author's report of that week when there is one, else the week's first; None
-    at either end. Each undated report is a week of its own. `at`: where `current` is in the list."""
+    reports a week): the report of that week by `author` (default: `current`'s) when there is one, else
+    the week's first; None at either end. Each undated report is a week of its own. `at`: where `current`
+    is in the list."""
     if at is None:
         at = next((i for i, r in enumerate(reports) if r is current), None)
         if at is None:
@@ -80,7 +83,8 @@ def step_week(reports: list[Report], current: Report, delta: int, at: int | None
         k += step
     if step < 0:
         group.reverse()
-    return next((r for r in group if r.author == current.author), group[0])
+    who = current.author if author is None else author
+    return next((r for r in group if r.author == who), group[0])
 
 
 def _body(r: Report) -> list[str]:
@@ -128,7 +132,7 @@ def team_week(reports: list[Report], week: str, vocab: Vocabulary = DEFAULT_VOCA
         name = " ".join((r.author or "(no author)").split())
         lines.append(f"# {name}")
         lines.append("")
-        lines.append(f"{r.label} · {r.source.name}")
+        lines.append(f"{r.label} · {week_dates(r)} · {r.source.name}")
         lines.append("")
         lines.extend(_body(r))
         lines.append("")

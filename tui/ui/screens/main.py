@@ -97,6 +97,7 @@ class MainScreen(Screen):
         self.team = False  # several people's reports: rows name authors, KPIs follow the open report's author
         self.any_kpis = False  # some report of the library has KPIs
         self._opened_by_itself: Report | None = None  # the report a first load opened, until the reader moves
+        self._stepping: tuple[str | None, Report] | None = None  # `[` `]` in a team: whose weeks, and where
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -450,8 +451,12 @@ class MainScreen(Screen):
         at = self.query_one(WeekList).index_of(self.current)
         at = reports.index(self.current) if at is None else at
         if self.team:
-            # A team's list holds several reports a week: a week at a time, to the same person's report.
-            target = step_week(reports, self.current, delta, at)
+            # A team's list holds several reports a week: a week at a time, to the same person's report —
+            # the person stepping started from, also past weeks they wrote nothing in.
+            who = self._stepping[0] if self._stepping is not None and self._stepping[1] is self.current \
+                else self.current.author
+            target = step_week(reports, self.current, delta, at, who)
+            self._stepping = (who, target) if target is not None else self._stepping
         else:
             target = reports[at + delta] if 0 <= at + delta < len(reports) else None
         if target is not None:
