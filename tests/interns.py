@@ -66,8 +66,11 @@ def _people() -> list[Person]:
     handles = ["river-tan", "moonpie7", "qingshan-dev", "bytecat", "lanxin2002", "pinecone88", "oakleaf", "tiny-gear"]
     for n, who in enumerate(handles):
         cohort, start = (p5, FIRST_WEEK_5TH) if n % 2 else (p6, FIRST_WEEK_6TH)
+        style = ("bracket", "glued", "plain")[n % 3]
+        if style == "glued" and who[-1].isdigit():
+            style = "bracket"  # (`moonpie72023.12.26`: where the name ends and the year starts is anyone's guess)
         people.append(Person(cohort, f"{30 + n}_{who}", who, "", start + timedelta(days=7 * (n % 3 == 0)), 6,
-                             names=("bracket", "glued", "plain")[n % 3]))
+                             names=style))
     return people
 
 

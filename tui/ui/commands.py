@@ -145,7 +145,8 @@ class PeopleProvider(Provider):
             score = matcher.match(text)
             shown = highlight(matcher, text)
             if name in named:
-                score = max(score, 0.5)
+                # as high as if the name were written the way it was typed (a week row holding it scores so)
+                score = max(score, matcher.match(f"Only {query.strip()}"))
                 if not any(s.style for s in shown.spans):
                     start = len(text) - len(name)
                     shown = Content(text).stylize(matcher.match_style, start, len(text))
