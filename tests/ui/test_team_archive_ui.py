@@ -187,3 +187,20 @@ def test_week_option_that_names_nothing_fails_before_the_app_starts(archive, cap
 
     assert main([str(archive), "--week", "nobody@2024-W13", "--no-cache"]) == 2
     assert "nobody called 'nobody'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("query,person", [("zyq", "张钰钦"), ("hanyg", "韩用功"), ("MarioLulab", "陆琦")])
+async def test_the_palette_names_a_person_by_the_same_rule(interns, query, person):
+    from tui.ui.commands import PeopleProvider
+
+    app = make_app(interns)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        hits = [hit async for hit in PeopleProvider(app.screen).search(query)]
+        best = max(hits, key=lambda h: h.score)
+        assert best.text == f"Only {person}"
+        # above every week row the query also matches fuzzily (`hanyg` is in "… Hanyonggong …")
+        from textual.fuzzy import Matcher
+
+        week_rows = [f"Go to week {r.author} · {r.label}  ({r.week})" for r in interns.reports if r.author]
+        assert best.score >= max(Matcher(query).match(t) for t in week_rows)
