@@ -5,8 +5,8 @@ share periods (a team writes the same weeks; folders per year or per project do 
 for every folder under a PATH, from the top down, so people sit at any depth
 (`WeeklyReports/Hackathon_6th/21_silverling/…`) whatever the folders beside them hold; the first folder
 on the way down whose sub-folders are people settles its part of the tree. A person folder's name less
-an ordinal prefix (`21_`, `02-`) is the person's name (`folder_authors`), unless its reports name their
-author themselves: then the name most of them give is the whole folder's.
+an ordinal prefix (`21_`, `02-`) is the person's name, unless its reports name their author
+themselves: then the name most of them give is the whole folder's (`folder_names`).
 
 Pure Python; no Textual or Rich.
 """
@@ -160,15 +160,6 @@ def _are_people(people: dict[str, list[int]], total: int, names: list[str], cove
         for w in weeks:
             shared += owners[w[0]] > 1 if len(w) == 1 else any(owners[x] > 1 for x in w)
     return shared * 2 >= dated
-
-
-def folder_authors(sources: Sequence[SourceRef], weeks: Sequence[Weeks], roots: Sequence[str],
-                   named: Sequence[str | None] | None = None) -> list[str | None]:
-    """The author each report's person folder gives (None outside person folders): the name most of
-    its reports give themselves (`named`), else the folder's name (`person_name`)."""
-    folders = person_folders(sources, weeks, roots)
-    chosen = folder_names(folders, named, weeks)
-    return [chosen[f.key] if f is not None else None for f in folders]
 
 
 def folder_names(folders: Sequence[PersonFolder | None], named: Sequence[str | None] | None,
