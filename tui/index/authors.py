@@ -2,15 +2,9 @@
 each person, the one rule by which a person is named (`--author`, `AUTHOR@WEEK`, `by:`, the palette),
 and the spellings that look like one person (`lint`'s alias suggestions). Pure Python.
 
-Assignment (`assign_authors`, after loading, cached reports included, nothing parsed again):
-1. the name a report gives itself (`model.authors`);
-2. a report in a person folder (`model.people`) takes the folder's author: the name most of its
-   reports give, else the folder's name — one folder is one author;
-3. the config's aliases (`[authors] aliases`) merge spellings;
-4. a person folder's name is that person's spelling: an author named only by that spelling elsewhere
-   (another cohort's folder `zhangyuqin1998`, a `Github ID：zhangyuqin1998`) is the same person, as
-   long as the spelling names one person only.
-Spellings that merely look alike (韩用功 / Hanyonggong) are never merged: `alias_suggestions` lists them.
+Who wrote each report is assigned after loading by `model.people.assign_authors` (in the model, so that
+the parse cache, which stores the authors assigned, is keyed by its code too). Spellings that merely look
+alike (韩用功 / Hanyonggong) are never merged: `alias_suggestions` lists them.
 """
 
 from __future__ import annotations
@@ -23,7 +17,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from ..model.authors import Aliases, name_key
 from ..model.files import SourceRef
-from ..model.people import PersonFolder, Weeks, folder_names, person_folders
+from ..model.people import PersonFolder, Weeks, person_folders
 from ..model.report import Report
 from ..model.vocab import Vocabulary
 
@@ -43,34 +37,6 @@ _HANZI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 MIN_SOUND = 4  # letters: shorter spellings (`li`, `wang`) are shared by too many people to suggest merging
-
-
-def assign_authors(library: Library) -> list[str | None]:
-    """Set each report's `author` as the library gives it (see the module's docstring) and return the
-    names the reports give themselves (`Report.text_author`), which a later call starts from again."""
-    reports, paths, vocab = library.reports, library.paths, library.vocab
-    named = [r.text_author for r in reports]
-    if not reports:
-        return named
-    weeks = [r.covered_weeks for r in reports]
-    folders = person_folders([r.source for r in reports], weeks, paths)
-    chosen = folder_names(folders, named, weeks)
-    aliases = Aliases(vocab.author_aliases)
-    canonical = {name: aliases.canonical(name) for name in {*chosen.values(), *named} if name is not None}
-    spelled: dict[str, set[str]] = defaultdict(set)  # a folder's spelling → the authors it is the folder of
-    for f in {f.key: f for f in folders if f is not None}.values():
-        who = canonical[chosen[f.key]]
-        if name_key(f.name) != name_key(who):
-            spelled[name_key(f.name)].add(who)
-    final: dict[str, str] = {}  # each name as the library shows it
-    for name, shown in canonical.items():
-        owners = spelled.get(name_key(shown))
-        final[name] = next(iter(owners)) if owners is not None and len(owners) == 1 else shown
-    for r, f, n in zip(reports, folders, named):
-        a = final[chosen[f.key]] if f is not None else (final[n] if n is not None else None)
-        if r.author != a:
-            r.author = a
-    return named
 
 
 def author_spellings(sources: Sequence[SourceRef], weeks: Sequence[Weeks], authors: Sequence[str | None],

@@ -12,7 +12,8 @@ from typing import Callable, Iterable
 from ..model.report import REPORT_SUFFIXES, Finding, Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week, period_text
-from .authors import AliasSuggestion, alias_suggestions, assign_authors, library_names
+from ..model.people import assign_authors as assign_people
+from .authors import AliasSuggestion, alias_suggestions, library_names
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -213,6 +214,12 @@ def is_team(authors: list[str]) -> bool:
     """Whether a library's authors make it a team's: two or more people (a one-person folder, with
     or without its name on the reports, is not)."""
     return len(authors) >= 2
+
+
+def assign_authors(lib: Library) -> list[str | None]:
+    """Give every report of a library its author (`model.people.assign_authors`: its own name, its person
+    folder's, the config's aliases); return the names the reports give themselves."""
+    return assign_people(lib.reports, lib.paths, lib.vocab.author_aliases)
 
 
 def _same_path(ref: SourceRef, q: str) -> bool:

@@ -8,6 +8,15 @@ on the way down whose sub-folders are people settles its part of the tree. A per
 an ordinal prefix (`21_`, `02-`) is the person's name, unless its reports name their author
 themselves: then the name most of them give is the whole folder's (`folder_names`).
 
+`assign_authors` gives every report of a library its author:
+1. the name a report gives itself (`authors`);
+2. a report in a person folder takes the folder's author: the name most of its reports give, else the
+   folder's name — one folder is one author;
+3. the config's aliases (`[authors] aliases`) merge spellings;
+4. a person folder's name is that person's spelling: an author named only by that spelling elsewhere
+   (another cohort's folder `zhangyuqin1998`, a `Github ID：zhangyuqin1998`) is the same person, as long
+   as the spelling names one person only.
+
 Pure Python; no Textual or Rich.
 """
 
@@ -18,9 +27,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Iterable, Mapping, Sequence, Union
 
+from .authors import Aliases, name_key
 from .files import SourceRef
+from .report import Report
 from .text import nfkc, printable_name
 
 Weeks = Union[str, Sequence[str], None]  # a report's ISO weeks: the filing week first (a str: that one)
@@ -189,3 +200,32 @@ def folder_names(folders: Sequence[PersonFolder | None], named: Sequence[str | N
         own = nfkc(folder).casefold()
         out[key] = max(given, key=lambda n: (given[n], nfkc(n).casefold() != own, newest[n]))
     return out
+
+
+def assign_authors(reports: Sequence[Report], paths: Sequence[str], aliases: Mapping[str, Iterable[str]]
+                   ) -> list[str | None]:
+    """Set each report's `author` as the library gives it (see the module's docstring; `paths`: the
+    library's PATHs, `aliases`: the config's) and return the names the reports give themselves
+    (`Report.text_author`), which a later call starts from again."""
+    named = [r.text_author for r in reports]
+    if not reports:
+        return named
+    weeks = [r.covered_weeks for r in reports]
+    folders = person_folders([r.source for r in reports], weeks, paths)
+    chosen = folder_names(folders, named, weeks)
+    merge = Aliases(aliases)
+    canonical = {name: merge.canonical(name) for name in {*chosen.values(), *named} if name is not None}
+    spelled: dict[str, set[str]] = defaultdict(set)  # a folder's spelling → the authors it is the folder of
+    for f in {f.key: f for f in folders if f is not None}.values():
+        who = canonical[chosen[f.key]]
+        if name_key(f.name) != name_key(who):
+            spelled[name_key(f.name)].add(who)
+    final: dict[str, str] = {}  # each name as the library shows it
+    for name, shown in canonical.items():
+        owners = spelled.get(name_key(shown))
+        final[name] = next(iter(owners)) if owners is not None and len(owners) == 1 else shown
+    for r, f, n in zip(reports, folders, named):
+        a = final[chosen[f.key]] if f is not None else (final[n] if n is not None else None)
+        if r.author != a:
+            r.author = a
+    return named
