@@ -56,8 +56,11 @@ def team_weeks(reports: list[Report]) -> list[str]:
     return sorted({w for r in reports for w in r.covered_weeks})
 
 
+_CURRENTS = object()  # (`step_week`'s author: the current report's)
+
+
 def step_week(reports: list[Report], current: Report, delta: int, at: int | None = None,
-              author: object = None) -> Report | None:
+              author: object = _CURRENTS) -> Report | None:
     """The report of the week before (`delta` -1) or after (+1) `current`'s in a list in week order (several
     reports a week): the report of that week by `author` (default: `current`'s) when there is one, else
     the week's first; None at either end. Each undated report is a week of its own. `at`: where `current`
@@ -83,7 +86,7 @@ def step_week(reports: list[Report], current: Report, delta: int, at: int | None
         k += step
     if step < 0:
         group.reverse()
-    who = current.author if author is None else author
+    who = current.author if author is _CURRENTS else author
     return next((r for r in group if r.author == who), group[0])
 
 

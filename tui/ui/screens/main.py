@@ -159,9 +159,9 @@ class MainScreen(Screen):
         self._show_loading(True)
         weeks = self.query_one(WeekList)
         current = self._same_report(self.current) if moved else self._first_report(quiet=True)
-        people = len(library.authors())
-        weeks.set_reports(library.reports, current, authors=is_team(library.authors()))
-        weeks.border_title = f"Weeks · {people} people" if people >= 2 else "Weeks"
+        people = library.authors()
+        weeks.set_reports(library.reports, current, authors=is_team(people))
+        weeks.border_title = f"Weeks · {len(people)} people" if is_team(people) else "Weeks"
         if not moved and current is not None and (self.current is None or current.source != self.current.source):
             self.show_report(current, push_history=False)
             self._opened_by_itself = current
