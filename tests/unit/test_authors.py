@@ -153,6 +153,14 @@ def test_folders_with_different_weeks_are_no_people(tmp_path):
     assert {r.author for r in load_library([str(tmp_path)]).reports} == {None}
 
 
+def test_folders_for_kinds_of_report_are_no_people(tmp_path):
+    for w in range(1, 13):
+        _write(tmp_path / "weekly" / f"w{w}.md", w)
+    for m in (1, 5, 9, 13):  # (a month's report is filed under the week it starts in)
+        _write(tmp_path / "monthly" / f"m{m}.md", m)
+    assert {r.author for r in load_library([str(tmp_path)]).reports} == {None}
+
+
 def test_one_person_with_year_folders_under_their_name(tmp_path):
     for w in range(1, 6):
         _write(tmp_path / "zhangwei" / "2024" / f"w{w}.md", w)

@@ -41,10 +41,12 @@ _DATE_LIKE = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:[-_ ]?\d+)?)$",
     re.IGNORECASE,
 )
-# Folders that sit beside people's folders but are nobody's: templates, pictures, drafts, archives.
+# Folders that sit beside people's folders but are nobody's: templates, pictures, drafts, archives, and
+# folders named for a kind of report (`weekly/` beside `monthly/` is one person's, not two people).
 _NOBODY = re.compile(
     r"^(?:templates?|模板|范例|示例|样例|examples?|samples?|assets?|images?|imgs?|pics?|pictures?|图片|附件"
-    r"|attachments?|drafts?|草稿|archives?|归档|old|backups?|备份|misc|others?|其他|tmp|temp)$",
+    r"|attachments?|drafts?|草稿|archives?|归档|old|backups?|备份|misc|others?|其他|tmp|temp"
+    r"|(?:bi-?)?weekly|monthly|daily|quarterly|yearly|annual|周报|双周报|月报|日报|季报|年报|reports?|notes?)$",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(r"^\d{1,3}[\s._\-、]+(?=[^\d\s._\-、])")
