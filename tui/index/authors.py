@@ -22,7 +22,7 @@ from ..model.report import Report
 from ..model.vocab import Vocabulary
 
 
-class Library(Protocol):
+class Loaded(Protocol):
     """What this module reads of a `library.Library` (which imports this module)."""
 
     reports: list[Report]
@@ -30,6 +30,7 @@ class Library(Protocol):
     vocab: Vocabulary
 
     def authors(self) -> list[str]: ...
+
 
 Readings = Callable[[str], list[tuple[str, ...]]]
 
@@ -74,7 +75,7 @@ def names_of(sources: Sequence[SourceRef], weeks: Sequence[Weeks], authors: Sequ
     return AuthorNames([a for a in authors if a], author_spellings(sources, weeks, authors, paths, aliases), readings)
 
 
-def library_names(library: Library, readings: Readings | None = None) -> AuthorNames:
+def library_names(library: Loaded, readings: Readings | None = None) -> AuthorNames:
     """The names of a loaded library's authors (`Library.authors`) with their spellings."""
     reports = library.reports
     return names_of([r.source for r in reports], [r.covered_weeks for r in reports], [r.author for r in reports],
