@@ -77,6 +77,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     tui.add_argument("paths", nargs="*", metavar="PATH", help="report files, folders or .zip exports")
     tui.add_argument("--compare", nargs=2, metavar=("A", "B"), help="open on the comparison of weeks A and B")
     tui.add_argument("--search", metavar="QUERY", help="open on search results for QUERY")
+    tui.add_argument("--week", metavar="W", help="open on week W: an ISO week (2024-W23), a label as written or "
+                                                "a file, optionally led by an author (张三@2024-W23)")
     tui.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     _common(tui)
 
@@ -155,10 +157,14 @@ def run_tui(args: argparse.Namespace) -> int:
     check_text_argument(args.search, "QUERY")
     for week in args.compare or ():
         check_text_argument(week, "a week")
-    if args.compare:
+    check_text_argument(args.week, "a week")
+    if args.compare or args.week:
         # Fail early, before the screen switches to the alternate buffer, on a week that does not exist.
         lib = open_library(args, quiet=True)
-        lib.find(args.compare[0]), lib.find(args.compare[1])
+        if args.compare:
+            lib.find(args.compare[0]), lib.find(args.compare[1])
+        if args.week:
+            lib.open_week(args.week)
     from ..ui.app import run_app
 
     code, still_loading = run_app(args)

@@ -19,7 +19,7 @@ from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, is_served, load_config
-from ..index.library import Library, bundled_seeds
+from ..index.library import Library, assign_authors, bundled_seeds
 from ..index.workspace import Workspace, open_library
 from ..keymap import Keymap
 from ..model.report import Report, SourceRef
@@ -153,6 +153,7 @@ class ReportsApp(TypeAhead, App):
             start = time.monotonic()
             if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):
                 partial = Library(reports=list(reports), paths=list(loading.paths), vocab=loading.vocab)
+                assign_authors(partial)  # (whose each report is, shown from the first list on)
                 partial.sort()
                 made[:] = [time.monotonic(), time.monotonic() - start]
             self.post_message(LibraryGrew(len(reports), total, partial))

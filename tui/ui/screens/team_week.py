@@ -107,8 +107,9 @@ class TeamWeekScreen(Screen):
             self.app.open_report(r)
 
     def action_step(self, delta: int) -> None:
-        """The team's previous or next week."""
-        weeks = self.workspace.library.weeks()
+        """The team's previous or next week (every week some report covers: a two-week report shows in
+        both), on the same author's part where they have one."""
+        weeks = self.workspace.team_weeks()
         here = self.week.week
         if here not in weeks:
             return
@@ -116,9 +117,9 @@ class TeamWeekScreen(Screen):
         if not 0 <= i < len(weeks):
             self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
             return
-        first = next(r for r in self.workspace.library.reports if r.week == weeks[i])
-        self.origin = first
-        self.week = self.workspace.team_week(first)
+        who = self.in_view() or self.origin
+        self.week = self.workspace.team_week(who, weeks[i])
+        self.origin = next((r for r in self.week.reports if r.author == who.author), self.week.reports[0])
         self._show()
 
     def action_back(self) -> None:
