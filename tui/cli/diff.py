@@ -114,7 +114,8 @@ def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = Fals
         lines.append(table(rows, header=["KPI", "A → B", "Δ", ""], style=st))
     if c.incident_counts_shown:
         lines.append(f"incidents  {len(c.incidents_a)} → {len(c.incidents_b)}")
-    lines.append("")
+    if c.kpi_rows_shown:  # (weeks without KPIs or incidents: no table, no `incidents 0 → 0`)
+        lines.append("")
 
     col = (width - 5) // 2
     for s in c.sections:

@@ -284,10 +284,18 @@ class Comparison:
 
     @property
     def incident_counts_shown(self) -> bool:
-        """Whether the KPI table needs its `incidents` row: not when 生产事件数 already gives both
-        weeks' counts."""
+        """Whether the KPI table needs its `incidents` row: only when a week has an incident section
+        (else both counts are 0 and say nothing), and not when 生产事件数 already gives both weeks' counts."""
+        if not (self.a.has_incident_section or self.b.has_incident_section or self.incidents_a or self.incidents_b):
+            return False
         k = self.kpi(INCIDENT_KPI)
         return not (k is not None and k.a == len(self.incidents_a) and k.b == len(self.incidents_b))
+
+    @property
+    def kpi_rows_shown(self) -> bool:
+        """Whether there is a KPI table to show at all (no empty table, no `incidents 0 → 0`, for weeks
+        without KPIs or incidents)."""
+        return bool(self.kpis) or self.incident_counts_shown
 
     def counts(self) -> dict[str, int]:
         """How many item rows are same/changed/added/removed."""
