@@ -18,10 +18,9 @@ def make_app(tmp_path, library=None) -> ReportsApp:
     return ReportsApp(ns, library=library, watch=False)
 
 
-async def palette(pilot, query: str) -> None:
-    """Open the palette, type `query`, wait for its first match to be highlighted, and run it."""
+async def open_palette(pilot, query: str):
+    """Open the palette and type `query`; the palette's screen."""
     from textual.command import CommandPalette
-    from textual.widgets import OptionList
 
     app = pilot.app
     await pilot.press("ctrl+p")
@@ -32,6 +31,16 @@ async def palette(pilot, query: str) -> None:
 
     screen = await eventually(pilot, opened)
     screen.query_one("Input").insert_text_at_cursor(query)
+    return screen
+
+
+async def palette(pilot, query: str) -> None:
+    """Open the palette, type `query`, wait for its first match to be highlighted, and run it."""
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    app = pilot.app
+    screen = await open_palette(pilot, query)
 
     def matched():
         options = screen.query_one(OptionList)
@@ -96,18 +105,9 @@ def weekly_library(skip: set[int] = frozenset()):
 
 async def palette_options(pilot, query: str, check) -> None:
     """Open the palette, type `query` and wait until `check(prompts)` holds for the listed hits."""
-    from textual.command import CommandPalette
     from textual.widgets import OptionList
 
-    app = pilot.app
-    await pilot.press("ctrl+p")
-
-    def opened():
-        assert isinstance(app.screen, CommandPalette)
-        return app.screen
-
-    screen = await eventually(pilot, opened)
-    screen.query_one("Input").insert_text_at_cursor(query)
+    screen = await open_palette(pilot, query)
 
     def listed():
         options = screen.query_one(OptionList)
