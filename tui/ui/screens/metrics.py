@@ -128,8 +128,7 @@ class KpiChart(PlotextPlot):
         plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
 
 
-NO_KPIS = ("No KPIs in these reports, so there is nothing to chart (KPIs are figures under a heading such "
-           "as 指标, 运行数据, KPI or Metrics).")
+NO_KPIS = "No KPIs in these reports: nothing to chart."
 
 
 def open_metrics(app, workspace: Workspace, current: Report | None) -> None:
