@@ -14,7 +14,7 @@ from typing import Sequence
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "draft", "cache", "serve")
 GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
 GLOBAL_VALUED = ("--config",)       # … and those that take a value
 
@@ -62,6 +62,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  kpi    [PATH ...] [--json | --csv] [--author NAME]  key numbers by week\n"
             "  diff A B [PATH ...] [--json]             compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
             "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
+            "  draft  [PATH ...] [--author NAME] [--week W] [--output FILE]   next week's report, from the last\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
             "With no PATH the bundled sample reports are used."
@@ -113,6 +114,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _author(p)
     _common(p)
 
+    p = subs.add_parser("draft", help="next week's report as Markdown, written from the last one")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--week", metavar="W", help="the report to start from: a file path, ISO week (2024-W23) or label, "
+                                               "optionally led by an author (张三@2024-W23); default: the newest")
+    p.add_argument("--output", metavar="FILE", help="write the draft to FILE (never inside a PATH) instead of "
+                                                   "printing it")
+    _author(p)
+    _common(p)
+
     p = subs.add_parser("cache", help="manage the parse cache")
     p.add_argument("action", choices=["clear", "info"])
     _common(p)
@@ -127,7 +137,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 def run_subcommand(args: argparse.Namespace) -> int:
     """Run a parsed subcommand: `tui.cli.NAME.cmd_NAME(args)`."""
-    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B")):
+    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B"), ("week", "the week")):
         check_text_argument(getattr(args, attr, None), what)
     module = import_module(f".{args.command}", __package__)
     return getattr(module, f"cmd_{args.command}")(args)
