@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from datetime import datetime
+from pathlib import Path
 
+from ..config import write_atomically
 from ..index.draft import draft_report, newest_report
 from ..index.library import Library
 from ..model.report import Report
@@ -31,7 +32,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         sys.stdout.write(draft.text)
         return EXIT_OK
     try:
-        write_atomically(args.output, draft.text)
+        write_atomically(Path(os.path.abspath(args.output)), draft.text.encode("utf-8"))
     except OSError as exc:
         say(f"reports-tui: cannot write {args.output}: {exc.strerror or exc}")
         return EXIT_OUTPUT
@@ -51,19 +52,3 @@ def pick_base(lib: Library, author: str | None, week: str | None) -> Report | No
         raise UsageError("several people's reports: say whose draft with --author NAME (or --week NAME@WEEK); "
                          "authors: " + ", ".join(authors))
     return newest_report(reports)
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then renamed over it."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".reports-tui-", suffix=".md", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -8,6 +8,16 @@ import shutil
 import subprocess
 
 
+def explain_no_editor(screen, event, message: str) -> None:
+    """`e` in a browser session (`reports-tui serve`): say why nothing opens, the editor would open on the
+    machine running the app; the key goes no further."""
+    from ..config import is_served
+
+    if event.key == "e" and is_served():
+        event.stop()
+        screen.notify(message, severity="warning", timeout=4, markup=False)
+
+
 def editor_command() -> list[str] | None:
     """$VISUAL, else $EDITOR (split as a shell would: `code --wait`), else the first of sensible-editor,
     nano and vi found; None when there is none."""

@@ -119,10 +119,9 @@ class DraftScreen(Screen):
 
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""
-        if event.key == "e" and is_served():
-            event.stop()
-            self.notify("Editing the draft is not available in a browser session: y copies it.",
-                        severity="warning", timeout=4, markup=False)
+        from ..editor import explain_no_editor
+
+        explain_no_editor(self, event, "Editing the draft is not available in a browser session: y copies it.")
 
     def action_edit(self) -> None:
         """Open the draft in $EDITOR as a temporary file; what is saved there is shown (and copied by `y`)."""

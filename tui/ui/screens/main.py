@@ -597,10 +597,9 @@ class MainScreen(Screen):
 
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""
-        if event.key == "e" and is_served():
-            event.stop()
-            self.notify("Opening a report in an editor is not available in a browser session.",
-                        severity="warning", timeout=4, markup=False)
+        from ..editor import explain_no_editor
+
+        explain_no_editor(self, event, "Opening a report in an editor is not available in a browser session.")
 
     def action_edit(self) -> None:
         """Open the report in $VISUAL / $EDITOR, then read the folder again."""
