@@ -16,7 +16,8 @@ from uiutil import eventually, make_app, ready
 
 
 def draft_screen(app) -> DraftScreen:
-    assert isinstance(app.screen, DraftScreen)
+    """The draft screen, once its draft is written."""
+    assert isinstance(app.screen, DraftScreen) and app.screen.draft is not None
     return app.screen
 
 
@@ -31,10 +32,10 @@ async def test_d_drafts_the_report_after_the_open_one_and_y_copies_it_whole(seed
         await pilot.press("d")
         screen = await eventually(pilot, lambda: draft_screen(app))
         assert screen.draft.base is main.current and main.current.week == "2024-W29"
+        assert "2024-W30" in str(screen.query_one("#draft-title").render())
         assert screen.text.startswith("# 2024-w27\n\nCreated: 2024年7月")
         assert f"- 【贝易转】" in screen.text and "风控合规产品能力完善" not in screen.text  # (finished)
         await eventually(pilot, lambda: _holds(shown(screen), "# 2024-w27", "【O1 业务服务】", MARK))
-        assert "2024-W30" in str(screen.query_one("#draft-title").render())
         await pilot.press("y")
         assert app.clipboard == screen.text
         await pilot.press("escape")
@@ -154,3 +155,37 @@ async def test_in_a_browser_session_the_draft_is_copied_not_edited(seed_library,
         await pilot.press("y")
         assert app.clipboard == screen.text
     assert calls == []
+
+
+async def test_keys_while_the_draft_is_written_and_closing_before_it_is_done(seed_library, monkeypatch):
+    import threading
+
+    import tui.ui.screens.draft as screen_mod
+
+    gate = threading.Event()
+    real = screen_mod.draft_report
+
+    def slow(*args, **kw):
+        gate.wait(20)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(screen_mod, "draft_report", slow)
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        app.copy_to_clipboard("before")
+        await pilot.press("d")
+        await eventually(pilot, lambda: _holds(type(app.screen).__name__, "DraftScreen"))
+        assert "writing the report after 2024-w26" in str(app.screen.query_one("#draft-title").render())
+        await pilot.press("y", "e")
+        await eventually(pilot, lambda: _holds(notified(app), "Still writing the draft"))
+        assert app.clipboard == "before"
+        await pilot.press("escape")
+        await eventually(pilot, lambda: _holds(type(app.screen).__name__, "MainScreen"))
+        gate.set()  # the draft is done after its screen closed: nothing to show it on, no error
+        for _ in range(20):
+            await pilot.pause()
+        assert type(app.screen).__name__ == "MainScreen" and len(app.screen_stack) == 1
+        await pilot.press("d")
+        screen = await eventually(pilot, lambda: draft_screen(app))
+        assert screen.text.startswith("# 2024-w27\n")

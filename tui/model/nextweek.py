@@ -59,16 +59,17 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if text.isascii():
-            self.norm, self.origin = text, list(range(len(text)))
+        norm = nfkc(text)
+        if norm == text:  # (most lines: nothing full-width, each character where it was)
+            self.norm, self.origin = text, range(len(text))
         else:
             parts: list[str] = []
-            self.origin = []
+            origin: list[int] = []
             for i, ch in enumerate(text):
                 n = nfkc(ch)
                 parts.append(n)
-                self.origin.extend([i] * len(n))
-            self.norm = "".join(parts)
+                origin.extend([i] * len(n))
+            self.norm, self.origin = "".join(parts), origin
         self.edits: list[tuple[int, int, str]] = []
         self.taken: list[tuple[int, int]] = []  # spans of the NFKC form already read as a token
 

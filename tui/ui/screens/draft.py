@@ -6,17 +6,22 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import datetime
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from ...config import is_served
-from ...index.draft import MARK, Draft
+from ...index.draft import MARK, Draft, draft_report
+from ...model.report import Report
 from ...model.text import sanitize
+from ...model.vocab import Vocabulary
 from ...model.weeks import period_text
 from ..commands import VIEW_COMMANDS
 from ..keys import help_binding
@@ -61,10 +66,13 @@ class DraftScreen(Screen):
     DraftScreen #draft-text { width: 1fr; height: auto; }
     """
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, report: Report, history: list[Report], vocab: Vocabulary) -> None:
         super().__init__(id="draft")
-        self.draft = draft
-        self.text = draft.text
+        self.report = report
+        self.history = history  # the author's reports, for the rhythm of the series
+        self.vocab = vocab
+        self.draft: Draft | None = None  # written in a thread (a report of megabytes takes a moment)
+        self.text = ""
         self.path: str | None = None  # the temporary file `e` edits (made on the first `e`)
 
     def compose(self) -> ComposeResult:
@@ -74,16 +82,38 @@ class DraftScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        d = self.draft
-        when = f"{d.week} {period_text(d.start, d.end, d.period)}" if d.week and d.start and d.end else "undated"
-        title = Text.assemble(("Draft ", "bold"), (d.title, "bold"), f" · {when} · after {d.base.label}")
+        self.query_one("#draft-title", Static).update(Text.assemble(("Draft ", "bold"), "writing the report after ",
+                                                                    (self.report.label, "bold"), " …"))
+        body = self.query_one("#draft-body", VerticalScroll)
+        body.border_title = Text(f"{MARK} marks what to update · y copies · e edits")
+        body.focus()
+        self._write()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
+    def _write(self) -> None:
+        draft = draft_report(self.report, self.history, datetime.now(), vocab=self.vocab)
+        self.app.call_from_thread(self._written, draft)
+
+    def _written(self, draft: Draft) -> None:
+        if not self.is_attached:
+            return  # (closed meanwhile)
+        self.draft, self.text = draft, draft.text
+        when = f"{draft.week} {period_text(draft.start, draft.end, draft.period)}" if draft.start and draft.end \
+            else "undated"
+        title = Text.assemble(("Draft ", "bold"), (draft.title, "bold"), f" · {when} · after {self.report.label}")
         title.no_wrap = True
         title.overflow = "ellipsis"
         self.query_one("#draft-title", Static).update(title)
-        body = self.query_one("#draft-body", VerticalScroll)
-        body.border_title = Text(f"{MARK} marks what to update · y copies · e edits")
         self._show()
-        body.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A draft that failed to be written: the error dialog, as for any worker."""
+        self.app.report_worker_error(event.worker)
+
+    def _ready(self) -> bool:
+        if self.draft is None:
+            self.notify("Still writing the draft…", timeout=2, markup=False)
+        return self.draft is not None
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show)
@@ -109,6 +139,8 @@ class DraftScreen(Screen):
 
     def action_copy(self) -> None:
         """Copy the whole draft to the clipboard (OSC 52)."""
+        if not self._ready():
+            return
         self.app.copy_to_clipboard(self.text)
         self.notify(f"Copied the draft for {self.draft.title} ({self.text.count(chr(10))} lines)", timeout=3,
                     markup=False)
@@ -127,6 +159,8 @@ class DraftScreen(Screen):
         """Open the draft in $EDITOR as a temporary file; what is saved there is shown (and copied by `y`)."""
         from ..editor import editor_command, run_editor
 
+        if not self._ready():
+            return
         if editor_command() is None:
             self.notify("Set $EDITOR to edit the draft; y copies it.", severity="warning", markup=False)
             return

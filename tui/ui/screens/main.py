@@ -586,14 +586,10 @@ class MainScreen(Screen):
         r = self.current
         if r is None:
             return
-        from datetime import datetime
-
-        from ...index.draft import draft_report
         from .draft import DraftScreen
 
         workspace = self.app.workspace
-        history = workspace.reports_of(workspace.author_of(r))
-        self.app.push_screen(DraftScreen(draft_report(r, history, datetime.now(), vocab=self.library.vocab)))
+        self.app.push_screen(DraftScreen(r, workspace.reports_of(workspace.author_of(r)), self.library.vocab))
 
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""
