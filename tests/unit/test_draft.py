@@ -257,3 +257,25 @@ def test_any_report_drafts_without_an_error(lines):
     draft = draft_report(base, [base], LATER)
     assert draft.text.endswith("\n")
     read_back(draft.text)
+
+
+def test_a_head_without_a_title_line_or_date_gets_what_reads_back():
+    """A title from the file name becomes the draft's title line (after any front matter); a report dated
+    by its file name alone gets a date line beside its title."""
+    base = parse_report("---\nauthor: 陈晨\n---\n\n## 本周\n\n- 【网关】进度5%\n", SourceRef("2024-05-17 周报.md"))
+    text = draft_report(base, [base], datetime(2024, 5, 23, 9, 0)).text
+    assert text.startswith("---\nauthor: 陈晨\n---\n\n# 2024-05-24 周报\n\n## 本周\n")
+    back = read_back(text)
+    assert (back.week, back.author) == ("2024-W21", "陈晨")
+    base = parse_report("Title: Notes\nCategory: x\n\n## 本周\n\n- 【网关】进度5%\n", SourceRef("2024-05-17 notes.md"))
+    text = draft_report(base, [base], datetime(2024, 5, 23, 9, 0)).text
+    assert text.startswith("Title: Notes\nDate: 2024-05-23\nCategory: x\n\n## 本周\n")
+    assert read_back(text).week == "2024-W21"
+
+
+def test_an_open_project_under_a_finished_one_keeps_its_place_and_ordered_lists_count_again():
+    base = parse_report("# 2024-W23\n\n## 本周\n\n- 【大项目】进度100%\n    - 【子项目】进度40%\n"
+                        "## 【O1 x】\n\n1. 甲：进度100%\n2. 乙：进度5%\n3. 丙：进度7%\n", SourceRef("r.md"))
+    text = draft_report(base, [base], LATER).text
+    assert f"- 【子项目】进度40% {MARK}%" in text.split("\n")
+    assert f"1. 乙：进度5% {MARK}%\n2. 丙：进度7% {MARK}%" in text and "甲" not in text and "大项目" not in text

@@ -165,6 +165,7 @@ class _Writer:
     # .. output .......................................................................................
 
     def _blank(self) -> None:
+        """One blank line (never two, none at the top)."""
         if self.out and self.out[-1] != "":
             self.out.append("")
 
@@ -201,69 +202,79 @@ class _Writer:
         return min(firsts) - 1 if firsts else len(self.lines)
 
     def _head(self, dated: bool) -> None:
+        """The title line, front matter and property lines, moved on; a second week heading and comments
+        left out. A draft nothing else dates (its report was dated by its file name) gets a date line."""
         r = self.report
         lines = self.lines[:self._head_end()]
         front = _front_matter_end(lines)
-        titled = stamped = False
+        title: str | None = None  # the draft's title, once written …
+        title_at = 0  # … at this index of `out`
+        after_front = 0  # the index of `out` after the front matter
+        stamped = False
         skip = -1
         for i, line in enumerate(lines):
+            stripped = line.strip()
             if i <= skip:
                 continue
-            stripped = line.strip()
             if not stripped:
                 self._blank()
                 continue
-            if 0 < i < front:
-                new, is_title, is_date = self._property(line)
-                titled |= is_title
-                stamped |= is_date
-                self.out.append(new)
+            if front and i in (0, front):
+                self.out.append(stripped)  # the front matter's fences
+                after_front = len(self.out) if i == front else 0
                 continue
-            if i == 0 and front or i == front and front:
-                self.out.append(line.rstrip())  # the front matter's fences
-                continue
-            hm = HEADING_RE.match(line)
+            inside = 0 < i < front
+            hm = None if inside else HEADING_RE.match(line)
             if hm:
-                if not titled and len(hm.group(1)) == 1:
-                    self.out.append("# " + shift_title(hm.group(2) or "", self.step, r.start))
-                    titled = True
+                if title is None and len(hm.group(1)) == 1:
+                    title, title_at = shift_title(hm.group(2) or "", self.step, r.start), len(self.out)
+                    self.out.append("# " + title)
                 continue  # (a second week heading, `# 第47周 2023/11/13`, is not written again)
-            if not titled and i + 1 < len(lines) and SETEXT_RE.match(lines[i + 1]) and lines[i + 1].strip()[0] == "=":
-                self.out.append("# " + shift_title(stripped, self.step, r.start))
-                titled = True
+            if not inside and title is None and i + 1 < len(lines) and SETEXT_RE.match(lines[i + 1]) \
+                    and lines[i + 1].strip()[0] == "=":
+                title, title_at = shift_title(stripped, self.step, r.start), len(self.out)
+                self.out.append("# " + title)
                 skip = i + 1
                 continue
-            if stripped.startswith("<!--"):
+            if not inside and stripped.startswith("<!--"):
                 continue
-            new, is_title, is_date = self._property(line)
-            titled |= is_title
+            new, shifted, is_date = self._property(line)
+            if shifted is not None and title is None:
+                title, title_at = shifted, len(self.out)
             stamped |= is_date
             self.out.append(new)
-        if not titled:
-            self.out.insert(0, "# " + shift_title(r.title, self.step, r.start))
-            self.out.insert(1, "")
-        if dated and not stamped and parse_report(f"# {self.out[0][2:]}\n").week is None \
-                and self.out[0].startswith("# "):
-            # Dated by its file name alone: the draft, which has none yet, says its day itself.
-            at = 1
-            self.out[at:at] = ["", f"Created: {self.when:%Y-%m-%d}"]
+        if title is None:  # (a title from the file name)
+            title = shift_title(r.title, self.step, r.start)
+            lead = [""] if after_front else []  # (after the front matter's fence)
+            tail = [] if self.out[after_front:after_front + 1] == [""] else [""]
+            self.out[after_front:after_front] = lead + ["# " + title] + tail
+            title_at = after_front + len(lead)
+        if dated and not stamped and parse_report(f"# {title}\n").week is None:
+            day = f"{self.when:%Y-%m-%d}"
+            head = self.out[title_at]
+            if head.startswith("#"):
+                self.out[title_at + 1:title_at + 1] = ["", f"Created: {day}"]
+            else:  # a `title:` property: the date beside it, in its case
+                self.out.insert(title_at + 1, ("date: " if head.lstrip()[:1].islower() else "Date: ") + day)
         self._blank()
 
-    def _property(self, line: str) -> tuple[str, bool, bool]:
-        """(the line for the draft, whether it is the title, whether it holds the date stamped again)."""
+    def _property(self, line: str) -> tuple[str, str | None, bool]:
+        """(the line for the draft, the title moved on when it is the title, whether it holds a date
+        stamped again)."""
         mt = _PROPERTY.match(line)
         if not mt:
-            return line.rstrip(), False, False
+            return line.rstrip(), None, False
         key, value = mt.group(1), mt.group(2)
         name = key.strip().rstrip(":：").strip().lower()
         if name == "title":
-            return key + shift_title(value, self.step, self.report.start), True, False
+            title = shift_title(value, self.step, self.report.start)
+            return key + title, title, False
         stamped = restamp(value, self.when)
         if stamped is not None:
-            return key + stamped, False, True
+            return key + stamped, None, True
         if value.isdigit() and self.report.issue is not None and int(value) == self.report.issue:
-            return key + str(int(value) + 1), False, False  # `Number: 353`
-        return line.rstrip(), False, False
+            return key + str(int(value) + 1), None, False  # `Number: 353`
+        return line.rstrip(), None, False
 
     # .. sections .....................................................................................
 
@@ -318,15 +329,18 @@ class _Writer:
             if item.kind == "table" or not item.text.strip():
                 continue
             project = self.heads.get(item.line)
+            listed = item.kind != "para"
             if project is not None:
                 if is_done(project, self.words):
-                    continue  # finished: left out, with everything under it
-                n += 1
+                    # finished: left out with its lines (a project still open under it keeps its place)
+                    self._items(item.children, depth, kpi, False, only_projects=True)
+                    continue
+                n += listed
                 self._project(item, project, depth, n, kpi)
                 continue
             values = self.kpis.get(item.line)
             if not only_projects and (values or keep or (kpi and _LABEL.search(item.text))):
-                n += 1
+                n += listed
                 text = mark_figures(self._raw(item), values)[0] if values else self._raw(item)
                 self._write(item, depth, n, text)
                 self._items(item.children, depth + 1, kpi, keep)
