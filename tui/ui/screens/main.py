@@ -585,6 +585,7 @@ class MainScreen(Screen):
         """Next week's report written from the open one, to copy or edit (never saved among the reports)."""
         r = self.current
         if r is None:
+            self.notify("No report is open to draft from yet.", timeout=3, markup=False)
             return
         from .draft import DraftScreen
 
