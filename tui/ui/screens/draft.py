@@ -66,8 +66,9 @@ class DraftScreen(Screen):
     DraftScreen #draft-text { width: 1fr; height: auto; }
     """
 
-    def __init__(self, report: Report, history: list[Report], vocab: Vocabulary) -> None:
+    def __init__(self, report: Report, history: list[Report], vocab: Vocabulary, now: datetime | None = None) -> None:
         super().__init__(id="draft")
+        self.now = now  # when the draft is written (None: the moment it is)
         self.report = report
         self.history = history  # the author's reports, for the rhythm of the series
         self.vocab = vocab
@@ -91,7 +92,7 @@ class DraftScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
     def _write(self) -> None:
-        draft = draft_report(self.report, self.history, datetime.now(), vocab=self.vocab)
+        draft = draft_report(self.report, self.history, self.now or datetime.now(), vocab=self.vocab)
         self.app.call_from_thread(self._written, draft)
 
     def _written(self, draft: Draft) -> None:
