@@ -31,6 +31,7 @@ _RHYTHM_WORDS = ((re.compile(r"(?i)month|月报|月度|月刊"), Step(months=1))
                  (re.compile(r"(?i)quarter|季报|季度"), Step(months=3)),
                  (re.compile(r"(?i)bi-?weekly|fortnight|双周"), Step(14)))
 _PROPERTY = re.compile(r"^(\s*[^\s:：#>|`-][^:：]{0,30}?\s*[:：]\s*)(.*?)\s*$")
+_THIS_WEEK = ("本周", "本期", "this week", "current", "本月")  # (the columns a KPI table's values are read from)
 _LABEL = re.compile(r"[:：]\s*$")  # `支付成功率：`: a line that names the group of lines under it
 _FOCUS_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+[*_ ]*【")
 
@@ -159,8 +160,7 @@ class _Writer:
         for k in report.kpis:
             if k.line is not None:
                 self.kpis.setdefault(k.line, []).append((k.raw, k.value, k.unit))
-        sections = report.sections
-        self.work = _work_section(sections, report, words, vocab)
+        self.work = _work_section(report.sections, report, words, vocab)
 
     # .. output .......................................................................................
 
@@ -170,12 +170,11 @@ class _Writer:
             self.out.append("")
 
     def _item(self, depth: int, marker: str, text: str) -> None:
-        if self.out and self.out[-1] and not self.out[-1].startswith((" ", "-", "|")) \
-                and not re.match(r"\d+[.)] ", self.out[-1]) and depth == 0:
-            self._blank()  # (a list after a paragraph, as written)
+        """A list item, nested four spaces a level (as Notion writes them)."""
         self.out.append("    " * depth + f"{marker} {text}".rstrip())
 
     def _para(self, depth: int, text: str) -> None:
+        """A paragraph line: on its own between blank lines, or a list item's continuation."""
         if depth == 0:
             self._blank()
             self.out.append(text)
@@ -360,8 +359,9 @@ class _Writer:
                and i.text.strip()]
         head, marked = mark_figures(self._raw(item), self.kpis.get(item.line, ()))
         chosen: list[Item] = []
-        if not marked and project.progress:
-            chosen += [next(i for i in own if progress_of(i.text))] if any(progress_of(i.text) for i in own) else []
+        figure = next((i for i in own if progress_of(i.text)), None) if project.progress and not marked else None
+        if figure is not None:
+            chosen.append(figure)
         status = [i for i in own if not _LABEL.search(i.text)] or own
         if status and status[-1] not in chosen:
             chosen.append(status[-1])
@@ -379,10 +379,14 @@ class _Writer:
         """A KPI table: its header, and every row with its KPI's value marked."""
         header = table[0][1]
         rows = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+        # the column the KPI was read from first: 本周 / 本期 / this week, else the others left to right
+        this_week = [i for i, h in enumerate(header) if i and any(w in nfkc(h).lower() for w in _THIS_WEEK)]
         for line, cells in table[1:]:
             cells = list(cells)
             for _key, value, unit in self.kpis.get(line, ()):
-                for i in range(1, len(cells)):
+                for i in this_week + list(range(1, len(cells))):
+                    if i >= len(cells):
+                        continue
                     marked, n = mark_figures(cells[i], [("", value, unit)], progress=False)  # (its value)
                     if n:
                         cells[i] = marked

@@ -27,6 +27,7 @@ _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", 
 _FULL_NAMES = {n.lower() for n in _MONTH_NAMES}
 _CN_NUMERALS = "零一二三四五六七八九"
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_GLUED_UNIT = re.compile(r"(?:%|‰|[^\W\d_]{1,4})(?![^\W\d_])")  # a unit right after a number (`12ms`, `3次`)
 _ISSUES = _ISSUE_PATTERNS[:3]  # 第 N 期, Issue N, #N (the other two are week labels, moved as weeks)
 
 
@@ -365,12 +366,14 @@ def _mark_value(t: _Text, raw: str, value: float, unit: str) -> list[tuple[int, 
         numbers = [mt for mt in _NUMBER.finditer(t.norm) if t.free(mt.start(), mt.end()) and float(mt.group()) == value][:1]
     spans = []
     for mt in numbers:
-        end = mt.end()
+        end, written = mt.end(), unit
         rest = t.norm[end:]
         if unit and rest.lstrip().startswith(unit):
             end += len(rest) - len(rest.lstrip()) + len(unit)
+        elif not unit and (glued := _GLUED_UNIT.match(rest)):
+            end, written = end + glued.end(), glued.group()  # (`12ms` in a table cell: its unit as written)
         spans.append((mt.start(), end))
-        t.insert(end, f" {MARK}{unit}")
+        t.insert(end, f" {MARK}{written}")
     return spans
 
 
