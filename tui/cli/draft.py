@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..config import write_atomically
-from ..index.draft import draft_report, newest_report
-from ..index.library import Library
+from ..index.draft import draft_report
+from ..index.library import Library, newest_report
 from ..model.report import Report
 from .authors import author_reports
 from .common import EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEM, UsageError, check_output_outside, open_library, say

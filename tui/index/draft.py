@@ -49,18 +49,6 @@ class Draft:
     period: str | None
 
 
-def newest_report(reports: list[Report]) -> Report | None:
-    """The report a reader means by "the latest": the newest dated one (undated reports sort last, but
-    are not news), else the highest-numbered issue, else the last."""
-    for r in reversed(reports):
-        if r.week:
-            return r
-    numbered = [r for r in reports if r.issue is not None]
-    if numbered:
-        return max(numbered, key=lambda r: r.issue)
-    return reports[-1] if reports else None
-
-
 # -- which period comes next ------------------------------------------------------------------------
 
 def _anchor(r: Report) -> date | None:
@@ -442,4 +430,4 @@ def _work_section(sections: list[Section], report: Report, words: tuple[str, ...
     return candidates[0] if candidates else None
 
 
-__all__ = ["Draft", "MARK", "draft_report", "newest_report", "next_step"]
+__all__ = ["Draft", "MARK", "draft_report", "next_step"]

@@ -68,6 +68,18 @@ def _describe(r: Report) -> str:
     return f"  {r.week or 'undated':<9} {r.label}  ({r.source.display})"
 
 
+def newest_report(reports: list[Report]) -> Report | None:
+    """The report a reader means by "the latest": the newest dated one (undated reports sort last, but
+    are not news), else the highest-numbered issue, else the last."""
+    for r in reversed(reports):
+        if r.week:
+            return r
+    numbered = [r for r in reports if r.issue is not None]
+    if numbered:
+        return max(numbered, key=lambda r: r.issue)
+    return reports[-1] if reports else None
+
+
 @dataclass
 class Library:
     """Every report found under some paths, in week order, and the files that could not be read."""

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
-from ...index.library import EVERYONE, Library
+from ...index.library import EVERYONE, Library, newest_report
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
@@ -232,13 +232,9 @@ class MainScreen(Screen):
             self.show_report(target)
 
     def _newest(self) -> Report:
-        """The report to open first: the newest dated one (undated reports sort last, but are not news),
-        else the highest-numbered issue, else the last."""
-        for r in reversed(self.library.reports):
-            if r.week:
-                return r
-        numbered = [r for r in self.library.reports if r.issue is not None]
-        return max(numbered, key=lambda r: r.issue) if numbered else self.library.reports[-1]
+        """The report to open first (`library.newest_report`: the newest dated one, else the
+        highest-numbered issue, else the last)."""
+        return newest_report(self.library.reports)
 
     def _nearest(self, old: Report) -> Report:
         dated = [r for r in self.library.reports if r.week and old.week and r.week <= old.week]
