@@ -123,3 +123,8 @@ def test_a_series_shares_one_title_shape():
     assert title_shape("This Month in PLCT: Issue 41 (January 1, 2023)") == \
         title_shape("This Month in PLCT: Issue 42 (February 1, 2023)")
     assert title_shape("2024-W23") != title_shape("第53周")
+
+
+def test_an_english_progress_figure_is_marked_too():
+    assert mark_figures("【Ledger】migration step 3, progress 60%")[0] == f"【Ledger】migration step 3, progress 60% {MARK}%"
+    assert mark_figures("Progress: 45.5% so far")[0] == f"Progress: 45.5% {MARK}% so far"

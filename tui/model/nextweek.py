@@ -27,6 +27,8 @@ _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", 
 _FULL_NAMES = {n.lower() for n in _MONTH_NAMES}
 _CN_NUMERALS = "零一二三四五六七八九"
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+# An English progress figure (`progress 60%`, `Progress: 60%`): marked too, though only 进度 is read as one.
+_PROGRESS_EN = re.compile(r"(?i)\bprogress\s*(?:[:：]|is|at|of)?\s*\d+(?:\.\d+)?\s*%")
 _GLUED_UNIT = re.compile(r"(?:%|‰|[^\W\d_]{1,4})(?![^\W\d_])")  # a unit right after a number (`12ms`, `3次`)
 _ISSUES = _ISSUE_PATTERNS[:3]  # 第 N 期, Issue N, #N (the other two are week labels, moved as weeks)
 
@@ -339,14 +341,16 @@ def restamp(text: str, when: datetime | date) -> str | None:
 
 def mark_figures(text: str, values: Sequence[tuple[str, float, str]] = (), progress: bool = True) -> tuple[str, int]:
     """The text with `→ ?` after each figure to update: every progress percentage (`进度80%` →
-    `进度80% → ?%`), and each KPI given as (what was read, value, unit): its value where that reading
+    `进度80% → ?%`, `progress 60%`), and each KPI given as (what was read, value, unit): its value where that reading
     stands in the text (`入金有效成功率：99.98%` → `入金有效成功率：99.98% → ?%`; every count of
     `C级1次，D级0.5次`), else its value's first appearance. Also how many figures were marked."""
     t = _Text(text)
-    if progress and "进" in t.norm:
-        for mt in _PROGRESS.finditer(t.norm):
-            t.taken.append((mt.start(), mt.end()))
-            t.insert(mt.end(), f" {MARK}%")
+    if progress and ("进" in t.norm or "rogress" in t.norm or "ROGRESS" in t.norm):
+        for pat in (_PROGRESS, _PROGRESS_EN):
+            for mt in pat.finditer(t.norm):
+                if t.free(mt.start(), mt.end()):
+                    t.taken.append((mt.start(), mt.end()))
+                    t.insert(mt.end(), f" {MARK}%")
     for raw, value, unit in values:
         t.taken.extend(_mark_value(t, nfkc(raw), value, unit))
     return t.result(), len(t.taken)
