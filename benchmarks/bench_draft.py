@@ -77,19 +77,19 @@ def cli(argv: list[str], env: dict[str, str], runs: int = 5) -> float:
 def main() -> int:
     print("\n== next week's draft ==")
     n, med, worst = per_report([str(REPO / "seeds")])
-    print(f"  seeds, per report ({n})            median {med:6.1f} ms, max {worst:6.1f} ms   (target ≤ 20 ms {ok(worst, 20)})")
+    print(f"  {f'seeds, per report ({n})':<36} median {med:6.1f} ms, max {worst:6.1f} ms   (target ≤ 20 ms {ok(worst, 20)})")
     for name in ("plct-weekly", "this-week-in-rust"):
         if (CORPORA / name).is_dir():
             n, med, worst = per_report([str(CORPORA / name)])
-            print(f"  {name + f', per report ({n})':<34} median {med:6.1f} ms, max {worst:6.1f} ms")
+            print(f"  {name + f', per report ({n})':<36} median {med:6.1f} ms, max {worst:6.1f} ms")
     for mb in (1, 5):
         s = large(mb)
         mark = f"   (target ≤ 1 s {ok(s, 1.0)})" if mb == 1 else ""
-        print(f"  one report of {mb} MB                 {s:6.2f} s{mark}")
+        print(f"  {f'one report of {mb} MB':<36} {s:6.2f} s{mark}")
     with tempfile.TemporaryDirectory(prefix="reports-tui-bench-draft-") as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache"), "XDG_CONFIG_HOME": str(Path(tmp) / "config")}
         weeks, draft = cli(["weeks"], env), cli(["draft"], env)
-    print(f"  reports-tui draft (seeds, warm)    {draft:6.2f} s against weeks {weeks:.2f} s "
+    print(f"  {'reports-tui draft (seeds, warm)':<36} {draft:6.2f} s against weeks {weeks:.2f} s "
           f"(+{draft - weeks:.2f} s; target ≤ +0.25 s {ok(draft - weeks, 0.25)})")
     return 0
 
