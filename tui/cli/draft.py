@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..config import write_atomically
 from ..index.draft import draft_report
-from ..index.library import Library, newest_report
+from ..index.library import Library
 from ..model.report import Report
 from .authors import author_reports
 from .common import EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEM, UsageError, check_output_outside, open_library, say
@@ -44,11 +44,11 @@ def pick_base(lib: Library, author: str | None, week: str | None) -> Report | No
     """The report a draft starts from: week W (of `--author NAME` when given), else the newest report of
     that author, or of the only author. A team's library needs one of them (a usage error, exit 2)."""
     reports = author_reports(lib, author)
+    pool = lib if author is None else Library(reports=reports, paths=lib.paths, vocab=lib.vocab)
     if week is not None:
-        pool = lib if author is None else Library(reports=reports, paths=lib.paths, vocab=lib.vocab)
         return pool.find(week)
     authors = list(dict.fromkeys(r.author for r in reports if r.author is not None))
     if len(authors) > 1:
         raise UsageError("several people's reports: say whose draft with --author NAME (or --week NAME@WEEK); "
                          "authors: " + ", ".join(authors))
-    return newest_report(reports)
+    return pool.newest()

@@ -11,7 +11,6 @@ from datetime import datetime
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -24,7 +23,7 @@ from ...model.text import sanitize
 from ...model.vocab import Vocabulary
 from ...model.weeks import period_text
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..linebreak import break_lines, break_ranges
 
 
@@ -50,14 +49,7 @@ class DraftScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="draft.back"),
-        Binding("y", "copy", "Copy draft", id="draft.copy", tooltip="Copy the whole draft (Markdown)"),
-        Binding("e", "edit", "Edit", id="draft.edit", tooltip="Edit the draft in $EDITOR (a temporary file)"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="draft.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="draft.up"),
-        help_binding("draft"),
-    ]
+    BINDINGS = bindings("draft")
 
     DEFAULT_CSS = """
     DraftScreen #draft-title { height: 1; padding: 0 1; background: $panel; }
