@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from testpaths import CORPORA, DATA, SEEDS
 from tui.index.draft import MARK, draft_report, next_step
-from tui.index.library import load_library, newest_report
+from tui.index.library import load_library
 from tui.model.nextweek import Step
 from tui.model.parse import parse_report
 from tui.model.projects import is_done
@@ -175,12 +175,6 @@ def test_the_rhythm_of_a_series_sets_the_step():
     assert next_step(labelled[-1], labelled) == Step(7)
 
 
-def test_newest_report_is_the_newest_dated_one():
-    reports = [parse_report("# 2024-W20\n"), parse_report("# 2024-W23\n"), parse_report("# notes\n")]
-    assert newest_report(reports) is reports[1]
-    assert newest_report([]) is None
-
-
 # -- the seeds, the team fixtures, the corpora ----------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -189,7 +183,7 @@ def seeds():
 
 
 def test_on_the_seeds_the_draft_after_the_newest_report_is_the_next_week(seeds):
-    newest = newest_report(seeds.reports)
+    newest = seeds.newest()
     assert newest.week == "2024-W29"
     draft = draft_report(newest, seeds.reports, LATER)
     back = read_back(draft.text)
