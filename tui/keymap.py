@@ -78,6 +78,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("main.team-week", "w", "team_week", "Team", tooltip="The whole team's week: every report of this week"),
     KeyBinding("main.edit", "e", "edit", "Edit", show=False),
     KeyBinding("main.copy", "y", "copy", "Copy section", show=False),
+    KeyBinding("main.draft", "d", "draft", "Draft", show=False, tooltip="Draft the next report"),
     KeyBinding("main.back", "escape", "back", "Back", show=False),
     _help("main"),
     KeyBinding("week-list.down", "j", "cursor_down", "Down", show=False),
@@ -124,6 +125,13 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("team-week.next", "right_square_bracket", "step(1)", "Next week"),
     KeyBinding("team-week.open", "o", "open", "Open report", tooltip="Open the report in view on the main screen"),
     _help("team-week"),
+    # Next week's draft.
+    KeyBinding("draft.back", "escape", "back", "Back"),
+    KeyBinding("draft.copy", "y", "copy", "Copy draft", tooltip="Copy the whole draft (Markdown)"),
+    KeyBinding("draft.edit", "e", "edit", "Edit", tooltip="Edit the draft in $EDITOR (a temporary file)"),
+    KeyBinding("draft.down", "j,down", "scroll(1)", "Down", show=False),
+    KeyBinding("draft.up", "k,up", "scroll(-1)", "Up", show=False),
+    _help("draft"),
     # Dialogs.
     KeyBinding("week-picker.cancel", "escape", "cancel", "Cancel"),
     KeyBinding("week-picker.down", "down", "move(1)", "Down", show=False),

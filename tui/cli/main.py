@@ -15,7 +15,7 @@ from .termout import choose_colour
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve", "keys", "completion")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "draft", "cache", "serve", "keys", "completion")
 GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
 GLOBAL_VALUED = ("--config", "--color")  # … and those that take a value
 COLOR_CHOICES = ("auto", "always", "never")
@@ -67,6 +67,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  diff A B [PATH ...] [--json] [--side-by-side | --unified]\n"
             "                                           compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
             "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
+            "  draft  [PATH ...] [--author NAME] [--week W] [--output FILE]   next week's report, from the last\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
             "  keys   [--json]                          key binding ids, their keys (the settings' [keymap]) and what they do\n"
@@ -128,6 +129,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _author(p)
     _common(p)
 
+    p = subs.add_parser("draft", help="next week's report as Markdown, written from the last one")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--week", metavar="W", help="the report to start from: a file path, ISO week (2024-W23) or label, "
+                                               "optionally led by an author (张三@2024-W23); default: the newest")
+    p.add_argument("--output", metavar="FILE", help="write the draft to FILE (never inside a PATH) instead of "
+                                                   "printing it")
+    _author(p)
+    _common(p)
+
     p = subs.add_parser("cache", help="manage the parse cache")
     p.add_argument("action", choices=["clear", "info"])
     _common(p)
@@ -167,7 +177,7 @@ def parse_subcommand(root: argparse.ArgumentParser, argv: list[str]) -> argparse
 
 def run_subcommand(args: argparse.Namespace) -> int:
     """Run a parsed subcommand: `tui.cli.NAME.cmd_NAME(args)`."""
-    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B")):
+    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B"), ("week", "the week")):
         check_text_argument(getattr(args, attr, None), what)
     module = import_module(f".{args.command}", __package__)
     return getattr(module, f"cmd_{args.command}")(args)

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -602,12 +597,22 @@ class MainScreen(Screen):
         name = section.title if section is not None and section.title else "report"
         self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3, markup=False)
 
+    def action_draft(self) -> None:
+        """Next week's report written from the open one, to copy or edit (never saved among the reports)."""
+        r = self.current
+        if r is None:
+            self.notify("No report is open to draft from yet.", timeout=3, markup=False)
+            return
+        from .draft import DraftScreen
+
+        workspace = self.app.workspace
+        self.app.push_screen(DraftScreen(r, workspace.reports_of(workspace.author_of(r)), self.library.vocab))
+
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""
-        if event.key == "e" and is_served():
-            event.stop()
-            self.notify("Opening a report in an editor is not available in a browser session.",
-                        severity="warning", timeout=4, markup=False)
+        from ..editor import explain_no_editor
+
+        explain_no_editor(self, event, "Opening a report in an editor is not available in a browser session.")
 
     def action_edit(self) -> None:
         """Open the report in $VISUAL / $EDITOR, then read the folder again."""
@@ -617,15 +622,13 @@ class MainScreen(Screen):
         if r.source.member:
             self.notify("This report is inside a zip archive; it cannot be edited in place.", severity="warning", markup=False)
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
-            (e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
-        if not editor:
+        from ..editor import editor_command, run_editor
+
+        if editor_command() is None:
             self.notify("Set $EDITOR to edit reports.", severity="warning", markup=False)
             return
-        try:
-            with self.app.suspend():
-                subprocess.call(shlex.split(editor) + [r.source.path])
-        except Exception as exc:  # no terminal to hand over (headless), or the editor is missing
-            self.notify(f"Cannot run {editor}: {exc}", severity="error", markup=False)
+        problem = run_editor(self.app, r.source.path)
+        if problem is not None:
+            self.notify(problem, severity="error", markup=False)
             return
         self.app.reload_library()
