@@ -14,7 +14,7 @@ from typing import Sequence
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve", "team", "digest")
 GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
 GLOBAL_VALUED = ("--config",)       # … and those that take a value
 
@@ -27,6 +27,11 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _author(p: argparse.ArgumentParser) -> None:
     p.add_argument("--author", metavar="NAME", help="only this person's reports (a name, a configured spelling, "
                                                      "or part of a name)")
+
+
+def _week(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--week", metavar="W", help="the week: an ISO week (2024-W23), a date in it or a label as "
+                                               "written (default: the newest week with a report)")
 
 
 class _Version(argparse.Action):
@@ -64,6 +69,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
+            "  team   [PATH ...] [--week W] [--weeks N] [--json]  who filed, who is late, who is missing\n"
+            "  digest [PATH ...] [--week W] [--format md|html|json] [--output FILE]  a team's week to send\n"
             "With no PATH the bundled sample reports are used."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -117,6 +124,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("action", choices=["clear", "info"])
     _common(p)
 
+    p = subs.add_parser("team", help="who filed, who filed late, who has not filed")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _week(p)
+    p.add_argument("--weeks", type=_positive, default=1, metavar="N", help="N weeks ending with the week (default 1)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    _common(p)
+
+    p = subs.add_parser("digest", help="a team's week to send upward: roster, projects, KPI moves")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _week(p)
+    p.add_argument("--format", choices=("md", "html", "json"), default="md",
+                   help="Markdown (default), one self-contained HTML page, or JSON")
+    p.add_argument("--output", metavar="FILE", help="write into FILE (never inside a PATH) instead of stdout")
+    _common(p)
+
     from . import serve
 
     p = subs.add_parser("serve", help="the TUI in a browser, one app process per tab (loopback by default)")
@@ -127,7 +149,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
 def run_subcommand(args: argparse.Namespace) -> int:
     """Run a parsed subcommand: `tui.cli.NAME.cmd_NAME(args)`."""
-    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B")):
+    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B"), ("week", "--week")):
         check_text_argument(getattr(args, attr, None), what)
     module = import_module(f".{args.command}", __package__)
     return getattr(module, f"cmd_{args.command}")(args)
