@@ -14,10 +14,14 @@ from ..model.authors import Aliases
 from ..model.report import Report
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import period_text, week_bounds
-from .changes import DROPPED, Changes, DroppedProject, KpiMove, ProjectChange, kpi_moves, project_changes
+from .changes import DROPPED, PROGRESS, STALLED, Changes, DroppedProject, KpiMove, ProjectChange, kpi_moves, project_changes
 from .formats import format_change, format_value, source_text
-from .roster import Roster, RosterCell, roster_groups
+from .roster import Roster, RosterCell, roster_groups, weeks_ending
 from .timeline import same_project
+
+
+HISTORY_WEEKS = 8  # the roster heat-map's weeks
+SERIES_POINTS = 8  # a KPI sparkline's values
 
 
 @dataclass
@@ -58,6 +62,9 @@ class Digest:
     dropped: list[tuple[str | None, DroppedProject]]
     kpis: list[tuple[str | None, KpiMove]]  # the bad moves first
     changes: list[tuple[str | None, Changes]]  # every report of the week with its changes, roster order
+    history: list[RosterCell] = field(default_factory=list)  # the roster of the HISTORY_WEEKS ending with it
+    series: dict[tuple[str | None, str], list[tuple[str, float]]] = field(default_factory=dict)
+    # (author, KPI) → (week, value) of the author's last SERIES_POINTS reports with it, up to this week
 
     @property
     def reports(self) -> list[Report]:
@@ -99,7 +106,21 @@ def build_digest(reports: Sequence[Report], week: str, settings: TeamSettings = 
             dropped.extend((cell.author, d) for d in ch.dropped)
             moves.extend((cell.author, m) for m in kpi_moves(r, history, vocab))
     moves.sort(key=lambda am: not am[1].bad)  # (stable: otherwise roster order, then the report's order)
-    return Digest(week, people, projects, dropped, moves, changes)
+    series: dict[tuple[str | None, str], list[tuple[str, float]]] = {}
+    for author, m in moves:
+        own = mine.get(author, [])
+        at = next((i for i, r in enumerate(own) if r is m.report), None)
+        upto = own[:at + 1] if at is not None else [m.report]
+        points: list[tuple[str, float]] = []
+        for r in reversed(upto):
+            k = r.kpi(m.name)
+            if k is not None and r.week:
+                points.append((r.week, k.value))
+                if len(points) == SERIES_POINTS:
+                    break
+        series[(author, m.name)] = points[::-1]
+    history = roster.weeks(weeks_ending(week, HISTORY_WEEKS))
+    return Digest(week, people, projects, dropped, moves, changes, history, series)
 
 
 def digest_json(d: Digest) -> dict[str, Any]:
@@ -178,7 +199,7 @@ def digest_markdown(d: Digest, links: bool = True, title: bool = True) -> Digest
         add()
         for e in p.entries:
             head, *rest = e.text.split("\n") or [""]
-            add(f"- `{e.change.change}` **{_name(e.author)}**: {head}", (e.report, e.line))
+            add(f"- `{e.change.change}` **{_name(e.author)}**: {head}{change_note(e.change)}", (e.report, e.line))
             for ln, (src, text) in zip(range(len(rest)), e.change.project.entries[1:]):
                 add(f"    - {text}", (e.report, src))
         add()
@@ -193,13 +214,19 @@ def digest_markdown(d: Digest, links: bool = True, title: bool = True) -> Digest
     if d.kpis:
         add("## KPIs")
         add()
+        still = []
         for author, m in d.kpis:
+            if m.delta == 0:
+                still.append(f"{_name(author)} {m.name} {format_value(m.value, m.unit)}")
+                continue
             was = (f" (was {format_value(m.previous, m.unit)}, {format_change(m.delta)})"
                    if m.previous is not None else " (first value)")
             mark = "▼ " if m.bad else ""
             k = m.report.kpi(m.name)
             add(f"- {mark}**{_name(author)}** {m.name}: {format_value(m.value, m.unit)}{was}",
                 (m.report, k.line) if k is not None and k.line else None)
+        if still:
+            add(f"- Unchanged: {', '.join(still)}")
         add()
     if links and d.reports:
         add("## Reports")
@@ -211,6 +238,16 @@ def digest_markdown(d: Digest, links: bool = True, title: bool = True) -> Digest
     while lines and not lines[-1]:
         lines.pop()
     return DigestText("\n".join(lines) + "\n", sources)
+
+
+def change_note(c: ProjectChange) -> str:
+    """What a change mark leaves unsaid: ` (40% → 55%)` for progress, ` (50% for 4 reports)` when
+    stalled; nothing otherwise."""
+    if c.change == PROGRESS and c.previous_figure is not None and c.figure is not None:
+        return f" ({format_value(c.previous_figure)}% → {format_value(c.figure)}%)"
+    if c.change == STALLED and c.figure is not None:
+        return f" ({format_value(c.figure)}% for {c.since} reports)"
+    return ""
 
 
 def roster_markdown(cells: Sequence[RosterCell]) -> str:
