@@ -165,17 +165,24 @@ class DigestText:
     sources: dict[int, tuple[Report, int]]  # line of the text → (report, its source line)
 
     def source_at(self, line: int) -> tuple[Report, int] | None:
-        """The report (and line in it) the text's line quotes, or the nearest quoting line above it."""
-        for n in range(line, 0, -1):
+        """The report (and line in it) a line of the text quotes; on a heading or a blank line, the first
+        quoting line below it in its section, else the nearest above."""
+        lines = self.text.split("\n")
+        for n in range(line, len(lines) + 1):
+            if n in self.sources:
+                return self.sources[n]
+            if n > line and lines[n - 1].startswith("#"):
+                break
+        for n in range(line - 1, 0, -1):
             if n in self.sources:
                 return self.sources[n]
         return None
 
 
-def digest_markdown(d: Digest, links: bool = True, title: bool = True) -> DigestText:
+def digest_markdown(d: Digest, links: bool = True, title: bool = True, roster: bool = True) -> DigestText:
     """The digest as Markdown: the roster line, the projects with everyone's lines marked with their
     change, the projects dropped, the KPI moves (bad ones first) and, with `links`, the source reports.
-    `title`: led by a `# Team week …` heading."""
+    `title`: led by a `# Team week …` heading; `roster`: with the roster line."""
     lines: list[str] = []
     sources: dict[int, tuple[Report, int]] = {}
 
@@ -187,8 +194,9 @@ def digest_markdown(d: Digest, links: bool = True, title: bool = True) -> Digest
     if title:
         add(f"# Team week {d.week} · {d.dates}")
         add()
-    add(roster_markdown(d.people))
-    add()
+    if roster:
+        add(roster_markdown(d.people))
+        add()
     add("## Projects")
     add()
     if not d.projects:
