@@ -314,3 +314,17 @@ def test_one_persons_folder(capsys):
     assert code == 0 and data["week"] == "2024-W29" and data["people"][0]["author"] is None
     assert all(e["change"] in ("new", "done", "stalled", "progress", "same") for p in data["projects"]
                for e in p["entries"])
+
+
+def test_long_entries_are_cut_in_what_is_sent_but_whole_in_json(capsys, tmp_path):
+    lines = "\n".join(f"    - step {i}" for i in range(1, 11))
+    (tmp_path / "a.md").write_text(f"# Weekly 2024.06.03-2024.06.09\n\nAuthor: ann\n\n## Work\n\n- 【Big】\n{lines}\n",
+                                   encoding="utf-8")
+    code, out, _ = run(capsys, "digest", str(tmp_path))
+    md = out.splitlines()
+    at = md.index("- `new` **ann**: 【Big】")
+    assert md[at + 1:at + 8] == [f"    - step {i}" for i in range(1, 7)] + ["    - … 4 more lines in the report"]
+    code, out, _ = run(capsys, "digest", "--format", "json", str(tmp_path))
+    assert json.loads(out)["projects"][0]["entries"][0]["text"].count("\n") == 10
+    code, out, _ = run(capsys, "digest", "--format", "html", str(tmp_path))
+    assert "step 6<" in out and "step 7<" not in out and "4 more lines in the report" in out

@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from ..index.changes import DROPPED
-from ..index.digest import HISTORY_WEEKS, Digest, change_note, report_uri
+from ..index.digest import ENTRY_LINES, HISTORY_WEEKS, Digest, change_note, more_lines, report_uri
 from ..index.formats import format_change, format_value
 from ..index.roster import FILED, LATE, MISSING, people_of, weeks_ending
 from ..model.report import Report
@@ -179,7 +179,10 @@ def digest_html(d: Digest) -> str:
         for e in p.entries:
             head, *rest = e.text.split("\n")
             note = change_note(e.change)
-            more = "".join(f'<div class="entry-more">{_e(t)}</div>' for t in rest)
+            more = "".join(f'<div class="entry-more">{_e(t)}</div>' for t in rest[:ENTRY_LINES])
+            if len(rest) > ENTRY_LINES:
+                more += f'<div class="entry-more">… {_e(more_lines(len(rest) - ENTRY_LINES))}</div>'
+
             add(f'<li><span class="badge {e.change.change}">{_e(e.change.change)}</span>'
                 f"<b>{_e(_name(e.author))}</b> {_e(head)}"
                 + (f'<span class="note">{_e(note)}</span>' if note else "")

@@ -22,6 +22,7 @@ from .timeline import same_project
 
 HISTORY_WEEKS = 8  # the roster heat-map's weeks
 SERIES_POINTS = 8  # a KPI sparkline's values
+ENTRY_LINES = 6  # lines under an entry in a digest to send (the report has the rest)
 
 
 @dataclass
@@ -179,10 +180,17 @@ class DigestText:
         return None
 
 
-def digest_markdown(d: Digest, links: bool = True, title: bool = True, roster: bool = True) -> DigestText:
+def more_lines(n: int) -> str:
+    """What stands for the lines of an entry left out: `2 more lines in the report`."""
+    return f"{n} more line{'s' if n != 1 else ''} in the report"
+
+
+def digest_markdown(d: Digest, links: bool = True, title: bool = True, roster: bool = True,
+                    max_lines: int | None = ENTRY_LINES) -> DigestText:
     """The digest as Markdown: the roster line, the projects with everyone's lines marked with their
-    change, the projects dropped, the KPI moves (bad ones first) and, with `links`, the source reports.
-    `title`: led by a `# Team week …` heading; `roster`: with the roster line."""
+    change (at most `max_lines` lines under each; None: all), the projects dropped, the KPI moves (bad
+    ones first) and, with `links`, the source reports. `title`: led by a `# Team week …` heading;
+    `roster`: with the roster line."""
     lines: list[str] = []
     sources: dict[int, tuple[Report, int]] = {}
 
@@ -208,8 +216,12 @@ def digest_markdown(d: Digest, links: bool = True, title: bool = True, roster: b
         for e in p.entries:
             head, *rest = e.text.split("\n") or [""]
             add(f"- `{e.change.change}` **{_name(e.author)}**: {head}{change_note(e.change)}", (e.report, e.line))
-            for ln, (src, text) in zip(range(len(rest)), e.change.project.entries[1:]):
+            below = e.change.project.entries[1:]
+            shown = below if max_lines is None else below[:max_lines]
+            for src, text in shown:
                 add(f"    - {text}", (e.report, src))
+            if len(below) > len(shown):
+                add(f"    - … {more_lines(len(below) - len(shown))}", (e.report, below[len(shown)][0]))
         add()
     if d.dropped:
         add("## Dropped")

@@ -131,7 +131,7 @@ class TeamWeekScreen(Screen):
                 self.call_after_refresh(tree.follow, w.report.root.children[at])
 
     def _show_projects(self, digest: Digest, view: ReportView, tree: SectionTree) -> None:
-        self.rolled = digest_markdown(digest, links=False, title=False, roster=False)
+        self.rolled = digest_markdown(digest, links=False, title=False, roster=False, max_lines=None)
         # (read as plain Markdown: its "KPIs" section lists moves, not a report's own KPIs)
         plain = Vocabulary(kpi_sections=[], incident_sections=[], plan_sections=[])
         doc = parse_report(self.rolled.text, SourceRef(f"<{digest.week} by project>"), plain)
