@@ -253,7 +253,8 @@ def digest_markdown(d: Digest, links: bool = True, title: bool = True, roster: b
         add()
         for author, ch in d.changes:
             r = ch.report
-            add(f"- {_name(author)}: [{r.label}]({_link_target(report_uri(r))})", (r, 1))
+            label = r.label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+            add(f"- {_name(author)}: [{label}]({_link_target(report_uri(r))})", (r, 1))
         add()
     while lines and not lines[-1]:
         lines.pop()
