@@ -208,7 +208,6 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 def save_config(cfg: Config) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
     import stat
-    import tempfile
 
     import tomli_w
 
@@ -222,10 +221,22 @@ def save_config(cfg: Config) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         raise OSError(f"{target} is not a regular file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=target.parent)
+    write_atomically(target, tomli_w.dumps(cfg.data).encode("utf-8"), prefix=".config-")
+
+
+def write_atomically(target: Path, data: bytes, prefix: str = ".tmp-", readable: bool = False) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename (an `OSError`
+    leaves nothing behind). Private to the user (0600) unless `readable` (then as the umask allows)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(cfg.data, fh)
+            fh.write(data)
+        if readable:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from serveutil import CHROMIUM, CHROMIUM_ARGS
+from serveutil import CHROMIUM
 from testpaths import DATA
 
 if not CHROMIUM.exists():
@@ -18,7 +18,7 @@ if not CHROMIUM.exists():
                 f"when it can; REPORTS_TUI_CHROMIUM names another Chromium)",
                 allow_module_level=True)
 
-from playwright import sync_api  # noqa: E402
+from playwright import sync_api  # noqa: E402,F401  (the [test] extra installs it: missing is an error, not a skip)
 
 TEAM = DATA / "team" / "monday"
 PEOPLE = ["张三", "李四", "王五", "赵六"]
@@ -30,14 +30,6 @@ def write_digest(tmp_path, *paths, name: str = "digest.html") -> str:
     subprocess.run([sys.executable, "-m", "tui", "digest", "--format", "html", "--no-cache", "--output", str(out),
                     *map(str, paths)], check=True, timeout=120, capture_output=True)
     return out.as_uri()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url: str, scheme: str = "light"):

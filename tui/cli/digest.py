@@ -6,16 +6,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from ..config import write_atomically
 from ..index.digest import build_digest, digest_json, digest_markdown
 from ..index.library import bundled_seeds
 from ..model.text import printable_name
 from .common import EXIT_OK, EXIT_OUTPUT, UsageError, json_text, say
 from .team import team_context
-
-FORMATS = ("md", "html", "json")
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -37,7 +35,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        write_atomically(target, text)
+        write_atomically(target, text.encode("utf-8"), prefix=".digest-", readable=True)
     except OSError as exc:
         say(f"reports-tui: cannot write {printable_name(str(target))}: {exc.strerror or exc}")
         return EXIT_OUTPUT
@@ -70,22 +68,3 @@ def check_output(output: str, paths: list[str]) -> Path:
             raise UsageError(f"--output {printable_name(output)} is inside the reports' PATH "
                              f"{printable_name(p)}: reports-tui never writes into report folders")
     return Path(where)
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write a file whole or not at all (a temporary file beside it, then a rename), readable as the
-    umask allows; an `OSError` leaves nothing behind."""
-    fd, tmp = tempfile.mkstemp(prefix=".digest-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

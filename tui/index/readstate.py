@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Iterable
 
+from ..config import write_atomically
 from ..model.report import Report
 
 FILE_NAME = "read.json"
@@ -110,18 +109,9 @@ class ReadState:
             if len(disk) > MAX_ENTRIES:
                 disk = dict(sorted(disk.items(), key=lambda kv: kv[1])[-MAX_ENTRIES:])
             self._read = {**disk}
+            data = json.dumps({"version": 1, "read": disk}, separators=(",", ":")).encode("utf-8")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=".read-", suffix=".json", dir=self.path.parent)
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                        json.dump({"version": 1, "read": disk}, fh, separators=(",", ":"))
-                    os.replace(tmp, self.path)
-                except BaseException:
-                    try:
-                        os.unlink(tmp)
-                    except OSError:
-                        pass
-                    raise
+                write_atomically(self.path, data, prefix=".read-")
             except OSError as exc:
                 self.error = f"cannot save which reports were read to {self.path}: {exc.strerror or exc}"
