@@ -78,7 +78,7 @@ class MainScreen(TeamLeadKeys, Screen):
         Binding("a", "only_author", "Only", show=False, id="main.only-author",
                 tooltip="Only this person's reports (again: everyone's)"),
         Binding("w", "team_week", "Team", id="main.team-week", tooltip="The whole team's week: every report of this week"),
-        Binding("u", "next_unread", "Unread", id="main.next-unread", tooltip="The next report not read yet"),
+        Binding("u", "next_unread", "Unread", show=False, id="main.next-unread", tooltip="The next report not read yet"),
         Binding("U", "toggle_read", "Read/unread", show=False, id="main.toggle-read",
                 tooltip="Mark the open report read (or unread again)"),
         Binding("e", "edit", "Edit", show=False, id="main.edit"),
