@@ -19,7 +19,9 @@ from typing import Iterable, Sequence
 from ..config import TeamSettings
 from ..model.authors import Aliases, match_author
 from ..model.report import Report
+from ..model.text import nfkc
 from ..model.weeks import find_dates, iso_week, parse_iso_week, week_bounds
+from .formats import source_text
 
 FILED, LATE, MISSING = "filed", "late", "missing"
 STATUSES = (FILED, LATE, MISSING)
@@ -53,8 +55,6 @@ def resolve_week(text: str, reports: Sequence[Report]) -> str:
     iso = parse_iso_week(text)
     if iso:
         return f"{iso[0]}-W{iso[1]:02d}"
-    from ..model.text import nfkc
-
     plain = nfkc(text).strip()
     hits = find_dates(plain)
     if len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(plain):
@@ -98,8 +98,6 @@ class RosterCell:
 
     def to_json(self) -> dict:
         """SPEC §4 `team` row."""
-        from .formats import source_text
-
         return {"author": self.author, "week": self.week, "status": self.status,
                 "paths": [source_text(r.source) for r in self.reports]}
 
