@@ -11,17 +11,21 @@ import sys
 from importlib import import_module
 from typing import Sequence
 
+from .termout import choose_colour
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve", "team", "digest")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve", "team", "digest", "keys", "completion")
 GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
-GLOBAL_VALUED = ("--config",)       # … and those that take a value
+GLOBAL_VALUED = ("--config", "--color")  # … and those that take a value
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PATH", help="settings file to use (default: the platform config folder)")
     p.add_argument("--no-cache", action="store_true", help="parse every file, neither reading nor writing the cache")
+    p.add_argument("--color", choices=COLOR_CHOICES, default="auto",
+                   help="colour: auto (on a terminal, unless NO_COLOR is set), always or never")
 
 
 def _author(p: argparse.ArgumentParser) -> None:
@@ -71,6 +75,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
             "  team   [PATH ...] [--week W] [--weeks N] [--json]  who filed, who is late, who is missing\n"
             "  digest [PATH ...] [--week W] [--format md|html|json] [--output FILE]  a team's week to send\n"
+            "  keys   [--json]                          key binding ids, their keys (the settings' [keymap]) and what they do\n"
+            "  completion bash|zsh|fish                 the shell's completion script\n"
             "With no PATH the bundled sample reports are used."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -78,6 +84,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     tui.add_argument("paths", nargs="*", metavar="PATH", help="report files, folders or .zip exports")
     tui.add_argument("--compare", nargs=2, metavar=("A", "B"), help="open on the comparison of weeks A and B")
     tui.add_argument("--search", metavar="QUERY", help="open on search results for QUERY")
+    tui.add_argument("--week", metavar="W", help="open on week W: an ISO week (2024-W23), a label as written or "
+                                                "a file, optionally led by an author (张三@2024-W23)")
     tui.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     _common(tui)
 
@@ -144,6 +152,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p = subs.add_parser("serve", help="the TUI in a browser, one app process per tab (loopback by default)")
     serve.add_arguments(p)
     _common(p)
+
+    p = subs.add_parser("keys", help="every key binding's id, its key (the settings' [keymap] applied) and what it does")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    _common(p)
+
+    p = subs.add_parser("completion", help="print the shell completion script (bash, zsh or fish)")
+    p.add_argument("shell", choices=["bash", "zsh", "fish"], metavar="SHELL", help="bash, zsh or fish")
+    _common(p)
+    _common(sub_root)  # (the global options before a subcommand: what completion and the man page read)
     return tui, sub_root
 
 
@@ -158,19 +175,35 @@ def run_subcommand(args: argparse.Namespace) -> int:
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI (imports Textual only now)."""
     check_paths(args.paths)
+    colour_environment(args.color)
     check_text_argument(args.search, "QUERY")
     for week in args.compare or ():
         check_text_argument(week, "a week")
-    if args.compare:
+    check_text_argument(args.week, "a week")
+    if args.compare or args.week:
         # Fail early, before the screen switches to the alternate buffer, on a week that does not exist.
         lib = open_library(args, quiet=True)
-        lib.find(args.compare[0]), lib.find(args.compare[1])
+        if args.compare:
+            lib.find(args.compare[0]), lib.find(args.compare[1])
+        if args.week:
+            lib.open_week(args.week)
     from ..ui.app import run_app
 
     code, still_loading = run_app(args)
     if still_loading:
         leave(code)  # (no exit handlers: they would wait for the abandoned load's worker processes)
     return code
+
+
+def colour_environment(choice: str | None) -> None:
+    """`--color` for a process that runs the TUI: `never` sets NO_COLOR (Textual then draws in shades
+    of grey), `always` drops it."""
+    import os
+
+    if choice == "never":
+        os.environ["NO_COLOR"] = "1"
+    elif choice == "always":
+        os.environ.pop("NO_COLOR", None)
 
 
 def subcommand_argv(argv: list[str]) -> list[str] | None:
@@ -216,10 +249,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OUTPUT
     finally:
         sys.stdout = real_stdout
+        choose_colour("auto")  # (`--color` holds for this command only)
 
 
 def run() -> None:
-    """The `reports-tui` program: `main()` on the command line's arguments, then the exit."""
+    """The `reports-tui` program: `main()` on the command line's arguments, then the exit (or, called
+    back by a shell's completion script, the completions)."""
+    import os
+
+    if "_ARGCOMPLETE" in os.environ:
+        from .completion import complete
+
+        complete(*build_parser(), subcommand_argv)
     quick_exit(main())
 
 
@@ -254,8 +295,10 @@ def _dispatch(argv: list[str]) -> int:
         sub_argv = subcommand_argv(argv)
         if sub_argv is not None:
             args = sub_parser.parse_args(sub_argv)
+            choose_colour(args.color)
             return run_subcommand(args)
         args = tui_parser.parse_args(argv)
+        choose_colour(args.color)
         return run_tui(args)
     except (UsageError, import_module("..index.library", __package__).LookupFailed) as exc:  # (imported if raised)
         say(error_text(f"reports-tui: {exc}"))

@@ -18,17 +18,19 @@ if TYPE_CHECKING:  # (imported where used: the engine only after the walk of the
 
 def cmd_search(args: argparse.Namespace) -> int:
     """`reports-tui search QUERY [PATH ...] [--json] [--limit N] [--author NAME]`: ranked hits."""
-    authors = [args.author] if getattr(args, "author", None) else []
-    result = None if args.no_cache else search_saved_index(args, authors)
+    given = [args.author] if getattr(args, "author", None) else []
+    result = None if args.no_cache else search_saved_index(args, given)
     if result is None:
         from ..index.search.pinyin import is_pinyin_query
         from ..index.workspace import Workspace
+        from .authors import resolve_author
         from .common import open_library
 
         # (pinyin readings, which take loading pypinyin, are saved with the index when a query needs them)
         ws = Workspace(open_library(args), use_cache=not args.no_cache, check_files=True,
                        pinyin=is_pinyin_query(args.query))
-        result = ws.search(args.query, limit=args.limit, authors=authors)
+        # `--author` names one person by the rule every subcommand follows (none or several: exit 2)
+        result = ws.search(args.query, limit=args.limit, authors=[resolve_author(ws.author_names(), a) for a in given])
     return print_result(args, result)
 
 
@@ -57,7 +59,9 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
 
 def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str]
                   ) -> tuple[SearchResult, str] | None:
-    """The answer of the saved index of these paths, and the fingerprint of the files it was made from."""
+    """The answer of the saved index of these paths, and the fingerprint of the files it was made from;
+    `authors`: the `--author` names as given (None when one names nobody or several: the normal path
+    says so)."""
     import sqlite3
 
     from ..config import load_config
@@ -77,11 +81,38 @@ def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str]
         index = SearchIndex.from_parts(parts, lazy=True)
         if not index.pinyin_ready and is_pinyin_query(args.query):
             return None  # (saved without pinyin readings: the normal path adds them)
-        return index.search(args.query, limit=args.limit, authors=authors), parts.fingerprint
+        vocab = cfg.vocabulary()
+        names = _LazyNames(index, paths, vocab.author_aliases)
+        who: list[str] = []
+        for name in authors:
+            found = names().matches(name)
+            if len(found) != 1:
+                return None
+            who.extend(found)
+        return index.search(args.query, limit=args.limit, authors=who,
+                            names=lambda *a: names().naming(*a)), parts.fingerprint
     except (DamagedIndex, sqlite3.Error, KeyError, IndexError, ValueError, TypeError, UnicodeDecodeError):
         return None
     finally:
         parts.close()
+
+
+class _LazyNames:
+    """The authors of a saved index's reports with their spellings (`index.authors.names_of`), worked out
+    when first asked for (a query without `by:` or `--author` never needs them)."""
+
+    def __init__(self, index, paths: list[str], aliases) -> None:
+        self.index, self.paths, self.aliases, self.names = index, paths, aliases, None
+
+    def __call__(self):
+        if self.names is None:
+            from ..index.authors import names_of
+            from ..model.files import SourceRef
+
+            docs = [d for d, dead in zip(self.index.all_docs(), self.index.doc_dead) if not dead]
+            self.names = names_of([SourceRef(d.path, d.member or None) for d in docs], [d.week for d in docs],
+                                  [d.author for d in docs], self.paths, self.aliases)
+        return self.names
 
 
 def highlight(text: str, spans: list[tuple[int, int]], paint) -> str:

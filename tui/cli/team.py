@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..config import TeamSettings, load_config
+from ..index.authors import library_names
 from ..index.library import Library
 from ..index.roster import (FILED, LATE, MISSING, MAX_WEEKS, Roster, RosterCell, UnknownWeek, newest_week,
                             people_of, published, resolve_week, roster_line, weeks_ending)
-from ..model.authors import Aliases
 from .common import EXIT_OK, UsageError, dump_json, open_library, print_problems
 from .termout import Style, table, terminal_width, use_colour, width
 
@@ -22,7 +22,7 @@ def team_context(args: argparse.Namespace) -> tuple[Library, TeamSettings, Roste
     library has no dated report)."""
     lib = open_library(args)
     settings = load_config(args.config).team()
-    roster = Roster(lib.reports, settings, Aliases(lib.vocab.author_aliases))
+    roster = Roster(lib.reports, settings, library_names(lib))
     if args.week is not None:
         try:
             week = resolve_week(args.week, lib.reports)

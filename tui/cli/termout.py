@@ -16,8 +16,21 @@ _CODES = {
 }
 
 
+_choice = "auto"  # `--color`: auto, always or never (set once per command by `choose_colour`)
+
+
+def choose_colour(choice: str | None) -> None:
+    """`--color auto|always|never` for this command: `always` and `never` override NO_COLOR and the
+    terminal test, as a command-line flag should (https://no-color.org)."""
+    global _choice
+    _choice = choice or "auto"
+
+
 def use_colour(stream: IO[str] | None = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    """Colour as `--color` says; by default (`auto`) only on a terminal, and never when NO_COLOR is set
+    (https://no-color.org)."""
+    if _choice != "auto":
+        return _choice == "always"
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR"):
         return False

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..config import TeamSettings
-from ..model.authors import Aliases
 from ..model.report import Report
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import period_text, week_bounds
@@ -82,7 +81,7 @@ class Digest:
 def build_digest(reports: Sequence[Report], week: str, settings: TeamSettings = TeamSettings(),
                  vocab: Vocabulary = DEFAULT_VOCABULARY, roster: Roster | None = None) -> Digest:
     """The digest of one ISO week of a library's reports (in week order)."""
-    roster = roster or Roster(reports, settings, Aliases(vocab.author_aliases))
+    roster = roster or Roster(reports, settings)
     people = roster.week(week)
     mine: dict[str | None, list[Report]] = {}
     for r in reports:

@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
 from ..config import TeamSettings
-from ..model.authors import Aliases, match_author
 from ..model.report import Report
 from ..model.text import nfkc
 from ..model.weeks import find_dates, iso_week, parse_iso_week, week_bounds
+from .authors import AuthorNames
 from .formats import source_text
 
 FILED, LATE, MISSING = "filed", "late", "missing"
@@ -106,7 +106,7 @@ class Roster:
     """The reports of a library indexed by (author, covered week), answering who filed when."""
 
     def __init__(self, reports: Iterable[Report], settings: TeamSettings = TeamSettings(),
-                 aliases: Aliases | None = None) -> None:
+                 names: AuthorNames | None = None) -> None:
         self.settings = settings
         self._by: dict[tuple[str | None, str], list[Report]] = defaultdict(list)
         self._authors: dict[str, set[str | None]] = defaultdict(set)  # week -> who filed for it
@@ -114,9 +114,9 @@ class Roster:
             for w in r.covered_weeks:
                 self._by[(r.author, w)].append(r)
                 self._authors[w].add(r.author)
-        aliases = aliases or Aliases()
-        authors = [a for a in dict.fromkeys(a for k in self._authors.values() for a in k) if a is not None]
-        self.members: list[str | None] = list(dict.fromkeys(_member(m, authors, aliases) for m in settings.members))
+        if names is None:
+            names = AuthorNames(a for k in self._authors.values() for a in k if a is not None)
+        self.members: list[str | None] = list(dict.fromkeys(_member(m, names) for m in settings.members))
 
     def filers(self, week: str) -> set[str | None]:
         """Everyone with a report that counts for the week."""
@@ -157,11 +157,12 @@ class Roster:
         return [c for w in weeks for c in self.week(w)]
 
 
-def _member(name: str, authors: list[str], aliases: Aliases) -> str:
-    """The author a `[team] members` name means: one the reports name (exactly, by a configured
-    spelling, or as the only name holding it), else the name as written (who then never filed)."""
-    who = match_author(name, authors, aliases)
-    return who[0] if len(who) == 1 else (aliases.canonical(name) or name)
+def _member(name: str, names: AuthorNames) -> str:
+    """The author a `[team] members` name means, by the rule `--author` follows (`AuthorNames`: a name,
+    a spelling, a part, pinyin, a typo); a name that means no one author stays as written (who then
+    never filed)."""
+    who = names.matches(name)
+    return who[0] if len(who) == 1 else name
 
 
 def sort_people(people: Iterable[str | None]) -> list[str | None]:

@@ -105,7 +105,8 @@ class CompareProvider(_ListProvider):
 class PeopleProvider(Provider):
     """A team's people: "Only NAME" keeps one person's reports in the week list, "Everyone" all of
     them; "Team week" reads every report of the open week ("… by project": rolled up), "Roster
-    heat-map" shows who filed week by week. Names match as written or by pinyin."""
+    heat-map" shows who filed week by week. A person is found by the rule `--author` and `by:` follow
+    (`index.authors.AuthorNames`): as written, a spelling, a part, pinyin, a typo."""
 
     SUMMARY = "people"
 
@@ -139,18 +140,23 @@ class PeopleProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        from ..index.search import pinyin
-
-        spoken = pinyin.is_pinyin_query(query)
-        for text, name, callback, help_text in self._items():
+        try:
+            items = self._items()
+            # The one rule by which a person is named (`--author`, `by:`): a name, a spelling (the config's,
+            # the person's folder), a part of one, its pinyin or initials, a typo.
+            named = set(self.app.workspace.author_names().matches(query)) if items and len(query.strip()) >= 2 else set()
+        except Exception as exc:  # (Textual would only log it: the user would see no hits and no reason)
+            _report(self.app, exc)
+            return
+        for text, name, callback, help_text in items:
             score = matcher.match(text)
             shown = highlight(matcher, text)
-            if not score and spoken and name:
-                found = pinyin.match(query, name)  # `zhangsan`, `zs` find 张三
-                if found is not None:
-                    score = 0.5 + 0.4 * found.quality
+            if name in named:
+                # as high as if the name were written the way it was typed (a week row holding it scores so)
+                score = max(score, matcher.match(f"Only {query.strip()}"))
+                if not any(s.style for s in shown.spans):
                     start = len(text) - len(name)
-                    shown = Content(text).stylize(matcher.match_style, start + found.start, start + found.end)
+                    shown = Content(text).stylize(matcher.match_style, start, len(text))
             if score > 0:
                 yield Hit(score, shown, callback, text=text, help=literal(help_text))
 

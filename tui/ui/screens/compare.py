@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
@@ -30,7 +29,7 @@ from ...index.library import Library, is_team
 from ...model.report import Report
 from ..render import theme_color
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..offthread import Abandoned, abandonable, show_failure
 
 
@@ -214,16 +213,7 @@ class CompareScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="compare.back"),
-        Binding("n", "next_change", "Next change", id="compare.next"),
-        Binding("N", "previous_change", "Prev change", id="compare.previous"),
-        Binding("u", "toggle_unchanged", "Hide unchanged", id="compare.unchanged"),
-        Binding("s", "swap", "Swap sides", id="compare.swap"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="compare.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="compare.up"),
-        help_binding("compare"),
-    ]
+    BINDINGS = bindings("compare")
 
     hide_same: reactive[bool] = reactive(False)
     """Whether unchanged rows are hidden."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -19,7 +18,7 @@ from ...index.series import Series
 from ...index.workspace import Workspace
 from ...model.report import Report
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 
 
 def y_ticks(values: list[float], count: int = 5) -> tuple[list[float], list[str], tuple[float, float]]:
@@ -134,14 +133,7 @@ class MetricsScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape,m,q", "back", "Back", id="metrics.back"),
-        Binding("a", "overlay", "All authors", id="metrics.overlay",
-                tooltip="Every author's line on each chart (again: the open report's author only)"),
-        Binding("j", "scroll_down", "Down", show=False, id="metrics.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="metrics.up"),
-        help_binding("metrics"),
-    ]
+    BINDINGS = bindings("metrics")
 
     def __init__(self, workspace: Workspace, current: Report | None = None) -> None:
         super().__init__(id="metrics")

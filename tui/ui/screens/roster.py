@@ -7,7 +7,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -15,7 +14,7 @@ from ...index.roster import (FILED, LATE, MISSING, RosterCell, newest_week, peop
                              weeks_ending)
 from ...index.workspace import Workspace
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding, narrow_footer
+from ..keys import bindings, narrow_footer
 from ..render import theme_color, theme_colour
 
 WEEKS = 12  # columns of the heat-map
@@ -28,7 +27,7 @@ THEME = {FILED: ("success", "#4ebf71"), LATE: ("warning", "#ffa62b"), MISSING: (
 class RosterGrid(DataTable):
     """The heat-map's table: `enter` (or a click) on a cell opens its report."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open report", id="roster-grid.open")]
+    BINDINGS = bindings("roster-grid")
 
 
 class RosterScreen(Screen):
@@ -36,15 +35,7 @@ class RosterScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="roster.back"),
-        Binding("enter", "open", "Open report", show=False, id="roster.open", tooltip="Open the report of the cell"),
-        Binding("left_square_bracket", "shift(-1)", "Earlier", id="roster.earlier",
-                tooltip="The 12 weeks one week earlier"),
-        Binding("right_square_bracket", "shift(1)", "Later", id="roster.later",
-                tooltip="The 12 weeks one week later"),
-        help_binding("roster"),
-    ]
+    BINDINGS = bindings("roster")
 
     DEFAULT_CSS = """
     RosterScreen #roster-title { height: 1; padding: 0 1; background: $panel; }

@@ -8,7 +8,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
@@ -20,8 +19,9 @@ from ...index.workspace import Workspace
 from ...model.parse import parse_report
 from ...model.report import Report, SourceRef
 from ...model.vocab import Vocabulary
+from ...model.weeks import parse_iso_week
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding, narrow_footer
+from ..keys import bindings, narrow_footer
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
 
@@ -42,18 +42,7 @@ class TeamWeekScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="team-week.back"),
-        Binding("left_square_bracket", "step(-1)", "Prev week", id="team-week.prev"),
-        Binding("right_square_bracket", "step(1)", "Next week", id="team-week.next"),
-        Binding("p", "by_project", "By project", id="team-week.by-project",
-                tooltip="By author / by project: the week rolled up by project, each line marked with its change"),
-        Binding("h", "roster", "Heat-map", id="team-week.roster",
-                tooltip="Who filed, week by week: people × the last 12 weeks"),
-        Binding("o", "open", "Open report", id="team-week.open",
-                tooltip="Open the report in view on the main screen"),
-        help_binding("team-week"),
-    ]
+    BINDINGS = bindings("team-week")
 
     DEFAULT_CSS = """
     TeamWeekScreen #team-title { height: 1; padding: 0 1; background: $panel; }
@@ -90,7 +79,7 @@ class TeamWeekScreen(Screen):
     @property
     def digest(self) -> Digest | None:
         """The week's roster and roll-up (None for the reports of no week: undated ones)."""
-        if self.origin.week is None:
+        if parse_iso_week(self.week.week) is None:
             return None
         return self.workspace.digest(self.week.week, self.app.config.team())
 
@@ -196,11 +185,13 @@ class TeamWeekScreen(Screen):
         """Who filed, week by week: people × the last 12 weeks up to this one."""
         from .roster import RosterScreen
 
-        self.app.push_screen(RosterScreen(self.workspace, self.week.week if self.origin.week else None))
+        week = self.week.week if parse_iso_week(self.week.week) is not None else None
+        self.app.push_screen(RosterScreen(self.workspace, week))
 
     def action_step(self, delta: int) -> None:
-        """The team's previous or next week."""
-        weeks = self.workspace.library.weeks()
+        """The team's previous or next week (every week some report covers: a two-week report shows in
+        both), on the same author's part where they have one."""
+        weeks = self.workspace.team_weeks()
         here = self.week.week
         if here not in weeks:
             return
@@ -208,9 +199,9 @@ class TeamWeekScreen(Screen):
         if not 0 <= i < len(weeks):
             self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
             return
-        first = next(r for r in self.workspace.library.reports if r.week == weeks[i])
-        self.origin = first
-        self.week = self.workspace.team_week(first)
+        who = self.in_view() or self.origin
+        self.week = self.workspace.team_week(who, weeks[i])
+        self.origin = next((r for r in self.week.reports if r.author == who.author), self.week.reports[0])
         self._show()
 
     def action_back(self) -> None:
