@@ -221,7 +221,8 @@ def test_lint_cli_lines_are_short_and_json_complete(tmp_path, capsys):
         (tmp_path / f"report-with-a-rather-long-file-name-{i:02d}.md").write_text("# 2024-W10\n\n- x\n", encoding="utf-8")
     main(["lint", "--no-cache", str(tmp_path)])
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and len(out[0]) <= 200
+    where = f"{tmp_path / 'report-with-a-rather-long-file-name-00.md'}: "  # in a pipe: the whole path
+    assert len(out) == 1 and out[0].startswith(where) and len(out[0]) - len(where) <= 200
     assert "30 reports for 2024-W10: report-with-a-rather-long-file-name-00.md, " in out[0] and out[0].endswith("more")
     main(["lint", "--json", "--no-cache", str(tmp_path)])
     (row,) = json.loads(capsys.readouterr().out)

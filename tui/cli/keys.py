@@ -8,7 +8,7 @@ import sys
 
 from ..keymap import BINDINGS, Keymap, display_keys
 from .common import EXIT_OK, EXIT_PROBLEM, dump_json, error_text, say
-from .termout import Style, table, terminal_width, use_colour
+from .termout import Style, output_width, table, use_colour
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -28,8 +28,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
             keys = display_keys(keymap.keys(b.id))
             does = b.help if b.id not in keymap.overrides else f"{b.help}  (default {display_keys(b.key)})"
             rows.append([b.id, st(keys, "bold") if b.id in keymap.overrides else keys, does])
-        width = terminal_width() if sys.stdout.isatty() else None
-        sys.stdout.write(table(rows, header=["id", "key", "does"], max_width=width, style=st) + "\n")
+        sys.stdout.write(table(rows, header=["id", "key", "does"], max_width=output_width(), style=st) + "\n")
     for problem in keymap.problems:
         say(error_text(f"reports-tui: {problem}"))
     return EXIT_PROBLEM if keymap.problems else EXIT_OK

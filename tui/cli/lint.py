@@ -8,10 +8,9 @@ import sys
 from ..index.formats import lint_line, lint_rows
 from .authors import author_reports
 from .common import EXIT_OK, EXIT_PROBLEM, dump_json, open_library
-from .termout import Style, use_colour
+from .termout import Style, output_width, use_colour
 
-
-LINE_WIDTH = 200  # characters in a plain `lint` line
+LINE_WIDTH = 200  # characters in a plain `lint` line on a terminal (a long one wraps rather than lose its message)
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -25,8 +24,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
         dump_json(lint_rows(findings, lib.reports))
     else:
         st = Style(use_colour())
-        for f in findings:  # one line each, at most LINE_WIDTH characters; --json has every detail
-            where, level, message = lint_line(f, LINE_WIDTH)
+        # One line each, at most LINE_WIDTH characters on a terminal; in a pipe or a file the whole
+        # FILE:LINE (what editors and scripts jump to). --json has every detail.
+        width = LINE_WIDTH if output_width() is not None else None
+        for f in findings:
+            where, level, message = lint_line(f, width)
             print(f"{where}: {st(level, 'red' if level == 'problem' else 'yellow')}: {message}")
         _aliases_line(args, lib, findings, st)
         n_p = sum(f.level == "problem" for f in findings)

@@ -69,7 +69,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  weeks  [PATH ...] [--json] [--author NAME]          reports in week order\n"
             "  search QUERY [PATH ...] [--json] [--limit N] [--author NAME]\n"
             "  kpi    [PATH ...] [--json | --csv] [--author NAME]  key numbers by week\n"
-            "  diff A B [PATH ...] [--json]             compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
+            "  diff A B [PATH ...] [--json] [--side-by-side | --unified]\n"
+            "                                           compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
             "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
@@ -77,7 +78,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  digest [PATH ...] [--week W] [--format md|html|json] [--output FILE]  a team's week to send\n"
             "  keys   [--json]                          key binding ids, their keys (the settings' [keymap]) and what they do\n"
             "  completion bash|zsh|fish                 the shell's completion script\n"
-            "With no PATH the bundled sample reports are used."
+            "With no PATH the bundled sample reports are used. Options may come before or after PATH."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -120,6 +121,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("b", metavar="B")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="JSON output")
+    layout = p.add_mutually_exclusive_group()
+    layout.add_argument("--side-by-side", action="store_true",
+                        help="the two weeks in two columns (default on a terminal of 100 columns or more)")
+    layout.add_argument("--unified", action="store_true",
+                        help="one column, A's lines marked - and B's + (default in a pipe or a file, or on a "
+                             "narrower terminal)")
     _common(p)
 
     p = subs.add_parser("lint", help="problems and warnings; exit 1 when there is a problem")
@@ -162,6 +169,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _common(p)
     _common(sub_root)  # (the global options before a subcommand: what completion and the man page read)
     return tui, sub_root
+
+
+def subparsers(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each subcommand's parser by name."""
+    return {name: p for a in root._actions if isinstance(a, argparse._SubParsersAction)
+            for name, p in a.choices.items()}
+
+
+def parse_subcommand(root: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse `SUBCOMMAND ARG…` (`subcommand_argv`'s order) with options and positionals in any order
+    (`search 动转静 --author 张三 PATH`): argparse's intermixed parsing, which a parser with
+    subparsers does not support, so it is the subcommand's own parser that parses."""
+    name, rest = argv[0], argv[1:]
+    args = subparsers(root)[name].parse_intermixed_args(rest)
+    args.command = name
+    return args
 
 
 def run_subcommand(args: argparse.Namespace) -> int:
@@ -289,17 +312,23 @@ def leave(code: int) -> None:
     os._exit(code)
 
 
-def _dispatch(argv: list[str]) -> int:
+def parse_command_line(argv: list[str]) -> argparse.Namespace:
+    """The arguments of `reports-tui …`, options before or after PATH: a subcommand's (`command` its
+    name) or the TUI's (`command` None)."""
     tui_parser, sub_parser = build_parser()
+    sub_argv = subcommand_argv(argv)
+    if sub_argv is not None:
+        return parse_subcommand(sub_parser, sub_argv)
+    args = tui_parser.parse_intermixed_args(argv)
+    args.command = None
+    return args
+
+
+def _dispatch(argv: list[str]) -> int:
     try:
-        sub_argv = subcommand_argv(argv)
-        if sub_argv is not None:
-            args = sub_parser.parse_args(sub_argv)
-            choose_colour(args.color)
-            return run_subcommand(args)
-        args = tui_parser.parse_args(argv)
+        args = parse_command_line(argv)
         choose_colour(args.color)
-        return run_tui(args)
+        return run_subcommand(args) if args.command else run_tui(args)
     except (UsageError, import_module("..index.library", __package__).LookupFailed) as exc:  # (imported if raised)
         say(error_text(f"reports-tui: {exc}"))
         return EXIT_USAGE

@@ -121,6 +121,26 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None, ri
     return "\n".join(lines)
 
 
+def output_width() -> int | None:
+    """The width plain output is cut or laid out to: None when standard output is not a terminal (a
+    pipe or a file gets whole lines), else `COLUMNS` when set to a whole number, else the terminal's."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (ValueError, AttributeError):
+        return None
+    return columns() or terminal_width()
+
+
+def columns() -> int | None:
+    """`COLUMNS` when it holds a whole number of at least 1 (a shell sets it to the terminal's width)."""
+    try:
+        n = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return n if n > 0 else None
+
+
 def terminal_width(default: int = 100) -> int:
     """The terminal's width in cells, or a default when output is not a terminal."""
     try:

@@ -160,15 +160,19 @@ def name_list(names: Iterable[str], total: int, width: int) -> str:
     return shorten(", ".join(shown), max(width - len(tail), 1)) + tail
 
 
-def lint_line(f: Finding, width: int = 200) -> tuple[str, str, str]:
+def lint_line(f: Finding, width: int | None = 200) -> tuple[str, str, str]:
     """(where, level, message) of one finding for a plain `lint` line of at most `width` characters
     (`a.md:3: warning: …`): a long path keeps its end, a long message is cut, and the reports a finding is
     about are named by what tells them apart as far as it fits (`3 reports for 2024-W10: a.md, b.md, +1
-    more`)."""
+    more`). `width` None (a pipe or a file): the whole `FILE:LINE`, and the rest as on a 200-character
+    line."""
     where = f.source.display if f.source else ""
     if f.line:
         where += f":{f.line}"
-    where = shorten_path(where, width // 2)
+    if width is None:
+        width = len(where) + 200
+    else:
+        where = shorten_path(where, width // 2)
     room = width - len(where) - len(f": {f.level}: ")
     if not f.related:
         return where, f.level, shorten(f.message, room)

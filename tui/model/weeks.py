@@ -365,12 +365,18 @@ _TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s+(?P<n>\d{1,5})\s*$"
 _NATURAL = re.compile(r"([0-9]+)")
 
 
-def issue_number(label: str, name: str = "") -> int | None:
+_WEEK_NUMBERS = 3  # the patterns from this one on number weeks (`第N周`, `Week4`), not issues
+
+
+def issue_number(label: str, name: str = "", weeks: bool = True) -> int | None:
     """The issue number a report's label or else its file name names (`第 N 期`, `Issue 37`, `#37`,
-    `issue-37.md`, `第N周`, `Week4`, or a label ending in a number: `This Week in Rust 42`); None if none."""
+    `issue-37.md`, `第N周`, `Week4`, or a label ending in a number: `This Week in Rust 42`); None if none.
+    `weeks=False`: an issue's number only, not a week's (`第N周` without a year does not date a report)."""
     for text in (label, name):
         text = text.replace("\u3000", " ")
-        for pat, needs in zip(_ISSUE_PATTERNS, _ISSUE_NEEDS):
+        for k, (pat, needs) in enumerate(zip(_ISSUE_PATTERNS, _ISSUE_NEEDS)):
+            if k >= _WEEK_NUMBERS and not weeks:
+                continue
             if needs is not None and needs not in text:
                 continue  # (a pattern that cannot match without this character)
             mt = pat.search(text)

@@ -332,7 +332,9 @@ class CompareScreen(Screen):
         await body.remove_children()
         self._specs = self._spec_list()
         self._rows = [self._new_row(d, h) for d, h in self._specs[:FIRST_ROWS]]
-        await body.mount_all([Static(kpi_renderable(self.comparison, self._pal, self.authors), id="compare-kpis"), *self._rows])
+        kpis = Static(kpi_renderable(self.comparison, self._pal, self.authors), id="compare-kpis")
+        kpis.display = self.comparison.kpi_rows_shown  # (weeks without KPIs: no empty table)
+        await body.mount_all([kpis, *self._rows])
         self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1
         self.call_after_refresh(self._mount_more, None, self._generation)

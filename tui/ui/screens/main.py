@@ -555,10 +555,10 @@ class MainScreen(TeamLeadKeys, Screen):
         self.app.push_screen(TimelineScreen(self.app.workspace, key))
 
     def action_metrics(self) -> None:
-        """Every KPI as a chart over the weeks."""
-        from .metrics import MetricsScreen
+        """Every KPI as a chart over the weeks (a note instead when there are none)."""
+        from .metrics import open_metrics
 
-        self.app.push_screen(MetricsScreen(self.app.workspace, self.current))
+        open_metrics(self.app, self.app.workspace, self.current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a`, `w`, `u` and `U` exist only in a team's library (a one-person folder looks as it always did); in a
