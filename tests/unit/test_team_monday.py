@@ -328,3 +328,13 @@ def test_long_entries_are_cut_in_what_is_sent_but_whole_in_json(capsys, tmp_path
     assert json.loads(out)["projects"][0]["entries"][0]["text"].count("\n") == 10
     code, out, _ = run(capsys, "digest", "--format", "html", str(tmp_path))
     assert "step 6<" in out and "step 7<" not in out and "4 more lines in the report" in out
+
+
+def test_a_narrow_terminal_gets_one_mark_a_cell(capsys, monkeypatch):
+    monkeypatch.setattr("tui.cli.team.output_width", lambda: 40)
+    code, out, _ = run(capsys, "team", "--weeks", "6", TEAM)
+    row = next(ln for ln in out.splitlines() if ln.startswith("王五"))
+    assert row.split() == ["王五", "✓", "✓", "✓", "✗", "✓", "✗"]
+    monkeypatch.setattr("tui.cli.team.output_width", lambda: None)  # a pipe: whole words, however wide
+    code, out, _ = run(capsys, "team", "--weeks", "6", TEAM)
+    assert next(ln for ln in out.splitlines() if ln.startswith("王五")).split()[4] == "missing"

@@ -10,7 +10,7 @@ from ..index.library import Library
 from ..index.roster import (FILED, LATE, MISSING, MAX_WEEKS, Roster, RosterCell, UnknownWeek, newest_week,
                             people_of, published, resolve_week, roster_line, weeks_ending)
 from .common import EXIT_OK, UsageError, dump_json, open_library, print_problems
-from .termout import Style, table, terminal_width, use_colour, width
+from .termout import Style, output_width, table, use_colour, width
 
 COLOURS = {FILED: "green", LATE: "yellow", MISSING: "red"}
 SHORT = {FILED: "✓", LATE: "late", MISSING: "✗"}  # a cell on a terminal too narrow for the words
@@ -109,7 +109,8 @@ def many_weeks(cells: list[RosterCell], weeks: list[str], members, st: Style) ->
         return rows + [totals]
 
     text = table(grid(False), header=header, style=st)
-    if max(width(ln) for ln in text.splitlines()) > terminal_width(10_000):
+    cols = output_width()  # (None in a pipe or a file: whole words)
+    if cols is not None and max(width(ln) for ln in text.splitlines()) > cols:
         text = table(grid(True), header=header, style=st)
     legend = st("total: who filed, late or not, of those on the roster · ·: not expected (and no report)", "dim")
     return f"{title}\n\n{text}\n\n{legend}"
