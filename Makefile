@@ -68,9 +68,10 @@ bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep a
 	  apt-get install -y -qq ripgrep fzf >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ripgrep fzf >/dev/null; } || true; }
 	$(PY) benchmarks/run.py
 
-screenshots: $(STAMP) browser  ## write SVG screenshots of every screen (and serve.png) into screenshots/
+screenshots: $(STAMP) browser  ## write SVG screenshots of every screen (and serve.png, digest.png) into screenshots/
 	$(PY) scripts/screenshots.py
 	$(PY) scripts/serve_screenshot.py
+	$(PY) scripts/digest_screenshot.py
 
 lint: $(STAMP)   ## lint the bundled seeds with reports-tui itself
 	$(VENV)/bin/reports-tui lint

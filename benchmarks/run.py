@@ -269,6 +269,11 @@ def bench_size(n: int, root: Path) -> None:
     peak = max(peak, rss)
     res["warm_weeks"] = warm
     print(f"  weeks, warm cache          {warm:7.2f} s   (peak RSS {rss:.0f} MB)")
+    for what, args in (("team --weeks 12, warm", ["team", "--weeks", "12"]),
+                       ("digest --format html, warm", ["digest", "--format", "html"])):
+        t_x, rss = median_of(rt + args + [str(corpus)], env, runs=runs)
+        peak = max(peak, rss)
+        print(f"  {what:<26} {t_x:7.2f} s   (peak RSS {rss:.0f} MB)")
     if big:
         print("  weeks, --no-cache          (skipped at this size: it keeps every report whole)")
     else:

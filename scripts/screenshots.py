@@ -24,6 +24,7 @@ async def settle(pilot, seconds: float = 0.3) -> None:
 
 
 TEAM = REPO / "tests" / "data" / "team" / "notion"
+MONDAY = REPO / "tests" / "data" / "team" / "monday"  # a team's six weeks: the team lead's shots ("lead-…")
 
 
 async def shoot(name: str, steps, out: Path) -> None:
@@ -33,7 +34,7 @@ async def shoot(name: str, steps, out: Path) -> None:
     from tui.model.vocab import Vocabulary
     from tui.ui.app import ReportsApp
 
-    folder = TEAM if name.startswith("team") else REPO / "seeds"
+    folder = MONDAY if name.startswith("lead") else TEAM if name.startswith("team") else REPO / "seeds"
     vocab = Vocabulary(author_aliases={"张三": ["zhangsan"]})
     ns = argparse.Namespace(paths=[str(folder)], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=load_library([str(folder)], vocab=vocab), watch=False)
@@ -103,20 +104,43 @@ async def draft(app, pilot):
     await settle(pilot, 0.4)
 
 
+async def lead_projects(app, pilot):
+    await pilot.press("w")
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot, 0.4)
+
+
+async def lead_roster(app, pilot):
+    await pilot.press("w")
+    await settle(pilot)
+    await pilot.press("h")
+    await settle(pilot, 0.4)
+    await pilot.press("up", "left", "left")  # 王五's missed week (W21)
+
+
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
          "timeline": timeline, "compare": compare, "team": team, "team-week": team_week,
-         "draft": draft}
+         "draft": draft, "lead-projects": lead_projects, "lead-roster": lead_roster}
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    """Shoot every screen, or only those `names` (`python scripts/screenshots.py team-week`)."""
+    unknown = [n for n in names if n not in SHOTS]
+    if unknown:
+        print(f"no such screenshot: {', '.join(unknown)}; there are: {', '.join(SHOTS)}", file=sys.stderr)
+        return 2
     out = REPO / "screenshots"
     out.mkdir(exist_ok=True)
     # The app must not read or write the developer's settings or cache.
     tmp = tempfile.mkdtemp(prefix="reports-tui-shots-")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
     os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
+    os.environ["XDG_STATE_HOME"] = os.path.join(tmp, "state")
     failed = 0
     for name, steps in SHOTS.items():
+        if names and name not in names:
+            continue
         try:
             asyncio.run(shoot(name, steps, out))
         except Exception as exc:  # one broken screen must not stop the others
@@ -128,4 +152,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -76,6 +76,9 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("main.only-author", "a", "only_author", "Only", show=False,
                tooltip="Only this person's reports (again: everyone's)"),
     KeyBinding("main.team-week", "w", "team_week", "Team", tooltip="The whole team's week: every report of this week"),
+    KeyBinding("main.next-unread", "u", "next_unread", "Unread", show=False, tooltip="The next report not read yet"),
+    KeyBinding("main.toggle-read", "U", "toggle_read", "Read/unread", show=False,
+               tooltip="Mark the open report read (or unread again)"),
     KeyBinding("main.edit", "e", "edit", "Edit", show=False),
     KeyBinding("main.copy", "y", "copy", "Copy section", show=False),
     KeyBinding("main.draft", "d", "draft", "Draft", show=False, tooltip="Draft the next report"),
@@ -123,6 +126,9 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("team-week.back", "escape", "back", "Back"),
     KeyBinding("team-week.prev", "left_square_bracket", "step(-1)", "Prev week"),
     KeyBinding("team-week.next", "right_square_bracket", "step(1)", "Next week"),
+    KeyBinding("team-week.by-project", "p", "by_project", "By project",
+               tooltip="By author / by project: the week rolled up by project, each line marked with its change"),
+    KeyBinding("team-week.roster", "h", "roster", "Heat-map", tooltip="Who filed, week by week: people × the last 12 weeks"),
     KeyBinding("team-week.open", "o", "open", "Open report", tooltip="Open the report in view on the main screen"),
     _help("team-week"),
     # Next week's draft.
@@ -132,6 +138,12 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("draft.down", "j,down", "scroll(1)", "Down", show=False),
     KeyBinding("draft.up", "k,up", "scroll(-1)", "Up", show=False),
     _help("draft"),
+    # The roster heat-map.
+    KeyBinding("roster.back", "escape", "back", "Back"),
+    KeyBinding("roster.earlier", "left_square_bracket", "shift(-1)", "Earlier", tooltip="The 12 weeks one week earlier"),
+    KeyBinding("roster.later", "right_square_bracket", "shift(1)", "Later", tooltip="The 12 weeks one week later"),
+    _help("roster"),
+    KeyBinding("roster-grid.open", "enter", "select_cursor", "Open report", tooltip="Open the report of the cell"),
     # Dialogs.
     KeyBinding("week-picker.cancel", "escape", "cancel", "Cancel"),
     KeyBinding("week-picker.down", "down", "move(1)", "Down", show=False),
@@ -150,7 +162,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
 )
 """Every binding, in the order the footer and the help list them."""
 
-PANES = {"week-list": "main", "section-tree": "main", "report-view": "main"}
+PANES = {"week-list": "main", "section-tree": "main", "report-view": "main", "roster-grid": "roster"}
 """Scopes that are panes of a screen: their keys act while the pane has focus, beside the screen's."""
 
 DIALOGS = frozenset({"week-picker", "table", "error", "help"})

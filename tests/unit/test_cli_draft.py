@@ -140,3 +140,17 @@ def test_draft_to_a_full_disk_and_with_a_week_that_is_not_utf8(tmp_path):
     assert res.returncode == 74 and b"No space left on device" in res.stderr and b"Traceback" not in res.stderr
     res = run_cli(["draft", "--week", b"2024-W23\xff".decode("utf-8", "surrogateescape"), str(SEEDS)])
     assert res.returncode == 2 and b"not valid UTF-8" in res.stderr
+
+
+def test_the_settings_finished_words_leave_a_project_out(capsys, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "w23.md").write_text("# 2024-W23\n\n## 重点工作\n\n- 【贝易转】已归档\n- 【存管】进度40%\n", "utf-8")
+    code, out, err = run(capsys, "draft", str(folder))
+    assert code == 0, err
+    assert "贝易转" in out and "存管" in out  # 已归档 is no finished word of its own
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[team]\ndone_words = ["已归档"]\n', "utf-8")
+    code, out, err = run(capsys, "draft", str(folder), "--config", str(settings))
+    assert code == 0, err
+    assert "贝易转" not in out and "存管" in out

@@ -156,11 +156,13 @@ def _value(action: argparse.Action) -> list[str]:
     n = {None: 1, "?": 1, "*": 2, "+": 2}.get(action.nargs, action.nargs)
     if action.choices:
         return [str(next(c for c in action.choices if c != action.default))] * n
-    for candidate in ("1", "2024-W10", "x"):
+    for candidate in ("1", "2", "2024-W10", "x"):
         try:
-            (action.type or str)(candidate)
+            value = (action.type or str)(candidate)
         except (argparse.ArgumentTypeError, TypeError, ValueError):
             continue
+        if value == action.default:
+            continue  # (`--weeks 1` is the default: it would not tell whether the option was read)
         return [candidate] * n
     raise AssertionError(f"no sample value for {action.dest}")
 

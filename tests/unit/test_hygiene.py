@@ -54,6 +54,7 @@ def test_the_serve_web_server_never_loads_textual():
 
 @pytest.mark.parametrize("argv", [["weeks", "--json"], ["kpi", "--json"], ["search", "贝易转", "--json"],
                                   ["diff", "2024-W23", "2024-w26", "--json"], ["lint", "--json"],
+                                  ["team", "--json", "--weeks", "4"], ["digest", "--format", "html"],
                                   ["keys", "--json"], ["completion", "bash"]])
 def test_subcommands_do_not_load_textual_or_rich(argv):
     code = (

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ..config import write_atomically
+from ..config import load_config, write_atomically
 from ..index.draft import draft_report
 from ..index.library import Library
 from ..model.report import Report
@@ -27,12 +27,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
         say("reports-tui: no report to start a draft from")
         return EXIT_PROBLEM
     history = [r for r in lib.reports if r.author == base.author]
-    draft = draft_report(base, history, datetime.now(), vocab=lib.vocab)
+    words = load_config(args.config).team().done_words
+    draft = draft_report(base, history, datetime.now(), vocab=lib.vocab, words=words)
     if not args.output:
         sys.stdout.write(draft.text)
         return EXIT_OK
     try:
-        write_atomically(Path(os.path.abspath(args.output)), draft.text.encode("utf-8"))
+        write_atomically(Path(os.path.abspath(args.output)), draft.text.encode("utf-8"), prefix=".draft-",
+                         readable=True)
     except OSError as exc:
         say(f"reports-tui: cannot write {args.output}: {exc.strerror or exc}")
         return EXIT_OUTPUT

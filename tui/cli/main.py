@@ -15,7 +15,8 @@ from .termout import choose_colour
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "draft", "cache", "serve", "keys", "completion")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "draft", "cache", "serve", "team", "digest", "keys",
+               "completion")
 GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
 GLOBAL_VALUED = ("--config", "--color")  # … and those that take a value
 COLOR_CHOICES = ("auto", "always", "never")
@@ -31,6 +32,11 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _author(p: argparse.ArgumentParser) -> None:
     p.add_argument("--author", metavar="NAME", help="only this person's reports (a name, a configured spelling, "
                                                      "or part of a name)")
+
+
+def _week(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--week", metavar="W", help="the week: an ISO week (2024-W23), a date in it or a label as "
+                                               "written (default: the newest week with a report)")
 
 
 class _Version(argparse.Action):
@@ -70,6 +76,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  draft  [PATH ...] [--author NAME] [--week W] [--output FILE]   next week's report, from the last\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
+            "  team   [PATH ...] [--week W] [--weeks N] [--json]  who filed, who is late, who is missing\n"
+            "  digest [PATH ...] [--week W] [--format md|html|json] [--output FILE]  a team's week to send\n"
             "  keys   [--json]                          key binding ids, their keys (the settings' [keymap]) and what they do\n"
             "  completion bash|zsh|fish                 the shell's completion script\n"
             "With no PATH the bundled sample reports are used. Options may come before or after PATH."
@@ -142,6 +150,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("action", choices=["clear", "info"])
     _common(p)
 
+    p = subs.add_parser("team", help="who filed, who filed late, who has not filed")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _week(p)
+    p.add_argument("--weeks", type=_positive, default=1, metavar="N", help="N weeks ending with the week (default 1)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    _common(p)
+
+    p = subs.add_parser("digest", help="a team's week to send upward: roster, projects, KPI moves")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _week(p)
+    p.add_argument("--format", choices=("md", "html", "json"), default="md",
+                   help="Markdown (default), one self-contained HTML page, or JSON")
+    p.add_argument("--output", metavar="FILE", help="write into FILE (never inside a PATH) instead of stdout")
+    _common(p)
+
     from . import serve
 
     p = subs.add_parser("serve", help="the TUI in a browser, one app process per tab (loopback by default)")
@@ -177,7 +200,7 @@ def parse_subcommand(root: argparse.ArgumentParser, argv: list[str]) -> argparse
 
 def run_subcommand(args: argparse.Namespace) -> int:
     """Run a parsed subcommand: `tui.cli.NAME.cmd_NAME(args)`."""
-    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B"), ("week", "the week")):
+    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B"), ("week", "--week")):
         check_text_argument(getattr(args, attr, None), what)
     module = import_module(f".{args.command}", __package__)
     return getattr(module, f"cmd_{args.command}")(args)

@@ -23,7 +23,10 @@ from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from .library import EVERYONE, Library, ProgressFn, is_team
 
 if TYPE_CHECKING:
+    from ..config import TeamSettings
     from ..model.report import Report
+    from .digest import Digest
+    from .roster import Roster
     from .authors import AuthorNames
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
@@ -161,6 +164,21 @@ class Workspace:
         key = report.week or id(report)
         return self._get(("team_week", key),
                          lambda lib: team_week(week_of(lib.reports, report), report.week or report.label, lib.vocab))
+
+    def roster(self, settings: TeamSettings) -> Roster:
+        """Who filed for which week, by the `[team]` settings (`roster.Roster`)."""
+        from .roster import Roster
+
+        names = self.author_names()
+        return self._get(("roster", settings), lambda lib: Roster(lib.reports, settings, names))
+
+    def digest(self, week: str, settings: TeamSettings) -> Digest:
+        """One week of the team rolled up: roster, projects and their changes, KPI moves (`digest`)."""
+        from .digest import build_digest
+
+        roster = self.roster(settings)
+        return self._get(("digest", week, settings),
+                         lambda lib: build_digest(lib.reports, week, settings, lib.vocab, roster))
 
     def team_weeks(self) -> list[str]:
         """Every ISO week some report covers, in order (`team.team_weeks`)."""

@@ -55,6 +55,7 @@ class ReportsApp(TypeAhead, App):
         self._shown = False  # the main screen has shown a library (or the failure to read one)
         self._reload_timer = None
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
+        self._read_state = None  # which reports were read (`read_state`), loaded when first asked
         super().__init__()
         from .commands import ScreenKeysProvider, ThemeProvider
 
@@ -76,6 +77,15 @@ class ReportsApp(TypeAhead, App):
     def library(self) -> Library:
         """The library shown now (`workspace` holds it and what is derived from it)."""
         return self.workspace.library
+
+    @property
+    def read_state(self):
+        """Which reports the user has read (`index.readstate`, in the user's state folder)."""
+        if self._read_state is None:
+            from ..index.readstate import ReadState
+
+            self._read_state = ReadState.default()
+        return self._read_state
 
     # ── start-up ─────────────────────────────────────────────────────────────────────────────────
 

@@ -133,8 +133,9 @@ class CompareProvider(_ListProvider):
 
 class PeopleProvider(Provider):
     """A team's people: "Only NAME" keeps one person's reports in the week list, "Everyone" all of
-    them; "Team week" reads every report of the open week. A person is found by the rule `--author`
-    and `by:` follow (`index.authors.AuthorNames`): as written, a spelling, a part, pinyin, a typo."""
+    them; "Team week" reads every report of the open week ("… by project": rolled up), "Roster
+    heat-map" shows who filed week by week. A person is found by the rule `--author` and `by:` follow
+    (`index.authors.AuthorNames`): as written, a spelling, a part, pinyin, a typo."""
 
     SUMMARY = "people"
 
@@ -156,8 +157,14 @@ class PeopleProvider(Provider):
         items.append(("Everyone", "", partial(main.show_author, EVERYONE),
                       f"every report in the week list ({len(workspace.authors())} people)"))
         if getattr(main, "current", None) is not None:
-            items.append((f"Team week {main.current.week or main.current.label}", "", main.action_team_week,
+            week = main.current.week or main.current.label
+            items.append((f"Team week {week}", "", main.action_team_week,
                           "every report of the open week, one after another"))
+            if main.current.week:
+                items.append((f"Team week {week} by project", "", partial(main.action_team_week, True),
+                              "the week rolled up by project: new, done, stalled, dropped; KPI moves"))
+        items.append(("Roster heat-map", "", main.action_roster,
+                      "who filed, week by week: people × the last 12 weeks"))
         return items
 
     async def search(self, query: str) -> Hits:

@@ -34,6 +34,16 @@ def help_binding(screen: str, show: bool = True) -> Binding:
     return Binding(HELP_KEYS, "app.help", "Help", show=show, id=f"{screen}.help")
 
 
+def narrow_footer(screen: Screen, width: int) -> None:
+    """A screen's footer at `width` columns: compact below 110 (every key's name still fits at 80), the
+    palette's key shown from 90 (as on the main screen)."""
+    from textual.widgets import Footer
+
+    for footer in screen.query(Footer):
+        footer.compact = width < 110
+        footer.show_command_palette = width >= 90
+
+
 @dataclass(frozen=True)
 class ScreenCommand:
     """One action of a screen reachable by a key: what it does, its keys, the binding behind it."""

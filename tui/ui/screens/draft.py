@@ -84,7 +84,8 @@ class DraftScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
     def _write(self) -> None:
-        draft = draft_report(self.report, self.history, self.now or datetime.now(), vocab=self.vocab)
+        words = self.app.config.team().done_words
+        draft = draft_report(self.report, self.history, self.now or datetime.now(), vocab=self.vocab, words=words)
         self.app.call_from_thread(self._written, draft)
 
     def _written(self, draft: Draft) -> None:

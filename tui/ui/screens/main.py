@@ -23,6 +23,7 @@ from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
 from ..widgets.week_list import WeekList
+from .team_lead import TeamLeadKeys
 
 NARROW = 110  # below this width the KPI panel moves under the report
 SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
@@ -54,7 +55,7 @@ class MainFooter(Footer):
         await super().recompose()
 
 
-class MainScreen(Screen):
+class MainScreen(TeamLeadKeys, Screen):
     """Where a user reads: pick a week, jump between sections, watch the KPIs move."""
 
     COMMANDS = MAIN_COMMANDS
@@ -177,6 +178,7 @@ class MainScreen(Screen):
         if self.only is not EVERYONE and (not self.team or self.only not in workspace.authors()):
             self.only = EVERYONE
         self.set_class(self.team, "-team")
+        self.query_one(WeekList).unread = self._unread if self.team else None
         self.series = workspace.kpi_series()
         self.any_kpis = bool(self.series)
         self._apply_kpi_mode()
@@ -289,6 +291,7 @@ class MainScreen(Screen):
             self._title_weeks()
         self.current = report
         self.query_one(WeekList).set_current(report)
+        self._count_as_read(report)
         self._update_week_detail(report)
         self.query_one(SectionTree).set_report(report)
         view.palette = self.app.palette
@@ -553,9 +556,9 @@ class MainScreen(Screen):
         open_metrics(self.app, self.app.workspace, self.current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`a` and `w` exist only in a team's library (a one-person folder looks as it always did); in a
+        """`a`, `w`, `u` and `U` exist only in a team's library (a one-person folder looks as it always did); in a
         browser session (`reports-tui serve`) there is no editor to open: `e` is not offered."""
-        if action in ("only_author", "team_week"):
+        if action in ("only_author", "team_week", "next_unread", "toggle_read", "roster"):
             return self.team
         if action == "edit" and is_served():
             return False
@@ -573,13 +576,13 @@ class MainScreen(Screen):
         who = self.current.author or "reports with no author"
         self.notify(f"Only {who} — press a again for everyone", timeout=3, markup=False)
 
-    def action_team_week(self) -> None:
-        """Every report of the open week, one after another under its author's name."""
+    def action_team_week(self, by_project: bool = False) -> None:
+        """Every report of the open week, one after another under its author's name (or by project)."""
         if not self.team or self.current is None:
             return
         from .team_week import TeamWeekScreen
 
-        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current))
+        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current, by_project))
 
     def action_copy(self) -> None:
         """Copy the section under the cursor (as Markdown) to the clipboard (OSC 52)."""
