@@ -119,7 +119,7 @@ async def test_escape_goes_back_and_hostile_text_is_shown_as_text(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await wait_for_results(pilot, screen, "坏")
-        assert "[bold]x[/]" in str(screen.query_one("#search-preview").render())
+        assert "[bold]x[/]" in str(screen.query_one("#search-preview").render()).replace("\n     ", "")
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, TimelineScreen)
