@@ -119,9 +119,33 @@ async def lead_roster(app, pilot):
     await pilot.press("up", "left", "left")  # 王五's missed week (W21)
 
 
+async def team_metrics(app, pilot):
+    """Every author's line on each chart (`m`, then `a`)."""
+    await team(app, pilot)
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot, 0.4)
+
+
+async def team_timeline(app, pilot):
+    """A project several people write about: a sparkline each."""
+    from tui.ui.screens.timeline import TimelineScreen
+
+    await team(app, pilot)
+    app.push_screen(TimelineScreen(app.workspace, "贝易转"))
+    for _ in range(100):  # (gathered in a worker)
+        await pilot.pause(0.05)
+        if getattr(app.screen, "timeline", None) is not None:
+            break
+    await settle(pilot, 0.4)
+
+
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
          "timeline": timeline, "compare": compare, "team": team, "team-week": team_week,
-         "draft": draft, "lead-projects": lead_projects, "lead-roster": lead_roster}
+         "draft": draft, "lead-projects": lead_projects, "lead-roster": lead_roster,
+         "team-metrics": team_metrics, "team-timeline": team_timeline}
 
 
 def main(names: list[str]) -> int:

@@ -64,6 +64,19 @@ async def eventually(pilot, check, timeout: float = 5.0):
     return check()
 
 
+def screen_text(app) -> str:
+    """What the terminal would show (every layer: screens below a modal, toasts), as plain text."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True)
+    console.print(update)
+    return console.export_text(styles=False)
+
+
 def gated_load(monkeypatch, library, early):
     """Make the app's load of `library` stop after reading `early` (reported as the reports read so far)
     until the returned event is set: a first load that takes a while."""

@@ -301,6 +301,7 @@ class MainScreen(TeamLeadKeys, Screen):
         who = workspace.author_of(report)
         self.series = workspace.kpi_series(who)
         self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
+        self._fit_kpis()
         self.query_one("#right").border_title = (Text.assemble("KPIs · ", report.author) if self.team and report.author
                                                  else "KPIs")  # (a name is text, never markup)
         self._update_title()
@@ -373,6 +374,21 @@ class MainScreen(TeamLeadKeys, Screen):
             self.query_one(KpiPanel).set_compact(mode == "line")
         except Exception:  # not composed yet
             pass
+        self._fit_kpis()
+
+    def _fit_kpis(self) -> None:
+        """Beside the report the KPI panel is as wide as its table (at most a quarter of a wide
+        terminal, 40 columns below that); the report gets the rest. Under it, as wide as the screen."""
+        try:
+            box, panel = self.query_one("#right"), self.query_one(KpiPanel)
+        except Exception:  # not composed yet
+            return
+        if self.has_class("-narrow") or self.kpi_mode != "full" or not panel.series:
+            box.styles.width = None  # (the stylesheet's width)
+            return
+        rows = len(panel.series) + 2 > box.size.height > 0  # (a scrollbar takes a column)
+        most = max(40, self.app.size.width // 4) - box.styles.gutter.width - rows
+        box.styles.width = panel.table_width(most) + box.styles.gutter.width + rows
 
     def action_toggle_kpis(self) -> None:
         """Show the KPI panel in full, as one line, or hide it (depends on the terminal's size)."""

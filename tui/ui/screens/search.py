@@ -20,6 +20,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
@@ -37,33 +38,68 @@ LIMIT = 300
 CONTEXT = 6  # preview lines above and below the hit
 
 
-LABEL_CELLS, SECTION_CELLS = 18, 14  # at most this much of a hit's row for its label, its author, its section
+INDENT = 4  # a hit's line sits under its heading, this far in
 
 
-def _cut(text: str, cells: int) -> str:
-    """At most `cells` columns of a label or section name (an ellipsis where it is cut)."""
-    t = Text(text)
-    t.truncate(cells, overflow="ellipsis")
-    return t.plain
+def hit_heading(hit: Hit, muted: Style) -> Text:
+    """Where a hit is: its week, its label (when it is not just the week), author and section."""
+    week = hit.report.week or ""
+    label = hit.report.label if hit.report.label != week else ""
+    out = Text.assemble((week or "undated", muted))
+    if label:
+        out.append("  ")
+        out.append(label, "bold")
+    shown = hit.text.strip().lstrip("#").strip()
+    for part in (hit.author, hit.section if hit.section != shown else ""):  # (a heading's hit is its section)
+        if part:
+            out.append(f" · {part}", muted)
+    return out
 
 
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
-    """One result line: week, label, author, section, then the line with the matched characters marked."""
-    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (_cut(hit.report.label, LABEL_CELLS), "bold"),
-                          (f" · {_cut(hit.author, SECTION_CELLS)}" if hit.author else "", muted),
-                          (f" · {_cut(hit.section, SECTION_CELLS)}" if hit.section else "", muted), "  ")
-    body = Text(hit.text)
-    for a, b in hit.spans:
+def hit_line(hit: Hit, mark: Style, room: int = 0) -> Text:
+    """The hit's line as a reader sees it (link text, not link syntax), matches marked; on a line
+    longer than `room` cells the text before the first match is dropped so the match shows."""
+    from ...index.compare import visible_spans
+
+    text, spans = visible_spans(hit.text, list(hit.spans))
+    body = Text(text)
+    for a, b in spans:
         body.stylize(mark, a, b)
-    room = max(10, width - where.cell_len) if width else 0  # (what the row leaves for the line)
-    if hit.spans and room and body.cell_len > room and hit.spans[0][0] > room // 3:
-        # keep the first match in view on long lines
-        start = max(0, hit.spans[0][0] - room // 4)
+    if spans and room and body.cell_len > room and spans[0][0] > room // 3:
+        start = max(0, spans[0][0] - room // 4)
         body = Text("…") + body[start:]
-    where.append_text(body)
-    where.no_wrap = True
-    where.overflow = "ellipsis"
-    return where
+    body.no_wrap = True
+    body.overflow = "ellipsis"
+    return body
+
+
+def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True) -> Text:
+    """One result: the hit's heading on its own row (left out when `heading` is false), then its line
+    with the whole row's width for the matched text."""
+    line = Text(" " * INDENT) + hit_line(hit, mark, max(10, width - INDENT) if width else 0)
+    if width:
+        line.truncate(width, overflow="ellipsis")
+    if not heading:
+        return line
+    head = Text("  ") + hit_heading(hit, muted)
+    if width:
+        head.truncate(width, overflow="ellipsis")
+    return Text("\n").join([head, line])
+
+
+def _place(hit: Hit) -> tuple:
+    """What a hit's heading says: hits in a row with the same place share one heading."""
+    return (id(hit.report), hit.author, hit.section)
+
+
+class HitList(OptionList):
+    """The results list; says when its size changed so its rows are laid out for the new width."""
+
+    class Resized(Message):
+        """The list has a new size."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
 
 
 @dataclass
@@ -108,9 +144,9 @@ class SearchScreen(Screen):
     SearchScreen #search-input { margin: 0 1; }
     SearchScreen #search-status { height: 1; padding: 0 2; color: $text-muted; }
     SearchScreen #search-body { height: 1fr; }
-    SearchScreen #search-results { width: 3fr; height: 1fr; border: round $panel; }
+    SearchScreen #search-results { width: 2fr; height: 1fr; border: round $panel; }
     SearchScreen #search-results:focus { border: round $primary; }
-    SearchScreen #search-preview-box { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
+    SearchScreen #search-preview-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
     SearchScreen.-narrow #search-body { layout: vertical; }
     SearchScreen.-narrow #search-results { width: 1fr; height: 2fr; }
     SearchScreen.-narrow #search-preview-box { width: 1fr; height: 1fr; }
@@ -124,6 +160,7 @@ class SearchScreen(Screen):
         self.option_hits: dict[str, Hit] = {}
         self._generation = 0
         self._timer = None
+        self._rows_width = 0  # the list's width the rows were cut for
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
 
     def compose(self) -> ComposeResult:
@@ -131,7 +168,7 @@ class SearchScreen(Screen):
                     placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi: url: by:")
         yield Static(Text("type to search every report"), id="search-status")
         with Horizontal(id="search-body"):
-            yield OptionList(id="search-results", markup=False)
+            yield HitList(id="search-results", markup=False)
             with VerticalScroll(id="search-preview-box"):
                 yield Static(Text(""), id="search-preview")
         yield Footer()
@@ -239,38 +276,53 @@ class SearchScreen(Screen):
             return  # a newer query is on its way
         old, self.result = self.result, result
         was = self.current_hit if old is not None and result is not None and old.query.raw == result.query.raw else None
+        status = self.query_one("#search-status", Static)
+        if result is None:
+            self._fill(None, None)
+            status.update(Text(self._index_note or "type to search every report"))
+            return
+        self._fill(result, was)
+        status.update(self._result_status(result))
+
+    def _fill(self, result: SearchResult | None, was: Hit | None) -> None:
+        """The results as rows as wide as the list is now; the cursor on `was` when it is among them."""
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         self.option_hits.clear()
-        status = self.query_one("#search-status", Static)
+        self._rows_width = results.size.width
         if result is None:
-            status.update(Text(self._index_note or "type to search every report"))
             self._preview(None)
             return
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
-        row_width = max(20, results.size.width - 4) if results.size.width else 76
+        row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
         options: list[Option] = []
         for g in group_hits(result.hits):
             counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
             head.truncate(row_width, overflow="ellipsis")
             options.append(Option(head, disabled=True))
+            place = None
             for h in g.hits:
                 oid = f"hit-{len(self.option_hits)}"
                 self.option_hits[oid] = h
-                row = Text("  ") + hit_text(h, mark, muted, row_width - 2)
-                row.truncate(row_width, overflow="ellipsis")
-                options.append(Option(row, id=oid))
+                options.append(Option(hit_text(h, mark, muted, row_width, heading=_place(h) != place), id=oid))
+                place = _place(h)
         results.add_options(options)
-        status.update(self._result_status(result))
-        # the same query answered again (more reports searched): the cursor stays on its hit
+        # the same query answered again (more reports searched, a new width): the cursor stays on its hit
         keep = next((oid for oid, h in self.option_hits.items()
                      if was is not None and h.report is was.report and h.line == was.line), None)
         first = keep or next(iter(self.option_hits), None)
         if first is not None:
             results.highlighted = results.get_option_index(first)
         self._preview(self.current_hit)
+
+    @on(HitList.Resized)
+    def _relayout(self) -> None:
+        """The list changed width: its rows are cut and the preview folded anew."""
+        results = self.query_one("#search-results", OptionList)
+        if self.result is not None and results.size.width != self._rows_width:
+            self._fill(self.result, self.current_hit)
 
     def _result_status(self, result: SearchResult) -> Text:
         n, total = len(result.hits), result.total
@@ -320,7 +372,8 @@ class SearchScreen(Screen):
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
         by = f"  {hit.author}" if hit.author else ""
-        out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}{by}  {r.source.name}\n", muted),
+        week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
+        out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
                             (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
         lines = r.text.splitlines()
         width = max(20, self.query_one("#search-preview-box").size.width - 3)
