@@ -170,7 +170,8 @@ class ReportView(ScrollView, can_focus=True):
                 if no in gaps:
                     row += 1
                 starts.append(row)
-                row += 1 if h.fits(width) else len(self._render(no, width))
+                got = h.height(width)
+                row += got if got is not None else len(self._render(no, width))
         self._starts = starts
         self._rows = row
         self.virtual_size = Size(width + 2 * PAD, row)
@@ -192,7 +193,7 @@ class ReportView(ScrollView, can_focus=True):
             options = console.options.update(width=width, max_width=width, height=None, no_wrap=False,
                                              overflow=None)
             lines = console.render_lines(h, options, pad=False, new_lines=False)
-            strips = [Strip(line) for line in lines] or [Strip([])]
+            strips = [Strip(line) for line in lines]  # (none for a line that shows nothing)
         if len(self._strips) >= STRIP_CACHE:
             self._strips.clear()
         self._strips[no] = strips
@@ -260,12 +261,14 @@ class ReportView(ScrollView, can_focus=True):
                     self._strips.pop(no, None)
             self.refresh()
             return
-        # The highlight pads and styles whole rows: rebuild those two lines only.
+        # The highlight pads and styles whole rows: rebuild those two lines only (and the lines drawn
+        # from the same paragraph).
         hanging = self._ensure_hanging()
         for no in (old, line):
             if no is not None and 1 <= no <= len(hanging):
-                hanging[no - 1] = hanging[no - 1].with_style(self.palette.highlight if no == line else None)
-                self._strips.pop(no, None)
+                row = hanging[no - 1] = hanging[no - 1].with_style(self.palette.highlight if no == line else None)
+                for other in row.shared or (no,):
+                    self._strips.pop(other, None)
         self._show_target()
         self.refresh()
 
@@ -382,7 +385,7 @@ class ReportView(ScrollView, can_focus=True):
 
     def _action_lines(self) -> list[int]:
         rows = self._ensure_hanging() if not (self._huge or self.raw) else []
-        return [no for no, r in enumerate(rows, 1) if r.actions]
+        return [no for no, r in enumerate(rows, 1) if r.actions and r.lead]
 
     def _move_action(self, step: int) -> None:
         lines = self._action_lines()

@@ -1,0 +1,146 @@
+"""Markdown as markdown-it-py reads it: the parser the report view, compare and the team week render from.
+
+CommonMark with tables and strikethrough, HTML allowed (it is rendered, never shown as tags), and
+mdit-py-plugins for front matter, task lists, footnotes (kept where they are written, so every source
+line keeps its place) and definition lists. Front matter follows the model's rule
+(`tui.model.frontmatter`), so the view and the parser always agree on where a report's body starts.
+
+markdown-it-py is imported when the first report is drawn, never by the subcommands.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+from ..model.frontmatter import front_matter_end
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@lru_cache(maxsize=2)
+def parser(front_matter: bool = True) -> "MarkdownIt":
+    """The markdown-it-py parser of the view (`front_matter=False`: without the front matter rule)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    if front_matter:
+        md.use(front_matter_plugin)
+    md.use(tasklists_plugin).use(footnote_plugin, inline=False, move_to_end=False).use(deflist_plugin)
+    return md
+
+
+def parse(text: str, lines: Sequence[str] | None = None, env: dict | None = None) -> list["Token"]:
+    """The block tokens of a report (`env` receives the reference and footnote definitions). Front
+    matter is what the model takes for it: when the plugin reads other lines as front matter than the
+    model does, the text is read again without it."""
+    lines = text.split("\n") if lines is None else lines
+    env = {} if env is None else env
+    tokens = parser(True).parse(text, env)
+    want = front_matter_end(lines)
+    got = next((t.map[1] for t in tokens[:1] if t.type == "front_matter" and t.map), 0)
+    if got == want:
+        return tokens
+    env.clear()
+    tokens = parser(False).parse(text, env)
+    if want:
+        # The model's front matter (say, closed by `...` indented): its lines become one token.
+        from markdown_it.token import Token
+
+        head = Token("front_matter", "", 0, map=[0, want], content="\n".join(lines[1 : want - 1]),
+                     block=True, hidden=True)
+        tokens = [head] + [t for t in tokens if not t.map or t.map[0] >= want]
+        _drop_orphans(tokens)
+    return tokens
+
+
+def _drop_orphans(tokens: list["Token"]) -> None:
+    """Remove closing tokens whose opening token was dropped (with the front matter's lines)."""
+    depth: list[str] = []
+    keep = []
+    for t in tokens:
+        if t.nesting == 1:
+            depth.append(t.type[:-5])
+        elif t.nesting == -1:
+            if not depth or depth[-1] != t.type[:-6]:
+                continue
+            depth.pop()
+        keep.append(t)
+    tokens[:] = keep
+
+
+# ── soft line breaks (CSS Text 3, segment break transformation) ──────────────────────────────────
+
+
+@lru_cache(maxsize=4096)
+def _wide(ch: str) -> bool:
+    """East Asian Wide, Fullwidth or Halfwidth, and not Hangul (Korean keeps its spaces)."""
+    o = ord(ch)
+    if 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F or 0xAC00 <= o <= 0xD7AF:
+        return False
+    return unicodedata.east_asian_width(ch) in ("W", "F", "H")
+
+
+def soft_break(before: str, after: str) -> str:
+    """What a line break inside a paragraph becomes between the character `before` it and the one
+    `after` it: nothing between two CJK characters (a Chinese sentence wrapped in the source reads as
+    one), a space otherwise (Latin words stay apart)."""
+    if not before or not after:
+        return ""
+    if before == "\u200b" or after == "\u200b":
+        return ""
+    return "" if _wide(before) and _wide(after) else " "
+
+
+# ── the first screen of a long report ────────────────────────────────────────────────────────────
+
+_TOP_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_HTML_LONG = re.compile(r" {0,3}<(?:(script|pre|style|textarea)(?:[\s>]|$)|(!--)|(\?)|(![A-Za-z])|(!\[CDATA\[))",
+                        re.IGNORECASE)
+_HTML_END = {1: re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE), 2: re.compile("-->"),
+             3: re.compile(r"\?>"), 4: re.compile(">"), 5: re.compile(r"\]\]>")}
+
+
+def first_part_end(lines: Sequence[str], min_lines: int) -> int:
+    """A line count ≥ `min_lines` after which the rest of the report can be read on its own: the line
+    before a top-level heading that follows a blank line, outside code fences and long HTML blocks
+    (markdown-it reads the two parts exactly as it reads the whole, but for links to reference
+    definitions further down). `len(lines)` when there is no such place."""
+    fence: tuple[str, int] | None = None
+    html_end: re.Pattern | None = None
+    n = len(lines)
+    start = front_matter_end(lines)
+    for i in range(start, n):
+        line = lines[i]
+        if fence is not None:
+            s = line.strip()
+            if s.startswith(fence[0] * fence[1]) and not s.lstrip(fence[0]).strip() and len(line) - len(line.lstrip(" ")) < 4:
+                fence = None
+            continue
+        if html_end is not None:
+            if html_end.search(line):
+                html_end = None
+            continue
+        if i > start and i >= min_lines and line[:1] == "#" and not lines[i - 1].strip() and _TOP_HEADING.match(line):
+            return i
+        m = _FENCE.match(line)
+        if m:
+            run = m.group(1)
+            if not (run[0] == "`" and "`" in line[m.end():]):
+                fence = (run[0], len(run))
+            continue
+        h = _HTML_LONG.match(line)
+        if h:
+            kind = next(k for k in range(1, 6) if h.group(k))
+            if not _HTML_END[kind].search(line, h.end()):
+                html_end = _HTML_END[kind]
+    return n
