@@ -72,9 +72,10 @@ async def test_main_screen_panes_show_markup_literally(hostile_dir):
         main.show_report(markup)
         await pilot.pause()
         # title bar, week list, report, tree (project 贝易转[/]), KPI panel, problems line
-        text = assert_clean(app, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "<script>",
+        text = assert_clean(app, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "and [/] and [red]",
                             "入金有效成功率", "could not read")
         assert "[bold red]标题[/]" in text
+        assert "alert(" not in text  # inline HTML is rendered as a browser would: a script shows nothing
         for report in main.library.reports:
             main.show_report(report)
             await pilot.pause()

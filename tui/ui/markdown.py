@@ -110,37 +110,45 @@ _HTML_END = {1: re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE), 
              3: re.compile(r"\?>"), 4: re.compile(">"), 5: re.compile(r"\]\]>")}
 
 
-def first_part_end(lines: Sequence[str], min_lines: int) -> int:
-    """A line count ≥ `min_lines` after which the rest of the report can be read on its own: the line
-    before a top-level heading that follows a blank line, outside code fences and long HTML blocks
-    (markdown-it reads the two parts exactly as it reads the whole, but for links to reference
-    definitions further down). `len(lines)` when there is no such place."""
+def part_bounds(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
+    """Lines [a, b) holding lines [first, last) (0-based) that can be read on their own: a and b are
+    0, the end, or a top-level heading that follows a blank line outside code fences and long HTML
+    blocks — markdown-it reads such a part exactly as it reads it within the whole report (but for links
+    to reference definitions outside it)."""
     fence: tuple[str, int] | None = None
     html_end: re.Pattern | None = None
     n = len(lines)
     start = front_matter_end(lines)
+    a = 0
     for i in range(start, n):
         line = lines[i]
+        c = line[:1]
         if fence is not None:
-            s = line.strip()
-            if s.startswith(fence[0] * fence[1]) and not s.lstrip(fence[0]).strip() and len(line) - len(line.lstrip(" ")) < 4:
-                fence = None
+            if c in " `~":
+                s = line.strip()
+                if s[:1] == fence[0] and s.startswith(fence[0] * fence[1]) and not s.lstrip(fence[0]).strip() \
+                        and len(line) - len(line.lstrip(" ")) < 4:
+                    fence = None
             continue
         if html_end is not None:
             if html_end.search(line):
                 html_end = None
             continue
-        if i > start and i >= min_lines and line[:1] == "#" and not lines[i - 1].strip() and _TOP_HEADING.match(line):
-            return i
-        m = _FENCE.match(line)
-        if m:
-            run = m.group(1)
-            if not (run[0] == "`" and "`" in line[m.end():]):
-                fence = (run[0], len(run))
-            continue
-        h = _HTML_LONG.match(line)
-        if h:
-            kind = next(k for k in range(1, 6) if h.group(k))
-            if not _HTML_END[kind].search(line, h.end()):
-                html_end = _HTML_END[kind]
-    return n
+        if c == "#" and i > start and not lines[i - 1].strip() and _TOP_HEADING.match(line):
+            if i <= first:
+                a = i
+            elif i >= last:
+                return a, i
+        elif c in " `~":
+            m = _FENCE.match(line)
+            if m:
+                run = m.group(1)
+                if not (run[0] == "`" and "`" in line[m.end():]):
+                    fence = (run[0], len(run))
+        elif c == "<" or (c == " " and line.lstrip(" ")[:1] == "<"):
+            h = _HTML_LONG.match(line)
+            if h:
+                kind = next(k for k in range(1, 6) if h.group(k))
+                if not _HTML_END[kind].search(line, h.end()):
+                    html_end = _HTML_END[kind]
+    return a, n

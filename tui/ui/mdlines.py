@@ -17,7 +17,7 @@ Report text is untrusted: it only ever becomes `rich.text.Text` built from plain
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -56,9 +56,11 @@ class _Box:
 class _Builder:
     """One walk over a report's block tokens, filling the row of every source line."""
 
-    def __init__(self, lines: Sequence[str], pal, env: dict) -> None:
+    def __init__(self, lines: Sequence[str], pal, env: dict, offset: int = 0) -> None:
         self.lines = lines
         self.pal = pal
+        self.offset = offset  # lines before `lines` in the report (a long report's part)
+        self.stale: Callable[[], bool] | None = None
         self.rows: list[Row | None] = [None] * len(lines)
         self.boxes: list[_Box] = []
         self.lists: list[tuple[bool, int]] = []  # open lists: (ordered, bullet level)
@@ -113,7 +115,7 @@ class _Builder:
         if b - a <= 1:
             self.put(a, row)
         else:
-            shared = Flow(row, starts, a + 1)
+            shared = Flow(row, starts, self.offset + a + 1)
             for k in range(b - a):
                 self.put(a + k, FlowPart(shared, k))
         return row
@@ -132,6 +134,8 @@ class _Builder:
         i = 0
         n = len(tokens)
         while i < n:
+            if not i & 2047 and self.stale is not None and self.stale():
+                raise Abandoned
             tok = tokens[i]
             t = tok.type
             m = tok.map
@@ -346,13 +350,24 @@ class _Builder:
         return rows  # type: ignore[return-value]
 
 
-def build_rows(lines: Sequence[str], pal, highlight: int | None = None) -> list[Row]:
-    """Every source line (numbered from 1) as one row object, read as Markdown by markdown-it-py."""
+class Abandoned(Exception):
+    """The rows are no longer wanted (`stale()` said so)."""
+
+
+def build_rows(lines: Sequence[str], pal, highlight: int | None = None, first_line: int = 1,
+               stale: Callable[[], bool] | None = None) -> list[Row]:
+    """Every source line (`lines`, numbered from `first_line`) as one row object, read as Markdown by
+    markdown-it-py; `highlight` is numbered from 1 in `lines`. `stale()` is asked now and then while a
+    long report is walked: when it says so, the walk stops (and nothing is returned)."""
     env: dict[str, Any] = {}
-    builder = _Builder(lines, pal, env)
+    builder = _Builder(lines, pal, env, first_line - 1)
     tokens = parse("\n".join(lines), lines, env)
     builder.footnotes = (env.get("footnotes") or {}).get("refs") or {}
-    builder.walk(tokens)
+    builder.stale = stale
+    try:
+        builder.walk(tokens)
+    except Abandoned:
+        return []
     rows = builder.finish()
     if highlight is not None and 1 <= highlight <= len(rows):
         rows[highlight - 1] = rows[highlight - 1].with_style(pal.highlight)

@@ -79,6 +79,23 @@ class Hidden(Row):
         return iter(())
 
 
+class Pending(Row):
+    """A line of a long report not rendered yet (the whole report is rendered in a thread): as written,
+    dimmed, on one row."""
+
+    def __init__(self, line: str, style: Style) -> None:
+        self.text = Text(line, style, no_wrap=True, overflow="crop", end="")
+
+    def __rich_console__(self, console, options):
+        row = self.text.copy()
+        row.truncate(options.max_width)
+        if self.style is not None:
+            row.stylize(self.style)
+            row.pad_right(options.max_width - row.cell_len)
+        yield from row.render(console)
+        yield Segment.line()
+
+
 def _ranges(plain: str, width: int) -> list[tuple[int, int]]:
     """The character ranges of the rows of `plain` at `width`: broken at its newlines, then by `break_ranges`."""
     if "\n" not in plain:

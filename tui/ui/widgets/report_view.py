@@ -1,39 +1,48 @@
 """The rendered report: one scrollable view that draws only the rows on screen.
 
-Every source line is one row object (`mdlines.Row`: wrapped when long, a table row never). Opening a report lays out row
-numbers arithmetically — a line that certainly fits takes one row, only the few long ones are
-rendered to count their rows — and a row is rendered only when it is drawn, so switching weeks costs
-about one screenful whatever the report's size. A source line maps to a row, which is what scrolling
-to a search hit, highlighting it and following sections in the tree rely on. Very large reports are
-shown as plain lines (one row each, never wrapped).
+Every source line is one row object (`rows.Row`: wrapped when long, a table row never, a paragraph's
+lines sharing its rows). Opening a report lays out row numbers arithmetically — a line that certainly
+fits takes one row, only the long ones are broken to count their rows — and a row is rendered only when
+it is drawn. A source line maps to known rows, which is what scrolling to a search hit, highlighting it
+and following sections in the tree rely on.
 
-Links, images and tables can be opened: a click on one, or `enter` on the highlighted line (`n`/`N`
-move the highlight to the next/previous line that has one). The highlighted line's link target (or the
-one under the mouse) shows in the view's subtitle.
+A long report is read in two steps so its first screen shows at once: the part of it around the line to
+show (cut where markdown-it reads it as in the whole) is rendered first, the rest of the lines stand as
+written until a thread worker has rendered the whole report, which then takes their place with the line
+at the top kept in place. Reports beyond `HUGE_REPORT_BYTES` stay plain lines (one row each, never
+wrapped). Links, images and tables are opened by `report_links.ReportLinks`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from ...model.report import Report, Section
-from ..mdlines import Action, CodeRow, Row, TableRow, build_rows, raw_rows
+from ..markdown import part_bounds
+from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
+from ..rows import Pending
+from .report_links import ReportLinks
 
 # Reports larger than this are shown as plain lines instead of rendered Markdown.
-HUGE_REPORT_BYTES = 400_000
+HUGE_REPORT_BYTES = 8_000_000
+# Reports up to this size are rendered whole before they are shown (a few milliseconds); longer ones
+# first around the line shown (this many lines before and after it), then whole in a thread.
+AT_ONCE_BYTES = 48_000
+FIRST_PART = (80, 240)
 PAD = 1  # blank cells left and right of the text
 STRIP_CACHE = 512  # rendered source lines kept
 
@@ -46,7 +55,7 @@ class ReportBlock:
     virtual_region: Region
 
 
-class ReportView(ScrollView, can_focus=True):
+class ReportView(ReportLinks, ScrollView, can_focus=True):
     """The open report, rendered (or raw Markdown); follows and reports the section in view."""
 
     DEFAULT_CSS = """
@@ -95,6 +104,9 @@ class ReportView(ScrollView, can_focus=True):
         self._layout_width = 0
         self._strips: dict[int, list[Strip]] = {}
         self._top_section: Section | None = None
+        self._around = 1  # the source line a long report's first part is read around
+        self._generation = 0  # bumped whenever the rows are built anew (stale rows from a worker are dropped)
+        self.pending = False  # whether a long report's rows are still being rendered in a thread
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
 
@@ -116,6 +128,7 @@ class ReportView(ScrollView, can_focus=True):
         if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
             self._lines.pop()
         self._huge = len(text) > HUGE_REPORT_BYTES
+        self._around = highlight if highlight is not None else max(int(scroll_y or 0), 1)
         self._blocks = split_blocks(report) if report is not None else []
         self._gap_before = {b.first for i, b in enumerate(self._blocks)
                             if i and b.section is not None and b.first == b.section.line}
@@ -135,6 +148,8 @@ class ReportView(ScrollView, can_focus=True):
     def _rebuild(self) -> None:
         """Forget rendered lines and lay the rows out again (report, palette, raw or highlight changed)."""
         self._hanging = None
+        self._generation += 1
+        self.pending = False
         self._strips.clear()
         self._layout_width = 0
         self._layout()
@@ -150,12 +165,76 @@ class ReportView(ScrollView, can_focus=True):
                 self._hanging = []
             elif self.raw:
                 self._hanging = raw_rows(self._lines, self.palette, self.highlight, len(str(len(self._lines))))
-            else:
+            elif sum(map(len, self._lines)) <= AT_ONCE_BYTES:
                 self._hanging = build_rows(self._lines, self.palette, self.highlight)
+            else:
+                self._hanging = self._first_part()
         return self._hanging
 
-    def _layout(self) -> None:
-        """Row of every source line at the current width."""
+    def _first_part(self) -> list[Row]:
+        """A long report's rows: rendered around `_around`, as written elsewhere; the whole report is
+        rendered in a thread meanwhile."""
+        lines, pal = self._lines, self.palette
+        at = min(max(self._around, 1), len(lines)) - 1
+        a, b = part_bounds(lines, max(at - FIRST_PART[0], 0), at + FIRST_PART[1])
+        if b - a > 8 * sum(FIRST_PART):
+            # No heading to cut at near the line: cut at blank lines (a list or a code block that spans
+            # the cut reads wrong until the whole report is rendered).
+            lo, hi = max(at - FIRST_PART[0], a), min(at + FIRST_PART[1], b)
+            a = next((k for k in range(lo, max(a, lo - 2000), -1) if not lines[k].strip()), lo)
+            b = next((k for k in range(hi, min(b, hi + 2000)) if not lines[k].strip()), hi)
+        rows: list[Row] = [Pending(line, pal.muted) for line in lines[:a]]
+        highlight = self.highlight - a if self.highlight is not None and a < self.highlight <= b else None
+        rows += build_rows(lines[a:b], pal, highlight, first_line=a + 1)
+        rows += [Pending(line, pal.muted) for line in lines[b:]]
+        if self.highlight is not None and highlight is None and 1 <= self.highlight <= len(rows):
+            rows[self.highlight - 1] = rows[self.highlight - 1].with_style(pal.highlight)
+        self.pending = True
+        self.run_worker(partial(self._render_whole, self._generation, lines, pal, self.highlight, self._text_width()),
+                        thread=True, exclusive=True, group="report-rows", exit_on_error=False)
+        return rows
+
+    def _render_whole(self, generation: int, lines: list[str], pal: Palette, highlight: int | None,
+                      width: int) -> None:
+        """(In a thread worker.) The whole long report's rows and their heights at `width`, handed to
+        the view; abandoned when the view shows something else meanwhile."""
+        worker = get_current_worker()
+
+        def stale() -> bool:
+            return worker.is_cancelled or generation != self._generation
+
+        rows = build_rows(lines, pal, highlight, stale=stale)
+        if stale():
+            return
+        heights = [row.height(width) for row in rows]
+        if not stale():
+            try:
+                self.app.call_from_thread(self._whole_rendered, generation, rows, highlight, width, heights)
+            except RuntimeError:  # the app is closing
+                pass
+
+    def _whole_rendered(self, generation: int, rows: list[Row], highlight: int | None, width: int,
+                        heights: list[int | None]) -> None:
+        """The whole report's rows take the place of the first part's, keeping the line at the top."""
+        if generation != self._generation or self._hanging is None:
+            return
+        line, offset = self._line_at_row(int(self.scroll_y))
+        if self.highlight != highlight:  # moved while the rows were rendered
+            for no in (highlight, self.highlight):
+                if no is not None and 1 <= no <= len(rows):
+                    rows[no - 1] = rows[no - 1].with_style(self.palette.highlight if no == self.highlight else None)
+        self._hanging = rows
+        self.pending = False
+        self._strips.clear()
+        self._layout(heights if width == self._text_width() else None)
+        if line is not None:
+            self.scroll_to(y=self.line_row(line) + max(offset, 0), animate=False, immediate=True)
+        self.refresh()
+        self._show_target()
+        self._warm_highlighter()
+
+    def _layout(self, heights: list[int | None] | None = None) -> None:
+        """Row of every source line at the current width (`heights`: each line's rows, when known)."""
         width = self._text_width()
         self._layout_width = width
         starts: list[int] = []
@@ -170,7 +249,7 @@ class ReportView(ScrollView, can_focus=True):
                 if no in gaps:
                     row += 1
                 starts.append(row)
-                got = h.height(width)
+                got = heights[no - 1] if heights is not None else h.height(width)
                 row += got if got is not None else len(self._render(no, width))
         self._starts = starts
         self._rows = row
@@ -234,6 +313,7 @@ class ReportView(ScrollView, can_focus=True):
     def rerender(self) -> None:
         """Render again (after a theme, raw or highlight change), keeping the scroll offset."""
         y = self.scroll_y
+        self._around = self.current_line() or 1
         self._rebuild()
         self.scroll_to(y=y, animate=False, immediate=True)
 
@@ -361,144 +441,3 @@ class ReportView(ScrollView, can_focus=True):
             from ..rows import warm_up
 
             threading.Thread(target=warm_up, args=(langs,), name="reports-tui-highlight", daemon=True).start()
-
-    # ── links, images and tables ─────────────────────────────────────────────────────────────────
-
-    def actions_on(self, line: int | None) -> tuple[Action, ...]:
-        """What can be opened on a source line (links, images, its table)."""
-        if line is None or self._huge or self.raw or self.report is None:
-            return ()
-        rows = self._ensure_hanging()
-        return tuple(rows[line - 1].actions) if 1 <= line <= len(rows) else ()
-
-    def _show_target(self) -> None:
-        """The subtitle: the link under the mouse or on the highlighted line, else the file name."""
-        if self.report is None:
-            return
-        target = self._hover
-        if target is None:
-            for a in self.actions_on(self.highlight):
-                if a.kind in ("link", "image"):
-                    target = a.target
-                    break
-        self.border_subtitle = Text("→ " + target) if target else Text(self.report.source.name)
-
-    def _action_lines(self) -> list[int]:
-        rows = self._ensure_hanging() if not (self._huge or self.raw) else []
-        return [no for no, r in enumerate(rows, 1) if r.actions and r.lead]
-
-    def _move_action(self, step: int) -> None:
-        lines = self._action_lines()
-        if not lines:
-            import time
-
-            if time.monotonic() - self._told_none > 2:  # once, not a toast per key press
-                self._told_none = time.monotonic()
-                self.notify("No links, images or tables in this report.", timeout=2, markup=False)
-            return
-        here = self.highlight if self.highlight is not None else (self.current_line() or 1) - (1 if step > 0 else 0)
-        if step > 0:
-            nxt = next((no for no in lines if no > here), lines[0])
-        else:
-            nxt = next((no for no in reversed(lines) if no < here), lines[-1])
-        self.set_highlight(nxt)
-        self.scroll_to_line(nxt)
-
-    def action_next_action(self) -> None:
-        """Highlight the next line with a link, an image or a table."""
-        self._move_action(1)
-
-    def action_prev_action(self) -> None:
-        """Highlight the previous line with a link, an image or a table."""
-        self._move_action(-1)
-
-    def action_open(self) -> None:
-        """Open what the highlighted line holds (its first link or image, or its table); with no
-        highlight, the first such line in view is highlighted."""
-        line = self.highlight
-        if not self.actions_on(line):
-            top = self.current_line() or 1
-            bottom = self._line_at_row(int(self.scroll_y) + self.size.height - 1)[0] or len(self._starts)
-            line = next((no for no in self._action_lines() if top <= no <= bottom), None)
-            if line is None:
-                return
-            self.set_highlight(line)
-            return
-        self.open_action(self.actions_on(line)[0], line)
-
-    def open_action(self, action: Action, line: int) -> None:
-        """Open a link in the browser, an image with the system viewer, or a table on its own screen."""
-        if self.report is None:
-            return
-        if action.kind == "table":
-            self.open_table(line)
-        elif action.kind == "link":
-            from ..mdlines import safe_url
-
-            url = safe_url(action.target)
-            if url:
-                self.app.open_url(url)
-                self.notify(f"Opening {url}", timeout=2, markup=False)
-            else:
-                self.notify(f"Not a web link: {action.target}", timeout=3, markup=False)
-        elif action.kind == "image":
-            from .. import opener
-
-            path, what = opener.image_file(self.report, action.target)
-            if path is None and what.startswith(("http://", "https://")):
-                self.app.open_url(what)
-                self.notify(f"Opening {what}", timeout=2, markup=False)
-            elif path is None:
-                self.notify(what or f"Cannot open {action.target}", severity="warning", timeout=4, markup=False)
-            elif opener.launch(path):
-                self.notify(f"Opening {what}", timeout=2, markup=False)
-            else:
-                self.notify(f"No image viewer (xdg-open) to open {what}", severity="warning", timeout=4,
-                            markup=False)
-
-    def open_table(self, line: int) -> None:
-        """The table holding a source line, whole, on a screen that scrolls both ways."""
-        rows = self._ensure_hanging()
-        row = rows[line - 1] if 1 <= line <= len(rows) else None
-        if not isinstance(row, TableRow):
-            return
-        pal = self.palette
-        self.post_message(self.TableOpened(self, row.table.render_whole(pal.table, pal.table_header),
-                                           f"Table at line {row.table.first_line}"))
-
-    def _line_at_event(self, event: events.MouseEvent) -> int | None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return None
-        no, row_offset = self._line_at_row(int(self.scroll_y) + offset.y)
-        return no if row_offset >= 0 else None
-
-    def on_click(self, event: events.Click) -> None:
-        """A click on a link or an image opens it; on a line, highlights it (again, on a table: opens it)."""
-        if self.report is None or self._huge or self.raw:
-            return
-        line = self._line_at_event(event)
-        if line is None:
-            return
-        actions = self.actions_on(line)
-        n = event.style.meta.get("action") if event.style else None
-        if isinstance(n, int) and 0 <= n < len(actions):
-            self.set_highlight(line)
-            self.open_action(actions[n], line)
-            return
-        if line == self.highlight and actions and actions[0].kind == "table":
-            self.open_table(line)
-            return
-        self.set_highlight(line)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        """Show the target of the link under the mouse."""
-        link = event.style.link if event.style else None
-        if link != self._hover:
-            self._hover = link
-            self._show_target()
-
-    def on_leave(self, event: events.Leave) -> None:
-        if self._hover is not None:
-            self._hover = None
-            self._show_target()
