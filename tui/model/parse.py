@@ -49,6 +49,7 @@ _PELICAN_KEYS = {"title", "date", "created", "author", "authors", "category", "t
 _OKR = re.compile(r"^(O[1-9])(?!\d)", re.IGNORECASE)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPH = re.compile(r"(\*\*|__|`)(.+?)\1")
+_TASK = re.compile(r"\[([ xX])\]\s+(?=\S)")
 
 IMPLICIT_FOCUS = "重点工作"
 
@@ -360,7 +361,10 @@ def parse_report(
             while open_items and indent < open_items[-1].content_indent:
                 open_items.pop()
             kind = "ordered" if marker[0].isdigit() else "bullet"
-            item = Item(content, lineno, len(open_items), kind)
+            task = _TASK.match(content)
+            if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
+                content = content[task.end():]
+            item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
             _attach(stack[-1], open_items, item, open_items[-1] if open_items else None)
             open_items.append(_Open(item, indent, content_indent, quote))
             prev_blank = False
