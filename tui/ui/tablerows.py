@@ -142,6 +142,7 @@ class TableRow(Row):
         self.indent = indent
         self.style = None
         self.actions = (Action("table", str(table.first_line), "table"),)
+        self.cells: list[Text] | None = None  # cells styled apart from the table's (a compare side)
 
     def __rich_console__(self, console, options):
         width = options.max_width
@@ -150,7 +151,7 @@ class TableRow(Row):
             lead = self.prefix + lead
         avail = max(width - lead.cell_len, 1)
         widths = self.table.fit(avail)
-        cells = self.table.rows[self.index]
+        cells = self.cells if self.cells is not None else self.table.rows[self.index]
         if not cells:
             body = self.table.rule_text(widths, self.sep)
         else:
