@@ -83,11 +83,15 @@ class Pending(Row):
     """A line of a long report not rendered yet (the whole report is rendered in a thread): as written,
     dimmed, on one row."""
 
-    def __init__(self, line: str, style: Style) -> None:
-        self.text = Text(line, style, no_wrap=True, overflow="crop", end="")
+    __slots__ = ("line", "muted", "style")
+
+    def __init__(self, line: str, muted: Style) -> None:
+        self.line = line  # (a long report has a great many: its Text is made when it is drawn)
+        self.muted = muted
+        self.style = None
 
     def __rich_console__(self, console, options):
-        row = self.text.copy()
+        row = Text(self.line, self.muted, no_wrap=True, overflow="crop", end="")
         row.truncate(options.max_width)
         if self.style is not None:
             row.stylize(self.style)

@@ -190,9 +190,16 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         if self.highlight is not None and highlight is None and 1 <= self.highlight <= len(rows):
             rows[self.highlight - 1] = rows[self.highlight - 1].with_style(pal.highlight)
         self.pending = True
-        self.run_worker(partial(self._render_whole, self._generation, lines, pal, self.highlight, self._text_width()),
-                        thread=True, exclusive=True, group="report-rows", exit_on_error=False)
+        # Started once the first screen is drawn: the thread must not slow that down.
+        self.call_after_refresh(self._start_rendering, self._generation)
         return rows
+
+    def _start_rendering(self, generation: int) -> None:
+        if generation != self._generation or not self.pending:
+            return
+        self.run_worker(partial(self._render_whole, generation, self._lines, self.palette, self.highlight,
+                                self._text_width()),
+                        thread=True, exclusive=True, group="report-rows", exit_on_error=False)
 
     def _render_whole(self, generation: int, lines: list[str], pal: Palette, highlight: int | None,
                       width: int) -> None:
@@ -245,10 +252,14 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         else:
             hanging = self._ensure_hanging()
             gaps = self._gap_before
+            add = starts.append
             for no, h in enumerate(hanging, 1):
                 if no in gaps:
                     row += 1
-                starts.append(row)
+                add(row)
+                if type(h) is Pending:  # (a long report has a great many while it renders)
+                    row += 1
+                    continue
                 got = heights[no - 1] if heights is not None else h.height(width)
                 row += got if got is not None else len(self._render(no, width))
         self._starts = starts
