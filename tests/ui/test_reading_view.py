@@ -11,7 +11,7 @@ from rich.cells import cell_len
 
 from testpaths import DATA
 from tui.ui.widgets.report_view import AT_ONCE_BYTES, ReportView
-from uiutil import eventually, make_app, ready
+from uiutil import eventually, make_app, ready, report_view
 
 FIXTURE = DATA / "reading_features.md"
 SOURCE = FIXTURE.read_text(encoding="utf-8").split("\n")
@@ -33,18 +33,11 @@ def view_text(view: ReportView) -> list[str]:
     return rows
 
 
-async def open_view(pilot) -> ReportView:
-    await ready(pilot)
-    view = pilot.app.screen.query_one(ReportView)
-    await eventually(pilot, lambda: view.size.height > 0 and view.virtual_size.height > 0)
-    return view
-
-
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_markup_never_shows_and_a_wrapped_cjk_paragraph_reads_as_one(size):
     app = make_app(paths=[FIXTURE])
     async with app.run_test(size=size) as pilot:
-        view = await open_view(pilot)
+        view = await report_view(pilot)
         rows = view_text(view)
         text = "\n".join(rows)
         for raw in RAW:
