@@ -1,5 +1,5 @@
 """Write SVG screenshots of every screen into screenshots/ (120×36, the bundled seeds; the team views from
-the team fixture in tests/data/team/notion).
+the team fixture in tests/data/team/notion; the report view's constructs from tests/data/reading_features.md).
 
 Run by `make screenshots`; exits 1 when a screen could not be shot (its old SVG would be stale).
 """
@@ -24,6 +24,7 @@ async def settle(pilot, seconds: float = 0.3) -> None:
 
 
 TEAM = REPO / "tests" / "data" / "team" / "notion"
+READING = REPO / "tests" / "data" / "reading_features.md"
 
 
 async def shoot(name: str, steps, out: Path) -> None:
@@ -33,7 +34,7 @@ async def shoot(name: str, steps, out: Path) -> None:
     from tui.model.vocab import Vocabulary
     from tui.ui.app import ReportsApp
 
-    folder = TEAM if name.startswith("team") else REPO / "seeds"
+    folder = TEAM if name.startswith("team") else READING if name == "reading" else REPO / "seeds"
     vocab = Vocabulary(author_aliases={"张三": ["zhangsan"]})
     ns = argparse.Namespace(paths=[str(folder)], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=load_library([str(folder)], vocab=vocab), watch=False)
@@ -78,7 +79,15 @@ async def compare(app, pilot):
 
     reports = app.library.reports
     app.push_screen(CompareScreen(app.library, reports[-2], reports[-1]))
+    for _ in range(200):  # (computed in a thread)
+        await settle(pilot, 0.05)
+        if not app.screen.computing:
+            break
     await settle(pilot, 0.4)
+
+
+async def reading(app, pilot):
+    pass  # the report view on a report with front matter, HTML, a task list and footnotes
 
 
 async def team(app, pilot):
@@ -94,7 +103,7 @@ async def team_week(app, pilot):
 
 
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
-         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week}
+         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week, "reading": reading}
 
 
 def main() -> int:

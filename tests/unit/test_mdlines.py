@@ -74,6 +74,18 @@ def test_soft_breaks(markdown, expected):
     assert screen(markdown, width=80) == [expected]
 
 
+@pytest.mark.parametrize("markdown,expected", [
+    ("Created: 2024年5月31日 18:02\nCreated by: 张三\nTags: 周报", ["Created: 2024年5月31日 18:02", "Created by: 张三",
+                                                              "Tags: 周报"]),  # Notion's properties
+    ("负责人：张三\n进度：80%", ["负责人：张三", "进度：80%"]),  # joined: 张三进度：80%
+    ("5/27 10:20 监控发现\n5/28 11:21 业务发现", ["5/27 10:20 监控发现", "5/28 11:21 业务发现"]),  # dated entries
+    ("Note: the window moved\nfrom 02:00 to 01:30", ["Note: the window moved from 02:00 to 01:30"]),  # prose
+    ("本周完成了A，覆盖\n全部商户：已上线", ["本周完成了A，覆盖全部商户：已上线"]),  # a field under prose joins
+])
+def test_a_field_under_a_field_keeps_its_row(markdown, expected):
+    assert screen(markdown) == expected
+
+
 @pytest.mark.parametrize("markdown", ["一二  \n三四", "一二\\\n三四", "一二<br>\n三四", "一二<br/>三四"])
 def test_hard_breaks_stay(markdown):
     assert screen(markdown) == ["一二", "三四"]

@@ -117,6 +117,8 @@ class TextFlow:
         """Append text (in the styles in force, and `style`)."""
         if not s:
             return
+        if "\t" in s:
+            s = s.replace("\t", "    ")  # (a tab as four cells; the flow's line offsets stay its own)
         if self.sup and set(s) <= _SUP_OK:
             s = s.translate(_SUP)
         elif self.sub and set(s) <= _SUB_OK:

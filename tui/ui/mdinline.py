@@ -112,9 +112,24 @@ def footnote_mark(number: object) -> str:
     return f"[{number + 1}]" if isinstance(number, int) and number >= 0 else "[*]"
 
 
-def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"]) -> None:
+# A line that is a field — a short key, a colon, a value (`Created by: 张三`, `负责人：李四`, `进度：80%`) —
+# or an entry that starts with a date (`5/27 10:20 监控发现…`, `2024-07-10 …`).
+_FIELD = re.compile(r"^[\s>]*(?:[-*+]\s+)?(?:\d{1,4}[/.-]\d{1,2}\b"
+                    r"|[^\s:：]{1,16}(?: [^\s:：]{1,16}){0,2}\s*(?:：|:(?![/\d]))\s*\S)")
+
+
+def field_breaks(lines: Sequence[str]) -> set[int]:
+    """The lines of a paragraph (`lines`, its source lines) that start on a row of their own although
+    only a soft break comes before them: a field or dated entry under another. A Notion export's
+    properties, a Chinese report's `负责人：张三` / `进度：80%` and an incident log are one entry per line,
+    and joined they would read `张三进度：80%`."""
+    return {k for k in range(1, len(lines)) if _FIELD.match(lines[k]) and _FIELD.match(lines[k - 1])}
+
+
+def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"], hard: set[int] = frozenset()) -> None:
     """Render one inline token list (a paragraph's, a heading's, a table cell's) into `flow`; every
-    soft or hard break moves to the block's next source line."""
+    soft or hard break moves to the block's next source line (a soft break before a line in `hard`
+    is a hard one)."""
     pal = flow.pal
     line = 0
     links = 0  # open links (a bare URL inside link text is text)
@@ -126,7 +141,10 @@ def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"]) -> 
             _text(flow, tok.content, links > 0)
         elif t == "softbreak":
             line += 1
-            flow.soft()
+            if line in hard:
+                flow.hard()
+            else:
+                flow.soft()
             flow.line(line)
         elif t == "hardbreak":
             line += 1

@@ -26,7 +26,7 @@ from rich.text import Text
 from ..model.frontmatter import front_matter_fields
 from .htmltext import CHECKED, UNCHECKED, TextFlow, html_block
 from .markdown import parse
-from .mdinline import footnote_mark, inline_into, new_flow, safe_url  # noqa: F401  (safe_url: the view's)
+from .mdinline import field_breaks, footnote_mark, inline_into, new_flow, safe_url  # noqa: F401  (safe_url: the view's)
 from .rows import Action, CodeBlock, CodeRow, Flow, FlowPart, Hanging, Hidden, Row, RuleRow  # noqa: F401
 from .tablerows import TableInfo, TableRow  # noqa: F401
 
@@ -120,10 +120,10 @@ class _Builder:
                 self.put(a + k, FlowPart(shared, k))
         return row
 
-    def inline_flow(self, tok: "Token") -> TextFlow:
-        """An inline token's children rendered into a new flow."""
+    def inline_flow(self, tok: "Token", hard: set[int] = frozenset()) -> TextFlow:
+        """An inline token's children rendered into a new flow (`hard`: `inline_into`'s)."""
         flow, tags = new_flow(self.pal)
-        inline_into(flow, tags, tok.children or ())
+        inline_into(flow, tags, tok.children or (), hard)
         return flow
 
     # ── the walk ─────────────────────────────────────────────────────────────────────────────────
@@ -140,7 +140,8 @@ class _Builder:
             t = tok.type
             m = tok.map
             if t == "paragraph_open" and m:
-                self.put_flow(m[0], m[1], self.inline_flow(tokens[i + 1]))
+                hard = field_breaks(self.lines[m[0]:m[1]]) if m[1] - m[0] > 1 else frozenset()
+                self.put_flow(m[0], m[1], self.inline_flow(tokens[i + 1], hard))
                 i += 3
                 continue
             if t == "heading_open" and m:

@@ -141,11 +141,17 @@ class Hanging(Row):
         avail = max(width - pre, 4)
         return max(avail - self._lead(avail), 4)
 
+    def _drawn(self) -> Text:
+        """The text as drawn: tabs expanded (to 4-cell stops, as Rich counts cells)."""
+        body = self._body()
+        if "\t" in body.plain:
+            body = body.copy()
+            body.expand_tabs(4)
+        return body
+
     def row_ranges(self, width: int) -> list[tuple[int, int]]:
         """The character ranges of the text on each screen row at `width`."""
-        plain = self._body().plain
-        if "\t" in plain:
-            plain = plain.expandtabs(4)
+        plain = self._drawn().plain
         return _ranges(plain, self.body_width(width)) if plain else [(0, 0)]
 
     def height(self, width: int) -> int | None:
@@ -157,10 +163,7 @@ class Hanging(Row):
         avail = max(width - pre, 4)
         lead = self._lead(avail)
         body_width = max(avail - lead, 4)
-        body = self._body()
-        if "\t" in body.plain:
-            body = body.copy()
-            body.expand_tabs(4)
+        body = self._drawn()
         if self.style is None and self.fill is None and body.cell_len <= body_width and "\n" not in body.plain:
             # Fast path: most report lines fit and need no wrapping.
             row = self._start(lead) + body
