@@ -41,14 +41,15 @@ DROP_CONTENT = frozenset(("script", "style", "template", "head", "title", "noscr
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
-def _file_name(src: str) -> str:
+def file_name(src: str) -> str:
+    """The file name at the end of an image's path or URL (what shows when it has no alt text)."""
     src = src.split("?", 1)[0].split("#", 1)[0].rstrip("/")
     return src.rsplit("/", 1)[-1] or src
 
 
 def image_label(alt: str, src: str) -> str:
     """What an image shows: the mark and its alt text (else its file name)."""
-    return IMAGE_MARK + (alt or _file_name(src) or "image")
+    return IMAGE_MARK + (alt or file_name(src) or "image")
 
 
 def tag_style(tag: str, pal) -> Style | None:
@@ -226,7 +227,7 @@ class HtmlTags:
         self.open: list[str] = []  # tags pushed on the flow, innermost last
         self.dropping = 0  # inside <script>/<style>: text is dropped
 
-    def start(self, tag: str, attrs: list[tuple[str, str | None]], block: bool) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """An opening tag (or a void one such as `<br>`, `<img>`)."""
         flow = self.flow
         if tag in DROP_CONTENT:
@@ -238,7 +239,7 @@ class HtmlTags:
         if tag == "img":
             src, alt = _attr(attrs, "src"), _attr(attrs, "alt")
             n = len(flow.actions)
-            flow.actions.append(Action("image", src, alt or _file_name(src)))
+            flow.actions.append(Action("image", src, alt or file_name(src)))
             flow.add(image_label(alt, src), self.image_style(n))
             return
         if tag == "input":
@@ -253,7 +254,7 @@ class HtmlTags:
             return
         if tag in VOID:
             return
-        if block and tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             flow.block()
             if tag == "li":
                 flow.add("• ", flow.pal.muted)
@@ -279,7 +280,7 @@ class HtmlTags:
         elif tag == "sub":
             flow.sub += 1
 
-    def end(self, tag: str, block: bool) -> None:
+    def end(self, tag: str) -> None:
         """A closing tag: ends the innermost open tag of that name (and any left open inside it)."""
         flow = self.flow
         if tag in DROP_CONTENT:
@@ -297,13 +298,13 @@ class HtmlTags:
                     flow.sub = max(flow.sub - 1, 0)
                 if t == tag:
                     break
-        if block and tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             flow.block()
 
     def close_all(self) -> None:
         """End every tag left open (a block's inline HTML never leaks into the next block)."""
         while self.open:
-            self.end(self.open[-1], False)
+            self.end(self.open[-1])
 
 
 class _BlockReader(HTMLParser):
@@ -315,15 +316,15 @@ class _BlockReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.flow.line(self.getpos()[0] - 1)
-        self.tags.start(tag, attrs, True)
+        self.tags.start(tag, attrs)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
         if tag not in VOID:
-            self.tags.end(tag, True)
+            self.tags.end(tag)
 
     def handle_endtag(self, tag):
-        self.tags.end(tag, True)
+        self.tags.end(tag)
 
     def handle_data(self, data):
         if self.tags.dropping:

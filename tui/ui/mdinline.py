@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from rich.style import Style
 
-from .htmltext import VOID, HtmlTags, TextFlow, _file_name, image_label
+from .htmltext import VOID, HtmlTags, TextFlow, file_name, image_label
 from .rows import Action
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def _html_inline(tags: HtmlTags, html: str) -> None:
         return  # a comment, a processing instruction, a declaration: not shown
     name = m.group(2).lower()
     if m.group(1):
-        tags.end(name, True)
+        tags.end(name)
         return
     reader = _OneTag()
     try:
@@ -102,9 +102,9 @@ def _html_inline(tags: HtmlTags, html: str) -> None:
         reader.close()
     except Exception:  # noqa: BLE001 - a malformed tag: no attributes
         pass
-    tags.start(name, reader.attrs, True)
+    tags.start(name, reader.attrs)
     if html.rstrip().endswith("/>") and name not in VOID:
-        tags.end(name, True)
+        tags.end(name)
 
 
 def footnote_mark(number: object) -> str:
@@ -167,7 +167,7 @@ def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"], har
         elif t == "image":
             src = str(tok.attrs.get("src", ""))
             n = len(flow.actions)
-            flow.actions.append(Action("image", src, tok.content or _file_name(src)))
+            flow.actions.append(Action("image", src, tok.content or file_name(src)))
             flow.add(image_label(tok.content, src), pal.image + Style(meta={"action": n}))
         elif t == "html_inline":
             _html_inline(tags, tok.content)

@@ -46,17 +46,17 @@ class _Box:
 
     __slots__ = ("kind", "marker", "width", "pending")
 
-    def __init__(self, kind: str, marker: Text | None = None) -> None:
+    def __init__(self, kind: str, marker: Text | None = None, width: int = 0) -> None:
         self.kind = kind
         self.marker = marker
-        self.width = marker.cell_len if marker is not None else 0
-        self.pending = marker is not None and kind != "quote"
+        self.width = marker.cell_len if marker is not None else width
+        self.pending = marker is not None
 
 
 class _Builder:
     """One walk over a report's block tokens, filling the row of every source line."""
 
-    def __init__(self, lines: Sequence[str], pal, env: dict, offset: int = 0) -> None:
+    def __init__(self, lines: Sequence[str], pal, offset: int = 0) -> None:
         self.lines = lines
         self.pal = pal
         self.offset = offset  # lines before `lines` in the report (a long report's part)
@@ -64,7 +64,7 @@ class _Builder:
         self.rows: list[Row | None] = [None] * len(lines)
         self.boxes: list[_Box] = []
         self.lists: list[tuple[bool, int]] = []  # open lists: (ordered, bullet level)
-        self.footnotes: dict[str, int] = (env.get("footnotes") or {}).get("refs") or {}
+        self.footnotes: dict[str, int] = {}  # footnote label → its number (from markdown-it's env)
         self._frames: dict[tuple, tuple[Text | None, int, Text | None]] = {}
         self._bars: dict[int, Text] = {}
 
@@ -92,7 +92,7 @@ class _Builder:
                 piece = b.marker
             else:
                 piece = Text(" " * b.width)
-            if marker is not None or (b.pending and b.kind != "quote"):
+            if marker is not None or b.pending:
                 marker = piece.copy() if marker is None else marker + piece
             else:
                 prefix.append_text(piece)
@@ -105,9 +105,9 @@ class _Builder:
         if 0 <= line < len(self.rows) and self.rows[line] is None:
             self.rows[line] = row
 
-    def put_flow(self, a: int, b: int, flow: TextFlow, frame=None, style: Style | None = None) -> Hanging:
+    def put_flow(self, a: int, b: int, flow: TextFlow, style: Style | None = None) -> Hanging:
         """A block's text on its source lines [a, b): one row, or a `Flow` shared by its lines."""
-        prefix, indent, marker = frame or self.frame()
+        prefix, indent, marker = self.frame()
         text, starts = flow.finish(max(b - a, 1))
         if style is not None:
             text.stylize_before(style)
@@ -182,26 +182,20 @@ class _Builder:
                 mark = footnote_mark(self.footnotes.get(":" + label))
                 self.boxes.append(_Box("footnote", Text(mark + " ", pal.link)))
             elif t == "dd_open":
-                self.boxes.append(_Box("definition", Text("  ")))
-                self.boxes[-1].pending = False
+                self.boxes.append(_Box("definition", width=2))
             elif t == "dt_open" and m:
                 self.put_flow(m[0], m[0] + 1, self.inline_flow(tokens[i + 1]), style=Style(bold=True))
                 i += 3
                 continue
             elif t in ("blockquote_close", "list_item_close", "footnote_reference_close", "dd_close"):
                 if self.boxes:
-                    box = self.boxes.pop()
-                    if box.pending and box.marker is not None:
-                        self.boxes.append(box)  # an empty item: its marker alone
-                        self.put(self._open_line(tokens, i), Hanging(Text(""), *self._indent_marker()))
-                        self.boxes.pop()
+                    if self.boxes[-1].pending:  # an empty item: its marker alone
+                        _, indent, marker = self.frame()
+                        self.put(self._open_line(tokens, i), Hanging(Text(""), indent, marker))
+                    self.boxes.pop()
             elif t == "front_matter" and m:
                 self.front_matter(m[1], tokens)
             i += 1
-
-    def _indent_marker(self) -> tuple[int, Text | None]:
-        prefix, indent, marker = self.frame()
-        return indent, marker
 
     def _open_line(self, tokens: list["Token"], i: int) -> int:
         """The first line of the container closed at `tokens[i]`."""
@@ -361,7 +355,7 @@ def build_rows(lines: Sequence[str], pal, highlight: int | None = None, first_li
     markdown-it-py; `highlight` is numbered from 1 in `lines`. `stale()` is asked now and then while a
     long report is walked: when it says so, the walk stops (and nothing is returned)."""
     env: dict[str, Any] = {}
-    builder = _Builder(lines, pal, env, first_line - 1)
+    builder = _Builder(lines, pal, first_line - 1)
     tokens = parse("\n".join(lines), lines, env)
     builder.footnotes = (env.get("footnotes") or {}).get("refs") or {}
     builder.stale = stale
