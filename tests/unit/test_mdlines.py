@@ -215,3 +215,33 @@ def test_any_markdown_renders_one_row_object_per_line(pieces, width, mark):
         assert height is None or height == len(out)
         if row.fits(width):
             assert len(out) == 1
+
+
+def _part_cases():
+    from testpaths import CORPORA, SEEDS
+
+    paths = sorted(SEEDS.glob("*.txt")) + sorted(DATA.glob("*_features.md"))
+    if CORPORA.is_dir():
+        paths += sorted(CORPORA.rglob("*.md"))[::15]  # every 15th: both series, all years
+    return paths
+
+
+def test_a_part_of_a_report_reads_as_it_does_within_the_whole():
+    # What a long report's first screen relies on: the part `part_bounds` cuts around a line renders
+    # line for line as the whole report does (links to definitions outside the part included).
+    from tui.ui.markdown import definitions, part_bounds
+
+    checked = 0
+    for path in _part_cases():
+        lines = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n").split("\n")
+        known = definitions(lines)
+        whole = [" / ".join("".join(s.text for s in segs) for segs in _render(r, 70))
+                 for r in build_rows(lines, DEFAULT_PALETTE)]
+        for at in range(0, len(lines), max(len(lines) // 3, 1)):
+            a, b = part_bounds(lines, at, at + 40)
+            assert a <= at and b >= min(at + 40, len(lines))
+            part = [" / ".join("".join(s.text for s in segs) for segs in _render(r, 70))
+                    for r in build_rows(lines[a:b], DEFAULT_PALETTE, first_line=a + 1, known=known)]
+            assert part == whole[a:b], (path.name, a, b)
+            checked += 1
+    assert checked >= 10

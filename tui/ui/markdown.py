@@ -102,6 +102,24 @@ def soft_break(before: str, after: str) -> str:
 
 # ── the first screen of a long report ────────────────────────────────────────────────────────────
 
+_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:")
+_FOOTNOTE = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
+
+
+def definitions(lines: Sequence[str]) -> dict:
+    """What every part of a report reads alike: its link reference definitions (markdown-it's env
+    `references`) and its footnotes' numbers (`footnotes`: label → number, in the order written)."""
+    found = [line for line in lines if "]:" in line and _DEFINITION.match(line)]
+    env: dict = {}
+    if found:
+        parser(False).parse("\n\n".join(found), env)  # (each definition a block of its own)
+    numbers: dict[str, int] = {}  # footnote label → its number, in the order the footnotes are written
+    for line in found:
+        m = _FOOTNOTE.match(line)
+        if m and m.group(1) not in numbers:
+            numbers[m.group(1)] = len(numbers) + 1
+    return {"references": env.get("references", {}), "footnotes": numbers}
+
 _TOP_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _HTML_LONG = re.compile(r" {0,3}<(?:(script|pre|style|textarea)(?:[\s>]|$)|(!--)|(\?)|(![A-Za-z])|(!\[CDATA\[))",

@@ -107,9 +107,9 @@ def _html_inline(tags: HtmlTags, html: str) -> None:
         tags.end(name)
 
 
-def footnote_mark(number: object) -> str:
-    """How a footnote is referred to and headed: `[1]` for the first one referred to."""
-    return f"[{number + 1}]" if isinstance(number, int) and number >= 0 else "[*]"
+def footnote_mark(number: int | None) -> str:
+    """How a footnote is referred to and headed: `[1]` for the first one written."""
+    return f"[{number}]" if number else "[*]"
 
 
 # A line that is a field — a short key, a colon, a value (`Created by: 张三`, `负责人：李四`, `进度：80%`) —
@@ -126,10 +126,11 @@ def field_breaks(lines: Sequence[str]) -> set[int]:
     return {k for k in range(1, len(lines)) if _FIELD.match(lines[k]) and _FIELD.match(lines[k - 1])}
 
 
-def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"], hard: set[int] = frozenset()) -> None:
+def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"], hard: set[int] = frozenset(),
+                footnotes: dict[str, int] | None = None) -> None:
     """Render one inline token list (a paragraph's, a heading's, a table cell's) into `flow`; every
     soft or hard break moves to the block's next source line (a soft break before a line in `hard`
-    is a hard one)."""
+    is a hard one). `footnotes`: each footnote's number by its label."""
     pal = flow.pal
     line = 0
     links = 0  # open links (a bare URL inside link text is text)
@@ -174,7 +175,7 @@ def inline_into(flow: TextFlow, tags: HtmlTags, children: Sequence["Token"], har
             line += tok.content.count("\n")
             flow.line(line)
         elif t == "footnote_ref":
-            flow.add(footnote_mark((tok.meta or {}).get("id")), pal.link)
+            flow.add(footnote_mark((footnotes or {}).get(str((tok.meta or {}).get("label")))), pal.link)
         elif tok.content:
             flow.add(tok.content)  # (text_special: an escaped character or an entity)
     tags.close_all()

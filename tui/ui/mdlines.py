@@ -25,7 +25,7 @@ from rich.text import Text
 
 from ..model.frontmatter import front_matter_fields
 from .htmltext import CHECKED, UNCHECKED, TextFlow, html_block
-from .markdown import parse
+from .markdown import definitions, parse
 from .mdinline import field_breaks, footnote_mark, inline_into, new_flow, safe_url  # noqa: F401  (safe_url: the view's)
 from .rows import Action, CodeBlock, CodeRow, Flow, FlowPart, Hanging, Hidden, Row, RuleRow  # noqa: F401
 from .tablerows import TableInfo, TableRow  # noqa: F401
@@ -64,7 +64,7 @@ class _Builder:
         self.rows: list[Row | None] = [None] * len(lines)
         self.boxes: list[_Box] = []
         self.lists: list[tuple[bool, int]] = []  # open lists: (ordered, bullet level)
-        self.footnotes: dict[str, int] = {}  # footnote label → its number (from markdown-it's env)
+        self.footnotes: dict[str, int] = {}  # footnote label → its number
         self._frames: dict[tuple, tuple[Text | None, int, Text | None]] = {}
         self._bars: dict[int, Text] = {}
 
@@ -123,7 +123,7 @@ class _Builder:
     def inline_flow(self, tok: "Token", hard: set[int] = frozenset()) -> TextFlow:
         """An inline token's children rendered into a new flow (`hard`: `inline_into`'s)."""
         flow, tags = new_flow(self.pal)
-        inline_into(flow, tags, tok.children or (), hard)
+        inline_into(flow, tags, tok.children or (), hard, self.footnotes)
         return flow
 
     # ── the walk ─────────────────────────────────────────────────────────────────────────────────
@@ -179,7 +179,7 @@ class _Builder:
                 self.boxes.append(_Box("item", self.item_marker(tokens, i)))
             elif t == "footnote_reference_open":
                 label = str((tok.meta or {}).get("label", ""))
-                mark = footnote_mark(self.footnotes.get(":" + label))
+                mark = footnote_mark(self.footnotes.get(label))
                 self.boxes.append(_Box("footnote", Text(mark + " ", pal.link)))
             elif t == "dd_open":
                 self.boxes.append(_Box("definition", width=2))
@@ -350,14 +350,18 @@ class Abandoned(Exception):
 
 
 def build_rows(lines: Sequence[str], pal, highlight: int | None = None, first_line: int = 1,
-               stale: Callable[[], bool] | None = None) -> list[Row]:
+               stale: Callable[[], bool] | None = None, known: dict | None = None) -> list[Row]:
     """Every source line (`lines`, numbered from `first_line`) as one row object, read as Markdown by
     markdown-it-py; `highlight` is numbered from 1 in `lines`. `stale()` is asked now and then while a
-    long report is walked: when it says so, the walk stops (and nothing is returned)."""
-    env: dict[str, Any] = {}
+    long report is walked: when it says so, the walk stops (and nothing is returned). `known`: the
+    whole report's definitions (`markdown.definitions`) when `lines` are a part of it."""
+    known = known if known is not None else definitions(lines)
+    env: dict[str, Any] = {"references": dict(known["references"])}
+    if known["footnotes"]:  # (the plugin matches `[^label]` only where `label` is defined)
+        env["footnotes"] = {"refs": {":" + label: -1 for label in known["footnotes"]}, "list": {}}
     builder = _Builder(lines, pal, first_line - 1)
     tokens = parse("\n".join(lines), lines, env)
-    builder.footnotes = (env.get("footnotes") or {}).get("refs") or {}
+    builder.footnotes = known["footnotes"]
     builder.stale = stale
     try:
         builder.walk(tokens)

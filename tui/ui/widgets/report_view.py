@@ -31,7 +31,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from ...model.report import Report, Section
-from ..markdown import part_bounds
+from ..markdown import definitions, part_bounds
 from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
 from ..rows import Pending
@@ -185,7 +185,7 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
             b = next((k for k in range(hi, min(b, hi + 2000)) if not lines[k].strip()), hi)
         rows: list[Row] = [Pending(line, pal.muted) for line in lines[:a]]
         highlight = self.highlight - a if self.highlight is not None and a < self.highlight <= b else None
-        rows += build_rows(lines[a:b], pal, highlight, first_line=a + 1)
+        rows += build_rows(lines[a:b], pal, highlight, first_line=a + 1, known=definitions(lines))
         rows += [Pending(line, pal.muted) for line in lines[b:]]
         if self.highlight is not None and highlight is None and 1 <= self.highlight <= len(rows):
             rows[self.highlight - 1] = rows[self.highlight - 1].with_style(pal.highlight)
