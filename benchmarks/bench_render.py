@@ -3,7 +3,7 @@
 Prints, per file: parse time, and the time from asking the main screen to show the report until every
 widget has handled it and the screen is drawn (headless, 120×36, median of several runs) — for a long report that
 is its first screen, rendered around the line shown — and, for a long report, until the whole of it is
-rendered (in a thread worker, while the screen answers keys). Also the time for `]` between two seed
+rendered (part by part, between keys and drawing). Also the time for `]` between two seed
 weeks. Run: `.venv/bin/python benchmarks/bench_render.py`.
 """
 
@@ -62,7 +62,7 @@ async def time_show(paths: list[str], label: str) -> None:
             t = time.perf_counter()
             main.show_report(report, push_history=False)
             # Every widget has handled what showing the report asked for (not `pilot.pause()`: it waits
-            # for the whole process to idle, and a long report is rendered on in a thread meanwhile).
+            # for the process to idle, and a long report's later parts are rendered meanwhile).
             await pilot._wait_for_screen()
             app.screen._compositor.render_update(full=True)  # draw the whole screen once
             times.append(time.perf_counter() - t)

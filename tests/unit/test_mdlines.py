@@ -227,9 +227,9 @@ def _part_cases():
 
 
 def test_a_part_of_a_report_reads_as_it_does_within_the_whole():
-    # What a long report's first screen relies on: the part `part_bounds` cuts around a line renders
-    # line for line as the whole report does (links to definitions outside the part included).
-    from tui.ui.markdown import definitions, part_bounds
+    # What a long report relies on: every part `split_parts` and `part_around` cut renders line for
+    # line as the whole report does (links to definitions outside the part included).
+    from tui.ui.markdown import definitions, part_around, split_parts
 
     checked = 0
     for path in _part_cases():
@@ -237,9 +237,13 @@ def test_a_part_of_a_report_reads_as_it_does_within_the_whole():
         known = definitions(lines)
         whole = [" / ".join("".join(s.text for s in segs) for segs in _render(r, 70))
                  for r in build_rows(lines, DEFAULT_PALETTE)]
-        for at in range(0, len(lines), max(len(lines) // 3, 1)):
-            a, b = part_bounds(lines, at, at + 40)
-            assert a <= at and b >= min(at + 40, len(lines))
+        parts = split_parts(lines, 40)
+        assert parts[0][0] == 0 and parts[-1][1] == len(lines)
+        assert all(b == c for (_, b), (c, _) in zip(parts, parts[1:]))  # every line in one part
+        around = [part_around(lines, at, at + 40) for at in range(0, len(lines), max(len(lines) // 3, 1))]
+        for at, (a, b) in zip(range(0, len(lines), max(len(lines) // 3, 1)), around):
+            assert a <= at and b >= min(at + 40, len(lines)) and (a, b) != (0, len(lines)) or len(parts) < 3
+        for a, b in around + parts[:: max(len(parts) // 3, 1)]:
             part = [" / ".join("".join(s.text for s in segs) for segs in _render(r, 70))
                     for r in build_rows(lines[a:b], DEFAULT_PALETTE, first_line=a + 1, known=known)]
             assert part == whole[a:b], (path.name, a, b)

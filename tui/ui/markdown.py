@@ -128,17 +128,23 @@ _HTML_END = {1: re.compile(r"</(?:script|pre|style|textarea)>", re.IGNORECASE), 
              3: re.compile(r"\?>"), 4: re.compile(">"), 5: re.compile(r"\]\]>")}
 
 
-def part_bounds(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
-    """Lines [a, b) holding lines [first, last) (0-based) that can be read on their own: a and b are
-    0, the end, or a top-level heading that follows a blank line outside code fences and long HTML
-    blocks — markdown-it reads such a part exactly as it reads it within the whole report (but for links
-    to reference definitions outside it)."""
+_OPENS_NOTHING = re.compile(r"[^\s>:|\-*+0-9]|[-*+](?![ \t]|$)|\d+(?![.)\d])")
+
+
+def part_starts(lines: Sequence[str], stop: int | None = None) -> list[int]:
+    """The lines a part of a report can start on and be read on its own: markdown-it reads the lines
+    from there to the next such line exactly as it reads them within the whole report (given the
+    report's `definitions`). That is the first line, and every line after a blank line that starts at
+    the margin and opens nothing the lines above could go on with — not a list item, a quote, a table
+    row or a definition (`: …`) — outside code fences and long HTML blocks (`<pre>`, `<!-- … -->`).
+    With `stop`: those before line `stop` and the first one from there on only."""
     fence: tuple[str, int] | None = None
     html_end: re.Pattern | None = None
-    n = len(lines)
     start = front_matter_end(lines)
-    a = 0
-    for i in range(start, n):
+    out = [0]
+    for i in range(start, len(lines)):
+        if stop is not None and i > stop and out[-1] >= stop:
+            break
         line = lines[i]
         c = line[:1]
         if fence is not None:
@@ -152,21 +158,43 @@ def part_bounds(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
             if html_end.search(line):
                 html_end = None
             continue
-        if c == "#" and i > start and not lines[i - 1].strip() and _TOP_HEADING.match(line):
-            if i <= first:
-                a = i
-            elif i >= last:
-                return a, i
-        elif c in " `~":
+        if c and i > start and not lines[i - 1].strip() and _OPENS_NOTHING.match(line):
+            out.append(i)
+        if (c == "`" or c == "~" or c == " ") and ("``" in line or "~~" in line):
             m = _FENCE.match(line)
             if m:
                 run = m.group(1)
                 if not (run[0] == "`" and "`" in line[m.end():]):
                     fence = (run[0], len(run))
-        elif c == "<" or (c == " " and line.lstrip(" ")[:1] == "<"):
+        elif c == "<" or (c == " " and "<" in line and line.lstrip(" ")[:1] == "<"):
             h = _HTML_LONG.match(line)
             if h:
                 kind = next(k for k in range(1, 6) if h.group(k))
                 if not _HTML_END[kind].search(line, h.end()):
                     html_end = _HTML_END[kind]
-    return a, n
+    return out
+
+
+def split_parts(lines: Sequence[str], size: int, must: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The report's lines as parts [a, b) of about `size` lines or more, each starting on a
+    `part_starts` line or on one of `must` (a part runs on to the next one however long it is)."""
+    n = len(lines)
+    parts: list[tuple[int, int]] = []
+    a = 0
+    forced = set(must)
+    for k in sorted(set(part_starts(lines)) | forced):
+        if 0 < k < n and (k - a >= size or k in forced):
+            parts.append((a, k))
+            a = k
+    if a < n or not parts:
+        parts.append((a, n))
+    return parts
+
+
+def part_around(lines: Sequence[str], first: int, last: int) -> tuple[int, int]:
+    """The lines [a, b) holding lines [first, last) that can be read on their own (see `part_starts`):
+    only the report's lines up to there are looked at."""
+    starts = part_starts(lines, stop=last)
+    a = max((k for k in starts if k <= first), default=0)
+    b = next((k for k in starts if k >= last), len(lines))
+    return a, b

@@ -17,7 +17,7 @@ Report text is untrusted: it only ever becomes `rich.text.Text` built from plain
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -60,7 +60,6 @@ class _Builder:
         self.lines = lines
         self.pal = pal
         self.offset = offset  # lines before `lines` in the report (a long report's part)
-        self.stale: Callable[[], bool] | None = None
         self.rows: list[Row | None] = [None] * len(lines)
         self.boxes: list[_Box] = []
         self.lists: list[tuple[bool, int]] = []  # open lists: (ordered, bullet level)
@@ -134,8 +133,6 @@ class _Builder:
         i = 0
         n = len(tokens)
         while i < n:
-            if not i & 2047 and self.stale is not None and self.stale():
-                raise Abandoned
             tok = tokens[i]
             t = tok.type
             m = tok.map
@@ -345,16 +342,11 @@ class _Builder:
         return rows  # type: ignore[return-value]
 
 
-class Abandoned(Exception):
-    """The rows are no longer wanted (`stale()` said so)."""
-
-
 def build_rows(lines: Sequence[str], pal, highlight: int | None = None, first_line: int = 1,
-               stale: Callable[[], bool] | None = None, known: dict | None = None) -> list[Row]:
+               known: dict | None = None) -> list[Row]:
     """Every source line (`lines`, numbered from `first_line`) as one row object, read as Markdown by
-    markdown-it-py; `highlight` is numbered from 1 in `lines`. `stale()` is asked now and then while a
-    long report is walked: when it says so, the walk stops (and nothing is returned). `known`: the
-    whole report's definitions (`markdown.definitions`) when `lines` are a part of it."""
+    markdown-it-py; `highlight` is numbered from 1 in `lines`. `known`: the whole report's definitions
+    (`markdown.definitions`) when `lines` are a part of it."""
     known = known if known is not None else definitions(lines)
     env: dict[str, Any] = {"references": dict(known["references"])}
     if known["footnotes"]:  # (the plugin matches `[^label]` only where `label` is defined)
@@ -362,11 +354,7 @@ def build_rows(lines: Sequence[str], pal, highlight: int | None = None, first_li
     builder = _Builder(lines, pal, first_line - 1)
     tokens = parse("\n".join(lines), lines, env)
     builder.footnotes = known["footnotes"]
-    builder.stale = stale
-    try:
-        builder.walk(tokens)
-    except Abandoned:
-        return []
+    builder.walk(tokens)
     rows = builder.finish()
     if highlight is not None and 1 <= highlight <= len(rows):
         rows[highlight - 1] = rows[highlight - 1].with_style(pal.highlight)

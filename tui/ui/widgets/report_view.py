@@ -6,11 +6,12 @@ fits takes one row, only the long ones are broken to count their rows — and a 
 it is drawn. A source line maps to known rows, which is what scrolling to a search hit, highlighting it
 and following sections in the tree rely on.
 
-A long report is read in two steps so its first screen shows at once: the part of it around the line to
-show (cut where markdown-it reads it as in the whole) is rendered first, the rest of the lines stand as
-written until a thread worker has rendered the whole report, which then takes their place with the line
-at the top kept in place. Reports beyond `HUGE_REPORT_BYTES` stay plain lines (one row each, never
-wrapped). Links, images and tables are opened by `report_links.ReportLinks`.
+A long report shows its first screen at once: the part of it around the line to show (cut where
+markdown-it reads it as within the whole) is rendered first, the other lines stand as written, and the
+rest is rendered part by part, nearest the view first, a few milliseconds at a time between keys and
+drawing (the event loop stays in charge: no thread competes with it), the line at the top kept in place.
+Reports beyond `HUGE_REPORT_BYTES` stay plain lines (one row each, never wrapped). Links, images and
+tables are opened by `report_links.ReportLinks`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
+from itertools import accumulate
+from time import monotonic
 from typing import Any
 
 from rich.segment import Segment
@@ -28,10 +31,9 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 from ...model.report import Report, Section
-from ..markdown import definitions, part_bounds
+from ..markdown import definitions, part_around, split_parts
 from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
 from ..rows import Pending
@@ -43,8 +45,19 @@ HUGE_REPORT_BYTES = 8_000_000
 # first around the line shown (this many lines before and after it), then whole in a thread.
 AT_ONCE_BYTES = 48_000
 FIRST_PART = (80, 240)
+PART_LINES = 300  # a long report is rendered in parts of about this many lines
+SLICE = 0.012  # seconds of rendering parts at a time…
+PAUSE = 0.01  # …then this long for keys, scrolling and drawing
 PAD = 1  # blank cells left and right of the text
 STRIP_CACHE = 512  # rendered source lines kept
+
+
+def _distance(part: tuple[int, int], line: int) -> int:
+    """How far a part of a report is from the line at the top of the view (below it counts less)."""
+    a, b = part
+    if a < line <= b:
+        return 0
+    return a - line if a >= line else 2 * (line - b)
 
 
 @dataclass
@@ -104,9 +117,13 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         self._layout_width = 0
         self._strips: dict[int, list[Strip]] = {}
         self._top_section: Section | None = None
+        self._heights: list[int] = []  # screen rows of each source line at the layout width
         self._around = 1  # the source line a long report's first part is read around
-        self._generation = 0  # bumped whenever the rows are built anew (stale rows from a worker are dropped)
-        self.pending = False  # whether a long report's rows are still being rendered in a thread
+        self._generation = 0  # bumped whenever the rows are built anew (a long report's later parts then stop)
+        self._known: dict = {}  # a long report's definitions (`markdown.definitions`)
+        self._todo: list[tuple[int, int]] | None = None  # a long report's parts still shown as written
+        self._cuts: set[int] = set()  # where the first part was cut
+        self.pending = False  # whether a long report's parts are still being rendered
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
 
@@ -172,99 +189,117 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         return self._hanging
 
     def _first_part(self) -> list[Row]:
-        """A long report's rows: rendered around `_around`, as written elsewhere; the whole report is
-        rendered in a thread meanwhile."""
+        """A long report's rows: rendered around `_around`, the other lines as written until
+        `_render_more` has rendered them too, part by part, between other work."""
         lines, pal = self._lines, self.palette
+        self._known = definitions(lines)
+        self._hanging = [Pending(line, pal.muted) for line in lines]
         at = min(max(self._around, 1), len(lines)) - 1
-        a, b = part_bounds(lines, max(at - FIRST_PART[0], 0), at + FIRST_PART[1])
+        a, b = part_around(lines, max(at - FIRST_PART[0], 0), at + FIRST_PART[1])
         if b - a > 8 * sum(FIRST_PART):
-            # No heading to cut at near the line: cut at blank lines (a list or a code block that spans
-            # the cut reads wrong until the whole report is rendered).
+            # No place near the line where a part can start: cut at blank lines (a list or a code
+            # block that runs over such a cut reads as two).
             lo, hi = max(at - FIRST_PART[0], a), min(at + FIRST_PART[1], b)
             a = next((k for k in range(lo, max(a, lo - 2000), -1) if not lines[k].strip()), lo)
             b = next((k for k in range(hi, min(b, hi + 2000)) if not lines[k].strip()), hi)
-        rows: list[Row] = [Pending(line, pal.muted) for line in lines[:a]]
-        highlight = self.highlight - a if self.highlight is not None and a < self.highlight <= b else None
-        rows += build_rows(lines[a:b], pal, highlight, first_line=a + 1, known=definitions(lines))
-        rows += [Pending(line, pal.muted) for line in lines[b:]]
-        if self.highlight is not None and highlight is None and 1 <= self.highlight <= len(rows):
-            rows[self.highlight - 1] = rows[self.highlight - 1].with_style(pal.highlight)
+        self._todo = None
+        self._cuts = {a, b}
+        self._render_part(a, b)
         self.pending = True
-        # Started once the first screen is drawn: the thread must not slow that down.
-        self.call_after_refresh(self._start_rendering, self._generation)
-        return rows
+        self.call_after_refresh(self._render_more, self._generation)
+        return self._hanging
 
-    def _start_rendering(self, generation: int) -> None:
-        if generation != self._generation or not self.pending:
+    def _render_part(self, a: int, b: int) -> None:
+        """Render lines [a, b) of a long report in place of their lines as written."""
+        hl = self.highlight - a if self.highlight is not None and a < self.highlight <= b else None
+        self._hanging[a:b] = build_rows(self._lines[a:b], self.palette, hl, first_line=a + 1, known=self._known)
+
+    def _plan(self) -> list[tuple[int, int]]:
+        """The parts of a long report still to render (split once, the first time it is asked)."""
+        if self._todo is None:
+            rendered = [(a, b) for a, b in split_parts(self._lines, PART_LINES, sorted(self._cuts))]
+            self._todo = [(a, b) for a, b in rendered if any(type(r) is Pending for r in self._hanging[a:b])]
+        return self._todo
+
+    def _render_more(self, generation: int) -> None:
+        """Render the next parts of a long report, nearest the view first, for a few milliseconds; then
+        again after other work has had its turn, until the whole report is rendered."""
+        if generation != self._generation or not self.pending or self._hanging is None:
             return
-        self.run_worker(partial(self._render_whole, generation, self._lines, self.palette, self.highlight,
-                                self._text_width()),
-                        thread=True, exclusive=True, group="report-rows", exit_on_error=False)
+        started = monotonic()
+        todo = self._plan()
+        top = self.current_line() or 1
+        done: list[tuple[int, int]] = []
+        while todo and monotonic() - started < SLICE:
+            k = min(range(len(todo)), key=lambda i: _distance(todo[i], top))
+            a, b = todo.pop(k)
+            self._render_part(a, b)
+            done.append((a, b))
+        self._relayout(done)
+        if todo:
+            self.set_timer(PAUSE, partial(self._render_more, generation))
+        else:
+            self.pending = False
+            self._show_target()
+            self._warm_highlighter()
 
-    def _render_whole(self, generation: int, lines: list[str], pal: Palette, highlight: int | None,
-                      width: int) -> None:
-        """(In a thread worker.) The whole long report's rows and their heights at `width`, handed to
-        the view; abandoned when the view shows something else meanwhile."""
-        worker = get_current_worker()
-
-        def stale() -> bool:
-            return worker.is_cancelled or generation != self._generation
-
-        rows = build_rows(lines, pal, highlight, stale=stale)
-        if stale():
+    def _render_now(self, line: int) -> None:
+        """A long report being rendered: the part holding a source line, rendered now (a hit, a section
+        to scroll to)."""
+        if not self.pending or self._hanging is None or not 1 <= line <= len(self._hanging):
             return
-        heights = [row.height(width) for row in rows]
-        if not stale():
-            try:
-                self.app.call_from_thread(self._whole_rendered, generation, rows, highlight, width, heights)
-            except RuntimeError:  # the app is closing
-                pass
+        if type(self._hanging[line - 1]) is not Pending:
+            return
+        todo = self._plan()
+        part = next((p for p in todo if p[0] < line <= p[1]), None)
+        if part is not None:
+            todo.remove(part)
+            self._render_part(*part)
+            self._relayout([part])
 
-    def _whole_rendered(self, generation: int, rows: list[Row], highlight: int | None, width: int,
-                        heights: list[int | None]) -> None:
-        """The whole report's rows take the place of the first part's, keeping the line at the top."""
-        if generation != self._generation or self._hanging is None:
+    def _relayout(self, parts: list[tuple[int, int]]) -> None:
+        """Lay out again after these parts were rendered, keeping the line at the top where it is."""
+        if not parts:
             return
         line, offset = self._line_at_row(int(self.scroll_y))
-        if self.highlight != highlight:  # moved while the rows were rendered
-            for no in (highlight, self.highlight):
-                if no is not None and 1 <= no <= len(rows):
-                    rows[no - 1] = rows[no - 1].with_style(self.palette.highlight if no == self.highlight else None)
-        self._hanging = rows
-        self.pending = False
-        self._strips.clear()
-        self._layout(heights if width == self._text_width() else None)
+        width = self._layout_width or self._text_width()
+        for a, b in parts:
+            for no in range(a + 1, b + 1):
+                self._strips.pop(no, None)
+                self._heights[no - 1] = self._height(no, width)
+        self._place_rows(width)
         if line is not None:
             self.scroll_to(y=self.line_row(line) + max(offset, 0), animate=False, immediate=True)
         self.refresh()
-        self._show_target()
-        self._warm_highlighter()
 
-    def _layout(self, heights: list[int | None] | None = None) -> None:
-        """Row of every source line at the current width (`heights`: each line's rows, when known)."""
+    def _height(self, no: int, width: int) -> int:
+        h = self._hanging[no - 1]  # type: ignore[index]
+        if type(h) is Pending:
+            return 1
+        got = h.height(width)
+        return got if got is not None else len(self._render(no, width))
+
+    def _layout(self) -> None:
+        """Row of every source line at the current width."""
         width = self._text_width()
         self._layout_width = width
-        starts: list[int] = []
-        row = 0
         if self._huge:
-            starts = list(range(len(self._lines)))
-            row = len(self._lines)
+            self._heights = [1] * len(self._lines)
         else:
             hanging = self._ensure_hanging()
-            gaps = self._gap_before
-            add = starts.append
-            for no, h in enumerate(hanging, 1):
-                if no in gaps:
-                    row += 1
-                add(row)
-                if type(h) is Pending:  # (a long report has a great many while it renders)
-                    row += 1
-                    continue
-                got = heights[no - 1] if heights is not None else h.height(width)
-                row += got if got is not None else len(self._render(no, width))
+            self._heights = [self._height(no, width) for no in range(1, len(hanging) + 1)]
+        self._place_rows(width)
+
+    def _place_rows(self, width: int) -> None:
+        """Where every source line starts, from the lines' heights and the blank row above each section."""
+        units = list(self._heights)
+        for g in self._gap_before:
+            if 2 <= g <= len(units):
+                units[g - 2] += 1  # the blank row above a section: after the line before it
+        starts = list(accumulate(units, initial=0))
+        self._rows = starts.pop()
         self._starts = starts
-        self._rows = row
-        self.virtual_size = Size(width + 2 * PAD, row)
+        self.virtual_size = Size(width + 2 * PAD, self._rows)
 
     def _render(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
@@ -399,6 +434,7 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
 
     def scroll_to_line(self, line: int, center: bool = True) -> None:
         """Scroll so that a source line is in view (near the top third when `center`)."""
+        self._render_now(line)
         if not self._starts:
             return
         y = self.line_row(line)
