@@ -3,7 +3,7 @@
 Prints, per file: parse time, and the time from asking the main screen to show the report until every
 widget has handled it and the screen is drawn (headless, 120×36, median of several runs) — for a long report that
 is its first screen, rendered around the line shown — and, for a long report, until the whole of it is
-rendered (part by part, between keys and drawing). Also the time for `]` between two seed
+rendered (part by part, between keys and drawing) and how long a key (`j`) takes meanwhile. Also the time for `]` between two seed
 weeks. Run: `.venv/bin/python benchmarks/bench_render.py`.
 """
 
@@ -56,7 +56,7 @@ async def time_show(paths: list[str], label: str) -> None:
                 break
         main = app.screen_stack[0]
         view = main.query_one("ReportView")
-        times, wholes = [], []
+        times, wholes, keys = [], [], []
         for _ in range(RUNS):
             main.current = None
             t = time.perf_counter()
@@ -67,11 +67,18 @@ async def time_show(paths: list[str], label: str) -> None:
             app.screen._compositor.render_update(full=True)  # draw the whole screen once
             times.append(time.perf_counter() - t)
             if getattr(view, "pending", False):
+                view.focus()
                 while view.pending:
-                    await pilot.pause(0.01)
+                    k = time.perf_counter()  # a key while the rest is rendered: scroll one row
+                    await pilot.press("j")
+                    await pilot._wait_for_screen()
+                    app.screen._compositor.render_update()
+                    keys.append(time.perf_counter() - k)
+                    await asyncio.sleep(0.05)
                 wholes.append(time.perf_counter() - t)
         size = len(report.text.encode())
-        whole = f"  whole rendered median {statistics.median(wholes) * 1000:>6.0f} ms" if wholes else ""
+        whole = (f"  whole rendered median {statistics.median(wholes) * 1000:>6.0f} ms, a key meanwhile median "
+                 f"{statistics.median(keys) * 1000:.0f} ms (max {max(keys) * 1000:.0f} ms)") if keys else ""
         print(f"{label:<34} {size / 1024:>8.0f} KB  parse {parse * 1000:>7.0f} ms  "
               f"show+draw median {statistics.median(times) * 1000:>7.0f} ms  (max {max(times) * 1000:.0f} ms){whole}")
         if len(lib.reports) > 1:

@@ -45,8 +45,8 @@ HUGE_REPORT_BYTES = 8_000_000
 # first around the line shown (this many lines before and after it), then whole in a thread.
 AT_ONCE_BYTES = 48_000
 FIRST_PART = (80, 240)
-PART_LINES = 300  # a long report is rendered in parts of about this many lines
-SLICE = 0.012  # seconds of rendering parts at a time…
+PART_LINES = 200  # a long report is rendered in parts of about this many lines
+SLICE = 0.04  # seconds of rendering parts at a time (a key waits at most this long)…
 PAUSE = 0.01  # …then this long for keys, scrolling and drawing
 PAD = 1  # blank cells left and right of the text
 STRIP_CACHE = 512  # rendered source lines kept
@@ -123,6 +123,7 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         self._known: dict = {}  # a long report's definitions (`markdown.definitions`)
         self._todo: list[tuple[int, int]] | None = None  # a long report's parts still shown as written
         self._cuts: set[int] = set()  # where the first part was cut
+        self._resized = 0.0  # when the view's size was last set
         self.pending = False  # whether a long report's parts are still being rendered
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
@@ -255,19 +256,25 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         if part is not None:
             todo.remove(part)
             self._render_part(*part)
-            self._relayout([part])
+            self._relayout([part], at_once=True)  # (about to scroll there: the view's size must be right)
 
-    def _relayout(self, parts: list[tuple[int, int]]) -> None:
-        """Lay out again after these parts were rendered, keeping the line at the top where it is."""
+    def _relayout(self, parts: list[tuple[int, int]], at_once: bool = False) -> None:
+        """Lay out again after these parts were rendered, keeping the line at the top where it is. Parts
+        below the view change only the scrollbar: that is brought up to date every half second (and at
+        the end, or `at_once`), not after every part."""
         if not parts:
             return
         line, offset = self._line_at_row(int(self.scroll_y))
+        bottom = self._line_at_row(int(self.scroll_y) + self.size.height)[0]
         width = self._layout_width or self._text_width()
         for a, b in parts:
             for no in range(a + 1, b + 1):
                 self._strips.pop(no, None)
                 self._heights[no - 1] = self._height(no, width)
-        self._place_rows(width)
+        below = bottom is not None and all(a >= bottom for a, _ in parts) and not at_once
+        self._place_rows(width, resize=not below or not self._todo or monotonic() - self._resized > 0.5)
+        if below:
+            return
         if line is not None:
             self.scroll_to(y=self.line_row(line) + max(offset, 0), animate=False, immediate=True)
         self.refresh()
@@ -290,8 +297,9 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
             self._heights = [self._height(no, width) for no in range(1, len(hanging) + 1)]
         self._place_rows(width)
 
-    def _place_rows(self, width: int) -> None:
-        """Where every source line starts, from the lines' heights and the blank row above each section."""
+    def _place_rows(self, width: int, resize: bool = True) -> None:
+        """Where every source line starts, from the lines' heights and the blank row above each section
+        (`resize`: and the view's size, which Textual lays the screen out again for)."""
         units = list(self._heights)
         for g in self._gap_before:
             if 2 <= g <= len(units):
@@ -299,7 +307,9 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
         starts = list(accumulate(units, initial=0))
         self._rows = starts.pop()
         self._starts = starts
-        self.virtual_size = Size(width + 2 * PAD, self._rows)
+        if resize:
+            self._resized = monotonic()
+            self.virtual_size = Size(width + 2 * PAD, self._rows)
 
     def _render(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
