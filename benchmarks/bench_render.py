@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual import events
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 SHARED = REPO.parent / "shared"
@@ -70,7 +72,8 @@ async def time_show(paths: list[str], label: str) -> None:
                 view.focus()
                 while view.pending:
                     k = time.perf_counter()  # a key while the rest is rendered: scroll one row
-                    await pilot.press("j")
+                    # (posted, not `pilot.press`, which also waits for the process to idle)
+                    app.post_message(events.Key("j", "j"))
                     await pilot._wait_for_screen()
                     app.screen._compositor.render_update()
                     keys.append(time.perf_counter() - k)

@@ -80,24 +80,17 @@ class Hidden(Row):
 
 
 class Pending(Row):
-    """A line of a long report not rendered yet (the whole report is rendered in a thread): as written,
-    dimmed, on one row."""
+    """A line of a long report not rendered yet: the view draws it as written, dimmed, on one row. One
+    instance (`PENDING`) stands for all of them (a long report has a great many), a copy for the one
+    highlighted."""
 
-    __slots__ = ("line", "muted", "style")
+    __slots__ = ("style",)
 
-    def __init__(self, line: str, muted: Style) -> None:
-        self.line = line  # (a long report has a great many: its Text is made when it is drawn)
-        self.muted = muted
+    def __init__(self) -> None:
         self.style = None
 
-    def __rich_console__(self, console, options):
-        row = Text(self.line, self.muted, no_wrap=True, overflow="crop", end="")
-        row.truncate(options.max_width)
-        if self.style is not None:
-            row.stylize(self.style)
-            row.pad_right(options.max_width - row.cell_len)
-        yield from row.render(console)
-        yield Segment.line()
+
+PENDING = Pending()
 
 
 def _ranges(plain: str, width: int) -> list[tuple[int, int]]:

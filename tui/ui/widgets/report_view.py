@@ -36,7 +36,7 @@ from ...model.report import Report, Section
 from ..markdown import definitions, part_around, split_parts
 from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
-from ..rows import Pending
+from ..rows import PENDING, Pending
 from .report_links import ReportLinks
 
 # Reports larger than this are shown as plain lines instead of rendered Markdown.
@@ -192,9 +192,9 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
     def _first_part(self) -> list[Row]:
         """A long report's rows: rendered around `_around`, the other lines as written until
         `_render_more` has rendered them too, part by part, between other work."""
-        lines, pal = self._lines, self.palette
+        lines = self._lines
         self._known = definitions(lines)
-        self._hanging = [Pending(line, pal.muted) for line in lines]
+        self._hanging = [PENDING] * len(lines)
         at = min(max(self._around, 1), len(lines)) - 1
         a, b = part_around(lines, max(at - FIRST_PART[0], 0), at + FIRST_PART[1])
         if b - a > 8 * sum(FIRST_PART):
@@ -294,7 +294,7 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
             self._heights = [1] * len(self._lines)
         else:
             hanging = self._ensure_hanging()
-            self._heights = [self._height(no, width) for no in range(1, len(hanging) + 1)]
+            self._heights = [1 if type(h) is Pending else self._height(no, width) for no, h in enumerate(hanging, 1)]
         self._place_rows(width)
 
     def _place_rows(self, width: int, resize: bool = True) -> None:
@@ -323,8 +323,15 @@ class ReportView(ReportLinks, ScrollView, can_focus=True):
                 text.stylize(self.palette.highlight)
             text.truncate(width, pad=no == self.highlight)
             strips = [Strip(list(text.render(console)))]
+        elif type(h := self._ensure_hanging()[no - 1]) is Pending:
+            # A long report's line not rendered yet: as written, dimmed, on one row.
+            text = Text(self._lines[no - 1], self.palette.muted, no_wrap=True, overflow="crop", end="")
+            text.truncate(width)
+            if h.style is not None:
+                text.stylize(h.style)
+                text.pad_right(width - text.cell_len)
+            strips = [Strip(list(text.render(console)))]
         else:
-            h = self._ensure_hanging()[no - 1]
             options = console.options.update(width=width, max_width=width, height=None, no_wrap=False,
                                              overflow=None)
             lines = console.render_lines(h, options, pad=False, new_lines=False)
