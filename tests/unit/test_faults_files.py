@@ -93,6 +93,44 @@ def test_a_config_file_that_is_too_large_is_not_read(folder, tmp_path):
     assert b"too large to read (300 MB; the limit is 1 MB)" in res.stderr
 
 
+DEEP_SETTINGS = {
+    "arrays 500 deep": "x = " + "[" * 500 + "]" * 500 + "\n",            # tomllib: RecursionError
+    "inline tables 400 deep": "x = " + "{a=" * 400 + "1" + "}" * 400 + "\n",
+    "a table header 2000 deep": "[" + ".".join(["a"] * 2000) + "]\n",    # loads; saving it would recurse
+    "a KPI section name 3000 deep": "[kpi]\nsections = [{" + ".".join(["a"] * 3000) + " = 1}]\n",  # str() recurses
+}
+
+
+@pytest.mark.parametrize("text", DEEP_SETTINGS.values(), ids=DEEP_SETTINGS.keys())
+def test_settings_nested_too_deep_are_a_notice(folder, tmp_path, text):
+    from tui.config import load_config
+
+    cfg_file = tmp_path / "config.toml"
+    cfg_file.write_text(text, encoding="utf-8")
+    res = run_cli(["weeks", "--no-cache", "--config", str(cfg_file), str(folder)], timeout=HANG)
+    assert res.returncode == 0 and b"2024-W10" in res.stdout
+    assert b"Traceback" not in res.stderr
+    assert res.stderr.decode().splitlines() == [f"reports-tui: cannot read settings {cfg_file}: " + (
+        "nested too deeply" if "[[[" in text or "{a={a=" in text else "nested more than 32 deep")]
+    cfg = load_config(cfg_file)  # what the app does with it: a notice, the built-in vocabulary, and a
+    assert cfg.error and cfg.data == {}  # theme picked later kept for the session, the file left alone
+    cfg.vocabulary()
+    cfg.set("theme", "nord")
+    assert cfg.theme == "nord" and "settings not saved" in cfg.error
+    assert cfg_file.read_text(encoding="utf-8") == text
+
+
+def test_settings_nested_as_deep_as_real_ones_are_read(tmp_path):
+    from tui.config import load_config
+
+    cfg_file = tmp_path / "config.toml"
+    cfg_file.write_text('[kpi.aliases]\n"入金有效成功率" = ["入金成功率"]\n[a.b.c.d.e.f]\nx = [[[1]]]\n', encoding="utf-8")
+    cfg = load_config(cfg_file)
+    assert cfg.error is None and "入金成功率" in cfg.vocabulary().kpi_aliases["入金有效成功率"]
+    cfg.set("theme", "nord")
+    assert cfg.error is None and load_config(cfg_file).data == {**cfg.data, "theme": "nord"}
+
+
 # ── symlinked folders: never followed ────────────────────────────────────────────────────────────
 
 
