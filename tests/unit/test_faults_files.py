@@ -329,10 +329,48 @@ def test_zip_members_with_parent_and_absolute_names_and_a_zip_inside(folder, tmp
     rows, _ = weeks_json(folder)
     got = {(r["member"], r["week"]) for r in rows if r["member"]}
     # Members are read in memory, never extracted: their names are only names. A zip inside a zip is
-    # not opened (an archive's members are reports or nothing).
+    # not opened, and says so.
     assert got == {("../../escape.md", "2024-W21"), ("/etc/absolute.md", "2024-W22")}
+    code, lint = lint_rows(folder)
+    assert code == 1 and [(r["path"], r["message"]) for r in lint if r["level"] == "problem"] == [
+        (f"{folder / 'export.zip'}:inner.zip", "a zip archive inside a zip archive is not read (unpack it first)")]
     assert folder_digest(folder) == before
     assert not (tmp_path / "escape.md").exists() and not Path("/etc/absolute.md").exists()
+
+
+def test_names_with_backslashes_are_names(folder):
+    """A backslash is an ordinary character of a file name here: `a\\.md` is a report (it was taken
+    for `.md` in a folder `a`, a hidden file, and skipped without a word)."""
+    for name, week in (("a\\.md", "2024-W11"), ("b\\c.md", "2024-W12"), ("\\.md", "2024-W13")):
+        (folder / name).write_text(REPORT.format(week=week), encoding="utf-8")
+    rows, err = weeks_json(folder)
+    assert {os.path.basename(r["path"]): r["week"] for r in rows} == {
+        "good.md": "2024-W10", "a\\.md": "2024-W11", "b\\c.md": "2024-W12", "\\.md": "2024-W13"}
+    plain = run_cli(["weeks", "--no-cache", str(folder)], timeout=HANG).stdout.decode("utf-8")
+    assert "a\\.md" in plain and err == ""
+    lib = load_library([str(folder)])
+    assert sorted(r.source.name for r in lib.reports) == ["\\.md", "a\\.md", "b\\c.md", "good.md"]
+
+
+def test_zip_members_skipped_are_problems_and_windows_separators_are_folders(folder):
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("team\\2024-W14.md", REPORT.format(week="2024-W14"))   # written on Windows
+        zf.writestr("twice.md", REPORT.format(week="2024-W15"))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("twice.md", REPORT.format(week="2024-W16"))
+        zf.writestr("notes/.hidden.md", REPORT.format(week="2024-W17"))     # hidden: not a report
+        zf.writestr("__MACOSX/._twice.md", b"\0\5")                        # macOS's copies: not reports
+        zf.writestr("deeper/more.ZIP", b"PK\5\6" + bytes(18))
+    rows, _ = weeks_json(folder)
+    assert sorted((r["member"], r["week"]) for r in rows if r["member"]) == [
+        ("team\\2024-W14.md", "2024-W14"), ("twice.md", "2024-W16")]  # the last of one name, as zipfile reads
+    lib = load_library([str(folder)])
+    assert sorted(r.source.name for r in lib.reports) == ["2024-W14.md", "good.md", "twice.md"]
+    code, lint = lint_rows(folder)
+    assert code == 1
+    assert sorted((r["path"].rsplit(":", 1)[1], r["message"]) for r in lint if r["level"] == "problem") == [
+        ("deeper/more.ZIP", "a zip archive inside a zip archive is not read (unpack it first)"),
+        ("twice.md", "the archive holds more than one member of this name: only the last is read")]
 
 
 # ── names that are not text ─────────────────────────────────────────────────────────────────────
