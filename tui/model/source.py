@@ -48,16 +48,21 @@ def _looks_binary(data: bytes) -> bool:
     return bad > max(8, len(sample) // 50)
 
 
+_BLANK = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes to text with LF line endings; return (text, encoding name).
 
     UTF-8 (with or without BOM) and UTF-16 with a BOM are taken at their word; anything else is
     handed to charset-normalizer, preferring GB18030 for Chinese text (GBK is a subset of it).
+    No copy of the bytes is made on the way (a report may be hundreds of MB): the text is the one
+    new copy, and it is changed (line endings, control characters) only where it needs to be.
     """
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _BLANK.fullmatch(data):
         raise DecodeError("empty file")
     if data.startswith(codecs.BOM_UTF8):
-        text, enc = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        text, enc = str(memoryview(data)[3:], "utf-8", "replace"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text, enc = data.decode("utf-16"), "utf-16"
@@ -74,7 +79,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if "\ufffd" in text and text.count("\ufffd") > max(16, len(text) // 20):
         raise DecodeError("undecodable text")
     text = sanitize(text)
-    if not text.strip():
+    if not text or text.isspace():  # (not `text.strip()`: a copy of the whole text)
         raise DecodeError("empty file")
     return text, enc
 
@@ -367,7 +372,10 @@ def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding
             except Exception as exc:  # noqa: BLE001 - an unreadable file or member is a problem, not a crash
                 yield Finding("problem", unreadable_message(exc), source=c.ref)
                 continue
-            yield RawSource(c.ref, data, c.size, c.mtime_ns / 1e9)  # as the cached loader computes it
+            raw = RawSource(c.ref, data, c.size, c.mtime_ns / 1e9)  # (mtime as the cached loader computes it)
+            del data  # (held by `raw` alone: whoever takes `raw.data` may let it go)
+            yield raw
+            del raw
     finally:
         for zf in zips.values():
             zf.close()
