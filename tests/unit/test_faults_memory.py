@@ -15,6 +15,7 @@ import pytest
 
 from tui.index.store import loader
 from tui.model import parse, source
+from tui.model import text as text_module
 from tui.model.report import SourceRef
 from tui.model.source import Candidate
 
@@ -83,7 +84,7 @@ def test_a_report_holds_a_bounded_number_of_parts_and_says_where_it_stops(monkey
     """`- x` is 4 bytes of text and hundreds of bytes parsed: past MAX_PARTS sections and items the
     rest of a report is text only, with a warning naming the line; its lines are never all held."""
     monkeypatch.setattr(parse, "MAX_PARTS", 2000)
-    monkeypatch.setattr(parse, "LINES_AT_ONCE", 64 * 1024)
+    monkeypatch.setattr(text_module, "LINES_AT_ONCE", 64 * 1024)
     text = "# 2024-W10\n\n## 【O1 业务】\n\n" + "- x\n" * (MB // 2)  # 2 MB, half a million items
     with Traced() as t:
         report = parse.parse_report(text, SourceRef("big.md"))
@@ -100,9 +101,15 @@ def test_a_report_holds_a_bounded_number_of_parts_and_says_where_it_stops(monkey
 
 
 def test_lines_are_split_a_part_at_a_time_as_split_gives_them(monkeypatch):
-    monkeypatch.setattr(parse, "LINES_AT_ONCE", 7)
+    monkeypatch.setattr(text_module, "LINES_AT_ONCE", 7)
     for text in ("", "\n", "a", "a\n", "a\nb", "0123456789\nab\n\nc\n", "\n\n\n", "x" * 30 + "\n" + "y" * 3):
-        assert list(parse.iter_lines(text)) == text.split("\n"), repr(text)
+        lines = text.split("\n")
+        assert list(text_module.iter_lines(text)) == lines, repr(text)
+        index = text_module.LineIndex(text)
+        assert list(index) == lines and index[-1] == lines[-1] and index[1:3] == lines[1:3]
+        assert [index.offset(i) for i in range(len(lines))] == [sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines))]
+        index.drop_final_empty()
+        assert list(index) == (lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines)
 
 
 def test_a_long_report_is_stored_without_its_text_and_its_body_read_from_its_file(tmp_path, monkeypatch,

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import PurePosixPath
-from typing import Iterator
 
 from .authors import front_matter_author, is_author_property, property_author, section_author
 from .incidents import extract_incidents
 from .kpis import extract_kpis
 from .projects import extract_projects
 from .report import Finding, Item, Report, Section, SourceRef
-from .text import nfkc
+from .text import iter_lines, nfkc
 from .vocab import DEFAULT_VOCABULARY, Vocabulary
 from .weeks import (
     STATED_KINDS,
@@ -58,10 +57,6 @@ IMPLICIT_FOCUS = "重点工作"
 #: whatever the few bytes of text it came from (`- x`), so past this the rest of a report stays text
 #: only — shown and kept whole, without sections, items, projects or KPIs — and says so in a warning.
 MAX_PARTS = 250_000
-
-#: Characters of text split into lines at a time: a report's lines are never all held at once (as
-#: strings they take several times the memory of its text).
-LINES_AT_ONCE = 1 << 20
 
 
 def unescape(text: str) -> str:
@@ -151,21 +146,6 @@ class _Meta:
 
 def _expand(line: str) -> str:
     return line.expandtabs(4) if "\t" in line else line
-
-
-def iter_lines(text: str) -> Iterator[str]:
-    """The lines of a text, as `text.split("\\n")` gives them, split `LINES_AT_ONCE` characters at a time."""
-    if len(text) <= LINES_AT_ONCE:
-        yield from text.split("\n")
-        return
-    start = 0
-    while True:
-        end = text.find("\n", start + LINES_AT_ONCE)
-        if end < 0:
-            yield from text[start:].split("\n")
-            return
-        yield from text[start:end].split("\n")
-        start = end + 1
 
 
 def _read_metadata(lines: list[str]) -> _Meta:
