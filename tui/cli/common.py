@@ -55,13 +55,15 @@ class GuardedOutput:
         try:
             if self._bytes is None:
                 return self._stream.write(text)
-            data = memoryview(text.encode(self._stream.encoding or "utf-8", self._stream.errors or "strict"))
+            stream = self._stream
+            data = memoryview(text.encode(getattr(stream, "encoding", None) or "utf-8",
+                                          getattr(stream, "errors", None) or "strict"))
             while data:
                 taken = self._bytes.write(data)
                 if not taken:  # (a blocking stream takes something or fails; never loop on nothing)
                     raise OSError(errno.EIO, "the output took nothing")
                 data = data[taken:]
-            if self._stream.line_buffering and "\n" in text:
+            if getattr(stream, "line_buffering", False) and "\n" in text:
                 self._bytes.flush()
             return len(text)
         except OSError as exc:
