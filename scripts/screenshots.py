@@ -93,8 +93,19 @@ async def team_week(app, pilot):
     await settle(pilot, 0.4)
 
 
+async def draft(app, pilot):
+    from datetime import datetime
+
+    from tui.ui.screens.draft import DraftScreen
+
+    report = app.screen_stack[0].current  # (a fixed "now": the screenshot is the same on every run)
+    app.push_screen(DraftScreen(report, app.library.reports, app.library.vocab, now=datetime(2024, 7, 23, 9, 30)))
+    await settle(pilot, 0.4)
+
+
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
-         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week}
+         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week,
+         "draft": draft}
 
 
 def main() -> int:

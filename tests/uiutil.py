@@ -15,6 +15,23 @@ from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
 
 
+def classes_with_bindings() -> list[type]:
+    """Every class of `tui.ui` that declares BINDINGS of its own (screens, panes, the app)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import tui.ui
+
+    found = []
+    for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and "BINDINGS" in cls.__dict__:
+                found.append(cls)
+    return found
+
+
 def make_app(library=None, paths=None, watch: bool = False, **args) -> ReportsApp:
     """The real app on a ready `library`, or on `paths` (default: the seeds), without a file watcher."""
     if paths is None:

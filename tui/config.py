@@ -187,7 +187,6 @@ def _deeper_than(data: Any, limit: int) -> bool:
 def save_config(cfg: Config) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
     import stat
-    import tempfile
 
     import tomli_w
 
@@ -201,10 +200,17 @@ def save_config(cfg: Config) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         raise OSError(f"{target} is not a regular file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=target.parent)
+    write_atomically(target, tomli_w.dumps(cfg.data).encode("utf-8"), prefix=".config-")
+
+
+def write_atomically(target: Path, data: bytes, prefix: str = ".reports-tui-") -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename over it."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(cfg.data, fh)
+            fh.write(data)
         os.replace(tmp, target)
     except BaseException:
         try:

@@ -1,4 +1,5 @@
-"""Work-arounds for Textual behaviour that crashes the app on input a user can produce.
+"""Work-arounds for Textual behaviour that crashes the app on input a user can produce, and the one
+place Textual's private names are read.
 
 - `OptionList` page up/down before the list has been laid out (the command palette's list, pressed right
   after ctrl+p or while its results arrive) looks up a line map that is still empty and raises KeyError,
@@ -20,8 +21,10 @@ from asyncio import CancelledError
 from functools import wraps
 
 from textual.await_complete import AwaitComplete
+from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import OptionList
@@ -93,6 +96,16 @@ def _closing_quietly(method):
 
     guarded._reports_guarded = True
     return guarded
+
+
+def bindings_in_force(node: DOMNode) -> BindingsMap:
+    """A node's bindings with the app's keymap applied: Textual applies the keymap only to the copies it
+    makes while routing a key (`Screen._binding_chain`), so `node._bindings` still holds the defaults."""
+    bindings = node._bindings.copy()
+    keymap = node.app._keymap
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings
 
 
 def install() -> None:

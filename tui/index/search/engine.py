@@ -153,20 +153,24 @@ class SearchIndex(IndexData):
 
     # -- searching -----------------------------------------------------------------------------
 
-    def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = ()) -> SearchResult:
+    def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = (),
+               names: Callable[..., set[str]] | None = None) -> SearchResult:
         """Hits for a query, best first, at most `limit` of them (0: all); `authors`: `by:` values
-        given apart. `total` counts every match of the tiers that ran (`capped`: a lower bound)."""
+        given apart; `names(values, authors, readings)`: which of the authors the `by:` values name (the
+        library's one rule, `index.authors.AuthorNames.naming`), else `match.author_matches` decides. `total` counts every match of the
+        tiers that ran (`capped`: a lower bound)."""
         t0 = time.perf_counter()
         q = parse_query(query, list(authors)) if isinstance(query, str) else query
         with self.lock:
-            res = self._search(q, limit if limit and limit > 0 else 0)
+            res = self._search(q, limit if limit and limit > 0 else 0, names)
             res.searched = self.live_docs
         res.seconds = time.perf_counter() - t0
         return res
 
-    def _search(self, q: Query, limit: int) -> SearchResult:
+    def _search(self, q: Query, limit: int, names: Callable[..., set[str]] | None = None
+                ) -> SearchResult:
         cap = limit or (1 << 62)
-        scope = self._doc_scope(q)
+        scope = self._doc_scope(q, names)
         pred = self._line_filter(q)
         if not q.words:
             if not q.has_filters:
@@ -511,7 +515,8 @@ class SearchIndex(IndexData):
 
     # -- filters -------------------------------------------------------------------------------
 
-    def _doc_scope(self, q: Query) -> bytearray | None:
+    def _doc_scope(self, q: Query, names: Callable[..., set[str]] | None = None
+                   ) -> bytearray | None:
         """A byte per report: whether `week:` and `by:` keep it (None: no such filter)."""
         if not (q.weeks or q.week_labels or q.authors):
             return None
@@ -519,7 +524,10 @@ class SearchIndex(IndexData):
         keep = bytearray(b"\x01") * self.ndocs
         if q.weeks or q.week_labels:
             keep = week_keep(q, weeks, labels)
-        if q.authors:
+        if q.authors and names is not None:
+            ok = names(q.authors, [a for a in dict.fromkeys(authors) if a], self._readings_of)
+            keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))
+        elif q.authors:
             ok = {a for a in set(authors) if a and any(mt.author_matches(v, a, self._author_readings(a))
                                                           for v in q.authors)}
             keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))

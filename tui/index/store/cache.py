@@ -851,8 +851,7 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
         elif item is not None:
             lib.reports.append(item)
             at_slot.append(w)
-    named = [r.author for r in lib.reports]
-    assign_authors(lib)
+    named = assign_authors(lib)
     order = sorted(range(len(lib.reports)), key=lambda j: lib.reports[j].sort_key)  # (as `Library.sort`)
     lib.reports = [lib.reports[j] for j in order]
     if cache is not None and total >= SUMMARY_MIN:

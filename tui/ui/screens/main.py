@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
-from ...index.library import EVERYONE, Library
+from ...index.library import EVERYONE, Library, LookupFailed, is_team
+from ...index.team import step_week
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -64,24 +59,7 @@ class MainScreen(Screen):
 
     COMMANDS = MAIN_COMMANDS
 
-    BINDINGS = [
-        Binding("slash", "search", "Search", id="main.search"),
-        Binding("left_square_bracket", "prev_week", "Prev", id="main.prev-week", tooltip="Prev week"),
-        Binding("right_square_bracket", "next_week", "Next", id="main.next-week", tooltip="Next week"),
-        Binding("c", "compare", "Compare", id="main.compare"),
-        Binding("space", "mark", "Mark week", show=False, id="main.mark"),
-        Binding("t", "timeline", "Timeline", show=False, id="main.timeline"),
-        Binding("m", "metrics", "Metrics", id="main.metrics"),
-        Binding("r", "raw", "Raw", id="main.raw"),
-        Binding("p", "toggle_kpis", "KPIs", id="main.kpis", tooltip="KPI panel: full, one line or hidden"),
-        Binding("a", "only_author", "Only", show=False, id="main.only-author",
-                tooltip="Only this person's reports (again: everyone's)"),
-        Binding("w", "team_week", "Team", id="main.team-week", tooltip="The whole team's week: every report of this week"),
-        Binding("e", "edit", "Edit", show=False, id="main.edit"),
-        Binding("y", "copy", "Copy section", show=False, id="main.copy"),
-        Binding("escape", "back", "Back", show=False, id="main.back"),
-        help_binding("main"),
-    ]
+    BINDINGS = bindings("main")
 
     def __init__(self) -> None:
         super().__init__(id="main")
@@ -95,6 +73,8 @@ class MainScreen(Screen):
         self.only: object = EVERYONE  # `a`: the one author whose reports the week list shows
         self.team = False  # several people's reports: rows name authors, KPIs follow the open report's author
         self.any_kpis = False  # some report of the library has KPIs
+        self._opened_by_itself: Report | None = None  # the report a first load opened, until the reader moves
+        self._stepping: tuple[str | None, Report] | None = None  # `[` `]` in a team: whose weeks, and where
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -145,20 +125,49 @@ class MainScreen(Screen):
         self.query_one(ReportView).display = not empty
 
     def show_partial(self, library: Library) -> None:
-        """While the first load runs: the reports read so far (in week order), to scroll and open; the
-        loading line stays, and `set_library` keeps the report the reader opened meanwhile."""
+        """While the first load runs: the reports read so far (in week order, with their authors), to scroll
+        and open; the loading line stays. Until the reader moves, the newest report read so far (or the
+        `--week` asked for) is the open one; `set_library` keeps the report the reader opened meanwhile."""
         if not library.reports:
             return
         first = self.current is None
+        moved = self._reader_moved()
         self.library = library
         self._show_loading(True)
         weeks = self.query_one(WeekList)
-        current = self._same_report(self.current) if self.current is not None else None
-        weeks.set_reports(library.reports, current)
-        if first:
-            self.show_report(self._newest(), push_history=False)
-            if self.focused is None:
-                weeks.focus()
+        current = self._same_report(self.current) if moved else self._first_report(quiet=True)
+        people = library.authors()
+        weeks.set_reports(library.reports, current, authors=is_team(people))
+        weeks.border_title = f"Weeks · {len(people)} people" if is_team(people) else "Weeks"
+        if not moved and current is not None and (self.current is None or current.source != self.current.source):
+            self.show_report(current, push_history=False)
+            self._opened_by_itself = current
+        if first and self.focused is None:
+            weeks.focus()
+
+    def _first_report(self, quiet: bool = False) -> Report | None:
+        """The report to open on a first load: the week `--week` names, else the newest (`Library.newest`).
+        A `--week` that names nothing is said once (`quiet`: not yet, while reports are still read)."""
+        wanted = getattr(self.app.args, "week", None)
+        if wanted:
+            try:
+                return self.library.open_week(wanted)
+            except LookupFailed as exc:
+                if not quiet:
+                    self.app.args.week = None
+                    self.notify(str(exc), severity="error", timeout=10, markup=False)
+        return self.library.newest()
+
+    def _reader_moved(self) -> bool:
+        """Whether the reader moved since the app opened a report by itself — opened another, scrolled it,
+        or moved the week list's cursor: a load that ends then leaves their report open."""
+        auto, current = self._opened_by_itself, self.current
+        if current is None:
+            return False
+        if auto is None or current.source != auto.source or self.query_one(ReportView).scroll_y > 0:
+            return True
+        cursor = self.query_one(WeekList).highlighted_report
+        return cursor is not None and cursor.source != current.source
 
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
@@ -187,7 +196,10 @@ class MainScreen(Screen):
             self.query_one(KpiPanel).set_data([], None, self.app.palette)
             self._show_empty()
             return
-        target = same or (self._newest() if not reload or old is None else self._nearest(old))
+        if not reload and not self._reader_moved():
+            same = None  # (a first load ends: the newest report, or `--week`, unless the reader moved)
+        target = same or (self._first_report() if not reload or old is None else self._nearest(old))
+        self._opened_by_itself = target if same is None and not reload else None
         if self.only is not EVERYONE and target.author != self.only:
             self.only = EVERYONE
         weeks.set_reports(self.listed, target, authors=self.team)
@@ -234,15 +246,6 @@ class MainScreen(Screen):
         self._title_weeks()
         if target is not None and target is not self.current:
             self.show_report(target)
-
-    def _newest(self) -> Report:
-        """The report to open first: the newest dated one (undated reports sort last, but are not news),
-        else the highest-numbered issue, else the last."""
-        for r in reversed(self.library.reports):
-            if r.week:
-                return r
-        numbered = [r for r in self.library.reports if r.issue is not None]
-        return max(numbered, key=lambda r: r.issue) if numbered else self.library.reports[-1]
 
     def _nearest(self, old: Report) -> Report:
         dated = [r for r in self.library.reports if r.week and old.week and r.week <= old.week]
@@ -423,18 +426,27 @@ class MainScreen(Screen):
         if not reports or self.current is None:
             return
         at = self.query_one(WeekList).index_of(self.current)
-        i = (reports.index(self.current) if at is None else at) + delta
-        if 0 <= i < len(reports):
-            self.show_report(reports[i])
+        at = reports.index(self.current) if at is None else at
+        if self.team:
+            # A team's list holds several reports a week: a week at a time, to the same person's report —
+            # the person stepping started from, also past weeks they wrote nothing in.
+            who = self._stepping[0] if self._stepping is not None and self._stepping[1] is self.current \
+                else self.current.author
+            target = step_week(reports, self.current, delta, at, who)
+            self._stepping = (who, target) if target is not None else self._stepping
+        else:
+            target = reports[at + delta] if 0 <= at + delta < len(reports) else None
+        if target is not None:
+            self.show_report(target)
         else:
             self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
 
     def action_prev_week(self) -> None:
-        """Open the previous week."""
+        """Open the previous week (in a team's folder: the same person's report of it, if any)."""
         self._step(-1)
 
     def action_next_week(self) -> None:
-        """Open the next week."""
+        """Open the next week (in a team's folder: the same person's report of it, if any)."""
         self._step(1)
 
     def action_back(self) -> None:
@@ -535,10 +547,10 @@ class MainScreen(Screen):
         self.app.push_screen(TimelineScreen(self.app.workspace, key))
 
     def action_metrics(self) -> None:
-        """Every KPI as a chart over the weeks."""
-        from .metrics import MetricsScreen
+        """Every KPI as a chart over the weeks (a note instead when there are none)."""
+        from .metrics import open_metrics
 
-        self.app.push_screen(MetricsScreen(self.app.workspace, self.current))
+        open_metrics(self.app, self.app.workspace, self.current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a` and `w` exist only in a team's library (a one-person folder looks as it always did); in a
@@ -585,12 +597,22 @@ class MainScreen(Screen):
         name = section.title if section is not None and section.title else "report"
         self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3, markup=False)
 
+    def action_draft(self) -> None:
+        """Next week's report written from the open one, to copy or edit (never saved among the reports)."""
+        r = self.current
+        if r is None:
+            self.notify("No report is open to draft from yet.", timeout=3, markup=False)
+            return
+        from .draft import DraftScreen
+
+        workspace = self.app.workspace
+        self.app.push_screen(DraftScreen(r, workspace.reports_of(workspace.author_of(r)), self.library.vocab))
+
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""
-        if event.key == "e" and is_served():
-            event.stop()
-            self.notify("Opening a report in an editor is not available in a browser session.",
-                        severity="warning", timeout=4, markup=False)
+        from ..editor import explain_no_editor
+
+        explain_no_editor(self, event, "Opening a report in an editor is not available in a browser session.")
 
     def action_edit(self) -> None:
         """Open the report in $VISUAL / $EDITOR, then read the folder again."""
@@ -600,15 +622,13 @@ class MainScreen(Screen):
         if r.source.member:
             self.notify("This report is inside a zip archive; it cannot be edited in place.", severity="warning", markup=False)
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
-            (e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
-        if not editor:
+        from ..editor import editor_command, run_editor
+
+        if editor_command() is None:
             self.notify("Set $EDITOR to edit reports.", severity="warning", markup=False)
             return
-        try:
-            with self.app.suspend():
-                subprocess.call(shlex.split(editor) + [r.source.path])
-        except Exception as exc:  # no terminal to hand over (headless), or the editor is missing
-            self.notify(f"Cannot run {editor}: {exc}", severity="error", markup=False)
+        problem = run_editor(self.app, r.source.path)
+        if problem is not None:
+            self.notify(problem, severity="error", markup=False)
             return
         self.app.reload_library()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -19,7 +18,7 @@ from ...index.series import Series
 from ...index.workspace import Workspace
 from ...model.report import Report
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 
 
 def y_ticks(values: list[float], count: int = 5) -> tuple[list[float], list[str], tuple[float, float]]:
@@ -129,19 +128,23 @@ class KpiChart(PlotextPlot):
         plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
 
 
+NO_KPIS = "No KPIs in these reports: nothing to chart."
+
+
+def open_metrics(app, workspace: Workspace, current: Report | None) -> None:
+    """`m`: the metrics screen, or, when no report has a KPI, one note saying so (not an empty screen)."""
+    if not workspace.kpi_series():
+        app.notify(NO_KPIS, timeout=4, markup=False)
+        return
+    app.push_screen(MetricsScreen(workspace, current))
+
+
 class MetricsScreen(Screen):
     """Every KPI of the library as a full chart."""
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape,m,q", "back", "Back", id="metrics.back"),
-        Binding("a", "overlay", "All authors", id="metrics.overlay",
-                tooltip="Every author's line on each chart (again: the open report's author only)"),
-        Binding("j", "scroll_down", "Down", show=False, id="metrics.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="metrics.up"),
-        help_binding("metrics"),
-    ]
+    BINDINGS = bindings("metrics")
 
     def __init__(self, workspace: Workspace, current: Report | None = None) -> None:
         super().__init__(id="metrics")
@@ -160,11 +163,18 @@ class MetricsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="metrics-title", markup=False)
         with VerticalScroll(id="metrics-scroll"):
-            if not self.series:
-                yield Static("No KPIs found in these reports.", id="metrics-empty", markup=False)
+            if not self.series:  # (a team's author without KPIs: the others' are one key away)
+                yield Static(self._empty_text(), id="metrics-empty", markup=False)
             with Grid(id="metrics-grid"):
                 yield from self._charts()
         yield Footer()
+
+    def _empty_text(self) -> str:
+        if not self.team:
+            return NO_KPIS
+        author = self.current.author if self.current else None
+        whose = f"{author}'s reports" if author else "the reports without an author"
+        return f"No KPIs in {whose} — a: every author's"
 
     def _title(self) -> str:
         summary = ", ".join(
@@ -200,6 +210,7 @@ class MetricsScreen(Screen):
         grid = self.query_one("#metrics-grid", Grid)
         await grid.remove_children()
         await grid.mount_all(self._charts())
+        self.query("#metrics-empty").set(display=not self.overlay)
         self.query_one("#metrics-title", Static).update(self._title())
 
     def action_back(self) -> None:

@@ -20,7 +20,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
@@ -31,7 +30,7 @@ from ...index.search.engine import Hit, SearchResult
 from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 
 DEBOUNCE = 0.12
 LIMIT = 300
@@ -102,15 +101,7 @@ class SearchScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="search.back"),
-        Binding("enter", "open", "Open", show=True, id="search.open"),
-        Binding("t", "timeline", "Timeline", id="search.timeline"),
-        Binding("ctrl+t", "timeline", "Timeline", show=False, id="search.timeline-ctrl"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
-        Binding("ctrl+f", "focus_query", "Query", show=False, id="search.query"),
-        help_binding("search"),
-    ]
+    BINDINGS = bindings("search")
 
     DEFAULT_CSS = """
     SearchScreen { layout: vertical; }

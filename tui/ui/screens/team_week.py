@@ -6,7 +6,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
@@ -17,7 +16,7 @@ from ...model.report import Report
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 
 
 class TeamWeekScreen(Screen):
@@ -25,14 +24,7 @@ class TeamWeekScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="team-week.back"),
-        Binding("left_square_bracket", "step(-1)", "Prev week", id="team-week.prev"),
-        Binding("right_square_bracket", "step(1)", "Next week", id="team-week.next"),
-        Binding("o", "open", "Open report", id="team-week.open",
-                tooltip="Open the report in view on the main screen"),
-        help_binding("team-week"),
-    ]
+    BINDINGS = bindings("team-week")
 
     DEFAULT_CSS = """
     TeamWeekScreen #team-title { height: 1; padding: 0 1; background: $panel; }
@@ -115,8 +107,9 @@ class TeamWeekScreen(Screen):
             self.app.open_report(r)
 
     def action_step(self, delta: int) -> None:
-        """The team's previous or next week."""
-        weeks = self.workspace.library.weeks()
+        """The team's previous or next week (every week some report covers: a two-week report shows in
+        both), on the same author's part where they have one."""
+        weeks = self.workspace.team_weeks()
         here = self.week.week
         if here not in weeks:
             return
@@ -124,9 +117,9 @@ class TeamWeekScreen(Screen):
         if not 0 <= i < len(weeks):
             self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
             return
-        first = next(r for r in self.workspace.library.reports if r.week == weeks[i])
-        self.origin = first
-        self.week = self.workspace.team_week(first)
+        who = self.in_view() or self.origin
+        self.week = self.workspace.team_week(who, weeks[i])
+        self.origin = next((r for r in self.week.reports if r.author == who.author), self.week.reports[0])
         self._show()
 
     def action_back(self) -> None:

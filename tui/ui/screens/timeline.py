@@ -8,7 +8,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -19,7 +18,7 @@ from ...index.timeline import Timeline
 from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..offthread import Abandoned, abandonable, show_failure
 
 
@@ -46,11 +45,7 @@ class TimelineScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="timeline.back"),
-        Binding("enter", "open", "Open week", id="timeline.open"),
-        help_binding("timeline"),
-    ]
+    BINDINGS = bindings("timeline")
 
     DEFAULT_CSS = """
     TimelineScreen { layout: vertical; }

@@ -12,7 +12,6 @@ import math
 from typing import Sequence
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.visual import Visual, visualize
 from textual.widgets import OptionList
@@ -20,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from ...index.formats import week_dates
 from ...model.report import Report
+from ..keys import bindings
 
 ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
 
@@ -127,10 +127,7 @@ class WeekOption(Option):
 class WeekList(OptionList):
     """Every report of the library in week order, drawn lazily (any number of weeks)."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="week-list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="week-list.up"),
-    ]
+    BINDINGS = bindings("week-list")
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("markup", False)
