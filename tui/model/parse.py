@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import PurePosixPath
 
 from .authors import front_matter_author, is_author_property, property_author, section_author
@@ -19,7 +20,7 @@ from .incidents import extract_incidents
 from .kpis import extract_kpis
 from .projects import extract_projects
 from .report import Finding, Item, Report, Section, SourceRef
-from .text import nfkc
+from .text import iter_lines, nfkc
 from .vocab import DEFAULT_VOCABULARY, Vocabulary
 from .weeks import (
     STATED_KINDS,
@@ -53,6 +54,12 @@ _EMPH = re.compile(r"(\*\*|__|`)(.+?)\1")
 _TASK = re.compile(r"\[([ xX])\]\s+(?=\S)")
 
 IMPLICIT_FOCUS = "重点工作"
+
+#: The most sections and items (list items, paragraph lines, table rows) a report is read into. The
+#: largest real reports hold a few thousand; each one parsed takes a few hundred bytes of memory
+#: whatever the few bytes of text it came from (`- x`), so past this the rest of a report stays text
+#: only — shown and kept whole, without sections, items, projects or KPIs — and says so in a warning.
+MAX_PARTS = 250_000
 
 
 def unescape(text: str) -> str:
@@ -189,8 +196,9 @@ def parse_report(
 ) -> Report:
     """Parse decoded, sanitised report text. Never raises for any input text."""
     source = source or SourceRef("<text>")
-    lines = text.split("\n")
-    meta = _read_metadata(lines)
+    lines = iter_lines(text)
+    head = list(islice(iter_lines(text), 200))  # (front matter: only the first lines)
+    meta = _read_metadata(head)
     root = Section(title="", key="", level=0, line=1)
     report = Report(source=source, text=text, title="", label="", root=root, encoding=encoding)
     week_headings: list[tuple[int, str]] = []
@@ -209,6 +217,8 @@ def parse_report(
     if meta.title:
         report.title = inline_plain(meta.title)
     props_zone = True  # property lines (Created: ...) right under the title
+    made = 0  # sections and items so far (`MAX_PARTS`)
+    cut = 0  # the line the report is text only from, when it holds more than MAX_PARTS of them
 
     def flush_table() -> None:
         nonlocal table
@@ -217,7 +227,7 @@ def parse_report(
         table = None
 
     def heading(level: int, htext: str, lineno: int) -> None:
-        nonlocal title_found, title_line, props_zone
+        nonlocal title_found, title_line, props_zone, made
         flush_table()
         open_items.clear()
         if not title_found and level == 1:
@@ -225,6 +235,7 @@ def parse_report(
             title_found = True
             title_line = lineno
             return
+        made += 1
         props_zone = False
         if level == 1 and title_line is not None and _is_week_heading(nfkc(htext)):
             # A second week heading (`# 第47周 2023/11/13`): a warning, and not a section of its own.
@@ -242,6 +253,9 @@ def parse_report(
 
     for idx, raw in enumerate(lines):
         lineno = idx + 1
+        if made >= MAX_PARTS:
+            cut = lineno
+            break
         if idx in meta.consumed:
             continue
         line = _expand(raw)
@@ -261,6 +275,7 @@ def parse_report(
                     fence = None
                 elif stripped:
                     _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank, code=True)
+                    made += 1
                 prev_blank = not stripped
                 prev_quote = quote
                 continue
@@ -345,6 +360,7 @@ def parse_report(
             if table is None:
                 table = []
             table.append((lineno, cells))
+            made += 1
             if len(table) > 1:  # the header row is not an item
                 _attach(stack[-1], open_items, Item(" | ".join(cells), lineno, 0, "table"), None)
             prev_blank = False
@@ -368,10 +384,12 @@ def parse_report(
             item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
             _attach(stack[-1], open_items, item, open_items[-1] if open_items else None)
             open_items.append(_Open(item, indent, content_indent, quote))
+            made += 1
             prev_blank = False
             continue
 
         para = _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank)
+        made += 1
         if para.depth == 0 and not quote and not open_items:
             if para_end != lineno - 1:
                 para_run = []
@@ -380,7 +398,7 @@ def parse_report(
         prev_blank = False
 
     flush_table()
-    last = len(lines)
+    last = text.count("\n") + 1
     while len(stack) > 1:
         stack.pop().end_line = last
     root.end_line = last
@@ -393,12 +411,16 @@ def parse_report(
 
     _implicit_focus_section(root)
     _resolve_week(report, meta, title_line, week_headings)
+    if cut:
+        report.warnings.append(Finding(
+            "warning", f"too large to read whole: more than {MAX_PARTS:,} sections and items; from line {cut:,} "
+                       f"on it is text only (no sections, projects, KPIs or search entries)", cut))
     extract_projects(report)
     extract_incidents(report, vocab)
     extract_kpis(report, vocab)
     _extract_plans(report, vocab)
     if report.author is None:
-        report.author = front_matter_author(lines, meta.consumed) or section_author(root)
+        report.author = front_matter_author(head, meta.consumed) or section_author(root)
     return report
 
 

@@ -108,18 +108,20 @@ keep the parsed "report" itself (never sent between processes)."""
 
 
 def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.ZipFile] | None = None,
-                    keep: bool = True, search: bool = True) -> Parts:
-    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too;
-    `search`: with its search record (only the parse cache stores one)."""
+                    keep: bool = True, search: bool = True, keep_long: bool = True) -> Parts:
+    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too
+    (with `keep_long` false, only when its text is short enough to store); `search`: with its search
+    record (only the parse cache stores one)."""
     ref = c.ref
     try:
-        data = read_candidate(c, zips)
+        held = [read_candidate(c, zips)]
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a problem, not a crash
         return problem_parts(Finding("problem", unreadable_message(exc), source=ref))
-    result = load_bytes(data, ref, vocab, c.size, c.mtime_ns / 1e9)
+    # (the bytes are handed over, not kept here: they go once decoded, before the parse)
+    result = load_bytes(held.pop(), ref, vocab, c.size, c.mtime_ns / 1e9)
     if isinstance(result, Finding):
         return problem_parts(result)
-    return report_parts(result, keep, search)
+    return report_parts(result, keep, search, keep_long)
 
 
 def problem_parts(finding: Finding) -> Parts:
@@ -128,13 +130,23 @@ def problem_parts(finding: Finding) -> Parts:
     return {"kind": "problem", "head": head, "problem": finding, "sums": _sums(head, None, None, None)}
 
 
-def report_parts(report: Report, keep: bool = True, search: bool = True) -> Parts:
-    """The parts of a parsed report (`search`: with its search record)."""
+#: A report's text longer than this (in characters) is not stored in the parse cache: handing it to
+#: SQLite makes three more copies of it at once (as UTF-8, bound, and in the row), and reading such a
+#: report from its own file when its body is needed is as quick. Its head, projects and search
+#: record are stored as for any report.
+MAX_STORED_TEXT = 4 * 1024 * 1024
+
+
+def report_parts(report: Report, keep: bool = True, search: bool = True, keep_long: bool = True) -> Parts:
+    """The parts of a parsed report (`search`: with its search record; "text" None when it is too long
+    to store, and then the report itself kept only with `keep_long`: a load lets the parsed body of
+    such a report go at once, and reads it again from its file when it is used)."""
     head, projects = codec.encode_head(report), codec.encode_projects(report.projects)
     rec = search_parts(report) if search else None
-    parts: Parts = {"kind": "report", "head": head, "text": report.text, "projects": projects, "search": rec,
-                    "sums": _sums(head, report.text, projects, rec)}
-    if keep:
+    text = report.text if len(report.text) <= MAX_STORED_TEXT else None
+    parts: Parts = {"kind": "report", "head": head, "text": text, "projects": projects, "search": rec,
+                    "sums": _sums(head, text, projects, rec)}
+    if keep and (keep_long or text is not None):
         parts["report"] = report
     return parts
 
@@ -159,7 +171,7 @@ def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False, 
         for c in chunk:
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            out.append(parse_candidate(c, vocab, zips, keep, search))
+            out.append(parse_candidate(c, vocab, zips, keep, search, keep_long=False))
         return out
     finally:
         for zf in zips.values():
@@ -397,7 +409,7 @@ class BodyStore:
         if got is not None:
             return got
         c = Candidate(report.source.path, report.source.member, report.size, 0)
-        parts = parse_candidate(c, self._vocab)
+        parts = parse_candidate(c, self._vocab, search=False)
         full = parts.get("report")
         if full is None:  # the file is gone or unreadable now: an empty body
             full = Report(source=report.source, text="", title=report.title, label=report.label)
@@ -478,8 +490,10 @@ def lazy_from_parts(c: Candidate, parts: Parts, key: Any, store: BodyStore) -> L
     head = codec.decode_head(parts["head"], c.ref, c.size, c.mtime_ns)
     if key is not None:
         return LazyReport.from_head(head, key, store)
-    return LazyReport.from_head(head, None, store, text=parts["text"],
-                                projects=codec.decode_projects(parts["projects"]))
+    known = {"projects": codec.decode_projects(parts["projects"])}
+    if parts["text"] is not None:  # (else too long to travel: read from the source when needed)
+        known["text"] = parts["text"]
+    return LazyReport.from_head(head, None, store, **known)
 
 
 def stored_row(report: Report) -> tuple[str, int] | None:

@@ -68,8 +68,8 @@ def undated_detail(report: Report) -> str:
     import os
 
     source = report.source
-    where = source.path if source.member is None else source.member
-    folder = os.path.basename(os.path.dirname(where.replace("\\", "/").rstrip("/")))
+    where = source.path if source.member is None else source.member.replace("\\", "/")
+    folder = os.path.basename(os.path.dirname(where.rstrip("/")))
     if source.member is not None and not folder:
         folder = os.path.basename(source.path)
     parts = []
