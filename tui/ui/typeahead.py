@@ -29,6 +29,7 @@ class TypeAhead:
     _screen_changed = 0.0
     _in_flight: events.Key | None = None  # the last key sent on, until its bindings have run
     _in_flight_at = 0.0
+    _release_timer = None  # the timer that looks at held keys again, while one is set
 
     def library_shown(self) -> bool:
         """Whether the main screen shows a library yet (keys meant for it wait until then)."""
@@ -61,6 +62,10 @@ class TypeAhead:
             finally:
                 if event is self._in_flight:
                     self._in_flight = None
+                    if self._held:
+                        # The next held key goes on now, not at the next tick: a burst typed ahead
+                        # arrives at the speed the screens handle it.
+                        await self._release_held()
             return
         try:
             hold = self._must_hold(event)
@@ -72,8 +77,8 @@ class TypeAhead:
         if not self._held:
             self._held = []
             self._held_since = time.monotonic()
-            self.set_timer(self.TICK_S, self._release_held)
         self._held.append(event)
+        self._schedule_release()
 
     # -- when to hold ----------------------------------------------------------------------------
 
@@ -115,8 +120,21 @@ class TypeAhead:
     async def _send_key(self, event: events.Key) -> None:
         self._in_flight, self._in_flight_at = event, time.monotonic()
         await super().on_event(event)
+        if not event.is_forwarded and self._in_flight is event:
+            # Handled by a priority binding (ctrl+p, ctrl+c) or by nobody: it never comes back.
+            self._in_flight = None
+
+    def _schedule_release(self) -> None:
+        """Look at the held keys again after a tick (one timer at a time)."""
+        if self._release_timer is None:
+            self._release_timer = self.set_timer(self.TICK_S, self._release_tick)
+
+    async def _release_tick(self) -> None:
+        self._release_timer = None
+        await self._release_held()
 
     async def _release_held(self) -> None:
+        """Send held keys on, in order, while their screen is ready for them; look again later if not."""
         while self._held:
             try:
                 waiting = self._loading_main() or self._busy_with_key() or (
@@ -124,7 +142,7 @@ class TypeAhead:
             except Exception:
                 waiting = True
             if waiting:
-                self.set_timer(self.TICK_S, self._release_held)
+                self._schedule_release()
                 return
             event = self._held.pop(0)
             self._held_since = time.monotonic()
