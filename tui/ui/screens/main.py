@@ -150,15 +150,18 @@ class MainScreen(Screen):
         if not library.reports:
             return
         first = self.current is None
+        reader = self._reader_on()
         self.library = library
         self._show_loading(True)
         weeks = self.query_one(WeekList)
-        current = self._same_report(self.current) if self.current is not None else None
+        current = self._same_report(reader) if reader is not None else None
         weeks.set_reports(library.reports, current)
         if first:
             self.show_report(self._newest(), push_history=False)
             if self.focused is None:
                 weeks.focus()
+        elif current is not None and self.current is not None and current.source != self.current.source:
+            self.show_report(current)  # (the week the cursor moved to, about to open)
 
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
@@ -175,7 +178,7 @@ class MainScreen(Screen):
         self._show_loading(False, empty=not library.reports)
         self.set_class(not library.reports, "-empty")
         weeks = self.query_one(WeekList)
-        old = self.current
+        old = self._reader_on()
         same = self._same_report(old) if old is not None else None
         self.history = [(r2, y) for r, y in self.history if (r2 := self._same_report(r)) is not None]
         self._show_problems()
@@ -199,6 +202,17 @@ class MainScreen(Screen):
         if not reload and self.focused is not weeks:
             weeks.focus()  # (focusing again would rebuild the footer's keys for nothing)
 
+    def _reader_on(self) -> Report | None:
+        """The report the reader is on: the open one, or the one the week list's cursor just moved to
+        and opens after its short pause (a library replaced meanwhile must not lose that move)."""
+        if self._open_timer is not None:
+            self._open_timer.stop()
+            self._open_timer = None
+            pending = self.query_one(WeekList).highlighted_report
+            if pending is not None:
+                return pending
+        return self.current
+
     def _same_report(self, report: Report) -> Report | None:
         for r in self.library.reports:
             if r.source == report.source:
@@ -207,7 +221,10 @@ class MainScreen(Screen):
 
     @property
     def listed(self) -> list[Report]:
-        """The reports the week list shows: every one, or one author's (`a`, palette "only NAME")."""
+        """The reports the week list shows: every one (while a library loads: those read so far), or one
+        author's (`a`, palette "only NAME")."""
+        if self.only is EVERYONE:
+            return self.library.reports
         return self.app.workspace.reports_of(self.only)
 
     def _title_weeks(self) -> None:
@@ -388,6 +405,7 @@ class MainScreen(Screen):
         self._open_timer = self.set_timer(0.12, lambda: self._open_highlighted(report))
 
     def _open_highlighted(self, report: Report) -> None:
+        self._open_timer = None
         if self.query_one(WeekList).highlighted_report is report:
             self.show_report(report)
 
