@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.command import CommandPalette
 
 from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
-from uiutil import eventually, make_app, ready
+from tui.ui.screens.search import SearchScreen
+from uiutil import eventually, make_app, ready, settled
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -35,6 +37,21 @@ def screen_text(app) -> str:
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True)
     console.print(update)
     return console.export_text(styles=False)
+
+
+async def shown_clean(pilot, *literals: str) -> str:
+    """Wait until every literal is on screen and the app has settled, then check the whole screen once:
+    no control character, no forged title (a check made before the text is drawn would prove nothing)."""
+    app = pilot.app
+
+    def shown() -> None:
+        text = screen_text(app)
+        for lit in literals:
+            assert lit in text, f"{lit!r} not on {type(app.screen).__name__}:\n{text}"
+
+    await eventually(pilot, shown)
+    await settled(pilot)
+    return assert_clean(app, *literals)
 
 
 def assert_clean(app, *literals: str) -> str:
@@ -70,25 +87,23 @@ async def test_main_screen_panes_show_markup_literally(hostile_dir):
         assert len(main.library.reports) == 6 and len(main.library.problems) == 1
         markup = by_label(main, "2024-W20")
         main.show_report(markup)
-        await pilot.pause()
         # title bar, week list, report, tree (project 贝易转[/]), KPI panel, problems line
-        text = assert_clean(app, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "<script>",
-                            "入金有效成功率", "could not read")
+        text = await shown_clean(pilot, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "<script>",
+                                 "入金有效成功率", "could not read")
         assert "[bold red]标题[/]" in text
         for report in main.library.reports:
             main.show_report(report)
-            await pilot.pause()
+            await eventually(pilot, lambda: main.query_one("#report").report is report)
+            await settled(pilot)
             assert_clean(app)
         # the undated report named after its file: warnings line, title, subtitle; the control characters
         # of its name are shown escaped, never sent to the terminal
         main.show_report(by_label(main, "\\x1b]0;pwned\\x07[bold red]文件"))
-        await pilot.pause()
-        assert_clean(app, "\\x1b]0;pwned\\x07[bold red]文件", "undated")
+        await shown_clean(pilot, "\\x1b]0;pwned\\x07[bold red]文件", "undated")
         main.show_report(by_label(main, "[@click"))
-        await pilot.pause()
-        assert_clean(app, "[@click=app.quit]点我")
+        await shown_clean(pilot, "[@click=app.quit]点我")
         await pilot.click("#report-title")
-        await pilot.pause()
+        await settled(pilot)
         assert app.is_running  # the literal [@click=app.quit] did nothing
 
 
@@ -98,17 +113,14 @@ async def test_raw_view_and_notifications(hostile_dir):
         main = await ready(pilot)
         main.show_report(by_label(main, "2024-W21"))
         await pilot.press("r")
-        await pilot.pause()
-        assert_clean(app, "清屏之后")
+        await shown_clean(pilot, "清屏之后", "# 2024-W21")  # (raw: the heading's marks are shown)
         await pilot.press("r")
         main.show_report(by_label(main, "2024-W20"))
         main.query_one("#weeks").focus()
         await pilot.press("space")  # "Marked <label>" toast
-        await pilot.pause()
-        assert_clean(app, "Marked 2024-W20 [bold red]标题[/]")
-        app.notify("[bold red]x[/] \x1b]0;pwned\x07", markup=False)  # what screens pass: markup off
-        await pilot.pause()
-        assert_clean(app)
+        await shown_clean(pilot, "Marked 2024-W20 [bold red]标题[/]")
+        app.notify("[bold red]x[/] \x1b]0;pwned\x07 toast", markup=False)  # what screens pass: markup off
+        await shown_clean(pilot, "[bold red]x[/]", "toast")
 
 
 async def test_search_results_and_preview(hostile_dir):
@@ -116,23 +128,21 @@ async def test_search_results_and_preview(hostile_dir):
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash")
-        await pilot.pause()
+        screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
         for ch in "bold red":
             await pilot.press("space" if ch == " " else ch)
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.screen.result is not None and app.screen.result.hits:
-                break
-        assert app.screen.result.hits
-        assert_clean(app, "[bold red]")
+        await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "bold red"
+                         and bool(screen.result.hits))
+        await shown_clean(pilot, "[bold red]")
         await pilot.press("down", "down", "down")
-        await pilot.pause()
-        assert_clean(app)
+        await settled(pilot)
+        assert_clean(app, "[bold red]")
         await pilot.press("escape")
         await pilot.press("slash")
         await pilot.press("p", "w", "n", "e", "d")
-        await pilot.pause(0.4)
-        assert_clean(app)
+        screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
+        await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "pwned")
+        await shown_clean(pilot, "pwned")  # (the query as typed; the escape's text `]0;pwned` in a hit)
 
 
 async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
@@ -146,38 +156,41 @@ async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
         markup, escapes = by_label(main, "2024-W20"), by_label(main, "2024-W21")
         key = markup.projects[0].key
         app.push_screen(TimelineScreen(app.workspace, key))
-        await eventually(pilot, lambda: assert_clean(app, "贝易转[/]", "[bold red]"))  # (computed off the UI thread)
+        await shown_clean(pilot, "贝易转[/]", "[bold red]")  # (computed off the UI thread)
         await pilot.press("escape")
-        app.push_screen(CompareScreen(main.library, markup, escapes))
-        await eventually(pilot, lambda: assert_clean(app, "[bold red]", "<script>"))
+        compare = CompareScreen(main.library, markup, escapes)
+        app.push_screen(compare)
+        await shown_clean(pilot, "[bold red]", "<script>")
+        left = compare.a
         await pilot.press("n", "u", "s")
-        await pilot.pause(0.2)
-        assert_clean(app)
+        await eventually(pilot, lambda: compare.b is left)  # (swapped)
+        await shown_clean(pilot, "[bold red]", "<script>")
         await pilot.press("escape")
-        await pilot.pause()
-        app.push_screen(WeekPickerModal(main.library, exclude=escapes))
-        await pilot.pause(0.2)
-        assert_clean(app, "[bold red]标题[/]", "[@click=app.quit]点我")
+        await eventually(pilot, lambda: app.screen is main)
+        picker = WeekPickerModal(main.library, exclude=escapes)
+        app.push_screen(picker)
+        await shown_clean(pilot, "[bold red]标题[/]", "[@click=app.quit]点我")
         for ch in "bold":
             await pilot.press(ch)
-        await pilot.pause(0.2)
-        assert_clean(app, "[bold red]")
+        await eventually(pilot, lambda: picker.query_one("Input").value == "bold")
+        await shown_clean(pilot, "[bold red]")
         await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
         await pilot.press("m")
-        await pilot.pause(0.3)
-        assert_clean(app, "KPIs")
+        await eventually(pilot, lambda: app.screen.id == "metrics")
+        await shown_clean(pilot, "KPIs", "入金有效成功率")
         await pilot.press("escape", "question_mark")
-        await pilot.pause(0.2)
-        assert_clean(app, "keys")
+        await eventually(pilot, lambda: app.screen.id == "help")
+        await shown_clean(pilot, "keys")
         await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await eventually(pilot, lambda: isinstance(app.screen, CommandPalette))
         for ch in "bold":
             await pilot.press(ch)
-        await pilot.pause(0.6)
-        assert_clean(app, "[bold red]")
+        await shown_clean(pilot, "[bold red]")
         await pilot.press("escape")
-        await pilot.pause()
+        await eventually(pilot, lambda: app.screen is main)
         for widget in app.screen_stack[0].query("*"):
             tip = widget.tooltip
             assert tip is None or not CONTROL.search(str(tip))
@@ -192,12 +205,12 @@ async def test_palette_help_text_is_not_markup(tmp_path):
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await eventually(pilot, lambda: isinstance(app.screen, CommandPalette))
         for ch in "go":
             await pilot.press(ch)
-        await pilot.pause(0.6)
-        assert_clean(app, "[/]")
+        await shown_clean(pilot, "2024-W20 [/] 标题 [bold]")
         await pilot.press("escape")
+        await settled(pilot)
         assert app.is_running
 
 
@@ -217,15 +230,16 @@ async def test_big_report_and_many_headings(tmp_path):
         main = await ready(pilot)
         assert [r.label for r in main.library.reports] == ["2024-W10 大报告", "2024-W11 长行"]
         main.show_report(main.library.reports[0])
-        await pilot.pause(0.3)
         tree = main.query_one("#sections")
-        assert len(tree.root.children) >= 1
-        await pilot.press("tab", "tab", "end", "home", "j", "k", "r", "r")
-        await pilot.pause(0.3)
-        assert_clean(app, "大报告")
+        await eventually(pilot, lambda: len(tree.root.children) >= 1)
+        await pilot.press("tab", "tab", "end", "home", "j", "k", "r")
+        await eventually(pilot, lambda: main.raw)
+        await shown_clean(pilot, "raw · 2024-W10 大报告")
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw)
+        await shown_clean(pilot, "大报告", "段落")
         main.show_report(main.library.reports[1])
-        await pilot.pause(0.3)
-        assert_clean(app, "长长长")
+        await shown_clean(pilot, "长长长")
 
 
 async def test_files_vanish_and_turn_unreadable_while_running(tmp_path):
@@ -237,27 +251,19 @@ async def test_files_vanish_and_turn_unreadable_while_running(tmp_path):
         assert main.current.week == "2024-W22"
         (tmp_path / "2024-W22.md").unlink()  # the open report disappears
         (tmp_path / "2024-W21.md").write_bytes(b"\x00\xff" * 100)  # another one becomes unreadable
-        for _ in range(100):
-            await pilot.pause(0.1)
-            if len(main.library.reports) == 1:
-                break
+        await eventually(pilot, lambda: len(main.library.reports) == 1 and len(main.library.problems) == 1,
+                         timeout=30)
         assert [r.week for r in main.library.reports] == ["2024-W20"]
         assert main.current.week == "2024-W20"
-        for _ in range(50):  # (the problems line shows once the screen has been laid out again)
-            if "could not read" in screen_text(app):
-                break
-            await pilot.pause(0.1)
-        assert_clean(app, "could not read")
-        shutil.rmtree(tmp_path)  # the whole folder goes
-        for _ in range(30):
-            await pilot.pause(0.1)
-        app.reload_library()
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if not main.library.reports:
-                break
-        assert app.is_running
+        await shown_clean(pilot, "could not read")  # (once the screen has been laid out again)
+        shutil.rmtree(tmp_path)  # the whole folder goes: the watcher's reload finds nothing
+        await eventually(pilot, lambda: not main.library.reports, timeout=30)
+        app.reload_library()  # (and one more, asked for)
+        await eventually(pilot, lambda: not app.loading())
+        await settled(pilot)
+        assert not main.library.reports and main.has_class("-empty")
         await pilot.press("j", "k", "slash", "escape", "c", "escape")
+        await settled(pilot)
         assert app.is_running
 
 
@@ -267,10 +273,11 @@ async def test_empty_folder_has_a_helpful_empty_state(tmp_path):
     async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot, need_report=False)
         assert not main.library.reports
-        assert_clean(app, "No reports found", str(tmp_path)[:20], "*.md")
-        await pilot.press("slash", "escape", "c", "m", "escape", "t", "bracketleft", "bracketright", "space", "p")
-        await pilot.pause()
+        await shown_clean(pilot, "No reports found", str(tmp_path)[:20], "*.md")
+        await pilot.press("slash", "escape", "c", "m", "escape", "t", "left_square_bracket", "right_square_bracket", "space", "p")
+        await settled(pilot)
         assert app.is_running
+        await shown_clean(pilot, "No reports found")
 
 
 def test_a_missing_path_is_an_error_before_the_screen_opens(capsys, monkeypatch):
@@ -300,23 +307,19 @@ async def test_a_failing_worker_shows_the_error_dialog_and_the_app_keeps_running
             raise RuntimeError("disk on fire [bold red]x[/] \x1b[2J")
 
         app.run_worker(boom, thread=True, name="boom")  # exit_on_error: would end the app
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ErrorScreen):
-                break
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, ErrorScreen)
-        assert_clean(app, "RuntimeError: disk on fire [bold red]x[/]", "Copy details")
+        await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await shown_clean(pilot, "RuntimeError: disk on fire [bold red]x[/]", "Copy details")
         await pilot.press("c")
-        assert copied and "Traceback" in copied[0] and "boom" in copied[0]
+        await eventually(pilot, lambda: bool(copied))
+        assert "Traceback" in copied[0] and "boom" in copied[0]
         app.run_worker(boom, thread=True, name="boom")  # a second one joins the open dialog
-        await pilot.pause(0.3)
+        await shown_clean(pilot, "2 errors")
         assert len([s for s in app.screen_stack if isinstance(s, ErrorScreen)]) == 1
-        assert "2 errors" in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen) and app.is_running
-        await pilot.press("bracketleft")
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
+        before = app.screen.current
+        await pilot.press("left_square_bracket")
+        await eventually(pilot, lambda: app.screen.current is not before)
         assert app.is_running
 
 
@@ -334,16 +337,11 @@ async def test_a_failing_search_shows_the_error_dialog(seed_library, monkeypatch
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash", "x")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ErrorScreen):
-                break
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, ErrorScreen)
-        assert "ValueError: index broken" in screen_text(app)
+        await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await shown_clean(pilot, "ValueError: index broken")
         await pilot.press("escape")
-        await pilot.pause()
-        assert "search failed" in screen_text(app)
+        await eventually(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await shown_clean(pilot, "search failed")
     assert search_mod  # the real module is untouched
 
 
@@ -370,9 +368,22 @@ def test_osc_title_in_a_report_does_not_change_the_pane_title(tmp_path):
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
                                     text=True).stdout
         assert "标题" in screen
-        for key in ("bracketleft", "r", "bracketright", "r"):
-            subprocess.run(["tmux", "send-keys", "-t", session, {"bracketleft": "[", "bracketright": "]"}.get(key, key)])
-            time.sleep(0.4)
+
+        def press(key: str, shows) -> None:
+            subprocess.run(["tmux", "send-keys", "-t", session, key])
+            deadline = time.time() + 15
+            while time.time() < deadline:
+                pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                      text=True).stdout
+                if shows(pane):
+                    return
+                time.sleep(0.1)
+            raise AssertionError(f"{key!r} had no effect:\n{pane}")
+
+        # raw (the report's own text), the report named with an escape, rendered again
+        press("r", lambda pane: "raw · " in pane)
+        press("]", lambda pane: "pwned3" in pane)
+        press("r", lambda pane: "raw · " not in pane and "pwned3" in pane)
         title = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_title}"], capture_output=True,
                                text=True).stdout.strip()
         assert title == "before"

@@ -31,7 +31,7 @@ from tui.ui.screens.table import TableScreen
 from tui.ui.screens.team_week import TeamWeekScreen
 from tui.ui.screens.timeline import TimelineScreen
 from tui.ui.screens.week_picker import WeekPickerModal
-from uiutil import eventually, make_app, ready
+from uiutil import eventually, make_app, ready, settled
 
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z0-9]+)*$")
 
@@ -182,15 +182,12 @@ async def palette_prompts(pilot, query: str) -> list[str]:
     await pilot.press("ctrl+p")
     palette = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CommandPalette)))
     palette.query_one(Input).insert_text_at_cursor(query)
-
-    def listed():
-        options = palette.query_one(OptionList)
-        assert options.option_count > 0
-        # (a prompt is the command, then its help on the next line)
-        return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
-
-    await pilot.pause(0.3)
-    return await eventually(pilot, listed, timeout=10)
+    await pilot.pause()  # (the palette takes the new query and starts its search)
+    # It lists matches as its providers answer: the list is whole once its search has ended.
+    await settled(pilot, of=palette)
+    options = palette.query_one(OptionList)
+    # (a prompt is the command, then its help on the next line)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
 
 
 async def test_palette_on_compare_offers_its_keys_and_nothing_of_the_main_screen(seed_library):
@@ -230,7 +227,8 @@ async def test_every_palette_command_of_the_compare_screen_runs_there(seed_libra
                 await eventually(pilot, lambda: not screen.computing)
             await palette_prompts(pilot, query)
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await eventually(pilot, lambda: not isinstance(app.screen, CommandPalette))
+            await settled(pilot)
             assert not isinstance(app.screen, ErrorScreen), query
             if isinstance(app.screen, HelpScreen):
                 await pilot.press("escape")
@@ -261,11 +259,15 @@ class Gate:
         self.real = real
         self.started = threading.Event()
         self.go = threading.Event()
+        self.done = threading.Event()  # the computation let go has ended
 
     def __call__(self, *args, **kwargs):
         self.started.set()
-        assert self.go.wait(20)
-        return self.real(*args, **kwargs)
+        try:
+            assert self.go.wait(20)
+            return self.real(*args, **kwargs)
+        finally:
+            self.done.set()
 
 
 async def compare_oldest_and_newest(pilot):
@@ -318,9 +320,12 @@ async def test_escape_while_comparing_returns_to_the_main_screen(seed_library, m
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
         gate.go.set()  # the comparison ends after its screen closed: dropped, no error
-        await pilot.pause(0.3)
+        await eventually(pilot, lambda: gate.done.is_set())
+        await settled(pilot)
         assert app.screen is main and len(app.screen_stack) == 1
-        await pilot.press("right_square_bracket", "left_square_bracket")
+        newest = main.current
+        await pilot.press("left_square_bracket")
+        await eventually(pilot, lambda: main.current is not newest)
         assert app.is_running and not app._exit
 
 
@@ -357,8 +362,9 @@ async def test_timeline_shows_a_spinner_then_fills_in(seed_library, monkeypatch)
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
         gate2.go.set()
-        await pilot.pause(0.3)
-        assert app.screen is main and app.is_running
+        await eventually(pilot, lambda: gate2.done.is_set())
+        await settled(pilot)
+        assert app.screen is main and len(app.screen_stack) == 1 and app.is_running
 
 
 async def test_palette_while_comparing_offers_no_command_that_waits(seed_library, monkeypatch):
