@@ -42,7 +42,7 @@ async def ready(pilot, need_report: bool = True, timeout: float = 30.0) -> MainS
     return main
 
 
-async def eventually(pilot, check, timeout: float = 10.0):
+async def eventually(pilot, check, timeout: float = 20.0):
     """Poll `check` until it holds and return what it returned: it holds when it returns anything but
     `False` without raising `AssertionError` or `NoMatches` (so both `lambda: x is y` and a function
     that asserts work). A busy machine composes and paints late, so the limit is generous and wall
@@ -98,7 +98,7 @@ def gated_load(monkeypatch, library=None, early=None, hold_first: bool = False):
     waits for it before it reports any report, so that nothing shows yet."""
     import threading
 
-    import tui.ui.app as app_mod
+    import tui.ui.loading as loading
     from tui.index.library import Library
 
     gate = threading.Event()
@@ -107,7 +107,7 @@ def gated_load(monkeypatch, library=None, early=None, hold_first: bool = False):
     gate.first = threading.Event()
     if not hold_first:
         gate.first.set()
-    real_open = app_mod.open_library
+    real_open = loading.open_library
 
     def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
         gate.loading.set()
@@ -123,5 +123,5 @@ def gated_load(monkeypatch, library=None, early=None, hold_first: bool = False):
         gate.wait(60)
         return got
 
-    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    monkeypatch.setattr(loading, "open_library", slow_open)
     return gate

@@ -40,19 +40,16 @@ async def test_main_screen(seed_library, size):
         visible(app, "#report", 40, 10)
         visible(app, "#report-title", 20, 1)
         kpis = app.screen.query_one(KpiPanel)
-        for key in ("Search", "Compare", "Help", "Quit"):
-            assert key in footer_text(app)
+        await eventually(pilot, lambda: all(key in footer_text(app) for key in ("Search", "Compare", "Help", "Quit")))
         if size == (80, 24):
             assert main.kpi_mode == "line" and kpis.compact
             visible(app, "#right", 70, 1)
             assert "入金有效成功率" in str(kpis.render())
             await pilot.press("p")  # the full panel on demand
-            await pilot.pause()
             assert main.kpi_mode == "full" and not kpis.compact
-            visible(app, "#right", 70, 6)
+            await eventually(pilot, lambda: visible(app, "#right", 70, 6))
             visible(app, "#weeks", 20, 4)
             await pilot.press("p")
-            await pilot.pause()
             assert main.kpi_mode == "line"
         else:
             assert main.kpi_mode == "full"

@@ -73,12 +73,6 @@ def shown(widget) -> str:
     return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
 
 
-def true(value, ok: bool = True):
-    """A check for `eventually`: `value` once `ok` (and `value`) hold."""
-    assert ok and value
-    return value
-
-
 def help_descriptions(app) -> set[str]:
     assert isinstance(app.screen, HelpScreen)
     return {d for _, d, _ in app.screen.rows}
@@ -180,7 +174,7 @@ async def palette_prompts(pilot, query: str) -> list[str]:
     """Open the palette, type `query`, and read what it lists."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    palette = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CommandPalette)))
+    palette = await eventually(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen)
     palette.query_one(Input).insert_text_at_cursor(query)
     await pilot.pause()  # (the palette takes the new query and starts its search)
     # It lists matches as its providers answer: the list is whole once its search has ended.
@@ -286,8 +280,8 @@ async def test_compare_shows_a_spinner_then_the_diff(seed_library, monkeypatch):
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await compare_oldest_and_newest(pilot)
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
+        await eventually(pilot, lambda: gate.started.is_set())
         await pilot.pause()
         assert screen.computing and screen.query_one(LoadingIndicator).display
         assert "comparing" in shown(screen.query_one("#compare-header"))
@@ -305,7 +299,7 @@ async def test_compare_shows_a_spinner_then_the_diff(seed_library, monkeypatch):
 
         await eventually(pilot, filled)
         await pilot.press("n")
-        await eventually(pilot, lambda: true(screen.cursor == 0))
+        await eventually(pilot, lambda: screen.cursor == 0)
 
 
 async def test_escape_while_comparing_returns_to_the_main_screen(seed_library, monkeypatch):
@@ -316,7 +310,7 @@ async def test_escape_while_comparing_returns_to_the_main_screen(seed_library, m
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await compare_oldest_and_newest(pilot)
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        await eventually(pilot, lambda: gate.started.is_set())
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
         gate.go.set()  # the comparison ends after its screen closed: dropped, no error
@@ -337,8 +331,8 @@ async def test_timeline_shows_a_spinner_then_fills_in(seed_library, monkeypatch)
         monkeypatch.setattr(app.workspace, "timeline", gate)
         key = main.library.reports[-1].projects[0].key
         app.push_screen(TimelineScreen(app.workspace, key))
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, TimelineScreen)))
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+        await eventually(pilot, lambda: gate.started.is_set())
         await pilot.pause()
         assert screen.query_one(LoadingIndicator).display and screen.timeline is None
         await pilot.press("enter")  # nothing to open yet
@@ -358,7 +352,7 @@ async def test_timeline_shows_a_spinner_then_fills_in(seed_library, monkeypatch)
         gate2 = Gate(gate.real)
         monkeypatch.setattr(app.workspace, "timeline", gate2)
         app.push_screen(TimelineScreen(app.workspace, key))
-        await eventually(pilot, lambda: true(gate2.started.is_set()))
+        await eventually(pilot, lambda: gate2.started.is_set())
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
         gate2.go.set()
@@ -376,16 +370,16 @@ async def test_palette_while_comparing_offers_no_command_that_waits(seed_library
     async with app.run_test(size=(120, 36)) as pilot:
         main = await ready(pilot)
         main.open_compare(main.library.reports[0], main.library.reports[-1])
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
+        await eventually(pilot, lambda: gate.started.is_set())
         for query, offered in (("Back", True), ("Help", True), ("change", False), ("Swap", False)):
             prompts = await palette_prompts(pilot, query)
             ours = {"Back", "Help", "Next change", "Prev change", "Hide unchanged", "Swap sides"} & set(prompts)
             assert bool(ours) is offered, (query, prompts)
             await pilot.press("escape")
-            await eventually(pilot, lambda: true(app.screen is screen))
+            await eventually(pilot, lambda: app.screen is screen)
         gate.go.set()
-        await eventually(pilot, lambda: true(not screen.computing))
+        await eventually(pilot, lambda: not screen.computing)
         prompts = await palette_prompts(pilot, "Swap")
         assert "Swap sides" in prompts
 
@@ -396,9 +390,9 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         screen = await open_screen(pilot, "compare")
-        await eventually(pilot, lambda: true(not screen.computing))
+        await eventually(pilot, lambda: not screen.computing)
         await pilot.press("ctrl+p")
-        palette = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CommandPalette)))
+        palette = await eventually(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen)
 
         def listed():
             options = palette.query_one(OptionList)
@@ -410,7 +404,7 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
         assert not any(p.startswith("Go to week") for p in prompts)
         assert prompts[0] == "Back"  # the screen's own commands first: enter on an empty palette is harmless
         await pilot.press("enter")
-        await eventually(pilot, lambda: true(isinstance(app.screen, MainScreen)))
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.is_running
 
 
@@ -426,10 +420,10 @@ async def test_a_comparison_that_fails_says_so_and_shows_the_error(seed_library,
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await compare_oldest_and_newest(pilot)
-        dialog = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, ErrorScreen)))
+        dialog = await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen) and app.screen)
         assert "a comparison that fails" in dialog.details
         await pilot.press("escape")
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
         assert not screen.query(LoadingIndicator)
         assert "could not compare these weeks" in shown(screen.query_one("#compare-header"))
         assert app.is_running

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
+from .compat import bindings_of
+
 HELP_KEYS = "question_mark,f1"
 """`?` and F1 open the help for the screen in view (where a text box has focus, `?` types a `?`)."""
 
@@ -40,7 +42,7 @@ def screen_commands(screen: Screen) -> list[ScreenCommand]:
     app = screen.app
     own = own_binding_ids(type(screen))
     by_action: dict[str, ScreenCommand] = {}
-    for bindings in screen._bindings.key_to_bindings.values():
+    for bindings in bindings_of(screen).key_to_bindings.values():
         for binding in bindings:
             if not binding.description or binding.id not in own:
                 continue

@@ -14,6 +14,8 @@ import time
 
 from textual import events
 
+from .compat import is_exiting, is_stopped
+
 
 class TypeAhead:
     """A mixin for the `App` (before `App` in its bases): keys wait for the screen they were typed for."""
@@ -49,12 +51,17 @@ class TypeAhead:
         self.screen_changed()
         return super().push_screen(*args, **kwargs)
 
+    def pop_screen(self):
+        """Pop the top screen (keys typed meanwhile wait for the one below)."""
+        self.screen_changed()
+        return super().pop_screen()
+
     async def on_event(self, event: events.Event) -> None:
         """Keys are held while their screen is not ready; everything else goes on as Textual does it."""
         if not isinstance(event, events.Key):
             await super().on_event(event)
             return
-        if self._exit or not self.is_running:
+        if is_exiting(self) or not self.is_running:
             return  # (keys still arriving while the app closes have no screen to go to)
         if event.is_forwarded:  # back from the focused widget: the bindings run now
             try:
@@ -100,7 +107,7 @@ class TypeAhead:
         """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
         bindings): what it does (open a screen) must happen before the next key is routed."""
         key = self._in_flight
-        if key is None or key._stop_propagation or time.monotonic() - self._in_flight_at > 0.5:
+        if key is None or is_stopped(key) or time.monotonic() - self._in_flight_at > 0.5:
             self._in_flight = None
             return False
         return True

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..compat import bindings_of
 from ..keys import screen_commands
 
 PANES = {"WeekList": "week list", "SectionTree": "section tree", "ReportView": "report"}
@@ -37,7 +38,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         if active.node is app:
             add(active.binding, "app")
     for widget in screen.query("WeekList, SectionTree, ReportView"):
-        for bindings in widget._bindings.key_to_bindings.values():
+        for bindings in bindings_of(widget).key_to_bindings.values():
             for b in bindings:
                 add(b, PANES.get(type(widget).__name__, ""))
     rows.append(("tab / shift+tab", "Next / previous pane", "everywhere"))
@@ -56,7 +57,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
 
 def screen_name(screen: Screen) -> str:
     """The name a screen's binding ids start with (`compare` for `compare.next`), or its class name."""
-    for bindings in screen._bindings.key_to_bindings.values():
+    for bindings in bindings_of(screen).key_to_bindings.values():
         for b in bindings:
             if b.id and "." in b.id:
                 return b.id.split(".", 1)[0].replace("-", " ")

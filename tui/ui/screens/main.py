@@ -14,15 +14,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
+from textual.widgets import Footer, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
 from ...index.library import EVERYONE, Library
+from ...index.workspace import Workspace
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
+from ..compat import footer_ready
 from ..keys import help_binding
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
@@ -41,7 +43,7 @@ class MainFooter(Footer):
     _shown: tuple | None = None
 
     def _signature(self) -> tuple | None:
-        if not self._bindings_ready or not self.is_attached:
+        if not footer_ready(self) or not self.is_attached:
             return None
         try:
             active = self.screen.active_bindings
@@ -83,8 +85,9 @@ class MainScreen(Screen):
         help_binding("main"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(id="main")
+        self.workspace = workspace  # the library shown and what is derived from it (the app's)
         self.library: Library = Library()
         self.series: list[Series] = []
         self.current: Report | None = None
@@ -120,6 +123,7 @@ class MainScreen(Screen):
         self.query_one("#sections").border_title = "Sections"
         self._show_loading(True)
         self._layout_for(self.app.size.width, self.app.size.height)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_after_refresh(self.apply_theme))
         self.app.main_ready()
 
     # ── library and report ───────────────────────────────────────────────────────────────────────
@@ -166,7 +170,7 @@ class MainScreen(Screen):
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
-        workspace = self.app.workspace
+        workspace = self.workspace
         self.team = workspace.is_team()
         if self.only is not EVERYONE and (not self.team or self.only not in workspace.authors()):
             self.only = EVERYONE
@@ -225,14 +229,14 @@ class MainScreen(Screen):
         author's (`a`, palette "only NAME")."""
         if self.only is EVERYONE:
             return self.library.reports
-        return self.app.workspace.reports_of(self.only)
+        return self.workspace.reports_of(self.only)
 
     def _title_weeks(self) -> None:
         weeks = self.query_one(WeekList)
         if self.only is not EVERYONE:
             weeks.border_title = Text.assemble("Weeks · ", (str(self.only or "no author"), "bold"))
         elif self.team:
-            weeks.border_title = f"Weeks · {len(self.app.workspace.authors())} people"
+            weeks.border_title = f"Weeks · {len(self.workspace.authors())} people"
         else:
             weeks.border_title = "Weeks"
 
@@ -308,7 +312,7 @@ class MainScreen(Screen):
         view.palette = self.app.palette
         view.show(report, raw=self.raw, highlight=line, scroll_y=scroll_y)
         # The KPIs of the open report's author only: every change against their own previous report.
-        workspace = self.app.workspace
+        workspace = self.workspace
         who = workspace.author_of(report)
         self.series = workspace.kpi_series(who)
         self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
@@ -392,8 +396,8 @@ class MainScreen(Screen):
 
     # ── events from the panes ────────────────────────────────────────────────────────────────────
 
-    @on(OptionList.OptionHighlighted, "#weeks")
-    def _week_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(WeekList.WeekHighlighted, "#weeks")
+    def _week_highlighted(self, event: WeekList.WeekHighlighted) -> None:
         weeks = self.query_one(WeekList)
         report = weeks.highlighted_report
         self._update_week_detail(report)
@@ -409,8 +413,8 @@ class MainScreen(Screen):
         if self.query_one(WeekList).highlighted_report is report:
             self.show_report(report)
 
-    @on(OptionList.OptionSelected, "#weeks")
-    def _week_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(WeekList.WeekSelected, "#weeks")
+    def _week_selected(self, event: WeekList.WeekSelected) -> None:
         report = self.query_one(WeekList).highlighted_report
         if report is not None:
             self.show_report(report)
@@ -502,7 +506,7 @@ class MainScreen(Screen):
 
     def _previous_of(self, report: Report) -> Report | None:
         """The same author's report before this one (in a one-person library: the previous report)."""
-        workspace = self.app.workspace
+        workspace = self.workspace
         mine = workspace.reports_of(workspace.author_of(report))
         at = next((i for i in range(len(mine) - 1, -1, -1) if mine[i] is report), None)
         return mine[at - 1] if at else None
@@ -524,7 +528,7 @@ class MainScreen(Screen):
         """Push the search screen with a query."""
         from .search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.app.workspace, query))
+        self.app.push_screen(SearchScreen(self.workspace, query))
 
     def action_timeline(self) -> None:
         """The timeline of the project under the cursor (tree cursor, else the highlighted line)."""
@@ -550,13 +554,13 @@ class MainScreen(Screen):
         """Push the timeline of a project (over whatever screen is in view)."""
         from .timeline import TimelineScreen
 
-        self.app.push_screen(TimelineScreen(self.app.workspace, key))
+        self.app.push_screen(TimelineScreen(self.workspace, key))
 
     def action_metrics(self) -> None:
         """Every KPI as a chart over the weeks."""
         from .metrics import MetricsScreen
 
-        self.app.push_screen(MetricsScreen(self.app.workspace, self.current))
+        self.app.push_screen(MetricsScreen(self.workspace, self.current))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a` and `w` exist only in a team's library (a one-person folder looks as it always did); in a
@@ -585,7 +589,7 @@ class MainScreen(Screen):
             return
         from .team_week import TeamWeekScreen
 
-        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current))
+        self.app.push_screen(TeamWeekScreen(self.workspace, self.current))
 
     def action_copy(self) -> None:
         """Copy the section under the cursor (as Markdown) to the clipboard (OSC 52)."""

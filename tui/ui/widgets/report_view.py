@@ -170,12 +170,12 @@ class ReportView(ScrollView, can_focus=True):
                 if no in gaps:
                     row += 1
                 starts.append(row)
-                row += 1 if h.fits(width) else len(self._render(no, width))
+                row += 1 if h.fits(width) else len(self._line_strips(no, width))
         self._starts = starts
         self._rows = row
         self.virtual_size = Size(width + 2 * PAD, row)
 
-    def _render(self, no: int, width: int) -> list[Strip]:
+    def _line_strips(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
         strips = self._strips.get(no)
         if strips is not None:
@@ -214,7 +214,7 @@ class ReportView(ScrollView, can_focus=True):
         no, offset = self._line_at_row(row)
         if no is None or offset < 0:
             return Strip.blank(width, blank)
-        strips = self._render(no, self._layout_width)
+        strips = self._line_strips(no, self._layout_width)
         strip = strips[offset] if offset < len(strips) else Strip([])
         pad = Segment(" " * PAD, blank)
         strip = Strip([pad, *strip.apply_style(style), pad])
