@@ -21,6 +21,7 @@ def libraries():
     return {name: load_library([str(CORPORA / name)]) for name in ("plct-weekly", "this-week-in-rust")}
 
 
+@pytest.mark.slow
 @needs_corpora
 @pytest.mark.parametrize("name,query", [("plct-weekly", "RISC"), ("this-week-in-rust", "crate")])
 async def test_corpus_in_the_app(libraries, name, query):

@@ -336,6 +336,7 @@ def monkey_plan(seed: int, keys: int = MONKEY_KEYS) -> list[list]:
     return bursts
 
 
+@pytest.mark.slow
 async def test_monkey_with_palette_keys_resizes_and_keys_while_loading(tmp_path, monkeypatch):
     """The first load is held back (half its reports shown as read so far) for the first ten bursts, so
     that keys arrive before the first screen, while the reports read so far show, and after."""

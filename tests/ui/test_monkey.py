@@ -134,6 +134,7 @@ async def still_answering(pilot, pressed: list[str]) -> None:
     assert main.current is reports[1], pressed[-30:]  # (and no key left over moved it on)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [7, 2024])
 async def test_monkey_on_the_seeds(seed_library, seed, monkeypatch):
     monkeypatch.setenv("EDITOR", "true")
@@ -143,6 +144,7 @@ async def test_monkey_on_the_seeds(seed_library, seed, monkeypatch):
     assert await monkey(app, seed) == monkey_keys(seed)
 
 
+@pytest.mark.slow
 async def test_monkey_on_a_hostile_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", "true")
     no_leaving_commands(monkeypatch)

@@ -11,6 +11,8 @@ import pytest
 from testpaths import CORPORA
 from tui.cli import main
 
+pytestmark = pytest.mark.slow  # (the real corpora: in `make test`, not in `make check`)
+
 needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")
 
 

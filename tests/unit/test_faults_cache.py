@@ -26,6 +26,8 @@ from tui.index.store import cache as cache_mod
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
 
+pytestmark = pytest.mark.slow  # (processes and hundreds of loads: in `make test`, not in `make check`)
+
 CORRUPTIONS = 100  # seeded random damages of one cache file
 
 

@@ -18,6 +18,8 @@ from tui.index.library import load_library
 from tui.model import source
 from tui.model.report import Finding
 
+pytestmark = pytest.mark.slow  # (mostly the command line as a process: in `make test`, not in `make check`)
+
 REPORT = "# {week} 周报\n\n## 【O1 业务】\n\n- 【贝易转】进度50%\n"
 HANG = 10  # seconds: a case that takes longer has hung
 
