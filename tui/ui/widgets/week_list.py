@@ -138,30 +138,23 @@ class WeekList(ScrollView, can_focus=True):
     """The row under the mouse (None: the mouse is elsewhere)."""
 
     @dataclass
-    class WeekHighlighted(Message):
+    class WeekMessage(Message):
+        """Something happened to a report's row of the list."""
+
+        week_list: "WeekList"
+        report: Report
+        index: int
+
+        @property
+        def control(self) -> "WeekList":
+            """The list it happened in (for `@on(…, "#weeks")`)."""
+            return self.week_list
+
+    class WeekHighlighted(WeekMessage):
         """The cursor moved to a report's row."""
 
-        week_list: "WeekList"
-        report: Report
-        index: int
-
-        @property
-        def control(self) -> "WeekList":
-            """The list the cursor moved in (for `@on(…, "#weeks")`)."""
-            return self.week_list
-
-    @dataclass
-    class WeekSelected(Message):
+    class WeekSelected(WeekMessage):
         """A report's row was chosen (enter, or a click)."""
-
-        week_list: "WeekList"
-        report: Report
-        index: int
-
-        @property
-        def control(self) -> "WeekList":
-            """The list the row was chosen in."""
-            return self.week_list
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
