@@ -3,7 +3,6 @@ while the library is still loading."""
 
 from __future__ import annotations
 
-import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input, OptionList, Static
 
