@@ -11,8 +11,10 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   the result callback twice (`InvalidStateError: invalid state`) and pops a screen too many: a
   second dismiss, or one of a screen that is no longer on top, does nothing.
 - The command palette's keys and handlers that arrive while it closes (its widgets already removed)
-  raise `NoMatches`: they do nothing instead; and ctrl+p while the last palette is still closing
-  would open a second one under the same id (`DuplicateIds`): nothing happens.
+  raise `NoMatches`: they do nothing instead; a palette dismissed before it mounted fails in its mount
+  handler (`IndexError`: it looks for the screen below it): it mounts quietly; and ctrl+p while the
+  last palette is still closing would open a second one under the same id (`DuplicateIds`): nothing
+  happens.
 - `App.pop_screen` with only the bottom screen left (keys typed faster than screens close ask for a
   pop too many) raises and ends the app: it does nothing.
 - An exception raised while a message is handled ends the message loop of the widget it happened in,
@@ -195,6 +197,20 @@ def _closing_quietly(method):
     return guarded
 
 
+def _mounting_quietly(method):
+    if getattr(method, "_reports_guarded", False):
+        return method
+
+    @wraps(method)
+    def guarded(self, *args, **kwargs):
+        if self not in self.app.screen_stack:
+            return None  # dismissed before it mounted: nothing to set up
+        return method(self, *args, **kwargs)
+
+    guarded._reports_guarded = True
+    return guarded
+
+
 def install() -> None:
     """Apply the class patches (idempotent)."""
     if OptionList._move_page is not _move_page:
@@ -207,3 +223,6 @@ def install() -> None:
         method = CommandPalette.__dict__.get(name)
         if method is not None:
             setattr(CommandPalette, name, _closing_quietly(method))
+    mount = CommandPalette.__dict__.get("_on_mount")
+    if mount is not None:
+        CommandPalette._on_mount = _mounting_quietly(mount)

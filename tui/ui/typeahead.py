@@ -23,8 +23,10 @@ class TypeAhead:
     QUIT_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
     # Keys of the main screen that need no library: they act at once while reports load.
     NO_LIBRARY_KEYS = frozenset({"slash", "question_mark", "f1", "ctrl+p"})
-    HOLD_LIMIT_S = 3.0  # a screen that never takes focus gets the keys meant for it after this
-    TICK_S = 0.01       # how often held keys are looked at
+    HOLD_LIMIT_S = 3.0   # a screen that never takes focus gets the keys meant for it after this
+    MOUNT_LIMIT_S = 30.0  # a screen not even mounted gets none before this (a busy machine mounts late)
+    TICK_S = 0.01        # how often held keys are looked at
+    LOST_TICK_S = 0.5    # a look that has not come for this long is taken for lost, and asked again
 
     _held: tuple | list = ()          # keys held, in order (a list while there are any)
     _held_since = 0.0
@@ -32,6 +34,7 @@ class TypeAhead:
     _in_flight: events.Key | None = None  # the last key sent on, until its bindings have run
     _in_flight_at = 0.0
     _release_timer = None  # the timer that looks at held keys again, while one is set
+    _release_asked = 0.0
 
     def library_shown(self) -> bool:
         """Whether the main screen shows a library yet (keys meant for it wait until then)."""
@@ -93,15 +96,22 @@ class TypeAhead:
         main = self.main_screen
         return main is not None and self.screen is main and not self.library_shown()
 
-    def _transition(self) -> bool:
-        """A screen was just pushed or popped and is not ready for keys yet (not mounted, or its focus
-        not given yet)."""
+    def _mounting(self) -> bool:
+        """The screen in view was just pushed and is not mounted yet: a key must not reach it before
+        (Textual's command palette, dismissed before it mounted, fails in its mount handler)."""
+        return not self.screen.is_mounted
+
+    def _unfocused(self) -> bool:
+        """The screen in view was just pushed or popped and has not given its focus yet."""
         screen = self.screen
-        if not screen.is_mounted:
-            return True
         if time.monotonic() - self._screen_changed > 0.5 or screen is self.main_screen:
             return False
         return screen.focused is None and bool(screen.focus_chain)
+
+    def _transition(self) -> bool:
+        """A screen was just pushed or popped and is not ready for keys yet (not mounted, or its focus
+        not given yet)."""
+        return self._mounting() or self._unfocused()
 
     def _busy_with_key(self) -> bool:
         """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
@@ -132,20 +142,31 @@ class TypeAhead:
             self._in_flight = None
 
     def _schedule_release(self) -> None:
-        """Look at the held keys again after a tick (one timer at a time)."""
-        if self._release_timer is None:
+        """Look at the held keys again after a tick: one timer at a time, unless the last one is late
+        enough to be taken for lost (a callback of the app's dropped by an error elsewhere must never
+        strand the keys)."""
+        now = time.monotonic()
+        if self._release_timer is None or now - self._release_asked > self.LOST_TICK_S:
             self._release_timer = self.set_timer(self.TICK_S, self._release_tick)
+            self._release_asked = now
 
     async def _release_tick(self) -> None:
         self._release_timer = None
         await self._release_held()
 
+    def on_idle(self) -> None:
+        """Nothing else to do: keys still held are looked at again (see `_schedule_release`)."""
+        if self._held:
+            self._schedule_release()
+
     async def _release_held(self) -> None:
         """Send held keys on, in order, while their screen is ready for them; look again later if not."""
         while self._held:
+            waited = time.monotonic() - self._held_since
             try:
                 waiting = self._loading_main() or self._busy_with_key() or (
-                    self._transition() and time.monotonic() - self._held_since < self.HOLD_LIMIT_S)
+                    self._mounting() and waited < self.MOUNT_LIMIT_S) or (
+                    self._unfocused() and waited < self.HOLD_LIMIT_S)
             except Exception:
                 waiting = True
             if waiting:
