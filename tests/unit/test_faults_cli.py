@@ -16,6 +16,8 @@ from faultutil import cli_cmd, run_cli
 from testpaths import SEEDS
 from tui.cli.common import EXIT_OUTPUT, EXIT_PIPE
 
+pytestmark = pytest.mark.slow  # (every subcommand as a process: in `make test`, not in `make check`)
+
 SUBCOMMANDS = [["weeks"], ["weeks", "--json"], ["kpi"], ["kpi", "--json"], ["kpi", "--csv"], ["lint"],
                ["lint", "--json"], ["diff", "2024-W23", "2024-W29"], ["diff", "2024-W23", "2024-W29", "--json"],
                ["search", "贝易转"], ["search", "贝易转", "--json"], ["cache", "info"]]

@@ -118,6 +118,7 @@ def _modules_after(code: str) -> set[str]:
     return set(res.stderr.rsplit("MODULES:", 1)[1].split(","))
 
 
+@pytest.mark.slow
 def test_serve_loads_no_textual_and_other_subcommands_load_no_web_server():
     loaded = _modules_after(
         "import tui.cli.serve.server as s\n"

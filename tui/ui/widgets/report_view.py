@@ -176,7 +176,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         if type(h) is Pending:
             return 1
         got = h.height(width)
-        return got if got is not None else len(self._render(no, width))
+        return got if got is not None else len(self._line_strips(no, width))
 
     def _layout(self) -> None:
         """Row of every source line at the current width."""
@@ -207,7 +207,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
             self._resized = monotonic()
             self.virtual_size = Size(width + 2 * PAD, self._rows)
 
-    def _render(self, no: int, width: int) -> list[Strip]:
+    def _line_strips(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
         strips = self._strips.get(no)
         if strips is not None:
@@ -253,7 +253,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         no, offset = self._line_at_row(row)
         if no is None or offset < 0:
             return Strip.blank(width, blank)
-        strips = self._render(no, self._layout_width)
+        strips = self._line_strips(no, self._layout_width)
         strip = strips[offset] if offset < len(strips) else Strip([])
         pad = Segment(" " * PAD, blank)
         strip = Strip([pad, *strip.apply_style(style), pad])
