@@ -59,8 +59,9 @@ class Workspace:
     saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query)."""
 
     def __init__(self, library: Library | None = None, use_cache: bool = False, check_files: bool = False,
-                 pinyin: bool = True) -> None:
+                 pinyin: bool = True, notice: Callable[[str], None] | None = None) -> None:
         self.library = library if library is not None else Library()
+        self.notice = notice  # told (once per index) when a saved search index did not check out
         self.use_cache = use_cache
         self.check_files = check_files  # look at the files even when the index did not change (see `_save_index`)
         self.pinyin = pinyin  # a saved index gets pinyin readings (pypinyin: ~0.3–1 s to load) with it
@@ -189,7 +190,15 @@ class Workspace:
                 if self.use_cache and library.paths and (changed or self.check_files):
                     self._save_index(index, library)
                 index.settle()
+                self._update_postings(index, library)
             return index
+
+    def _update_postings(self, index: SearchIndex, library: Library) -> None:
+        """The index's posting index brought up to date (in the cache folder, beside the saved index)."""
+        from .store.searchdb import cache_file, update_postings
+
+        saved = self.use_cache and bool(library.paths)
+        update_postings(index, cache_file().parent if saved else None, self._index_key(library) if saved else "")
 
     def preload_search_index(self, library: Library) -> None:
         """Read the saved search index of a library about to be loaded (`library`: its paths and
@@ -227,18 +236,18 @@ class Workspace:
         """The library's index as last saved, if the cache has a sound one."""
         if not (self.use_cache and library.paths):
             return None
-        from .search.engine import SearchIndex
         from .search.index import DamagedIndex
-        from .store.searchdb import cache_file, load_index
+        from .store.searchdb import cache_file, open_saved
 
-        got = load_index(cache_file(), self._index_key(library))
+        try:
+            got = open_saved(cache_file(), self._index_key(library), lazy=False)
+        except DamagedIndex as exc:
+            if self.notice is not None:
+                self.notice(f"the saved search index did not check out ({exc}); it is built again")
+            return None
         if got is None:
             return None
-        fp, parts = got
-        try:
-            index = SearchIndex.from_parts(parts)
-        except DamagedIndex:
-            return None
+        index, fp, _close = got
         index.persisted_as = fp
         index.saved_changes = index.changes
         return index
@@ -275,13 +284,20 @@ class Workspace:
     def search(self, query: str, limit: int = 50, authors: tuple[str, ...] | list[str] = (),
                wait: bool = True) -> SearchResult:
         """Search the library. With `wait`, the index is first brought up to date; without, the index
-        is searched as it is now (a background sync may be under way; only when there is no index yet
-        is one made first) and the result says how many reports were searched of how many
+        is searched as it is now (a background sync may be under way; with no index yet, nothing is
+        searched: the index is never made by a query) and the result says how many reports were searched of how many
         (`SearchResult.complete`)."""
-        index = self._index if not wait and self._index is not None else self.search_index()
-        result = index.search(query, limit=limit, authors=authors)
         reports, total, _lib = self._search_target()
         expected = total if total is not None else len(reports)
+        if wait:
+            index = self.search_index()
+        elif self._index is None:  # (never built here: the index is made by its sync, asked again after)
+            from .search.engine import SearchResult, parse_query
+
+            return SearchResult(parse_query(query, list(authors)), [], 0, capped=True, searched=0, of=expected)
+        else:
+            index = self._index
+        result = index.search(query, limit=limit, authors=authors)
         if total is not None or result.searched != expected:
             result.of = max(expected, result.searched)
         return result

@@ -20,7 +20,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from functools import partial
 from collections import Counter
-from itertools import chain, compress
+from itertools import accumulate, chain, compress
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from . import match as mt
@@ -38,6 +38,9 @@ _REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan fin
 CHAR_MEMO = 256  # characters whose texts are kept (`texts_with`)
 _LOOKUP_RATIO = 4  # matches found by looking each up while fewer than 1/4 of the texts (`_texts_of`)
 _TITLE = 2  # (`index.KINDS`)
+POSTINGS_MIN = 50_000  # texts from which a posting index narrows scans down (fewer: a scan takes a few ms)
+CANDIDATES_MIN, CANDIDATES_SHARE = 2_000, 16  # posting lists naming more than max(2,000, 1/16 of the texts):
+# every text is scanned instead (joining that many candidates costs what scanning them all does)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
 WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
 
@@ -100,6 +103,8 @@ class _Match:
 
 class SearchIndex(IndexData):
     """Every line of a library, ready to search (see the module's description)."""
+
+    postings_min, candidates_min, candidates_share = POSTINGS_MIN, CANDIDATES_MIN, CANDIDATES_SHARE
 
     # -- building ------------------------------------------------------------------------------
 
@@ -230,8 +235,38 @@ class SearchIndex(IndexData):
         return got
 
     def _live_texts_with(self, s: str) -> list[int]:
-        return [t for t in self._scan(s.encode("utf-8", "surrogatepass"), self.lower, self.lower_off)
-                if self.tid_count[t] > 0]
+        view = self._narrowed(s)
+        rx = re.compile(re.escape(s.encode("utf-8", "surrogatepass")) + _REST)
+        return [t for t in self._texts_in(rx, view) if self.tid_count[t] > 0]
+
+    def _narrowed(self, s: str, cased: bool = False) -> tuple[Any, Any, list[int] | None]:
+        """(blob, offsets, ids): the texts to scan for those holding `s` (lower case), lower case or
+        as written. Every text (`ids` None), or with a posting index (`posting_index`) only the texts its
+        posting lists name and those appended since it was last extended, joined (`ids`: their ids).
+        The scan that follows is the same either way, so the answer is too."""
+        blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
+        p = self.posting_index
+        n_all = self.ntexts
+        if p is None or n_all < self.postings_min or not s:
+            return blob, off, None
+        n = min(p.ndocs, n_all)
+        share = self.candidates_share
+        got = p.holding(s, max(self.candidates_min, n // share))
+        if got is None or (n_all - n) * share > n_all:  # (too many: scanning all is as quick)
+            return blob, off, None
+        ids = [t for t in got if t < n]
+        ids.extend(range(n, n_all))
+        pieces = [blob[off[t]:off[t + 1]] for t in ids]
+        sub_off = array("i", [0])
+        sub_off.extend(accumulate(map(len, pieces)))
+        return b"".join(pieces), sub_off, ids
+
+    def _texts_in(self, rx: re.Pattern, view: tuple[Any, Any, list[int] | None]) -> list[int]:
+        """`_texts_of` over a view `_narrowed` gave: the ids of the texts the pattern matches, ascending."""
+        blob, off, ids = view
+        if ids is None:
+            return self._texts_of(rx, blob, off)
+        return [ids[i - 1] for i in map(partial(bisect_left, off), (m.end() for m in rx.finditer(blob)))]
 
     def _scan(self, sb: bytes, blob: Any, off: Any) -> list[int]:
         """The ids of the texts of a "\\n"-separated byte string (`off`: where each starts) holding `sb`,
@@ -305,15 +340,15 @@ class SearchIndex(IndexData):
         """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
         when it has a capital letter, else ignoring case. A word that does not start or end with a
         Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole."""
-        if mt.case_sensitive(w):
-            blob, off, word = self._cased_blob(), self.cased_off, _WORD_BYTES_CASED
-        else:
-            blob, off, word = self.lower, self.lower_off, _WORD_BYTES
+        cased = mt.case_sensitive(w)
+        word = _WORD_BYTES_CASED if cased else _WORD_BYTES
+        view = self._narrowed(lower(w), cased)
+        if not cased:
             w = lower(w)
         sb = w.encode("utf-8", "surrogatepass")
         check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
         if not (check_start or check_end):
-            return dict.fromkeys(self._scan(sb, blob, off), mt.WHOLE)
+            return dict.fromkeys(self._texts_in(re.compile(re.escape(sb) + _REST), view), mt.WHOLE)
         wb = _WORD_CLASS_CASED if word is _WORD_BYTES_CASED else _WORD_CLASS
         lit = re.escape(sb)
         # (the start is tested after the word, so the pattern begins with it: a literal start is
@@ -322,14 +357,14 @@ class SearchIndex(IndexData):
         after = rb"(?![" + wb + rb"])" if check_end else b""
         # every text holding the word, then those holding it at a word's start, then as a whole word
         # (one scan each; a text's class is the best of those it is found by)
-        found = self._texts_of(re.compile(lit + _REST), blob, off)
+        found = self._texts_in(re.compile(lit + _REST), view)
         if not found:
             return {}
         out = dict.fromkeys(found, mt.INSIDE if check_start else mt.PREFIX)
         if check_start:
-            out.update(dict.fromkeys(self._texts_of(re.compile(lit + before + _REST), blob, off), mt.PREFIX))
+            out.update(dict.fromkeys(self._texts_in(re.compile(lit + before + _REST), view), mt.PREFIX))
         if check_end:
-            out.update(dict.fromkeys(self._texts_of(re.compile(lit + before + after + _REST), blob, off), mt.WHOLE))
+            out.update(dict.fromkeys(self._texts_in(re.compile(lit + before + after + _REST), view), mt.WHOLE))
         else:
             out = {t: mt.WHOLE if c == mt.PREFIX else c for t, c in out.items()}
         return out
@@ -338,7 +373,7 @@ class SearchIndex(IndexData):
         """The texts holding a Latin word (lower case) as a whole word, ignoring case."""
         lit = re.escape(u.encode("utf-8", "surrogatepass"))
         rx = re.compile(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
-        return self._texts_of(rx, self.lower, self.lower_off)
+        return self._texts_in(rx, self._narrowed(u))
 
     def _cased_blob(self) -> Any:
         """The texts as written, as bytes (read whole the first time, when read on demand)."""

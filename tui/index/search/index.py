@@ -27,6 +27,7 @@ eagerly (the app) or on demand (`reports-tui search`: each piece checked when fi
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import threading
@@ -37,7 +38,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
-FORMAT = "2"  # bump when a part's layout changes
+FORMAT = "3"  # bump when a part's layout changes
 CHUNK = 16384  # bytes per checksum (`sums`)
 WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
 KINDS = ("item", "section", "title")
@@ -297,6 +298,8 @@ class IndexData:
         self._ranks: tuple | None = None
         self._b: _Builder | None = _Builder()
         self._parts: Any = None  # where lazily read parts come from
+        self.token = os.urandom(8).hex()  # the identity of these text ids (a posting index belongs to one)
+        self.posting_index: Any = None  # a `postings.Postings` of these texts (not stored in the parts)
         self.persisted_as: str | None = None  # the fingerprint these contents were saved or loaded with
         self.changes = 0  # reports added or marked dead so far
         self.saved_changes = -1  # `changes` when the index was saved or loaded
@@ -708,7 +711,7 @@ class IndexData:
         meta = {"format": FORMAT, "byteorder": sys.byteorder, "item": ITEM, "docs": self.ndocs,
                 "entries": len(self.entry_tid), "texts": self.ntexts, "shapes": self.nshapes,
                 "otexts": len(self.otext_off) - 1, "urls": len(self.url_off) - 1, "dead": self.dead_entries,
-                "pinyin": self.char_pinyin is not None}
+                "pinyin": self.char_pinyin is not None, "token": self.token}
         names = {"terms": list(self.terms), "readings": self.readings, "sections": list(self.section_keys),
                  "kpis": self.kpi_names, "heads": self.heads, "shape_sections": self.sections,
                  "chains": [list(c) for c in self.chains], "projects": [list(p) for p in self.projects]}
@@ -785,6 +788,9 @@ class IndexData:
                 return v if lazy and name in cls.LAZY else bytearray(v)
 
             n_docs, n_ent, n_txt = meta["docs"], meta["entries"], meta["texts"]
+            if type(meta.get("token")) is not str:
+                raise DamagedIndex("damaged meta")
+            ix.token = meta["token"]
             n_sh, n_ot, n_url = meta["shapes"], meta["otexts"], meta["urls"]
             ix.ndocs = n_docs
             ix.docs = [None] * n_docs

@@ -329,6 +329,8 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
                 conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
                 conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
             conn.execute("COMMIT")
+            if old:
+                forget_postings(Path(path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
         except BaseException:
             try:
                 conn.execute("ROLLBACK")
@@ -340,3 +342,77 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
         return False
     finally:
         conn.close()
+
+
+def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str, Callable[[], None]] | None:
+    """The one way a saved search index is opened (the app's workspace and `reports-tui search`): the
+    index (a `SearchIndex`, its posting index attached when there is one of its texts), the
+    fingerprint of the files it was made from, and how to close it (`lazy`: parts read on demand keep
+    the file open until then). None when there is none of this format and parser; `DamagedIndex` when
+    there is one that does not check out (the caller builds it again, and says so)."""
+    from ..search.engine import SearchIndex
+
+    if lazy:
+        parts = open_index(path, key, SearchIndex.LAZY)
+        if parts is None:
+            return None
+        fp, close, data = parts.fingerprint, parts.close, parts
+    else:
+        got = load_index(path, key)
+        if got is None:
+            return None
+        (fp, data), close = got, (lambda: None)
+    try:
+        index = SearchIndex.from_parts(data, lazy=lazy)
+    except BaseException:
+        close()
+        raise
+    attach_postings(index, Path(path).parent, key)
+    return index, fp, close
+
+
+def attach_postings(index: Any, folder: str | os.PathLike, key: str) -> None:
+    """Give a saved index its posting index (in the cache folder), when the index is large enough to
+    use one and one of its texts is there."""
+    from ..search.engine import POSTINGS_MIN
+    from ..search.postings import Postings, folder_for
+
+    if index.ntexts >= POSTINGS_MIN and index.posting_index is None:
+        index.posting_index = Postings.open(folder_for(folder, key), index.token)
+
+
+def update_postings(index: Any, folder: str | os.PathLike | None, key: str) -> None:
+    """Bring an index's posting index up to date with its texts (made when it has none: in the cache
+    folder, or in memory when `folder` is None). Runs where the index is synced, never in a query."""
+    from ..search.engine import POSTINGS_MIN
+    from ..search.postings import Postings, folder_for
+
+    if index.ntexts < POSTINGS_MIN:
+        return
+    p = index.posting_index
+    if p is None or p.token != index.token:
+        where = folder_for(folder, key) if folder is not None else None
+        p = (Postings.open(where, index.token) if where is not None else None) or Postings.create(index.token, where)
+        if p is None:
+            return
+        index.posting_index = p
+    start, end = p.ndocs, index.ntexts
+    if start < end:
+        p.extend(start, ((t, index.text(t)) for t in range(start, end)))
+
+
+def forget_postings(folder: str | os.PathLike, keep: Iterable[str]) -> None:
+    """Remove the posting indexes of libraries whose saved index is gone."""
+    import shutil
+
+    from ..search.postings import folder_for
+
+    root = Path(folder) / "search"
+    wanted = {folder_for(folder, k).name for k in keep}
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return
+    for e in entries:
+        if e.name not in wanted:
+            shutil.rmtree(e, ignore_errors=True)
