@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -204,6 +205,21 @@ def _release_marker(marker: Path) -> None:
         pass
 
 
+_open_caches: "weakref.WeakSet[ParseCache]" = weakref.WeakSet()  # caches this process has open
+
+
+@atexit.register
+def _close_all() -> None:
+    """At exit, every cache still open is closed: the last connection to close checkpoints the
+    write-ahead log into the file and deletes it (SQLite does so only when connections are closed, and
+    a process that ends without closing them leaves the log behind, as large as it grew)."""
+    for cache in list(_open_caches):
+        try:
+            cache.close()
+        except Exception:  # noqa: BLE001 - (at exit: nothing is worth an error now)
+            pass
+
+
 @atexit.register
 def _release_all_markers() -> None:
     for marker in list(_open_markers):
@@ -267,6 +283,7 @@ class ParseCache:
             raise CacheUnavailable(str(exc)) from exc
         self._after_unclean_shutdown()
         self._mark()
+        _open_caches.add(self)
 
     # -- unclean shutdowns ----------------------------------------------------------------------
     def _after_unclean_shutdown(self) -> None:
@@ -310,7 +327,7 @@ class ParseCache:
 
     def __del__(self) -> None:
         try:
-            self._unmark()
+            self.close()  # (its connections would otherwise live on, in cycles, with the log)
         except Exception:  # (at interpreter exit)
             pass
 
@@ -328,10 +345,19 @@ class ParseCache:
         return c
 
     def close(self) -> None:
-        """Close every connection this cache opened (in any thread)."""
+        """Close every connection this cache opened (in any thread), the write-ahead log checkpointed
+        into the file and truncated first (when no other process is reading it: then the last one to
+        close does it)."""
         self._unmark()
+        _open_caches.discard(self)
         with self._conns_lock:
             conns, self._conns = self._conns, []
+        if conns:
+            try:
+                conns[0].execute("PRAGMA busy_timeout = 50")
+                conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
         for c in conns:
             try:
                 c.close()
@@ -603,8 +629,36 @@ class ParseCache:
         sources = c.execute("SELECT count(DISTINCT path) FROM reports").fetchone()[0]
         vocabs = c.execute("SELECT count(DISTINCT vocab) FROM reports").fetchone()[0]
         size = sum(os.path.getsize(f"{self.path}{s}") for s in ("", "-wal") if os.path.isfile(f"{self.path}{s}"))
-        return {"path": str(self.path), "bytes": size, "reports": n - problems, "problems": problems,
-                "files": sources, "vocabularies": vocabs, "parser": parser_version()}
+        from ..search.postings import folder_size
+
+        postings = folder_size(self.path.parent / "search")
+        return {"path": str(self.path), "bytes": size + postings, "reports": n - problems, "problems": problems,
+                "files": sources, "vocabularies": vocabs, "parser": parser_version(),
+                "split": {**self._split(c), "posting lists": postings}}
+
+    @staticmethod
+    def _split(c: sqlite3.Connection) -> dict[str, int]:
+        """Bytes of the file by what they hold: report rows (head, text, projects), search records, library
+        summaries, saved search indexes, and free pages (SQLite's `dbstat`; where it is missing, the
+        stored values' lengths)."""
+        groups = {"reports": "rows", "sqlite_autoindex_reports_1": "rows", "search_rec": "search records",
+                  "summaries": "summaries", "sqlite_autoindex_summaries_1": "summaries",
+                  "search_index": "saved search index", "search_parts": "saved search index",
+                  "sqlite_autoindex_search_index_1": "saved search index",
+                  "sqlite_autoindex_search_parts_1": "saved search index"}
+        out = dict.fromkeys(("rows", "search records", "summaries", "saved search index", "other"), 0)
+        try:
+            for name, size in c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+                out[groups.get(name, "other")] += int(size or 0)
+            page = c.execute("PRAGMA page_size").fetchone()[0]
+            out["free"] = int(c.execute("PRAGMA freelist_count").fetchone()[0]) * int(page)
+        except sqlite3.Error:  # (no dbstat in this SQLite)
+            for table, cols, what in (("reports", "length(head) + coalesce(length(text), 0) + coalesce(length("
+                                       "projects), 0)", "rows"), ("search_rec", "length(rec)", "search records"),
+                                      ("summaries", "length(data)", "summaries"),
+                                      ("search_parts", "length(data)", "saved search index")):
+                out[what] = int(c.execute(f"SELECT coalesce(sum({cols}), 0) FROM {table}").fetchone()[0])
+        return out
 
     def integrity(self) -> str:
         """SQLite's quick check of the whole file: "ok", or what is wrong."""
@@ -911,6 +965,7 @@ def clear_cache(path: Path | None = None) -> bool:
     _remove(p)
     for old in OLD_FILES:
         _remove(p.parent / old)
+    shutil.rmtree(p.parent / "search", ignore_errors=True)  # (the posting indexes of saved search indexes)
     for marker in stale_markers(p):
         marker.unlink(missing_ok=True)
     return existed
