@@ -78,7 +78,7 @@ def test_cache_info_splits_the_bytes_by_what_they_hold(tmp_path):
     assert _cli(tmp_path, "search", "贝易转", str(SEEDS)).returncode == 0
     got = _cli(tmp_path, "cache", "info")
     assert got.returncode == 0, got.stderr
-    lines = {ln.split("  ")[0].strip(): ln for ln in got.stdout.splitlines() if ln.startswith("  ")}
+    lines = {ln[:22].strip(): ln for ln in got.stdout.splitlines() if ln.startswith("  ")}
     for what in ("rows", "search records", "summaries", "saved search index", "posting lists"):
         assert what in lines, got.stdout
     rows = float(lines["rows"].split()[-2])  # ("68 KB", "1.2 MB")
