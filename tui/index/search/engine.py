@@ -378,7 +378,13 @@ class SearchIndex(IndexData):
     def _cased_blob(self) -> Any:
         """The texts as written, as bytes (read whole the first time, when read on demand)."""
         if not isinstance(self.cased, (bytes, bytearray)):
-            self.cased = bytearray(self.cased[0:len(self.cased)])
+            from .index import DamagedIndex, _ascending
+
+            cased = bytearray(self.cased[0:len(self.cased)])
+            off = self.cased_off[0:len(self.cased_off)]  # (read whole now: checked as the whole index is)
+            if not (_ascending(off) and off and off[0] == 0 and off[-1] == len(cased)):
+                raise DamagedIndex("parts that do not fit together")
+            self.cased, self.cased_off = cased, off
         return self.cased
 
     def _fuzzy(self, q: Query, exact: dict[int, _Match]) -> dict[int, _Match]:

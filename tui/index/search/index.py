@@ -355,19 +355,19 @@ class IndexData:
 
     def text(self, tid: int) -> str:
         """A text, lower case."""
-        return bytes(self.lower[self.lower_off[tid]:self.lower_off[tid + 1] - 1]).decode("utf-8")
+        return _piece(self.lower, self.lower_off[tid], self.lower_off[tid + 1] - 1)
 
     def text_cased(self, tid: int) -> str:
         """A text as written (full-width folded, link targets hidden)."""
-        return bytes(self.cased[self.cased_off[tid]:self.cased_off[tid + 1] - 1]).decode("utf-8")
+        return _piece(self.cased, self.cased_off[tid], self.cased_off[tid + 1] - 1)
 
     def original(self, otid: int) -> str:
         """A line as written."""
-        return bytes(self.otext[self.otext_off[otid]:self.otext_off[otid + 1]]).decode("utf-8")
+        return _piece(self.otext, self.otext_off[otid], self.otext_off[otid + 1])
 
     def url_text(self, uid: int) -> str:
         """A line's URLs, lower case."""
-        return bytes(self.urls[self.url_off[uid]:self.url_off[uid + 1] - 1]).decode("utf-8")
+        return _piece(self.urls, self.url_off[uid], self.url_off[uid + 1] - 1)
 
     @property
     def nshapes(self) -> int:
@@ -886,11 +886,17 @@ class IndexData:
                 _ascending(ix.doc_first), _ascending(ix.lower_off), _ascending(ix.post_off), _ascending(ix._doc_off),
                 not ix.tid_count or min(ix.tid_count) >= 0,
                 len(ix.term_count) == len(ix.terms) and len(ix.dterm_off) == n_docs + 1,
+                # ranks within bounds and each live report's rank its own (a changed rank that still passed
+                # its checksum would drop hits, walking reports newest first), week-order positions too
+                all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
+                sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
+                not n_docs or (min(ix._order_keys) >= 0 and max(ix._order_keys) < n_docs),
+                _decodes(ix.lower) and _decodes(ix.urls),
+                not ix.post_off or ix.post_off[0] == 0,
             ]
             if not lazy:  # (read on demand, the rest is checked where it is read: a bad value fails there)
                 checks += [
-                    all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
-                    sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
+                    _decodes(ix.cased) and _decodes(ix.otext) and _decodes(ix._docs_blob),
                     not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),
                     not n_ent or (min(ix.entry_shape) >= 0 and max(ix.entry_shape) < n_sh),
                     not ix.post_eid or (min(ix.post_eid) >= 0 and max(ix.post_eid) < n_ent),
@@ -916,6 +922,27 @@ def _shapes_fit(ix: IndexData, n_otexts: int) -> bool:
         col = cols[k::6]
         if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
             return False
+    return True
+
+
+def _piece(blob: Any, a: int, b: int) -> str:
+    """Text `a:b` of a stored byte string; `DamagedIndex` when the offsets do not fit it or the bytes are
+    not text (parts read on demand are checked where they are read)."""
+    if not 0 <= a <= b <= len(blob):
+        raise DamagedIndex("an offset out of range")
+    try:
+        return bytes(blob[a:b]).decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        raise DamagedIndex("stored text that is not UTF-8") from None
+
+
+def _decodes(data: Any) -> bool:
+    """Whether stored text is UTF-8 (checked at C speed; a lone surrogate a file name held is written
+    as `surrogatepass` bytes, which decode back)."""
+    try:
+        bytes(data).decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return False
     return True
 
 

@@ -62,25 +62,35 @@ def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
     symbolic link to a folder is not followed (a link to "/" would otherwise walk the whole disk);
     a link to a file is stat'ed through, so a change to its target is seen."""
     out: dict[str, tuple[int, int]] = {}
-    above: set[tuple[int, int]] = set()  # the folders being walked (a link to one of them is a loop)
 
-    def walk(top: str) -> None:
-        try:
-            st = os.stat(top)
-            me = (st.st_dev, st.st_ino)
-            if me in above:
-                return
-            it = os.scandir(top)
-        except OSError:
-            out[top] = (-1, -1)  # a folder that cannot be listed: remembered as such
-            return
-        above.add(me)
-        with it:
-            for e in it:
+    def walk(root: str) -> None:
+        # Iteratively (a folder 1,000 levels deep is no recursion), depth first; the folders being
+        # walked are remembered so that a link back to one of them is no loop.
+        stack: list[tuple[str, tuple[int, int] | None]] = [(root, None)]
+        above: set[tuple[int, int]] = set()
+        while stack:
+            top, leaving = stack.pop()
+            if leaving is not None:
+                above.discard(leaving)
+                continue
+            try:
+                st = os.stat(top)
+                me = (st.st_dev, st.st_ino)
+                if me in above:
+                    continue
+                with os.scandir(top) as it:
+                    entries = list(it)
+            except OSError:
+                out[top] = (-1, -1)  # a folder that cannot be listed: remembered as such
+                continue
+            above.add(me)
+            stack.append((top, me))  # (left when everything below it is walked)
+            below = []
+            for e in entries:
                 try:
                     if e.is_dir(follow_symlinks=False):
                         if not e.name.startswith("."):
-                            walk(e.path)
+                            below.append(e.path)
                         continue
                     st = e.stat()
                     if stat.S_ISDIR(st.st_mode):
@@ -88,7 +98,7 @@ def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
                     out[e.path] = (st.st_size, st.st_mtime_ns)
                 except OSError:
                     out[e.path] = (-1, -1)
-        above.discard(me)
+            stack.extend((b, None) for b in reversed(below))
 
     for p in paths:
         p = str(p)
