@@ -295,7 +295,10 @@ def test_pinyin_in_report_text(tmp_path):
         hits = ix.search(q).hits
         assert hits and hits[0].tier == "pinyin", q
         assert hits[0].text[hits[0].spans[0][0]:hits[0].spans[0][1]] == hanzi
-    assert not ix.search("rgzn").hits and not ix.search("byz").hits  # initials spell names only
+    # initials of running text: found, at the lowest tier (below full pinyin, fuzzy and names)
+    got = ix.search("rgzn").hits
+    assert got and got[0].score < 50 and got[0].text[got[0].spans[0][0]:got[0].spans[0][1]] == "人工智能"
+    assert all(h.score < 50 for h in ix.search("byz").hits)
     # … and names are spelled by their initials too
     lib2 = write(tmp_path / "b", {"2024-02-12.md": "# 2024-02-12\n\n## 人工智能\n\n- 模型上线\n"})
     assert SearchIndex(lib2.reports).search("rgzn").hits[0].text == "人工智能"

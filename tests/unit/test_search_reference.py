@@ -91,7 +91,7 @@ def library(draw) -> list[GenDoc]:
 
 QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "go", "Go", "贝易转", "贝易砖", "存管",
            "实时数舱", "支付系统", "byz", "beiyizhuan", "zfxt", "rgzn", "rengongzhineng", "yinhang", "cunguan",
-           "shishi", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
+           "shishi", "jybyz", "xian", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
            "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
            "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
            "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52"]
@@ -193,6 +193,9 @@ def reference(lib: list[GenDoc], query: str, limit: int):
                     s = mt.text_pinyin_score(hd is not None and low[a:b] in hd)
                     if best is None or s > best[0]:
                         best = (s, "pinyin")
+                elif best is None and (ti := mt.text_initials(qc, low, readings_of)) is not None:
+                    a, b = ti
+                    best = (mt.text_initials_score(hd is not None and low[a:b] in hd), "pinyin")
             if best is not None:
                 rows.append((-best[0], rank, pos, d, line, best[1]))
     rows.sort()

@@ -508,7 +508,29 @@ class SearchIndex(IndexData):
                 head = self._head(tid)
                 on_head = head is not None and self.text(tid)[span[0]:span[1]] in head
                 out[tid] = _Match(mt.text_pinyin_score(on_head), "pinyin", span)
+        if len(qc) >= mt.INITIALS_MIN:  # initials of running text: the lowest tier, never "no matches"
+            initials = self._initial_classes()
+            if all(c in initials for c in qc):
+                for tid, at in self._text_find([initials[c] for c in qc]):
+                    if tid in exact or tid in out or self.tid_count[tid] <= 0:
+                        continue
+                    head = self._head(tid)
+                    on_head = head is not None and self.text(tid)[at:at + len(qc)] in head
+                    out[tid] = _Match(mt.text_initials_score(on_head), "pinyin", (at, at + len(qc)))
         return out
+
+    def _initial_classes(self) -> dict[str, str]:
+        """For pinyin initials in report text: letter → the hanzi one of whose readings starts with it,
+        as the inside of a regular expression's [class]."""
+        got = getattr(self, "_initials_classes", None)
+        if got is None or got[0] is not self._reading_classes():
+            by_letter: dict[str, set[str]] = {}
+            for ch, rs in (self.char_pinyin or {}).items():
+                for r in rs:
+                    by_letter.setdefault(r[:1], set()).add(ch)
+            got = self._initials_classes = (self._reading_classes(),
+                                            {k: "".join(map(re.escape, sorted(v))) for k, v in by_letter.items()})
+        return got[1]
 
     def _reading_classes(self) -> dict[str, str]:
         """For pinyin in report text: syllable → the hanzi that have it among their readings, as the

@@ -12,7 +12,8 @@ Scores (higher first; a line's score is its best tier's):
                                            spelled in pinyin (readings in context: 银行 is yin hang)
     fuzzy, weak                    55–64
     pinyin in report text          50      full pinyin of two characters or more (any reading: 行 is
-                                           xing or hang); initials spell names only
+                                           xing or hang)
+    initials in report text        45      3+ letters, each an initial of one hanzi in turn (dgsy: 对公收佣)
     filter only (no words)         100
 
 Latin words (ASCII letters and digits) have boundaries; CJK text has none, so a CJK word always
@@ -327,6 +328,28 @@ def text_pinyin_score(head: bool) -> float:
     """The score of a line whose own text the pinyin spells (`head`: on a heading whose own name holds
     the characters spelled)."""
     return 50.0 + (0.5 if head else 0.0)
+
+
+INITIALS_MIN = 3  # letters of a query read as the initials of running text (fewer match nearly any text)
+
+
+def text_initials_score(head: bool) -> float:
+    """The score of a line whose own text the query spells by initials (`dgsy`: 对公收佣), below every
+    other tier: initials are ambiguous in running text (`kyrj` is 开源软件, but also 可以让接)."""
+    return 45.0 + (0.5 if head else 0.0)
+
+
+def text_initials(q: str, low: str, readings_of: Callable[[str], list[str] | None]) -> Span | None:
+    """Where the compact pinyin `q` (3+ letters) spells as many hanzi of the line, one letter each: an
+    initial of one of each one's readings; the span of the first place, or None."""
+    n = len(q)
+    if n < INITIALS_MIN:
+        return None
+    rd = [readings_of(c) for c in low]
+    for a in range(len(low) - n + 1):
+        if all(rd[a + k] and any(r[:1] == q[k] for r in rd[a + k]) for k in range(n)):
+            return (a, a + n)
+    return None
 
 
 def text_readings(readings: tuple[str, ...] | list[str]) -> list[str]:
