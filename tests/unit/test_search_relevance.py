@@ -82,8 +82,7 @@ TABLE = [
     (PLCT, "czxt", 5, holds("操作系统"), None),
     (PLCT, "kaiyuanruanjian", 5, lambda h: h.text[h.spans[0][0]:h.spans[0][1]] == "开源软件", None),
     # initials of running text: found, below every other tier (开源软件 is no name)
-    (PLCT, "kyrj", 5, lambda h: h.tier == "pinyin" and h.score < 50, lambda hits: any(
-        h.text[h.spans[0][0]:h.spans[0][1]] == "开源软件" for h in hits)),
+    (PLCT, "kyrj", 5, lambda h: h.tier == "pinyin" and h.score < 50, None),
     # a CJK typo
     (PLCT, "编以器", 10, lambda h: h.tier == "fuzzy", lambda hits: sum("编译器" in h.text for h in hits) >= 5),
     # only in URLs
