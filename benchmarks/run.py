@@ -238,10 +238,16 @@ def have_app() -> bool:
 
 def bench_size(n: int, root: Path) -> None:
     """Every number for a library of n generated reports."""
-    from benchmarks.generate import generate
+    # BENCH_ARCHIVE=varied (the default): an archive as varied as real ones (`varied.py`, 60-70 % distinct
+    # lines); BENCH_ARCHIVE=seeds: the seed templates with numbers varied (`generate.py`, ~7 % distinct)
+    kind = os.environ.get("BENCH_ARCHIVE", "varied")
+    if kind == "seeds":
+        from benchmarks.generate import generate
+    else:
+        from benchmarks.varied import generate
 
     keep = os.environ.get("BENCH_KEEP")
-    corpus = (Path(keep) if keep else root) / f"reports-{n}"
+    corpus = (Path(keep) if keep else root) / (f"reports-{n}" if kind == "seeds" else f"varied-{n}")
     t = time.perf_counter()
     files = sorted(corpus.rglob("*.md")) if (corpus / ".complete").exists() else []
     how = "reused"
@@ -251,6 +257,10 @@ def bench_size(n: int, root: Path) -> None:
         (corpus / ".complete").touch()
         how = "generated"
     mb = sum(p.stat().st_size for p in files) / 1e6
+    from benchmarks.varied import distinct_share
+
+    share = distinct_share(files[:: max(1, len(files) // 2000)])  # (a sample of 2,000 files)
+    print(f"  ({kind} archive: {share[0]:.0%} distinct lines, {share[1]:.0%} of bytes, in a sample)")
     big = n >= BIG
     pairs, runs = (3, 1) if big else (PAIRS, RUNS)
     res = RESULTS.setdefault(n, {})
