@@ -263,6 +263,10 @@ def test_the_engine_gives_the_reference_ranking_however_the_index_was_made(lib, 
                 assert engine_rows(res) == want, (name, query, limit)
                 if not res.capped:
                     assert res.total == total, (name, query, limit)
+                # as the user types (totals not counted): the same hits, a total never above the true one
+                typed = index.search(query, limit=limit, counted=False)
+                assert engine_rows(typed) == want, (name, query, limit, "typed")
+                assert typed.total <= total or not typed.capped
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -283,6 +287,7 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
             assert engine_rows(res) == want, (name, query, limit)
             if not res.capped:
                 assert res.total == total
+            assert engine_rows(index.search(query, limit=limit, counted=False)) == want, (name, query, limit)
 
 
 def _fixed_library() -> list[GenDoc]:

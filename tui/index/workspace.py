@@ -282,11 +282,11 @@ class Workspace:
         return self._index
 
     def search(self, query: str, limit: int = 50, authors: tuple[str, ...] | list[str] = (),
-               wait: bool = True) -> SearchResult:
+               wait: bool = True, counted: bool = True) -> SearchResult:
         """Search the library. With `wait`, the index is first brought up to date; without, the index
         is searched as it is now (a background sync may be under way; with no index yet, nothing is
         searched: the index is never made by a query) and the result says how many reports were searched of how many
-        (`SearchResult.complete`)."""
+        (`SearchResult.complete`); without `counted`, the total may be a lower bound (`SearchIndex.search`)."""
         reports, total, _lib = self._search_target()
         expected = total if total is not None else len(reports)
         if wait:
@@ -297,7 +297,7 @@ class Workspace:
             return SearchResult(parse_query(query, list(authors)), [], 0, capped=True, searched=0, of=expected)
         else:
             index = self._index
-        result = index.search(query, limit=limit, authors=authors)
+        result = index.search(query, limit=limit, authors=authors, counted=counted)
         if total is not None or result.searched != expected:
             result.of = max(expected, result.searched)
         return result

@@ -158,13 +158,19 @@ class SearchIndex(IndexData):
 
     # -- searching -----------------------------------------------------------------------------
 
-    def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = ()) -> SearchResult:
+    def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = (),
+               counted: bool = True) -> SearchResult:
         """Hits for a query, best first, at most `limit` of them (0: all); `authors`: `by:` values
-        given apart. `total` counts every match of the tiers that ran (`capped`: a lower bound)."""
+        given apart. `total` counts every match of the tiers that ran (`capped`: a lower bound);
+        without `counted`, a total is only what finding the hits took (the same hits, found sooner
+        when whole words alone fill the limit: as the user types)."""
         t0 = time.perf_counter()
         q = parse_query(query, list(authors)) if isinstance(query, str) else query
         with self.lock:
-            res = self._search(q, limit if limit and limit > 0 else 0)
+            lim = limit if limit and limit > 0 else 0
+            res = None if counted or not lim else self._whole_words_only(q, lim)
+            if res is None:
+                res = self._search(q, lim)
             res.searched = self.live_docs
         res.seconds = time.perf_counter() - t0
         return res
@@ -197,6 +203,19 @@ class SearchIndex(IndexData):
             capped = True  # (the filters' exact matches alone fill the limit: the others are not counted)
         hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
+
+    def _whole_words_only(self, q: Query, limit: int) -> SearchResult | None:
+        """The hits when texts holding every word as a whole word fill the limit (no other class can
+        outrank them: a whole word scores above a prefix on a heading), with their count as a lower
+        bound of the total; None otherwise (the full search runs)."""
+        if not q.words or q.has_filters or not any(is_word_char(w[0]) or is_word_char(w[-1]) for w in q.words):
+            return None  # (CJK words only: every occurrence is whole, the full search is this one scan)
+        matches = self._exact(q, whole_only=True)
+        if sum(self.tid_count[t] for t in matches) < limit:
+            return None
+        picked: list[tuple[int, _Match]] = []
+        self._take(matches, limit, None, None, picked)
+        return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
 
     def _take(self, matches: dict[int, _Match], cap: int, scope: bytearray | None,
               pred: Callable[[int], bool] | None, picked: list[tuple[int, _Match]]) -> tuple[int, bool]:
@@ -304,7 +323,7 @@ class SearchIndex(IndexData):
             got[1] = n
         return got[2]
 
-    def _exact(self, q: Query) -> dict[int, _Match]:
+    def _exact(self, q: Query, whole_only: bool = False) -> dict[int, _Match]:
         """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
         scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
         inside a word)."""
@@ -312,7 +331,7 @@ class SearchIndex(IndexData):
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
-            got = self._word_classes(w)
+            got = self._word_classes(w, whole_only)
             if classes is None:
                 classes = got
             else:
@@ -336,10 +355,11 @@ class SearchIndex(IndexData):
                 out[t] = on_head[c] if ok else by_class[c]
         return out
 
-    def _word_classes(self, w: str) -> dict[int, int]:
+    def _word_classes(self, w: str, whole_only: bool = False) -> dict[int, int]:
         """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
         when it has a capital letter, else ignoring case. A word that does not start or end with a
-        Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole."""
+        Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole.
+        With `whole_only`, the texts holding it as a whole word alone (one scan)."""
         cased = mt.case_sensitive(w)
         word = _WORD_BYTES_CASED if cased else _WORD_BYTES
         view = self._narrowed(lower(w), cased)
@@ -355,6 +375,8 @@ class SearchIndex(IndexData):
         # searched for at C speed, a look-behind first would be tried at every byte)
         before = rb"(?<![" + wb + rb"]" + lit + rb")" if check_start else b""
         after = rb"(?![" + wb + rb"])" if check_end else b""
+        if whole_only:
+            return dict.fromkeys(self._texts_in(re.compile(lit + before + after + _REST), view), mt.WHOLE)
         # every text holding the word, then those holding it at a word's start, then as a whole word
         # (one scan each; a text's class is the best of those it is found by)
         found = self._texts_in(re.compile(lit + _REST), view)

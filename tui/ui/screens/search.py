@@ -229,7 +229,7 @@ class SearchScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _run(self, query: str, generation: int) -> None:
-        result = self.workspace.search(query, limit=LIMIT, wait=False)
+        result = self.workspace.search(query, limit=LIMIT, wait=False, counted=False)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, generation, result)
 
