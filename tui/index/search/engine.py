@@ -42,7 +42,8 @@ POSTINGS_MIN = 50_000  # texts from which a posting index narrows scans down (fe
 CANDIDATES_MIN, CANDIDATES_SHARE = 2_000, 16  # posting lists naming more than max(2,000, 1/16 of the texts):
 # every text is scanned instead (joining that many candidates costs what scanning them all does)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
-WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
+WALK_SLACK = 4.0
+TYPED_WALK = 20_000  # entries walked at most while the user types (`_as_typed`), before the full search  # a walk that takes this much longer than expected switches to sorting
 
 
 class Hit(NamedTuple):
@@ -168,7 +169,7 @@ class SearchIndex(IndexData):
         q = parse_query(query, list(authors)) if isinstance(query, str) else query
         with self.lock:
             lim = limit if limit and limit > 0 else 0
-            res = None if counted or not lim else self._whole_words_only(q, lim)
+            res = None if counted or not lim else self._as_typed(q, lim)
             if res is None:
                 res = self._search(q, lim)
             res.searched = self.live_docs
@@ -204,18 +205,94 @@ class SearchIndex(IndexData):
         hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
 
-    def _whole_words_only(self, q: Query, limit: int) -> SearchResult | None:
-        """The hits when texts holding every word as a whole word fill the limit (no other class can
-        outrank them: a whole word scores above a prefix on a heading), with their count as a lower
-        bound of the total; None otherwise (the full search runs)."""
+    def _as_typed(self, q: Query, limit: int) -> SearchResult | None:
+        """The hits as the user types (the same as the full search's), found without classifying every
+        line that holds the words; their count a lower bound of the total. None: the full search runs.
+
+        The texts holding every word as a whole word (one scan per word) and the heading lines whose
+        heading holds every word are all the texts that can score above a prefix (90); when they fill
+        the limit, they are the hits. Else reports are walked newest first, each new text of their
+        entries scored (`match.exact_score`), until those and the prefixes found fill the limit: any
+        entry not reached yet ranks below them. A walk past `TYPED_WALK` entries gives up."""
         if not q.words or q.has_filters or not any(is_word_char(w[0]) or is_word_char(w[-1]) for w in q.words):
             return None  # (CJK words only: every occurrence is whole, the full search is this one scan)
-        matches = self._exact(q, whole_only=True)
-        if sum(self.tid_count[t] for t in matches) < limit:
-            return None
-        picked: list[tuple[int, _Match]] = []
-        self._take(matches, limit, None, None, picked)
+        known = self._exact(q, whole_only=True)
+        count = self.tid_count
+        if sum(count[t] for t in known) >= limit:
+            picked: list[tuple[int, _Match]] = []
+            self._take(known, limit, None, None, picked)
+            return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+        words = list(q.words)
+        lw = [lower(w) for w in words]
+        if any(self._narrowed(w)[2] is not None for w in lw):
+            return None  # (a rare word: the full search scans few texts, a walk would find few hits)
+        cased_any = any(mt.case_sensitive(w) for w in words)
+        heads = self.heads
+        by_head = self._heading_texts()
+        for hid in [h for h, head in enumerate(heads) if all(w in head for w in lw) and h in by_head]:
+            for t in by_head[hid]:
+                if t in known or count[t] <= 0:
+                    continue
+                low = self.text(t)
+                score = mt.exact_score(words, self.text_cased(t) if cased_any else low, low, heads[hid])
+                if score is not None:
+                    known[t] = _Match(score, "exact")
+        prefix = mt.CLASS_SCORE[mt.PREFIX]
+        above = sum(count[t] for t, m in known.items() if m.score >= prefix)
+        rank, by_rank, _order = self.ranks()
+        first, e_tid, hids = self.doc_first, self.entry_tid, self.text_hid
+        scored: dict[int, float | None] = dict.fromkeys(known)
+        found: dict[float, list[int]] = {}
+        at_prefix: list[int] = found.setdefault(prefix, [])
+        seen, full = 0, False
+        for d in by_rank:
+            lo, hi = first[d], first[d + 1]
+            seen += hi - lo
+            for e in range(lo, hi):
+                t = e_tid[e]
+                if t in scored:
+                    s = scored[t]
+                else:
+                    low = self.text(t)
+                    hid = hids[t]
+                    s = scored[t] = mt.exact_score(words, self.text_cased(t) if cased_any else low, low,
+                                                   heads[hid] if hid >= 0 else None)
+                    if s is not None:
+                        found.setdefault(s, [])
+                if s is not None and t not in known:
+                    found[s].append(e)
+            if above + len(at_prefix) >= limit:
+                full = True
+                break
+            if seen > TYPED_WALK:
+                return None
+        if not full:
+            return None  # (every report walked and the exact tier falls short: the lower tiers run)
+        keyed: list[tuple[float, int, int]] = []
+        by_score: dict[float, list[int]] = {}
+        for t, m in known.items():
+            if count[t] > 0:
+                by_score.setdefault(m.score, []).append(t)
+        for s, tids in by_score.items():
+            eids, _n, _cut = self._collect(tids, limit, None, None)
+            keyed.extend((-s, rank[self.doc_of(e)], e) for e in eids)
+        for s, eids in found.items():
+            keyed.extend((-s, rank[self.doc_of(e)], e) for e in eids[:limit])
+        keyed.sort()
+        match = {s: _Match(s, "exact") for s in set(-k[0] for k in keyed)}
+        picked = [(e, match[-ns]) for ns, _r, e in keyed[:limit]]
         return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+
+    def _heading_texts(self) -> dict[int, list[int]]:
+        """Heading id → the heading lines (text ids) found by it."""
+        got = getattr(self, "_heading_memo", None)
+        if got is None or got[0] != self.ntexts:
+            by_head: dict[int, list[int]] = {}
+            for t, h in enumerate(self.text_hid[:self.ntexts]):
+                if h >= 0:
+                    by_head.setdefault(h, []).append(t)
+            got = self._heading_memo = (self.ntexts, by_head)
+        return got[1]
 
     def _take(self, matches: dict[int, _Match], cap: int, scope: bytearray | None,
               pred: Callable[[int], bool] | None, picked: list[tuple[int, _Match]]) -> tuple[int, bool]:
