@@ -94,7 +94,10 @@ QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "g
            "shishi", "jybyz", "xian", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
            "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
            "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
-           "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52"]
+           "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52",
+           # several words: together and in order ranked higher; one of them mistyped still found
+           "rust async", "Rust async", "async rust", "存管 路由", "贝易转 上线", "asnyc rust", "rust asnyc",
+           "asynchronus go", "贝易砖 上线", "实时数舱 存管", "rusty trust", "Trusty go"]
 
 
 # ── the reference ───────────────────────────────────────────────────────────────────────────────
@@ -176,11 +179,9 @@ def reference(lib: list[GenDoc], query: str, limit: int):
                 exact_count += 1
                 continue
             best = None
-            if mt.fuzzy_applies(lw):
-                w = lw[0]
-                f = mt.fuzzy_latin(w, low) if mt.is_latin_word(w) else mt.fuzzy_window(w, low)
-                if f is not None:
-                    best = (mt.fuzzy_score(f[0], len(w), mt.fuzzy_head(w, hd)), "fuzzy")
+            fz = mt.fuzzy_line(words, cased, low, hd)
+            if fz is not None:
+                best = (fz[0], "fuzzy")
             if pinyin:
                 for nd, quality in needles.items():
                     if nd in low:

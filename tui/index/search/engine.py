@@ -93,6 +93,13 @@ class SearchResult:
         return self.of is None or self.searched >= self.of
 
 
+class _Typo(NamedTuple):
+    """A fuzzy match of several words: which one was mistyped, and its span (None: a Latin word's, found
+    again for the hits shown)."""
+    word: int
+    span: Any
+
+
 class _Match:
     """How a line (text id) matched: its score, tier and what its spans are found from."""
 
@@ -227,7 +234,7 @@ class SearchIndex(IndexData):
         if any(self._narrowed(w)[2] is not None for w in lw):
             return None  # (a rare word: the full search scans few texts, a walk would find few hits)
         cased_any = any(mt.case_sensitive(w) for w in words)
-        heads = self.heads
+        heads, hids_of = self.heads, self.text_hid
         by_head = self._heading_texts()
         for hid in [h for h, head in enumerate(heads) if all(w in head for w in lw) and h in by_head]:
             for t in by_head[hid]:
@@ -235,6 +242,16 @@ class SearchIndex(IndexData):
                     continue
                 low = self.text(t)
                 score = mt.exact_score(words, self.text_cased(t) if cased_any else low, low, heads[hid])
+                if score is not None:
+                    known[t] = _Match(score, "exact")
+        if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
+            for t in self._phrase_texts(lw):
+                if t in known or count[t] <= 0:
+                    continue
+                low = self.text(t)
+                hid = hids_of[t]
+                score = mt.exact_score(words, self.text_cased(t) if cased_any else low, low,
+                                       heads[hid] if hid >= 0 else None)
                 if score is not None:
                     known[t] = _Match(score, "exact")
         prefix = mt.CLASS_SCORE[mt.PREFIX]
@@ -430,7 +447,19 @@ class SearchIndex(IndexData):
                 if ok is None:
                     ok = head_has[hid] = all(w in heads[hid] for w in lw)
                 out[t] = on_head[c] if ok else by_class[c]
+        if len(lw) > 1 and out:  # several words: together and in order, a bonus (`match.together`)
+            raised: dict[float, _Match] = {}
+            for t in self._phrase_texts(lw):
+                m = out.get(t)
+                if m is not None:
+                    s = m.score + mt.PHRASE_BONUS
+                    out[t] = raised.get(s) or raised.setdefault(s, _Match(s, "exact"))
         return out
+
+    def _phrase_texts(self, lw: list[str]) -> list[int]:
+        """The texts holding the words (lower case) together and in order (`match.phrase_pattern`)."""
+        rx = re.compile(mt.phrase_pattern(lw).encode("utf-8", "surrogatepass") + _REST)
+        return self._texts_in(rx, self._narrowed(max(lw, key=len)))
 
     def _word_classes(self, w: str, whole_only: bool = False) -> dict[int, int]:
         """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
@@ -487,32 +516,58 @@ class SearchIndex(IndexData):
         return self.cased
 
     def _fuzzy(self, q: Query, exact: dict[int, _Match]) -> dict[int, _Match]:
+        """The texts `match.fuzzy_line` matches (no exact match): one word mistyped, the others as typed."""
         words = [lower(w) for w in q.words]
-        if not mt.fuzzy_applies(words):
-            return {}
-        w = words[0]
+        which = mt.fuzzy_words(words)
+        if len(words) == 1:
+            return self._fuzzy_word(words[0], exact, None, []) if which else {}
+        out: dict[int, _Match] = {}
+        for i in which:
+            others = [w for j, w in enumerate(q.words) if j != i]
+            within: set[int] | None = None
+            for o in sorted(others, key=len, reverse=True):  # (the texts holding every other word as typed)
+                got = self._word_classes(o)
+                within = set(got) if within is None else within.intersection(got)
+                if not within:
+                    break
+            if not within:
+                continue
+            for tid, m in self._fuzzy_word(words[i], exact, within, [lower(o) for o in others]).items():
+                old = out.get(tid)
+                if old is None or m.score > old.score:
+                    out[tid] = _Match(m.score, "fuzzy", _Typo(i, m.info))
+        return out
+
+    def _fuzzy_word(self, w: str, exact: dict[int, _Match], within: set[int] | None,
+                    others: list[str]) -> dict[int, _Match]:
+        """The texts (of `within`, all if None) holding the word `w` (lower case) mistyped, not matched
+        exactly; `others`: the query's other words (lower case), which a heading holds for its bonus."""
         n, k = len(w), mt.max_edits(len(w))
         out: dict[int, _Match] = {}
+
+        def on_head(tid: int) -> bool:
+            h = self._head(tid)
+            return mt.fuzzy_head(w, h) and all(o in h for o in others)  # type: ignore[operator]
         if mt.is_latin_word(w):
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
 
             # the library's words within k edits; a line's distance: that of the closest it holds as a
             # whole word (`match.fuzzy_latin`, which also gives the span, for the hits shown)
-            best: dict[int, int] = {}
+            # (the closest first: fewest edits, then `match.typo_closeness`)
+            best: dict[int, tuple[int, float]] = {}
             close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
-            for u, d, _ in sorted(close, key=lambda x: x[1]):
-                if d < 1:
-                    continue
+            keyed = sorted((int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1)
+            for d, neg, u in keyed:
                 for tid in self._whole_texts(u):
-                    if tid not in exact and tid not in best:
-                        best[tid] = int(d)
-            for tid, d in best.items():
-                out[tid] = _Match(mt.fuzzy_score(d, n, mt.fuzzy_head(w, self._head(tid))), "fuzzy", None)
+                    if tid not in exact and tid not in best and (within is None or tid in within):
+                        best[tid] = (d, -neg)
+            for tid, (d, near) in best.items():
+                out[tid] = _Match(mt.fuzzy_score(d, n, on_head(tid), near), "fuzzy", None)
             return out
         counts = Counter(chain.from_iterable(self.texts_with(c) for c in set(w)))  # (counted at C speed)
         need = mt.chars_needed(w)
-        cands = [t for t, c in counts.items() if c >= need and t not in exact]
+        cands = [t for t, c in counts.items() if c >= need and t not in exact and (within is None or t in within)]
         if not cands:
             return out
         texts = {t: self.text(t) for t in cands}
@@ -526,8 +581,7 @@ class SearchIndex(IndexData):
         scores = {(d, h): mt.fuzzy_score(d, n, h) for d in range(1, k + 1) for h in (False, True)}
         hids = self.text_hid
         for tid, (d, span) in mt.fuzzy_windows(w, texts).items():
-            on_head = hids[tid] >= 0 and mt.fuzzy_head(w, self._head(tid))
-            out[tid] = _Match(scores[(d, on_head)], "fuzzy", span)
+            out[tid] = _Match(scores[(d, hids[tid] >= 0 and on_head(tid))], "fuzzy", span)
         return out
 
     def _head(self, tid: int) -> str | None:
@@ -907,11 +961,16 @@ class SearchIndex(IndexData):
                 cased = self.text_cased(tid) if any_cased else low
                 spans = mt.merge([s for n, cs in needles for s in mt.occurrences(cased if cs else low, n)])
             elif m.tier == "fuzzy":
-                if m.info is None:  # (a Latin word: the closest whole word of the line)
-                    found = mt.fuzzy_latin(lower(q.words[0]), self.text(tid))
-                    spans = [found[1]] if found is not None else []
-                else:
-                    spans = [m.info]
+                i, span = (m.info.word, m.info.span) if isinstance(m.info, _Typo) else (0, m.info)
+                if span is None:  # (a Latin word: the closest whole word of the line)
+                    found = mt.fuzzy_latin(lower(q.words[i]), self.text(tid))
+                    span = found[1] if found is not None else None
+                spans = [span] if span is not None else []
+                if len(needles) > 1:  # (the other words, found as typed)
+                    low = self.text(tid)
+                    cased = self.text_cased(tid) if any_cased else low
+                    spans = mt.merge(spans + [s for j, (n, cs) in enumerate(needles) if j != i
+                                              for s in mt.occurrences(cased if cs else low, n)])
             elif m.tier == "pinyin":
                 spans = mt.occurrences(self.text(tid), m.info) if isinstance(m.info, str) else [m.info]
             elif urls:
