@@ -146,7 +146,6 @@ def reference(lib: list[GenDoc], query: str, limit: int):
         return readings_memo[ch]
 
     words = q.words
-    lw = [lower(w) for w in words]
     rows, exact_count = [], 0
     for rank, d in enumerate(by_rank):
         if not scope[d]:
