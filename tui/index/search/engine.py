@@ -43,6 +43,7 @@ CANDIDATES_MIN, CANDIDATES_SHARE = 2_000, 16  # posting lists naming more than m
 # every text is scanned instead (joining that many candidates costs what scanning them all does)
 SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
 WALK_SLACK = 4.0
+FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
 TYPED_WALK = 20_000  # entries walked at most while the user types (`_as_typed`), before the full search  # a walk that takes this much longer than expected switches to sorting
 
 
@@ -424,8 +425,11 @@ class SearchIndex(IndexData):
         words = q.words
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
+        seen: dict[str, dict[int, int]] = {}
+        if not whole_only:
+            self._word_memo = (words, seen)  # (each word's texts, for the fuzzy tier of the same query)
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
-            got = self._word_classes(w, whole_only)
+            got = seen[w] = self._word_classes(w, whole_only)
             if classes is None:
                 classes = got
             else:
@@ -525,8 +529,10 @@ class SearchIndex(IndexData):
         for i in which:
             others = [w for j, w in enumerate(q.words) if j != i]
             within: set[int] | None = None
+            memo = getattr(self, "_word_memo", None)
+            known = memo[1] if memo is not None and memo[0] == q.words else {}
             for o in sorted(others, key=len, reverse=True):  # (the texts holding every other word as typed)
-                got = self._word_classes(o)
+                got = known[o] if o in known else self._texts_holding(o)
                 within = set(got) if within is None else within.intersection(got)
                 if not within:
                     break
@@ -558,6 +564,8 @@ class SearchIndex(IndexData):
             best: dict[int, tuple[int, float]] = {}
             close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
             keyed = sorted((int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1)
+            if within is not None:  # (one of several words: only the texts holding the others are looked at)
+                return self._fuzzy_within(w, [u for _d, _n, u in keyed], exact, within, on_head)
             for d, neg, u in keyed:
                 for tid in self._whole_texts(u):
                     if tid not in exact and tid not in best and (within is None or tid in within):
@@ -565,9 +573,12 @@ class SearchIndex(IndexData):
             for tid, (d, near) in best.items():
                 out[tid] = _Match(mt.fuzzy_score(d, n, on_head(tid), near), "fuzzy", None)
             return out
-        counts = Counter(chain.from_iterable(self.texts_with(c) for c in set(w)))  # (counted at C speed)
         need = mt.chars_needed(w)
-        cands = [t for t, c in counts.items() if c >= need and t not in exact and (within is None or t in within)]
+        if within is not None and len(within) <= FUZZY_EACH:
+            cands = [t for t in within if t not in exact]
+        else:
+            counts = Counter(chain.from_iterable(self.texts_with(c) for c in set(w)))  # (counted at C speed)
+            cands = [t for t, c in counts.items() if c >= need and t not in exact and (within is None or t in within)]
         if not cands:
             return out
         texts = {t: self.text(t) for t in cands}
@@ -583,6 +594,43 @@ class SearchIndex(IndexData):
         for tid, (d, span) in mt.fuzzy_windows(w, texts).items():
             out[tid] = _Match(scores[(d, hids[tid] >= 0 and on_head(tid))], "fuzzy", span)
         return out
+
+    def _fuzzy_within(self, w: str, close: list[str], exact: dict[int, _Match], within: set[int],
+                      on_head: Callable[[int], bool]) -> dict[int, _Match]:
+        """`_fuzzy_word` of a Latin word among the texts holding a query's other words: those holding one
+        of the library's words `close` to it (found in one scan of just those texts when they are many),
+        each scored by `match.fuzzy_latin`."""
+        out: dict[int, _Match] = {}
+        ids = sorted(t for t in within if t not in exact)
+        if not close or not ids:
+            return out
+        if len(ids) > FUZZY_EACH:
+            lits = [re.escape(u.encode("utf-8")) for u in close]
+            alt = b"|".join(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")" for lit in lits)
+            rx = re.compile(rb"(?:" + alt + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
+            if len(ids) * 4 > self.ntexts:  # (most texts: one scan of them all, then those kept)
+                keep = set(ids)
+                ids = [t for t in self._texts_of(rx, self.lower, self.lower_off) if t in keep]
+            else:
+                blob, off = self.lower, self.lower_off
+                pieces = [blob[off[t]:off[t + 1]] for t in ids]
+                sub_off = array("i", [0])
+                sub_off.extend(accumulate(map(len, pieces)))
+                ids = self._texts_in(rx, (b"".join(pieces), sub_off, ids))
+        n = len(w)
+        for tid in ids:
+            low = self.text(tid)
+            f = mt.fuzzy_latin(w, low)
+            if f is not None:
+                near = mt.typo_closeness(w, low[f[1][0]:f[1][1]])
+                out[tid] = _Match(mt.fuzzy_score(f[0], n, on_head(tid), near), "fuzzy", None)
+        return out
+
+    def _texts_holding(self, word: str) -> list[int]:
+        """The texts holding a word anywhere (as typed when it has a capital letter, else ignoring case)."""
+        cased = mt.case_sensitive(word)
+        view = self._narrowed(lower(word), cased)
+        return self._texts_in(re.compile(re.escape(mt.needle(word).encode("utf-8", "surrogatepass")) + _REST), view)
 
     def _head(self, tid: int) -> str | None:
         """The text a heading line is found by (lower case), None for other lines."""

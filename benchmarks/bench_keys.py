@@ -1,0 +1,119 @@
+"""The in-app keystroke benchmark: the TUI (headless, Textual's Pilot) on an archive, its search screen
+open, the prefixes of a few queries typed a character at a time; each keystroke timed until the result
+list and the preview of its prefix are drawn. Prints one JSON line (run by `run.py`, or by hand:
+`python benchmarks/bench_keys.py DIR [QUERY ...]`).
+
+Two times per keystroke: from the key press, which includes the search screen's debounce (it waits
+`DEBOUNCE` for the next key before searching), and from the moment the search starts (the key's own
+cost, the figure held against the ≤ 30 ms target). The keys are typed one by one, each after the last
+one's list is drawn, so every prefix is searched. The process's peak RSS (its index built, every query
+answered) closes the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERIES = ["region split", "rust async", "tikv", "存管路由", "byz", "regoin", "llvm"]
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * p))]
+
+
+async def run(paths: list[str], queries: list[str], size: tuple[int, int] = (120, 40)) -> dict:
+    from textual.widgets import Input
+
+    from tui.ui.app import ReportsApp
+    from tui.ui.screens import search as search_screen
+
+    args = argparse.Namespace(paths=paths, compare=None, search=None, config=None, no_cache=False)
+    app = ReportsApp(args, watch=False)
+    t_start = time.perf_counter()
+    async with app.run_test(size=size) as pilot:
+        while not (app.loaded and getattr(app.main_screen, "current", None) is not None):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        first_screen = time.perf_counter() - t_start
+        await pilot.press("slash")
+        screen = app.screen
+        assert isinstance(screen, search_screen.SearchScreen), screen
+        inp = screen.query_one("#search-input", Input)
+        started: dict[str, float] = {}
+        orig_start = screen.start_search
+
+        def start_search(query: str) -> None:  # (when the search of a prefix begins: after the debounce)
+            started.setdefault(query, time.perf_counter())
+            orig_start(query)
+
+        screen.start_search = start_search  # type: ignore[method-assign]
+
+        async def shown(query: str, timeout: float = 120.0) -> bool:
+            t_end = time.perf_counter() + timeout
+            while time.perf_counter() < t_end:
+                r = screen.result
+                if r is not None and r.query.raw == query and r.complete:
+                    await pilot.pause()  # (the list and the preview drawn)
+                    return True
+                await asyncio.sleep(0.001)
+            return False
+
+        # the index: built (or read from the parse cache) by the first query, not timed
+        t = time.perf_counter()
+        inp.value = queries[0]
+        while not await shown(queries[0], timeout=5.0):
+            if time.perf_counter() - t > 600:
+                raise RuntimeError("the search index was not ready in 10 minutes")
+            screen.start_search(queries[0])
+        index_ready = time.perf_counter() - t
+        press_ms, search_ms, engine_ms, worst = [], [], [], []
+        for q in queries:
+            inp.value = ""
+            await pilot.pause()
+            for i in range(1, len(q) + 1):
+                prefix = q[:i]
+                if not prefix.strip():
+                    continue
+                started.pop(prefix, None)
+                t0 = time.perf_counter()
+                await pilot.press("space" if q[i - 1] == " " else q[i - 1])
+                if inp.value != prefix:
+                    inp.value = prefix  # (a character Pilot cannot press: typed as the input would take it)
+                if not await shown(prefix):
+                    raise RuntimeError(f"no result for {prefix!r}")
+                t1 = time.perf_counter()
+                press_ms.append((t1 - t0) * 1000)
+                search_ms.append((t1 - started.get(prefix, t0)) * 1000)
+                engine_ms.append(screen.result.seconds * 1000)
+                worst.append((search_ms[-1], prefix))
+                started.clear()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def stats(xs: list[float]) -> dict:
+        return {"p50": pct(xs, 0.5), "p90": pct(xs, 0.9), "p99": pct(xs, 0.99), "max": max(xs)}
+
+    return {"n": len(search_ms), "debounce_ms": search_screen.DEBOUNCE * 1000, "first_screen": first_screen,
+            "index_ready": index_ready, "search": stats(search_ms), "press": stats(press_ms),
+            "engine": stats(engine_ms), "slowest": sorted(worst, reverse=True)[:5], "rss_mb": rss}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path")
+    ap.add_argument("queries", nargs="*", default=QUERIES)
+    a = ap.parse_args()
+    print(json.dumps(asyncio.run(run([a.path], a.queries)), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
