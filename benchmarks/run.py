@@ -345,6 +345,13 @@ def bench_size(n: int, root: Path) -> None:
                   f" over {app_keys['n']} keys (from the search's start; from the key press, with the"
                   f" {app_keys['debounce_ms']:.0f} ms debounce: p50 {p_['p50']:.0f}, p99 {p_['p99']:.0f} ms);"
                   f" slowest {', '.join(repr(q) for _t, q in app_keys['slowest'][:3])}")
+            c, w = app_keys["cpu"], app_keys["worker_cpu"]
+            print(f"    CPU time per key: the process p50 {c['p50']:.0f} / p90 {c['p90']:.0f} / p99 {c['p99']:.0f} ms,"
+                  f" the search worker p50 {w['p50']:.0f} / p90 {w['p90']:.0f} / p99 {w['p99']:.0f} ms")
+            if app_keys.get("fill"):
+                f_, fc = app_keys["fill"], app_keys["fill_cpu"]
+                print(f"    the whole list after the page: p50 {f_['p50']:.0f} / p99 {f_['p99']:.0f} ms"
+                      f" (its search's CPU p50 {fc['p50']:.0f} / p99 {fc['p99']:.0f} ms)")
             print(f"  TUI peak RSS, index built  {app_keys['rss_mb']:7.0f} MB")
         else:
             print(f"  TUI keystrokes failed: {out.stderr.strip().splitlines()[-1:]}")

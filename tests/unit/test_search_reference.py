@@ -294,6 +294,22 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
             assert engine_rows(index.search(query, limit=limit, counted=False)) == want, (name, query, limit)
 
 
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_page_is_the_start_of_the_whole_list(query):
+    # the search screen draws a keystroke's page (a small limit, totals not counted) and then the whole
+    # list (counted): the page is exactly the whole list's first hits, in its order, with a total not
+    # above the whole one; a page not filled is the whole answer
+    lib = _fixed_library()
+    for name, index in build_ways(lib, 5).items():
+        whole = index.search(query, limit=300)
+        for page in (1, 2, 4, 40):
+            got = index.search(query, limit=page, counted=False)
+            assert engine_rows(got) == engine_rows(whole)[:page], (name, query, page)
+            assert got.total <= whole.total
+            if len(got.hits) < page:
+                assert got.total == whole.total and len(whole.hits) == len(got.hits), (name, query, page)
+
+
 def _fixed_library() -> list[GenDoc]:
     rng = random.Random(3)
     out = []

@@ -2,6 +2,10 @@
 
 Typing never waits for a search: each change restarts a short debounce timer, the search runs in an
 exclusive thread worker (a newer query cancels an older one) and results of a stale query are dropped.
+A keystroke asks for the visible page only (`PAGE` hits: the best ones, in the full search's order) and
+draws it; once typing pauses, a follow-up worker asks for the whole list (`LIMIT` hits, the exact total)
+and puts it in place with the cursor on the same hit at the same place on screen (a newer key drops
+it). The list draws only the rows on screen (`HitList`), so 40 or 300 hits cost the same to draw.
 
 The workspace's search index is brought up to date in a worker as the screen opens (read from the
 parse cache, or built report by report). A query never waits for that: it is answered from what is
@@ -23,6 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.geometry import Size
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -34,7 +39,9 @@ from ..commands import VIEW_COMMANDS
 from ..keys import help_binding
 
 DEBOUNCE = 0.12
-LIMIT = 300
+LIMIT = 300  # hits in the whole list (the follow-up)
+PAGE = 40  # hits asked for on each keystroke: what fits on screen and a margin (at least)
+FILL_DELAY = 0.25  # the whole list once no key came for this long after the page was drawn
 CONTEXT = 6  # preview lines above and below the hit
 
 
@@ -65,6 +72,47 @@ def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
     where.no_wrap = True
     where.overflow = "ellipsis"
     return where
+
+
+class _HitOption(Option):
+    """A row of the result list whose text is made when first drawn (`make()`)."""
+
+    def __init__(self, make, id: str | None = None, disabled: bool = False) -> None:
+        super().__init__("", id=id, disabled=disabled)
+        self._make = make
+        self._prompt = None
+
+    @property
+    def prompt(self):  # noqa: D102 - (Option.prompt, made on first use)
+        if self._prompt is None:
+            self._prompt = self._make()
+        return self._prompt
+
+
+class HitList(OptionList):
+    """The result list: every row exactly one line (its text cut to the width), so the rows' heights are
+    known without rendering them and only the rows on screen are made and drawn (`_HitOption`).
+
+    (Replaces OptionList's line bookkeeping, which renders every option to measure it; textual is pinned,
+    `_line_cache` as in 8.2.8. Every row's text is made `no_wrap`, so one line is its height.)"""
+
+    def _update_lines(self) -> None:
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        start = lines[-1][0] + 1 if lines else 0
+        n = len(self.options)
+        if start < n:
+            for index in range(start, n):
+                cache.index_to_line[index] = len(lines)
+                cache.heights[index] = 1
+                lines.append((index, 0))
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
 
 
 @dataclass
@@ -133,6 +181,9 @@ class SearchScreen(Screen):
         self.option_hits: dict[str, Hit] = {}
         self._generation = 0
         self._timer = None
+        self._fill_timer = None
+        self.filled: str | None = None  # the query whose whole list is shown (None: a page, or nothing)
+        self._previewed: tuple | None = None  # (report, line, text, spans) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
 
     def compose(self) -> ComposeResult:
@@ -140,7 +191,7 @@ class SearchScreen(Screen):
                     placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi: url: by:")
         yield Static(Text("type to search every report"), id="search-status")
         with Horizontal(id="search-body"):
-            yield OptionList(id="search-results", markup=False)
+            yield HitList(id="search-results", markup=False)
             with VerticalScroll(id="search-preview-box"):
                 yield Static(Text(""), id="search-preview")
         yield Footer()
@@ -220,18 +271,38 @@ class SearchScreen(Screen):
     def start_search(self, query: str) -> None:
         """Search in a worker; the newest query wins."""
         self._generation += 1
+        self._stop_fill()
         if not query.strip():
             self._show(self._generation, None)
             return
         if self.result is None:
             self.query_one("#search-status", Static).update(Text("searching…"))
-        self._run(query, self._generation)
+        self._run(query, self._generation, self._page())
+
+    def _page(self) -> int:
+        """Hits asked for on a keystroke: the list's rows on screen and as many again (`PAGE` at least)."""
+        return max(PAGE, 2 * self.query_one("#search-results", OptionList).size.height)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
-    def _run(self, query: str, generation: int) -> None:
-        result = self.workspace.search(query, limit=LIMIT, wait=False, counted=False)
+    def _run(self, query: str, generation: int, page: int) -> None:
+        result = self.workspace.search(query, limit=page, wait=False, counted=False)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, generation, result)
+            self.app.call_from_thread(self._show, generation, result, page)
+
+    def _stop_fill(self) -> None:
+        if self._fill_timer is not None:
+            self._fill_timer.stop()
+            self._fill_timer = None
+        self.workers.cancel_group(self, "search-fill")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-fill")
+    def _fill(self, query: str, generation: int) -> None:
+        """The whole list (`LIMIT` hits, every match counted) for the query whose page is shown."""
+        if generation != self._generation:
+            return
+        result = self.workspace.search(query, limit=LIMIT, wait=False, counted=True)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, generation, result, 0)
 
     def on_worker_state_changed(self, event) -> None:
         """A search that raised: say so here, and show the error dialog."""
@@ -243,15 +314,20 @@ class SearchScreen(Screen):
             if report is not None:
                 report(event.worker)
 
-    def _show(self, generation: int, result: SearchResult | None) -> None:
+    def _show(self, generation: int, result: SearchResult | None, page: int = 0) -> None:
+        """Draw a result: a keystroke's page (`page`: how many hits it asked for), or the whole list (0),
+        which keeps the cursor on its hit, at the same place on screen, and the preview as it is."""
         if generation != self._generation:
             return  # a newer query is on its way
         old, self.result = self.result, result
-        was = self.current_hit if old is not None and result is not None and old.query.raw == result.query.raw else None
+        same = old is not None and result is not None and old.query.raw == result.query.raw
+        was = self.current_hit if same else None
         results = self.query_one("#search-results", OptionList)
+        at = results.highlighted - results.scroll_offset.y if was is not None and results.highlighted is not None else None
         results.clear_options()
         self.option_hits.clear()
         status = self.query_one("#search-status", Static)
+        self.filled = None
         if result is None:
             status.update(Text(self._index_note or "type to search every report"))
             self._preview(None)
@@ -259,27 +335,47 @@ class SearchScreen(Screen):
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         row_width = max(20, results.size.width - 4) if results.size.width else 76
+
+        def head_row(g: _Group):
+            def make() -> Text:
+                counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
+                head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
+                head.truncate(row_width, overflow="ellipsis")
+                head.no_wrap = True
+                return head
+            return make
+
+        def hit_row(h: Hit):
+            def make() -> Text:
+                row = Text("  ") + hit_text(h, mark, muted, row_width - 2)
+                row.truncate(row_width, overflow="ellipsis")
+                row.no_wrap = True
+                return row
+            return make
+
         options: list[Option] = []
         for g in group_hits(result.hits):
-            counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
-            head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
-            head.truncate(row_width, overflow="ellipsis")
-            options.append(Option(head, disabled=True))
+            options.append(_HitOption(head_row(g), disabled=True))
             for h in g.hits:
                 oid = f"hit-{len(self.option_hits)}"
                 self.option_hits[oid] = h
-                row = Text("  ") + hit_text(h, mark, muted, row_width - 2)
-                row.truncate(row_width, overflow="ellipsis")
-                options.append(Option(row, id=oid))
+                options.append(_HitOption(hit_row(h), id=oid))
         results.add_options(options)
         status.update(self._result_status(result))
-        # the same query answered again (more reports searched): the cursor stays on its hit
+        # the same query answered again (the whole list, or more reports searched): the cursor stays on its hit
         keep = next((oid for oid, h in self.option_hits.items()
                      if was is not None and h.report is was.report and h.line == was.line), None)
         first = keep or next(iter(self.option_hits), None)
         if first is not None:
-            results.highlighted = results.get_option_index(first)
+            index = results.get_option_index(first)
+            results.highlighted = index
+            if keep is not None and at is not None:
+                results.scroll_to(y=max(0, index - at), animate=False, immediate=True)
         self._preview(self.current_hit)
+        if page and result.complete and len(result.hits) >= page:
+            self._fill_timer = self.set_timer(FILL_DELAY, lambda: self._fill(result.query.raw, generation))
+        elif result.complete:
+            self.filled = result.query.raw
 
     def _result_status(self, result: SearchResult) -> Text:
         n, total = len(result.hits), result.total
@@ -321,6 +417,11 @@ class SearchScreen(Screen):
 
     def _preview(self, hit: Hit | None) -> None:
         box = self.query_one("#search-preview", Static)
+        shown = None if hit is None else (hit.report, hit.line, hit.text, tuple(hit.spans))
+        prev = self._previewed
+        if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
+            return  # (the same hit, from the whole list replacing its page)
+        self._previewed = shown
         if hit is None:
             box.update(Text(""))
             return
