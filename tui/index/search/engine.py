@@ -232,8 +232,8 @@ class SearchIndex(IndexData):
             return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
         words = list(q.words)
         lw = [lower(w) for w in words]
-        if any(self._narrowed(w)[2] is not None for w in lw):
-            return None  # (a rare word: the full search scans few texts, a walk would find few hits)
+        if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
+            return None  # (a rare word, or words rare together: the full search scans few texts, a walk would find few hits)
         cased_any = any(mt.case_sensitive(w) for w in words)
         heads, hids_of = self.heads, self.text_hid
         by_head = self._heading_texts()
@@ -353,23 +353,37 @@ class SearchIndex(IndexData):
         rx = re.compile(re.escape(s.encode("utf-8", "surrogatepass")) + _REST)
         return [t for t in self._texts_in(rx, view) if self.tid_count[t] > 0]
 
-    def _narrowed(self, s: str, cased: bool = False) -> tuple[Any, Any, list[int] | None]:
-        """(blob, offsets, ids): the texts to scan for those holding `s` (lower case), lower case or
-        as written. Every text (`ids` None), or with a posting index (`posting_index`) only the texts its
-        posting lists name and those appended since it was last extended, joined (`ids`: their ids).
+    def _narrowed(self, s: str | list[str], cased: bool = False) -> tuple[Any, Any, list[int] | None]:
+        """(blob, offsets, ids): the texts to scan for those holding `s` (lower case; a list: every one of
+        those strings), lower case or as written. Every text (`ids` None), or with a posting index
+        (`posting_index`) only the texts its posting lists name (for a list, in one query over all the
+        strings' pairs) and those appended since it was last extended, joined (`ids`: their ids).
         The scan that follows is the same either way, so the answer is too."""
         blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
+        ids = self._candidates(s)
+        if ids is None:
+            return blob, off, None
+        return self._view_of(ids, cased)
+
+    def _candidates(self, s: str | list[str]) -> list[int] | None:
+        """The ids of the texts the posting index says may hold `s` (a list: every one of its strings),
+        and those appended since it was extended; None: every text (no posting index, or too many)."""
         p = self.posting_index
         n_all = self.ntexts
         if p is None or n_all < self.postings_min or not s:
-            return blob, off, None
+            return None
         n = min(p.ndocs, n_all)
         share = self.candidates_share
         got = p.holding(s, max(self.candidates_min, n // share))
         if got is None or (n_all - n) * share > n_all:  # (too many: scanning all is as quick)
-            return blob, off, None
+            return None
         ids = [t for t in got if t < n]
         ids.extend(range(n, n_all))
+        return ids
+
+    def _view_of(self, ids: list[int], cased: bool = False) -> tuple[Any, Any, list[int]]:
+        """(blob, offsets, ids) of these texts alone, joined (lower case or as written)."""
+        blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
         pieces = [blob[off[t]:off[t + 1]] for t in ids]
         sub_off = array("i", [0])
         sub_off.extend(accumulate(map(len, pieces)))
@@ -426,10 +440,18 @@ class SearchIndex(IndexData):
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
         seen: dict[str, dict[int, int]] = {}
-        if not whole_only:
-            self._word_memo = (words, seen)  # (each word's texts, for the fuzzy tier of the same query)
+        # several words: the texts that may hold them all, from one posting query over every word's
+        # pairs (each word's scan then runs on those alone, even when one word alone is common)
+        joint = self._candidates(lw) if len(lw) > 1 else None
+        views: dict[bool, tuple[Any, Any, list[int]]] = {}
+        if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
+            self._word_memo = (words, seen if joint is None else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
-            got = seen[w] = self._word_classes(w, whole_only)
+            within = None
+            if joint is not None:
+                cased = mt.case_sensitive(w)
+                within = views.get(cased) or views.setdefault(cased, self._view_of(joint, cased))
+            got = seen[w] = self._word_classes(w, whole_only, within)
             if classes is None:
                 classes = got
             else:
@@ -453,26 +475,30 @@ class SearchIndex(IndexData):
                 out[t] = on_head[c] if ok else by_class[c]
         if len(lw) > 1 and out:  # several words: together and in order, a bonus (`match.together`)
             raised: dict[float, _Match] = {}
-            for t in self._phrase_texts(lw):
+            for t in self._phrase_texts(lw, views.get(False) if joint is not None else None):
                 m = out.get(t)
                 if m is not None:
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, _Match(s, "exact"))
         return out
 
-    def _phrase_texts(self, lw: list[str]) -> list[int]:
-        """The texts holding the words (lower case) together and in order (`match.phrase_pattern`)."""
+    def _phrase_texts(self, lw: list[str], view: tuple[Any, Any, list[int]] | None = None) -> list[int]:
+        """The texts holding the words (lower case) together and in order (`match.phrase_pattern`), of
+        those a view holds (None: of the texts that may hold them all)."""
         rx = re.compile(mt.phrase_pattern(lw).encode("utf-8", "surrogatepass") + _REST)
-        return self._texts_in(rx, self._narrowed(max(lw, key=len)))
+        return self._texts_in(rx, view if view is not None else self._narrowed(lw))
 
-    def _word_classes(self, w: str, whole_only: bool = False) -> dict[int, int]:
+    def _word_classes(self, w: str, whole_only: bool = False,
+                      view: tuple[Any, Any, list[int] | None] | None = None) -> dict[int, int]:
         """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
         when it has a capital letter, else ignoring case. A word that does not start or end with a
         Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole.
-        With `whole_only`, the texts holding it as a whole word alone (one scan)."""
+        With `whole_only`, the texts holding it as a whole word alone (one scan). `view`: the texts to
+        look at (`_narrowed`, as written when the word has a capital letter; None: those that may hold it)."""
         cased = mt.case_sensitive(w)
         word = _WORD_BYTES_CASED if cased else _WORD_BYTES
-        view = self._narrowed(lower(w), cased)
+        if view is None:
+            view = self._narrowed(lower(w), cased)
         if not cased:
             w = lower(w)
         sb = w.encode("utf-8", "surrogatepass")

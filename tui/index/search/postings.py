@@ -133,10 +133,11 @@ class Postings:
         with self._lock:
             return self._searcher.num_docs
 
-    def holding(self, s: str, cap: int) -> list[int] | None:
-        """The ids of the lines that may hold `s` (lower case), ascending; None when more than `cap`
-        may (scanning them all is then as quick) or the index cannot answer."""
-        grams = _grams(s)
+    def holding(self, s: str | list[str], cap: int) -> list[int] | None:
+        """The ids of the lines that may hold `s` (lower case; a list: every one of those strings, in one
+        query over all their pairs), ascending; None when more than `cap` may (scanning them all is then
+        as quick) or the index cannot answer."""
+        grams = _grams(s) if isinstance(s, str) else list(dict.fromkeys(g for w in s for g in _grams(w)))
         if not grams or self.failed:
             return None
         try:
