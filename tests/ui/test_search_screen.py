@@ -192,3 +192,39 @@ async def test_hits_show_their_author(seed_library):
         row = results.get_option_at_index(results.highlighted).prompt
         assert "张三" in row.plain
         assert "张三" in str(screen.query_one("#search-preview").render())
+
+
+async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_library, monkeypatch):
+    # a keystroke's page (here 3 hits) is drawn first; the whole list then replaces it, the cursor on
+    # the same hit at the same place on screen and the preview kept; only the rows on screen are made
+    from tui.ui.screens import search as search_screen
+
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
+    monkeypatch.setattr(search_screen, "FILL_DELAY", 0.5)
+    app = Host(seed_library)
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        await pilot.press(*"项目")
+        await wait_for_results(pilot, screen, "项目")
+        assert len(screen.result.hits) == 3 and screen.filled is None
+        page = list(screen.result.hits)
+        await pilot.press("down", "down")  # into the results, the second hit
+        was = screen.current_hit
+        assert was is not None and was in page
+        results = screen.query_one("#search-results", OptionList)
+        at = results.highlighted - results.scroll_offset.y
+        preview = str(screen.query_one("#search-preview").render())
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.filled == "项目":
+                break
+        assert screen.filled == "项目"
+        whole = screen.result.hits
+        assert len(whole) > 3 and [(h.report.week, h.line) for h in whole[:3]] == [(h.report.week, h.line) for h in page]
+        hit = screen.current_hit
+        assert (hit.report, hit.line) == (was.report, was.line)
+        assert results.highlighted - results.scroll_offset.y == at
+        assert str(screen.query_one("#search-preview").render()) == preview
+        # rows below the screen were never made
+        made = [o for o in results._options if o._prompt is not None]
+        assert len(made) <= results.size.height + 2 < results.option_count
