@@ -95,6 +95,9 @@ async def run(paths: list[str], queries: list[str], size: tuple[int, int] = (120
                 if r is not None and r.query.raw == query and r.complete and (not whole or screen.filled == query):
                     await pilot.pause()  # (the list and the preview drawn)
                     return True
+                if getattr(screen, "done", None) == query:  # (over without its list: the search failed)
+                    raise RuntimeError(f"the search of {query!r} failed: "
+                                       f"{screen.query_one('#search-status').render()}")
                 left = t_end - time.perf_counter()
                 if left <= 0:
                     return False
@@ -142,7 +145,8 @@ async def run(paths: list[str], queries: list[str], size: tuple[int, int] = (120
                 worst.append((search_ms[-1], prefix))
                 started.clear()
                 if pages:
-                    await shown(prefix, whole=True)
+                    if not await shown(prefix, whole=True, timeout=60.0):
+                        raise RuntimeError(f"no whole list for {prefix!r} in 60 s")
                     fill_ms.append((time.perf_counter() - t1) * 1000)
                     fill_cpu_ms.append(sum(worker_cpu.get(prefix, [0.0])[1:]) * 1000)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -183,6 +183,8 @@ class SearchScreen(Screen):
         self._timer = None
         self._fill_timer = None
         self.filled: str | None = None  # the query whose whole list is shown (None: a page, or nothing)
+        self.done: str | None = None  # the query whose search is over: its whole list shown, or a failure said
+        self._asked = ""  # the query last searched for
         self._previewed: tuple | None = None  # (report, line, text, spans) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
 
@@ -271,6 +273,7 @@ class SearchScreen(Screen):
     def start_search(self, query: str) -> None:
         """Search in a worker; the newest query wins."""
         self._generation += 1
+        self._asked = query
         self._stop_fill()
         if not query.strip():
             self._show(self._generation, None)
@@ -285,9 +288,7 @@ class SearchScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _run(self, query: str, generation: int, page: int) -> None:
-        result = self.workspace.search(query, limit=page, wait=False, counted=False)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, generation, result, page)
+        self._answer(query, generation, page, counted=False)
 
     def _stop_fill(self) -> None:
         if self._fill_timer is not None:
@@ -300,16 +301,58 @@ class SearchScreen(Screen):
         """The whole list (`LIMIT` hits, every match counted) for the query whose page is shown."""
         if generation != self._generation:
             return
-        result = self.workspace.search(query, limit=LIMIT, wait=False, counted=True)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, generation, result, 0)
+        self._answer(query, generation, 0, counted=True)
+
+    def _answer(self, query: str, generation: int, page: int, counted: bool) -> None:
+        """(In a search worker.) Search, then hand the result — or the error — to the screen. Every way
+        out ends the query's search on the screen (`done`): a result drawn, a failure said, or nothing
+        when the query is stale (a newer key, a closed screen: that one's own search ends it)."""
+        worker = get_current_worker()
+        try:
+            result = self.workspace.search(query, limit=page or LIMIT, wait=False, counted=counted)
+        except Exception as error:  # noqa: BLE001 - said on the screen (the page: the error dialog too)
+            if not worker.is_cancelled:
+                self._call(self._failed, generation, query, page, error)
+            return
+        if not worker.is_cancelled:
+            self._call(self._show, generation, result, page)
+
+    def _call(self, callback, *args) -> None:
+        """`call_from_thread`, unless the app has stopped meanwhile (nothing left to tell)."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # (the app is not running: closing)
+            pass
+
+    def _failed(self, generation: int, query: str, page: int, error: Exception) -> None:
+        """A search that raised. The whole list after a page: the page stays, a notice and the status line
+        say so. A keystroke's own search: the status line, and the error dialog (nothing else shows it)."""
+        if generation != self._generation or not self.is_attached:
+            return  # a newer query is on its way, or the screen is closed
+        self.done = query
+        why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if page == 0 and self.result is not None and self.result.query.raw == query:
+            n = len(self.result.hits)
+            self._status(self._result_status(self.result) + Text(f"  · the whole list failed ({why})"))
+            self.notify(f"Only the first {n} hits of {query!r} are shown: the whole list failed ({why}).",
+                        severity="warning", markup=False)
+            return
+        self._status(Text(f"search failed: {why}"))
+        report = getattr(self.app, "show_error", None)
+        if report is not None:
+            report(error, f"searching {query!r}")
+        else:
+            self.notify(f"Search failed: {why}", severity="error", markup=False)
 
     def on_worker_state_changed(self, event) -> None:
-        """A search that raised: say so here, and show the error dialog."""
+        """A worker that failed outside its search (drawing its result, bringing the index up to date):
+        the status line and the error dialog; a search's query ends there (`done`)."""
         from textual.worker import WorkerState
 
-        if event.state == WorkerState.ERROR:
-            self.query_one("#search-status", Static).update(Text("search failed (see the error)"))
+        if event.state == WorkerState.ERROR and self.is_attached:
+            if event.worker.group in ("search", "search-fill"):
+                self.done = self._asked
+            self._status(Text("search failed (see the error)"))
             report = getattr(self.app, "report_worker_error", None)
             if report is not None:
                 report(event.worker)
@@ -317,8 +360,8 @@ class SearchScreen(Screen):
     def _show(self, generation: int, result: SearchResult | None, page: int = 0) -> None:
         """Draw a result: a keystroke's page (`page`: how many hits it asked for), or the whole list (0),
         which keeps the cursor on its hit, at the same place on screen, and the preview as it is."""
-        if generation != self._generation:
-            return  # a newer query is on its way
+        if generation != self._generation or not self.is_attached:
+            return  # a newer query is on its way, or the screen is closed
         old, self.result = self.result, result
         same = old is not None and result is not None and old.query.raw == result.query.raw
         was = self.current_hit if same else None
@@ -331,6 +374,7 @@ class SearchScreen(Screen):
         if result is None:
             status.update(Text(self._index_note or "type to search every report"))
             self._preview(None)
+            self.done = None
             return
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
@@ -375,7 +419,7 @@ class SearchScreen(Screen):
         if page and result.complete and len(result.hits) >= page:
             self._fill_timer = self.set_timer(FILL_DELAY, lambda: self._fill(result.query.raw, generation))
         elif result.complete:
-            self.filled = result.query.raw
+            self.filled = self.done = result.query.raw
 
     def _result_status(self, result: SearchResult) -> Text:
         n, total = len(result.hits), result.total
