@@ -342,3 +342,23 @@ def _fixed_library() -> list[GenDoc]:
             line += 1
         out.append(GenDoc(doc, (tuple(projects), tuple(kpis), tuple(sections), tuple(ents))))
     return out
+
+
+@pytest.mark.parametrize("narrow_share", [3, 1])
+def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share, monkeypatch):
+    # as the user types: every prefix of every query searched in turn on the same index, so what a
+    # keystroke keeps (the texts holding a word, a word's whole-word texts, posting answers) narrows the
+    # next one's scans down; a page and the whole list, both as the reference ranks them (narrow_share 1:
+    # any kept set narrows, however many texts it holds)
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
+    lib = _fixed_library()
+    for name, index in build_ways(lib, 11).items():
+        for query in QUERIES:
+            for i in range(1, len(query) + 1):
+                prefix = query[:i]
+                if not prefix.strip() or ":" in prefix:  # (a filter half typed: `in:` alone differs, as before)
+                    continue
+                for limit, counted in ((5, False), (1, False), (0, True)):
+                    want, _total = reference(lib, prefix, limit)
+                    got = index.search(prefix, limit=limit, counted=counted)
+                    assert engine_rows(got) == want, (name, prefix, limit, counted)

@@ -222,40 +222,43 @@ class SearchIndex(IndexData):
         the limit, they are the hits. Else reports are walked newest first, each new text of their
         entries scored (`match.exact_score`), until those and the prefixes found fill the limit: any
         entry not reached yet ranks below them. A walk past `TYPED_WALK` entries gives up."""
-        if not q.words or q.has_filters or not any(is_word_char(w[0]) or is_word_char(w[-1]) for w in q.words):
-            return None  # (CJK words only: every occurrence is whole, the full search is this one scan)
-        known = self._exact(q, whole_only=True)
-        count = self.tid_count
-        if sum(count[t] for t in known) >= limit:
-            picked: list[tuple[int, _Match]] = []
-            self._take(known, limit, None, None, picked)
-            return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+        if not q.words or q.has_filters:
+            return None
         words = list(q.words)
         lw = [lower(w) for w in words]
-        if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
-            return None  # (a rare word, or words rare together: the full search scans few texts, a walk would find few hits)
+        count = self.tid_count
+        cjk = not any(is_word_char(w[0]) or is_word_char(w[-1]) for w in q.words)
+        if cjk:
+            # (CJK words only: every occurrence is whole, so every text holding the words scores a whole
+            # word at least; those scoring more — heading lines, the words together — are found below,
+            # the others walked newest first)
+            if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
+                return None  # (rare: the full search scans few texts)
+            known: dict[int, _Match] = {}
+            level = mt.CLASS_SCORE[mt.WHOLE]
+        else:
+            known = self._exact(q, whole_only=True)
+            if sum(count[t] for t in known) >= limit:
+                picked: list[tuple[int, _Match]] = []
+                self._take(known, limit, None, None, picked)
+                return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+            if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
+                return None  # (a rare word, or words rare together: the full search scans few texts, a walk would find few hits)
+            level = mt.CLASS_SCORE[mt.PREFIX]
         cased_any = any(mt.case_sensitive(w) for w in words)
-        heads, hids_of = self.heads, self.text_hid
+        heads = self.heads
         by_head = self._heading_texts()
-        for hid in [h for h, head in enumerate(heads) if all(w in head for w in lw) and h in by_head]:
-            for t in by_head[hid]:
-                if t in known or count[t] <= 0:
-                    continue
-                low = self.text(t)
-                score = mt.exact_score(words, self.text_cased(t) if cased_any else low, low, heads[hid])
-                if score is not None:
-                    known[t] = _Match(score, "exact")
+        # the heading lines whose heading holds every word (scored in one scan per word of just those)
+        tids = [t for hid in self._heads_holding(lw) if hid in by_head
+                for t in by_head[hid] if t not in known and count[t] > 0]
+        for t, score in self._scored_in(words, lw, tids).items():
+            if score > level:
+                known[t] = _Match(score, "exact")
         if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
-            for t in self._phrase_texts(lw):
-                if t in known or count[t] <= 0:
-                    continue
-                low = self.text(t)
-                hid = hids_of[t]
-                score = mt.exact_score(words, self.text_cased(t) if cased_any else low, low,
-                                       heads[hid] if hid >= 0 else None)
-                if score is not None:
-                    known[t] = _Match(score, "exact")
-        prefix = mt.CLASS_SCORE[mt.PREFIX]
+            tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw)) if t not in known and count[t] > 0]
+            for t, score in self._scored_in(words, lw, tids).items():
+                known[t] = _Match(score, "exact")
+        prefix = level
         above = sum(count[t] for t, m in known.items() if m.score >= prefix)
         rank, by_rank, _order = self.ranks()
         first, e_tid, hids = self.doc_first, self.entry_tid, self.text_hid
@@ -311,6 +314,122 @@ class SearchIndex(IndexData):
                     by_head.setdefault(h, []).append(t)
             got = self._heading_memo = (self.ntexts, by_head)
         return got[1]
+
+    def _heads_holding(self, lw: list[str]) -> list[int]:
+        """The ids of the headings holding every word (lower case), ascending: one scan per word of the
+        headings joined (kept until headings are added)."""
+        heads = self.heads
+        memo = self.__dict__.get("_heads_joined")
+        if memo is None or memo[0] != len(heads):
+            joined = "\n".join(heads) + "\n"
+            starts = array("i", [0])
+            starts.extend(accumulate(len(h) + 1 for h in heads))
+            memo = self._heads_joined = (len(heads), joined if joined.count("\n") == len(heads) else None, starts)
+        _n, joined, starts = memo
+        if joined is None:  # (a heading holding a line break: looked at one by one)
+            return [h for h, head in enumerate(heads) if all(w in head for w in lw)]
+        got: set[int] | None = None
+        for w in sorted(lw, key=len, reverse=True):
+            rx = re.compile(re.escape(w) + "[^\n]*\n")
+            found = {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
+            got = found if got is None else got & found
+            if not got:
+                return []
+        return sorted(got or ())
+
+    def _scored_in(self, words: list[str], lw: list[str], tids: list[int]) -> dict[int, float]:
+        """The exact-tier score (`match.exact_score`) of each of these texts holding every word, from one
+        scan per word of just these texts (as `_exact` scores every text)."""
+        if not tids:
+            return {}
+        tids = sorted(set(tids))
+        views: dict[bool, tuple[Any, Any, list[int]]] = {}
+        classes: dict[int, int] | None = None
+        for w in sorted(words, key=len, reverse=True):
+            cased = mt.case_sensitive(w)
+            view = views.get(cased) or views.setdefault(cased, self._view_of(tids, cased))
+            got = self._word_classes(w, False, view)
+            classes = got if classes is None else {t: min(c, got[t]) for t, c in classes.items() if t in got}
+            if not classes:
+                return {}
+        phrase = set(self._phrase_texts(lw, views.get(False) or self._view_of(tids))) if len(lw) > 1 else set()
+        hids, heads = self.text_hid, self.heads
+        head_has: dict[int, bool] = {}
+        out: dict[int, float] = {}
+        for t, c in (classes or {}).items():
+            score = mt.CLASS_SCORE[c]
+            hid = hids[t]
+            if hid >= 0:
+                ok = head_has.get(hid)
+                if ok is None:
+                    ok = head_has[hid] = all(w in heads[hid] for w in lw)
+                if ok:
+                    score += mt.HEADING_BONUS
+            if t in phrase:
+                score += mt.PHRASE_BONUS
+            out[t] = score
+        return out
+
+    # (texts holding a string, kept across keystrokes: a word typed on holds the one before it)
+    HOLDING_MEMO = 16
+    NARROW_SHARE = 3  # a memo narrows scans down when it holds under 1/3 of the texts
+
+    def _holding(self, w: str, scan: bool = True) -> array | None:
+        """The texts holding `w` (lower case, ignoring case) with an entry or not, ascending; kept (a few,
+        those holding few enough texts to narrow a scan down) until the index changes. Without `scan`,
+        only a kept answer (None: none kept)."""
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_holding_memo")
+        if memo is None or memo[0] != version:
+            memo = self._holding_memo = (version, {})
+        got = memo[1].get(w)
+        if got is not None or not scan:
+            return got
+        rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
+        got = array("i", self._texts_in(rx, self._narrowed(w)))
+        self._keep_holding(w, got)
+        return got
+
+    def _keep_holding(self, w: str, tids: Iterable[int]) -> None:
+        memo = self.__dict__.get("_holding_memo")
+        version = (self.ntexts, self.changes)
+        if memo is None or memo[0] != version:
+            memo = self._holding_memo = (version, {})
+        got = tids if isinstance(tids, array) else array("i", tids)
+        if len(got) * self.NARROW_SHARE >= self.ntexts or w in memo[1]:
+            return
+        if len(memo[1]) >= self.HOLDING_MEMO:
+            memo[1].pop(next(iter(memo[1])))
+        memo[1][w] = got
+
+    def _narrow_view(self, lw: list[str], scan: bool = True, cased: bool = False) -> tuple[Any, Any, list[int]] | None:
+        """A view (`_view_of`) of texts holding every word (lower case) at least, far fewer than all: the
+        fewest of those kept for a string inside one of the words (`_holding`), or with `scan` (several
+        words) those holding the longest word. None: no such view (every text is scanned, or the
+        posting index narrows each scan down)."""
+        if self.posting_index is not None and self._candidates(lw if len(lw) > 1 else lw[0]) is not None:
+            return None  # (the posting index narrows down as well)
+        memo = self.__dict__.get("_holding_memo")
+        best = None
+        if memo is not None and memo[0] == (self.ntexts, self.changes):
+            for k, tids in memo[1].items():
+                if any(k in w for w in lw) and (best is None or len(tids) < len(best[1])):
+                    best = (k, tids)
+        if best is None and scan and len(lw) > 1:
+            w = max(lw, key=len)
+            if is_word_char(w[0]) or is_word_char(w[-1]):
+                tids = self._holding(w)
+                if tids is not None and len(tids) * self.NARROW_SHARE < self.ntexts:
+                    best = (w, tids)
+        if best is None:
+            return None
+        key = (best[0], cased, len(best[1]))
+        kept = self.__dict__.get("_narrow_memo")
+        if kept is not None and kept[0] == key and kept[1] == (self.ntexts, self.changes):
+            return kept[2]
+        view = self._view_of(list(best[1]), cased)
+        self._narrow_memo = (key, (self.ntexts, self.changes), view)
+        return view
 
     def _take(self, matches: dict[int, _Match], cap: int, scope: bytearray | None,
               pred: Callable[[int], bool] | None, picked: list[tuple[int, _Match]]) -> tuple[int, bool]:
@@ -372,6 +491,19 @@ class SearchIndex(IndexData):
         n_all = self.ntexts
         if p is None or n_all < self.postings_min or not s:
             return None
+        key = s if isinstance(s, str) else tuple(s)
+        version = (n_all, self.changes, id(p), p.ndocs, self.candidates_share, self.candidates_min)
+        memo = self.__dict__.get("_candidates_memo")
+        if memo is None or memo[0] != version:
+            memo = self._candidates_memo = (version, {})
+        if key in memo[1]:
+            return memo[1][key]
+        if len(memo[1]) >= 32:
+            memo[1].pop(next(iter(memo[1])))
+        got = memo[1][key] = self._posting_candidates(p, s, n_all)
+        return got
+
+    def _posting_candidates(self, p: Any, s: str | list[str], n_all: int) -> list[int] | None:
         n = min(p.ndocs, n_all)
         share = self.candidates_share
         got = p.holding(s, max(self.candidates_min, n // share))
@@ -444,14 +576,24 @@ class SearchIndex(IndexData):
         # pairs (each word's scan then runs on those alone, even when one word alone is common)
         joint = self._candidates(lw) if len(lw) > 1 else None
         views: dict[bool, tuple[Any, Any, list[int]]] = {}
+        # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
+        # several words, those holding the longest word): every scan runs on those alone
+        narrow = None if joint is not None else self._narrow_view(lw, scan=False)
         if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
-            self._word_memo = (words, seen if joint is None else {})
+            self._word_memo = (words, seen if joint is None and narrow is None else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
             within = None
+            cased = mt.case_sensitive(w)
             if joint is not None:
-                cased = mt.case_sensitive(w)
                 within = views.get(cased) or views.setdefault(cased, self._view_of(joint, cased))
-            got = seen[w] = self._word_classes(w, whole_only, within)
+            elif narrow is not None:
+                within = narrow if not cased else (views.get(True) or views.setdefault(True, self._view_of(narrow[2], True)))
+            if whole_only and within is None:
+                got = seen[w] = self._whole_classes(w)
+            else:
+                got = seen[w] = self._word_classes(w, whole_only, within)
+            if within is None and not whole_only and not cased:
+                self._keep_holding(lower(w), got)  # (its texts: they narrow the next keystroke's scans down)
             if classes is None:
                 classes = got
             else:
@@ -475,12 +617,29 @@ class SearchIndex(IndexData):
                 out[t] = on_head[c] if ok else by_class[c]
         if len(lw) > 1 and out:  # several words: together and in order, a bonus (`match.together`)
             raised: dict[float, _Match] = {}
-            for t in self._phrase_texts(lw, views.get(False) if joint is not None else None):
+            for t in self._phrase_texts(lw, views.get(False) if joint is not None else narrow):
                 m = out.get(t)
                 if m is not None:
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, _Match(s, "exact"))
         return out
+
+    WHOLE_MEMO = 8
+
+    def _whole_classes(self, w: str) -> dict[int, int]:
+        """`_word_classes(w, whole_only=True)` of every text, kept for a few words until the index changes
+        (typing on after a word, each keystroke looks that word up again)."""
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_whole_memo")
+        if memo is None or memo[0] != version:
+            memo = self._whole_memo = (version, {})
+        got = memo[1].get(w)
+        if got is None:
+            got = array("i", self._word_classes(w, True))
+            if len(memo[1]) >= self.WHOLE_MEMO:
+                memo[1].pop(next(iter(memo[1])))
+            memo[1][w] = got
+        return dict.fromkeys(got, mt.WHOLE)
 
     def _phrase_texts(self, lw: list[str], view: tuple[Any, Any, list[int]] | None = None) -> list[int]:
         """The texts holding the words (lower case) together and in order (`match.phrase_pattern`), of
