@@ -59,7 +59,7 @@ def gated_load(monkeypatch, library, early):
     early = list(early)
 
     def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
-        snapshot(list(early), len(library.reports))
+        snapshot(list(early), len(library.reports), None)
         gate.wait(20)
         return Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
 

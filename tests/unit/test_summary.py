@@ -132,3 +132,37 @@ def test_other_author_aliases_are_another_summary(cache_home, many):
     lib = cache_mod.load_library_cached([str(many)], vocab=vocab)
     plain = cache_mod.load_library_cached([str(many)], vocab=vocab, use_cache=False)
     assert [r.author for r in lib.reports] == [r.author for r in plain.reports]
+
+
+def test_the_stored_series_and_rows_are_handed_on_with_the_library(cache_home, many, monkeypatch):
+    cache_mod.load_library_cached([str(many)])
+    warm = cache_mod.load_library_cached([str(many)])
+    assert warm.stored is not None and fresh(many).stored is None
+    # The whole library's series are the stored columns; one author's part is computed from its reports.
+    assert warm.stored.series(warm.reports) is not None
+    read: list = []
+    real = summary_mod.Summary.series
+    monkeypatch.setattr(summary_mod.Summary, "series", lambda self, rs: read.append(1) or real(self, rs))
+    assert series(warm) == series(fresh(many)) and read == [1]
+    mine = warm.by_author("author1")
+    assert warm.stored.series(mine) is None
+    assert [(s.name, s.values) for s in kpi_series(warm, mine)] == \
+        [(s.name, s.values) for s in kpi_series(fresh(many), fresh(many).by_author("author1"))]
+    # Every report read from the cache has its row; a report of another library has none.
+    assert all(warm.stored.row(r) == (str(cache_mod.cache_path()), warm.stored.row(r)[1]) for r in warm.reports)
+    assert warm.stored.row(fresh(many).reports[0]) is None
+
+
+def test_search_reads_the_records_of_cached_reports_without_their_bodies(cache_home, many, monkeypatch):
+    from tui.index.workspace import Workspace
+
+    cache_mod.load_library_cached([str(many)])
+    warm = cache_mod.load_library_cached([str(many)])
+    bodies: list = []
+    real = cache_mod.ParseCache.body
+    monkeypatch.setattr(cache_mod.ParseCache, "body", lambda self, *a: bodies.append(a) or real(self, *a))
+    got = Workspace(warm).search("lianjia")
+    want = Workspace(fresh(many)).search("lianjia")
+    assert got.total == want.total > 0
+    assert [h.report.source for h in got.hits] == [h.report.source for h in want.hits]
+    assert bodies == []

@@ -7,12 +7,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..model.authors import Aliases, folder_authors, match_author
 from ..model.report import REPORT_SUFFIXES, Finding, Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week, period_text
+
+if TYPE_CHECKING:
+    from .stored import Stored
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -76,6 +79,9 @@ class Library:
     problems: list[Finding] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     vocab: Vocabulary = field(default_factory=lambda: DEFAULT_VOCABULARY)
+    # What the parse cache knew of these reports when it loaded them (their rows, the stored KPI series);
+    # None for a library read without the cache.
+    stored: Stored | None = field(default=None, compare=False, repr=False)
 
     def sort(self) -> None:
         """Put reports in week order; undated last, numbered issues by number, the rest in natural order."""

@@ -15,6 +15,8 @@ search` finds it too.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
     from .store.cache import CacheNotice
+    from .stored import Stored
     from .team import TeamWeek
     from .timeline import ProjectInfo, Timeline
 
@@ -39,7 +42,7 @@ def open_library(
     progress: ProgressFn | None = None,
     use_cache: bool = True,
     notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int], None] | None = None,
+    snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Library:
     """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
@@ -82,11 +85,16 @@ class Workspace:
             self._derived = {}
             self._partial = None
 
-    def show_partial(self, reports: list[Report], total: int, library: Library | None = None) -> None:
+    def show_partial(self, reports: list[Report], total: int, library: Library | None = None,
+                     stored: Stored | None = None) -> None:
         """While a library loads: the reports read so far (of `total` files), for search to answer from;
-        `library`: the (empty) library being loaded, for its paths and vocabulary."""
+        `library`: the (empty) library being loaded, for its paths and vocabulary; `stored`: what the
+        parse cache knows of those reports (their rows)."""
+        library = library if library is not None else self.library
+        if stored is not None:
+            library = dataclasses.replace(library, stored=stored)
         with self._lock:
-            self._partial = (list(reports), total, library if library is not None else self.library)
+            self._partial = (list(reports), total, library)
 
     @property
     def loading(self) -> bool:
@@ -180,11 +188,12 @@ class Workspace:
             if index is None:
                 index = self._stored_index(library) or SearchIndex()
                 self._index = index
-            index.sync(reports, self._records, progress)
+            records = functools.partial(self._records, stored=library.stored)
+            index.sync(reports, records, progress)
             if total is None and self._search_target()[1] is None:
                 if index.dead_share > 0.25:  # mostly replaced reports: build anew
                     fresh = SearchIndex()
-                    fresh.sync(reports, self._records)
+                    fresh.sync(reports, records)
                     self._index = index = fresh
                 changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
                 if self.use_cache and library.paths and (changed or self.check_files):
@@ -207,14 +216,14 @@ class Workspace:
             if self._index is None:
                 self._index = self._stored_index(library)
 
-    def _records(self, reports: list[Report]) -> list[Any]:
-        """The search records of reports: read from the parse cache for reports loaded from it (their
-        bodies stay unread), computed otherwise."""
+    @staticmethod
+    def _records(reports: list[Report], stored: Stored | None) -> list[Any]:
+        """The search records of reports: read from the parse cache for reports loaded from it (`stored`
+        has their rows; their bodies stay unread), computed otherwise."""
         from .search.records import decode_record, doc_record
-        from .store.loader import stored_row
         from .store.searchdb import read_records
 
-        rows = [stored_row(r) for r in reports]
+        rows = [stored.row(r) for r in reports] if stored is not None else [None] * len(reports)
         by_file: dict[str, list[int]] = {}
         for row in rows:
             if row is not None:

@@ -133,12 +133,12 @@ class ReportsApp(TypeAhead, App):
 
         made = [0.0, 0.0]  # when the last partial library for the week list was made, and what it cost
 
-        def snapshot(reports: list[Report], total: int) -> None:
+        def snapshot(reports: list[Report], total: int, stored=None) -> None:
             # the reports read so far, for search to answer from before the load ends, and (on a first
             # load, as often as sorting them costs at most a tenth of the time) for the week list
             if stop.is_set():
                 return
-            self.workspace.show_partial(reports, total, loading)
+            self.workspace.show_partial(reports, total, loading, stored)
             partial = None
             start = time.monotonic()
             if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):

@@ -36,6 +36,7 @@ from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..library import Library, ProgressFn, assign_authors, bundled_seeds
 from ..search.records import source_version, vocab_key
 from . import codec, loader, summary
+from ..stored import Stored
 from .loader import BodyStore, LazyReport, Parts
 from .searchdb import FILE_NAME
 
@@ -701,7 +702,7 @@ def load_library_cached(
     cache: ParseCache | None = None,
     lazy: bool | None = None,
     notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int], None] | None = None,
+    snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Library:
     """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
@@ -760,7 +761,7 @@ def summary_key(vkey: str, vocab: Vocabulary, paths: list[str]) -> str:
 
 
 def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
-          lazy: bool | None, notice: CacheNotice, snapshot: Callable[[list[Report], int], None] | None = None,
+          lazy: bool | None, notice: CacheNotice, snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
           cancelled: Callable[[], bool] | None = None) -> Library:
     lib = Library(paths=plist, vocab=vocab)
     found = list(scan(plist, cancelled))
@@ -813,6 +814,8 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
                 sources[i] = found[w].ref
             lib.reports = summ.reports(range(summ.n), sources, store, assigned=True)
             lib.problems = [f for f in slot if isinstance(f, Finding)]
+            lib.stored = Stored(str(cache.path), ((r, rid) for i, r in enumerate(lib.reports)
+                                                  if (rid := summ.rid(i)) is not None), summ, lib.reports)
             if cache is not None and gone:
                 cache.drop(gone)
             if progress:
@@ -874,7 +877,7 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
     def show() -> None:
         shown[0] = time.monotonic()
         if snapshot is not None:
-            snapshot([r for r in slot if isinstance(r, Report)], total)
+            snapshot([r for r in slot if isinstance(r, Report)], total, _stored_rows(cache, slot, rids))
 
     def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
         nonlocal done
@@ -905,6 +908,7 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
         elif item is not None:
             lib.reports.append(item)
             at_slot.append(w)
+    lib.stored = _stored_rows(cache, slot, rids)
     named = [r.author for r in lib.reports]
     assign_authors(lib)
     order = sorted(range(len(lib.reports)), key=lambda j: lib.reports[j].sort_key)  # (as `Library.sort`)
@@ -912,6 +916,15 @@ def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cach
     if cache is not None and total >= SUMMARY_MIN:
         _save_summary(cache, skey, lib, [at_slot[j] for j in order], [named[j] for j in order], found, rids, slot)
     return lib
+
+
+def _stored_rows(cache: ParseCache | None, slot: list[Any], rids: list[int | None]) -> Stored | None:
+    """The rows of the reports in `slot` that are read from the cache (None without a cache)."""
+    if cache is None:
+        return None
+    # (a report parsed here and kept whole has its row too, but its search records are at hand)
+    return Stored(str(cache.path), ((r, rid) for r, rid in zip(slot, rids)
+                                    if rid is not None and isinstance(r, LazyReport)))
 
 
 def _save_summary(cache: ParseCache, key: str, lib: Library, slots: list[int], named: list[str | None],

@@ -482,15 +482,6 @@ def lazy_from_parts(c: Candidate, parts: Parts, key: Any, store: BodyStore) -> L
                                 projects=codec.decode_projects(parts["projects"]))
 
 
-def stored_row(report: Report) -> tuple[str, int] | None:
-    """(cache file, row id) of a report whose body is read from the parse cache; None for any other."""
-    d = getattr(report, "__dict__", None) or {}
-    key, store = d.get("_key"), d.get("_store")
-    if key is None or store is None or store.cache_file is None:
-        return None
-    return store.cache_file, key[0]
-
-
 def problem_of(c: Candidate, parts: Parts) -> Finding:
     """The problem a parse found (from parts made here or in a worker)."""
     got = parts.get("problem")
