@@ -111,7 +111,8 @@ def compare_scorers() -> None:
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 
-    from tui.index.library import bundled_seeds, load_library
+    from tui.index.library import bundled_seeds
+from tui.index.load import load_library
     from tui.index.search.match import fuzzy_window
     from tui.index.search.records import norm
 

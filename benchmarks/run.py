@@ -83,9 +83,10 @@ print(asyncio.run(main()))
 
 _IN_APP_SEARCH = r"""
 import json, statistics, sys, time
-from tui.index.workspace import open_library, Workspace
+from tui.index.load import load_library
+from tui.index.workspace import Workspace
 paths, queries = sys.argv[1], json.loads(sys.argv[2])
-lib = open_library([paths])
+lib = load_library([paths], use_cache=True)
 ws = Workspace(lib, use_cache=True)  # as the app: the index read from the parse cache (built the first time)
 t = time.perf_counter(); index = ws.search_index(); build = time.perf_counter() - t
 per = []

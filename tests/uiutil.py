@@ -63,5 +63,5 @@ def gated_load(monkeypatch, library, early):
         gate.wait(20)
         return Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
 
-    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    monkeypatch.setattr(app_mod, "load_library", slow_open)
     return gate

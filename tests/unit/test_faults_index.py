@@ -107,7 +107,7 @@ def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_p
     _edit(tmp_path, part, change)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.index.workspace import Workspace
 
     notices: list[str] = []

@@ -205,32 +205,3 @@ def _same_path(ref: SourceRef, q: str) -> bool:
         return ref.member is None and os.path.samefile(ref.path, q)
     except OSError:
         return False
-
-
-def load_library(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-) -> Library:
-    """Load every report under the paths (the bundled seeds when none are given)."""
-    from ..model.load import load_raw  # (here: the search fast path imports this module without the parser)
-    from ..model.source import read_sources
-
-    plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
-    lib = Library(paths=plist, vocab=vocab)
-    done = 0
-    for raw in read_sources(plist):
-        if isinstance(raw, Finding):
-            lib.problems.append(raw)
-            continue
-        result = load_raw(raw, vocab)
-        if isinstance(result, Finding):
-            lib.problems.append(result)
-        else:
-            lib.reports.append(result)
-        done += 1
-        if progress:
-            progress(done, None)
-    assign_authors(lib)
-    lib.sort()
-    return lib

@@ -1,4 +1,4 @@
-"""Opening a library, and everything derived from a loaded one: KPI series, projects, timelines, the
+"""Everything derived from a loaded library: KPI series, projects, timelines, the
 search index (pure Python; no Textual or Rich).
 
 A `Workspace` owns what is computed per library, computing each thing once, on first use, from any
@@ -17,42 +17,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from .library import EVERYONE, Library, ProgressFn, is_team
+from .library import EVERYONE, Library, is_team
 
 if TYPE_CHECKING:
     from ..model.report import Report
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
-    from .store.cache import CacheNotice
     from .stored import Stored
     from .team import TeamWeek
     from .timeline import ProjectInfo, Timeline
 
 T = TypeVar("T")
-
-
-def open_library(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-    notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Library:
-    """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
-    is false (a cache that cannot be used is noted in `notice`, never an error); `snapshot(reports,
-    total)`: the reports read so far, now and then while loading (`store.cache.load_library_cached`);
-    `cancelled()` true abandons the load (`model.source.Cancelled`)."""
-    from .store.cache import load_library_cached
-
-    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice,
-                               snapshot=snapshot, cancelled=cancelled)
 
 
 class Workspace:

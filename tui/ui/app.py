@@ -21,7 +21,8 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, is_served, load_config
 from ..index.library import Library, bundled_seeds
-from ..index.workspace import Workspace, open_library
+from ..index.load import load_library
+from ..index.workspace import Workspace
 from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
 from ..model.text import sanitize
@@ -177,7 +178,7 @@ class ReportsApp(TypeAhead, App):
         self.post_message(LibraryLoaded(lib, reload=reload, notices=notice.messages))
 
     def _read(self, progress, notice, stop: threading.Event, snapshot=None) -> Library:
-        return open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
+        return load_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
                             use_cache=not getattr(self.args, "no_cache", False), notice=notice,
                             snapshot=snapshot, cancelled=stop.is_set)
 

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ...model.report import Finding, Report
 from ...model.source import Cancelled, Candidate, scan
 from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from ..library import Library, ProgressFn, assign_authors, bundled_seeds
+from ..library import Library, ProgressFn, assign_authors
 from ..search.records import source_version, vocab_key
 from . import codec, loader, summary
 from ..stored import Stored
@@ -695,7 +695,7 @@ class CacheNotice:
 
 
 def load_library_cached(
-    paths: Iterable[str | os.PathLike] | None = None,
+    plist: list[str],
     vocab: Vocabulary = DEFAULT_VOCABULARY,
     progress: ProgressFn | None = None,
     use_cache: bool = True,
@@ -705,7 +705,8 @@ def load_library_cached(
     snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Library:
-    """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
+    """Load the library of the paths `plist` (`load.load_library` resolves them): unchanged files from
+    the cache, the rest parsed (in parallel) and stored.
 
     `progress(done, total)` is called from this thread. With `use_cache=False` the cache is neither
     read nor written. `lazy` (default: `LAZY_MIN` reports or more) keeps only the heads of freshly
@@ -714,7 +715,7 @@ def load_library_cached(
     damaged file is removed, to be rebuilt next time); `notice` collects what to tell the user.
     `cancelled()` is asked as the load goes (`model.source.Cancelled` is raised when it says so).
     """
-    plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
+    plist = [str(p) for p in plist]
     notice = notice if notice is not None else CacheNotice()
     if use_cache and cache is None:
         try:
