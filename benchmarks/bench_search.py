@@ -46,7 +46,8 @@ def bench_size(n: int) -> None:
     """Build, save and read back the index of n generated reports, then time typing the queries."""
     from generate import generate
 
-    from tui.index.store.cache import ParseCache, load_library_cached
+    from tui.index.store.cache import ParseCache
+    from tui.index.store.loading import load_library_cached
     from tui.index.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:

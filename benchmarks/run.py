@@ -154,7 +154,7 @@ def compile_bytecode(root: Path) -> None:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "tui")], env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    imports = ("import tui.cli.main, tui.index.store.cache, tui.index.store.loader, tui.index.search.engine\n"
+    imports = ("import tui.cli.main, tui.index.store.cache, tui.index.store.loading, tui.index.store.loader, tui.index.search.engine\n"
                "try:\n    import tui.ui.app, tui.ui.screens.main\nexcept ImportError:\n    pass\n")
     subprocess.run([sys.executable, "-c", imports], env=env, check=True)
     print(f"(byte code compiled in {time.perf_counter() - t:.1f} s)")

@@ -16,6 +16,7 @@ import pytest
 
 from tui import cli
 from tui.index.store import cache as cache_mod
+from tui.index.store import loading
 from tui.index.store import loader
 from tui.index.library import bundled_seeds
 from tui.index.load import load_library
@@ -52,7 +53,7 @@ def summary(lib):
 
 
 def load(paths, **kw):
-    return cache_mod.load_library_cached([str(p) for p in paths], **kw)
+    return loading.load_library_cached([str(p) for p in paths], **kw)
 
 
 def test_second_load_comes_from_the_cache(cache_home, reports, parses):

@@ -107,7 +107,7 @@ def check_paths(paths: Sequence[str]) -> None:
 def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
     """Load the library for a subcommand: config vocabulary, cache unless `--no-cache`, progress on a tty."""
     from ..config import load_config
-    from ..index.store.cache import CacheNotice
+    from ..index.store.loading import CacheNotice
     from ..index.load import load_library
 
     check_paths(args.paths)

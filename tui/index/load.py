@@ -10,7 +10,7 @@ from .library import Library, ProgressFn, bundled_seeds
 
 if TYPE_CHECKING:
     from ..model.report import Report
-    from .store.cache import CacheNotice
+    from .store.loading import CacheNotice
     from .stored import Stored
 
 
@@ -33,7 +33,7 @@ def load_library(
     the library is `Library.stored`); `progress(done, total)` as files are read; `snapshot(reports,
     total, stored)`: the reports read so far, now and then; `cancelled()` true abandons the load
     (`model.source.Cancelled`)."""
-    from .store.cache import load_library_cached
+    from .store.loading import load_library_cached
 
     return load_library_cached(library_paths(paths), vocab=vocab, progress=progress, use_cache=use_cache,
                                notice=notice, snapshot=snapshot, cancelled=cancelled)

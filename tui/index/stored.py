@@ -1,5 +1,5 @@
 """What the parse cache knew of a library it loaded, handed on with the library as a plain value
-(made in `store.cache`; `summary`: a `store.summary.Summary`)."""
+(made in `store.loading`; `summary`: a `store.summary.Summary`)."""
 
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ class ReportsApp(TypeAhead, App):
 
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
-        from ..index.store.cache import CacheNotice
+        from ..index.store.loading import CacheNotice
 
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         notice = CacheNotice()

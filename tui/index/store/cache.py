@@ -11,43 +11,33 @@ and a write that cannot get the lock is skipped (the report is still shown, just
 time). A cache that cannot be opened or written at all means running without it. Nothing is ever
 written next to reports.
 
-Reports loaded from here keep only their head in memory and get their text and projects from the
-cache, and their section tree by parsing that text again, when first used (`loader.LazyReport`).
+This module is the store: the file, its rows, its summaries, its checks. Loading a library through it
+is `loading`.
 """
 
 from __future__ import annotations
 
 import atexit
-import gc
 import hashlib
 import os
 import shutil
 import sqlite3
 import threading
-import time
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from ...model.report import Finding, Report
-from ...model.source import Cancelled, Candidate, scan
-from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from ..library import Library, ProgressFn, assign_authors
-from ..search.records import source_version, vocab_key
-from . import codec, loader, summary
-from ..stored import Stored
-from .loader import BodyStore, LazyReport, Parts
+from ...model.source import Candidate
+from ..search.records import source_version
+from . import codec, summary
+from .loader import Parts
 from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
 SCHEMA = f"7.{codec.FORMAT}.{summary.FORMAT}"
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
-LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
-SUMMARY_MIN = 500       # libraries of at least this many files keep a summary (`summary`) for warm starts
 BUSY_TIMEOUT_S = 10.0
-STORE_BATCH = 512       # parsed reports written per transaction (at most ~0.3 s holding the write lock)
-SNAPSHOT_S = 1.0        # while parsing, the reports loaded so far are shown at most this often (`snapshot`)
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -672,304 +662,6 @@ def _sums_of(p: Parts) -> tuple[int, ...] | None:
     values = (p["head"], p.get("text"), p.get("projects"), p.get("search"))
     out = tuple(codec.storable_sum(v) for v in values)
     return None if None in out else out
-
-
-def _under(path: str, roots: list[str]) -> bool:
-    for r in roots:
-        if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
-class CacheNotice:
-    """What a load wants the user told about the cache, once: it was replaced, rows were damaged, or it
-    could not be used at all (then the library was read without it)."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def add(self, message: str) -> None:
-        """Remember a message (each only once)."""
-        if message not in self.messages:
-            self.messages.append(message)
-
-
-def load_library_cached(
-    plist: list[str],
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-    cache: ParseCache | None = None,
-    lazy: bool | None = None,
-    notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Library:
-    """Load the library of the paths `plist` (`load.load_library` resolves them): unchanged files from
-    the cache, the rest parsed (in parallel) and stored.
-
-    `progress(done, total)` is called from this thread. With `use_cache=False` the cache is neither
-    read nor written. `lazy` (default: `LAZY_MIN` reports or more) keeps only the heads of freshly
-    parsed reports in memory; reports read from the cache always are. A cache that cannot be used, or
-    turns out damaged while loading, never fails the load: the library is read without it (and a
-    damaged file is removed, to be rebuilt next time); `notice` collects what to tell the user.
-    `cancelled()` is asked as the load goes (`model.source.Cancelled` is raised when it says so).
-    """
-    plist = [str(p) for p in plist]
-    notice = notice if notice is not None else CacheNotice()
-    if use_cache and cache is None:
-        try:
-            cache = ParseCache()
-        except CacheUnavailable as exc:
-            notice.add(f"the parse cache cannot be used ({exc}); reading every report")
-            cache = None
-    if not use_cache:
-        cache = None
-    if cache is not None and cache.rebuilt:
-        notice.add(f"the parse cache was damaged and has been rebuilt ({cache.rebuilt})")
-    collecting = gc.isenabled()
-    gc.disable()  # (a large library is ~1M long-lived objects: collecting while they are made only costs time)
-    try:
-        return _load(plist, vocab, progress, cache, lazy, notice, snapshot, cancelled)
-    except _DAMAGE as exc:
-        if cache is None:
-            raise
-        cache.close()
-        if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or any(
-                w in str(exc).lower() for w in ("readonly", "full", "unable to open"))):
-            # Another instance holds it longer than we wait, or it cannot be written: not damage.
-            notice.add(f"the parse cache cannot be used now ({exc}); reading every report")
-        else:
-            # Damage found mid-run: this load goes on without the cache; the file is rebuilt next time.
-            notice.add(f"the parse cache is damaged ({exc}); it will be rebuilt")
-            try:
-                _remove(cache.path)
-            except OSError:
-                pass
-        return _load(plist, vocab, progress, None, lazy, notice, snapshot, cancelled)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def summary_key(vkey: str, vocab: Vocabulary, paths: list[str]) -> str:
-    """Which library a summary is of: the vocabulary, the author aliases (applied after parsing, so not
-    part of `vkey`, but part of the authors stored) and the paths as given."""
-    import json
-
-    aliases = json.dumps(vocab.author_aliases, ensure_ascii=False, sort_keys=True)
-    return "\0".join([vkey, aliases, *paths])
-
-
-def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
-          lazy: bool | None, notice: CacheNotice, snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
-          cancelled: Callable[[], bool] | None = None) -> Library:
-    lib = Library(paths=plist, vocab=vocab)
-    found = list(scan(plist, cancelled))
-    cands = [c for c in found if isinstance(c, Candidate)]
-    total = len(cands)
-    slot: list[Report | Finding | None] = [None] * len(found)
-    rids: list[int | None] = [None] * len(found)  # the cache row of each slot's report (for the summary)
-    index = {id(c): i for i, c in enumerate(found)}
-    for i, f in enumerate(found):
-        if isinstance(f, Finding):
-            slot[i] = f
-
-    vkey = vocab_key(vocab)
-    want_lazy = (total >= LAZY_MIN) if lazy is None else lazy
-    store = BodyStore(cache.body if cache is not None else None, vocab,
-                      cache_file=str(cache.path) if cache is not None else None)
-
-    # A warm start reads the library's summary: every file it lists unchanged is a report (or problem) at
-    # once; the rest are looked up row by row, or parsed.
-    skey = summary_key(vkey, vocab, [str(Path(p)) for p in plist])
-    summ = cache.summary(skey) if cache is not None and total >= SUMMARY_MIN else None
-    todo = cands
-    gone: list[int] = []
-    done = 0
-    if summ is not None:
-        todo = []
-        rkeys, pkeys = summ.keys(), summ.problem_keys()
-        at: list[int] = []       # summary positions of the unchanged reports
-        where: list[int] = []    # their slots
-        nprob = 0
-        for c in cands:
-            k = c.key
-            i = rkeys.pop(k, None)
-            if i is not None and summ.same_file(i, c.size, c.mtime_ns):
-                at.append(i)
-                where.append(index[id(c)])
-                continue
-            j = pkeys.pop(k, None)
-            if j is not None and summ.same_problem_file(j, c.size, c.mtime_ns):
-                slot[index[id(c)]] = summ.problem(j, c.ref)
-                nprob += 1
-                continue
-            todo.append(c)
-        # Rows of files listed but gone (a changed file's row is replaced when it is stored again).
-        gone = [rid for i in rkeys.values() if (rid := summ.rid(i)) is not None]
-        if not todo and len(at) == summ.n and nprob == summ.nproblems:
-            # Nothing changed: the stored order and authors are the library's.
-            sources: list[Any] = [None] * summ.n
-            for i, w in zip(at, where):
-                sources[i] = found[w].ref
-            lib.reports = summ.reports(range(summ.n), sources, store, assigned=True)
-            lib.problems = [f for f in slot if isinstance(f, Finding)]
-            lib.stored = Stored(str(cache.path), ((r, rid) for i, r in enumerate(lib.reports)
-                                                  if (rid := summ.rid(i)) is not None), summ, lib.reports)
-            if cache is not None and gone:
-                cache.drop(gone)
-            if progress:
-                progress(total, total)
-            return lib
-        for r, w, i in zip(summ.reports(at, [found[w].ref for w in where], store, assigned=False), where, at):
-            slot[w] = r
-            rids[w] = summ.rid(i)
-        done = total - len(todo)
-
-    heads: dict = {}
-    if cache is not None:
-        if summ is not None and len(todo) <= 2000:
-            heads = cache.heads_of(vkey, [c.key for c in todo])
-        else:
-            heads = cache.heads(vkey, [str(Path(p)) for p in plist])
-    misses: list[Candidate] = []
-    damaged: list[int] = []
-    for c in todo:
-        row = heads.pop(c.key, None)
-        if row is not None and row[1] == c.size and row[2] == c.mtime_ns:
-            rid, _, _, kind, head = row
-            try:
-                slot[index[id(c)]] = _from_row(rid, c, kind, head, store)
-            except codec.DamagedRow:
-                damaged.append(rid)
-                misses.append(c)
-                continue
-            rids[index[id(c)]] = rid
-            done += 1
-        else:
-            misses.append(c)
-    if cache is not None:
-        # Rows for files under these paths that no longer exist, and rows that did not check out: dropped.
-        if summ is None:
-            gone = [row[0] for (p, _m), row in heads.items() if _under(p, plist)]
-        cache.drop(gone + damaged)
-        cache.damaged_rows += len(damaged)
-        if cache.damaged_rows:
-            notice.add(f"{cache.damaged_rows} damaged row(s) in the parse cache were read again from the reports")
-    if progress:
-        progress(done, total)
-
-    # Parsed reports are written a batch of chunks at a time: fewer, larger transactions.
-    batch_c: list[Candidate] = []
-    batch_p: list[Parts] = []
-
-    def flush() -> None:
-        ids = cache.store(vkey, batch_c, batch_p) if cache is not None else [None] * len(batch_c)
-        for c, p, rid in zip(batch_c, batch_p, ids):
-            w = index[id(c)]
-            slot[w] = _from_parts(c, p, rid, want_lazy, store)
-            rids[w] = rid
-        batch_c.clear()
-        batch_p.clear()
-
-    shown = [time.monotonic()]
-
-    def show() -> None:
-        shown[0] = time.monotonic()
-        if snapshot is not None:
-            snapshot([r for r in slot if isinstance(r, Report)], total, _stored_rows(cache, slot, rids))
-
-    def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
-        nonlocal done
-        batch_c.extend(chunk)
-        batch_p.extend(parts)
-        due = snapshot is not None and time.monotonic() - shown[0] >= SNAPSHOT_S
-        if len(batch_c) >= STORE_BATCH or due:
-            flush()
-        if due:
-            show()
-        done += len(chunk)
-        if meter is not None:
-            meter.parsed(sum(c.size for c in chunk))
-        if progress:
-            progress(done, total)
-
-    meter = progress if isinstance(progress, loader.LoadMeter) else None
-    if meter is not None:
-        meter.parsing(sum(c.size for c in misses))
-    if misses:
-        show()
-    loader.parse_many(misses, vocab, on_chunk, search=cache is not None, cancelled=cancelled)
-    flush()
-    at_slot: list[int] = []
-    for w, item in enumerate(slot):
-        if isinstance(item, Finding):
-            lib.problems.append(item)
-        elif item is not None:
-            lib.reports.append(item)
-            at_slot.append(w)
-    lib.stored = _stored_rows(cache, slot, rids)
-    named = [r.author for r in lib.reports]
-    assign_authors(lib)
-    order = sorted(range(len(lib.reports)), key=lambda j: lib.reports[j].sort_key)  # (as `Library.sort`)
-    lib.reports = [lib.reports[j] for j in order]
-    if cache is not None and total >= SUMMARY_MIN:
-        _save_summary(cache, skey, lib, [at_slot[j] for j in order], [named[j] for j in order], found, rids, slot)
-    return lib
-
-
-def _stored_rows(cache: ParseCache | None, slot: list[Any], rids: list[int | None]) -> Stored | None:
-    """The rows of the reports in `slot` that are read from the cache (None without a cache)."""
-    if cache is None:
-        return None
-    # (a report parsed here and kept whole has its row too, but its search records are at hand)
-    return Stored(str(cache.path), ((r, rid) for r, rid in zip(slot, rids)
-                                    if rid is not None and isinstance(r, LazyReport)))
-
-
-def _save_summary(cache: ParseCache, key: str, lib: Library, slots: list[int], named: list[str | None],
-                  found: list[Any], rids: list[int | None], slot: list[Any]) -> None:
-    """Store the summary of a library just loaded (its reports in order, each from the file in `slots`)."""
-    def entry(w: int, name: str | None = None) -> summary.Entry:
-        c = found[w]
-        return summary.Entry(c.path, c.member or "", c.size, c.mtime_ns, rids[w], name)
-
-    entries = [entry(w, n) for w, n in zip(slots, named)]
-    problems = [(entry(w), f) for w, f in enumerate(slot) if isinstance(f, Finding) and isinstance(found[w], Candidate)]
-    try:
-        data = summary.encode(lib.reports, entries, problems)
-    except (ValueError, TypeError, UnicodeEncodeError):
-        return  # (a value JSON or UTF-8 cannot hold: no summary, the library is read row by row)
-    cache.put_summary(key, data)
-
-
-def _body_key(rid: int, c: Candidate) -> tuple[int, str, str, int, int]:
-    return (rid, c.path, c.member or "", c.size, c.mtime_ns)
-
-
-def _from_row(rid: int, c: Candidate, kind: str, head: Any, store: BodyStore) -> Report | Finding:
-    """A report (its head; the body on demand) or a problem from a cache row; `codec.DamagedRow` if the
-    row does not check out."""
-    if head is None:
-        raise codec.DamagedRow("head: checksum")
-    if kind == "problem":
-        return codec.decode_problem(head, c.ref)
-    if kind != "report":
-        raise codec.DamagedRow("unknown kind")
-    return LazyReport.from_head(codec.decode_head(head, c.ref, c.size, c.mtime_ns), _body_key(rid, c), store)
-
-
-def _from_parts(c: Candidate, p: Parts, rid: int | None, lazy: bool, store: BodyStore) -> Report | Finding:
-    """What a fresh parse gives the library: the parsed report itself when it is at hand (parsed in this
-    process) and the library is small, else a lazy report (body from the cache, or from the source)."""
-    if p["kind"] == "problem":
-        return loader.problem_of(c, p)
-    full = p.get("report")
-    if full is not None and (not lazy or rid is None):
-        return full
-    key = _body_key(rid, c) if rid is not None else None
-    return loader.lazy_from_parts(c, p, key, store)
 
 
 def clear_cache(path: Path | None = None) -> bool:
