@@ -49,7 +49,8 @@ def test_a_warm_load_equals_a_cold_load_and_no_cache(cache_home, many):
         sums = c.execute("SELECT head, hsum, text, tsum FROM reports").fetchall()
     assert len(ids) == len(set(ids)) == 60
     assert recs == 60, "every stored report has its search record"
-    assert all(zlib.crc32(h.encode()) == hs and zlib.crc32(t.encode()) == ts for h, hs, t, ts in sums)
+    # (text is not stored: it is read from the report's file)
+    assert all(zlib.crc32(h.encode()) == hs and t is None and ts == 0 for h, hs, t, ts in sums)
 
 
 def test_a_changed_file_replaces_its_row_and_search_record(cache_home, many):

@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 import threading
 import weakref
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -35,7 +36,7 @@ from .loader import Parts
 from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = f"7.{codec.FORMAT}.{summary.FORMAT}"
+SCHEMA = f"8.{codec.FORMAT}.{summary.FORMAT}"  # 8: records, index parts, projects compressed; no text
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
 BUSY_TIMEOUT_S = 10.0
 
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS reports (
     psum INTEGER NOT NULL,
     UNIQUE (path, member, vocab)
 );
-CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec TEXT NOT NULL, sum INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec BLOB NOT NULL, sum INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS search_index (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, stamp TEXT NOT NULL,
     used REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS search_parts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL,
@@ -66,8 +67,9 @@ CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, data BLOB NOT NULL, 
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
 DELETE FROM search_rec WHERE rid = old.id; END;
 """
-# `reports`: `head` the report's head and `projects` its projects as JSON (`codec`), `text` its text; for a
-# problem, `head` holds the problem; `hsum`, `tsum`, `psum` the CRC-32 of head, text and projects (a byte
+# `reports`: `head` the report's head and `projects` its projects as JSON (`codec`) compressed; `text` is
+# no longer written (NULL: a report's text is read from its file, which is there to read whenever its
+# row answers, and stored again it would double the cache); for a problem, `head` holds the problem; `hsum`, `tsum`, `psum` the CRC-32 of head, text and projects (a byte
 # changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently).
 # `summaries`: per library (vocabulary, author aliases and paths: `summary_key`) the summary a warm start
 # reads instead of a row per report (`summary`), with its CRC-32 `sum`.
@@ -347,7 +349,7 @@ class ParseCache:
             try:
                 conns[0].execute("PRAGMA busy_timeout = 50")
                 conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
+            except _DAMAGE:  # (a damaged schema can fail to decode: the file is being replaced anyway)
                 pass
         for c in conns:
             try:
@@ -528,10 +530,10 @@ class ParseCache:
                 continue
             next_id += 1
             ids.append(next_id)
-            text, projects, rec = p.get("text"), p.get("projects"), p.get("search")
+            projects, rec = _packed_projects(p.get("projects")), p.get("search")
             gone.append((cand.path, member, vkey))
-            rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text,
-                         projects, sums[0], sums[1], sums[2]))
+            rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None,
+                         projects, sums[0], 0, codec.storable_sum(projects)))
             if rec is not None:
                 recs.append((next_id, rec, sums[3]))
         # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
@@ -556,12 +558,12 @@ class ParseCache:
             c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?", (cand.path, member, vkey))
             c.execute("SAVEPOINT one")
             try:
-                text, projects = p.get("text"), p.get("projects")
+                projects = _packed_projects(p.get("projects"))
                 cur = c.execute(
                     "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
                     " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text, projects,
-                     checksum(p["head"]), checksum(text), checksum(projects)))
+                    (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None, projects,
+                     checksum(p["head"]), 0, codec.storable_sum(projects)))
                 c.execute("RELEASE one")
             except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
                 c.execute("ROLLBACK TO one")
@@ -570,8 +572,9 @@ class ParseCache:
                 continue
             rid = cur.lastrowid
             ids.append(rid)
-            if p.get("search") is not None:
-                recs.append((rid, p["search"], checksum(p["search"])))
+            rsum = codec.storable_sum(p.get("search"))
+            if p.get("search") is not None and rsum is not None:
+                recs.append((rid, p["search"], rsum))
         c.executemany("INSERT INTO search_rec VALUES (?, ?, ?)", recs)
         return ids
 
@@ -602,13 +605,21 @@ class ParseCache:
         if row is None or row[0] is None:
             return None
         try:
-            if checksum(row[0]) != row[1]:
+            value = row[0]
+            if field == "projects" and type(value) is bytes:  # (compressed: `_packed_projects`)
+                if zlib.crc32(value) != row[1]:
+                    raise codec.DamagedRow("projects: checksum")
+                try:
+                    return codec.decode_projects(zlib.decompress(value).decode("utf-8"))
+                except (zlib.error, UnicodeDecodeError):
+                    raise codec.DamagedRow("projects: not what reports-tui writes") from None
+            if checksum(value) != row[1]:
                 raise codec.DamagedRow(f"{field}: checksum")
             if field == "text":
-                if type(row[0]) is not str:
+                if type(value) is not str:
                     raise codec.DamagedRow("text")
-                return row[0]
-            return codec.decode_projects(row[0])
+                return value
+            return codec.decode_projects(value)
         except codec.DamagedRow:
             self.damaged_rows += 1
             return None
@@ -655,6 +666,11 @@ class ParseCache:
         """SQLite's quick check of the whole file: "ok", or what is wrong."""
         rows = self.conn().execute("PRAGMA quick_check").fetchall()
         return "; ".join(str(r[0]) for r in rows[:5])
+
+
+def _packed_projects(projects: str | None) -> bytes | None:
+    """A report's projects as stored: their JSON compressed (it repeats the lines of each project)."""
+    return None if projects is None else zlib.compress(projects.encode("utf-8"), 1)
 
 
 def _sums_of(p: Parts) -> tuple[int, ...] | None:

@@ -24,6 +24,7 @@ from ...model.files import unreadable_message
 from ...model.source import Cancelled, Candidate, read_candidate, scan
 from ...model.vocab import Vocabulary
 from ..search.records import search_parts
+from .searchdb import pack_record
 from . import codec
 
 if TYPE_CHECKING:  # worker processes are imported only when a load needs them
@@ -103,7 +104,7 @@ def _duration(seconds: float) -> str:
 
 Parts = dict[str, Any]
 """What a parse gives the cache: "kind" ("report" | "problem"), "head" (JSON text, `codec`), and for a
-report "text", "projects" (JSON text) and "search" (`search.records.search_parts`); in-process parses also
+report "text", "projects" (JSON text) and "search" (`search.records.search_parts`, compressed: bytes); in-process parses also
 keep the parsed "report" itself (never sent between processes)."""
 
 
@@ -131,7 +132,12 @@ def problem_parts(finding: Finding) -> Parts:
 def report_parts(report: Report, keep: bool = True, search: bool = True) -> Parts:
     """The parts of a parsed report (`search`: with its search record)."""
     head, projects = codec.encode_head(report), codec.encode_projects(report.projects)
-    rec = search_parts(report) if search else None
+    rec: str | bytes | None = search_parts(report) if search else None
+    if rec is not None:
+        try:
+            rec = pack_record(rec)  # (stored compressed: `searchdb.read_records` gives it back as JSON)
+        except UnicodeEncodeError:
+            pass  # (a lone surrogate: left as text, which `_sums` says cannot be stored)
     parts: Parts = {"kind": "report", "head": head, "text": report.text, "projects": projects, "search": rec,
                     "sums": _sums(head, report.text, projects, rec)}
     if keep:
@@ -330,8 +336,8 @@ PARSED_FIELDS = ("root", "incidents", "plans")  # never stored: parsed again fro
 
 
 class BodyStore:
-    """Where a `LazyReport` gets its body: `text` and `projects` from the parse cache (`fetch(key, field)`,
-    None when the row is gone or damaged), the section tree, incidents and plans by parsing the text
+    """Where a `LazyReport` gets its body: `projects` from the parse cache (`fetch(key, field)`, None when
+    the row is gone or damaged; rows no longer hold the text, so `text` is read from the source), the section tree, incidents and plans by parsing the text
     again (about a millisecond a report), kept for the most recently used reports.
 
     When the cache has nothing, the report's source is read and parsed again. Parsed bodies are shared

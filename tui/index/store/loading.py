@@ -7,8 +7,8 @@ reports, rows of files gone or that do not check out are dropped); **parse** wha
 parallel, stored a batch at a time, the reports so far shown as they come); **assemble** the library
 (order, authors, what the cache knows of it) and save its summary.
 
-Reports loaded from the cache keep only their head in memory and get their text and projects from the
-cache, and their section tree by parsing that text again, when first used (`loader.LazyReport`).
+Reports loaded from the cache keep only their head in memory and get their projects from the cache, and
+their text and section tree from their file, when first used (`loader.LazyReport`).
 """
 
 from __future__ import annotations
