@@ -36,7 +36,7 @@ from .loader import Parts
 from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = f"8.{codec.FORMAT}.{summary.FORMAT}"  # 8: records, index parts, projects compressed; no text
+SCHEMA = f"9.{codec.FORMAT}.{summary.FORMAT}"  # 8: records, index parts, projects compressed; no text; 9: tsum
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
 BUSY_TIMEOUT_S = 10.0
 
@@ -69,8 +69,10 @@ DELETE FROM search_rec WHERE rid = old.id; END;
 """
 # `reports`: `head` the report's head and `projects` its projects as JSON (`codec`) compressed; `text` is
 # no longer written (NULL: a report's text is read from its file, which is there to read whenever its
-# row answers, and stored again it would double the cache); for a problem, `head` holds the problem; `hsum`, `tsum`, `psum` the CRC-32 of head, text and projects (a byte
-# changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently).
+# row answers, and stored again it would double the cache); for a problem, `head` holds the problem; `hsum`, `psum` the CRC-32 of head and projects (a byte
+# changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently);
+# `tsum` the CRC-32 of the file's bytes (`loader.file_sum`; 0: not known): a body read from the file is
+# shown only if the file is still the one the head came from.
 # `summaries`: per library (vocabulary, author aliases and paths: `summary_key`) the summary a warm start
 # reads instead of a row per report (`summary`), with its CRC-32 `sum`.
 # Besides each parsed report, its search record (`search_rec`, `search.records`, with its CRC-32 `sum`), and the search index
@@ -533,7 +535,7 @@ class ParseCache:
             projects, rec = _packed_projects(p.get("projects")), p.get("search")
             gone.append((cand.path, member, vkey))
             rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None,
-                         projects, sums[0], 0, codec.storable_sum(projects)))
+                         projects, sums[0], p.get("fsum", 0), codec.storable_sum(projects)))
             if rec is not None:
                 recs.append((next_id, rec, sums[3]))
         # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
@@ -563,7 +565,7 @@ class ParseCache:
                     "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
                     " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None, projects,
-                     checksum(p["head"]), 0, codec.storable_sum(projects)))
+                     checksum(p["head"]), p.get("fsum", 0), codec.storable_sum(projects)))
                 c.execute("RELEASE one")
             except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
                 c.execute("ROLLBACK TO one")
@@ -589,12 +591,31 @@ class ParseCache:
         except sqlite3.Error:
             pass  # (dropped another time)
 
+    def forget(self, rid: int) -> None:
+        """A report's file was found changed though its size and mtime were not: its row is deleted, and
+        the library summaries (which list files by size and mtime) with it, so the next load parses it."""
+        try:
+            with self._writing() as c:
+                c.execute("DELETE FROM reports WHERE id = ?", (rid,))
+                c.execute("DELETE FROM summaries")
+        except sqlite3.Error:
+            pass  # (busy or damaged: the body is still never shown; the file is caught again next time)
+
     def body(self, key: tuple[int, str, str, int, int], field: str) -> Any:
         """The text or the projects of a stored report, or None when the row is gone, was replaced or is
-        damaged (the caller then reads the report's source)."""
+        damaged (the caller then reads the report's source); "fsum": the CRC-32 of the bytes of the file
+        the row was made from (`loader.file_sum`; None: not known)."""
+        rid, path, member, size, mtime_ns = key
+        if field == "fsum":
+            try:
+                row = self.conn().execute(
+                    "SELECT tsum FROM reports WHERE id = ? AND path = ? AND member = ? AND size = ?"
+                    " AND mtime_ns = ?", (rid, path, member, size, mtime_ns)).fetchone()
+            except sqlite3.Error:
+                return None
+            return row[0] if row is not None and type(row[0]) is int and row[0] != 0 else None
         if field not in ("text", "projects"):
             raise KeyError(field)
-        rid, path, member, size, mtime_ns = key
         col = {"text": "tsum", "projects": "psum"}[field]
         try:
             row = self.conn().execute(

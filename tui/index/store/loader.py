@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import zipfile
+import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import fields
@@ -104,7 +105,8 @@ def _duration(seconds: float) -> str:
 
 Parts = dict[str, Any]
 """What a parse gives the cache: "kind" ("report" | "problem"), "head" (JSON text, `codec`), and for a
-report "text", "projects" (JSON text) and "search" (`search.records.search_parts`, compressed: bytes); in-process parses also
+report "text", "projects" (JSON text), "search" (`search.records.search_parts`, compressed: bytes) and,
+read from a file, "fsum" (`file_sum` of its bytes) and "nbytes" (how many); in-process parses also
 keep the parsed "report" itself (never sent between processes)."""
 
 
@@ -120,7 +122,16 @@ def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.Zip
     result = load_bytes(data, ref, vocab, c.size, c.mtime_ns / 1e9)
     if isinstance(result, Finding):
         return problem_parts(result)
-    return report_parts(result, keep, search)
+    parts = report_parts(result, keep, search)
+    parts["fsum"] = file_sum(data)
+    parts["nbytes"] = len(data)
+    return parts
+
+
+def file_sum(data: bytes) -> int:
+    """What a cache row keeps to know its report's file again: the CRC-32 of the file's bytes (never 0,
+    which stands for "not known": a row written without the bytes at hand)."""
+    return zlib.crc32(data) or 1
 
 
 def problem_parts(finding: Finding) -> Parts:
@@ -345,13 +356,15 @@ class BodyStore:
     """
 
     def __init__(self, fetch: Callable[[Any, str], Any] | None, vocab: Vocabulary, capacity: int = 256,
-                 cache_file: str | None = None):
+                 cache_file: str | None = None, forget: Callable[[int], None] | None = None):
         self._fetch = fetch
+        self._forget = forget  # drops a row whose file was found changed (and the summaries listing it)
         self.cache_file = cache_file  # the parse cache the bodies come from, if any
         self._vocab = vocab
         self._capacity = capacity
         self._lru: OrderedDict[tuple, Report] = OrderedDict()
         self._lock = threading.RLock()
+        self.changed: set[str] = set()  # files found changed since the library loaded (`_from_source`)
 
     def get(self, report: LazyReport, field: str) -> Any:
         """The value of one body field of a report."""
@@ -397,17 +410,82 @@ class BodyStore:
         return self._remember(k, parsed)
 
     def _from_source(self, report: LazyReport) -> Report:
-        """The report read and parsed again from its file (the cache had nothing, or nothing sound)."""
+        """The report read and parsed again from its file (the cache had nothing, or nothing sound) —
+        only if the file is still the one the report's head was read from (`same_file`): a file changed
+        since the library loaded gives an empty body, and the change is told (`on_changed_file`) so the
+        library is read again, as when the watcher sees it, never the new text under the old head."""
         k = self._id(report)
         got = self._remembered(k)
         if got is not None:
             return got
-        c = Candidate(report.source.path, report.source.member, report.size, 0)
+        key = report.__dict__.get("_key")
+        c = Candidate(report.source.path, report.source.member, report.size, key[4] if key else 0)
+        if not _same_stat(report, key):
+            return self._remember(k, self._changed(report))
         parts = parse_candidate(c, self._vocab)
-        full = parts.get("report")
-        if full is None:  # the file is gone or unreadable now: an empty body
-            full = Report(source=report.source, text="", title=report.title, label=report.label)
-        return self._remember(k, full)
+        if parts["kind"] != "report" or not self._same_bytes(report, key, parts):
+            # (gone, or no readable report now: a changed file too, which the reload drops)
+            return self._remember(k, self._changed(report))
+        return self._remember(k, parts["report"])
+
+    def _same_bytes(self, report: LazyReport, key: Any, parts: Parts) -> bool:
+        """Whether the bytes just read are those the report's row was made from (their number, and the
+        CRC-32 its row keeps when it has one)."""
+        if parts.get("nbytes", report.size) != report.size:
+            return False
+        want = self._fetch(key, "fsum") if self._fetch is not None and key is not None else None
+        return want is None or want == parts.get("fsum")
+
+    def _changed(self, report: LazyReport) -> Report:
+        path = report.source.path
+        with self._lock:
+            self.changed.add(path)
+        key = report.__dict__.get("_key")
+        if key is not None and self._forget is not None:
+            # (a file changed keeping its size and mtime: its row must not answer the reload)
+            self._forget(key[0])
+        for listener in list(_changed_listeners):
+            try:
+                listener(path)
+            except Exception:  # noqa: BLE001 - (a listener gone wrong never fails reading a body)
+                pass
+        return _empty_body(report)
+
+
+def _empty_body(report: Report) -> Report:
+    return Report(source=report.source, text="", title=report.title, label=report.label)
+
+
+def _same_stat(report: Report, key: Any) -> bool:
+    """Whether a report's file (a zip archive for a member) still has the size and mtime it had when the
+    report was read (True when it cannot be looked at: reading it says what it is now)."""
+    try:
+        st = os.stat(report.source.path)
+    except OSError:
+        return True
+    if key is not None:
+        if st.st_mtime_ns != key[4]:
+            return False
+    elif st.st_mtime_ns / 1e9 != report.mtime:
+        return False
+    return report.source.member is not None or st.st_size == report.size
+
+
+_changed_listeners: list[Callable[[str], None]] = []
+
+
+def on_changed_file(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(path)` (from any thread) whenever a body finds its file changed since its library
+    loaded; returns what stops it."""
+    _changed_listeners.append(listener)
+
+    def stop() -> None:
+        try:
+            _changed_listeners.remove(listener)
+        except ValueError:
+            pass
+
+    return stop
 
 
 def _body_property(name: str, keep: bool) -> property:

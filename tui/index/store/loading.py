@@ -136,7 +136,8 @@ class _Load:
         self.lib = Library(paths=plist, vocab=vocab)
         self.vkey = vocab_key(vocab)
         self.store = BodyStore(cache.body if cache is not None else None, vocab,
-                               cache_file=str(cache.path) if cache is not None else None)
+                               cache_file=str(cache.path) if cache is not None else None,
+                               forget=cache.forget if cache is not None else None)
         self.skey = summary_key(self.vkey, vocab, [str(Path(p)) for p in plist])
         self.done = 0         # files read so far (for `progress`)
         self.gone: list[int] = []  # rows of files listed in the summary but gone
