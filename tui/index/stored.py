@@ -27,6 +27,10 @@ class Stored:
         got = self._rows.get(id(report))
         return (self.cache_file, got[1]) if got is not None and got[0] is report else None
 
+    def rids(self) -> list[int]:
+        """The cache rows of the library's reports."""
+        return [rid for _r, rid in self._rows.values()]
+
     def series(self, reports: Sequence[Report]) -> list[tuple[str, list[Report], Sequence]] | None:
         """The KPI series (name, reports, values) of `reports` as stored, when they are exactly the
         library's reports in its order (not one author's part of it); else None."""

@@ -260,7 +260,10 @@ class Workspace:
         with index.lock:
             parts = index.to_parts()
             changes = index.changes
-        if save_index(cache_file(), self._index_key(library), fp, parts):
+        # (the records of the library's rows are the index's now: no longer kept in the cache)
+        stored = library.stored
+        held = stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
+        if save_index(cache_file(), self._index_key(library), fp, parts, held):
             index.persisted_as = fp
             index.saved_changes = changes
 

@@ -368,6 +368,8 @@ class ParseCache:
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and not {"meta", "reports"} <= tables:
             raise sqlite3.DatabaseError(f"not a {APP_ID} (tables: {', '.join(sorted(map(str, tables)))})")
+        if not tables:
+            c.execute("PRAGMA auto_vacuum = INCREMENTAL")  # (only before the first table: `searchdb.reclaim`)
         if str(c.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
@@ -380,6 +382,7 @@ class ParseCache:
             _remove(self.path)
             c = self.conn()
             tables, meta = set(), {}
+            c.execute("PRAGMA auto_vacuum = INCREMENTAL")
             if str(c.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
                 c.execute("PRAGMA journal_mode=WAL")
             c.execute("PRAGMA synchronous=NORMAL")

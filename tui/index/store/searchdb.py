@@ -459,9 +459,12 @@ def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
         conn.close()
 
 
-def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes]) -> bool:
+def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes],
+               held: Iterable[int] = ()) -> bool:
     """Save an index (replacing the library's earlier one); False when the file is busy or cannot be
-    written (it is saved another time)."""
+    written (it is saved another time). `held`: the report rows whose search records the index now
+    holds: their stored records are deleted (the index has them; an index built again computes them
+    from the reports' files), and the space freed is given back to the file system (`reclaim`)."""
     try:
         conn = _connect(path, readonly=False)
     except (sqlite3.Error, ValueError):
@@ -473,6 +476,7 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
             conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
             conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
                              [(key, name, pack_part(data)) for name, data in parts.items()])
+            conn.executemany("DELETE FROM search_rec WHERE rid = ?", [(rid,) for rid in held])
             old = [k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
                                               (KEEP,))]
             for k in old:
@@ -481,6 +485,7 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
             conn.execute("COMMIT")
             if old:
                 forget_postings(Path(path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
+            reclaim(conn)
         except BaseException:
             try:
                 conn.execute("ROLLBACK")
@@ -492,6 +497,16 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
         return False
     finally:
         conn.close()
+
+
+def reclaim(conn: sqlite3.Connection) -> None:
+    """Give the file's free pages back (a saved index replaced, records dropped): the cache file is
+    made with incremental auto-vacuum, so this moves pages from its end into the free ones and
+    truncates it (at the next checkpoint); never an error (done another time)."""
+    try:
+        conn.executescript("PRAGMA incremental_vacuum;")  # (stepped to the end: `execute` frees one page)
+    except sqlite3.Error:
+        pass
 
 
 def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str, Callable[[], None]] | None:
@@ -527,7 +542,7 @@ def attach_postings(index: Any, folder: str | os.PathLike, key: str) -> None:
     from ..search.engine import POSTINGS_MIN
     from ..search.postings import Postings, folder_for
 
-    if index.ntexts >= POSTINGS_MIN and index.posting_index is None:
+    if index.ntexts >= getattr(index, "postings_min", POSTINGS_MIN) and index.posting_index is None:
         index.posting_index = Postings.open(folder_for(folder, key), index.token)
 
 
@@ -537,7 +552,7 @@ def update_postings(index: Any, folder: str | os.PathLike | None, key: str) -> N
     from ..search.engine import POSTINGS_MIN
     from ..search.postings import Postings, folder_for
 
-    if index.ntexts < POSTINGS_MIN:
+    if index.ntexts < getattr(index, "postings_min", POSTINGS_MIN):  # (the index's own threshold)
         return
     p = index.posting_index
     if p is None or p.token != index.token:
