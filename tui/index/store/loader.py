@@ -370,6 +370,8 @@ class BodyStore:
         """The value of one body field of a report."""
         if field in PARSED_FIELDS:
             return getattr(self._parsed(report), field)
+        if field == "text":  # (rows never hold it: the file, read and parsed whole, kept in the bounded cache)
+            return self._from_source(report).text
         key = report.__dict__.get("_key")
         value = self._fetch(key, field) if self._fetch is not None and key is not None else None
         if value is None:
@@ -517,11 +519,12 @@ class LazyReport(Report):
     """A `Report` that holds its head in memory and gets its body (text, sections, projects, incidents,
     plans) from a `BodyStore` when first used.
 
-    Reading it is indistinguishable from a `Report` (it is one); `text` and `projects` stay once read
-    (search and timelines need them), the parsed fields live in the store's bounded cache.
+    Reading it is indistinguishable from a `Report` (it is one); `projects` stay once read (the project
+    list and timelines read every report's), the text and the parsed fields live in the store's bounded
+    cache (a library read whole, to build a search index without stored records, keeps no text).
     """
 
-    text = _body_property("text", keep=True)
+    text = _body_property("text", keep=False)
     projects = _body_property("projects", keep=True)
     root = _body_property("root", keep=False)
     incidents = _body_property("incidents", keep=False)
