@@ -31,7 +31,7 @@ QUERIES = ["r", "的", "rust", "async", "region", "工具链", "编译", "存管
 
 def lines_of(paths: list[str]) -> list[str]:
     """The distinct visible lines of a library, lower case (as `SearchIndex` keeps them)."""
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.index.search.engine import SearchIndex
 
     ix = SearchIndex(load_library(paths).reports)

@@ -30,9 +30,10 @@ def main() -> int:
     ap.add_argument("--page", type=int, default=40)
     ap.add_argument("--full", type=int, default=300)
     a = ap.parse_args()
-    from tui.index.workspace import Workspace, open_library
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
 
-    ws = Workspace(open_library([a.path]), use_cache=True)
+    ws = Workspace(load_library([a.path], use_cache=True), use_cache=True)
     index = ws.search_index()
     out: dict = {"texts": index.ntexts, "postings": bool(index.posting_index)}
     for name, limit, counted in (("page", a.page, False), ("whole", a.full, True)):

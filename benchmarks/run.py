@@ -85,9 +85,10 @@ print(asyncio.run(main()))
 
 _IN_APP_SEARCH = r"""
 import json, statistics, sys, time
-from tui.index.workspace import open_library, Workspace
+from tui.index.load import load_library
+from tui.index.workspace import Workspace
 paths, queries = sys.argv[1], json.loads(sys.argv[2])
-lib = open_library([paths])
+lib = load_library([paths], use_cache=True)
 ws = Workspace(lib, use_cache=True)  # as the app: the index read from the parse cache (built the first time)
 t = time.perf_counter(); index = ws.search_index(); build = time.perf_counter() - t
 per = []
@@ -155,7 +156,7 @@ def compile_bytecode(root: Path) -> None:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "tui")], env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    imports = ("import tui.cli.main, tui.index.store.cache, tui.index.store.loader, tui.index.search.engine\n"
+    imports = ("import tui.cli.main, tui.index.store.cache, tui.index.store.loading, tui.index.store.loader, tui.index.search.engine\n"
                "try:\n    import tui.ui.app, tui.ui.screens.main\nexcept ImportError:\n    pass\n")
     subprocess.run([sys.executable, "-c", imports], env=env, check=True)
     print(f"(byte code compiled in {time.perf_counter() - t:.1f} s)")

@@ -59,9 +59,9 @@ def gated_load(monkeypatch, library, early):
     early = list(early)
 
     def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
-        snapshot(list(early), len(library.reports))
+        snapshot(list(early), len(library.reports), None)
         gate.wait(20)
         return Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
 
-    monkeypatch.setattr(app_mod, "open_library", slow_open)
+    monkeypatch.setattr(app_mod, "load_library", slow_open)
     return gate

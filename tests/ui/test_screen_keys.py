@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, LoadingIndicator, OptionList
 
 import tui.ui
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model.vocab import Vocabulary
 from tui.ui.screens.compare import CompareScreen, DiffRow
 from tui.ui.screens.error import ErrorScreen

@@ -110,7 +110,7 @@ async def test_t_opens_the_timeline_of_the_hit_project(seed_library):
 
 
 async def test_escape_goes_back_and_hostile_text_is_shown_as_text(tmp_path):
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     (tmp_path / "r.md").write_text("# 2024-W10\n\n## 【其他】\n\n- 【坏[/]项目】 [bold]x[/] [link=http://x]y\n",
                                    encoding="utf-8")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from testpaths import REPO, SEEDS
+from tui.index.store.searchdb import pack_part, unpack_part
 
 CHUNK = 16384
 
@@ -43,13 +44,13 @@ def _edit(tmp: Path, name: str, change) -> None:
     """Change one part of the saved index and make its checksums match again."""
     db = sqlite3.connect(next((tmp / "cache").rglob("parse-cache-v2.sqlite3")))
     (key,) = db.execute("SELECT key FROM search_index").fetchone()
-    parts = dict(db.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,)))
+    parts = {n: unpack_part(d) for n, d in db.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))}
     data = change(bytes(parts[name]))
     sums = json.loads(parts["sums"])
     sums[name] = [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
-    db.execute("UPDATE search_parts SET data = ? WHERE key = ? AND name = ?", (data, key, name))
+    db.execute("UPDATE search_parts SET data = ? WHERE key = ? AND name = ?", (pack_part(data), key, name))
     db.execute("UPDATE search_parts SET data = ? WHERE key = ? AND name = 'sums'",
-               (json.dumps(sums, separators=(",", ":")).encode(), key))
+               (pack_part(json.dumps(sums, separators=(",", ":")).encode()), key))
     db.commit()
     db.close()
 
@@ -107,7 +108,7 @@ def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_p
     _edit(tmp_path, part, change)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.index.workspace import Workspace
 
     notices: list[str] = []

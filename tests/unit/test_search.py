@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.search.engine import SearchIndex, parse_query, search
 from tui.index.search.pinyin import is_pinyin_query, match
 from tui.index.search.records import doc_record, visible
@@ -201,7 +201,7 @@ def test_pypinyin_loads_only_for_a_pinyin_query():
     import subprocess
     import sys
 
-    code = ("import sys; from tui.index.search.engine import search; from tui.index.library import load_library;"
+    code = ("import sys; from tui.index.search.engine import search; from tui.index.load import load_library;"
             f"lib = load_library([{str(SEEDS)!r}]); search(lib, '贝易转'); search(lib, '贝易砖');"
             "assert 'textual' not in sys.modules and 'rich' not in sys.modules;"
             "assert 'pypinyin' not in sys.modules; search(lib, 'byz'); assert 'pypinyin' in sys.modules")

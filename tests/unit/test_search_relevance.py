@@ -12,7 +12,7 @@ import re
 import pytest
 
 from testpaths import CORPORA, DATA, SEEDS
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.search.engine import SearchIndex
 from tui.index.search.records import fold, visible
 

@@ -1,4 +1,4 @@
-"""Opening a library, and everything derived from a loaded one: KPI series, projects, timelines, the
+"""Everything derived from a loaded library: KPI series, projects, timelines, the
 search index (pure Python; no Textual or Rich).
 
 A `Workspace` owns what is computed per library, computing each thing once, on first use, from any
@@ -15,41 +15,22 @@ search` finds it too.
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import functools
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from .library import EVERYONE, Library, ProgressFn, is_team
+from .library import EVERYONE, Library, is_team
 
 if TYPE_CHECKING:
     from ..model.report import Report
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
-    from .store.cache import CacheNotice
+    from .stored import Stored
     from .team import TeamWeek
     from .timeline import ProjectInfo, Timeline
 
 T = TypeVar("T")
-
-
-def open_library(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-    notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Library:
-    """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
-    is false (a cache that cannot be used is noted in `notice`, never an error); `snapshot(reports,
-    total)`: the reports read so far, now and then while loading (`store.cache.load_library_cached`);
-    `cancelled()` true abandons the load (`model.source.Cancelled`)."""
-    from .store.cache import load_library_cached
-
-    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice,
-                               snapshot=snapshot, cancelled=cancelled)
 
 
 class Workspace:
@@ -82,11 +63,16 @@ class Workspace:
             self._derived = {}
             self._partial = None
 
-    def show_partial(self, reports: list[Report], total: int, library: Library | None = None) -> None:
+    def show_partial(self, reports: list[Report], total: int, library: Library | None = None,
+                     stored: Stored | None = None) -> None:
         """While a library loads: the reports read so far (of `total` files), for search to answer from;
-        `library`: the (empty) library being loaded, for its paths and vocabulary."""
+        `library`: the (empty) library being loaded, for its paths and vocabulary; `stored`: what the
+        parse cache knows of those reports (their rows)."""
+        library = library if library is not None else self.library
+        if stored is not None:
+            library = dataclasses.replace(library, stored=stored)
         with self._lock:
-            self._partial = (list(reports), total, library if library is not None else self.library)
+            self._partial = (list(reports), total, library)
 
     @property
     def loading(self) -> bool:
@@ -180,11 +166,12 @@ class Workspace:
             if index is None:
                 index = self._stored_index(library) or SearchIndex()
                 self._index = index
-            index.sync(reports, self._records, progress)
+            records = functools.partial(self._records, stored=library.stored)
+            index.sync(reports, records, progress)
             if total is None and self._search_target()[1] is None:
                 if index.dead_share > 0.25:  # mostly replaced reports: build anew
                     fresh = SearchIndex()
-                    fresh.sync(reports, self._records)
+                    fresh.sync(reports, records)
                     self._index = index = fresh
                 changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
                 if self.use_cache and library.paths and (changed or self.check_files):
@@ -207,14 +194,14 @@ class Workspace:
             if self._index is None:
                 self._index = self._stored_index(library)
 
-    def _records(self, reports: list[Report]) -> list[Any]:
-        """The search records of reports: read from the parse cache for reports loaded from it (their
-        bodies stay unread), computed otherwise."""
+    @staticmethod
+    def _records(reports: list[Report], stored: Stored | None) -> list[Any]:
+        """The search records of reports: read from the parse cache for reports loaded from it (`stored`
+        has their rows; their bodies stay unread), computed otherwise."""
         from .search.records import decode_record, doc_record
-        from .store.loader import stored_row
         from .store.searchdb import read_records
 
-        rows = [stored_row(r) for r in reports]
+        rows = [stored.row(r) for r in reports] if stored is not None else [None] * len(reports)
         by_file: dict[str, list[int]] = {}
         for row in rows:
             if row is not None:
@@ -273,7 +260,10 @@ class Workspace:
         with index.lock:
             parts = index.to_parts()
             changes = index.changes
-        if save_index(cache_file(), self._index_key(library), fp, parts):
+        # (the records of the library's rows are the index's now: no longer kept in the cache)
+        stored = library.stored
+        held = stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
+        if save_index(cache_file(), self._index_key(library), fp, parts, held):
             index.persisted_as = fp
             index.saved_changes = changes
 

@@ -21,7 +21,8 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, is_served, load_config
 from ..index.library import Library, bundled_seeds
-from ..index.workspace import Workspace, open_library
+from ..index.load import load_library
+from ..index.workspace import Workspace
 from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
 from ..model.text import sanitize
@@ -87,6 +88,11 @@ class ReportsApp(TypeAhead, App):
 
     def on_mount(self) -> None:
         self._theme_ready = True
+        from ..index.store.loader import on_changed_file
+
+        # A body read from a file changed since the library loaded (its head is then not that file's):
+        # the library is read again, as when the watcher sees the change.
+        self._stop_changed = on_changed_file(lambda path: self.post_message(FilesChanged([path])))
         if self.config.error:
             self.notify(self.config.error, severity="warning", timeout=8, markup=False)
 
@@ -133,12 +139,12 @@ class ReportsApp(TypeAhead, App):
 
         made = [0.0, 0.0]  # when the last partial library for the week list was made, and what it cost
 
-        def snapshot(reports: list[Report], total: int) -> None:
+        def snapshot(reports: list[Report], total: int, stored=None) -> None:
             # the reports read so far, for search to answer from before the load ends, and (on a first
             # load, as often as sorting them costs at most a tenth of the time) for the week list
             if stop.is_set():
                 return
-            self.workspace.show_partial(reports, total, loading)
+            self.workspace.show_partial(reports, total, loading, stored)
             partial = None
             start = time.monotonic()
             if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):
@@ -149,7 +155,7 @@ class ReportsApp(TypeAhead, App):
 
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
-        from ..index.store.cache import CacheNotice
+        from ..index.store.loading import CacheNotice
 
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         notice = CacheNotice()
@@ -177,7 +183,7 @@ class ReportsApp(TypeAhead, App):
         self.post_message(LibraryLoaded(lib, reload=reload, notices=notice.messages))
 
     def _read(self, progress, notice, stop: threading.Event, snapshot=None) -> Library:
-        return open_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
+        return load_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
                             use_cache=not getattr(self.args, "no_cache", False), notice=notice,
                             snapshot=snapshot, cancelled=stop.is_set)
 
@@ -185,6 +191,9 @@ class ReportsApp(TypeAhead, App):
         """The app is closing: a load still under way is abandoned (never waited for)."""
         if self._load_stop is not None:
             self._load_stop.set()
+        stop_changed = getattr(self, "_stop_changed", None)
+        if stop_changed is not None:
+            stop_changed()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
