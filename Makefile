@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help run test bench screenshots lint setup browser clean
+.PHONY: help run test bench screenshots lint setup browser shells man docs clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -24,6 +24,17 @@ $(STAMP): pyproject.toml
 	@touch $@
 	@echo "set up: $(VENV)/bin/reports-tui"
 
+# `$(call apt_install,WHAT)`: install the Debian packages named in $$pkgs (none: nothing), or say that WHAT.
+define apt_install
+if [ -n "$$pkgs" ]; then \
+	echo "installing Debian packages:$$pkgs"; \
+	log=$$(mktemp); \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs; } >$$log 2>&1 \
+		|| { tail -n 3 $$log; echo "could not install$$pkgs: $(1)" >&2; }; \
+	rm -f $$log; \
+fi
+endef
+
 # Debian's chromium (the browser tests drive it; it cannot come from PyPI) and a Chinese font for
 # screenshots/serve.png, installed with apt-get only when missing. Without root or Debian's archive the
 # browser tests skip and say why.
@@ -31,18 +42,25 @@ browser:         ## install Debian's chromium and a Chinese font when missing (t
 	@pkgs=""; test -x /usr/bin/chromium || pkgs=" chromium"; \
 	{ fc-list :lang=zh 2>/dev/null | grep -q . || test -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc; } \
 		|| pkgs="$$pkgs fonts-wqy-zenhei"; \
-	if [ -n "$$pkgs" ]; then \
-		echo "installing Debian packages:$$pkgs"; \
-		log=$$(mktemp); \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs; } >$$log 2>&1 \
-			|| { tail -n 3 $$log; echo "could not install$$pkgs: the browser tests will be skipped" >&2; }; \
-		rm -f $$log; \
-	fi
+	$(call apt_install,the browser tests will be skipped)
+
+# zsh and fish (the completion tests drive them) and man-db (the manual page test renders with `man -l`),
+# installed with apt-get only when missing. Without them those tests skip and say why.
+shells:          ## install Debian's zsh, fish and man-db when missing (the completion and man page tests)
+	@pkgs=""; for p in zsh fish; do command -v $$p >/dev/null || pkgs="$$pkgs $$p"; done; \
+	command -v man >/dev/null || pkgs="$$pkgs man-db"; \
+	$(call apt_install,their tests will be skipped)
+
+man: $(STAMP)    ## write the manual page man/reports-tui.1 from the command line's parsers
+	$(PY) scripts/docs.py man
+
+docs: $(STAMP)   ## write the manual page and the README's key table
+	$(PY) scripts/docs.py
 
 run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." for others)
 	$(VENV)/bin/reports-tui $(ARGS)
 
-test: $(STAMP) browser  ## run the test suite
+test: $(STAMP) browser shells  ## run the test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep and fzf to compare with)
@@ -50,9 +68,10 @@ bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep a
 	  apt-get install -y -qq ripgrep fzf >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq ripgrep fzf >/dev/null; } || true; }
 	$(PY) benchmarks/run.py
 
-screenshots: $(STAMP) browser  ## write SVG screenshots of every screen (and serve.png) into screenshots/
+screenshots: $(STAMP) browser  ## write SVG screenshots of every screen (and serve.png, digest.png) into screenshots/
 	$(PY) scripts/screenshots.py
 	$(PY) scripts/serve_screenshot.py
+	$(PY) scripts/digest_screenshot.py
 
 lint: $(STAMP)   ## lint the bundled seeds with reports-tui itself
 	$(VENV)/bin/reports-tui lint

@@ -11,6 +11,7 @@ Before that: on the bundled seeds, the first screen against a bare Textual app; 
 in ../shared/corpora (this-week-in-rust, and with plct-weekly), a cold `search` against a cold
 `weeks`, and in the app on a warm cache the first query after the first screen and the memory with
 the search index built. Every process uses a fresh cache and config folder of its benchmark.
+Then next week's draft (`bench_draft.py`: per report, one large report, `reports-tui draft`).
 At the end, the scale targets side by side: each figure against its target, at 10,000 and at 100,000.
 
 Start-up figures are those of an installed app: first of all, reports-tui and the modules it imports are
@@ -281,6 +282,11 @@ def bench_size(n: int, root: Path) -> None:
     peak = max(peak, rss)
     res["warm_weeks"] = warm
     print(f"  weeks, warm cache          {warm:7.2f} s   (peak RSS {rss:.0f} MB)")
+    for what, args in (("team --weeks 12, warm", ["team", "--weeks", "12"]),
+                       ("digest --format html, warm", ["digest", "--format", "html"])):
+        t_x, rss = median_of(rt + args + [str(corpus)], env, runs=runs)
+        peak = max(peak, rss)
+        print(f"  {what:<26} {t_x:7.2f} s   (peak RSS {rss:.0f} MB)")
     if big:
         print("  weeks, --no-cache          (skipped at this size: it keeps every report whole)")
     else:
@@ -505,6 +511,7 @@ def main() -> int:
         bench_corpus(root, ["this-week-in-rust", "plct-weekly"])
         for n in sizes:
             bench_size(n, root)
+    subprocess.run([sys.executable, str(HERE / "bench_draft.py")])
     summary(RESULTS)
     print(f"\n(total {time.perf_counter() - start:.0f} s)")
     return 0

@@ -24,6 +24,7 @@ async def settle(pilot, seconds: float = 0.3) -> None:
 
 
 TEAM = REPO / "tests" / "data" / "team" / "notion"
+MONDAY = REPO / "tests" / "data" / "team" / "monday"  # a team's six weeks: the team lead's shots ("lead-…")
 
 
 async def shoot(name: str, steps, out: Path) -> None:
@@ -33,7 +34,7 @@ async def shoot(name: str, steps, out: Path) -> None:
     from tui.model.vocab import Vocabulary
     from tui.ui.app import ReportsApp
 
-    folder = TEAM if name.startswith("team") else REPO / "seeds"
+    folder = MONDAY if name.startswith("lead") else TEAM if name.startswith("team") else REPO / "seeds"
     vocab = Vocabulary(author_aliases={"张三": ["zhangsan"]})
     ns = argparse.Namespace(paths=[str(folder)], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=load_library([str(folder)], vocab=vocab), watch=False)
@@ -93,19 +94,77 @@ async def team_week(app, pilot):
     await settle(pilot, 0.4)
 
 
+async def draft(app, pilot):
+    from datetime import datetime
+
+    from tui.ui.screens.draft import DraftScreen
+
+    report = app.screen_stack[0].current  # (a fixed "now": the screenshot is the same on every run)
+    app.push_screen(DraftScreen(report, app.library.reports, app.library.vocab, now=datetime(2024, 7, 23, 9, 30)))
+    await settle(pilot, 0.4)
+
+
+async def lead_projects(app, pilot):
+    await pilot.press("w")
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot, 0.4)
+
+
+async def lead_roster(app, pilot):
+    await pilot.press("w")
+    await settle(pilot)
+    await pilot.press("h")
+    await settle(pilot, 0.4)
+    await pilot.press("up", "left", "left")  # 王五's missed week (W21)
+
+
+async def team_metrics(app, pilot):
+    """Every author's line on each chart (`m`, then `a`)."""
+    await team(app, pilot)
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot, 0.4)
+
+
+async def team_timeline(app, pilot):
+    """A project several people write about: a sparkline each."""
+    from tui.ui.screens.timeline import TimelineScreen
+
+    await team(app, pilot)
+    app.push_screen(TimelineScreen(app.workspace, "贝易转"))
+    for _ in range(100):  # (gathered in a worker)
+        await pilot.pause(0.05)
+        if getattr(app.screen, "timeline", None) is not None:
+            break
+    await settle(pilot, 0.4)
+
+
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
-         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week}
+         "timeline": timeline, "compare": compare, "team": team, "team-week": team_week,
+         "draft": draft, "lead-projects": lead_projects, "lead-roster": lead_roster,
+         "team-metrics": team_metrics, "team-timeline": team_timeline}
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    """Shoot every screen, or only those `names` (`python scripts/screenshots.py team-week`)."""
+    unknown = [n for n in names if n not in SHOTS]
+    if unknown:
+        print(f"no such screenshot: {', '.join(unknown)}; there are: {', '.join(SHOTS)}", file=sys.stderr)
+        return 2
     out = REPO / "screenshots"
     out.mkdir(exist_ok=True)
     # The app must not read or write the developer's settings or cache.
     tmp = tempfile.mkdtemp(prefix="reports-tui-shots-")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
     os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
+    os.environ["XDG_STATE_HOME"] = os.path.join(tmp, "state")
     failed = 0
     for name, steps in SHOTS.items():
+        if names and name not in names:
+            continue
         try:
             asyncio.run(shoot(name, steps, out))
         except Exception as exc:  # one broken screen must not stop the others
@@ -117,4 +176,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

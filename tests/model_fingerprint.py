@@ -23,15 +23,16 @@ from tui.model.load import load_path
 from .testpaths import CORPORA, DATA, REPO, SEEDS
 
 ROOTS = {"seeds": SEEDS, "data": DATA, "corpora": CORPORA}
+NOT_PARSED = ("mtime", "assigned_from")  # a file's modification time; the author the library assigned from
 
 
 def _plain(value, root: str):
     """Any model value as plain JSON data, its sources' paths relative to `root` and without the files'
-    modification times (neither is the parser's doing; nesting is bounded by the recursion limit the
-    caller raises)."""
+    modification times or what the library assigns later (none of it is the parser's doing; nesting is
+    bounded by the recursion limit the caller raises)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name), root) for f in dataclasses.fields(value)
-                if f.name != "mtime"}
+                if f.name not in NOT_PARSED}
     if isinstance(value, SourceRef):
         return [os.path.relpath(value.path, root), value.member]
     if isinstance(value, (list, tuple)):

@@ -15,6 +15,23 @@ from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
 
 
+def classes_with_bindings() -> list[type]:
+    """Every class of `tui.ui` that declares BINDINGS of its own (screens, panes, the app)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import tui.ui
+
+    found = []
+    for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and "BINDINGS" in cls.__dict__:
+                found.append(cls)
+    return found
+
+
 def make_app(library=None, paths=None, watch: bool = False, **args) -> ReportsApp:
     """The real app on a ready `library`, or on `paths` (default: the seeds), without a file watcher."""
     if paths is None:
@@ -45,6 +62,19 @@ async def eventually(pilot, check, timeout: float = 5.0):
         except (AssertionError, NoMatches):
             await pilot.pause(0.05)
     return check()
+
+
+def screen_text(app) -> str:
+    """What the terminal would show (every layer: screens below a modal, toasts), as plain text."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True)
+    console.print(update)
+    return console.export_text(styles=False)
 
 
 def gated_load(monkeypatch, library, early):

@@ -16,15 +16,22 @@ incident_sections = ["线上问题"]   # extra incident section names
 [authors]
 aliases = {"张三" = ["zhangsan", "San Zhang"]}   # spellings of one person, shown as the key
 properties = ["Reporter", "提交人"]             # more property lines under the title naming the author
+
+[team]
+members = ["张三", "李四"]          # who is expected every week (default: who filed in the 4 weeks before)
+late_after_days = 7                # a report published more days than this after its period ends is late
+done_words = ["已归档"]            # more words that say a project finished
 ```
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .model.projects import DONE_WORDS
 from .model.vocab import Vocabulary
 
 APP_NAME = "reports-tui"
@@ -52,6 +59,26 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """The platform's user state folder for reports-tui (which reports were read)."""
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME, appauthor=False))
+
+
+LATE_AFTER_DAYS = 7  # `[team] late_after_days` when the settings do not say
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    """The `[team]` table: who is expected each week (empty: who filed lately), how many days after its
+    period a report may be published before it is late, and the words that say a project finished."""
+
+    members: tuple[str, ...] = ()
+    late_after_days: int = LATE_AFTER_DAYS
+    done_words: tuple[str, ...] = DONE_WORDS
 
 
 def default_config_path() -> Path:
@@ -103,6 +130,11 @@ class Config:
                     vocab.good_direction[str(name)] = -1
         return vocab
 
+    def team(self) -> TeamSettings:
+        """The `[team]` table (members, late_after_days, done_words added to the built-in words); a
+        value of the wrong kind is left out (the default stands)."""
+        return team_settings(self.data.get("team"))
+
     def set(self, key: str, value: Any) -> None:
         """Change one top-level setting and save the file (errors are kept, not raised)."""
         self.data[key] = value
@@ -110,6 +142,27 @@ class Config:
             save_config(self)
         except OSError as exc:
             self.error = f"cannot save settings to {self.path}: {exc}"
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of non-blank strings from a setting that should be one (a lone string counts as a list)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [str(x).strip() for x in value if isinstance(x, (str, int, float)) and str(x).strip()]
+
+
+def team_settings(table: Any) -> TeamSettings:
+    """`TeamSettings` from a `[team]` table as read from TOML (anything else: the defaults)."""
+    if not isinstance(table, dict):
+        return TeamSettings()
+    members = tuple(dict.fromkeys(_strings(table.get("members"))))
+    late = table.get("late_after_days", LATE_AFTER_DAYS)
+    if isinstance(late, bool) or not isinstance(late, (int, float)) or not 0 <= late <= 366:
+        late = LATE_AFTER_DAYS
+    extra = [w for w in _strings(table.get("done_words")) if w not in DONE_WORDS]
+    return TeamSettings(members, int(late), DONE_WORDS + tuple(dict.fromkeys(extra)))
 
 
 def _author_vocabulary(table: Any, vocab: Vocabulary) -> None:
@@ -155,7 +208,6 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 def save_config(cfg: Config) -> None:
     """Write the config atomically: a temporary file in the same folder, then a rename."""
     import stat
-    import tempfile
 
     import tomli_w
 
@@ -169,10 +221,22 @@ def save_config(cfg: Config) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         raise OSError(f"{target} is not a regular file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=target.parent)
+    write_atomically(target, tomli_w.dumps(cfg.data).encode("utf-8"), prefix=".config-")
+
+
+def write_atomically(target: Path, data: bytes, prefix: str = ".tmp-", readable: bool = False) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename (an `OSError`
+    leaves nothing behind). Private to the user (0600) unless `readable` (then as the umask allows)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(cfg.data, fh)
+            fh.write(data)
+        if readable:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     except BaseException:
         try:

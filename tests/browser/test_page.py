@@ -19,7 +19,7 @@ import pytest
 
 from tui.index.formats import format_value
 
-from serveutil import CHROMIUM, CHROMIUM_ARGS, HOOK, VIEWPORT, cleanup, start_server, wait_screen
+from serveutil import CHROMIUM, HOOK, VIEWPORT, cleanup, start_server, wait_screen
 from testpaths import SEEDS
 
 if not CHROMIUM.exists():
@@ -51,15 +51,6 @@ def server(tmp_path_factory):
         assert served.leftovers() == [], "app processes outlived the server"
     finally:
         cleanup(served)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium."""
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Tab:

@@ -13,15 +13,18 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(autouse=True)
 def _private_dirs(tmp_path, monkeypatch):
-    """Never read or write the developer's own settings or cache."""
+    """Never read or write the developer's own settings, cache or state."""
     cfg = tmp_path / "config"
     cache = tmp_path / "cache"
+    state = tmp_path / "state"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(cfg))
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
     import tui.config
 
     monkeypatch.setattr(tui.config, "config_dir", lambda: cfg / "reports-tui")
     monkeypatch.setattr(tui.config, "cache_dir", lambda: cache / "reports-tui")
+    monkeypatch.setattr(tui.config, "state_dir", lambda: state / "reports-tui")
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     # An unexpected exception ends the app with its traceback (as during start-up) instead of opening

@@ -4,7 +4,6 @@ the terminal, nothing raises, big input opens, files vanishing under a running a
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import shutil
@@ -13,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
-from uiutil import eventually, make_app, ready
+from uiutil import eventually, make_app, ready, screen_text
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -26,15 +24,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 ESC_NAME = "\x1b]0;pwned\x07[bold red]文件.md"
 CLICK_NAME = "[@click=app.quit]点我.md"
-
-
-def screen_text(app) -> str:
-    """What the terminal would show (every layer: screens below a modal, toasts), as plain text."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True)
-    console.print(update)
-    return console.export_text(styles=False)
 
 
 def assert_clean(app, *literals: str) -> str:

@@ -4,9 +4,6 @@ timeline screens computed off the UI thread (a spinner meanwhile, escape leaves 
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
 import re
 import threading
 
@@ -17,7 +14,6 @@ from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, LoadingIndicator, OptionList
 
-import tui.ui
 from testpaths import DATA
 from tui.index.load import load_library
 from tui.model.vocab import Vocabulary
@@ -31,24 +27,16 @@ from tui.ui.screens.table import TableScreen
 from tui.ui.screens.team_week import TeamWeekScreen
 from tui.ui.screens.timeline import TimelineScreen
 from tui.ui.screens.week_picker import WeekPickerModal
-from uiutil import eventually, make_app, ready
+from uiutil import classes_with_bindings, eventually, make_app, ready
 
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z0-9]+)*$")
-
-
-def _classes_with_bindings():
-    for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
-        module = importlib.import_module(info.name)
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and "BINDINGS" in cls.__dict__:
-                yield cls
 
 
 def test_every_binding_id_is_screen_dot_action():
     """A keymap names a key by its id: every binding has one, `SCREEN.ACTION`, one prefix per class, and
     no two bindings share an id."""
     seen: dict[str, str] = {}
-    classes = list(_classes_with_bindings())
+    classes = classes_with_bindings()
     assert len(classes) >= 12
     for cls in classes:
         prefixes = set()

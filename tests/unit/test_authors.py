@@ -11,7 +11,9 @@ from testpaths import CORPORA, DATA, SEEDS
 from tui.index.library import LookupFailed
 from tui.index.load import load_library
 from tui.index.store.loader import LazyReport
-from tui.model.authors import Aliases, clean_name, folder_authors, match_author
+from tui.index.authors import AuthorNames
+from tui.model.authors import Aliases, clean_name
+from tui.model.people import person_folders, person_name
 from tui.model.parse import parse_report
 from tui.model.report import SourceRef
 from tui.model.vocab import Vocabulary
@@ -40,8 +42,23 @@ DETECT = [
     ("姓名 section", "# 实习周报 2024-05-24\n\n### 姓名\n\n刘洋\n\n### 本周完成\n\n- 写单元测试\n", "刘洋"),
     ("Name section", "# Intern report 2024-05-24\n\n## Name\n\nAnn Lee\n\n## Done\n\n- tests\n", "Ann Lee"),
     ("姓名 heading", "# 实习周报 2024-05-24\n\n## 姓名：刘洋\n\n## 本周完成\n\n- 写单元测试\n", "刘洋"),
+    # a label is not part of the name; a person's name beats an account name
+    ("姓名 section holding an account", "# 双周报 2024-05-24\n\n### 姓名\n\nGithub ID：SecretXV\n\n## 本周工作\n\n- x\n",
+     "SecretXV"),
+    ("姓名 section holding a labelled name", "# 双周报\n\n### 姓名\n\n姓名：韩用功\n\n## 本周工作\n\n- x\n", "韩用功"),
+    ("account among facts about the person", "# 双周报 2024-05-24\n\n## 基本信息\n\n- GitHub-ID: Austin-00\n- 方向：框架\n\n"
+     "## 本周工作\n\n- x\n", "Austin-00"),
+    ("Name line under the title", "# Weekly 2024-05-24\n\nName: Ann Lee\n\n## Done\n\n- x\n", "Ann Lee"),
+    ("a name beats an account", "# 双周报 2024-05-24\n\nGithub ID：yinfan98\n姓名：尹帆\n\n## 本周工作\n\n- x\n", "尹帆"),
+    ("a profile link gives its account", "# 双周报\n\n- GitHub：[https://github.com/ann-lee](https://github.com/ann-lee)\n",
+     "ann-lee"),
+    ("a labelled value of a property", "# 周报 2024-W25\n\n作者：Github ID：zs-dev\n\n- x\n", "zs-dev"),
+    ("full-width label, bold", "# 双周报\n\n**姓名**：**张钰钦**\n\n## 本周\n\n- x\n", "张钰钦"),
     # not authors
     ("a list item is no property", "# 周报 2024-W25\n\n- 负责人：张三\n", None),
+    ("an ID that is a number", "# 周报 2024-W25\n\n- ID: 2024-17\n", None),
+    ("a template's placeholder", "# 双周报\n\n### 姓名\n\n（你的名字）\n", None),
+    ("an identity line far into the report", "# 周报 2024-W25\n\n## 一\n\n- a\n\n## 二\n\n- Name: Foo\n", None),
     ("a property after the text", "# 周报 2024-W25\n\n本周很忙。\n\n作者：张三\n", None),
     ("a sentence is no name", "# 周报 2024-W25\n\n负责人：这是一个很长很长的句子，讲了很多事情。\n\n- x\n", None),
     ("a 姓名 section of several lines", "# 表 2024-W25\n\n## 姓名\n\n- 张三\n- 李四\n", None),
@@ -81,6 +98,9 @@ def test_more_property_names_from_the_config(tmp_path):
 @pytest.mark.parametrize("value,name", [
     ("**张三**", "张三"), ("“张三”", "张三"), ("张三。", "张三"), ("", None), ("2024-06-01", None),
     ("https://example.com/u/1", None), ("Ann, Bob", "Ann"), ("zs@example.com", "zs@example.com"),
+    ("Github ID：SecretXV", "SecretXV"), ("GitHub-ID: Austin-00", "Austin-00"), ("ID: x-y", "x-y"),
+    ("姓名：张钰钦", "张钰钦"), ("Name: Ann Lee", "Ann Lee"), ("github: https://github.com/ann-lee", "ann-lee"),
+    ("(你的名字)", None), ("<your name>", None), ("xxx", None),
 ])
 def test_clean_name(value, name):
     assert clean_name(value) == name
@@ -133,6 +153,13 @@ def test_folders_with_different_weeks_are_no_people(tmp_path):
     assert {r.author for r in load_library([str(tmp_path)]).reports} == {None}
 
 
+def test_folders_for_kinds_of_report_are_no_people(tmp_path):
+    for w in range(1, 7):  # one person's reports and notes of the same weeks
+        _write(tmp_path / "weekly" / f"w{w}.md", w)
+        _write(tmp_path / "notes" / f"n{w}.md", w)
+    assert {r.author for r in load_library([str(tmp_path)]).reports} == {None}
+
+
 def test_one_person_with_year_folders_under_their_name(tmp_path):
     for w in range(1, 6):
         _write(tmp_path / "zhangwei" / "2024" / f"w{w}.md", w)
@@ -160,11 +187,37 @@ def test_one_zip_per_person(tmp_path):
         (who, f"Export/w{w}.md") for who in ("ann", "bob") for w in range(1, 4)}
 
 
+@pytest.mark.parametrize("folder,name", [
+    ("21_silverling", "silverling"), ("02_zhangyuqin1998", "zhangyuqin1998"), ("03-MarioLulab", "MarioLulab"),
+    ("7. Ann", "Ann"), ("alice", "alice"), ("2024_team", "2024_team"), ("007", "007"),
+])
+def test_an_ordinal_prefix_is_not_part_of_the_name(folder, name):
+    assert person_name(folder) == name
+
+
+def test_person_folders_at_any_depth_beside_anything(tmp_path):
+    # team/<cohort>/<person>/…, a cohort beside a folder of pictures and a loose README
+    for cohort, people in (("c1", ("01_ann", "02_bob")), ("c2", ("01_cat", "02_dan", "03_eve"))):
+        for who in people:
+            for w in range(1, 4):
+                _write(tmp_path / "team" / cohort / who / f"w{w}.md", w)
+    _write(tmp_path / "team" / "c2" / "images" / "x.md", 9)
+    (tmp_path / "team" / "README.md").write_text("# 说明\n", encoding="utf-8")
+    lib = load_library([str(tmp_path)])
+    got = {r.source.path[len(str(tmp_path)) + 1:]: r.author for r in lib.reports}
+    assert got["team/c1/01_ann/w1.md"] == "ann" and got["team/c2/03_eve/w3.md"] == "eve"
+    assert got["team/c2/images/x.md"] is None and got["team/README.md"] is None
+    assert sorted(lib.authors()) == ["ann", "bob", "cat", "dan", "eve"]
+
+
 def test_folder_rule_is_per_path_and_needs_the_reports_under_it(tmp_path):
     refs = [SourceRef(str(tmp_path / who / f"{w}.md")) for who in ("a", "b") for w in range(3)]
     weeks = [f"2024-W0{w + 1}" for _ in ("a", "b") for w in range(3)]
-    assert folder_authors(refs, weeks, [str(tmp_path)]) == ["a"] * 3 + ["b"] * 3
-    assert folder_authors(refs, weeks, [str(tmp_path / "a")]) == [None] * 6  # one person's folder
+    def names(roots):
+        return [f.name if f is not None else None for f in person_folders(refs, weeks, roots)]
+
+    assert names([str(tmp_path)]) == ["a"] * 3 + ["b"] * 3
+    assert names([str(tmp_path / "a")]) == [None] * 6  # one person's folder
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora absent")
@@ -198,9 +251,10 @@ def test_aliases():
     a = Aliases({"张三": ["zhangsan", "San Zhang"]})
     assert a.canonical("ZhangSan") == "张三" and a.canonical("san  zhang") == "张三" and a.canonical("李四") == "李四"
     assert a.canonical(None) is None
-    assert match_author("san zhang", ["张三", "李四"], a) == ["张三"]
-    assert match_author("李", ["张三", "李四"], a) == ["李四"]
-    assert match_author("nobody", ["张三", "李四"], a) == []
+    names = AuthorNames(["张三", "李四"], {"张三": ["zhangsan", "San Zhang"]})
+    assert names.matches("san zhang") == ["张三"]
+    assert names.matches("李") == ["李四"]
+    assert names.matches("nobody") == []
 
 
 # ── finding a report: AUTHOR@WEEK ────────────────────────────────────────────────────────────────

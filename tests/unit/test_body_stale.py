@@ -139,6 +139,7 @@ def test_a_gone_file_is_an_empty_body_and_a_change(cache_home, reports, told):
 
 
 def test_the_app_reloads_when_a_body_finds_its_file_changed(cache_home, reports):
+    from tui.keymap import Keymap
     from tui.ui.app import ReportsApp
     from tui.ui.messages import FilesChanged
 
@@ -147,6 +148,7 @@ def test_the_app_reloads_when_a_body_finds_its_file_changed(cache_home, reports)
     app.post_message = posted.append  # (only the hook is under test: no app is run)
     app._theme_ready = False
     app.config = type("C", (), {"error": None})()
+    app.keymap = Keymap.from_settings({})
     app.on_mount()
     try:
         load([reports])

@@ -54,7 +54,7 @@ def test_weeks_plain_on_a_one_person_folder_has_no_author_column(capsys):
 
 def test_weeks_cuts_the_middle_of_a_path_only_on_a_narrow_terminal(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
-    monkeypatch.setattr("tui.cli.weeks.terminal_width", lambda: 80)
+    monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = run(capsys, "weeks", NOTION)
     body = out.splitlines()[1:]
     assert all(width(ln) <= 80 for ln in body)

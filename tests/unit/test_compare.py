@@ -232,7 +232,7 @@ def test_text_diff_lines_without_counterpart_are_whole():
 
 
 def test_diff_plain_output(capsys):
-    assert main(["diff", "2024-W23", "2024-w26", str(SEEDS), "--no-cache"]) == 0
+    assert main(["diff", "2024-W23", "2024-w26", str(SEEDS), "--no-cache", "--side-by-side"]) == 0
     out = capsys.readouterr().out
     assert "\x1b[" not in out  # not a terminal: no colour
     assert "入金有效成功率  99.987 → 99.955  (−0.032)" in out

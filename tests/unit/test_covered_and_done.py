@@ -73,3 +73,11 @@ def test_the_finished_words_come_from_the_caller():
     projects = _projects("- 【贝易转】结项\n")
     assert not is_done(projects["贝易转"])
     assert is_done(projects["贝易转"], words=("结项",))
+
+
+def test_a_nested_project_s_figure_is_its_own_not_the_outer_project_s():
+    projects = _projects("- 【大项目】已全部完成\n    - 【子项目】进度40%\n    - 收尾，进度100%\n")
+    assert projects["大项目"].progress == [100.0]
+    assert is_done(projects["大项目"])
+    assert projects["子项目"].progress == [40.0]
+    assert not is_done(projects["子项目"])

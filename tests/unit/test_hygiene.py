@@ -21,8 +21,9 @@ SERVER_ONLY = {"tui.cli.serve.server"}
 
 
 def core_modules() -> list[str]:
-    """Every module of tui.model, tui.index and tui.cli (but the web server of `serve`), and tui.config."""
-    names = ["tui.config"]
+    """Every module of tui.model, tui.index and tui.cli (but the web server of `serve`), tui.config and
+    tui.keymap."""
+    names = ["tui.config", "tui.keymap"]
     for info in pkgutil.walk_packages(tui.__path__, "tui."):
         if info.name.startswith(("tui.model", "tui.index", "tui.cli")) and info.name not in SERVER_ONLY:
             names.append(info.name)
@@ -52,7 +53,9 @@ def test_the_serve_web_server_never_loads_textual():
 
 
 @pytest.mark.parametrize("argv", [["weeks", "--json"], ["kpi", "--json"], ["search", "贝易转", "--json"],
-                                  ["diff", "2024-W23", "2024-w26", "--json"], ["lint", "--json"]])
+                                  ["diff", "2024-W23", "2024-w26", "--json"], ["lint", "--json"],
+                                  ["team", "--json", "--weeks", "4"], ["digest", "--format", "html"],
+                                  ["keys", "--json"], ["completion", "bash"]])
 def test_subcommands_do_not_load_textual_or_rich(argv):
     code = (
         "import json, sys\nfrom tui.cli import main\n"

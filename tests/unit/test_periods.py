@@ -29,6 +29,8 @@ PERIODS = [
      "2024-W31", "range", date(2024, 7, 29), date(2024, 8, 2)),
     ("tilde range in the file name", "2023.10.10~2023.10.24.md", "# 双周报\n",
      "2023-W41", "range", date(2023, 10, 10), date(2023, 10, 24)),
+    ("range glued to a name in the file name", "xingmingyyj2023.10.10-2023.10.24.md", "# 双周报\n",
+     "2023-W41", "range", date(2023, 10, 10), date(2023, 10, 24)),
     ("underscore-dot range in a bracketed file name", "[WeeklyReports]2024_12.13-2024_12.20.md", "- x\n",
      "2024-W50", "range", date(2024, 12, 13), date(2024, 12, 20)),
     ("leading underscore, range across months", "_2025_01.10-2025_02.16.md", "- x\n",
@@ -202,7 +204,8 @@ def test_one_finding_and_one_short_line_for_a_crowded_week():
     assert len(line) <= 200
     assert message.startswith(f"{n} reports for 2024-W10: r00000.md, r00001.md") and message.endswith("more")
     (row,) = lint_rows(findings)
-    assert row["message"].count(".md") == n  # --json keeps every path
+    assert len(row["message"]) <= 200 and row["message"].endswith("more")  # --json: short …
+    assert len(row["paths"]) == n and row["paths"][-1].endswith("r19999.md")  # … and every path in `paths`
 
 
 def test_lint_line_keeps_every_kind_of_finding_short():
@@ -219,11 +222,13 @@ def test_lint_cli_lines_are_short_and_json_complete(tmp_path, capsys):
         (tmp_path / f"report-with-a-rather-long-file-name-{i:02d}.md").write_text("# 2024-W10\n\n- x\n", encoding="utf-8")
     main(["lint", "--no-cache", str(tmp_path)])
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and len(out[0]) <= 200
+    where = f"{tmp_path / 'report-with-a-rather-long-file-name-00.md'}: "  # in a pipe: the whole path
+    assert len(out) == 1 and out[0].startswith(where) and len(out[0]) - len(where) <= 200
     assert "30 reports for 2024-W10: report-with-a-rather-long-file-name-00.md, " in out[0] and out[0].endswith("more")
     main(["lint", "--json", "--no-cache", str(tmp_path)])
     (row,) = json.loads(capsys.readouterr().out)
-    assert all(f"-{i:02d}.md" in row["message"] for i in range(30))
+    assert len(row["message"]) <= 200 and row["message"].endswith("more")
+    assert row["paths"] == [str(tmp_path / f"report-with-a-rather-long-file-name-{i:02d}.md") for i in range(30)]
 
 
 def test_weeks_cli_shows_periods(tmp_path, capsys):

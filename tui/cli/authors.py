@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+from ..index.authors import AuthorNames, AuthorNotFound, library_names
 from ..index.library import Library
-from ..model.authors import Aliases, match_author
 from ..model.report import Report
 from .common import UsageError
 
 
+def resolve_author(names: AuthorNames, name: str) -> str:
+    """The one author `--author NAME` means, by the rule of `AuthorNames` (a name, a spelling, a part of
+    one, its pinyin, a typo); none or several is a usage error (exit 2) listing the candidates."""
+    try:
+        return names.find(name)
+    except AuthorNotFound as exc:
+        raise UsageError(exc.describe(f"--author {name!r}")) from None
+
+
 def pick_author(lib: Library, name: str | None) -> str | None:
-    """The author `--author NAME` means (exact name, a spelling the config lists, else a unique part
-    of a name); None without `--author`. An unknown or ambiguous name is a usage error (exit 2)."""
+    """The author `--author NAME` means (`resolve_author`); None without `--author`."""
     if name is None:
         return None
-    authors = lib.authors()
-    who = match_author(name, authors, Aliases(lib.vocab.author_aliases))
-    if len(who) == 1:
-        return who[0]
-    if who:
-        raise UsageError(f"--author {name!r} matches several authors: " + ", ".join(who))
-    if not authors:
-        raise UsageError(f"--author {name!r}: these reports name no author")
-    raise UsageError(f"--author {name!r} matches no author; authors: " + ", ".join(authors))
+    return resolve_author(library_names(lib), name)
 
 
 def author_reports(lib: Library, name: str | None) -> list[Report]:

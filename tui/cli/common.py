@@ -104,6 +104,20 @@ def check_paths(paths: Sequence[str]) -> None:
         raise UsageError("no such file or folder: " + ", ".join(printable_name(p) for p in missing))
 
 
+def check_output_outside(output: str, paths: Sequence[str]) -> None:
+    """An output file inside a report folder, or one of the reports itself, is a usage error (exit 2,
+    nothing written): reports-tui never writes where the reports are. No PATH means the bundled seeds."""
+    from ..index.library import bundled_seeds
+    from ..model.text import printable_name
+
+    out = os.path.realpath(output)
+    for path in list(paths) or [str(bundled_seeds())]:
+        real = os.path.realpath(path)
+        if out == real or (os.path.isdir(real) and os.path.commonpath([out, real]) == real):
+            raise UsageError(f"--output {printable_name(output)} is inside the reports ({printable_name(path)}): "
+                             "reports-tui never writes there")
+
+
 def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
     """Load the library for a subcommand: config vocabulary, cache unless `--no-cache`, progress on a tty."""
     from ..config import load_config

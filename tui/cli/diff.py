@@ -10,25 +10,39 @@ from ..index.compare import MARKS, Comparison, Span, compare, normalized
 from ..index.formats import format_change, format_value, week_caption
 from ..index.library import is_team
 from .common import EXIT_OK, dump_json, open_library
-from .termout import Style, table, terminal_width, use_colour
+from .termout import Style, columns, output_width, table, use_colour
 from .termout import width as text_width
+
+SIDE_BY_SIDE_CELLS = 100  # the least width the two weeks are shown side by side at
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """`reports-tui diff A B [--json]`: SPEC §4 JSON, or a readable comparison on the terminal."""
+    """`reports-tui diff A B [--json] [--side-by-side | --unified]`: SPEC §4 JSON, or a readable
+    comparison: side by side on a terminal of at least 100 columns, unified otherwise (and in a pipe)."""
     lib = open_library(args)
     c = compare(lib, lib.find(args.a), lib.find(args.b))
     if args.json:
         dump_json(c.to_json())
+        return EXIT_OK
+    cols = output_width()
+    if getattr(args, "side_by_side", False):
+        side = True
+    elif getattr(args, "unified", False):
+        side = False
     else:
-        sys.stdout.write(render_plain(c, terminal_width(), use_colour(), authors=is_team(lib.authors())))
+        side = cols is not None and cols >= SIDE_BY_SIDE_CELLS
+    # (side by side into a pipe, as asked: as wide as COLUMNS says, or the least width it needs)
+    width = cols or columns() or SIDE_BY_SIDE_CELLS
+    sys.stdout.write(render_plain(c, width, use_colour(), authors=is_team(lib.authors()), side=side))
     return EXIT_OK
 
 
 def _wrap(text: str, cells: int) -> list[tuple[int, int, int]]:
     """Split text into (start, end, indent) ranges of at most `cells` terminal cells (CJK counted double).
 
-    Source lines are kept; a continuation of a wrapped line is indented like the line it continues.
+    Source lines are kept; a line is broken after its last space that fits when that leaves the range at
+    least half full (words stay whole), else at the cell limit (CJK runs, long URLs); a continuation
+    of a wrapped line is indented like the line it continues.
     """
     out: list[tuple[int, int, int]] = []
     pos = 0
@@ -36,12 +50,20 @@ def _wrap(text: str, cells: int) -> list[tuple[int, int, int]]:
         indent = len(line) - len(line.lstrip(" "))
         indent = indent if indent < cells // 2 else 0
         start, w, first = pos, 0, True
+        space, w_space = -1, 0  # just after the last space of the range, and the range's cells up to there
         for k, ch in enumerate(line):
             cw = text_width(ch)
             if w + cw > cells and pos + k > start:
-                out.append((start, pos + k, 0 if first else indent))
-                start, w, first = pos + k, indent, False
+                if space > start and w_space >= cells // 2:
+                    out.append((start, space, 0 if first else indent))
+                    start, w = space, indent + w - w_space
+                if w + cw > cells and pos + k > start:
+                    out.append((start, pos + k, 0 if first and start == pos else indent))
+                    start, w = pos + k, indent
+                first, space = False, -1
             w += cw
+            if ch == " " and pos + k + 1 > start:
+                space, w_space = pos + k + 1, w
         out.append((start, pos + len(line), 0 if first else indent))
         pos += len(line) + 1
     return out
@@ -69,11 +91,13 @@ def _paint(text: str, spans: list[Span], lo: int, hi: int, st: Any, colour: str,
     return "".join(out)
 
 
-def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = False, authors: bool = False) -> str:
-    """The comparison as plain text: side by side when `width` allows, else unified; `authors`: say
-    whose each week is (a team's library)."""
+def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = False, authors: bool = False,
+                 side: bool | None = None) -> str:
+    """The comparison as plain text: side by side (by default when `width` allows), else unified;
+    `authors`: say whose each week is (a team's library)."""
     st = Style(colour)
-    side = width >= 100
+    if side is None:
+        side = width >= SIDE_BY_SIDE_CELLS
     lines: list[str] = []
     lines.append(st("A  ", "bold") + st(week_caption(c.a, authors), "red" if colour else "bold"))
     lines.append(st("B  ", "bold") + st(week_caption(c.b, authors), "green" if colour else "bold"))
@@ -90,7 +114,8 @@ def render_plain(c: Comparison, width: int, colour: bool, show_same: bool = Fals
         lines.append(table(rows, header=["KPI", "A → B", "Δ", ""], style=st))
     if c.incident_counts_shown:
         lines.append(f"incidents  {len(c.incidents_a)} → {len(c.incidents_b)}")
-    lines.append("")
+    if c.kpi_rows_shown:  # (weeks without KPIs or incidents: no table, no `incidents 0 → 0`)
+        lines.append("")
 
     col = (width - 5) // 2
     for s in c.sections:

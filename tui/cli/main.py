@@ -11,22 +11,32 @@ import sys
 from importlib import import_module
 from typing import Sequence
 
+from .termout import choose_colour
 from .common import (EXIT_OUTPUT, EXIT_PIPE, EXIT_USAGE, GuardedOutput, OutputLost, UsageError, check_paths,
                      check_text_argument, error_text, open_library, say, silence)
 
-SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "cache", "serve")
+SUBCOMMANDS = ("weeks", "search", "kpi", "diff", "lint", "draft", "cache", "serve", "team", "digest", "keys",
+               "completion")
 GLOBAL_FLAGS = ("--no-cache",)      # options every command takes, before or after the subcommand …
-GLOBAL_VALUED = ("--config",)       # … and those that take a value
+GLOBAL_VALUED = ("--config", "--color")  # … and those that take a value
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="PATH", help="settings file to use (default: the platform config folder)")
     p.add_argument("--no-cache", action="store_true", help="parse every file, neither reading nor writing the cache")
+    p.add_argument("--color", choices=COLOR_CHOICES, default="auto",
+                   help="colour: auto (on a terminal, unless NO_COLOR is set), always or never")
 
 
 def _author(p: argparse.ArgumentParser) -> None:
     p.add_argument("--author", metavar="NAME", help="only this person's reports (a name, a configured spelling, "
                                                      "or part of a name)")
+
+
+def _week(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--week", metavar="W", help="the week: an ISO week (2024-W23), a date in it or a label as "
+                                               "written (default: the newest week with a report)")
 
 
 class _Version(argparse.Action):
@@ -60,17 +70,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
             "  weeks  [PATH ...] [--json] [--author NAME]          reports in week order\n"
             "  search QUERY [PATH ...] [--json] [--limit N] [--author NAME]\n"
             "  kpi    [PATH ...] [--json | --csv] [--author NAME]  key numbers by week\n"
-            "  diff A B [PATH ...] [--json]             compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
+            "  diff A B [PATH ...] [--json] [--side-by-side | --unified]\n"
+            "                                           compare two weeks (A, B: 2024-W23, 张三@2024-W23 …)\n"
             "  lint   [PATH ...] [--json] [--author NAME]          problems and warnings (exit 1 on a problem)\n"
+            "  draft  [PATH ...] [--author NAME] [--week W] [--output FILE]   next week's report, from the last\n"
             "  cache clear|info                         the parse cache\n"
             "  serve  [PATH ...] [--host H] [--port P]  the TUI in a browser (loopback by default)\n"
-            "With no PATH the bundled sample reports are used."
+            "  team   [PATH ...] [--week W] [--weeks N] [--json]  who filed, who is late, who is missing\n"
+            "  digest [PATH ...] [--week W] [--format md|html|json] [--output FILE]  a team's week to send\n"
+            "  keys   [--json]                          key binding ids, their keys (the settings' [keymap]) and what they do\n"
+            "  completion bash|zsh|fish                 the shell's completion script\n"
+            "With no PATH the bundled sample reports are used. Options may come before or after PATH."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     tui.add_argument("paths", nargs="*", metavar="PATH", help="report files, folders or .zip exports")
     tui.add_argument("--compare", nargs=2, metavar=("A", "B"), help="open on the comparison of weeks A and B")
     tui.add_argument("--search", metavar="QUERY", help="open on search results for QUERY")
+    tui.add_argument("--week", metavar="W", help="open on week W: an ISO week (2024-W23), a label as written or "
+                                                "a file, optionally led by an author (张三@2024-W23)")
     tui.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     _common(tui)
 
@@ -105,6 +123,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument("b", metavar="B")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="JSON output")
+    layout = p.add_mutually_exclusive_group()
+    layout.add_argument("--side-by-side", action="store_true",
+                        help="the two weeks in two columns (default on a terminal of 100 columns or more)")
+    layout.add_argument("--unified", action="store_true",
+                        help="one column, A's lines marked - and B's + (default in a pipe or a file, or on a "
+                             "narrower terminal)")
     _common(p)
 
     p = subs.add_parser("lint", help="problems and warnings; exit 1 when there is a problem")
@@ -113,8 +137,32 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     _author(p)
     _common(p)
 
+    p = subs.add_parser("draft", help="next week's report as Markdown, written from the last one")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--week", metavar="W", help="the report to start from: a file path, ISO week (2024-W23) or label, "
+                                               "optionally led by an author (张三@2024-W23); default: the newest")
+    p.add_argument("--output", metavar="FILE", help="write the draft to FILE (never inside a PATH) instead of "
+                                                   "printing it")
+    _author(p)
+    _common(p)
+
     p = subs.add_parser("cache", help="manage the parse cache")
     p.add_argument("action", choices=["clear", "info"])
+    _common(p)
+
+    p = subs.add_parser("team", help="who filed, who filed late, who has not filed")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _week(p)
+    p.add_argument("--weeks", type=_positive, default=1, metavar="N", help="N weeks ending with the week (default 1)")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    _common(p)
+
+    p = subs.add_parser("digest", help="a team's week to send upward: roster, projects, KPI moves")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _week(p)
+    p.add_argument("--format", choices=("md", "html", "json"), default="md",
+                   help="Markdown (default), one self-contained HTML page, or JSON")
+    p.add_argument("--output", metavar="FILE", help="write into FILE (never inside a PATH) instead of stdout")
     _common(p)
 
     from . import serve
@@ -122,12 +170,37 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p = subs.add_parser("serve", help="the TUI in a browser, one app process per tab (loopback by default)")
     serve.add_arguments(p)
     _common(p)
+
+    p = subs.add_parser("keys", help="every key binding's id, its key (the settings' [keymap] applied) and what it does")
+    p.add_argument("--json", action="store_true", help="JSON output")
+    _common(p)
+
+    p = subs.add_parser("completion", help="print the shell completion script (bash, zsh or fish)")
+    p.add_argument("shell", choices=["bash", "zsh", "fish"], metavar="SHELL", help="bash, zsh or fish")
+    _common(p)
+    _common(sub_root)  # (the global options before a subcommand: what completion and the man page read)
     return tui, sub_root
+
+
+def subparsers(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each subcommand's parser by name."""
+    return {name: p for a in root._actions if isinstance(a, argparse._SubParsersAction)
+            for name, p in a.choices.items()}
+
+
+def parse_subcommand(root: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse `SUBCOMMAND ARG…` (`subcommand_argv`'s order) with options and positionals in any order
+    (`search 动转静 --author 张三 PATH`): argparse's intermixed parsing, which a parser with
+    subparsers does not support, so it is the subcommand's own parser that parses."""
+    name, rest = argv[0], argv[1:]
+    args = subparsers(root)[name].parse_intermixed_args(rest)
+    args.command = name
+    return args
 
 
 def run_subcommand(args: argparse.Namespace) -> int:
     """Run a parsed subcommand: `tui.cli.NAME.cmd_NAME(args)`."""
-    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B")):
+    for attr, what in (("query", "QUERY"), ("a", "week A"), ("b", "week B"), ("week", "--week")):
         check_text_argument(getattr(args, attr, None), what)
     module = import_module(f".{args.command}", __package__)
     return getattr(module, f"cmd_{args.command}")(args)
@@ -136,19 +209,35 @@ def run_subcommand(args: argparse.Namespace) -> int:
 def run_tui(args: argparse.Namespace) -> int:
     """Open the TUI (imports Textual only now)."""
     check_paths(args.paths)
+    colour_environment(args.color)
     check_text_argument(args.search, "QUERY")
     for week in args.compare or ():
         check_text_argument(week, "a week")
-    if args.compare:
+    check_text_argument(args.week, "a week")
+    if args.compare or args.week:
         # Fail early, before the screen switches to the alternate buffer, on a week that does not exist.
         lib = open_library(args, quiet=True)
-        lib.find(args.compare[0]), lib.find(args.compare[1])
+        if args.compare:
+            lib.find(args.compare[0]), lib.find(args.compare[1])
+        if args.week:
+            lib.open_week(args.week)
     from ..ui.app import run_app
 
     code, still_loading = run_app(args)
     if still_loading:
         leave(code)  # (no exit handlers: they would wait for the abandoned load's worker processes)
     return code
+
+
+def colour_environment(choice: str | None) -> None:
+    """`--color` for a process that runs the TUI: `never` sets NO_COLOR (Textual then draws in shades
+    of grey), `always` drops it."""
+    import os
+
+    if choice == "never":
+        os.environ["NO_COLOR"] = "1"
+    elif choice == "always":
+        os.environ.pop("NO_COLOR", None)
 
 
 def subcommand_argv(argv: list[str]) -> list[str] | None:
@@ -194,10 +283,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OUTPUT
     finally:
         sys.stdout = real_stdout
+        choose_colour("auto")  # (`--color` holds for this command only)
 
 
 def run() -> None:
-    """The `reports-tui` program: `main()` on the command line's arguments, then the exit."""
+    """The `reports-tui` program: `main()` on the command line's arguments, then the exit (or, called
+    back by a shell's completion script, the completions)."""
+    import os
+
+    if "_ARGCOMPLETE" in os.environ:
+        from .completion import complete
+
+        complete(*build_parser(), subcommand_argv)
     quick_exit(main())
 
 
@@ -226,15 +323,23 @@ def leave(code: int) -> None:
     os._exit(code)
 
 
-def _dispatch(argv: list[str]) -> int:
+def parse_command_line(argv: list[str]) -> argparse.Namespace:
+    """The arguments of `reports-tui …`, options before or after PATH: a subcommand's (`command` its
+    name) or the TUI's (`command` None)."""
     tui_parser, sub_parser = build_parser()
+    sub_argv = subcommand_argv(argv)
+    if sub_argv is not None:
+        return parse_subcommand(sub_parser, sub_argv)
+    args = tui_parser.parse_intermixed_args(argv)
+    args.command = None
+    return args
+
+
+def _dispatch(argv: list[str]) -> int:
     try:
-        sub_argv = subcommand_argv(argv)
-        if sub_argv is not None:
-            args = sub_parser.parse_args(sub_argv)
-            return run_subcommand(args)
-        args = tui_parser.parse_args(argv)
-        return run_tui(args)
+        args = parse_command_line(argv)
+        choose_colour(args.color)
+        return run_subcommand(args) if args.command else run_tui(args)
     except (UsageError, import_module("..index.library", __package__).LookupFailed) as exc:  # (imported if raised)
         say(error_text(f"reports-tui: {exc}"))
         return EXIT_USAGE

@@ -16,8 +16,21 @@ _CODES = {
 }
 
 
+_choice = "auto"  # `--color`: auto, always or never (set once per command by `choose_colour`)
+
+
+def choose_colour(choice: str | None) -> None:
+    """`--color auto|always|never` for this command: `always` and `never` override NO_COLOR and the
+    terminal test, as a command-line flag should (https://no-color.org)."""
+    global _choice
+    _choice = choice or "auto"
+
+
 def use_colour(stream: IO[str] | None = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    """Colour as `--color` says; by default (`auto`) only on a terminal, and never when NO_COLOR is set
+    (https://no-color.org)."""
+    if _choice != "auto":
+        return _choice == "always"
     stream = stream or sys.stdout
     if os.environ.get("NO_COLOR"):
         return False
@@ -106,6 +119,26 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None, ri
             line = style(line, "bold")
         lines.append(line)
     return "\n".join(lines)
+
+
+def output_width() -> int | None:
+    """The width plain output is cut or laid out to: None when standard output is not a terminal (a
+    pipe or a file gets whole lines), else `COLUMNS` when set to a whole number, else the terminal's."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (ValueError, AttributeError):
+        return None
+    return columns() or terminal_width()
+
+
+def columns() -> int | None:
+    """`COLUMNS` when it holds a whole number of at least 1 (a shell sets it to the terminal's width)."""
+    try:
+        n = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return n if n > 0 else None
 
 
 def terminal_width(default: int = 100) -> int:

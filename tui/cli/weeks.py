@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..index.formats import week_dates, week_fields
 from ..index.library import is_team
 from .authors import author_reports
 from .common import EXIT_OK, dump_json, open_library, print_problems
-from .termout import Style, cut_middle, table, terminal_width, truncate, use_colour, width
+from .termout import Style, cut_middle, output_width, table, truncate, use_colour, width
 
 LABEL_CELLS = 40  # on a terminal too narrow for the whole line, a label is cut to this many cells
 PATH_CELLS = 24   # … and a path (cut in the middle) to no fewer than this many
@@ -33,8 +32,9 @@ def cmd_weeks(args: argparse.Namespace) -> int:
             row.append(r.author or "–")
         rows.append(row + [r.label, r.source.display])
     header = ["week", "dates", ""] + (["author"] if team else []) + ["label", "path"]
-    if sys.stdout.isatty():
-        _fit(rows, header, terminal_width())
+    cols = output_width()
+    if cols is not None:
+        _fit(rows, header, cols)
     print(table(rows, header=header, style=st))
     print_problems(lib, st)
     return EXIT_OK

@@ -284,10 +284,18 @@ class Comparison:
 
     @property
     def incident_counts_shown(self) -> bool:
-        """Whether the KPI table needs its `incidents` row: not when 生产事件数 already gives both
-        weeks' counts."""
+        """Whether the KPI table needs its `incidents` row: only when a week has an incident section
+        (else both counts are 0 and say nothing), and not when 生产事件数 already gives both weeks' counts."""
+        if not (self.a.has_incident_section or self.b.has_incident_section or self.incidents_a or self.incidents_b):
+            return False
         k = self.kpi(INCIDENT_KPI)
         return not (k is not None and k.a == len(self.incidents_a) and k.b == len(self.incidents_b))
+
+    @property
+    def kpi_rows_shown(self) -> bool:
+        """Whether there is a KPI table to show at all (no empty table, no `incidents 0 → 0`, for weeks
+        without KPIs or incidents)."""
+        return bool(self.kpis) or self.incident_counts_shown
 
     def counts(self) -> dict[str, int]:
         """How many item rows are same/changed/added/removed."""
@@ -386,25 +394,69 @@ _VISIBLE = re.compile(
 def visible_text(text: str) -> str:
     """Inline Markdown as a reader sees it in the report view: link text instead of `[text](url)`, an
     image as `▣ alt` (or its file name), no escapes, emphasis marks or code ticks."""
-    if not any(c in text for c in "[]<\\*_~`"):
+    if not any(c in text for c in _MARKUP):
         return text
+    return _visible(text, 0, None)
 
-    def sub(m: re.Match) -> str:
+
+def visible_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """`visible_text(text)` and the spans of `text` (a search hit's matches) moved onto it: a span
+    keeps the characters of it that show (none of a hidden link target)."""
+    if not any(c in text for c in _MARKUP):
+        return text, spans
+    where: list[int] = []  # where in `text` each character shown comes from
+    shown = _visible(text, 0, where)
+    marked = bytearray(len(text))
+    for a, b in spans:
+        for k in range(max(0, a), min(b, len(text))):
+            marked[k] = 1
+    out: list[tuple[int, int]] = []
+    for i, src in enumerate(where):
+        if not marked[src]:
+            continue
+        if out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return shown, out
+
+
+_MARKUP = "[]<\\*_~`"
+
+
+def _visible(text: str, base: int, where: list[int] | None) -> str:
+    """`visible_text` of text found at `base` of a line; `where` (when given) gets, for each character
+    shown, its offset in that line."""
+    out: list[str] = []
+
+    def emit(piece: str, at: int | list[int]) -> None:
+        out.append(piece)
+        if where is not None:
+            where.extend(range(at, at + len(piece)) if isinstance(at, int) else at)
+
+    last = 0
+    for m in _VISIBLE.finditer(text):
+        emit(text[last:m.start()], base + last)
+        last = m.end()
         if m.group("src") is not None:
             alt = m.group("alt")
-            name = m.group("src").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-            return "▣ " + (alt or name or "image")
-        if m.group("text") is not None:
-            return visible_text(m.group("text"))
-        if m.group("auto") is not None:
-            return m.group("auto")
-        if m.group("esc") is not None:
-            return m.group("esc")
-        if m.group("inner") is not None:
-            return visible_text(m.group("inner"))
-        return m.group("code")
-
-    return _VISIBLE.sub(sub, text)
+            emit("▣ ", [base + m.start()] * 2)
+            if alt:
+                emit(alt, base + m.start("alt"))
+            else:
+                name = m.group("src").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "image"
+                emit(name, [base + m.start("src")] * len(name))
+        elif m.group("text") is not None or m.group("inner") is not None:
+            group = "text" if m.group("text") is not None else "inner"  # (may hold more Markdown)
+            out.append(_visible(m.group(group), base + m.start(group), where))
+        elif m.group("auto") is not None:
+            emit(m.group("auto"), base + m.start("auto"))
+        elif m.group("esc") is not None:
+            emit(m.group("esc"), base + m.start("esc"))
+        else:
+            emit(m.group("code"), base + m.start("code"))
+    emit(text[last:], base + last)
+    return "".join(out)
 
 
 def item_text(item: Item) -> str:

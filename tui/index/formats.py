@@ -86,19 +86,50 @@ def kpi_rows(reports: Iterable[Report]) -> list[dict[str, Any]]:
     return rows
 
 
-def finding_message(f: Finding) -> str:
-    """A finding's whole message: for one about several reports (duplicates), every one of them by path."""
+MESSAGE_WIDTH = 160  # characters of a finding's message in JSON (its `paths` name every file)
+
+
+def telling_apart(paths: list[str]) -> list[str]:
+    """What tells paths apart: each without the folders they all start with and the folders and file
+    name they all end with (`Hackathon_10th` and `hackathon_10th` for two copies of one report; the file
+    names when they share a folder)."""
+    parts = [p.replace("\\", "/").split("/") for p in paths]
+    if len(parts) < 2:
+        return ["/".join(p) for p in parts]
+    shortest = min(map(len, parts))
+    head = 0
+    while head < shortest - 1 and all(p[head] == parts[0][head] for p in parts):
+        head += 1
+    tail = 0
+    while tail < shortest - head - 1 and all(p[-1 - tail] == parts[0][-1 - tail] for p in parts):
+        tail += 1
+    return ["/".join(p[head:len(p) - tail]) for p in parts]
+
+
+def finding_message(f: Finding, width: int = MESSAGE_WIDTH, shown: bool = False) -> str:
+    """A finding's message of at most about `width` characters; one about several reports (duplicates)
+    names what tells them apart, as far as it fits (`2 reports by 王豪 for …: Hackathon_10th,
+    hackathon_10th`); `shown`: paths as plain output shows them (`SourceRef.display`), else lossless."""
     if not f.related:
         return f.message
-    return f"{f.message}: " + ", ".join(source_text(s) for s in f.related)
+    names = telling_apart([s.display if shown else source_text(s) for s in f.related])
+    parts = name_list(names, len(names), max(width - min(len(f.message), width * 2 // 3) - 2, 24))
+    return shorten(f.message, max(width - len(parts) - 2, 20)) + ": " + parts
 
 
 def lint_rows(findings: Iterable[Finding], reports: Iterable[Report] = ()) -> list[dict[str, Any]]:
-    """SPEC §4 `lint` rows, with the whole message (`finding_message`); `author` from the report of the
-    finding's source among `reports` (null for an unreadable file)."""
+    """SPEC §4 `lint` rows: a short message (`finding_message`), `paths` naming every report of a finding
+    about several; `author` from the report of the finding's source among `reports` (null for an
+    unreadable file)."""
     author = {r.source: r.author for r in reports}
-    return [{"path": source_text(f.source), "author": author.get(f.source) if f.source else None,
-             "level": f.level, "message": finding_message(f), "line": f.line} for f in findings]
+    rows = []
+    for f in findings:
+        row = {"path": source_text(f.source), "author": author.get(f.source) if f.source else None,
+               "level": f.level, "message": finding_message(f), "line": f.line}
+        if f.related:
+            row["paths"] = [source_text(s) for s in f.related]
+        rows.append(row)
+    return rows
 
 
 def shorten(text: str, width: int) -> str:
@@ -129,16 +160,20 @@ def name_list(names: Iterable[str], total: int, width: int) -> str:
     return shorten(", ".join(shown), max(width - len(tail), 1)) + tail
 
 
-def lint_line(f: Finding, width: int = 200) -> tuple[str, str, str]:
+def lint_line(f: Finding, width: int | None = 200) -> tuple[str, str, str]:
     """(where, level, message) of one finding for a plain `lint` line of at most `width` characters
     (`a.md:3: warning: …`): a long path keeps its end, a long message is cut, and the reports a finding is
-    about are named by file name as far as they fit (`3 reports for 2024-W10: a.md, b.md, +1 more`)."""
+    about are named by what tells them apart as far as it fits (`3 reports for 2024-W10: a.md, b.md, +1
+    more`). `width` None (a pipe or a file): the whole `FILE:LINE`, and the rest as on a 200-character
+    line."""
     where = f.source.display if f.source else ""
     if f.line:
         where += f":{f.line}"
-    where = shorten_path(where, width // 2)
+    if width is None:
+        width = len(where) + 200
+    else:
+        where = shorten_path(where, width // 2)
     room = width - len(where) - len(f": {f.level}: ")
     if not f.related:
         return where, f.level, shorten(f.message, room)
-    head = shorten(f.message, room // 2) + ": "
-    return where, f.level, head + name_list((s.name for s in f.related), len(f.related), room - len(head))
+    return where, f.level, finding_message(f, room, shown=True)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..model.authors import Aliases, folder_authors, match_author
 from ..model.report import REPORT_SUFFIXES, Finding, Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week, period_text
+from ..model.people import assign_authors as assign_people
+from .authors import AliasSuggestion, alias_suggestions, library_names
 
 if TYPE_CHECKING:
     from .stored import Stored
@@ -89,8 +90,10 @@ class Library:
 
     def find(self, query: str) -> Report:
         """A report by file path, ISO week (`2024-W23`) or label as written (case-insensitive), either
-        optionally prefixed by its author (`张三@2024-W23`, `张三@第53周`). A week several reports
-        share is ambiguous: `LookupFailed` lists them (as `AUTHOR@WEEK` where they have authors)."""
+        optionally prefixed by its author (`张三@2024-W23`, `张三@第53周`; the author named by the one
+        rule of `authors.AuthorNames`). A week is the week a report is filed under, else a week its period
+        covers (`zhangsan@2024-W15` finds the report of 04-06 – 04-19). A week several reports share is
+        ambiguous: `LookupFailed` lists them (as `AUTHOR@WEEK` where they have authors)."""
         q = query.strip()
         by_path = [r for r in self.reports if _same_path(r.source, q)]
         if len(by_path) == 1:
@@ -99,7 +102,7 @@ class Library:
         unknown_author = False
         if "@" in q:
             name, _, rest = q.rpartition("@")
-            who = match_author(name, self.authors(), Aliases(self.vocab.author_aliases)) if rest.strip() else []
+            who = set(library_names(self).matches(name)) if rest.strip() and name.strip() else set()
             if who:
                 pool = [r for r in self.reports if r.author in who]
                 q = rest.strip()
@@ -111,6 +114,35 @@ class Library:
         if len(matches) == 1:
             return matches[0]
         raise LookupFailed(query, matches or by_path, pool, self.authors() if unknown_author and not matches else None)
+
+    def open_week(self, query: str) -> Report:
+        """The report `reports-tui --week W` opens: `find`, except that a week several reports share (a
+        team's, or a week several periods cover) opens the first of them in week order, beside the rest;
+        a label or path that names reports of different weeks is still ambiguous (`LookupFailed`)."""
+        try:
+            return self.find(query)
+        except LookupFailed as exc:
+            week = parse_iso_week(query.strip().rpartition("@")[2])
+            if exc.candidates and week is not None and all(r.week for r in exc.candidates):
+                return exc.candidates[0]
+            raise
+
+    def newest(self) -> Report | None:
+        """The report to open first: the newest dated one (undated reports sort last, but are not news),
+        else the highest-numbered issue, else the last (None: no reports)."""
+        for r in reversed(self.reports):
+            if r.week:
+                return r
+        numbered = [r for r in self.reports if r.issue is not None]
+        return max(numbered, key=lambda r: r.issue) if numbered else (self.reports[-1] if self.reports else None)
+
+    def alias_suggestions(self) -> list[AliasSuggestion]:
+        """Authors who look like one person: the same pinyin, the same letters, or a folder spelling of the
+        other's name (`authors.alias_suggestions`); never merged unless the config says so."""
+        authors = self.authors()
+        if len(authors) < 2:
+            return []
+        return alias_suggestions(library_names(self), Counter(r.author for r in self.reports if r.author))
 
     def authors(self) -> list[str]:
         """Every author named by a report, in order of their first report."""
@@ -135,6 +167,9 @@ class Library:
         and with the same issue number (or none): a team sharing a week is normal, `2024-05.en.md` beside
         `2024-05.md` is a translation, and issues 42 and 43 of a newsletter are two issues. Each duplicate
         is one finding on its first report, naming every report of the period in `related`.
+
+        Authors who look like one person (`alias_suggestions`) are a warning on the first report of the
+        spelling to merge, with the `[authors] aliases` entry that merges them.
         """
         out: list[Finding] = list(self.problems)
         by_period: dict[tuple, list[Report]] = defaultdict(list)
@@ -149,6 +184,10 @@ class Library:
                 who = f" by {author}" if author else ""
                 out.append(Finding("warning", f"{len(rs)} reports{who} for {when}", source=r.source,
                                    related=tuple(x.source for x in rs)))
+        for s in self.alias_suggestions():
+            first = next(r for r in self.reports if r.author == s.others[0])
+            out.append(Finding("warning", f"{' and '.join(s.others)} may be {s.name} ({s.why}): [authors] aliases "
+                                          f"{s.entry()}", source=first.source))
         out.sort(key=lambda f: (f.source.display if f.source else "", f.line or 0))
         return out
 
@@ -164,11 +203,14 @@ def _language(name: str) -> str:
 
 
 def _match_week(reports: list[Report], q: str) -> list[Report]:
-    """Reports of an ISO week or with a label equal to `q`, else those whose label contains it."""
+    """Reports filed under an ISO week (else those whose period covers it) or with a label equal to
+    `q`, else those whose label contains it."""
     iso = parse_iso_week(q)
     week = f"{iso[0]}-W{iso[1]:02d}" if iso else None
     label = q.casefold()
     matches = [r for r in reports if (week and r.week == week) or r.label.casefold() == label]
+    if not matches and week:
+        matches = [r for r in reports if r.week and r.end and week in r.covered_weeks]
     if not matches:
         matches = [r for r in reports if label and label in r.label.casefold()]
     return matches
@@ -180,22 +222,10 @@ def is_team(authors: list[str]) -> bool:
     return len(authors) >= 2
 
 
-def assign_authors(lib: Library) -> None:
-    """Authors that come from the library rather than one report (run after loading, cached reports
-    included, nothing parsed again): the folder of a report where the reports sit in one folder per
-    person (`authors.folder_authors`), then the config's aliases merging spellings."""
-    reports = lib.reports
-    if not reports:
-        return
-    named = [r.author for r in reports]
-    folder = folder_authors([r.source for r in reports], [r.week for r in reports], lib.paths, named)
-    aliases = Aliases(lib.vocab.author_aliases)
-    for r, given, from_folder in zip(reports, named, folder):
-        author = given if given is not None else from_folder
-        if aliases:
-            author = aliases.canonical(author)
-        if author != given:
-            r.author = author
+def assign_authors(lib: Library) -> list[str | None]:
+    """Give every report of a library its author (`model.people.assign_authors`: its own name, its person
+    folder's, the config's aliases); return the names the reports give themselves."""
+    return assign_people(lib.reports, lib.paths, lib.vocab.author_aliases)
 
 
 def _same_path(ref: SourceRef, q: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..model.parse import parse_report
 from ..model.report import Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
+from .formats import week_dates
 
 _HEADING = re.compile(r"^( {0,3})(#{1,6})([ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -38,10 +39,55 @@ class TeamWeek:
 
 
 def week_of(reports: list[Report], report: Report) -> list[Report]:
-    """The reports of the same week as `report` (itself only when it is undated), in list order."""
+    """The reports of `report`'s week — filed under it, or covering it with their period (a two-week
+    report counts for both weeks) — in list order (itself only when it is undated)."""
     if report.week is None:
         return [report]
-    return [r for r in reports if r.week == report.week]
+    return covering(reports, report.week)
+
+
+def covering(reports: list[Report], week: str) -> list[Report]:
+    """The reports whose period covers an ISO week (`Report.covered_weeks`), in list order."""
+    return [r for r in reports if r.week == week or (r.week is not None and week in r.covered_weeks)]
+
+
+def team_weeks(reports: list[Report]) -> list[str]:
+    """Every ISO week some report covers, in order: the weeks a team's week can show."""
+    return sorted({w for r in reports for w in r.covered_weeks})
+
+
+_CURRENTS = object()  # (`step_week`'s author: the current report's)
+
+
+def step_week(reports: list[Report], current: Report, delta: int, at: int | None = None,
+              author: object = _CURRENTS) -> Report | None:
+    """The report of the week before (`delta` -1) or after (+1) `current`'s in a list in week order (several
+    reports a week): the report of that week by `author` (default: `current`'s) when there is one, else
+    the week's first; None at either end. Each undated report is a week of its own. `at`: where `current`
+    is in the list."""
+    if at is None:
+        at = next((i for i, r in enumerate(reports) if r is current), None)
+        if at is None:
+            return None
+
+    def same(a: Report, b: Report) -> bool:
+        return a is b or (a.week is not None and a.week == b.week)
+
+    step = 1 if delta > 0 else -1
+    j = at
+    while 0 <= j < len(reports) and same(reports[j], current):
+        j += step
+    if not 0 <= j < len(reports):
+        return None
+    group = [reports[j]]
+    k = j + step
+    while 0 <= k < len(reports) and same(reports[k], reports[j]):
+        group.append(reports[k])
+        k += step
+    if step < 0:
+        group.reverse()
+    who = current.author if author is _CURRENTS else author
+    return next((r for r in group if r.author == who), group[0])
 
 
 def _body(r: Report) -> list[str]:
@@ -89,7 +135,7 @@ def team_week(reports: list[Report], week: str, vocab: Vocabulary = DEFAULT_VOCA
         name = " ".join((r.author or "(no author)").split())
         lines.append(f"# {name}")
         lines.append("")
-        lines.append(f"{r.label} · {r.source.name}")
+        lines.append(f"{r.label} · {week_dates(r)} · {r.source.name}")
         lines.append("")
         lines.extend(_body(r))
         lines.append("")

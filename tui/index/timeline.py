@@ -90,6 +90,22 @@ class Timeline:
         """Everyone who wrote about the project, in order of their first entry."""
         return list(dict.fromkeys(w.author for w in self.weeks if w.author))
 
+    @property
+    def week_labels(self) -> list[str]:
+        """The weeks the project is in, oldest first: each ISO week once however many people wrote
+        about it then (an undated report is a week of its own, by its label)."""
+        return list(dict.fromkeys(w.report.week or w.report.label for w in self.weeks))
+
+    def progress_by_author(self) -> list[tuple[str | None, dict[str, float]]]:
+        """Each author's first progress figure per week (`week_labels`), authors in order of their
+        first entry; authors who never give a figure are left out."""
+        out: dict[str | None, dict[str, float]] = {}
+        for w in self.weeks:
+            v = w.first_progress
+            if v is not None:
+                out.setdefault(w.author, {}).setdefault(w.report.week or w.report.label, v)
+        return list(out.items())
+
 
 @dataclass
 class ProjectInfo:

@@ -23,7 +23,11 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from .library import EVERYONE, Library, is_team
 
 if TYPE_CHECKING:
+    from ..config import TeamSettings
     from ..model.report import Report
+    from .digest import Digest
+    from .roster import Roster
+    from .authors import AuthorNames
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
     from .stored import Stored
@@ -109,6 +113,18 @@ class Workspace:
         """Every author of the library, in order of their first report (`Library.authors`)."""
         return self._get("authors", Library.authors)
 
+    def author_names(self) -> AuthorNames:
+        """The authors with their spellings, named by the one rule of `authors.AuthorNames` (`--author`,
+        `by:`, the palette); while a library loads, those of the reports read so far."""
+        from .authors import library_names
+
+        with self._lock:
+            partial = self._partial
+        if partial is not None:
+            reports, _total, loading = partial
+            return library_names(Library(reports=list(reports), paths=loading.paths, vocab=loading.vocab))
+        return self._get("author_names", library_names)
+
     def is_team(self) -> bool:
         """Whether the library holds several people's reports (then everything follows one author)."""
         return is_team(self.authors())
@@ -125,13 +141,37 @@ class Workspace:
             return self.library.reports
         return self._get(("reports_of", author), lambda lib: lib.by_author(author))
 
-    def team_week(self, report: Report) -> TeamWeek:
-        """Every report of a report's week joined under their authors' names (`team.team_week`)."""
-        from .team import team_week, week_of
+    def team_week(self, report: Report, week: str | None = None) -> TeamWeek:
+        """Every report of a report's week (or of `week`: an ISO week), filed under it or covering it,
+        joined under their authors' names (`team.team_week`)."""
+        from .team import covering, team_week, week_of
 
+        if week is not None:
+            return self._get(("team_week", week), lambda lib: team_week(covering(lib.reports, week), week, lib.vocab))
         key = report.week or id(report)
         return self._get(("team_week", key),
                          lambda lib: team_week(week_of(lib.reports, report), report.week or report.label, lib.vocab))
+
+    def roster(self, settings: TeamSettings) -> Roster:
+        """Who filed for which week, by the `[team]` settings (`roster.Roster`)."""
+        from .roster import Roster
+
+        names = self.author_names()
+        return self._get(("roster", settings), lambda lib: Roster(lib.reports, settings, names))
+
+    def digest(self, week: str, settings: TeamSettings) -> Digest:
+        """One week of the team rolled up: roster, projects and their changes, KPI moves (`digest`)."""
+        from .digest import build_digest
+
+        roster = self.roster(settings)
+        return self._get(("digest", week, settings),
+                         lambda lib: build_digest(lib.reports, week, settings, lib.vocab, roster))
+
+    def team_weeks(self) -> list[str]:
+        """Every ISO week some report covers, in order (`team.team_weeks`)."""
+        from .team import team_weeks
+
+        return self._get("team_weeks", lambda lib: team_weeks(lib.reports))
 
     def projects(self) -> list[ProjectInfo]:
         """Every project of the library, those in the most weeks first (`timeline.projects`)."""
@@ -287,7 +327,8 @@ class Workspace:
             return SearchResult(parse_query(query, list(authors)), [], 0, capped=True, searched=0, of=expected)
         else:
             index = self._index
-        result = index.search(query, limit=limit, authors=authors, counted=counted)
+        result = index.search(query, limit=limit, authors=authors, counted=counted,
+                              names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
         if total is not None or result.searched != expected:
             result.of = max(expected, result.searched)
         return result

@@ -1,29 +1,30 @@
-"""Whose report it is (SPEC §3.0): the author named in the report, or its folder in a team archive.
+"""Whose report it is (SPEC §3.0), as the report itself says it.
 
 A report names its author, in this order of preference, with
 1. a property line under the title (`Created by: 张三`, `作者：张三`; the names are in `Vocabulary`);
 2. YAML front matter `author:` (or `authors:`, the first one);
-3. a `姓名` / `Name` section whose body is one short line (`### 姓名` then `张三`).
-Failing these, a library whose reports sit in one folder per person takes the folder's name
-(`folder_authors`, applied after loading since it depends on the other reports). Names are shown as
-written; `Aliases` merges spellings the config lists (`[authors] aliases`).
+3. a `姓名` / `Name` section whose body is one short line (`### 姓名` then `张三`), a heading
+   `姓名：张三`, or an identity line near the top (`姓名：张三`, `Name: Ann Lee`, `Github ID：ann-lee`;
+   a name beats an account name).
+A label is never part of the name: `Github ID：SecretXV`, `GitHub-ID: Austin-00`, `姓名：张钰钦` give
+`SecretXV`, `Austin-00`, `张钰钦`. Failing all of these, a library whose reports sit in one folder per
+person takes the folder's name (`people.person_folders`, applied after loading since it depends on the
+other reports). Names are shown as written; `Aliases` merges spellings the config lists.
 
 Pure Python; no Textual or Rich.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .report import Section, SourceRef
-from .text import nfkc, printable_name
+from .report import Section
+from .text import nfkc
 
 MAX_NAME = 40  # characters: longer values are sentences, not names
 NAME_SECTIONS = ("姓名", "name", "名字")  # section titles whose one-line body is the author's name
+NAME, ACCOUNT = 0, 1  # what a label says its value is: a person's name, or an account name (an ID)
 
 _PROPERTY = re.compile(r"^\s*(?:\*\*|__)?([^:：*_]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(.*?)\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -33,17 +34,55 @@ _SEPARATORS = re.compile(r"\s*(?:[,，、;；/&]|\band\b|\s和\s)\s*")
 _LONG_HANZI = re.compile(r"[\u3400-\u9fff]{9,}")  # Chinese names are short; this is a phrase
 _NOT_A_NAME = re.compile(r"https?://|^\W*$|^[\d\s.:/\-年月日]+$")
 
+# `Github ID：x`, `GitHub-ID: x`, `Gitee 账号：x`, `ID: x` name an account; `姓名：x`, `Name: x` a person.
+_ACCOUNT_LABEL = (r"(?:git(?:hub|ee|lab)|gh)(?:\s*[-_ ]?\s*(?:id|账号|帐号|用户名|user\s*name|username|user|handle|name))?"
+                  r"|id|用户名|user\s*name|username|handle|账号|帐号")
+_NAME_LABEL = r"姓名|名字|真实姓名|中文名|(?:full\s*|real\s*)?name"
+_LABELLED = re.compile(
+    rf"^\s*(?:\*\*|__)?(?:(?P<account>{_ACCOUNT_LABEL})|(?P<name>{_NAME_LABEL}))(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?"
+    r"(?P<value>.*?)\s*$", re.IGNORECASE)
+_GITHUB_URL = re.compile(r"^https?://(?:www\.)?(?:github|gitee|gitlab)\.com/([A-Za-z0-9][\w.-]*)/?$", re.IGNORECASE)
+_HANDLE = re.compile(r"^@?[A-Za-z][\w.-]{0,38}$")  # an account name: one word of letters, digits, `-` `_` `.`
+# What a template says in place of a name: `（你的名字）`, `<your name>`, `xxx`.
+_PLACEHOLDER = re.compile(r"^(?:[(（<《{].*[)）>》}]|x{2,}|某某|你的名字|您的名字|你的姓名|待填写?|your\s*name|name|姓名|todo|tbd)$",
+                          re.IGNORECASE)
+_INFO_SECTION = re.compile(r"信息|个人|简介|info|about|profile|姓名|name", re.IGNORECASE)
 
-def _key(text: str) -> str:
+
+def name_key(text: str) -> str:
+    """How names are compared: NFKC, case-folded, runs of spaces as one."""
     return " ".join(nfkc(text).casefold().split())
+
+
+_key = name_key
+
+
+def labelled(text: str) -> tuple[int, str] | None:
+    """`(NAME, 张钰钦)` for `姓名：张钰钦`, `(ACCOUNT, SecretXV)` for `Github ID：SecretXV` (a profile link
+    gives its account name); None when the text is no such line or its value is no name."""
+    m = _LABELLED.match(nfkc(_LINK.sub(r"\1", text)))
+    if not m:
+        return None
+    kind = ACCOUNT if m.group("account") else NAME
+    value = _GITHUB_URL.sub(r"\1", m.group("value").strip().strip("*_`").strip())
+    if kind == ACCOUNT and not _HANDLE.match(value):
+        return None  # `ID: 2024-17`, `ID: 支付 网关`: a number or a phrase, not an account
+    name = clean_name(value)
+    return (kind, name) if name else None
 
 
 def clean_name(value: str) -> str | None:
     """The person a property value names, as written (`[张三](mailto:…)`, `@张三`, `张三 <zs@x.com>`,
-    `**张三**` → `张三`; the first of several people); None when the value is no name."""
+    `**张三**`, `Github ID：zhangsan` → `张三` / `zhangsan`; the first of several people); None when
+    the value is no name."""
     text = _LINK.sub(r"\1", value.strip())
-    text = _EMPH.sub(r"\2", text)
-    text = text.strip().strip("'\"“”‘’「」【】[]()（）")
+    text = _EMPH.sub(r"\2", text).strip()
+    if _PLACEHOLDER.match(text):
+        return None
+    text = text.strip("'\"“”‘’「」【】[]()（）")
+    m = _LABELLED.match(nfkc(text))
+    if m:  # a label is not part of the name
+        text = _GITHUB_URL.sub(r"\1", m.group("value").strip())
     if not text:
         return None
     text = text.rstrip("。.，,;；:：!！?？ ")
@@ -100,146 +139,39 @@ def front_matter_author(lines: Sequence[str], indexes: Iterable[int]) -> str | N
 
 
 def section_author(root: Section | None, first: int = 12) -> str | None:
-    """The author a `姓名` / `Name` section gives (its body one short line), or a heading
-    `姓名：张三`; only among the first `first` sections."""
+    """The author the top of a report gives, among its first `first` sections: a heading `姓名：张三`,
+    a `姓名` / `Name` section whose body is one short line, or an identity line (`姓名：张三`,
+    `Github ID：zhangsan`) in the lines before the first section, the first section or a section
+    about the person (`基本信息`). A person's name beats an account name; a list item that is not an
+    identity line (`- 负责人：张三`, a project's owner) names nobody."""
     if root is None:
         return None
-    for n, sec in enumerate(s for s in root.walk() if s is not root):
-        if n >= first:
+    best: tuple[int, str] | None = None
+    for n, sec in enumerate(root.walk()):
+        if n > first:
             break
-        title = nfkc(sec.title).strip()
-        head = re.match(r"^(姓名|名字|name)\s*[:：]\s*(\S.*)$", title, re.IGNORECASE)
-        if head:
-            return clean_name(head.group(2))
-        if sec.key.casefold() not in NAME_SECTIONS:
-            continue
-        items = list(sec.all_items())
-        if len(items) == 1 and not sec.tables and not any(c.items for c in sec.children):
-            text = items[0].text
-            if len(text) <= 20:
-                return clean_name(text)
-        return None
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# One folder per person
-
-_DATE_LIKE = re.compile(
-    r"^(?:(?:19|20)\d\d(?:\D.*)?|\d{1,2}(?:[-_. ]\d{1,2})*|q[1-4].*|w\d{1,2}|第?\d+[周月期].*|\d+月"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:[-_ ]?\d+)?)$",
-    re.IGNORECASE,
-)
-
-
-def _dirs(ref: SourceRef, root: str) -> list[str] | None:
-    """The folders between `root` and a report (a zip counts as a folder named after it); None when
-    the report is not under `root`."""
-    path = ref.path
-    if path == root:
-        rel: list[str] = []
-    else:
-        prefix = root if root.endswith(os.sep) else root + os.sep
-        if not path.startswith(prefix):
-            return None
-        parts = path[len(prefix):].split(os.sep)
-        rel = parts[:-1]
-        if ref.member is not None:
-            stem = parts[-1]
-            rel.append(stem[:-4] if stem.lower().endswith(".zip") else stem)
-    if ref.member is not None:
-        rel.extend(p for p in ref.member.replace("\\", "/").split("/")[:-1] if p)
-    return rel
-
-
-def folder_authors(sources: Sequence[SourceRef], weeks: Sequence[str | None], roots: Sequence[str],
-                   named: Sequence[str | None] | None = None) -> list[str | None]:
-    """The author each report's folder gives, where the reports under a PATH sit in one folder per
-    person; None for every other report.
-
-    Under each PATH, the folders just below the reports' common folder are people when at least two
-    of them hold two or more reports each, nearly all reports sit in one of them, none is named like a
-    date (`2024`, `2024-06`, `Q1`), a folder holds different weeks, and the folders share weeks (a
-    team writes the same weeks; folders per year or month do not). A folder whose reports name an
-    author themselves (`named`, what the text says) takes the name most of them give.
-    """
-    out: list[str | None] = [None] * len(sources)
-    norm = [str(Path(r)) for r in roots]  # as `source.scan` writes them
-    under: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
-    seen: dict[tuple[str, str | None], tuple[int, list[str]] | None] = {}  # (folder, member's folder) → root, dirs
-    for i, ref in enumerate(sources):
-        # Reports share folders: each folder is placed under its PATH once (10,000 reports, ~30 folders).
-        folder = ref.path.rpartition(os.sep)[0] if ref.member is None else ref.path
-        inner = ref.member.replace("\\", "/").rpartition("/")[0] if ref.member is not None else None
-        key = (folder, inner)
-        if key not in seen:
-            seen[key] = None
-            for n, root in enumerate(norm):
-                d = _dirs(ref, root)
-                if d is not None:
-                    seen[key] = (n, d)
-                    break
-        found = seen[key]
-        if found is not None:
-            under[found[0]].append((i, found[1]))
-    for entries in under.values():
-        _one_root(entries, weeks, named, out)
-    return out
-
-
-def _one_root(entries: list[tuple[int, list[str]]], weeks: Sequence[str | None],
-              named: Sequence[str | None] | None, out: list[str | None]) -> None:
-    if len(entries) < 4:
-        return
-    # Reports of one folder share its list of folder names: the layout is read per folder.
-    folders: dict[int, tuple[list[str], list[int]]] = {}
-    for i, d in entries:
-        got = folders.get(id(d))
-        if got is None:
-            folders[id(d)] = (d, [i])
-        else:
-            got[1].append(i)
-    dirs = [d for d, _ in folders.values()]
-    prefix = list(dirs[0])
-    for d in dirs[1:]:
-        k = 0
-        while k < len(prefix) and k < len(d) and prefix[k] == d[k]:
-            k += 1
-        del prefix[k:]
-    level = len(prefix)
-    groups: dict[str, list[int]] = defaultdict(list)
-    for d, ids in folders.values():
-        if len(d) > level:
-            groups[d[level]].extend(ids)
-    people = [g for g, ids in groups.items() if len(ids) >= 2]
-    if len(people) < 2 or sum(map(len, groups.values())) * 10 < len(entries) * 9:
-        return
-    if any(_DATE_LIKE.match(nfkc(g).strip()) for g in groups):
-        return
-    # Weeks: a person writes different weeks; people share weeks.
-    per_group = {g: Counter(map(weeks.__getitem__, ids)) for g, ids in groups.items()}
-    owners: Counter[str] = Counter()
-    dated = 0
-    for counts in per_group.values():
-        counts.pop(None, None)
-        n = sum(counts.values())
-        dated += n
-        if n >= 2 and len(counts) * 10 < n * 8:
-            return
-        owners.update(counts.keys())
-    if dated < 4:
-        return
-    shared = sum(n for counts in per_group.values() for w, n in counts.items() if owners[w] > 1)
-    if shared * 2 < dated:
-        return
-    for g, ids in groups.items():
-        name = printable_name(g)
-        if named is not None:
-            given = Counter(n for n in map(named.__getitem__, ids) if n)
-            if given:
-                name = given.most_common(1)[0][0]
-        for i in ids:
-            out[i] = name
+        found: list[tuple[int, str] | None] = []
+        if sec is not root:
+            title = nfkc(sec.title).strip()
+            head = labelled(title)
+            if head is not None and head[0] == NAME:
+                return head[1]
+            found.append(head)
+            if sec.key.casefold() in NAME_SECTIONS:
+                items = list(sec.all_items())
+                if len(items) == 1 and not sec.tables and not any(c.items for c in sec.children) \
+                        and len(items[0].text) <= 2 * MAX_NAME:
+                    text = items[0].text
+                    line = labelled(text)
+                    found.append(line if line is not None else (NAME, clean_name(text)) if len(text) <= 20 else None)
+        if sec is root or n == 1 or _INFO_SECTION.search(sec.key):
+            found.extend(labelled(item.text) for item in sec.items[:8] if item.kind != "table")
+        for got in found:
+            if got is not None and got[1] and (best is None or got[0] < best[0]):
+                best = (got[0], got[1])
+        if best is not None and best[0] == NAME:
+            return best[1]
+    return best[1] if best else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,20 +201,3 @@ class Aliases:
         """Every spelling the config gives for a name (keys as matched)."""
         shown = self.canonical(name)
         return [k for k, v in self._to.items() if v == shown]
-
-
-def match_author(query: str, authors: Iterable[str], aliases: Aliases | None = None) -> list[str]:
-    """The authors a name given on the command line means: an exact name or listed spelling
-    (case-insensitive), else every author whose name contains it."""
-    q = _key(query)
-    if not q:
-        return []
-    known = list(dict.fromkeys(authors))
-    if aliases:
-        shown = aliases.canonical(query)
-        if shown in known:
-            return [shown]
-    exact = [a for a in known if _key(a) == q]
-    if exact:
-        return exact[:1]
-    return [a for a in known if q in _key(a)]

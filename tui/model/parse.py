@@ -26,6 +26,7 @@ from .weeks import (
     find_periods,
     find_week_labels,
     iso_week,
+    issue_number,
     label_week,
     parse_datetime,
     period_text,
@@ -629,6 +630,10 @@ def _disagreement(src: _WeekSource, chosen: _WeekSource, lo: date, hi: date) -> 
     return f"{src.what} starts in {src.week}, but {chosen.what} puts the report in {chosen.week}"
 
 
+# One short line (it is shown under the week list): where dates are looked for is in the README.
+UNDATED = "undated: no date found"
+
+
 def _resolve_week(report: Report, meta: _Meta, title_line: int | None, week_headings: list[tuple[int, str]]) -> None:
     """Which ISO week and period the report covers (SPEC §3.1), with a warning for every source that
     disagrees. A stated period (a range, a month, a quarter) files the report under the week of its
@@ -649,8 +654,9 @@ def _resolve_week(report: Report, meta: _Meta, title_line: int | None, week_head
             msg = _disagreement(src, chosen, lo, hi)
             if msg:
                 report.warnings.append(Finding("warning", msg, src.line or title_line))
-    else:
-        report.warnings.append(Finding("warning", "undated: no date or week with a year in the title, metadata or file name"))
+    elif issue_number(report.label, report.source.name, weeks=False) is None:
+        # (a numbered issue is ordered by its number: no date is missing, SPEC §2)
+        report.warnings.append(Finding("warning", UNDATED))
 
     for lineno, htext in week_headings:
         report.warnings.append(Finding("warning", f"second week heading {htext!r}", lineno))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from .report import Item, Project, Report
 from .text import nfkc
@@ -42,11 +43,21 @@ def okr_topic(text: str) -> str | None:
     return topic
 
 
+def _own_items(item: Item) -> Iterator[Item]:
+    """An item and its descendants, without the items of a focus project nested under it (their
+    progress figures are theirs, not the outer project's)."""
+    stack = [item]
+    while stack:
+        i = stack.pop()
+        yield i
+        stack.extend(c for c in reversed(i.children) if not _FOCUS.match(c.text))
+
+
 def _make(report: Report, item: Item, name: str, kind: str, section: str) -> Project:
     items = list(item.walk())
     entries = [(i.line, i.text) for i in items]
     progress: list[float] = []
-    for i in items:
+    for i in _own_items(item):
         if "进" in i.text:
             progress.extend(progress_of(i.text))
     key = project_key(name)

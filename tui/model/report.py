@@ -14,6 +14,16 @@ from .weeks import issue_number, report_order, weeks_between
 
 Level = Literal["problem", "warning"]
 
+
+class _Unassigned:
+    """The `Report.text_author` of a report whose author the library has not assigned yet."""
+
+    def __repr__(self) -> str:
+        return "UNASSIGNED"
+
+
+UNASSIGNED = _Unassigned()
+
 REPORT_SUFFIXES = (".md", ".markdown", ".txt")  # the file name endings of reports
 
 
@@ -142,6 +152,17 @@ class Report:
     encoding: str = "utf-8"
     size: int = 0
     mtime: float = 0.0
+    # The author the report's own text names, kept once the library assigns `author` (a person folder,
+    # aliases) so that assigning again — each partial list while loading, then the whole — starts from it.
+    assigned_from: object = field(default=UNASSIGNED, compare=False, repr=False)
+
+    @property
+    def text_author(self) -> str | None:
+        """The author the report's own text names (before the library assigns folders and aliases)."""
+        given = self.assigned_from
+        if given is UNASSIGNED:
+            self.assigned_from = given = self.author
+        return given  # type: ignore[return-value]
 
     @property
     def sections(self) -> list[Section]:
@@ -173,8 +194,8 @@ class Report:
         both weeks; an undated report for none)."""
         if self.week is None:
             return []
-        if self.start is None or self.end is None:
-            return [self.week]
+        if self.start is None or self.end is None or self.period == "week":
+            return [self.week]  # (a week's start and end are its own Monday and Sunday)
         weeks = weeks_between(self.start, self.end)
         return weeks if weeks[0] == self.week else [self.week]
 

@@ -203,8 +203,9 @@ _MN = rf"(?:{_MONTH_RE})(?![a-z])\.?"
 _RSEP = r"\s*(?:~|〜|-|–|—|至|到|(?<![A-Za-z])(?:to|till|until|through)(?![A-Za-z]))\s*"
 _ORD = r"(?:st|nd|rd|th)?"
 _RANGES = [
-    # 2024.07.29-2024.08.02, 2023.10.10~2023.10.24, 2024_12.13-2024_12.20, 2024-07-29 ~ 08-02
-    re.compile(rf"(?<![A-Za-z\d.])(?P<y1>{_Y})[-/._](?P<m1>\d{{1,2}})[-/._](?P<d1>\d{{1,2}})(?!\d){_RSEP}"
+    # 2024.07.29-2024.08.02, 2023.10.10~2023.10.24, 2024_12.13-2024_12.20, 2024-07-29 ~ 08-02, also glued to
+    # a name (`xingmingyyj2023.10.10-2023.10.24`) but not to a version's `v` (`v2024.1.2-3`)
+    re.compile(rf"(?<![\d.])(?<!(?<![A-Za-z])[vV])(?P<y1>{_Y})[-/._](?P<m1>\d{{1,2}})[-/._](?P<d1>\d{{1,2}})(?!\d){_RSEP}"
                rf"(?:(?P<y2>{_Y})[-/._])?(?:(?P<m2>\d{{1,2}})[-/._])?(?P<d2>\d{{1,2}})(?![\d])"),
     # 2024年7月29日—8月2日, 2024年7月29日至2024年8月2日
     re.compile(rf"(?<!\d)(?P<y1>{_Y})\s*年\s*(?P<m1>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*[日号]?{_RSEP}"
@@ -364,12 +365,18 @@ _TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s+(?P<n>\d{1,5})\s*$"
 _NATURAL = re.compile(r"([0-9]+)")
 
 
-def issue_number(label: str, name: str = "") -> int | None:
+_WEEK_NUMBERS = 3  # the patterns from this one on number weeks (`第N周`, `Week4`), not issues
+
+
+def issue_number(label: str, name: str = "", weeks: bool = True) -> int | None:
     """The issue number a report's label or else its file name names (`第 N 期`, `Issue 37`, `#37`,
-    `issue-37.md`, `第N周`, `Week4`, or a label ending in a number: `This Week in Rust 42`); None if none."""
+    `issue-37.md`, `第N周`, `Week4`, or a label ending in a number: `This Week in Rust 42`); None if none.
+    `weeks=False`: an issue's number only, not a week's (`第N周` without a year does not date a report)."""
     for text in (label, name):
         text = text.replace("\u3000", " ")
-        for pat, needs in zip(_ISSUE_PATTERNS, _ISSUE_NEEDS):
+        for k, (pat, needs) in enumerate(zip(_ISSUE_PATTERNS, _ISSUE_NEEDS)):
+            if k >= _WEEK_NUMBERS and not weeks:
+                continue
             if needs is not None and needs not in text:
                 continue  # (a pattern that cannot match without this character)
             mt = pat.search(text)

@@ -15,20 +15,21 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App
-from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..config import Config, is_served, load_config
-from ..index.library import Library, bundled_seeds
+from ..index.library import Library, assign_authors, bundled_seeds
 from ..index.load import load_library
 from ..index.workspace import Workspace
+from ..keymap import Keymap
 from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
 from ..model.text import sanitize
 from .messages import FilesChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress
 from .typeahead import TypeAhead
 from .compat import install as _install_compat
+from .keys import bindings
 from .render import Palette
 
 _install_compat()
@@ -39,8 +40,7 @@ class ReportsApp(TypeAhead, App):
 
     TITLE = "reports-tui"
     CSS_PATH = [Path(__file__).parent / "styles" / "app.tcss"]
-    # ctrl+c quits too (where no text box takes it to copy): what terminal users press to stop a program.
-    BINDINGS = [Binding("q", "quit", "Quit", id="app.quit"), Binding("ctrl+c", "quit", "Quit", show=False, id="app.quit-ctrl-c")]
+    BINDINGS = bindings("app")  # q and ctrl+c quit, ctrl+p opens the command palette
 
     def __init__(self, args: argparse.Namespace | None = None, config: Config | None = None,
                  library: Library | None = None, watch: bool = True) -> None:
@@ -56,6 +56,7 @@ class ReportsApp(TypeAhead, App):
         self._shown = False  # the main screen has shown a library (or the failure to read one)
         self._reload_timer = None
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
+        self._read_state = None  # which reports were read (`read_state`), loaded when first asked
         super().__init__()
         from .commands import ScreenKeysProvider, ThemeProvider
 
@@ -64,11 +65,28 @@ class ReportsApp(TypeAhead, App):
         self.COMMANDS = App.COMMANDS | {ScreenKeysProvider, ThemeProvider}
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        self.keymap = Keymap.from_settings(self.config.data)
+        if self.keymap.overrides:
+            self.set_keymap(self.keymap.overrides)
+        # Keys typed while reports load (TypeAhead): quitting acts at once, and so do search, help and
+        # the palette, whatever keys the keymap gives them (ctrl+q is Textual's own quit).
+        self.QUIT_KEYS = self.keymap.key_set("app.quit", "app.quit-ctrl-c") | {"ctrl+q"}
+        self.NO_LIBRARY_KEYS = self.keymap.key_set("main.search", "main.help", "app.palette")
+        self.COMMAND_PALETTE_BINDING = self.keymap.keys("app.palette").split(",")[0]  # (the footer shows it)
 
     @property
     def library(self) -> Library:
         """The library shown now (`workspace` holds it and what is derived from it)."""
         return self.workspace.library
+
+    @property
+    def read_state(self):
+        """Which reports the user has read (`index.readstate`, in the user's state folder)."""
+        if self._read_state is None:
+            from ..index.readstate import ReadState
+
+            self._read_state = ReadState.default()
+        return self._read_state
 
     # ── start-up ─────────────────────────────────────────────────────────────────────────────────
 
@@ -95,6 +113,8 @@ class ReportsApp(TypeAhead, App):
         self._stop_changed = on_changed_file(lambda path: self.post_message(FilesChanged([path])))
         if self.config.error:
             self.notify(self.config.error, severity="warning", timeout=8, markup=False)
+        for problem in self.keymap.problems:
+            self.notify(problem, severity="warning", timeout=12, markup=False)
 
     def main_ready(self) -> None:
         """Called by the main screen once it is mounted: start loading."""
@@ -149,6 +169,7 @@ class ReportsApp(TypeAhead, App):
             start = time.monotonic()
             if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):
                 partial = Library(reports=list(reports), paths=list(loading.paths), vocab=loading.vocab)
+                assign_authors(partial)  # (whose each report is, shown from the first list on)
                 partial.sort()
                 made[:] = [time.monotonic(), time.monotonic() - start]
             self.post_message(LibraryGrew(len(reports), total, partial))

@@ -4,12 +4,14 @@ COMMANDS)."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
 from ..model.report import Project, Report
+from ..model.weeks import parse_iso_week
 from .keys import is_move, screen_commands
 
 
@@ -41,10 +43,35 @@ def _week_text(r: Report, author: bool = False) -> str:
     return f"{who}{r.label}  ({r.week or 'undated'})"
 
 
-class _ListProvider(Provider):
-    """A provider over a fixed list of (prompt, callback, help) rows, matched fuzzily."""
+EXACT_WEEK = 1000.0  # the score of a week whose ISO week or label is what was typed: above any fuzzy score
+NEAR_WEEK = 500.0   # … and, when an ISO week was typed, of the others, less one per week away …
+NEAR_WEEKS = 26     # … up to this many weeks away
 
-    def _items(self) -> list[tuple[str, object, str]]:
+
+def week_score(query: str, report: Report, fuzzy: float) -> float:
+    """A week's rank for what was typed: first the week whose ISO week or label it is (`2024-W12`,
+    `2024w12`, `第53周`); when an ISO week was typed, then the weeks around it, nearest first (not
+    whichever shares the most characters: 2024-W19 for 2024-W12), matched or not; else `fuzzy`."""
+    typed = query.strip().casefold()
+    if typed and typed in (report.label.casefold(), (report.week or "").casefold()):
+        return EXACT_WEEK + fuzzy / 100
+    target = parse_iso_week(query)
+    mine = parse_iso_week(report.week) if target and report.week else None
+    if mine is None:
+        return fuzzy
+    away = abs((date.fromisocalendar(*mine, 1) - date.fromisocalendar(*target, 1)).days) // 7
+    if away == 0:
+        return EXACT_WEEK + fuzzy / 100
+    return NEAR_WEEK - away + fuzzy / 100 if away <= NEAR_WEEKS else fuzzy
+
+
+class _ListProvider(Provider):
+    """A provider over a fixed list of (prompt, callback, help) rows, matched fuzzily; rows about a
+    report (a fourth element) rank an exact week first (`week_score`)."""
+
+    WEEK_RANK = 0.0  # added to a week-ranked row's score (a provider whose rows come after equal weeks' others)
+
+    def _items(self) -> list[tuple]:
         raise NotImplementedError
 
     async def search(self, query: str) -> Hits:
@@ -54,8 +81,10 @@ class _ListProvider(Provider):
         except Exception as exc:  # (Textual would only log it: the user would see no hits and no reason)
             _report(self.app, exc)
             return
-        for text, callback, help_text in items:
+        for text, callback, help_text, *report in items:
             score = matcher.match(text)
+            if report and (ranked := week_score(query, report[0], score)) != score:
+                score = ranked + self.WEEK_RANK
             if score > 0:
                 yield Hit(score, highlight(matcher, text), callback, text=text, help=literal(help_text))
 
@@ -65,10 +94,10 @@ class WeeksProvider(_ListProvider):
 
     SUMMARY = "weeks"
 
-    def _items(self) -> list[tuple[str, object, str]]:
+    def _items(self) -> list[tuple[str, object, str, Report]]:
         app = self.app
         team = app.workspace.is_team()
-        return [(f"Go to week {_week_text(r, team)}", partial(app.open_report, r), r.title)
+        return [(f"Go to week {_week_text(r, team)}", partial(app.open_report, r), r.title, r)
                 for r in reversed(app.library.reports)]
 
     async def discover(self) -> Hits:
@@ -79,17 +108,17 @@ class WeeksProvider(_ListProvider):
         except Exception as exc:
             _report(self.app, exc)
             return
-        for text, callback, help_text in items:
+        for text, callback, help_text, _week in items:
             yield DiscoveryHit(literal(text), callback, text=text, help=literal(help_text))
-
 
 
 class CompareProvider(_ListProvider):
     """Compare the open week with another one (the main screen's; searched for, not listed at once)."""
 
     SUMMARY = "compare"
+    WEEK_RANK = -0.5  # a typed week: "Go to week" first, then "Compare … with" it
 
-    def _items(self) -> list[tuple[str, object, str]]:
+    def _items(self) -> list[tuple[str, object, str, Report]]:
         app = self.app
         main = app.main_screen
         current = getattr(main, "current", None)
@@ -98,13 +127,15 @@ class CompareProvider(_ListProvider):
         team = app.workspace.is_team()
         mine = f"{current.author} · {current.label}" if team and current.author else current.label
         return [(f"Compare {mine} with {_week_text(r, team)}", partial(main.open_compare, current, r),
-                 "side by side, with KPI changes")
+                 "side by side, with KPI changes", r)
                 for r in reversed(app.library.reports) if r is not current]
 
 
 class PeopleProvider(Provider):
     """A team's people: "Only NAME" keeps one person's reports in the week list, "Everyone" all of
-    them; "Team week" reads every report of the open week. Names match as written or by pinyin."""
+    them; "Team week" reads every report of the open week ("… by project": rolled up), "Roster
+    heat-map" shows who filed week by week. A person is found by the rule `--author` and `by:` follow
+    (`index.authors.AuthorNames`): as written, a spelling, a part, pinyin, a typo."""
 
     SUMMARY = "people"
 
@@ -126,24 +157,35 @@ class PeopleProvider(Provider):
         items.append(("Everyone", "", partial(main.show_author, EVERYONE),
                       f"every report in the week list ({len(workspace.authors())} people)"))
         if getattr(main, "current", None) is not None:
-            items.append((f"Team week {main.current.week or main.current.label}", "", main.action_team_week,
+            week = main.current.week or main.current.label
+            items.append((f"Team week {week}", "", main.action_team_week,
                           "every report of the open week, one after another"))
+            if main.current.week:
+                items.append((f"Team week {week} by project", "", partial(main.action_team_week, True),
+                              "the week rolled up by project: new, done, stalled, dropped; KPI moves"))
+        items.append(("Roster heat-map", "", main.action_roster,
+                      "who filed, week by week: people × the last 12 weeks"))
         return items
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        from ..index.search import pinyin
-
-        spoken = pinyin.is_pinyin_query(query)
-        for text, name, callback, help_text in self._items():
+        try:
+            items = self._items()
+            # The one rule by which a person is named (`--author`, `by:`): a name, a spelling (the config's,
+            # the person's folder), a part of one, its pinyin or initials, a typo.
+            named = set(self.app.workspace.author_names().matches(query)) if items and len(query.strip()) >= 2 else set()
+        except Exception as exc:  # (Textual would only log it: the user would see no hits and no reason)
+            _report(self.app, exc)
+            return
+        for text, name, callback, help_text in items:
             score = matcher.match(text)
             shown = highlight(matcher, text)
-            if not score and spoken and name:
-                found = pinyin.match(query, name)  # `zhangsan`, `zs` find 张三
-                if found is not None:
-                    score = 0.5 + 0.4 * found.quality
+            if name in named:
+                # as high as if the name were written the way it was typed (a week row holding it scores so)
+                score = max(score, matcher.match(f"Only {query.strip()}"))
+                if not any(s.style for s in shown.spans):
                     start = len(text) - len(name)
-                    shown = Content(text).stylize(matcher.match_style, start + found.start, start + found.end)
+                    shown = Content(text).stylize(matcher.match_style, start, len(text))
             if score > 0:
                 yield Hit(score, shown, callback, text=text, help=literal(help_text))
 

@@ -1,4 +1,5 @@
-"""Work-arounds for Textual behaviour that crashes the app on input a user can produce.
+"""Work-arounds for Textual behaviour that crashes the app on input a user can produce, and the one
+place Textual's private names are read.
 
 - `OptionList` page up/down before the list has been laid out (the command palette's list, pressed right
   after ctrl+p or while its results arrive) looks up a line map that is still empty and raises KeyError,
@@ -11,6 +12,8 @@
 - An exception raised while a message is handled ends the message loop of the widget it happened in,
   and the app: it is handed to the app's `handle_unexpected` instead (the error dialog), and the loop
   goes on. The app decides (during start-up it lets Textual end the app as usual).
+- `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
+  list whose options each know their height (`options_of_known_height`) is laid out without that.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from asyncio import CancelledError
 from functools import wraps
 
 from textual.await_complete import AwaitComplete
+from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import OptionList
@@ -93,6 +99,48 @@ def _closing_quietly(method):
 
     guarded._reports_guarded = True
     return guarded
+
+
+def bindings_in_force(node: DOMNode) -> BindingsMap:
+    """A node's bindings with the app's keymap applied: Textual applies the keymap only to the copies it
+    makes while routing a key (`Screen._binding_chain`), so `node._bindings` still holds the defaults."""
+    bindings = node._bindings.copy()
+    keymap = node.app._keymap
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings
+
+
+def options_of_known_height(cls: type[OptionList]) -> type[OptionList]:
+    """Class decorator: an `OptionList` whose options each say how many lines they take (`option.height`,
+    every line of a prompt no wider than the list) is laid out from those heights, so an option's prompt
+    is made and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure
+    it; this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
+
+    def _update_lines(self: OptionList) -> None:
+        region = self.scrollable_content_region
+        if not region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        options = self.options
+        for index in range(lines[-1][0] + 1 if lines else 0, len(options)):
+            height = max(1, options[index].height)
+            cache.index_to_line[index] = len(lines)
+            cache.heights[index] = height
+            lines.extend((index, n) for n in range(height))
+        size = Size(region.width - self._get_left_gutter_width(), len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
+
+    cls._update_lines = _update_lines
+    return cls
+
+
+def option_first_line(option_list: OptionList, index: int) -> int | None:
+    """The line of an option list where option `index` starts, as laid out now (None: not laid out)."""
+    return option_list._index_to_line.get(index)
 
 
 def install() -> None:

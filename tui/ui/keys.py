@@ -1,5 +1,6 @@
-"""Key bindings shared by every screen: the binding-id scheme, the help key, and the screen's own
-commands (what the help screen lists and the command palette offers), read from the live bindings.
+"""Key bindings shared by every screen: Textual bindings made from the table in `tui.keymap`, the
+help key, and the screen's own commands (what the help screen lists and the command palette offers),
+read from the live bindings with the user's keymap applied.
 
 Every binding has an id `SCREEN.ACTION` (`main.search`, `compare.next`, `week-list.down`): the screen
 (or pane widget) it belongs to, a dot, and what it does, in kebab-case.
@@ -12,16 +13,35 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.screen import Screen
 
-HELP_KEYS = "question_mark,f1"
-"""`?` and F1 open the help for the screen in view (where a text box has focus, `?` types a `?`)."""
+from ..keymap import BY_ID, HELP_KEYS, bindings_of
+from .compat import bindings_in_force
 
 MOVES = ("scroll", "move", "cursor", "page")
 """Actions that only move a cursor or scroll: listed in the help, not offered as palette commands."""
 
 
+def bindings(scope: str) -> list[Binding]:
+    """The Textual bindings of a screen or pane (`main`, `week-list`), from the table in `tui.keymap`."""
+    return [Binding(b.key, b.action, b.description, show=b.show, tooltip=b.tooltip, id=b.id)
+            for b in bindings_of(scope)]
+
+
 def help_binding(screen: str, show: bool = True) -> Binding:
-    """The help key of a screen: `?`/F1, id `SCREEN.help`."""
+    """The help key of a screen: `?`/F1, id `SCREEN.help` (the table's, where it has one)."""
+    known = BY_ID.get(f"{screen}.help")
+    if known is not None:
+        return bindings(screen)[bindings_of(screen).index(known)]
     return Binding(HELP_KEYS, "app.help", "Help", show=show, id=f"{screen}.help")
+
+
+def narrow_footer(screen: Screen, width: int) -> None:
+    """A screen's footer at `width` columns: compact below 110 (every key's name still fits at 80), the
+    palette's key shown from 90 (as on the main screen)."""
+    from textual.widgets import Footer
+
+    for footer in screen.query(Footer):
+        footer.compact = width < 110
+        footer.show_command_palette = width >= 90
 
 
 @dataclass(frozen=True)
@@ -40,8 +60,8 @@ def screen_commands(screen: Screen) -> list[ScreenCommand]:
     app = screen.app
     own = own_binding_ids(type(screen))
     by_action: dict[str, ScreenCommand] = {}
-    for bindings in screen._bindings.key_to_bindings.values():
-        for binding in bindings:
+    for key_bindings in bindings_in_force(screen).key_to_bindings.values():
+        for binding in key_bindings:
             if not binding.description or binding.id not in own:
                 continue
             allowed = _allowed(screen, binding)
@@ -55,7 +75,9 @@ def screen_commands(screen: Screen) -> list[ScreenCommand]:
             elif keys not in known.keys.split(" / "):
                 by_action[binding.action] = ScreenCommand(known.description, f"{known.keys} / {keys}",
                                                           known.binding, known.enabled)
-    return list(by_action.values())
+    # (in the table's order: Textual moves a key the keymap changed to the end of its map)
+    order = {binding_id: n for n, binding_id in enumerate(BY_ID)}
+    return sorted(by_action.values(), key=lambda c: order.get(c.binding.id, len(order)))
 
 
 def own_binding_ids(cls: type) -> set[str]:

@@ -87,7 +87,7 @@ def url_for(host: str, port: int) -> str:
     return f"http://{name}:{port}/"
 
 
-def session_command(paths: Sequence[str], config: str | None, no_cache: bool) -> list[str]:
+def session_command(paths: Sequence[str], config: str | None, no_cache: bool, color: str = "auto") -> list[str]:
     """The command every browser tab runs: this interpreter's `reports-tui` on the same PATHs and flags.
 
     PATHs and the settings file become absolute, so the session reads what the server was given
@@ -97,6 +97,8 @@ def session_command(paths: Sequence[str], config: str | None, no_cache: bool) ->
         cmd += ["--config", os.path.abspath(config)]
     if no_cache:
         cmd.append("--no-cache")
+    if color != "auto":
+        cmd += ["--color", color]
     return cmd
 
 
@@ -116,7 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .server import serve
 
     return serve(
-        session_command(args.paths, args.config, args.no_cache),
+        session_command(args.paths, args.config, args.no_cache, getattr(args, "color", "auto")),
         host=args.host,
         port=args.port,
         max_sessions=args.max_sessions,

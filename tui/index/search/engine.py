@@ -168,25 +168,28 @@ class SearchIndex(IndexData):
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = (),
-               counted: bool = True) -> SearchResult:
+               counted: bool = True, names: Callable[..., set[str]] | None = None) -> SearchResult:
         """Hits for a query, best first, at most `limit` of them (0: all); `authors`: `by:` values
-        given apart. `total` counts every match of the tiers that ran (`capped`: a lower bound);
-        without `counted`, a total is only what finding the hits took (the same hits, found sooner
-        when whole words alone fill the limit: as the user types)."""
+        given apart; `names(values, authors, readings)`: which of the authors the `by:` values name (the
+        library's one rule, `index.authors.AuthorNames.naming`), else `match.author_matches` decides.
+        `total` counts every match of the tiers that ran (`capped`: a lower bound); without `counted`,
+        a total is only what finding the hits took (the same hits, found sooner when whole words alone
+        fill the limit: as the user types)."""
         t0 = time.perf_counter()
         q = parse_query(query, list(authors)) if isinstance(query, str) else query
         with self.lock:
             lim = limit if limit and limit > 0 else 0
-            res = None if counted or not lim else self._as_typed(q, lim)
+            res = None if counted or not lim else self._as_typed(q, lim)  # (never with `by:`: filters go below)
             if res is None:
-                res = self._search(q, lim)
+                res = self._search(q, lim, names)
             res.searched = self.live_docs
         res.seconds = time.perf_counter() - t0
         return res
 
-    def _search(self, q: Query, limit: int) -> SearchResult:
+    def _search(self, q: Query, limit: int, names: Callable[..., set[str]] | None = None
+                ) -> SearchResult:
         cap = limit or (1 << 62)
-        scope = self._doc_scope(q)
+        scope = self._doc_scope(q, names)
         pred = self._line_filter(q)
         if not q.words:
             if not q.has_filters:
@@ -960,7 +963,8 @@ class SearchIndex(IndexData):
 
     # -- filters -------------------------------------------------------------------------------
 
-    def _doc_scope(self, q: Query) -> bytearray | None:
+    def _doc_scope(self, q: Query, names: Callable[..., set[str]] | None = None
+                   ) -> bytearray | None:
         """A byte per report: whether `week:` and `by:` keep it (None: no such filter)."""
         if not (q.weeks or q.week_labels or q.authors):
             return None
@@ -968,7 +972,10 @@ class SearchIndex(IndexData):
         keep = bytearray(b"\x01") * self.ndocs
         if q.weeks or q.week_labels:
             keep = week_keep(q, weeks, labels)
-        if q.authors:
+        if q.authors and names is not None:
+            ok = names(q.authors, [a for a in dict.fromkeys(authors) if a], self._readings_of)
+            keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))
+        elif q.authors:
             ok = {a for a in set(authors) if a and any(mt.author_matches(v, a, self._author_readings(a))
                                                           for v in q.authors)}
             keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))

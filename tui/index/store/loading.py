@@ -310,8 +310,7 @@ class _Load:
                 lib.reports.append(item)
                 at_slot.append(w)
         lib.stored = _stored_rows(self.cache, slot, self.rids)
-        named = [r.author for r in lib.reports]
-        assign_authors(lib)
+        named = assign_authors(lib)
         order = sorted(range(len(lib.reports)), key=lambda j: lib.reports[j].sort_key)  # (as `Library.sort`)
         lib.reports = [lib.reports[j] for j in order]
         if self.cache is not None and self.total >= SUMMARY_MIN:

@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
@@ -30,7 +29,7 @@ from ...index.library import Library, is_team
 from ...model.report import Report
 from ..render import theme_color
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..offthread import Abandoned, abandonable, show_failure
 
 
@@ -214,16 +213,7 @@ class CompareScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="compare.back"),
-        Binding("n", "next_change", "Next change", id="compare.next"),
-        Binding("N", "previous_change", "Prev change", id="compare.previous"),
-        Binding("u", "toggle_unchanged", "Hide unchanged", id="compare.unchanged"),
-        Binding("s", "swap", "Swap sides", id="compare.swap"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="compare.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="compare.up"),
-        help_binding("compare"),
-    ]
+    BINDINGS = bindings("compare")
 
     hide_same: reactive[bool] = reactive(False)
     """Whether unchanged rows are hidden."""
@@ -342,7 +332,9 @@ class CompareScreen(Screen):
         await body.remove_children()
         self._specs = self._spec_list()
         self._rows = [self._new_row(d, h) for d, h in self._specs[:FIRST_ROWS]]
-        await body.mount_all([Static(kpi_renderable(self.comparison, self._pal, self.authors), id="compare-kpis"), *self._rows])
+        kpis = Static(kpi_renderable(self.comparison, self._pal, self.authors), id="compare-kpis")
+        kpis.display = self.comparison.kpi_rows_shown  # (weeks without KPIs: no empty table)
+        await body.mount_all([kpis, *self._rows])
         self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1
         self.call_after_refresh(self._mount_more, None, self._generation)

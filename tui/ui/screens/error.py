@@ -8,13 +8,12 @@ import traceback
 from rich.text import Text
 from textual import __version__ as textual_version
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ...model.text import sanitize
-from ..keys import help_binding
+from ..keys import bindings
 
 
 def error_details(error: BaseException | str, where: str = "") -> str:
@@ -56,11 +55,7 @@ class ErrorScreen(ModalScreen[None]):
     ErrorScreen #error-buttons Button { margin: 0 0 0 2; min-width: 10; }
     """
 
-    BINDINGS = [
-        Binding("escape,enter,q", "close", "Close", id="error.close"),
-        Binding("c,y", "copy", "Copy details", id="error.copy"),
-        help_binding("error", show=False),
-    ]
+    BINDINGS = bindings("error")
 
     def __init__(self, error: BaseException | str, where: str = "") -> None:
         super().__init__(id="error")

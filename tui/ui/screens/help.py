@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from ..keys import screen_commands
+from ..compat import bindings_in_force
+from ..keys import bindings, screen_commands
 
 PANES = {"WeekList": "week list", "SectionTree": "section tree", "ReportView": "report"}
 
@@ -37,13 +38,15 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         if active.node is app:
             add(active.binding, "app")
     for widget in screen.query("WeekList, SectionTree, ReportView"):
-        for bindings in widget._bindings.key_to_bindings.values():
-            for b in bindings:
+        for key_bindings in bindings_in_force(widget).key_to_bindings.values():
+            for b in key_bindings:
                 add(b, PANES.get(type(widget).__name__, ""))
     rows.append(("tab / shift+tab", "Next / previous pane", "everywhere"))
     from ..commands import palette_summary
 
-    rows.append(("ctrl+p", f"Command palette: {palette_summary(screen)}", "everywhere"))
+    palette = [app.get_key_display(b) for _, b in bindings_in_force(app) if "command_palette" in b.action]
+    rows.append((" / ".join(dict.fromkeys(palette)) or "ctrl+p", f"Command palette: {palette_summary(screen)}",
+                 "everywhere"))
     # Merge keys that share an action and place (e.g. `q` and `ctrl+c`).
     merged: dict[tuple[str, str], list[str]] = {}
     for keys, desc, where in rows:
@@ -56,8 +59,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
 
 def screen_name(screen: Screen) -> str:
     """The name a screen's binding ids start with (`compare` for `compare.next`), or its class name."""
-    for bindings in screen._bindings.key_to_bindings.values():
-        for b in bindings:
+    for key_bindings in bindings_in_force(screen).key_to_bindings.values():
+        for b in key_bindings:
             if b.id and "." in b.id:
                 return b.id.split(".", 1)[0].replace("-", " ")
     return type(screen).__name__
@@ -66,9 +69,7 @@ def screen_name(screen: Screen) -> str:
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen below, with what it does and where."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-    ]
+    BINDINGS = bindings("help")
 
     def __init__(self, screen: Screen) -> None:
         super().__init__(id="help")

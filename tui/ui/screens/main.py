@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
-from ...index.library import EVERYONE, Library
+from ...index.library import EVERYONE, Library, LookupFailed, is_team
+from ...index.team import step_week
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
 from ..widgets.week_list import WeekList
+from .team_lead import TeamLeadKeys
 
 NARROW = 110  # below this width the KPI panel moves under the report
 SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
@@ -59,29 +55,12 @@ class MainFooter(Footer):
         await super().recompose()
 
 
-class MainScreen(Screen):
+class MainScreen(TeamLeadKeys, Screen):
     """Where a user reads: pick a week, jump between sections, watch the KPIs move."""
 
     COMMANDS = MAIN_COMMANDS
 
-    BINDINGS = [
-        Binding("slash", "search", "Search", id="main.search"),
-        Binding("left_square_bracket", "prev_week", "Prev", id="main.prev-week", tooltip="Prev week"),
-        Binding("right_square_bracket", "next_week", "Next", id="main.next-week", tooltip="Next week"),
-        Binding("c", "compare", "Compare", id="main.compare"),
-        Binding("space", "mark", "Mark week", show=False, id="main.mark"),
-        Binding("t", "timeline", "Timeline", show=False, id="main.timeline"),
-        Binding("m", "metrics", "Metrics", id="main.metrics"),
-        Binding("r", "raw", "Raw", id="main.raw"),
-        Binding("p", "toggle_kpis", "KPIs", id="main.kpis", tooltip="KPI panel: full, one line or hidden"),
-        Binding("a", "only_author", "Only", show=False, id="main.only-author",
-                tooltip="Only this person's reports (again: everyone's)"),
-        Binding("w", "team_week", "Team", id="main.team-week", tooltip="The whole team's week: every report of this week"),
-        Binding("e", "edit", "Edit", show=False, id="main.edit"),
-        Binding("y", "copy", "Copy section", show=False, id="main.copy"),
-        Binding("escape", "back", "Back", show=False, id="main.back"),
-        help_binding("main"),
-    ]
+    BINDINGS = bindings("main")
 
     def __init__(self) -> None:
         super().__init__(id="main")
@@ -95,6 +74,8 @@ class MainScreen(Screen):
         self.only: object = EVERYONE  # `a`: the one author whose reports the week list shows
         self.team = False  # several people's reports: rows name authors, KPIs follow the open report's author
         self.any_kpis = False  # some report of the library has KPIs
+        self._opened_by_itself: Report | None = None  # the report a first load opened, until the reader moves
+        self._stepping: tuple[str | None, Report] | None = None  # `[` `]` in a team: whose weeks, and where
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -145,20 +126,49 @@ class MainScreen(Screen):
         self.query_one(ReportView).display = not empty
 
     def show_partial(self, library: Library) -> None:
-        """While the first load runs: the reports read so far (in week order), to scroll and open; the
-        loading line stays, and `set_library` keeps the report the reader opened meanwhile."""
+        """While the first load runs: the reports read so far (in week order, with their authors), to scroll
+        and open; the loading line stays. Until the reader moves, the newest report read so far (or the
+        `--week` asked for) is the open one; `set_library` keeps the report the reader opened meanwhile."""
         if not library.reports:
             return
         first = self.current is None
+        moved = self._reader_moved()
         self.library = library
         self._show_loading(True)
         weeks = self.query_one(WeekList)
-        current = self._same_report(self.current) if self.current is not None else None
-        weeks.set_reports(library.reports, current)
-        if first:
-            self.show_report(self._newest(), push_history=False)
-            if self.focused is None:
-                weeks.focus()
+        current = self._same_report(self.current) if moved else self._first_report(quiet=True)
+        people = library.authors()
+        weeks.set_reports(library.reports, current, authors=is_team(people))
+        weeks.border_title = f"Weeks · {len(people)} people" if is_team(people) else "Weeks"
+        if not moved and current is not None and (self.current is None or current.source != self.current.source):
+            self.show_report(current, push_history=False)
+            self._opened_by_itself = current
+        if first and self.focused is None:
+            weeks.focus()
+
+    def _first_report(self, quiet: bool = False) -> Report | None:
+        """The report to open on a first load: the week `--week` names, else the newest (`Library.newest`).
+        A `--week` that names nothing is said once (`quiet`: not yet, while reports are still read)."""
+        wanted = getattr(self.app.args, "week", None)
+        if wanted:
+            try:
+                return self.library.open_week(wanted)
+            except LookupFailed as exc:
+                if not quiet:
+                    self.app.args.week = None
+                    self.notify(str(exc), severity="error", timeout=10, markup=False)
+        return self.library.newest()
+
+    def _reader_moved(self) -> bool:
+        """Whether the reader moved since the app opened a report by itself — opened another, scrolled it,
+        or moved the week list's cursor: a load that ends then leaves their report open."""
+        auto, current = self._opened_by_itself, self.current
+        if current is None:
+            return False
+        if auto is None or current.source != auto.source or self.query_one(ReportView).scroll_y > 0:
+            return True
+        cursor = self.query_one(WeekList).highlighted_report
+        return cursor is not None and cursor.source != current.source
 
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
@@ -168,6 +178,7 @@ class MainScreen(Screen):
         if self.only is not EVERYONE and (not self.team or self.only not in workspace.authors()):
             self.only = EVERYONE
         self.set_class(self.team, "-team")
+        self.query_one(WeekList).unread = self._unread if self.team else None
         self.series = workspace.kpi_series()
         self.any_kpis = bool(self.series)
         self._apply_kpi_mode()
@@ -187,7 +198,10 @@ class MainScreen(Screen):
             self.query_one(KpiPanel).set_data([], None, self.app.palette)
             self._show_empty()
             return
-        target = same or (self._newest() if not reload or old is None else self._nearest(old))
+        if not reload and not self._reader_moved():
+            same = None  # (a first load ends: the newest report, or `--week`, unless the reader moved)
+        target = same or (self._first_report() if not reload or old is None else self._nearest(old))
+        self._opened_by_itself = target if same is None and not reload else None
         if self.only is not EVERYONE and target.author != self.only:
             self.only = EVERYONE
         weeks.set_reports(self.listed, target, authors=self.team)
@@ -235,15 +249,6 @@ class MainScreen(Screen):
         if target is not None and target is not self.current:
             self.show_report(target)
 
-    def _newest(self) -> Report:
-        """The report to open first: the newest dated one (undated reports sort last, but are not news),
-        else the highest-numbered issue, else the last."""
-        for r in reversed(self.library.reports):
-            if r.week:
-                return r
-        numbered = [r for r in self.library.reports if r.issue is not None]
-        return max(numbered, key=lambda r: r.issue) if numbered else self.library.reports[-1]
-
     def _nearest(self, old: Report) -> Report:
         dated = [r for r in self.library.reports if r.week and old.week and r.week <= old.week]
         return dated[-1] if dated else self.library.reports[-1]
@@ -286,6 +291,7 @@ class MainScreen(Screen):
             self._title_weeks()
         self.current = report
         self.query_one(WeekList).set_current(report)
+        self._count_as_read(report)
         self._update_week_detail(report)
         self.query_one(SectionTree).set_report(report)
         view.palette = self.app.palette
@@ -295,6 +301,7 @@ class MainScreen(Screen):
         who = workspace.author_of(report)
         self.series = workspace.kpi_series(who)
         self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
+        self._fit_kpis()
         self.query_one("#right").border_title = (Text.assemble("KPIs · ", report.author) if self.team and report.author
                                                  else "KPIs")  # (a name is text, never markup)
         self._update_title()
@@ -367,6 +374,21 @@ class MainScreen(Screen):
             self.query_one(KpiPanel).set_compact(mode == "line")
         except Exception:  # not composed yet
             pass
+        self._fit_kpis()
+
+    def _fit_kpis(self) -> None:
+        """Beside the report the KPI panel is as wide as its table (at most a quarter of a wide
+        terminal, 40 columns below that); the report gets the rest. Under it, as wide as the screen."""
+        try:
+            box, panel = self.query_one("#right"), self.query_one(KpiPanel)
+        except Exception:  # not composed yet
+            return
+        if self.has_class("-narrow") or self.kpi_mode != "full" or not panel.series:
+            box.styles.width = None  # (the stylesheet's width)
+            return
+        rows = len(panel.series) + 2 > box.size.height > 0  # (a scrollbar takes a column)
+        most = max(40, self.app.size.width // 4) - box.styles.gutter.width - rows
+        box.styles.width = panel.table_width(most) + box.styles.gutter.width + rows
 
     def action_toggle_kpis(self) -> None:
         """Show the KPI panel in full, as one line, or hide it (depends on the terminal's size)."""
@@ -423,18 +445,27 @@ class MainScreen(Screen):
         if not reports or self.current is None:
             return
         at = self.query_one(WeekList).index_of(self.current)
-        i = (reports.index(self.current) if at is None else at) + delta
-        if 0 <= i < len(reports):
-            self.show_report(reports[i])
+        at = reports.index(self.current) if at is None else at
+        if self.team:
+            # A team's list holds several reports a week: a week at a time, to the same person's report —
+            # the person stepping started from, also past weeks they wrote nothing in.
+            who = self._stepping[0] if self._stepping is not None and self._stepping[1] is self.current \
+                else self.current.author
+            target = step_week(reports, self.current, delta, at, who)
+            self._stepping = (who, target) if target is not None else self._stepping
+        else:
+            target = reports[at + delta] if 0 <= at + delta < len(reports) else None
+        if target is not None:
+            self.show_report(target)
         else:
             self.notify("This is the " + ("first" if delta < 0 else "last") + " week.", timeout=2, markup=False)
 
     def action_prev_week(self) -> None:
-        """Open the previous week."""
+        """Open the previous week (in a team's folder: the same person's report of it, if any)."""
         self._step(-1)
 
     def action_next_week(self) -> None:
-        """Open the next week."""
+        """Open the next week (in a team's folder: the same person's report of it, if any)."""
         self._step(1)
 
     def action_back(self) -> None:
@@ -535,15 +566,15 @@ class MainScreen(Screen):
         self.app.push_screen(TimelineScreen(self.app.workspace, key))
 
     def action_metrics(self) -> None:
-        """Every KPI as a chart over the weeks."""
-        from .metrics import MetricsScreen
+        """Every KPI as a chart over the weeks (a note instead when there are none)."""
+        from .metrics import open_metrics
 
-        self.app.push_screen(MetricsScreen(self.app.workspace, self.current))
+        open_metrics(self.app, self.app.workspace, self.current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`a` and `w` exist only in a team's library (a one-person folder looks as it always did); in a
+        """`a`, `w`, `u` and `U` exist only in a team's library (a one-person folder looks as it always did); in a
         browser session (`reports-tui serve`) there is no editor to open: `e` is not offered."""
-        if action in ("only_author", "team_week"):
+        if action in ("only_author", "team_week", "next_unread", "toggle_read", "roster"):
             return self.team
         if action == "edit" and is_served():
             return False
@@ -561,13 +592,13 @@ class MainScreen(Screen):
         who = self.current.author or "reports with no author"
         self.notify(f"Only {who} — press a again for everyone", timeout=3, markup=False)
 
-    def action_team_week(self) -> None:
-        """Every report of the open week, one after another under its author's name."""
+    def action_team_week(self, by_project: bool = False) -> None:
+        """Every report of the open week, one after another under its author's name (or by project)."""
         if not self.team or self.current is None:
             return
         from .team_week import TeamWeekScreen
 
-        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current))
+        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current, by_project))
 
     def action_copy(self) -> None:
         """Copy the section under the cursor (as Markdown) to the clipboard (OSC 52)."""
@@ -585,12 +616,22 @@ class MainScreen(Screen):
         name = section.title if section is not None and section.title else "report"
         self.notify(f"Copied {name} ({text.count(chr(10))} lines)", timeout=3, markup=False)
 
+    def action_draft(self) -> None:
+        """Next week's report written from the open one, to copy or edit (never saved among the reports)."""
+        r = self.current
+        if r is None:
+            self.notify("No report is open to draft from yet.", timeout=3, markup=False)
+            return
+        from .draft import DraftScreen
+
+        workspace = self.app.workspace
+        self.app.push_screen(DraftScreen(r, workspace.reports_of(workspace.author_of(r)), self.library.vocab))
+
     def on_key(self, event) -> None:
         """`e` in a browser session says why nothing opens (the editor would open on the server)."""
-        if event.key == "e" and is_served():
-            event.stop()
-            self.notify("Opening a report in an editor is not available in a browser session.",
-                        severity="warning", timeout=4, markup=False)
+        from ..editor import explain_no_editor
+
+        explain_no_editor(self, event, "Opening a report in an editor is not available in a browser session.")
 
     def action_edit(self) -> None:
         """Open the report in $VISUAL / $EDITOR, then read the folder again."""
@@ -600,15 +641,13 @@ class MainScreen(Screen):
         if r.source.member:
             self.notify("This report is inside a zip archive; it cannot be edited in place.", severity="warning", markup=False)
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
-            (e for e in ("sensible-editor", "nano", "vi") if shutil.which(e)), None)
-        if not editor:
+        from ..editor import editor_command, run_editor
+
+        if editor_command() is None:
             self.notify("Set $EDITOR to edit reports.", severity="warning", markup=False)
             return
-        try:
-            with self.app.suspend():
-                subprocess.call(shlex.split(editor) + [r.source.path])
-        except Exception as exc:  # no terminal to hand over (headless), or the editor is missing
-            self.notify(f"Cannot run {editor}: {exc}", severity="error", markup=False)
+        problem = run_editor(self.app, r.source.path)
+        if problem is not None:
+            self.notify(problem, severity="error", markup=False)
             return
         self.app.reload_library()

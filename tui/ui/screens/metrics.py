@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -19,20 +19,39 @@ from ...index.series import Series
 from ...index.workspace import Workspace
 from ...model.report import Report
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 
 
-def y_ticks(values: list[float], count: int = 5) -> tuple[list[float], list[str], tuple[float, float]]:
-    """Tick positions and labels precise enough to tell the values apart (99.955 is not 100)."""
+def _nice_step(raw: float) -> float:
+    """The round step (1, 2, 2.5 or 5 times a power of ten) at least `raw`."""
+    power = 10 ** math.floor(math.log10(raw))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * 0.999))
+
+
+def y_ticks(values: list[float], count: int = 5, unit: str = "") -> tuple[list[float], list[str], tuple[float, float]]:
+    """Ticks on round values, precise enough to tell the values apart (99.955 is not 100): a
+    percentage axis never passes 100 (nor goes below 0), a count's axis has whole numbers, and a flat
+    series gets a range of a readable size around its value."""
     lo, hi = min(values), max(values)
-    if hi == lo:
-        pad = abs(lo) * 0.001 or 1.0
+    whole = all(float(v).is_integer() for v in values)
+    if hi == lo:  # flat: a unit of its own size around it (99.95 → 98.95–100.95; a count 3 → 2–4)
+        pad = 1.0 if whole or lo == 0 else 10.0 ** (math.floor(math.log10(abs(lo))) - 1)
         lo, hi = lo - pad, hi + pad
-    span = hi - lo
-    lo, hi = lo - span * 0.1, hi + span * 0.1
-    step = (hi - lo) / (count - 1)
-    decimals = max(0, min(6, -math.floor(math.log10(step)) + 1)) if step > 0 else 0
-    ticks = [lo + i * step for i in range(count)]
+    elif not whole:  # (a little room above and below the line; counts sit on whole ticks as they are)
+        span = hi - lo
+        lo, hi = lo - span * 0.05, hi + span * 0.05
+    step = _nice_step((hi - lo) / (count - 1))
+    if whole:
+        step = max(1.0, math.ceil(step))
+    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    floor = 0.0 if min(values) >= 0 else -math.inf
+    ceiling = 100.0 if unit == "%" and max(values) <= 100 else math.inf
+    lo, hi = max(lo, floor), min(hi, ceiling)
+    decimals = len(f"{step:.6f}".rstrip("0").split(".")[1])  # (as many as the step has: 0.0025 → 4)
+    n = round((hi - lo) / step)
+    ticks = [lo + i * step for i in range(n + 1) if lo + i * step <= hi + step * 1e-9]
+    if ticks and hi - ticks[-1] > step * 1e-9:
+        ticks.append(hi)  # (an axis cut at 100 ends on 100)
     labels = [f"{t:.{decimals}f}" for t in ticks]
     return ticks, labels, (lo, hi)
 
@@ -54,8 +73,22 @@ def short_week(report: Report) -> str:
     return report.label[:8]
 
 
+# Each author's line on an overlay: a colour and a marker of its own (plotext's and Rich's colour names).
+AUTHOR_STYLES = [("cyan", "●"), ("magenta", "▲"), ("green", "■"), ("blue", "◆"), ("red", "▼"), ("yellow", "✚")]
+
+
+def chart_title(series: Series) -> str:
+    """A chart's name: the KPI and its unit."""
+    return f"{series.name} ({series.unit})" if series.unit else series.name
+
+
 class KpiChart(PlotextPlot):
-    """One KPI over the weeks; the open week is marked."""
+    """One KPI over the weeks; the open week is marked. Its name and, on an overlay, the legend are in
+    its border (text plotext would count by characters: a CJK name there broke the chart's rows)."""
+
+    DEFAULT_CSS = """
+    KpiChart { border: round $panel; border-title-color: $text; border-subtitle-color: $text-muted; }
+    """
 
     def __init__(self, series: Series, current: Report | None, columns: list[Report] | None = None,
                  overlay: list[tuple[str, Series]] | None = None, weeks: list[str] | None = None,
@@ -68,6 +101,19 @@ class KpiChart(PlotextPlot):
         # Several authors on one chart: one line each (`overlay`: (author, series)), on an axis of weeks.
         self.overlay = overlay
         self.weeks = weeks or []
+        self.border_title = Text(chart_title(series))  # (a name is text, never markup)
+        if overlay:
+            self.border_subtitle = self.legend()
+
+    def legend(self) -> Text:
+        """Each author's marker and name in the colour of their line."""
+        out = Text()
+        for n, (author, _) in enumerate(self.overlay or []):
+            colour, marker = AUTHOR_STYLES[n % len(AUTHOR_STYLES)]
+            if n:
+                out.append("  ")
+            out.append(f"{marker} {author}", style=colour)
+        return out
 
     def render(self):
         # Draw from scratch every time: plotext keeps layout state between draws, which made the
@@ -86,7 +132,6 @@ class KpiChart(PlotextPlot):
         xs = [column.get(id(p.report), i) for i, p in enumerate(s.points)]
         ys = s.values
         labels = [short_week(r) for r in self.columns]
-        plt.title(f"{s.name} ({s.unit})" if s.unit else s.name)
         # One series in one resolution: a braille line and cell-sized dots never quite coincide.
         plt.plot(xs, ys, marker="braille")
         if len(xs) == 1:  # a lone value draws no line
@@ -97,19 +142,20 @@ class KpiChart(PlotextPlot):
         self._axes(labels, ys)
 
     def _draw_overlay(self) -> None:
-        """One line per author over the weeks, with a legend; the open report's value marked."""
+        """One line per author over the weeks, each with its colour and its marker on every value;
+        the open report's value marked."""
         plt = self.plt
         column = {w: i for i, w in enumerate(self.weeks)}
-        s = self.series
-        plt.title(f"{s.name} ({s.unit})" if s.unit else s.name)
         every: list[float] = []
-        for author, series in self.overlay or []:
+        for n, (author, series) in enumerate(self.overlay or []):
             pts = [(column[p.report.week], p.value) for p in series.points if p.report.week in column]
             if not pts:
                 continue
+            colour, marker = AUTHOR_STYLES[n % len(AUTHOR_STYLES)]
             xs, ys = [x for x, _ in pts], [y for _, y in pts]
             every.extend(ys)
-            plt.plot(xs, ys, marker="braille", label=author)
+            plt.plot(xs, ys, marker="braille", color=colour)
+            plt.scatter(xs, ys, marker=marker, color=colour)
             i = series.index_of(self.current)
             if i is not None and self.current is not None and self.current.week in column:
                 plt.scatter([column[self.current.week]], [series.values[i]], marker="●", color="orange")
@@ -123,10 +169,21 @@ class KpiChart(PlotextPlot):
         # Room for every label with a gap: overlapping labels make plotext's placement unstable.
         tx, tl = x_ticks(labels, max_ticks=max(2, (self.size.width - 10) // 8))
         plt.xticks(tx, tl)
-        ticks, tick_labels, (lo, hi) = y_ticks(values)
+        ticks, tick_labels, (lo, hi) = y_ticks(values, unit=self.series.unit)
         plt.yticks(ticks, tick_labels)
         plt.ylim(lo, hi)
         plt.xlim(-0.3, max(len(labels) - 0.7, 0.7))
+
+
+NO_KPIS = "No KPIs in these reports: nothing to chart."
+
+
+def open_metrics(app, workspace: Workspace, current: Report | None) -> None:
+    """`m`: the metrics screen, or, when no report has a KPI, one note saying so (not an empty screen)."""
+    if not workspace.kpi_series():
+        app.notify(NO_KPIS, timeout=4, markup=False)
+        return
+    app.push_screen(MetricsScreen(workspace, current))
 
 
 class MetricsScreen(Screen):
@@ -134,14 +191,7 @@ class MetricsScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape,m,q", "back", "Back", id="metrics.back"),
-        Binding("a", "overlay", "All authors", id="metrics.overlay",
-                tooltip="Every author's line on each chart (again: the open report's author only)"),
-        Binding("j", "scroll_down", "Down", show=False, id="metrics.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="metrics.up"),
-        help_binding("metrics"),
-    ]
+    BINDINGS = bindings("metrics")
 
     def __init__(self, workspace: Workspace, current: Report | None = None) -> None:
         super().__init__(id="metrics")
@@ -160,11 +210,18 @@ class MetricsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="metrics-title", markup=False)
         with VerticalScroll(id="metrics-scroll"):
-            if not self.series:
-                yield Static("No KPIs found in these reports.", id="metrics-empty", markup=False)
+            if not self.series:  # (a team's author without KPIs: the others' are one key away)
+                yield Static(self._empty_text(), id="metrics-empty", markup=False)
             with Grid(id="metrics-grid"):
                 yield from self._charts()
         yield Footer()
+
+    def _empty_text(self) -> str:
+        if not self.team:
+            return NO_KPIS
+        author = self.current.author if self.current else None
+        whose = f"{author}'s reports" if author else "the reports without an author"
+        return f"No KPIs in {whose} — a: every author's"
 
     def _title(self) -> str:
         summary = ", ".join(
@@ -200,6 +257,7 @@ class MetricsScreen(Screen):
         grid = self.query_one("#metrics-grid", Grid)
         await grid.remove_children()
         await grid.mount_all(self._charts())
+        self.query("#metrics-empty").set(display=not self.overlay)
         self.query_one("#metrics-title", Static).update(self._title())
 
     def action_back(self) -> None:

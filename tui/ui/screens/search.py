@@ -5,7 +5,8 @@ exclusive thread worker (a newer query cancels an older one) and results of a st
 A keystroke asks for the visible page only (`PAGE` hits: the best ones, in the full search's order) and
 draws it; once typing pauses, a follow-up worker asks for the whole list (`LIMIT` hits, the exact total)
 and puts it in place with the cursor on the same hit at the same place on screen (a newer key drops
-it). The list draws only the rows on screen (`HitList`), so 40 or 300 hits cost the same to draw.
+it). Every search ends: its list drawn, or its failure said. The list draws only the rows on screen
+(`widgets.hit_list.HitList`), so 40 or 300 hits cost the same to draw.
 
 The workspace's search index is brought up to date in a worker as the screen opens (read from the
 parse cache, or built report by report). A query never waits for that: it is answered from what is
@@ -17,26 +18,22 @@ loading finishes, so a partial answer is always replaced by the whole one.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.geometry import Size
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...index.search.engine import Hit, SearchResult
 from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
+from ..widgets.hit_list import HitList, hit_options
 
 DEBOUNCE = 0.12
 LIMIT = 300  # hits in the whole list (the follow-up)
@@ -45,129 +42,21 @@ FILL_DELAY = 0.25  # the whole list once no key came for this long after the pag
 CONTEXT = 6  # preview lines above and below the hit
 
 
-LABEL_CELLS, SECTION_CELLS = 18, 14  # at most this much of a hit's row for its label, its author, its section
-
-
-def _cut(text: str, cells: int) -> str:
-    """At most `cells` columns of a label or section name (an ellipsis where it is cut)."""
-    t = Text(text)
-    t.truncate(cells, overflow="ellipsis")
-    return t.plain
-
-
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0) -> Text:
-    """One result line: week, label, author, section, then the line with the matched characters marked."""
-    where = Text.assemble((f"{hit.report.week or 'undated':<9} ", muted), (_cut(hit.report.label, LABEL_CELLS), "bold"),
-                          (f" · {_cut(hit.author, SECTION_CELLS)}" if hit.author else "", muted),
-                          (f" · {_cut(hit.section, SECTION_CELLS)}" if hit.section else "", muted), "  ")
-    body = Text(hit.text)
-    for a, b in hit.spans:
-        body.stylize(mark, a, b)
-    room = max(10, width - where.cell_len) if width else 0  # (what the row leaves for the line)
-    if hit.spans and room and body.cell_len > room and hit.spans[0][0] > room // 3:
-        # keep the first match in view on long lines
-        start = max(0, hit.spans[0][0] - room // 4)
-        body = Text("…") + body[start:]
-    where.append_text(body)
-    where.no_wrap = True
-    where.overflow = "ellipsis"
-    return where
-
-
-class _HitOption(Option):
-    """A row of the result list whose text is made when first drawn (`make()`)."""
-
-    def __init__(self, make, id: str | None = None, disabled: bool = False) -> None:
-        super().__init__("", id=id, disabled=disabled)
-        self._make = make
-        self._prompt = None
-
-    @property
-    def prompt(self):  # noqa: D102 - (Option.prompt, made on first use)
-        if self._prompt is None:
-            self._prompt = self._make()
-        return self._prompt
-
-
-class HitList(OptionList):
-    """The result list: every row exactly one line (its text cut to the width), so the rows' heights are
-    known without rendering them and only the rows on screen are made and drawn (`_HitOption`).
-
-    (Replaces OptionList's line bookkeeping, which renders every option to measure it; textual is pinned,
-    `_line_cache` as in 8.2.8. Every row's text is made `no_wrap`, so one line is its height.)"""
-
-    def _update_lines(self) -> None:
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        lines = cache.lines
-        start = lines[-1][0] + 1 if lines else 0
-        n = len(self.options)
-        if start < n:
-            for index in range(start, n):
-                cache.index_to_line[index] = len(lines)
-                cache.heights[index] = 1
-                lines.append((index, 0))
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        size = Size(width, len(lines))
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
-
-
-@dataclass
-class _Group:
-    key: str | None
-    name: str
-    hits: list[Hit]
-
-
-def group_hits(hits: list[Hit]) -> list[_Group]:
-    """Hits grouped by project (lines outside any project last), groups in the order of their best hit."""
-    groups: OrderedDict[str | None, _Group] = OrderedDict()
-    for h in hits:
-        g = groups.get(h.project)
-        if g is None:
-            g = groups[h.project] = _Group(h.project, h.project_name or "", [])
-        g.hits.append(h)
-    out = [g for k, g in groups.items() if k is not None]
-    if None in groups:
-        out.append(groups[None])
-    return out
-
-
-def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
-    """(week label, hits) per week, oldest first."""
-    counts: OrderedDict[str, int] = OrderedDict()
-    for h in sorted(hits, key=lambda h: h.order):
-        label = h.report.week or h.report.label
-        counts[label] = counts.get(label, 0) + 1
-    return list(counts.items())
-
-
 class SearchScreen(Screen):
     """Fuzzy search across every report (words, pinyin, `in:` `week:` `kpi:` `url:` `by:` filters)."""
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="search.back"),
-        Binding("enter", "open", "Open", show=True, id="search.open"),
-        Binding("t", "timeline", "Timeline", id="search.timeline"),
-        Binding("ctrl+t", "timeline", "Timeline", show=False, id="search.timeline-ctrl"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
-        Binding("ctrl+f", "focus_query", "Query", show=False, id="search.query"),
-        help_binding("search"),
-    ]
+    BINDINGS = bindings("search")
 
     DEFAULT_CSS = """
     SearchScreen { layout: vertical; }
     SearchScreen #search-input { margin: 0 1; }
     SearchScreen #search-status { height: 1; padding: 0 2; color: $text-muted; }
     SearchScreen #search-body { height: 1fr; }
-    SearchScreen #search-results { width: 3fr; height: 1fr; border: round $panel; }
+    SearchScreen #search-results { width: 2fr; height: 1fr; border: round $panel; }
     SearchScreen #search-results:focus { border: round $primary; }
-    SearchScreen #search-preview-box { width: 2fr; height: 1fr; border: round $panel; padding: 0 1; }
+    SearchScreen #search-preview-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
     SearchScreen.-narrow #search-body { layout: vertical; }
     SearchScreen.-narrow #search-results { width: 1fr; height: 2fr; }
     SearchScreen.-narrow #search-preview-box { width: 1fr; height: 1fr; }
@@ -181,11 +70,12 @@ class SearchScreen(Screen):
         self.option_hits: dict[str, Hit] = {}
         self._generation = 0
         self._timer = None
+        self._rows_width = 0  # the list's width the rows were cut for
         self._fill_timer = None
         self.filled: str | None = None  # the query whose whole list is shown (None: a page, or nothing)
         self.done: str | None = None  # the query whose search is over: its whole list shown, or a failure said
         self._asked = ""  # the query last searched for
-        self._previewed: tuple | None = None  # (report, line, text, spans) in the preview
+        self._previewed: tuple | None = None  # (report, line, text, spans, width) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
 
     def compose(self) -> ComposeResult:
@@ -274,7 +164,7 @@ class SearchScreen(Screen):
         """Search in a worker; the newest query wins."""
         self._generation += 1
         self._asked = query
-        self._stop_fill()
+        self._stop_whole()
         if not query.strip():
             self._show(self._generation, None)
             return
@@ -283,21 +173,21 @@ class SearchScreen(Screen):
         self._run(query, self._generation, self._page())
 
     def _page(self) -> int:
-        """Hits asked for on a keystroke: the list's rows on screen and as many again (`PAGE` at least)."""
+        """Hits asked for on a keystroke: the list's lines on screen and as many again (`PAGE` at least)."""
         return max(PAGE, 2 * self.query_one("#search-results", OptionList).size.height)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _run(self, query: str, generation: int, page: int) -> None:
         self._answer(query, generation, page, counted=False)
 
-    def _stop_fill(self) -> None:
+    def _stop_whole(self) -> None:
         if self._fill_timer is not None:
             self._fill_timer.stop()
             self._fill_timer = None
         self.workers.cancel_group(self, "search-fill")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search-fill")
-    def _fill(self, query: str, generation: int) -> None:
+    def _whole(self, query: str, generation: int) -> None:
         """The whole list (`LIMIT` hits, every match counted) for the query whose page is shown."""
         if generation != self._generation:
             return
@@ -364,62 +254,55 @@ class SearchScreen(Screen):
             return  # a newer query is on its way, or the screen is closed
         old, self.result = self.result, result
         same = old is not None and result is not None and old.query.raw == result.query.raw
-        was = self.current_hit if same else None
-        results = self.query_one("#search-results", OptionList)
-        at = results.highlighted - results.scroll_offset.y if was is not None and results.highlighted is not None else None
-        results.clear_options()
-        self.option_hits.clear()
-        status = self.query_one("#search-status", Static)
+        self._rows(result, self.current_hit if same else None)
         self.filled = None
         if result is None:
-            status.update(Text(self._index_note or "type to search every report"))
-            self._preview(None)
+            self._status(Text(self._index_note or "type to search every report"))
             self.done = None
+            return
+        self._status(self._result_status(result))
+        if page and result.complete and len(result.hits) >= page:
+            self._fill_timer = self.set_timer(FILL_DELAY, lambda: self._whole(result.query.raw, generation))
+        elif result.complete:
+            self.filled = self.done = result.query.raw
+
+    def _rows(self, result: SearchResult | None, was: Hit | None) -> None:
+        """The results as rows as wide as the list is now; the cursor on `was` when it is among them, at
+        the same line of the screen as before."""
+        results = self.query_one("#search-results", HitList)
+        at = None
+        if was is not None and (line := results.first_line(results.highlighted)) is not None:
+            at = line - results.scroll_offset.y
+        results.clear_options()
+        self.option_hits.clear()
+        self._rows_width = results.size.width
+        if result is None:
+            self._preview(None)
             return
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
-        row_width = max(20, results.size.width - 4) if results.size.width else 76
-
-        def head_row(g: _Group):
-            def make() -> Text:
-                counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
-                head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
-                head.truncate(row_width, overflow="ellipsis")
-                head.no_wrap = True
-                return head
-            return make
-
-        def hit_row(h: Hit):
-            def make() -> Text:
-                row = Text("  ") + hit_text(h, mark, muted, row_width - 2)
-                row.truncate(row_width, overflow="ellipsis")
-                row.no_wrap = True
-                return row
-            return make
-
-        options: list[Option] = []
-        for g in group_hits(result.hits):
-            options.append(_HitOption(head_row(g), disabled=True))
-            for h in g.hits:
-                oid = f"hit-{len(self.option_hits)}"
-                self.option_hits[oid] = h
-                options.append(_HitOption(hit_row(h), id=oid))
+        row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
+        options, self.option_hits = hit_options(result, row_width, mark, muted)
         results.add_options(options)
-        status.update(self._result_status(result))
-        # the same query answered again (the whole list, or more reports searched): the cursor stays on its hit
+        # the same query answered again (the whole list, more reports searched, a new width): the
+        # cursor stays on its hit
         keep = next((oid for oid, h in self.option_hits.items()
                      if was is not None and h.report is was.report and h.line == was.line), None)
         first = keep or next(iter(self.option_hits), None)
         if first is not None:
             index = results.get_option_index(first)
             results.highlighted = index
-            if keep is not None and at is not None:
-                results.scroll_to(y=max(0, index - at), animate=False, immediate=True)
+            line = results.first_line(index)
+            if keep is not None and at is not None and line is not None:
+                results.scroll_to(y=max(0, line - at), animate=False, immediate=True)
         self._preview(self.current_hit)
-        if page and result.complete and len(result.hits) >= page:
-            self._fill_timer = self.set_timer(FILL_DELAY, lambda: self._fill(result.query.raw, generation))
-        elif result.complete:
-            self.filled = self.done = result.query.raw
+
+    @on(HitList.Resized)
+    def _relayout(self) -> None:
+        """The list changed width: its rows are cut and the preview folded anew."""
+        results = self.query_one("#search-results", HitList)
+        if self.result is not None and results.size.width != self._rows_width:
+            self._rows(self.result, self.current_hit)
 
     def _result_status(self, result: SearchResult) -> Text:
         n, total = len(result.hits), result.total
@@ -461,10 +344,11 @@ class SearchScreen(Screen):
 
     def _preview(self, hit: Hit | None) -> None:
         box = self.query_one("#search-preview", Static)
-        shown = None if hit is None else (hit.report, hit.line, hit.text, tuple(hit.spans))
+        width = max(20, self.query_one("#search-preview-box").size.width - 3)
+        shown = None if hit is None else (hit.report, hit.line, hit.text, tuple(hit.spans), width)
         prev = self._previewed
         if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
-            return  # (the same hit, from the whole list replacing its page)
+            return  # (the same hit at the same width: the whole list replacing its page)
         self._previewed = shown
         if hit is None:
             box.update(Text(""))
@@ -474,10 +358,10 @@ class SearchScreen(Screen):
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
         by = f"  {hit.author}" if hit.author else ""
-        out = Text.assemble((r.label, "bold"), (f"  {r.week or 'undated'}{by}  {r.source.name}\n", muted),
+        week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
+        out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
                             (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
         lines = r.text.splitlines()
-        width = max(20, self.query_one("#search-preview-box").size.width - 3)
         lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
         for n in range(lo, hi + 1):
             src = lines[n - 1]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ..keys import help_binding
+from ..keys import bindings
 
 
 class TableScreen(ModalScreen[None]):
@@ -22,14 +21,7 @@ class TableScreen(ModalScreen[None]):
     TableScreen #table-body { width: auto; height: auto; }
     """
 
-    BINDINGS = [
-        Binding("escape,q,enter", "close", "Close", id="table.close"),
-        Binding("h,left", "scroll('left')", "Left", show=False, id="table.left"),
-        Binding("l,right", "scroll('right')", "Right", show=False, id="table.right"),
-        Binding("j", "scroll('down')", "Down", show=False, id="table.down"),
-        Binding("k", "scroll('up')", "Up", show=False, id="table.up"),
-        help_binding("table"),
-    ]
+    BINDINGS = bindings("table")
 
     def __init__(self, table: Text, title: str = "Table") -> None:
         super().__init__()

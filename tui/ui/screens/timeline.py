@@ -8,7 +8,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -17,9 +16,9 @@ from textual.worker import Worker, get_current_worker
 
 from ...index.timeline import Timeline
 from ...index.workspace import Workspace
-from ..render import fold, theme_colour
+from ..render import SPARK_BARS, fold, theme_colour
 from ..commands import VIEW_COMMANDS
-from ..keys import help_binding
+from ..keys import bindings
 from ..offthread import Abandoned, abandonable, show_failure
 
 
@@ -29,7 +28,66 @@ def _fmt(v: float | None) -> str:
     return f"{v:g}%"
 
 
-_BLOCKS = "▁▂▃▄▅▆▇█"
+NAME_CELLS = 10  # at most this much of a row for an author's name
+
+
+def _bar(v: float) -> str:
+    """A progress percentage as a bar on a fixed 0–100 % scale: a scale fitted to the data would draw
+    a single figure, or 98 → 98, as a full bar."""
+    return SPARK_BARS[min(len(SPARK_BARS) - 1, max(0, round(v / 100 * (len(SPARK_BARS) - 1))))]
+
+
+def spark_rows(t: Timeline, width: int, team: bool, muted: Style) -> tuple[Text, Text]:
+    """The project's progress as sparklines `width` cells wide, one cell (two when there is room) per
+    week, and the axis under them: in a team's folder one line per author (`·` a week they wrote
+    without a figure), else one line. The newest weeks are kept when not all fit."""
+    weeks = t.week_labels
+    series = t.progress_by_author()
+    if not series:
+        return Text("no progress figures", style=muted), Text("")
+    if not team:
+        merged: dict[str, float] = {}
+        for _, values in series:
+            for week, v in values.items():
+                merged.setdefault(week, v)
+        series = [(None, merged)]
+    wrote = {(w.author if team else None, w.report.week or w.report.label) for w in t.weeks}
+    names = [Text(a or "–") for a, _ in series] if team else [Text("") for _ in series]
+    for name in names:
+        name.truncate(NAME_CELLS, overflow="ellipsis")
+    name_w = max(n.cell_len for n in names) + 1 if team else 0
+    lasts = [_fmt(values[next(w for w in reversed(weeks) if w in values)]) for _, values in series]
+    tail = max(len(x) for x in lasts) + 1
+    room = max(4, width - name_w - tail)
+    cell = 2 if 2 * len(weeks) <= room else 1
+    shown = weeks[-(room // cell):]
+    lines = []
+    for (author, values), name, last in zip(series, names, lasts):
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if team:
+            line.append_text(name)
+            line.append(" " * (name_w - name.cell_len))
+        for week in shown:
+            if week in values:
+                line.append(_bar(values[week]) * cell, style="bold")
+            else:
+                line.append(("·" if (author, week) in wrote else " ").ljust(cell), style=muted)
+        line.append(f" {last}", style=muted)
+        line.truncate(width, overflow="ellipsis")
+        lines.append(line)
+    rows = Text("\n", no_wrap=True).join(lines)
+    first = ("… " if len(shown) < len(weeks) else "") + shown[0]
+    axis = Text(" " * name_w + first, style=muted, no_wrap=True, overflow="ellipsis")
+    end = shown[-1]
+    gap = len(shown) * cell - len(first) - len(end)
+    if len(shown) > 1 and gap >= 2:
+        axis.append(" " * gap + end)
+    elif len(shown) > 1:
+        axis.append(f" – {end}")
+    if axis.cell_len + 11 <= width:
+        axis.append("  (0–100 %)")
+    axis.truncate(width, overflow="ellipsis")
+    return rows, axis
 
 
 class TimelineScreen(Screen):
@@ -46,18 +104,14 @@ class TimelineScreen(Screen):
 
     COMMANDS = VIEW_COMMANDS
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="timeline.back"),
-        Binding("enter", "open", "Open week", id="timeline.open"),
-        help_binding("timeline"),
-    ]
+    BINDINGS = bindings("timeline")
 
     DEFAULT_CSS = """
     TimelineScreen { layout: vertical; }
     TimelineScreen #timeline-title { height: auto; padding: 0 1; }
     TimelineScreen #timeline-top { height: auto; max-height: 50%; }
     TimelineScreen #timeline-spark-box { width: 1fr; height: auto; padding: 0 1; }
-    TimelineScreen #timeline-spark { height: 1; margin-top: 1; }
+    TimelineScreen #timeline-spark { height: auto; margin-top: 1; }
     TimelineScreen #timeline-spark-labels { height: auto; color: $text-muted; }
     TimelineScreen #timeline-table { width: 2fr; height: auto; max-height: 14; }
     TimelineScreen #timeline-entries { height: 1fr; border: round $panel; padding: 0 1; }
@@ -72,6 +126,7 @@ class TimelineScreen(Screen):
         self.project_key = project_key
         self.timeline: Timeline | None = None  # None while it is gathered
         self.team = workspace.is_team()  # several people's reports: every entry says who wrote it
+        self._spark_built = self._entries_built = 0  # the widths the sparklines and entries were laid out for
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("Timeline  ", "bold"), (self.project_key, "bold underline"), "   gathering…"),
@@ -110,8 +165,7 @@ class TimelineScreen(Screen):
         self.timeline = t = message.timeline
         await self.query_one("#timeline-loading", LoadingIndicator).remove()
         self.query_one("#timeline-title", Static).update(self._title())
-        self.query_one("#timeline-spark", Static).update(self._spark())
-        self.query_one("#timeline-spark-labels", Static).update(self._spark_caption())
+        self._entries_built = self._entries_width()
         entries = self.query_one("#timeline-entries", VerticalScroll)
         blocks = [Static(self._week_text(i), classes="timeline-week", id=f"timeline-week-{i}")
                   for i in range(len(t.weeks))]
@@ -132,6 +186,7 @@ class TimelineScreen(Screen):
                           key=str(i))
         table.focus()
         self.refresh_bindings()
+        self.call_after_refresh(self._show_spark)  # (once the box has its width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Opening a week waits for the timeline (shown dimmed meanwhile)."""
@@ -148,37 +203,47 @@ class TimelineScreen(Screen):
         t = self.timeline
         names = list(dict.fromkeys(p.name for w in t.weeks for p in w.projects))
         aka = f"  (also {', '.join(n for n in names if n != t.name)})" if len(names) > 1 else ""
-        span = f"{t.weeks[0].report.week} – {t.weeks[-1].report.week}" if t.weeks else "no weeks"
+        dated = [w.report.week for w in t.weeks if w.report.week]
+        n = len(t.week_labels)
+        span = f"{min(dated)} – {max(dated)}" if dated else ""
+        count = f"{n} week{'s' if n != 1 else ''}" if t.weeks else "no weeks"
+        if len(t.weeks) != n:
+            count += f" ({len(t.weeks)} reports)"
         out = Text.assemble(("Timeline  ", "bold"), (t.name, "bold underline"), aka,
-                            f"   {len(t.weeks)} weeks, {span}")
+                            f"   {count}" + (f", {span}" if span else ""))
         if self.team and t.authors:
             out.append(f"   by {', '.join(t.authors)}")
         return out
 
-    def _spark(self) -> Text:
-        """One cell per week on a fixed 0–100 % scale (progress is a percentage), `·` where a week has none.
+    def _spark_width(self) -> int:
+        width = self.query_one("#timeline-spark-box").content_size.width
+        return width or max(20, (self.app.size.width or 100) // 3)
 
-        A scale fitted to the data would draw a single figure, or 98 → 98, as a full bar.
-        """
-        cells = []
-        for w in self.timeline.weeks:
-            v = w.first_progress
-            if v is None:
-                cells.append(("·", self._muted()))
-            else:
-                cells.append((_BLOCKS[min(len(_BLOCKS) - 1, max(0, round(v / 100 * (len(_BLOCKS) - 1))))], "bold"))
-        out = Text("0–100 %  ")
-        wide = 2 if len(cells) <= 30 else 1
-        for ch, style in cells:
-            out.append(ch * wide, style=style)
-        return out
+    def _show_spark(self) -> None:
+        width = self._spark_width()
+        self._spark_built = width
+        rows, axis = spark_rows(self.timeline, width, self.team, self._muted())
+        self.query_one("#timeline-spark", Static).update(rows)
+        self.query_one("#timeline-spark-labels", Static).update(axis)
 
-    def _spark_caption(self) -> Text:
-        pts = self.timeline.progress_series()
-        if not pts:
-            return Text("no progress figures")
-        who = (lambda w: f" {w.author}" if w.author else "") if self.team else (lambda w: "")
-        return Text("progress  " + "  ".join(f"{w.report.week or w.report.label}{who(w)} {_fmt(v)}" for w, v in pts))
+    def on_resize(self) -> None:
+        """A new size: the sparklines and the entries are laid out for the new width."""
+        if self.timeline is not None:
+            self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        if self.timeline is None or not self.is_attached:
+            return
+        if self._spark_width() != self._spark_built:
+            self._show_spark()
+        width = self._entries_width()
+        if width != self._entries_built:
+            self._entries_built = width
+            for i in range(len(self.timeline.weeks)):
+                self.query_one(f"#timeline-week-{i}", Static).update(self._week_text(i))
+
+    def _entries_width(self) -> int:
+        return max(30, (self.app.size.width or 100) - 6)
 
     def _week_text(self, i: int) -> Text:
         w = self.timeline.weeks[i]
@@ -190,7 +255,7 @@ class TimelineScreen(Screen):
         if w.progress:
             out.append(f"  progress {', '.join(_fmt(v) for v in w.progress)}", style=muted)
         out.append("\n")
-        width = max(30, (self.app.size.width or 100) - 6)
+        width = self._entries_width()
         base = min((ln for ln, _ in w.entries), default=0)
         depth_of = {}
         for p in w.projects:

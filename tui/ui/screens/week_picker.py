@@ -6,7 +6,6 @@ from rapidfuzz import fuzz
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -14,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ...index.library import Library
 from ...model.report import Report
-from ..keys import help_binding
+from ..keys import bindings
 
 #: Minimum fuzzy score (0..100) for a week to stay in the list while typing.
 CUTOFF = 60.0
@@ -89,12 +88,7 @@ class WeekPickerModal(ModalScreen[Report | None]):
     WeekPickerModal #week-picker.-empty #week-picker-empty { display: block; }
     """
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="week-picker.cancel"),
-        Binding("down", "move(1)", "Down", show=False, id="week-picker.down"),
-        Binding("up", "move(-1)", "Up", show=False, id="week-picker.up"),
-        help_binding("week-picker", show=False),
-    ]
+    BINDINGS = bindings("week-picker")
 
     def __init__(self, library: Library, exclude: Report | None = None, title: str = "Compare with…",
                  default: Report | None = None, authors: bool = False) -> None:

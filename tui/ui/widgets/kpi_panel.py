@@ -66,8 +66,6 @@ class KpiPanel(Static):
         if not self.series:
             self.update(Text("no KPIs found", style="dim italic"))
             return
-        from rich.cells import cell_len
-
         self._built_width = self.size.width
         width = self.size.width or 40
         if self.compact:
@@ -77,21 +75,17 @@ class KpiPanel(Static):
         # only the cells that fit are computed (a library of 10,000 weeks shows a window of them).
         weeks, position = self._weeks()
         cur = position.get(id(self.report)) if self.report is not None else None
-        name_w = min(max(cell_len(s.name) for s in self.series), 14)
-        spark_w = max(5, min(len(weeks) or 1, width - name_w - 18))
+        shown = self._shown()
+        name_w, spark_w, value_w, change_w = self._columns(shown, len(weeks), width)
         start, end = spark_window(len(weeks), cur, spark_w)
         window = weeks[start:end]
         grid = Table.grid(padding=(0, 1), expand=False)
         grid.add_column("name", no_wrap=True, overflow="ellipsis", width=name_w)
         grid.add_column("spark", no_wrap=True)
-        grid.add_column("value", justify="right", no_wrap=True)
-        grid.add_column("change", justify="right", no_wrap=True, min_width=6)
-        for s in self.series:
+        grid.add_column("value", justify="right", no_wrap=True, width=value_w)
+        grid.add_column("change", justify="right", no_wrap=True, width=change_w)
+        for s, (value, change, verdict, point) in zip(self.series, shown):
             values = [s.value_at(r) for r in window]
-            point = s.at(self.report)
-            value = format_value(point.value, point.unit) if point else "–"
-            change = format_change(s.change(self.report), missing="")
-            verdict = s.verdict(self.report)
             style = pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted
             self.rows.append((s.name, value, change, verdict))
             grid.add_row(
@@ -101,6 +95,38 @@ class KpiPanel(Static):
                 Text(change, style=style),
             )
         self.update(grid)
+
+    def _shown(self) -> list[tuple[str, str, int, object]]:
+        """(value, change, verdict, point) of every series for the open report, as the table shows them."""
+        out = []
+        for s in self.series:
+            point = s.at(self.report)
+            value = format_value(point.value, point.unit) if point else "–"
+            out.append((value, format_change(s.change(self.report), missing=""), s.verdict(self.report), point))
+        return out
+
+    def _columns(self, shown: list, weeks: int, width: int | None) -> tuple[int, int, int, int]:
+        """Widths of the name, sparkline, value and change columns: names at most 14 cells, the
+        sparkline a cell per week up to what `width` leaves (at least 5 when there are as many weeks;
+        every week when no width)."""
+        from rich.cells import cell_len
+
+        name_w = min(max(cell_len(s.name) for s in self.series), 14)
+        value_w = max((cell_len(v) for v, *_ in shown), default=1)
+        change_w = max([6] + [cell_len(c) for _, c, *_ in shown])
+        cells = weeks or 1
+        room = cells if width is None else width - name_w - value_w - change_w - 3  # (3 gaps)
+        return name_w, max(min(5, cells), min(cells, room)), value_w, change_w
+
+    def table_width(self, most: int) -> int:
+        """Columns the table needs to show every KPI with a sparkline cell per week, up to `most` (and
+        never less than a short sparkline needs)."""
+        if not self.series or self.compact:
+            return most
+        shown, weeks = self._shown(), len(self._weeks()[0])
+        name_w, spark_w, value_w, change_w = self._columns(shown, weeks, None)
+        least = name_w + min(5, spark_w) + value_w + change_w + 3
+        return max(least, min(most, name_w + spark_w + value_w + change_w + 3))
 
     def _weeks(self) -> tuple[list[Report], dict[int, int]]:
         """The dated reports in week order and each one's place (by identity), kept per report list

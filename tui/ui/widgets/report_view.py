@@ -22,7 +22,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -31,6 +30,7 @@ from textual.strip import Strip
 from ...model.report import Report, Section
 from ..mdlines import Action, CodeRow, Row, TableRow, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
+from ..keys import bindings
 
 # Reports larger than this are shown as plain lines instead of rendered Markdown.
 HUGE_REPORT_BYTES = 400_000
@@ -53,14 +53,7 @@ class ReportView(ScrollView, can_focus=True):
     ReportView { overflow-y: scroll; overflow-x: hidden; }
     """
 
-    BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False, id="report-view.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="report-view.up"),
-        Binding("space", "page_down", "Page down", show=False, id="report-view.page-down"),
-        Binding("enter", "open", "Open link", show=False, id="report-view.open"),
-        Binding("n", "next_action", "Next link", show=False, id="report-view.next-link"),
-        Binding("N", "prev_action", "Previous link", show=False, id="report-view.previous-link"),
-    ]
+    BINDINGS = bindings("report-view")
 
     @dataclass
     class SectionScrolled(Message):

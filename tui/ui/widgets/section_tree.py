@@ -15,12 +15,12 @@ from typing import Union
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...model.report import Kpi, Project, Report, Section
 from ...index.formats import format_value
+from ..keys import bindings
 
 EAGER_NODES = 1500  # nodes built at once when a report opens
 MAX_CHILDREN = 200  # children of one node added at once
@@ -38,10 +38,7 @@ class Node:
 class SectionTree(Tree[Node]):
     """Sections of the open report with their projects and KPIs; the cursor follows the report view."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="section-tree.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="section-tree.up"),
-    ]
+    BINDINGS = bindings("section-tree")
 
     def __init__(self, **kwargs) -> None:
         super().__init__("report", **kwargs)

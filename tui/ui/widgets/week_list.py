@@ -9,10 +9,9 @@ OptionList would otherwise build and wrap every prompt up front — 10,000 weeks
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.visual import Visual, visualize
 from textual.widgets import OptionList
@@ -20,14 +19,19 @@ from textual.widgets.option_list import Option
 
 from ...index.formats import week_dates
 from ...model.report import Report
+from ..keys import bindings
 
 ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
 
 
+UNREAD_MARK = " •"  # after the author's name: a report not read yet (a team's library)
+
+
 def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None,
-                author: bool = False) -> Text:
+                author: bool = False, unread: bool = False) -> Text:
     """Two lines for one report: the label (with marks), then its ISO week and dates; `author` (a
-    team's library): the label is led by whose report it is (`张三  周报 2024-W25`).
+    team's library): the label is led by whose report it is (`张三  周报 2024-W25`), and by `•` after
+    the name when `unread`.
 
     Each line is cut to `width` cells with an ellipsis: a long label must not wrap into the second
     line, which would hide the week and break the two-lines-a-row arithmetic.
@@ -38,6 +42,8 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False, wid
                           (warn, "bold yellow"), (mark, "bold"))
     if author:
         who = Text(report.author, style="bold") if report.author else Text("–", style="dim")
+        if unread:
+            who.append(UNREAD_MARK, style="bold cyan")
         first = Text.assemble(who, "  ", first)
     first.no_wrap = True
     first.overflow = "ellipsis"
@@ -127,10 +133,7 @@ class WeekOption(Option):
 class WeekList(OptionList):
     """Every report of the library in week order, drawn lazily (any number of weeks)."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="week-list.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="week-list.up"),
-    ]
+    BINDINGS = bindings("week-list")
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("markup", False)
@@ -139,6 +142,7 @@ class WeekList(OptionList):
         self.marked: Report | None = None
         self.current: Report | None = None
         self.show_authors = False  # a team's library: every row says whose report it is
+        self.unread: Callable[[Report], bool] | None = None  # a team's library: whether a report is unread
         self._position: dict[int, int] = {}  # id(report) → index
 
     # ── filling ──────────────────────────────────────────────────────────────────────────────────
@@ -181,6 +185,10 @@ class WeekList(OptionList):
         self._option_render_cache.clear()
         self.refresh()
 
+    def redraw_rows(self, *reports: Report | None) -> None:
+        """Draw some rows again (whether they are read changed)."""
+        self._redraw(*reports)
+
     def set_current(self, report: Report | None) -> None:
         """Show which report is open and put the cursor on it."""
         old, self.current = self.current, report
@@ -216,8 +224,9 @@ class WeekList(OptionList):
         if (visual := option._visual) is None:
             i = option.index if isinstance(option, WeekOption) else self._option_to_index[option]
             r = self.reports[i]
-            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current, width, self.show_authors),
-                               markup=False)
+            unread = self.show_authors and self.unread is not None and self.unread(r)
+            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current, width, self.show_authors,
+                                                 unread), markup=False)
             option._visual = visual
         return visual
 
