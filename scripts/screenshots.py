@@ -1,5 +1,5 @@
 """Write SVG screenshots of every screen into screenshots/ (120×36, the bundled seeds; the team views from
-the team fixture in tests/data/team/notion).
+the team fixture in tests/data/team/notion; the report view's constructs from tests/data/reading_features.md).
 
 Run by `make screenshots`; exits 1 when a screen could not be shot (its old SVG would be stale).
 """
@@ -25,6 +25,7 @@ async def settle(pilot, seconds: float = 0.3) -> None:
 
 TEAM = REPO / "tests" / "data" / "team" / "notion"
 MONDAY = REPO / "tests" / "data" / "team" / "monday"  # a team's six weeks: the team lead's shots ("lead-…")
+READING = REPO / "tests" / "data" / "reading_features.md"
 
 
 async def shoot(name: str, steps, out: Path) -> None:
@@ -34,7 +35,8 @@ async def shoot(name: str, steps, out: Path) -> None:
     from tui.model.vocab import Vocabulary
     from tui.ui.app import ReportsApp
 
-    folder = MONDAY if name.startswith("lead") else TEAM if name.startswith("team") else REPO / "seeds"
+    folder = (MONDAY if name.startswith("lead") else TEAM if name.startswith("team")
+              else READING if name == "reading" else REPO / "seeds")
     vocab = Vocabulary(author_aliases={"张三": ["zhangsan"]})
     ns = argparse.Namespace(paths=[str(folder)], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=load_library([str(folder)], vocab=vocab), watch=False)
@@ -79,7 +81,15 @@ async def compare(app, pilot):
 
     reports = app.library.reports
     app.push_screen(CompareScreen(app.library, reports[-2], reports[-1]))
+    for _ in range(200):  # (computed in a thread)
+        await settle(pilot, 0.05)
+        if not app.screen.computing:
+            break
     await settle(pilot, 0.4)
+
+
+async def reading(app, pilot):
+    pass  # the report view on a report with front matter, HTML, a task list and footnotes
 
 
 async def team(app, pilot):
@@ -145,7 +155,7 @@ async def team_timeline(app, pilot):
 SHOTS = {"main": main_screen, "metrics": metrics, "help": help_screen, "search": search,
          "timeline": timeline, "compare": compare, "team": team, "team-week": team_week,
          "draft": draft, "lead-projects": lead_projects, "lead-roster": lead_roster,
-         "team-metrics": team_metrics, "team-timeline": team_timeline}
+         "team-metrics": team_metrics, "team-timeline": team_timeline, "reading": reading}
 
 
 def main(names: list[str]) -> int:

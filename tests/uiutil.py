@@ -54,6 +54,17 @@ async def ready(pilot, need_report: bool = True, timeout: float = 20.0) -> MainS
     raise AssertionError(f"the app did not finish loading within {timeout} s")
 
 
+async def report_view(pilot):
+    """Wait for the app to load, then the main screen's report view, focused and laid out."""
+    from tui.ui.widgets.report_view import ReportView
+
+    await ready(pilot)
+    view = pilot.app.screen.query_one(ReportView)
+    view.focus()
+    await eventually(pilot, lambda: view.size.height > 0 and view.virtual_size.height > 0)
+    return view
+
+
 async def eventually(pilot, check, timeout: float = 5.0):
     """Run `check` until it stops failing (a busy machine composes and paints late), then once more."""
     for _ in range(int(timeout / 0.05)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 import pytest
+from rich.cells import cell_len
 from textual.app import App
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -44,6 +45,17 @@ def compare_app(lib: Library, a: str = "2024-W23", b: str = "2024-w26") -> Host:
     return Host(lib, lambda: CompareScreen(lib, lib.find(a), lib.find(b)))
 
 
+async def computed(pilot) -> CompareScreen:
+    """The compare screen, once its comparison is computed and its rows are there."""
+    def done():
+        scr = pilot.app.screen
+        assert isinstance(scr, CompareScreen) and not scr.computing and scr.query(DiffRow)
+
+    await eventually(pilot, done)
+    await pilot.pause()
+    return pilot.app.screen  # type: ignore[return-value]
+
+
 def row_lines(row: DiffRow) -> list[str]:
     """The text a row shows on screen, line by line."""
     strips = row.render_lines(Region(0, 0, row.size.width, row.size.height))
@@ -57,8 +69,7 @@ def visible(widget, body: VerticalScroll) -> bool:
 async def test_rows_kpis_and_header(seed_library):
     app = compare_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        scr = app.screen
+        scr = await computed(pilot)
         assert isinstance(scr, CompareScreen)
         c = scr.comparison
         rows = list(scr.query(DiffRow))
@@ -79,8 +90,7 @@ async def test_rows_kpis_and_header(seed_library):
 async def test_n_and_shift_n_walk_changes_and_scroll(seed_library):
     app = compare_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         body = scr.query_one("#compare-body", VerticalScroll)
         changes = scr.change_rows()
         assert changes and all(r.status != "same" for r in changes)
@@ -107,8 +117,7 @@ async def test_n_and_shift_n_walk_changes_and_scroll(seed_library):
 async def test_u_hides_and_shows_unchanged_rows(seed_library):
     app = compare_app(seed_library, "2024-W18", "2024-W23")
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         same = [r for r in scr.query(DiffRow) if r.status == "same"]
         assert same, "these weeks share unchanged rows"
         assert all(r.display for r in same)
@@ -126,8 +135,7 @@ async def test_u_hides_and_shows_unchanged_rows(seed_library):
 async def test_both_sides_scroll_together(seed_library):
     app = compare_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         assert len(scr.query(VerticalScroll)) == 1  # one scroll position for both weeks
         body = scr.query_one("#compare-body", VerticalScroll)
         target = next(r for r in scr.change_rows() if "实时数仓项目" in row_lines(r)[0])
@@ -147,8 +155,7 @@ async def test_both_sides_scroll_together(seed_library):
 async def test_swap_and_escape(seed_library):
     app = compare_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         a, b = scr.a, scr.b
         await pilot.press("s")
         await pilot.pause()
@@ -164,8 +171,7 @@ async def test_swap_and_escape(seed_library):
 async def test_narrow_terminal(seed_library):
     app = compare_app(seed_library)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         body = scr.query_one("#compare-body", VerticalScroll)
         assert body.size.height >= 10
         row = next(r for r in scr.query(DiffRow) if r.heading)
@@ -181,8 +187,7 @@ async def test_report_text_is_never_markup():
     lib = Library(reports=[a, b])
     app = Host(lib, lambda: CompareScreen(lib, a, b))
     async with app.run_test(size=(100, 24)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         row = next(r for r in scr.query(DiffRow) if not r.heading)
         line = row_lines(row)[0]
         assert "[bold]上线[/]" in line and "[/]已上线 [red]z" in line
@@ -256,22 +261,13 @@ async def test_c_from_main_screen_opens_picker_then_compare(seed_library):
 
 
 def test_snapshot_compare_screen(snap_compare, seed_library):
-    async def computed(pilot) -> None:
-        def done():
-            assert isinstance(pilot.app.screen, CompareScreen) and not pilot.app.screen.computing
-            assert pilot.app.screen.query(DiffRow)
-
-        await eventually(pilot, done)
-        await pilot.pause()
-
     assert snap_compare(compare_app(seed_library), terminal_size=(120, 36), run_before=computed)
 
 
 async def test_swap_mirrors_every_row_in_place(seed_library):
     app = compare_app(seed_library, "2024-W18", "2024-W23")
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause()
-        scr: CompareScreen = app.screen  # type: ignore[assignment]
+        scr = await computed(pilot)
         rows = list(scr.query(DiffRow))
         before = [(r.status, row_lines(r)) for r in rows]
         counts = scr.comparison.counts()
@@ -291,3 +287,49 @@ async def test_swap_mirrors_every_row_in_place(seed_library):
         new_left, new_right = (part.strip() for part in row_lines(rows[item])[0][1:].split("│", 1))
         assert (new_left, new_right) == (right, left)
         assert "A  2024-W23" in "\n".join(row_lines(scr.query_one("#compare-header")))  # type: ignore[arg-type]
+
+
+# ── items read like the report view ────────────────────────────────────────────────────────
+
+_IDENT = "reconcileWorker.retryWithKey"  # (a side at 80 columns is 36 cells wide)
+
+
+def _reading_pair() -> tuple[Report, Report]:
+    a = parse_report("# 2024-W35\n\n## 本周进展\n\n"
+                     f"- 【退款链路】排查发现 {_IDENT} 在重试时没有带上幂等键，导致同一笔退款被渠道拒绝两次，已定位。\n"
+                     "    1. 补充幂等键，覆盖全部直连银行，日终批处理耗时从四十分钟降到十二分钟以内。\n"
+                     "    2. 灰度\n"
+                     "- 【对账平台】灰度放量到 10%，差错率低于 <mark>0.02%</mark>\n")
+    b = parse_report("# 2024-W36\n\n## 本周进展\n\n"
+                     f"- 【退款链路】修复了 {_IDENT} 的重试逻辑，幂等键已补齐，同一笔退款不再被渠道拒绝，下周上线。\n"
+                     "    1. 补充幂等键，覆盖全部直连银行，日终批处理耗时从四十分钟降到十二分钟以内。\n"
+                     "    2. 灰度\n"
+                     "- [x] 【对账平台】灰度放量到 30%，差错率低于 <mark>0.01%</mark>\n")
+    return a, b
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_items_read_like_the_report_view(size):
+    a, b = _reading_pair()
+    lib = Library(reports=[a, b])
+    app = Host(lib, lambda: CompareScreen(lib, a, b))
+    async with app.run_test(size=size) as pilot:
+        scr = await computed(pilot)
+        items = [r for r in scr.query(DiffRow) if not r.heading]
+        await eventually(pilot, lambda: all(r.size.height for r in items))
+        lines = [line for r in items for line in row_lines(r)]
+        sep = {cell_len(line[:line.index("│")]) for line in lines}
+        assert len(sep) == 1, lines  # the column separator on every row, nested items' too
+        left = [line[2:line.index("│")].rstrip() for line in lines]
+        right = [line[line.index("│") + 1:].strip() for line in lines]
+        for side in (left, right):
+            text = "\n".join(side)
+            assert _IDENT in text, side  # a Latin word inside CJK text is never split
+            assert "<mark>" not in text and "[x]" not in text
+            assert all(s.strip()[:1] not in "，。、；：？！）】」" for s in side if s.strip())
+        assert left[0].startswith("• 【退款链路】") and right[0].startswith("• 【退款链路】")
+        assert any(s.lstrip().startswith("1. 补充幂等键") for s in left)
+        assert any(s.startswith("☑ 【对账平台】") for s in right)
+        # a wrapped line hangs under its item's text, never at the pane's edge
+        first = next(i for i, s in enumerate(left) if s.lstrip().startswith("1. 补充幂等键"))
+        assert left[first + 1].startswith(" " * (len(left[first]) - len(left[first].lstrip()) + 3)), left

@@ -61,9 +61,10 @@ async def test_main_screen_panes_show_markup_literally(hostile_dir):
         main.show_report(markup)
         await pilot.pause()
         # title bar, week list, report, tree (project 贝易转[/]), KPI panel, problems line
-        text = assert_clean(app, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "<script>",
+        text = assert_clean(app, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "and [/] and [red]",
                             "入金有效成功率", "could not read")
         assert "[bold red]标题[/]" in text
+        assert "alert(" not in text  # inline HTML is rendered as a browser would: a script shows nothing
         for report in main.library.reports:
             main.show_report(report)
             await pilot.pause()
@@ -138,7 +139,8 @@ async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
         await eventually(pilot, lambda: assert_clean(app, "贝易转[/]", "[bold red]"))  # (computed off the UI thread)
         await pilot.press("escape")
         app.push_screen(CompareScreen(main.library, markup, escapes))
-        await eventually(pilot, lambda: assert_clean(app, "[bold red]", "<script>"))
+        await eventually(pilot, lambda: assert_clean(app, "[bold red]", "and [/] and [red]"))
+        assert "alert(" not in assert_clean(app)  # drawn as the report view draws it
         await pilot.press("n", "u", "s")
         await pilot.pause(0.2)
         assert_clean(app)

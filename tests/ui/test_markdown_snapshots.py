@@ -1,5 +1,6 @@
 """Snapshots of the report view on tests/data/markdown_features.md (images, links, quotes, a table,
-code, setext headings, a long CJK paragraph)."""
+code, setext headings, a long CJK paragraph) and tests/data/reading_features.md (front matter, HTML, a
+task list, footnotes, a paragraph wrapped in the source)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from tui.ui.app import ReportsApp
 from tui.ui.widgets.report_view import ReportView
 
 FIXTURE = DATA / "markdown_features.md"
+READING = DATA / "reading_features.md"
 
 
-def fixture_app() -> ReportsApp:
-    ns = argparse.Namespace(paths=[str(FIXTURE)], compare=None, search=None, config=None, no_cache=True)
+def fixture_app(fixture=FIXTURE) -> ReportsApp:
+    ns = argparse.Namespace(paths=[str(fixture)], compare=None, search=None, config=None, no_cache=True)
     return ReportsApp(ns, watch=False)
 
 
-def at_line(marker: str):
-    line = next(i for i, ln in enumerate(FIXTURE.read_text(encoding="utf-8").split("\n"), 1) if marker in ln)
+def at_line(marker: str, fixture=FIXTURE):
+    line = next(i for i, ln in enumerate(fixture.read_text(encoding="utf-8").split("\n"), 1) if marker in ln)
 
     async def run_before(pilot) -> None:
         for _ in range(100):
@@ -40,3 +42,11 @@ def test_markdown_view_80x24(snap_compare):
 
 def test_markdown_view_140x40(snap_compare):
     assert snap_compare(fixture_app(), terminal_size=(140, 40), run_before=at_line("运行数据"))
+
+
+def test_reading_view_80x24(snap_compare):
+    assert snap_compare(fixture_app(READING), terminal_size=(80, 24), run_before=at_line("本周进展", READING))
+
+
+def test_reading_view_160x48(snap_compare):
+    assert snap_compare(fixture_app(READING), terminal_size=(160, 48), run_before=at_line("title:", READING))

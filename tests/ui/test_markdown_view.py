@@ -14,7 +14,7 @@ from testpaths import DATA
 from tui.ui.screens.table import TableScreen
 from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree
-from uiutil import eventually, make_app, ready
+from uiutil import eventually, make_app, ready, report_view
 
 FIXTURE = DATA / "markdown_features.md"
 SOURCE = FIXTURE.read_text(encoding="utf-8").split("\n")
@@ -54,19 +54,11 @@ def report_folder(tmp_path) -> Path:
     return tmp_path
 
 
-async def open_fixture(pilot) -> ReportView:
-    await ready(pilot)
-    view = pilot.app.screen.query_one(ReportView)
-    view.focus()
-    await pilot.pause()
-    return view
-
-
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 async def test_the_view_reads_as_markdown(size):
     app = make_app(paths=[FIXTURE])
     async with app.run_test(size=size) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         text = whole(view)
         # images: the mark and the alt text (or the file name), never `![`
         assert "▣ image-20241204212515783" in text and "▣ arch-overview.png" in text
@@ -93,7 +85,7 @@ async def test_the_view_reads_as_markdown(size):
 async def test_a_cjk_paragraph_fills_its_rows_at_80x24():
     app = make_app(paths=[FIXTURE])
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         n = line_no("商户 Channel")
         rows = view_rows(view, n, n)
         assert len(rows) >= 3
@@ -132,7 +124,7 @@ async def test_enter_on_an_image_opens_it_with_the_system_viewer(report_folder, 
     monkeypatch.setattr(opener, "launch", lambda path: opened.append(path) or True)
     app = make_app(paths=[report_folder])
     async with app.run_test(size=(140, 40)) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         await pilot.press("n")  # the first line with a link, an image or a table
         assert view.highlight == line_no("![image-2024")
         assert "→ images/image-20241204212515783.png" in str(view.border_subtitle)
@@ -152,7 +144,7 @@ async def test_an_image_inside_a_zip_export_is_extracted_outside_the_report_fold
     monkeypatch.setattr(opener, "launch", lambda path: opened.append(path) or True)
     app = make_app(paths=[export])
     async with app.run_test(size=(140, 40)) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         view.set_highlight(line_no("![](images/arch"))
         await pilot.press("enter")
         await eventually(pilot, lambda: len(opened) == 1)
@@ -167,7 +159,7 @@ async def test_a_missing_image_says_so(monkeypatch):
     monkeypatch.setattr(opener, "launch", lambda path: pytest.fail("nothing to open"))
     app = make_app(paths=[FIXTURE])
     async with app.run_test(size=(140, 40)) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         view.set_highlight(line_no("![](images/arch"))
         await pilot.press("enter")
         await eventually(pilot, lambda: any("image not found" in str(n.message) for n in app._notifications))
@@ -178,7 +170,7 @@ async def test_a_click_on_a_link_opens_it_in_the_browser(monkeypatch):
     urls = []
     monkeypatch.setattr(app, "open_url", lambda url, **kw: urls.append(url))
     async with app.run_test(size=(140, 40)) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         n = line_no("接口文档")
         view.scroll_to_line(n, center=False)
         await pilot.pause()
@@ -193,7 +185,7 @@ async def test_a_click_on_a_link_opens_it_in_the_browser(monkeypatch):
 async def test_enter_on_a_table_row_opens_the_whole_table():
     app = make_app(paths=[FIXTURE])
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await open_fixture(pilot)
+        view = await report_view(pilot)
         cut = view_rows(view, line_no("| 入金"), line_no("| 入金"))[0]
         assert "…" in cut and "已与渠道方确认原因" not in cut  # cut to fit the pane
         view.set_highlight(line_no("| 入金"))

@@ -57,10 +57,11 @@ def test_the_serve_web_server_never_loads_textual():
                                   ["team", "--json", "--weeks", "4"], ["digest", "--format", "html"],
                                   ["keys", "--json"], ["completion", "bash"]])
 def test_subcommands_do_not_load_textual_or_rich(argv):
+    # nor markdown-it-py: only the report view reads Markdown with it (the model has its own scanner)
     code = (
         "import json, sys\nfrom tui.cli import main\n"
         f"rc = main({argv!r})\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'markdown_it', 'mdit_py_plugins'))\n"
         "sys.stderr.write('\\nLOADED:' + json.dumps([rc, bad]))\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)

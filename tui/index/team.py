@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model.frontmatter import front_matter_end
 from ..model.parse import parse_report
 from ..model.report import Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
@@ -93,12 +94,7 @@ def step_week(reports: list[Report], current: Report, delta: int, at: int | None
 def _body(r: Report) -> list[str]:
     """A report's lines without its front matter and title, every heading one level deeper."""
     lines = r.text.split("\n")
-    i = 0
-    if lines and lines[0].strip() == "---":
-        for j in range(1, min(len(lines), 200)):
-            if lines[j].strip() in ("---", "..."):
-                i = j + 1
-                break
+    i = front_matter_end(lines)
     out: list[str] = []
     fence: str | None = None
     title_dropped = False

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 
 from .authors import front_matter_author, is_author_property, property_author, section_author
+from .frontmatter import front_matter_end
 from .incidents import extract_incidents
 from .kpis import extract_kpis
 from .projects import extract_projects
@@ -49,6 +50,7 @@ _PELICAN_KEYS = {"title", "date", "created", "author", "authors", "category", "t
 _OKR = re.compile(r"^(O[1-9])(?!\d)", re.IGNORECASE)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPH = re.compile(r"(\*\*|__|`)(.+?)\1")
+_TASK = re.compile(r"\[([ xX])\]\s+(?=\S)")
 
 IMPLICIT_FOCUS = "重点工作"
 
@@ -145,15 +147,14 @@ def _expand(line: str) -> str:
 def _read_metadata(lines: list[str]) -> _Meta:
     """Front matter: YAML between `---` fences, or Pelican-style `Key: value` lines at the top."""
     meta = _Meta()
-    if lines and lines[0].strip() == "---":
-        for i in range(1, min(len(lines), 200)):
-            if lines[i].strip() in ("---", "..."):
-                for j in range(0, i + 1):
-                    meta.consumed.add(j)
-                for j in range(1, i):
-                    _take_meta(meta, lines[j], j)
-                return meta
+    end = front_matter_end(lines)
+    if end:
+        meta.consumed.update(range(end))
+        for j in range(1, end - 1):
+            _take_meta(meta, lines[j], j)
         return meta
+    if lines and lines[0].strip() == "---":
+        return meta  # a rule with no closing line: not front matter, and no metadata lines either
     first = _META_LINE.match(lines[0]) if lines else None
     if first and first.group(1).strip().lower() in _PELICAN_KEYS:
         for i, line in enumerate(lines[:60]):
@@ -429,7 +430,10 @@ class _Structure:
         while open_items and indent < open_items[-1].content_indent:
             open_items.pop()
         kind = "ordered" if marker[0].isdigit() else "bullet"
-        item = Item(content, lineno, len(open_items), kind)
+        task = _TASK.match(content)
+        if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
+            content = content[task.end():]
+        item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
         _attach(self.stack[-1], open_items, item, open_items[-1] if open_items else None)
         open_items.append(_Open(item, indent, content_indent, quote))
         self.prev_blank = False

@@ -48,6 +48,7 @@ class Item:
     kind: Literal["bullet", "ordered", "para", "table"] = "bullet"
     children: list[Item] = field(default_factory=list)
     project: str | None = None  # key of the project this item belongs to, if any
+    checked: bool | None = None  # a task list item (`- [x] …`): whether it is ticked; None for other items
 
     def walk(self) -> Iterator[Item]:
         """This item and every descendant, in document order (iterative: nesting depth is unbounded)."""

@@ -1,13 +1,15 @@
-"""Markdown as rows: every source line of a report becomes one `Row` that draws as one or more screen rows.
+"""Markdown as rows: every source line of a report becomes one `Row`, drawn from markdown-it-py's tokens.
 
-One pass over the lines reads the block structure the way the parser's scanner does (fences per
-CommonMark, quotes, setext headings, tables, reference definitions); each line then becomes a row:
-headings styled, list items with bullets and hanging indents, quotes with a bar, code with a background
-and syntax highlighting (Pygments, imported only when a code line is first drawn), tables aligned by
-display width with cells cut to fit (a table row never wraps), images as a mark with their alt text,
-links as their text (an OSC 8 hyperlink for http(s)/mailto targets). Long lines break between CJK
-characters and at spaces (`linebreak`). Because a source line is always exactly one row object, a source
-line number maps to known screen rows: scrolling to a search hit or a section relies on it.
+The block tokens' line maps place every block on its source lines: headings styled, paragraphs joined at
+their soft line breaks (no space between two CJK characters) and wrapped as one text (`Flow`: each of
+their source lines owns the screen rows its text starts on), list items with bullets, numbers or ☐/☑ and
+hanging indents, quotes with a bar, code with a background and syntax highlighting (Pygments, when first
+drawn), tables aligned by display width with cells cut to fit (a table row never wraps), rules, HTML
+rendered (`htmltext`), front matter as a header (title, then date, author and tags, then the summary),
+footnotes in place headed `[1]`, definition lists. Lines that show nothing (the rest of the front matter,
+link reference definitions, comments, tags only) take no rows. Because a source line is always exactly
+one row object, a source line number maps to known screen rows: scrolling to a search hit or a section
+relies on it.
 
 Report text is untrusted: it only ever becomes `rich.text.Text` built from plain strings, never markup.
 """
@@ -15,383 +17,348 @@ Report text is untrusted: it only ever becomes `rich.text.Text` built from plain
 from __future__ import annotations
 
 import re
-from typing import Sequence
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Sequence
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from ..model.parse import (
-    HEADING_RE,
-    HR_RE,
-    ITEM_RE,
-    SETEXT_RE,
-    TABLE_DELIM_RE,
-    TABLE_ROW_RE,
-    fence_closes,
-    fence_open,
-)
-from .rows import Action, CodeBlock, CodeRow, Hanging, Row, RuleRow, TableInfo, TableRow  # noqa: F401
+from ..model.frontmatter import front_matter_fields
+from .htmltext import CHECKED, UNCHECKED, TextFlow, html_block
+from .markdown import definitions, parse
+from .mdinline import field_breaks, footnote_mark, inline_into, new_flow, safe_url  # noqa: F401  (safe_url: the view's)
+from .rows import Action, CodeBlock, CodeRow, Flow, FlowPart, Hanging, Hidden, Row, RuleRow  # noqa: F401
+from .tablerows import TableInfo, TableRow  # noqa: F401
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _BULLETS = "•◦▪▫"
 QUOTE_BAR = "┃ "
-IMAGE_MARK = "▣ "
-_QUOTE = re.compile(r" {0,3}> ?")
-_REFDEF = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.){1,200})\]:[ \t]*<?(\S+?)>?(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$")
 _IMAGE_EXT = re.compile(r"(?i)\.(png|jpe?g|gif|webp|bmp|svg|tiff?|avif|heic|ico)$")
-_OPEN_LINK = re.compile(r"(?<![!\\])\[[^\[\]]*$")
-_CLOSE_LINK = re.compile(r"^[ \t>]*[^\[\]\s][^\[\]]*\]\(([^()\s]+)(?:[ \t]+\"[^\"]*\")?\)")
-_SAFE_URL = re.compile(r"(?i)^(https?://|mailto:)[^\s\x00-\x1f\x7f-\x9f]+$")
+_QUOTE_ONLY = re.compile(r"^[ >]*>[ >]*$")
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
 
-# ── actions: what a reader can open on a line ────────────────────────────────────────────────────
+class _Box:
+    """An open container: a quote (a bar on every row), or a list item, footnote or definition (its
+    marker on the first row of its first block, spaces under it after)."""
+
+    __slots__ = ("kind", "marker", "width", "pending")
+
+    def __init__(self, kind: str, marker: Text | None = None, width: int = 0) -> None:
+        self.kind = kind
+        self.marker = marker
+        self.width = marker.cell_len if marker is not None else width
+        self.pending = marker is not None
 
 
-def safe_url(url: str) -> str | None:
-    """An http(s)/mailto URL fit for an OSC 8 hyperlink (non-ASCII percent-encoded), else None."""
-    url = url.strip()
-    if not _SAFE_URL.match(url):
-        return None
-    return quote(url, safe="!#$%&'()*+,-./:;=?@[]~_")
+class _Builder:
+    """One walk over a report's block tokens, filling the row of every source line."""
 
+    def __init__(self, lines: Sequence[str], pal, offset: int = 0) -> None:
+        self.lines = lines
+        self.pal = pal
+        self.offset = offset  # lines before `lines` in the report (a long report's part)
+        self.rows: list[Row | None] = [None] * len(lines)
+        self.boxes: list[_Box] = []
+        self.lists: list[tuple[bool, int]] = []  # open lists: (ordered, bullet level)
+        self.footnotes: dict[str, int] = {}  # footnote label → its number
+        self._frames: dict[tuple, tuple[Text | None, int, Text | None]] = {}
+        self._bars: dict[int, Text] = {}
 
-# ── inline Markdown ──────────────────────────────────────────────────────────────────────────────
+    # ── where a block's rows start: quote bars, indentation, the item's marker ───────────────────
 
-_BRACKETED = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
-_DEST = r"(?:<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
-_TITLE = r"(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?"
-_INLINE = re.compile(
-    r"(?P<esc>\\[!-/:-@\[-`{-~])"
-    r"|(?P<code>(?P<ticks>`+)(?P<codebody>.+?)(?<!`)(?P=ticks)(?!`))"
-    rf"|(?P<img>!\[(?P<alt>{_BRACKETED})\]\([ \t]*(?P<src>{_DEST}){_TITLE}[ \t]*\))"
-    rf"|(?P<link>\[(?P<text>{_BRACKETED})\]\([ \t]*(?P<href>{_DEST}){_TITLE}[ \t]*\))"
-    rf"|(?P<ref>\[(?P<rtext>{_BRACKETED})\](?:\[(?P<rlabel>(?:[^\[\]\\]|\\.)*)\])?)"
-    r"|(?P<auto><(?P<aurl>(?:https?|mailto|ftp):[^\s<>]+)>)"
-    r"|(?P<url>(?<![\w/@.])https?://[^\s<>()\[\]{}，。；、）】「」（【]+)"
-    r"|(?P<bold>\*\*(?=\S)(?P<bbody>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<ubody>.+?)(?<=\S)__(?!\w))"
-    r"|(?P<strike>~~(?=\S)(?P<sbody>.+?)(?<=\S)~~)"
-    r"|(?P<project>【[^】]{1,40}】)"
-    r"|(?P<em>(?<![*\w])\*(?=[^*\s])(?P<ebody>[^*]+?)(?<=\S)\*(?!\*)|(?<!\w)_(?=[^_\s])(?P<e2body>[^_]+?)(?<=\S)_(?!\w))"
-)
-_SPECIAL = re.compile(r"[\\`*_~\[<【]|https?://")
-_ESC_ONLY = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def _ref_key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip()).casefold()
-
-
-def _file_name(src: str) -> str:
-    src = src.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return src.rsplit("/", 1)[-1] or src
-
-
-def inline(text: str, pal, base: Style | None = None, refs: dict[str, str] | None = None,
-           actions: list[Action] | None = None) -> Text:
-    """One line of Markdown inline syntax as styled Text (never parsed as Rich markup).
-
-    Links and images met on the way are appended to `actions` when a list is given."""
-    out = Text(style=base or "")
-    if not _SPECIAL.search(text):
-        out.append(text)
-        return out
-    _inline_into(out, text, pal, refs or {}, actions, None)
-    return out
-
-
-def _link_style(pal, url: str | None, n: int | None) -> Style:
-    style = pal.link
-    meta = {"action": n} if n is not None else None
-    if url or meta:
-        style = style + Style(link=url, meta=meta)
-    return style
-
-
-def _inline_into(out: Text, text: str, pal, refs: dict[str, str], actions: list[Action] | None,
-                 outer: Style | None) -> None:
-    pos = 0
-    for m in _INLINE.finditer(text):
-        kind = m.lastgroup
-        if kind == "ref":
-            label = m.group("rlabel") or m.group("rtext")
-            url = refs.get(_ref_key(label or ""))
-            if url is None:
-                continue  # `[text]` with no definition is text
-        if m.start() > pos:
-            out.append(text[pos : m.start()], outer)
-        pos = m.end()
-        if kind == "esc":
-            out.append(m.group(0)[1], outer)
-        elif kind == "code":
-            body = m.group("codebody")
-            if len(body) > 2 and body[0] == " " and body[-1] == " " and body.strip():
-                body = body[1:-1]
-            out.append(body, pal.code)
-        elif kind == "img":
-            alt = _ESC_ONLY.sub(r"\1", m.group("alt"))
-            src = m.group("src").strip("<>")
-            n = _add(actions, Action("image", src, alt or _file_name(src)))
-            style = pal.image + Style(meta={"action": n}) if n is not None else pal.image
-            if outer is not None:
-                style = outer + style
-            out.append(IMAGE_MARK + (alt or _file_name(src) or "image"), style)
-        elif kind in ("link", "ref", "auto", "url"):
-            if kind == "link":
-                label, href = m.group("text"), m.group("href").strip("<>")
-            elif kind == "ref":
-                label, href = m.group("rtext"), url  # type: ignore[assignment]
-            elif kind == "auto":
-                label = href = m.group("aurl")
-            else:
-                label = href = m.group("url").rstrip(".,;:!?'\"")
-                pos = m.start() + len(href)
-            safe = safe_url(href)
-            n = _add(actions, Action("link", href, label))
-            style = _link_style(pal, safe, n)
-            if kind in ("link", "ref") and label:
-                _inline_into(out, label, pal, refs, actions, style)
-            else:
-                out.append(label or href, style)
-        elif kind == "bold":
-            _inline_into(out, m.group("bbody") or m.group("ubody"), pal, refs, actions,
-                         (outer or Style()) + Style(bold=True))
-        elif kind == "strike":
-            _inline_into(out, m.group("sbody"), pal, refs, actions, (outer or Style()) + Style(strike=True))
-        elif kind == "project":
-            out.append(m.group(0), (outer or Style()) + pal.project)
-        else:
-            _inline_into(out, m.group("ebody") or m.group("e2body"), pal, refs, actions,
-                         (outer or Style()) + Style(italic=True))
-    if pos < len(text):
-        out.append(text[pos:], outer)
-
-
-def _add(actions: list[Action] | None, action: Action) -> int | None:
-    if actions is None:
-        return None
-    actions.append(action)
-    return len(actions) - 1
-
-
-# ── reading the block structure ──────────────────────────────────────────────────────────────────
-
-
-def _unquote(line: str) -> tuple[int, str]:
-    depth, pos = 0, 0
-    while True:
-        m = _QUOTE.match(line, pos)
-        if not m:
-            break
-        depth += 1
-        pos = m.end()
-    return depth, line[pos:]
-
-
-def _indent_of(spaces: str) -> int:
-    width = len(spaces.expandtabs(4))
-    return width // 4 if width % 4 == 0 else (width + 1) // 2
-
-
-def _split_cells(line: str) -> list[str]:
-    s = line.strip()
-    if s.startswith("|"):
-        s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
-        s = s[:-1]
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", s)]
-
-
-def _aligns(line: str) -> list[str]:
-    out = []
-    for c in _split_cells(line):
-        c = c.strip()
-        if c.startswith(":") and c.endswith(":"):
-            out.append("center")
-        elif c.endswith(":"):
-            out.append("right")
-        else:
-            out.append("left")
-    return out
-
-
-def build_rows(lines: Sequence[str], pal, highlight: int | None = None) -> list[Row]:
-    """Every source line (numbered from 1) as one row object, read as Markdown."""
-    n = len(lines)
-    refs: dict[str, str] = {}
-    for ln in lines:
-        if "]:" in ln:
-            m = _REFDEF.match(ln)
-            if m:
-                refs.setdefault(_ref_key(m.group(1)), m.group(2))
-
-    # A link whose text wraps onto the next line (`The [weekly` / `meeting](url) discussed`): each
-    # half is shown as link text (the line-by-line reading would show the brackets and the URL).
-    link_tail: dict[int, str] = {}
-    link_head: set[int] = set()
-    for i in range(n - 1):
-        if "[" in lines[i] and "](" in lines[i + 1]:
-            m1 = _OPEN_LINK.search(lines[i])
-            m2 = _CLOSE_LINK.match(lines[i + 1]) if m1 else None
-            if m2:
-                link_tail[i] = "](" + m2.group(1) + ")"
-                link_head.add(i + 1)
-
-    rows: list[Row] = []
-    fence = None  # (char, length, indent, quote depth, CodeBlock, code indent)
-    table: TableInfo | None = None
-    front_end = 0
-    if n and lines[0].strip() == "---":
-        for i in range(1, min(n, 200)):
-            if lines[i].strip() in ("---", "..."):
-                front_end = i + 1
-                break
-    list_open = False
-    prev_text: list[int] = []  # indexes of the plain paragraph lines just above (setext headings)
-    in_comment = False
-    bars: dict[int, Text] = {}
-
-    def bar(depth: int) -> Text | None:
-        if not depth:
-            return None
-        got = bars.get(depth)
+    def frame(self) -> tuple[Text | None, int, Text | None]:
+        """(prefix on every row, indent, marker on the first row) for the next block; it takes the
+        markers of the items it is the first block of."""
+        key = tuple((b.kind, b.width, (b.marker.plain, b.marker.style) if b.pending else None)  # type: ignore[union-attr]
+                    for b in self.boxes)
+        got = self._frames.get(key)
         if got is None:
-            got = bars[depth] = Text()
-            got.append(QUOTE_BAR * depth, pal.quote)  # a span, not the base style: it must not spread
+            got = self._frames[key] = self._make_frame()
+        for b in self.boxes:
+            b.pending = False
         return got
 
-    for i, raw in enumerate(lines):
-        line = raw.expandtabs(4) if "\t" in raw else raw
-        if i < front_end:
-            rows.append(Hanging(Text(line, pal.muted)))
-            continue
-        depth, rest = (0, line)
-        if ">" in line[:4] and (fence is None or fence[3]):
-            depth, rest = _unquote(line)
-        prefix = bar(depth)
-        if fence is None and (i in link_tail or i in link_head):
-            if i in link_head:
-                k = len(rest) - len(rest.lstrip(" "))
-                rest = rest[:k] + "[" + rest[k:]
-            if i in link_tail:
-                rest = rest.rstrip() + link_tail[i]
-        stripped = rest.strip()
-        if fence is not None:
-            indent = len(rest) - len(rest.lstrip(" "))
-            if depth < fence[3] or (stripped and fence[2] and indent < fence[2]):
-                fence = None
-            elif indent - fence[2] <= 3 and fence_closes(stripped, fence[0], fence[1]):
-                rows.append(Hanging(Text(""), fence[5], None, None, prefix, pal.code_bg))
-                fence = None
-                continue
+    def _make_frame(self) -> tuple[Text | None, int, Text | None]:
+        prefix = Text()
+        marker: Text | None = None
+        for b in self.boxes:
+            if b.kind == "quote":
+                piece = Text(QUOTE_BAR, self.pal.quote)  # a span, not the base style: it must not spread
+            elif b.pending:
+                piece = b.marker
             else:
-                block = fence[4]
-                k = min(fence[2], indent)
-                block.lines.append(rest[k:])
-                rows.append(CodeRow(block, len(block.lines) - 1, fence[5], prefix, pal.code_bg))
-                continue
-        if in_comment:
-            rows.append(Hanging(Text(rest, pal.muted), 0, None, None, prefix))
-            if "-->" in rest:
-                in_comment = False
-            continue
-        if table is not None and not (TABLE_ROW_RE.match(rest) and stripped):
-            table = None
-        if not stripped:
-            rows.append(Hanging(Text(""), 0, None, None, prefix))
-            prev_text = []
-            continue
-        if stripped.startswith("<!--"):
-            in_comment = "-->" not in stripped
-            rows.append(Hanging(Text(rest, pal.muted), 0, None, None, prefix))
-            prev_text = []
-            continue
-        lead = rest[: len(rest) - len(rest.lstrip(" "))]
-        if stripped[0] in "`~":
-            fo = fence_open(stripped)
-            if fo is not None and len(lead) <= 3 + (8 if list_open else 0):
-                indent = _indent_of(lead) * 2
-                block = CodeBlock(fo[2], bg=pal.code_bg_hex, dark=pal.dark)
-                fence = (fo[0], fo[1], len(lead), depth, block, indent)
-                label = Text(" " + fo[2].split()[0] if fo[2] else "", pal.muted)
-                rows.append(Hanging(label, indent, None, None, prefix, pal.code_bg))
-                prev_text = []
-                continue
-        m = HEADING_RE.match(rest)
-        if m:
-            level = len(m.group(1))
-            rows.append(Hanging(inline(m.group(2) or "", pal, pal.heading if level == 1 else pal.subheading, refs),
-                                0, None, None, prefix))
-            list_open = False
-            prev_text = []
-            continue
-        if prev_text and SETEXT_RE.match(rest) and not list_open:
-            # `Title` over `===` / `---`: the paragraph above is a heading, this line its underline.
-            level_style = pal.heading if stripped[0] == "=" else pal.subheading
-            cells = 0
-            for j in prev_text:
-                old = rows[j]
-                if isinstance(old, Hanging):
-                    body = old.body.copy()
-                    body.stylize(level_style)
-                    rows[j] = Hanging(body, old.indent, old.marker, None, old.prefix, None, old.actions)
-                    cells = max(cells, body.cell_len)
-            rows.append(RuleRow(level_style, cells, prefix))
-            prev_text = []
-            continue
-        if HR_RE.match(rest):
-            rows.append(RuleRow(pal.muted, None, prefix))
-            list_open = False
-            prev_text = []
-            continue
-        if TABLE_ROW_RE.match(rest):
-            if table is None:
-                table = TableInfo(first_line=i + 1)
-            if TABLE_DELIM_RE.match(rest):
-                table.rows.append([])
-                table.aligns = _aligns(rest)
-                table.header_rows = len(table.rows) - 1
-                header = None
+                piece = Text(" " * b.width)
+            if marker is not None or b.pending:
+                marker = piece.copy() if marker is None else marker + piece
             else:
-                table.rows.append([inline(c, pal, None, refs) for c in _split_cells(rest)])
-                header = None
-            rows.append(TableRow(table, len(table.rows) - 1, pal.table, header, prefix, _indent_of(lead) * 2))
-            prev_text = []
-            continue
-        if "]:" in stripped and _REFDEF.match(rest):
-            rows.append(Hanging(Text(stripped, pal.muted), 0, None, None, prefix))
-            prev_text = []
-            continue
-        m = ITEM_RE.match(rest)
-        if m and not (m.group(4) is None and m.group(2)[0].isdigit()):
-            d = _indent_of(m.group(1))
-            marker = m.group(2)
-            bullet = _BULLETS[d % len(_BULLETS)] if marker in "-*+" else marker
-            actions: list[Action] = []
-            body = inline(m.group(4) or "", pal, None, refs, actions)
-            rows.append(Hanging(body, d * 2, Text(bullet + " ", pal.muted), None, prefix, None, tuple(actions)))
-            list_open = True
-            prev_text = []
-            continue
-        if not lead and list_open and (not rows or _blank(rows[-1])):
-            list_open = False
-        actions = []
-        body = inline(stripped, pal, None, refs, actions)
-        rows.append(Hanging(body, _indent_of(lead) * 2 if lead else 0, None, None, prefix, None, tuple(actions)))
-        if not lead and not depth and not list_open:
-            prev_text.append(len(rows) - 1)
+                prefix.append_text(piece)
+        if not any(b.kind == "quote" for b in self.boxes):
+            return None, prefix.cell_len, marker
+        return (prefix if prefix.plain else None), 0, marker
+
+    def put(self, line: int, row: Row) -> None:
+        """The row of a source line (0-based), unless a block already took it."""
+        if 0 <= line < len(self.rows) and self.rows[line] is None:
+            self.rows[line] = row
+
+    def put_flow(self, a: int, b: int, flow: TextFlow, style: Style | None = None) -> Hanging:
+        """A block's text on its source lines [a, b): one row, or a `Flow` shared by its lines."""
+        prefix, indent, marker = self.frame()
+        text, starts = flow.finish(max(b - a, 1))
+        if style is not None:
+            text.stylize_before(style)
+        row = Hanging(text, indent, marker, None, prefix, None, tuple(flow.actions))
+        if b - a <= 1:
+            self.put(a, row)
         else:
-            prev_text = []
-    # Header rows of tables: the rows above their delimiter row.
-    for row in rows:
-        if isinstance(row, TableRow) and row.index < row.table.header_rows:
-            row.header = pal.table_header
+            shared = Flow(row, starts, self.offset + a + 1)
+            for k in range(b - a):
+                self.put(a + k, FlowPart(shared, k))
+        return row
+
+    def inline_flow(self, tok: "Token", hard: set[int] = frozenset()) -> TextFlow:
+        """An inline token's children rendered into a new flow (`hard`: `inline_into`'s)."""
+        flow, tags = new_flow(self.pal)
+        inline_into(flow, tags, tok.children or (), hard, self.footnotes)
+        return flow
+
+    # ── the walk ─────────────────────────────────────────────────────────────────────────────────
+
+    def walk(self, tokens: list["Token"]) -> None:
+        """Place every block token on its source lines."""
+        pal = self.pal
+        i = 0
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            t = tok.type
+            m = tok.map
+            if t == "paragraph_open" and m:
+                hard = field_breaks(self.lines[m[0]:m[1]]) if m[1] - m[0] > 1 else frozenset()
+                self.put_flow(m[0], m[1], self.inline_flow(tokens[i + 1], hard))
+                i += 3
+                continue
+            if t == "heading_open" and m:
+                style = pal.heading if tok.tag == "h1" else pal.subheading
+                a, b = m
+                setext = tok.markup in ("=", "-")
+                row = self.put_flow(a, b - 1 if setext else b, self.inline_flow(tokens[i + 1]), style=style)
+                if setext:
+                    width = max((cell_len(p) for p in row.body.plain.split("\n")), default=0)
+                    self.put(b - 1, RuleRow(style, width, row.prefix, row.indent))
+                i += 3
+                continue
+            if t in ("fence", "code_block") and m:
+                self.code(tok)
+            elif t == "html_block" and m:
+                flow, tags = new_flow(pal)
+                html_block(flow, tok.content, tags)
+                if flow.text.plain.strip():
+                    self.put_flow(m[0], m[1], flow)
+            elif t == "hr" and m:
+                prefix, indent, _ = self.frame()
+                self.put(m[0], RuleRow(pal.muted, None, prefix, indent))
+            elif t == "table_open" and m:
+                i = self.table(tokens, i)
+                continue
+            elif t == "blockquote_open":
+                self.boxes.append(_Box("quote"))
+            elif t in ("bullet_list_open", "ordered_list_open"):
+                bullets = sum(1 for o, _ in self.lists if not o)
+                self.lists.append((t == "ordered_list_open", bullets))
+            elif t in ("bullet_list_close", "ordered_list_close"):
+                if self.lists:
+                    self.lists.pop()
+            elif t == "list_item_open":
+                self.boxes.append(_Box("item", self.item_marker(tokens, i)))
+            elif t == "footnote_reference_open":
+                label = str((tok.meta or {}).get("label", ""))
+                mark = footnote_mark(self.footnotes.get(label))
+                self.boxes.append(_Box("footnote", Text(mark + " ", pal.link)))
+            elif t == "dd_open":
+                self.boxes.append(_Box("definition", width=2))
+            elif t == "dt_open" and m:
+                self.put_flow(m[0], m[0] + 1, self.inline_flow(tokens[i + 1]), style=Style(bold=True))
+                i += 3
+                continue
+            elif t in ("blockquote_close", "list_item_close", "footnote_reference_close", "dd_close"):
+                if self.boxes:
+                    if self.boxes[-1].pending:  # an empty item: its marker alone
+                        _, indent, marker = self.frame()
+                        self.put(self._open_line(tokens, i), Hanging(Text(""), indent, marker))
+                    self.boxes.pop()
+            elif t == "front_matter" and m:
+                self.front_matter(m[1], tokens)
+            i += 1
+
+    def _open_line(self, tokens: list["Token"], i: int) -> int:
+        """The first line of the container closed at `tokens[i]`."""
+        depth = 0
+        for j in range(i, -1, -1):
+            depth += tokens[j].nesting
+            if depth == 0 and tokens[j].map:
+                return tokens[j].map[0]
+        return -1
+
+    def item_marker(self, tokens: list["Token"], i: int) -> Text:
+        """A list item's marker: its number as written, a bullet by nesting, or ☐/☑ for a task."""
+        tok = tokens[i]
+        pal = self.pal
+        if "task-list-item" in str(tok.attrs.get("class", "")) and i + 2 < len(tokens):
+            inline = tokens[i + 2]
+            kids = list(inline.children or ())
+            if kids and kids[0].type == "html_inline" and "checkbox" in kids[0].content:
+                checked = "checked" in kids[0].content
+                kids = kids[1:]
+                if kids and kids[0].type == "text":
+                    kids[0] = kids[0].copy(content=kids[0].content.lstrip())
+                inline.children = kids
+                return Text(CHECKED, pal.good) if checked else Text(UNCHECKED, pal.muted)
+        ordered, bullets = self.lists[-1] if self.lists else (False, 0)
+        if ordered:
+            return Text(f"{tok.info}{tok.markup} ", pal.muted)
+        return Text(_BULLETS[bullets % len(_BULLETS)] + " ", pal.muted)
+
+    def code(self, tok: "Token") -> None:
+        """A fenced or indented code block: its language where the opening fence was, its lines on the
+        code background (under the item's text when in a list), a blank row for the closing fence."""
+        pal = self.pal
+        a, b = tok.map
+        body = tok.content.split("\n")
+        if body and body[-1] == "":
+            body.pop()
+        prefix, indent, marker = self.frame()
+        fenced = tok.type == "fence"
+        lang = tok.info.strip() if fenced else ""
+        block = CodeBlock(lang, [], bg=pal.code_bg_hex, dark=pal.dark)
+        first = a
+        if fenced:
+            label = Text(" " + lang.split()[0] if lang else "", pal.muted)
+            self.put(a, Hanging(label, indent, marker, None, prefix, pal.code_bg))
+            first = a + 1
+        inner = indent + (marker.cell_len if marker is not None else 0)
+        for k, line in enumerate(body[: max(b - first, 0)]):
+            block.lines.append(line)
+            self.put(first + k, CodeRow(block, k, inner, prefix, pal.code_bg))
+        if fenced and first + len(body) < b:
+            self.put(first + len(body), Hanging(Text(""), inner, None, None, prefix, pal.code_bg))
+
+    def table(self, tokens: list["Token"], i: int) -> int:
+        """A table: a `TableRow` for every row, a rule for the delimiter row. Returns the index after it."""
+        pal = self.pal
+        a = tokens[i].map[0]
+        prefix, indent, _ = self.frame()
+        info = TableInfo(first_line=a + 1)
+        placed: list[tuple[int, int, bool]] = []  # (line, index in info.rows, header)
+        cells: list[Text] = []
+        aligns: list[str] = []
+        header = False
+        actions: list[Action] = []
+        j = i + 1
+        while j < len(tokens) and tokens[j].type != "table_close":
+            tok = tokens[j]
+            t = tok.type
+            if t == "thead_open":
+                header = True
+            elif t == "tbody_open":
+                header = False
+            elif t == "tr_open":
+                cells = []
+                row_line = tok.map[0] if tok.map else None
+            elif t in ("th_open", "td_open"):
+                if header:
+                    got = _ALIGN.search(str(tok.attrs.get("style", "")))
+                    aligns.append(got.group(1) if got else "left")
+                flow = self.inline_flow(tokens[j + 1])
+                cell, _ = flow.finish(1)
+                if "\n" in cell.plain:
+                    cell = Text(" ").join(cell.split("\n"))
+                actions.extend(flow.actions)
+                cells.append(cell)
+            elif t == "tr_close" and row_line is not None:
+                placed.append((row_line, len(info.rows), header))
+                info.rows.append(cells)
+                if header:
+                    info.rows.append([])  # the delimiter row, under the header
+                    placed.append((row_line + 1, len(info.rows) - 1, False))
+            j += 1
+        info.aligns = aligns
+        info.header_rows = 1
+        for line, index, head in placed:
+            self.put(line, TableRow(info, index, pal.table, pal.table_header if head else None, prefix, indent))
+        return j + 1
+
+    def front_matter(self, end: int, tokens: list["Token"]) -> None:
+        """The front matter as a header: the title (unless the report's first heading repeats it), a
+        line of date, author and tags, the summary; its other lines show nothing."""
+        pal = self.pal
+        fields = front_matter_fields(self.lines)
+
+        def text(name: str) -> str:
+            v = fields.get(name)
+            return ", ".join(v) if isinstance(v, list) else (v or "")
+
+        title = text("title")
+        h1 = next((tokens[k + 1].content.strip() for k, t in enumerate(tokens[:-1])
+                   if t.type == "heading_open" and t.tag == "h1"), None)
+        shown: list[Text] = []
+        if title and title != h1:
+            shown.append(Text(title, pal.heading))
+        meta = [text("date") or text("created"), text("author") or text("authors")]
+        tags = fields.get("tags") or fields.get("categories") or fields.get("category")
+        if tags:
+            meta.append(" ".join("#" + t for t in (tags if isinstance(tags, list) else [tags])))
+        meta = [m for m in meta if m]
+        if meta:
+            shown.append(Text(" · ".join(meta), pal.muted))
+        summary = text("summary") or text("description")
+        if summary:
+            shown.append(Text(summary, pal.muted + Style(italic=True)))
+        for k in range(end):
+            self.put(k, Hanging(shown[k]) if k < len(shown) else Hidden())
+
+    def finish(self) -> list[Row]:
+        """Every line's row: lines no block took are blank rows (with bars for a `>` line) or, when they
+        hold text no block shows (link reference definitions), no rows."""
+        rows = self.rows
+        pal = self.pal
+        for k, row in enumerate(rows):
+            if row is not None:
+                continue
+            line = self.lines[k]
+            if not line.strip():
+                rows[k] = Hanging(Text(""))
+            elif _QUOTE_ONLY.match(line):
+                depth = line.count(">")
+                bar = self._bars.get(depth)
+                if bar is None:
+                    bar = self._bars[depth] = Text(QUOTE_BAR * depth, pal.quote)
+                rows[k] = Hanging(Text(""), 0, None, None, bar)
+            else:
+                rows[k] = Hidden()
+        return rows  # type: ignore[return-value]
+
+
+def build_rows(lines: Sequence[str], pal, highlight: int | None = None, first_line: int = 1,
+               known: dict | None = None) -> list[Row]:
+    """Every source line (`lines`, numbered from `first_line`) as one row object, read as Markdown by
+    markdown-it-py; `highlight` is numbered from 1 in `lines`. `known`: the whole report's definitions
+    (`markdown.definitions`) when `lines` are a part of it."""
+    known = known if known is not None else definitions(lines)
+    env: dict[str, Any] = {"references": dict(known["references"])}
+    if known["footnotes"]:  # (the plugin matches `[^label]` only where `label` is defined)
+        env["footnotes"] = {"refs": {":" + label: -1 for label in known["footnotes"]}, "list": {}}
+    builder = _Builder(lines, pal, first_line - 1)
+    tokens = parse("\n".join(lines), lines, env)
+    builder.footnotes = known["footnotes"]
+    builder.walk(tokens)
+    rows = builder.finish()
     if highlight is not None and 1 <= highlight <= len(rows):
         rows[highlight - 1] = rows[highlight - 1].with_style(pal.highlight)
     return rows
-
-
-def _blank(row: Row) -> bool:
-    return isinstance(row, Hanging) and not row.body.plain and row.fill is None
 
 
 def raw_rows(lines: Sequence[str], pal, highlight: int | None = None, number_width: int = 0) -> list[Row]:

@@ -1,6 +1,6 @@
 """Model objects to Rich renderables: the theme's palette, report blocks, sparklines, KPI text.
 
-The Markdown line renderer itself is `mdlines` (one row object per source line). Report text is
+The Markdown renderer itself is `mdlines` (one row object per source line). Report text is
 untrusted: it only ever becomes `rich.text.Text` built from plain strings, never markup.
 """
 
@@ -14,7 +14,6 @@ from rich.style import Style
 from rich.text import Text
 
 from ..model.report import Report, Section
-from .mdlines import Hanging, Row, build_rows, inline, raw_rows  # noqa: F401  (the view's renderer)
 
 BLOCK_LINES = 200  # a long section is split into blocks of at most this many lines
 SPARK_BARS = "▁▂▃▄▅▆▇█"
@@ -72,6 +71,8 @@ class Palette:
     code_bg: Style = Style()
     code_bg_hex: str | None = None
     dark: bool = True
+    mark: Style = Style(reverse=True)  # `<mark>`
+    kbd: Style = Style(bold=True, reverse=True)  # `<kbd>`
 
     @classmethod
     def from_theme(cls, variables: Mapping[str, str]) -> "Palette":
@@ -104,6 +105,8 @@ class Palette:
             code_bg=Style(bgcolor=code_bg),
             code_bg_hex=code_bg,
             dark=dark,
+            mark=Style(bgcolor=background.blend(theme_color(variables, "warning", "#ffa62b"), 0.45).hex6),
+            kbd=Style(bold=True, bgcolor=(background.lighten(0.18) if dark else background.darken(0.15)).hex6),
         )
 
 

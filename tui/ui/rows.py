@@ -7,6 +7,7 @@ Report text only ever becomes `rich.text.Text` built from plain strings, never m
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
@@ -16,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from .linebreak import break_lines
+from .linebreak import break_ranges
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,16 @@ class Row:
 
     style: Style | None = None
     actions: Sequence[Action] = ()
+    lead = True  # whether the line's actions are its own (False: they belong to the line its block starts on)
+    shared: range | None = None  # the source lines drawn from one block with this one (None: this line only)
 
     def fits(self, width: int) -> bool:
         """Whether this line certainly takes one row at `width`."""
         return True
+
+    def height(self, width: int) -> int | None:
+        """How many screen rows the line takes at `width` (None: render it to know)."""
+        return 1 if self.fits(width) else None
 
     def with_style(self, style: Style | None) -> "Row":
         """A copy with another whole-row style (the highlight)."""
@@ -55,9 +62,53 @@ class Row:
         return Measurement(1, options.max_width)
 
 
+class Hidden(Row):
+    """A source line with nothing to show (front matter fields, a link reference definition, an HTML
+    comment, a line of tags only): no screen rows."""
+
+    def fits(self, width: int) -> bool:
+        return False
+
+    def height(self, width: int) -> int | None:
+        return 0
+
+    def with_style(self, style: Style | None) -> "Row":
+        return self
+
+    def __rich_console__(self, console, options):
+        return iter(())
+
+
+class Pending(Row):
+    """A line of a long report not rendered yet: the view draws it as written, dimmed, on one row. One
+    instance (`PENDING`) stands for all of them (a long report has a great many), a copy for the one
+    highlighted."""
+
+    __slots__ = ("style",)
+
+    def __init__(self) -> None:
+        self.style = None
+
+
+PENDING = Pending()
+
+
+def _ranges(plain: str, width: int) -> list[tuple[int, int]]:
+    """The character ranges of the rows of `plain` at `width`: broken at its newlines, then by `break_ranges`."""
+    if "\n" not in plain:
+        return break_ranges(plain, width)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for piece in plain.split("\n"):
+        out.extend((pos + s, pos + e) for s, e in break_ranges(piece, width))
+        pos += len(piece) + 1
+    return out
+
+
 class Hanging(Row):
-    """One source line: an optional marker (`•`, `1.`) with the text wrapped under its start, indented,
-    after an optional prefix repeated on every row (quote bars); `fill` paints the rest of each row."""
+    """One source line (or a block of several, see `Flow`): an optional marker (`•`, `1.`) with the text
+    wrapped under its start, indented, after an optional prefix repeated on every row (quote bars);
+    `fill` paints the rest of each row. A newline in the text starts a new row."""
 
     def __init__(self, body: Text, indent: int = 0, marker: Text | None = None, style: Style | None = None,
                  prefix: Text | None = None, fill: Style | None = None, actions: Sequence[Action] = ()):
@@ -68,6 +119,7 @@ class Hanging(Row):
         self.prefix = prefix
         self.fill = fill
         self.actions = actions
+        self.style_rows: tuple[int, int] | None = None  # with `style`: only these rows [start, end) take it
 
     def _lead(self, width: int) -> int:
         lead = self.indent + (self.marker.cell_len if self.marker is not None else 0)
@@ -76,16 +128,35 @@ class Hanging(Row):
     def _body(self) -> Text:
         return self.body
 
+    def body_width(self, width: int) -> int:
+        """The cells left for the text on a row `width` cells wide."""
+        pre = self.prefix.cell_len if self.prefix is not None else 0
+        avail = max(width - pre, 4)
+        return max(avail - self._lead(avail), 4)
+
+    def _drawn(self) -> Text:
+        """The text as drawn: tabs expanded (to 4-cell stops, as Rich counts cells)."""
+        body = self._body()
+        if "\t" in body.plain:
+            body = body.copy()
+            body.expand_tabs(4)
+        return body
+
+    def row_ranges(self, width: int) -> list[tuple[int, int]]:
+        """The character ranges of the text on each screen row at `width`."""
+        plain = self._drawn().plain
+        return _ranges(plain, self.body_width(width)) if plain else [(0, 0)]
+
+    def height(self, width: int) -> int | None:
+        return 1 if self.fits(width) else len(self.row_ranges(width))
+
     def __rich_console__(self, console, options):
         width = options.max_width
         pre = self.prefix.cell_len if self.prefix is not None else 0
         avail = max(width - pre, 4)
         lead = self._lead(avail)
         body_width = max(avail - lead, 4)
-        body = self._body()
-        if "\t" in body.plain:
-            body = body.copy()
-            body.expand_tabs(4)
+        body = self._drawn()
         if self.style is None and self.fill is None and body.cell_len <= body_width and "\n" not in body.plain:
             # Fast path: most report lines fit and need no wrapping.
             row = self._start(lead) + body
@@ -94,8 +165,13 @@ class Hanging(Row):
             yield from row.render(console)
             yield Segment.line()
             return
-        pieces = break_lines(body, body_width) if body.plain else [Text()]
-        for n, piece in enumerate(pieces):
+        plain = body.plain
+        ranges = _ranges(plain, body_width) if plain else [(0, 0)]
+        cuts = [c for r in ranges for c in r]
+        parts = body.divide(cuts)  # parts[0] is before the first cut, then alternating row / gap
+        styled = self.style_rows or (0, len(ranges))
+        for n in range(len(ranges)):
+            piece = parts[1 + 2 * n]
             row = (self._start(lead) if n == 0 else Text(" " * lead)) + piece
             if self.prefix is not None:
                 row = self.prefix + row
@@ -106,7 +182,7 @@ class Hanging(Row):
                 if row.cell_len < width:
                     row.append(" " * (width - row.cell_len))
                 row.stylize_before(self.fill, start)
-            if self.style is not None:
+            if self.style is not None and styled[0] <= n < styled[1]:
                 row.stylize(self.style)
                 row.pad_right(width - row.cell_len)
             yield from row.render(console)
@@ -128,6 +204,107 @@ class Hanging(Row):
         if lead > avail // 2:
             return False
         return body.cell_len <= max(avail - lead, 4)
+
+
+class Flow:
+    """A block whose text comes from several source lines — a paragraph joined at its soft line breaks,
+    a multi-line HTML block — drawn as one wrapped text (`row`). Source line k of the block owns the
+    screen rows from the one its text starts on (`starts[k]`, a character offset) to the next line's:
+    so a source line still maps to known screen rows, some lines owning none."""
+
+    def __init__(self, row: Hanging, starts: Sequence[int], first_line: int) -> None:
+        self.row = row
+        self.starts = list(starts)
+        self.first_line = first_line  # 1-based source line of the block's first line
+        self.mark: int | None = None  # the highlighted line of the block
+        self._firsts: tuple[int, list[int]] | None = None  # (width, first row of every line, then the row count)
+        self._lines: tuple[int, list[list[Segment]]] | None = None  # (width, rendered rows)
+
+    @property
+    def lines(self) -> range:
+        """The 1-based source lines of the block."""
+        return range(self.first_line, self.first_line + len(self.starts))
+
+    def firsts(self, width: int) -> list[int]:
+        """The first screen row of every source line of the block, then the block's row count."""
+        if self._firsts is not None and self._firsts[0] == width:
+            return self._firsts[1]
+        ranges = self.row.row_ranges(width)
+        begins = [s for s, _ in ranges]
+        out = [0] + [max(bisect_right(begins, off) - 1, 0) for off in self.starts[1:]]
+        out.append(len(ranges))
+        self._firsts = (width, out)
+        return out
+
+    def rendered(self, console, options) -> list[list[Segment]]:
+        """The block's screen rows at the options' width."""
+        width = options.max_width
+        if self._lines is None or self._lines[0] != width:
+            self.row.style_rows = self.mark_rows(width)
+            self._lines = (width, console.render_lines(self.row, options, pad=False, new_lines=False))
+        return self._lines[1]
+
+    def set_mark(self, k: int | None, style: Style | None) -> None:
+        """Highlight the screen rows holding source line k's text (None: no highlight)."""
+        self.mark = k
+        self.row.style = style if k is not None else None
+        self._lines = None
+
+    def mark_rows(self, width: int) -> tuple[int, int] | None:
+        """The rows [start, end) the highlighted line's text is on."""
+        if self.mark is None:
+            return None
+        k = self.mark
+        firsts = self.firsts(width)
+        ranges = self.row.row_ranges(width)
+        end_off = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.row.body.plain)
+        last = firsts[k]
+        for r in range(firsts[k], len(ranges)):
+            if ranges[r][0] >= end_off and r > firsts[k]:
+                break
+            last = r
+        return firsts[k], last + 1
+
+
+class FlowPart(Row):
+    """Source line k of a `Flow`: its share of the block's screen rows (maybe none)."""
+
+    def __init__(self, flow: Flow, k: int) -> None:
+        self.flow = flow
+        self.k = k
+        self.lead = k == 0
+        self.shared = flow.lines
+
+    @property
+    def style(self) -> Style | None:  # type: ignore[override]
+        """The highlight, when it is on this line."""
+        return self.flow.row.style if self.flow.mark == self.k else None
+
+    @property
+    def actions(self) -> Sequence[Action]:  # type: ignore[override]
+        """The block's links and images (each line of the block opens them)."""
+        return self.flow.row.actions
+
+    def fits(self, width: int) -> bool:
+        return False
+
+    def height(self, width: int) -> int | None:
+        f = self.flow.firsts(width)
+        return f[self.k + 1] - f[self.k]
+
+    def with_style(self, style: Style | None) -> "Row":
+        if style is not None:
+            self.flow.set_mark(self.k, style)
+        elif self.flow.mark == self.k:
+            self.flow.set_mark(None, None)
+        return self
+
+    def __rich_console__(self, console, options):
+        flow = self.flow
+        f = flow.firsts(options.max_width)
+        for segments in flow.rendered(console, options)[f[self.k] : f[self.k + 1]]:
+            yield from segments
+            yield Segment.line()
 
 
 class CodeRow(Hanging):
@@ -241,155 +418,6 @@ class RuleRow(Row):
             row = self.prefix + row
         n = width - row.cell_len if self.length is None else min(self.length, width - row.cell_len)
         row.append("─" * max(n, 0), self.rule_style)
-        if self.style is not None:
-            row.stylize(self.style)
-            row.pad_right(width - row.cell_len)
-        yield from row.render(console)
-        yield Segment.line()
-
-
-@dataclass
-class TableInfo:
-    """One Markdown table: its rows' cells (as styled Text), natural column widths and alignment."""
-
-    first_line: int
-    rows: list[list[Text]] = field(default_factory=list)  # per source line; [] for the delimiter row
-    aligns: list[str] = field(default_factory=list)
-    header_rows: int = 0
-    _widths: list[int] | None = None
-    _fitted: dict[int, list[int]] = field(default_factory=dict)
-
-    @property
-    def widths(self) -> list[int]:
-        """The natural width of every column (its widest cell)."""
-        if self._widths is None:
-            widths: list[int] = []
-            for cells in self.rows:
-                for i, cell in enumerate(cells):
-                    w = cell.cell_len
-                    if i < len(widths):
-                        widths[i] = max(widths[i], w)
-                    else:
-                        widths.append(w)
-            self._widths = [max(w, 1) for w in widths]
-        return self._widths
-
-    def fit(self, width: int) -> list[int]:
-        """Column widths for a row of `width` cells: natural when they fit, else the widest columns
-        are narrowed first (separators ` │ ` take 3 cells each)."""
-        got = self._fitted.get(width)
-        if got is not None:
-            return got
-        nat = self.widths
-        seps = 3 * (len(nat) - 1)
-        room = width - seps
-        if sum(nat) <= room:
-            fitted = list(nat)
-        else:
-            lo, hi = 1, max(nat)
-            while lo < hi:  # the largest cap at which the columns fit
-                mid = (lo + hi + 1) // 2
-                if sum(min(w, mid) for w in nat) <= room:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            fitted = [min(w, lo) for w in nat]
-            spare = room - sum(fitted)
-            for i, w in enumerate(nat):
-                if spare <= 0:
-                    break
-                if fitted[i] < w:
-                    fitted[i] += 1
-                    spare -= 1
-        self._fitted[width] = fitted
-        return fitted
-
-    def line_text(self, cells: list[Text], widths: list[int], sep: Style, cut: bool = True) -> Text:
-        """One row of cells padded (and cut with `…` when `cut`) to the column widths."""
-        out = Text(no_wrap=True, overflow="crop")
-        for i, w in enumerate(widths):
-            if i:
-                out.append(" │ ", sep)
-            cell = cells[i] if i < len(cells) else Text()
-            if cut and cell.cell_len > w:
-                cell = _cut(cell, w)
-            pad = w - cell.cell_len
-            align = self.aligns[i] if i < len(self.aligns) else "left"
-            if align == "right":
-                out.append(" " * pad)
-                out.append_text(cell)
-            elif align == "center":
-                out.append(" " * (pad // 2))
-                out.append_text(cell)
-                out.append(" " * (pad - pad // 2))
-            else:
-                out.append_text(cell)
-                out.append(" " * pad)
-        return out
-
-    def rule_text(self, widths: list[int], sep: Style) -> Text:
-        """The delimiter row as a rule."""
-        return Text("─┼─".join("─" * w for w in widths), style=sep, no_wrap=True, overflow="crop")
-
-    def render_whole(self, sep: Style, header: Style) -> Text:
-        """The whole table at natural widths (for the table screen)."""
-        lines = []
-        for n, cells in enumerate(self.rows):
-            if not cells:
-                lines.append(self.rule_text(self.widths, sep))
-            else:
-                t = self.line_text(cells, self.widths, sep, cut=False)
-                if n < self.header_rows:
-                    t.stylize(header)
-                lines.append(t)
-        return Text("\n", no_wrap=True).join(lines)
-
-
-def _cut(cell: Text, width: int) -> Text:
-    """A cell cut to at most `width` cells, ending in `…` (a wide character is never split)."""
-    room, cells, k = width - 1, 0, 0
-    plain = cell.plain
-    while k < len(plain):
-        w = cell_len(plain[k])
-        if cells + w > room:
-            break
-        cells += w
-        k += 1
-    out = cell[:k] if k else Text()
-    out.append("…", cell.style or None)
-    return out
-
-
-class TableRow(Row):
-    """One row of a table: never wraps; cells are cut with `…` to fit the width."""
-
-    def __init__(self, table: TableInfo, index: int, sep: Style, header: Style | None, prefix: Text | None,
-                 indent: int = 0):
-        self.table = table
-        self.index = index
-        self.sep = sep
-        self.header = header
-        self.prefix = prefix
-        self.indent = indent
-        self.style = None
-        self.actions = (Action("table", str(table.first_line), "table"),)
-
-    def __rich_console__(self, console, options):
-        width = options.max_width
-        lead = Text(" " * self.indent)
-        if self.prefix is not None:
-            lead = self.prefix + lead
-        avail = max(width - lead.cell_len, 1)
-        widths = self.table.fit(avail)
-        cells = self.table.rows[self.index]
-        if not cells:
-            body = self.table.rule_text(widths, self.sep)
-        else:
-            body = self.table.line_text(cells, widths, self.sep)
-            if self.header is not None:
-                body.stylize(self.header)
-        row = lead + body
-        row.truncate(width)
         if self.style is not None:
             row.stylize(self.style)
             row.pad_right(width - row.cell_len)

@@ -151,6 +151,10 @@ def doc_record(report: Any) -> Record:
                     ents.append((sec.line, sec.title, title, chain, None, True, "section"))
             for item in sec.all_items():
                 ents.append((item.line, item.text, title, chain, item.project, item.line in head_lines, "item"))
+            for table in sec.tables:  # a table's header row (its body rows are items): every cell is searchable
+                if table:
+                    line, cells = table[0]
+                    ents.append((line, " | ".join(cells), title, chain, None, False, "item"))
             for child in reversed(sec.children):
                 stack.append((child, chain))
     ents.sort(key=lambda e: e[0])

@@ -8,7 +8,7 @@ together and a wrapped long item keeps its partner on the same line. Report text
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from rich.console import Group
 from rich.style import Style
@@ -27,7 +27,9 @@ from ...index.compare import MARKS, Comparison, ItemDiff, KpiDiff, SectionDiff, 
 from ...index.formats import format_change, format_value, week_caption
 from ...index.library import Library, is_team
 from ...model.report import Report
-from ..render import theme_color
+from ..diffsides import SideBySide, diff_sides, heading_row, item_lines, note_row, painted, report_rows, side_rows
+from ..render import Palette, theme_color
+from ..rows import Hanging, Row
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
 from ..offthread import Abandoned, abandonable, show_failure
@@ -76,42 +78,26 @@ class DiffPalette:
         )
 
 
-def _side(text: str, spans: list[tuple[int, int]], whole: Style | None, hl: Style) -> Text:
-    """One side of a row: the plain text, its changed runs highlighted."""
-    t = Text(text, style=whole or "")
-    for s, e in spans:
-        t.stylize(hl, s, e)
-    return t
-
-
-def _grid(mark: Text, left: Text, right: Text) -> Table:
-    grid = Table.grid(expand=True, padding=(0, 1))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(mark, left, Text("│"), right)
-    return grid
-
-
-def item_renderable(row: ItemDiff, pal: DiffPalette) -> Table:
-    """A row of two aligned items: status mark, week A's text, week B's text."""
-    left = _side(row.a_text, row.a_spans, pal.removed_text if row.status == "removed" else None, pal.removed)
-    right = _side(row.b_text, row.b_spans, pal.added_text if row.status == "added" else None, pal.added)
+def item_renderable(row: ItemDiff, pal: DiffPalette, rows_a: Sequence[Row], rows_b: Sequence[Row]) -> SideBySide:
+    """A row of two aligned items, each drawn as the report view draws its lines: status mark, week A's
+    item, week B's item, what changed highlighted."""
+    left = side_rows(rows_a, *item_lines(row.a)) if row.a is not None else []
+    right = side_rows(rows_b, *item_lines(row.b)) if row.b is not None else []
+    sa, sb = diff_sides(left, right, row.status == "changed")
+    left = painted(left, sa, pal.removed, pal.removed_text if row.status == "removed" else None)
+    right = painted(right, sb, pal.added, pal.added_text if row.status == "added" else None)
     if row.moved:
-        note = Text(f"\n(moved to {row.moved})" if row.status == "removed" else f"\n(moved from {row.moved})",
-                    style=pal.muted)
-        (left if row.status == "removed" else right).append_text(note)
-    return _grid(Text(MARKS[row.status], style=pal.mark[row.status]), left, right)
+        note = note_row(f"(moved to {row.moved})" if row.status == "removed" else f"(moved from {row.moved})", pal.muted)
+        (left if row.status == "removed" else right).append(note)
+    return SideBySide(Text(MARKS[row.status], style=pal.mark[row.status]), left, right, pal.muted)
 
 
-def section_renderable(sec: SectionDiff, pal: DiffPalette) -> Table:
+def section_renderable(sec: SectionDiff, pal: DiffPalette) -> SideBySide:
     """A section heading row: both weeks' titles (one side empty when the other week lacks it)."""
-    left = Text(sec.a_title or "", style=pal.heading)
     right = Text(sec.b_title or "", style=pal.heading)
-    tail = Text(f"  {sec.status}", style=pal.muted)
-    right.append_text(tail)
-    return _grid(Text(MARKS[sec.status], style=pal.mark[sec.status]), left, right)
+    right.append_text(Text(f"  {sec.status}", style=pal.muted))
+    return SideBySide(Text(MARKS[sec.status], style=pal.mark[sec.status]),
+                      [heading_row(sec.a_title or "", pal.heading)], [Hanging(right)], pal.muted)
 
 
 def kpi_renderable(c: Comparison, pal: DiffPalette, authors: bool = False) -> Table:
@@ -143,32 +129,37 @@ def _delta_text(k: KpiDiff, pal: DiffPalette) -> Text:
 FIRST_ROWS = 150  # rows built before the screen first shows (more than a tall terminal holds)
 BATCH_ROWS = 200  # then rows added per paint
 
+Sides = tuple[Sequence[Row], Sequence[Row]]  # the report view's rows of week A's and week B's reports
+
+
 class DiffRow(Static):
-    """One aligned row of the comparison (a section heading or a pair of items). Its table is built
+    """One aligned row of the comparison (a section heading or a pair of items). Its sides are built
     when first drawn, and again only when the row is given other data (a swap reuses the rows)."""
 
-    def __init__(self, diff: ItemDiff | SectionDiff, pal: DiffPalette, heading: bool = False) -> None:
+    def __init__(self, diff: ItemDiff | SectionDiff, pal: DiffPalette, sides: Sides, heading: bool = False) -> None:
         classes = "diff-row" + (" -same" if diff.status == "same" else "") + (" -heading" if heading else "")
         super().__init__(classes=classes)
         self.diff = diff
         self.pal = pal
+        self.sides = sides
         self.heading = heading
-        self._table: Table | None = None
+        self._table: SideBySide | None = None
 
     @property
     def status(self) -> str:
         """same, changed, added or removed."""
         return self.diff.status
 
-    def render(self) -> Table:
+    def render(self) -> SideBySide:
         if self._table is None:
             self._table = (section_renderable(self.diff, self.pal) if self.heading  # type: ignore[arg-type]
-                           else item_renderable(self.diff, self.pal))  # type: ignore[arg-type]
+                           else item_renderable(self.diff, self.pal, *self.sides))  # type: ignore[arg-type]
         return self._table
 
-    def set_diff(self, diff: ItemDiff | SectionDiff) -> None:
+    def set_diff(self, diff: ItemDiff | SectionDiff, sides: Sides) -> None:
         """Show other data in this row (the same kind of row)."""
         self.diff = diff
+        self.sides = sides
         self._table = None
         # A row and its mirror wrap alike (the two sides are as wide, to a cell): a repaint, not a
         # new layout of every row. `fits()` checks afterwards, in batches.
@@ -199,11 +190,12 @@ class CompareScreen(Screen):
         """The comparison of the two weeks is ready."""
 
         comparison: Comparison
+        sides: Sides
 
     DEFAULT_CSS = """
     CompareScreen { layout: vertical; }
-    CompareScreen #compare-header { height: auto; padding: 0 1; background: $panel; }
-    CompareScreen #compare-body { height: 1fr; padding: 0 1; }
+    CompareScreen #compare-header { height: auto; padding: 0 3 0 1; background: $panel; }
+    CompareScreen #compare-body { height: 1fr; padding: 0 1; scrollbar-gutter: stable; scrollbar-size-vertical: 2; }
     CompareScreen #compare-loading { height: 1fr; }
     CompareScreen #compare-kpis { height: auto; margin: 0 0 1 2; }
     CompareScreen .diff-row { height: auto; }
@@ -232,6 +224,7 @@ class CompareScreen(Screen):
         self._rows: list[DiffRow] = []  # rows mounted so far, top to bottom
         self._specs: list[tuple[ItemDiff | SectionDiff, bool]] = []  # every row's data (and whether a heading)
         self._pal: DiffPalette | None = None
+        self._sides: Sides = ((), ())
         self.pending = False  # rows still being added (a large comparison)
 
     @property
@@ -258,22 +251,26 @@ class CompareScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#compare-body").display = False
         self.query_one("#compare-header", Static).update(self._header())
-        self._compute(*self.pair)
+        self._compute(*self.pair, Palette.from_theme(self.app.theme_variables))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
-    def _compute(self, a: Report, b: Report) -> None:
-        """Compare the two weeks off the UI thread; the result is posted back (dropped once the
-        screen is closed: closing or quitting never waits for it)."""
+    def _compute(self, a: Report, b: Report, pal: Palette) -> None:
+        """Compare the two weeks off the UI thread, and render both reports as the report view does
+        (`pal`: its colours); the result is posted back (dropped once the screen is closed: closing or
+        quitting never waits for it)."""
         try:
             comparison = abandonable(lambda: compare(self.library, a, b))
+            # Both reports as the report view renders them: each item is drawn from its lines' rows.
+            sides = abandonable(lambda: (report_rows(comparison.a.text, pal), report_rows(comparison.b.text, pal)))
         except Abandoned:
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Computed(comparison))
+            self.post_message(self.Computed(comparison, sides))
 
     async def on_compare_screen_computed(self, message: Computed) -> None:
         """The comparison is ready: the spinner gives way to the rows."""
         self.comparison = message.comparison
+        self._sides = message.sides
         await self.query_one("#compare-loading", LoadingIndicator).remove()
         self.query_one("#compare-body").display = True
         self.refresh_bindings()
@@ -294,13 +291,8 @@ class CompareScreen(Screen):
 
     def _header(self) -> Group:
         c = self.comparison
-        grid = Table.grid(expand=True, padding=(0, 1))
-        grid.add_column(width=1)
-        grid.add_column(ratio=1)
-        grid.add_column(width=1)
-        grid.add_column(ratio=1)
-        grid.add_row(Text(" "), Text("A  " + week_caption(self.a, self.authors), style="bold"), Text("│"),
-                     Text("B  " + week_caption(self.b, self.authors), style="bold"))
+        grid = SideBySide(Text(" "), [Hanging(Text("A  " + week_caption(self.a, self.authors), style="bold"))],
+                          [Hanging(Text("B  " + week_caption(self.b, self.authors), style="bold"))])
         if c is None:
             return Group(grid, Text("  comparing…"))
         counts = c.counts()
@@ -318,7 +310,7 @@ class CompareScreen(Screen):
         return specs
 
     def _new_row(self, diff: ItemDiff | SectionDiff, heading: bool) -> DiffRow:
-        row = DiffRow(diff, self._pal or self._palette(), heading)
+        row = DiffRow(diff, self._pal or self._palette(), self._sides, heading)
         if self.hide_same and diff.status == "same":
             row.display = False
         return row
@@ -399,10 +391,11 @@ class CompareScreen(Screen):
         if self.comparison is None:
             return
         self.comparison = self.comparison.swapped()
+        self._sides = (self._sides[1], self._sides[0])
         self._specs = self._spec_list()
         with self.app.batch_update():
             for row, (diff, _) in zip(self._rows, self._specs):
-                row.set_diff(diff)
+                row.set_diff(diff, self._sides)
             self.query_one("#compare-kpis", Static).update(kpi_renderable(self.comparison, self._pal or self._palette(), self.authors))
             self.query_one("#compare-header", Static).update(self._header())
         self.cursor = -1

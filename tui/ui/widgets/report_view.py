@@ -1,39 +1,45 @@
 """The rendered report: one scrollable view that draws only the rows on screen.
 
-Every source line is one row object (`mdlines.Row`: wrapped when long, a table row never). Opening a report lays out row
-numbers arithmetically — a line that certainly fits takes one row, only the few long ones are
-rendered to count their rows — and a row is rendered only when it is drawn, so switching weeks costs
-about one screenful whatever the report's size. A source line maps to a row, which is what scrolling
-to a search hit, highlighting it and following sections in the tree rely on. Very large reports are
-shown as plain lines (one row each, never wrapped).
+Every source line is one row object (`rows.Row`: wrapped when long, a table row never, a paragraph's
+lines sharing its rows). Opening a report lays out row numbers arithmetically — a line that certainly
+fits takes one row, only the long ones are broken to count their rows — and a row is rendered only when
+it is drawn. A source line maps to known rows, which is what scrolling to a search hit, highlighting it
+and following sections in the tree rely on.
 
-Links, images and tables can be opened: a click on one, or `enter` on the highlighted line (`n`/`N`
-move the highlight to the next/previous line that has one). The highlighted line's link target (or the
-one under the mouse) shows in the view's subtitle.
+A long report shows its first screen at once and is rendered on part by part (`report_parts.LongReport`);
+reports beyond `HUGE_REPORT_BYTES` stay plain lines (one row each, never wrapped). Links, images and
+tables are opened by `report_links.ReportLinks`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from time import monotonic
 from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model.report import Report, Section
-from ..mdlines import Action, CodeRow, Row, TableRow, build_rows, raw_rows
+from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
 from ..keys import bindings
+from ..rows import Pending
+from .report_links import ReportLinks
+from .report_parts import LongReport
 
 # Reports larger than this are shown as plain lines instead of rendered Markdown.
-HUGE_REPORT_BYTES = 400_000
+HUGE_REPORT_BYTES = 8_000_000
+# Reports up to this size are rendered whole before they are shown (a few milliseconds); longer ones
+# first around the line shown (this many lines before and after it), then whole in a thread.
+AT_ONCE_BYTES = 48_000
 PAD = 1  # blank cells left and right of the text
 STRIP_CACHE = 512  # rendered source lines kept
 
@@ -46,7 +52,7 @@ class ReportBlock:
     virtual_region: Region
 
 
-class ReportView(ScrollView, can_focus=True):
+class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
     """The open report, rendered (or raw Markdown); follows and reports the section in view."""
 
     DEFAULT_CSS = """
@@ -88,6 +94,14 @@ class ReportView(ScrollView, can_focus=True):
         self._layout_width = 0
         self._strips: dict[int, list[Strip]] = {}
         self._top_section: Section | None = None
+        self._heights: list[int] = []  # screen rows of each source line at the layout width
+        self._around = 1  # the source line a long report's first part is read around
+        self._generation = 0  # bumped whenever the rows are built anew (a long report's later parts then stop)
+        self._known: dict = {}  # a long report's definitions (`markdown.definitions`)
+        self._todo: list[tuple[int, int]] | None = None  # a long report's parts still shown as written
+        self._cuts: set[int] = set()  # where the first part was cut
+        self._resized = 0.0  # when the view's size was last set
+        self.pending = False  # whether a long report's parts are still being rendered
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
 
@@ -109,6 +123,7 @@ class ReportView(ScrollView, can_focus=True):
         if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
             self._lines.pop()
         self._huge = len(text) > HUGE_REPORT_BYTES
+        self._around = highlight if highlight is not None else max(int(scroll_y or 0), 1)
         self._blocks = split_blocks(report) if report is not None else []
         self._gap_before = {b.first for i, b in enumerate(self._blocks)
                             if i and b.section is not None and b.first == b.section.line}
@@ -128,6 +143,8 @@ class ReportView(ScrollView, can_focus=True):
     def _rebuild(self) -> None:
         """Forget rendered lines and lay the rows out again (report, palette, raw or highlight changed)."""
         self._hanging = None
+        self._generation += 1
+        self.pending = False
         self._strips.clear()
         self._layout_width = 0
         self._layout()
@@ -143,30 +160,43 @@ class ReportView(ScrollView, can_focus=True):
                 self._hanging = []
             elif self.raw:
                 self._hanging = raw_rows(self._lines, self.palette, self.highlight, len(str(len(self._lines))))
-            else:
+            elif sum(map(len, self._lines)) <= AT_ONCE_BYTES:
                 self._hanging = build_rows(self._lines, self.palette, self.highlight)
+            else:
+                self._hanging = self._first_part()
         return self._hanging
+
+    def _height(self, no: int, width: int) -> int:
+        h = self._hanging[no - 1]  # type: ignore[index]
+        if type(h) is Pending:
+            return 1
+        got = h.height(width)
+        return got if got is not None else len(self._render(no, width))
 
     def _layout(self) -> None:
         """Row of every source line at the current width."""
         width = self._text_width()
         self._layout_width = width
-        starts: list[int] = []
-        row = 0
         if self._huge:
-            starts = list(range(len(self._lines)))
-            row = len(self._lines)
+            self._heights = [1] * len(self._lines)
         else:
             hanging = self._ensure_hanging()
-            gaps = self._gap_before
-            for no, h in enumerate(hanging, 1):
-                if no in gaps:
-                    row += 1
-                starts.append(row)
-                row += 1 if h.fits(width) else len(self._render(no, width))
+            self._heights = [1 if type(h) is Pending else self._height(no, width) for no, h in enumerate(hanging, 1)]
+        self._place_rows(width)
+
+    def _place_rows(self, width: int, resize: bool = True) -> None:
+        """Where every source line starts, from the lines' heights and the blank row above each section
+        (`resize`: and the view's size, which Textual lays the screen out again for)."""
+        units = list(self._heights)
+        for g in self._gap_before:
+            if 2 <= g <= len(units):
+                units[g - 2] += 1  # the blank row above a section: after the line before it
+        starts = list(accumulate(units, initial=0))
+        self._rows = starts.pop()
         self._starts = starts
-        self._rows = row
-        self.virtual_size = Size(width + 2 * PAD, row)
+        if resize:
+            self._resized = monotonic()
+            self.virtual_size = Size(width + 2 * PAD, self._rows)
 
     def _render(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
@@ -180,12 +210,19 @@ class ReportView(ScrollView, can_focus=True):
                 text.stylize(self.palette.highlight)
             text.truncate(width, pad=no == self.highlight)
             strips = [Strip(list(text.render(console)))]
+        elif type(h := self._ensure_hanging()[no - 1]) is Pending:
+            # A long report's line not rendered yet: as written, dimmed, on one row.
+            text = Text(self._lines[no - 1], self.palette.muted, no_wrap=True, overflow="crop", end="")
+            text.truncate(width)
+            if h.style is not None:
+                text.stylize(h.style)
+                text.pad_right(width - text.cell_len)
+            strips = [Strip(list(text.render(console)))]
         else:
-            h = self._ensure_hanging()[no - 1]
             options = console.options.update(width=width, max_width=width, height=None, no_wrap=False,
                                              overflow=None)
             lines = console.render_lines(h, options, pad=False, new_lines=False)
-            strips = [Strip(line) for line in lines] or [Strip([])]
+            strips = [Strip(line) for line in lines]  # (none for a line that shows nothing)
         if len(self._strips) >= STRIP_CACHE:
             self._strips.clear()
         self._strips[no] = strips
@@ -226,6 +263,7 @@ class ReportView(ScrollView, can_focus=True):
     def rerender(self) -> None:
         """Render again (after a theme, raw or highlight change), keeping the scroll offset."""
         y = self.scroll_y
+        self._around = self.current_line() or 1
         self._rebuild()
         self.scroll_to(y=y, animate=False, immediate=True)
 
@@ -253,12 +291,14 @@ class ReportView(ScrollView, can_focus=True):
                     self._strips.pop(no, None)
             self.refresh()
             return
-        # The highlight pads and styles whole rows: rebuild those two lines only.
+        # The highlight pads and styles whole rows: rebuild those two lines only (and the lines drawn
+        # from the same paragraph).
         hanging = self._ensure_hanging()
         for no in (old, line):
             if no is not None and 1 <= no <= len(hanging):
-                hanging[no - 1] = hanging[no - 1].with_style(self.palette.highlight if no == line else None)
-                self._strips.pop(no, None)
+                row = hanging[no - 1] = hanging[no - 1].with_style(self.palette.highlight if no == line else None)
+                for other in row.shared or (no,):
+                    self._strips.pop(other, None)
         self._show_target()
         self.refresh()
 
@@ -298,6 +338,7 @@ class ReportView(ScrollView, can_focus=True):
 
     def scroll_to_line(self, line: int, center: bool = True) -> None:
         """Scroll so that a source line is in view (near the top third when `center`)."""
+        self._render_now(line)
         if not self._starts:
             return
         y = self.line_row(line)
@@ -351,144 +392,3 @@ class ReportView(ScrollView, can_focus=True):
             from ..rows import warm_up
 
             threading.Thread(target=warm_up, args=(langs,), name="reports-tui-highlight", daemon=True).start()
-
-    # ── links, images and tables ─────────────────────────────────────────────────────────────────
-
-    def actions_on(self, line: int | None) -> tuple[Action, ...]:
-        """What can be opened on a source line (links, images, its table)."""
-        if line is None or self._huge or self.raw or self.report is None:
-            return ()
-        rows = self._ensure_hanging()
-        return tuple(rows[line - 1].actions) if 1 <= line <= len(rows) else ()
-
-    def _show_target(self) -> None:
-        """The subtitle: the link under the mouse or on the highlighted line, else the file name."""
-        if self.report is None:
-            return
-        target = self._hover
-        if target is None:
-            for a in self.actions_on(self.highlight):
-                if a.kind in ("link", "image"):
-                    target = a.target
-                    break
-        self.border_subtitle = Text("→ " + target) if target else Text(self.report.source.name)
-
-    def _action_lines(self) -> list[int]:
-        rows = self._ensure_hanging() if not (self._huge or self.raw) else []
-        return [no for no, r in enumerate(rows, 1) if r.actions]
-
-    def _move_action(self, step: int) -> None:
-        lines = self._action_lines()
-        if not lines:
-            import time
-
-            if time.monotonic() - self._told_none > 2:  # once, not a toast per key press
-                self._told_none = time.monotonic()
-                self.notify("No links, images or tables in this report.", timeout=2, markup=False)
-            return
-        here = self.highlight if self.highlight is not None else (self.current_line() or 1) - (1 if step > 0 else 0)
-        if step > 0:
-            nxt = next((no for no in lines if no > here), lines[0])
-        else:
-            nxt = next((no for no in reversed(lines) if no < here), lines[-1])
-        self.set_highlight(nxt)
-        self.scroll_to_line(nxt)
-
-    def action_next_action(self) -> None:
-        """Highlight the next line with a link, an image or a table."""
-        self._move_action(1)
-
-    def action_prev_action(self) -> None:
-        """Highlight the previous line with a link, an image or a table."""
-        self._move_action(-1)
-
-    def action_open(self) -> None:
-        """Open what the highlighted line holds (its first link or image, or its table); with no
-        highlight, the first such line in view is highlighted."""
-        line = self.highlight
-        if not self.actions_on(line):
-            top = self.current_line() or 1
-            bottom = self._line_at_row(int(self.scroll_y) + self.size.height - 1)[0] or len(self._starts)
-            line = next((no for no in self._action_lines() if top <= no <= bottom), None)
-            if line is None:
-                return
-            self.set_highlight(line)
-            return
-        self.open_action(self.actions_on(line)[0], line)
-
-    def open_action(self, action: Action, line: int) -> None:
-        """Open a link in the browser, an image with the system viewer, or a table on its own screen."""
-        if self.report is None:
-            return
-        if action.kind == "table":
-            self.open_table(line)
-        elif action.kind == "link":
-            from ..mdlines import safe_url
-
-            url = safe_url(action.target)
-            if url:
-                self.app.open_url(url)
-                self.notify(f"Opening {url}", timeout=2, markup=False)
-            else:
-                self.notify(f"Not a web link: {action.target}", timeout=3, markup=False)
-        elif action.kind == "image":
-            from .. import opener
-
-            path, what = opener.image_file(self.report, action.target)
-            if path is None and what.startswith(("http://", "https://")):
-                self.app.open_url(what)
-                self.notify(f"Opening {what}", timeout=2, markup=False)
-            elif path is None:
-                self.notify(what or f"Cannot open {action.target}", severity="warning", timeout=4, markup=False)
-            elif opener.launch(path):
-                self.notify(f"Opening {what}", timeout=2, markup=False)
-            else:
-                self.notify(f"No image viewer (xdg-open) to open {what}", severity="warning", timeout=4,
-                            markup=False)
-
-    def open_table(self, line: int) -> None:
-        """The table holding a source line, whole, on a screen that scrolls both ways."""
-        rows = self._ensure_hanging()
-        row = rows[line - 1] if 1 <= line <= len(rows) else None
-        if not isinstance(row, TableRow):
-            return
-        pal = self.palette
-        self.post_message(self.TableOpened(self, row.table.render_whole(pal.table, pal.table_header),
-                                           f"Table at line {row.table.first_line}"))
-
-    def _line_at_event(self, event: events.MouseEvent) -> int | None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return None
-        no, row_offset = self._line_at_row(int(self.scroll_y) + offset.y)
-        return no if row_offset >= 0 else None
-
-    def on_click(self, event: events.Click) -> None:
-        """A click on a link or an image opens it; on a line, highlights it (again, on a table: opens it)."""
-        if self.report is None or self._huge or self.raw:
-            return
-        line = self._line_at_event(event)
-        if line is None:
-            return
-        actions = self.actions_on(line)
-        n = event.style.meta.get("action") if event.style else None
-        if isinstance(n, int) and 0 <= n < len(actions):
-            self.set_highlight(line)
-            self.open_action(actions[n], line)
-            return
-        if line == self.highlight and actions and actions[0].kind == "table":
-            self.open_table(line)
-            return
-        self.set_highlight(line)
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        """Show the target of the link under the mouse."""
-        link = event.style.link if event.style else None
-        if link != self._hover:
-            self._hover = link
-            self._show_target()
-
-    def on_leave(self, event: events.Leave) -> None:
-        if self._hover is not None:
-            self._hover = None
-            self._show_target()

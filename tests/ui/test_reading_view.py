@@ -1,0 +1,128 @@
+"""The report view on tests/data/reading_features.md (front matter, inline and block HTML, a task list,
+strikethrough, footnotes, a table, a CJK paragraph wrapped in the source) at 80×24 and 160×48, and a long
+report whose first screen shows before the rest is rendered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.cells import cell_len
+
+from testpaths import DATA
+from tui.ui.widgets.report_view import AT_ONCE_BYTES, ReportView
+from uiutil import eventually, make_app, ready, report_view
+
+FIXTURE = DATA / "reading_features.md"
+SOURCE = FIXTURE.read_text(encoding="utf-8").split("\n")
+RAW = ("---", "title:", "summary:", "<u>", "<br>", "<details>", "<summary>", "</details>", "[x]", "[ ]", "<kbd>",
+       "<mark>", "<sub>", "<sup>", "<img", "<a href", "~~", "[^retry]", "](")
+
+
+def line_no(text: str) -> int:
+    return next(i for i, ln in enumerate(SOURCE, 1) if text in ln)
+
+
+def view_text(view: ReportView) -> list[str]:
+    """Every row of the view, top to bottom (scrolling through it)."""
+    rows = []
+    for row in range(view.virtual_size.height):
+        if not int(view.scroll_y) <= row < int(view.scroll_y) + view.size.height:
+            view.scroll_to(y=row, animate=False, immediate=True)
+        rows.append(view.render_line(row - int(view.scroll_y)).text.rstrip())
+    return rows
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_markup_never_shows_and_a_wrapped_cjk_paragraph_reads_as_one(size):
+    app = make_app(paths=[FIXTURE])
+    async with app.run_test(size=size) as pilot:
+        view = await report_view(pilot)
+        rows = view_text(view)
+        text = "\n".join(rows)
+        for raw in RAW:
+            assert raw not in text, raw
+        assert "2024-W36 清结算组周报" in rows[0] and "#清结算" in rows[1]  # the front matter as a header
+        assert "☑ 【对账平台】" in text and "☐ 【退款链路】" in text
+        assert "H₂O" in text and "m²" in text and "▣ 清算流程图" in text and "▸ 灰度期间的异常明细" in text
+        assert "[1]" in text and "幂等键缺失已在 v2.3.1 修复" in text
+        # the paragraph wrapped in the source after 覆盖 and 四十分钟 is one flow: rows are filled to the
+        # width of the view, and its text runs on without a break
+        first = next(i for i, r in enumerate(rows) if "本周完成了清算文件" in r)
+        para = [r.strip() for r in rows[first:] if r.strip()][:4]
+        joined = "".join(para)
+        assert "覆盖全部直连银行，日终批处理耗时从四十分钟降到十二分钟以内" in joined, para
+        width = view.scrollable_content_region.width - 2
+        if cell_len(joined) > width:
+            assert cell_len(para[0]) >= width - 2, para
+
+
+@pytest.mark.parametrize("marker", ["全部直连银行", "| Async settle qps", "| 指标", "- [ ] 【退款链路】"])
+async def test_a_hit_lands_on_its_line(marker):
+    # a search hit or tree node scrolls to its source line, also one inside a joined paragraph
+    app = make_app(paths=[FIXTURE])
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await ready(pilot)
+        view = app.screen.query_one(ReportView)
+        n = line_no(marker)
+        main.show_report(main.current, line=n)
+        await eventually(pilot, lambda: view.highlight == n and view.size.height > 0)
+        y = view.line_row(n) - int(view.scroll_y)
+        assert 0 <= y < view.size.height
+        row = view.render_line(y)
+        assert any(seg.style and seg.style.bgcolor is not None for seg in row), "the row is highlighted"
+        word = marker.strip("|-[] ").split()[0].strip("【】")[:4]
+        assert word in row.text, (word, row.text)
+
+
+def _long_report(tmp_path, sections: int = 1000):
+    body = "\n".join(
+        f"## 第{n}部分\n\n- 【项目{n}】本周完成了第{n}项工作，覆盖\n  全部商户，成功率稳定在 99.9% 以上\n"
+        f"    1. 细节 <u>{n}</u>\n\n| 指标 | 本周 |\n|---|---|\n| 项{n} | {n} |\n" for n in range(1, sections + 1))
+    path = tmp_path / "2024-06-03 长报告.md"
+    path.write_text("# 2024-W23 长报告\n\n" + body, encoding="utf-8")
+    return path
+
+
+async def test_a_long_report_shows_its_first_screen_then_the_rest(tmp_path):
+    path = _long_report(tmp_path)
+    assert path.stat().st_size > 2 * AT_ONCE_BYTES
+    app = make_app(paths=[path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        view = app.screen.query_one(ReportView)
+        # keys and a resize while the rest is rendered are answered
+        await pilot.press("tab", "tab", "j", "j", "space")
+        await pilot.resize_terminal(80, 24)
+        await eventually(pilot, lambda: not view.pending, timeout=60)
+        text = "\n".join(view_text(view))
+        assert "<u>" not in text and "【项目1000】本周完成了第1000项工作，覆盖全部商户" in re.sub(r"\s+", "", text)
+        # a hit deep in the report: the part around it is rendered first, and stays where it is
+        n = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if "项目850】" in ln)
+        main.show_report(main.current, line=n)
+        await pilot.pause()
+        y = view.line_row(n) - int(view.scroll_y)
+        assert "【项目850】本周完成了" in view.render_line(y).text
+        await eventually(pilot, lambda: not view.pending, timeout=60)
+        y = view.line_row(n) - int(view.scroll_y)
+        assert 0 <= y < view.size.height and "【项目850】本周完成了" in view.render_line(y).text
+
+
+async def test_a_long_report_left_before_it_is_rendered_is_dropped(tmp_path):
+    path = _long_report(tmp_path)
+    (tmp_path / "2024-06-10 短.md").write_text("# 2024-W24 短报告\n\n- 一件事\n", encoding="utf-8")
+    app = make_app(paths=[tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        view = app.screen.query_one(ReportView)
+        long_report = next(r for r in main.library.reports if "长报告" in r.label)
+        main.show_report(long_report)
+        assert view.pending
+        generation = view._generation
+        await pilot.press("right_square_bracket")  # the next week, before the long one is rendered
+        await eventually(pilot, lambda: main.current is not long_report and not view.pending, timeout=60)
+        rows = view_text(view)
+        assert "一件事" in "\n".join(rows)
+        view._render_more(generation)  # a turn of the long report's rendering, come late: it does nothing
+        assert view_text(view) == rows and not view.pending
+        assert view.report is main.current
