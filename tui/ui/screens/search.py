@@ -138,7 +138,8 @@ class SearchScreen(Screen):
 
     def _status(self, text: Text) -> None:
         try:
-            self.query_one("#search-status", Static).update(text)
+            # (one line, as wide as the screen: its size never changes, so no layout of the screen)
+            self.query_one("#search-status", Static).update(text, layout=False)
         except Exception:  # noqa: BLE001 - the screen was closed meanwhile
             pass
 
@@ -169,7 +170,7 @@ class SearchScreen(Screen):
             self._show(self._generation, None)
             return
         if self.result is None:
-            self.query_one("#search-status", Static).update(Text("searching…"))
+            self._status(Text("searching…"))
         self._run(query, self._generation, self._page())
 
     def _page(self) -> int:
@@ -273,17 +274,19 @@ class SearchScreen(Screen):
         at = None
         if was is not None and (line := results.first_line(results.highlighted)) is not None:
             at = line - results.scroll_offset.y
-        results.clear_options()
         self.option_hits.clear()
         self._rows_width = results.size.width
         if result is None:
+            results.clear_options()
             self._preview(None)
             return
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
         options, self.option_hits = hit_options(result, row_width, mark, muted)
-        results.add_options(options)
+        # (the rows replaced in one step: an emptied list in between would hide its scrollbar and show it
+        # again, each a layout of the whole screen)
+        results.set_options(options)
         # the same query answered again (the whole list, more reports searched, a new width): the
         # cursor stays on its hit
         keep = next((oid for oid, h in self.option_hits.items()
