@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tui.index.search import match as mt
 from tui.index.search import pinyin as py
-from tui.index.search import engine
+from tui.index.search import engine, tiers
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import Doc
 from tui.index.search.postings import Postings
@@ -278,7 +278,7 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
     # walk that runs out of budget half way; a mistyped word of several found by a scan of the texts
     # holding the others (as when they are many) rather than by looking at each
     if strategy == "mistyped word scanned for":
-        monkeypatch.setattr(engine, "FUZZY_EACH", 0)
+        monkeypatch.setattr(tiers, "FUZZY_EACH", 0)
     elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
                             else 1e9)

@@ -539,7 +539,7 @@ def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str,
 def attach_postings(index: Any, folder: str | os.PathLike, key: str) -> None:
     """Give a saved index its posting index (in the cache folder), when the index is large enough to
     use one and one of its texts is there."""
-    from ..search.engine import POSTINGS_MIN
+    from ..search.scans import POSTINGS_MIN
     from ..search.postings import Postings, folder_for
 
     if index.ntexts >= getattr(index, "postings_min", POSTINGS_MIN) and index.posting_index is None:
@@ -549,7 +549,7 @@ def attach_postings(index: Any, folder: str | os.PathLike, key: str) -> None:
 def update_postings(index: Any, folder: str | os.PathLike | None, key: str) -> None:
     """Bring an index's posting index up to date with its texts (made when it has none: in the cache
     folder, or in memory when `folder` is None). Runs where the index is synced, never in a query."""
-    from ..search.engine import POSTINGS_MIN
+    from ..search.scans import POSTINGS_MIN
     from ..search.postings import Postings, folder_for
 
     if index.ntexts < getattr(index, "postings_min", POSTINGS_MIN):  # (the index's own threshold)
