@@ -365,7 +365,7 @@ class IndexData:
             fresh = set(words).difference(b.vocab)
             if fresh:
                 b.vocab.update(fresh)
-                self.vocab.extend(fresh)  # (the order is of no matter: see `engine._fuzzy`)
+                self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
         return tid
 
     def _new_shape(self, b: _Builder, skey: tuple) -> int:
