@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help run test bench screenshots lint setup browser shells man docs clean
+.PHONY: help run test check bench screenshots lint setup browser shells man docs clean
 
 help:            ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -62,6 +62,9 @@ run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." 
 
 test: $(STAMP) browser shells  ## run the test suite
 	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
+
+check: $(STAMP)  ## the quick lane (about a minute): unit tests but the slow ones, and the import contracts
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not slow" tests/unit
 
 bench: $(STAMP)  ## run the benchmarks and print the numbers (installs ripgrep and fzf to compare with)
 	@command -v rg >/dev/null && command -v fzf >/dev/null || { echo "installing ripgrep and fzf (to measure search against them)…"; \

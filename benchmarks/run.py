@@ -11,8 +11,10 @@ Before that: on the bundled seeds, the first screen against a bare Textual app; 
 in ../shared/corpora (this-week-in-rust, and with plct-weekly), a cold `search` against a cold
 `weeks`, and in the app on a warm cache the first query after the first screen and the memory with
 the search index built. Every process uses a fresh cache and config folder of its benchmark.
-Then next week's draft (`bench_draft.py`: per report, one large report, `reports-tui draft`).
-At the end, the scale targets side by side: each figure against its target, at 10,000 and at 100,000.
+Then next week's draft (`bench_draft.py`: per report, one large report, `reports-tui draft`), and the
+peak memory of one large report of 10, 50 and 100 MB (`bench_memory.py`; the sizes from
+BENCH_MEMORY_MB, empty to skip). At the end, the scale targets side by side: each figure against its
+target, at 10,000 and at 100,000.
 
 Start-up figures are those of an installed app: first of all, reports-tui and the modules it imports are
 compiled to byte code (`compileall`, and one import of the app) into a byte-code folder of the run that
@@ -512,6 +514,12 @@ def main() -> int:
         for n in sizes:
             bench_size(n, root)
     subprocess.run([sys.executable, str(HERE / "bench_draft.py")])
+    memory = [m for m in os.environ.get("BENCH_MEMORY_MB", "10,50,100").split(",") if m.strip()]
+    if memory:  # one large report: peak memory (BENCH_MEMORY_MB= skips it)
+        import bench_memory
+
+        print()
+        bench_memory.main(memory)
     summary(RESULTS)
     print(f"\n(total {time.perf_counter() - start:.0f} s)")
     return 0

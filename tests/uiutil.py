@@ -7,6 +7,7 @@ pause that is enough on a quiet laptop is not enough there.
 from __future__ import annotations
 
 import argparse
+import time
 
 from textual.css.query import NoMatches
 
@@ -42,16 +43,20 @@ def make_app(library=None, paths=None, watch: bool = False, **args) -> ReportsAp
     return ReportsApp(ns, library=library, watch=watch)
 
 
-async def ready(pilot, need_report: bool = True, timeout: float = 20.0) -> MainScreen:
+async def ready(pilot, need_report: bool = True, timeout: float = 30.0) -> MainScreen:
     """Wait until the library is loaded and the main screen shows a report (or the empty state)."""
     app = pilot.app
-    for _ in range(int(timeout / 0.05)):
+
+    def loaded() -> MainScreen:
         main = app.screen_stack[0] if app.screen_stack else None
-        if app.loaded and isinstance(main, MainScreen) and (main.current is not None or not need_report):
-            await pilot.pause()
-            return main
-        await pilot.pause(0.05)
-    raise AssertionError(f"the app did not finish loading within {timeout} s")
+        assert app.loaded, "the library is still loading"
+        assert isinstance(main, MainScreen), "no main screen yet"
+        assert main.current is not None or not need_report, "no report open"
+        return main
+
+    main = await eventually(pilot, loaded, timeout=timeout)
+    await pilot.pause()
+    return main
 
 
 async def report_view(pilot):
@@ -65,14 +70,24 @@ async def report_view(pilot):
     return view
 
 
-async def eventually(pilot, check, timeout: float = 5.0):
-    """Run `check` until it stops failing (a busy machine composes and paints late), then once more."""
-    for _ in range(int(timeout / 0.05)):
+async def eventually(pilot, check, timeout: float = 20.0):
+    """Poll `check` until it holds and return what it returned: it holds when it returns anything but
+    `False` without raising `AssertionError` or `NoMatches` (so both `lambda: x is y` and a function
+    that asserts work). A busy machine composes and paints late, so the limit is generous and wall
+    clock; past it the last failure is raised (a predicate: an AssertionError naming it)."""
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            return check()
+            result = check()
         except (AssertionError, NoMatches):
-            await pilot.pause(0.05)
-    return check()
+            if time.monotonic() >= deadline:
+                raise
+        else:
+            if result is not False:
+                return result
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"still false after {timeout} s: {_describe(check)}")
+        await pilot.pause(0.02)
 
 
 def screen_text(app) -> str:
@@ -88,21 +103,66 @@ def screen_text(app) -> str:
     return console.export_text(styles=False)
 
 
-def gated_load(monkeypatch, library, early):
-    """Make the app's load of `library` stop after reading `early` (reported as the reports read so far)
-    until the returned event is set: a first load that takes a while."""
+def _describe(check) -> str:
+    import inspect
+
+    try:
+        return inspect.getsource(check).strip()
+    except (OSError, TypeError):
+        return repr(check)
+
+
+async def settled(pilot, timeout: float = 30.0, of=None) -> None:
+    """Wait until the app has nothing left to do for the keys sent so far: no key waits for its screen
+    and no worker runs (`of`: no worker of that screen or widget, where a test holds another one back);
+    then let the screen in view handle what is queued and paint."""
+    app = pilot.app
+
+    def idle() -> None:
+        waiting = getattr(app, "keys_waiting", 0)  # (a test app without type-ahead has none)
+        assert not waiting, f"{waiting} keys wait for their screen"
+        busy = [w.name for w in app.workers if not w.is_finished and (of is None or w.node is of)]
+        assert not busy, f"workers still running: {busy}"
+
+    await eventually(pilot, idle, timeout=timeout)
+    await pilot.pause()
+    await pilot.pause()
+
+
+def gated_load(monkeypatch, library=None, early=None, hold_first: bool = False):
+    """Make the app's first load stop until the returned event is set: a first load that takes a while.
+
+    With `library`, the load gives that library, after reporting `early` as the reports read so far.
+    Without, it is the app's real load of its paths (odd files and all), held back once read; every
+    other report of it is reported as read so far. The event has `started` (an Event): set once the
+    reports read so far were reported; and `first` (an Event, set already unless `hold_first`): the load
+    waits for it before it reports any report, so that nothing shows yet."""
     import threading
 
-    import tui.ui.app as app_mod
+    import tui.ui.loading as loading
     from tui.index.library import Library
 
     gate = threading.Event()
-    early = list(early)
+    gate.started = threading.Event()
+    gate.loading = threading.Event()  # the load has begun (and waits for `first`)
+    gate.first = threading.Event()
+    if not hold_first:
+        gate.first.set()
+    real_open = loading.load_library
 
     def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
-        snapshot(list(early), len(library.reports), None)
-        gate.wait(20)
-        return Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
+        gate.loading.set()
+        if library is None:
+            got = real_open(paths, vocab=vocab, use_cache=use_cache, notice=notice, cancelled=cancelled)
+            shown = got.reports[::2] if early is None else list(early)
+        else:
+            got = Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
+            shown = list(early or ())
+        gate.first.wait(60)
+        snapshot(shown, len(got.reports), None)
+        gate.started.set()
+        gate.wait(60)
+        return got
 
-    monkeypatch.setattr(app_mod, "load_library", slow_open)
+    monkeypatch.setattr(loading, "load_library", slow_open)
     return gate

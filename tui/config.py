@@ -93,6 +93,8 @@ class Config:
         self.path = path
         self.data: dict[str, Any] = {} if data is None else data
         self.error = error
+        self.unread = error is not None
+        """Whether a file is there that could not be read: it is never saved over (it is the user's)."""
 
     def __repr__(self) -> str:
         return f"Config({str(self.path)!r}, error={self.error!r})"
@@ -138,9 +140,12 @@ class Config:
     def set(self, key: str, value: Any) -> None:
         """Change one top-level setting and save the file (errors are kept, not raised)."""
         self.data[key] = value
+        if self.unread:
+            self.error = f"settings not saved: {self.path} could not be read, and is left as it is"
+            return
         try:
             save_config(self)
-        except OSError as exc:
+        except (OSError, ValueError, TypeError, RecursionError) as exc:  # (a value TOML cannot hold too)
             self.error = f"cannot save settings to {self.path}: {exc}"
 
 
@@ -198,11 +203,38 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     import tomllib
 
     try:
-        data = read_file(p, MAX_CONFIG_BYTES)
-        return Config(p, tomllib.loads(data.decode("utf-8")))
-    except (OSError, Unreadable, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = read_file(p, MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, Unreadable, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return Config(p, {}, error=bounded(f"cannot read settings {p}: {reason}"))
+    try:
+        data = tomllib.loads(text)
+    except Exception as exc:  # noqa: BLE001 - whatever the parser makes of a file, it is a notice (a file
+        # nested hundreds deep ends tomllib with RecursionError, not TOMLDecodeError)
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+        return Config(p, {}, error=bounded(f"cannot read settings {p}: {reason}"))
+    if _deeper_than(data, MAX_CONFIG_DEPTH):  # (what reads or saves the settings may recurse over them)
+        return Config(p, {}, error=bounded(f"cannot read settings {p}: nested more than {MAX_CONFIG_DEPTH} deep"))
+    return Config(p, data)
+
+
+#: Tables and arrays nested deeper than this are refused: no setting needs more than three levels, and
+#: the settings are read (`str` of a value) and saved (`tomli_w`) by code that recurses.
+MAX_CONFIG_DEPTH = 32
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether tables and arrays nest more than `limit` deep (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
 
 
 def save_config(cfg: Config) -> None:

@@ -11,6 +11,7 @@ import signal
 import time
 
 import aiohttp
+from aiohttp import WSCloseCode
 import psutil
 import pytest
 
@@ -192,4 +193,94 @@ async def test_an_app_that_does_not_quit_is_killed_when_the_server_stops(serve):
         status = await asyncio.to_thread(served.stop, signal.SIGINT)
         await drain
     assert status == 0
+    assert served.leftovers() == []
+
+
+async def _raw_request(url: str, head: str) -> tuple[int, bytes]:
+    """Send one hand-written HTTP request (headers no client library would send); the status and body."""
+    host, port = url.split("//", 1)[1].strip("/").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(head.encode("latin-1") + b"\r\n\r\n")
+    await writer.drain()
+    data = await asyncio.wait_for(reader.read(), 20)
+    writer.close()
+    status = int(data.split(b" ", 2)[1])
+    return status, data.split(b"\r\n\r\n", 1)[1]
+
+
+@pytest.mark.parametrize("headers", [
+    "Host: [::1", "Host: [::1]:port", "Host: localhost:99999", "Host: user@localhost",
+    "Host: localhost\r\nOrigin: http://[::1", "Host: localhost\r\nOrigin: http://localhost:x",
+], ids=lambda h: h.replace("\r\n", " | "))
+async def test_malformed_host_and_origin_headers_are_bad_requests(serve, headers):
+    served = serve()
+    for path in ("/", "/ws", "/static/css/xterm.css"):
+        status, body = await _raw_request(served.url, f"GET {path} HTTP/1.1\r\n{headers}\r\nConnection: close")
+        assert status == 400, (path, body)
+        assert b"malformed Host or Origin" in body
+    async with aiohttp.ClientSession() as http:  # the server goes on answering
+        async with http.get(served.url) as page:
+            assert page.status == 200
+    assert served.sessions() == []
+    assert served.stop() == 0
+    assert "Traceback" not in served.stderr() and "Error" not in served.stderr(), served.stderr()
+
+
+async def test_a_session_resized_to_20000_by_20000_stays_small(serve):
+    """A `resize` message asks for any size; the session gets at most 1000×500 cells (each cell is
+    memory in the app: unbounded, one session grew past 500 MB in 10 s)."""
+    served = serve()
+    async with aiohttp.ClientSession() as http:
+        ws = await _open_session(http, served.url)
+        received = []
+
+        async def count() -> None:
+            async for msg in ws:
+                if msg.type == aiohttp.WSMsgType.BINARY:
+                    received.append(len(msg.data))
+
+        counting = asyncio.create_task(count())
+        (app,) = served.wait_sessions(1)
+        await ws.send_json(["resize", {"width": 20000, "height": 20000}])
+        peak = 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and peak < 400 * 2**20:
+            peak = max(peak, sum(p.memory_info().rss for p in [app, *app.children(recursive=True)]))
+            await asyncio.sleep(0.1)
+        assert peak < 400 * 2**20, f"the session took {peak / 2**20:.0f} MB"
+        await ws.send_json(["stdin", "j"])  # it still answers
+        redraw = len(received)
+        for _ in range(200):
+            if len(received) > redraw:
+                break
+            await asyncio.sleep(0.05)
+        assert len(received) > redraw
+        await ws.close()
+        await counting
+    assert served.stop() == 0
+
+
+async def test_forty_quick_open_and_close_cycles_are_never_refused(serve):
+    """With `--max-sessions 2`, one tab opened and closed after another (never two open at once) is
+    never refused: a closed tab's slot is free when its connection closes, while its process ends.
+    Every other tab closes at once, the others once their app is up."""
+    served = serve("--max-sessions", "2")
+    refused = []
+    async with aiohttp.ClientSession() as http:
+        for n in range(40):
+            ws = await http.ws_connect(served.url + "ws?width=100&height=30")
+            if n % 2:
+                msg = await ws.receive(timeout=30)
+                if msg.type != aiohttp.WSMsgType.BINARY:  # (the app's first bytes: it is up)
+                    refused.append((n, ws.close_code, msg.extra))
+            await ws.close()
+            if ws.close_code == WSCloseCode.TRY_AGAIN_LATER:
+                refused.append((n, ws.close_code))
+        assert refused == []
+        async with http.get(served.url) as page:
+            assert page.status == 200
+    await asyncio.to_thread(served.wait_sessions, 0, 30)
+    await asyncio.to_thread(served.wait_log, "session 40 ended", 30)
+    assert served.stderr().count(" ended (") == 40 and "refused" not in served.stderr()
+    assert served.stop() == 0
     assert served.leftovers() == []

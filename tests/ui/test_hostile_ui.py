@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
 
 from tui.ui.app import ReportsApp
 from tui.ui.screens.main import MainScreen
-from uiutil import eventually, make_app, ready, screen_text
+from tui.ui.screens.search import SearchScreen
+from uiutil import eventually, make_app, ready, screen_text, settled
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = REPO / "tests" / "data" / "hostile"
@@ -24,6 +26,21 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 ESC_NAME = "\x1b]0;pwned\x07[bold red]文件.md"
 CLICK_NAME = "[@click=app.quit]点我.md"
+
+
+async def shown_clean(pilot, *literals: str) -> str:
+    """Wait until every literal is on screen and the app has settled, then check the whole screen once:
+    no control character, no forged title (a check made before the text is drawn would prove nothing)."""
+    app = pilot.app
+
+    def shown() -> None:
+        text = screen_text(app)
+        for lit in literals:
+            assert lit in text, f"{lit!r} not on {type(app.screen).__name__}:\n{text}"
+
+    await eventually(pilot, shown)
+    await settled(pilot)
+    return assert_clean(app, *literals)
 
 
 def assert_clean(app, *literals: str) -> str:
@@ -59,26 +76,24 @@ async def test_main_screen_panes_show_markup_literally(hostile_dir):
         assert len(main.library.reports) == 6 and len(main.library.problems) == 1
         markup = by_label(main, "2024-W20")
         main.show_report(markup)
-        await pilot.pause()
         # title bar, week list, report, tree (project 贝易转[/]), KPI panel, problems line
-        text = assert_clean(app, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "and [/] and [red]",
-                            "入金有效成功率", "could not read")
+        text = await shown_clean(pilot, "[bold red]", "贝易转[/]", "[link=https://evil.example]", "and [/] and [red]",
+                                 "入金有效成功率", "could not read")
         assert "[bold red]标题[/]" in text
         assert "alert(" not in text  # inline HTML is rendered as a browser would: a script shows nothing
         for report in main.library.reports:
             main.show_report(report)
-            await pilot.pause()
+            await eventually(pilot, lambda: main.query_one("#report").report is report)
+            await settled(pilot)
             assert_clean(app)
         # the undated report named after its file: warnings line, title, subtitle; the control characters
         # of its name are shown escaped, never sent to the terminal
         main.show_report(by_label(main, "\\x1b]0;pwned\\x07[bold red]文件"))
-        await pilot.pause()
-        assert_clean(app, "\\x1b]0;pwned\\x07[bold red]文件", "undated")
+        await shown_clean(pilot, "\\x1b]0;pwned\\x07[bold red]文件", "undated")
         main.show_report(by_label(main, "[@click"))
-        await pilot.pause()
-        assert_clean(app, "[@click=app.quit]点我")
+        await shown_clean(pilot, "[@click=app.quit]点我")
         await pilot.click("#report-title")
-        await pilot.pause()
+        await settled(pilot)
         assert app.is_running  # the literal [@click=app.quit] did nothing
 
 
@@ -88,17 +103,14 @@ async def test_raw_view_and_notifications(hostile_dir):
         main = await ready(pilot)
         main.show_report(by_label(main, "2024-W21"))
         await pilot.press("r")
-        await pilot.pause()
-        assert_clean(app, "清屏之后")
+        await shown_clean(pilot, "清屏之后", "# 2024-W21")  # (raw: the heading's marks are shown)
         await pilot.press("r")
         main.show_report(by_label(main, "2024-W20"))
         main.query_one("#weeks").focus()
         await pilot.press("space")  # "Marked <label>" toast
-        await pilot.pause()
-        assert_clean(app, "Marked 2024-W20 [bold red]标题[/]")
-        app.notify("[bold red]x[/] \x1b]0;pwned\x07", markup=False)  # what screens pass: markup off
-        await pilot.pause()
-        assert_clean(app)
+        await shown_clean(pilot, "Marked 2024-W20 [bold red]标题[/]")
+        app.notify("[bold red]x[/] \x1b]0;pwned\x07 toast", markup=False)  # what screens pass: markup off
+        await shown_clean(pilot, "[bold red]x[/]", "toast")
 
 
 async def test_search_results_and_preview(hostile_dir):
@@ -106,23 +118,21 @@ async def test_search_results_and_preview(hostile_dir):
     async with app.run_test(size=(120, 40), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash")
-        await pilot.pause()
+        screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
         for ch in "bold red":
             await pilot.press("space" if ch == " " else ch)
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.screen.result is not None and app.screen.result.hits:
-                break
-        assert app.screen.result.hits
-        assert_clean(app, "[bold red]")
+        await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "bold red"
+                         and bool(screen.result.hits))
+        await shown_clean(pilot, "[bold red]")
         await pilot.press("down", "down", "down")
-        await pilot.pause()
-        assert_clean(app)
+        await settled(pilot)
+        assert_clean(app, "[bold red]")
         await pilot.press("escape")
         await pilot.press("slash")
         await pilot.press("p", "w", "n", "e", "d")
-        await pilot.pause(0.4)
-        assert_clean(app)
+        screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
+        await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "pwned")
+        await shown_clean(pilot, "pwned")  # (the query as typed; the escape's text `]0;pwned` in a hit)
 
 
 async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
@@ -136,39 +146,42 @@ async def test_timeline_compare_picker_metrics_help_palette(hostile_dir):
         markup, escapes = by_label(main, "2024-W20"), by_label(main, "2024-W21")
         key = markup.projects[0].key
         app.push_screen(TimelineScreen(app.workspace, key))
-        await eventually(pilot, lambda: assert_clean(app, "贝易转[/]", "[bold red]"))  # (computed off the UI thread)
+        await shown_clean(pilot, "贝易转[/]", "[bold red]")  # (computed off the UI thread)
         await pilot.press("escape")
-        app.push_screen(CompareScreen(main.library, markup, escapes))
-        await eventually(pilot, lambda: assert_clean(app, "[bold red]", "and [/] and [red]"))
-        assert "alert(" not in assert_clean(app)  # drawn as the report view draws it
+        compare = CompareScreen(main.library, markup, escapes)
+        app.push_screen(compare)
+        await shown_clean(pilot, "[bold red]", "and [/] and [red]")
+        assert "alert(" not in screen_text(app)  # drawn as the report view draws it
+        left = compare.a
         await pilot.press("n", "u", "s")
-        await pilot.pause(0.2)
-        assert_clean(app)
+        await eventually(pilot, lambda: compare.b is left)  # (swapped)
+        await shown_clean(pilot, "[bold red]", "and [/] and [red]")
         await pilot.press("escape")
-        await pilot.pause()
-        app.push_screen(WeekPickerModal(main.library, exclude=escapes))
-        await pilot.pause(0.2)
-        assert_clean(app, "[bold red]标题[/]", "[@click=app.quit]点我")
+        await eventually(pilot, lambda: app.screen is main)
+        picker = WeekPickerModal(main.library, exclude=escapes)
+        app.push_screen(picker)
+        await shown_clean(pilot, "[bold red]标题[/]", "[@click=app.quit]点我")
         for ch in "bold":
             await pilot.press(ch)
-        await pilot.pause(0.2)
-        assert_clean(app, "[bold red]")
+        await eventually(pilot, lambda: picker.query_one("Input").value == "bold")
+        await shown_clean(pilot, "[bold red]")
         await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
         await pilot.press("m")
-        await pilot.pause(0.3)
-        assert_clean(app, "KPIs")
+        await eventually(pilot, lambda: app.screen.id == "metrics")
+        await shown_clean(pilot, "KPIs", "入金有效成功率")
         await pilot.press("escape", "question_mark")
-        await pilot.pause(0.2)
-        assert_clean(app, "keys")
+        await eventually(pilot, lambda: app.screen.id == "help")
+        await shown_clean(pilot, "keys")
         await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await eventually(pilot, lambda: isinstance(app.screen, CommandPalette))
         for ch in "bold":
             await pilot.press(ch)
-        await pilot.pause(0.6)
-        assert_clean(app, "[bold red]")
+        await shown_clean(pilot, "[bold red]")
         await pilot.press("escape")
-        await pilot.pause()
+        await eventually(pilot, lambda: app.screen is main)
         for widget in app.screen_stack[0].query("*"):
             tip = widget.tooltip
             assert tip is None or not CONTROL.search(str(tip))
@@ -183,12 +196,12 @@ async def test_palette_help_text_is_not_markup(tmp_path):
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await eventually(pilot, lambda: isinstance(app.screen, CommandPalette))
         for ch in "go":
             await pilot.press(ch)
-        await pilot.pause(0.6)
-        assert_clean(app, "[/]")
+        await shown_clean(pilot, "2024-W20 [/] 标题 [bold]")
         await pilot.press("escape")
+        await settled(pilot)
         assert app.is_running
 
 
@@ -208,15 +221,16 @@ async def test_big_report_and_many_headings(tmp_path):
         main = await ready(pilot)
         assert [r.label for r in main.library.reports] == ["2024-W10 大报告", "2024-W11 长行"]
         main.show_report(main.library.reports[0])
-        await pilot.pause(0.3)
         tree = main.query_one("#sections")
-        assert len(tree.root.children) >= 1
-        await pilot.press("tab", "tab", "end", "home", "j", "k", "r", "r")
-        await pilot.pause(0.3)
-        assert_clean(app, "大报告")
+        await eventually(pilot, lambda: len(tree.root.children) >= 1)
+        await pilot.press("tab", "tab", "end", "home", "j", "k", "r")
+        await eventually(pilot, lambda: main.raw)
+        await shown_clean(pilot, "raw · 2024-W10 大报告")
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw)
+        await shown_clean(pilot, "大报告", "段落")
         main.show_report(main.library.reports[1])
-        await pilot.pause(0.3)
-        assert_clean(app, "长长长")
+        await shown_clean(pilot, "长长长")
 
 
 async def test_files_vanish_and_turn_unreadable_while_running(tmp_path):
@@ -228,27 +242,19 @@ async def test_files_vanish_and_turn_unreadable_while_running(tmp_path):
         assert main.current.week == "2024-W22"
         (tmp_path / "2024-W22.md").unlink()  # the open report disappears
         (tmp_path / "2024-W21.md").write_bytes(b"\x00\xff" * 100)  # another one becomes unreadable
-        for _ in range(100):
-            await pilot.pause(0.1)
-            if len(main.library.reports) == 1:
-                break
+        await eventually(pilot, lambda: len(main.library.reports) == 1 and len(main.library.problems) == 1,
+                         timeout=30)
         assert [r.week for r in main.library.reports] == ["2024-W20"]
         assert main.current.week == "2024-W20"
-        for _ in range(50):  # (the problems line shows once the screen has been laid out again)
-            if "could not read" in screen_text(app):
-                break
-            await pilot.pause(0.1)
-        assert_clean(app, "could not read")
-        shutil.rmtree(tmp_path)  # the whole folder goes
-        for _ in range(30):
-            await pilot.pause(0.1)
-        app.reload_library()
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if not main.library.reports:
-                break
-        assert app.is_running
+        await shown_clean(pilot, "could not read")  # (once the screen has been laid out again)
+        shutil.rmtree(tmp_path)  # the whole folder goes: the watcher's reload finds nothing
+        await eventually(pilot, lambda: not main.library.reports, timeout=30)
+        app.reload_library()  # (and one more, asked for)
+        await eventually(pilot, lambda: not app.loading())
+        await settled(pilot)
+        assert not main.library.reports and main.has_class("-empty")
         await pilot.press("j", "k", "slash", "escape", "c", "escape")
+        await settled(pilot)
         assert app.is_running
 
 
@@ -258,10 +264,11 @@ async def test_empty_folder_has_a_helpful_empty_state(tmp_path):
     async with app.run_test(size=(80, 24), notifications=True, tooltips=True) as pilot:
         main = await ready(pilot, need_report=False)
         assert not main.library.reports
-        assert_clean(app, "No reports found", str(tmp_path)[:20], "*.md")
-        await pilot.press("slash", "escape", "c", "m", "escape", "t", "bracketleft", "bracketright", "space", "p")
-        await pilot.pause()
+        await shown_clean(pilot, "No reports found", str(tmp_path)[:20], "*.md")
+        await pilot.press("slash", "escape", "c", "m", "escape", "t", "left_square_bracket", "right_square_bracket", "space", "p")
+        await settled(pilot)
         assert app.is_running
+        await shown_clean(pilot, "No reports found")
 
 
 def test_a_missing_path_is_an_error_before_the_screen_opens(capsys, monkeypatch):
@@ -291,23 +298,19 @@ async def test_a_failing_worker_shows_the_error_dialog_and_the_app_keeps_running
             raise RuntimeError("disk on fire [bold red]x[/] \x1b[2J")
 
         app.run_worker(boom, thread=True, name="boom")  # exit_on_error: would end the app
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ErrorScreen):
-                break
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, ErrorScreen)
-        assert_clean(app, "RuntimeError: disk on fire [bold red]x[/]", "Copy details")
+        await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await shown_clean(pilot, "RuntimeError: disk on fire [bold red]x[/]", "Copy details")
         await pilot.press("c")
-        assert copied and "Traceback" in copied[0] and "boom" in copied[0]
+        await eventually(pilot, lambda: bool(copied))
+        assert "Traceback" in copied[0] and "boom" in copied[0]
         app.run_worker(boom, thread=True, name="boom")  # a second one joins the open dialog
-        await pilot.pause(0.3)
+        await shown_clean(pilot, "2 errors")
         assert len([s for s in app.screen_stack if isinstance(s, ErrorScreen)]) == 1
-        assert "2 errors" in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen) and app.is_running
-        await pilot.press("bracketleft")
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
+        before = app.screen.current
+        await pilot.press("left_square_bracket")
+        await eventually(pilot, lambda: app.screen.current is not before)
         assert app.is_running
 
 
@@ -325,16 +328,11 @@ async def test_a_failing_search_shows_the_error_dialog(seed_library, monkeypatch
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash", "x")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ErrorScreen):
-                break
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, ErrorScreen)
-        assert "ValueError: index broken" in screen_text(app)
+        await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await shown_clean(pilot, "ValueError: index broken")
         await pilot.press("escape")
-        await pilot.pause()
-        assert "search failed" in screen_text(app)
+        await eventually(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await shown_clean(pilot, "search failed")
     assert search_mod  # the real module is untouched
 
 
@@ -361,9 +359,22 @@ def test_osc_title_in_a_report_does_not_change_the_pane_title(tmp_path):
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
                                     text=True).stdout
         assert "标题" in screen
-        for key in ("bracketleft", "r", "bracketright", "r"):
-            subprocess.run(["tmux", "send-keys", "-t", session, {"bracketleft": "[", "bracketright": "]"}.get(key, key)])
-            time.sleep(0.4)
+
+        def press(key: str, shows) -> None:
+            subprocess.run(["tmux", "send-keys", "-t", session, key])
+            deadline = time.time() + 15
+            while time.time() < deadline:
+                pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                      text=True).stdout
+                if shows(pane):
+                    return
+                time.sleep(0.1)
+            raise AssertionError(f"{key!r} had no effect:\n{pane}")
+
+        # raw (the report's own text), the report named with an escape, rendered again
+        press("r", lambda pane: "raw · " in pane)
+        press("]", lambda pane: "pwned3" in pane)
+        press("r", lambda pane: "raw · " not in pane and "pwned3" in pane)
         title = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_title}"], capture_output=True,
                                text=True).stdout.strip()
         assert title == "before"

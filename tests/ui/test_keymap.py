@@ -120,15 +120,15 @@ async def test_a_rebound_quit_key_quits_while_reports_load(tmp_path, monkeypatch
     """Keys typed while reports load wait for them, but quitting acts at once: also on the user's key."""
     import threading
 
-    import tui.ui.app as app_mod
+    import tui.ui.loading as loading
 
     gate = threading.Event()
 
     def never_done(*args, cancelled=None, **kwargs):
         gate.wait(20)
-        raise app_mod.Cancelled()
+        raise loading.Cancelled()
 
-    monkeypatch.setattr(app_mod, "load_library", never_done)
+    monkeypatch.setattr(loading, "load_library", never_done)
     app = make_app(paths=[tmp_path], config=settings(tmp_path, '[keymap]\n"app.quit" = "x"\n'))
     try:
         async with app.run_test(size=(100, 30)) as pilot:

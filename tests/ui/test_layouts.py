@@ -7,7 +7,7 @@ import pytest
 
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
-from uiutil import eventually, make_app, ready
+from uiutil import eventually, make_app, ready, settled
 
 SIZES = [(80, 24), (200, 60)]
 
@@ -40,19 +40,16 @@ async def test_main_screen(seed_library, size):
         visible(app, "#report", 40, 10)
         visible(app, "#report-title", 20, 1)
         kpis = app.screen.query_one(KpiPanel)
-        for key in ("Search", "Compare", "Help", "Quit"):
-            assert key in footer_text(app)
+        await eventually(pilot, lambda: all(key in footer_text(app) for key in ("Search", "Compare", "Help", "Quit")))
         if size == (80, 24):
             assert main.kpi_mode == "line" and kpis.compact
             visible(app, "#right", 70, 1)
             assert "入金有效成功率" in str(kpis.render())
             await pilot.press("p")  # the full panel on demand
-            await pilot.pause()
             assert main.kpi_mode == "full" and not kpis.compact
-            visible(app, "#right", 70, 6)
+            await eventually(pilot, lambda: visible(app, "#right", 70, 6))
             visible(app, "#weeks", 20, 4)
             await pilot.press("p")
-            await pilot.pause()
             assert main.kpi_mode == "line"
         else:
             assert main.kpi_mode == "full"
@@ -71,11 +68,9 @@ async def test_search_screen(seed_library, size):
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         await pilot.press("slash", "b", "y", "z")
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if app.screen.result is not None:
-                break
-        await pilot.pause()
+        await eventually(pilot, lambda: getattr(app.screen, "result", None) is not None
+                         and app.screen.result.query.raw == "byz")
+        await settled(pilot)
         visible(app, "#search-input", 40, 3)
         visible(app, "#search-results", 40, 6)
         visible(app, "#search-preview-box", 30, 4)
@@ -125,23 +120,20 @@ async def test_metrics_help_error(seed_library, size):
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         await pilot.press("m")
-        await pilot.pause(0.3)
-        charts = list(app.screen.query(".kpi-chart"))
-        assert charts
-        visible(app, ".kpi-chart", 60, 10)
+        await eventually(pilot, lambda: app.screen.id == "metrics" and bool(app.screen.query(".kpi-chart")))
+        await eventually(pilot, lambda: visible(app, ".kpi-chart", 60, 10))
         await pilot.press("escape", "question_mark")
-        await pilot.pause(0.2)
-        visible(app, "#help-body", 60, 10)
+        await eventually(pilot, lambda: app.screen.id == "help")
+        await eventually(pilot, lambda: visible(app, "#help-body", 60, 10))
         await pilot.press("escape")
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
         app.show_error(RuntimeError("x" * 300), "testing")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ErrorScreen)
-        visible(app, "#error-box", 60, 10)
+        await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        await eventually(pilot, lambda: visible(app, "#error-box", 60, 10))
         visible(app, "#error-copy-button", 8, 1)
         visible(app, "#error-close-button", 5, 1)
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
 
 
 async def test_resize_between_layouts(seed_library):
@@ -150,7 +142,8 @@ async def test_resize_between_layouts(seed_library):
         main = await ready(pilot)
         for size in [(80, 24), (120, 36), (60, 20), (200, 60), (80, 24)]:
             await pilot.resize_terminal(*size)
-            await pilot.pause(0.1)
+            await eventually(pilot, lambda: main.size == size)
+            await settled(pilot)
             assert main.has_class("-narrow") == (size[0] < 110)
             visible(app, "#report", 20, 5)
         assert main.kpi_mode == "line"

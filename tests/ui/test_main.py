@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 
-import pytest
-
 from tui.index.load import load_library
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
@@ -12,7 +10,7 @@ from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree
 from tui.ui.widgets.week_list import WeekList
 
-from uiutil import make_app, ready
+from uiutil import eventually, make_app, ready, settled
 
 
 
@@ -22,7 +20,7 @@ async def test_loads_in_a_worker_and_opens_the_latest_week():
         main = await ready(pilot)
         assert [r.week for r in main.library.reports] == ["2023-W46", "2023-W52", "2024-W17", "2024-W23", "2024-W29"]
         assert main.current is main.library.reports[-1]
-        assert app.query_one(WeekList).option_count == 5
+        assert len(app.query_one(WeekList).reports) == 5
         view = app.query_one(ReportView)
         assert main.current.title in "".join(s.text for s in view.render_line(0))  # drawn from its heading
         assert view.virtual_size.height > view.size.height  # the whole report is laid out, not a screenful
@@ -72,11 +70,9 @@ async def test_week_list_keys_open_weeks(seed_library):
         main = await ready(pilot)
         app.query_one(WeekList).focus()
         await pilot.press("k", "k", "k", "enter")
-        await pilot.pause()
-        assert main.current.week == "2023-W52"
-        await pilot.press("j")
-        await pilot.pause(0.3)  # moving the cursor opens the week after a short pause
-        assert main.current.week == "2024-W17"
+        await eventually(pilot, lambda: main.current.week == "2023-W52")
+        await pilot.press("j")  # (moving the cursor opens the week after a short pause)
+        await eventually(pilot, lambda: main.current.week == "2024-W17")
 
 
 async def test_tab_cycles_panes(seed_library):
@@ -136,8 +132,8 @@ async def test_raw_toggle_shows_markdown_source(seed_library):
         main = await ready(pilot)
         app.query_one(ReportView).focus()
         await pilot.press("r")
-        await pilot.pause()
-        assert main.raw and app.query_one(ReportView).raw
+        await eventually(pilot, lambda: main.raw and app.query_one(ReportView).raw)
+        await settled(pilot)
         text = app.export_screenshot().replace("&#160;", " ")
         assert "## 【O1 业务服务】" in text or "- 【贝易转】" in text
         await pilot.press("r")
@@ -157,17 +153,25 @@ async def test_copy_section_uses_clipboard(seed_library):
         assert "入金有效成功率" in app.clipboard
 
 
-async def test_mark_and_compare_without_crashing(seed_library):
+async def test_mark_then_c_compares_the_marked_week_with_the_open_one(seed_library):
+    from tui.ui.screens.compare import CompareScreen
+
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await ready(pilot)
-        app.query_one(WeekList).focus()
+        weeks = app.query_one(WeekList)
+        weeks.focus()
         await pilot.press("k", "space")
-        assert app.query_one(WeekList).marked is seed_library.reports[3]
+        assert weeks.marked is seed_library.reports[3]
+        await pilot.press("k", "k", "enter")  # open 2023-W52
+        await eventually(pilot, lambda: main.current is seed_library.reports[1])
         await pilot.press("c")
-        await pilot.pause()
-        # the compare screen (or a notice when it is not built yet)
-        assert len(app.screen_stack) == 2 or app._notifications
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
+        # the older of the two on the left, the marked week on the right
+        assert (screen.a, screen.b) == (seed_library.reports[1], seed_library.reports[3])
+        await eventually(pilot, lambda: not screen.computing)
+        await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
 
 
 async def test_metrics_and_help_screens(seed_library):
@@ -175,19 +179,17 @@ async def test_metrics_and_help_screens(seed_library):
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await pilot.press("m")
-        await pilot.pause()
-        assert app.screen.id == "metrics"
-        assert len(app.screen.query(".kpi-chart")) >= 5
+        await eventually(pilot, lambda: app.screen.id == "metrics")
+        await eventually(pilot, lambda: len(app.screen.query(".kpi-chart")) >= 5)
         await pilot.press("escape")
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert app.screen.id == "help"
+        await eventually(pilot, lambda: app.screen.id == "help")
         descriptions = {d for _, d, _ in app.screen.rows}
         assert {"Search", "Prev week", "Next week", "Raw", "Metrics", "Copy section", "Edit"} <= descriptions
         await pilot.press("escape")
-        assert isinstance(app.screen, MainScreen)
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.press("f1")
-        assert app.screen.id == "help"
+        await eventually(pilot, lambda: app.screen.id == "help")
 
 
 async def test_report_text_is_never_markup(tmp_path):
@@ -207,12 +209,11 @@ async def test_empty_folder_shows_empty_state(tmp_path):
     lib = load_library([str(tmp_path)])
     app = make_app(lib)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        main = app.screen_stack[0]
-        assert main.has_class("-empty")
+        main = await ready(pilot, need_report=False)
+        await eventually(pilot, lambda: main.has_class("-empty"))
         await pilot.press("left_square_bracket", "r", "y", "m")  # nothing crashes
-        await pilot.pause()
+        await settled(pilot)
+        assert app.is_running and main.current is None
 
 
 async def test_unreadable_file_shows_problem_line(tmp_path):
@@ -256,45 +257,72 @@ async def test_live_reload_keeps_open_report(tmp_path):
         await pilot.pause()
         (tmp_path / "b.md").write_text("# 2024-W24\n\nCreated: 2024年6月11日\n", "utf-8")
         app.reload_library()
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if len(main.library.reports) == 2:
-                break
-        await pilot.pause()
+        await eventually(pilot, lambda: len(main.library.reports) == 2)
+        await settled(pilot)
         assert [r.week for r in main.library.reports] == ["2024-W23", "2024-W24"]
         assert main.current.week == "2024-W23"
         assert view.scroll_y == 20
 
 
 async def test_t_opens_timeline_of_project_under_tree_cursor(seed_library):
+    from tui.ui.screens.timeline import TimelineScreen
+
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
+        main = await ready(pilot)
         tree = app.query_one(SectionTree)
         tree.focus()
         await pilot.pause()
         node = next(n for n in tree.root.children[0].children if n.data.kind == "project")
         tree.move_cursor(node)
         await pilot.press("t")
-        await pilot.pause()
-        assert type(app.screen).__name__ in ("TimelineScreen",) or app._notifications
-        if type(app.screen).__name__ == "TimelineScreen":
-            assert app.screen.project_key == node.data.obj.key or True
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, MainScreen)
+        screen = await eventually(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+        assert screen.project_key == node.data.obj.key
+        await eventually(pilot, lambda: screen.timeline is not None)
+        # every week the project appears in, oldest first, the open report's week among them
+        weeks = [w.report.week for w in screen.timeline.weeks]
+        assert weeks == sorted(weeks) and main.current.week in weeks and len(weeks) >= 2
+        await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
+
+
+async def test_t_on_a_section_opens_its_first_project_and_elsewhere_says_what_to_do(seed_library):
+    from tui.ui.screens.timeline import TimelineScreen
+
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        tree = app.query_one(SectionTree)
+        tree.focus()
+        section = tree.root.children[0]
+        tree.move_cursor(section)
+        await pilot.press("t")
+        screen = await eventually(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+        first = next(n for n in section.children if n.data is not None and n.data.kind == "project")
+        assert screen.project_key == first.data.obj.key  # (the first ◆ under the section in the tree)
+        await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
+        kpis = next(n for n in tree.root.children if n.data.obj.key == "系统运行数据")
+        tree.move_cursor(kpis)
+        await pilot.press("t")
+        await eventually(pilot, lambda: any("project" in str(n.message) for n in app._notifications))
+        assert app.screen is main
 
 
 async def test_search_startup_and_open_hit(seed_library):
+    from tui.ui.screens.search import SearchScreen
+
     app = make_app(seed_library, search="存管")
     async with app.run_test(size=(120, 36)) as pilot:
         main = await ready(pilot)
-        await pilot.pause(0.3)
-        if type(app.screen).__name__ != "SearchScreen":
-            pytest.skip("search screen not available")
-        report = seed_library.reports[1]
-        app.open_report(report, 12)
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
-        assert main.current is report
-        assert app.query_one(ReportView).highlight == 12
+        screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
+        assert screen.query_one("#search-input").value == "存管"
+        await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "存管"
+                         and bool(screen.result.hits))
+        await pilot.press("down")  # from the query box into the results
+        hit = await eventually(pilot, lambda: screen.current_hit is not None and screen.current_hit)
+        assert "存管" in hit.text
+        await pilot.press("enter")
+        await eventually(pilot, lambda: app.screen is main)
+        assert main.current is hit.report
+        assert app.query_one(ReportView).highlight == hit.line

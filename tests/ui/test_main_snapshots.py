@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tui.index.load import load_library
 from tui.ui.app import ReportsApp
+from uiutil import eventually, ready, settled
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -17,12 +18,8 @@ def seed_app() -> ReportsApp:
 
 
 async def settle(pilot) -> None:
-    for _ in range(40):
-        await pilot.pause(0.05)
-        main = pilot.app.screen_stack[0]
-        if getattr(main, "current", None) is not None:
-            break
-    await pilot.pause()
+    await ready(pilot)
+    await settled(pilot)
 
 
 def test_main_screen_120x36(snap_compare):
@@ -37,7 +34,7 @@ def test_metrics_screen(snap_compare):
     async def open_metrics(pilot) -> None:
         await settle(pilot)
         await pilot.press("m")
-        await pilot.pause(0.3)
-        await pilot.pause()
+        await eventually(pilot, lambda: pilot.app.screen.id == "metrics" and bool(pilot.app.screen.query(".kpi-chart")))
+        await settled(pilot)
 
     assert snap_compare(seed_app(), terminal_size=(120, 36), run_before=open_metrics)

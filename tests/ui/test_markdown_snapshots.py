@@ -9,6 +9,7 @@ import argparse
 from testpaths import DATA
 from tui.ui.app import ReportsApp
 from tui.ui.widgets.report_view import ReportView
+from uiutil import ready, settled
 
 FIXTURE = DATA / "markdown_features.md"
 READING = DATA / "reading_features.md"
@@ -23,15 +24,12 @@ def at_line(marker: str, fixture=FIXTURE):
     line = next(i for i, ln in enumerate(fixture.read_text(encoding="utf-8").split("\n"), 1) if marker in ln)
 
     async def run_before(pilot) -> None:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if getattr(pilot.app.screen_stack[0], "current", None) is not None:
-                break
+        await ready(pilot)
         view = pilot.app.screen.query_one(ReportView)
         view.focus()
         await pilot.pause()
         view.scroll_to_line(line, center=False)
-        await pilot.pause()
+        await settled(pilot)
 
     return run_before
 

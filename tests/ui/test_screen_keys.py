@@ -27,7 +27,7 @@ from tui.ui.screens.table import TableScreen
 from tui.ui.screens.team_week import TeamWeekScreen
 from tui.ui.screens.timeline import TimelineScreen
 from tui.ui.screens.week_picker import WeekPickerModal
-from uiutil import classes_with_bindings, eventually, make_app, ready
+from uiutil import classes_with_bindings, eventually, make_app, ready, settled
 
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z0-9]+)*$")
 
@@ -59,12 +59,6 @@ def shown(widget) -> str:
     """The text a widget shows on screen."""
     strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
     return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
-
-
-def true(value, ok: bool = True):
-    """A check for `eventually`: `value` once `ok` (and `value`) hold."""
-    assert ok and value
-    return value
 
 
 def help_descriptions(app) -> set[str]:
@@ -168,17 +162,14 @@ async def palette_prompts(pilot, query: str) -> list[str]:
     """Open the palette, type `query`, and read what it lists."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    palette = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CommandPalette)))
+    palette = await eventually(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen)
     palette.query_one(Input).insert_text_at_cursor(query)
-
-    def listed():
-        options = palette.query_one(OptionList)
-        assert options.option_count > 0
-        # (a prompt is the command, then its help on the next line)
-        return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
-
-    await pilot.pause(0.3)
-    return await eventually(pilot, listed, timeout=10)
+    await pilot.pause()  # (the palette takes the new query and starts its search)
+    # It lists matches as its providers answer: the list is whole once its search has ended.
+    await settled(pilot, of=palette)
+    options = palette.query_one(OptionList)
+    # (a prompt is the command, then its help on the next line)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
 
 
 async def test_palette_on_compare_offers_its_keys_and_nothing_of_the_main_screen(seed_library):
@@ -218,7 +209,8 @@ async def test_every_palette_command_of_the_compare_screen_runs_there(seed_libra
                 await eventually(pilot, lambda: not screen.computing)
             await palette_prompts(pilot, query)
             await pilot.press("enter")
-            await pilot.pause(0.3)
+            await eventually(pilot, lambda: not isinstance(app.screen, CommandPalette))
+            await settled(pilot)
             assert not isinstance(app.screen, ErrorScreen), query
             if isinstance(app.screen, HelpScreen):
                 await pilot.press("escape")
@@ -249,11 +241,15 @@ class Gate:
         self.real = real
         self.started = threading.Event()
         self.go = threading.Event()
+        self.done = threading.Event()  # the computation let go has ended
 
     def __call__(self, *args, **kwargs):
         self.started.set()
-        assert self.go.wait(20)
-        return self.real(*args, **kwargs)
+        try:
+            assert self.go.wait(20)
+            return self.real(*args, **kwargs)
+        finally:
+            self.done.set()
 
 
 async def compare_oldest_and_newest(pilot):
@@ -272,8 +268,8 @@ async def test_compare_shows_a_spinner_then_the_diff(seed_library, monkeypatch):
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await compare_oldest_and_newest(pilot)
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
+        await eventually(pilot, lambda: gate.started.is_set())
         await pilot.pause()
         assert screen.computing and screen.query_one(LoadingIndicator).display
         assert "comparing" in shown(screen.query_one("#compare-header"))
@@ -291,7 +287,7 @@ async def test_compare_shows_a_spinner_then_the_diff(seed_library, monkeypatch):
 
         await eventually(pilot, filled)
         await pilot.press("n")
-        await eventually(pilot, lambda: true(screen.cursor == 0))
+        await eventually(pilot, lambda: screen.cursor == 0)
 
 
 async def test_escape_while_comparing_returns_to_the_main_screen(seed_library, monkeypatch):
@@ -302,13 +298,16 @@ async def test_escape_while_comparing_returns_to_the_main_screen(seed_library, m
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await compare_oldest_and_newest(pilot)
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        await eventually(pilot, lambda: gate.started.is_set())
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
         gate.go.set()  # the comparison ends after its screen closed: dropped, no error
-        await pilot.pause(0.3)
+        await eventually(pilot, lambda: gate.done.is_set())
+        await settled(pilot)
         assert app.screen is main and len(app.screen_stack) == 1
-        await pilot.press("right_square_bracket", "left_square_bracket")
+        newest = main.current
+        await pilot.press("left_square_bracket")
+        await eventually(pilot, lambda: main.current is not newest)
         assert app.is_running and not app._exit
 
 
@@ -320,8 +319,8 @@ async def test_timeline_shows_a_spinner_then_fills_in(seed_library, monkeypatch)
         monkeypatch.setattr(app.workspace, "timeline", gate)
         key = main.library.reports[-1].projects[0].key
         app.push_screen(TimelineScreen(app.workspace, key))
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, TimelineScreen)))
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+        await eventually(pilot, lambda: gate.started.is_set())
         await pilot.pause()
         assert screen.query_one(LoadingIndicator).display and screen.timeline is None
         await pilot.press("enter")  # nothing to open yet
@@ -341,12 +340,13 @@ async def test_timeline_shows_a_spinner_then_fills_in(seed_library, monkeypatch)
         gate2 = Gate(gate.real)
         monkeypatch.setattr(app.workspace, "timeline", gate2)
         app.push_screen(TimelineScreen(app.workspace, key))
-        await eventually(pilot, lambda: true(gate2.started.is_set()))
+        await eventually(pilot, lambda: gate2.started.is_set())
         await pilot.press("escape")
         await eventually(pilot, lambda: app.screen is main)
         gate2.go.set()
-        await pilot.pause(0.3)
-        assert app.screen is main and app.is_running
+        await eventually(pilot, lambda: gate2.done.is_set())
+        await settled(pilot)
+        assert app.screen is main and len(app.screen_stack) == 1 and app.is_running
 
 
 async def test_palette_while_comparing_offers_no_command_that_waits(seed_library, monkeypatch):
@@ -358,16 +358,16 @@ async def test_palette_while_comparing_offers_no_command_that_waits(seed_library
     async with app.run_test(size=(120, 36)) as pilot:
         main = await ready(pilot)
         main.open_compare(main.library.reports[0], main.library.reports[-1])
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
-        await eventually(pilot, lambda: true(gate.started.is_set()))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
+        await eventually(pilot, lambda: gate.started.is_set())
         for query, offered in (("Back", True), ("Help", True), ("change", False), ("Swap", False)):
             prompts = await palette_prompts(pilot, query)
             ours = {"Back", "Help", "Next change", "Prev change", "Hide unchanged", "Swap sides"} & set(prompts)
             assert bool(ours) is offered, (query, prompts)
             await pilot.press("escape")
-            await eventually(pilot, lambda: true(app.screen is screen))
+            await eventually(pilot, lambda: app.screen is screen)
         gate.go.set()
-        await eventually(pilot, lambda: true(not screen.computing))
+        await eventually(pilot, lambda: not screen.computing)
         prompts = await palette_prompts(pilot, "Swap")
         assert "Swap sides" in prompts
 
@@ -378,9 +378,9 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         screen = await open_screen(pilot, "compare")
-        await eventually(pilot, lambda: true(not screen.computing))
+        await eventually(pilot, lambda: not screen.computing)
         await pilot.press("ctrl+p")
-        palette = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CommandPalette)))
+        palette = await eventually(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen)
 
         def listed():
             options = palette.query_one(OptionList)
@@ -392,7 +392,7 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
         assert not any(p.startswith("Go to week") for p in prompts)
         assert prompts[0] == "Back"  # the screen's own commands first: enter on an empty palette is harmless
         await pilot.press("enter")
-        await eventually(pilot, lambda: true(isinstance(app.screen, MainScreen)))
+        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.is_running
 
 
@@ -408,10 +408,10 @@ async def test_a_comparison_that_fails_says_so_and_shows_the_error(seed_library,
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await compare_oldest_and_newest(pilot)
-        dialog = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, ErrorScreen)))
+        dialog = await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen) and app.screen)
         assert "a comparison that fails" in dialog.details
         await pilot.press("escape")
-        screen = await eventually(pilot, lambda: true(app.screen, isinstance(app.screen, CompareScreen)))
+        screen = await eventually(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen)
         assert not screen.query(LoadingIndicator)
         assert "could not compare these weeks" in shown(screen.query_one("#compare-header"))
         assert app.is_running

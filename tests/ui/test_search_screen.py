@@ -3,14 +3,13 @@ while the library is still loading."""
 
 from __future__ import annotations
 
-import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tui.index.workspace import Workspace
 from tui.ui.screens.search import SearchScreen
 from tui.ui.screens.timeline import TimelineScreen
-from uiutil import eventually
+from uiutil import eventually, settled
 
 
 class Host(App):
@@ -38,11 +37,11 @@ def _true(value):
 
 
 async def wait_for_results(pilot, screen, query: str) -> None:
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if screen.result is not None and screen.result.query.raw == query:
-            return
-    raise AssertionError("no results")
+    """Wait until the screen shows the answer to `query` (and has drawn it)."""
+
+
+    await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == query)
+    await settled(pilot)
 
 
 async def test_typing_a_query_shows_grouped_highlighted_results(seed_library):
@@ -80,7 +79,7 @@ async def test_enter_opens_the_hit_at_its_line(seed_library):
         hit = screen.current_hit
         assert hit.report.week == "2024-W23"
         await pilot.press("enter")
-        await pilot.pause()
+        await eventually(pilot, lambda: bool(app.opened))
         assert app.opened == [("2024-W23", hit.line)] and hit.line == 35
 
 
@@ -99,9 +98,9 @@ async def test_t_opens_the_timeline_of_the_hit_project(seed_library):
         screen = app.screen
         await wait_for_results(pilot, screen, "实时数仓")
         await pilot.press("ctrl+t")
-        await pilot.pause()
-        tl = app.screen
-        assert isinstance(tl, TimelineScreen)
+        tl = await eventually(pilot, lambda: isinstance(app.screen, TimelineScreen) and app.screen)
+        await eventually(pilot, lambda: tl.timeline is not None and tl.query_one("#timeline-table").row_count > 0)
+        await settled(pilot)
         table = tl.query_one("#timeline-table", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert [r[0] for r in rows] == ["2024-W17", "2024-W23", "2024-W29"]
@@ -111,7 +110,7 @@ async def test_t_opens_the_timeline_of_the_hit_project(seed_library):
         axis = str(tl.query_one("#timeline-spark-labels", Static).render())
         assert axis.startswith("2024-W17 – 2024-W29")
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await eventually(pilot, lambda: bool(app.opened))
         assert app.opened == [("2024-W23", 35)]
 
 
@@ -127,14 +126,11 @@ async def test_escape_goes_back_and_hostile_text_is_shown_as_text(tmp_path):
         await wait_for_results(pilot, screen, "坏")
         assert "[bold]x[/]" in str(screen.query_one("#search-preview").render()).replace("\n     ", "")
         await pilot.press("ctrl+t")
-        await pilot.pause()
-        assert isinstance(app.screen, TimelineScreen)
+        await eventually(pilot, lambda: isinstance(app.screen, TimelineScreen))
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, SearchScreen)
+        await eventually(pilot, lambda: isinstance(app.screen, SearchScreen))
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, SearchScreen)
+        await eventually(pilot, lambda: not isinstance(app.screen, SearchScreen))
 
 
 async def test_a_query_typed_while_loading_is_answered_from_what_is_read_then_corrected(monkeypatch, seed_library):
@@ -148,30 +144,21 @@ async def test_a_query_typed_while_loading_is_answered_from_what_is_read_then_co
     app = make_app()
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.workspace.loading:
-                    break
-            assert app.workspace.loading and not app.loaded
+            await eventually(pilot, lambda: app.workspace.loading)
+            assert not app.loaded
             await pilot.press("slash")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, SearchScreen)
+            screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
             await pilot.press(*"贝易转")
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if screen.result is not None and screen.result.query.raw == "贝易转":
-                    break
+            await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "贝易转")
+            await settled(pilot)
             partial = screen.result
             assert not partial.complete and partial.searched == 2 and partial.of == 5
             assert {h.report.week for h in partial.hits} <= {"2023-W46", "2023-W52"}
             status = str(screen.query_one("#search-status", Static).render())
             assert "searching 2 of 5 reports" in status
             gate.set()
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if screen.result is not None and screen.result.complete:
-                    break
+            await eventually(pilot, lambda: screen.result is not None and screen.result.complete, timeout=20)
+            await settled(pilot)
             whole = screen.result
             assert whole.complete and whole.query.raw == "贝易转"
             assert [h.report.week for h in whole.hits[:3]] == ["2024-W29", "2024-W23", "2024-W17"]

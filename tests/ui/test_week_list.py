@@ -74,18 +74,14 @@ async def test_reports_read_so_far_can_be_scrolled_and_opened_before_the_load_en
     opens, the reader moves to another; when the load ends the reader's report is still the open one."""
     from tui.ui.screens.main import MainScreen
     from tui.ui.widgets.week_list import WeekList
-    from uiutil import gated_load, make_app
+    from uiutil import eventually, gated_load, make_app, settled
 
     early = [r for r in seed_library.reports if r.week in ("2023-W52", "2023-W46", "2024-W17")]  # not in order
     gate = gated_load(monkeypatch, seed_library, reversed(early))
     app = make_app()
     try:
         async with app.run_test(size=(120, 36)) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.05)
-                screen = app.screen
-                if isinstance(screen, MainScreen) and screen.current is not None:
-                    break
+            await eventually(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.current is not None)
             assert not app.loaded
             weeks = app.screen.query_one(WeekList)
             assert [r.week for r in weeks.reports] == ["2023-W46", "2023-W52", "2024-W17"]
@@ -93,14 +89,11 @@ async def test_reports_read_so_far_can_be_scrolled_and_opened_before_the_load_en
             assert app.screen.query_one("#loading").display  # still saying it loads
             weeks.focus()
             await pilot.press("up")
-            await pilot.pause(0.3)  # (moving through the list opens a week after a short pause)
-            assert app.screen.current.week == "2023-W52"
+            # (moving through the list opens a week after a short pause)
+            await eventually(pilot, lambda: app.screen.current.week == "2023-W52")
             gate.set()
-            for _ in range(100):
-                await pilot.pause(0.05)
-                if app.loaded:
-                    break
-            await pilot.pause()
+            await eventually(pilot, lambda: app.loaded)
+            await settled(pilot)
             assert app.loaded and len(weeks.reports) == len(seed_library.reports)
             assert app.screen.current.week == "2023-W52"  # the reader's report stays open
             assert not app.screen.query_one("#loading").display

@@ -220,6 +220,7 @@ def test_folder_rule_is_per_path_and_needs_the_reports_under_it(tmp_path):
     assert names([str(tmp_path / "a")]) == [None] * 6  # one person's folder
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="shared corpora absent")
 def test_real_corpora_name_nobody():
     for name in ("plct-weekly", "this-week-in-rust"):

@@ -159,6 +159,6 @@ def test_the_app_reloads_when_a_body_finds_its_file_changed(cache_home, reports)
         assert r.text == ""
         assert [type(m) for m in posted] == [FilesChanged] and posted[0].paths == [str(f)]
     finally:
-        app._load_stop = None
+        app.loader = type("NoLoad", (), {"stop": lambda self: None})()  # (no load was started)
         app.on_unmount()
     assert not loader._changed_listeners

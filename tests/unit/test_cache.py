@@ -212,6 +212,7 @@ def test_scan_finds_what_read_sources_reads(tmp_path):
     assert scanned == read and len(scanned) == 3
 
 
+@pytest.mark.slow
 def test_two_processes_at_once(tmp_path, reports):
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"), NO_COLOR="1")
     cmd = [sys.executable, "-m", "tui", "weeks", "--json", str(reports)]
@@ -305,6 +306,7 @@ def test_wrong_types_in_a_head_are_caught(cache_home, reports, parses):
     assert summary(again) == _no_cache_summary([reports])
 
 
+@pytest.mark.slow
 def test_deep_nesting_is_stored_and_read_back(cache_home, tmp_path):
     folder = tmp_path / "deep"
     folder.mkdir()

@@ -112,11 +112,15 @@ def test_lint_rows_name_the_author(capsys, tmp_path):
             created = "Created: 2024年3月1日 10:00\n" if (who, w) == ("bob", 2) else ""  # W09, not W02
             (tmp_path / who).mkdir(exist_ok=True)
             (tmp_path / who / f"w{w}.md").write_text(f"# Weekly 2024-W0{w}\n\n{created}\n- work\n", encoding="utf-8")
+    (tmp_path / "alice" / "notes.md").write_text("# 随手记\n\n- 没有日期\n", encoding="utf-8")  # undated
     code, out, _ = run(capsys, "lint", "--json", str(tmp_path))
     rows = json.loads(out)
     assert any(r["author"] == "bob" and r["path"].endswith("bob/w2.md") for r in rows)
+    assert any(r["author"] == "alice" and r["path"].endswith("alice/notes.md") for r in rows)
     code, out, _ = run(capsys, "lint", "--json", "--author", "alice", str(tmp_path))
-    assert all(r["author"] == "alice" for r in json.loads(out))
-    assert not any(r["path"].endswith("bob/w2.md") for r in json.loads(out))
+    alice = json.loads(out)
+    assert alice and all(r["author"] == "alice" for r in alice)
+    assert not any(r["path"].endswith("bob/w2.md") for r in alice)
     code, out, _ = run(capsys, "lint", "--json", str(DATA / "bad"))
-    assert all(r["author"] is None for r in json.loads(out))  # unreadable files name nobody
+    bad = json.loads(out)
+    assert bad and all(r["author"] is None for r in bad)  # unreadable files name nobody

@@ -9,7 +9,8 @@ import pytest
 from testpaths import CORPORA
 from tui.cli import main
 
-pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")
+pytestmark = [pytest.mark.slow,  # (the real corpora: in `make test`, not in `make check`)
+              pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")]
 
 
 @pytest.mark.parametrize("name", ["plct-weekly", "this-week-in-rust"])

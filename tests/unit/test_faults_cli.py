@@ -16,6 +16,8 @@ from faultutil import cli_cmd, run_cli
 from testpaths import SEEDS
 from tui.cli.common import EXIT_OUTPUT, EXIT_PIPE
 
+pytestmark = pytest.mark.slow  # (every subcommand as a process: in `make test`, not in `make check`)
+
 SUBCOMMANDS = [["weeks"], ["weeks", "--json"], ["kpi"], ["kpi", "--json"], ["kpi", "--csv"], ["lint"],
                ["lint", "--json"], ["diff", "2024-W23", "2024-W29"], ["diff", "2024-W23", "2024-W29", "--json"],
                ["search", "贝易转"], ["search", "贝易转", "--json"], ["cache", "info"]]
@@ -44,6 +46,41 @@ def test_weeks_into_head_ends_quietly(many, tmp_path):
     err = proc.stderr.read()
     assert proc.wait(60) == EXIT_PIPE
     assert err == b""
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory) -> str:
+    """The seeds twenty times over (in twenty folders): every answer is many times what a small pipe holds."""
+    root = tmp_path_factory.mktemp("copies")
+    for n in range(20):
+        shutil.copytree(SEEDS, root / f"copy{n}")
+    return str(root)
+
+
+PIPE_BYTES = 4096  # the smallest a pipe can be: every answer below is several times this
+
+
+@pytest.mark.parametrize("args", [["weeks", "PATH", "--json"], ["kpi", "PATH", "--json"], ["kpi", "PATH", "--csv"],
+                                  ["lint", "PATH", "--json"], ["search", "进度", "PATH", "--json", "--limit", "1000"],
+                                  ["diff", "2024-W23", "2024-W29", "SEEDS", "--json"]], ids=" ".join)
+def test_every_output_cut_by_a_closed_pipe_exits_141(args, copies, tmp_path):
+    """A reader that goes away in the middle of one large write: the part written is taken, the rest
+    would fail. Whatever the size of the write, a script must be able to tell a cut answer (141) from
+    a whole one (0)."""
+    import fcntl
+
+    # (diff needs weeks that name one report each: the seeds themselves)
+    args = [{"PATH": copies, "SEEDS": str(SEEDS)}.get(a, a) for a in args]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    whole = run_cli(args, env=env)
+    assert whole.returncode in (0, 1) and len(whole.stdout) > 4 * PIPE_BYTES, (len(whole.stdout), whole.stderr)
+    proc = subprocess.Popen([*cli_cmd(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    head = proc.stdout.read(100)
+    proc.stdout.close()  # the reader goes away (`| head -c 100`)
+    err = proc.stderr.read()
+    assert proc.wait(60) == EXIT_PIPE, err
+    assert head == whole.stdout[:100] and err == b""
 
 
 @pytest.mark.parametrize("args", SUBCOMMANDS, ids=lambda a: " ".join(a))

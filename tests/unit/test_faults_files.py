@@ -18,6 +18,8 @@ from tui.index.load import load_library
 from tui.model import source
 from tui.model.report import Finding
 
+pytestmark = pytest.mark.slow  # (mostly the command line as a process: in `make test`, not in `make check`)
+
 REPORT = "# {week} 周报\n\n## 【O1 业务】\n\n- 【贝易转】进度50%\n"
 HANG = 10  # seconds: a case that takes longer has hung
 
@@ -91,6 +93,44 @@ def test_a_config_file_that_is_too_large_is_not_read(folder, tmp_path):
     res = run_cli(["weeks", "--no-cache", "--config", str(big), str(folder)], timeout=HANG)
     assert res.returncode == 0 and b"2024-W10" in res.stdout
     assert b"too large to read (300 MB; the limit is 1 MB)" in res.stderr
+
+
+DEEP_SETTINGS = {
+    "arrays 500 deep": "x = " + "[" * 500 + "]" * 500 + "\n",            # tomllib: RecursionError
+    "inline tables 400 deep": "x = " + "{a=" * 400 + "1" + "}" * 400 + "\n",
+    "a table header 2000 deep": "[" + ".".join(["a"] * 2000) + "]\n",    # loads; saving it would recurse
+    "a KPI section name 3000 deep": "[kpi]\nsections = [{" + ".".join(["a"] * 3000) + " = 1}]\n",  # str() recurses
+}
+
+
+@pytest.mark.parametrize("text", DEEP_SETTINGS.values(), ids=DEEP_SETTINGS.keys())
+def test_settings_nested_too_deep_are_a_notice(folder, tmp_path, text):
+    from tui.config import load_config
+
+    cfg_file = tmp_path / "config.toml"
+    cfg_file.write_text(text, encoding="utf-8")
+    res = run_cli(["weeks", "--no-cache", "--config", str(cfg_file), str(folder)], timeout=HANG)
+    assert res.returncode == 0 and b"2024-W10" in res.stdout
+    assert b"Traceback" not in res.stderr
+    assert res.stderr.decode().splitlines() == [f"reports-tui: cannot read settings {cfg_file}: " + (
+        "nested too deeply" if "[[[" in text or "{a={a=" in text else "nested more than 32 deep")]
+    cfg = load_config(cfg_file)  # what the app does with it: a notice, the built-in vocabulary, and a
+    assert cfg.error and cfg.data == {}  # theme picked later kept for the session, the file left alone
+    cfg.vocabulary()
+    cfg.set("theme", "nord")
+    assert cfg.theme == "nord" and "settings not saved" in cfg.error
+    assert cfg_file.read_text(encoding="utf-8") == text
+
+
+def test_settings_nested_as_deep_as_real_ones_are_read(tmp_path):
+    from tui.config import load_config
+
+    cfg_file = tmp_path / "config.toml"
+    cfg_file.write_text('[kpi.aliases]\n"入金有效成功率" = ["入金成功率"]\n[a.b.c.d.e.f]\nx = [[[1]]]\n', encoding="utf-8")
+    cfg = load_config(cfg_file)
+    assert cfg.error is None and "入金成功率" in cfg.vocabulary().kpi_aliases["入金有效成功率"]
+    cfg.set("theme", "nord")
+    assert cfg.error is None and load_config(cfg_file).data == {**cfg.data, "theme": "nord"}
 
 
 # ── symlinked folders: never followed ────────────────────────────────────────────────────────────
@@ -291,10 +331,48 @@ def test_zip_members_with_parent_and_absolute_names_and_a_zip_inside(folder, tmp
     rows, _ = weeks_json(folder)
     got = {(r["member"], r["week"]) for r in rows if r["member"]}
     # Members are read in memory, never extracted: their names are only names. A zip inside a zip is
-    # not opened (an archive's members are reports or nothing).
+    # not opened, and says so.
     assert got == {("../../escape.md", "2024-W21"), ("/etc/absolute.md", "2024-W22")}
+    code, lint = lint_rows(folder)
+    assert code == 1 and [(r["path"], r["message"]) for r in lint if r["level"] == "problem"] == [
+        (f"{folder / 'export.zip'}:inner.zip", "a zip archive inside a zip archive is not read (unpack it first)")]
     assert folder_digest(folder) == before
     assert not (tmp_path / "escape.md").exists() and not Path("/etc/absolute.md").exists()
+
+
+def test_names_with_backslashes_are_names(folder):
+    """A backslash is an ordinary character of a file name here: `a\\.md` is a report (it was taken
+    for `.md` in a folder `a`, a hidden file, and skipped without a word)."""
+    for name, week in (("a\\.md", "2024-W11"), ("b\\c.md", "2024-W12"), ("\\.md", "2024-W13")):
+        (folder / name).write_text(REPORT.format(week=week), encoding="utf-8")
+    rows, err = weeks_json(folder)
+    assert {os.path.basename(r["path"]): r["week"] for r in rows} == {
+        "good.md": "2024-W10", "a\\.md": "2024-W11", "b\\c.md": "2024-W12", "\\.md": "2024-W13"}
+    plain = run_cli(["weeks", "--no-cache", str(folder)], timeout=HANG).stdout.decode("utf-8")
+    assert "a\\.md" in plain and err == ""
+    lib = load_library([str(folder)])
+    assert sorted(r.source.name for r in lib.reports) == ["\\.md", "a\\.md", "b\\c.md", "good.md"]
+
+
+def test_zip_members_skipped_are_problems_and_windows_separators_are_folders(folder):
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("team\\2024-W14.md", REPORT.format(week="2024-W14"))   # written on Windows
+        zf.writestr("twice.md", REPORT.format(week="2024-W15"))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("twice.md", REPORT.format(week="2024-W16"))
+        zf.writestr("notes/.hidden.md", REPORT.format(week="2024-W17"))     # hidden: not a report
+        zf.writestr("__MACOSX/._twice.md", b"\0\5")                        # macOS's copies: not reports
+        zf.writestr("deeper/more.ZIP", b"PK\5\6" + bytes(18))
+    rows, _ = weeks_json(folder)
+    assert sorted((r["member"], r["week"]) for r in rows if r["member"]) == [
+        ("team\\2024-W14.md", "2024-W14"), ("twice.md", "2024-W16")]  # the last of one name, as zipfile reads
+    lib = load_library([str(folder)])
+    assert sorted(r.source.name for r in lib.reports) == ["2024-W14.md", "good.md", "twice.md"]
+    code, lint = lint_rows(folder)
+    assert code == 1
+    assert sorted((r["path"].rsplit(":", 1)[1], r["message"]) for r in lint if r["level"] == "problem") == [
+        ("deeper/more.ZIP", "a zip archive inside a zip archive is not read (unpack it first)"),
+        ("twice.md", "the archive holds more than one member of this name: only the last is read")]
 
 
 # ── names that are not text ─────────────────────────────────────────────────────────────────────
@@ -374,7 +452,10 @@ def test_a_zip_that_cannot_be_opened_and_a_folder_that_vanishes(folder, monkeypa
 # ── big reports and big folders ─────────────────────────────────────────────────────────────────
 
 
-def test_a_10_mb_report_parses_in_linear_time(tmp_path, capsys):
+def test_a_10_mb_report_is_read_by_a_process_of_its_own(tmp_path, capsys):
+    """`weeks --no-cache` on one 10 MB report finds its week, says nothing on stderr and ends within its
+    timeout. How the parse time grows with size is measured, not asserted, by
+    `benchmarks/bench_parse.py` (10 and 50 MB): timings belong to the benchmarks."""
     import sys
 
     from testpaths import REPO

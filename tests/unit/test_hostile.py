@@ -66,6 +66,7 @@ def test_deep_nesting_and_long_lines():
     assert len(long.root.items[0].text) == 50000
 
 
+@pytest.mark.slow
 def test_five_megabyte_report_and_ten_thousand_headings():
     big = "# 2024-W10\n\n" + "".join(f"## 【O{i % 9 + 1} 段落{i}】\n\n- 项目{i}：进度{i % 100}%\n    - 细节\n" for i in range(80000))
     assert len(big.encode()) > 5_000_000

@@ -104,6 +104,7 @@ def test_a_head_of_the_wrong_shape_is_damaged_even_with_a_right_checksum(where, 
         codec._decode_head_checked(text, SourceRef("x.md"), 1, 1)
 
 
+@pytest.mark.slow
 def test_a_forged_row_with_a_matching_checksum_is_parsed_again(cache_home, many):
     expected = full(loading.load_library_cached([str(many)], use_cache=False, lazy=False))
     loading.load_library_cached([str(many)])

@@ -287,6 +287,7 @@ CORPUS_ITEMS = 0.999
 CORPUS_PARAGRAPHS = 0.999
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")
 def test_corpora_agree_with_markdown_it():
     got = agreement(sorted(CORPORA.rglob("*.md")))

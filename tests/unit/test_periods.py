@@ -273,6 +273,7 @@ def test_kpi_names_are_whole_and_never_collapse(body, expected):
 
 # --- the real archives ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")
 def test_numbered_issues_of_the_corpora_come_in_number_order(capsys):
     main(["weeks", "--json", "--no-cache", str(CORPORA)])

@@ -197,6 +197,7 @@ def test_markup_like_text_is_just_text(tmp_path):
     assert hits and "[bold]" in hits[0].text
 
 
+@pytest.mark.slow
 def test_pypinyin_loads_only_for_a_pinyin_query():
     import subprocess
     import sys
@@ -337,6 +338,7 @@ def test_by_filters_authors_by_name_typo_or_pinyin(tmp_path):
     assert {h.author for h in ix.search("by:zhangsan").hits} == {"张三"}
 
 
+@pytest.mark.slow
 def test_fuzzy_windows_find_the_closest_window_of_any_line():
     # against every window of the line: the edit distance and the window chosen (closest, as long as
     # the word, first, shortest) are the same
@@ -363,6 +365,7 @@ def test_fuzzy_windows_find_the_closest_window_of_any_line():
         assert mt.fuzzy_window(w, low) == want, (w, low)
 
 
+@pytest.mark.slow
 def test_one_edit_windows_are_those_of_the_general_search():
     # words of up to 7 characters (one edit) are matched by regular expressions: the same windows as
     # the search of every window, lines holding the word itself included

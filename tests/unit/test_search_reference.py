@@ -252,6 +252,7 @@ def build_ways(lib: list[GenDoc], seed: int):
     return {"at once": at_once, "grown": grown, "stored": stored, "on demand": lazy, "posting lists": posted}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lib=library(), queries=st.lists(st.sampled_from(QUERIES), min_size=1, max_size=4), seed=st.integers(0, 99))
 def test_the_engine_gives_the_reference_ranking_however_the_index_was_made(lib, queries, seed):

@@ -16,6 +16,8 @@ from tui.index.load import load_library
 from tui.index.search.engine import SearchIndex
 from tui.index.search.records import fold, visible
 
+pytestmark = pytest.mark.slow  # (the real corpora: in `make test`, not in `make check`)
+
 
 def seen(text: str) -> str:
     """What a reader sees of a line (link targets and URLs dropped)."""

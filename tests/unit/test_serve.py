@@ -118,6 +118,7 @@ def _modules_after(code: str) -> set[str]:
     return set(res.stderr.rsplit("MODULES:", 1)[1].split(","))
 
 
+@pytest.mark.slow
 def test_serve_loads_no_textual_and_other_subcommands_load_no_web_server():
     loaded = _modules_after(
         "import tui.cli.serve.server as s\n"
@@ -128,3 +129,48 @@ def test_serve_loads_no_textual_and_other_subcommands_load_no_web_server():
     assert "textual" not in loaded and "aiohttp" in loaded
     loaded = _modules_after("from tui.cli import main\nmain(['weeks', '--json'])\n")
     assert not loaded & {"textual", "rich", "aiohttp", "textual_serve"}
+
+
+# ── what the page sends is the page's word: sizes and headers ─────────────────────────────────────
+
+
+@pytest.mark.parametrize("width, height, want", [
+    ("100", "30", (100, 30)), (100, 30, (100, 30)), (99.7, 30.2, (99, 30)),
+    (20000, 20000, (1000, 500)), ("20000", "20000", (1000, 500)), (10**30, -10**30, (1000, 5)),
+    (0, 0, (10, 5)), (-5, "-5", (10, 5)),
+    ("wide", None, (80, 24)), (True, False, (80, 24)), ([1], {"a": 1}, (80, 24)),
+    (float("inf"), float("nan"), (80, 24)), ("9" * 5000, "1e9", (80, 24)),
+])
+def test_a_terminal_size_is_within_bounds_whatever_the_page_asks(width, height, want):
+    from tui.cli.serve.server import terminal_size
+
+    assert terminal_size(width, height) == want
+
+
+async def test_a_resize_message_is_clamped_like_the_size_at_the_start():
+    from tui.cli.serve.server import Session
+
+    sent = []
+    session = Session(["true"], ".", write_bytes=None, write_str=None, close=None, download_manager=None)
+
+    async def send_meta(data):
+        sent.append(data)
+        return True
+
+    session.send_meta = send_meta
+    await session.set_terminal_size(20000, 20000)
+    await session.set_terminal_size(120, "x")  # (not a number: the height stays as it was)
+    await session.set_terminal_size(3, 2)
+    assert [(m["width"], m["height"]) for m in sent] == [(1000, 500), (120, 500), (10, 5)]
+    assert session.size == (10, 5)
+
+
+@pytest.mark.parametrize("header, want", [
+    ("localhost:8000", "localhost"), ("127.0.0.1", "127.0.0.1"), ("[::1]:80", "::1"), ("Example.COM", "example.com"),
+    ("[::1", None), ("::1]", None), ("localhost:port", None), ("localhost:99999", None), ("a/b", None),
+    ("user@localhost", None), ("localhost?x", None), ("", ""),
+])
+def test_host_names_of_host_headers(header, want):
+    from tui.cli.serve.server import host_name
+
+    assert host_name(header) == want

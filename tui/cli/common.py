@@ -34,15 +34,38 @@ class OutputLost(Exception):
 
 class GuardedOutput:
     """Standard output whose write errors become `OutputLost` (never an `OSError` some handler for
-    reading files could mistake for its own)."""
+    reading files could mistake for its own), and where no part of a write is lost unnoticed.
+
+    Text goes to the binary layer below the text stream, in a loop until every byte is taken: a pipe
+    whose reader goes away in the middle of a large write takes part of it and reports success, and
+    Python's text layer drops the rest without a word (`weeks --json | head -c 100` would exit 0).
+    Asking again for the rest gets the broken pipe."""
 
     def __init__(self, stream: Any):
         self._stream = stream
+        self._bytes = getattr(stream, "buffer", None)
+        if self._bytes is not None:
+            try:  # (nothing written to the text layer before may come after what is written here)
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # (the first write says so)
 
     def write(self, text: str) -> int:
-        """Write, or raise `OutputLost`."""
+        """Write all of `text`, or raise `OutputLost`."""
         try:
-            return self._stream.write(text)
+            if self._bytes is None:
+                return self._stream.write(text)
+            stream = self._stream
+            data = memoryview(text.encode(getattr(stream, "encoding", None) or "utf-8",
+                                          getattr(stream, "errors", None) or "strict"))
+            while data:
+                taken = self._bytes.write(data)
+                if not taken:  # (a blocking stream takes something or fails; never loop on nothing)
+                    raise OSError(errno.EIO, "the output took nothing")
+                data = data[taken:]
+            if getattr(stream, "line_buffering", False) and "\n" in text:
+                self._bytes.flush()
+            return len(text)
         except OSError as exc:
             raise OutputLost(exc) from exc
 

@@ -214,16 +214,18 @@ def run_tui(args: argparse.Namespace) -> int:
     for week in args.compare or ():
         check_text_argument(week, "a week")
     check_text_argument(args.week, "a week")
+    library = None
     if args.compare or args.week:
-        # Fail early, before the screen switches to the alternate buffer, on a week that does not exist.
-        lib = open_library(args, quiet=True)
+        # Fail early, before the screen switches to the alternate buffer, on a week that does not exist;
+        # the app then opens on this library instead of reading it again.
+        library = open_library(args, quiet=True)
         if args.compare:
-            lib.find(args.compare[0]), lib.find(args.compare[1])
+            library.find(args.compare[0]), library.find(args.compare[1])
         if args.week:
-            lib.open_week(args.week)
+            library.open_week(args.week)
     from ..ui.app import run_app
 
-    code, still_loading = run_app(args)
+    code, still_loading = run_app(args, library=library)
     if still_loading:
         leave(code)  # (no exit handlers: they would wait for the abandoned load's worker processes)
     return code

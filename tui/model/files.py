@@ -30,8 +30,9 @@ class SourceRef(NamedTuple):
     @property
     def name(self) -> str:
         """The file name of the report (the zip member's base name inside an archive)."""
-        inner = self.member or self.path
-        return printable_name(inner.replace("\\", "/").rsplit("/", 1)[-1])
+        if self.member:  # (a member's name may use backslashes as separators; a file's name is its own)
+            return printable_name(self.member.replace("\\", "/").rsplit("/", 1)[-1])
+        return printable_name(os.path.basename(self.path))
 
 
 class Unreadable(Exception):

@@ -13,16 +13,27 @@ from .vocab import DEFAULT_VOCABULARY, Vocabulary
 
 def load_bytes(data: bytes, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULARY,
                size: int | None = None, mtime: float = 0.0) -> Report | Finding:
-    """Decode and parse one report's bytes; an unreadable one is a problem `Finding`."""
+    """Decode and parse one report's bytes; an unreadable one is a problem `Finding`.
+
+    The bytes are let go once decoded: a caller that hands them over without keeping them
+    (`load_bytes(held.pop(), …)`) never holds a report's bytes and its text through the parse."""
+    size = len(data) if size is None else size
     try:
         text, encoding = decode(data)
     except DecodeError as exc:
         return Finding("problem", str(exc), source=ref)
+    del data
+    return load_text(text, encoding, ref, vocab, size, mtime)
+
+
+def load_text(text: str, encoding: str, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULARY,
+              size: int = 0, mtime: float = 0.0) -> Report | Finding:
+    """Parse one report's decoded text (`source.decode`); one too deeply nested is a problem `Finding`."""
     try:
         report = parse_report(text, ref, vocab, encoding)
     except RecursionError:
         return Finding("problem", "too deeply nested to read", source=ref)
-    report.size = len(data) if size is None else size
+    report.size = size
     report.mtime = mtime
     for w in report.warnings:
         w.source = ref
@@ -30,8 +41,11 @@ def load_bytes(data: bytes, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULA
 
 
 def load_raw(raw: RawSource, vocab: Vocabulary = DEFAULT_VOCABULARY) -> Report | Finding:
-    """Load one `RawSource` read from disk or a zip."""
-    return load_bytes(raw.data, raw.ref, vocab, raw.size, raw.mtime)
+    """Load one `RawSource` read from disk or a zip (its bytes are handed over: `raw.data` is emptied)."""
+    data, raw.data = raw.data, b""
+    held = [data]
+    del data
+    return load_bytes(held.pop(), raw.ref, vocab, raw.size, raw.mtime)
 
 
 def load_path(paths: list[str | os.PathLike] | str | os.PathLike,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import PurePosixPath
+from typing import Iterable
 
 from .authors import front_matter_author, is_author_property, property_author, section_author
 from .frontmatter import front_matter_end
@@ -19,7 +21,7 @@ from .incidents import extract_incidents
 from .kpis import extract_kpis
 from .projects import extract_projects
 from .report import Finding, Item, Report, Section, SourceRef
-from .text import nfkc
+from .text import iter_lines, nfkc
 from .vocab import DEFAULT_VOCABULARY, Vocabulary
 from .weeks import (
     STATED_KINDS,
@@ -53,6 +55,12 @@ _EMPH = re.compile(r"(\*\*|__|`)(.+?)\1")
 _TASK = re.compile(r"\[([ xX])\]\s+(?=\S)")
 
 IMPLICIT_FOCUS = "重点工作"
+
+#: The most sections and items (list items, paragraph lines, table rows) a report is read into. The
+#: largest real reports hold a few thousand; each one parsed takes a few hundred bytes of memory
+#: whatever the few bytes of text it came from (`- x`), so past this the rest of a report stays text
+#: only — shown and kept whole, without sections, items, projects or KPIs — and says so in a warning.
+MAX_PARTS = 250_000
 
 
 def unescape(text: str) -> str:
@@ -194,18 +202,23 @@ def parse_report(
     (`_name_report`), and what is read from that structure: the implicit focus section, the week
     (`_resolve_week`), projects, incidents, KPIs, plans and the author (`_read_contents`)."""
     source = source or SourceRef("<text>")
-    lines = text.split("\n")
-    meta = _read_metadata(lines)
+    head = list(islice(iter_lines(text), 200))  # (front matter: only the first lines)
+    meta = _read_metadata(head)
     root = Section(title="", key="", level=0, line=1)
     report = Report(source=source, text=text, title="", label="", root=root, encoding=encoding)
     if meta.title:
         report.title = inline_plain(meta.title)
     structure = _Structure(report, meta, vocab)
-    structure.scan(lines)
+    structure.scan(iter_lines(text), text.count("\n") + 1)
     _name_report(report)
     _implicit_focus_section(root)
     _resolve_week(report, meta, structure.title_line, structure.week_headings)
-    _read_contents(report, vocab, lines, meta)
+    if structure.cut:
+        report.warnings.append(Finding(
+            "warning", f"too large to read whole: more than {MAX_PARTS:,} sections and items; from line "
+                       f"{structure.cut:,} on it is text only (no sections, projects, KPIs or search entries)",
+            structure.cut))
+    _read_contents(report, vocab, head, meta)
     return report
 
 
@@ -229,16 +242,21 @@ class _Structure:
         self.title_found = meta.title is not None
         self.props_zone = True  # property lines (Created: ...) right under the title
         self.week_headings: list[tuple[int, str]] = []  # second week headings: warnings, not sections
+        self.made = 0  # sections and items so far (`MAX_PARTS`)
+        self.cut = 0  # the line the report is text only from, when it holds more than MAX_PARTS of them
 
-    def scan(self, lines: list[str]) -> None:
-        """Read every line not taken by the metadata, then close the open sections at the last line."""
+    def scan(self, lines: Iterable[str], last: int) -> None:
+        """Read every line not taken by the metadata (up to `MAX_PARTS` sections and items), then close
+        the open sections at the last line (`last`)."""
         consumed = self.meta.consumed
         line = self.line
         for idx, raw in enumerate(lines):
+            if self.made >= MAX_PARTS:
+                self.cut = idx + 1
+                break
             if idx not in consumed:
                 line(raw, idx + 1)
         self.flush_table()
-        last = len(lines)
         stack = self.stack
         while len(stack) > 1:
             stack.pop().end_line = last
@@ -311,6 +329,7 @@ class _Structure:
             self.fence = None
         elif stripped:
             _add_para(self.stack[-1], self.open_items, stripped, lineno, line, self.prev_blank, code=True)
+            self.made += 1
         self.prev_blank = not stripped
         self.prev_quote = quote
         return True
@@ -358,6 +377,7 @@ class _Structure:
             self.title_found = True
             self.title_line = lineno
             return
+        self.made += 1
         self.props_zone = False
         if level == 1 and self.title_line is not None and _is_week_heading(nfkc(htext)):
             # A second week heading (`# 第47周 2023/11/13`): a warning, and not a section of its own.
@@ -415,6 +435,7 @@ class _Structure:
         if self.table is None:
             self.table = []
         self.table.append((lineno, cells))
+        self.made += 1
         if len(self.table) > 1:  # the header row is not an item
             _attach(self.stack[-1], self.open_items, Item(" | ".join(cells), lineno, 0, "table"), None)
         self.prev_blank = False
@@ -436,11 +457,13 @@ class _Structure:
         item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
         _attach(self.stack[-1], open_items, item, open_items[-1] if open_items else None)
         open_items.append(_Open(item, indent, content_indent, quote))
+        self.made += 1
         self.prev_blank = False
 
     def paragraph(self, stripped: str, lineno: int, line: str, quote: int) -> None:
         """A paragraph line; top-level runs of them are remembered for a setext underline."""
         para = _add_para(self.stack[-1], self.open_items, stripped, lineno, line, self.prev_blank)
+        self.made += 1
         if para.depth == 0 and not quote and not self.open_items:
             if self.para_end != lineno - 1:
                 self.para_run = []
@@ -459,7 +482,7 @@ def _name_report(report: Report) -> None:
     report.label = re.sub(r"\s+", " ", report.title).strip()[:120]
 
 
-def _read_contents(report: Report, vocab: Vocabulary, lines: list[str], meta: _Meta) -> None:
+def _read_contents(report: Report, vocab: Vocabulary, head: list[str], meta: _Meta) -> None:
     """What the structure holds: projects, incidents, KPIs, plans, and the author when no property
     line named one (front matter, else an author section)."""
     extract_projects(report)
@@ -467,7 +490,7 @@ def _read_contents(report: Report, vocab: Vocabulary, lines: list[str], meta: _M
     extract_kpis(report, vocab)
     _extract_plans(report, vocab)
     if report.author is None:
-        report.author = front_matter_author(lines, meta.consumed) or section_author(report.root)
+        report.author = front_matter_author(head, meta.consumed) or section_author(report.root)
 
 
 def _is_week_heading(text: str) -> bool:

@@ -38,7 +38,7 @@ class Finding:
     related: tuple[SourceRef, ...] = ()  # the other reports a finding is about (e.g. duplicates), in full
 
 
-@dataclass
+@dataclass(slots=True)  # (no dict per object: a large report has hundreds of thousands)
 class Item:
     """One list item, paragraph line or table row, with its nested children."""
 
@@ -59,7 +59,7 @@ class Item:
             stack.extend(reversed(item.children))
 
 
-@dataclass
+@dataclass(slots=True)  # (no dict per object: a large report has hundreds of thousands)
 class Section:
     """A heading and what stands under it; the root section holds the title."""
 
@@ -93,7 +93,7 @@ class Section:
         return self.okr or self.key
 
 
-@dataclass
+@dataclass(slots=True)  # (no dict per object: a large report has hundreds of thousands)
 class Project:
     """A focus project (`【name】` item) or an OKR topic, with its lines in this report."""
 

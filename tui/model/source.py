@@ -48,16 +48,21 @@ def _looks_binary(data: bytes) -> bool:
     return bad > max(8, len(sample) // 50)
 
 
+_BLANK = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes to text with LF line endings; return (text, encoding name).
 
     UTF-8 (with or without BOM) and UTF-16 with a BOM are taken at their word; anything else is
     handed to charset-normalizer, preferring GB18030 for Chinese text (GBK is a subset of it).
+    No copy of the bytes is made on the way (a report may be hundreds of MB): the text is the one
+    new copy, and it is changed (line endings, control characters) only where it needs to be.
     """
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _BLANK.fullmatch(data):
         raise DecodeError("empty file")
     if data.startswith(codecs.BOM_UTF8):
-        text, enc = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        text, enc = str(memoryview(data)[3:], "utf-8", "replace"), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text, enc = data.decode("utf-16"), "utf-16"
@@ -74,7 +79,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if "\ufffd" in text and text.count("\ufffd") > max(16, len(text) // 20):
         raise DecodeError("undecodable text")
     text = sanitize(text)
-    if not text.strip():
+    if not text or text.isspace():  # (not `text.strip()`: a copy of the whole text)
         raise DecodeError("empty file")
     return text, enc
 
@@ -121,16 +126,26 @@ class Cancelled(Exception):
     """A walk or a load was abandoned because its caller asked (the app is quitting, a newer load began)."""
 
 
-def _is_report_name(name: str) -> bool:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    if base.startswith(".") or base.startswith("._"):
-        return False
-    return base.lower().endswith(REPORT_SUFFIXES)
+def _is_report_base(base: str) -> bool:
+    """Whether a file's own name (no folder in it) is a report's: a report suffix, not hidden."""
+    return not base.startswith(".") and base.lower().endswith(REPORT_SUFFIXES)
+
+
+def _member_base(member: str) -> str:
+    """A zip member's own name: after its last separator (`/`, or `\\` as some archivers on Windows
+    write it)."""
+    return member.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _is_report_name(member: str) -> bool:
+    """Whether a zip member is a report."""
+    return _is_report_base(_member_base(member))
 
 
 def _is_candidate_name(name: str) -> bool:
-    return not name.startswith(".") and (name.lower().endswith(".zip") or _is_report_name(name))
-
+    """Whether a file found in a folder is read: a report or a zip archive. The name is the file's own,
+    whatever characters it holds (`a\\.md` is a report named so, not `.md` in a folder `a`)."""
+    return _is_report_base(name) or (not name.startswith(".") and name.lower().endswith(".zip"))
 
 
 class _OwnedZip(zipfile.ZipFile):
@@ -292,22 +307,31 @@ def scan(paths: Iterable[str | os.PathLike], cancelled: Callable[[], bool] | Non
                 yield Candidate(f, None, fst.st_size, fst.st_mtime_ns)
 
 
-def zip_reports(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The report members of an archive, by name (the first of members that share a name)."""
+def zip_members(zf: zipfile.ZipFile) -> tuple[list[zipfile.ZipInfo], dict[str, str]]:
+    """The report members of an archive by name (of members that share a name, the last: the one
+    `ZipFile.getinfo` and so `read_member` take), and the members left unread that a reader would look for, each with why: an archive inside the archive,
+    a second member of one name. Folders, hidden files and macOS's `__MACOSX/` copies are not reports
+    and not mentioned."""
     seen: dict[str, zipfile.ZipInfo] = {}
+    skipped: dict[str, str] = {}
     for info in zf.infolist():
         name = info.filename
-        if info.is_dir() or "__MACOSX/" in name or not _is_report_name(name) or name in seen:
+        if info.is_dir() or "__MACOSX/" in name:
             continue
-        seen[name] = info
-    return [seen[n] for n in sorted(seen)]
+        if _is_report_name(name):
+            if name in seen:
+                skipped[name] = "the archive holds more than one member of this name: only the last is read"
+            seen[name] = info
+        elif (base := _member_base(name)).lower().endswith(".zip") and not base.startswith("."):
+            skipped[name] = "a zip archive inside a zip archive is not read (unpack it first)"
+    return [seen[n] for n in sorted(seen)], skipped
 
 
 def _scan_zip(path: str, mtime_ns: int) -> Iterator[Candidate | Finding]:
     try:
         zf = open_zip(path)
         try:
-            infos = zip_reports(zf)
+            infos, skipped = zip_members(zf)
         finally:
             zf.close()
     except Unreadable as exc:
@@ -330,6 +354,8 @@ def _scan_zip(path: str, mtime_ns: int) -> Iterator[Candidate | Finding]:
                                      f"{_mb(MAX_MEMBER_BYTES)})", source=SourceRef(path, name))
             continue
         yield Candidate(path, name, info.file_size, mtime_ns)
+    for name in sorted(skipped):
+        yield Finding("problem", skipped[name], source=SourceRef(path, name))
 
 
 def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding]:
@@ -346,7 +372,10 @@ def read_sources(paths: list[str | os.PathLike]) -> Iterator[RawSource | Finding
             except Exception as exc:  # noqa: BLE001 - an unreadable file or member is a problem, not a crash
                 yield Finding("problem", unreadable_message(exc), source=c.ref)
                 continue
-            yield RawSource(c.ref, data, c.size, c.mtime_ns / 1e9)  # as the cached loader computes it
+            raw = RawSource(c.ref, data, c.size, c.mtime_ns / 1e9)  # (mtime as the cached loader computes it)
+            del data  # (held by `raw` alone: whoever takes `raw.data` may let it go)
+            yield raw
+            del raw
     finally:
         for zf in zips.values():
             zf.close()

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import add
+from typing import Iterator, Sequence, overload
 
 # ESC sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
 # and any other two-character ESC sequence. Then C0/C1 controls except tab and newline, and the
@@ -71,3 +75,65 @@ def _escape_control(m: re.Match) -> str:
         return "\\t"
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# ── lines of a long text ────────────────────────────────────────────────────────────────────────
+#
+# A report's lines as strings take several times the memory of its text (a string each: ~50–75 bytes
+# besides its characters), so a long text is never split into all of its lines at once.
+
+#: Characters of text split into lines at a time.
+LINES_AT_ONCE = 1 << 20
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The lines of a text, as `text.split("\\n")` gives them, split `LINES_AT_ONCE` characters at a time."""
+    if len(text) <= LINES_AT_ONCE:
+        yield from text.split("\n")
+        return
+    start = 0
+    while True:
+        end = text.find("\n", start + LINES_AT_ONCE)
+        if end < 0:
+            yield from text[start:].split("\n")
+            return
+        yield from text[start:end].split("\n")
+        start = end + 1
+
+
+class LineIndex(Sequence[str]):
+    """The lines of a text by index, as `text.split("\\n")` holds them, each cut from the text when
+    asked for: 8 bytes a line (where it starts) instead of a string a line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # Where each line starts, and one past the end of the text (as if it ended in a newline).
+        self._starts = array("q", accumulate(map(add, map(len, iter_lines(text)), repeat(1)), initial=0))
+        self._n = len(self._starts) - 1
+
+    def drop_final_empty(self) -> None:
+        """Forget the empty line after a final newline (the last of `split`'s lines), if there are others."""
+        if self._n > 1 and self._starts[self._n] - self._starts[self._n - 1] == 1:
+            self._n -= 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("line index out of range")
+        return self.text[self._starts[i]:self._starts[i + 1] - 1]
+
+    def offset(self, i: int) -> int:
+        """Where line `i` (from 0) starts in the text; `len(self)` gives where the last line ends + 1."""
+        return self._starts[i]

@@ -1,41 +1,39 @@
-"""The Textual app: loads the library in a worker, owns settings and theme, hosts the screens.
+"""The Textual app: owns the settings, the workspace and the load, hosts the screens, shows errors.
 
-Behaviour lives on the screens (`screens/main.py` above all); the app only loads, reloads and routes.
+Behaviour lives on the screens (`screens/main.py` above all); the load runs in `loading.py`, Textual's
+work-arounds are in `compat.py`, keys typed ahead wait in `typeahead.py`. The app only starts loads,
+routes what they tell (messages) to the screens, and shows what went wrong.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import sys
-import threading
-import time
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App
-from textual.css.query import NoMatches
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import Worker, WorkerState
 
 from ..config import Config, is_served, load_config
-from ..index.library import Library, assign_authors, bundled_seeds
-from ..index.load import load_library
+from ..index.library import Library
 from ..index.workspace import Workspace
 from ..keymap import Keymap
 from ..model.report import Report, SourceRef
-from ..model.source import Cancelled
 from ..model.text import sanitize
-from .messages import FilesChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress
-from .typeahead import TypeAhead
-from .compat import install as _install_compat
+from .compat import GuardedApp, install as _install_compat, is_exiting
+from .loading import LibraryLoader
+from .messages import (FilesChanged, LibraryChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress,
+                       Unexpected, WorkerFailed)
 from .keys import bindings
 from .render import Palette
+from .screens.main import MainScreen
+from .typeahead import TypeAhead
 
 _install_compat()
 
 
-class ReportsApp(TypeAhead, App):
+class ReportsApp(TypeAhead, GuardedApp):
     """reports-tui: read, chart, search and compare weekly reports."""
 
     TITLE = "reports-tui"
@@ -46,17 +44,19 @@ class ReportsApp(TypeAhead, App):
                  library: Library | None = None, watch: bool = True) -> None:
         self.args = args or argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=False)
         self.config = config or load_config(getattr(self.args, "config", None))
-        self.workspace = Workspace(library, use_cache=not getattr(self.args, "no_cache", False))
+        use_cache = not getattr(self.args, "no_cache", False)
+        self.workspace = Workspace(library, use_cache=use_cache)
+        self.loader = LibraryLoader(self.post_message, self.workspace, [str(p) for p in self.args.paths],
+                                    self.config.vocabulary, use_cache)
         self.loaded = library is not None
         self._preloaded = library
         self._watch = watch
         self._theme_ready = False
-        self._load_stop: threading.Event | None = None  # set to abandon the load under way
-        self._load_thread: threading.Thread | None = None
         self._shown = False  # the main screen has shown a library (or the failure to read one)
         self._reload_timer = None
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         self._read_state = None  # which reports were read (`read_state`), loaded when first asked
+        self._in_error = False
         super().__init__()
         from .commands import ScreenKeysProvider, ThemeProvider
 
@@ -88,17 +88,16 @@ class ReportsApp(TypeAhead, App):
             self._read_state = ReadState.default()
         return self._read_state
 
-    # ── start-up ─────────────────────────────────────────────────────────────────────────────────
+    # ── start-up and loading ─────────────────────────────────────────────────────────────────────
 
-    def get_default_screen(self):
-        from .screens.main import MainScreen
-
-        return MainScreen()
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.workspace)
 
     @property
-    def main_screen(self):
-        """The main screen (always the bottom of the stack)."""
-        return self.screen_stack[0] if self.screen_stack else None
+    def main_screen(self) -> MainScreen | None:
+        """The main screen (always the bottom of the stack), once there is one."""
+        bottom = self.screen_stack[0] if self.screen_stack else None
+        return bottom if isinstance(bottom, MainScreen) else None
 
     def library_shown(self) -> bool:
         """Whether the main screen shows a library yet (or the failure to read one)."""
@@ -124,211 +123,20 @@ class ReportsApp(TypeAhead, App):
             self.load_library()
 
     def load_library(self, reload: bool = False, keep: SourceRef | None = None) -> None:
-        """Read every report in a background thread (the UI keeps answering) and post the result.
-
-        A newer load abandons an older one, and quitting abandons it at once: the thread is a daemon
-        (the process never waits for it) that stops at its next check, killing its worker processes.
-        `keep`: the report open now, which a reload re-reads before giving it up (an editor that
-        truncates a file and then writes it leaves it empty for a moment)."""
-        if self._load_stop is not None:
-            self._load_stop.set()
-        stop = threading.Event()
-        self._load_stop = stop
-        self._load_thread = threading.Thread(target=self._load_in_thread, args=(reload, keep, stop),
-                                             name="reports-tui-load", daemon=True)
-        self._load_thread.start()
+        """Read every report in the background (the UI keeps answering); a newer load abandons an older
+        one. `keep`: the report open now, which a reload reads again before giving it up."""
+        self.loader.start(reload=reload, keep=keep)
 
     def loading(self, wait: float = 0.0) -> bool:
         """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
-        thread = self._load_thread
-        if thread is not None and wait > 0:
-            thread.join(wait)
-        return thread is not None and thread.is_alive()
-
-    def _load_in_thread(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
-        from ..index.store.loader import LoadMeter
-
-        def show(meter: LoadMeter) -> None:
-            if not stop.is_set():
-                self.post_message(LoadProgress(meter.done, meter.total, meter.text()))
-
-        progress = LoadMeter(show)
-
-        loading = Library(paths=[str(p) for p in self.args.paths] or [str(bundled_seeds())],
-                          vocab=self.config.vocabulary())
-
-        made = [0.0, 0.0]  # when the last partial library for the week list was made, and what it cost
-
-        def snapshot(reports: list[Report], total: int, stored=None) -> None:
-            # the reports read so far, for search to answer from before the load ends, and (on a first
-            # load, as often as sorting them costs at most a tenth of the time) for the week list
-            if stop.is_set():
-                return
-            self.workspace.show_partial(reports, total, loading, stored)
-            partial = None
-            start = time.monotonic()
-            if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):
-                partial = Library(reports=list(reports), paths=list(loading.paths), vocab=loading.vocab)
-                assign_authors(partial)  # (whose each report is, shown from the first list on)
-                partial.sort()
-                made[:] = [time.monotonic(), time.monotonic() - start]
-            self.post_message(LibraryGrew(len(reports), total, partial))
-
-        if reload:
-            gc.unfreeze()  # the library being replaced may be collected again
-        from ..index.store.loading import CacheNotice
-
-        gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
-        notice = CacheNotice()
-        try:
-            lib = self._read(progress, notice, stop, snapshot)
-            for _ in range(6 if keep is not None else 0):
-                if stop.is_set() or any(r.source == keep for r in lib.reports) or not _exists(keep):
-                    break
-                # The open report is unreadable (empty, half written) but its file is there: read again
-                # shortly instead of jumping to another week.
-                stop.wait(0.25)
-                lib = self._read(None, notice, stop)
-        except Cancelled:
-            return
-        except Exception as exc:  # a broken cache or folder must not kill the app
-            if not stop.is_set():
-                self.post_message(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
-            return
-        finally:
-            gc.enable()
-        if stop.is_set():
-            return
-        if len(lib.reports) >= 500:
-            gc.freeze()  # it lives until the next reload: later collections need not scan it
-        self.post_message(LibraryLoaded(lib, reload=reload, notices=notice.messages))
-
-    def _read(self, progress, notice, stop: threading.Event, snapshot=None) -> Library:
-        return load_library(self.args.paths, vocab=self.config.vocabulary(), progress=progress,
-                            use_cache=not getattr(self.args, "no_cache", False), notice=notice,
-                            snapshot=snapshot, cancelled=stop.is_set)
+        return self.loader.running(wait)
 
     def on_unmount(self) -> None:
         """The app is closing: a load still under way is abandoned (never waited for)."""
-        if self._load_stop is not None:
-            self._load_stop.set()
+        self.loader.stop()
         stop_changed = getattr(self, "_stop_changed", None)
         if stop_changed is not None:
             stop_changed()
-
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
-        """Every toast goes through here: control characters never reach the terminal (messages can
-        quote file names, exceptions and queries)."""
-        super().notify(sanitize(str(message)), title=sanitize(title), severity=severity, timeout=timeout,
-                       markup=markup)
-
-    def pop_screen(self):
-        """Pop the top screen; with only the main screen left, do nothing. Keys typed faster than
-        screens close (escape twice, enter twice in the command palette) can ask for a pop too many,
-        which Textual answers with an exception that would end the app."""
-        if len(self.screen_stack) <= 1:
-            from textual.await_complete import AwaitComplete
-
-            async def nothing() -> None:
-                return None
-
-            return AwaitComplete(nothing()).call_next(self)
-        self.screen_changed()
-        return super().pop_screen()
-
-    # ── errors ───────────────────────────────────────────────────────────────────────────────────
-
-    def handle_unexpected(self, error: BaseException, where: str = "") -> bool:
-        """An exception no handler expected (in an event handler, a timer, a palette provider, Textual
-        itself reached by fast input): shown in the error dialog while the app keeps running. Before the
-        main screen is up, or with `REPORTS_TUI_CRASH_ON_ERROR=1` (development), it is not handled:
-        False, and Textual ends the app with its traceback."""
-        main = self.main_screen
-        if os.environ.get("REPORTS_TUI_CRASH_ON_ERROR") or main is None or not main.is_mounted:
-            return False
-        if not self.is_running or self._exit or getattr(self, "_in_error", False):
-            return False
-        self._errors += 1
-        if self._errors > 1000:
-            return False  # an error on every frame: nothing to keep running for
-        self._in_error = True
-        try:
-            self.show_error(error, where)
-        except Exception:
-            return False
-        finally:
-            self._in_error = False
-        return True
-
-    def show_error(self, error: BaseException | str, where: str = "") -> None:
-        """An unexpected error: show the error dialog (details to copy) and keep running."""
-        from .screens.error import ErrorScreen
-
-        top = self.screen_stack[-1] if self.screen_stack else None
-        if isinstance(top, ErrorScreen):
-            top.add_error(error, where)
-            return
-        self.push_screen(ErrorScreen(error, where))
-
-    def _handle_exception(self, error: Exception) -> None:
-        # The command palette's search still running as the palette closes finds its list gone.
-        if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches) \
-                and "CommandPalette" in str(error.error):
-            return
-        # A worker that failed (one started with exit_on_error): a dialog, not an exit.
-        if isinstance(error, WorkerFailed) and self.is_running and self.screen_stack:
-            cause = error.error if isinstance(error.error, BaseException) else error
-            try:
-                self.call_later(self.show_error, cause, "working in the background")
-                return
-            except Exception:
-                pass
-        # Anything else Textual would end the app for (callbacks, idle handlers): the dialog too.
-        if self.handle_unexpected(error, "handling an event"):
-            return
-        super()._handle_exception(error)
-
-    def action_command_palette(self) -> None:
-        """The command palette (ctrl+p); pressed while the last one is still closing, nothing (Textual
-        would try to open a second one under the same id)."""
-        from textual.command import CommandPalette
-        from textual._node_list import DuplicateIds
-
-        if any(isinstance(n, CommandPalette) for n in self.screen_stack):
-            return
-        try:
-            super().action_command_palette()
-        except DuplicateIds:
-            pass
-
-    def action_help(self) -> None:
-        """`?` / F1 on any screen: the keys of the screen in view, from its live bindings."""
-        from textual.command import CommandPalette
-
-        from .screens.help import HelpScreen
-
-        top = self.screen
-        if isinstance(top, (HelpScreen, CommandPalette)):
-            return
-        self.push_screen(HelpScreen(top))
-
-    def get_system_commands(self, screen):
-        """Textual's own palette commands, less "Keys" (its key panel: `?` / F1 and the screen's
-        commands in the palette are this app's help)."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Keys":
-                yield command
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Workers of the app that end with an error (exit_on_error=False ones) are reported too."""
-        self.report_worker_error(event.worker)
-
-    def report_worker_error(self, worker: Worker) -> None:
-        """Show the error dialog for a worker that failed (screens forward their workers here)."""
-        # exit_on_error workers reach `_handle_exception` as WorkerFailed: reported there, once.
-        if worker.state == WorkerState.ERROR and worker.error is not None and not worker.exit_on_error:
-            self.show_error(worker.error, f"running {worker.name or 'a background task'}")
 
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:
@@ -337,7 +145,7 @@ class ReportsApp(TypeAhead, App):
 
     @on(LibraryGrew)
     def _grew(self, msg: LibraryGrew) -> None:
-        self._tell_search()
+        self._tell_screen()
         if msg.partial is not None and not self.loaded and self.main_screen is not None:
             first = not self._shown
             self.main_screen.show_partial(msg.partial)
@@ -346,24 +154,6 @@ class ReportsApp(TypeAhead, App):
                 # The saved search index is read while the rest loads, once the first reports show
                 # (before that it would only slow them down).
                 self.call_after_refresh(self.preload_index, msg.partial)
-
-    def _tell_search(self) -> None:
-        """A search screen open now asks its query again of the reports there are now."""
-        top = self.screen_stack[-1] if self.screen_stack else None
-        if top is not None and hasattr(top, "library_changed"):
-            top.library_changed()
-
-    @work(thread=True, exit_on_error=False, group="search-preload")
-    def preload_index(self, loading: Library) -> None:
-        """Read the saved search index of the library being loaded (`loading`: its paths and
-        vocabulary)."""
-        self.workspace.preload_search_index(loading)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
-    def index_library(self) -> None:
-        """Bring the search index up to date in the background (read from the parse cache when it
-        has it), so that the first search is answered at once."""
-        self.workspace.search_index()
 
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
@@ -376,7 +166,7 @@ class ReportsApp(TypeAhead, App):
         self.workspace.replace(self.library)  # (no longer loading: search answers from what there is)
         if self.main_screen is not None:
             self.main_screen.set_library(self.library)
-        self._tell_search()
+        self._tell_screen()
 
     @on(LibraryLoaded)
     def _loaded(self, msg: LibraryLoaded) -> None:
@@ -390,13 +180,30 @@ class ReportsApp(TypeAhead, App):
         # The search index and the file watcher start once the reports show (they would only slow
         # down the first screen); a search opened before then brings the index up to date itself.
         self.call_after_refresh(self.index_library)
-        self._tell_search()
+        self._tell_screen()
         if first or not msg.reload:
             self._startup_screens()
             if self._watch and msg.library.paths:
                 from .watch import watch_paths
 
                 self.call_after_refresh(watch_paths, self, msg.library.paths)
+
+    def _tell_screen(self) -> None:
+        """The screen in view hears that the library grew or changed (search asks its query again)."""
+        if self.screen_stack:
+            self.screen_stack[-1].post_message(LibraryChanged())
+
+    @work(thread=True, exit_on_error=False, group="search-preload")
+    def preload_index(self, loading: Library) -> None:
+        """Read the saved search index of the library being loaded (`loading`: its paths and
+        vocabulary)."""
+        self.workspace.preload_search_index(loading)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
+    def index_library(self) -> None:
+        """Bring the search index up to date in the background (read from the parse cache when it
+        has it), so that the first search is answered at once."""
+        self.workspace.search_index()
 
     def _startup_screens(self) -> None:
         """`--search QUERY` and `--compare A B`: open those screens over the main one."""
@@ -423,8 +230,88 @@ class ReportsApp(TypeAhead, App):
 
     def reload_library(self) -> None:
         """Read the library again (files changed, or the editor saved one); the open report is kept."""
-        current = getattr(self.main_screen, "current", None)
+        main = self.main_screen
+        current = main.current if main is not None else None
         self.load_library(reload=True, keep=current.source if current is not None else None)
+
+    # ── errors ───────────────────────────────────────────────────────────────────────────────────
+
+    def handle_unexpected(self, error: BaseException, where: str = "") -> bool:
+        """An exception no handler expected (in an event handler, a timer, a palette provider, Textual
+        itself reached by fast input): shown in the error dialog while the app keeps running. Before the
+        main screen is up, or with `REPORTS_TUI_CRASH_ON_ERROR=1` (development), it is not handled:
+        False, and Textual ends the app with its traceback."""
+        main = self.main_screen
+        if os.environ.get("REPORTS_TUI_CRASH_ON_ERROR") or main is None or not main.is_mounted:
+            return False
+        if not self.is_running or is_exiting(self) or self._in_error:
+            return False
+        self._errors += 1
+        if self._errors > 1000:
+            return False  # an error on every frame: nothing to keep running for
+        self._in_error = True
+        try:
+            self.show_error(error, where)
+        except Exception:
+            return False
+        finally:
+            self._in_error = False
+        return True
+
+    def show_error(self, error: BaseException | str, where: str = "") -> None:
+        """An unexpected error: show the error dialog (details to copy) and keep running."""
+        from .screens.error import ErrorScreen
+
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(top, ErrorScreen):
+            top.add_error(error, where)
+            return
+        self.push_screen(ErrorScreen(error, where))
+
+    @on(Unexpected)
+    def _unexpected(self, msg: Unexpected) -> None:
+        self.handle_unexpected(msg.error, msg.where)
+
+    @on(WorkerFailed)
+    def _worker_failed(self, msg: WorkerFailed) -> None:
+        self.report_worker_error(msg.worker)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Workers of the app that end with an error (exit_on_error=False ones) are reported too."""
+        self.report_worker_error(event.worker)
+
+    def report_worker_error(self, worker: Worker) -> None:
+        """Show the error dialog for a worker that failed (screens tell the app with `WorkerFailed`)."""
+        # exit_on_error workers reach `_handle_exception` as WorkerFailed: reported there, once.
+        if worker.state == WorkerState.ERROR and worker.error is not None and not worker.exit_on_error:
+            self.show_error(worker.error, f"running {worker.name or 'a background task'}")
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every toast goes through here: control characters never reach the terminal (messages can
+        quote file names, exceptions and queries)."""
+        super().notify(sanitize(str(message)), title=sanitize(title), severity=severity, timeout=timeout,
+                       markup=markup)
+
+    # ── help and the palette ─────────────────────────────────────────────────────────────────────
+
+    def action_help(self) -> None:
+        """`?` / F1 on any screen: the keys of the screen in view, from its live bindings."""
+        from textual.command import CommandPalette
+
+        from .screens.help import HelpScreen
+
+        top = self.screen
+        if isinstance(top, (HelpScreen, CommandPalette)):
+            return
+        self.push_screen(HelpScreen(top))
+
+    def get_system_commands(self, screen):
+        """Textual's own palette commands, less "Keys" (its key panel: `?` / F1 and the screen's
+        commands in the palette are this app's help)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
     # ── the UI contract ──────────────────────────────────────────────────────────────────────────
 
@@ -442,27 +329,20 @@ class ReportsApp(TypeAhead, App):
         return Palette.from_theme(self.theme_variables)
 
     def watch_theme(self, theme: str) -> None:
-        """Remember the theme chosen and recolour the report view."""
+        """Remember the theme chosen (the screens recolour themselves on `theme_changed_signal`)."""
         if not self._theme_ready:
             return
         if theme != self.config.theme and not is_served():  # a browser session keeps the server's settings
             self.config.set("theme", theme)
             if self.config.error:
                 self.notify(self.config.error, severity="warning", markup=False)
-        main = self.main_screen
-        if main is not None and hasattr(main, "apply_theme"):
-            self.call_after_refresh(main.apply_theme)
 
 
-def _exists(ref: SourceRef | None) -> bool:
-    return ref is not None and os.path.lexists(ref.path)
-
-
-def run_app(args: argparse.Namespace) -> tuple[int, bool]:
-    """Run the TUI for parsed command-line arguments: the exit status, and whether a load abandoned on
-    quitting is still finishing one large file (the process should not wait for it: its worker
-    processes end with this one, and the parse cache is consistent whenever it stops)."""
-    app = ReportsApp(args)
+def run_app(args: argparse.Namespace, library: Library | None = None) -> tuple[int, bool]:
+    """Run the TUI for parsed command-line arguments (`library`: already loaded by the command line): the
+    exit status, and whether a load abandoned on quitting is still finishing one large file (the process
+    should not wait for it: its worker processes end with this one, and the parse cache is consistent
+    whenever it stops)."""
+    app = ReportsApp(args, library=library)
     app.run()
     return app.return_code or 0, app.loading(wait=1.5)
-

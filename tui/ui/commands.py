@@ -33,9 +33,9 @@ def highlight(matcher: Matcher, text: str) -> Content:
 
 def _report(app, error: BaseException) -> None:
     """A provider that failed: the error dialog (as for any unexpected error), once the palette is gone."""
-    handle = getattr(app, "handle_unexpected", None)
-    if handle is not None:
-        app.call_later(handle, error, "listing commands in the palette")
+    from .messages import Unexpected
+
+    app.post_message(Unexpected(error, "listing commands in the palette"))
 
 
 def _week_text(r: Report, author: bool = False) -> str:
@@ -121,7 +121,7 @@ class CompareProvider(_ListProvider):
     def _items(self) -> list[tuple[str, object, str, Report]]:
         app = self.app
         main = app.main_screen
-        current = getattr(main, "current", None)
+        current = main.current if main is not None else None
         if current is None:
             return []
         team = app.workspace.is_team()
@@ -156,7 +156,7 @@ class PeopleProvider(Provider):
                           f"{len(mine)} reports; [ ] walk them" + (f", latest {latest.label}" if latest else "")))
         items.append(("Everyone", "", partial(main.show_author, EVERYONE),
                       f"every report in the week list ({len(workspace.authors())} people)"))
-        if getattr(main, "current", None) is not None:
+        if main.current is not None:
             week = main.current.week or main.current.label
             items.append((f"Team week {week}", "", main.action_team_week,
                           "every report of the open week, one after another"))

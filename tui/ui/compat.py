@@ -1,5 +1,8 @@
-"""Work-arounds for Textual behaviour that crashes the app on input a user can produce, and the one
-place Textual's private names are read.
+"""Every use of Textual's private names, in one place (Textual is pinned exactly; `tests/ui/test_compat.py`
+asserts that each name below still exists with the shape relied on, so a new Textual fails one test
+instead of the app).
+
+Work-arounds for Textual behaviour that crashes the app on input a user can produce:
 
 - `OptionList` page up/down before the list has been laid out (the command palette's list, pressed right
   after ctrl+p or while its results arrive) looks up a line map that is still empty and raises KeyError,
@@ -8,31 +11,149 @@ place Textual's private names are read.
   the result callback twice (`InvalidStateError: invalid state`) and pops a screen too many: a
   second dismiss, or one of a screen that is no longer on top, does nothing.
 - The command palette's keys and handlers that arrive while it closes (its widgets already removed)
-  raise `NoMatches`: they do nothing instead.
+  raise `NoMatches`: they do nothing instead; a palette dismissed before it mounted fails in its mount
+  handler (`IndexError`: it looks for the screen below it): it mounts quietly; and ctrl+p while the
+  last palette is still closing would open a second one under the same id (`DuplicateIds`): nothing
+  happens.
+- `App.pop_screen` with only the bottom screen left (keys typed faster than screens close ask for a
+  pop too many) raises and ends the app: it does nothing.
 - An exception raised while a message is handled ends the message loop of the widget it happened in,
   and the app: it is handed to the app's `handle_unexpected` instead (the error dialog), and the loop
-  goes on. The app decides (during start-up it lets Textual end the app as usual).
+  goes on. The app decides (during start-up it lets Textual end the app as usual). So are the
+  exceptions Textual would end the app for elsewhere (`App._handle_exception`).
 - `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
   list whose options each know their height (`options_of_known_height`) is laid out without that.
+
+And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
+app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
 """
 
 from __future__ import annotations
 
 from asyncio import CancelledError
-
 from functools import wraps
+from typing import Protocol, runtime_checkable
 
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.geometry import Size
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.widgets import OptionList
+from textual.widgets import Footer, OptionList
+from textual.worker import WorkerFailed
 
 _PAGE = 10
+
+
+@runtime_checkable
+class ErrorHandler(Protocol):
+    """An app that can show an unexpected exception and keep running (the error dialog)."""
+
+    def handle_unexpected(self, error: BaseException, where: str = "") -> bool:
+        """Show `error`; False: not handled (Textual ends the app with its traceback)."""
+
+
+# ── readers of private state ─────────────────────────────────────────────────────────────────────
+
+
+def bindings_of(node: MessagePump) -> BindingsMap:
+    """The key bindings a screen or widget declares (its BINDINGS, its bases' included)."""
+    return node._bindings
+
+
+def bindings_in_force(node: DOMNode) -> BindingsMap:
+    """A node's bindings with the app's keymap applied: Textual applies the keymap only to the copies it
+    makes while routing a key (`Screen._binding_chain`), so `node._bindings` still holds the defaults."""
+    bindings = node._bindings.copy()
+    keymap = node.app._keymap
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings
+
+
+def is_stopped(message: Message) -> bool:
+    """Whether a message (a key) was stopped by a handler (it will not bubble on)."""
+    return message._stop_propagation
+
+
+def is_exiting(app: App) -> bool:
+    """Whether the app is closing (`exit()` was called)."""
+    return app._exit
+
+
+def footer_ready(footer: Footer) -> bool:
+    """Whether a footer has been told its screen's bindings (before that it shows none)."""
+    return footer._bindings_ready
+
+
+def option_first_line(option_list: OptionList, index: int) -> int | None:
+    """The line of an option list where option `index` starts, as laid out now (None: not laid out)."""
+    return option_list._index_to_line.get(index)
+
+
+def nothing() -> AwaitComplete:
+    """An awaitable that does nothing: what a screen-stack call answers when there is nothing to do."""
+
+    async def done() -> None:
+        return None
+
+    return AwaitComplete(done())
+
+
+# ── the app: errors, the palette, popping ───────────────────────────────────────────────────────
+
+
+class GuardedApp(App):
+    """The app's part of the work-arounds: a base class between `App` and the app (which provides
+    `handle_unexpected` and `show_error`)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # The command palette's search still running as the palette closes finds its list gone.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches) \
+                and "CommandPalette" in str(error.error):
+            return
+        # A worker that failed (one started with exit_on_error): a dialog, not an exit.
+        if isinstance(error, WorkerFailed) and self.is_running and self.screen_stack:
+            cause = error.error if isinstance(error.error, BaseException) else error
+            try:
+                self.call_later(self.show_error, cause, "working in the background")
+                return
+            except Exception:
+                pass
+        # Anything else Textual would end the app for (callbacks, idle handlers): the dialog too.
+        if isinstance(self, ErrorHandler) and self.handle_unexpected(error, "handling an event"):
+            return
+        super()._handle_exception(error)
+
+    def show_error(self, error: BaseException | str, where: str = "") -> None:
+        """Show an unexpected error and keep running (the app shows its error dialog)."""
+        raise NotImplementedError
+
+    def pop_screen(self):
+        """Pop the top screen; with only the bottom screen left, do nothing."""
+        if len(self.screen_stack) <= 1:
+            return nothing().call_next(self)
+        return super().pop_screen()
+
+    def action_command_palette(self) -> None:
+        """The command palette (ctrl+p); pressed while the last one is still closing, nothing."""
+        from textual._node_list import DuplicateIds
+
+        if any(isinstance(n, CommandPalette) for n in self.screen_stack):
+            return
+        try:
+            super().action_command_palette()
+        except DuplicateIds:
+            pass
+
+
+# ── class patches ────────────────────────────────────────────────────────────────────────────────
+
 _original_move_page = OptionList._move_page
 
 
@@ -49,17 +170,10 @@ def _move_page(self: OptionList, direction) -> None:
 _original_dismiss = Screen.dismiss
 
 
-def _nothing() -> AwaitComplete:
-    async def nothing() -> None:
-        return None
-
-    return AwaitComplete(nothing())
-
-
 def _dismiss(self: Screen, result=None):
     if getattr(self, "_reports_dismissed", False) or not self.is_attached or not self.app.screen_stack \
             or self.app.screen_stack[-1] is not self:
-        return _nothing().call_next(self.app)
+        return nothing().call_next(self.app)
     self._reports_dismissed = True
     return _original_dismiss(self, result)
 
@@ -77,13 +191,14 @@ async def _dispatch_message(self: MessagePump, message):
             app = self.app
         except Exception:
             raise error from None
-        handle = getattr(app, "handle_unexpected", None)
-        if handle is None or not handle(error, f"handling {type(message).__name__} in {type(self).__name__}"):
+        if not isinstance(app, ErrorHandler) or \
+                not app.handle_unexpected(error, f"handling {type(message).__name__} in {type(self).__name__}"):
             raise
 
 
-_PALETTE_METHODS = ("_action_command_list", "_action_cursor_down", "_action_escape", "_select_or_command",
-                    "_select_command", "_input", "_stop_event_leak")
+PALETTE_METHODS = ("_action_command_list", "_action_cursor_down", "_action_escape", "_select_or_command",
+                   "_select_command", "_input", "_stop_event_leak")
+"""The command palette's handlers that may run after its widgets are gone."""
 
 
 def _closing_quietly(method):
@@ -101,14 +216,18 @@ def _closing_quietly(method):
     return guarded
 
 
-def bindings_in_force(node: DOMNode) -> BindingsMap:
-    """A node's bindings with the app's keymap applied: Textual applies the keymap only to the copies it
-    makes while routing a key (`Screen._binding_chain`), so `node._bindings` still holds the defaults."""
-    bindings = node._bindings.copy()
-    keymap = node.app._keymap
-    if keymap:
-        bindings.apply_keymap(keymap)
-    return bindings
+def _mounting_quietly(method):
+    if getattr(method, "_reports_guarded", False):
+        return method
+
+    @wraps(method)
+    def guarded(self, *args, **kwargs):
+        if self not in self.app.screen_stack:
+            return None  # dismissed before it mounted: nothing to set up
+        return method(self, *args, **kwargs)
+
+    guarded._reports_guarded = True
+    return guarded
 
 
 def options_of_known_height(cls: type[OptionList]) -> type[OptionList]:
@@ -138,20 +257,18 @@ def options_of_known_height(cls: type[OptionList]) -> type[OptionList]:
     return cls
 
 
-def option_first_line(option_list: OptionList, index: int) -> int | None:
-    """The line of an option list where option `index` starts, as laid out now (None: not laid out)."""
-    return option_list._index_to_line.get(index)
-
-
 def install() -> None:
-    """Apply the work-arounds (idempotent)."""
+    """Apply the class patches (idempotent)."""
     if OptionList._move_page is not _move_page:
         OptionList._move_page = _move_page
     if Screen.dismiss is not _dismiss:
         Screen.dismiss = _dismiss
     if MessagePump._dispatch_message is not _dispatch_message:
         MessagePump._dispatch_message = _dispatch_message
-    for name in _PALETTE_METHODS:
+    for name in PALETTE_METHODS:
         method = CommandPalette.__dict__.get(name)
         if method is not None:
             setattr(CommandPalette, name, _closing_quietly(method))
+    mount = CommandPalette.__dict__.get("_on_mount")
+    if mount is not None:
+        CommandPalette._on_mount = _mounting_quietly(mount)

@@ -1,10 +1,11 @@
-"""Messages between the loading worker, the file watcher and the screens."""
+"""Messages between the load thread, the file watcher, the screens and the app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from textual.message import Message
+from textual.worker import Worker
 
 from ..index.library import Library
 
@@ -50,3 +51,24 @@ class FilesChanged(Message):
     """Report files under the watched folders were added, changed or deleted."""
 
     paths: list[str]
+
+
+@dataclass
+class LibraryChanged(Message, bubble=False):
+    """To the screen in view: more reports were read, or the library was (re)loaded (search asks its
+    query again)."""
+
+
+@dataclass
+class WorkerFailed(Message):
+    """To the app: a screen's worker ended with an error (the app shows the error dialog)."""
+
+    worker: Worker
+
+
+@dataclass
+class Unexpected(Message):
+    """To the app: an exception nothing expected, caught where it happened (the error dialog)."""
+
+    error: BaseException
+    where: str = ""

@@ -18,6 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from .messages import WorkerFailed
+
 T = TypeVar("T")
 
 
@@ -58,6 +60,4 @@ def show_failure(screen: Screen, event: Worker.StateChanged, spinner: str, label
     for widget in screen.query(f"#{spinner}"):
         widget.remove()
     screen.query_one(f"#{label}", Static).update(Text(text))
-    report = getattr(screen.app, "report_worker_error", None)
-    if report is not None:
-        report(event.worker)
+    screen.app.post_message(WorkerFailed(event.worker))

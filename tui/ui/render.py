@@ -132,11 +132,8 @@ class Block:
 
 def split_blocks(report: Report, max_lines: int = BLOCK_LINES) -> list[Block]:
     """Cut the report at every heading (and every `max_lines` inside long sections)."""
-    lines = report.text.split("\n")
-    n = len(lines)
-    if n and lines[-1] == "":
-        n -= 1
-    n = max(n, 1)
+    text = report.text
+    n = max(text.count("\n") + (0 if text.endswith("\n") else 1), 1)  # its lines (no list of them)
     starts: dict[int, Section | None] = {1: report.root}
     for s in report.sections:
         if 1 <= s.line <= n:

@@ -6,9 +6,14 @@ Around it this module adds:
   Roboto Mono files that ship inside textual-serve) and a Content-Security-Policy that keeps it so;
 - app processes started without a shell, in their own process group, each told it is served;
 - at most `max_sessions` sessions: more tabs get a "too many sessions" page (or, when they race past
-  it, a closed connection that says so) and no process;
+  it, a closed connection that says so) and no process. A tab's slot is free again the moment its
+  connection closes; its process may take a few seconds more to end, and at most `max_sessions` such
+  ending processes are waited for before a new tab's process starts;
+- a terminal of at most 1000×500 cells, whatever size the page asks for, at the start or later: each
+  cell is memory in the app process;
 - websockets only for pages served here (the Origin must be this server; on loopback the Host must be
-  a loopback name), so another website open in the same browser cannot read the reports;
+  a loopback name), so another website open in the same browser cannot read the reports; a Host or
+  Origin header that is not an address at all is a 400;
 - a closed tab ends its process; SIGINT/SIGTERM end every process (quit, then SIGTERM, then SIGKILL
   of its process group) before the server exits.
 """
@@ -16,6 +21,7 @@ Around it this module adds:
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import shlex
 import signal
@@ -38,6 +44,11 @@ QUIT_GRACE = 3.0
 
 TOO_MANY = "Too many sessions: {n} browser tabs are open, the most this server allows. Close one, then press Restart."
 
+#: The sizes a session's terminal may have, in cells (columns, then rows), whatever the page asks for:
+#: a session's memory grows with its cells (one asked for 20000×20000 and grew past 500 MB in 10 s).
+COLUMNS = (10, 1000)
+ROWS = (5, 500)
+
 #: The page may load and connect only to this server.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -46,6 +57,48 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 
 
 def _log(message: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
+def _cells(value: object, default: int, bounds: tuple[int, int]) -> int:
+    """A number of cells from the page (a query string's text, or a JSON number), within bounds; the
+    default for anything that is not a number."""
+    if isinstance(value, str):
+        n = to_int(value, default)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        n = value
+    elif isinstance(value, float) and math.isfinite(value):
+        n = int(value)
+    else:
+        n = default
+    return max(bounds[0], min(bounds[1], n))
+
+
+def terminal_size(width: object, height: object, default: tuple[int, int] = (80, 24)) -> tuple[int, int]:
+    """The terminal size a session gets when the page asks for width×height: within `COLUMNS` and `ROWS`."""
+    return _cells(width, default[0], COLUMNS), _cells(height, default[1], ROWS)
+
+
+def host_name(authority: str) -> str | None:
+    """The host name in a Host header or an origin's `host[:port]`; None when it is not one (`[::1`,
+    a port that is not a number)."""
+    try:
+        parts = urlsplit(f"//{authority}")
+        parts.port  # (raises ValueError for a port that is not a number or out of range)
+    except ValueError:
+        return None
+    if parts.netloc != authority or "@" in authority:  # (a path, a query or a user is no host)
+        return None
+    return parts.hostname or ""
+
+
+def origin_authority(origin: str) -> str | None:
+    """The `host[:port]` of an Origin header (`http://localhost:8000` → `localhost:8000`, `null` → "");
+    None when it is malformed."""
+    try:
+        authority = urlsplit(origin).netloc
+    except ValueError:
+        return None
+    return authority if host_name(authority) is not None else None
 
 
 class Session(AppService):
@@ -58,6 +111,8 @@ class Session(AppService):
         self.cwd = cwd
         self.ended_by_itself = False
         """Whether the app ended before anyone asked it to (it quit, or it failed)."""
+        self.size = (80, 24)
+        """The terminal's size (columns, rows), always within `COLUMNS` and `ROWS`."""
         self._stopping: asyncio.Future[None] | None = None
         self._stderr: asyncio.Future[bytes] | None = None
 
@@ -91,6 +146,16 @@ class Session(AppService):
         process.stderr = asyncio.StreamReader()
         process.stderr.feed_eof()
         return process
+
+    async def start(self, width: int, height: int) -> None:
+        """Start the app process on a terminal of the size asked for, within bounds."""
+        self.size = terminal_size(width, height, self.size)
+        await super().start(*self.size)
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        """Resize the app's terminal, within bounds (a `resize` message is the page's word, not a fact)."""
+        self.size = terminal_size(width, height, self.size)
+        await super().set_terminal_size(*self.size)
 
     async def run(self) -> None:
         await super().run()
@@ -164,6 +229,10 @@ class SessionServer(Server):
         self.max_sessions = max_sessions
         self.loopback = is_loopback(host)
         self.sessions: dict[Session, web.WebSocketResponse] = {}
+        """The tabs connected now, one slot each (at most `max_sessions`)."""
+        self.ending: set[Session] = set()
+        """Sessions whose tab has gone and whose process is still ending."""
+        self._ended = asyncio.Condition()
         self.opened = 0
         self.page = (HERE / "page.html").read_text(encoding="utf-8")
         self.busy_page = (HERE / "busy.html").read_text(encoding="utf-8")
@@ -180,7 +249,12 @@ class SessionServer(Server):
 
     @web.middleware
     async def _headers(self, request: web.Request, handler) -> web.StreamResponse:
-        if not self._host_ok(request):
+        host = host_name(request.host)
+        origin = request.headers.get("Origin")
+        if host is None or (origin is not None and origin_authority(origin) is None):
+            return web.Response(status=400, text="Bad request: a malformed Host or Origin header.\n")
+        if self.loopback and not is_loopback(host):
+            # Served on loopback, a page reached under any other name is a DNS-rebinding attempt.
             return web.Response(status=421, text="This server answers to localhost only.\n")
         response = await handler(request)
         if not isinstance(response, web.WebSocketResponse):
@@ -189,19 +263,12 @@ class SessionServer(Server):
             response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-    def _host_ok(self, request: web.Request) -> bool:
-        # Served on loopback, a page reached under any other name is a DNS-rebinding attempt.
-        if not self.loopback:
-            return True
-        host = urlsplit(f"//{request.host}").hostname or ""
-        return is_loopback(host)
-
     def _origin_ok(self, request: web.Request) -> bool:
         # Browsers send Origin with every websocket; another site's page must not open a session.
         origin = request.headers.get("Origin")
         if origin is None:
             return True
-        return urlsplit(origin).netloc.lower() == request.host.lower()
+        return (origin_authority(origin) or "").lower() == request.host.lower()
 
     @property
     def full(self) -> bool:
@@ -231,8 +298,6 @@ class SessionServer(Server):
             await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=message)
             _log(f"refused a session: {self.max_sessions} running (--max-sessions)")
             return websocket
-        width = max(10, min(1000, to_int(request.query.get("width", "80"), 80)))
-        height = max(5, min(500, to_int(request.query.get("height", "24"), 24)))
         session = Session(
             self.argv,
             self.cwd,
@@ -245,7 +310,11 @@ class SessionServer(Server):
         self.opened += 1
         number = self.opened
         try:
-            await session.start(width, height)
+            # Closed tabs whose processes are still ending count too, up to as many again: quick
+            # open/close cycles wait here a moment rather than pile up processes (or be refused).
+            async with self._ended:
+                await self._ended.wait_for(lambda: len(self.ending) < self.max_sessions)
+            await session.start(request.query.get("width", "80"), request.query.get("height", "24"))
             _log(f"session {number} started (process {session.pid}; {len(self.sessions)} of {self.max_sessions})")
             await self._process_messages(websocket, session)
         except asyncio.CancelledError:
@@ -253,10 +322,17 @@ class SessionServer(Server):
         except Exception as exc:  # a broken message from the page ends that session only
             _log(f"session {number}: {type(exc).__name__}: {exc}")
         finally:
-            await session.stop()
+            # The tab is gone: its slot is free from now on, while its process ends.
             del self.sessions[session]
-            if not websocket.closed:
-                await websocket.close()
+            self.ending.add(session)
+            try:
+                if not websocket.closed:
+                    await websocket.close()
+                await session.stop()
+            finally:
+                self.ending.discard(session)
+                async with self._ended:
+                    self._ended.notify_all()
             errors = await session.error_output() if session.ended_by_itself else ""
             _log(f"session {number} ended ({len(self.sessions)} running)" + (f"; it wrote:\n{errors}" if errors else ""))
         return websocket
@@ -267,11 +343,12 @@ class SessionServer(Server):
         for _session, websocket in sessions:
             if not websocket.closed:
                 await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"reports-tui serve was stopped.")
-        await asyncio.gather(*(s.stop() for s, _ in sessions), return_exceptions=True)
+        every = [s for s, _ in sessions] + list(self.ending)
+        await asyncio.gather(*(s.stop() for s in every), return_exceptions=True)
 
     def kill_all(self) -> None:
         """Last resort: SIGKILL every session's process group at once."""
-        for session in list(self.sessions):
+        for session in [*self.sessions, *self.ending]:
             session.signal_group(signal.SIGKILL)
 
 
@@ -302,8 +379,8 @@ async def _run(server: SessionServer, what: str) -> int:
         loop.add_signal_handler(sig, on_signal)
     try:
         await stop.wait()
-        if server.sessions:
-            _log(f"stopping {len(server.sessions)} session{'s' if len(server.sessions) != 1 else ''}…")
+        if n := len(server.sessions) + len(server.ending):
+            _log(f"stopping {n} session{'s' if n != 1 else ''}…")
         await site.stop()  # no new tabs meanwhile
         await server.stop_all()
     finally:

@@ -111,20 +111,22 @@ keep the parsed "report" itself (never sent between processes)."""
 
 
 def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.ZipFile] | None = None,
-                    keep: bool = True, search: bool = True) -> Parts:
-    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too;
-    `search`: with its search record (only the parse cache stores one)."""
+                    keep: bool = True, search: bool = True, keep_long: bool = True) -> Parts:
+    """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too
+    (with `keep_long` false, only when its text is short enough to store); `search`: with its search
+    record (only the parse cache stores one)."""
     ref = c.ref
     try:
-        data = read_candidate(c, zips)
+        held = [read_candidate(c, zips)]
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a problem, not a crash
         return problem_parts(Finding("problem", unreadable_message(exc), source=ref))
-    result = load_bytes(data, ref, vocab, c.size, c.mtime_ns / 1e9)
+    fsum, nbytes = file_sum(held[0]), len(held[0])  # (what its row keeps to know the file again)
+    # (the bytes are handed over, not kept here: they go once decoded, before the parse)
+    result = load_bytes(held.pop(), ref, vocab, c.size, c.mtime_ns / 1e9)
     if isinstance(result, Finding):
         return problem_parts(result)
-    parts = report_parts(result, keep, search)
-    parts["fsum"] = file_sum(data)
-    parts["nbytes"] = len(data)
+    parts = report_parts(result, keep, search, keep_long)
+    parts["fsum"], parts["nbytes"] = fsum, nbytes
     return parts
 
 
@@ -140,8 +142,17 @@ def problem_parts(finding: Finding) -> Parts:
     return {"kind": "problem", "head": head, "problem": finding, "sums": _sums(head, None, None, None)}
 
 
-def report_parts(report: Report, keep: bool = True, search: bool = True) -> Parts:
-    """The parts of a parsed report (`search`: with its search record)."""
+#: A report's text longer than this (in characters) does not go with its parts (from a parse worker,
+#: or into a report kept without a cache row; rows never hold text): copying it costs more than reading
+#: such a report from its own file when its body is needed. Its head, projects and search record go
+#: as for any report.
+MAX_STORED_TEXT = 4 * 1024 * 1024
+
+
+def report_parts(report: Report, keep: bool = True, search: bool = True, keep_long: bool = True) -> Parts:
+    """The parts of a parsed report (`search`: with its search record; "text" None when it is too long
+    to store, and then the report itself kept only with `keep_long`: a load lets the parsed body of
+    such a report go at once, and reads it again from its file when it is used)."""
     head, projects = codec.encode_head(report), codec.encode_projects(report.projects)
     rec: str | bytes | None = search_parts(report) if search else None
     if rec is not None:
@@ -149,9 +160,10 @@ def report_parts(report: Report, keep: bool = True, search: bool = True) -> Part
             rec = pack_record(rec)  # (stored compressed: `searchdb.read_records` gives it back as JSON)
         except UnicodeEncodeError:
             pass  # (a lone surrogate: left as text, which `_sums` says cannot be stored)
-    parts: Parts = {"kind": "report", "head": head, "text": report.text, "projects": projects, "search": rec,
-                    "sums": _sums(head, report.text, projects, rec)}
-    if keep:
+    text = report.text if len(report.text) <= MAX_STORED_TEXT else None
+    parts: Parts = {"kind": "report", "head": head, "text": text, "projects": projects, "search": rec,
+                    "sums": _sums(head, text, projects, rec)}
+    if keep and (keep_long or text is not None):
         parts["report"] = report
     return parts
 
@@ -176,7 +188,7 @@ def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False, 
         for c in chunk:
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            out.append(parse_candidate(c, vocab, zips, keep, search))
+            out.append(parse_candidate(c, vocab, zips, keep, search, keep_long=False))
         return out
     finally:
         for zf in zips.values():
@@ -424,7 +436,7 @@ class BodyStore:
         c = Candidate(report.source.path, report.source.member, report.size, key[4] if key else 0)
         if not _same_stat(report, key):
             return self._remember(k, self._changed(report))
-        parts = parse_candidate(c, self._vocab)
+        parts = parse_candidate(c, self._vocab, search=False)
         if parts["kind"] != "report" or not self._same_bytes(report, key, parts):
             # (gone, or no readable report now: a changed file too, which the reload drops)
             return self._remember(k, self._changed(report))
@@ -565,8 +577,10 @@ def lazy_from_parts(c: Candidate, parts: Parts, key: Any, store: BodyStore) -> L
     head = codec.decode_head(parts["head"], c.ref, c.size, c.mtime_ns)
     if key is not None:
         return LazyReport.from_head(head, key, store)
-    return LazyReport.from_head(head, None, store, text=parts["text"],
-                                projects=codec.decode_projects(parts["projects"]))
+    known = {"projects": codec.decode_projects(parts["projects"])}
+    if parts["text"] is not None:  # (else too long to travel: read from the source when needed)
+        known["text"] = parts["text"]
+    return LazyReport.from_head(head, None, store, **known)
 
 
 def problem_of(c: Candidate, parts: Parts) -> Finding:

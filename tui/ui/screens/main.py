@@ -8,16 +8,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, ProgressBar, Static, Tree
+from textual.widgets import Footer, ProgressBar, Static, Tree
 
 from ...index.formats import week_dates
 from ...index.library import EVERYONE, Library, LookupFailed, is_team
 from ...index.team import step_week
+from ...index.workspace import Workspace
 from ...index.series import Series
 from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
+from ..compat import footer_ready
 from ..keys import bindings
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
@@ -37,7 +39,7 @@ class MainFooter(Footer):
     _shown: tuple | None = None
 
     def _signature(self) -> tuple | None:
-        if not self._bindings_ready or not self.is_attached:
+        if not footer_ready(self) or not self.is_attached:
             return None
         try:
             active = self.screen.active_bindings
@@ -62,8 +64,9 @@ class MainScreen(TeamLeadKeys, Screen):
 
     BINDINGS = bindings("main")
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(id="main")
+        self.workspace = workspace  # the library shown and what is derived from it (the app's)
         self.library: Library = Library()
         self.series: list[Series] = []
         self.current: Report | None = None
@@ -101,6 +104,7 @@ class MainScreen(TeamLeadKeys, Screen):
         self.query_one("#sections").border_title = "Sections"
         self._show_loading(True)
         self._layout_for(self.app.size.width, self.app.size.height)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_after_refresh(self.apply_theme))
         self.app.main_ready()
 
     # ── library and report ───────────────────────────────────────────────────────────────────────
@@ -133,16 +137,22 @@ class MainScreen(TeamLeadKeys, Screen):
             return
         first = self.current is None
         moved = self._reader_moved()
+        reader = self._reader_on() if moved else None  # (the open report, or the week the cursor moved to)
         self.library = library
         self._show_loading(True)
         weeks = self.query_one(WeekList)
-        current = self._same_report(self.current) if moved else self._first_report(quiet=True)
+        if moved:
+            current = self._same_report(reader) if reader is not None else None
+        else:
+            current = self._first_report(quiet=True)
         people = library.authors()
         weeks.set_reports(library.reports, current, authors=is_team(people))
         weeks.border_title = f"Weeks · {len(people)} people" if is_team(people) else "Weeks"
         if not moved and current is not None and (self.current is None or current.source != self.current.source):
             self.show_report(current, push_history=False)
             self._opened_by_itself = current
+        elif moved and current is not None and self.current is not None and current.source != self.current.source:
+            self.show_report(current)  # (the week the cursor moved to, about to open)
         if first and self.focused is None:
             weeks.focus()
 
@@ -173,7 +183,7 @@ class MainScreen(TeamLeadKeys, Screen):
     def set_library(self, library: Library, reload: bool = False) -> None:
         """Show a (new) library; after a reload the open report stays open at the same place."""
         self.library = library
-        workspace = self.app.workspace
+        workspace = self.workspace
         self.team = workspace.is_team()
         if self.only is not EVERYONE and (not self.team or self.only not in workspace.authors()):
             self.only = EVERYONE
@@ -186,7 +196,7 @@ class MainScreen(TeamLeadKeys, Screen):
         self._show_loading(False, empty=not library.reports)
         self.set_class(not library.reports, "-empty")
         weeks = self.query_one(WeekList)
-        old = self.current
+        old = self._reader_on()
         same = self._same_report(old) if old is not None else None
         self.history = [(r2, y) for r, y in self.history if (r2 := self._same_report(r)) is not None]
         self._show_problems()
@@ -213,6 +223,17 @@ class MainScreen(TeamLeadKeys, Screen):
         if not reload and self.focused is not weeks:
             weeks.focus()  # (focusing again would rebuild the footer's keys for nothing)
 
+    def _reader_on(self) -> Report | None:
+        """The report the reader is on: the open one, or the one the week list's cursor just moved to
+        and opens after its short pause (a library replaced meanwhile must not lose that move)."""
+        if self._open_timer is not None:
+            self._open_timer.stop()
+            self._open_timer = None
+            pending = self.query_one(WeekList).highlighted_report
+            if pending is not None:
+                return pending
+        return self.current
+
     def _same_report(self, report: Report) -> Report | None:
         for r in self.library.reports:
             if r.source == report.source:
@@ -221,15 +242,18 @@ class MainScreen(TeamLeadKeys, Screen):
 
     @property
     def listed(self) -> list[Report]:
-        """The reports the week list shows: every one, or one author's (`a`, palette "only NAME")."""
-        return self.app.workspace.reports_of(self.only)
+        """The reports the week list shows: every one (while a library loads: those read so far), or one
+        author's (`a`, palette "only NAME")."""
+        if self.only is EVERYONE:
+            return self.library.reports
+        return self.workspace.reports_of(self.only)
 
     def _title_weeks(self) -> None:
         weeks = self.query_one(WeekList)
         if self.only is not EVERYONE:
             weeks.border_title = Text.assemble("Weeks · ", (str(self.only or "no author"), "bold"))
         elif self.team:
-            weeks.border_title = f"Weeks · {len(self.app.workspace.authors())} people"
+            weeks.border_title = f"Weeks · {len(self.workspace.authors())} people"
         else:
             weeks.border_title = "Weeks"
 
@@ -297,7 +321,7 @@ class MainScreen(TeamLeadKeys, Screen):
         view.palette = self.app.palette
         view.show(report, raw=self.raw, highlight=line, scroll_y=scroll_y)
         # The KPIs of the open report's author only: every change against their own previous report.
-        workspace = self.app.workspace
+        workspace = self.workspace
         who = workspace.author_of(report)
         self.series = workspace.kpi_series(who)
         self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
@@ -397,8 +421,8 @@ class MainScreen(TeamLeadKeys, Screen):
 
     # ── events from the panes ────────────────────────────────────────────────────────────────────
 
-    @on(OptionList.OptionHighlighted, "#weeks")
-    def _week_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(WeekList.WeekHighlighted, "#weeks")
+    def _week_highlighted(self, event: WeekList.WeekHighlighted) -> None:
         weeks = self.query_one(WeekList)
         report = weeks.highlighted_report
         self._update_week_detail(report)
@@ -410,11 +434,12 @@ class MainScreen(TeamLeadKeys, Screen):
         self._open_timer = self.set_timer(0.12, lambda: self._open_highlighted(report))
 
     def _open_highlighted(self, report: Report) -> None:
+        self._open_timer = None
         if self.query_one(WeekList).highlighted_report is report:
             self.show_report(report)
 
-    @on(OptionList.OptionSelected, "#weeks")
-    def _week_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(WeekList.WeekSelected, "#weeks")
+    def _week_selected(self, event: WeekList.WeekSelected) -> None:
         report = self.query_one(WeekList).highlighted_report
         if report is not None:
             self.show_report(report)
@@ -515,7 +540,7 @@ class MainScreen(TeamLeadKeys, Screen):
 
     def _previous_of(self, report: Report) -> Report | None:
         """The same author's report before this one (in a one-person library: the previous report)."""
-        workspace = self.app.workspace
+        workspace = self.workspace
         mine = workspace.reports_of(workspace.author_of(report))
         at = next((i for i in range(len(mine) - 1, -1, -1) if mine[i] is report), None)
         return mine[at - 1] if at else None
@@ -537,7 +562,7 @@ class MainScreen(TeamLeadKeys, Screen):
         """Push the search screen with a query."""
         from .search import SearchScreen
 
-        self.app.push_screen(SearchScreen(self.app.workspace, query))
+        self.app.push_screen(SearchScreen(self.workspace, query))
 
     def action_timeline(self) -> None:
         """The timeline of the project under the cursor (tree cursor, else the highlighted line)."""
@@ -563,13 +588,13 @@ class MainScreen(TeamLeadKeys, Screen):
         """Push the timeline of a project (over whatever screen is in view)."""
         from .timeline import TimelineScreen
 
-        self.app.push_screen(TimelineScreen(self.app.workspace, key))
+        self.app.push_screen(TimelineScreen(self.workspace, key))
 
     def action_metrics(self) -> None:
         """Every KPI as a chart over the weeks (a note instead when there are none)."""
         from .metrics import open_metrics
 
-        open_metrics(self.app, self.app.workspace, self.current)
+        open_metrics(self.app, self.workspace, self.current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`a`, `w`, `u` and `U` exist only in a team's library (a one-person folder looks as it always did); in a
@@ -598,7 +623,7 @@ class MainScreen(TeamLeadKeys, Screen):
             return
         from .team_week import TeamWeekScreen
 
-        self.app.push_screen(TeamWeekScreen(self.app.workspace, self.current, by_project))
+        self.app.push_screen(TeamWeekScreen(self.workspace, self.current, by_project))
 
     def action_copy(self) -> None:
         """Copy the section under the cursor (as Markdown) to the clipboard (OSC 52)."""
@@ -624,7 +649,7 @@ class MainScreen(TeamLeadKeys, Screen):
             return
         from .draft import DraftScreen
 
-        workspace = self.app.workspace
+        workspace = self.workspace
         self.app.push_screen(DraftScreen(r, workspace.reports_of(workspace.author_of(r)), self.library.vocab))
 
     def on_key(self, event) -> None:

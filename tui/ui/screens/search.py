@@ -33,6 +33,7 @@ from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
+from ..messages import LibraryChanged, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
 
 DEBOUNCE = 0.12
@@ -91,13 +92,13 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
         self.set_class(self.app.size.width < 100, "-narrow")
-        self.library_changed()
+        self._sync()
         if self.initial_query.strip():
             self.start_search(self.initial_query)
 
     # ── the index ──────────────────────────────────────────────────────────────────────────────
 
-    def library_changed(self) -> None:
+    def on_library_changed(self, message: LibraryChanged) -> None:
         """More reports were read, or the library was (re)loaded: bring the index up to date, then
         search again."""
         self._sync()
@@ -244,9 +245,7 @@ class SearchScreen(Screen):
             if event.worker.group in ("search", "search-fill"):
                 self.done = self._asked
             self._status(Text("search failed (see the error)"))
-            report = getattr(self.app, "report_worker_error", None)
-            if report is not None:
-                report(event.worker)
+            self.app.post_message(WorkerFailed(event.worker))
 
     def _show(self, generation: int, result: SearchResult | None, page: int = 0) -> None:
         """Draw a result: a keystroke's page (`page`: how many hits it asked for), or the whole list (0),

@@ -76,4 +76,4 @@ class TeamLeadKeys:
         from .roster import RosterScreen
 
         week = self.current.week if self.current is not None else None
-        self.app.push_screen(RosterScreen(self.app.workspace, week))
+        self.app.push_screen(RosterScreen(self.workspace, week))

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from time import monotonic
-from typing import Any
+from typing import Any, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...model.report import Report, Section
+from ...model.text import LineIndex
 from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
 from ..keys import bindings
@@ -82,14 +83,14 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         self.raw = False
         self.highlight: int | None = None
         self.palette = DEFAULT_PALETTE
-        self._lines: list[str] = []
+        self._lines: Sequence[str] = []  # (a `LineIndex` for a huge report)
         self._huge = False
         self._blocks: list[Block] = []
         self._hanging: list[Row] | None = None  # per source line, built on first use
         self._hover: str | None = None  # the link target under the mouse
         self._told_none = 0.0  # when `n` last said there is nothing to go to
         self._gap_before: set[int] = set()  # source lines with a blank row above (section starts)
-        self._starts: list[int] = []  # first row of each source line (index: line - 1)
+        self._starts: Sequence[int] = []  # first row of each source line (index: line - 1)
         self._rows = 0
         self._layout_width = 0
         self._strips: dict[int, list[Strip]] = {}
@@ -119,11 +120,15 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         self.highlight = highlight
         self._top_section = None
         text = report.text if report else ""
-        self._lines = text.split("\n") if report else []
-        if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
-            self._lines.pop()
         self._huge = len(text) > HUGE_REPORT_BYTES
         self._around = highlight if highlight is not None else max(int(scroll_y or 0), 1)
+        if self._huge:  # (cut from the text line by line as drawn: no string per line held)
+            self._lines = LineIndex(text)
+            self._lines.drop_final_empty()
+        else:
+            self._lines = text.split("\n") if report else []
+            if self._lines and self._lines[-1] == "" and len(self._lines) > 1:
+                self._lines.pop()
         self._blocks = split_blocks(report) if report is not None else []
         self._gap_before = {b.first for i, b in enumerate(self._blocks)
                             if i and b.section is not None and b.first == b.section.line}
@@ -171,17 +176,21 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         if type(h) is Pending:
             return 1
         got = h.height(width)
-        return got if got is not None else len(self._render(no, width))
+        return got if got is not None else len(self._line_strips(no, width))
 
     def _layout(self) -> None:
         """Row of every source line at the current width."""
         width = self._text_width()
         self._layout_width = width
-        if self._huge:
-            self._heights = [1] * len(self._lines)
-        else:
-            hanging = self._ensure_hanging()
-            self._heights = [1 if type(h) is Pending else self._height(no, width) for no, h in enumerate(hanging, 1)]
+        if self._huge:  # (a row a line: nothing to hold)
+            self._heights = []
+            self._starts = range(len(self._lines))
+            self._rows = len(self._lines)
+            self._resized = monotonic()
+            self.virtual_size = Size(width + 2 * PAD, self._rows)
+            return
+        hanging = self._ensure_hanging()
+        self._heights = [1 if type(h) is Pending else self._height(no, width) for no, h in enumerate(hanging, 1)]
         self._place_rows(width)
 
     def _place_rows(self, width: int, resize: bool = True) -> None:
@@ -198,7 +207,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
             self._resized = monotonic()
             self.virtual_size = Size(width + 2 * PAD, self._rows)
 
-    def _render(self, no: int, width: int) -> list[Strip]:
+    def _line_strips(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
         strips = self._strips.get(no)
         if strips is not None:
@@ -244,7 +253,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         no, offset = self._line_at_row(row)
         if no is None or offset < 0:
             return Strip.blank(width, blank)
-        strips = self._render(no, self._layout_width)
+        strips = self._line_strips(no, self._layout_width)
         strip = strips[offset] if offset < len(strips) else Strip([])
         pad = Segment(" " * PAD, blank)
         strip = Strip([pad, *strip.apply_style(style), pad])
@@ -366,9 +375,10 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
             return ""
         if section is None or section is self.report.root:
             return self.report.text
-        lines = self.report.text.split("\n")
-        end = section.end_line or len(lines)
-        return "\n".join(lines[section.line - 1 : end]).rstrip("\n") + "\n"
+        text = self.report.text
+        lines = LineIndex(text)
+        first, end = section.line - 1, min(section.end_line or len(lines), len(lines))
+        return text[lines.offset(first) : lines.offset(end) - 1].rstrip("\n") + "\n" if first < end else "\n"
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         """Tell the screen which section is at the top, so the tree can follow."""

@@ -105,13 +105,13 @@ class SectionTree(Tree[Node]):
             for k in leftovers:
                 leaves[id(kpi_home)].append(Node("kpi", k, k.line or kpi_home.line))
         self._budget = EAGER_NODES
-        self._add_children(self.root, list(report.root.children))
+        self._add_tree_nodes(self.root, list(report.root.children))
         self.root.expand()
 
     def _children_of(self, section: Section) -> list[Node | Section]:
         return [*self._leaves.get(id(section), ()), *section.children]
 
-    def _add_children(self, parent: TreeNode[Node], children: list[Node | Section]) -> None:
+    def _add_tree_nodes(self, parent: TreeNode[Node], children: list[Node | Section]) -> None:
         """Add children under a node: at most MAX_CHILDREN, then a "… N more" leaf."""
         shown, rest = children[:MAX_CHILDREN], children[MAX_CHILDREN:]
         for child in shown:
@@ -139,7 +139,7 @@ class SectionTree(Tree[Node]):
         self._by_section[id(section)] = node
         self._budget -= 1
         if fill:
-            self._add_children(node, children)
+            self._add_tree_nodes(node, children)
         else:
             self._unfilled.add(id(node))
 
@@ -149,7 +149,7 @@ class SectionTree(Tree[Node]):
             return
         self._unfilled.discard(id(node))
         self._budget = EAGER_NODES
-        self._add_children(node, self._children_of(node.data.obj))
+        self._add_tree_nodes(node, self._children_of(node.data.obj))
 
     @staticmethod
     def _leaf_label(leaf: Node) -> Text:
@@ -171,7 +171,7 @@ class SectionTree(Tree[Node]):
             node.remove()  # the cursor stays on its line: on the first of the children added next
             self._budget = EAGER_NODES
             if parent is not None:
-                self._add_children(parent, rest)
+                self._add_tree_nodes(parent, rest)
 
     # ── following the report ─────────────────────────────────────────────────────────────────────
 

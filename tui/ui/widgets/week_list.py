@@ -1,29 +1,34 @@
 """The list of weeks: label as written, the dates of its week or period, a mark for warnings and for the week
 marked for comparison; undated reports last.
 
-Built for archives of thousands of weeks: every row is exactly two lines, so the list's height and
-the position of any week are arithmetic, and a row's text is built only when it is drawn (an
-OptionList would otherwise build and wrap every prompt up front — 10,000 weeks took seconds).
+Built for archives of thousands of weeks: a scroll view of its own (as the report view is) whose every
+row is exactly `ROW_LINES` lines, so the list's height and the position of any week are arithmetic,
+and a row is built only when it is drawn (an OptionList builds and wraps every prompt up front — 10,000
+weeks took seconds). What a row says comes from one function, `week_prompt`; the list only draws it.
+It looks and answers like Textual's OptionList: the same keys, the cursor's colours focused and not, a
+row under the mouse, a click to open.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from typing import Callable
 
 from rich.text import Text
-from textual.geometry import Size
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.visual import Visual, visualize
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from ...index.formats import week_dates
 from ...model.report import Report
 from ..keys import bindings
 
 ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
-
-
 UNREAD_MARK = " •"  # after the author's name: a report not read yet (a team's library)
 
 
@@ -68,8 +73,8 @@ def undated_detail(report: Report) -> str:
     import os
 
     source = report.source
-    where = source.path if source.member is None else source.member
-    folder = os.path.basename(os.path.dirname(where.replace("\\", "/").rstrip("/")))
+    where = source.path if source.member is None else source.member.replace("\\", "/")
+    folder = os.path.basename(os.path.dirname(where.rstrip("/")))
     if source.member is not None and not folder:
         folder = os.path.basename(source.path)
     parts = []
@@ -83,60 +88,70 @@ def undated_detail(report: Report) -> str:
     return " · ".join(parts) or "no date"
 
 
-class _Lines(Sequence):
-    """(option index, line within the option) for every line of the list, computed on access."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-
-    def __len__(self) -> int:
-        return self.count * ROW_LINES
-
-    def __getitem__(self, y):
-        if isinstance(y, slice):
-            return [self[i] for i in range(*y.indices(len(self)))]
-        if y < 0:
-            y += len(self)
-        if not 0 <= y < len(self):
-            raise IndexError(y)
-        return divmod(y, ROW_LINES)
+STRIP_CACHE = 256  # rows kept drawn
 
 
-class _Arith(dict):
-    """A read-only mapping index → value given by a formula, for indexes below a count."""
+class WeekList(ScrollView, can_focus=True):
+    """Every report of the library (or one author's) in week order, drawn lazily (any number of weeks)."""
 
-    def __init__(self, count: int, fn) -> None:
-        super().__init__()
-        self.count = count
-        self.fn = fn
-
-    def __getitem__(self, i: int) -> int:
-        if not 0 <= i < self.count:
-            raise KeyError(i)
-        return self.fn(i)
-
-    def __contains__(self, i) -> bool:
-        return isinstance(i, int) and 0 <= i < self.count
-
-    def get(self, i, default=None):
-        return self[i] if i in self else default
-
-
-class WeekOption(Option):
-    """An option standing for one report; its prompt is built when the row is first drawn."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__("")
-        self.index = index
-
-
-class WeekList(OptionList):
-    """Every report of the library in week order, drawn lazily (any number of weeks)."""
+    # The look of Textual's OptionList (its DEFAULT_CSS, with this list's own component classes).
+    DEFAULT_CSS = """
+    WeekList {
+        height: auto;
+        max-height: 100%;
+        color: $foreground;
+        overflow-x: hidden;
+        border: tall $border-blurred;
+        padding: 0 1;
+        background: $surface;
+        & > .week-list--row-highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            border: tall $border;
+            background-tint: $foreground 5%;
+            & > .week-list--row-highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .week-list--row-hover {
+            background: $block-hover-background;
+        }
+    }
+    """
+    COMPONENT_CLASSES = {"week-list--row", "week-list--row-highlighted", "week-list--row-hover"}
 
     BINDINGS = bindings("week-list")
 
+    highlighted: reactive[int | None] = reactive(None)
+    """The row under the cursor (None: the list is empty)."""
+    hovered: reactive[int | None] = reactive(None)
+    """The row under the mouse (None: the mouse is elsewhere)."""
+
+    @dataclass
+    class WeekMessage(Message):
+        """Something happened to a report's row of the list."""
+
+        week_list: "WeekList"
+        report: Report
+        index: int
+
+        @property
+        def control(self) -> "WeekList":
+            """The list it happened in (for `@on(…, "#weeks")`)."""
+            return self.week_list
+
+    class WeekHighlighted(WeekMessage):
+        """The cursor moved to a report's row."""
+
+    class WeekSelected(WeekMessage):
+        """A report's row was chosen (enter, or a click)."""
+
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("markup", False)
         super().__init__(**kwargs)
         self.reports: list[Report] = []
         self.marked: Report | None = None
@@ -144,6 +159,7 @@ class WeekList(OptionList):
         self.show_authors = False  # a team's library: every row says whose report it is
         self.unread: Callable[[Report], bool] | None = None  # a team's library: whether a report is unread
         self._position: dict[int, int] = {}  # id(report) → index
+        self._drawn: dict[tuple, list[Strip]] = {}  # (row, style, width) → its lines, drawn
 
     # ── filling ──────────────────────────────────────────────────────────────────────────────────
 
@@ -157,14 +173,15 @@ class WeekList(OptionList):
         self.current = current if current is not None and id(current) in self._position else None
         if self.marked is not None and id(self.marked) not in self._position:
             self.marked = self._find_same(self.marked)
-        with self.prevent(OptionList.OptionHighlighted):
-            self.clear_options()
-        # One cheap option per report; prompts are built on demand in `_get_visual`.
-        self.add_options([WeekOption(i) for i in range(len(self.reports))])
+        self.set_reactive(WeekList.highlighted, None)  # (a new list: the cursor's row is news)
+        self.set_reactive(WeekList.hovered, None)
+        self._drawn.clear()
+        self._update_size()
         if self.current is not None:
             self.highlighted = self._position[id(self.current)]
         elif keep is not None and self.reports:
             self.highlighted = min(keep, len(self.reports) - 1)
+        self.refresh()
 
     def _find_same(self, report: Report) -> Report | None:
         for r in self.reports:
@@ -177,12 +194,10 @@ class WeekList(OptionList):
         return None if report is None else self._position.get(id(report))
 
     def _redraw(self, *reports: Report | None) -> None:
-        """Rebuild the prompts of some rows (their marks changed)."""
-        for r in reports:
-            i = self.index_of(r)
-            if i is not None:
-                self._options[i]._visual = None
-        self._option_render_cache.clear()
+        """Draw some rows again (their marks changed)."""
+        rows = {self.index_of(r) for r in reports} - {None}
+        if rows:
+            self._drawn = {key: strips for key, strips in self._drawn.items() if key[0] not in rows}
         self.refresh()
 
     def redraw_rows(self, *reports: Report | None) -> None:
@@ -211,49 +226,160 @@ class WeekList(OptionList):
         i = self.highlighted
         return self.reports[i] if i is not None and 0 <= i < len(self.reports) else None
 
-    # ── lazy rows: OptionList's line bookkeeping replaced by arithmetic ──────────────────────────
+    # ── the cursor ───────────────────────────────────────────────────────────────────────────────
 
-    def _get_visual(self, option: Option) -> Visual:
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        if width != getattr(self, "_visual_width", None):
-            # Prompts are cut to the width: a resize rebuilds the ones drawn so far.
-            self._visual_width = width
-            for o in self._options:
-                o._visual = None
-            self._option_render_cache.clear()
-        if (visual := option._visual) is None:
-            i = option.index if isinstance(option, WeekOption) else self._option_to_index[option]
-            r = self.reports[i]
-            unread = self.show_authors and self.unread is not None and self.unread(r)
-            visual = visualize(self, week_prompt(r, r is self.marked, r is self.current, width, self.show_authors,
-                                                 unread), markup=False)
-            option._visual = visual
-        return visual
+    def validate_highlighted(self, value: int | None) -> int | None:
+        if value is None or not self.reports:
+            return None
+        return max(0, min(value, len(self.reports) - 1))
 
-    @property
-    def _lines(self) -> Sequence[tuple[int, int]]:
-        return _Lines(len(self._options))
-
-    @property
-    def _heights(self) -> dict[int, int]:
-        return _Arith(len(self._options), lambda i: ROW_LINES)
-
-    @property
-    def _index_to_line(self) -> dict[int, int]:
-        return _Arith(len(self._options), lambda i: i * ROW_LINES)
-
-    def _update_lines(self) -> None:
-        if not self.scrollable_content_region:
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        self._redraw_rows(old, new)
+        if new is None:
             return
+        self.scroll_to_highlight()
+        self.post_message(self.WeekHighlighted(self, self.reports[new], new))
+
+    def watch_hovered(self, old: int | None, new: int | None) -> None:
+        self._redraw_rows(old, new)
+
+    def _redraw_rows(self, *rows: int | None) -> None:
+        if any(row is not None for row in rows):
+            self.refresh()  # (rows are drawn from the cache but the two whose style changed)
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """Scroll so that the row under the cursor is whole on screen."""
+        if self.highlighted is None or not self.is_mounted:
+            return
+        self.scroll_to_region(Region(0, self.highlighted * ROW_LINES, self.scrollable_content_region.width, ROW_LINES),
+                              force=True, animate=False, top=top, immediate=True)
+
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
+
+    def action_cursor_down(self) -> None:
+        """The next week."""
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        """The previous week."""
+        self._move(-1)
+
+    def action_first(self) -> None:
+        """The first week."""
+        if self.reports:
+            self.highlighted = 0
+
+    def action_last(self) -> None:
+        """The last week."""
+        if self.reports:
+            self.highlighted = len(self.reports) - 1
+
+    def action_page_down(self) -> None:
+        """A screenful of weeks down."""
+        self._move_page(1)
+
+    def action_page_up(self) -> None:
+        """A screenful of weeks up."""
+        self._move_page(-1)
+
+    def _move_page(self, direction: int) -> None:
+        # As OptionList pages: the cursor's first line moves by the list's height in lines.
+        if not self.reports:
+            return
+        if self.highlighted is None:
+            self.highlighted = 0 if direction < 0 else len(self.reports) - 1
+            return
+        lines = len(self.reports) * ROW_LINES
+        y = self.highlighted * ROW_LINES + direction * self.scrollable_content_region.height
+        self.highlighted = max(0, min(y, lines - 1)) // ROW_LINES
+
+    def _move(self, delta: int) -> None:
+        # As OptionList moves: past either end the cursor wraps round to the other.
+        if not self.reports:
+            return
+        if self.highlighted is None:
+            self.highlighted = 0 if delta > 0 else len(self.reports) - 1
+            return
+        self.highlighted = (self.highlighted + delta) % len(self.reports)
+
+    def action_select(self) -> None:
+        """Open the week under the cursor."""
+        i = self.highlighted
+        if i is not None:
+            self.post_message(self.WeekSelected(self, self.reports[i], i))
+
+    # ── the mouse ────────────────────────────────────────────────────────────────────────────────
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("week")
+        if row is not None and 0 <= row < len(self.reports):
+            self.highlighted = row
+            self.action_select()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hovered = event.style.meta.get("week")
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hovered = None
+
+    # ── drawing: every row ROW_LINES lines, built when drawn ─────────────────────────────────────
+
+    def _update_size(self) -> None:
         region = self.scrollable_content_region
-        width = region.width - self._get_left_gutter_width()
+        if not region:
+            return
         # A blank line below the last week when the list shows an odd number of lines, so that every
         # scroll position (they are kept even) starts with a whole week: never half an entry on top.
-        extra = (region.height % ROW_LINES) if len(self._options) * ROW_LINES > region.height else 0
-        virtual_size = Size(width, len(self._options) * ROW_LINES + extra)
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        lines = len(self.reports) * ROW_LINES
+        extra = (region.height % ROW_LINES) if lines > region.height else 0
+        size = Size(region.width, lines + extra)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def on_resize(self) -> None:
+        self._drawn.clear()
+        self._update_size()
+
+    def notify_style_update(self) -> None:
+        self._drawn.clear()  # (a theme or focus change recolours every row)
+        self.refresh()
+        super().notify_style_update()
+
+    def _row_style(self, row: int):
+        if row == self.highlighted:
+            return self.get_visual_style("week-list--row", "week-list--row-highlighted")
+        if row == self.hovered:
+            return self.get_visual_style("week-list--row", "week-list--row-hover")
+        return self.get_visual_style("week-list--row")
+
+    def _row_strips(self, row: int, width: int) -> list[Strip]:
+        style = self._row_style(row)
+        key = (row, style, width)
+        strips = self._drawn.get(key)
+        if strips is None:
+            r = self.reports[row]
+            unread = self.show_authors and self.unread is not None and self.unread(r)
+            prompt = week_prompt(r, r is self.marked, r is self.current, width, self.show_authors, unread)
+            visual: Visual = visualize(self, prompt, markup=False)
+            strips = [strip.extend_cell_length(width, style.rich_style).apply_meta({"week": row})
+                      for strip in Visual.to_strips(self, visual, width, None, style)]
+            if len(self._drawn) >= STRIP_CACHE:
+                self._drawn.clear()
+            self._drawn[key] = strips
+        return strips
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._update_size()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row, line = divmod(int(self.scroll_offset.y) + y, ROW_LINES)
+        if not 0 <= row < len(self.reports):
+            return Strip.blank(width, self.get_visual_style("week-list--row").rich_style)
+        strips = self._row_strips(row, width)
+        return strips[line] if line < len(strips) else Strip.blank(width, self._row_style(row).rich_style)
 
     def _snap(self, value: float) -> float:
         """A scroll offset moved to a row boundary, in the direction of travel."""
@@ -268,11 +394,8 @@ class WeekList(OptionList):
     def validate_scroll_target_y(self, value: float) -> float:
         return self._snap(super().validate_scroll_target_y(value))
 
-    def on_resize(self) -> None:
-        self._update_lines()
-
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._options) * ROW_LINES
+        return len(self.reports) * ROW_LINES

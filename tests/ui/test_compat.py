@@ -1,0 +1,120 @@
+"""Textual's private names are used in one module, `tui/ui/compat.py`, and each still exists with the shape
+relied on: a new Textual that renames or reshapes one fails here, in one place, instead of in the app."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.binding import BindingsMap
+from textual.command import CommandPalette
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList
+
+import tui.ui
+from tui.ui import compat
+
+UI = Path(tui.ui.__file__).parent
+
+
+def test_the_private_names_compat_reads_still_exist_with_their_shape():
+    widget = Widget()
+    assert isinstance(widget._bindings, BindingsMap) and isinstance(widget._bindings.key_to_bindings, dict)
+    assert compat.bindings_of(widget) is widget._bindings
+    message = Message()
+    assert message._stop_propagation is False
+    message.stop()
+    assert compat.is_stopped(message) is True
+    app = App()
+    assert app._exit is False and compat.is_exiting(app) is False
+    assert isinstance(app._keymap, dict) and hasattr(widget._bindings, "apply_keymap")
+    assert Footer()._bindings_ready is False and compat.footer_ready(Footer()) is False
+    from textual._node_list import DuplicateIds
+
+    assert issubclass(DuplicateIds, Exception)
+
+
+@pytest.mark.parametrize("owner,name,params", [
+    (App, "_handle_exception", ["self", "error"]),
+    (OptionList, "_move_page", ["self", "direction"]),
+    (MessagePump, "_dispatch_message", ["self", "message"]),
+])
+def test_the_private_methods_compat_replaces_still_exist_with_their_signature(owner, name, params):
+    compat.install()
+    method = getattr(owner, name)
+    original = {"_move_page": compat._original_move_page, "_dispatch_message": compat._original_dispatch}.get(name, method)
+    assert list(inspect.signature(original).parameters) == params
+    if name == "_dispatch_message":
+        assert inspect.iscoroutinefunction(original)
+
+
+def test_the_command_palette_handlers_compat_guards_still_exist():
+    compat.install()
+    for name in (*compat.PALETTE_METHODS, "_on_mount"):
+        method = CommandPalette.__dict__.get(name)
+        assert callable(method), name
+        assert getattr(method, "_reports_guarded", False), name
+
+
+def _private_attributes(tree: ast.AST) -> set[str]:
+    return {node.attr for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")}
+
+
+def _own_names() -> set[str]:
+    """Private names reports-tui defines itself (methods, attributes, class attributes)."""
+    names: set[str] = set()
+    for path in Path(tui.ui.__file__).parents[1].rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def test_no_module_but_compat_uses_a_private_name_of_textual():
+    own = _own_names()
+    found = []
+    for path in sorted(UI.rglob("*.py")):
+        if path.name == "compat.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for name in sorted(_private_attributes(tree) - own):
+            found.append(f"{path.relative_to(UI)}: {name}")
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                if module and module.startswith("textual.") and any(p.startswith("_") for p in module.split(".")):
+                    found.append(f"{path.relative_to(UI)}: imports {module}")
+    assert not found, found
+
+
+def test_no_class_of_the_app_overrides_a_private_name_of_textual():
+    """A method or attribute of ours named like one of Textual's private ones replaces it silently (a
+    tree's `_add_children` once shadowed the one Textual mounts children with)."""
+    clashes = []
+    for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
+        if info.name == "tui.ui.compat":
+            continue
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__:
+                continue
+            textual_names = {n for base in cls.__mro__ if base.__module__.startswith("textual")
+                             for n in vars(base) if n.startswith("_") and not n.startswith("__")}
+            textual_names -= set(vars(type("Probe", (cls,), {})))  # (what Textual sets on every subclass)
+            for n in vars(cls):
+                if n.startswith("_") and not n.startswith("__") and n in textual_names:
+                    clashes.append(f"{cls.__qualname__}.{n}")
+    assert not clashes, clashes

@@ -1,0 +1,58 @@
+"""A huge report in the report view: shown whole, without a string per line held (a 100 MB report has
+millions of lines, and as strings they take several times its text's memory)."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+from tui.index.load import load_library
+from tui.model import text as text_module
+from tui.ui.widgets import report_view as report_view_module
+from tui.ui.widgets.report_view import ReportView
+from uiutil import eventually, make_app, ready
+
+LINE = "一行很长的周报内容 " * 20  # 200 characters
+HUGE = 400_000  # (the view's limit for plain lines, lowered so that a test's report is huge)
+
+
+def _huge_report(tmp_path):
+    body = "".join(f"## 第{n}段\n\n" + f"段{n}：{LINE}\n" * 50 for n in range(1, 41))  # 2,000 long lines
+    (tmp_path / "huge.md").write_text("# 2024-W10 大报告\n\n" + body, encoding="utf-8")
+    lib = load_library([str(tmp_path)])
+    assert len(lib.reports[0].text) > HUGE
+    return lib
+
+
+async def test_a_huge_report_is_shown_without_a_string_per_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(text_module, "LINES_AT_ONCE", 16 * 1024)
+    monkeypatch.setattr(report_view_module, "HUGE_REPORT_BYTES", HUGE)
+    lib = _huge_report(tmp_path)
+    report = lib.reports[0]
+    lines = report.text.split("\n")
+    app = make_app(lib)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        view = app.query_one(ReportView)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            view.show(report)
+            held = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert view.huge
+        # (the lines as strings took 2.4 times the text; where each starts: a few kilobytes)
+        assert held[1] < len(report.text) // 4, f"{held[1]:,} bytes for a text of {len(report.text):,} characters"
+        view.focus()
+        await pilot.press("end")
+
+        def last_lines_shown():
+            shot = app.export_screenshot()
+            assert "段40：一行很长" in shot and "段39：" not in shot
+
+        await eventually(pilot, last_lines_shown, timeout=20)
+        section = next(s for s in report.sections if s.title == "第7段")
+        want = "\n".join(lines[section.line - 1:section.end_line]).rstrip("\n") + "\n"
+        assert view.section_text(section) == want
+        assert view.section_text(report.sections[-1]).endswith(f"段40：{LINE}\n")

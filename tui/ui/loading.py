@@ -1,0 +1,138 @@
+"""Reading the library in a background thread, told to the app as messages.
+
+The load runs in a daemon thread of its own, not a Textual worker: quitting never waits for it (a
+worker's thread is joined when the app ends), and it stops at its next look at its stop event, ending
+its worker processes. A newer load abandons an older one. What happens is posted as messages
+(`LoadProgress`, `LibraryGrew`, `LibraryLoaded`, `LoadFailed`); the app's handlers change state.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+from typing import TYPE_CHECKING, Callable
+
+from textual.message import Message
+
+from ..index.library import Library, assign_authors, bundled_seeds
+from ..index.load import load_library
+from ..index.workspace import Workspace
+from ..model.report import Report, SourceRef
+from ..model.source import Cancelled
+from ..model.vocab import Vocabulary
+from .messages import LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress
+
+if TYPE_CHECKING:
+    from ..index.stored import Stored
+
+REREAD_TRIES = 6  # how often a reload reads again while the open report's file is there but unreadable
+REREAD_WAIT_S = 0.25
+
+
+class LibraryLoader:
+    """Loads the library of `paths` (the bundled seeds when empty) in a background thread, one load at a
+    time, posting messages with `post`; `workspace` gets the reports read so far while a load runs."""
+
+    def __init__(self, post: Callable[[Message], object], workspace: Workspace, paths: list[str],
+                 vocabulary: Callable[[], Vocabulary], use_cache: bool) -> None:
+        self.post = post
+        self.workspace = workspace
+        self.paths = list(paths)
+        self.vocabulary = vocabulary
+        self.use_cache = use_cache
+        self._stop: threading.Event | None = None  # set to abandon the load under way
+        self._thread: threading.Thread | None = None
+
+    def start(self, reload: bool = False, keep: SourceRef | None = None) -> None:
+        """Begin a load (abandoning one under way). `keep`: the report open now, which a reload reads
+        again before giving it up (an editor that truncates a file and then writes it leaves it empty for
+        a moment)."""
+        self.stop()
+        stop = threading.Event()
+        self._stop = stop
+        self._thread = threading.Thread(target=self._run, args=(reload, keep, stop), name="reports-tui-load",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Abandon the load under way, if any (it stops at its next look; nothing it finds is posted)."""
+        if self._stop is not None:
+            self._stop.set()
+
+    def running(self, wait: float = 0.0) -> bool:
+        """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
+        thread = self._thread
+        if thread is not None and wait > 0:
+            thread.join(wait)
+        return thread is not None and thread.is_alive()
+
+    # ── in the load thread ───────────────────────────────────────────────────────────────────────
+
+    def _run(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
+        from ..index.store.loading import CacheNotice
+        from ..index.store.loader import LoadMeter
+
+        def show(meter: LoadMeter) -> None:
+            if not stop.is_set():
+                self.post(LoadProgress(meter.done, meter.total, meter.text()))
+
+        vocab = self.vocabulary()
+        loading = Library(paths=self.paths or [str(bundled_seeds())], vocab=vocab)
+        snapshot = self._snapshots(loading, reload, stop)
+        if reload:
+            gc.unfreeze()  # the library being replaced may be collected again
+        gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
+        notice = CacheNotice()
+        try:
+            lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot)
+            for _ in range(REREAD_TRIES if keep is not None else 0):
+                if stop.is_set() or any(r.source == keep for r in lib.reports) or not _exists(keep):
+                    break
+                # The open report is unreadable (empty, half written) but its file is there: read again
+                # shortly instead of jumping to another week.
+                stop.wait(REREAD_WAIT_S)
+                lib = self._read(vocab, None, notice, stop)
+        except Cancelled:
+            return
+        except Exception as exc:  # a broken cache or folder must not kill the app
+            if not stop.is_set():
+                self.post(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
+            return
+        finally:
+            gc.enable()
+        if stop.is_set():
+            return
+        if len(lib.reports) >= 500:
+            gc.freeze()  # it lives until the next reload: later collections need not scan it
+        self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages))
+
+    def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
+        """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
+        knew of them) go to the workspace (search answers from them before the load ends) and, on a first load, as a library in week order for the
+        week list — as often as sorting them costs at most a tenth of the time."""
+        made = [0.0, 0.0]  # when the last partial library was made, and what it cost
+
+        def snapshot(reports: list[Report], total: int, stored: Stored | None = None) -> None:
+            if stop.is_set():
+                return
+            self.workspace.show_partial(reports, total, loading, stored)
+            partial = None
+            start = time.monotonic()
+            if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):
+                partial = Library(reports=list(reports), paths=list(loading.paths), vocab=loading.vocab)
+                assign_authors(partial)  # (whose each report is, shown from the first list on)
+                partial.sort()
+                made[:] = [time.monotonic(), time.monotonic() - start]
+            self.post(LibraryGrew(len(reports), total, partial))
+
+        return snapshot
+
+    def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None) -> Library:
+        return load_library(self.paths, vocab=vocab, progress=progress, use_cache=self.use_cache, notice=notice,
+                            snapshot=snapshot, cancelled=stop.is_set)
+
+
+def _exists(ref: SourceRef | None) -> bool:
+    return ref is not None and os.path.lexists(ref.path)
