@@ -22,7 +22,7 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   goes on. The app decides (during start-up it lets Textual end the app as usual). So are the
   exceptions Textual would end the app for elsewhere (`App._handle_exception`).
 - `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
-  list whose options each know their height (`options_of_known_height`) is laid out without that.
+  list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
 app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
@@ -230,13 +230,13 @@ def _mounting_quietly(method):
     return guarded
 
 
-def options_of_known_height(cls: type[OptionList]) -> type[OptionList]:
-    """Class decorator: an `OptionList` whose options each say how many lines they take (`option.height`,
-    every line of a prompt no wider than the list) is laid out from those heights, so an option's prompt
-    is made and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure
-    it; this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
+class KnownHeightOptionList(OptionList):
+    """An `OptionList` whose options each say how many lines they take (`option.height`, every line of
+    a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
+    and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure it;
+    this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
 
-    def _update_lines(self: OptionList) -> None:
+    def _update_lines(self) -> None:
         region = self.scrollable_content_region
         if not region:
             return
@@ -253,8 +253,9 @@ def options_of_known_height(cls: type[OptionList]) -> type[OptionList]:
             self.virtual_size = size
             self._scroll_update(size)
 
-    cls._update_lines = _update_lines
-    return cls
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The options' heights added up (a list of `height: auto` is measured without rendering them)."""
+        return sum(max(1, option.height) for option in self.options)
 
 
 def install() -> None:

@@ -16,11 +16,10 @@ from typing import Callable
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...index.search.engine import Hit, SearchResult
-from ..compat import option_first_line, options_of_known_height
+from ..compat import KnownHeightOptionList, option_first_line
 
 INDENT = 4  # a hit's line sits under its heading, this far in
 
@@ -154,8 +153,7 @@ def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> 
     return options, hits
 
 
-@options_of_known_height
-class HitList(OptionList):
+class HitList(KnownHeightOptionList):
     """The result list (`HitOption` rows: laid out from their heights, made only when drawn); says when
     its size changed, so its rows are cut anew for the width."""
 
