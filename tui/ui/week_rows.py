@@ -201,8 +201,8 @@ def undated_detail(report: Report, said: str = "", above: Report | None = None, 
     when there is no neighbour) — on a folder of issues cloned in one go they would be alike on every row."""
     folder, name = _place(report)
     neighbours = [r for r in (above, below) if r is not None]
-    stem = os.path.splitext(name)[0]
-    shown_name = name if stem.casefold() not in said.casefold() else ""
+    stem, said = os.path.splitext(name)[0].casefold(), said.casefold()
+    shown_name = "" if said == stem or name.casefold() in said else name
     own_folder = folder and (not neighbours or any(_place(r)[0] != folder for r in neighbours))
     day = _file_day(report)
     own_day = day and (not neighbours or any(_file_day(r) != day for r in neighbours))
