@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from tui.model.report import Finding, Report, SourceRef
-from tui.ui.week_rows import ELLIPSIS, common_prefix, shared_cut, shorten_shared, week_prompt
+from tui.ui.week_rows import REACH, ELLIPSIS, common_prefix, labels_beside, shared_cut, shorten_shared, week_prompt
 
 ACME = [f"Acme Monthly Update ({m} 2020)" for m in ("September", "October", "November")]
 ISSUES = [f"山海技术爱好者周刊（第 {n} 期）" for n in (406, 407, 408)]
@@ -183,3 +183,32 @@ def test_an_undated_row_named_after_its_file_does_not_repeat_the_name():
     r = report("no_title", path="/w/notes/no_title.md", mtime=0)
     other = report("other", path="/w/notes/other.md", mtime=0)
     assert lines(r, 60, other)[1] == "undated"
+
+
+# ── rows alike ───────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_rows_alike_are_told_apart_from_the_rows_around_them():
+    # a team's reports of one week under one title: each is shortened as the first and last of them are
+    title = "Platform team weekly report 2024-W{}"
+    labels = [title.format(20)] * 3 + [title.format(21)] * 3
+    assert labels_beside(labels.__getitem__, len(labels), 1) == (None, title.format(21))
+    assert labels_beside(labels.__getitem__, len(labels), 4) == (title.format(20), None)
+    middle = report(title.format(20), start=dt.date(2024, 5, 13))
+    middle.author = "欧阳娜娜"
+    beside = labels_beside(labels.__getitem__, len(labels), 1)
+    first, second = lines(middle, 24, middle, middle, author=True, beside=beside)
+    assert first == "欧阳娜娜  …2024-W20" and second == "05-13–05-19"
+
+
+def test_a_row_looks_only_so_far_for_a_different_label():
+    labels = ["same title for everyone, all along"] * 1000 + ["another"]
+    asked: list[int] = []
+
+    def label_at(i: int) -> str:
+        asked.append(i)
+        return labels[i]
+
+    assert labels_beside(label_at, len(labels), 500) == (None, None)
+    assert len(asked) <= 2 * REACH + 1
+    assert labels_beside(labels.__getitem__, len(labels), 1000 - REACH)[1] == "another"

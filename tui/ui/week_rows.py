@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import unicodedata
+from typing import Callable
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
@@ -21,6 +22,7 @@ from ..model.report import Report
 
 ELLIPSIS = "…"
 MIN_SHARED = 8  # cells: a shared prefix is shortened only when it is at least this long
+REACH = 8  # rows: how far to look for a neighbour whose label differs
 UNREAD_MARK = " •"  # after the author's name: a report not read yet (a team's library)
 
 # A label may be cut before an opening bracket (it stays with what it opens), after a space or one of
@@ -41,11 +43,13 @@ def _word(ch: str) -> bool:
 
 def _counts(label: str, i: int) -> bool:
     """Whether the number starting at `i` counts something named just before it (`第 407 期`,
-    `Issue 12`, `Rust 42`, `#7`): it must not be parted from that word. A date (`2019/11/18`) stands alone."""
+    `Issue 12`, `Rust 42`, `#7`): it must not be parted from that word. A date or a week (`2019/11/18`,
+    `2024-W20`) stands alone."""
     j = i
     while j < len(label) and label[j].isdigit():
         j += 1
-    if j + 1 < len(label) and label[j] in _DATE_JOINERS and label[j + 1].isdigit():
+    after = label[j:j + 3]
+    if after[:1] in _DATE_JOINERS and after[1:2].isdigit() or after[:2] in ("-W", "-w") and after[2:3].isdigit():
         return False
     k = i - 1
     while k >= 0 and label[k].isspace():
@@ -94,6 +98,25 @@ def shared_cut(label: str, *neighbours: str | None, least: int = MIN_SHARED) -> 
     return 0
 
 
+def labels_beside(label_at: Callable[[int], str | None], count: int, i: int, reach: int = REACH) -> tuple[str | None, str | None]:
+    """The nearest labels above and below row `i` (of `count`, read with `label_at`) that differ from its
+    own: rows alike (a team's reports of one week under one title) are told apart from the rows around
+    them, as each of them is. Looks at most `reach` rows each way, so a row costs the same in any list."""
+    own = label_at(i)
+    found: list[str | None] = []
+    for step in (-1, 1):
+        other = None
+        j = i + step
+        while 0 <= j < count and abs(j - i) <= reach:
+            label = label_at(j)
+            if label != own:
+                other = label
+                break
+            j += step
+        found.append(other)
+    return found[0], found[1]
+
+
 def shorten_shared(label: str, room: int, *neighbours: str | None) -> str:
     """`label` as the list shows it in `room` cells: whole when it fits, else with the prefix it shares
     with its neighbours replaced by `…` (`…(October 2020)`, `…（第 407 期）`); the end is cut later if it
@@ -104,17 +127,19 @@ def shorten_shared(label: str, room: int, *neighbours: str | None) -> str:
     return ELLIPSIS + label[cut:] if cut else label
 
 
-def _label(report: Report | None) -> str | None:
+def row_label(report: Report | None) -> str | None:
+    """The label a report's row shows (its file's name when it has none)."""
     return None if report is None else (report.label or report.source.name)
 
 
 def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None,
                 author: bool = False, unread: bool = False, above: Report | None = None,
-                below: Report | None = None) -> Text:
+                below: Report | None = None, beside: tuple[str | None, str | None] | None = None) -> Text:
     """Two lines for one report: the label (with marks), then what the label does not say (its ISO week
     and dates, or for an undated report its file); `author` (a team's library): the label is led by whose
     report it is (`张三  周报 2024-W25`), and by `•` after the name when `unread`. `above` and `below` are
-    the reports on the rows beside it: the prefix a long label shares with theirs is shortened.
+    the reports on the rows next to it; the prefix a long label shares with theirs — or with the labels
+    `beside` it (`labels_beside`), when given — is shortened.
 
     Each line is cut to `width` cells with an ellipsis, the marks kept: a long label must not wrap into
     the second line, which would hide the week and break the two-lines-a-row arithmetic.
@@ -126,10 +151,10 @@ def week_prompt(report: Report, marked: bool = False, current: bool = False, wid
         if unread:
             who.append(UNREAD_MARK, style="bold cyan")
         who.append("  ")
-    label = _label(report) or ""
+    label = row_label(report) or ""
     room = (width - who.cell_len - marks.cell_len) if width else None
     if room is not None and room > 1:
-        label = shorten_shared(label, room, _label(above), _label(below))
+        label = shorten_shared(label, room, *(beside or (row_label(above), row_label(below))))
     name = Text(label, style="bold" if current else "")
     if room is not None and room > 1:
         name.truncate(room, overflow="ellipsis")

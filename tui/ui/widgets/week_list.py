@@ -26,7 +26,7 @@ from textual.visual import Visual, visualize
 
 from ...model.report import Report
 from ..keys import bindings
-from ..week_rows import week_prompt
+from ..week_rows import labels_beside, row_label, week_prompt
 
 ROW_LINES = 2  # every week takes two lines: label, then what the label does not say (week, dates, file)
 STRIP_CACHE = 256  # rows kept drawn
@@ -302,11 +302,12 @@ class WeekList(ScrollView, can_focus=True):
             reports = self.reports
             r = reports[row]
             unread = self.show_authors and self.unread is not None and self.unread(r)
-            # (the rows beside it: a long prefix shared with their labels is shortened, computed per row drawn)
+            # (the rows around it, per row drawn: a long prefix shared with their labels is shortened)
             above = reports[row - 1] if row > 0 else None
             below = reports[row + 1] if row + 1 < len(reports) else None
+            beside = labels_beside(lambda i: row_label(reports[i]), len(reports), row)
             prompt = week_prompt(r, r is self.marked, r is self.current, width, self.show_authors, unread,
-                                 above, below)
+                                 above, below, beside)
             visual: Visual = visualize(self, prompt, markup=False)
             strips = [strip.extend_cell_length(width, style.rich_style).apply_meta({"week": row})
                       for strip in Visual.to_strips(self, visual, width, None, style)]
