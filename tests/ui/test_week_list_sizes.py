@@ -39,6 +39,16 @@ async def _at_top(pilot, weeks: WeekList) -> list[tuple[int, str, str]]:
     return await eventually(pilot, lambda: weeks.scroll_y == 0 and weeks.highlighted == 0 and shown_rows(weeks))
 
 
+async def _both_ends(pilot, weeks: WeekList) -> list[list[tuple[int, str, str]]]:
+    """The rows on screen at the top of the list, then at its end."""
+    top = await _at_top(pilot, weeks)
+    await pilot.press("end")
+    last = len(weeks.reports) - 1
+    bottom = await eventually(pilot, lambda: weeks.highlighted == last and shown_rows(weeks)[-1][0] == last
+                              and shown_rows(weeks))
+    return [top, bottom]
+
+
 def _differ(rows: list[tuple[int, str, str]]) -> None:
     texts = [(first, second) for _, first, second in rows]
     for above, below in zip(texts, texts[1:]):
@@ -55,64 +65,48 @@ def _pane(app, size) -> None:
         assert report.right == right.region.x
 
 
+def _a_month(weeks: WeekList, index: int, first: str, second: str) -> None:
+    """A monthly series: the month shows; the shared title gives way where the whole label does not fit."""
+    month = calendar.month_name[index + 1]
+    assert f"({month} 2020)" in first, first
+    whole = len(f"Acme Monthly Update ({month} 2020)") <= weeks.scrollable_content_region.width
+    assert first.startswith("Acme Monthly Update") == whole, first
+    assert second == f"{weeks.reports[index].week}  2020-{index + 1:02d}"
+
+
+def _an_issue(weeks: WeekList, index: int, first: str, second: str) -> None:
+    """Numbered issues with no date: the number shows, and the second line is not the same folder and
+    file date on every row."""
+    number = 401 + index
+    assert f"（第 {number} 期）" in first, first
+    assert first.startswith("…") == (weeks.scrollable_content_region.width < 29), first  # (29 cells whole)
+    assert second == f"issue-{number}.md"
+
+
+def _a_teams_report(weeks: WeekList, index: int, first: str, second: str) -> None:
+    """A team's folder: the author first, the ISO week once (in the label as shown, or below it)."""
+    r = weeks.reports[index]
+    assert first.startswith(r.author or "–"), (first, r.author)
+    if r.week:
+        assert (r.week in first) != (r.week in second), (first, second)
+
+
+CASES = {"monthly series": (ACME, _a_month), "numbered issues": (SHANHAI, _an_issue),
+         "team folder": (TEAM, _a_teams_report)}
+
+
 @pytest.mark.parametrize("size", SIZES)
-async def test_a_monthly_series_shows_each_month(size):
-    app = make_app(load_library([str(ACME)]))
+@pytest.mark.parametrize("case", list(CASES))
+async def test_rows_tell_reports_apart(case, size):
+    folder, check = CASES[case]
+    app = make_app(load_library([str(folder)]))
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         weeks = app.query_one(WeekList)
-        for rows in (await _at_top(pilot, weeks), None):
-            if rows is None:  # and again at the end of the list
-                await pilot.press("end")
-                rows = await eventually(pilot, lambda: weeks.highlighted == 11 and shown_rows(weeks)[-1][0] == 11
-                                        and shown_rows(weeks))
+        for rows in await _both_ends(pilot, weeks):
             _differ(rows)
-            room = weeks.scrollable_content_region.width
-            for index, first, second in rows:
-                month = calendar.month_name[index + 1]
-                assert f"({month} 2020)" in first, (size, first)
-                # the shared title gives way where the whole label does not fit
-                assert first.startswith("Acme Monthly Update") == (len(f"Acme Monthly Update ({month} 2020)") <= room)
-                assert second == f"{weeks.reports[index].week}  2020-{index + 1:02d}"
-        _pane(app, size)
-
-
-@pytest.mark.parametrize("size", SIZES)
-async def test_numbered_issues_show_their_numbers_and_differ_below(size):
-    app = make_app(load_library([str(SHANHAI)]))
-    async with app.run_test(size=size) as pilot:
-        await ready(pilot)
-        weeks = app.query_one(WeekList)
-        rows = await _at_top(pilot, weeks)
-        _differ(rows)
-        seconds = set()
-        for index, first, second in rows:
-            number = 401 + index
-            assert f"（第 {number} 期）" in first, (size, first)
-            assert first.startswith("…") == (size[0] < 160), first  # 29 cells: whole only at 160 columns
-            assert second == f"issue-{number}.md"  # not the same folder and file date on every row
-            seconds.add(second)
-        assert len(seconds) == len(rows)
-        _pane(app, size)
-
-
-@pytest.mark.parametrize("size", SIZES)
-async def test_a_teams_rows_differ_and_name_their_weeks_once(size):
-    app = make_app(load_library([str(TEAM)]))
-    async with app.run_test(size=size) as pilot:
-        await ready(pilot)
-        weeks = app.query_one(WeekList)
-        for rows in (await _at_top(pilot, weeks), None):
-            if rows is None:
-                await pilot.press("end")
-                rows = await eventually(pilot, lambda: shown_rows(weeks)[-1][0] == len(weeks.reports) - 1
-                                        and shown_rows(weeks))
-            _differ(rows)
-            for index, first, second in rows:
-                r = weeks.reports[index]
-                assert first.startswith(r.author or "–"), (first, r.author)
-                if r.week:  # the ISO week once: in the label as shown, or on the second line
-                    assert (r.week in first) != (r.week in second), (first, second)
+            for row in rows:
+                check(weeks, *row)
         _pane(app, size)
 
 
