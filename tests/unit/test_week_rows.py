@@ -212,3 +212,11 @@ def test_a_row_looks_only_so_far_for_a_different_label():
     assert labels_beside(label_at, len(labels), 500) == (None, None)
     assert len(asked) <= 2 * REACH + 1
     assert labels_beside(labels.__getitem__, len(labels), 1000 - REACH)[1] == "another"
+
+
+def test_a_file_name_never_reaches_the_terminal_as_control_characters():
+    r = report("\x1b]0;pwned\x07", path="/w/\x1b[31mred/\x1b]0;pwned3\x07.md")
+    r.label = ""
+    text = "\n".join(lines(r, 80, report("x", path="/w/other/x.md")))
+    assert "\x1b" not in text and "\x07" not in text
+    assert text.startswith("\\x1b]0;pwned3\\x07.md\n\\x1b[31mred")  # (the label is the name)

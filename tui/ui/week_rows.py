@@ -19,6 +19,7 @@ from rich.text import Text
 
 from ..index.formats import week_dates
 from ..model.report import Report
+from ..model.text import printable_name
 
 ELLIPSIS = "…"
 MIN_SHARED = 8  # cells: a shared prefix is shortened only when it is at least this long
@@ -129,7 +130,7 @@ def shorten_shared(label: str, room: int, *neighbours: str | None) -> str:
 
 def row_label(report: Report | None) -> str | None:
     """The label a report's row shows (its file's name when it has none)."""
-    return None if report is None else (report.label or report.source.name)
+    return None if report is None else (report.label or printable_name(report.source.name))
 
 
 def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None,
@@ -201,14 +202,15 @@ def dated_detail(report: Report, said: str = "") -> str:
 
 
 def _place(report: Report) -> tuple[str, str]:
-    """(folder, file name) of a report's file, or of its member inside an archive."""
+    """(folder, file name) of a report's file, or of its member inside an archive, fit for a terminal (a
+    name's control characters shown as escapes: a file name never drives the terminal)."""
     source = report.source
     where = source.path if source.member is None else source.member.replace("\\", "/")
     where = where.replace("\\", "/").rstrip("/")
     folder = os.path.basename(os.path.dirname(where))
     if source.member is not None and not folder:
         folder = os.path.basename(source.path)
-    return folder, os.path.basename(where) or source.name
+    return printable_name(folder), printable_name(os.path.basename(where) or source.name)
 
 
 def _file_day(report: Report) -> str:
