@@ -45,8 +45,8 @@ async def test_a_team_folders_kpis_take_the_room_they_need(size):
             return right
 
         right = await eventually(pilot, fitted)
-        report = app.screen.query_one("#report").region
-        assert report.right == right.x and report.width >= size[0] - 30 - 38
+        report, left = app.screen.query_one("#report").region, app.screen.query_one("#left").region
+        assert report.right == right.x and report.x - left.right <= 1 and report.width >= size[0] - left.width - 38
         lines = panel_lines(app)
         for name, value, change, _ in panel.rows:  # every KPI whole: its name, value and change
             row = next(line for line in lines if name in line)

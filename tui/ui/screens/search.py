@@ -33,6 +33,7 @@ from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
 from ..messages import LibraryChanged, WorkerFailed
+from ..week_rows import labels_beside, shorten_shared
 
 DEBOUNCE = 0.12
 LIMIT = 300
@@ -42,19 +43,24 @@ CONTEXT = 6  # preview lines above and below the hit
 INDENT = 4  # a hit's line sits under its heading, this far in
 
 
-def hit_heading(hit: Hit, muted: Style) -> Text:
-    """Where a hit is: its week, its label (when it is not just the week), author and section."""
+def hit_heading(hit: Hit, muted: Style, room: int = 0, beside: tuple[str | None, str | None] = (None, None)) -> Text:
+    """Where a hit is: its week, its label (when it is not just the week), author and section. In `room`
+    cells, a long label's prefix shared with the labels of the headings `beside` it gives way to `…`
+    (the week list's rule), so that the issue or month and the section show."""
     week = hit.report.week or ""
     label = hit.report.label if hit.report.label != week else ""
-    out = Text.assemble((week or "undated", muted))
-    if label:
-        out.append("  ")
-        out.append(label, "bold")
     shown = hit.text.strip().lstrip("#").strip()
+    rest = Text()
     for part in (hit.author, hit.section if hit.section != shown else ""):  # (a heading's hit is its section)
         if part:
-            out.append(f" · {part}", muted)
-    return out
+            rest.append(f" · {part}", muted)
+    out = Text.assemble((week or "undated", muted))
+    if label:
+        if room:
+            label = shorten_shared(label, room - out.cell_len - 2 - rest.cell_len, *beside)
+        out.append("  ")
+        out.append(label, "bold")
+    return out + rest
 
 
 def hit_line(hit: Hit, mark: Style, room: int = 0) -> Text:
@@ -74,15 +80,16 @@ def hit_line(hit: Hit, mark: Style, room: int = 0) -> Text:
     return body
 
 
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True) -> Text:
-    """One result: the hit's heading on its own row (left out when `heading` is false), then its line
-    with the whole row's width for the matched text."""
+def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
+             beside: tuple[str | None, str | None] = (None, None)) -> Text:
+    """One result: the hit's heading on its own row (left out when `heading` is false; `beside`: the
+    labels of the headings around it), then its line with the whole row's width for the matched text."""
     line = Text(" " * INDENT) + hit_line(hit, mark, max(10, width - INDENT) if width else 0)
     if width:
         line.truncate(width, overflow="ellipsis")
     if not heading:
         return line
-    head = Text("  ") + hit_heading(hit, muted)
+    head = Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside)
     if width:
         head.truncate(width, overflow="ellipsis")
     return Text("\n").join([head, line])
@@ -131,6 +138,16 @@ def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
         label = h.report.week or h.report.label
         counts[label] = counts.get(label, 0) + 1
     return list(counts.items())
+
+
+def counts_text(counts: list[tuple[str, int]]) -> str:
+    """`2024-W20 ×3  2024-W21 ×1`; undated issues after the first lose the long title they share with the
+    one before (`山海周刊（第 401 期） ×3  …（第 402 期） ×1`), so more of them fit on the line."""
+    out = []
+    for i, (label, n) in enumerate(counts):
+        shown = shorten_shared(label, 0, counts[i - 1][0]) if i else label
+        out.append(f"{shown} ×{n}")
+    return "  ".join(out)
 
 
 class SearchScreen(Screen):
@@ -297,16 +314,18 @@ class SearchScreen(Screen):
         row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
         options: list[Option] = []
         for g in group_hits(result.hits):
-            counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
+            counts = counts_text(week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
             head.truncate(row_width, overflow="ellipsis")
             options.append(Option(head, disabled=True))
-            place = None
-            for h in g.hits:
+            headed = [i for i, h in enumerate(g.hits) if i == 0 or _place(h) != _place(g.hits[i - 1])]
+            labels = [g.hits[i].report.label for i in headed]
+            beside = {i: labels_beside(labels.__getitem__, len(labels), k) for k, i in enumerate(headed)}
+            for i, h in enumerate(g.hits):
                 oid = f"hit-{len(self.option_hits)}"
                 self.option_hits[oid] = h
-                options.append(Option(hit_text(h, mark, muted, row_width, heading=_place(h) != place), id=oid))
-                place = _place(h)
+                options.append(Option(hit_text(h, mark, muted, row_width, heading=i in beside,
+                                               beside=beside.get(i, (None, None))), id=oid))
         results.add_options(options)
         # the same query answered again (more reports searched, a new width): the cursor stays on its hit
         keep = next((oid for oid, h in self.option_hits.items()
