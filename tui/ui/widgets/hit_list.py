@@ -20,23 +20,29 @@ from textual.widgets.option_list import Option
 
 from ...index.search.engine import Hit, SearchResult
 from ..compat import KnownHeightOptionList, option_first_line
+from ..week_rows import labels_beside, shorten_shared
 
 INDENT = 4  # a hit's line sits under its heading, this far in
 
 
-def hit_heading(hit: Hit, muted: Style) -> Text:
-    """Where a hit is: its week, its label (when it is not just the week), author and section."""
+def hit_heading(hit: Hit, muted: Style, room: int = 0, beside: tuple[str | None, str | None] = (None, None)) -> Text:
+    """Where a hit is: its week, its label (when it is not just the week), author and section. In `room`
+    cells, a long label's prefix shared with the labels of the headings `beside` it gives way to `…`
+    (the week list's rule), so that the issue or month and the section show."""
     week = hit.report.week or ""
     label = hit.report.label if hit.report.label != week else ""
-    out = Text.assemble((week or "undated", muted))
-    if label:
-        out.append("  ")
-        out.append(label, "bold")
     shown = hit.text.strip().lstrip("#").strip()
+    rest = Text()
     for part in (hit.author, hit.section if hit.section != shown else ""):  # (a heading's hit is its section)
         if part:
-            out.append(f" · {part}", muted)
-    return out
+            rest.append(f" · {part}", muted)
+    out = Text.assemble((week or "undated", muted))
+    if label:
+        if room:
+            label = shorten_shared(label, room - out.cell_len - 2 - rest.cell_len, *beside)
+        out.append("  ")
+        out.append(label, "bold")
+    return out + rest
 
 
 def hit_line(hit: Hit, mark: Style, room: int = 0) -> Text:
@@ -65,13 +71,14 @@ def _one_row(text: Text, width: int) -> Text:
     return text
 
 
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True) -> Text:
-    """One result: the hit's heading on its own row (left out when `heading` is false), then its line
-    with the whole row's width for the matched text."""
+def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
+             beside: tuple[str | None, str | None] = (None, None)) -> Text:
+    """One result: the hit's heading on its own row (left out when `heading` is false; `beside`: the
+    labels of the headings around it), then its line with the whole row's width for the matched text."""
     line = _one_row(Text(" " * INDENT) + hit_line(hit, mark, max(10, width - INDENT) if width else 0), width)
     if not heading:
         return line
-    head = _one_row(Text("  ") + hit_heading(hit, muted), width)
+    head = _one_row(Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside), width)
     return _one_row(Text("\n").join([head, line]), 0)
 
 
@@ -110,6 +117,16 @@ def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
     return list(counts.items())
 
 
+def counts_text(counts: list[tuple[str, int]]) -> str:
+    """`2024-W20 ×3  2024-W21 ×1`; undated issues after the first lose the long title they share with the
+    one before (`山海周刊（第 401 期） ×3  …（第 402 期） ×1`), so more of them fit on the line."""
+    out = []
+    for i, (label, n) in enumerate(counts):
+        shown = shorten_shared(label, 0, counts[i - 1][0]) if i else label
+        out.append(f"{shown} ×{n}")
+    return "  ".join(out)
+
+
 class HitOption(Option):
     """A row of the result list that is `height` lines tall, its text made when first drawn (`make()`)."""
 
@@ -131,25 +148,28 @@ def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> 
     """The rows of a result, `width` cells wide (none made yet), and the hit of each hit row's id."""
     def group_row(g: _Group) -> Callable[[], Text]:
         def make() -> Text:
-            counts = "  ".join(f"{w} ×{n}" for w, n in week_counts(g.hits))
+            counts = counts_text(week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
             return _one_row(head, width)
         return make
 
-    def hit_row(h: Hit, heading: bool) -> Callable[[], Text]:
-        return lambda: hit_text(h, mark, muted, width, heading=heading)
+    def hit_row(h: Hit, heading: bool, beside: tuple[str | None, str | None]) -> Callable[[], Text]:
+        return lambda: hit_text(h, mark, muted, width, heading=heading, beside=beside)
 
     options: list[HitOption] = []
     hits: dict[str, Hit] = {}
     for g in group_hits(result.hits):
         options.append(HitOption(group_row(g), 1, disabled=True))
-        at = None
-        for h in g.hits:
+        # (hits in a row from one place share a heading; a heading's long label gives way where it
+        # shares its start with the labels of the headings around it)
+        headed = [i for i, h in enumerate(g.hits) if i == 0 or place(h) != place(g.hits[i - 1])]
+        labels = [g.hits[i].report.label for i in headed]
+        beside = {i: labels_beside(labels.__getitem__, len(labels), k) for k, i in enumerate(headed)}
+        for i, h in enumerate(g.hits):
             oid = f"hit-{len(hits)}"
             hits[oid] = h
-            heading = place(h) != at
-            options.append(HitOption(hit_row(h, heading), 2 if heading else 1, id=oid))
-            at = place(h)
+            heading = i in beside
+            options.append(HitOption(hit_row(h, heading, beside.get(i, (None, None))), 2 if heading else 1, id=oid))
     return options, hits
 
 
