@@ -41,7 +41,7 @@ async def test_never_half_an_entry_at_the_top(tmp_path):
             assert (weeks.scroll_y > before) if dy > 0 else (weeks.scroll_y < before)
 
 
-async def test_an_undated_report_shows_its_file_date_and_folder(tmp_path):
+async def test_an_undated_report_shows_its_file_its_folder_and_date(tmp_path):
     folder = tmp_path / "随手记"
     folder.mkdir()
     note = folder / "notes.md"
@@ -50,8 +50,9 @@ async def test_an_undated_report_shows_its_file_date_and_folder(tmp_path):
     os.utime(note, (stamp, stamp))
     (tmp_path / "a.md").write_text("# 2024-W10\n\n- 内容\n", encoding="utf-8")
     app = make_app(paths=[tmp_path])
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         shown = rows(app.query_one(WeekList))
         assert shown[2] == "说明 ⚠"
-        assert shown[3] == "file 2024-07-26 · 随手记"
+        # the only report in its folder, and the only one of its day: both said
+        assert shown[3] == "随手记/notes.md · file 2024-07-26"

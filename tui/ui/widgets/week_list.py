@@ -4,7 +4,8 @@ marked for comparison; undated reports last.
 Built for archives of thousands of weeks: a scroll view of its own (as the report view is) whose every
 row is exactly `ROW_LINES` lines, so the list's height and the position of any week are arithmetic,
 and a row is built only when it is drawn (an OptionList builds and wraps every prompt up front — 10,000
-weeks took seconds). What a row says comes from one function, `week_prompt`; the list only draws it.
+weeks took seconds). What a row says comes from one function, `week_rows.week_prompt` (given the rows
+beside it, whose labels it is told apart from); the list only draws it.
 It looks and answers like Textual's OptionList: the same keys, the cursor's colours focused and not, a
 row under the mouse, a click to open.
 """
@@ -15,7 +16,6 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,70 +24,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
-from ...index.formats import week_dates
 from ...model.report import Report
 from ..keys import bindings
+from ..week_rows import labels_beside, row_label, week_prompt
 
-ROW_LINES = 2  # every week takes two lines: label, then ISO week and dates
-UNREAD_MARK = " •"  # after the author's name: a report not read yet (a team's library)
-
-
-def week_prompt(report: Report, marked: bool = False, current: bool = False, width: int | None = None,
-                author: bool = False, unread: bool = False) -> Text:
-    """Two lines for one report: the label (with marks), then its ISO week and dates; `author` (a
-    team's library): the label is led by whose report it is (`张三  周报 2024-W25`), and by `•` after
-    the name when `unread`.
-
-    Each line is cut to `width` cells with an ellipsis: a long label must not wrap into the second
-    line, which would hide the week and break the two-lines-a-row arithmetic.
-    """
-    warn = " ⚠" if report.warnings else ""
-    mark = " ●" if marked else ""
-    first = Text.assemble((report.label or report.source.name, "bold" if current else ""),
-                          (warn, "bold yellow"), (mark, "bold"))
-    if author:
-        who = Text(report.author, style="bold") if report.author else Text("–", style="dim")
-        if unread:
-            who.append(UNREAD_MARK, style="bold cyan")
-        first = Text.assemble(who, "  ", first)
-    first.no_wrap = True
-    first.overflow = "ellipsis"
-    if report.week and report.start and report.end:
-        second = Text(f"{report.week}  {week_dates(report, short=True)}", style="dim")
-    else:
-        second = Text(undated_detail(report), style="dim italic")
-    second.no_wrap = True
-    second.overflow = "ellipsis"
-    if width and width > 1:
-        first.truncate(width, overflow="ellipsis")
-        second.truncate(width, overflow="ellipsis")
-    out = Text("\n").join([first, second])
-    out.no_wrap = True
-    out.overflow = "ellipsis"
-    return out
-
-
-def undated_detail(report: Report) -> str:
-    """The second row of an undated report: its file's date and folder (the week is unknown)."""
-    import datetime
-    import os
-
-    source = report.source
-    where = source.path if source.member is None else source.member.replace("\\", "/")
-    folder = os.path.basename(os.path.dirname(where.rstrip("/")))
-    if source.member is not None and not folder:
-        folder = os.path.basename(source.path)
-    parts = []
-    if report.mtime:
-        try:
-            parts.append(f"file {datetime.date.fromtimestamp(report.mtime):%Y-%m-%d}")
-        except (OverflowError, OSError, ValueError):
-            pass
-    if folder:
-        parts.append(folder)
-    return " · ".join(parts) or "no date"
-
-
+ROW_LINES = 2  # every week takes two lines: label, then what the label does not say (week, dates, file)
 STRIP_CACHE = 256  # rows kept drawn
 
 
@@ -358,9 +299,15 @@ class WeekList(ScrollView, can_focus=True):
         key = (row, style, width)
         strips = self._drawn.get(key)
         if strips is None:
-            r = self.reports[row]
+            reports = self.reports
+            r = reports[row]
             unread = self.show_authors and self.unread is not None and self.unread(r)
-            prompt = week_prompt(r, r is self.marked, r is self.current, width, self.show_authors, unread)
+            # (the rows around it, per row drawn: a long prefix shared with their labels is shortened)
+            above = reports[row - 1] if row > 0 else None
+            below = reports[row + 1] if row + 1 < len(reports) else None
+            beside = labels_beside(lambda i: row_label(reports[i]), len(reports), row)
+            prompt = week_prompt(r, r is self.marked, r is self.current, width, self.show_authors, unread,
+                                 above, below, beside)
             visual: Visual = visualize(self, prompt, markup=False)
             strips = [strip.extend_cell_length(width, style.rich_style).apply_meta({"week": row})
                       for strip in Visual.to_strips(self, visual, width, None, style)]
