@@ -33,7 +33,7 @@ from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
-from ..messages import LibraryChanged, WorkerFailed
+from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
 
 DEBOUNCE = 0.12
@@ -230,11 +230,7 @@ class SearchScreen(Screen):
                         severity="warning", markup=False)
             return
         self._status(Text(f"search failed: {why}"))
-        report = getattr(self.app, "show_error", None)
-        if report is not None:
-            report(error, f"searching {query!r}")
-        else:
-            self.notify(f"Search failed: {why}", severity="error", markup=False)
+        self.app.post_message(Unexpected(error, f"searching {query!r}"))  # (the app's error dialog)
 
     def on_worker_state_changed(self, event) -> None:
         """A worker that failed outside its search (drawing its result, bringing the index up to date):
