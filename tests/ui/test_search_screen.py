@@ -321,3 +321,50 @@ async def test_a_whole_list_arriving_after_a_newer_key_or_a_closed_screen_is_dro
         await eventually(pilot, lambda: not any(w.group == "search-fill" and w.is_running for w in app.workers))
         assert screen.done != "项目" and not screen.is_attached
         assert len(app.screen_stack) == 1  # (no error dialog)
+
+
+async def test_a_query_answered_before_the_index_was_made_is_asked_again_once_it_is(seed_library, monkeypatch):
+    """A query asked before the index is made searches nothing; when that answer reaches the screen
+    only after the screen heard the index was made, the screen still asks again (it never stays on
+    "searching 0 of 5")."""
+    import threading
+
+    app = Host(seed_library)
+    asked, release = threading.Event(), threading.Event()
+    real_search, real_index = app.workspace.search, app.workspace.search_index
+
+    def late(query, *a, **kw):
+        got = real_search(query, *a, **kw)
+        if got.searched == 0 and got.of:  # (answered before there was an index)
+            asked.set()
+            release.wait(30)
+        return got
+
+    def index_after_the_query(progress=None):
+        asked.wait(30)
+        return real_index(progress)
+
+    synced: list[bool] = []
+    real_synced = SearchScreen._synced
+
+    def told(self) -> None:
+        real_synced(self)
+        synced.append(True)
+
+    app.workspace.search = late
+    app.workspace.search_index = index_after_the_query
+    monkeypatch.setattr(SearchScreen, "_synced", told)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            await pilot.press("存")  # (one key: one query)
+            await eventually(pilot, asked.is_set)
+            await eventually(pilot, lambda: bool(synced))  # the index is made and the screen told so …
+            release.set()  # … and only then the empty answer arrives
+            await eventually(pilot, lambda: screen.result is not None and screen.result.complete)
+            assert screen.result.query.raw == "存" and screen.result.hits
+            assert all("存" in h.text for h in screen.result.hits[:3])
+            await eventually(pilot, lambda: "searching" not in str(screen.query_one("#search-status", Static).render()))
+    finally:
+        release.set()
+        asked.set()

@@ -130,12 +130,15 @@ class SearchScreen(Screen):
     def _synced(self) -> None:
         self._index_note = ""
         query = self.query_one("#search-input", Input).value
-        if self.result is not None and not self.result.complete:
-            self.start_search(query)  # the whole answer now
-        elif self.result is not None and self.workspace.loading:
+        if not query.strip():
+            if self.result is None:
+                self._status(Text("type to search every report"))
+        elif self.result is None or self.result.query.raw != query or not self.result.complete:
+            # the whole answer now; also for a query whose answer is still on its way (asked before there
+            # was an index, it searched nothing)
+            self.start_search(query)
+        elif self.workspace.loading:
             self.start_search(query)  # more reports were read meanwhile
-        elif self.result is None:
-            self._status(Text("type to search every report"))
 
     def _status(self, text: Text) -> None:
         try:
