@@ -81,11 +81,19 @@ def read_both(text: str) -> Reading:
     got = Reading(model_heads, set(md_heads), model_items, md_items)
 
     # Front matter: the plugin ends it where the model does, and its title is the report's.
+    # Metadata lines (`Title: …` up to a blank line) are one paragraph to markdown-it without front
+    # matter: the view takes exactly that paragraph for the header, never half a block.
     plugin = 0
     if text.startswith("-"):  # (the plugin's rule, run alone: the view's `parse` follows the model's)
         plugin = next((t.map[1] for t in parser(True).parse(text)[:1] if t.type == "front_matter"), 0)
+    elif skip:
+        first = parser(False).parse(text)[:1]
+        plugin = first[0].map[1] if first and first[0].type == "paragraph_open" and first[0].map[0] == 0 else -1
     if plugin != skip:
         got.front_matter.append(f"front matter ends at {plugin} for the view, {skip} for the model")
+    view = tokens[0].map[1] if tokens and tokens[0].type == "front_matter" and tokens[0].map else 0
+    if view != skip:
+        got.front_matter.append(f"the view's header takes {view} lines, the model's front matter {skip}")
     title = front_matter_fields(lines).get("title") if skip else None
     if isinstance(title, str) and inline_plain(title) != report.title:
         got.front_matter.append(f"title {title!r} read as {report.title!r}")
