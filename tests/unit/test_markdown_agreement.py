@@ -298,7 +298,7 @@ CORPUS_PARAGRAPHS = 0.999
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repo")
 def test_corpora_agree_with_markdown_it():
-    got = agreement(sorted(CORPORA.rglob("*.md")))
+    got = agreement(sorted(p for p in CORPORA.rglob("*") if p.suffix in (".md", ".markdown")))
     print(f"headings {got.heads:.4%}, items {got.items:.4%}, joined paragraph lines {got.paragraphs:.4%}")
     assert got.heads >= CORPUS_HEADINGS, got.where[:20]
     assert got.items >= CORPUS_ITEMS, got.where[:20]
