@@ -182,6 +182,7 @@ def agreement(paths: list[Path]) -> Agreement:
 
 
 def test_fixtures_and_seeds_agree_with_markdown_it():
+    # (tests/data/metadata_lines.md among them: a report opening with `Title: …` metadata lines)
     paths = [p for p in sorted(DATA.glob("*.md")) if p.read_bytes()[:3] != b"\xff\xfe" and b"\x00" not in p.read_bytes()]
     paths += sorted(SEEDS.glob("*.txt"))
     got = agreement(paths)
@@ -226,6 +227,11 @@ def test_scanner_cases(text, heads, items):
     "---\ntitle: 周报\n...\n# 周报\n",  # closed by `...`
     "---\n\n# 2024-W10\n\n- a\n",  # a rule with no closing line: not front matter
     "---\na\n---\n- b\n",
+    "Title: Notes 12\nNumber: 12\nDate: 2024-03-15\n\n## Shipped\n\n- a\n",  # metadata lines
+    "Date: 2024-03-15\nTitle: Notes 12\n",  # the whole text
+    "Status: done\nOwner: Mira\n\n- a\n- b\n",  # look-alikes: the report's text
+    "Title: Notes 12\nDate: 2024-03-15\n- a\n\n## B\n",
+    "负责人：张三\n日期：2024-03-15\n\n## 进展\n\n- 一件事\n",
 ])
 def test_front_matter_cases(text):
     r = read_both(text)
