@@ -35,7 +35,7 @@ def ok(value: float, target: float) -> str:
 def per_report(paths: list[str]) -> tuple[int, float, float]:
     """(reports, median ms, max ms) of drafting after every report of a library."""
     from tui.index.draft import draft_report
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     lib = load_library(paths)
     times = []

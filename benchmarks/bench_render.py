@@ -42,7 +42,7 @@ def make_huge(folder: Path, size: int = 5_000_000) -> Path:
 
 
 async def time_show(paths: list[str], label: str) -> None:
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.ui.app import ReportsApp
 
     t = time.perf_counter()

@@ -46,7 +46,8 @@ def bench_size(n: int) -> None:
     """Build, save and read back the index of n generated reports, then time typing the queries."""
     from generate import generate
 
-    from tui.index.store.cache import ParseCache, load_library_cached
+    from tui.index.store.cache import ParseCache
+    from tui.index.store.loading import load_library_cached
     from tui.index.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,7 +112,8 @@ def compare_scorers() -> None:
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 
-    from tui.index.library import bundled_seeds, load_library
+    from tui.index.library import bundled_seeds
+from tui.index.load import load_library
     from tui.index.search.match import fuzzy_window
     from tui.index.search.records import norm
 

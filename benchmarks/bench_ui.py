@@ -121,7 +121,7 @@ def first_screen(folder: str | None, runs: int) -> None:
 async def compare(a: str, b: str, runs: int) -> None:
     from textual.app import App
 
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.ui.screens.compare import CompareScreen
 
     lib = load_library([a, b])

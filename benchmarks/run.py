@@ -4,7 +4,9 @@ Generates 1,000 and 10,000 reports (`BENCH_SIZES=1000` for a quicker run; `BENCH
 an organisation's archive, with `BENCH_KEEP=DIR` to generate the reports into DIR once and reuse them on
 later runs) into a temporary folder and prints, per size: cold and warm `reports-tui weeks`, warm `reports-tui search` run side by side
 with `rg -c` on the same files (the median ratio), `fzf --filter`, in-app search latency per
-keystroke, time until the TUI shows its first screen (headless), peak RSS and cold-load throughput.
+keystroke, the TUI itself typing into its search screen until each key's list and preview are drawn
+(`bench_keys.py`, with its peak RSS, index built), time until the TUI shows its first screen (headless),
+peak RSS and cold-load throughput.
 Before that: on the bundled seeds, the first screen against a bare Textual app; on the real archives
 in ../shared/corpora (this-week-in-rust, and with plct-weekly), a cold `search` against a cold
 `weeks`, and in the app on a warm cache the first query after the first screen and the memory with
@@ -86,9 +88,10 @@ print(asyncio.run(main()))
 
 _IN_APP_SEARCH = r"""
 import json, statistics, sys, time
-from tui.index.workspace import open_library, Workspace
+from tui.index.load import load_library
+from tui.index.workspace import Workspace
 paths, queries = sys.argv[1], json.loads(sys.argv[2])
-lib = open_library([paths])
+lib = load_library([paths], use_cache=True)
 ws = Workspace(lib, use_cache=True)  # as the app: the index read from the parse cache (built the first time)
 t = time.perf_counter(); index = ws.search_index(); build = time.perf_counter() - t
 per = []
@@ -156,7 +159,7 @@ def compile_bytecode(root: Path) -> None:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "tui")], env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    imports = ("import tui.cli.main, tui.index.store.cache, tui.index.store.loader, tui.index.search.engine\n"
+    imports = ("import tui.cli.main, tui.index.store.cache, tui.index.store.loading, tui.index.store.loader, tui.index.search.engine\n"
                "try:\n    import tui.ui.app, tui.ui.screens.main\nexcept ImportError:\n    pass\n")
     subprocess.run([sys.executable, "-c", imports], env=env, check=True)
     print(f"(byte code compiled in {time.perf_counter() - t:.1f} s)")
@@ -241,10 +244,16 @@ def have_app() -> bool:
 
 def bench_size(n: int, root: Path) -> None:
     """Every number for a library of n generated reports."""
-    from benchmarks.generate import generate
+    # BENCH_ARCHIVE=varied (the default): an archive as varied as real ones (`varied.py`, 60-70 % distinct
+    # lines); BENCH_ARCHIVE=seeds: the seed templates with numbers varied (`generate.py`, ~7 % distinct)
+    kind = os.environ.get("BENCH_ARCHIVE", "varied")
+    if kind == "seeds":
+        from benchmarks.generate import generate
+    else:
+        from benchmarks.varied import generate
 
     keep = os.environ.get("BENCH_KEEP")
-    corpus = (Path(keep) if keep else root) / f"reports-{n}"
+    corpus = (Path(keep) if keep else root) / (f"reports-{n}" if kind == "seeds" else f"varied-{n}")
     t = time.perf_counter()
     files = sorted(corpus.rglob("*.md")) if (corpus / ".complete").exists() else []
     how = "reused"
@@ -254,6 +263,10 @@ def bench_size(n: int, root: Path) -> None:
         (corpus / ".complete").touch()
         how = "generated"
     mb = sum(p.stat().st_size for p in files) / 1e6
+    from benchmarks.varied import distinct_share
+
+    share = distinct_share(files[:: max(1, len(files) // 2000)])  # (a sample of 2,000 files)
+    print(f"  ({kind} archive: {share[0]:.0%} distinct lines, {share[1]:.0%} of bytes, in a sample)")
     big = n >= BIG
     pairs, runs = (3, 1) if big else (PAIRS, RUNS)
     res = RESULTS.setdefault(n, {})
@@ -327,6 +340,30 @@ def bench_size(n: int, root: Path) -> None:
         else:
             print(f"  in-app search failed: {out.stderr.strip().splitlines()[-1:]}")
 
+    app_keys = None
+    if have_app():
+        # the TUI itself (Pilot): keys typed into the search screen, each until its list and preview are
+        # drawn (`bench_keys.py`); and the TUI's peak RSS with its index built
+        out = subprocess.run([sys.executable, str(HERE / "bench_keys.py"), str(corpus)], env=env, capture_output=True,
+                             text=True, timeout=3600)
+        if out.returncode == 0:
+            app_keys = json.loads(out.stdout.strip().splitlines()[-1])
+            k, p_ = app_keys["search"], app_keys["press"]
+            res["app_keystroke_p99"], res["app_rss"] = k["p99"], app_keys["rss_mb"]
+            print(f"  TUI keystroke → list+preview  p50 {k['p50']:.0f} ms, p90 {k['p90']:.0f} ms, p99 {k['p99']:.0f} ms"
+                  f" over {app_keys['n']} keys (from the search's start; from the key press, with the"
+                  f" {app_keys['debounce_ms']:.0f} ms debounce: p50 {p_['p50']:.0f}, p99 {p_['p99']:.0f} ms);"
+                  f" slowest {', '.join(repr(q) for _t, q in app_keys['slowest'][:3])}")
+            c, w = app_keys["cpu"], app_keys["worker_cpu"]
+            print(f"    CPU time per key: the process p50 {c['p50']:.0f} / p90 {c['p90']:.0f} / p99 {c['p99']:.0f} ms,"
+                  f" the search worker p50 {w['p50']:.0f} / p90 {w['p90']:.0f} / p99 {w['p99']:.0f} ms")
+            if app_keys.get("fill"):
+                f_, fc = app_keys["fill"], app_keys["fill_cpu"]
+                print(f"    the whole list after the page: p50 {f_['p50']:.0f} / p99 {f_['p99']:.0f} ms"
+                      f" (its search's CPU p50 {fc['p50']:.0f} / p99 {fc['p99']:.0f} ms)")
+            print(f"  TUI peak RSS, index built  {app_keys['rss_mb']:7.0f} MB")
+        else:
+            print(f"  TUI keystrokes failed: {out.stderr.strip().splitlines()[-1:]}")
     tui_t = first_screen("app", [str(corpus)], env, runs=runs) if have_app() else None
     res["first_screen"] = tui_t
     if tui_t is not None:
@@ -342,6 +379,9 @@ def bench_size(n: int, root: Path) -> None:
         print(f"    keystroke ≤ 30 ms p99      {latency if latency is not None else float('nan'):.1f} ms"
               f"  {ok(latency, 30)}")
         print(f"    peak RSS ≤ 300 MB          {peak:.0f} MB  {ok(peak, 300)}")
+        if app_keys is not None:
+            print(f"    TUI keystroke ≤ 30 ms p99  {app_keys['search']['p99']:.0f} ms  {ok(app_keys['search']['p99'], 30)}")
+            print(f"    TUI RSS ≤ 300 MB           {app_keys['rss_mb']:.0f} MB  {ok(app_keys['rss_mb'], 300)}")
         print(f"    cold load ≥ 4 MB/s         {mb / cold:.1f} MB/s  {ok(mb / cold, 4, lower_is_better=False)}")
 
 
@@ -443,6 +483,10 @@ def summary(results: dict) -> None:
          "{:.1f} ms", lambda v: ok(v, 30), lambda v: ok(v, 30)),
         ("peak RSS with the index", "≤ 600 MB at 100k", get(ten, "peak_rss"), get(hundred, "peak_rss"), "{:.0f} MB",
          None, lambda v: ok(v, 600)),
+        ("TUI keystroke → drawn, p99", "≤ 30 ms", get(ten, "app_keystroke_p99"), get(hundred, "app_keystroke_p99"),
+         "{:.0f} ms", lambda v: ok(v, 30), lambda v: ok(v, 30)),
+        ("TUI peak RSS, index built", "≤ 300 / 600 MB", get(ten, "app_rss"), get(hundred, "app_rss"), "{:.0f} MB",
+         lambda v: ok(v, 300), lambda v: ok(v, 600)),
     ]
     print("\n== scale targets (issue 15): 10,000 and 100,000 reports, side by side ==")
     print(f"  {'what':<28} {'target':<18} {'10,000':>14}    {'100,000':>14}")

@@ -31,7 +31,7 @@ READING = REPO / "tests" / "data" / "reading_features.md"
 async def shoot(name: str, steps, out: Path) -> None:
     """Run the app on the seeds (a team's shots: the team fixture), apply `steps(app, pilot)`, save
     `out/name.svg`."""
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.model.vocab import Vocabulary
     from tui.ui.app import ReportsApp
 

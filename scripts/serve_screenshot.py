@@ -24,7 +24,7 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     labels = [r.label for r in load_library([str(REPO / "seeds")]).reports]
     out = REPO / "screenshots" / "serve.png"

@@ -148,7 +148,7 @@ def gated_load(monkeypatch, library=None, early=None, hold_first: bool = False):
     gate.first = threading.Event()
     if not hold_first:
         gate.first.set()
-    real_open = loading.open_library
+    real_open = loading.load_library
 
     def slow_open(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
         gate.loading.set()
@@ -159,10 +159,10 @@ def gated_load(monkeypatch, library=None, early=None, hold_first: bool = False):
             got = Library(reports=list(library.reports), paths=list(library.paths), vocab=library.vocab)
             shown = list(early or ())
         gate.first.wait(60)
-        snapshot(shown, len(got.reports))
+        snapshot(shown, len(got.reports), None)
         gate.started.set()
         gate.wait(60)
         return got
 
-    monkeypatch.setattr(loading, "open_library", slow_open)
+    monkeypatch.setattr(loading, "load_library", slow_open)
     return gate

@@ -33,7 +33,7 @@ from playwright import sync_api  # noqa: E402  (the [test] extra installs it: mi
 @pytest.fixture(scope="module")
 def seeds():
     """The seed reports in week order, as the app lists them."""
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     return load_library([str(SEEDS)]).reports
 

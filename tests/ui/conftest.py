@@ -36,6 +36,6 @@ def _private_dirs(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def seed_library():
     """The bundled seeds, parsed once per test session (no cache)."""
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     return load_library([str(SEEDS)])

@@ -39,11 +39,50 @@ def test_the_private_names_compat_reads_still_exist_with_their_shape():
     from textual._node_list import DuplicateIds
 
     assert issubclass(DuplicateIds, Exception)
+    options = OptionList()  # (the line map `KnownHeightOptionList` fills, and `option_first_line` reads)
+    cache = options._line_cache
+    assert (cache.lines, cache.heights, cache.index_to_line) == ([], {}, {})
+    assert isinstance(OptionList._index_to_line, property)
+
+
+async def test_a_list_of_known_heights_is_laid_out_as_textual_would():
+    """`KnownHeightOptionList` fills Textual's line map from the heights the options give: the lines,
+    the cursor's line and the virtual size are those OptionList itself makes from the rendered
+    prompts; no prompt is rendered to get there."""
+    from rich.text import Text
+    from textual.app import App as _App
+    from textual.widgets.option_list import Option
+
+    class Sized(Option):
+        def __init__(self, text: str, i: int) -> None:
+            super().__init__(Text(text, no_wrap=True), id=f"o{i}")
+            self.height = text.count("\n") + 1
+
+    texts = [("a\nb" if i % 3 else "c") for i in range(40)]
+
+    class Lists(_App):
+        def compose(self):
+            yield OptionList(*[Sized(t, i) for i, t in enumerate(texts)], id="plain")
+            yield compat.KnownHeightOptionList(*[Sized(t, i) for i, t in enumerate(texts)], id="known")
+
+    app = Lists()
+    async with app.run_test(size=(40, 30)) as pilot:
+        await pilot.pause()
+        plain, known = app.query_one("#plain", OptionList), app.query_one("#known", OptionList)
+        plain.highlighted = known.highlighted = 25
+        await pilot.pause()
+        assert known._lines == plain._lines and known.virtual_size == plain.virtual_size
+        assert compat.option_first_line(known, 25) == compat.option_first_line(plain, 25)
+        assert all(o._visual is not None for o in plain.options)  # (Textual's: every prompt rendered)
+        assert sum(o._visual is not None for o in known.options) < len(texts) // 2  # (the rows drawn only)
 
 
 @pytest.mark.parametrize("owner,name,params", [
     (App, "_handle_exception", ["self", "error"]),
     (OptionList, "_move_page", ["self", "direction"]),
+    (OptionList, "_update_lines", ["self"]),
+    (OptionList, "_get_left_gutter_width", ["self"]),
+    (OptionList, "_scroll_update", ["self", "virtual_size"]),
     (MessagePump, "_dispatch_message", ["self", "message"]),
 ])
 def test_the_private_methods_compat_replaces_still_exist_with_their_signature(owner, name, params):

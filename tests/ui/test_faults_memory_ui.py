@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model import text as text_module
 from tui.ui.widgets import report_view as report_view_module
 from tui.ui.widgets.report_view import ReportView

@@ -318,13 +318,13 @@ async def test_a_failing_search_shows_the_error_dialog(seed_library, monkeypatch
     from tui.index.search import engine as search_mod
     from tui.ui.screens.error import ErrorScreen
 
-    class Broken:
-        def search(self, *a, **k):
-            raise ValueError("index broken")
+    def broken(*a, **k):
+        raise ValueError("index broken")
 
     ns = argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=seed_library, watch=False)
-    monkeypatch.setattr(app.workspace, "search_index", lambda progress=None: Broken())
+    # (a query never builds the index, so the search itself fails: as a broken index's would)
+    monkeypatch.setattr(app.workspace, "search", broken)
     async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
         await ready(pilot)
         await pilot.press("slash", "x")

@@ -128,7 +128,7 @@ async def test_a_rebound_quit_key_quits_while_reports_load(tmp_path, monkeypatch
         gate.wait(20)
         raise loading.Cancelled()
 
-    monkeypatch.setattr(loading, "open_library", never_done)
+    monkeypatch.setattr(loading, "load_library", never_done)
     app = make_app(paths=[tmp_path], config=settings(tmp_path, '[keymap]\n"app.quit" = "x"\n'))
     try:
         async with app.run_test(size=(100, 30)) as pilot:

@@ -7,7 +7,7 @@ import pytest
 from rich.cells import cell_len
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.widgets.kpi_panel import KpiPanel
 from uiutil import eventually, make_app, ready, screen_text
 
@@ -86,3 +86,21 @@ async def test_the_panel_follows_the_terminal():
             right, report = app.screen.query_one("#right").region, app.screen.query_one("#report").region
             assert right.width <= 38 and report.right == right.x
         await eventually(pilot, beside)
+
+
+async def test_a_long_kpi_name_shows_whole_when_there_is_room_and_no_change_column_is_kept_empty(tmp_path):
+    # one report: no KPI has a change, so no column is kept for one; the names get that room
+    (tmp_path / "2024-W20.md").write_text("# 2024-W20\n\n## Metrics\n\n- Average latency (ms): 182\n"
+                                          "- 入金有效成功率：99.987%\n", encoding="utf-8")
+    app = make_app(load_library([str(tmp_path)]))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+
+        def whole():
+            lines = panel_lines(app)
+            row = next(line for line in lines if "Average latency" in line)
+            assert "Average latency (ms)" in row and "182" in row, row
+            return row
+
+        row = await eventually(pilot, whole)
+        assert "…" not in row

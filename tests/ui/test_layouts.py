@@ -152,7 +152,7 @@ async def test_resize_between_layouts(seed_library):
 @pytest.mark.parametrize("size", SIZES)
 async def test_team_screens(size):
     from testpaths import DATA
-    from tui.index.library import load_library
+    from tui.index.load import load_library
     from tui.ui.screens.team_week import TeamWeekScreen
 
     app = make_app(load_library([str(DATA / "team" / "notion")]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
 from tui.ui.widgets.report_view import ReportView

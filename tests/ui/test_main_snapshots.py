@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.app import ReportsApp
 from uiutil import eventually, ready, settled
 

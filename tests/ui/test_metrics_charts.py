@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.screens.metrics import AUTHOR_STYLES, KpiChart, y_ticks
 from uiutil import eventually, make_app, ready, screen_text
 

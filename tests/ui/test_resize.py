@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.screens.compare import CompareScreen, DiffRow
 from tui.ui.screens.table import TableScreen
 from tui.ui.screens.team_week import TeamWeekScreen

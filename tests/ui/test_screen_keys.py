@@ -15,7 +15,7 @@ from textual.geometry import Region
 from textual.widgets import DataTable, Input, LoadingIndicator, OptionList
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model.vocab import Vocabulary
 from tui.ui.screens.compare import CompareScreen, DiffRow
 from tui.ui.screens.error import ErrorScreen

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from textual.app import App
 from textual.widgets import OptionList
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.workspace import Workspace
 from tui.ui.screens.search import SearchScreen
 

@@ -115,7 +115,7 @@ async def test_t_opens_the_timeline_of_the_hit_project(seed_library):
 
 
 async def test_escape_goes_back_and_hostile_text_is_shown_as_text(tmp_path):
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     (tmp_path / "r.md").write_text("# 2024-W10\n\n## 【其他】\n\n- 【坏[/]项目】 [bold]x[/] [link=http://x]y\n",
                                    encoding="utf-8")
@@ -185,3 +185,147 @@ async def test_hits_show_their_author(seed_library):
         row = results.get_option_at_index(results.highlighted).prompt
         assert "张三" in row.plain
         assert "张三" in str(screen.query_one("#search-preview").render())
+
+
+async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_library, monkeypatch):
+    # a keystroke's page (here 3 hits) is drawn first; the whole list then replaces it, the cursor on
+    # the same hit at the same place on screen and the preview kept; only the rows on screen are made
+    from tui.ui.screens import search as search_screen
+
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
+    monkeypatch.setattr(search_screen, "FILL_DELAY", 0.5)
+    app = Host(seed_library)
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        await pilot.press(*"项目")
+        await wait_for_results(pilot, screen, "项目")
+        assert len(screen.result.hits) == 3 and screen.filled is None
+        page = list(screen.result.hits)
+        await pilot.press("down", "down")  # into the results, the second hit
+        was = screen.current_hit
+        assert was is not None and was in page
+        results = screen.query_one("#search-results", OptionList)
+        at = results.first_line(results.highlighted) - results.scroll_offset.y  # (the line on screen)
+        preview = str(screen.query_one("#search-preview").render())
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.filled == "项目":
+                break
+        assert screen.filled == "项目"
+        whole = screen.result.hits
+        assert len(whole) > 3 and [(h.report.week, h.line) for h in whole[:3]] == [(h.report.week, h.line) for h in page]
+        hit = screen.current_hit
+        assert (hit.report, hit.line) == (was.report, was.line)
+        assert results.first_line(results.highlighted) - results.scroll_offset.y == at
+        assert str(screen.query_one("#search-preview").render()) == preview
+        # rows below the screen were never made
+        made = [o for o in results.options if o._made is not None]
+        assert len(made) <= results.size.height + 2 < results.option_count
+
+
+async def _settled(pilot, screen, query: str) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if screen.done == query:
+            return
+    raise AssertionError(f"the search of {query!r} never ended")
+
+
+async def test_a_whole_list_that_fails_keeps_the_page_with_a_notice_and_the_screen_usable(seed_library, monkeypatch):
+    # the follow-up (the whole list) raises: the page stays, a notice and the status line say so, no
+    # error dialog, the query's search is over (`done`), and the next query is searched as usual
+    from tui.ui.screens import search as search_screen
+
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
+    monkeypatch.setattr(search_screen, "FILL_DELAY", 0.05)
+    app = Host(seed_library)
+    search = app.workspace.search
+    broken = [True]
+
+    def flaky(query, *a, counted=True, **kw):
+        if counted and broken[0]:
+            raise OSError("disk gone")
+        return search(query, *a, counted=counted, **kw)
+
+    app.workspace.search = flaky
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        await pilot.press(*"项目")
+        await _settled(pilot, screen, "项目")
+        assert app.screen is screen and isinstance(app.focused, Input)  # (no dialog)
+        assert screen.filled is None and len(screen.result.hits) == 3
+        assert screen.current_hit is not None
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "the whole list failed" in status and "disk gone" in status
+        assert any("disk gone" in n.message for n in app._notifications)
+        broken[0] = False
+        await pilot.press("backspace")
+        await _settled(pilot, screen, "项")
+        assert screen.filled == "项" and len(screen.result.hits) > 3
+
+
+async def test_a_keystroke_search_that_fails_ends_and_says_so(seed_library):
+    app = Host(seed_library)
+
+    def broken(query, *a, **kw):
+        raise ValueError("bad index")
+
+    app.workspace.search = broken
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        await pilot.press(*"项目")
+        await _settled(pilot, screen, "项目")
+        status = str(screen.query_one("#search-status", Static).render())
+        assert "search failed" in status and "bad index" in status
+
+
+async def test_a_whole_list_arriving_after_a_newer_key_or_a_closed_screen_is_dropped(seed_library, monkeypatch):
+    # the follow-up still running when the next key comes (cancelled), then when the screen closes: both
+    # end without touching the screen; the app goes on
+    import threading
+
+    from tui.ui.screens import search as search_screen
+
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
+    monkeypatch.setattr(search_screen, "FILL_DELAY", 0.05)
+    app = Host(seed_library)
+    search = app.workspace.search
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(query, *a, counted=True, **kw):
+        if counted:
+            entered.set()
+            release.wait(10)
+        return search(query, *a, counted=counted, **kw)
+
+    app.workspace.search = slow
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        await pilot.press(*"项目")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if entered.is_set():
+                break
+        assert entered.is_set()
+        entered.clear()
+        await pilot.press("backspace")  # a newer key: the running follow-up is cancelled
+        await wait_for_results(pilot, screen, "项")
+        release.set()
+        await _settled(pilot, screen, "项")
+        assert screen.result.query.raw == "项" and screen.filled == "项"
+        release.clear()
+        await pilot.press(*"目")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if entered.is_set():
+                break
+        assert entered.is_set()
+        app.pop_screen()  # the screen closes while its follow-up runs
+        await pilot.pause(0.05)
+        release.set()
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not any(w.group == "search-fill" and w.is_running for w in app.workers):
+                break
+        assert screen.done != "项目" and not screen.is_attached
+        assert len(app.screen_stack) == 1  # (no error dialog)

@@ -4,7 +4,7 @@ following the report and scrolling it."""
 from __future__ import annotations
 
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.widgets import section_tree as st
 from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree

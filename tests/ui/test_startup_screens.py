@@ -10,7 +10,7 @@ import pytest
 
 from testpaths import SEEDS
 from tui import cli
-from tui.index.store import cache
+from tui.index.store import loading
 from tui.ui.app import ReportsApp
 from tui.ui.screens.compare import CompareScreen
 from tui.ui.screens.search import SearchScreen
@@ -21,13 +21,13 @@ from uiutil import eventually, ready
 def loads(monkeypatch) -> list[tuple]:
     """Every load of a library (the one function every path to a library goes through)."""
     calls: list[tuple] = []
-    real = cache.load_library_cached
+    real = loading.load_library_cached
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cache, "load_library_cached", counting)
+    monkeypatch.setattr(loading, "load_library_cached", counting)
     return calls
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from interns import write_archive
-from tui.index.library import EVERYONE, load_library
+from tui.index.library import EVERYONE
+from tui.index.load import load_library
 from tui.model.parse import parse_report
 from tui.model.report import SourceRef
 from tui.ui.screens.main import MainScreen

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.readstate import ReadState
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.roster import RosterScreen

@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.widgets import Input, OptionList
 
 from testpaths import DATA
-from tui.index.library import EVERYONE, load_library
+from tui.index.library import EVERYONE
+from tui.index.load import load_library
 from tui.model.vocab import Vocabulary
 from tui.ui.screens.compare import CompareScreen
 from tui.ui.screens.week_picker import WeekPickerModal

@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.timeline import timeline
 from tui.model.vocab import Vocabulary
 from tui.ui.screens.timeline import TimelineScreen

@@ -9,7 +9,7 @@ import calendar
 import pytest
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.ui.widgets.week_list import ROW_LINES, WeekList
 from uiutil import eventually, make_app, ready
 

@@ -8,9 +8,9 @@ import zipfile
 import pytest
 
 from testpaths import CORPORA, DATA, SEEDS
-from tui.index.library import LookupFailed, load_library
+from tui.index.library import LookupFailed
+from tui.index.load import load_library
 from tui.index.store.loader import LazyReport
-from tui.index.workspace import open_library
 from tui.index.authors import AuthorNames
 from tui.model.authors import Aliases, clean_name
 from tui.model.people import person_folders, person_name
@@ -182,7 +182,7 @@ def test_one_zip_per_person(tmp_path):
         with zipfile.ZipFile(tmp_path / f"{who}.zip", "w") as zf:
             for w in range(1, 4):
                 zf.writestr(f"Export/w{w}.md", f"# Weekly 2024-W{w:02d}\n\n- {who}\n")
-    lib = open_library([str(tmp_path)], use_cache=False)
+    lib = load_library([str(tmp_path)], use_cache=False)
     assert {(r.author, r.source.member) for r in lib.reports} == {
         (who, f"Export/w{w}.md") for who in ("ann", "bob") for w in range(1, 4)}
 
@@ -226,7 +226,7 @@ def test_real_corpora_name_nobody():
     for name in ("plct-weekly", "this-week-in-rust"):
         path = CORPORA / name
         if path.is_dir():
-            lib = open_library([str(path)], use_cache=False)
+            lib = load_library([str(path)], use_cache=False)
             assert lib.authors() == [], name  # year folders are not people; no Author lines under titles
 
 
@@ -235,15 +235,15 @@ def test_real_corpora_name_nobody():
 def test_folder_authors_and_aliases_apply_to_cached_reports(tmp_path):
     root = tmp_path / "team"
     shutil.copytree(TEAM / "notion", root / "notion")
-    first = open_library([str(root / "notion")])
+    first = load_library([str(root / "notion")], use_cache=True)
     assert "zhangsan" in first.authors()
-    again = open_library([str(root / "notion")], vocab=ALIASES)  # the same cache rows: aliases are not parsing
+    again = load_library([str(root / "notion")], vocab=ALIASES, use_cache=True)  # the same cache rows: aliases are not parsing
     assert all(isinstance(r, LazyReport) for r in again.reports)
     assert again.authors() == ["李四", "张三", "王五"]
 
     shutil.copytree(TEAM / "folders", root / "folders")
-    cached = open_library([str(root / "folders")])
-    cached = open_library([str(root / "folders")])
+    cached = load_library([str(root / "folders")], use_cache=True)
+    cached = load_library([str(root / "folders")], use_cache=True)
     assert all(isinstance(r, LazyReport) for r in cached.reports)
     assert cached.authors() == ["alice", "Bob Li", "carol"]
 

@@ -11,7 +11,7 @@ import pytest
 from tui.cli import main
 from tui.cli.diff import render_plain
 from tui.index.compare import char_diff, compare, compare_reports, text_diff
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model import parse_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -8,7 +8,7 @@ import pytest
 
 from tui.cli.diff import render_plain
 from tui.index.compare import compare, compare_reports, visible_text
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model import parse_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

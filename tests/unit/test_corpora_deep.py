@@ -18,7 +18,7 @@ needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpo
 
 @pytest.fixture(scope="module")
 def libraries():
-    from tui.index.library import load_library
+    from tui.index.load import load_library
 
     return {name: load_library([str(CORPORA / name)]) for name in ("plct-weekly", "this-week-in-rust")}
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from testpaths import CORPORA, DATA, SEEDS
 from tui.index.draft import MARK, draft_report, next_step
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model.nextweek import Step
 from tui.model.parse import parse_report
 from tui.model.projects import is_done

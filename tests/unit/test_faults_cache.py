@@ -22,6 +22,7 @@ from faultutil import cli_cmd, folder_digest, run_cli, unprivileged
 from testpaths import REPO, SEEDS
 from tui import cli
 from tui.index.store import cache as cache_mod
+from tui.index.store import loading
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -41,7 +42,7 @@ def library(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def large_library(tmp_path_factory) -> Path:
-    """1,500 generated reports: the cache is written in batches of `cache.STORE_BATCH`, so a load of 600
+    """1,500 generated reports: the cache is written in batches of `loading.STORE_BATCH`, so a load of 600
     can pass its one stored batch and end between two looks; this one runs on well after its first."""
     out = tmp_path_factory.mktemp("large") / "reports"
     generate(out, 1500, seed=3)
@@ -180,7 +181,7 @@ def test_a_changed_character_inside_a_stored_name_is_caught(cache_home, tmp_path
         c.execute("UPDATE reports SET head = replace(head, '入金有效成功率', '入金有效成功车')")
         c.execute("UPDATE reports SET text = replace(text, '贝易转', '贝易砖')")
     assert answers(capsys, reports) == want
-    lazy = cache_mod.load_library_cached([str(reports)], lazy=True)
+    lazy = loading.load_library_cached([str(reports)], lazy=True)
     assert all("贝易砖" not in r.text for r in lazy.reports)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from faultutil import folder_digest, run_cli, sparse_file, unprivileged, zip_with_declared_sizes
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model import source
 from tui.model.report import Finding
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.model import load_path
 from tui.model.parse import parse_report
 from tui.model.report import Finding, Report

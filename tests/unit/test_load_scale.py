@@ -7,11 +7,13 @@ import json
 import shutil
 import sqlite3
 import zlib
+from pathlib import Path
 
 import pytest
 
 from tui.index.library import bundled_seeds
 from tui.index.store import cache as cache_mod
+from tui.index.store import loading
 from tui.index.store import codec, loader
 from tui.model.load import load_bytes
 from tui.model.report import SourceRef
@@ -36,26 +38,28 @@ def full(lib):
 
 
 def test_a_warm_load_equals_a_cold_load_and_no_cache(cache_home, many):
-    cold = cache_mod.load_library_cached([str(many)], lazy=True)
-    warm = cache_mod.load_library_cached([str(many)], lazy=True)
-    plain = cache_mod.load_library_cached([str(many)], use_cache=False, lazy=False)
+    cold = loading.load_library_cached([str(many)], lazy=True)
+    warm = loading.load_library_cached([str(many)], lazy=True)
+    plain = loading.load_library_cached([str(many)], use_cache=False, lazy=False)
     assert len(cold.reports) == 60
     assert full(cold) == full(plain)
     assert full(warm) == full(plain)
     with sqlite3.connect(cache_mod.cache_path()) as c:
         ids = [i for (i,) in c.execute("SELECT id FROM reports")]
         recs = c.execute("SELECT count(*) FROM search_rec WHERE rid IN (SELECT id FROM reports)").fetchone()[0]
-        sums = c.execute("SELECT head, hsum, text, tsum FROM reports").fetchall()
+        sums = c.execute("SELECT head, hsum, text, tsum, path FROM reports").fetchall()
     assert len(ids) == len(set(ids)) == 60
     assert recs == 60, "every stored report has its search record"
-    assert all(zlib.crc32(h.encode()) == hs and zlib.crc32(t.encode()) == ts for h, hs, t, ts in sums)
+    # (text is not stored: it is read from the report's file, known again by the CRC-32 of its bytes)
+    assert all(zlib.crc32(h.encode()) == hs and t is None and ts == (zlib.crc32(Path(p).read_bytes()) or 1)
+               for h, hs, t, ts, p in sums)
 
 
 def test_a_changed_file_replaces_its_row_and_search_record(cache_home, many):
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     f = sorted(many.rglob("004_*.txt"))[0]
     f.write_text(f.read_text(encoding="utf-8").replace("贝易转", "贝易换"), encoding="utf-8")
-    again = cache_mod.load_library_cached([str(many)])
+    again = loading.load_library_cached([str(many)])
     assert any("贝易换" in r.text for r in again.reports)
     with sqlite3.connect(cache_mod.cache_path()) as c:
         assert c.execute("SELECT count(*) FROM reports").fetchone()[0] == 60
@@ -102,15 +106,15 @@ def test_a_head_of_the_wrong_shape_is_damaged_even_with_a_right_checksum(where, 
 
 @pytest.mark.slow
 def test_a_forged_row_with_a_matching_checksum_is_parsed_again(cache_home, many):
-    expected = full(cache_mod.load_library_cached([str(many)], use_cache=False, lazy=False))
-    cache_mod.load_library_cached([str(many)])
+    expected = full(loading.load_library_cached([str(many)], use_cache=False, lazy=False))
+    loading.load_library_cached([str(many)])
     with sqlite3.connect(cache_mod.cache_path()) as c:
         for rid, head in c.execute("SELECT id, head FROM reports").fetchall():
             row = json.loads(head)
             row[9] = [["KPI", "not a number", "", "", None, ""]]
             forged = json.dumps(row, ensure_ascii=False)
             c.execute("UPDATE reports SET head = ?, hsum = ? WHERE id = ?", (forged, zlib.crc32(forged.encode()), rid))
-    assert full(cache_mod.load_library_cached([str(many)], lazy=True)) == expected
+    assert full(loading.load_library_cached([str(many)], lazy=True)) == expected
 
 
 def test_progress_counts_files_and_tells_rate_and_time_left(cache_home, many):
@@ -135,11 +139,11 @@ def test_progress_counts_files_and_tells_rate_and_time_left(cache_home, many):
 
     # a real load feeds it: every file counted, the bytes parsed are the files' sizes
     meter = loader.LoadMeter()
-    cache_mod.load_library_cached([str(many)], progress=meter)
+    loading.load_library_cached([str(many)], progress=meter)
     assert (meter.done, meter.total) == (60, 60)
     assert meter.bytes_done == meter.bytes_total == sum(p.stat().st_size for p in many.rglob("*.txt"))
     meter = loader.LoadMeter()
-    cache_mod.load_library_cached([str(many)], progress=meter)  # warm: nothing to parse
+    loading.load_library_cached([str(many)], progress=meter)  # warm: nothing to parse
     assert (meter.done, meter.total, meter.bytes_total) == (60, 60, 0)
 
 
@@ -166,7 +170,7 @@ def test_the_cli_progress_line_on_a_terminal(cache_home, many, monkeypatch):
     monkeypatch.setattr(loader, "CHUNK", 16)  # (progress is told a chunk at a time)
     meter = common._stderr_progress()
     assert isinstance(meter, loader.LoadMeter)
-    cache_mod.load_library_cached([str(many)], progress=meter)
+    loading.load_library_cached([str(many)], progress=meter)
     out = err.getvalue()
     assert "reading reports" in out and "of 60 files" in out
     assert "MB/s" in out and "left" in out, "a first load tells its rate and the time left"

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from testpaths import DATA, SEEDS
-from tui.index.library import Library, LookupFailed, load_library
+from tui.index.library import Library, LookupFailed
+from tui.index.load import load_library
 from tui.model import load_path, parse_report
 from tui.model.load import load_bytes
 from tui.model.report import Finding, Report, SourceRef

@@ -13,7 +13,8 @@ import pytest
 from testpaths import CORPORA
 from tui.cli import main
 from tui.index.formats import lint_line, lint_rows, week_caption, week_dates
-from tui.index.library import Library, load_library
+from tui.index.library import Library
+from tui.index.load import load_library
 from tui.model import parse_report
 from tui.model.report import Report, SourceRef
 from tui.model.weeks import find_periods, issue_number

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.search.engine import SearchIndex, parse_query, search
 from tui.index.search.pinyin import is_pinyin_query, match
 from tui.index.search.records import doc_record, visible
@@ -202,7 +202,7 @@ def test_pypinyin_loads_only_for_a_pinyin_query():
     import subprocess
     import sys
 
-    code = ("import sys; from tui.index.search.engine import search; from tui.index.library import load_library;"
+    code = ("import sys; from tui.index.search.engine import search; from tui.index.load import load_library;"
             f"lib = load_library([{str(SEEDS)!r}]); search(lib, '贝易转'); search(lib, '贝易砖');"
             "assert 'textual' not in sys.modules and 'rich' not in sys.modules;"
             "assert 'pypinyin' not in sys.modules; search(lib, 'byz'); assert 'pypinyin' in sys.modules")
@@ -296,7 +296,10 @@ def test_pinyin_in_report_text(tmp_path):
         hits = ix.search(q).hits
         assert hits and hits[0].tier == "pinyin", q
         assert hits[0].text[hits[0].spans[0][0]:hits[0].spans[0][1]] == hanzi
-    assert not ix.search("rgzn").hits and not ix.search("byz").hits  # initials spell names only
+    # initials of running text: found, at the lowest tier (below full pinyin, fuzzy and names)
+    got = ix.search("rgzn").hits
+    assert got and got[0].score < 50 and got[0].text[got[0].spans[0][0]:got[0].spans[0][1]] == "人工智能"
+    assert all(h.score < 50 for h in ix.search("byz").hits)
     # … and names are spelled by their initials too
     lib2 = write(tmp_path / "b", {"2024-02-12.md": "# 2024-02-12\n\n## 人工智能\n\n- 模型上线\n"})
     assert SearchIndex(lib2.reports).search("rgzn").hits[0].text == "人工智能"

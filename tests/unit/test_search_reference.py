@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 
 from tui.index.search import match as mt
 from tui.index.search import pinyin as py
+from tui.index.search import engine, tiers
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import Doc
+from tui.index.search.postings import Postings
 from tui.index.search.query import parse_query, week_keep
 from tui.index.search.records import fold, head_names, lower, norm, visible
 
@@ -90,10 +92,13 @@ def library(draw) -> list[GenDoc]:
 
 QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "go", "Go", "贝易转", "贝易砖", "存管",
            "实时数舱", "支付系统", "byz", "beiyizhuan", "zfxt", "rgzn", "rengongzhineng", "yinhang", "cunguan",
-           "shishi", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
+           "shishi", "jybyz", "xian", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
            "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
            "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
-           "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52"]
+           "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52",
+           # several words: together and in order ranked higher; one of them mistyped still found
+           "rust async", "Rust async", "async rust", "存管 路由", "贝易转 上线", "asnyc rust", "rust asnyc",
+           "asynchronus go", "贝易砖 上线", "实时数舱 存管", "rusty trust", "Trusty go"]
 
 
 # ── the reference ───────────────────────────────────────────────────────────────────────────────
@@ -142,7 +147,6 @@ def reference(lib: list[GenDoc], query: str, limit: int):
         return readings_memo[ch]
 
     words = q.words
-    lw = [lower(w) for w in words]
     rows, exact_count = [], 0
     for rank, d in enumerate(by_rank):
         if not scope[d]:
@@ -175,11 +179,9 @@ def reference(lib: list[GenDoc], query: str, limit: int):
                 exact_count += 1
                 continue
             best = None
-            if mt.fuzzy_applies(lw):
-                w = lw[0]
-                f = mt.fuzzy_latin(w, low) if mt.is_latin_word(w) else mt.fuzzy_window(w, low)
-                if f is not None:
-                    best = (mt.fuzzy_score(f[0], len(w), mt.fuzzy_head(w, hd)), "fuzzy")
+            fz = mt.fuzzy_line(words, cased, low, hd)
+            if fz is not None:
+                best = (fz[0], "fuzzy")
             if pinyin:
                 for nd, quality in needles.items():
                     if nd in low:
@@ -192,6 +194,9 @@ def reference(lib: list[GenDoc], query: str, limit: int):
                     s = mt.text_pinyin_score(hd is not None and low[a:b] in hd)
                     if best is None or s > best[0]:
                         best = (s, "pinyin")
+                elif best is None and (ti := mt.text_initials(qc, low, readings_of)) is not None:
+                    a, b = ti
+                    best = (mt.text_initials_score(hd is not None and low[a:b] in hd), "pinyin")
             if best is not None:
                 rows.append((-best[0], rank, pos, d, line, best[1]))
     rows.sort()
@@ -236,7 +241,15 @@ def build_ways(lib: list[GenDoc], seed: int):
         grown.doc(d).ref = None
     stored = SearchIndex.from_parts(grown.to_parts())
     lazy = SearchIndex.from_parts(grown.to_parts(), lazy=True)
-    return {"at once": at_once, "grown": grown, "stored": stored, "on demand": lazy}
+    # with a posting index (tantivy) narrowing every scan down, holding the first half of the texts (the
+    # rest, appended since, is scanned as it is)
+    posted = SearchIndex.from_parts(grown.to_parts(), lazy=True)
+    posted.postings_min, posted.candidates_min = 0, 1 << 30
+    posted.posting_index = Postings.create(posted.token)
+    half = posted.ntexts // 2
+    assert posted.posting_index.extend(0, ((t, posted.text(t)) for t in range(half)))
+    assert posted.posting_index.ndocs == half
+    return {"at once": at_once, "grown": grown, "stored": stored, "on demand": lazy, "posting lists": posted}
 
 
 @pytest.mark.slow
@@ -252,15 +265,22 @@ def test_the_engine_gives_the_reference_ranking_however_the_index_was_made(lib, 
                 assert engine_rows(res) == want, (name, query, limit)
                 if not res.capped:
                     assert res.total == total, (name, query, limit)
+                # as the user types (totals not counted): the same hits, a total never above the true one
+                typed = index.search(query, limit=limit, counted=False)
+                assert engine_rows(typed) == want, (name, query, limit, "typed")
+                assert typed.total <= total or not typed.capped
 
 
 @pytest.mark.parametrize("query", QUERIES)
-@pytest.mark.parametrize("strategy", ["sort", "walk", "walk, giving up"])
+@pytest.mark.parametrize("strategy", ["sort", "walk", "walk, giving up", "mistyped word scanned for"])
 def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
     # a fixed, larger library: every query of the table is tried at least once whatever hypothesis draws;
     # the entries of matching lines found by sorting them, by walking reports newest first, and by a
-    # walk that runs out of budget half way
-    if strategy != "sort":
+    # walk that runs out of budget half way; a mistyped word of several found by a scan of the texts
+    # holding the others (as when they are many) rather than by looking at each
+    if strategy == "mistyped word scanned for":
+        monkeypatch.setattr(tiers, "FUZZY_EACH", 0)
+    elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
                             else 1e9)
     lib = _fixed_library()
@@ -272,6 +292,23 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
             assert engine_rows(res) == want, (name, query, limit)
             if not res.capped:
                 assert res.total == total
+            assert engine_rows(index.search(query, limit=limit, counted=False)) == want, (name, query, limit)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_page_is_the_start_of_the_whole_list(query):
+    # the search screen draws a keystroke's page (a small limit, totals not counted) and then the whole
+    # list (counted): the page is exactly the whole list's first hits, in its order, with a total not
+    # above the whole one; a page not filled is the whole answer
+    lib = _fixed_library()
+    for name, index in build_ways(lib, 5).items():
+        whole = index.search(query, limit=300)
+        for page in (1, 2, 4, 40):
+            got = index.search(query, limit=page, counted=False)
+            assert engine_rows(got) == engine_rows(whole)[:page], (name, query, page)
+            assert got.total <= whole.total
+            if len(got.hits) < page:
+                assert got.total == whole.total and len(whole.hits) == len(got.hits), (name, query, page)
 
 
 def _fixed_library() -> list[GenDoc]:
@@ -306,3 +343,23 @@ def _fixed_library() -> list[GenDoc]:
             line += 1
         out.append(GenDoc(doc, (tuple(projects), tuple(kpis), tuple(sections), tuple(ents))))
     return out
+
+
+@pytest.mark.parametrize("narrow_share", [3, 1])
+def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share, monkeypatch):
+    # as the user types: every prefix of every query searched in turn on the same index, so what a
+    # keystroke keeps (the texts holding a word, a word's whole-word texts, posting answers) narrows the
+    # next one's scans down; a page and the whole list, both as the reference ranks them (narrow_share 1:
+    # any kept set narrows, however many texts it holds)
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
+    lib = _fixed_library()
+    for name, index in build_ways(lib, 11).items():
+        for query in QUERIES:
+            for i in range(1, len(query) + 1):
+                prefix = query[:i]
+                if not prefix.strip() or ":" in prefix:  # (a filter half typed: `in:` alone differs, as before)
+                    continue
+                for limit, counted in ((5, False), (1, False), (0, True)):
+                    want, _total = reference(lib, prefix, limit)
+                    got = index.search(prefix, limit=limit, counted=counted)
+                    assert engine_rows(got) == want, (name, prefix, limit, counted)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.formats import format_change, format_value
 from tui.index.series import kpi_series
 

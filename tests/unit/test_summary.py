@@ -11,13 +11,14 @@ import pytest
 from tui.index.library import bundled_seeds
 from tui.index.series import kpi_series
 from tui.index.store import cache as cache_mod
+from tui.index.store import loading
 from tui.index.store import summary as summary_mod
 
 
 @pytest.fixture
 def many(tmp_path, monkeypatch):
     """Copies of the seeds under several authors and years, with a summary kept for libraries this small."""
-    monkeypatch.setattr(cache_mod, "SUMMARY_MIN", 1)
+    monkeypatch.setattr(loading, "SUMMARY_MIN", 1)
     d = tmp_path / "many"
     for k in range(8):
         shutil.copytree(bundled_seeds(), d / f"author{k % 4}" / str(2020 + k // 4))
@@ -38,7 +39,7 @@ def series(lib):
 
 
 def fresh(path):
-    return cache_mod.load_library_cached([str(path)], use_cache=False)
+    return loading.load_library_cached([str(path)], use_cache=False)
 
 
 def from_summary(lib):
@@ -46,8 +47,8 @@ def from_summary(lib):
 
 
 def test_an_unchanged_library_comes_from_its_summary(cache_home, many):
-    cold = cache_mod.load_library_cached([str(many)])
-    warm = cache_mod.load_library_cached([str(many)])
+    cold = loading.load_library_cached([str(many)])
+    warm = loading.load_library_cached([str(many)])
     assert not from_summary(cold) and from_summary(warm)
     assert len(warm.reports) == 40 and warm.problems
     assert weeks(warm) == weeks(cold) == weeks(fresh(many))
@@ -55,50 +56,50 @@ def test_an_unchanged_library_comes_from_its_summary(cache_home, many):
 
 
 def test_a_changed_file_shows_its_new_week(cache_home, many):
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     f = sorted(many.rglob("*.txt"))[3]
     text = f.read_text(encoding="utf-8")
     f.write_text("# 2019-W07\n" + text.split("\n", 1)[1] + "\n补充一行。\n", encoding="utf-8")
-    again = cache_mod.load_library_cached([str(many)])
+    again = loading.load_library_cached([str(many)])
     assert any(r.source.path == str(f) and r.label == "2019-W07" for r in again.reports)
     assert weeks(again) == weeks(fresh(many))
     assert series(again) == series(fresh(many))
-    third = cache_mod.load_library_cached([str(many)])  # the summary written after the change
+    third = loading.load_library_cached([str(many)])  # the summary written after the change
     assert from_summary(third) and weeks(third) == weeks(fresh(many))
 
 
 def test_a_deleted_file_leaves_the_week_list(cache_home, many):
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     gone = sorted(many.rglob("*.txt"))[5]
     gone.unlink()
-    again = cache_mod.load_library_cached([str(many)])
+    again = loading.load_library_cached([str(many)])
     assert all(r.source.path != str(gone) for r in again.reports)
     assert weeks(again) == weeks(fresh(many))
-    assert weeks(cache_mod.load_library_cached([str(many)])) == weeks(fresh(many))
+    assert weeks(loading.load_library_cached([str(many)])) == weeks(fresh(many))
 
 
 def test_a_new_file_joins_the_week_list(cache_home, many):
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     new = many / "author9" / "2031-W05.md"
     new.parent.mkdir()
     new.write_text("# 周报 2031-W05\n\n## 本周工作\n- 新的一周\n", encoding="utf-8")
-    again = cache_mod.load_library_cached([str(many)])
+    again = loading.load_library_cached([str(many)])
     assert any(r.source.path == str(new) and r.week == "2031-W05" for r in again.reports)
     assert weeks(again) == weeks(fresh(many))
 
 
 def test_a_problem_file_fixed_becomes_a_report(cache_home, many):
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     bad = many / "author0" / "2020" / "not-a-report.md"
     bad.write_text("# 周报 2030-W02\n\n- 修好了\n", encoding="utf-8")
-    again = cache_mod.load_library_cached([str(many)])
+    again = loading.load_library_cached([str(many)])
     assert any(r.source.path == str(bad) for r in again.reports)
     assert weeks(again) == weeks(fresh(many))
 
 
 @pytest.mark.parametrize("damage", ["byte", "checksum", "layout", "types", "range"])
 def test_a_damaged_summary_is_never_shown(cache_home, many, damage):
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     with sqlite3.connect(cache_mod.cache_path()) as c:
         data, crc = c.execute("SELECT data, sum FROM summaries").fetchone()
         if damage == "byte":  # a character inside a stored name changed: still JSON, caught by the CRC
@@ -116,19 +117,53 @@ def test_a_damaged_summary_is_never_shown(cache_home, many, damage):
                 data = head + b",99999999]]" + tail  # a KPI position past the end
             crc = summary_mod.checksum(data)
         c.execute("UPDATE summaries SET data = ?, sum = ?", (data, crc))
-    notice = cache_mod.CacheNotice()
-    again = cache_mod.load_library_cached([str(many)], notice=notice)
+    notice = loading.CacheNotice()
+    again = loading.load_library_cached([str(many)], notice=notice)
     assert not from_summary(again)
     assert weeks(again) == weeks(fresh(many))
     assert series(again) == series(fresh(many))
-    assert from_summary(cache_mod.load_library_cached([str(many)])), "a sound summary is written again"
+    assert from_summary(loading.load_library_cached([str(many)])), "a sound summary is written again"
 
 
 def test_other_author_aliases_are_another_summary(cache_home, many):
     from tui.model.vocab import Vocabulary
 
-    cache_mod.load_library_cached([str(many)])
+    loading.load_library_cached([str(many)])
     vocab = Vocabulary(author_aliases={"Someone": ["author1"]})
-    lib = cache_mod.load_library_cached([str(many)], vocab=vocab)
-    plain = cache_mod.load_library_cached([str(many)], vocab=vocab, use_cache=False)
+    lib = loading.load_library_cached([str(many)], vocab=vocab)
+    plain = loading.load_library_cached([str(many)], vocab=vocab, use_cache=False)
     assert [r.author for r in lib.reports] == [r.author for r in plain.reports]
+
+
+def test_the_stored_series_and_rows_are_handed_on_with_the_library(cache_home, many, monkeypatch):
+    loading.load_library_cached([str(many)])
+    warm = loading.load_library_cached([str(many)])
+    assert warm.stored is not None and fresh(many).stored is None
+    # The whole library's series are the stored columns; one author's part is computed from its reports.
+    assert warm.stored.series(warm.reports) is not None
+    read: list = []
+    real = summary_mod.Summary.series
+    monkeypatch.setattr(summary_mod.Summary, "series", lambda self, rs: read.append(1) or real(self, rs))
+    assert series(warm) == series(fresh(many)) and read == [1]
+    mine = warm.by_author("author1")
+    assert warm.stored.series(mine) is None
+    assert [(s.name, s.values) for s in kpi_series(warm, mine)] == \
+        [(s.name, s.values) for s in kpi_series(fresh(many), fresh(many).by_author("author1"))]
+    # Every report read from the cache has its row; a report of another library has none.
+    assert all(warm.stored.row(r) == (str(cache_mod.cache_path()), warm.stored.row(r)[1]) for r in warm.reports)
+    assert warm.stored.row(fresh(many).reports[0]) is None
+
+
+def test_search_reads_the_records_of_cached_reports_without_their_bodies(cache_home, many, monkeypatch):
+    from tui.index.workspace import Workspace
+
+    loading.load_library_cached([str(many)])
+    warm = loading.load_library_cached([str(many)])
+    bodies: list = []
+    real = cache_mod.ParseCache.body
+    monkeypatch.setattr(cache_mod.ParseCache, "body", lambda self, *a: bodies.append(a) or real(self, *a))
+    got = Workspace(warm).search("lianjia")
+    want = Workspace(fresh(many)).search("lianjia")
+    assert got.total == want.total > 0
+    assert [h.report.source for h in got.hits] == [h.report.source for h in want.hits]
+    assert bodies == []

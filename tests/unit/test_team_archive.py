@@ -14,8 +14,9 @@ import pytest
 from interns import NOBODYS, PEOPLE, expected_author, write_archive
 from tui.cli import main
 from tui.index.authors import AuthorNames, AuthorNotFound, alias_suggestions
-from tui.index.library import Library, LookupFailed, load_library
-from tui.index.workspace import Workspace, open_library
+from tui.index.library import Library, LookupFailed
+from tui.index.load import load_library
+from tui.index.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +124,8 @@ def test_assigning_again_starts_from_what_the_reports_say(archive):
 
 
 def test_the_cache_gives_the_same_authors_and_spellings(archive, cache_home, capsys):
-    cold = open_library([str(archive)])
-    warm = open_library([str(archive)])
+    cold = load_library([str(archive)], use_cache=True)
+    warm = load_library([str(archive)], use_cache=True)
     assert [(r.source, r.author) for r in warm.reports] == [(r.source, r.author) for r in cold.reports]
     for _ in range(2):
         code, out, _ = run(capsys, "weeks", "--json", "--author", "zhangyuqin", str(archive))

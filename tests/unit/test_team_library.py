@@ -7,7 +7,8 @@ import pytest
 
 from testpaths import DATA, SEEDS
 from tui.index.formats import kpi_rows, week_caption, week_fields
-from tui.index.library import EVERYONE, load_library
+from tui.index.library import EVERYONE
+from tui.index.load import load_library
 from tui.index.series import kpi_series
 from tui.index.workspace import Workspace
 from tui.model.vocab import Vocabulary

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.timeline import projects, same_project, timeline
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -44,7 +44,14 @@ def cmd_cache(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     print(f"cache       {info['path']}")
     print(f"size        {info['bytes'] / 1e6:.1f} MB")
+    for what, size in info["split"].items():
+        print(f"  {what:<20} {_size(size):>10}")
     print(f"reports     {info['reports']} from {info['files']} files ({info['problems']} unreadable)")
     print(f"vocabulary  {info['vocabularies']} variant(s)")
     print(f"parser      {info['parser']}")
     return EXIT_OK
+
+
+def _size(n: int) -> str:
+    """`12.3 MB`, or `68 KB` below a megabyte."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"

@@ -144,8 +144,8 @@ def check_output_outside(output: str, paths: Sequence[str]) -> None:
 def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
     """Load the library for a subcommand: config vocabulary, cache unless `--no-cache`, progress on a tty."""
     from ..config import load_config
-    from ..index.store.cache import CacheNotice
-    from ..index.workspace import open_library as open_index
+    from ..index.store.loading import CacheNotice
+    from ..index.load import load_library
 
     check_paths(args.paths)
     cfg = load_config(args.config)
@@ -153,7 +153,7 @@ def open_library(args: argparse.Namespace, quiet: bool = False) -> Library:
         say(f"reports-tui: {cfg.error}")
     progress = None if quiet else _stderr_progress()
     notice = CacheNotice()
-    lib = open_index(args.paths, vocab=cfg.vocabulary(), progress=progress, use_cache=not args.no_cache,
+    lib = load_library(args.paths, vocab=cfg.vocabulary(), progress=progress, use_cache=not args.no_cache,
                      notice=notice)
     for message in notice.messages:
         say(error_text(f"reports-tui: {message}"))

@@ -173,7 +173,7 @@ def _library(parsed_args: argparse.Namespace) -> Any:
     """The library of the PATHs given so far (the bundled reports when none), from the parse cache, or
     None when it cannot be read within the budget."""
     from ..config import load_config
-    from ..index.workspace import open_library
+    from ..index.load import load_library
     from ..model.source import Cancelled
 
     paths = [os.path.expanduser(p) for p in getattr(parsed_args, "paths", None) or []]
@@ -183,7 +183,7 @@ def _library(parsed_args: argparse.Namespace) -> Any:
     cfg = load_config(getattr(parsed_args, "config", None))
     deadline = time.monotonic() + BUDGET_S
     try:
-        return open_library(paths, vocab=cfg.vocabulary(), use_cache=not getattr(parsed_args, "no_cache", False),
+        return load_library(paths, vocab=cfg.vocabulary(), use_cache=not getattr(parsed_args, "no_cache", False),
                             cancelled=lambda: time.monotonic() > deadline)
     except (Cancelled, OSError, ValueError):
         return None

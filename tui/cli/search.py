@@ -24,11 +24,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         from ..index.search.pinyin import is_pinyin_query
         from ..index.workspace import Workspace
         from .authors import resolve_author
-        from .common import open_library
+        from .common import open_library, say
 
         # (pinyin readings, which take loading pypinyin, are saved with the index when a query needs them)
         ws = Workspace(open_library(args), use_cache=not args.no_cache, check_files=True,
-                       pinyin=is_pinyin_query(args.query))
+                       pinyin=is_pinyin_query(args.query), notice=lambda m: say(f"reports-tui: {m}"))
         # `--author` names one person by the rule every subcommand follows (none or several: exit 2)
         result = ws.search(args.query, limit=args.limit, authors=[resolve_author(ws.author_names(), a) for a in given])
     return print_result(args, result)
@@ -65,20 +65,20 @@ def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str]
     import sqlite3
 
     from ..config import load_config
-    from ..index.search.engine import SearchIndex
     from ..index.search.index import DamagedIndex
     from ..index.search.pinyin import is_pinyin_query
     from ..index.search.records import vocab_key
-    from ..index.store.searchdb import cache_file, index_key, open_index
+    from ..index.store.searchdb import cache_file, index_key, open_saved
 
     cfg = load_config(args.config)
     if cfg.error:  # (reported by the normal path)
         return None
-    parts = open_index(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths), SearchIndex.LAZY)
-    if parts is None:
-        return None
+    close = None
     try:
-        index = SearchIndex.from_parts(parts, lazy=True)
+        got = open_saved(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths), lazy=True)
+        if got is None:
+            return None
+        index, fp, close = got
         if not index.pinyin_ready and is_pinyin_query(args.query):
             return None  # (saved without pinyin readings: the normal path adds them)
         vocab = cfg.vocabulary()
@@ -90,11 +90,12 @@ def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str]
                 return None
             who.extend(found)
         return index.search(args.query, limit=args.limit, authors=who,
-                            names=lambda *a: names().naming(*a)), parts.fingerprint
+                            names=lambda *a: names().naming(*a)), fp
     except (DamagedIndex, sqlite3.Error, KeyError, IndexError, ValueError, TypeError, UnicodeDecodeError):
-        return None
+        return None  # (the normal path reads the index whole, checks it, and builds it again if need be)
     finally:
-        parts.close()
+        if close is not None:
+            close()
 
 
 class _LazyNames:

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 __all__ = ["Library", "LookupFailed", "bundled_seeds", "load_library"]
 
 if TYPE_CHECKING:
-    from .library import Library, LookupFailed, bundled_seeds, load_library
+    from .library import Library, LookupFailed, bundled_seeds
+    from .load import load_library
 
 
 def __getattr__(name: str):
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import library
+    from . import library, load
 
-    value = getattr(library, name)
+    value = getattr(load if name == "load_library" else library, name)
     globals()[name] = value
     return value

@@ -7,13 +7,16 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..model.report import REPORT_SUFFIXES, Finding, Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week, period_text
 from ..model.people import assign_authors as assign_people
 from .authors import AliasSuggestion, alias_suggestions, library_names
+
+if TYPE_CHECKING:
+    from .stored import Stored
 
 ProgressFn = Callable[[int, int | None], None]
 
@@ -77,6 +80,9 @@ class Library:
     problems: list[Finding] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     vocab: Vocabulary = field(default_factory=lambda: DEFAULT_VOCABULARY)
+    # What the parse cache knew of these reports when it loaded them (their rows, the stored KPI series);
+    # None for a library read without the cache.
+    stored: Stored | None = field(default=None, compare=False, repr=False)
 
     def sort(self) -> None:
         """Put reports in week order; undated last, numbered issues by number, the rest in natural order."""
@@ -229,32 +235,3 @@ def _same_path(ref: SourceRef, q: str) -> bool:
         return ref.member is None and os.path.samefile(ref.path, q)
     except OSError:
         return False
-
-
-def load_library(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-) -> Library:
-    """Load every report under the paths (the bundled seeds when none are given)."""
-    from ..model.load import load_raw  # (here: the search fast path imports this module without the parser)
-    from ..model.source import read_sources
-
-    plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
-    lib = Library(paths=plist, vocab=vocab)
-    done = 0
-    for raw in read_sources(plist):
-        if isinstance(raw, Finding):
-            lib.problems.append(raw)
-            continue
-        result = load_raw(raw, vocab)
-        if isinstance(result, Finding):
-            lib.problems.append(result)
-        else:
-            lib.reports.append(result)
-        done += 1
-        if progress:
-            progress(done, None)
-    assign_authors(lib)
-    lib.sort()
-    return lib

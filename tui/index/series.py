@@ -141,8 +141,8 @@ def kpi_series(lib: Library, reports: Iterable[Report] | None = None) -> list[Se
     """
     by_name: dict[str, Series] = {}
     chosen = lib.reports if reports is None else reports
-    stored = getattr(chosen[0], "stored_series", None) if isinstance(chosen, list) and chosen else None
-    made = stored(chosen) if stored is not None else None  # (a library read unchanged from its stored summary)
+    # (a library read unchanged from its stored summary: the series as stored)
+    made = lib.stored.series(chosen) if lib.stored is not None and isinstance(chosen, list) else None
     if made is not None:
         for name, rs, values in made:
             s = by_name[name] = Series(name, lib.vocab.direction(name))

@@ -1,4 +1,4 @@
-"""Opening a library, and everything derived from a loaded one: KPI series, projects, timelines, the
+"""Everything derived from a loaded library: KPI series, projects, timelines, the
 search index (pure Python; no Textual or Rich).
 
 A `Workspace` owns what is computed per library, computing each thing once, on first use, from any
@@ -15,12 +15,12 @@ search` finds it too.
 
 from __future__ import annotations
 
-import os
+import dataclasses
+import functools
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from .library import EVERYONE, Library, ProgressFn, is_team
+from .library import EVERYONE, Library, is_team
 
 if TYPE_CHECKING:
     from ..config import TeamSettings
@@ -30,30 +30,11 @@ if TYPE_CHECKING:
     from .authors import AuthorNames
     from .search.engine import SearchIndex, SearchResult
     from .series import Series
-    from .store.cache import CacheNotice
+    from .stored import Stored
     from .team import TeamWeek
     from .timeline import ProjectInfo, Timeline
 
 T = TypeVar("T")
-
-
-def open_library(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-    notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Library:
-    """Load a library the way the app and the subcommands do: through the parse cache unless `use_cache`
-    is false (a cache that cannot be used is noted in `notice`, never an error); `snapshot(reports,
-    total)`: the reports read so far, now and then while loading (`store.cache.load_library_cached`);
-    `cancelled()` true abandons the load (`model.source.Cancelled`)."""
-    from .store.cache import load_library_cached
-
-    return load_library_cached(paths, vocab=vocab, progress=progress, use_cache=use_cache, notice=notice,
-                               snapshot=snapshot, cancelled=cancelled)
 
 
 class Workspace:
@@ -63,8 +44,9 @@ class Workspace:
     saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query)."""
 
     def __init__(self, library: Library | None = None, use_cache: bool = False, check_files: bool = False,
-                 pinyin: bool = True) -> None:
+                 pinyin: bool = True, notice: Callable[[str], None] | None = None) -> None:
         self.library = library if library is not None else Library()
+        self.notice = notice  # told (once per index) when a saved search index did not check out
         self.use_cache = use_cache
         self.check_files = check_files  # look at the files even when the index did not change (see `_save_index`)
         self.pinyin = pinyin  # a saved index gets pinyin readings (pypinyin: ~0.3–1 s to load) with it
@@ -85,11 +67,16 @@ class Workspace:
             self._derived = {}
             self._partial = None
 
-    def show_partial(self, reports: list[Report], total: int, library: Library | None = None) -> None:
+    def show_partial(self, reports: list[Report], total: int, library: Library | None = None,
+                     stored: Stored | None = None) -> None:
         """While a library loads: the reports read so far (of `total` files), for search to answer from;
-        `library`: the (empty) library being loaded, for its paths and vocabulary."""
+        `library`: the (empty) library being loaded, for its paths and vocabulary; `stored`: what the
+        parse cache knows of those reports (their rows)."""
+        library = library if library is not None else self.library
+        if stored is not None:
+            library = dataclasses.replace(library, stored=stored)
         with self._lock:
-            self._partial = (list(reports), total, library if library is not None else self.library)
+            self._partial = (list(reports), total, library)
 
     @property
     def loading(self) -> bool:
@@ -219,17 +206,26 @@ class Workspace:
             if index is None:
                 index = self._stored_index(library) or SearchIndex()
                 self._index = index
-            index.sync(reports, self._records, progress)
+            records = functools.partial(self._records, stored=library.stored)
+            index.sync(reports, records, progress)
             if total is None and self._search_target()[1] is None:
                 if index.dead_share > 0.25:  # mostly replaced reports: build anew
                     fresh = SearchIndex()
-                    fresh.sync(reports, self._records)
+                    fresh.sync(reports, records)
                     self._index = index = fresh
                 changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
                 if self.use_cache and library.paths and (changed or self.check_files):
                     self._save_index(index, library)
                 index.settle()
+                self._update_postings(index, library)
             return index
+
+    def _update_postings(self, index: SearchIndex, library: Library) -> None:
+        """The index's posting index brought up to date (in the cache folder, beside the saved index)."""
+        from .store.searchdb import cache_file, update_postings
+
+        saved = self.use_cache and bool(library.paths)
+        update_postings(index, cache_file().parent if saved else None, self._index_key(library) if saved else "")
 
     def preload_search_index(self, library: Library) -> None:
         """Read the saved search index of a library about to be loaded (`library`: its paths and
@@ -238,14 +234,14 @@ class Workspace:
             if self._index is None:
                 self._index = self._stored_index(library)
 
-    def _records(self, reports: list[Report]) -> list[Any]:
-        """The search records of reports: read from the parse cache for reports loaded from it (their
-        bodies stay unread), computed otherwise."""
+    @staticmethod
+    def _records(reports: list[Report], stored: Stored | None) -> list[Any]:
+        """The search records of reports: read from the parse cache for reports loaded from it (`stored`
+        has their rows; their bodies stay unread), computed otherwise."""
         from .search.records import decode_record, doc_record
-        from .store.loader import stored_row
         from .store.searchdb import read_records
 
-        rows = [stored_row(r) for r in reports]
+        rows = [stored.row(r) for r in reports] if stored is not None else [None] * len(reports)
         by_file: dict[str, list[int]] = {}
         for row in rows:
             if row is not None:
@@ -267,18 +263,18 @@ class Workspace:
         """The library's index as last saved, if the cache has a sound one."""
         if not (self.use_cache and library.paths):
             return None
-        from .search.engine import SearchIndex
         from .search.index import DamagedIndex
-        from .store.searchdb import cache_file, load_index
+        from .store.searchdb import cache_file, open_saved
 
-        got = load_index(cache_file(), self._index_key(library))
+        try:
+            got = open_saved(cache_file(), self._index_key(library), lazy=False)
+        except DamagedIndex as exc:
+            if self.notice is not None:
+                self.notice(f"the saved search index did not check out ({exc}); it is built again")
+            return None
         if got is None:
             return None
-        fp, parts = got
-        try:
-            index = SearchIndex.from_parts(parts)
-        except DamagedIndex:
-            return None
+        index, fp, _close = got
         index.persisted_as = fp
         index.saved_changes = index.changes
         return index
@@ -304,7 +300,10 @@ class Workspace:
         with index.lock:
             parts = index.to_parts()
             changes = index.changes
-        if save_index(cache_file(), self._index_key(library), fp, parts):
+        # (the records of the library's rows are the index's now: no longer kept in the cache)
+        stored = library.stored
+        held = stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
+        if save_index(cache_file(), self._index_key(library), fp, parts, held):
             index.persisted_as = fp
             index.saved_changes = changes
 
@@ -313,16 +312,23 @@ class Workspace:
         return self._index
 
     def search(self, query: str, limit: int = 50, authors: tuple[str, ...] | list[str] = (),
-               wait: bool = True) -> SearchResult:
+               wait: bool = True, counted: bool = True) -> SearchResult:
         """Search the library. With `wait`, the index is first brought up to date; without, the index
-        is searched as it is now (a background sync may be under way; only when there is no index yet
-        is one made first) and the result says how many reports were searched of how many
-        (`SearchResult.complete`)."""
-        index = self._index if not wait and self._index is not None else self.search_index()
-        result = index.search(query, limit=limit, authors=authors,
-                              names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
+        is searched as it is now (a background sync may be under way; with no index yet, nothing is
+        searched: the index is never made by a query) and the result says how many reports were searched of how many
+        (`SearchResult.complete`); without `counted`, the total may be a lower bound (`SearchIndex.search`)."""
         reports, total, _lib = self._search_target()
         expected = total if total is not None else len(reports)
+        if wait:
+            index = self.search_index()
+        elif self._index is None:  # (never built here: the index is made by its sync, asked again after)
+            from .search.engine import SearchResult, parse_query
+
+            return SearchResult(parse_query(query, list(authors)), [], 0, capped=True, searched=0, of=expected)
+        else:
+            index = self._index
+        result = index.search(query, limit=limit, authors=authors, counted=counted,
+                              names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
         if total is not None or result.searched != expected:
             result.of = max(expected, result.searched)
         return result

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import PurePosixPath
+from typing import Iterable
 
 from .authors import front_matter_author, is_author_property, property_author, section_author
 from .frontmatter import front_matter_end
@@ -183,52 +184,193 @@ def parse_report(
     vocab: Vocabulary = DEFAULT_VOCABULARY,
     encoding: str = "utf-8",
 ) -> Report:
-    """Parse decoded, sanitised report text. Never raises for any input text."""
+    """Parse decoded, sanitised report text. Never raises for any input text.
+
+    Four phases: the metadata at the top (`_read_metadata`), the structure — title, section tree, items,
+    tables, properties — by one scan of the lines (`_Structure`), the report's name
+    (`_name_report`), and what is read from that structure: the implicit focus section, the week
+    (`_resolve_week`), projects, incidents, KPIs, plans and the author (`_read_contents`)."""
     source = source or SourceRef("<text>")
-    lines = iter_lines(text)
     head = list(islice(iter_lines(text), 200))  # (front matter: only the first lines)
     meta = _read_metadata(head)
     root = Section(title="", key="", level=0, line=1)
     report = Report(source=source, text=text, title="", label="", root=root, encoding=encoding)
-    week_headings: list[tuple[int, str]] = []
-
-    stack: list[Section] = [root]
-    open_items: list[_Open] = []
-    table: list[tuple[int, list[str]]] | None = None
-    fence: tuple[str, int, int, int] | None = None  # (character, length, container indent, quote depth)
-    in_comment = False
-    prev_blank = True
-    prev_quote = 0  # quote depth of the previous line
-    para_run: list[Item] = []  # the top-level paragraph lines just read (a setext underline may follow)
-    para_end = 0  # line number of the last of them
-    title_line: int | None = None
-    title_found = meta.title is not None
     if meta.title:
         report.title = inline_plain(meta.title)
-    props_zone = True  # property lines (Created: ...) right under the title
-    made = 0  # sections and items so far (`MAX_PARTS`)
-    cut = 0  # the line the report is text only from, when it holds more than MAX_PARTS of them
+    structure = _Structure(report, meta, vocab)
+    structure.scan(iter_lines(text), text.count("\n") + 1)
+    _name_report(report)
+    _implicit_focus_section(root)
+    _resolve_week(report, meta, structure.title_line, structure.week_headings)
+    if structure.cut:
+        report.warnings.append(Finding(
+            "warning", f"too large to read whole: more than {MAX_PARTS:,} sections and items; from line "
+                       f"{structure.cut:,} on it is text only (no sections, projects, KPIs or search entries)",
+            structure.cut))
+    _read_contents(report, vocab, head, meta)
+    return report
 
-    def flush_table() -> None:
-        nonlocal table
-        if table:
-            stack[-1].tables.append(table)  # type: ignore[attr-defined]
-        table = None
 
-    def heading(level: int, htext: str, lineno: int) -> None:
-        nonlocal title_found, title_line, props_zone, made
-        flush_table()
-        open_items.clear()
-        if not title_found and level == 1:
-            report.title = htext
-            title_found = True
-            title_line = lineno
+class _Structure:
+    """The line scanner (phase 2 of a parse): the title, the section tree with its items, paragraphs and
+    tables, and the property lines under the title (`Created:`, `作者：`), read line by line under
+    CommonMark's container rules (quotes, list items, fences, HTML comments)."""
+
+    def __init__(self, report: Report, meta: _Meta, vocab: Vocabulary) -> None:
+        self.report, self.meta, self.vocab = report, meta, vocab
+        self.stack: list[Section] = [report.root]  # the open sections, root first
+        self.open_items: list[_Open] = []
+        self.table: list[tuple[int, list[str]]] | None = None
+        self.fence: tuple[str, int, int, int] | None = None  # (character, length, container indent, quote depth)
+        self.in_comment = False
+        self.prev_blank = True
+        self.prev_quote = 0  # quote depth of the previous line
+        self.para_run: list[Item] = []  # the top-level paragraph lines just read (a setext underline may follow)
+        self.para_end = 0  # line number of the last of them
+        self.title_line: int | None = None
+        self.title_found = meta.title is not None
+        self.props_zone = True  # property lines (Created: ...) right under the title
+        self.week_headings: list[tuple[int, str]] = []  # second week headings: warnings, not sections
+        self.made = 0  # sections and items so far (`MAX_PARTS`)
+        self.cut = 0  # the line the report is text only from, when it holds more than MAX_PARTS of them
+
+    def scan(self, lines: Iterable[str], last: int) -> None:
+        """Read every line not taken by the metadata (up to `MAX_PARTS` sections and items), then close
+        the open sections at the last line (`last`)."""
+        consumed = self.meta.consumed
+        line = self.line
+        for idx, raw in enumerate(lines):
+            if self.made >= MAX_PARTS:
+                self.cut = idx + 1
+                break
+            if idx not in consumed:
+                line(raw, idx + 1)
+        self.flush_table()
+        stack = self.stack
+        while len(stack) > 1:
+            stack.pop().end_line = last
+        stack[0].end_line = last
+
+    def line(self, raw: str, lineno: int) -> None:
+        """One line of the report."""
+        line = _expand(raw)
+        quote = gt = 0
+        fence = self.fence
+        if ">" in line[:4] and (fence is None or fence[3]) and QUOTE_RE.match(line):
+            # A quote is a container: its lines are read as if the `>` markers were spaces, so lists,
+            # projects and KPIs inside quotes count like any others. (In a fence outside any quote,
+            # `> ` is code.)
+            quote, line, gt = strip_quote(line)
+        stripped = line.strip()
+        if fence is not None and self.fenced(line, stripped, quote, lineno):
             return
-        made += 1
-        props_zone = False
-        if level == 1 and title_line is not None and _is_week_heading(nfkc(htext)):
+        if quote != self.prev_quote:
+            self.quote_depth(quote, gt)
+        if self.in_comment:
+            if "-->" in line:
+                self.in_comment = False
+            return
+        if stripped.startswith("<!--") and "-->" not in stripped:
+            self.in_comment = True
+            return
+        if not stripped:
+            self.prev_blank = True
+            if self.table is not None:
+                self.flush_table()
+            return
+        if stripped[0] in "`~" and self.opens_fence(line, stripped, quote):
+            return
+
+        hm = HEADING_RE.match(line)
+        if hm and not quote:
+            self.heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
+            self.prev_blank = False
+            return
+        if self.para_run and self.para_end == lineno - 1 and not quote and not self.open_items \
+                and SETEXT_RE.match(line) and self.setext(stripped):
+            return
+        if self.props_zone and self.title_found and self.property(line, lineno):
+            return
+        if HR_RE.match(line):
+            self.open_items.clear()
+            self.prev_blank = True
+            return
+        if TABLE_ROW_RE.match(line):
+            self.table_row(line, lineno)
+            return
+        if self.table is not None:
+            self.flush_table()
+        im = ITEM_RE.match(line)
+        if im and not (im.group(4) is None and im.group(2)[0].isdigit()):
+            self.item(im, lineno, quote)
+            return
+        self.paragraph(stripped, lineno, line, quote)
+
+    def fenced(self, line: str, stripped: str, quote: int, lineno: int) -> bool:
+        """A line while a fence is open: code (a paragraph of the item holding the fence), the closing
+        fence, or — when the quote or list item holding the fence ended — not taken (False)."""
+        fence = self.fence
+        indent = len(line) - len(line.lstrip(" "))
+        if quote < fence[3] or (stripped and fence[2] and indent < fence[2]):
+            self.fence = None  # the quote or list item holding the fence ended, and the fence with it
+            return False
+        if indent - fence[2] <= 3 and fence_closes(stripped, fence[0], fence[1]):
+            self.fence = None
+        elif stripped:
+            _add_para(self.stack[-1], self.open_items, stripped, lineno, line, self.prev_blank, code=True)
+            self.made += 1
+        self.prev_blank = not stripped
+        self.prev_quote = quote
+        return True
+
+    def quote_depth(self, quote: int, gt: int) -> None:
+        """Entering a quote closes the items it does not nest in; leaving one closes the items opened in it."""
+        open_items = self.open_items
+        if quote > self.prev_quote:
+            while open_items and open_items[-1].content_indent > gt:
+                open_items.pop()
+        elif quote < self.prev_quote:
+            while open_items and open_items[-1].quote > quote:
+                open_items.pop()
+        self.prev_quote = quote
+
+    def opens_fence(self, line: str, stripped: str, quote: int) -> bool:
+        """Whether the line opens a fenced code block (in the list item it is indented under)."""
+        fo = fence_open(stripped)
+        if fo is None:
+            return False
+        indent = len(line) - len(line.lstrip(" "))
+        base = 0
+        for o in reversed(self.open_items):
+            if o.content_indent <= indent:
+                base = o.content_indent
+                break
+        if indent - base > 3:
+            return False
+        self.fence = (fo[0], fo[1], base, quote)
+        self.prev_blank = False
+        return True
+
+    def flush_table(self) -> None:
+        if self.table:
+            self.stack[-1].tables.append(self.table)
+        self.table = None
+
+    def heading(self, level: int, htext: str, lineno: int) -> None:
+        """A heading: the title (the first level-1 heading), a second week heading, or a section."""
+        self.flush_table()
+        self.open_items.clear()
+        stack = self.stack
+        if not self.title_found and level == 1:
+            self.report.title = htext
+            self.title_found = True
+            self.title_line = lineno
+            return
+        self.made += 1
+        self.props_zone = False
+        if level == 1 and self.title_line is not None and _is_week_heading(nfkc(htext)):
             # A second week heading (`# 第47周 2023/11/13`): a warning, and not a section of its own.
-            week_headings.append((lineno, htext))
+            self.week_headings.append((lineno, htext))
             while len(stack) > 1:
                 stack.pop().end_line = lineno - 1
             return
@@ -240,177 +382,104 @@ def parse_report(
         stack[-1].children.append(sec)
         stack.append(sec)
 
-    for idx, raw in enumerate(lines):
-        lineno = idx + 1
-        if made >= MAX_PARTS:
-            cut = lineno
-            break
-        if idx in meta.consumed:
-            continue
-        line = _expand(raw)
-        quote = gt = 0
-        if ">" in line[:4] and (fence is None or fence[3]) and QUOTE_RE.match(line):
-            # A quote is a container: its lines are read as if the `>` markers were spaces, so lists,
-            # projects and KPIs inside quotes count like any others. (In a fence outside any quote,
-            # `> ` is code.)
-            quote, line, gt = strip_quote(line)
-        stripped = line.strip()
-        if fence is not None:
-            indent = len(line) - len(line.lstrip(" "))
-            if quote < fence[3] or (stripped and fence[2] and indent < fence[2]):
-                fence = None  # the quote or list item holding the fence ended, and the fence with it
-            else:
-                if indent - fence[2] <= 3 and fence_closes(stripped, fence[0], fence[1]):
-                    fence = None
-                elif stripped:
-                    _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank, code=True)
-                    made += 1
-                prev_blank = not stripped
-                prev_quote = quote
-                continue
-        if quote > prev_quote:
-            while open_items and open_items[-1].content_indent > gt:
-                open_items.pop()
-        elif quote < prev_quote:
-            while open_items and open_items[-1].quote > quote:
-                open_items.pop()
-        prev_quote = quote
-        if in_comment:
-            if "-->" in line:
-                in_comment = False
-            continue
-        if stripped.startswith("<!--") and "-->" not in stripped:
-            in_comment = True
-            continue
-        if not stripped:
-            prev_blank = True
-            if table is not None:
-                flush_table()
-            continue
-        if stripped[0] in "`~":
-            fo = fence_open(stripped)
-            if fo is not None:
-                indent = len(line) - len(line.lstrip(" "))
-                base = 0
-                for o in reversed(open_items):
-                    if o.content_indent <= indent:
-                        base = o.content_indent
-                        break
-                if indent - base <= 3:
-                    fence = (fo[0], fo[1], base, quote)
-                    prev_blank = False
-                    continue
+    def setext(self, stripped: str) -> bool:
+        """`Title` over `=====` or `-----`: the paragraph just read is a heading (when it is still the
+        last thing in its section)."""
+        items = self.stack[-1].items
+        para_run = self.para_run
+        if not (len(items) >= len(para_run) and items[-1] is para_run[-1]):
+            return False
+        del items[len(items) - len(para_run):]
+        self.heading(1 if stripped[0] == "=" else 2, unescape(inline_plain(" ".join(i.text for i in para_run))),
+                     para_run[0].line)
+        self.para_run = []
+        self.prev_blank = False
+        return True
 
-        hm = HEADING_RE.match(line)
-        if hm and not quote:
-            heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
-            prev_blank = False
-            continue
-
-        if para_run and para_end == lineno - 1 and not quote and not open_items and SETEXT_RE.match(line):
-            # `Title` over `=====` or `-----`: the paragraph just read is a heading.
-            items = stack[-1].items
-            if len(items) >= len(para_run) and items[-1] is para_run[-1]:
-                del items[len(items) - len(para_run):]
-                heading(1 if stripped[0] == "=" else 2, unescape(inline_plain(" ".join(i.text for i in para_run))),
-                        para_run[0].line)
-                para_run = []
-                prev_blank = False
-                continue
-
-        if props_zone and title_found and is_author_property(line, vocab.author_properties) \
-                and not ITEM_RE.match(line):
-            # `Created by: 张三`, `作者：张三`: whose report it is (the first such line counts).
+    def property(self, line: str, lineno: int) -> bool:
+        """A property line right under the title: whose report it is (`Created by: 张三`, `作者：张三`; the
+        first such line counts) or its date (`Created: …`). The first other line ends the zone."""
+        report, meta = self.report, self.meta
+        if is_author_property(line, self.vocab.author_properties) and not ITEM_RE.match(line):
             if report.author is None:
-                report.author = property_author(line, vocab.author_properties)
-            continue
+                report.author = property_author(line, self.vocab.author_properties)
+            return True
+        mm = _META_LINE.match(line)
+        if mm and not ITEM_RE.match(line):
+            key = mm.group(1).strip().lower()
+            if key in _DATE_META_KEYS and report.created is None and meta.date_text is None:
+                meta.date_text = mm.group(2)
+                meta.date_line = lineno
+                meta.date_key = mm.group(1).strip()
+            if key in _DATE_META_KEYS or key in _PELICAN_KEYS or key in ("last edited", "tags", "status"):
+                return True
+        self.props_zone = False
+        return False
 
-        if props_zone and title_found:
-            mm = _META_LINE.match(line)
-            if mm and not ITEM_RE.match(line):
-                key = mm.group(1).strip().lower()
-                if key in _DATE_META_KEYS and report.created is None and meta.date_text is None:
-                    meta.date_text = mm.group(2)
-                    meta.date_line = lineno
-                    meta.date_key = mm.group(1).strip()
-                if key in _DATE_META_KEYS or key in _PELICAN_KEYS or key in ("last edited", "tags", "status"):
-                    continue
-            props_zone = False
+    def table_row(self, line: str, lineno: int) -> None:
+        """A table row: the header row starts a table, each further row is also an item."""
+        if TABLE_DELIM_RE.match(line):
+            return
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if self.table is None:
+            self.table = []
+        self.table.append((lineno, cells))
+        self.made += 1
+        if len(self.table) > 1:  # the header row is not an item
+            _attach(self.stack[-1], self.open_items, Item(" | ".join(cells), lineno, 0, "table"), None)
+        self.prev_blank = False
 
-        if HR_RE.match(line):
-            open_items.clear()
-            prev_blank = True
-            continue
+    def item(self, im: re.Match, lineno: int, quote: int) -> None:
+        """A list item, nested under the open item whose content it is indented into."""
+        open_items = self.open_items
+        indent = len(im.group(1))
+        marker = im.group(2)
+        gap = len(im.group(3) or " ")
+        content = unescape((im.group(4) or "").strip())
+        content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
+        while open_items and indent < open_items[-1].content_indent:
+            open_items.pop()
+        kind = "ordered" if marker[0].isdigit() else "bullet"
+        task = _TASK.match(content)
+        if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
+            content = content[task.end():]
+        item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
+        _attach(self.stack[-1], open_items, item, open_items[-1] if open_items else None)
+        open_items.append(_Open(item, indent, content_indent, quote))
+        self.made += 1
+        self.prev_blank = False
 
-        if TABLE_ROW_RE.match(line):
-            if TABLE_DELIM_RE.match(line):
-                continue
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if table is None:
-                table = []
-            table.append((lineno, cells))
-            made += 1
-            if len(table) > 1:  # the header row is not an item
-                _attach(stack[-1], open_items, Item(" | ".join(cells), lineno, 0, "table"), None)
-            prev_blank = False
-            continue
-        if table is not None:
-            flush_table()
+    def paragraph(self, stripped: str, lineno: int, line: str, quote: int) -> None:
+        """A paragraph line; top-level runs of them are remembered for a setext underline."""
+        para = _add_para(self.stack[-1], self.open_items, stripped, lineno, line, self.prev_blank)
+        self.made += 1
+        if para.depth == 0 and not quote and not self.open_items:
+            if self.para_end != lineno - 1:
+                self.para_run = []
+            self.para_run.append(para)
+            self.para_end = lineno
+        self.prev_blank = False
 
-        im = ITEM_RE.match(line)
-        if im and not (im.group(4) is None and im.group(2)[0].isdigit()):
-            indent = len(im.group(1))
-            marker = im.group(2)
-            gap = len(im.group(3) or " ")
-            content = unescape((im.group(4) or "").strip())
-            content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
-            while open_items and indent < open_items[-1].content_indent:
-                open_items.pop()
-            kind = "ordered" if marker[0].isdigit() else "bullet"
-            task = _TASK.match(content)
-            if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
-                content = content[task.end():]
-            item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
-            _attach(stack[-1], open_items, item, open_items[-1] if open_items else None)
-            open_items.append(_Open(item, indent, content_indent, quote))
-            made += 1
-            prev_blank = False
-            continue
 
-        para = _add_para(stack[-1], open_items, stripped, lineno, line, prev_blank)
-        made += 1
-        if para.depth == 0 and not quote and not open_items:
-            if para_end != lineno - 1:
-                para_run = []
-            para_run.append(para)
-            para_end = lineno
-        prev_blank = False
-
-    flush_table()
-    last = text.count("\n") + 1
-    while len(stack) > 1:
-        stack.pop().end_line = last
-    root.end_line = last
-
+def _name_report(report: Report) -> None:
+    """The title (the file name's stem when the report has none), the root's title and key, the label."""
     if not report.title:
-        report.title = PurePosixPath(source.name).stem
+        report.title = PurePosixPath(report.source.name).stem
+    root = report.root
     root.title = report.title
     root.key = section_key(report.title)
     report.label = re.sub(r"\s+", " ", report.title).strip()[:120]
 
-    _implicit_focus_section(root)
-    _resolve_week(report, meta, title_line, week_headings)
-    if cut:
-        report.warnings.append(Finding(
-            "warning", f"too large to read whole: more than {MAX_PARTS:,} sections and items; from line {cut:,} "
-                       f"on it is text only (no sections, projects, KPIs or search entries)", cut))
+
+def _read_contents(report: Report, vocab: Vocabulary, head: list[str], meta: _Meta) -> None:
+    """What the structure holds: projects, incidents, KPIs, plans, and the author when no property
+    line named one (front matter, else an author section)."""
     extract_projects(report)
     extract_incidents(report, vocab)
     extract_kpis(report, vocab)
     _extract_plans(report, vocab)
     if report.author is None:
-        report.author = front_matter_author(head, meta.consumed) or section_author(root)
-    return report
+        report.author = front_matter_author(head, meta.consumed) or section_author(report.root)
 
 
 def _is_week_heading(text: str) -> bool:

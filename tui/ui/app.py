@@ -105,6 +105,11 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     def on_mount(self) -> None:
         self._theme_ready = True
+        from ..index.store.loader import on_changed_file
+
+        # A body read from a file changed since the library loaded (its head is then not that file's):
+        # the library is read again, as when the watcher sees the change.
+        self._stop_changed = on_changed_file(lambda path: self.post_message(FilesChanged([path])))
         if self.config.error:
             self.notify(self.config.error, severity="warning", timeout=8, markup=False)
         for problem in self.keymap.problems:
@@ -129,6 +134,9 @@ class ReportsApp(TypeAhead, GuardedApp):
     def on_unmount(self) -> None:
         """The app is closing: a load still under way is abandoned (never waited for)."""
         self.loader.stop()
+        stop_changed = getattr(self, "_stop_changed", None)
+        if stop_changed is not None:
+            stop_changed()
 
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:

@@ -21,9 +21,11 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   and the app: it is handed to the app's `handle_unexpected` instead (the error dialog), and the loop
   goes on. The app decides (during start-up it lets Textual end the app as usual). So are the
   exceptions Textual would end the app for elsewhere (`App._handle_exception`).
+- `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
+  list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
-app is exiting, whether a footer has its bindings yet.
+app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -86,6 +89,11 @@ def is_exiting(app: App) -> bool:
 def footer_ready(footer: Footer) -> bool:
     """Whether a footer has been told its screen's bindings (before that it shows none)."""
     return footer._bindings_ready
+
+
+def option_first_line(option_list: OptionList, index: int) -> int | None:
+    """The line of an option list where option `index` starts, as laid out now (None: not laid out)."""
+    return option_list._index_to_line.get(index)
 
 
 def nothing() -> AwaitComplete:
@@ -220,6 +228,34 @@ def _mounting_quietly(method):
 
     guarded._reports_guarded = True
     return guarded
+
+
+class KnownHeightOptionList(OptionList):
+    """An `OptionList` whose options each say how many lines they take (`option.height`, every line of
+    a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
+    and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure it;
+    this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
+
+    def _update_lines(self) -> None:
+        region = self.scrollable_content_region
+        if not region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        options = self.options
+        for index in range(lines[-1][0] + 1 if lines else 0, len(options)):
+            height = max(1, options[index].height)
+            cache.index_to_line[index] = len(lines)
+            cache.heights[index] = height
+            lines.extend((index, n) for n in range(height))
+        size = Size(region.width - self._get_left_gutter_width(), len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The options' heights added up (a list of `height: auto` is measured without rendering them)."""
+        return sum(max(1, option.height) for option in self.options)
 
 
 def install() -> None:

@@ -12,16 +12,20 @@ import gc
 import os
 import threading
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual.message import Message
 
 from ..index.library import Library, assign_authors, bundled_seeds
-from ..index.workspace import Workspace, open_library
+from ..index.load import load_library
+from ..index.workspace import Workspace
 from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
 from ..model.vocab import Vocabulary
 from .messages import LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress
+
+if TYPE_CHECKING:
+    from ..index.stored import Stored
 
 REREAD_TRIES = 6  # how often a reload reads again while the open report's file is there but unreadable
 REREAD_WAIT_S = 0.25
@@ -67,7 +71,7 @@ class LibraryLoader:
     # ── in the load thread ───────────────────────────────────────────────────────────────────────
 
     def _run(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
-        from ..index.store.cache import CacheNotice
+        from ..index.store.loading import CacheNotice
         from ..index.store.loader import LoadMeter
 
         def show(meter: LoadMeter) -> None:
@@ -105,15 +109,15 @@ class LibraryLoader:
         self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages))
 
     def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
-        """The load's `snapshot(reports, total)`: the reports read so far go to the workspace (search
-        answers from them before the load ends) and, on a first load, as a library in week order for the
+        """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
+        knew of them) go to the workspace (search answers from them before the load ends) and, on a first load, as a library in week order for the
         week list — as often as sorting them costs at most a tenth of the time."""
         made = [0.0, 0.0]  # when the last partial library was made, and what it cost
 
-        def snapshot(reports: list[Report], total: int) -> None:
+        def snapshot(reports: list[Report], total: int, stored: Stored | None = None) -> None:
             if stop.is_set():
                 return
-            self.workspace.show_partial(reports, total, loading)
+            self.workspace.show_partial(reports, total, loading, stored)
             partial = None
             start = time.monotonic()
             if not reload and reports and start - made[0] >= max(1.0, 10 * made[1]):
@@ -126,7 +130,7 @@ class LibraryLoader:
         return snapshot
 
     def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None) -> Library:
-        return open_library(self.paths, vocab=vocab, progress=progress, use_cache=self.use_cache, notice=notice,
+        return load_library(self.paths, vocab=vocab, progress=progress, use_cache=self.use_cache, notice=notice,
                             snapshot=snapshot, cancelled=stop.is_set)
 
 

@@ -6,13 +6,17 @@ run them on every line of small libraries and check that the index finds exactly
 Scores (higher first; a line's score is its best tier's):
 
     exact, the words as typed      whole word 96, word prefix 90, inside a word 83; +4 for a heading
-                                   (a project heading found by its name, a section or report title)
-    fuzzy, strong (≤ 1 edit in 5)  75–79   one edit in a word of 3–7 characters, two from 8 on
+                                   (a project heading found by its name, a section or report title);
+                                   +1 for several words together and in order (`together`)
+    fuzzy, strong (≤ 1 edit in 5)  75–79   one edit in a word of 3–7 characters, two from 8 on; of
+                                           several words, one may be mistyped, the others found as typed;
+                                           a closer typo (longer shared prefix, adjacent key) +0.1–0.8
     pinyin of a name               65–74   two or more characters of a project, section or KPI name
                                            spelled in pinyin (readings in context: 银行 is yin hang)
     fuzzy, weak                    55–64
     pinyin in report text          50      full pinyin of two characters or more (any reading: 行 is
-                                           xing or hang); initials spell names only
+                                           xing or hang)
+    initials in report text        45      3+ letters, each an initial of one hanzi in turn (dgsy: 对公收佣)
     filter only (no words)         100
 
 Latin words (ASCII letters and digits) have boundaries; CJK text has none, so a CJK word always
@@ -31,6 +35,8 @@ from .records import has_hanzi, is_word_char, lower
 WHOLE, PREFIX, INSIDE = 3, 2, 1
 CLASS_SCORE = {WHOLE: 96.0, PREFIX: 90.0, INSIDE: 83.0}
 HEADING_BONUS = 4.0
+PHRASE_BONUS = 1.0  # (< 2: a prefix line with both bonuses, 95, stays below a plain whole word, 96)
+PHRASE_SEP = " \t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"  # what may stand between words "together"
 FILTER_SCORE = 100.0
 FUZZY_MIN_CJK, FUZZY_MIN_LATIN = 3, 4  # shortest words fuzzy matching applies to
 HIDDEN_PAD = "\x00"  # pads lines for rapidfuzz (never in a query; `records.HIDDEN` never matches either)
@@ -91,7 +97,25 @@ def exact_score(words: list[str], cased: str, low: str, head: str | None) -> flo
     score = CLASS_SCORE[worst]
     if head is not None and all(lower(w) in head for w in words):
         score += HEADING_BONUS
+    if len(words) > 1 and together(words, low):
+        score += PHRASE_BONUS
     return score
+
+
+def phrase_pattern(words: list[str]) -> str:
+    """A regular expression of the words (lower case) together and in order: one after the other with
+    only spaces and ASCII punctuation (`PHRASE_SEP`) between them, at least one of those where two
+    Latin words meet (`rustasync` is not `rust async`)."""
+    sep = "[" + re.escape(PHRASE_SEP) + "]"
+    out = re.escape(words[0])
+    for a, b in zip(words, words[1:]):
+        out += sep + ("+" if is_word_char(a[-1]) and is_word_char(b[0]) else "*") + re.escape(b)
+    return out
+
+
+def together(words: list[str], low: str) -> bool:
+    """Whether the line (lower case) holds the words, ignoring case, together and in order."""
+    return re.search(phrase_pattern([lower(w) for w in words]), low) is not None
 
 
 def exact_spans(words: list[str], cased: str, low: str) -> list[Span]:
@@ -124,26 +148,64 @@ def is_latin_word(w: str) -> bool:
     return bool(w) and all(is_word_char(c) for c in w)
 
 
-def fuzzy_applies(words: list[str]) -> bool:
-    """Fuzzy matching runs for a single word: a Latin word of 4+ letters and digits, or a word of 3+
-    characters holding a character that is not ASCII (CJK); not for ASCII words with punctuation."""
-    if len(words) != 1:
-        return False
-    w = words[0]
+def fuzzy_word(w: str) -> bool:
+    """Whether a word may be matched fuzzily: a Latin word of 4+ letters and digits, or a word of 3+
+    characters holding a character that is not ASCII (CJK); not an ASCII word with punctuation."""
     if is_latin_word(w):
         return len(w) >= FUZZY_MIN_LATIN
     return len(w) >= FUZZY_MIN_CJK and not w.isascii()
 
 
-def fuzzy_score(d: int, n: int, head: bool) -> float:
+def fuzzy_words(words: list[str]) -> list[int]:
+    """The words of a query (by position) that may be the one mistyped (`fuzzy_word`)."""
+    return [i for i, w in enumerate(words) if fuzzy_word(w)]
+
+
+def fuzzy_applies(words: list[str]) -> bool:
+    """Whether fuzzy matching runs: one word of the query at least may be mistyped."""
+    return bool(fuzzy_words(words))
+
+
+_KEYS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {c: (r, c_i + (0.0, 0.0, 0.25, 0.75)[r]) for r, row in enumerate(_KEYS) for c_i, c in enumerate(row)}
+
+
+def adjacent_keys(a: str, b: str) -> bool:
+    """Whether two characters are neighbouring keys of a QWERTY keyboard (same row, or the row above or
+    below within a key's width)."""
+    pa, pb = _KEY_AT.get(a), _KEY_AT.get(b)
+    if pa is None or pb is None or a == b:
+        return False
+    dr, dx = abs(pa[0] - pb[0]), abs(pa[1] - pb[1])
+    return (dr == 0 and dx == 1) or (dr == 1 and dx <= 0.75)
+
+
+def typo_closeness(w: str, u: str) -> float:
+    """How close a typo `w` is to the word `u` beyond its edit count (0–0.8): 0.1 a shared first
+    character (at most 5), and 0.3 when one character was replaced by a neighbouring key (`tikb` is
+    nearer TiKV than TiDB: a longer shared prefix, and b is next to v)."""
+    p = 0
+    for x, y in zip(w, u):
+        if x != y:
+            break
+        p += 1
+    near = 0.1 * min(p, 5)
+    if len(w) == len(u):
+        diff = [(x, y) for x, y in zip(w, u) if x != y]
+        if len(diff) == 1 and adjacent_keys(*diff[0]):
+            near += 0.3
+    return round(near, 2)
+
+
+def fuzzy_score(d: int, n: int, head: bool, near: float = 0.0) -> float:
     """The score of a fuzzy match with `d` edits of an n-character word (`head`: on a heading whose
-    own name matches)."""
+    own name matches; `near`: the typo's `typo_closeness`, Latin words only)."""
     sim = 1.0 - d / n
     if sim >= 0.8:
         score = 75.0 + 4.0 * (sim - 0.8) / 0.2
     else:
         score = 55.0 + 8.0 * max(0.0, sim - 0.5) / 0.3
-    return round(score + (1.0 if head else 0.0), 2)
+    return round(score + (1.0 if head else 0.0) + near, 2)
 
 
 def chars_needed(w: str) -> int:
@@ -175,18 +237,51 @@ def latin_words(low: str) -> list[tuple[str, int]]:
 
 def fuzzy_latin(w: str, low: str) -> tuple[int, Span] | None:
     """(edits, span) of the whole word of the line closest to the Latin word `w` (lower case), 1 to
-    `max_edits` edits away (the first of the closest); None if there is none."""
+    `max_edits` edits away: the fewest edits, then the closest typo (`typo_closeness`), then the first;
+    None if there is none."""
     n, k = len(w), max_edits(len(w))
-    best: tuple[int, Span] | None = None
+    best: tuple[int, float, Span] | None = None
     for m in _LATIN_WORD.finditer(low):
         u = m.group()
         if abs(len(u) - n) > k or u == w:
             continue
         d = osa(w, u)
-        if 1 <= d <= k and (best is None or d < best[0]):
-            best = (d, (m.start(), m.end()))
-            if d == 1:
-                break
+        if 1 <= d <= k:
+            near = typo_closeness(w, u)
+            if best is None or (d, -near) < (best[0], -best[1]):
+                best = (d, near, (m.start(), m.end()))
+    return None if best is None else (best[0], best[2])
+
+
+def fuzzy_match(w: str, low: str) -> tuple[int, Span, float] | None:
+    """(edits, span, closeness) of the best fuzzy match of the word `w` (lower case) in the line (lower
+    case): a whole Latin word (`fuzzy_latin`) or any window (`fuzzy_window`, closeness 0)."""
+    if is_latin_word(w):
+        f = fuzzy_latin(w, low)
+        return None if f is None else (f[0], f[1], typo_closeness(w, low[f[1][0]:f[1][1]]))
+    f = fuzzy_window(w, low)
+    return None if f is None else (f[0], f[1], 0.0)
+
+
+def fuzzy_line(words: list[str], cased: str, low: str, head: str | None) -> tuple[float, int, Span] | None:
+    """The fuzzy-tier score of a line no exact match found (`cased`/`low`: its visible text as written
+    and lower-cased; `head` as for `exact_score`), the word found mistyped and its span; None when it
+    does not match. One word that may be mistyped (`fuzzy_word`) is found within its edit budget, every
+    other word as typed (`word_class`, smart case); the best such reading of the line counts. The
+    heading bonus: the heading's own name matches the mistyped word and holds every other word."""
+    best: tuple[float, int, Span] | None = None
+    for i in fuzzy_words([lower(w) for w in words]):
+        others = [w for j, w in enumerate(words) if j != i]
+        if not all(word_class(cased if case_sensitive(o) else low, needle(o)) for o in others):
+            continue
+        w = lower(words[i])
+        f = fuzzy_match(w, low)
+        if f is None:
+            continue
+        on_head = fuzzy_head(w, head) and all(lower(o) in head for o in others)  # type: ignore[operator]
+        s = fuzzy_score(f[0], len(w), on_head, f[2])
+        if best is None or s > best[0]:
+            best = (s, i, f[1])
     return best
 
 
@@ -327,6 +422,28 @@ def text_pinyin_score(head: bool) -> float:
     """The score of a line whose own text the pinyin spells (`head`: on a heading whose own name holds
     the characters spelled)."""
     return 50.0 + (0.5 if head else 0.0)
+
+
+INITIALS_MIN = 3  # letters of a query read as the initials of running text (fewer match nearly any text)
+
+
+def text_initials_score(head: bool) -> float:
+    """The score of a line whose own text the query spells by initials (`dgsy`: 对公收佣), below every
+    other tier: initials are ambiguous in running text (`kyrj` is 开源软件, but also 可以让接)."""
+    return 45.0 + (0.5 if head else 0.0)
+
+
+def text_initials(q: str, low: str, readings_of: Callable[[str], list[str] | None]) -> Span | None:
+    """Where the compact pinyin `q` (3+ letters) spells as many hanzi of the line, one letter each: an
+    initial of one of each one's readings; the span of the first place, or None."""
+    n = len(q)
+    if n < INITIALS_MIN:
+        return None
+    rd = [readings_of(c) for c in low]
+    for a in range(len(low) - n + 1):
+        if all(rd[a + k] and any(r[:1] == q[k] for r in rd[a + k]) for k in range(n)):
+            return (a, a + n)
+    return None
 
 
 def text_readings(readings: tuple[str, ...] | list[str]) -> list[str]:

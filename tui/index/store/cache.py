@@ -11,41 +11,34 @@ and a write that cannot get the lock is skipped (the report is still shown, just
 time). A cache that cannot be opened or written at all means running without it. Nothing is ever
 written next to reports.
 
-Reports loaded from here keep only their head in memory and get their text and projects from the
-cache, and their section tree by parsing that text again, when first used (`loader.LazyReport`).
+This module is the store: the file, its rows, its summaries, its checks. Loading a library through it
+is `loading`.
 """
 
 from __future__ import annotations
 
 import atexit
-import gc
 import hashlib
 import os
 import shutil
 import sqlite3
 import threading
-import time
+import weakref
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from ...model.report import Finding, Report
-from ...model.source import Cancelled, Candidate, scan
-from ...model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from ..library import Library, ProgressFn, assign_authors, bundled_seeds
-from ..search.records import source_version, vocab_key
-from . import codec, loader, summary
-from .loader import BodyStore, LazyReport, Parts
+from ...model.source import Candidate
+from ..search.records import source_version
+from . import codec, summary
+from .loader import Parts
 from .searchdb import FILE_NAME
 
 APP_ID = "reports-tui parse cache"
-SCHEMA = f"7.{codec.FORMAT}.{summary.FORMAT}"
+SCHEMA = f"9.{codec.FORMAT}.{summary.FORMAT}"  # 8: records, index parts, projects compressed; no text; 9: tsum
 OLD_FILES = ("parse-cache-v1.sqlite3",)  # earlier formats (pickles): removed, never read
-LAZY_MIN = 500          # libraries with at least this many reports read report bodies on demand
-SUMMARY_MIN = 500       # libraries of at least this many files keep a summary (`summary`) for warm starts
 BUSY_TIMEOUT_S = 10.0
-STORE_BATCH = 512       # parsed reports written per transaction (at most ~0.3 s holding the write lock)
-SNAPSHOT_S = 1.0        # while parsing, the reports loaded so far are shown at most this often (`snapshot`)
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,7 +58,7 @@ CREATE TABLE IF NOT EXISTS reports (
     psum INTEGER NOT NULL,
     UNIQUE (path, member, vocab)
 );
-CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec TEXT NOT NULL, sum INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS search_rec (rid INTEGER PRIMARY KEY, rec BLOB NOT NULL, sum INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS search_index (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, stamp TEXT NOT NULL,
     used REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS search_parts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL,
@@ -74,9 +67,12 @@ CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, data BLOB NOT NULL, 
 CREATE TRIGGER IF NOT EXISTS reports_gone AFTER DELETE ON reports BEGIN \
 DELETE FROM search_rec WHERE rid = old.id; END;
 """
-# `reports`: `head` the report's head and `projects` its projects as JSON (`codec`), `text` its text; for a
-# problem, `head` holds the problem; `hsum`, `tsum`, `psum` the CRC-32 of head, text and projects (a byte
-# changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently).
+# `reports`: `head` the report's head and `projects` its projects as JSON (`codec`) compressed; `text` is
+# no longer written (NULL: a report's text is read from its file, which is there to read whenever its
+# row answers, and stored again it would double the cache); for a problem, `head` holds the problem; `hsum`, `psum` the CRC-32 of head and projects (a byte
+# changed on disk inside a string would otherwise still be valid JSON: a wrong name, shown silently);
+# `tsum` the CRC-32 of the file's bytes (`loader.file_sum`; 0: not known): a body read from the file is
+# shown only if the file is still the one the head came from.
 # `summaries`: per library (vocabulary, author aliases and paths: `summary_key`) the summary a warm start
 # reads instead of a row per report (`summary`), with its CRC-32 `sum`.
 # Besides each parsed report, its search record (`search_rec`, `search.records`, with its CRC-32 `sum`), and the search index
@@ -204,6 +200,21 @@ def _release_marker(marker: Path) -> None:
         pass
 
 
+_open_caches: "weakref.WeakSet[ParseCache]" = weakref.WeakSet()  # caches this process has open
+
+
+@atexit.register
+def _close_all() -> None:
+    """At exit, every cache still open is closed: the last connection to close checkpoints the
+    write-ahead log into the file and deletes it (SQLite does so only when connections are closed, and
+    a process that ends without closing them leaves the log behind, as large as it grew)."""
+    for cache in list(_open_caches):
+        try:
+            cache.close()
+        except Exception:  # noqa: BLE001 - (at exit: nothing is worth an error now)
+            pass
+
+
 @atexit.register
 def _release_all_markers() -> None:
     for marker in list(_open_markers):
@@ -267,6 +278,7 @@ class ParseCache:
             raise CacheUnavailable(str(exc)) from exc
         self._after_unclean_shutdown()
         self._mark()
+        _open_caches.add(self)
 
     # -- unclean shutdowns ----------------------------------------------------------------------
     def _after_unclean_shutdown(self) -> None:
@@ -310,7 +322,7 @@ class ParseCache:
 
     def __del__(self) -> None:
         try:
-            self._unmark()
+            self.close()  # (its connections would otherwise live on, in cycles, with the log)
         except Exception:  # (at interpreter exit)
             pass
 
@@ -328,10 +340,19 @@ class ParseCache:
         return c
 
     def close(self) -> None:
-        """Close every connection this cache opened (in any thread)."""
+        """Close every connection this cache opened (in any thread), the write-ahead log checkpointed
+        into the file and truncated first (when no other process is reading it: then the last one to
+        close does it)."""
         self._unmark()
+        _open_caches.discard(self)
         with self._conns_lock:
             conns, self._conns = self._conns, []
+        if conns:
+            try:
+                conns[0].execute("PRAGMA busy_timeout = 50")
+                conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except _DAMAGE:  # (a damaged schema can fail to decode: the file is being replaced anyway)
+                pass
         for c in conns:
             try:
                 c.close()
@@ -347,6 +368,8 @@ class ParseCache:
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and not {"meta", "reports"} <= tables:
             raise sqlite3.DatabaseError(f"not a {APP_ID} (tables: {', '.join(sorted(map(str, tables)))})")
+        if not tables:
+            c.execute("PRAGMA auto_vacuum = INCREMENTAL")  # (only before the first table: `searchdb.reclaim`)
         if str(c.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
@@ -359,6 +382,7 @@ class ParseCache:
             _remove(self.path)
             c = self.conn()
             tables, meta = set(), {}
+            c.execute("PRAGMA auto_vacuum = INCREMENTAL")
             if str(c.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
                 c.execute("PRAGMA journal_mode=WAL")
             c.execute("PRAGMA synchronous=NORMAL")
@@ -511,10 +535,10 @@ class ParseCache:
                 continue
             next_id += 1
             ids.append(next_id)
-            text, projects, rec = p.get("text"), p.get("projects"), p.get("search")
+            projects, rec = _packed_projects(p.get("projects")), p.get("search")
             gone.append((cand.path, member, vkey))
-            rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text,
-                         projects, sums[0], sums[1], sums[2]))
+            rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None,
+                         projects, sums[0], p.get("fsum", 0), codec.storable_sum(projects)))
             if rec is not None:
                 recs.append((next_id, rec, sums[3]))
         # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
@@ -539,12 +563,12 @@ class ParseCache:
             c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?", (cand.path, member, vkey))
             c.execute("SAVEPOINT one")
             try:
-                text, projects = p.get("text"), p.get("projects")
+                projects = _packed_projects(p.get("projects"))
                 cur = c.execute(
                     "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
                     " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], text, projects,
-                     checksum(p["head"]), checksum(text), checksum(projects)))
+                    (cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None, projects,
+                     checksum(p["head"]), p.get("fsum", 0), codec.storable_sum(projects)))
                 c.execute("RELEASE one")
             except (UnicodeEncodeError, sqlite3.InterfaceError, OverflowError):
                 c.execute("ROLLBACK TO one")
@@ -553,8 +577,9 @@ class ParseCache:
                 continue
             rid = cur.lastrowid
             ids.append(rid)
-            if p.get("search") is not None:
-                recs.append((rid, p["search"], checksum(p["search"])))
+            rsum = codec.storable_sum(p.get("search"))
+            if p.get("search") is not None and rsum is not None:
+                recs.append((rid, p["search"], rsum))
         c.executemany("INSERT INTO search_rec VALUES (?, ?, ?)", recs)
         return ids
 
@@ -569,12 +594,31 @@ class ParseCache:
         except sqlite3.Error:
             pass  # (dropped another time)
 
+    def forget(self, rid: int) -> None:
+        """A report's file was found changed though its size and mtime were not: its row is deleted, and
+        the library summaries (which list files by size and mtime) with it, so the next load parses it."""
+        try:
+            with self._writing() as c:
+                c.execute("DELETE FROM reports WHERE id = ?", (rid,))
+                c.execute("DELETE FROM summaries")
+        except sqlite3.Error:
+            pass  # (busy or damaged: the body is still never shown; the file is caught again next time)
+
     def body(self, key: tuple[int, str, str, int, int], field: str) -> Any:
         """The text or the projects of a stored report, or None when the row is gone, was replaced or is
-        damaged (the caller then reads the report's source)."""
+        damaged (the caller then reads the report's source); "fsum": the CRC-32 of the bytes of the file
+        the row was made from (`loader.file_sum`; None: not known)."""
+        rid, path, member, size, mtime_ns = key
+        if field == "fsum":
+            try:
+                row = self.conn().execute(
+                    "SELECT tsum FROM reports WHERE id = ? AND path = ? AND member = ? AND size = ?"
+                    " AND mtime_ns = ?", (rid, path, member, size, mtime_ns)).fetchone()
+            except sqlite3.Error:
+                return None
+            return row[0] if row is not None and type(row[0]) is int and row[0] != 0 else None
         if field not in ("text", "projects"):
             raise KeyError(field)
-        rid, path, member, size, mtime_ns = key
         col = {"text": "tsum", "projects": "psum"}[field]
         try:
             row = self.conn().execute(
@@ -585,13 +629,21 @@ class ParseCache:
         if row is None or row[0] is None:
             return None
         try:
-            if checksum(row[0]) != row[1]:
+            value = row[0]
+            if field == "projects" and type(value) is bytes:  # (compressed: `_packed_projects`)
+                if zlib.crc32(value) != row[1]:
+                    raise codec.DamagedRow("projects: checksum")
+                try:
+                    return codec.decode_projects(zlib.decompress(value).decode("utf-8"))
+                except (zlib.error, UnicodeDecodeError):
+                    raise codec.DamagedRow("projects: not what reports-tui writes") from None
+            if checksum(value) != row[1]:
                 raise codec.DamagedRow(f"{field}: checksum")
             if field == "text":
-                if type(row[0]) is not str:
+                if type(value) is not str:
                     raise codec.DamagedRow("text")
-                return row[0]
-            return codec.decode_projects(row[0])
+                return value
+            return codec.decode_projects(value)
         except codec.DamagedRow:
             self.damaged_rows += 1
             return None
@@ -603,13 +655,46 @@ class ParseCache:
         sources = c.execute("SELECT count(DISTINCT path) FROM reports").fetchone()[0]
         vocabs = c.execute("SELECT count(DISTINCT vocab) FROM reports").fetchone()[0]
         size = sum(os.path.getsize(f"{self.path}{s}") for s in ("", "-wal") if os.path.isfile(f"{self.path}{s}"))
-        return {"path": str(self.path), "bytes": size, "reports": n - problems, "problems": problems,
-                "files": sources, "vocabularies": vocabs, "parser": parser_version()}
+        from ..search.postings import folder_size
+
+        postings = folder_size(self.path.parent / "search")
+        return {"path": str(self.path), "bytes": size + postings, "reports": n - problems, "problems": problems,
+                "files": sources, "vocabularies": vocabs, "parser": parser_version(),
+                "split": {**self._split(c), "posting lists": postings}}
+
+    @staticmethod
+    def _split(c: sqlite3.Connection) -> dict[str, int]:
+        """Bytes of the file by what they hold: report rows (head, text, projects), search records, library
+        summaries, saved search indexes, and free pages (SQLite's `dbstat`; where it is missing, the
+        stored values' lengths)."""
+        groups = {"reports": "rows", "sqlite_autoindex_reports_1": "rows", "search_rec": "search records",
+                  "summaries": "summaries", "sqlite_autoindex_summaries_1": "summaries",
+                  "search_index": "saved search index", "search_parts": "saved search index",
+                  "sqlite_autoindex_search_index_1": "saved search index",
+                  "sqlite_autoindex_search_parts_1": "saved search index"}
+        out = dict.fromkeys(("rows", "search records", "summaries", "saved search index", "other"), 0)
+        try:
+            for name, size in c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+                out[groups.get(name, "other")] += int(size or 0)
+            page = c.execute("PRAGMA page_size").fetchone()[0]
+            out["free"] = int(c.execute("PRAGMA freelist_count").fetchone()[0]) * int(page)
+        except sqlite3.Error:  # (no dbstat in this SQLite)
+            for table, cols, what in (("reports", "length(head) + coalesce(length(text), 0) + coalesce(length("
+                                       "projects), 0)", "rows"), ("search_rec", "length(rec)", "search records"),
+                                      ("summaries", "length(data)", "summaries"),
+                                      ("search_parts", "length(data)", "saved search index")):
+                out[what] = int(c.execute(f"SELECT coalesce(sum({cols}), 0) FROM {table}").fetchone()[0])
+        return out
 
     def integrity(self) -> str:
         """SQLite's quick check of the whole file: "ok", or what is wrong."""
         rows = self.conn().execute("PRAGMA quick_check").fetchall()
         return "; ".join(str(r[0]) for r in rows[:5])
+
+
+def _packed_projects(projects: str | None) -> bytes | None:
+    """A report's projects as stored: their JSON compressed (it repeats the lines of each project)."""
+    return None if projects is None else zlib.compress(projects.encode("utf-8"), 1)
 
 
 def _sums_of(p: Parts) -> tuple[int, ...] | None:
@@ -619,290 +704,6 @@ def _sums_of(p: Parts) -> tuple[int, ...] | None:
     return None if None in out else out
 
 
-def _under(path: str, roots: list[str]) -> bool:
-    for r in roots:
-        if path == r or path.startswith(r.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
-class CacheNotice:
-    """What a load wants the user told about the cache, once: it was replaced, rows were damaged, or it
-    could not be used at all (then the library was read without it)."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def add(self, message: str) -> None:
-        """Remember a message (each only once)."""
-        if message not in self.messages:
-            self.messages.append(message)
-
-
-def load_library_cached(
-    paths: Iterable[str | os.PathLike] | None = None,
-    vocab: Vocabulary = DEFAULT_VOCABULARY,
-    progress: ProgressFn | None = None,
-    use_cache: bool = True,
-    cache: ParseCache | None = None,
-    lazy: bool | None = None,
-    notice: CacheNotice | None = None,
-    snapshot: Callable[[list[Report], int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Library:
-    """Load a library: unchanged files from the cache, the rest parsed (in parallel) and stored.
-
-    `progress(done, total)` is called from this thread. With `use_cache=False` the cache is neither
-    read nor written. `lazy` (default: `LAZY_MIN` reports or more) keeps only the heads of freshly
-    parsed reports in memory; reports read from the cache always are. A cache that cannot be used, or
-    turns out damaged while loading, never fails the load: the library is read without it (and a
-    damaged file is removed, to be rebuilt next time); `notice` collects what to tell the user.
-    `cancelled()` is asked as the load goes (`model.source.Cancelled` is raised when it says so).
-    """
-    plist = [str(p) for p in (paths or [])] or [str(bundled_seeds())]
-    notice = notice if notice is not None else CacheNotice()
-    if use_cache and cache is None:
-        try:
-            cache = ParseCache()
-        except CacheUnavailable as exc:
-            notice.add(f"the parse cache cannot be used ({exc}); reading every report")
-            cache = None
-    if not use_cache:
-        cache = None
-    if cache is not None and cache.rebuilt:
-        notice.add(f"the parse cache was damaged and has been rebuilt ({cache.rebuilt})")
-    collecting = gc.isenabled()
-    gc.disable()  # (a large library is ~1M long-lived objects: collecting while they are made only costs time)
-    try:
-        return _load(plist, vocab, progress, cache, lazy, notice, snapshot, cancelled)
-    except _DAMAGE as exc:
-        if cache is None:
-            raise
-        cache.close()
-        if isinstance(exc, sqlite3.OperationalError) and (_is_busy(exc) or any(
-                w in str(exc).lower() for w in ("readonly", "full", "unable to open"))):
-            # Another instance holds it longer than we wait, or it cannot be written: not damage.
-            notice.add(f"the parse cache cannot be used now ({exc}); reading every report")
-        else:
-            # Damage found mid-run: this load goes on without the cache; the file is rebuilt next time.
-            notice.add(f"the parse cache is damaged ({exc}); it will be rebuilt")
-            try:
-                _remove(cache.path)
-            except OSError:
-                pass
-        return _load(plist, vocab, progress, None, lazy, notice, snapshot, cancelled)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def summary_key(vkey: str, vocab: Vocabulary, paths: list[str]) -> str:
-    """Which library a summary is of: the vocabulary, the author aliases (applied after parsing, so not
-    part of `vkey`, but part of the authors stored) and the paths as given."""
-    import json
-
-    aliases = json.dumps(vocab.author_aliases, ensure_ascii=False, sort_keys=True)
-    return "\0".join([vkey, aliases, *paths])
-
-
-def _load(plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
-          lazy: bool | None, notice: CacheNotice, snapshot: Callable[[list[Report], int], None] | None = None,
-          cancelled: Callable[[], bool] | None = None) -> Library:
-    lib = Library(paths=plist, vocab=vocab)
-    found = list(scan(plist, cancelled))
-    cands = [c for c in found if isinstance(c, Candidate)]
-    total = len(cands)
-    slot: list[Report | Finding | None] = [None] * len(found)
-    rids: list[int | None] = [None] * len(found)  # the cache row of each slot's report (for the summary)
-    index = {id(c): i for i, c in enumerate(found)}
-    for i, f in enumerate(found):
-        if isinstance(f, Finding):
-            slot[i] = f
-
-    vkey = vocab_key(vocab)
-    want_lazy = (total >= LAZY_MIN) if lazy is None else lazy
-    store = BodyStore(cache.body if cache is not None else None, vocab,
-                      cache_file=str(cache.path) if cache is not None else None)
-
-    # A warm start reads the library's summary: every file it lists unchanged is a report (or problem) at
-    # once; the rest are looked up row by row, or parsed.
-    skey = summary_key(vkey, vocab, [str(Path(p)) for p in plist])
-    summ = cache.summary(skey) if cache is not None and total >= SUMMARY_MIN else None
-    todo = cands
-    gone: list[int] = []
-    done = 0
-    if summ is not None:
-        todo = []
-        rkeys, pkeys = summ.keys(), summ.problem_keys()
-        at: list[int] = []       # summary positions of the unchanged reports
-        where: list[int] = []    # their slots
-        nprob = 0
-        for c in cands:
-            k = c.key
-            i = rkeys.pop(k, None)
-            if i is not None and summ.same_file(i, c.size, c.mtime_ns):
-                at.append(i)
-                where.append(index[id(c)])
-                continue
-            j = pkeys.pop(k, None)
-            if j is not None and summ.same_problem_file(j, c.size, c.mtime_ns):
-                slot[index[id(c)]] = summ.problem(j, c.ref)
-                nprob += 1
-                continue
-            todo.append(c)
-        # Rows of files listed but gone (a changed file's row is replaced when it is stored again).
-        gone = [rid for i in rkeys.values() if (rid := summ.rid(i)) is not None]
-        if not todo and len(at) == summ.n and nprob == summ.nproblems:
-            # Nothing changed: the stored order and authors are the library's.
-            sources: list[Any] = [None] * summ.n
-            for i, w in zip(at, where):
-                sources[i] = found[w].ref
-            lib.reports = summ.reports(range(summ.n), sources, store, assigned=True)
-            lib.problems = [f for f in slot if isinstance(f, Finding)]
-            if cache is not None and gone:
-                cache.drop(gone)
-            if progress:
-                progress(total, total)
-            return lib
-        for r, w, i in zip(summ.reports(at, [found[w].ref for w in where], store, assigned=False), where, at):
-            slot[w] = r
-            rids[w] = summ.rid(i)
-        done = total - len(todo)
-
-    heads: dict = {}
-    if cache is not None:
-        if summ is not None and len(todo) <= 2000:
-            heads = cache.heads_of(vkey, [c.key for c in todo])
-        else:
-            heads = cache.heads(vkey, [str(Path(p)) for p in plist])
-    misses: list[Candidate] = []
-    damaged: list[int] = []
-    for c in todo:
-        row = heads.pop(c.key, None)
-        if row is not None and row[1] == c.size and row[2] == c.mtime_ns:
-            rid, _, _, kind, head = row
-            try:
-                slot[index[id(c)]] = _from_row(rid, c, kind, head, store)
-            except codec.DamagedRow:
-                damaged.append(rid)
-                misses.append(c)
-                continue
-            rids[index[id(c)]] = rid
-            done += 1
-        else:
-            misses.append(c)
-    if cache is not None:
-        # Rows for files under these paths that no longer exist, and rows that did not check out: dropped.
-        if summ is None:
-            gone = [row[0] for (p, _m), row in heads.items() if _under(p, plist)]
-        cache.drop(gone + damaged)
-        cache.damaged_rows += len(damaged)
-        if cache.damaged_rows:
-            notice.add(f"{cache.damaged_rows} damaged row(s) in the parse cache were read again from the reports")
-    if progress:
-        progress(done, total)
-
-    # Parsed reports are written a batch of chunks at a time: fewer, larger transactions.
-    batch_c: list[Candidate] = []
-    batch_p: list[Parts] = []
-
-    def flush() -> None:
-        ids = cache.store(vkey, batch_c, batch_p) if cache is not None else [None] * len(batch_c)
-        for c, p, rid in zip(batch_c, batch_p, ids):
-            w = index[id(c)]
-            slot[w] = _from_parts(c, p, rid, want_lazy, store)
-            rids[w] = rid
-        batch_c.clear()
-        batch_p.clear()
-
-    shown = [time.monotonic()]
-
-    def show() -> None:
-        shown[0] = time.monotonic()
-        if snapshot is not None:
-            snapshot([r for r in slot if isinstance(r, Report)], total)
-
-    def on_chunk(chunk: list[Candidate], parts: list[Parts]) -> None:
-        nonlocal done
-        batch_c.extend(chunk)
-        batch_p.extend(parts)
-        due = snapshot is not None and time.monotonic() - shown[0] >= SNAPSHOT_S
-        if len(batch_c) >= STORE_BATCH or due:
-            flush()
-        if due:
-            show()
-        done += len(chunk)
-        if meter is not None:
-            meter.parsed(sum(c.size for c in chunk))
-        if progress:
-            progress(done, total)
-
-    meter = progress if isinstance(progress, loader.LoadMeter) else None
-    if meter is not None:
-        meter.parsing(sum(c.size for c in misses))
-    if misses:
-        show()
-    loader.parse_many(misses, vocab, on_chunk, search=cache is not None, cancelled=cancelled)
-    flush()
-    at_slot: list[int] = []
-    for w, item in enumerate(slot):
-        if isinstance(item, Finding):
-            lib.problems.append(item)
-        elif item is not None:
-            lib.reports.append(item)
-            at_slot.append(w)
-    named = assign_authors(lib)
-    order = sorted(range(len(lib.reports)), key=lambda j: lib.reports[j].sort_key)  # (as `Library.sort`)
-    lib.reports = [lib.reports[j] for j in order]
-    if cache is not None and total >= SUMMARY_MIN:
-        _save_summary(cache, skey, lib, [at_slot[j] for j in order], [named[j] for j in order], found, rids, slot)
-    return lib
-
-
-def _save_summary(cache: ParseCache, key: str, lib: Library, slots: list[int], named: list[str | None],
-                  found: list[Any], rids: list[int | None], slot: list[Any]) -> None:
-    """Store the summary of a library just loaded (its reports in order, each from the file in `slots`)."""
-    def entry(w: int, name: str | None = None) -> summary.Entry:
-        c = found[w]
-        return summary.Entry(c.path, c.member or "", c.size, c.mtime_ns, rids[w], name)
-
-    entries = [entry(w, n) for w, n in zip(slots, named)]
-    problems = [(entry(w), f) for w, f in enumerate(slot) if isinstance(f, Finding) and isinstance(found[w], Candidate)]
-    try:
-        data = summary.encode(lib.reports, entries, problems)
-    except (ValueError, TypeError, UnicodeEncodeError):
-        return  # (a value JSON or UTF-8 cannot hold: no summary, the library is read row by row)
-    cache.put_summary(key, data)
-
-
-def _body_key(rid: int, c: Candidate) -> tuple[int, str, str, int, int]:
-    return (rid, c.path, c.member or "", c.size, c.mtime_ns)
-
-
-def _from_row(rid: int, c: Candidate, kind: str, head: Any, store: BodyStore) -> Report | Finding:
-    """A report (its head; the body on demand) or a problem from a cache row; `codec.DamagedRow` if the
-    row does not check out."""
-    if head is None:
-        raise codec.DamagedRow("head: checksum")
-    if kind == "problem":
-        return codec.decode_problem(head, c.ref)
-    if kind != "report":
-        raise codec.DamagedRow("unknown kind")
-    return LazyReport.from_head(codec.decode_head(head, c.ref, c.size, c.mtime_ns), _body_key(rid, c), store)
-
-
-def _from_parts(c: Candidate, p: Parts, rid: int | None, lazy: bool, store: BodyStore) -> Report | Finding:
-    """What a fresh parse gives the library: the parsed report itself when it is at hand (parsed in this
-    process) and the library is small, else a lazy report (body from the cache, or from the source)."""
-    if p["kind"] == "problem":
-        return loader.problem_of(c, p)
-    full = p.get("report")
-    if full is not None and (not lazy or rid is None):
-        return full
-    key = _body_key(rid, c) if rid is not None else None
-    return loader.lazy_from_parts(c, p, key, store)
-
-
 def clear_cache(path: Path | None = None) -> bool:
     """Delete the cache file (and files of earlier formats); True when there was one."""
     p = Path(path) if path else cache_path()
@@ -910,6 +711,7 @@ def clear_cache(path: Path | None = None) -> bool:
     _remove(p)
     for old in OLD_FILES:
         _remove(p.parent / old)
+    shutil.rmtree(p.parent / "search", ignore_errors=True)  # (the posting indexes of saved search indexes)
     for marker in stale_markers(p):
         marker.unlink(missing_ok=True)
     return existed

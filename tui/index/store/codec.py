@@ -39,11 +39,14 @@ def checksum(value: Any) -> int:
     return zlib.crc32(value.encode("utf-8", "surrogatepass"))
 
 
-def storable_sum(value: str | None) -> int | None:
+def storable_sum(value: str | bytes | None) -> int | None:
     """The checksum of a value about to be stored, or None when SQLite cannot store it as UTF-8 text
-    (a lone surrogate): computed where the value is made (in a parse worker), not by the one writer."""
+    (a lone surrogate): computed where the value is made (in a parse worker), not by the one writer.
+    (Bytes, a compressed search record, are stored as they are.)"""
     if value is None:
         return 0
+    if isinstance(value, bytes):
+        return zlib.crc32(value)
     try:
         return zlib.crc32(value.encode("utf-8"))
     except UnicodeEncodeError:

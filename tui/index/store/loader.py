@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import zipfile
+import zlib
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import fields
@@ -24,6 +25,7 @@ from ...model.files import unreadable_message
 from ...model.source import Cancelled, Candidate, read_candidate, scan
 from ...model.vocab import Vocabulary
 from ..search.records import search_parts
+from .searchdb import pack_record
 from . import codec
 
 if TYPE_CHECKING:  # worker processes are imported only when a load needs them
@@ -103,7 +105,8 @@ def _duration(seconds: float) -> str:
 
 Parts = dict[str, Any]
 """What a parse gives the cache: "kind" ("report" | "problem"), "head" (JSON text, `codec`), and for a
-report "text", "projects" (JSON text) and "search" (`search.records.search_parts`); in-process parses also
+report "text", "projects" (JSON text), "search" (`search.records.search_parts`, compressed: bytes) and,
+read from a file, "fsum" (`file_sum` of its bytes) and "nbytes" (how many); in-process parses also
 keep the parsed "report" itself (never sent between processes)."""
 
 
@@ -117,11 +120,20 @@ def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.Zip
         held = [read_candidate(c, zips)]
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a problem, not a crash
         return problem_parts(Finding("problem", unreadable_message(exc), source=ref))
+    fsum, nbytes = file_sum(held[0]), len(held[0])  # (what its row keeps to know the file again)
     # (the bytes are handed over, not kept here: they go once decoded, before the parse)
     result = load_bytes(held.pop(), ref, vocab, c.size, c.mtime_ns / 1e9)
     if isinstance(result, Finding):
         return problem_parts(result)
-    return report_parts(result, keep, search, keep_long)
+    parts = report_parts(result, keep, search, keep_long)
+    parts["fsum"], parts["nbytes"] = fsum, nbytes
+    return parts
+
+
+def file_sum(data: bytes) -> int:
+    """What a cache row keeps to know its report's file again: the CRC-32 of the file's bytes (never 0,
+    which stands for "not known": a row written without the bytes at hand)."""
+    return zlib.crc32(data) or 1
 
 
 def problem_parts(finding: Finding) -> Parts:
@@ -130,10 +142,10 @@ def problem_parts(finding: Finding) -> Parts:
     return {"kind": "problem", "head": head, "problem": finding, "sums": _sums(head, None, None, None)}
 
 
-#: A report's text longer than this (in characters) is not stored in the parse cache: handing it to
-#: SQLite makes three more copies of it at once (as UTF-8, bound, and in the row), and reading such a
-#: report from its own file when its body is needed is as quick. Its head, projects and search
-#: record are stored as for any report.
+#: A report's text longer than this (in characters) does not go with its parts (from a parse worker,
+#: or into a report kept without a cache row; rows never hold text): copying it costs more than reading
+#: such a report from its own file when its body is needed. Its head, projects and search record go
+#: as for any report.
 MAX_STORED_TEXT = 4 * 1024 * 1024
 
 
@@ -142,7 +154,12 @@ def report_parts(report: Report, keep: bool = True, search: bool = True, keep_lo
     to store, and then the report itself kept only with `keep_long`: a load lets the parsed body of
     such a report go at once, and reads it again from its file when it is used)."""
     head, projects = codec.encode_head(report), codec.encode_projects(report.projects)
-    rec = search_parts(report) if search else None
+    rec: str | bytes | None = search_parts(report) if search else None
+    if rec is not None:
+        try:
+            rec = pack_record(rec)  # (stored compressed: `searchdb.read_records` gives it back as JSON)
+        except UnicodeEncodeError:
+            pass  # (a lone surrogate: left as text, which `_sums` says cannot be stored)
     text = report.text if len(report.text) <= MAX_STORED_TEXT else None
     parts: Parts = {"kind": "report", "head": head, "text": text, "projects": projects, "search": rec,
                     "sums": _sums(head, text, projects, rec)}
@@ -342,8 +359,8 @@ PARSED_FIELDS = ("root", "incidents", "plans")  # never stored: parsed again fro
 
 
 class BodyStore:
-    """Where a `LazyReport` gets its body: `text` and `projects` from the parse cache (`fetch(key, field)`,
-    None when the row is gone or damaged), the section tree, incidents and plans by parsing the text
+    """Where a `LazyReport` gets its body: `projects` from the parse cache (`fetch(key, field)`, None when
+    the row is gone or damaged; rows no longer hold the text, so `text` is read from the source), the section tree, incidents and plans by parsing the text
     again (about a millisecond a report), kept for the most recently used reports.
 
     When the cache has nothing, the report's source is read and parsed again. Parsed bodies are shared
@@ -351,18 +368,22 @@ class BodyStore:
     """
 
     def __init__(self, fetch: Callable[[Any, str], Any] | None, vocab: Vocabulary, capacity: int = 256,
-                 cache_file: str | None = None):
+                 cache_file: str | None = None, forget: Callable[[int], None] | None = None):
         self._fetch = fetch
+        self._forget = forget  # drops a row whose file was found changed (and the summaries listing it)
         self.cache_file = cache_file  # the parse cache the bodies come from, if any
         self._vocab = vocab
         self._capacity = capacity
         self._lru: OrderedDict[tuple, Report] = OrderedDict()
         self._lock = threading.RLock()
+        self.changed: set[str] = set()  # files found changed since the library loaded (`_from_source`)
 
     def get(self, report: LazyReport, field: str) -> Any:
         """The value of one body field of a report."""
         if field in PARSED_FIELDS:
             return getattr(self._parsed(report), field)
+        if field == "text":  # (rows never hold it: the file, read and parsed whole, kept in the bounded cache)
+            return self._from_source(report).text
         key = report.__dict__.get("_key")
         value = self._fetch(key, field) if self._fetch is not None and key is not None else None
         if value is None:
@@ -403,17 +424,82 @@ class BodyStore:
         return self._remember(k, parsed)
 
     def _from_source(self, report: LazyReport) -> Report:
-        """The report read and parsed again from its file (the cache had nothing, or nothing sound)."""
+        """The report read and parsed again from its file (the cache had nothing, or nothing sound) —
+        only if the file is still the one the report's head was read from (`same_file`): a file changed
+        since the library loaded gives an empty body, and the change is told (`on_changed_file`) so the
+        library is read again, as when the watcher sees it, never the new text under the old head."""
         k = self._id(report)
         got = self._remembered(k)
         if got is not None:
             return got
-        c = Candidate(report.source.path, report.source.member, report.size, 0)
+        key = report.__dict__.get("_key")
+        c = Candidate(report.source.path, report.source.member, report.size, key[4] if key else 0)
+        if not _same_stat(report, key):
+            return self._remember(k, self._changed(report))
         parts = parse_candidate(c, self._vocab, search=False)
-        full = parts.get("report")
-        if full is None:  # the file is gone or unreadable now: an empty body
-            full = Report(source=report.source, text="", title=report.title, label=report.label)
-        return self._remember(k, full)
+        if parts["kind"] != "report" or not self._same_bytes(report, key, parts):
+            # (gone, or no readable report now: a changed file too, which the reload drops)
+            return self._remember(k, self._changed(report))
+        return self._remember(k, parts["report"])
+
+    def _same_bytes(self, report: LazyReport, key: Any, parts: Parts) -> bool:
+        """Whether the bytes just read are those the report's row was made from (their number, and the
+        CRC-32 its row keeps when it has one)."""
+        if parts.get("nbytes", report.size) != report.size:
+            return False
+        want = self._fetch(key, "fsum") if self._fetch is not None and key is not None else None
+        return want is None or want == parts.get("fsum")
+
+    def _changed(self, report: LazyReport) -> Report:
+        path = report.source.path
+        with self._lock:
+            self.changed.add(path)
+        key = report.__dict__.get("_key")
+        if key is not None and self._forget is not None:
+            # (a file changed keeping its size and mtime: its row must not answer the reload)
+            self._forget(key[0])
+        for listener in list(_changed_listeners):
+            try:
+                listener(path)
+            except Exception:  # noqa: BLE001 - (a listener gone wrong never fails reading a body)
+                pass
+        return _empty_body(report)
+
+
+def _empty_body(report: Report) -> Report:
+    return Report(source=report.source, text="", title=report.title, label=report.label)
+
+
+def _same_stat(report: Report, key: Any) -> bool:
+    """Whether a report's file (a zip archive for a member) still has the size and mtime it had when the
+    report was read (True when it cannot be looked at: reading it says what it is now)."""
+    try:
+        st = os.stat(report.source.path)
+    except OSError:
+        return True
+    if key is not None:
+        if st.st_mtime_ns != key[4]:
+            return False
+    elif st.st_mtime_ns / 1e9 != report.mtime:
+        return False
+    return report.source.member is not None or st.st_size == report.size
+
+
+_changed_listeners: list[Callable[[str], None]] = []
+
+
+def on_changed_file(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(path)` (from any thread) whenever a body finds its file changed since its library
+    loaded; returns what stops it."""
+    _changed_listeners.append(listener)
+
+    def stop() -> None:
+        try:
+            _changed_listeners.remove(listener)
+        except ValueError:
+            pass
+
+    return stop
 
 
 def _body_property(name: str, keep: bool) -> property:
@@ -445,11 +531,12 @@ class LazyReport(Report):
     """A `Report` that holds its head in memory and gets its body (text, sections, projects, incidents,
     plans) from a `BodyStore` when first used.
 
-    Reading it is indistinguishable from a `Report` (it is one); `text` and `projects` stay once read
-    (search and timelines need them), the parsed fields live in the store's bounded cache.
+    Reading it is indistinguishable from a `Report` (it is one); `projects` stay once read (the project
+    list and timelines read every report's), the text and the parsed fields live in the store's bounded
+    cache (a library read whole, to build a search index without stored records, keeps no text).
     """
 
-    text = _body_property("text", keep=True)
+    text = _body_property("text", keep=False)
     projects = _body_property("projects", keep=True)
     root = _body_property("root", keep=False)
     incidents = _body_property("incidents", keep=False)
@@ -494,15 +581,6 @@ def lazy_from_parts(c: Candidate, parts: Parts, key: Any, store: BodyStore) -> L
     if parts["text"] is not None:  # (else too long to travel: read from the source when needed)
         known["text"] = parts["text"]
     return LazyReport.from_head(head, None, store, **known)
-
-
-def stored_row(report: Report) -> tuple[str, int] | None:
-    """(cache file, row id) of a report whose body is read from the parse cache; None for any other."""
-    d = getattr(report, "__dict__", None) or {}
-    key, store = d.get("_key"), d.get("_store")
-    if key is None or store is None or store.cache_file is None:
-        return None
-    return store.cache_file, key[0]
 
 
 def problem_of(c: Candidate, parts: Parts) -> Finding:

@@ -7,8 +7,14 @@ imports nothing of the parser, so `reports-tui search` can answer from a saved i
     search_index  (key, fingerprint, stamp, used) one saved index per library (vocabulary and paths);
                                                  `fingerprint`: the files it was made from (sizes and
                                                  mtimes), `stamp`: the index format and parser sources
-    search_parts  (id, key, name, data)          its parts (packed arrays, UTF-8, JSON), read whole or
-                                                 on demand through SQLite's incremental blob reads
+    search_parts  (id, key, name, data)          its parts (packed arrays, UTF-8, JSON), each stored
+                                                 compressed in blocks (`pack_part`), read whole or on
+                                                 demand (`Packed`: the blocks a slice needs, through
+                                                 SQLite's incremental blob reads)
+
+Records and parts are stored compressed (zlib): the text of a report is in its record and three
+times in an index (as written, lower case, cased), and compressed the cache is about the size of the
+reports it serves rather than five times it.
 
 A saved index is used only when its stamp is current; `reports-tui search` uses it only when the files
 under the paths are exactly the ones it was made from. At most `KEEP` indexes are kept (the least
@@ -21,6 +27,7 @@ import hashlib
 import os
 import stat
 import sqlite3
+import sys
 import time
 import zlib
 from array import array
@@ -31,6 +38,117 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 FILE_NAME = "parse-cache-v2.sqlite3"
 KEEP = 6
 BUSY_MS = 2000
+BLOCK = 65536  # raw bytes per compressed block of a stored index part (a multiple of the index's CHUNK)
+LEVEL = 1      # zlib level: parts are written once per sync, and level 1 is ~4x faster than 6 for ~10 % more
+
+
+# -- compressed storage -------------------------------------------------------------------------------
+# A stored index part: MAGIC, the raw length (8 bytes), the block size (4), the end of each compressed
+# block (8 each, from the start of the first), then the blocks. A search record: zlib of its UTF-8 JSON.
+
+MAGIC = b"\x00RZ1"
+_HEAD = len(MAGIC) + 12
+
+
+def _damaged(why: str) -> Exception:
+    from ..search.index import DamagedIndex
+
+    return DamagedIndex(f"a stored part that is not one reports-tui wrote ({why})")
+
+
+def pack_part(data: bytes | bytearray | memoryview) -> bytes:
+    """An index part as stored: compressed a block at a time, so a slice reads only its blocks."""
+    data = memoryview(data).cast("B")
+    blocks = [zlib.compress(data[k:k + BLOCK], LEVEL) for k in range(0, len(data), BLOCK)]
+    ends = array("q", [0] * len(blocks))
+    at = 0
+    for i, b in enumerate(blocks):
+        at += len(b)
+        ends[i] = at
+    if sys.byteorder != "little":
+        ends.byteswap()
+    return b"".join([MAGIC, len(data).to_bytes(8, "little"), BLOCK.to_bytes(4, "little"), ends.tobytes(), *blocks])
+
+
+class Packed:
+    """A stored index part (bytes, or anything that slices to bytes such as an open SQLite blob) read as
+    the raw bytes it holds: `len` and slices, each block decompressed when first needed and kept (at
+    most `KEPT` blocks). `DamagedIndex` when it is not what `pack_part` writes."""
+
+    KEPT = 256
+
+    __slots__ = ("src", "n", "block", "ends", "base", "got")
+
+    def __init__(self, src: Any):
+        self.src = src
+        head = bytes(src[0:_HEAD])
+        if len(head) != _HEAD or head[:len(MAGIC)] != MAGIC:
+            raise _damaged("header")
+        self.n = int.from_bytes(head[len(MAGIC):len(MAGIC) + 8], "little")
+        self.block = int.from_bytes(head[len(MAGIC) + 8:_HEAD], "little")
+        if self.block <= 0 or self.n < 0:
+            raise _damaged("header")
+        nb = -(-self.n // self.block)
+        self.base = _HEAD + 8 * nb
+        raw = bytes(src[_HEAD:self.base])
+        if len(raw) != 8 * nb:
+            raise _damaged("block table")
+        ends = array("q")
+        ends.frombytes(raw)
+        if sys.byteorder != "little":
+            ends.byteswap()
+        if any(b < a for a, b in zip([0, *ends], ends)) or (nb and self.base + ends[-1] != len(src)):
+            raise _damaged("block table")
+        self.ends = ends
+        self.got: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _block(self, i: int) -> bytes:
+        got = self.got.get(i)
+        if got is None:
+            start = self.ends[i - 1] if i else 0
+            try:
+                got = zlib.decompress(bytes(self.src[self.base + start:self.base + self.ends[i]]))
+            except zlib.error:
+                raise _damaged("compressed block") from None
+            if len(got) != min(self.block, self.n - i * self.block):
+                raise _damaged("block length")
+            if len(self.got) >= self.KEPT:
+                self.got.clear()
+            self.got[i] = got
+        return got
+
+    def __getitem__(self, i: Any) -> bytes:
+        if not isinstance(i, slice):
+            raise TypeError("a stored part is read by slices")
+        a, b, _ = i.indices(self.n)
+        if b <= a:
+            return b""
+        first, last = a // self.block, (b - 1) // self.block
+        if first == last:
+            off = first * self.block
+            return self._block(first)[a - off:b - off]
+        pieces = [self._block(k) for k in range(first, last + 1)]
+        off = first * self.block
+        return b"".join(pieces)[a - off:b - off]
+
+    def whole(self) -> bytes:
+        """Every byte, decompressed (the blocks not kept)."""
+        out = b"".join(self._block(k) for k in range(len(self.ends))) if self.n else b""
+        self.got.clear()
+        return out
+
+
+def unpack_part(data: Any) -> bytes:
+    """The raw bytes of a stored index part."""
+    return Packed(data).whole()
+
+
+def pack_record(rec: str | bytes) -> bytes:
+    """A search record as stored."""
+    return zlib.compress(rec.encode("utf-8") if isinstance(rec, str) else rec, LEVEL)
 
 
 def cache_file() -> Path:
@@ -62,25 +180,35 @@ def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
     symbolic link to a folder is not followed (a link to "/" would otherwise walk the whole disk);
     a link to a file is stat'ed through, so a change to its target is seen."""
     out: dict[str, tuple[int, int]] = {}
-    above: set[tuple[int, int]] = set()  # the folders being walked (a link to one of them is a loop)
 
-    def walk(top: str) -> None:
-        try:
-            st = os.stat(top)
-            me = (st.st_dev, st.st_ino)
-            if me in above:
-                return
-            it = os.scandir(top)
-        except OSError:
-            out[top] = (-1, -1)  # a folder that cannot be listed: remembered as such
-            return
-        above.add(me)
-        with it:
-            for e in it:
+    def walk(root: str) -> None:
+        # Iteratively (a folder 1,000 levels deep is no recursion), depth first; the folders being
+        # walked are remembered so that a link back to one of them is no loop.
+        stack: list[tuple[str, tuple[int, int] | None]] = [(root, None)]
+        above: set[tuple[int, int]] = set()
+        while stack:
+            top, leaving = stack.pop()
+            if leaving is not None:
+                above.discard(leaving)
+                continue
+            try:
+                st = os.stat(top)
+                me = (st.st_dev, st.st_ino)
+                if me in above:
+                    continue
+                with os.scandir(top) as it:
+                    entries = list(it)
+            except OSError:
+                out[top] = (-1, -1)  # a folder that cannot be listed: remembered as such
+                continue
+            above.add(me)
+            stack.append((top, me))  # (left when everything below it is walked)
+            below = []
+            for e in entries:
                 try:
                     if e.is_dir(follow_symlinks=False):
                         if not e.name.startswith("."):
-                            walk(e.path)
+                            below.append(e.path)
                         continue
                     st = e.stat()
                     if stat.S_ISDIR(st.st_mode):
@@ -88,7 +216,7 @@ def scan_state(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
                     out[e.path] = (st.st_size, st.st_mtime_ns)
                 except OSError:
                     out[e.path] = (-1, -1)
-        above.discard(me)
+            stack.extend((b, None) for b in reversed(below))
 
     for p in paths:
         p = str(p)
@@ -183,7 +311,7 @@ def _connect(path: str | os.PathLike, readonly: bool) -> sqlite3.Connection:
 
 
 def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
-    """The stored search records (as bytes, undecoded) of these report rows; rows that are gone,
+    """The stored search records (as bytes of JSON, decompressed, undecoded) of these report rows; rows that are gone,
     unreadable or do not match their CRC-32 are left out (their reports are read again)."""
     out: dict[int, bytes] = {}
     if not rids:
@@ -199,7 +327,10 @@ def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
             for rid, rec, crc in conn.execute(
                     f"SELECT rid, rec, sum FROM search_rec WHERE rid IN ({','.join('?' * len(part))})", part):
                 if type(rid) is int and isinstance(rec, bytes) and zlib.crc32(rec) == crc:
-                    out[rid] = rec
+                    try:
+                        out[rid] = zlib.decompress(rec)
+                    except zlib.error:
+                        pass  # (read again from the report)
     except (sqlite3.Error, ValueError):  # (ValueError: text that is not UTF-8)
         pass
     finally:
@@ -220,16 +351,33 @@ def load_index(path: str | os.PathLike, key: str) -> tuple[str, dict[str, bytes]
             return None
         parts = {name: data for name, data in conn.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))
                  if type(name) is str and isinstance(data, bytes)}
-        return row[0], parts
+        return row[0], _Unpacked(parts)
     except (sqlite3.Error, ValueError):
         return None
     finally:
         conn.close()
 
 
+class _Unpacked(Mapping[str, Any]):
+    """Stored parts read whole, each decompressed when asked for (`DamagedIndex` when it cannot be)."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self.parts = parts
+
+    def __getitem__(self, name: str) -> bytes:
+        return unpack_part(self.parts[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.parts)
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+
 class LazyParts(Mapping[str, Any]):
     """The parts of a saved index, each read when first asked for: whole (bytes), or for the large
-    ones an open SQLite blob that reads just the bytes sliced from it."""
+    ones an open SQLite blob through a `Packed` that reads and decompresses just the blocks sliced
+    from it."""
 
     def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str], fingerprint: str = ""):
         self.conn = conn
@@ -237,18 +385,21 @@ class LazyParts(Mapping[str, Any]):
         self.fingerprint = fingerprint  # of the files the index was made from (`fingerprint`)
         self.lazy = set(lazy)
         self._got: dict[str, Any] = {}
+        self._blobs: list[sqlite3.Blob] = []
 
     def __getitem__(self, name: str) -> Any:
         got = self._got.get(name)
         if got is None:
             rid = self.ids[name]
             if name in self.lazy:
-                got = self.conn.blobopen("search_parts", "data", rid, readonly=True)
+                blob = self.conn.blobopen("search_parts", "data", rid, readonly=True)
+                self._blobs.append(blob)
+                got = Packed(blob)
             else:
                 row = self.conn.execute("SELECT data FROM search_parts WHERE id = ?", (rid,)).fetchone()
                 if row is None or not isinstance(row[0], bytes):
                     raise KeyError(name)
-                got = row[0]
+                got = unpack_part(row[0])
             self._got[name] = got
         return got
 
@@ -260,12 +411,11 @@ class LazyParts(Mapping[str, Any]):
 
     def close(self) -> None:
         """Close the blobs and the connection."""
-        for v in self._got.values():
-            if isinstance(v, sqlite3.Blob):
-                try:
-                    v.close()
-                except sqlite3.Error:
-                    pass
+        for v in self._blobs:
+            try:
+                v.close()
+            except sqlite3.Error:
+                pass
         self.conn.close()
 
 
@@ -309,9 +459,12 @@ def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
         conn.close()
 
 
-def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes]) -> bool:
+def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes],
+               held: Iterable[int] = ()) -> bool:
     """Save an index (replacing the library's earlier one); False when the file is busy or cannot be
-    written (it is saved another time)."""
+    written (it is saved another time). `held`: the report rows whose search records the index now
+    holds: their stored records are deleted (the index has them; an index built again computes them
+    from the reports' files), and the space freed is given back to the file system (`reclaim`)."""
     try:
         conn = _connect(path, readonly=False)
     except (sqlite3.Error, ValueError):
@@ -322,13 +475,17 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
             conn.execute("DELETE FROM search_parts WHERE key = ?", (key,))
             conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
             conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
-                             [(key, name, bytes(data)) for name, data in parts.items()])
+                             [(key, name, pack_part(data)) for name, data in parts.items()])
+            conn.executemany("DELETE FROM search_rec WHERE rid = ?", [(rid,) for rid in held])
             old = [k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
                                               (KEEP,))]
             for k in old:
                 conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
                 conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
             conn.execute("COMMIT")
+            if old:
+                forget_postings(Path(path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
+            reclaim(conn)
         except BaseException:
             try:
                 conn.execute("ROLLBACK")
@@ -340,3 +497,87 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
         return False
     finally:
         conn.close()
+
+
+def reclaim(conn: sqlite3.Connection) -> None:
+    """Give the file's free pages back (a saved index replaced, records dropped): the cache file is
+    made with incremental auto-vacuum, so this moves pages from its end into the free ones and
+    truncates it (at the next checkpoint); never an error (done another time)."""
+    try:
+        conn.executescript("PRAGMA incremental_vacuum;")  # (stepped to the end: `execute` frees one page)
+    except sqlite3.Error:
+        pass
+
+
+def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str, Callable[[], None]] | None:
+    """The one way a saved search index is opened (the app's workspace and `reports-tui search`): the
+    index (a `SearchIndex`, its posting index attached when there is one of its texts), the
+    fingerprint of the files it was made from, and how to close it (`lazy`: parts read on demand keep
+    the file open until then). None when there is none of this format and parser; `DamagedIndex` when
+    there is one that does not check out (the caller builds it again, and says so)."""
+    from ..search.engine import SearchIndex
+
+    if lazy:
+        parts = open_index(path, key, SearchIndex.LAZY)
+        if parts is None:
+            return None
+        fp, close, data = parts.fingerprint, parts.close, parts
+    else:
+        got = load_index(path, key)
+        if got is None:
+            return None
+        (fp, data), close = got, (lambda: None)
+    try:
+        index = SearchIndex.from_parts(data, lazy=lazy)
+    except BaseException:
+        close()
+        raise
+    attach_postings(index, Path(path).parent, key)
+    return index, fp, close
+
+
+def attach_postings(index: Any, folder: str | os.PathLike, key: str) -> None:
+    """Give a saved index its posting index (in the cache folder), when the index is large enough to
+    use one and one of its texts is there."""
+    from ..search.scans import POSTINGS_MIN
+    from ..search.postings import Postings, folder_for
+
+    if index.ntexts >= getattr(index, "postings_min", POSTINGS_MIN) and index.posting_index is None:
+        index.posting_index = Postings.open(folder_for(folder, key), index.token)
+
+
+def update_postings(index: Any, folder: str | os.PathLike | None, key: str) -> None:
+    """Bring an index's posting index up to date with its texts (made when it has none: in the cache
+    folder, or in memory when `folder` is None). Runs where the index is synced, never in a query."""
+    from ..search.scans import POSTINGS_MIN
+    from ..search.postings import Postings, folder_for
+
+    if index.ntexts < getattr(index, "postings_min", POSTINGS_MIN):  # (the index's own threshold)
+        return
+    p = index.posting_index
+    if p is None or p.token != index.token:
+        where = folder_for(folder, key) if folder is not None else None
+        p = (Postings.open(where, index.token) if where is not None else None) or Postings.create(index.token, where)
+        if p is None:
+            return
+        index.posting_index = p
+    start, end = p.ndocs, index.ntexts
+    if start < end:
+        p.extend(start, ((t, index.text(t)) for t in range(start, end)))
+
+
+def forget_postings(folder: str | os.PathLike, keep: Iterable[str]) -> None:
+    """Remove the posting indexes of libraries whose saved index is gone."""
+    import shutil
+
+    from ..search.postings import folder_for
+
+    root = Path(folder) / "search"
+    wanted = {folder_for(folder, k).name for k in keep}
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return
+    for e in entries:
+        if e.name not in wanted:
+            shutil.rmtree(e, ignore_errors=True)

@@ -307,15 +307,9 @@ class Summary:
                           raw=s[c["k_raw"][j]], line=c["k_line"][j], section=s[c["k_section"][j]])
         return k
 
-    def series(self, reports: list[Report]) -> list[tuple[str, list[Report], KpiColumn]] | None:
-        """The KPI series of `reports` (name, reports, values), when they are exactly this summary's reports
-        in stored order (a library unchanged since, not one author's part of it); else None."""
-        if len(reports) != self.n:
-            return None
-        for i, r in enumerate(reports):
-            d = getattr(r, "__dict__", None)
-            if d is None or d.get("_sum") is not self or d.get("_at") != i:
-                return None
+    def series(self, reports: Sequence[Report]) -> list[tuple[str, list[Report], KpiColumn]]:
+        """The KPI series (name, reports, values) of `reports`: this summary's reports in stored order
+        (`known.Stored.series` checks that they are)."""
         s = self.strings
         return [(s[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
 
@@ -380,7 +374,3 @@ class SummaryReport(LazyReport):
 
     kpis = _head_property("kpis")
     warnings = _head_property("warnings")
-
-    def stored_series(self, reports: list[Report]) -> list[tuple[str, list[Report], Sequence]] | None:
-        """The KPI series of `reports` as stored with this report's summary (`Summary.series`), or None."""
-        return self.__dict__["_sum"].series(reports)

@@ -2,6 +2,11 @@
 
 Typing never waits for a search: each change restarts a short debounce timer, the search runs in an
 exclusive thread worker (a newer query cancels an older one) and results of a stale query are dropped.
+A keystroke asks for the visible page only (`PAGE` hits: the best ones, in the full search's order) and
+draws it; once typing pauses, a follow-up worker asks for the whole list (`LIMIT` hits, the exact total)
+and puts it in place with the cursor on the same hit at the same place on screen (a newer key drops
+it). Every search ends: its list drawn, or its failure said. The list draws only the rows on screen
+(`widgets.hit_list.HitList`), so 40 or 300 hits cost the same to draw.
 
 The workspace's search index is brought up to date in a worker as the screen opens (read from the
 parse cache, or built report by report). A query never waits for that: it is answered from what is
@@ -13,18 +18,14 @@ loading finishes, so a partial answer is always replaced by the whole one.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...index.search.engine import Hit, SearchResult
@@ -33,121 +34,13 @@ from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
 from ..messages import LibraryChanged, WorkerFailed
-from ..week_rows import labels_beside, shorten_shared
+from ..widgets.hit_list import HitList, hit_options
 
 DEBOUNCE = 0.12
-LIMIT = 300
+LIMIT = 300  # hits in the whole list (the follow-up)
+PAGE = 40  # hits asked for on each keystroke: what fits on screen and a margin (at least)
+FILL_DELAY = 0.25  # the whole list once no key came for this long after the page was drawn
 CONTEXT = 6  # preview lines above and below the hit
-
-
-INDENT = 4  # a hit's line sits under its heading, this far in
-
-
-def hit_heading(hit: Hit, muted: Style, room: int = 0, beside: tuple[str | None, str | None] = (None, None)) -> Text:
-    """Where a hit is: its week, its label (when it is not just the week), author and section. In `room`
-    cells, a long label's prefix shared with the labels of the headings `beside` it gives way to `…`
-    (the week list's rule), so that the issue or month and the section show."""
-    week = hit.report.week or ""
-    label = hit.report.label if hit.report.label != week else ""
-    shown = hit.text.strip().lstrip("#").strip()
-    rest = Text()
-    for part in (hit.author, hit.section if hit.section != shown else ""):  # (a heading's hit is its section)
-        if part:
-            rest.append(f" · {part}", muted)
-    out = Text.assemble((week or "undated", muted))
-    if label:
-        if room:
-            label = shorten_shared(label, room - out.cell_len - 2 - rest.cell_len, *beside)
-        out.append("  ")
-        out.append(label, "bold")
-    return out + rest
-
-
-def hit_line(hit: Hit, mark: Style, room: int = 0) -> Text:
-    """The hit's line as a reader sees it (link text, not link syntax), matches marked; on a line
-    longer than `room` cells the text before the first match is dropped so the match shows."""
-    from ...index.compare import visible_spans
-
-    text, spans = visible_spans(hit.text, list(hit.spans))
-    body = Text(text)
-    for a, b in spans:
-        body.stylize(mark, a, b)
-    if spans and room and body.cell_len > room and spans[0][0] > room // 3:
-        start = max(0, spans[0][0] - room // 4)
-        body = Text("…") + body[start:]
-    body.no_wrap = True
-    body.overflow = "ellipsis"
-    return body
-
-
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
-             beside: tuple[str | None, str | None] = (None, None)) -> Text:
-    """One result: the hit's heading on its own row (left out when `heading` is false; `beside`: the
-    labels of the headings around it), then its line with the whole row's width for the matched text."""
-    line = Text(" " * INDENT) + hit_line(hit, mark, max(10, width - INDENT) if width else 0)
-    if width:
-        line.truncate(width, overflow="ellipsis")
-    if not heading:
-        return line
-    head = Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside)
-    if width:
-        head.truncate(width, overflow="ellipsis")
-    return Text("\n").join([head, line])
-
-
-def _place(hit: Hit) -> tuple:
-    """What a hit's heading says: hits in a row with the same place share one heading."""
-    return (id(hit.report), hit.author, hit.section)
-
-
-class HitList(OptionList):
-    """The results list; says when its size changed so its rows are laid out for the new width."""
-
-    class Resized(Message):
-        """The list has a new size."""
-
-    def on_resize(self) -> None:
-        self.post_message(self.Resized())
-
-
-@dataclass
-class _Group:
-    key: str | None
-    name: str
-    hits: list[Hit]
-
-
-def group_hits(hits: list[Hit]) -> list[_Group]:
-    """Hits grouped by project (lines outside any project last), groups in the order of their best hit."""
-    groups: OrderedDict[str | None, _Group] = OrderedDict()
-    for h in hits:
-        g = groups.get(h.project)
-        if g is None:
-            g = groups[h.project] = _Group(h.project, h.project_name or "", [])
-        g.hits.append(h)
-    out = [g for k, g in groups.items() if k is not None]
-    if None in groups:
-        out.append(groups[None])
-    return out
-
-
-def week_counts(hits: list[Hit]) -> list[tuple[str, int]]:
-    """(week label, hits) per week, oldest first."""
-    counts: OrderedDict[str, int] = OrderedDict()
-    for h in sorted(hits, key=lambda h: h.order):
-        label = h.report.week or h.report.label
-        counts[label] = counts.get(label, 0) + 1
-    return list(counts.items())
-
-
-def counts_text(counts: list[tuple[str, int]]) -> str:
-    """`2024-W20 ×3  2024-W21 ×1`; undated issues after the first lose the long title they share with the
-    one before (`山海周刊（第 401 期） ×3  …（第 402 期） ×1`), so more of them fit on the line."""
-    out = []
-    for i, (label, n) in enumerate(counts):
-        shown = shorten_shared(label, 0, counts[i - 1][0]) if i else label
-        out.append(f"{shown} ×{n}")
-    return "  ".join(out)
 
 
 class SearchScreen(Screen):
@@ -179,6 +72,11 @@ class SearchScreen(Screen):
         self._generation = 0
         self._timer = None
         self._rows_width = 0  # the list's width the rows were cut for
+        self._fill_timer = None
+        self.filled: str | None = None  # the query whose whole list is shown (None: a page, or nothing)
+        self.done: str | None = None  # the query whose search is over: its whole list shown, or a failure said
+        self._asked = ""  # the query last searched for
+        self._previewed: tuple | None = None  # (report, line, text, spans, width) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
 
     def compose(self) -> ComposeResult:
@@ -241,7 +139,8 @@ class SearchScreen(Screen):
 
     def _status(self, text: Text) -> None:
         try:
-            self.query_one("#search-status", Static).update(text)
+            # (one line, as wide as the screen: its size never changes, so no layout of the screen)
+            self.query_one("#search-status", Static).update(text, layout=False)
         except Exception:  # noqa: BLE001 - the screen was closed meanwhile
             pass
 
@@ -266,81 +165,146 @@ class SearchScreen(Screen):
     def start_search(self, query: str) -> None:
         """Search in a worker; the newest query wins."""
         self._generation += 1
+        self._asked = query
+        self._stop_whole()
         if not query.strip():
             self._show(self._generation, None)
             return
         if self.result is None:
-            self.query_one("#search-status", Static).update(Text("searching…"))
-        self._run(query, self._generation)
+            self._status(Text("searching…"))
+        self._run(query, self._generation, self._page())
+
+    def _page(self) -> int:
+        """Hits asked for on a keystroke: the list's lines on screen and as many again (`PAGE` at least)."""
+        return max(PAGE, 2 * self.query_one("#search-results", OptionList).size.height)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
-    def _run(self, query: str, generation: int) -> None:
-        result = self.workspace.search(query, limit=LIMIT, wait=False)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, generation, result)
+    def _run(self, query: str, generation: int, page: int) -> None:
+        self._answer(query, generation, page, counted=False)
+
+    def _stop_whole(self) -> None:
+        if self._fill_timer is not None:
+            self._fill_timer.stop()
+            self._fill_timer = None
+        self.workers.cancel_group(self, "search-fill")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-fill")
+    def _whole(self, query: str, generation: int) -> None:
+        """The whole list (`LIMIT` hits, every match counted) for the query whose page is shown."""
+        if generation != self._generation:
+            return
+        self._answer(query, generation, 0, counted=True)
+
+    def _answer(self, query: str, generation: int, page: int, counted: bool) -> None:
+        """(In a search worker.) Search, then hand the result — or the error — to the screen. Every way
+        out ends the query's search on the screen (`done`): a result drawn, a failure said, or nothing
+        when the query is stale (a newer key, a closed screen: that one's own search ends it)."""
+        worker = get_current_worker()
+        try:
+            result = self.workspace.search(query, limit=page or LIMIT, wait=False, counted=counted)
+        except Exception as error:  # noqa: BLE001 - said on the screen (the page: the error dialog too)
+            if not worker.is_cancelled:
+                self._call(self._failed, generation, query, page, error)
+            return
+        if not worker.is_cancelled:
+            self._call(self._show, generation, result, page)
+
+    def _call(self, callback, *args) -> None:
+        """`call_from_thread`, unless the app has stopped meanwhile (nothing left to tell)."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # (the app is not running: closing)
+            pass
+
+    def _failed(self, generation: int, query: str, page: int, error: Exception) -> None:
+        """A search that raised. The whole list after a page: the page stays, a notice and the status line
+        say so. A keystroke's own search: the status line, and the error dialog (nothing else shows it)."""
+        if generation != self._generation or not self.is_attached:
+            return  # a newer query is on its way, or the screen is closed
+        self.done = query
+        why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if page == 0 and self.result is not None and self.result.query.raw == query:
+            n = len(self.result.hits)
+            self._status(self._result_status(self.result) + Text(f"  · the whole list failed ({why})"))
+            self.notify(f"Only the first {n} hits of {query!r} are shown: the whole list failed ({why}).",
+                        severity="warning", markup=False)
+            return
+        self._status(Text(f"search failed: {why}"))
+        report = getattr(self.app, "show_error", None)
+        if report is not None:
+            report(error, f"searching {query!r}")
+        else:
+            self.notify(f"Search failed: {why}", severity="error", markup=False)
 
     def on_worker_state_changed(self, event) -> None:
-        """A search that raised: say so here, and show the error dialog."""
+        """A worker that failed outside its search (drawing its result, bringing the index up to date):
+        the status line and the error dialog; a search's query ends there (`done`)."""
         from textual.worker import WorkerState
 
-        if event.state == WorkerState.ERROR:
-            self.query_one("#search-status", Static).update(Text("search failed (see the error)"))
+        if event.state == WorkerState.ERROR and self.is_attached:
+            if event.worker.group in ("search", "search-fill"):
+                self.done = self._asked
+            self._status(Text("search failed (see the error)"))
             self.app.post_message(WorkerFailed(event.worker))
 
-    def _show(self, generation: int, result: SearchResult | None) -> None:
-        if generation != self._generation:
-            return  # a newer query is on its way
+    def _show(self, generation: int, result: SearchResult | None, page: int = 0) -> None:
+        """Draw a result: a keystroke's page (`page`: how many hits it asked for), or the whole list (0),
+        which keeps the cursor on its hit, at the same place on screen, and the preview as it is."""
+        if generation != self._generation or not self.is_attached:
+            return  # a newer query is on its way, or the screen is closed
         old, self.result = self.result, result
-        was = self.current_hit if old is not None and result is not None and old.query.raw == result.query.raw else None
-        status = self.query_one("#search-status", Static)
+        same = old is not None and result is not None and old.query.raw == result.query.raw
+        self._rows(result, self.current_hit if same else None)
+        self.filled = None
         if result is None:
-            self._fill(None, None)
-            status.update(Text(self._index_note or "type to search every report"))
+            self._status(Text(self._index_note or "type to search every report"))
+            self.done = None
             return
-        self._fill(result, was)
-        status.update(self._result_status(result))
+        self._status(self._result_status(result))
+        if page and result.complete and len(result.hits) >= page:
+            self._fill_timer = self.set_timer(FILL_DELAY, lambda: self._whole(result.query.raw, generation))
+        elif result.complete:
+            self.filled = self.done = result.query.raw
 
-    def _fill(self, result: SearchResult | None, was: Hit | None) -> None:
-        """The results as rows as wide as the list is now; the cursor on `was` when it is among them."""
-        results = self.query_one("#search-results", OptionList)
-        results.clear_options()
+    def _rows(self, result: SearchResult | None, was: Hit | None) -> None:
+        """The results as rows as wide as the list is now; the cursor on `was` when it is among them, at
+        the same line of the screen as before."""
+        results = self.query_one("#search-results", HitList)
+        at = None
+        if was is not None and (line := results.first_line(results.highlighted)) is not None:
+            at = line - results.scroll_offset.y
         self.option_hits.clear()
         self._rows_width = results.size.width
         if result is None:
+            results.clear_options()
             self._preview(None)
             return
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
-        options: list[Option] = []
-        for g in group_hits(result.hits):
-            counts = counts_text(week_counts(g.hits))
-            head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
-            head.truncate(row_width, overflow="ellipsis")
-            options.append(Option(head, disabled=True))
-            headed = [i for i, h in enumerate(g.hits) if i == 0 or _place(h) != _place(g.hits[i - 1])]
-            labels = [g.hits[i].report.label for i in headed]
-            beside = {i: labels_beside(labels.__getitem__, len(labels), k) for k, i in enumerate(headed)}
-            for i, h in enumerate(g.hits):
-                oid = f"hit-{len(self.option_hits)}"
-                self.option_hits[oid] = h
-                options.append(Option(hit_text(h, mark, muted, row_width, heading=i in beside,
-                                               beside=beside.get(i, (None, None))), id=oid))
-        results.add_options(options)
-        # the same query answered again (more reports searched, a new width): the cursor stays on its hit
+        options, self.option_hits = hit_options(result, row_width, mark, muted)
+        # (the rows replaced in one step: an emptied list in between would hide its scrollbar and show it
+        # again, each a layout of the whole screen)
+        results.set_options(options)
+        # the same query answered again (the whole list, more reports searched, a new width): the
+        # cursor stays on its hit
         keep = next((oid for oid, h in self.option_hits.items()
                      if was is not None and h.report is was.report and h.line == was.line), None)
         first = keep or next(iter(self.option_hits), None)
         if first is not None:
-            results.highlighted = results.get_option_index(first)
+            index = results.get_option_index(first)
+            results.highlighted = index
+            line = results.first_line(index)
+            if keep is not None and at is not None and line is not None:
+                results.scroll_to(y=max(0, line - at), animate=False, immediate=True)
         self._preview(self.current_hit)
 
     @on(HitList.Resized)
     def _relayout(self) -> None:
         """The list changed width: its rows are cut and the preview folded anew."""
-        results = self.query_one("#search-results", OptionList)
+        results = self.query_one("#search-results", HitList)
         if self.result is not None and results.size.width != self._rows_width:
-            self._fill(self.result, self.current_hit)
+            self._rows(self.result, self.current_hit)
 
     def _result_status(self, result: SearchResult) -> Text:
         n, total = len(result.hits), result.total
@@ -382,6 +346,12 @@ class SearchScreen(Screen):
 
     def _preview(self, hit: Hit | None) -> None:
         box = self.query_one("#search-preview", Static)
+        width = max(20, self.query_one("#search-preview-box").size.width - 3)
+        shown = None if hit is None else (hit.report, hit.line, hit.text, tuple(hit.spans), width)
+        prev = self._previewed
+        if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
+            return  # (the same hit at the same width: the whole list replacing its page)
+        self._previewed = shown
         if hit is None:
             box.update(Text(""))
             return
@@ -394,7 +364,6 @@ class SearchScreen(Screen):
         out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
                             (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
         lines = r.text.splitlines()
-        width = max(20, self.query_one("#search-preview-box").size.width - 3)
         lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
         for n in range(lo, hi + 1):
             src = lines[n - 1]

@@ -83,17 +83,15 @@ class KpiPanel(Static):
         grid.add_column("name", no_wrap=True, overflow="ellipsis", width=name_w)
         grid.add_column("spark", no_wrap=True)
         grid.add_column("value", justify="right", no_wrap=True, width=value_w)
-        grid.add_column("change", justify="right", no_wrap=True, width=change_w)
+        if change_w:
+            grid.add_column("change", justify="right", no_wrap=True, width=change_w)
         for s, (value, change, verdict, point) in zip(self.series, shown):
             values = [s.value_at(r) for r in window]
             style = pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted
             self.rows.append((s.name, value, change, verdict))
-            grid.add_row(
-                Text(s.name),
-                sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
-                Text(value, style="bold" if point else "dim"),
-                Text(change, style=style),
-            )
+            cells = [Text(s.name), sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
+                     Text(value, style="bold" if point else "dim")]
+            grid.add_row(*cells, *([Text(change, style=style)] if change_w else []))
         self.update(grid)
 
     def _shown(self) -> list[tuple[str, str, int, object]]:
@@ -106,27 +104,37 @@ class KpiPanel(Static):
         return out
 
     def _columns(self, shown: list, weeks: int, width: int | None) -> tuple[int, int, int, int]:
-        """Widths of the name, sparkline, value and change columns: names at most 14 cells, the
-        sparkline a cell per week up to what `width` leaves (at least 5 when there are as many weeks;
-        every week when no width)."""
+        """Widths of the name, sparkline, value and change columns: the sparkline a cell per week up to
+        what `width` leaves (at least 5 when there are as many weeks; every week when no width), names
+        at most 14 cells — longer when `width` leaves room beside a sparkline of every week (no width:
+        whole)."""
         from rich.cells import cell_len
 
-        name_w = min(max(cell_len(s.name) for s in self.series), 14)
+        longest = max(cell_len(s.name) for s in self.series)
+        name_w = min(longest, 14)
         value_w = max((cell_len(v) for v, *_ in shown), default=1)
-        change_w = max([6] + [cell_len(c) for _, c, *_ in shown])
+        # (no column for changes when no KPI has one: a first week, or one report)
+        change_w = max([6] + [cell_len(c) for _, c, *_ in shown]) if any(c for _, c, *_ in shown) else 0
+        gaps = 3 if change_w else 2
         cells = weeks or 1
-        room = cells if width is None else width - name_w - value_w - change_w - 3  # (3 gaps)
+        if width is None:
+            return longest, cells, value_w, change_w
+        spare = width - name_w - cells - value_w - change_w - gaps
+        if spare > 0:
+            name_w = min(longest, name_w + spare)
+        room = width - name_w - value_w - change_w - gaps
         return name_w, max(min(5, cells), min(cells, room)), value_w, change_w
 
     def table_width(self, most: int) -> int:
-        """Columns the table needs to show every KPI with a sparkline cell per week, up to `most` (and
-        never less than a short sparkline needs)."""
+        """Columns the table needs to show every KPI, whole, with a sparkline cell per week, up to `most`
+        (and never less than a short sparkline and names of 14 cells need)."""
         if not self.series or self.compact:
             return most
         shown, weeks = self._shown(), len(self._weeks()[0])
         name_w, spark_w, value_w, change_w = self._columns(shown, weeks, None)
-        least = name_w + min(5, spark_w) + value_w + change_w + 3
-        return max(least, min(most, name_w + spark_w + value_w + change_w + 3))
+        gaps = 3 if change_w else 2
+        least = min(name_w, 14) + min(5, spark_w) + value_w + change_w + gaps
+        return max(least, min(most, name_w + spark_w + value_w + change_w + gaps))
 
     def _weeks(self) -> tuple[list[Report], dict[int, int]]:
         """The dated reports in week order and each one's place (by identity), kept per report list

@@ -1,0 +1,124 @@
+"""A saved search index whose bytes were changed but whose checksums still match (an edit, not damage):
+read, it is found out — offsets out of range, text that is not UTF-8, ranks two reports share — and
+built again with one notice, never an exception or hits missing.
+
+Each case: `reports-tui search` saves the index of the seeds; one part is changed inside the cache and
+its checksums made to match again; the next `search --json` (which first tries the saved index on
+demand, then reads it whole) must answer exactly as `--no-cache` does, saying once that it rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zlib
+from array import array
+from pathlib import Path
+
+import pytest
+
+from testpaths import REPO, SEEDS
+from tui.index.store.searchdb import pack_part, unpack_part
+
+CHUNK = 16384
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(XDG_CACHE_HOME=str(tmp / "cache"), XDG_CONFIG_HOME=str(tmp / "config"), NO_COLOR="1",
+               PYTHONPATH=str(REPO))
+    return env
+
+
+def _search(tmp: Path, query: str, *more: str) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("reports-tui")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui"]
+    return subprocess.run(cmd + ["search", query, str(SEEDS), "--json", "--limit", "200", *more], env=_env(tmp),
+                          capture_output=True, text=True, timeout=120)
+
+
+def _edit(tmp: Path, name: str, change) -> None:
+    """Change one part of the saved index and make its checksums match again."""
+    db = sqlite3.connect(next((tmp / "cache").rglob("parse-cache-v2.sqlite3")))
+    (key,) = db.execute("SELECT key FROM search_index").fetchone()
+    parts = {n: unpack_part(d) for n, d in db.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))}
+    data = change(bytes(parts[name]))
+    sums = json.loads(parts["sums"])
+    sums[name] = [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
+    db.execute("UPDATE search_parts SET data = ? WHERE key = ? AND name = ?", (pack_part(data), key, name))
+    db.execute("UPDATE search_parts SET data = ? WHERE key = ? AND name = 'sums'",
+               (pack_part(json.dumps(sums, separators=(",", ":")).encode()), key))
+    db.commit()
+    db.close()
+
+
+def _ints(data: bytes) -> array:
+    a = array("i")
+    a.frombytes(data)
+    return a
+
+
+def _offset_out_of_range(data: bytes) -> bytes:
+    a = _ints(data)
+    a[len(a) // 2] = 1 << 30
+    return a.tobytes()
+
+
+def _shared_rank(data: bytes) -> bytes:
+    a = _ints(data)
+    a[1] = a[0]
+    return a.tobytes()
+
+
+def _not_utf8(data: bytes) -> bytes:
+    i = data.index("贝".encode())
+    return data[:i] + b"\xff" + data[i + 1:]
+
+
+# (a part read on demand is checked when a query reads it: each case's query reads the part changed)
+@pytest.mark.parametrize("part,change,query", [
+    ("lower_off", _offset_out_of_range, "贝易转"), ("cased_off", _offset_out_of_range, "POS"),
+    ("otext_off", _offset_out_of_range, "贝易转"), ("doc_rank", _shared_rank, "贝易转"),
+    ("lower", _not_utf8, "贝易转"), ("otext", _not_utf8, "贝易转"), ("cased", _not_utf8, "POS")])
+def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, query):
+    want = _search(tmp_path / "nocache", query, "--no-cache")
+    assert want.returncode == 0 and json.loads(want.stdout), want.stderr
+    first = _search(tmp_path, query)
+    assert first.returncode == 0 and first.stdout == want.stdout, first.stderr
+    _edit(tmp_path, part, change)
+    got = _search(tmp_path, query)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout == want.stdout  # (every hit, in order: none missing)
+    notices = [ln for ln in got.stderr.splitlines() if "search index" in ln]
+    assert len(notices) <= 1 and all("built again" in n for n in notices), got.stderr
+    again = _search(tmp_path, query)
+    assert again.stdout == want.stdout and "search index" not in again.stderr
+
+
+@pytest.mark.parametrize("part,change", [
+    ("lower_off", _offset_out_of_range), ("cased_off", _offset_out_of_range), ("otext_off", _offset_out_of_range),
+    ("post_eid", _offset_out_of_range), ("doc_rank", _shared_rank), ("lower", _not_utf8), ("otext", _not_utf8),
+    ("cased", _not_utf8)])
+def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_path, monkeypatch, part, change):
+    # (the app reads the saved index whole, so every part is checked, whatever is searched)
+    assert _search(tmp_path, "贝易转").returncode == 0
+    _edit(tmp_path, part, change)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    notices: list[str] = []
+    lib = load_library([str(SEEDS)])
+    ws = Workspace(lib, use_cache=True, notice=notices.append)
+    got = ws.search("贝易转", limit=200)
+    want = Workspace(lib).search("贝易转", limit=200)
+    assert [(h.report.source, h.line, h.score) for h in got.hits] == \
+        [(h.report.source, h.line, h.score) for h in want.hits]
+    assert len(notices) == 1 and "built again" in notices[0], notices
+    ws2 = Workspace(lib, use_cache=True, notice=notices.append)  # (saved anew: read back quietly)
+    ws2.search("贝易转")
+    assert len(notices) == 1

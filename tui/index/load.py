@@ -1,0 +1,39 @@
+"""The one way a library is loaded, by the app and by every subcommand alike."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
+from .library import Library, ProgressFn, bundled_seeds
+
+if TYPE_CHECKING:
+    from ..model.report import Report
+    from .store.loading import CacheNotice
+    from .stored import Stored
+
+
+def library_paths(paths: Iterable[str | os.PathLike] | None) -> list[str]:
+    """The paths a library is read from, as given (the bundled seeds when none are)."""
+    return [str(p) for p in (paths or [])] or [str(bundled_seeds())]
+
+
+def load_library(
+    paths: Iterable[str | os.PathLike] | None = None,
+    vocab: Vocabulary = DEFAULT_VOCABULARY,
+    progress: ProgressFn | None = None,
+    use_cache: bool = False,
+    notice: CacheNotice | None = None,
+    snapshot: Callable[[list[Report], int, Stored | None], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Library:
+    """Load every report under the paths (the bundled seeds when none are given), through the parse cache
+    when `use_cache` (a cache that cannot be used is noted in `notice`, never an error; what it knew of
+    the library is `Library.stored`); `progress(done, total)` as files are read; `snapshot(reports,
+    total, stored)`: the reports read so far, now and then; `cancelled()` true abandons the load
+    (`model.source.Cancelled`)."""
+    from .store.loading import load_library_cached
+
+    return load_library_cached(library_paths(paths), vocab=vocab, progress=progress, use_cache=use_cache,
+                               notice=notice, snapshot=snapshot, cancelled=cancelled)

@@ -1,0 +1,516 @@
+"""The search index's data: every searchable line of a library as columns and byte strings.
+
+Built from search records (`records`), one report at a time; a report that changed or went away is
+marked dead and its new version appended, so the index follows a library without being rebuilt.
+Nothing here depends on the order reports arrive in: ranking reads each report's stored sort key.
+
+    docs      one per report: where it is, week, label, author, sort key; `doc_first` its entries
+    entries   `entry_tid` (its text), `entry_shape` (what a hit shows), `entry_line` (source line);
+              a report's entries are consecutive, in source order
+    texts     each distinct visible line (link targets and URLs hidden, `records.visible`) once, as
+              UTF-8 in two byte strings: lower case (`lower`, scanned by queries) and as written
+              (`cased`), "\\n" after each; `text_hid` the heading text a heading line is found by
+    postings  text → its entries (`post_*`); `tid_count` how many of them are in live reports
+    shapes    (original text, section, chain of section keys, project, kind, heading) as six integers
+              each (`shape_cols`), sections, chains and projects (key, name) counted once each
+    originals each distinct line as written (`otext`), with its URLs (`urls`, for `url:`)
+    names     project, section and KPI names pinyin can spell, section keys, KPI names; Latin words
+              (`vocab`, for fuzzy matching); per hanzi its readings (`char_pinyin`, for pinyin in
+              report text)
+
+Stored and read back by `parts` (`IndexData.to_parts`, `IndexData.from_parts`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from array import array
+from bisect import bisect_right
+from typing import Any, Iterable, Mapping
+
+from . import parts as _stored
+from .docs import Doc
+from .parts import KINDS, DamagedIndex, _piece
+from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
+
+
+class _Builder:
+    """What adding reports needs to find existing texts, shapes and names (dropped when not growing)."""
+
+    __slots__ = ("otexts", "texts", "shapes", "heads", "urls", "vocab", "kpis", "chains", "vis", "sections",
+                 "projects")
+
+    def __init__(self) -> None:
+        self.otexts: dict[str, int] = {}
+        self.texts: dict[tuple[str, int], int] = {}
+        self.shapes: dict[tuple, int] = {}
+        self.heads: dict[str, int] = {}
+        self.urls: dict[str, int] = {}
+        self.vocab: set[str] = set()
+        self.kpis: dict[str, int] = {}
+        self.chains: dict[tuple, tuple] = {}
+        self.vis: dict[int, str] = {}  # original text id → its visible text (folded), while building
+        self.sections: dict[str, int] = {}
+        self.projects: dict[tuple, int] = {}
+
+
+_WORDS = re.compile(r"[0-9a-z]{3,}")
+
+
+class IndexData:
+    """The columns of a search index (see the module's description) and how they grow and are stored."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()  # one writer or one reader at a time
+        self.docs: list[Doc | None] = []  # (None: not read yet, from parts read on demand)
+        self.ndocs = 0
+        self.doc_first = array("i", [0])
+        self.doc_dead = bytearray()
+        self.entry_tid = array("i")
+        self.entry_shape = array("i")
+        self.entry_line = array("i")
+        self.lower = bytearray()
+        self.lower_off = array("i", [0])
+        self.cased: Any = bytearray()
+        self.cased_off: Any = array("i", [0])
+        self.text_hid: Any = array("i")
+        self.tid_count = array("i")
+        self.heads: list[str] = []
+        self.post_off: Any = array("i", [0])
+        self.post_eid: Any = array("i")
+        self.post_extra: dict[int, array] = {}
+        self.shape_cols: Any = array("i")  # per shape: otext, section, chain, project, kind, heading
+        self.sections: list[str] = []
+        self.chains: list[tuple[str, ...]] = []
+        self.projects: list[tuple[str, str | None]] = []
+        self.otext: Any = bytearray()
+        self.otext_off: Any = array("i", [0])
+        self.otext_url: Any = array("i")
+        self.urls = bytearray()
+        self.url_off = array("i", [0])
+        self.vocab: list[str] = []
+        self.terms: dict[str, int] = {}  # names pinyin can spell (projects, sections, KPIs) → id
+        self.term_count = array("i")  # per name: how many live reports have it
+        self.dterm_off = array("i", [0])  # per report: the ids of its names (`dterm_ids`)
+        self.dterm_ids = array("i")
+        self.readings: dict[str, list] = {}  # their pinyin readings, and authors', once prepared
+        self.section_keys: dict[str, None] = {}
+        self.kpi_names: list[str] = []
+        self.kpi_eid = array("i")
+        self.kpi_nid = array("i")
+        self.char_pinyin: dict[str, list[str]] | None = None  # hanzi → `match.text_readings`, once prepared
+        self.dead_entries = 0
+        self._ranks: tuple | None = None
+        self._b: _Builder | None = _Builder()
+        self._parts: Any = None  # where lazily read parts come from
+        self.token = os.urandom(8).hex()  # the identity of these text ids (a posting index belongs to one)
+        self.posting_index: Any = None  # a `postings.Postings` of these texts (not stored in the parts)
+        self.persisted_as: str | None = None  # the fingerprint these contents were saved or loaded with
+        self.changes = 0  # reports added or marked dead so far
+        self.saved_changes = -1  # `changes` when the index was saved or loaded
+
+    def __getattr__(self, name: str) -> Any:
+        # parts read on demand (`from_parts` with `lazy`): loaded the first time they are asked for
+        loader = self.__dict__.get("_deferred", {}).pop(name, None)
+        if loader is None:
+            raise AttributeError(name)
+        value = loader()
+        setattr(self, name, value)
+        return value
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def ntexts(self) -> int:
+        """How many distinct texts."""
+        return len(self.lower_off) - 1
+
+    @property
+    def live_docs(self) -> int:
+        """How many reports are searched."""
+        return self.ndocs - sum(self.doc_dead)
+
+    def all_docs(self) -> list[Doc]:
+        """Every report, dead ones too (read in one go when read from parts)."""
+        if self._docs_unread and any(d is None for d in self.docs):
+            blob, off = self._docs_blob, self._doc_off
+            raw = bytes(blob[0:len(blob)])
+            lines = [raw[off[d]:off[d + 1]] for d in range(self.ndocs)]
+            try:
+                rows = json.loads(b"[" + b",".join(lines) + b"]")
+            except (ValueError, RecursionError, UnicodeDecodeError):
+                raise DamagedIndex("a damaged report row") from None
+            if type(rows) is not list or len(rows) != self.ndocs:
+                raise DamagedIndex("a damaged report row")
+            for d, row in enumerate(rows):
+                if self.docs[d] is None:
+                    self.docs[d] = Doc.from_row(row)
+        self._docs_unread = False
+        return self.docs  # type: ignore[return-value]
+
+    _docs_unread = True
+
+    def doc(self, d: int) -> Doc:
+        """Report `d`."""
+        got = self.docs[d]
+        if got is None:
+            a, b = self._doc_off[d], self._doc_off[d + 1]
+            got = self.docs[d] = Doc.from_json(bytes(self._docs_blob[a:b]).decode("utf-8"))
+        return got
+
+    def text(self, tid: int) -> str:
+        """A text, lower case."""
+        return _piece(self.lower, self.lower_off[tid], self.lower_off[tid + 1] - 1)
+
+    def text_cased(self, tid: int) -> str:
+        """A text as written (full-width folded, link targets hidden)."""
+        return _piece(self.cased, self.cased_off[tid], self.cased_off[tid + 1] - 1)
+
+    def original(self, otid: int) -> str:
+        """A line as written."""
+        return _piece(self.otext, self.otext_off[otid], self.otext_off[otid + 1])
+
+    def url_text(self, uid: int) -> str:
+        """A line's URLs, lower case."""
+        return _piece(self.urls, self.url_off[uid], self.url_off[uid + 1] - 1)
+
+    @property
+    def nshapes(self) -> int:
+        """How many shapes."""
+        return len(self.shape_cols) // 6
+
+    def shape(self, sid: int) -> tuple:
+        """(original text id, section, chain, project key, project name, kind, heading) of a shape."""
+        otid, sec, chain, proj, kind, head = self.shape_cols[6 * sid:6 * sid + 6]
+        key, name = self.projects[proj] if proj >= 0 else (None, None)
+        return (otid, self.sections[sec], self.chains[chain], key, name, KINDS[kind], bool(head))
+
+    def shape_chain(self, sid: int) -> int:
+        """The id of a shape's chain of section keys (`chains`)."""
+        return self.shape_cols[6 * sid + 2]
+
+    def shape_otext(self, sid: int) -> int:
+        """The id of a shape's line as written."""
+        return self.shape_cols[6 * sid]
+
+    def postings(self, tid: int) -> Any:
+        """The entries of a text, ascending (some may be in dead reports)."""
+        n = len(self.post_off) - 1
+        base = self.post_eid[self.post_off[tid]:self.post_off[tid + 1]] if tid < n else array("i")
+        extra = self.post_extra.get(tid)
+        return base + extra if extra else base
+
+    def doc_of(self, eid: int) -> int:
+        """The report an entry belongs to."""
+        return bisect_right(self.doc_first, eid) - 1
+
+    def ranks(self) -> tuple[array, array, array]:
+        """(rank of each report, reports by rank, week-order position of each report) over the live
+        reports: newest first (dated reports by their sort key, latest first; then undated ones), and
+        week order ascending. Dead reports rank last."""
+        got = self._ranks
+        if got is None:
+            n = self.ndocs
+            if self._stored_rank is not None and self._order_keys is not None:
+                rank, order = self._stored_rank, self._order_keys
+            else:
+                docs = self.all_docs()
+                live = [d for d in range(n) if not self.doc_dead[d]]
+                dated = sorted((d for d in live if docs[d].week is not None), key=lambda d: docs[d].sort,
+                               reverse=True)
+                undated = sorted((d for d in live if docs[d].week is None), key=lambda d: docs[d].sort, reverse=True)
+                rank = array("i", [n]) * n
+                for r, d in enumerate(dated + undated):
+                    rank[d] = r
+                order = array("i", [0]) * n
+                for pos, d in enumerate(sorted(live, key=lambda d: docs[d].sort)):
+                    order[d] = pos
+            by_rank = array("i", sorted(range(n), key=rank.__getitem__))  # (dead reports last: rank n)
+            del by_rank[n - rank.count(n):]
+            got = self._ranks = (rank, by_rank, order)
+        return got
+
+    _order_keys: Any = None  # week-order positions read from parts
+    _stored_rank: Any = None  # ranks read from parts
+
+    # -- growing -------------------------------------------------------------------------------
+
+    def add(self, items: Iterable[tuple[Doc, Record]]) -> int:
+        """Append reports (each with its search record); returns how many."""
+        b = self._builder()
+        added = 0
+        for doc, rec in items:
+            self._add_one(b, doc, rec)
+            added += 1
+        if added:
+            self.changes += added
+            self._ranks = None
+            self._stored_rank = None
+            self._order_keys = None
+        return added
+
+    def _add_one(self, b: _Builder, doc: Doc, rec: Record) -> None:
+        d = self.ndocs
+        self.docs.append(doc)
+        self.ndocs += 1
+        self.doc_dead.append(0)
+        projects, kpis, sections, entries = rec
+        heads = head_names(rec)
+        pnames: dict[str, str] = {}
+        for key, name, _line in projects:
+            pnames.setdefault(key, name)
+        kpi_lines: dict[int, list[int]] = {}
+        for name, line in kpis:
+            nid = b.kpis.get(name)
+            if nid is None:
+                nid = b.kpis[name] = len(self.kpi_names)
+                self.kpi_names.append(name)
+            if line:
+                kpi_lines.setdefault(line, []).append(nid)
+        names = [k[0] for k in kpis] + [p[1] for p in projects] + [sec[2] for sec in sections]
+        for key, okr, _title in sections:
+            self.section_keys.setdefault(key, None)
+            if okr:
+                self.section_keys.setdefault(okr, None)
+        for name in dict.fromkeys(n for n in names if has_hanzi(n)):
+            i = self.terms.get(name)
+            if i is None:
+                i = self.terms[name] = len(self.term_count)
+                self.term_count.append(0)
+            self.term_count[i] += 1
+            self.dterm_ids.append(i)
+        self.dterm_off.append(len(self.dterm_ids))
+        eid = len(self.entry_tid)
+        e_tid, e_shape, e_line = self.entry_tid.append, self.entry_shape.append, self.entry_line.append
+        tid_count, extra = self.tid_count, self.post_extra
+        otexts, texts, shapes = b.otexts, b.texts, b.shapes
+        for line, text, section, chain, project, head, kind in entries:
+            otid = otexts.get(text)
+            if otid is None:
+                otid = self._new_otext(b, text)
+            vis = b.vis[otid]
+            hid = -1
+            if head:
+                if kind == "item" and line in heads:
+                    hid = self._head_id(b, norm(visible(heads[line])[0]))
+                else:
+                    hid = self._head_id(b, lower(vis))
+            tid = texts.get((vis, hid))
+            if tid is None:
+                tid = self._new_text(b, vis, hid)
+            skey = (otid, section, chain, project, pnames.get(project) if project else None, kind, bool(head))
+            sid = shapes.get(skey)
+            if sid is None:
+                sid = self._new_shape(b, skey)
+            e_tid(tid)
+            e_shape(sid)
+            e_line(line)
+            tid_count[tid] += 1
+            p = extra.get(tid)
+            if p is None:
+                p = extra[tid] = array("i")
+            p.append(eid)
+            if kpi_lines and line in kpi_lines:
+                for nid in kpi_lines[line]:
+                    self.kpi_eid.append(eid)
+                    self.kpi_nid.append(nid)
+            eid += 1
+        self.doc_first.append(eid)
+        if doc.author and has_hanzi(doc.author) and self.char_pinyin is not None and doc.author not in self.readings:
+            from . import pinyin as py
+
+            self.readings[doc.author] = py.readings(doc.author)
+
+    def _new_otext(self, b: _Builder, text: str) -> int:
+        otid = b.otexts[text] = len(self.otext_off) - 1
+        self.otext += text.encode("utf-8", "surrogatepass")
+        self.otext_off.append(len(self.otext))
+        vis, urls = visible(text)
+        b.vis[otid] = fold(vis)
+        uid = -1
+        if urls:
+            ul = lower(urls)
+            uid = b.urls.get(ul, -1)
+            if uid < 0:
+                uid = b.urls[ul] = len(self.url_off) - 1
+                self.urls += ul.encode("utf-8", "surrogatepass") + b"\n"
+                self.url_off.append(len(self.urls))
+        self.otext_url.append(uid)
+        return otid
+
+    def _head_id(self, b: _Builder, ht: str) -> int:
+        hid = b.heads.get(ht)
+        if hid is None:
+            hid = b.heads[ht] = len(self.heads)
+            self.heads.append(ht)
+        return hid
+
+    def _new_text(self, b: _Builder, vis: str, hid: int) -> int:
+        tid = b.texts[(vis, hid)] = self.ntexts
+        low = lower(vis)
+        cased = vis.encode("utf-8", "surrogatepass") + b"\n"
+        self.lower += cased if low is vis or low == vis else low.encode("utf-8", "surrogatepass") + b"\n"
+        self.lower_off.append(len(self.lower))
+        self.cased += cased
+        self.cased_off.append(len(self.cased))
+        self.text_hid.append(hid)
+        self.tid_count.append(0)
+        if self.char_pinyin is not None and not low.isascii():
+            self._add_readings(low)
+        words = _WORDS.findall(low)
+        if words:
+            fresh = set(words).difference(b.vocab)
+            if fresh:
+                b.vocab.update(fresh)
+                self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
+        return tid
+
+    def _new_shape(self, b: _Builder, skey: tuple) -> int:
+        sid = b.shapes[skey] = self.nshapes
+        otid, section, chain, project, pname, kind, head = skey
+        sec = b.sections.get(section)
+        if sec is None:
+            sec = b.sections[section] = len(self.sections)
+            self.sections.append(section)
+        cid = b.chains.get(chain)
+        if cid is None:
+            cid = b.chains[chain] = len(self.chains)
+            self.chains.append(chain)
+        pid = -1
+        if project is not None:
+            pid = b.projects.get((project, pname), -1)
+            if pid < 0:
+                pid = b.projects[(project, pname)] = len(self.projects)
+                self.projects.append((project, pname))
+        self.shape_cols.extend((otid, sec, cid, pid, KINDS.index(kind), 1 if head else 0))
+        return sid
+
+    def kill(self, d: int) -> None:
+        """Mark report `d` dead (its file changed or went away): it is no longer searched."""
+        if self.doc_dead[d]:
+            return
+        self.doc_dead[d] = 1
+        self.changes += 1
+        tid_count, e_tid = self.tid_count, self.entry_tid
+        lo, hi = self.doc_first[d], self.doc_first[d + 1]
+        for e in range(lo, hi):
+            tid_count[e_tid[e]] -= 1
+        for i in self.dterm_ids[self.dterm_off[d]:self.dterm_off[d + 1]]:
+            self.term_count[i] -= 1
+        self.dead_entries += hi - lo
+        self.docs[d] = self.doc(d)
+        self.docs[d].ref = None
+        self._ranks = None
+        self._stored_rank = None
+        self._order_keys = None
+
+    @property
+    def dead_share(self) -> float:
+        """The share of entries in dead reports (past a quarter, the index is worth building anew)."""
+        n = len(self.entry_tid)
+        return self.dead_entries / n if n else 0.0
+
+    def _builder(self) -> _Builder:
+        """The lookup tables adding reports needs (made again from the parts of a loaded index)."""
+        if self._b is not None:
+            return self._b
+        self._materialize()
+        b = _Builder()
+        for otid in range(len(self.otext_off) - 1):
+            text = self.original(otid)
+            b.otexts.setdefault(text, otid)
+            b.vis[otid] = fold(visible(text)[0])
+        for tid in range(self.ntexts):
+            b.texts.setdefault((self.text_cased(tid), self.text_hid[tid]), tid)
+        for hid, ht in enumerate(self.heads):
+            b.heads.setdefault(ht, hid)
+        for uid in range(len(self.url_off) - 1):
+            b.urls.setdefault(self.url_text(uid), uid)
+        for i, section in enumerate(self.sections):
+            b.sections.setdefault(section, i)
+        for i, chain in enumerate(self.chains):
+            b.chains.setdefault(chain, i)
+        for i, proj in enumerate(self.projects):
+            b.projects.setdefault(proj, i)
+        for sid in range(self.nshapes):
+            b.shapes.setdefault(self.shape(sid), sid)
+        b.vocab.update(self.vocab)
+        for nid, name in enumerate(self.kpi_names):
+            b.kpis.setdefault(name, nid)
+        self._b = b
+        return b
+
+    def settle(self) -> None:
+        """Drop what only growing needs (it is made again if the index grows later)."""
+        self._b = None
+
+    def _materialize(self) -> None:
+        """Turn lazily read parts into in-memory arrays (before growing)."""
+        for name in ("cased", "otext"):
+            v = getattr(self, name)
+            if not isinstance(v, bytearray):
+                setattr(self, name, bytearray(v[0:len(v)]))
+        for name in ("cased_off", "text_hid", "shape_cols", "otext_off", "otext_url", "post_off", "post_eid",
+                     "entry_tid", "entry_shape", "entry_line"):
+            v = getattr(self, name)
+            if not isinstance(v, array):
+                setattr(self, name, v[0:len(v)])
+        self.all_docs()
+
+    # -- pinyin --------------------------------------------------------------------------------
+
+    @property
+    def pinyin_ready(self) -> bool:
+        """Whether pinyin readings are at hand (else `prepare_pinyin` computes them, loading pypinyin)."""
+        return self.char_pinyin is not None
+
+    def prepare_pinyin(self) -> None:
+        """Compute the pinyin readings of names, authors and every hanzi of the texts (pypinyin: ~0.2 s
+        to load), so pinyin queries need no pypinyin at all."""
+        if self.char_pinyin is not None and all(t in self.readings for t in self.terms):
+            return
+        from . import pinyin as py
+
+        with self.lock:
+            for t in list(self.terms):
+                if t not in self.readings:
+                    self.readings[t] = py.readings(t)
+            for d in range(self.ndocs):
+                a = self.doc(d).author
+                if a and has_hanzi(a) and a not in self.readings:
+                    self.readings[a] = py.readings(a)
+            if self.char_pinyin is None:
+                self.char_pinyin = {}
+                self._add_readings(bytes(self.lower).decode("utf-8", "surrogatepass"))
+
+    def _add_readings(self, low: str) -> None:
+        """Learn the readings of the hanzi of a text not seen yet."""
+        from . import pinyin as py
+        from .match import text_readings
+
+        cp = self.char_pinyin
+        assert cp is not None
+        fresh = [ch for ch in set("".join(HANZI_RUNS.findall(low))) if ch not in cp]
+        for ch in fresh:
+            cp[ch] = text_readings(py.char_readings(ch))
+        if fresh:
+            self._pinyin_classes = None
+
+    _pinyin_classes: Any = None
+
+    # -- storing (`parts`) -----------------------------------------------------------------------
+
+    def to_parts(self) -> dict[str, bytes]:
+        """Every part as plain bytes (`parts.to_parts`)."""
+        return _stored.to_parts(self)
+
+    LAZY = ("cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
+            "entry_tid", "entry_shape", "entry_line", "docs")
+
+    @classmethod
+    def from_parts(cls, parts: Mapping[str, Any], lazy: bool = False) -> Any:
+        """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
+        return _stored.from_parts(cls, parts, lazy)

@@ -1,0 +1,401 @@
+"""The search index's persistence: its columns (`columns.IndexData`) as parts of plain bytes and back.
+
+`to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data), and `sums`:
+the CRC-32 of each 16 KiB of every part (a byte changed on disk inside a path or a line would
+otherwise still fit together, and be shown); `from_parts` reads them back, checking what it reads,
+eagerly (the app) or on demand (`reports-tui search`: each piece checked when first read: `Checked`,
+`Ints`). A part that does not check out is a `DamagedIndex` (the index is then built again).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import zlib
+from array import array
+from typing import Any, Iterator, Mapping
+
+FORMAT = "3"  # bump when a part's layout changes
+CHUNK = 16384  # bytes per checksum (`sums`)
+WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
+KINDS = ("item", "section", "title")
+ITEM = array("i").itemsize
+
+
+class DamagedIndex(ValueError):
+    """Stored index parts that are not what reports-tui writes (the index is then built again)."""
+
+
+def _ints(data: Any = b"") -> array:
+    a = array("i")
+    if data:
+        if len(data) % ITEM:
+            raise DamagedIndex("a packed array of the wrong length")
+        a.frombytes(bytes(data))
+    return a
+
+
+def _chunk_sums(data: bytes) -> list[int]:
+    return [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
+
+
+class Checked:
+    """A stored part read on demand (anything that slices to bytes, such as an open SQLite blob), each
+    16 KiB piece checked against its CRC-32 when first read and then kept: what is returned is always
+    bytes that were checked (`DamagedIndex` otherwise)."""
+
+    __slots__ = ("blob", "sums", "n", "pieces")
+
+    def __init__(self, blob: Any, sums: list[int]):
+        self.blob, self.sums, self.n = blob, sums, len(blob)
+        if len(sums) != -(-self.n // CHUNK):
+            raise DamagedIndex("checksums of another length")
+        self.pieces: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _piece(self, k: int) -> bytes:
+        got = self.pieces.get(k)
+        if got is None:
+            if len(self.pieces) * WHOLE_AFTER >= len(self.sums):
+                self._read_rest()  # (a query that reads pieces all over a part reads it in one go)
+                return self.pieces[k]
+            got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
+            if zlib.crc32(got) != self.sums[k]:
+                raise DamagedIndex("a stored part that does not match its checksum")
+            self.pieces[k] = got
+        return got
+
+    def _read_rest(self) -> None:
+        """Every piece not read yet, in one read, each checked."""
+        data = bytes(self.blob[0:self.n])
+        for k, want in enumerate(self.sums):
+            if k not in self.pieces:
+                piece = data[k * CHUNK:(k + 1) * CHUNK]
+                if zlib.crc32(piece) != want:
+                    raise DamagedIndex("a stored part that does not match its checksum")
+                self.pieces[k] = piece
+
+    def __getitem__(self, i: Any) -> bytes:
+        if not isinstance(i, slice):
+            raise TypeError("a checked part is read by slices")
+        a, b, step = i.indices(self.n)
+        if b <= a or step != 1:
+            return b""
+        first, last = a // CHUNK, (b - 1) // CHUNK
+        got = self._piece(first) if first == last else b"".join(self._piece(k) for k in range(first, last + 1))
+        return got[a - first * CHUNK:b - first * CHUNK]
+
+
+class Ints:
+    """A packed integer array read on demand from a blob (anything that slices to bytes)."""
+
+    __slots__ = ("blob", "n")
+
+    def __init__(self, blob: Any):
+        self.blob = blob
+        if len(blob) % ITEM:
+            raise DamagedIndex("a packed array of the wrong length")
+        self.n = len(blob) // ITEM
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            a, b, _ = i.indices(self.n)
+            return _ints(self.blob[a * ITEM:b * ITEM]) if b > a else array("i")
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return int.from_bytes(self.blob[i * ITEM:(i + 1) * ITEM], sys.byteorder, signed=True)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self[0:self.n])
+
+
+
+
+def _json_part(data: Any, kind: type) -> Any:
+    try:
+        value = json.loads(bytes(data).decode("utf-8"))
+    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
+        raise DamagedIndex("damaged JSON") from None
+    if type(value) is not kind:
+        raise DamagedIndex("damaged JSON")
+    return value
+
+
+
+def to_parts(ix: Any) -> dict[str, bytes]:
+    """Every part as plain bytes (see the module's description)."""
+    ix._materialize()
+    rank, _by_rank, order = ix.ranks()
+    docs = bytearray()
+    doc_off = array("i", [0])
+    for d in range(ix.ndocs):
+        docs += ix.doc(d).to_json().encode("utf-8", "surrogatepass")
+        doc_off.append(len(docs))
+    post_off, post_eid = array("i", [0]), array("i")
+    for tid in range(ix.ntexts):
+        post_eid.extend(ix.postings(tid))
+        post_off.append(len(post_eid))
+    meta = {"format": FORMAT, "byteorder": sys.byteorder, "item": ITEM, "docs": ix.ndocs,
+            "entries": len(ix.entry_tid), "texts": ix.ntexts, "shapes": ix.nshapes,
+            "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
+            "pinyin": ix.char_pinyin is not None, "token": ix.token}
+    names = {"terms": list(ix.terms), "readings": ix.readings, "sections": list(ix.section_keys),
+             "kpis": ix.kpi_names, "heads": ix.heads, "shape_sections": ix.sections,
+             "chains": [list(c) for c in ix.chains], "projects": [list(p) for p in ix.projects]}
+    # (term ids follow the order of `terms`)
+
+    def js(v: Any) -> bytes:
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+    parts = {
+        "meta": js(meta), "names": js(names), "docs": bytes(docs), "doc_off": doc_off.tobytes(),
+        "doc_first": ix.doc_first.tobytes(), "doc_dead": bytes(ix.doc_dead), "doc_rank": rank.tobytes(),
+        "doc_order": order.tobytes(),
+        "entry_tid": ix.entry_tid.tobytes(), "entry_shape": ix.entry_shape.tobytes(),
+        "entry_line": ix.entry_line.tobytes(),
+        "lower": bytes(ix.lower), "lower_off": ix.lower_off.tobytes(), "cased": bytes(ix.cased),
+        "cased_off": ix.cased_off.tobytes(), "text_hid": ix.text_hid.tobytes(),
+        "tid_count": ix.tid_count.tobytes(), "post_off": post_off.tobytes(), "post_eid": post_eid.tobytes(),
+        "shape_cols": ix.shape_cols.tobytes(), "otext": bytes(ix.otext),
+        "otext_off": ix.otext_off.tobytes(), "otext_url": ix.otext_url.tobytes(), "urls": bytes(ix.urls),
+        "url_off": ix.url_off.tobytes(), "vocab": "\n".join(ix.vocab).encode("utf-8"),
+        "kpi_eid": ix.kpi_eid.tobytes(), "kpi_nid": ix.kpi_nid.tobytes(),
+        "term_count": ix.term_count.tobytes(), "dterm_off": ix.dterm_off.tobytes(),
+        "dterm_ids": ix.dterm_ids.tobytes(),
+    }
+    if ix.char_pinyin is not None:
+        parts["char_pinyin"] = js(ix.char_pinyin)
+    parts["sums"] = js({name: _chunk_sums(data) for name, data in parts.items()})
+    return parts
+
+
+def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
+    """An index (of class `cls`, an `IndexData`) from stored parts: `parts[name]` is bytes, or (with `lazy`) for the large parts
+    anything that slices to bytes (an open SQLite blob), read when used. `DamagedIndex` when a part
+    does not check out."""
+    ix = cls()
+    ix._b = None
+    try:
+        sums = _json_part(parts["sums"], dict)
+        raw_parts = parts
+
+        class _Verified(Mapping[str, Any]):
+            """The parts, checked: whole when read whole, piece by piece when read on demand."""
+
+            def __getitem__(self, name: str) -> Any:
+                want = sums[name]
+                if type(want) is not list or not set(map(type, want)) <= {int}:
+                    raise DamagedIndex("damaged checksums")
+                if lazy and name in cls.LAZY:
+                    return Checked(raw_parts[name], want)
+                data = bytes(raw_parts[name])
+                if _chunk_sums(data) != want:
+                    raise DamagedIndex("a stored part that does not match its checksum")
+                return data
+
+            def __iter__(self) -> Iterator[str]:
+                return iter(raw_parts)
+
+            def __len__(self) -> int:
+                return len(raw_parts)
+
+        parts = _Verified()
+        meta = _json_part(parts["meta"], dict)
+        if meta.get("format") != FORMAT or meta.get("byteorder") != sys.byteorder or meta.get("item") != ITEM:
+            raise DamagedIndex("an index of another format")
+
+        def ints(name: str) -> Any:
+            return Ints(parts[name]) if lazy and name in cls.LAZY else _ints(parts[name])
+
+        def blob(name: str) -> Any:
+            v = parts[name]
+            return v if lazy and name in cls.LAZY else bytearray(v)
+
+        n_docs, n_ent, n_txt = meta["docs"], meta["entries"], meta["texts"]
+        if type(meta.get("token")) is not str:
+            raise DamagedIndex("damaged meta")
+        ix.token = meta["token"]
+        n_sh, n_ot, n_url = meta["shapes"], meta["otexts"], meta["urls"]
+        ix.ndocs = n_docs
+        ix.docs = [None] * n_docs
+        ix._docs_blob = blob("docs")
+        ix._doc_off = _ints(parts["doc_off"])
+        ix.doc_first = _ints(parts["doc_first"])
+        ix.doc_dead = bytearray(parts["doc_dead"])
+        ix._stored_rank = _ints(parts["doc_rank"])
+        ix._order_keys = _ints(parts["doc_order"])
+        ix.entry_tid, ix.entry_shape, ix.entry_line = ints("entry_tid"), ints("entry_shape"), ints("entry_line")
+        ix.lower = bytearray(parts["lower"])
+        ix.lower_off = _ints(parts["lower_off"])
+        ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), ints("text_hid")
+        ix.tid_count = _ints(parts["tid_count"])
+        ix.post_off, ix.post_eid = _ints(parts["post_off"]), ints("post_eid")
+        ix.shape_cols = ints("shape_cols")
+        ix.otext, ix.otext_off, ix.otext_url = blob("otext"), ints("otext_off"), ints("otext_url")
+        ix.urls, ix.url_off = bytearray(parts["urls"]), _ints(parts["url_off"])
+        vocab = bytes(parts["vocab"]).decode("utf-8")
+        ix.vocab = vocab.split("\n") if vocab else []
+        names = _json_part(parts["names"], dict)
+        ix.terms = {t: i for i, t in enumerate(_strs(names.get("terms")))}
+        ix.term_count = _ints(parts["term_count"])
+        ix.section_keys = dict.fromkeys(_strs(names.get("sections")))
+        ix.kpi_names = _strs(names.get("kpis"))
+        ix.heads = _strs(names.get("heads"))
+        ix.sections = _strs(names.get("shape_sections"))
+        chains, projects = names.get("chains"), names.get("projects")
+        if type(chains) is not list or type(projects) is not list:
+            raise DamagedIndex("damaged names")
+        ix.chains = [tuple(_strs(c)) for c in chains]
+        if not all(type(p) is list and len(p) == 2 and type(p[0]) is str and (p[1] is None or type(p[1]) is str)
+                   for p in projects):
+            raise DamagedIndex("damaged names")
+        ix.projects = [(k, n) for k, n in projects]
+        readings = names.get("readings")
+        if type(readings) is not dict:
+            raise DamagedIndex("damaged readings")
+
+        def load_readings() -> dict[str, list]:
+            return {k: _readings(v) for k, v in readings.items()}
+
+        def load_char_pinyin() -> dict[str, list[str]] | None:
+            if not meta.get("pinyin"):
+                return None
+            cp = _json_part(parts["char_pinyin"], dict)
+            if not all(type(k) is str and type(v) is list and all(type(r) is str and r for r in v)
+                       for k, v in cp.items()):
+                raise DamagedIndex("damaged readings")
+            return cp
+
+        def load_kpi_eid() -> array:
+            got = _ints(parts["kpi_eid"])
+            if got and (min(got) < 0 or max(got) >= n_ent):
+                raise DamagedIndex("parts that do not fit together")
+            return got
+
+        def load_kpi_nid() -> array:
+            got = _ints(parts["kpi_nid"])
+            if len(got) != len(ix.kpi_eid) or (got and (min(got) < 0 or max(got) >= len(ix.kpi_names))):
+                raise DamagedIndex("parts that do not fit together")
+            return got
+
+        def load_dterm_ids() -> array:
+            got = _ints(parts["dterm_ids"])
+            if len(got) != ix.dterm_off[-1] or (got and (min(got) < 0 or max(got) >= len(ix.terms))):
+                raise DamagedIndex("parts that do not fit together")
+            return got
+
+        ix.dterm_off = _ints(parts["dterm_off"])
+        ix.dead_entries = int(meta.get("dead", 0))
+        if lazy:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
+            del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
+            ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
+                            "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids}
+        else:
+            ix.readings, ix.char_pinyin = load_readings(), load_char_pinyin()
+            ix.kpi_eid = load_kpi_eid()
+            ix.kpi_nid, ix.dterm_ids = load_kpi_nid(), load_dterm_ids()  # (the first checked against it)
+        # the shape of everything: counts, offsets that end where their bytes do, ids in range
+        checks = [
+            len(ix.doc_first) == n_docs + 1, len(ix.doc_dead) == n_docs, len(ix._stored_rank) == n_docs,
+            len(ix._order_keys) == n_docs, len(ix._doc_off) == n_docs + 1, ix.doc_first[-1] == n_ent,
+            ix._doc_off[-1] == len(ix._docs_blob),
+            len(ix.entry_tid) == n_ent and len(ix.entry_shape) == n_ent and len(ix.entry_line) == n_ent,
+            len(ix.lower_off) == n_txt + 1 and ix.lower_off[-1] == len(ix.lower),
+            len(ix.cased_off) == n_txt + 1 and ix.cased_off[-1] == len(ix.cased),
+            len(ix.text_hid) == n_txt and len(ix.tid_count) == n_txt and len(ix.post_off) == n_txt + 1,
+            ix.post_off[-1] == len(ix.post_eid),
+            len(ix.shape_cols) == 6 * n_sh,
+            len(ix.otext_off) == n_ot + 1 and ix.otext_off[-1] == len(ix.otext) and len(ix.otext_url) == n_ot,
+            len(ix.url_off) == n_url + 1 and ix.url_off[-1] == len(ix.urls),
+            _ascending(ix.doc_first), _ascending(ix.lower_off), _ascending(ix.post_off), _ascending(ix._doc_off),
+            not ix.tid_count or min(ix.tid_count) >= 0,
+            len(ix.term_count) == len(ix.terms) and len(ix.dterm_off) == n_docs + 1,
+            # ranks within bounds and each live report's rank its own (a changed rank that still passed
+            # its checksum would drop hits, walking reports newest first), week-order positions too
+            all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
+            sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
+            not n_docs or (min(ix._order_keys) >= 0 and max(ix._order_keys) < n_docs),
+            _decodes(ix.lower) and _decodes(ix.urls),
+            not ix.post_off or ix.post_off[0] == 0,
+        ]
+        if not lazy:  # (read on demand, the rest is checked where it is read: a bad value fails there)
+            checks += [
+                _decodes(ix.cased) and _decodes(ix.otext) and _decodes(ix._docs_blob),
+                not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),
+                not n_ent or (min(ix.entry_shape) >= 0 and max(ix.entry_shape) < n_sh),
+                not ix.post_eid or (min(ix.post_eid) >= 0 and max(ix.post_eid) < n_ent),
+                not n_txt or (min(ix.text_hid) >= -1 and max(ix.text_hid) < len(ix.heads)),
+                not n_ot or (min(ix.otext_url) >= -1 and max(ix.otext_url) < n_url),
+                _ascending(ix.cased_off), _ascending(ix.otext_off), _shapes_fit(ix, n_ot),
+            ]
+        if not all(checks):
+            raise DamagedIndex("parts that do not fit together")
+    except DamagedIndex:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
+        raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
+    ix._parts = parts if lazy else None
+    return ix
+
+
+
+def _shapes_fit(ix: Any, n_otexts: int) -> bool:
+    """Whether every shape's ids point into their tables (checked at C speed, column by column)."""
+    cols = ix.shape_cols
+    limits = (n_otexts, len(ix.sections), len(ix.chains), len(ix.projects), len(KINDS), 2)
+    for k, top in enumerate(limits):
+        col = cols[k::6]
+        if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
+            return False
+    return True
+
+
+def _piece(blob: Any, a: int, b: int) -> str:
+    """Text `a:b` of a stored byte string; `DamagedIndex` when the offsets do not fit it or the bytes are
+    not text (parts read on demand are checked where they are read)."""
+    if not 0 <= a <= b <= len(blob):
+        raise DamagedIndex("an offset out of range")
+    try:
+        return bytes(blob[a:b]).decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        raise DamagedIndex("stored text that is not UTF-8") from None
+
+
+def _decodes(data: Any) -> bool:
+    """Whether stored text is UTF-8 (checked at C speed; a lone surrogate a file name held is written
+    as `surrogatepass` bytes, which decode back)."""
+    try:
+        bytes(data).decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _ascending(a: Any) -> bool:
+    """Whether offsets never go back (checked at C speed: a sorted list is sorted in one pass)."""
+    values = a.tolist() if isinstance(a, array) else list(a)
+    return values == sorted(values)
+
+
+def _strs(v: Any) -> list[str]:
+    if type(v) is not list or not set(map(type, v)) <= {str}:  # (at C speed)
+        raise DamagedIndex("damaged names")
+    return v
+
+
+def _readings(v: Any) -> list[tuple[str, ...]]:
+    if type(v) is not list:
+        raise DamagedIndex("damaged readings")
+    out = []
+    for r in v:
+        if type(r) is not list or not all(type(x) is str for x in r):
+            raise DamagedIndex("damaged readings")
+        out.append(tuple(r))
+    return out

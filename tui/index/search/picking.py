@@ -1,0 +1,266 @@
+"""Which entries of the matching lines are hits: the filters that keep them (`week:`, `by:`, `in:`,
+`kpi:`, `url:`) and the order they rank in — by score, then the newest report first (its stored sort
+key), then source order. A common line's entries are found by walking reports newest first, a rare
+one's by sorting its postings."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left, bisect_right
+from functools import partial
+from itertools import compress
+from typing import Callable
+
+from . import match as mt
+from .index import IndexData
+from .query import Query, week_keep
+from .records import lower, norm
+from .scored import LineMatch
+
+_TITLE = 2  # (`index.KINDS`)
+SORT_MAX = 4000  # a line set with at most this many entries is ordered by sorting, more by walking reports
+WALK_SLACK = 4.0  # a walk that takes this much longer than expected switches to sorting
+
+
+class Picking(IndexData):
+    """The filters and the rank order of entries (see the module's description)."""
+
+    def _take(self, matches: dict[int, LineMatch], cap: int, scope: bytearray | None,
+              pred: Callable[[int], bool] | None, picked: list[tuple[int, LineMatch]]) -> tuple[int, bool]:
+        """Add to `picked` (up to `cap`) the entries of these texts, best score first, then rank; return
+        how many entries the filters keep in all, and whether that is a lower bound."""
+        by_score: dict[float, list[int]] = {}
+        for tid, m in matches.items():
+            if self.tid_count[tid] > 0:
+                by_score.setdefault(m.score, []).append(tid)
+        total, capped = 0, False
+        for score in sorted(by_score, reverse=True):
+            eids, count, cut = self._collect(by_score[score], cap - len(picked), scope, pred)
+            picked.extend((e, matches[self.entry_tid[e]]) for e in eids)
+            total += count
+            capped = capped or cut
+        return total, capped
+
+    # -- filters -------------------------------------------------------------------------------
+
+    def _doc_scope(self, q: Query, names: Callable[..., set[str]] | None = None
+                   ) -> bytearray | None:
+        """A byte per report: whether `week:` and `by:` keep it (None: no such filter)."""
+        if not (q.weeks or q.week_labels or q.authors):
+            return None
+        weeks, labels, authors = self._doc_columns()
+        keep = bytearray(b"\x01") * self.ndocs
+        if q.weeks or q.week_labels:
+            keep = week_keep(q, weeks, labels)
+        if q.authors and names is not None:
+            ok = names(q.authors, [a for a in dict.fromkeys(authors) if a], self._readings_of)
+            keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))
+        elif q.authors:
+            ok = {a for a in set(authors) if a and any(mt.author_matches(v, a, self._author_readings(a))
+                                                          for v in q.authors)}
+            keep = bytearray(k and (a in ok) for k, a in zip(keep, authors))
+        return bytearray(k and not dead for k, dead in zip(keep, self.doc_dead))  # (never a dead report)
+
+    def _doc_columns(self) -> tuple[list[str], list[str], list[str | None]]:
+        """Per report: its ISO week ("" when undated), its label case-folded, its author."""
+        got = getattr(self, "_doc_cols_memo", None)
+        if got is None or got[0] != self.ndocs:
+            docs = self.all_docs()
+            got = self._doc_cols_memo = (self.ndocs, [d.week or "" for d in docs], [d.label.casefold() for d in docs],
+                                         [d.author for d in docs])
+        return got[1], got[2], got[3]
+
+    def _author_readings(self, author: str) -> list[tuple[str, ...]] | None:
+        from .records import has_hanzi
+
+        return self._readings_of(author) if has_hanzi(author) else None
+
+    def matching_sections(self, value: str) -> set[str]:
+        """Section keys (and OKR codes) an `in:` value names: the code, a part of the name, or a part
+        within the fuzzy edit budget (`_names_like`)."""
+        v = norm(value.replace("【", "").replace("】", "").replace(" ", ""))
+        out = set()
+        for key in self.section_keys:
+            k = norm(key)
+            if re.fullmatch(r"o\d", v):
+                if k == v or (k.startswith(v) and not k[len(v):len(v) + 1].isdigit()):
+                    out.add(key)
+            elif _names_like(v, k):
+                out.add(key)
+        return out
+
+    def matching_kpis(self, value: str) -> set[int]:
+        """Ids of the KPI names a `kpi:` value names (every KPI for an empty value)."""
+        if not value:
+            return set(range(len(self.kpi_names)))
+        v = norm(value)
+        return {i for i, k in enumerate(self.kpi_names) if _names_like(v, norm(k))}
+
+    def _line_filter(self, q: Query) -> Callable[[int], bool] | None:
+        """A test of each entry for the `in:`, `kpi:` and `url:` filters (None: no such filter)."""
+        if not q.line_filters:
+            return None
+        tests: list[Callable[[int], bool]] = []
+        e_shape = self.entry_shape
+        if q.sections:
+            keys = set().union(*(self.matching_sections(v) for v in q.sections))
+            chains = {i for i, chain in enumerate(self.chains) if not keys.isdisjoint(chain)}
+            cols = self.shape_cols
+
+            def in_section(eid: int) -> bool:
+                return cols[6 * e_shape[eid] + 2] in chains
+            tests.append(in_section)
+        if q.kpis:
+            nids = set().union(*(self.matching_kpis(v) for v in q.kpis))
+            eids = {e for e, n in zip(self.kpi_eid, self.kpi_nid) if n in nids}
+            tests.append(eids.__contains__)
+        if q.urls:
+            uids = set(range(len(self.url_off) - 1))
+            for v in q.urls:
+                uids &= set(self._scan(lower(v).encode("utf-8", "surrogatepass"), self.urls, self.url_off))
+            o_url, cols_u = self.otext_url, self.shape_cols
+
+            def has_url(eid: int) -> bool:
+                return o_url[cols_u[6 * e_shape[eid]]] in uids
+            tests.append(has_url)
+        if len(tests) == 1:
+            return tests[0]
+        return lambda eid: all(t(eid) for t in tests)
+
+    # -- which entries rank first ----------------------------------------------------------------
+
+    def _collect(self, tids: list[int], need: int, scope: bytearray | None,
+                 pred: Callable[[int], bool] | None) -> tuple[list[int], int, bool]:
+        """The first `need` entries of these texts in rank order (newest report first, then source
+        order) that the filters keep; how many the filters keep in all; whether that count is a lower
+        bound."""
+        rank, by_rank, _order = self.ranks()
+        live_total = sum(self.tid_count[t] for t in tids)
+        if not live_total:
+            return [], 0, False
+        if need <= 0:
+            count, capped = self._count(tids, scope, pred, live_total)
+            return [], count, capped
+        walk_cost = self._walk_cost(need, live_total, len(by_rank))
+        budget = WALK_SLACK * walk_cost if walk_cost is not None else None
+        if pred is not None and need < (1 << 61) and live_total > SORT_MAX:
+            # how many entries a line filter keeps is not known: walk until it costs what sorting would
+            budget = max(budget or 0.0, 0.3 * live_total)
+        if budget is not None:
+            got = self._walk(tids, need, scope, pred, by_rank, budget=budget)
+            if got is not None:
+                count, capped = self._count(tids, scope, pred, live_total)
+                return got, max(count, len(got)), capped
+        eids = self._sorted_entries(tids, scope, rank)
+        if pred is None:
+            return eids[:need], len(eids), False
+        kept = [e for e in eids if pred(e)]
+        return kept[:need], len(kept), False
+
+    def _walk_cost(self, need: int, live_total: int, n_live: int) -> float | None:
+        """What walking reports newest first is expected to cost (in µs), when that is cheaper than
+        sorting every entry; None when sorting is (few entries, or all of them wanted)."""
+        per_doc = len(self.entry_tid) / max(1, self.ndocs)
+        cost = (need * n_live / live_total) * (2.0 + 0.03 * per_doc)
+        if need < (1 << 61) and live_total > SORT_MAX and cost < 0.3 * live_total:
+            return cost
+        return None
+
+    def _sorted_entries(self, tids: list[int], scope: bytearray | None, rank: array) -> list[int]:
+        """Every entry of these texts in live reports kept by `scope`, in rank order."""
+        n = len(self.entry_tid) + 1
+        nd = self.ndocs
+        doc_after = partial(bisect_right, self.doc_first)  # (a report's index + 1)
+        keys: list[int] = []
+        for t in tids:
+            posts = self.postings(t)
+            if scope is None:
+                keys.extend([rank[d - 1] * n + e for d, e in zip(map(doc_after, posts), posts)])
+            else:
+                keys.extend([rank[d - 1] * n + e if scope[d - 1] else nd * n
+                             for d, e in zip(map(doc_after, posts), posts)])
+        keys.sort()
+        cut = bisect_left(keys, nd * n)  # (dead reports rank last; so do those the scope drops)
+        return [k % n for k in keys[:cut]]
+
+    def _walk(self, tids: list[int], need: int, scope: bytearray | None, pred: Callable[[int], bool] | None,
+              by_rank: array, budget: float) -> list[int] | None:
+        """The first `need` entries found walking reports newest first, or None past the budget."""
+        want = bytearray(self.ntexts)
+        for t in tids:
+            want[t] = 1
+        first, e_tid = self.doc_first, self.entry_tid
+        out: list[int] = []
+        cost = 0.0
+        for d in by_rank:
+            if scope is not None and not scope[d]:
+                continue
+            lo, hi = first[d], first[d + 1]
+            cost += 2.0 + 0.03 * (hi - lo)
+            for e in compress(range(lo, hi), map(want.__getitem__, e_tid[lo:hi])):
+                if pred is None or pred(e):
+                    out.append(e)
+                    if len(out) >= need:
+                        return out
+            if cost > budget:
+                return None
+        return out
+
+    def _count(self, tids: list[int], scope: bytearray | None, pred: Callable[[int], bool] | None,
+               live_total: int) -> tuple[int, bool]:
+        """How many entries of these texts the filters keep, and whether that is a lower bound only."""
+        if scope is None and pred is None:
+            return live_total, False
+        if pred is None:  # a report filter only: counted at C speed, over whichever is smaller
+            first = self.doc_first
+            docs = [d for d in compress(range(self.ndocs), scope)]
+            in_scope = sum(first[d + 1] - first[d] for d in docs)
+            if in_scope < 4 * live_total:  # the reports kept: their entries of these texts
+                want = bytearray(self.ntexts)
+                for t in tids:
+                    want[t] = 1
+                e_tid = self.entry_tid
+                return sum(sum(map(want.__getitem__, e_tid[first[d]:first[d + 1]])) for d in docs), False
+            after = partial(bisect_right, first)  # else the texts' entries: in a report kept?
+            kept = b"\x00" + bytes(scope)  # (by report index + 1)
+            return sum(sum(map(kept.__getitem__, map(after, self.postings(t)))) for t in tids), False
+        if live_total > SORT_MAX * 5:
+            return 0, True
+        n = 0
+        doc_of, rank, nd = self.doc_of, self.ranks()[0], self.ndocs
+        for t in tids:
+            for e in self.postings(t):
+                d = doc_of(e)
+                if rank[d] < nd and (scope is None or scope[d]) and (pred is None or pred(e)):
+                    n += 1
+        return n, False
+
+    def _listing(self, q: Query, scope: bytearray | None, pred: Callable[[int], bool] | None,
+                 cap: int) -> tuple[list[int], int, bool]:
+        """Filters alone: every line they keep (not report titles), newest report first."""
+        _rank, by_rank, _order = self.ranks()
+        first = self.doc_first
+        out: list[int] = []
+        for d in by_rank:
+            if scope is not None and not scope[d]:
+                continue
+            for e in range(first[d], first[d + 1]):
+                if pred is not None and not pred(e):
+                    continue
+                if self.shape_cols[6 * self.entry_shape[e] + 4] == _TITLE:
+                    continue
+                out.append(e)
+                if len(out) >= cap:
+                    return out, len(out), True
+        return out, len(out), False
+
+def _names_like(v: str, name: str) -> bool:
+    """Whether a filter value (lower case) names a section or KPI name (lower case): a part of it, or,
+    from 3 characters on, a fuzzy match of it (a Latin word within an edit or two of one of the
+    name's words, else a run of the name within the edit budget)."""
+    if v in name:
+        return True
+    if len(v) < 3:
+        return False
+    return (mt.fuzzy_latin(v, name) if mt.is_latin_word(v) else mt.fuzzy_window(v, name)) is not None

@@ -1,0 +1,300 @@
+"""Which texts hold a string: the scans every tier of the search is made of.
+
+The lower-case text of every distinct line is one byte string ("\n" after each), so the texts holding
+a string are found by one regular-expression scan (C speed) that takes the rest of a text once it
+matched. From `POSTINGS_MIN` texts on, the posting index (`postings`, tantivy) names the texts that may
+hold a string first, and only those are scanned. What a keystroke learned is kept for the next one:
+the texts holding a word typed so far narrow the next keystroke's scans down (`_holding`), a single
+character's texts (`texts_with`), whole-word classes (`_whole_classes`).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from functools import partial
+from itertools import accumulate
+from typing import Any, Iterable
+
+from . import match as mt
+from .index import IndexData
+from .records import is_word_char, lower
+
+_WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is_word_char`, lower case)
+_WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_WORD_CLASS, _WORD_CLASS_CASED = rb"0-9a-z", rb"0-9A-Za-z"  # (the same, as a regular expression's [class])
+_REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan finds each text once)
+CHAR_MEMO = 256  # characters whose texts are kept (`texts_with`)
+_LOOKUP_RATIO = 4  # matches found by looking each up while fewer than 1/4 of the texts (`_texts_of`)
+POSTINGS_MIN = 50_000  # texts from which a posting index narrows scans down (fewer: a scan takes a few ms)
+CANDIDATES_MIN, CANDIDATES_SHARE = 2_000, 16  # posting lists naming more than max(2,000, 1/16 of the texts):
+# every text is scanned instead (joining that many candidates costs what scanning them all does)
+
+
+class TextScans(IndexData):
+    """The texts holding a string, a word (and how: whole, at a word's start, inside) or words together,
+    of every text or of a view of some (see the module's description)."""
+
+    postings_min, candidates_min, candidates_share = POSTINGS_MIN, CANDIDATES_MIN, CANDIDATES_SHARE
+
+    # (texts holding a string, kept across keystrokes: a word typed on holds the one before it)
+    HOLDING_MEMO = 16
+    NARROW_SHARE = 3  # a memo narrows scans down when it holds under 1/3 of the texts
+
+    def _holding(self, w: str, scan: bool = True) -> array | None:
+        """The texts holding `w` (lower case, ignoring case) with an entry or not, ascending; kept (a few,
+        those holding few enough texts to narrow a scan down) until the index changes. Without `scan`,
+        only a kept answer (None: none kept)."""
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_holding_memo")
+        if memo is None or memo[0] != version:
+            memo = self._holding_memo = (version, {})
+        got = memo[1].get(w)
+        if got is not None or not scan:
+            return got
+        rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
+        got = array("i", self._texts_in(rx, self._narrowed(w)))
+        self._keep_holding(w, got)
+        return got
+
+    def _keep_holding(self, w: str, tids: Iterable[int]) -> None:
+        memo = self.__dict__.get("_holding_memo")
+        version = (self.ntexts, self.changes)
+        if memo is None or memo[0] != version:
+            memo = self._holding_memo = (version, {})
+        got = tids if isinstance(tids, array) else array("i", tids)
+        if len(got) * self.NARROW_SHARE >= self.ntexts or w in memo[1]:
+            return
+        if len(memo[1]) >= self.HOLDING_MEMO:
+            memo[1].pop(next(iter(memo[1])))
+        memo[1][w] = got
+
+    def _narrow_view(self, lw: list[str], scan: bool = True, cased: bool = False) -> tuple[Any, Any, list[int]] | None:
+        """A view (`_view_of`) of texts holding every word (lower case) at least, far fewer than all: the
+        fewest of those kept for a string inside one of the words (`_holding`), or with `scan` (several
+        words) those holding the longest word. None: no such view (every text is scanned, or the
+        posting index narrows each scan down)."""
+        if self.posting_index is not None and self._candidates(lw if len(lw) > 1 else lw[0]) is not None:
+            return None  # (the posting index narrows down as well)
+        memo = self.__dict__.get("_holding_memo")
+        best = None
+        if memo is not None and memo[0] == (self.ntexts, self.changes):
+            for k, tids in memo[1].items():
+                if any(k in w for w in lw) and (best is None or len(tids) < len(best[1])):
+                    best = (k, tids)
+        if best is None and scan and len(lw) > 1:
+            w = max(lw, key=len)
+            if is_word_char(w[0]) or is_word_char(w[-1]):
+                tids = self._holding(w)
+                if tids is not None and len(tids) * self.NARROW_SHARE < self.ntexts:
+                    best = (w, tids)
+        if best is None:
+            return None
+        key = (best[0], cased, len(best[1]))
+        kept = self.__dict__.get("_narrow_memo")
+        if kept is not None and kept[0] == key and kept[1] == (self.ntexts, self.changes):
+            return kept[2]
+        view = self._view_of(list(best[1]), cased)
+        self._narrow_memo = (key, (self.ntexts, self.changes), view)
+        return view
+
+    def texts_with(self, s: str) -> list[int]:
+        """The texts holding `s` (lower case) with an entry in a live report, ascending.
+
+        A single character's texts are kept until the index changes: typing a word, each keystroke
+        looks up the texts of every character typed so far (the fuzzy and pinyin tiers)."""
+        if len(s) != 1:
+            return self._live_texts_with(s)
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_char_texts")
+        if memo is None or memo[0] != version:
+            memo = self._char_texts = (version, {})
+        got = memo[1].get(s)
+        if got is None:
+            if len(memo[1]) >= CHAR_MEMO:
+                memo[1].pop(next(iter(memo[1])))  # (the character looked up first goes first)
+            got = memo[1][s] = self._live_texts_with(s)
+        return got
+
+    def _live_texts_with(self, s: str) -> list[int]:
+        view = self._narrowed(s)
+        rx = re.compile(re.escape(s.encode("utf-8", "surrogatepass")) + _REST)
+        return [t for t in self._texts_in(rx, view) if self.tid_count[t] > 0]
+
+    def _narrowed(self, s: str | list[str], cased: bool = False) -> tuple[Any, Any, list[int] | None]:
+        """(blob, offsets, ids): the texts to scan for those holding `s` (lower case; a list: every one of
+        those strings), lower case or as written. Every text (`ids` None), or with a posting index
+        (`posting_index`) only the texts its posting lists name (for a list, in one query over all the
+        strings' pairs) and those appended since it was last extended, joined (`ids`: their ids).
+        The scan that follows is the same either way, so the answer is too."""
+        blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
+        ids = self._candidates(s)
+        if ids is None:
+            return blob, off, None
+        return self._view_of(ids, cased)
+
+    def _candidates(self, s: str | list[str]) -> list[int] | None:
+        """The ids of the texts the posting index says may hold `s` (a list: every one of its strings),
+        and those appended since it was extended; None: every text (no posting index, or too many)."""
+        p = self.posting_index
+        n_all = self.ntexts
+        if p is None or n_all < self.postings_min or not s:
+            return None
+        key = s if isinstance(s, str) else tuple(s)
+        version = (n_all, self.changes, id(p), p.ndocs, self.candidates_share, self.candidates_min)
+        memo = self.__dict__.get("_candidates_memo")
+        if memo is None or memo[0] != version:
+            memo = self._candidates_memo = (version, {})
+        if key in memo[1]:
+            return memo[1][key]
+        if len(memo[1]) >= 32:
+            memo[1].pop(next(iter(memo[1])))
+        got = memo[1][key] = self._posting_candidates(p, s, n_all)
+        return got
+
+    def _posting_candidates(self, p: Any, s: str | list[str], n_all: int) -> list[int] | None:
+        n = min(p.ndocs, n_all)
+        share = self.candidates_share
+        got = p.holding(s, max(self.candidates_min, n // share))
+        if got is None or (n_all - n) * share > n_all:  # (too many: scanning all is as quick)
+            return None
+        ids = [t for t in got if t < n]
+        ids.extend(range(n, n_all))
+        return ids
+
+    def _view_of(self, ids: list[int], cased: bool = False) -> tuple[Any, Any, list[int]]:
+        """(blob, offsets, ids) of these texts alone, joined (lower case or as written)."""
+        blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
+        pieces = [blob[off[t]:off[t + 1]] for t in ids]
+        sub_off = array("i", [0])
+        sub_off.extend(accumulate(map(len, pieces)))
+        return b"".join(pieces), sub_off, ids
+
+    def _texts_in(self, rx: re.Pattern, view: tuple[Any, Any, list[int] | None]) -> list[int]:
+        """`_texts_of` over a view `_narrowed` gave: the ids of the texts the pattern matches, ascending."""
+        blob, off, ids = view
+        if ids is None:
+            return self._texts_of(rx, blob, off)
+        return [ids[i - 1] for i in map(partial(bisect_left, off), (m.end() for m in rx.finditer(blob)))]
+
+    def _scan(self, sb: bytes, blob: Any, off: Any) -> list[int]:
+        """The ids of the texts of a "\\n"-separated byte string (`off`: where each starts) holding `sb`,
+        ascending: one regular-expression scan that takes the rest of a text once it matched (C speed,
+        one step per text found rather than per occurrence)."""
+        if not sb:
+            return []
+        return self._texts_of(re.compile(re.escape(sb) + _REST), blob, off)
+
+    def _texts_of(self, rx: re.Pattern, blob: Any, off: Any) -> list[int]:
+        """The ids of the texts a pattern ending in `_REST` matches (each found once), ascending."""
+        ends = [m.end() for m in rx.finditer(blob)]
+        if len(ends) * _LOOKUP_RATIO < len(off) and not self._ends_known(off):
+            # few matches and no table yet: each looked up in the offsets (quicker than a table of all)
+            return [i - 1 for i in map(partial(bisect_left, off), ends)]
+        table = self._ends(off)
+        return [t for t in map(table.get, ends) if t is not None]
+
+    def _ends_known(self, off: Any) -> bool:
+        """Whether `_ends` has a table for this offsets array (made by an earlier query)."""
+        got = self.__dict__.get("_ends_memo", {}).get(id(off))
+        return got is not None and got[0] is off
+
+    def _ends(self, off: Any) -> dict[int, int]:
+        """Where each text of a "\\n"-separated byte string ends (just after its "\\n") → its id; kept
+        per offsets array and extended as it grows (texts are only ever appended)."""
+        memo = self.__dict__.setdefault("_ends_memo", {})
+        got = memo.get(id(off))
+        n = len(off)
+        if got is None or got[0] is not off or got[1] > n:
+            got = memo[id(off)] = [off, 1, {}]
+        if got[1] < n:
+            ends = got[2]
+            ends.update(zip(off[got[1]:n], range(got[1] - 1, n - 1)))
+            got[1] = n
+        return got[2]
+    WHOLE_MEMO = 8
+
+    def _whole_classes(self, w: str) -> dict[int, int]:
+        """`_word_classes(w, whole_only=True)` of every text, kept for a few words until the index changes
+        (typing on after a word, each keystroke looks that word up again)."""
+        version = (self.ntexts, self.changes)
+        memo = self.__dict__.get("_whole_memo")
+        if memo is None or memo[0] != version:
+            memo = self._whole_memo = (version, {})
+        got = memo[1].get(w)
+        if got is None:
+            got = array("i", self._word_classes(w, True))
+            if len(memo[1]) >= self.WHOLE_MEMO:
+                memo[1].pop(next(iter(memo[1])))
+            memo[1][w] = got
+        return dict.fromkeys(got, mt.WHOLE)
+
+    def _phrase_texts(self, lw: list[str], view: tuple[Any, Any, list[int]] | None = None) -> list[int]:
+        """The texts holding the words (lower case) together and in order (`match.phrase_pattern`), of
+        those a view holds (None: of the texts that may hold them all)."""
+        rx = re.compile(mt.phrase_pattern(lw).encode("utf-8", "surrogatepass") + _REST)
+        return self._texts_in(rx, view if view is not None else self._narrowed(lw))
+
+    def _word_classes(self, w: str, whole_only: bool = False,
+                      view: tuple[Any, Any, list[int] | None] | None = None) -> dict[int, int]:
+        """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
+        when it has a capital letter, else ignoring case. A word that does not start or end with a
+        Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole.
+        With `whole_only`, the texts holding it as a whole word alone (one scan). `view`: the texts to
+        look at (`_narrowed`, as written when the word has a capital letter; None: those that may hold it)."""
+        cased = mt.case_sensitive(w)
+        word = _WORD_BYTES_CASED if cased else _WORD_BYTES
+        if view is None:
+            view = self._narrowed(lower(w), cased)
+        if not cased:
+            w = lower(w)
+        sb = w.encode("utf-8", "surrogatepass")
+        check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
+        if not (check_start or check_end):
+            return dict.fromkeys(self._texts_in(re.compile(re.escape(sb) + _REST), view), mt.WHOLE)
+        wb = _WORD_CLASS_CASED if word is _WORD_BYTES_CASED else _WORD_CLASS
+        lit = re.escape(sb)
+        # (the start is tested after the word, so the pattern begins with it: a literal start is
+        # searched for at C speed, a look-behind first would be tried at every byte)
+        before = rb"(?<![" + wb + rb"]" + lit + rb")" if check_start else b""
+        after = rb"(?![" + wb + rb"])" if check_end else b""
+        if whole_only:
+            return dict.fromkeys(self._texts_in(re.compile(lit + before + after + _REST), view), mt.WHOLE)
+        # every text holding the word, then those holding it at a word's start, then as a whole word
+        # (one scan each; a text's class is the best of those it is found by)
+        found = self._texts_in(re.compile(lit + _REST), view)
+        if not found:
+            return {}
+        out = dict.fromkeys(found, mt.INSIDE if check_start else mt.PREFIX)
+        if check_start:
+            out.update(dict.fromkeys(self._texts_in(re.compile(lit + before + _REST), view), mt.PREFIX))
+        if check_end:
+            out.update(dict.fromkeys(self._texts_in(re.compile(lit + before + after + _REST), view), mt.WHOLE))
+        else:
+            out = {t: mt.WHOLE if c == mt.PREFIX else c for t, c in out.items()}
+        return out
+
+    def _whole_texts(self, u: str) -> list[int]:
+        """The texts holding a Latin word (lower case) as a whole word, ignoring case."""
+        lit = re.escape(u.encode("utf-8", "surrogatepass"))
+        rx = re.compile(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
+        return self._texts_in(rx, self._narrowed(u))
+
+    def _cased_blob(self) -> Any:
+        """The texts as written, as bytes (read whole the first time, when read on demand)."""
+        if not isinstance(self.cased, (bytes, bytearray)):
+            from .index import DamagedIndex, _ascending
+
+            cased = bytearray(self.cased[0:len(self.cased)])
+            off = self.cased_off[0:len(self.cased_off)]  # (read whole now: checked as the whole index is)
+            if not (_ascending(off) and off and off[0] == 0 and off[-1] == len(cased)):
+                raise DamagedIndex("parts that do not fit together")
+            self.cased, self.cased_off = cased, off
+        return self.cased
+
+    def _texts_holding(self, word: str) -> list[int]:
+        """The texts holding a word anywhere (as typed when it has a capital letter, else ignoring case)."""
+        cased = mt.case_sensitive(word)
+        view = self._narrowed(lower(word), cased)
+        return self._texts_in(re.compile(re.escape(mt.needle(word).encode("utf-8", "surrogatepass")) + _REST), view)

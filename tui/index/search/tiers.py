@@ -1,0 +1,293 @@
+"""The search's lower tiers, asked only when the exact tier falls short of the hits wanted: a word
+mistyped (`_fuzzy`), pinyin of a name (`_pinyin_names`), pinyin and pinyin initials of report text
+(`_pinyin_text`). Each gives the texts it matches with a score (`match` has the rules)."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from itertools import accumulate, chain
+from typing import Callable, Iterator
+
+from . import match as mt
+from . import pinyin as py
+from .query import Query
+from .records import lower
+from .scans import _REST, _WORD_CLASS, TextScans
+from .scored import LineMatch, Typo
+
+FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
+
+
+class LowerTiers(TextScans):
+    """The typo and pinyin tiers (see the module's description)."""
+
+    def _fuzzy(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
+        """The texts `match.fuzzy_line` matches (no exact match): one word mistyped, the others as typed."""
+        words = [lower(w) for w in q.words]
+        which = mt.fuzzy_words(words)
+        if len(words) == 1:
+            return self._fuzzy_word(words[0], exact, None, []) if which else {}
+        out: dict[int, LineMatch] = {}
+        for i in which:
+            others = [w for j, w in enumerate(q.words) if j != i]
+            within: set[int] | None = None
+            memo = getattr(self, "_word_memo", None)
+            known = memo[1] if memo is not None and memo[0] == q.words else {}
+            for o in sorted(others, key=len, reverse=True):  # (the texts holding every other word as typed)
+                got = known[o] if o in known else self._texts_holding(o)
+                within = set(got) if within is None else within.intersection(got)
+                if not within:
+                    break
+            if not within:
+                continue
+            for tid, m in self._fuzzy_word(words[i], exact, within, [lower(o) for o in others]).items():
+                old = out.get(tid)
+                if old is None or m.score > old.score:
+                    out[tid] = LineMatch(m.score, "fuzzy", Typo(i, m.info))
+        return out
+
+    def _fuzzy_word(self, w: str, exact: dict[int, LineMatch], within: set[int] | None,
+                    others: list[str]) -> dict[int, LineMatch]:
+        """The texts (of `within`, all if None) holding the word `w` (lower case) mistyped, not matched
+        exactly; `others`: the query's other words (lower case), which a heading holds for its bonus."""
+        n, k = len(w), mt.max_edits(len(w))
+        out: dict[int, LineMatch] = {}
+
+        def on_head(tid: int) -> bool:
+            h = self._head(tid)
+            return mt.fuzzy_head(w, h) and all(o in h for o in others)  # type: ignore[operator]
+        if mt.is_latin_word(w):
+            from rapidfuzz import process
+            from rapidfuzz.distance import OSA
+
+            # the library's words within k edits; a line's distance: that of the closest it holds as a
+            # whole word (`match.fuzzy_latin`, which also gives the span, for the hits shown)
+            # (the closest first: fewest edits, then `match.typo_closeness`)
+            best: dict[int, tuple[int, float]] = {}
+            close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
+            keyed = sorted((int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1)
+            if within is not None:  # (one of several words: only the texts holding the others are looked at)
+                return self._fuzzy_within(w, [u for _d, _n, u in keyed], exact, within, on_head)
+            for d, neg, u in keyed:
+                for tid in self._whole_texts(u):
+                    if tid not in exact and tid not in best and (within is None or tid in within):
+                        best[tid] = (d, -neg)
+            for tid, (d, near) in best.items():
+                out[tid] = LineMatch(mt.fuzzy_score(d, n, on_head(tid), near), "fuzzy", None)
+            return out
+        need = mt.chars_needed(w)
+        if within is not None and len(within) <= FUZZY_EACH:
+            cands = [t for t in within if t not in exact]
+        else:
+            counts = Counter(chain.from_iterable(self.texts_with(c) for c in set(w)))  # (counted at C speed)
+            cands = [t for t, c in counts.items() if c >= need and t not in exact and (within is None or t in within)]
+        if not cands:
+            return out
+        texts = {t: self.text(t) for t in cands}
+        if k > 1:  # (one edit: the windows are found by a regular expression, quicker than the prefilter)
+            from rapidfuzz import fuzz, process
+
+            pad = mt.HIDDEN_PAD * (n - 1)
+            passing = process.extract(w, {t: pad + s + pad for t, s in texts.items()}, scorer=fuzz.partial_ratio,
+                                      score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
+            texts = {tid: texts[tid] for _, _, tid in passing}
+        scores = {(d, h): mt.fuzzy_score(d, n, h) for d in range(1, k + 1) for h in (False, True)}
+        hids = self.text_hid
+        for tid, (d, span) in mt.fuzzy_windows(w, texts).items():
+            out[tid] = LineMatch(scores[(d, hids[tid] >= 0 and on_head(tid))], "fuzzy", span)
+        return out
+
+    def _fuzzy_within(self, w: str, close: list[str], exact: dict[int, LineMatch], within: set[int],
+                      on_head: Callable[[int], bool]) -> dict[int, LineMatch]:
+        """`_fuzzy_word` of a Latin word among the texts holding a query's other words: those holding one
+        of the library's words `close` to it (found in one scan of just those texts when they are many),
+        each scored by `match.fuzzy_latin`."""
+        out: dict[int, LineMatch] = {}
+        ids = sorted(t for t in within if t not in exact)
+        if not close or not ids:
+            return out
+        if len(ids) > FUZZY_EACH:
+            lits = [re.escape(u.encode("utf-8")) for u in close]
+            alt = b"|".join(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")" for lit in lits)
+            rx = re.compile(rb"(?:" + alt + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
+            if len(ids) * 4 > self.ntexts:  # (most texts: one scan of them all, then those kept)
+                keep = set(ids)
+                ids = [t for t in self._texts_of(rx, self.lower, self.lower_off) if t in keep]
+            else:
+                blob, off = self.lower, self.lower_off
+                pieces = [blob[off[t]:off[t + 1]] for t in ids]
+                sub_off = array("i", [0])
+                sub_off.extend(accumulate(map(len, pieces)))
+                ids = self._texts_in(rx, (b"".join(pieces), sub_off, ids))
+        n = len(w)
+        for tid in ids:
+            low = self.text(tid)
+            f = mt.fuzzy_latin(w, low)
+            if f is not None:
+                near = mt.typo_closeness(w, low[f[1][0]:f[1][1]])
+                out[tid] = LineMatch(mt.fuzzy_score(f[0], n, on_head(tid), near), "fuzzy", None)
+        return out
+
+    def _head(self, tid: int) -> str | None:
+        """The text a heading line is found by (lower case), None for other lines."""
+        hid = self.text_hid[tid]
+        return self.heads[hid] if hid >= 0 else None
+
+    def _vocab_near(self, n: int, k: int) -> list[str]:
+        """The Latin words of the library `n ± k` letters long."""
+        by_len = getattr(self, "_vocab_by_len", None)
+        if by_len is None or self._vocab_seen != len(self.vocab):
+            by_len = {}
+            for u in self.vocab:
+                by_len.setdefault(len(u), []).append(u)
+            self._vocab_by_len, self._vocab_seen = by_len, len(self.vocab)
+        return [u for length in range(n - k, n + k + 1) for u in by_len.get(length, ())]
+
+    def _readings_of(self, name: str) -> list[tuple[str, ...]]:
+        rd = self.readings.get(name)
+        if rd is None:
+            rd = self.readings[name] = py.readings(name)
+        return rd
+
+    def _pinyin_names(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
+        if not py.is_pinyin_query(q.text):
+            return {}
+        qc = py.compact(q.text)
+        needles: dict[str, float] = {}
+        firsts = self._term_initials()
+        for term, i in self.terms.items():
+            if self.term_count[i] <= 0 or qc[0] not in firsts[i]:
+                continue
+            found = mt.name_needle(qc, term, self._readings_of(term))
+            if found is not None:
+                hanzi, quality = found
+                if quality > needles.get(hanzi, -1.0):
+                    needles[hanzi] = quality
+        out: dict[int, LineMatch] = {}
+        hids, heads = self.text_hid, self.heads
+        for hanzi in sorted(needles):
+            plain = LineMatch(mt.name_pinyin_score(needles[hanzi], False), "pinyin", hanzi)
+            on_head = LineMatch(mt.name_pinyin_score(needles[hanzi], True), "pinyin", hanzi)
+            for tid in self.texts_with(hanzi):
+                if tid in exact:
+                    continue
+                hid = hids[tid]
+                m = on_head if hid >= 0 and hanzi in heads[hid] else plain
+                old = out.get(tid)
+                if old is None or m.score > old.score:
+                    out[tid] = m
+        return out
+
+    def _term_initials(self) -> list[str]:
+        """Per name (by id): the first letters of its characters' readings."""
+        got = getattr(self, "_initials_memo", None)
+        if got is None or len(got) != len(self.terms):
+            got = self._initials_memo = ["".join({r[:1] for rs in self._readings_of(t) for r in rs if r})
+                                         for t in self.terms]
+        return got
+
+    def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
+        if not py.is_pinyin_query(q.text):
+            return {}
+        qc = py.compact(q.text)
+        if self.char_pinyin is None:
+            self.prepare_pinyin()
+        found: dict[int, tuple[int, int]] = {}  # tid → the first span
+        classes = self._reading_classes()
+        for seg in _segmentations(qc, set(classes)):
+            for tid, at in self._text_find([classes[s] for s in seg]):
+                if tid not in found or at < found[tid][0]:
+                    found[tid] = (at, at + len(seg))
+        out: dict[int, LineMatch] = {}
+        for tid, span in found.items():
+            if tid not in exact and self.tid_count[tid] > 0:
+                head = self._head(tid)
+                on_head = head is not None and self.text(tid)[span[0]:span[1]] in head
+                out[tid] = LineMatch(mt.text_pinyin_score(on_head), "pinyin", span)
+        if len(qc) >= mt.INITIALS_MIN:  # initials of running text: the lowest tier, never "no matches"
+            initials = self._initial_classes()
+            if all(c in initials for c in qc):
+                for tid, at in self._text_find([initials[c] for c in qc]):
+                    if tid in exact or tid in out or self.tid_count[tid] <= 0:
+                        continue
+                    head = self._head(tid)
+                    on_head = head is not None and self.text(tid)[at:at + len(qc)] in head
+                    out[tid] = LineMatch(mt.text_initials_score(on_head), "pinyin", (at, at + len(qc)))
+        return out
+
+    def _initial_classes(self) -> dict[str, str]:
+        """For pinyin initials in report text: letter → the hanzi one of whose readings starts with it,
+        as the inside of a regular expression's [class]."""
+        got = getattr(self, "_initials_classes", None)
+        if got is None or got[0] is not self._reading_classes():
+            by_letter: dict[str, set[str]] = {}
+            for ch, rs in (self.char_pinyin or {}).items():
+                for r in rs:
+                    by_letter.setdefault(r[:1], set()).add(ch)
+            got = self._initials_classes = (self._reading_classes(),
+                                            {k: "".join(map(re.escape, sorted(v))) for k, v in by_letter.items()})
+        return got[1]
+
+    def _reading_classes(self) -> dict[str, str]:
+        """For pinyin in report text: syllable → the hanzi that have it among their readings, as the
+        inside of a regular expression's [class]."""
+        got = getattr(self, "_pinyin_classes", None)
+        if got is None:
+            by_syllable: dict[str, list[str]] = {}
+            for ch, rs in (self.char_pinyin or {}).items():
+                for r in rs:
+                    by_syllable.setdefault(r, []).append(ch)
+            got = self._pinyin_classes = {k: "".join(map(re.escape, v)) for k, v in by_syllable.items()}
+        return got
+
+    def _text_find(self, classes: list[str]) -> Iterator[tuple[int, int]]:
+        """(text id, character offset) of the first place in each text where its characters belong to
+        these classes in turn."""
+        rx = re.compile("".join(f"[{c}]" for c in classes))
+        whole, off = self._lower_str()
+        pos = 0
+        while True:
+            m = rx.search(whole, pos)
+            if m is None:
+                return
+            i = m.start()
+            t = bisect_right(off, i) - 1
+            yield t, i - off[t]
+            pos = off[t + 1]
+
+    def _lower_str(self) -> tuple[str, array]:
+        """Every text, lower case, as one string ("\n" after each), and where each starts in it."""
+        got = getattr(self, "_lower_memo", None)
+        if got is None or got[2] != self.ntexts:
+            whole = bytes(self.lower).decode("utf-8", "surrogatepass")
+            off = array("i", [0])
+            i = whole.find("\n")
+            while i != -1:
+                off.append(i + 1)
+                i = whole.find("\n", i + 1)
+            got = self._lower_memo = (whole, off, self.ntexts)
+        return got[0], got[1]
+
+def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
+    """The ways (at most `most`) to cut `q` into two or more of the syllables."""
+    out: list[list[str]] = []
+    longest = max(map(len, syllables), default=0)
+
+    def go(i: int, acc: list[str]) -> None:
+        if len(out) >= most:
+            return
+        if i == len(q):
+            if len(acc) >= 2:
+                out.append(list(acc))
+            return
+        for j in range(min(len(q), i + longest), i, -1):
+            if q[i:j] in syllables:
+                acc.append(q[i:j])
+                go(j, acc)
+                acc.pop()
+
+    go(0, [])
+    return out

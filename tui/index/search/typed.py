@@ -1,0 +1,180 @@
+"""The search as the user types: the same hits as the full search, found without classifying every
+line that holds the words (a page of hits, their count a lower bound). Mixed into `engine.SearchIndex`,
+whose exact tier (`_exact`), ranking (`_take`, `_collect`) and hits (`_hits`) it uses."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
+from typing import Any
+
+from . import match as mt
+from .query import Query
+from .records import is_word_char, lower
+from .scans import TextScans
+from .scored import LineMatch, SearchResult
+
+TYPED_WALK = 20_000  # entries walked at most while the user types (`_as_typed`), before the full search
+
+
+class AsTyped(TextScans):
+    """`_as_typed`: a page of hits for a query as typed (see the module's description)."""
+
+    def _as_typed(self, q: Query, limit: int) -> SearchResult | None:
+        """The hits as the user types (the same as the full search's), found without classifying every
+        line that holds the words; their count a lower bound of the total. None: the full search runs.
+
+        The texts holding every word as a whole word (one scan per word) and the heading lines whose
+        heading holds every word are all the texts that can score above a prefix (90); when they fill
+        the limit, they are the hits. Else reports are walked newest first, each new text of their
+        entries scored (`match.exact_score`), until those and the prefixes found fill the limit: any
+        entry not reached yet ranks below them. A walk past `TYPED_WALK` entries gives up."""
+        if not q.words or q.has_filters:
+            return None
+        words = list(q.words)
+        lw = [lower(w) for w in words]
+        count = self.tid_count
+        cjk = not any(is_word_char(w[0]) or is_word_char(w[-1]) for w in q.words)
+        if cjk:
+            # (CJK words only: every occurrence is whole, so every text holding the words scores a whole
+            # word at least; those scoring more — heading lines, the words together — are found below,
+            # the others walked newest first)
+            if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
+                return None  # (rare: the full search scans few texts)
+            known: dict[int, LineMatch] = {}
+            level = mt.CLASS_SCORE[mt.WHOLE]
+        else:
+            known = self._exact(q, whole_only=True)
+            if sum(count[t] for t in known) >= limit:
+                picked: list[tuple[int, LineMatch]] = []
+                self._take(known, limit, None, None, picked)
+                return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+            if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
+                return None  # (a rare word, or words rare together: the full search scans few texts, a walk would find few hits)
+            level = mt.CLASS_SCORE[mt.PREFIX]
+        cased_any = any(mt.case_sensitive(w) for w in words)
+        heads = self.heads
+        by_head = self._heading_texts()
+        # the heading lines whose heading holds every word (scored in one scan per word of just those)
+        tids = [t for hid in self._heads_holding(lw) if hid in by_head
+                for t in by_head[hid] if t not in known and count[t] > 0]
+        for t, score in self._scored_in(words, lw, tids).items():
+            if score > level:
+                known[t] = LineMatch(score, "exact")
+        if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
+            tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw)) if t not in known and count[t] > 0]
+            for t, score in self._scored_in(words, lw, tids).items():
+                known[t] = LineMatch(score, "exact")
+        prefix = level
+        above = sum(count[t] for t, m in known.items() if m.score >= prefix)
+        rank, by_rank, _order = self.ranks()
+        first, e_tid, hids = self.doc_first, self.entry_tid, self.text_hid
+        scored: dict[int, float | None] = dict.fromkeys(known)
+        found: dict[float, list[int]] = {}
+        at_prefix: list[int] = found.setdefault(prefix, [])
+        seen, full = 0, False
+        for d in by_rank:
+            lo, hi = first[d], first[d + 1]
+            seen += hi - lo
+            for e in range(lo, hi):
+                t = e_tid[e]
+                if t in scored:
+                    s = scored[t]
+                else:
+                    low = self.text(t)
+                    hid = hids[t]
+                    s = scored[t] = mt.exact_score(words, self.text_cased(t) if cased_any else low, low,
+                                                   heads[hid] if hid >= 0 else None)
+                    if s is not None:
+                        found.setdefault(s, [])
+                if s is not None and t not in known:
+                    found[s].append(e)
+            if above + len(at_prefix) >= limit:
+                full = True
+                break
+            if seen > TYPED_WALK:
+                return None
+        if not full:
+            return None  # (every report walked and the exact tier falls short: the lower tiers run)
+        keyed: list[tuple[float, int, int]] = []
+        by_score: dict[float, list[int]] = {}
+        for t, m in known.items():
+            if count[t] > 0:
+                by_score.setdefault(m.score, []).append(t)
+        for s, tids in by_score.items():
+            eids, _n, _cut = self._collect(tids, limit, None, None)
+            keyed.extend((-s, rank[self.doc_of(e)], e) for e in eids)
+        for s, eids in found.items():
+            keyed.extend((-s, rank[self.doc_of(e)], e) for e in eids[:limit])
+        keyed.sort()
+        match = {s: LineMatch(s, "exact") for s in set(-k[0] for k in keyed)}
+        picked = [(e, match[-ns]) for ns, _r, e in keyed[:limit]]
+        return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+
+    def _heading_texts(self) -> dict[int, list[int]]:
+        """Heading id → the heading lines (text ids) found by it."""
+        got = getattr(self, "_heading_memo", None)
+        if got is None or got[0] != self.ntexts:
+            by_head: dict[int, list[int]] = {}
+            for t, h in enumerate(self.text_hid[:self.ntexts]):
+                if h >= 0:
+                    by_head.setdefault(h, []).append(t)
+            got = self._heading_memo = (self.ntexts, by_head)
+        return got[1]
+
+    def _heads_holding(self, lw: list[str]) -> list[int]:
+        """The ids of the headings holding every word (lower case), ascending: one scan per word of the
+        headings joined (kept until headings are added)."""
+        heads = self.heads
+        memo = self.__dict__.get("_heads_joined")
+        if memo is None or memo[0] != len(heads):
+            joined = "\n".join(heads) + "\n"
+            starts = array("i", [0])
+            starts.extend(accumulate(len(h) + 1 for h in heads))
+            memo = self._heads_joined = (len(heads), joined if joined.count("\n") == len(heads) else None, starts)
+        _n, joined, starts = memo
+        if joined is None:  # (a heading holding a line break: looked at one by one)
+            return [h for h, head in enumerate(heads) if all(w in head for w in lw)]
+        got: set[int] | None = None
+        for w in sorted(lw, key=len, reverse=True):
+            rx = re.compile(re.escape(w) + "[^\n]*\n")
+            found = {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
+            got = found if got is None else got & found
+            if not got:
+                return []
+        return sorted(got or ())
+
+    def _scored_in(self, words: list[str], lw: list[str], tids: list[int]) -> dict[int, float]:
+        """The exact-tier score (`match.exact_score`) of each of these texts holding every word, from one
+        scan per word of just these texts (as `_exact` scores every text)."""
+        if not tids:
+            return {}
+        tids = sorted(set(tids))
+        views: dict[bool, tuple[Any, Any, list[int]]] = {}
+        classes: dict[int, int] | None = None
+        for w in sorted(words, key=len, reverse=True):
+            cased = mt.case_sensitive(w)
+            view = views.get(cased) or views.setdefault(cased, self._view_of(tids, cased))
+            got = self._word_classes(w, False, view)
+            classes = got if classes is None else {t: min(c, got[t]) for t, c in classes.items() if t in got}
+            if not classes:
+                return {}
+        phrase = set(self._phrase_texts(lw, views.get(False) or self._view_of(tids))) if len(lw) > 1 else set()
+        hids, heads = self.text_hid, self.heads
+        head_has: dict[int, bool] = {}
+        out: dict[int, float] = {}
+        for t, c in (classes or {}).items():
+            score = mt.CLASS_SCORE[c]
+            hid = hids[t]
+            if hid >= 0:
+                ok = head_has.get(hid)
+                if ok is None:
+                    ok = head_has[hid] = all(w in heads[hid] for w in lw)
+                if ok:
+                    score += mt.HEADING_BONUS
+            if t in phrase:
+                score += mt.PHRASE_BONUS
+            out[t] = score
+        return out
