@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from testpaths import DATA
-from tui.index.library import load_library
+from tui.index.load import load_library
 from tui.index.search.engine import SearchIndex
 from tui.index.team import team_week
 from tui.model.frontmatter import front_matter_end, front_matter_fields, metadata_end
