@@ -153,25 +153,14 @@ def _expand(line: str) -> str:
 
 
 def _read_metadata(lines: list[str]) -> _Meta:
-    """Front matter: YAML between `---` fences, or Pelican-style `Key: value` lines at the top."""
+    """Front matter (`tui.model.frontmatter`): YAML between `---` fences, or `Key: value` metadata lines
+    at the top (Pelican, MultiMarkdown)."""
     meta = _Meta()
     end = front_matter_end(lines)
-    if end:
-        meta.consumed.update(range(end))
-        for j in range(1, end - 1):
-            _take_meta(meta, lines[j], j)
-        return meta
-    if lines and lines[0].strip() == "---":
-        return meta  # a rule with no closing line: not front matter, and no metadata lines either
-    first = _META_LINE.match(lines[0]) if lines else None
-    if first and first.group(1).strip().lower() in _PELICAN_KEYS:
-        for i, line in enumerate(lines[:60]):
-            if not line.strip():
-                break
-            if not _META_LINE.match(line):
-                break
-            meta.consumed.add(i)
-            _take_meta(meta, line, i)
+    meta.consumed.update(range(end))
+    first = 1 if end and lines[0].strip() == "---" else 0  # (YAML: inside its fences)
+    for j in range(first, end - first):
+        _take_meta(meta, lines[j], j)
     return meta
 
 

@@ -2,8 +2,9 @@
 
 CommonMark with tables and strikethrough, HTML allowed (it is rendered, never shown as tags), and
 mdit-py-plugins for front matter, task lists, footnotes (kept where they are written, so every source
-line keeps its place) and definition lists. Front matter follows the model's rule
-(`tui.model.frontmatter`), so the view and the parser always agree on where a report's body starts.
+line keeps its place) and definition lists. Front matter — YAML, or metadata lines `Title: …` at the top —
+follows the model's rule (`tui.model.frontmatter`), so the view and the parser always agree on where a
+report's body starts.
 
 markdown-it-py is imported when the first report is drawn, never by the subcommands.
 """
@@ -44,15 +45,17 @@ def parse(text: str, lines: Sequence[str] | None = None, env: dict | None = None
     model does, the text is read again without it."""
     lines = text.split("\n") if lines is None else lines
     env = {} if env is None else env
-    tokens = parser(True).parse(text, env)
     want = front_matter_end(lines)
-    got = next((t.map[1] for t in tokens[:1] if t.type == "front_matter" and t.map), 0)
-    if got == want:
-        return tokens
-    env.clear()
+    if not want or lines[0].strip() == "---":  # (the plugin reads YAML only, never metadata lines)
+        tokens = parser(True).parse(text, env)
+        got = next((t.map[1] for t in tokens[:1] if t.type == "front_matter" and t.map), 0)
+        if got == want:
+            return tokens
+        env.clear()
     tokens = parser(False).parse(text, env)
     if want:
-        # The model's front matter (say, closed by `...` indented): its lines become one token.
+        # The model's front matter (YAML closed by `...` indented, metadata lines `Title: …`): its lines
+        # become one token.
         from markdown_it.token import Token
 
         head = Token("front_matter", "", 0, map=[0, want], content="\n".join(lines[1 : want - 1]),
