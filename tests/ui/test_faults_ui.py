@@ -194,6 +194,24 @@ async def test_an_exception_while_the_app_starts_still_ends_it_with_a_traceback(
     assert app.return_code == 1
 
 
+async def test_an_error_a_screen_reports_is_never_dropped_where_errors_are_fatal(seed_library, monkeypatch):
+    """With unexpected exceptions made fatal (the suite's setting), an error a palette provider caught
+    and told the app about ends the app with it, as any other would: no test passes over one."""
+    from tui.ui import commands
+
+    def broken_items(self):
+        raise LookupError("a palette provider failed")
+
+    monkeypatch.setattr(commands.WeeksProvider, "_items", broken_items)
+    app = make_app(seed_library)
+    with pytest.raises(LookupError, match="a palette provider failed"):
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            await pilot.press("ctrl+p")
+            await eventually(pilot, lambda: not app.is_running)
+    assert app.return_code == 1
+
+
 # ── keys typed before their screen is ready ──────────────────────────────────────────────────────
 
 

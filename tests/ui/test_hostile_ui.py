@@ -321,6 +321,7 @@ async def test_a_failing_search_shows_the_error_dialog(seed_library, monkeypatch
     def broken(*a, **k):
         raise ValueError("index broken")
 
+    monkeypatch.delenv("REPORTS_TUI_CRASH_ON_ERROR")  # (the dialog, not the end of the app)
     ns = argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=True)
     app = ReportsApp(ns, library=seed_library, watch=False)
     # (a query never builds the index, so the search itself fails: as a broken index's would)

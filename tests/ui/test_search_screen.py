@@ -190,15 +190,24 @@ async def test_hits_show_their_author(seed_library):
 async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_library, monkeypatch):
     # a keystroke's page (here 3 hits) is drawn first; the whole list then replaces it, the cursor on
     # the same hit at the same place on screen and the preview kept; only the rows on screen are made
-    from tui.ui.screens import search as search_screen
+    import threading
 
     monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
-    monkeypatch.setattr(search_screen, "FILL_DELAY", 0.5)
     app = Host(seed_library)
+    search = app.workspace.search
+    release = threading.Event()  # the whole list waits for it (a busy machine must not race the page)
+
+    def held(query, *a, counted=True, **kw):
+        if counted:
+            release.wait(30)
+        return search(query, *a, counted=counted, **kw)
+
+    app.workspace.search = held
     async with app.run_test(size=(120, 24)) as pilot:
         screen = app.screen
         await pilot.press(*"项目")
-        await wait_for_results(pilot, screen, "项目")
+        await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "项目")
+        await pilot.pause()
         assert len(screen.result.hits) == 3 and screen.filled is None
         page = list(screen.result.hits)
         await pilot.press("down", "down")  # into the results, the second hit
@@ -207,11 +216,8 @@ async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_librar
         results = screen.query_one("#search-results", OptionList)
         at = results.first_line(results.highlighted) - results.scroll_offset.y  # (the line on screen)
         preview = str(screen.query_one("#search-preview").render())
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.filled == "项目":
-                break
-        assert screen.filled == "项目"
+        release.set()
+        await eventually(pilot, lambda: screen.filled == "项目")
         whole = screen.result.hits
         assert len(whole) > 3 and [(h.report.week, h.line) for h in whole[:3]] == [(h.report.week, h.line) for h in page]
         hit = screen.current_hit
@@ -224,11 +230,8 @@ async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_librar
 
 
 async def _settled(pilot, screen, query: str) -> None:
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if screen.done == query:
-            return
-    raise AssertionError(f"the search of {query!r} never ended")
+    """Wait until the search of `query` has ended (its page, and its whole list or the failure of it)."""
+    await eventually(pilot, lambda: screen.done == query)
 
 
 async def test_a_whole_list_that_fails_keeps_the_page_with_a_notice_and_the_screen_usable(seed_library, monkeypatch):
@@ -302,11 +305,7 @@ async def test_a_whole_list_arriving_after_a_newer_key_or_a_closed_screen_is_dro
     async with app.run_test(size=(120, 24)) as pilot:
         screen = app.screen
         await pilot.press(*"项目")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if entered.is_set():
-                break
-        assert entered.is_set()
+        await eventually(pilot, entered.is_set)
         entered.clear()
         await pilot.press("backspace")  # a newer key: the running follow-up is cancelled
         await wait_for_results(pilot, screen, "项")
@@ -315,17 +314,57 @@ async def test_a_whole_list_arriving_after_a_newer_key_or_a_closed_screen_is_dro
         assert screen.result.query.raw == "项" and screen.filled == "项"
         release.clear()
         await pilot.press(*"目")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if entered.is_set():
-                break
-        assert entered.is_set()
+        await eventually(pilot, entered.is_set)
         app.pop_screen()  # the screen closes while its follow-up runs
-        await pilot.pause(0.05)
+        await eventually(pilot, lambda: not screen.is_attached)
         release.set()
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if not any(w.group == "search-fill" and w.is_running for w in app.workers):
-                break
+        await eventually(pilot, lambda: not any(w.group == "search-fill" and w.is_running for w in app.workers))
         assert screen.done != "项目" and not screen.is_attached
         assert len(app.screen_stack) == 1  # (no error dialog)
+
+
+async def test_a_query_answered_before_the_index_was_made_is_asked_again_once_it_is(seed_library, monkeypatch):
+    """A query asked before the index is made searches nothing; when that answer reaches the screen
+    only after the screen heard the index was made, the screen still asks again (it never stays on
+    "searching 0 of 5")."""
+    import threading
+
+    app = Host(seed_library)
+    asked, release = threading.Event(), threading.Event()
+    real_search, real_index = app.workspace.search, app.workspace.search_index
+
+    def late(query, *a, **kw):
+        got = real_search(query, *a, **kw)
+        if got.searched == 0 and got.of:  # (answered before there was an index)
+            asked.set()
+            release.wait(30)
+        return got
+
+    def index_after_the_query(progress=None):
+        asked.wait(30)
+        return real_index(progress)
+
+    synced: list[bool] = []
+    real_synced = SearchScreen._synced
+
+    def told(self) -> None:
+        real_synced(self)
+        synced.append(True)
+
+    app.workspace.search = late
+    app.workspace.search_index = index_after_the_query
+    monkeypatch.setattr(SearchScreen, "_synced", told)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = app.screen
+            await pilot.press("存")  # (one key: one query)
+            await eventually(pilot, asked.is_set)
+            await eventually(pilot, lambda: bool(synced))  # the index is made and the screen told so …
+            release.set()  # … and only then the empty answer arrives
+            await eventually(pilot, lambda: screen.result is not None and screen.result.complete)
+            assert screen.result.query.raw == "存" and screen.result.hits
+            assert all("存" in h.text for h in screen.result.hits[:3])
+            await eventually(pilot, lambda: "searching" not in str(screen.query_one("#search-status", Static).render()))
+    finally:
+        release.set()
+        asked.set()

@@ -15,7 +15,7 @@ from tui.ui.screens.team_week import TeamWeekScreen
 from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree
 from tui.ui.widgets.week_list import WeekList
-from uiutil import eventually, make_app, ready
+from uiutil import eventually, make_app, ready, settled
 
 TEAM = DATA / "team" / "monday"
 
@@ -197,16 +197,19 @@ async def test_unread_marks_and_next_unread(team, monkeypatch):
         # `U` twice: read, then unread again (and it stays so: the open report no longer counts).
         await pilot.press("U")
         await eventually(pilot, lambda: _true(app.read_state.is_read(team.reports[1])))
+        # (no wait on the clock: were the count started again, it would mark the report read within a millisecond)
+        monkeypatch.setattr(MainScreen, "READ_AFTER", 0.001)
         await pilot.press("U")
         await eventually(pilot, lambda: _true(not app.read_state.is_read(team.reports[1])))
-        await pilot.pause(0.5)
+        await settled(pilot)
         assert not app.read_state.is_read(team.reports[1]) and row_texts(weeks)[1].startswith("王五 •")
-        # Everything read: `u` says so.
+        # Everything read: `u` says so, and stays where it is.
         for r in team.reports:
             app.read_state.mark(r, True)
         here = main.current
         await pilot.press("u")
-        await pilot.pause()
+        await eventually(pilot, lambda: any("Every report here is read" in str(n.message) for n in app._notifications))
+        await settled(pilot)
         assert main.current is here
     # Kept in the user's state folder, by content: a new session on a fresh load knows them.
     again = load_library([str(TEAM)])

@@ -43,6 +43,7 @@ def _use(archive) -> None:
     assert cli_main(["search", "release", str(archive)]) == 0
 
 
+@pytest.mark.slow  # (a 600-report archive loaded, indexed and measured)
 def test_the_cache_of_an_archive_is_at_most_three_times_its_size(archive, cache_home, capsys, monkeypatch):
     # Posting lists start at 50,000 texts (3,000 reports and more): here at any size, so that this small
     # archive's cache holds every part a large one's does (measured: 600 reports 2.1x without them,
@@ -57,6 +58,7 @@ def test_the_cache_of_an_archive_is_at_most_three_times_its_size(archive, cache_
     assert cache <= LIMIT * served, f"cache {cache:,} bytes for {served:,} bytes of reports"
 
 
+@pytest.mark.slow  # (a 600-report archive loaded, indexed and measured)
 def test_records_held_by_a_saved_index_are_not_kept_twice(archive, cache_home, capsys):
     _use(archive)
     capsys.readouterr()
@@ -69,6 +71,7 @@ def test_records_held_by_a_saved_index_are_not_kept_twice(archive, cache_home, c
         assert c.execute("SELECT count(*) FROM reports").fetchone()[0] == 600
 
 
+@pytest.mark.slow  # (a 600-report archive loaded, indexed and measured)
 def test_an_index_built_again_without_stored_records_finds_the_same(archive, cache_home, capsys):
     _use(archive)
     capsys.readouterr()

@@ -77,3 +77,26 @@ def test_import_contracts_are_kept():
     res = subprocess.run(exe + ["--no-cache"], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "3 kept, 0 broken" in res.stdout
+
+
+def test_no_screen_asks_the_app_or_another_screen_whether_it_has_a_hook():
+    """Screens and widgets tell the app with messages and get what they need in their constructors: no
+    `getattr(self.app, …)` / `hasattr(app, …)` (a hook the structure does not show; compat.py, which
+    reads Textual's own internals, aside)."""
+    import ast
+
+    askable = {"app", "screen", "main_screen"}
+
+    def asked(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Name) and node.id in askable) or \
+            (isinstance(node, ast.Attribute) and node.attr in askable)
+
+    found = []
+    for path in sorted((REPO / "tui" / "ui").rglob("*.py")):
+        if path.name == "compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr") \
+                    and node.args and asked(node.args[0]):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert not found, found

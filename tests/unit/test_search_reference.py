@@ -345,6 +345,7 @@ def _fixed_library() -> list[GenDoc]:
     return out
 
 
+@pytest.mark.slow  # (every prefix of every query, five ways an index is made: ~15 s each)
 @pytest.mark.parametrize("narrow_share", [3, 1])
 def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share, monkeypatch):
     # as the user types: every prefix of every query searched in turn on the same index, so what a

@@ -270,7 +270,8 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(Unexpected)
     def _unexpected(self, msg: Unexpected) -> None:
-        self.handle_unexpected(msg.error, msg.where)
+        if not self.handle_unexpected(msg.error, msg.where):
+            raise msg.error  # (not to be handled here: Textual ends the app with its traceback)
 
     @on(WorkerFailed)
     def _worker_failed(self, msg: WorkerFailed) -> None:

@@ -33,7 +33,7 @@ from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
-from ..messages import LibraryChanged, WorkerFailed
+from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
 
 DEBOUNCE = 0.12
@@ -130,12 +130,15 @@ class SearchScreen(Screen):
     def _synced(self) -> None:
         self._index_note = ""
         query = self.query_one("#search-input", Input).value
-        if self.result is not None and not self.result.complete:
-            self.start_search(query)  # the whole answer now
-        elif self.result is not None and self.workspace.loading:
+        if not query.strip():
+            if self.result is None:
+                self._status(Text("type to search every report"))
+        elif self.result is None or self.result.query.raw != query or not self.result.complete:
+            # the whole answer now; also for a query whose answer is still on its way (asked before there
+            # was an index, it searched nothing)
+            self.start_search(query)
+        elif self.workspace.loading:
             self.start_search(query)  # more reports were read meanwhile
-        elif self.result is None:
-            self._status(Text("type to search every report"))
 
     def _status(self, text: Text) -> None:
         try:
@@ -230,11 +233,7 @@ class SearchScreen(Screen):
                         severity="warning", markup=False)
             return
         self._status(Text(f"search failed: {why}"))
-        report = getattr(self.app, "show_error", None)
-        if report is not None:
-            report(error, f"searching {query!r}")
-        else:
-            self.notify(f"Search failed: {why}", severity="error", markup=False)
+        self.app.post_message(Unexpected(error, f"searching {query!r}"))  # (the app's error dialog)
 
     def on_worker_state_changed(self, event) -> None:
         """A worker that failed outside its search (drawing its result, bringing the index up to date):
