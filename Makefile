@@ -61,7 +61,7 @@ run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." 
 	$(VENV)/bin/reports-tui $(ARGS)
 
 test: $(STAMP) browser shells  ## run the test suite
-	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
+	$(PY) -m pytest -q -n 3 --dist loadfile -p no:cacheprovider
 
 check: $(STAMP)  ## the quick lane (about a minute): unit tests but the slow ones, and the import contracts
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not slow" tests/unit
