@@ -5,20 +5,12 @@ mtime) gives an empty body and is told as a changed file (the app then reloads, 
 from __future__ import annotations
 
 import os
-import shutil
 import zipfile
 
 import pytest
 
 from tui.index.library import bundled_seeds
 from tui.index.store import loader, loading
-
-
-@pytest.fixture
-def reports(tmp_path):
-    d = tmp_path / "reports"
-    shutil.copytree(bundled_seeds(), d)
-    return d
 
 
 @pytest.fixture

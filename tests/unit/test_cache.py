@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,19 +18,10 @@ from tui import cli
 from tui.index.store import cache as cache_mod
 from tui.index.store import loading
 from tui.index.store import loader
-from tui.index.library import bundled_seeds
 from tui.index.load import load_library
 from tui.model.report import Report
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def reports(tmp_path):
-    """A folder holding copies of the bundled seeds."""
-    d = tmp_path / "reports"
-    shutil.copytree(bundled_seeds(), d)
-    return d
 
 
 @pytest.fixture
