@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..model.frontmatter import yaml_end
 from ..model.incidents import is_incident_section
 from ..model.kpis import is_kpi_section
 from ..model.nextweek import MARK, Step, mark_figures, mark_status, restamp, shift_title, title_shape
@@ -193,7 +194,7 @@ class _Writer:
         left out. A draft nothing else dates (its report was dated by its file name) gets a date line."""
         r = self.report
         lines = self.lines[:self._head_end()]
-        front = _front_matter_end(lines)
+        front = max(0, yaml_end(lines) - 1)  # the closing fence's index (the parser's rule)
         title: str | None = None  # the draft's title, once written …
         title_at = 0  # … at this index of `out`
         after_front = 0  # the index of `out` after the front matter
@@ -393,16 +394,6 @@ class _Writer:
             mt = ITEM_RE.match(line.expandtabs(4))
             return (mt.group(4) or "").strip() if mt else item.text
         return line.strip() or item.text
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """The index of the closing `---` of YAML front matter at the top, or 0 when there is none."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            return i
-    return 0
 
 
 def _is_author_section(sec: Section, report: Report) -> bool:

@@ -25,7 +25,8 @@ _METADATA_NAMING_KEYS = frozenset({"title", "date"})
 _LISTED = frozenset({"tags", "authors", "keywords"})  # Pelican's comma-separated fields
 
 
-def _yaml_end(lines: Sequence[str]) -> int:
+def yaml_end(lines: Sequence[str]) -> int:
+    """How many lines YAML front matter takes, both fences included (0 when there is none)."""
     if not lines or lines[0].strip() != "---":
         return 0
     for i in range(1, min(len(lines), FRONT_MATTER_MAX_LINES)):
@@ -56,12 +57,12 @@ def metadata_end(lines: Sequence[str]) -> int:
 
 def front_matter_end(lines: Sequence[str]) -> int:
     """How many lines the front matter takes, YAML's fences included (0 when there is none)."""
-    return _yaml_end(lines) or metadata_end(lines)
+    return yaml_end(lines) or metadata_end(lines)
 
 
 def _field_lines(lines: Sequence[str]) -> tuple[Sequence[str], bool]:
     """The front matter's lines that hold its fields, and whether they are metadata lines (not YAML)."""
-    end = _yaml_end(lines)
+    end = yaml_end(lines)
     if end:
         return lines[1 : end - 1], False
     return lines[: metadata_end(lines)], True
