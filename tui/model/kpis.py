@@ -122,9 +122,9 @@ def _table_kpis(table: list[tuple[int, list[str]]], vocab: Vocabulary) -> list[t
     return out
 
 
-def _kpi_sections(report: Report, vocab: Vocabulary) -> list[Section]:
+def _kpi_sections(sections: list[Section], vocab: Vocabulary) -> list[Section]:
     chosen: list[Section] = []
-    for sec in report.sections:
+    for sec in sections:
         if is_kpi_section(sec.title, vocab):
             chosen.extend(sec.walk())
     seen: set[int] = set()
@@ -143,10 +143,10 @@ def _distinct_name(name: str, section: str, kpis: dict[str, Kpi]) -> str:
     return f"{name} ({n})"
 
 
-def extract_kpis(report: Report, vocab: Vocabulary) -> None:
+def extract_kpis(report: Report, vocab: Vocabulary, sections: list[Section] | None = None) -> None:
     """Fill `report.kpis`, adding the derived 生产事件数. Two KPIs never share a name: a name seen before
     with another value is told apart by its section (`success rate (Refunds)`) or a number; the same
-    name and value written twice is one KPI."""
+    name and value written twice is one KPI (`sections`: the report's, when the caller has them at hand)."""
     kpis: dict[str, Kpi] = {}
 
     def add(name: str, value: float, unit: str, raw: str, line: int | None, section: str) -> None:
@@ -157,7 +157,7 @@ def extract_kpis(report: Report, vocab: Vocabulary) -> None:
         kpis[name] = Kpi(name, value, unit, raw, line, section)
 
     known = None
-    for sec in _kpi_sections(report, vocab):
+    for sec in _kpi_sections(report.sections if sections is None else sections, vocab):
         if known is None:
             known = _known_name_patterns(tuple(vocab.all_kpi_names()))
         for item in sec.all_items():

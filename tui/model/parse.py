@@ -128,7 +128,7 @@ def section_key(title: str) -> str:
     return re.sub(r"[【】\[\]\s\u3000]", "", nfkc(inline_plain(title)))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """An item on the nesting stack: its marker column and where its content starts."""
 
@@ -278,32 +278,39 @@ class _Structure:
             if self.table is not None:
                 self.flush_table()
             return
-        if stripped[0] in "`~" and self.opens_fence(line, stripped, quote):
+        # Each pattern below is tried only on a line whose first character it could match (the patterns
+        # allow only spaces, or `\s`, which is what `strip` removes, before it): most lines are plain
+        # text or list items, and a failed match costs more than the test.
+        first = stripped[0]
+        if first in "`~" and self.opens_fence(line, stripped, quote):
             return
-
-        hm = HEADING_RE.match(line)
-        if hm and not quote:
-            self.heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
-            self.prev_blank = False
-            return
-        if self.para_run and self.para_end == lineno - 1 and not quote and not self.open_items \
+        if first == "#" and not quote:
+            hm = HEADING_RE.match(line)
+            if hm:
+                self.heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
+                self.prev_blank = False
+                return
+        if first in "=-" and self.para_run and self.para_end == lineno - 1 and not quote and not self.open_items \
                 and SETEXT_RE.match(line) and self.setext(stripped):
             return
         if self.props_zone and self.title_found and self.property(line, lineno):
             return
-        if HR_RE.match(line):
+        if first in "-*_" and HR_RE.match(line):
             self.open_items.clear()
             self.prev_blank = True
             return
-        if TABLE_ROW_RE.match(line):
+        if first == "|" and TABLE_ROW_RE.match(line):
             self.table_row(line, lineno)
             return
         if self.table is not None:
             self.flush_table()
-        im = ITEM_RE.match(line)
-        if im and not (im.group(4) is None and im.group(2)[0].isdigit()):
-            self.item(im, lineno, quote)
-            return
+        if first in "-*+" or first.isdecimal():  # (`\d` is any decimal digit, as `isdecimal` says)
+            im = ITEM_RE.match(line)
+            if im is not None:
+                indent, marker, gap, content = im.groups()
+                if content is not None or not marker[0].isdigit():
+                    self.item(indent, marker, gap, content, lineno, quote)
+                    return
         self.paragraph(stripped, lineno, line, quote)
 
     def fenced(self, line: str, stripped: str, quote: int, lineno: int) -> bool:
@@ -429,21 +436,21 @@ class _Structure:
             _attach(self.stack[-1], self.open_items, Item(" | ".join(cells), lineno, 0, "table"), None)
         self.prev_blank = False
 
-    def item(self, im: re.Match, lineno: int, quote: int) -> None:
-        """A list item, nested under the open item whose content it is indented into."""
+    def item(self, lead: str, marker: str, space: str | None, content: str | None, lineno: int, quote: int) -> None:
+        """A list item (`ITEM_RE`'s groups: indentation, marker, the gap after it, its text), nested under
+        the open item whose content it is indented into."""
         open_items = self.open_items
-        indent = len(im.group(1))
-        marker = im.group(2)
-        gap = len(im.group(3) or " ")
-        content = unescape((im.group(4) or "").strip())
+        indent = len(lead)
+        gap = len(space) if space else 1
+        content = unescape(content.strip()) if content else ""
         content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
         while open_items and indent < open_items[-1].content_indent:
             open_items.pop()
         kind = "ordered" if marker[0].isdigit() else "bullet"
-        task = _TASK.match(content)
+        task = _TASK.match(content) if content[:1] == "[" else None
         if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
             content = content[task.end():]
-        item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
+        item = Item(content, lineno, len(open_items), kind, [], None, (task.group(1) != " ") if task else None)
         _attach(self.stack[-1], open_items, item, open_items[-1] if open_items else None)
         open_items.append(_Open(item, indent, content_indent, quote))
         self.made += 1
@@ -474,10 +481,11 @@ def _name_report(report: Report) -> None:
 def _read_contents(report: Report, vocab: Vocabulary, head: list[str], meta: _Meta) -> None:
     """What the structure holds: projects, incidents, KPIs, plans, and the author when no property
     line named one (front matter, else an author section)."""
-    extract_projects(report)
-    extract_incidents(report, vocab)
-    extract_kpis(report, vocab)
-    _extract_plans(report, vocab)
+    sections = report.sections  # (one walk of the tree, shared by every extractor)
+    extract_projects(report, sections)
+    extract_incidents(report, vocab, sections)
+    extract_kpis(report, vocab, sections)
+    _extract_plans(report, vocab, sections)
     if report.author is None:
         report.author = front_matter_author(head, meta.consumed) or section_author(report.root)
 
@@ -678,8 +686,8 @@ def _resolve_week(report: Report, meta: _Meta, title_line: int | None, week_head
         report.warnings.append(Finding("warning", f"second week heading {htext!r}", lineno))
 
 
-def _extract_plans(report: Report, vocab: Vocabulary) -> None:
-    for sec in report.sections:
+def _extract_plans(report: Report, vocab: Vocabulary, sections: list[Section]) -> None:
+    for sec in sections:
         low = sec.title.lower()
         if any(w in low for w in vocab.plan_sections):
             for item in sec.items:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
-from .report import Item, Project, Report
+from .report import Item, Project, Report, Section
 from .text import nfkc
 
 _FOCUS = re.compile(r"^[*_\s]*【([^】]{1,40})】")
@@ -17,6 +18,7 @@ _SUFFIXES = ("项目", "专项", "方案")
 MAX_TOPIC = 24
 
 
+@lru_cache(maxsize=4096)  # (the same few project names recur in every report of a series)
 def project_key(name: str) -> str:
     """The name projects are matched by across weeks: no bracketed suffixes, spaces or 项目 suffix."""
     key = _BRACKETED.sub("", nfkc(name))
@@ -43,6 +45,11 @@ def okr_topic(text: str) -> str | None:
     return topic
 
 
+def _focus(text: str) -> re.Match | None:
+    """The `【name】` match of a focus item's text (a text without 【 is none: no pattern run)."""
+    return _FOCUS.match(text) if "【" in text else None
+
+
 def _own_items(item: Item) -> Iterator[Item]:
     """An item and its descendants, without the items of a focus project nested under it (their
     progress figures are theirs, not the outer project's)."""
@@ -50,40 +57,46 @@ def _own_items(item: Item) -> Iterator[Item]:
     while stack:
         i = stack.pop()
         yield i
-        stack.extend(c for c in reversed(i.children) if not _FOCUS.match(c.text))
+        stack.extend(c for c in reversed(i.children) if not _focus(c.text))
 
 
-def _make(report: Report, item: Item, name: str, kind: str, section: str) -> Project:
-    items = list(item.walk())
+def _make(item: Item, name: str, kind: str, section: str) -> Project:
+    items = list(item.walk()) if item.children else [item]
     entries = [(i.line, i.text) for i in items]
     progress: list[float] = []
-    for i in _own_items(item):
-        if "进" in i.text:
-            progress.extend(progress_of(i.text))
+    if any("进" in t for _, t in entries):  # (progress figures follow 进度: no line has one without 进)
+        for i in _own_items(item):
+            if "进" in i.text:
+                progress.extend(progress_of(i.text))
     key = project_key(name)
     for i in items:
         if i.project is None or kind == "focus":
             i.project = key
-    return Project(name=name, key=key, kind=kind, section=section, line=item.line, progress=progress, entries=entries)
+    return Project(name, key, kind, section, item.line, progress, entries)
 
 
-def extract_projects(report: Report) -> None:
-    """Fill `report.projects`: focus items anywhere, then top-level items of O-sections."""
+def extract_projects(report: Report, sections: list[Section] | None = None) -> None:
+    """Fill `report.projects`: focus items anywhere, then top-level items of O-sections (`sections`: the
+    report's, when the caller has them at hand)."""
     found: list[Project] = []
-    for sec in report.sections:
-        for item in sec.all_items():
+    for sec in report.sections if sections is None else sections:
+        stack = sec.items[::-1]  # (every item of the section, in document order)
+        while stack:
+            item = stack.pop()
+            if item.children:
+                stack.extend(reversed(item.children))
             if item.kind == "para" and item.depth > 0:
                 continue
-            mt = _FOCUS.match(item.text)
+            mt = _focus(item.text)
             if mt:
-                found.append(_make(report, item, mt.group(1).strip(), "focus", sec.key))
+                found.append(_make(item, mt.group(1).strip(), "focus", sec.key))
         if sec.okr:
             for item in sec.items:
-                if item.kind == "para" or _FOCUS.match(item.text):
+                if item.kind == "para" or _focus(item.text):
                     continue
                 topic = okr_topic(item.text)
                 if topic:
-                    found.append(_make(report, item, topic, "okr", sec.key))
+                    found.append(_make(item, topic, "okr", sec.key))
     found.sort(key=lambda p: p.line)
     report.projects = found
 
