@@ -535,10 +535,14 @@ class ParseCache:
                 continue
             next_id += 1
             ids.append(next_id)
-            projects, rec = _packed_projects(p.get("projects")), p.get("search")
+            packed = p.get("packed_projects")  # (compressed where it was parsed)
+            if packed is None:
+                projects = _packed_projects(p.get("projects"))
+                packed = (projects, codec.storable_sum(projects))
+            rec = p.get("search")
             gone.append((cand.path, member, vkey))
             rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None,
-                         projects, sums[0], p.get("fsum", 0), codec.storable_sum(projects)))
+                         packed[0], sums[0], p.get("fsum", 0), packed[1]))
             if rec is not None:
                 recs.append((next_id, rec, sums[3]))
         # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
@@ -694,7 +698,7 @@ class ParseCache:
 
 def _packed_projects(projects: str | None) -> bytes | None:
     """A report's projects as stored: their JSON compressed (it repeats the lines of each project)."""
-    return None if projects is None else zlib.compress(projects.encode("utf-8"), 1)
+    return None if projects is None else codec.pack_projects(projects)
 
 
 def _sums_of(p: Parts) -> tuple[int, ...] | None:

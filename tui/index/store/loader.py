@@ -105,7 +105,8 @@ def _duration(seconds: float) -> str:
 
 Parts = dict[str, Any]
 """What a parse gives the cache: "kind" ("report" | "problem"), "head" (JSON text, `codec`), and for a
-report "text", "projects" (JSON text), "search" (`search.records.search_parts`, compressed: bytes) and,
+report "text", "projects" (JSON text), "search" (`search.records.search_parts`, compressed: bytes),
+"packed_projects" (with "search": the projects as stored, `codec.pack_projects`, and their CRC-32) and,
 read from a file, "fsum" (`file_sum` of its bytes) and "nbytes" (how many); in-process parses also
 keep the parsed "report" itself (never sent between processes)."""
 
@@ -161,8 +162,14 @@ def report_parts(report: Report, keep: bool = True, search: bool = True, keep_lo
         except UnicodeEncodeError:
             pass  # (a lone surrogate: left as text, which `_sums` says cannot be stored)
     text = report.text if len(report.text) <= MAX_STORED_TEXT else None
+    sums = _sums(head, text, projects, rec)
     parts: Parts = {"kind": "report", "head": head, "text": text, "projects": projects, "search": rec,
-                    "sums": _sums(head, text, projects, rec)}
+                    "sums": sums}
+    if sums is not None and search:
+        # The projects as their row stores them, compressed here (in a parse worker, where the work is
+        # spread over the cores) rather than by the one process that writes the cache.
+        packed = codec.pack_projects(projects)
+        parts["packed_projects"] = (packed, zlib.crc32(packed))
     if keep and (keep_long or text is not None):
         parts["report"] = report
     return parts
