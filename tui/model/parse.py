@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 from pathlib import PurePosixPath
 from typing import Iterable
@@ -575,6 +576,14 @@ class _WeekSource:
         return iso_week(self.start) if self.start else None
 
 
+# Titles, file names and dates recur across a series (`2024-W05.md` in each author's folder, the same
+# title every week of a team): what they say is read once per text. (The lists are shared: only read.)
+_periods_in = lru_cache(maxsize=4096)(find_periods)
+_dates_in = lru_cache(maxsize=4096)(find_dates)
+_labels_in = lru_cache(maxsize=4096)(find_week_labels)
+_datetime_in = lru_cache(maxsize=4096)(parse_datetime)
+
+
 def _stated(hits, what: str, line: int | None) -> list[_WeekSource]:
     return [_WeekSource(f"{what} {h.kind} {period_text(h.start, h.end, h.kind)}", h.kind, h.start, h.end, line)
             for h in hits]
@@ -585,10 +594,10 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
     title, a title date, a period in the front matter or the file name, the `Created:`/`date:` line, a
     week label with a year, a date in the file name. Also the labels without a year."""
     title = nfkc(report.title)
-    t_periods = find_periods(title)
+    t_periods = _periods_in(title)
     inside = [(h.pos, h.endpos) for h in t_periods]
-    t_dates = [d for d in find_dates(title) if not any(s <= d.start < e for s, e in inside)]
-    labels = find_week_labels(title)
+    t_dates = [d for d in _dates_in(title) if not any(s <= d.start < e for s, e in inside)]
+    labels = _labels_in(title)
     mondays = [week_bounds(w)[0] for lab in labels if lab.year and (w := label_week(lab, lab.year))]
     # A month or quarter that holds a date or a labelled week of the same title is context
     # (`2024-06-03 周报（6月）`): the date says more.
@@ -597,14 +606,14 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
     sources = _stated(t_periods[:1], "title", title_line)
     sources += [_WeekSource(f"title date {d.value.isoformat()}", "date", d.value, d.value, title_line)
                 for d in t_dates[:1]]
-    created = parse_datetime(nfkc(meta.date_text)) if meta.date_text else None
+    created = _datetime_in(nfkc(meta.date_text)) if meta.date_text else None
     if meta.date_text and created is None:
         report.warnings.append(Finding("warning", f"cannot read the date {meta.date_text!r}", meta.date_line))
     key = f"front matter {meta.date_key}" if meta.date_in_front_matter else meta.date_key
-    meta_periods = [h for h in find_periods(nfkc(meta.date_text)) if h.kind in STATED_KINDS] if meta.date_text else []
+    meta_periods = [h for h in _periods_in(nfkc(meta.date_text)) if h.kind in STATED_KINDS] if meta.date_text else []
     sources += _stated(meta_periods[:1], key, meta.date_line)
     name = nfkc(report.source.name)
-    n_periods = find_periods(name)
+    n_periods = _periods_in(name)
     sources += _stated(n_periods[:1], "file name", None)
     if created is not None:
         report.created = created
@@ -621,7 +630,7 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
             yearless.append(lab)
     spans = [(h.pos, h.endpos) for h in n_periods]
     sources += [_WeekSource(f"file name date {d.value.isoformat()}", "date", d.value, d.value)
-                for d in find_dates(name) if not any(s <= d.start < e for s, e in spans)][:1]
+                for d in _dates_in(name) if not any(s <= d.start < e for s, e in spans)][:1]
     return sources, yearless
 
 

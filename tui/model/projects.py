@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
 
 from .report import Item, Project, Report, Section
 from .text import nfkc
@@ -38,7 +37,10 @@ def progress_of(text: str) -> list[float]:
 
 def okr_topic(text: str) -> str | None:
     """The topic of an OKR item: the text before its first `：` `:` `，` `,` (None when too long to be a name)."""
-    plain = _LEADING_NUM.sub("", nfkc(text)).strip().strip("*_ ")
+    plain = nfkc(text)
+    if plain.lstrip()[:1].isdecimal():  # (a leading number, `1. `, is not part of it; `\d` is `isdecimal`)
+        plain = _LEADING_NUM.sub("", plain)
+    plain = plain.strip().strip("*_ ")
     topic = _TOPIC_SPLIT.split(plain, 1)[0].strip().strip("*_ ")
     if not topic or len(topic) > MAX_TOPIC:
         return None
@@ -50,18 +52,32 @@ def _focus(text: str) -> re.Match | None:
     return _FOCUS.match(text) if "【" in text else None
 
 
-def _own_items(item: Item) -> Iterator[Item]:
+def _own_items(item: Item) -> list[Item]:
     """An item and its descendants, without the items of a focus project nested under it (their
     progress figures are theirs, not the outer project's)."""
-    stack = [item]
+    out, stack = [], [item]
     while stack:
         i = stack.pop()
-        yield i
+        out.append(i)
         stack.extend(c for c in reversed(i.children) if not _focus(c.text))
+    return out
+
+
+def _subtree(item: Item) -> list[Item]:
+    """An item and every descendant, in document order (`Item.walk` as a list)."""
+    if not item.children:
+        return [item]
+    out, stack = [], [item]
+    while stack:
+        i = stack.pop()
+        out.append(i)
+        if i.children:
+            stack.extend(reversed(i.children))
+    return out
 
 
 def _make(item: Item, name: str, kind: str, section: str) -> Project:
-    items = list(item.walk()) if item.children else [item]
+    items = _subtree(item)
     entries = [(i.line, i.text) for i in items]
     progress: list[float] = []
     if any("进" in t for _, t in entries):  # (progress figures follow 进度: no line has one without 进)
@@ -69,9 +85,13 @@ def _make(item: Item, name: str, kind: str, section: str) -> Project:
             if "进" in i.text:
                 progress.extend(progress_of(i.text))
     key = project_key(name)
-    for i in items:
-        if i.project is None or kind == "focus":
+    if kind == "focus":
+        for i in items:
             i.project = key
+    else:
+        for i in items:
+            if i.project is None:
+                i.project = key
     return Project(name, key, kind, section, item.line, progress, entries)
 
 
@@ -85,9 +105,9 @@ def extract_projects(report: Report, sections: list[Section] | None = None) -> N
             item = stack.pop()
             if item.children:
                 stack.extend(reversed(item.children))
-            if item.kind == "para" and item.depth > 0:
+            if "【" not in item.text or (item.kind == "para" and item.depth > 0):
                 continue
-            mt = _focus(item.text)
+            mt = _FOCUS.match(item.text)
             if mt:
                 found.append(_make(item, mt.group(1).strip(), "focus", sec.key))
         if sec.okr:
