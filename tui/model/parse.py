@@ -149,10 +149,6 @@ class _Meta:
     consumed: set[int] = field(default_factory=set)
 
 
-def _expand(line: str) -> str:
-    return line.expandtabs(4) if "\t" in line else line
-
-
 def _read_metadata(lines: list[str]) -> _Meta:
     """Front matter (`tui.model.frontmatter`): YAML between `---` fences, or `Key: value` metadata lines
     at the top (Pelican, MultiMarkdown)."""
@@ -254,7 +250,7 @@ class _Structure:
 
     def line(self, raw: str, lineno: int) -> None:
         """One line of the report."""
-        line = _expand(raw)
+        line = raw.expandtabs(4) if "\t" in raw else raw
         quote = gt = 0
         fence = self.fence
         if ">" in line[:4] and (fence is None or fence[3]) and QUOTE_RE.match(line):
@@ -443,16 +439,30 @@ class _Structure:
         open_items = self.open_items
         indent = len(lead)
         gap = len(space) if space else 1
-        content = unescape(content.strip()) if content else ""
+        if content:
+            content = content.strip()
+            if "\\" in content:
+                content = _ESCAPE.sub(r"\1", content)
+        else:
+            content = ""
         content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
         while open_items and indent < open_items[-1].content_indent:
             open_items.pop()
         kind = "ordered" if marker[0].isdigit() else "bullet"
-        task = _TASK.match(content) if content[:1] == "[" else None
-        if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
-            content = content[task.end():]
-        item = Item(content, lineno, len(open_items), kind, [], None, (task.group(1) != " ") if task else None)
-        _attach(self.stack[-1], open_items, item, open_items[-1] if open_items else None)
+        checked = None
+        if content[:1] == "[":
+            task = _TASK.match(content)
+            if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
+                content = content[task.end():]
+                checked = task.group(1) != " "
+        # (as `_attach` does, written out: most lines of a report are list items)
+        if open_items:
+            parent = open_items[-1].item
+            item = Item(content, lineno, parent.depth + 1, kind, [], None, checked)
+            parent.children.append(item)
+        else:
+            item = Item(content, lineno, 0, kind, [], None, checked)
+            self.stack[-1].items.append(item)
         open_items.append(_Open(item, indent, content_indent, quote))
         self.made += 1
         self.prev_blank = False
