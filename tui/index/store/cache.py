@@ -567,7 +567,8 @@ class ParseCache:
             c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?", (cand.path, member, vkey))
             c.execute("SAVEPOINT one")
             try:
-                projects = _packed_projects(p.get("projects"))
+                packed = p.get("packed_projects")
+                projects = packed[0] if packed is not None else _packed_projects(p.get("projects"))
                 cur = c.execute(
                     "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
                     " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -638,7 +639,7 @@ class ParseCache:
                 if zlib.crc32(value) != row[1]:
                     raise codec.DamagedRow("projects: checksum")
                 try:
-                    return codec.decode_projects(zlib.decompress(value).decode("utf-8"))
+                    return codec.decode_projects(codec.unpack_projects(value))
                 except (zlib.error, UnicodeDecodeError):
                     raise codec.DamagedRow("projects: not what reports-tui writes") from None
             if checksum(value) != row[1]:

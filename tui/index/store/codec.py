@@ -263,6 +263,11 @@ def pack_projects(projects: str) -> bytes:
     return zlib.compress(projects.encode("utf-8"), 1)
 
 
+def unpack_projects(data: bytes) -> str:
+    """The JSON of `pack_projects` (`zlib.error`, `UnicodeDecodeError` when it is not that)."""
+    return zlib.decompress(data).decode("utf-8")
+
+
 def decode_projects(text: Any) -> list[Project]:
     """Stored projects, checked, or `DamagedRow`."""
     out = []
