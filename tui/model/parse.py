@@ -586,12 +586,11 @@ class _WeekSource:
         return iso_week(self.start) if self.start else None
 
 
-# Titles, file names and dates recur across a series (`2024-W05.md` in each author's folder, the same
-# title every week of a team): what they say is read once per text. (The lists are shared: only read.)
+# Titles and file names recur across a series (`2024-W05.md` in each author's folder, the same title
+# every week of a team): what they say is read once per text. (The lists are shared: only read.)
 _periods_in = lru_cache(maxsize=4096)(find_periods)
 _dates_in = lru_cache(maxsize=4096)(find_dates)
 _labels_in = lru_cache(maxsize=4096)(find_week_labels)
-_datetime_in = lru_cache(maxsize=4096)(parse_datetime)
 
 
 def _stated(hits, what: str, line: int | None) -> list[_WeekSource]:
@@ -616,11 +615,11 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
     sources = _stated(t_periods[:1], "title", title_line)
     sources += [_WeekSource(f"title date {d.value.isoformat()}", "date", d.value, d.value, title_line)
                 for d in t_dates[:1]]
-    created = _datetime_in(nfkc(meta.date_text)) if meta.date_text else None
+    created = parse_datetime(nfkc(meta.date_text)) if meta.date_text else None  # (a time each: not kept)
     if meta.date_text and created is None:
         report.warnings.append(Finding("warning", f"cannot read the date {meta.date_text!r}", meta.date_line))
     key = f"front matter {meta.date_key}" if meta.date_in_front_matter else meta.date_key
-    meta_periods = [h for h in _periods_in(nfkc(meta.date_text)) if h.kind in STATED_KINDS] if meta.date_text else []
+    meta_periods = [h for h in find_periods(nfkc(meta.date_text)) if h.kind in STATED_KINDS] if meta.date_text else []
     sources += _stated(meta_periods[:1], key, meta.date_line)
     name = nfkc(report.source.name)
     n_periods = _periods_in(name)
