@@ -73,6 +73,22 @@ def canonical_names(vocab: Vocabulary) -> dict[str, str]:
     return table
 
 
+_TABLES: dict[str, tuple[tuple[re.Pattern, ...], dict[str, str]]] = {}
+
+
+def _name_tables(vocab: Vocabulary) -> tuple[tuple[re.Pattern, ...], dict[str, str]]:
+    """The vocabulary's name patterns and `canonical_names`, made once for each set of KPI names (known by
+    the names as written: the settings may change them between loads, and every report with a KPI
+    section needs them)."""
+    key = repr(vocab.kpi_aliases)
+    got = _TABLES.get(key)
+    if got is None:
+        if len(_TABLES) >= 8:
+            _TABLES.clear()
+        got = _TABLES[key] = (_known_name_patterns(tuple(vocab.all_kpi_names())), canonical_names(vocab))
+    return got
+
+
 def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] | None = None,
                    names: dict[str, str] | None = None) -> list[tuple[str, float, str, str]]:
     """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section (`known`: the
@@ -83,7 +99,7 @@ def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] |
         return found
     seen: set[str] = set()
     spans: list[tuple[int, int]] = []
-    table = canonical_names(vocab) if names is None else names
+    table = _name_tables(vocab)[1] if names is None else names
 
     def add(name: str, value: str, unit: str | None, start: int, end: int) -> None:
         name = _clean_name(name)
@@ -109,7 +125,7 @@ def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] |
             add("CD级事故数", str(c[0] + d[0]), "次", min(c[1], d[1]), max(c[2], d[2]))
         elif "C" in grades and "CD" not in grades and "D" not in grades:
             add("CD级事故数", str(grades["C"][0]), "次", grades["C"][1], grades["C"][2])
-    for pat in known if known is not None else _known_name_patterns(tuple(vocab.all_kpi_names())):
+    for pat in known if known is not None else _name_tables(vocab)[0]:
         for m in pat.finditer(line):
             add(m["name"], m["value"], m["unit"], m.start(), m.end())
     if ":" in line:  # (full-width colons are ASCII after `nfkc`)
@@ -181,8 +197,7 @@ def extract_kpis(report: Report, vocab: Vocabulary, sections: list[Section] | No
     known = names = None
     for sec in _kpi_sections(report.sections if sections is None else sections, vocab):
         if known is None:
-            known = _known_name_patterns(tuple(vocab.all_kpi_names()))
-            names = canonical_names(vocab)
+            known, names = _name_tables(vocab)
         for item in sec.all_items():
             if item.kind == "table":
                 continue
