@@ -16,6 +16,7 @@ import pytest
 
 from tui import cli
 from tui.index.store import cache as cache_mod
+from tui.index.store import codec
 from tui.index.store import loading
 from tui.index.store import loader
 from tui.index.load import load_library
@@ -187,7 +188,34 @@ def test_parallel_parse_matches_serial(reports):
         loader.CHUNK = old
     assert serial.keys() == parallel.keys()
     for k in serial:
+        for ps, pp in zip(serial[k], parallel[k]):
+            if pp["kind"] == "report":
+                # A worker sends back what the row stores: the projects compressed, not their JSON nor the
+                # text again (both of which the row's body is read from instead)
+                assert pp["text"] is None and pp["projects"] is None
+                assert codec.unpack_projects(pp["packed_projects"][0]) == ps["projects"]
+                pp["text"], pp["projects"] = ps["text"], ps["projects"]
         assert serial[k] == parallel[k]
+
+
+def test_a_report_from_a_worker_whose_row_was_not_written_keeps_its_projects_and_reads_its_text(reports):
+    # (a worker sends the projects compressed and no text: with no row to read them from — the cache
+    # was busy — the library still has every project, and the text comes from the file)
+    from tui.model.load import load_path
+    from tui.model.vocab import DEFAULT_VOCABULARY
+
+    cands = [c for c in loader.scan([str(reports)]) if isinstance(c, loader.Candidate)]
+    sent = loader._parse_chunk(cands, DEFAULT_VOCABULARY, keep=False, search=True)
+    store = loader.BodyStore(None, DEFAULT_VOCABULARY)
+    with_projects = 0
+    for c, parts in zip(cands, sent):
+        assert parts["kind"] == "report" and parts["text"] is None
+        lazy = loader.lazy_from_parts(c, parts, None, store)
+        (parsed,) = load_path(c.path)
+        assert lazy.projects == parsed.projects
+        assert lazy.text == parsed.text
+        with_projects += bool(parsed.projects)
+    assert with_projects  # (the seeds have projects: the check above compared some)
 
 
 def test_scan_finds_what_read_sources_reads(tmp_path):

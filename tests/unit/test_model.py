@@ -333,3 +333,17 @@ def test_find_ambiguous_lists_candidates():
         lib.find("2024-W10")
     assert "ambiguous" in str(err.value)
     assert len(err.value.candidates) == 2
+
+
+def test_kpi_names_follow_a_vocabulary_changed_in_place():
+    # (the settings add aliases to a vocabulary in place: a report parsed after that uses them)
+    from tui.model.vocab import Vocabulary
+
+    vocab = Vocabulary()
+    text = "# 2024-W05\n\n## 系统运行数据\n\n- 吞吐量：12\n- 入金有效成功率：99.9%\n"
+    before = parse_report(text, vocab=vocab)
+    vocab.kpi_aliases.setdefault("TPS", []).append("吞吐量")
+    after = parse_report(text, vocab=vocab)
+    assert [k.name for k in before.kpis][0] == "吞吐量"
+    assert [k.name for k in after.kpis][0] == "TPS"
+    assert [k.value for k in after.kpis] == [k.value for k in before.kpis]

@@ -60,7 +60,8 @@ _key = name_key
 def labelled(text: str) -> tuple[int, str] | None:
     """`(NAME, 张钰钦)` for `姓名：张钰钦`, `(ACCOUNT, SecretXV)` for `Github ID：SecretXV` (a profile link
     gives its account name); None when the text is no such line or its value is no name."""
-    m = _LABELLED.match(nfkc(_LINK.sub(r"\1", text)))
+    line = nfkc(_LINK.sub(r"\1", text) if "](" in text else text)
+    m = _LABELLED.match(line) if ":" in line else None  # (a label ends at its colon, ASCII after `nfkc`)
     if not m:
         return None
     kind = ACCOUNT if m.group("account") else NAME

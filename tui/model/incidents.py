@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from .report import Incident, Report
+from .report import Incident, Report, Section
 from .text import nfkc
 from .vocab import Vocabulary
 
@@ -57,10 +57,11 @@ def parse_when(text: str, anchor: date | None) -> tuple[datetime | date | None, 
     return value, mt.group(0).strip(), mt.end()
 
 
-def extract_incidents(report: Report, vocab: Vocabulary) -> None:
-    """Fill `report.incidents` and record whether the report has an incident section at all."""
+def extract_incidents(report: Report, vocab: Vocabulary, sections: list[Section] | None = None) -> None:
+    """Fill `report.incidents` and record whether the report has an incident section at all (`sections`:
+    the report's, when the caller has them at hand)."""
     report.has_incident_section = False
-    for sec in report.sections:
+    for sec in report.sections if sections is None else sections:
         if not is_incident_section(sec.title, vocab):
             continue
         report.has_incident_section = True

@@ -29,6 +29,7 @@ _LEADING_AND = re.compile(r"(?i)^(?:and|or|plus|&)\s+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`|~~)(?=\S)(.+?)(?<=\S)\1")
 _GRADE = re.compile(rf"(?<![A-Za-z])(?P<grade>[A-D]{{1,2}})\s*级\s*(?:事故)?\s*(?:数)?\s*(?P<value>{_NUM})\s*次?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _THIS_WEEK = ("本周", "本期", "this week", "current", "本月")
 
@@ -60,17 +61,51 @@ def _known_name_patterns(known: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(rf"(?P<name>{n}){value}") for n in names)
 
 
-def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] | None = None
-                   ) -> list[tuple[str, float, str, str]]:
+def canonical_names(vocab: Vocabulary) -> dict[str, str]:
+    """`Vocabulary.canonical` as a table: a name as written, without spaces and in lower case → its
+    canonical name (the first canonical name it stands for, as `canonical` finds it). Made once per
+    report: the vocabulary's lists may change between loads."""
+    table: dict[str, str] = {}
+    for canon, aliases in vocab.kpi_aliases.items():
+        table.setdefault(canon.lower(), canon)
+        for a in aliases:
+            table.setdefault(a.replace(" ", "").lower(), canon)
+    return table
+
+
+_TABLES: dict[str, tuple[tuple[re.Pattern, ...], dict[str, str]]] = {}
+
+
+def _name_tables(vocab: Vocabulary) -> tuple[tuple[re.Pattern, ...], dict[str, str]]:
+    """The vocabulary's name patterns and `canonical_names`, made once for each set of KPI names (known by
+    the names as written: the settings may change them between loads, and every report with a KPI
+    section needs them)."""
+    key = repr(vocab.kpi_aliases)
+    got = _TABLES.get(key)
+    if got is None:
+        if len(_TABLES) >= 8:
+            _TABLES.clear()
+        got = _TABLES[key] = (_known_name_patterns(tuple(vocab.all_kpi_names())), canonical_names(vocab))
+    return got
+
+
+def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] | None = None,
+                   names: dict[str, str] | None = None) -> list[tuple[str, float, str, str]]:
     """(canonical name, value, unit, raw) for every KPI written in one line of a KPI section (`known`: the
-    vocabulary's name patterns, when the caller has them at hand)."""
+    vocabulary's name patterns, `names` its `canonical_names`, when the caller has them at hand)."""
     line = _EMPHASIS.sub(r"\2", _MARKER.sub("", nfkc(text)))
     found: list[tuple[str, float, str, str]] = []
+    if not _DIGIT.search(line):  # (every way of writing a KPI has a number)
+        return found
     seen: set[str] = set()
     spans: list[tuple[int, int]] = []
+    table = _name_tables(vocab)[1] if names is None else names
 
     def add(name: str, value: str, unit: str | None, start: int, end: int) -> None:
-        canon = vocab.canonical(_clean_name(name))
+        name = _clean_name(name)
+        canon = table.get(name.replace(" ", "").lower())
+        if canon is None:
+            canon = name.strip()
         if not canon or not _HAS_LETTER.search(canon) or canon in seen:
             return
         if any(s < end and start < e for s, e in spans):
@@ -79,8 +114,9 @@ def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] |
         spans.append((start, end))
         found.append((canon, float(value), unit or "", line[start:end].strip()))
 
-    grades = {m["grade"]: (float(m["value"]), m.start(), m.end()) for m in _GRADE.finditer(line)}
-    if grades and ("事故" in line or "级" in line):
+    grades = {m["grade"]: (float(m["value"]), m.start(), m.end()) for m in _GRADE.finditer(line)} \
+        if "级" in line else None  # (a grade is written `A级`)
+    if grades:
         for grade, (value, s, e) in grades.items():
             if len(grade) == 2:
                 add(f"{grade}级事故数", str(value), "次", s, e)
@@ -89,13 +125,15 @@ def parse_kpi_line(text: str, vocab: Vocabulary, known: tuple[re.Pattern, ...] |
             add("CD级事故数", str(c[0] + d[0]), "次", min(c[1], d[1]), max(c[2], d[2]))
         elif "C" in grades and "CD" not in grades and "D" not in grades:
             add("CD级事故数", str(grades["C"][0]), "次", grades["C"][1], grades["C"][2])
-    for pat in known if known is not None else _known_name_patterns(tuple(vocab.all_kpi_names())):
+    for pat in known if known is not None else _name_tables(vocab)[0]:
         for m in pat.finditer(line):
             add(m["name"], m["value"], m["unit"], m.start(), m.end())
-    for m in _COLON.finditer(line):
-        add(m["name"], m["value"], m["unit"], m.start(), m.end())
-    for m in _PERCENT.finditer(line):
-        add(m["name"], m["value"], m["unit"], m.start(), m.end())
+    if ":" in line:  # (full-width colons are ASCII after `nfkc`)
+        for m in _COLON.finditer(line):
+            add(m["name"], m["value"], m["unit"], m.start(), m.end())
+    if "%" in line:
+        for m in _PERCENT.finditer(line):
+            add(m["name"], m["value"], m["unit"], m.start(), m.end())
     return found
 
 
@@ -122,9 +160,9 @@ def _table_kpis(table: list[tuple[int, list[str]]], vocab: Vocabulary) -> list[t
     return out
 
 
-def _kpi_sections(report: Report, vocab: Vocabulary) -> list[Section]:
+def _kpi_sections(sections: list[Section], vocab: Vocabulary) -> list[Section]:
     chosen: list[Section] = []
-    for sec in report.sections:
+    for sec in sections:
         if is_kpi_section(sec.title, vocab):
             chosen.extend(sec.walk())
     seen: set[int] = set()
@@ -143,10 +181,10 @@ def _distinct_name(name: str, section: str, kpis: dict[str, Kpi]) -> str:
     return f"{name} ({n})"
 
 
-def extract_kpis(report: Report, vocab: Vocabulary) -> None:
+def extract_kpis(report: Report, vocab: Vocabulary, sections: list[Section] | None = None) -> None:
     """Fill `report.kpis`, adding the derived 生产事件数. Two KPIs never share a name: a name seen before
     with another value is told apart by its section (`success rate (Refunds)`) or a number; the same
-    name and value written twice is one KPI."""
+    name and value written twice is one KPI (`sections`: the report's, when the caller has them at hand)."""
     kpis: dict[str, Kpi] = {}
 
     def add(name: str, value: float, unit: str, raw: str, line: int | None, section: str) -> None:
@@ -156,14 +194,14 @@ def extract_kpis(report: Report, vocab: Vocabulary) -> None:
         name = _distinct_name(name, section, kpis)
         kpis[name] = Kpi(name, value, unit, raw, line, section)
 
-    known = None
-    for sec in _kpi_sections(report, vocab):
+    known = names = None
+    for sec in _kpi_sections(report.sections if sections is None else sections, vocab):
         if known is None:
-            known = _known_name_patterns(tuple(vocab.all_kpi_names()))
+            known, names = _name_tables(vocab)
         for item in sec.all_items():
             if item.kind == "table":
                 continue
-            for name, value, unit, raw in parse_kpi_line(item.text, vocab, known):
+            for name, value, unit, raw in parse_kpi_line(item.text, vocab, known, names):
                 add(name, value, unit, raw, item.line, sec.key)
         for table in sec.tables:
             for name, value, unit, raw, lineno in _table_kpis(table, vocab):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 from pathlib import PurePosixPath
 from typing import Iterable
@@ -128,7 +129,7 @@ def section_key(title: str) -> str:
     return re.sub(r"[【】\[\]\s\u3000]", "", nfkc(inline_plain(title)))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Open:
     """An item on the nesting stack: its marker column and where its content starts."""
 
@@ -146,10 +147,6 @@ class _Meta:
     date_key: str = "Created"  # the key as written (`Created`, `Date`, `date`), for warnings
     date_in_front_matter: bool = False
     consumed: set[int] = field(default_factory=set)
-
-
-def _expand(line: str) -> str:
-    return line.expandtabs(4) if "\t" in line else line
 
 
 def _read_metadata(lines: list[str]) -> _Meta:
@@ -253,7 +250,7 @@ class _Structure:
 
     def line(self, raw: str, lineno: int) -> None:
         """One line of the report."""
-        line = _expand(raw)
+        line = raw.expandtabs(4) if "\t" in raw else raw
         quote = gt = 0
         fence = self.fence
         if ">" in line[:4] and (fence is None or fence[3]) and QUOTE_RE.match(line):
@@ -278,32 +275,39 @@ class _Structure:
             if self.table is not None:
                 self.flush_table()
             return
-        if stripped[0] in "`~" and self.opens_fence(line, stripped, quote):
+        # Each pattern below is tried only on a line whose first character it could match (the patterns
+        # allow only spaces, or `\s`, which is what `strip` removes, before it): most lines are plain
+        # text or list items, and a failed match costs more than the test.
+        first = stripped[0]
+        if first in "`~" and self.opens_fence(line, stripped, quote):
             return
-
-        hm = HEADING_RE.match(line)
-        if hm and not quote:
-            self.heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
-            self.prev_blank = False
-            return
-        if self.para_run and self.para_end == lineno - 1 and not quote and not self.open_items \
+        if first == "#" and not quote:
+            hm = HEADING_RE.match(line)
+            if hm:
+                self.heading(len(hm.group(1)), inline_plain(hm.group(2) or ""), lineno)
+                self.prev_blank = False
+                return
+        if first in "=-" and self.para_run and self.para_end == lineno - 1 and not quote and not self.open_items \
                 and SETEXT_RE.match(line) and self.setext(stripped):
             return
         if self.props_zone and self.title_found and self.property(line, lineno):
             return
-        if HR_RE.match(line):
+        if first in "-*_" and HR_RE.match(line):
             self.open_items.clear()
             self.prev_blank = True
             return
-        if TABLE_ROW_RE.match(line):
+        if first == "|" and TABLE_ROW_RE.match(line):
             self.table_row(line, lineno)
             return
         if self.table is not None:
             self.flush_table()
-        im = ITEM_RE.match(line)
-        if im and not (im.group(4) is None and im.group(2)[0].isdigit()):
-            self.item(im, lineno, quote)
-            return
+        if first in "-*+" or first.isdecimal():  # (`\d` is any decimal digit, as `isdecimal` says)
+            im = ITEM_RE.match(line)
+            if im is not None:
+                indent, marker, gap, content = im.groups()
+                if content is not None or not marker[0].isdigit():
+                    self.item(indent, marker, gap, content, lineno, quote)
+                    return
         self.paragraph(stripped, lineno, line, quote)
 
     def fenced(self, line: str, stripped: str, quote: int, lineno: int) -> bool:
@@ -429,22 +433,36 @@ class _Structure:
             _attach(self.stack[-1], self.open_items, Item(" | ".join(cells), lineno, 0, "table"), None)
         self.prev_blank = False
 
-    def item(self, im: re.Match, lineno: int, quote: int) -> None:
-        """A list item, nested under the open item whose content it is indented into."""
+    def item(self, lead: str, marker: str, space: str | None, content: str | None, lineno: int, quote: int) -> None:
+        """A list item (`ITEM_RE`'s groups: indentation, marker, the gap after it, its text), nested under
+        the open item whose content it is indented into."""
         open_items = self.open_items
-        indent = len(im.group(1))
-        marker = im.group(2)
-        gap = len(im.group(3) or " ")
-        content = unescape((im.group(4) or "").strip())
+        indent = len(lead)
+        gap = len(space) if space else 1
+        if content:
+            content = content.strip()
+            if "\\" in content:
+                content = _ESCAPE.sub(r"\1", content)
+        else:
+            content = ""
         content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
         while open_items and indent < open_items[-1].content_indent:
             open_items.pop()
         kind = "ordered" if marker[0].isdigit() else "bullet"
-        task = _TASK.match(content)
-        if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
-            content = content[task.end():]
-        item = Item(content, lineno, len(open_items), kind, checked=(task.group(1) != " ") if task else None)
-        _attach(self.stack[-1], open_items, item, open_items[-1] if open_items else None)
+        checked = None
+        if content[:1] == "[":
+            task = _TASK.match(content)
+            if task:  # `- [x] text`: a task list item (GFM), its box not part of its text
+                content = content[task.end():]
+                checked = task.group(1) != " "
+        # (as `_attach` does, written out: most lines of a report are list items)
+        if open_items:
+            parent = open_items[-1].item
+            item = Item(content, lineno, parent.depth + 1, kind, [], None, checked)
+            parent.children.append(item)
+        else:
+            item = Item(content, lineno, 0, kind, [], None, checked)
+            self.stack[-1].items.append(item)
         open_items.append(_Open(item, indent, content_indent, quote))
         self.made += 1
         self.prev_blank = False
@@ -474,10 +492,11 @@ def _name_report(report: Report) -> None:
 def _read_contents(report: Report, vocab: Vocabulary, head: list[str], meta: _Meta) -> None:
     """What the structure holds: projects, incidents, KPIs, plans, and the author when no property
     line named one (front matter, else an author section)."""
-    extract_projects(report)
-    extract_incidents(report, vocab)
-    extract_kpis(report, vocab)
-    _extract_plans(report, vocab)
+    sections = report.sections  # (one walk of the tree, shared by every extractor)
+    extract_projects(report, sections)
+    extract_incidents(report, vocab, sections)
+    extract_kpis(report, vocab, sections)
+    _extract_plans(report, vocab, sections)
     if report.author is None:
         report.author = front_matter_author(head, meta.consumed) or section_author(report.root)
 
@@ -567,6 +586,13 @@ class _WeekSource:
         return iso_week(self.start) if self.start else None
 
 
+# Titles and file names recur across a series (`2024-W05.md` in each author's folder, the same title
+# every week of a team): what they say is read once per text. (The lists are shared: only read.)
+_periods_in = lru_cache(maxsize=4096)(find_periods)
+_dates_in = lru_cache(maxsize=4096)(find_dates)
+_labels_in = lru_cache(maxsize=4096)(find_week_labels)
+
+
 def _stated(hits, what: str, line: int | None) -> list[_WeekSource]:
     return [_WeekSource(f"{what} {h.kind} {period_text(h.start, h.end, h.kind)}", h.kind, h.start, h.end, line)
             for h in hits]
@@ -577,10 +603,10 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
     title, a title date, a period in the front matter or the file name, the `Created:`/`date:` line, a
     week label with a year, a date in the file name. Also the labels without a year."""
     title = nfkc(report.title)
-    t_periods = find_periods(title)
+    t_periods = _periods_in(title)
     inside = [(h.pos, h.endpos) for h in t_periods]
-    t_dates = [d for d in find_dates(title) if not any(s <= d.start < e for s, e in inside)]
-    labels = find_week_labels(title)
+    t_dates = [d for d in _dates_in(title) if not any(s <= d.start < e for s, e in inside)]
+    labels = _labels_in(title)
     mondays = [week_bounds(w)[0] for lab in labels if lab.year and (w := label_week(lab, lab.year))]
     # A month or quarter that holds a date or a labelled week of the same title is context
     # (`2024-06-03 周报（6月）`): the date says more.
@@ -589,14 +615,14 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
     sources = _stated(t_periods[:1], "title", title_line)
     sources += [_WeekSource(f"title date {d.value.isoformat()}", "date", d.value, d.value, title_line)
                 for d in t_dates[:1]]
-    created = parse_datetime(nfkc(meta.date_text)) if meta.date_text else None
+    created = parse_datetime(nfkc(meta.date_text)) if meta.date_text else None  # (a time each: not kept)
     if meta.date_text and created is None:
         report.warnings.append(Finding("warning", f"cannot read the date {meta.date_text!r}", meta.date_line))
     key = f"front matter {meta.date_key}" if meta.date_in_front_matter else meta.date_key
     meta_periods = [h for h in find_periods(nfkc(meta.date_text)) if h.kind in STATED_KINDS] if meta.date_text else []
     sources += _stated(meta_periods[:1], key, meta.date_line)
     name = nfkc(report.source.name)
-    n_periods = find_periods(name)
+    n_periods = _periods_in(name)
     sources += _stated(n_periods[:1], "file name", None)
     if created is not None:
         report.created = created
@@ -613,7 +639,7 @@ def _week_sources(report: Report, meta: _Meta, title_line: int | None) -> tuple[
             yearless.append(lab)
     spans = [(h.pos, h.endpos) for h in n_periods]
     sources += [_WeekSource(f"file name date {d.value.isoformat()}", "date", d.value, d.value)
-                for d in find_dates(name) if not any(s <= d.start < e for s, e in spans)][:1]
+                for d in _dates_in(name) if not any(s <= d.start < e for s, e in spans)][:1]
     return sources, yearless
 
 
@@ -678,8 +704,8 @@ def _resolve_week(report: Report, meta: _Meta, title_line: int | None, week_head
         report.warnings.append(Finding("warning", f"second week heading {htext!r}", lineno))
 
 
-def _extract_plans(report: Report, vocab: Vocabulary) -> None:
-    for sec in report.sections:
+def _extract_plans(report: Report, vocab: Vocabulary, sections: list[Section]) -> None:
+    for sec in sections:
         low = sec.title.lower()
         if any(w in low for w in vocab.plan_sections):
             for item in sec.items:

@@ -535,10 +535,14 @@ class ParseCache:
                 continue
             next_id += 1
             ids.append(next_id)
-            projects, rec = _packed_projects(p.get("projects")), p.get("search")
+            packed = p.get("packed_projects")  # (compressed where it was parsed)
+            if packed is None:
+                projects = _packed_projects(p.get("projects"))
+                packed = (projects, codec.storable_sum(projects))
+            rec = p.get("search")
             gone.append((cand.path, member, vkey))
             rows.append((next_id, cand.path, member, vkey, cand.size, cand.mtime_ns, p["kind"], p["head"], None,
-                         projects, sums[0], p.get("fsum", 0), codec.storable_sum(projects)))
+                         packed[0], sums[0], p.get("fsum", 0), packed[1]))
             if rec is not None:
                 recs.append((next_id, rec, sums[3]))
         # (a delete, not INSERT OR REPLACE, so the trigger drops the old row's search record)
@@ -563,7 +567,8 @@ class ParseCache:
             c.execute("DELETE FROM reports WHERE path = ? AND member = ? AND vocab = ?", (cand.path, member, vkey))
             c.execute("SAVEPOINT one")
             try:
-                projects = _packed_projects(p.get("projects"))
+                packed = p.get("packed_projects")
+                projects = packed[0] if packed is not None else _packed_projects(p.get("projects"))
                 cur = c.execute(
                     "INSERT INTO reports (path, member, vocab, size, mtime_ns, kind, head, text, projects,"
                     " hsum, tsum, psum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -634,7 +639,7 @@ class ParseCache:
                 if zlib.crc32(value) != row[1]:
                     raise codec.DamagedRow("projects: checksum")
                 try:
-                    return codec.decode_projects(zlib.decompress(value).decode("utf-8"))
+                    return codec.decode_projects(codec.unpack_projects(value))
                 except (zlib.error, UnicodeDecodeError):
                     raise codec.DamagedRow("projects: not what reports-tui writes") from None
             if checksum(value) != row[1]:
@@ -694,7 +699,7 @@ class ParseCache:
 
 def _packed_projects(projects: str | None) -> bytes | None:
     """A report's projects as stored: their JSON compressed (it repeats the lines of each project)."""
-    return None if projects is None else zlib.compress(projects.encode("utf-8"), 1)
+    return None if projects is None else codec.pack_projects(projects)
 
 
 def _sums_of(p: Parts) -> tuple[int, ...] | None:

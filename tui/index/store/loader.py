@@ -105,7 +105,9 @@ def _duration(seconds: float) -> str:
 
 Parts = dict[str, Any]
 """What a parse gives the cache: "kind" ("report" | "problem"), "head" (JSON text, `codec`), and for a
-report "text", "projects" (JSON text), "search" (`search.records.search_parts`, compressed: bytes) and,
+report "text", "projects" (JSON text), "search" (`search.records.search_parts`, compressed: bytes),
+"packed_projects" (with "search": the projects as stored, `codec.pack_projects`, and their CRC-32; from
+a worker process then without "text" and "projects") and,
 read from a file, "fsum" (`file_sum` of its bytes) and "nbytes" (how many); in-process parses also
 keep the parsed "report" itself (never sent between processes)."""
 
@@ -161,8 +163,14 @@ def report_parts(report: Report, keep: bool = True, search: bool = True, keep_lo
         except UnicodeEncodeError:
             pass  # (a lone surrogate: left as text, which `_sums` says cannot be stored)
     text = report.text if len(report.text) <= MAX_STORED_TEXT else None
+    sums = _sums(head, text, projects, rec)
     parts: Parts = {"kind": "report", "head": head, "text": text, "projects": projects, "search": rec,
-                    "sums": _sums(head, text, projects, rec)}
+                    "sums": sums}
+    if sums is not None and search:
+        # The projects as their row stores them, compressed here (in a parse worker, where the work is
+        # spread over the cores) rather than by the one process that writes the cache.
+        packed = codec.pack_projects(projects)
+        parts["packed_projects"] = (packed, zlib.crc32(packed))
     if keep and (keep_long or text is not None):
         parts["report"] = report
     return parts
@@ -188,7 +196,12 @@ def _parse_chunk(chunk: list[Candidate], vocab: Vocabulary, keep: bool = False, 
         for c in chunk:
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            out.append(parse_candidate(c, vocab, zips, keep, search, keep_long=False))
+            parts = parse_candidate(c, vocab, zips, keep, search, keep_long=False)
+            if not keep and "packed_projects" in parts:
+                # Sent back to the process that writes the cache: what its row stores, not the text and
+                # the projects' JSON again (a row's body is read from it, or from the source).
+                parts["text"] = parts["projects"] = None
+            out.append(parts)
         return out
     finally:
         for zf in zips.values():
@@ -577,7 +590,10 @@ def lazy_from_parts(c: Candidate, parts: Parts, key: Any, store: BodyStore) -> L
     head = codec.decode_head(parts["head"], c.ref, c.size, c.mtime_ns)
     if key is not None:
         return LazyReport.from_head(head, key, store)
-    known = {"projects": codec.decode_projects(parts["projects"])}
+    projects = parts["projects"]
+    if projects is None:  # (sent as stored: `_parse_chunk`)
+        projects = codec.unpack_projects(parts["packed_projects"][0])
+    known = {"projects": codec.decode_projects(projects)}
     if parts["text"] is not None:  # (else too long to travel: read from the source when needed)
         known["text"] = parts["text"]
     return LazyReport.from_head(head, None, store, **known)
