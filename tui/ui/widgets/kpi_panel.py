@@ -102,8 +102,9 @@ class KpiPanel(Static):
             values = [s.value_at(r) for r in window]
             style = pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted
             self.rows.append((s.name, value, change, verdict))
-            rows.append([Text(s.name), sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
-                         Text(value, style="bold" if point else "dim"), *([Text(change, style=style)] if change_w else [])])
+            row = [Text(s.name), sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
+                   Text(value, style="bold" if point else "dim")]
+            rows.append(row + [Text(change, style=style)] if change_w else row)
         widths = [name_w, max(row[1].cell_len for row in rows), value_w, change_w][: 4 if change_w else 3]
         self.update(Text("\n", end="").join(_table_line(row, widths) for row in rows))
 
