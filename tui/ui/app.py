@@ -11,7 +11,7 @@ import argparse
 import os
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +31,11 @@ from .screens.main import MainScreen
 from .typeahead import TypeAhead
 
 _install_compat()
+
+# The saved search index (seconds of CPU at 10,000 reports) is read once the app has been this long
+# without a key after the reports show: read at once it would hold the interpreter while the first screen
+# is drawn and the first keys are answered. A search opened before then reads it itself.
+INDEX_AFTER_IDLE_S = 0.5
 
 
 class ReportsApp(TypeAhead, GuardedApp):
@@ -54,6 +59,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         self._theme_ready = False
         self._shown = False  # the main screen has shown a library (or the failure to read one)
         self._reload_timer = None
+        self._index_timer = None  # reads the search index once keys pause (`_index_when_idle`)
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         self._read_state = None  # which reports were read (`read_state`), loaded when first asked
         self._in_error = False
@@ -177,9 +183,10 @@ class ReportsApp(TypeAhead, GuardedApp):
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
-        # The search index and the file watcher start once the reports show (they would only slow
-        # down the first screen); a search opened before then brings the index up to date itself.
-        self.call_after_refresh(self.index_library)
+        # The search index is brought up to date once the reports show and keys pause, the file
+        # watcher once the reports show (either would only slow down the first screen); a search
+        # opened before then brings the index up to date itself.
+        self._index_when_idle()
         self._tell_screen()
         if first or not msg.reload:
             self._startup_screens()
@@ -192,6 +199,23 @@ class ReportsApp(TypeAhead, GuardedApp):
         """The screen in view hears that the library grew or changed (search asks its query again)."""
         if self.screen_stack:
             self.screen_stack[-1].post_message(LibraryChanged())
+
+    def _index_when_idle(self) -> None:
+        """Bring the search index up to date once the app has had no key for `INDEX_AFTER_IDLE_S`
+        (each key typed meanwhile puts it off again)."""
+        if self._index_timer is not None:
+            self._index_timer.stop()
+        self._index_timer = self.set_timer(INDEX_AFTER_IDLE_S, self._index_now, name="index-when-idle")
+
+    def _index_now(self) -> None:
+        self._index_timer = None
+        self.index_library()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key puts off the index's warm-up, due once keys pause (`_index_when_idle`)."""
+        if self._index_timer is not None and isinstance(event, events.Key):
+            self._index_timer.reset()
+        await super().on_event(event)
 
     @work(thread=True, exit_on_error=False, group="search-preload")
     def preload_index(self, loading: Library) -> None:

@@ -3,7 +3,6 @@ week's value, and the change from the previous week coloured good or bad."""
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -22,6 +21,25 @@ def spark_window(n: int, current: int | None, width: int) -> tuple[int, int]:
     start = min(max(0, cur - width + 1 + width // 4), n - width)
     start = max(0, min(start, cur))
     return start, start + width
+
+
+def _table_line(cells: list[Text], widths: list[int]) -> Text:
+    """One row of the table: each cell cut (…) or padded to its column's width, the name left and the
+    numbers right, a space between columns. (Built as one line of text: a Rich table is measured and
+    rendered again on every layout, a cost the first screen pays.)"""
+    line = Text(no_wrap=True, end="")
+    for i, (cell, width) in enumerate(zip(cells, widths)):
+        if i:
+            line.append(" ")
+        cell = cell.copy()
+        if cell.cell_len > width:
+            cell.truncate(width, overflow="ellipsis")
+        if i >= 2:  # (the value and the change: right-aligned)
+            cell.pad_left(width - cell.cell_len)
+        else:
+            cell.pad_right(width - cell.cell_len)
+        line.append_text(cell)
+    return line
 
 
 class KpiPanel(Static):
@@ -79,20 +97,16 @@ class KpiPanel(Static):
         name_w, spark_w, value_w, change_w = self._columns(shown, len(weeks), width)
         start, end = spark_window(len(weeks), cur, spark_w)
         window = weeks[start:end]
-        grid = Table.grid(padding=(0, 1), expand=False)
-        grid.add_column("name", no_wrap=True, overflow="ellipsis", width=name_w)
-        grid.add_column("spark", no_wrap=True)
-        grid.add_column("value", justify="right", no_wrap=True, width=value_w)
-        if change_w:
-            grid.add_column("change", justify="right", no_wrap=True, width=change_w)
+        rows = []
         for s, (value, change, verdict, point) in zip(self.series, shown):
             values = [s.value_at(r) for r in window]
             style = pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted
             self.rows.append((s.name, value, change, verdict))
-            cells = [Text(s.name), sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
-                     Text(value, style="bold" if point else "dim")]
-            grid.add_row(*cells, *([Text(change, style=style)] if change_w else []))
-        self.update(grid)
+            row = [Text(s.name), sparkline(values, None if cur is None else cur - start, pal, width=spark_w),
+                   Text(value, style="bold" if point else "dim")]
+            rows.append(row + [Text(change, style=style)] if change_w else row)
+        widths = [name_w, max(row[1].cell_len for row in rows), value_w, change_w][: 4 if change_w else 3]
+        self.update(Text("\n", end="").join(_table_line(row, widths) for row in rows))
 
     def _shown(self) -> list[tuple[str, str, int, object]]:
         """(value, change, verdict, point) of every series for the open report, as the table shows them."""

@@ -41,7 +41,7 @@ class SectionTree(Tree[Node]):
     BINDINGS = bindings("section-tree")
 
     def __init__(self, **kwargs) -> None:
-        super().__init__("report", **kwargs)
+        super().__init__(Text("report"), **kwargs)  # (a string label is markup: reading it loads Rich's emoji table)
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 2
