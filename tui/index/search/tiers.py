@@ -18,6 +18,7 @@ from .records import lower
 from .scans import _REST, _WORD_CLASS, TextScans
 from .scored import LineMatch, Typo
 
+TEXT_SLICE = 1 << 20  # bytes of text decoded at a time for pinyin in report text (`_text_find`)
 FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
 
 
@@ -245,31 +246,29 @@ class LowerTiers(TextScans):
 
     def _text_find(self, classes: list[str]) -> Iterator[tuple[int, int]]:
         """(text id, character offset) of the first place in each text where its characters belong to
-        these classes in turn."""
+        these classes in turn. The texts are decoded a slice at a time (`TEXT_SLICE` bytes) and
+        nothing is kept: a decoded copy of every text would cost three to four times the texts."""
         rx = re.compile("".join(f"[{c}]" for c in classes))
-        whole, off = self._lower_str()
-        pos = 0
-        while True:
-            m = rx.search(whole, pos)
-            if m is None:
-                return
-            i = m.start()
-            t = bisect_right(off, i) - 1
-            yield t, i - off[t]
-            pos = off[t + 1]
-
-    def _lower_str(self) -> tuple[str, array]:
-        """Every text, lower case, as one string ("\n" after each), and where each starts in it."""
-        got = getattr(self, "_lower_memo", None)
-        if got is None or got[2] != self.ntexts:
-            whole = bytes(self.lower).decode("utf-8", "surrogatepass")
-            off = array("i", [0])
-            i = whole.find("\n")
-            while i != -1:
-                off.append(i + 1)
-                i = whole.find("\n", i + 1)
-            got = self._lower_memo = (whole, off, self.ntexts)
-        return got[0], got[1]
+        blob, off, n = self.lower, self.lower_off, self.ntexts
+        a = 0
+        while a < n:
+            b = min(n, max(a + 1, bisect_right(off, off[a] + TEXT_SLICE) - 1))
+            whole = bytes(blob[off[a]:off[b]]).decode("utf-8", "surrogatepass")
+            tid, at, pos = a, 0, 0  # (`at`: where text `tid` starts in `whole`)
+            while True:
+                m = rx.search(whole, pos)
+                if m is None:
+                    break
+                i = m.start()
+                k = whole.count("\n", at, i)
+                if k:
+                    tid += k
+                    at = whole.rfind("\n", at, i) + 1
+                yield tid, i - at
+                pos = whole.find("\n", i) + 1
+                if not pos:
+                    break
+            a = b
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
     """The ways (at most `most`) to cut `q` into two or more of the syllables."""
