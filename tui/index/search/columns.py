@@ -23,6 +23,7 @@ Stored and read back by `parts` (`IndexData.to_parts`, `IndexData.from_parts`).
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -449,6 +450,8 @@ class IndexData:
 
     def _materialize(self) -> None:
         """Turn lazily read parts into in-memory arrays (before growing)."""
+        if not isinstance(self.lower, bytearray):
+            self.lower = bytearray(self.lower)
         for name in ("cased", "otext"):
             v = getattr(self, name)
             if not isinstance(v, bytearray):
@@ -484,7 +487,10 @@ class IndexData:
                     self.readings[a] = py.readings(a)
             if self.char_pinyin is None:
                 self.char_pinyin = {}
-                self._add_readings(bytes(self.lower).decode("utf-8", "surrogatepass"))
+                decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+                view, step = memoryview(self.lower), 1 << 20
+                for k in range(0, len(view), step):  # (a slice at a time: a decoded copy of every text is large)
+                    self._add_readings(decoder.decode(view[k:k + step], final=k + step >= len(view)))
 
     def _add_readings(self, low: str) -> None:
         """Learn the readings of the hanzi of a text not seen yet."""
@@ -507,10 +513,11 @@ class IndexData:
         """Every part as plain bytes (`parts.to_parts`)."""
         return _stored.to_parts(self)
 
+    PACKED = ("cased", "otext")  # parts the app keeps compressed in memory (`store.searchdb.open_saved`)
     LAZY = ("cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod
-    def from_parts(cls, parts: Mapping[str, Any], lazy: bool = False) -> Any:
+    def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
         return _stored.from_parts(cls, parts, lazy)
