@@ -166,6 +166,14 @@ class IndexData:
         """A text, lower case."""
         return _piece(self.lower, self.lower_off[tid], self.lower_off[tid + 1] - 1)
 
+    def lower_blob(self) -> bytes | bytearray:
+        """Every text, lower case, "\\n" after each, as one byte string to scan (read whole the first
+        time it is needed when read on demand: `reports-tui search` reads only the texts the posting
+        index names until a query must scan them all)."""
+        if not isinstance(self.lower, (bytes, bytearray)):
+            self.lower = self.lower[0:len(self.lower)]
+        return self.lower
+
     def text_cased(self, tid: int) -> str:
         """A text as written (full-width folded, link targets hidden)."""
         return _piece(self.cased, self.cased_off[tid], self.cased_off[tid + 1] - 1)
@@ -451,7 +459,7 @@ class IndexData:
     def _materialize(self) -> None:
         """Turn lazily read parts into in-memory arrays (before growing)."""
         if not isinstance(self.lower, bytearray):
-            self.lower = bytearray(self.lower)
+            self.lower = bytearray(self.lower[0:len(self.lower)])
         for name in ("cased", "otext"):
             v = getattr(self, name)
             if not isinstance(v, bytearray):
@@ -488,7 +496,7 @@ class IndexData:
             if self.char_pinyin is None:
                 self.char_pinyin = {}
                 decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
-                view, step = memoryview(self.lower), 1 << 20
+                view, step = memoryview(self.lower_blob()), 1 << 20
                 for k in range(0, len(view), step):  # (a slice at a time: a decoded copy of every text is large)
                     self._add_readings(decoder.decode(view[k:k + step], final=k + step >= len(view)))
 
@@ -514,7 +522,7 @@ class IndexData:
         return _stored.to_parts(self)
 
     PACKED = ("cased", "otext")  # parts the app keeps compressed in memory (`store.searchdb.open_saved`)
-    LAZY = ("cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
+    LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod

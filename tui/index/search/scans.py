@@ -128,10 +128,9 @@ class TextScans(IndexData):
         (`posting_index`) only the texts its posting lists name (for a list, in one query over all the
         strings' pairs) and those appended since it was last extended, joined (`ids`: their ids).
         The scan that follows is the same either way, so the answer is too."""
-        blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
         ids = self._candidates(s)
         if ids is None:
-            return blob, off, None
+            return (self._cased_blob(), self.cased_off, None) if cased else (self.lower_blob(), self.lower_off, None)
         return self._view_of(ids, cased)
 
     def _candidates(self, s: str | list[str]) -> list[int] | None:

@@ -116,7 +116,7 @@ class LowerTiers(TextScans):
             rx = re.compile(rb"(?:" + alt + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
             if len(ids) * 4 > self.ntexts:  # (most texts: one scan of them all, then those kept)
                 keep = set(ids)
-                ids = [t for t in self._texts_of(rx, self.lower, self.lower_off) if t in keep]
+                ids = [t for t in self._texts_of(rx, self.lower_blob(), self.lower_off) if t in keep]
             else:
                 blob, off = self.lower, self.lower_off
                 pieces = [blob[off[t]:off[t + 1]] for t in ids]
