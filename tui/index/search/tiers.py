@@ -19,6 +19,7 @@ from .scans import _REST, _WORD_CLASS, TextScans
 from .scored import LineMatch, Typo
 
 TEXT_SLICE = 1 << 20  # bytes of text decoded at a time for pinyin in report text (`_text_find`)
+FIND_KEEP = 20_000  # places of pinyin in report text kept for the next query (`_text_find`, two patterns): ≤ 4 MB
 FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
 
 
@@ -260,10 +261,27 @@ class LowerTiers(TextScans):
             got = self._pinyin_classes = {k: "".join(map(re.escape, v)) for k, v in by_syllable.items()}
         return got
 
-    def _text_find(self, classes: list[str]) -> Iterator[tuple[int, int]]:
+    def _text_find(self, classes: list[str]) -> list[tuple[int, int]]:
         """(text id, character offset) of the first place in each text where its characters belong to
-        these classes in turn. The texts are decoded a slice at a time (`TEXT_SLICE` bytes) and
-        nothing is kept: a decoded copy of every text would cost three to four times the texts."""
+        these classes in turn. Kept for the last few patterns while the index does not change (a key's
+        page and then its whole list ask twice), when the places are few enough (`FIND_KEEP`)."""
+        version = (self.ntexts, self.changes, id(self.char_pinyin))
+        memo = self.__dict__.get("_find_memo")
+        if memo is None or memo[0] != version:
+            memo = self._find_memo = (version, {})
+        key = tuple(classes)
+        got = memo[1].get(key)
+        if got is None:
+            got = list(self._text_places(classes))
+            if len(got) <= FIND_KEEP:
+                if len(memo[1]) >= 2:
+                    memo[1].pop(next(iter(memo[1])))
+                memo[1][key] = got
+        return got
+
+    def _text_places(self, classes: list[str]) -> Iterator[tuple[int, int]]:
+        """`_text_find`, found: the texts are decoded a slice at a time (`TEXT_SLICE` bytes) and nothing
+        is kept: a decoded copy of every text would cost three to four times the texts."""
         rx = re.compile("".join(f"[{c}]" for c in classes))
         blob, off, n = self.lower, self.lower_off, self.ntexts
         a = 0
