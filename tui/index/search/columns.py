@@ -171,7 +171,8 @@ class IndexData:
         time it is needed when read on demand: `reports-tui search` reads only the texts the posting
         index names until a query must scan them all)."""
         if not isinstance(self.lower, (bytes, bytearray)):
-            self.lower = self.lower[0:len(self.lower)]
+            v = self.lower
+            self.lower = v.whole() if hasattr(v, "whole") else v[0:len(v)]  # (one copy, not one per piece too)
         return self.lower
 
     def text_cased(self, tid: int) -> str:

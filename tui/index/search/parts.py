@@ -43,10 +43,10 @@ def _chunk_sums(data: bytes) -> list[int]:
 
 class Checked:
     """A stored part read on demand (anything that slices to bytes, such as an open SQLite blob), each
-    16 KiB piece checked against its CRC-32 when first read and then kept: what is returned is always
-    bytes that were checked (`DamagedIndex` otherwise)."""
+    16 KiB piece checked against its CRC-32 when first read and then kept (or, once read whole, the
+    whole): what is returned is always bytes that were checked (`DamagedIndex` otherwise)."""
 
-    __slots__ = ("blob", "sums", "n", "pieces", "keep")
+    __slots__ = ("blob", "sums", "n", "pieces", "keep", "data")
 
     def __init__(self, blob: Any, sums: list[int], keep: int | None = None):
         self.blob, self.sums, self.n = blob, sums, len(blob)
@@ -54,6 +54,7 @@ class Checked:
             raise DamagedIndex("checksums of another length")
         self.pieces: dict[int, bytes] = {}
         self.keep = keep  # at most this many pieces kept (checked again when read again); None: all
+        self.data: bytes | None = None  # every byte, once read whole (with `keep` None)
 
     def __len__(self) -> int:
         return self.n
@@ -62,8 +63,8 @@ class Checked:
         got = self.pieces.get(k)
         if got is None:
             if self.keep is None and len(self.pieces) * WHOLE_AFTER >= len(self.sums):
-                self._read_rest()  # (a query that reads pieces all over a part reads it in one go)
-                return self.pieces[k]
+                self.data = self.whole()  # (a query that reads pieces all over a part reads it in one go)
+                return self.data[k * CHUNK:(k + 1) * CHUNK]
             got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
             if zlib.crc32(got) != self.sums[k]:
                 raise DamagedIndex("a stored part that does not match its checksum")
@@ -72,15 +73,17 @@ class Checked:
             self.pieces[k] = got
         return got
 
-    def _read_rest(self) -> None:
-        """Every piece not read yet, in one read, each checked."""
+    def whole(self) -> bytes:
+        """Every byte, checked, in one read (the pieces read so far let go of)."""
+        if self.data is not None:
+            return self.data
         data = bytes(self.blob[0:self.n])
+        view = memoryview(data)
         for k, want in enumerate(self.sums):
-            if k not in self.pieces:
-                piece = data[k * CHUNK:(k + 1) * CHUNK]
-                if zlib.crc32(piece) != want:
-                    raise DamagedIndex("a stored part that does not match its checksum")
-                self.pieces[k] = piece
+            if zlib.crc32(view[k * CHUNK:(k + 1) * CHUNK]) != want:
+                raise DamagedIndex("a stored part that does not match its checksum")
+        self.pieces.clear()
+        return data
 
     def __getitem__(self, i: Any) -> bytes:
         if not isinstance(i, slice):
@@ -88,6 +91,8 @@ class Checked:
         a, b, step = i.indices(self.n)
         if b <= a or step != 1:
             return b""
+        if self.data is not None:
+            return self.data[a:b]
         first, last = a // CHUNK, (b - 1) // CHUNK
         got = self._piece(first) if first == last else b"".join(self._piece(k) for k in range(first, last + 1))
         return got[a - first * CHUNK:b - first * CHUNK]

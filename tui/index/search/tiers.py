@@ -283,7 +283,7 @@ class LowerTiers(TextScans):
         """`_text_find`, found: the texts are decoded a slice at a time (`TEXT_SLICE` bytes) and nothing
         is kept: a decoded copy of every text would cost three to four times the texts."""
         rx = re.compile("".join(f"[{c}]" for c in classes))
-        blob, off, n = self.lower, self.lower_off, self.ntexts
+        blob, off, n = self.lower_blob(), self.lower_off, self.ntexts
         a = 0
         while a < n:
             b = min(n, max(a + 1, bisect_right(off, off[a] + TEXT_SLICE) - 1))
