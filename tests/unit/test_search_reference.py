@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tui.index.search import match as mt
 from tui.index.search import pinyin as py
-from tui.index.search import engine, tiers
+from tui.index.search import engine, scans, tiers
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import Doc
 from tui.index.search.postings import Postings
@@ -272,7 +272,8 @@ def test_the_engine_gives_the_reference_ranking_however_the_index_was_made(lib, 
 
 
 @pytest.mark.parametrize("query", QUERIES)
-@pytest.mark.parametrize("strategy", ["sort", "walk", "walk, giving up", "mistyped word scanned for"])
+@pytest.mark.parametrize("strategy", ["sort", "walk", "walk, giving up", "mistyped word scanned for",
+                                      "text read in small slices"])
 def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
     # a fixed, larger library: every query of the table is tried at least once whatever hypothesis draws;
     # the entries of matching lines found by sorting them, by walking reports newest first, and by a
@@ -280,6 +281,11 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
     # holding the others (as when they are many) rather than by looking at each
     if strategy == "mistyped word scanned for":
         monkeypatch.setattr(tiers, "FUZZY_EACH", 0)
+    elif strategy == "text read in small slices":
+        # pinyin in report text decoded a few lines at a time, and texts found by counting the lines
+        # between matches (as when most texts match) rather than by looking each match up
+        monkeypatch.setattr(tiers, "TEXT_SLICE", 24)
+        monkeypatch.setattr(scans, "_LOOKUP_RATIO", 1 << 40)
     elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
                             else 1e9)

@@ -23,6 +23,7 @@ Stored and read back by `parts` (`IndexData.to_parts`, `IndexData.from_parts`).
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -164,6 +165,15 @@ class IndexData:
     def text(self, tid: int) -> str:
         """A text, lower case."""
         return _piece(self.lower, self.lower_off[tid], self.lower_off[tid + 1] - 1)
+
+    def lower_blob(self) -> bytes | bytearray:
+        """Every text, lower case, "\\n" after each, as one byte string to scan (read whole the first
+        time it is needed when read on demand: `reports-tui search` reads only the texts the posting
+        index names until a query must scan them all)."""
+        if not isinstance(self.lower, (bytes, bytearray)):
+            v = self.lower
+            self.lower = v.whole() if hasattr(v, "whole") else v[0:len(v)]  # (one copy, not one per piece too)
+        return self.lower
 
     def text_cased(self, tid: int) -> str:
         """A text as written (full-width folded, link targets hidden)."""
@@ -449,6 +459,8 @@ class IndexData:
 
     def _materialize(self) -> None:
         """Turn lazily read parts into in-memory arrays (before growing)."""
+        if not isinstance(self.lower, bytearray):
+            self.lower = bytearray(self.lower[0:len(self.lower)])
         for name in ("cased", "otext"):
             v = getattr(self, name)
             if not isinstance(v, bytearray):
@@ -484,7 +496,10 @@ class IndexData:
                     self.readings[a] = py.readings(a)
             if self.char_pinyin is None:
                 self.char_pinyin = {}
-                self._add_readings(bytes(self.lower).decode("utf-8", "surrogatepass"))
+                decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+                view, step = memoryview(self.lower_blob()), 1 << 20
+                for k in range(0, len(view), step):  # (a slice at a time: a decoded copy of every text is large)
+                    self._add_readings(decoder.decode(view[k:k + step], final=k + step >= len(view)))
 
     def _add_readings(self, low: str) -> None:
         """Learn the readings of the hanzi of a text not seen yet."""
@@ -507,10 +522,11 @@ class IndexData:
         """Every part as plain bytes (`parts.to_parts`)."""
         return _stored.to_parts(self)
 
-    LAZY = ("cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
+    PACKED = ("cased", "otext")  # parts the app keeps compressed in memory (`store.searchdb.open_saved`)
+    LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod
-    def from_parts(cls, parts: Mapping[str, Any], lazy: bool = False) -> Any:
+    def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
         return _stored.from_parts(cls, parts, lazy)

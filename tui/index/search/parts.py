@@ -9,14 +9,16 @@ eagerly (the app) or on demand (`reports-tui search`: each piece checked when fi
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 import zlib
 from array import array
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
-FORMAT = "3"  # bump when a part's layout changes
+FORMAT = "4"  # bump when a part's layout changes (4: pinyin readings a part of their own)
 CHUNK = 16384  # bytes per checksum (`sums`)
+KEPT_PIECES = 64  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
 KINDS = ("item", "section", "title")
 ITEM = array("i").itemsize
@@ -41,16 +43,18 @@ def _chunk_sums(data: bytes) -> list[int]:
 
 class Checked:
     """A stored part read on demand (anything that slices to bytes, such as an open SQLite blob), each
-    16 KiB piece checked against its CRC-32 when first read and then kept: what is returned is always
-    bytes that were checked (`DamagedIndex` otherwise)."""
+    16 KiB piece checked against its CRC-32 when first read and then kept (or, once read whole, the
+    whole): what is returned is always bytes that were checked (`DamagedIndex` otherwise)."""
 
-    __slots__ = ("blob", "sums", "n", "pieces")
+    __slots__ = ("blob", "sums", "n", "pieces", "keep", "data")
 
-    def __init__(self, blob: Any, sums: list[int]):
+    def __init__(self, blob: Any, sums: list[int], keep: int | None = None):
         self.blob, self.sums, self.n = blob, sums, len(blob)
         if len(sums) != -(-self.n // CHUNK):
             raise DamagedIndex("checksums of another length")
         self.pieces: dict[int, bytes] = {}
+        self.keep = keep  # at most this many pieces kept (checked again when read again); None: all
+        self.data: bytes | None = None  # every byte, once read whole (with `keep` None)
 
     def __len__(self) -> int:
         return self.n
@@ -58,24 +62,28 @@ class Checked:
     def _piece(self, k: int) -> bytes:
         got = self.pieces.get(k)
         if got is None:
-            if len(self.pieces) * WHOLE_AFTER >= len(self.sums):
-                self._read_rest()  # (a query that reads pieces all over a part reads it in one go)
-                return self.pieces[k]
+            if self.keep is None and len(self.pieces) * WHOLE_AFTER >= len(self.sums):
+                self.data = self.whole()  # (a query that reads pieces all over a part reads it in one go)
+                return self.data[k * CHUNK:(k + 1) * CHUNK]
             got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
             if zlib.crc32(got) != self.sums[k]:
                 raise DamagedIndex("a stored part that does not match its checksum")
+            if self.keep is not None and len(self.pieces) >= self.keep:
+                self.pieces.clear()
             self.pieces[k] = got
         return got
 
-    def _read_rest(self) -> None:
-        """Every piece not read yet, in one read, each checked."""
+    def whole(self) -> bytes:
+        """Every byte, checked, in one read (the pieces read so far let go of)."""
+        if self.data is not None:
+            return self.data
         data = bytes(self.blob[0:self.n])
+        view = memoryview(data)
         for k, want in enumerate(self.sums):
-            if k not in self.pieces:
-                piece = data[k * CHUNK:(k + 1) * CHUNK]
-                if zlib.crc32(piece) != want:
-                    raise DamagedIndex("a stored part that does not match its checksum")
-                self.pieces[k] = piece
+            if zlib.crc32(view[k * CHUNK:(k + 1) * CHUNK]) != want:
+                raise DamagedIndex("a stored part that does not match its checksum")
+        self.pieces.clear()
+        return data
 
     def __getitem__(self, i: Any) -> bytes:
         if not isinstance(i, slice):
@@ -83,6 +91,8 @@ class Checked:
         a, b, step = i.indices(self.n)
         if b <= a or step != 1:
             return b""
+        if self.data is not None:
+            return self.data[a:b]
         first, last = a // CHUNK, (b - 1) // CHUNK
         got = self._piece(first) if first == last else b"".join(self._piece(k) for k in range(first, last + 1))
         return got[a - first * CHUNK:b - first * CHUNK]
@@ -146,7 +156,7 @@ def to_parts(ix: Any) -> dict[str, bytes]:
             "entries": len(ix.entry_tid), "texts": ix.ntexts, "shapes": ix.nshapes,
             "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
             "pinyin": ix.char_pinyin is not None, "token": ix.token}
-    names = {"terms": list(ix.terms), "readings": ix.readings, "sections": list(ix.section_keys),
+    names = {"terms": list(ix.terms), "sections": list(ix.section_keys),
              "kpis": ix.kpi_names, "heads": ix.heads, "shape_sections": ix.sections,
              "chains": [list(c) for c in ix.chains], "projects": [list(p) for p in ix.projects]}
     # (term ids follow the order of `terms`)
@@ -170,18 +180,22 @@ def to_parts(ix: Any) -> dict[str, bytes]:
         "term_count": ix.term_count.tobytes(), "dterm_off": ix.dterm_off.tobytes(),
         "dterm_ids": ix.dterm_ids.tobytes(),
     }
+    parts["readings"] = js(ix.readings)  # (apart from the names: only pinyin queries read them)
     if ix.char_pinyin is not None:
         parts["char_pinyin"] = js(ix.char_pinyin)
     parts["sums"] = js({name: _chunk_sums(data) for name, data in parts.items()})
     return parts
 
 
-def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
+def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
     """An index (of class `cls`, an `IndexData`) from stored parts: `parts[name]` is bytes, or (with `lazy`) for the large parts
     anything that slices to bytes (an open SQLite blob), read when used. `DamagedIndex` when a part
-    does not check out."""
+    does not check out. `lazy` may also name the parts read when used (kept compressed in memory, as
+    the app keeps the texts as written: `KEPT_PIECES` pieces of each at a time); the rest is read whole."""
     ix = cls()
     ix._b = None
+    on_demand = frozenset(cls.LAZY) if lazy is True else frozenset(lazy or ())
+    keep = None if lazy is True else KEPT_PIECES
     try:
         sums = _json_part(parts["sums"], dict)
         raw_parts = parts
@@ -193,8 +207,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
                 want = sums[name]
                 if type(want) is not list or not set(map(type, want)) <= {int}:
                     raise DamagedIndex("damaged checksums")
-                if lazy and name in cls.LAZY:
-                    return Checked(raw_parts[name], want)
+                if name in on_demand:
+                    return Checked(raw_parts[name], want, keep)
                 data = bytes(raw_parts[name])
                 if _chunk_sums(data) != want:
                     raise DamagedIndex("a stored part that does not match its checksum")
@@ -212,11 +226,11 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
             raise DamagedIndex("an index of another format")
 
         def ints(name: str) -> Any:
-            return Ints(parts[name]) if lazy and name in cls.LAZY else _ints(parts[name])
+            return Ints(parts[name]) if name in on_demand else _ints(parts[name])
 
         def blob(name: str) -> Any:
             v = parts[name]
-            return v if lazy and name in cls.LAZY else bytearray(v)
+            return v if name in on_demand else bytearray(v)
 
         n_docs, n_ent, n_txt = meta["docs"], meta["entries"], meta["texts"]
         if type(meta.get("token")) is not str:
@@ -232,7 +246,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
         ix._stored_rank = _ints(parts["doc_rank"])
         ix._order_keys = _ints(parts["doc_order"])
         ix.entry_tid, ix.entry_shape, ix.entry_line = ints("entry_tid"), ints("entry_shape"), ints("entry_line")
-        ix.lower = bytearray(parts["lower"])
+        ix.lower = parts["lower"]  # (bytes as read, or read on demand: a bytearray when the index grows, `_materialize`)
         ix.lower_off = _ints(parts["lower_off"])
         ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), ints("text_hid")
         ix.tid_count = _ints(parts["tid_count"])
@@ -257,11 +271,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
                    for p in projects):
             raise DamagedIndex("damaged names")
         ix.projects = [(k, n) for k, n in projects]
-        readings = names.get("readings")
-        if type(readings) is not dict:
-            raise DamagedIndex("damaged readings")
-
         def load_readings() -> dict[str, list]:
+            readings = _json_part(parts["readings"], dict)
             return {k: _readings(v) for k, v in readings.items()}
 
         def load_char_pinyin() -> dict[str, list[str]] | None:
@@ -293,7 +304,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
 
         ix.dterm_off = _ints(parts["dterm_off"])
         ix.dead_entries = int(meta.get("dead", 0))
-        if lazy:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
+        if lazy is True:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
             del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
             ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
                             "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids}
@@ -322,11 +333,13 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
             all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
             sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
             not n_docs or (min(ix._order_keys) >= 0 and max(ix._order_keys) < n_docs),
-            _decodes(ix.lower) and _decodes(ix.urls),
+            ("lower" in on_demand or _decodes(ix.lower)) and _decodes(ix.urls),
             not ix.post_off or ix.post_off[0] == 0,
         ]
-        if not lazy:  # (read on demand, the rest is checked where it is read: a bad value fails there)
+        if lazy is not True:  # (read on demand, the rest is checked where it is read: a bad value fails there)
             checks += [
+                # (parts kept compressed too: read through once, a slice at a time, as the app checks
+                # every part when it opens an index rather than when a query reads it)
                 _decodes(ix.cased) and _decodes(ix.otext) and _decodes(ix._docs_blob),
                 not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),
                 not n_ent or (min(ix.entry_shape) >= 0 and max(ix.entry_shape) < n_sh),
@@ -341,7 +354,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool = False) -> Any:
         raise
     except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
         raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
-    ix._parts = parts if lazy else None
+    ix._parts = parts if lazy is True else None
     return ix
 
 
@@ -369,19 +382,33 @@ def _piece(blob: Any, a: int, b: int) -> str:
 
 
 def _decodes(data: Any) -> bool:
-    """Whether stored text is UTF-8 (checked at C speed; a lone surrogate a file name held is written
-    as `surrogatepass` bytes, which decode back)."""
+    """Whether stored text is UTF-8 (checked at C speed, a slice at a time: decoded whole, text with
+    one emoji takes four bytes a character; a lone surrogate a file name held is written as
+    `surrogatepass` bytes, which decode back)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+    view = memoryview(data).cast("B") if isinstance(data, (bytes, bytearray)) else data  # (or read by slices)
     try:
-        bytes(data).decode("utf-8", "surrogatepass")
+        for k in range(0, len(view), _DECODE_SLICE):
+            decoder.decode(view[k:k + _DECODE_SLICE])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
+_DECODE_SLICE = 1 << 20
+
+
 def _ascending(a: Any) -> bool:
-    """Whether offsets never go back (checked at C speed: a sorted list is sorted in one pass)."""
-    values = a.tolist() if isinstance(a, array) else list(a)
-    return values == sorted(values)
+    """Whether offsets never go back (checked at C speed a slice at a time: a sorted list is sorted in
+    one pass, and nothing the size of `a` is made)."""
+    step = 1 << 16
+    for k in range(0, len(a), step):
+        v = a[k:k + step + 1]  # (one past the slice: the next slice starts where this ends)
+        values = v.tolist() if isinstance(v, array) else list(v)
+        if values != sorted(values):
+            return False
+    return True
 
 
 def _strs(v: Any) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from array import array
 from bisect import bisect_left
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from typing import Any, Iterable
 
 from . import match as mt
@@ -128,10 +128,9 @@ class TextScans(IndexData):
         (`posting_index`) only the texts its posting lists name (for a list, in one query over all the
         strings' pairs) and those appended since it was last extended, joined (`ids`: their ids).
         The scan that follows is the same either way, so the answer is too."""
-        blob, off = (self._cased_blob(), self.cased_off) if cased else (self.lower, self.lower_off)
         ids = self._candidates(s)
         if ids is None:
-            return blob, off, None
+            return (self._cased_blob(), self.cased_off, None) if cased else (self.lower_blob(), self.lower_off, None)
         return self._view_of(ids, cased)
 
     def _candidates(self, s: str | list[str]) -> list[int] | None:
@@ -189,30 +188,13 @@ class TextScans(IndexData):
     def _texts_of(self, rx: re.Pattern, blob: Any, off: Any) -> list[int]:
         """The ids of the texts a pattern ending in `_REST` matches (each found once), ascending."""
         ends = [m.end() for m in rx.finditer(blob)]
-        if len(ends) * _LOOKUP_RATIO < len(off) and not self._ends_known(off):
-            # few matches and no table yet: each looked up in the offsets (quicker than a table of all)
+        if len(ends) * _LOOKUP_RATIO < len(off):  # few matches: each looked up in the offsets
             return [i - 1 for i in map(partial(bisect_left, off), ends)]
-        table = self._ends(off)
-        return [t for t in map(table.get, ends) if t is not None]
+        # many: a text's id is how many texts end before it, counted between one match and the next
+        # (at C speed, and nothing kept: a table of every text's end would cost ~100 bytes a text)
+        nl = blob.count
+        return list(accumulate(map(nl, repeat(b"\n"), chain((0,), ends), ends), initial=-1))[1:]
 
-    def _ends_known(self, off: Any) -> bool:
-        """Whether `_ends` has a table for this offsets array (made by an earlier query)."""
-        got = self.__dict__.get("_ends_memo", {}).get(id(off))
-        return got is not None and got[0] is off
-
-    def _ends(self, off: Any) -> dict[int, int]:
-        """Where each text of a "\\n"-separated byte string ends (just after its "\\n") → its id; kept
-        per offsets array and extended as it grows (texts are only ever appended)."""
-        memo = self.__dict__.setdefault("_ends_memo", {})
-        got = memo.get(id(off))
-        n = len(off)
-        if got is None or got[0] is not off or got[1] > n:
-            got = memo[id(off)] = [off, 1, {}]
-        if got[1] < n:
-            ends = got[2]
-            ends.update(zip(off[got[1]:n], range(got[1] - 1, n - 1)))
-            got[1] = n
-        return got[2]
     WHOLE_MEMO = 8
 
     def _whole_classes(self, w: str) -> dict[int, int]:

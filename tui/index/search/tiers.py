@@ -18,6 +18,8 @@ from .records import lower
 from .scans import _REST, _WORD_CLASS, TextScans
 from .scored import LineMatch, Typo
 
+TEXT_SLICE = 1 << 20  # bytes of text decoded at a time for pinyin in report text (`_text_find`)
+FIND_KEEP = 20_000  # places of pinyin in report text kept for the next query (`_text_find`, two patterns): ≤ 4 MB
 FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
 
 
@@ -115,7 +117,7 @@ class LowerTiers(TextScans):
             rx = re.compile(rb"(?:" + alt + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
             if len(ids) * 4 > self.ntexts:  # (most texts: one scan of them all, then those kept)
                 keep = set(ids)
-                ids = [t for t in self._texts_of(rx, self.lower, self.lower_off) if t in keep]
+                ids = [t for t in self._texts_of(rx, self.lower_blob(), self.lower_off) if t in keep]
             else:
                 blob, off = self.lower, self.lower_off
                 pieces = [blob[off[t]:off[t + 1]] for t in ids]
@@ -157,9 +159,10 @@ class LowerTiers(TextScans):
             return {}
         qc = py.compact(q.text)
         needles: dict[str, float] = {}
-        firsts = self._term_initials()
-        for term, i in self.terms.items():
-            if self.term_count[i] <= 0 or qc[0] not in firsts[i]:
+        if len(qc) < 2:
+            return {}
+        for term, i in self._names_spelling(qc[:2]):
+            if self.term_count[i] <= 0:
                 continue
             found = mt.name_needle(qc, term, self._readings_of(term))
             if found is not None:
@@ -181,13 +184,28 @@ class LowerTiers(TextScans):
                     out[tid] = m
         return out
 
-    def _term_initials(self) -> list[str]:
-        """Per name (by id): the first letters of its characters' readings."""
-        got = getattr(self, "_initials_memo", None)
-        if got is None or len(got) != len(self.terms):
-            got = self._initials_memo = ["".join({r[:1] for rs in self._readings_of(t) for r in rs if r})
-                                         for t in self.terms]
-        return got
+    def _names_spelling(self, two: str) -> list[tuple[str, int]]:
+        """The names (name, id) pinyin starting with these two letters may spell a run of: those where a
+        reading of a character starts with them, or starts with the first and one of the next
+        character's with the second (`pinyin.match` reads a query no other way). Made once per set of
+        names: matching each name in turn costs ~10 µs a name per keystroke."""
+        got = self.__dict__.get("_pairs_memo")
+        if got is None or got[0] != len(self.terms):
+            pairs: dict[str, list[tuple[str, int]]] = {}
+            for term, i in self.terms.items():
+                rd = self._readings_of(term)
+                keys: set[str] = set()
+                for s, alts in enumerate(rd):
+                    after = rd[s + 1] if s + 1 < len(rd) else ()
+                    for r in alts:
+                        if r:
+                            keys.add(r[:2])  # (a single letter is no key: its pairs come next)
+                            keys.update(r[0] + r2[0] for r2 in after if r2)
+                for k in keys:
+                    if len(k) == 2:
+                        pairs.setdefault(k, []).append((term, i))
+            got = self._pairs_memo = (len(self.terms), pairs)
+        return got[1].get(two, [])
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
         if not py.is_pinyin_query(q.text):
@@ -243,33 +261,48 @@ class LowerTiers(TextScans):
             got = self._pinyin_classes = {k: "".join(map(re.escape, v)) for k, v in by_syllable.items()}
         return got
 
-    def _text_find(self, classes: list[str]) -> Iterator[tuple[int, int]]:
+    def _text_find(self, classes: list[str]) -> list[tuple[int, int]]:
         """(text id, character offset) of the first place in each text where its characters belong to
-        these classes in turn."""
-        rx = re.compile("".join(f"[{c}]" for c in classes))
-        whole, off = self._lower_str()
-        pos = 0
-        while True:
-            m = rx.search(whole, pos)
-            if m is None:
-                return
-            i = m.start()
-            t = bisect_right(off, i) - 1
-            yield t, i - off[t]
-            pos = off[t + 1]
+        these classes in turn. Kept for the last few patterns while the index does not change (a key's
+        page and then its whole list ask twice), when the places are few enough (`FIND_KEEP`)."""
+        version = (self.ntexts, self.changes, id(self.char_pinyin))
+        memo = self.__dict__.get("_find_memo")
+        if memo is None or memo[0] != version:
+            memo = self._find_memo = (version, {})
+        key = tuple(classes)
+        got = memo[1].get(key)
+        if got is None:
+            got = list(self._text_places(classes))
+            if len(got) <= FIND_KEEP:
+                if len(memo[1]) >= 2:
+                    memo[1].pop(next(iter(memo[1])))
+                memo[1][key] = got
+        return got
 
-    def _lower_str(self) -> tuple[str, array]:
-        """Every text, lower case, as one string ("\n" after each), and where each starts in it."""
-        got = getattr(self, "_lower_memo", None)
-        if got is None or got[2] != self.ntexts:
-            whole = bytes(self.lower).decode("utf-8", "surrogatepass")
-            off = array("i", [0])
-            i = whole.find("\n")
-            while i != -1:
-                off.append(i + 1)
-                i = whole.find("\n", i + 1)
-            got = self._lower_memo = (whole, off, self.ntexts)
-        return got[0], got[1]
+    def _text_places(self, classes: list[str]) -> Iterator[tuple[int, int]]:
+        """`_text_find`, found: the texts are decoded a slice at a time (`TEXT_SLICE` bytes) and nothing
+        is kept: a decoded copy of every text would cost three to four times the texts."""
+        rx = re.compile("".join(f"[{c}]" for c in classes))
+        blob, off, n = self.lower_blob(), self.lower_off, self.ntexts
+        a = 0
+        while a < n:
+            b = min(n, max(a + 1, bisect_right(off, off[a] + TEXT_SLICE) - 1))
+            whole = bytes(blob[off[a]:off[b]]).decode("utf-8", "surrogatepass")
+            tid, at, pos = a, 0, 0  # (`at`: where text `tid` starts in `whole`)
+            while True:
+                m = rx.search(whole, pos)
+                if m is None:
+                    break
+                i = m.start()
+                k = whole.count("\n", at, i)
+                if k:
+                    tid += k
+                    at = whole.rfind("\n", at, i) + 1
+                yield tid, i - at
+                pos = whole.find("\n", i) + 1
+                if not pos:
+                    break
+            a = b
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
     """The ways (at most `most`) to cut `q` into two or more of the syllables."""

@@ -38,7 +38,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 FILE_NAME = "parse-cache-v2.sqlite3"
 KEEP = 6
 BUSY_MS = 2000
-BLOCK = 65536  # raw bytes per compressed block of a stored index part (a multiple of the index's CHUNK)
+BLOCK = 32768  # raw bytes per compressed block of a stored index part (a multiple of the index's CHUNK; small,
+# so that a line of a part kept compressed in memory costs little to read: ~80 µs; smaller compresses worse)
+PACKED_KEPT = 16  # decompressed blocks kept per part held compressed in memory (`load_index`)
 LEVEL = 1      # zlib level: parts are written once per sync, and level 1 is ~4x faster than 6 for ~10 % more
 
 
@@ -77,10 +79,11 @@ class Packed:
 
     KEPT = 256
 
-    __slots__ = ("src", "n", "block", "ends", "base", "got")
+    __slots__ = ("src", "n", "block", "ends", "base", "got", "kept")
 
-    def __init__(self, src: Any):
+    def __init__(self, src: Any, kept: int = KEPT):
         self.src = src
+        self.kept = kept
         head = bytes(src[0:_HEAD])
         if len(head) != _HEAD or head[:len(MAGIC)] != MAGIC:
             raise _damaged("header")
@@ -115,7 +118,7 @@ class Packed:
                 raise _damaged("compressed block") from None
             if len(got) != min(self.block, self.n - i * self.block):
                 raise _damaged("block length")
-            if len(self.got) >= self.KEPT:
+            if len(self.got) >= self.kept:
                 self.got.clear()
             self.got[i] = got
         return got
@@ -338,9 +341,10 @@ def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
     return out
 
 
-def load_index(path: str | os.PathLike, key: str) -> tuple[str, dict[str, bytes]] | None:
+def load_index(path: str | os.PathLike, key: str, packed: Iterable[str] = ()) -> tuple[str, Mapping[str, Any]] | None:
     """(fingerprint, every part) of the saved index of a library, or None (none saved, another stamp,
-    the file busy or unreadable)."""
+    the file busy or unreadable); the parts named in `packed` stay compressed in memory (a `Packed`
+    that decompresses the blocks sliced from it, `PACKED_KEPT` at a time)."""
     try:
         conn = _connect(path, readonly=True)
     except sqlite3.Error:
@@ -351,7 +355,7 @@ def load_index(path: str | os.PathLike, key: str) -> tuple[str, dict[str, bytes]
             return None
         parts = {name: data for name, data in conn.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))
                  if type(name) is str and isinstance(data, bytes)}
-        return row[0], _Unpacked(parts)
+        return row[0], _Unpacked(parts, frozenset(packed))
     except (sqlite3.Error, ValueError):
         return None
     finally:
@@ -359,19 +363,42 @@ def load_index(path: str | os.PathLike, key: str) -> tuple[str, dict[str, bytes]
 
 
 class _Unpacked(Mapping[str, Any]):
-    """Stored parts read whole, each decompressed when asked for (`DamagedIndex` when it cannot be)."""
+    """Stored parts read whole, each decompressed when asked for (`DamagedIndex` when it cannot be),
+    or kept compressed (`packed`). Each is given once: its stored bytes are let go of then (an index
+    is made of its parts in one pass, and holding them all until it is done would cost their size)."""
 
-    def __init__(self, parts: dict[str, bytes]):
+    def __init__(self, parts: dict[str, bytes], packed: frozenset[str] = frozenset()):
         self.parts = parts
+        self.packed = packed
+        self.names = list(parts)
 
-    def __getitem__(self, name: str) -> bytes:
-        return unpack_part(self.parts[name])
+    def __getitem__(self, name: str) -> Any:
+        data = self.parts.pop(name)
+        if name in self.packed:
+            return Packed(data, PACKED_KEPT)
+        return unpack_part(data)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.parts)
+        return iter(self.names)
 
     def __len__(self) -> int:
-        return len(self.parts)
+        return len(self.names)
+
+
+def give_back_memory() -> None:
+    """Return the memory freed so far to the system where the C library can (glibc's `malloc_trim`):
+    reading an index frees several large buffers, and without this the process keeps their pages."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # (another C library: nothing to do)
 
 
 class LazyParts(Mapping[str, Any]):
@@ -514,7 +541,11 @@ def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str,
     index (a `SearchIndex`, its posting index attached when there is one of its texts), the
     fingerprint of the files it was made from, and how to close it (`lazy`: parts read on demand keep
     the file open until then). None when there is none of this format and parser; `DamagedIndex` when
-    there is one that does not check out (the caller builds it again, and says so)."""
+    there is one that does not check out (the caller builds it again, and says so).
+
+    Without `lazy` (the app), every part is read in one go and the file closed; the texts as written
+    (`SearchIndex.PACKED`: read a line at a time, for the hits shown) stay compressed in memory, the
+    rest is decompressed."""
     from ..search.engine import SearchIndex
 
     if lazy:
@@ -522,17 +553,22 @@ def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str,
         if parts is None:
             return None
         fp, close, data = parts.fingerprint, parts.close, parts
+        on_demand: bool | tuple[str, ...] = True
     else:
-        got = load_index(path, key)
+        got = load_index(path, key, SearchIndex.PACKED)
         if got is None:
             return None
         (fp, data), close = got, (lambda: None)
+        on_demand = SearchIndex.PACKED
     try:
-        index = SearchIndex.from_parts(data, lazy=lazy)
+        index = SearchIndex.from_parts(data, lazy=on_demand)
     except BaseException:
         close()
         raise
     attach_postings(index, Path(path).parent, key)
+    if not lazy:
+        del data
+        give_back_memory()
     return index, fp, close
 
 

@@ -1,0 +1,101 @@
+"""How the app holds a saved search index: its texts as written kept compressed and read a piece at a
+time, every part still checked when the index is opened, and an index saved in an earlier format
+built again rather than read."""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+import pytest
+
+from testpaths import SEEDS
+from tui.index.search import index as index_module
+from tui.index.search import parts
+from tui.index.search.parts import CHUNK, Checked, DamagedIndex, _decodes
+
+
+@pytest.fixture
+def cache_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path
+
+
+def _rows(result) -> list[tuple]:
+    return [(h.report.source, h.line, h.text, h.score, h.spans) for h in result.hits]
+
+
+QUERIES = ["贝易转", "存管", "POS", "rust", "byz", "zfxt", "in:O2 进度"]
+
+
+def test_the_app_answers_from_a_saved_index_whose_texts_stay_compressed(cache_env):
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)  # (makes the parse cache the index is saved in)
+    fresh = Workspace(lib)
+    Workspace(lib, use_cache=True).search_index()  # (built and saved)
+    ws = Workspace(lib, use_cache=True)
+    index = ws.search_index()  # (read back)
+    assert index.persisted_as is not None
+    for name in index.PACKED:
+        assert isinstance(getattr(index, name), Checked), name  # (not decompressed whole)
+    for q in QUERIES:
+        assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
+    # growing the index (a report changed) turns them into plain bytes, with the same answers
+    index._materialize()
+    assert isinstance(index.otext, bytearray) and isinstance(index.lower, bytearray)
+    for q in QUERIES:
+        assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
+
+
+def test_an_index_saved_in_an_earlier_format_is_built_again(cache_env, monkeypatch):
+    from tui.index.load import load_library
+    from tui.index.store.searchdb import cache_file
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)  # (makes the parse cache the index is saved in)
+    want = _rows(Workspace(lib).search("贝易转", limit=0))
+    with monkeypatch.context() as m:  # (saved as the format before this one wrote it)
+        m.setattr(parts, "FORMAT", "3")
+        m.setattr(index_module, "FORMAT", "3")
+        Workspace(lib, use_cache=True).search_index()
+    db = sqlite3.connect(cache_file())
+    [(old,)] = db.execute("SELECT stamp FROM search_index").fetchall()
+    assert old.startswith("3:")
+    notices: list[str] = []
+    ws = Workspace(lib, use_cache=True, notice=notices.append)
+    index = ws.search_index()
+    assert index.persisted_as is not None and _rows(ws.search("贝易转", limit=0)) == want
+    assert index.saved_changes == index.changes and index.changes == len(lib.reports)  # (built, not read)
+    [(new,)] = db.execute("SELECT stamp FROM search_index").fetchall()
+    assert new.startswith(parts.FORMAT + ":") and not notices  # (another format is no damage)
+    db.close()
+
+
+def test_a_part_read_a_piece_at_a_time_keeps_few_pieces_and_checks_each_read():
+    data = bytes(range(256)) * (CHUNK * 5 // 256 + 7)
+    sums = [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
+    part = Checked(data, sums, keep=2)
+    for k in range(0, len(data), 1000):
+        assert part[k:k + 3000] == data[k:k + 3000]
+        assert len(part.pieces) <= 2
+    damaged = bytearray(data)
+    damaged[CHUNK + 5] ^= 1
+    part = Checked(damaged, sums, keep=2)
+    assert part[0:10] == data[0:10]
+    with pytest.raises(DamagedIndex):
+        part[CHUNK:CHUNK + 10]
+    part[0:10]
+    part[3 * CHUNK:3 * CHUNK + 10]  # (the damaged piece is not kept: read again, it fails again)
+    with pytest.raises(DamagedIndex):
+        part[CHUNK + 1:CHUNK + 2]
+
+
+def test_stored_text_is_checked_a_slice_at_a_time(monkeypatch):
+    monkeypatch.setattr(parts, "_DECODE_SLICE", 4)
+    text = "贝易转 rust 存管😀路由\udcff".encode("utf-8", "surrogatepass")  # (characters cut by every slice)
+    assert _decodes(text) and _decodes(bytearray(text))
+    assert not _decodes(text[:-1])  # (cut inside its last character)
+    assert not _decodes(text[:5] + b"\xff" + text[6:])
