@@ -167,6 +167,55 @@ async def test_a_query_typed_while_loading_is_answered_from_what_is_read_then_co
         gate.set()
 
 
+async def test_a_query_follows_a_load_that_grows_faster_than_the_index_syncs(monkeypatch, seed_library):
+    """A large load tells of new reports every second and each index sync then takes longer than that:
+    the query typed meanwhile is still asked again as syncs end ("searching 4 of 5 reports"), not left
+    on its first answer until the load is over."""
+    import threading
+    import time as _time
+
+    import tui.ui.loading as loading
+    from tui.index.library import Library
+    from uiutil import make_app
+
+    reports = list(seed_library.reports)
+    gate = threading.Event()
+
+    def growing_load(paths, vocab=None, progress=None, use_cache=True, notice=None, snapshot=None, cancelled=None):
+        got = Library(reports=list(reports), paths=list(seed_library.paths), vocab=seed_library.vocab)
+        start = _time.monotonic()
+        while not gate.wait(0.05):  # (a snapshot every 50 ms, one report more each second, up to 4 of 5)
+            k = min(1 + int(_time.monotonic() - start), 4)
+            snapshot(reports[:k], len(reports), None)
+        return got
+
+    monkeypatch.setattr(loading, "load_library", growing_load)
+    app = make_app()
+    real_index = app.workspace.search_index
+
+    def slow_index(progress=None):
+        _time.sleep(0.3)  # (longer than the time between two snapshots)
+        return real_index(progress)
+
+    app.workspace.search_index = slow_index
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await eventually(pilot, lambda: app.workspace.loading)
+            await pilot.press("slash")
+            screen = await eventually(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen)
+            await pilot.press(*"项目")
+            await eventually(pilot, lambda: screen.result is not None and screen.result.query.raw == "项目"
+                             and screen.result.searched == 4, timeout=20)
+            assert not app.loaded and not screen.result.complete
+            await eventually(pilot, lambda: "searching 4 of 5 reports"
+                             in str(screen.query_one("#search-status", Static).render()))
+            gate.set()
+            await eventually(pilot, lambda: screen.result is not None and screen.result.complete, timeout=20)
+            assert screen.result.query.raw == "项目" and screen.result.searched == 5
+    finally:
+        gate.set()
+
+
 async def test_hits_show_their_author(seed_library):
     from tui.index.library import Library
 

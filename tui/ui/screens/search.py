@@ -78,6 +78,8 @@ class SearchScreen(Screen):
         self._asked = ""  # the query last searched for
         self._previewed: tuple | None = None  # (report, line, text, spans, width) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
+        self._syncing = False  # an index sync runs (`_sync`)
+        self._sync_again = False  # the library changed while it ran: one more sync when it ends
 
     def compose(self) -> ComposeResult:
         yield Input(value=self.initial_query, id="search-input",
@@ -103,10 +105,26 @@ class SearchScreen(Screen):
         search again."""
         self._sync()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search-index")
     def _sync(self) -> None:
-        """Bring the workspace's index up to date (saying how far it got), then ask the query again
-        if its answer came from part of the reports."""
+        """Bring the workspace's index up to date, then ask the query again if its answer came from part
+        of the reports. While a sync runs, a change only asks for one more once it ends: a load tells of
+        new reports every second, and a sync replaced by the next before it ends (at 10,000 reports one
+        takes longer than that) would never let a partial answer follow the reports read so far."""
+        if self._syncing:
+            self._sync_again = True
+            return
+        self._syncing = True
+        self._sync_index()
+
+    def _sync_ended(self) -> None:
+        self._syncing = False
+        if self._sync_again and self.is_attached:
+            self._sync_again = False
+            self._sync()
+
+    @work(thread=True, exit_on_error=False, group="search-index")
+    def _sync_index(self) -> None:
+        """`_sync`'s work, in a thread (saying how far it got)."""
         worker = get_current_worker()
         last = [0.0]
 
@@ -118,9 +136,13 @@ class SearchScreen(Screen):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._progress, done, total)
 
-        self.workspace.search_index(progress)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._synced)
+        try:
+            self.workspace.search_index(progress)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._synced)
+        finally:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._sync_ended)
 
     def _progress(self, done: int, total: int) -> None:
         self._index_note = f"indexing {done:,} of {total:,} reports…" if done < total else ""
