@@ -50,6 +50,30 @@ def test_the_app_answers_from_a_saved_index_whose_texts_stay_compressed(cache_en
         assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
 
 
+def test_the_app_holds_an_index_it_built_as_read_back_once_saved(cache_env):
+    """A first search in the app builds the index in memory and saves it; from then on the app holds it
+    as read back from the cache (texts compressed), with the same answers — not the built one, which
+    holds every text whole. A process that answers once (`hold_saved` off) keeps what it built."""
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    fresh = Workspace(lib)
+    once = Workspace(lib, use_cache=True).search_index()  # (built and saved: the CLI's way)
+    assert isinstance(once.otext, bytearray)
+    from tui.index.store.searchdb import cache_file
+
+    cache_file().unlink()  # (no saved index: the app builds one)
+    lib2 = load_library([str(SEEDS)], use_cache=True)
+    app = Workspace(lib2, use_cache=True, hold_saved=True)
+    index = app.search_index()
+    assert index.persisted_as is not None and app.search_index() is index
+    for name in index.PACKED:
+        assert isinstance(getattr(index, name), Checked), name
+    for q in QUERIES:
+        assert _rows(app.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
+
+
 def test_an_index_saved_in_an_earlier_format_is_built_again(cache_env, monkeypatch):
     from tui.index.load import load_library
     from tui.index.store.searchdb import cache_file

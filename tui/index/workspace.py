@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import threading
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -41,15 +42,18 @@ class Workspace:
     """A loaded library and what is derived from it, each computed once (thread-safe); `use_cache`: the
     search index is read from and saved to the parse cache; `check_files`: the saved index's record of
     the files is brought up to date even when the index itself did not change; `pinyin`: the index is
-    saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query)."""
+    saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query);
+    `hold_saved`: an index built in memory is held, once saved, as read back from the cache (compressed,
+    a quarter of the memory: for a long-running app, not for a process that answers once and exits)."""
 
     def __init__(self, library: Library | None = None, use_cache: bool = False, check_files: bool = False,
-                 pinyin: bool = True, notice: Callable[[str], None] | None = None) -> None:
+                 pinyin: bool = True, notice: Callable[[str], None] | None = None, hold_saved: bool = False) -> None:
         self.library = library if library is not None else Library()
         self.notice = notice  # told (once per index) when a saved search index did not check out
         self.use_cache = use_cache
         self.check_files = check_files  # look at the files even when the index did not change (see `_save_index`)
         self.pinyin = pinyin  # a saved index gets pinyin readings (pypinyin: ~0.3–1 s to load) with it
+        self.hold_saved = hold_saved
         self._lock = threading.RLock()
         self._generation = 0
         self._derived: dict[Any, Any] = {}
@@ -203,9 +207,11 @@ class Workspace:
         with self._index_lock:
             reports, total, library = self._search_target()
             index = self._index
+            built = False
             if index is None:
-                index = self._stored_index(library) or SearchIndex()
-                self._index = index
+                index = self._stored_index(library)
+                built = index is None
+                self._index = index = index or SearchIndex()
             records = functools.partial(self._records, stored=library.stored)
             index.sync(reports, records, progress)
             if total is None and self._search_target()[1] is None:
@@ -216,9 +222,25 @@ class Workspace:
                 changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
                 if self.use_cache and library.paths and (changed or self.check_files):
                     self._save_index(index, library)
+                    if built and self.hold_saved and index.persisted_as:
+                        index = self._held_as_saved(index, library)
                 index.settle()
                 self._update_postings(index, library)
             return index
+
+    def _held_as_saved(self, index: SearchIndex, library: Library) -> SearchIndex:
+        """The index just built and saved, as read back from the cache (the same contents, its texts
+        compressed), and the memory the built one held given back; the built one if reading fails."""
+        from .store.searchdb import give_back_memory
+
+        saved = self._stored_index(library)
+        if saved is None or saved.ndocs != index.ndocs or saved.persisted_as != index.persisted_as:
+            return index
+        self._index = saved
+        del index
+        gc.collect()  # (the built index's dictionaries and records: freed whole, then given back)
+        give_back_memory()
+        return saved
 
     def _update_postings(self, index: SearchIndex, library: Library) -> None:
         """The index's posting index brought up to date (in the cache folder, beside the saved index)."""
