@@ -231,9 +231,10 @@ class Workspace:
     def _held_as_saved(self, index: SearchIndex, library: Library) -> SearchIndex:
         """The index just built and saved, as read back from the cache (the same contents, its texts
         compressed), and the memory the built one held given back; the built one if reading fails."""
-        from .store.searchdb import give_back_memory
+        from .store.searchdb import cache_file, fold_log, give_back_memory
 
         saved = self._stored_index(library)
+        fold_log(cache_file())  # (read back by a read-only connection: no log left beside the cache)
         if saved is None or saved.ndocs != index.ndocs or saved.persisted_as != index.persisted_as:
             return index
         self._index = saved

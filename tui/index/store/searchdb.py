@@ -526,6 +526,22 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
         conn.close()
 
 
+def fold_log(path: str | os.PathLike) -> None:
+    """Fold the write-ahead log into the cache file, and remove it when no other connection has the file
+    open: a read-only reader (`load_index`) that was the last to close leaves the log behind, which it
+    cannot fold itself. Never an error (the next writer does it)."""
+    try:
+        conn = _connect(path, readonly=False)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
+
+
 def reclaim(conn: sqlite3.Connection) -> None:
     """Give the file's free pages back (a saved index replaced, records dropped): the cache file is
     made with incremental auto-vacuum, so this moves pages from its end into the free ones and
