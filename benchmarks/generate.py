@@ -15,6 +15,7 @@ import re
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "seeds"
@@ -122,6 +123,12 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Path]:
     rng = random.Random(seed)
     templates = _templates()
     authors = AUTHORS[: max(1, min(len(AUTHORS), 8 if n >= 64 else max(1, n // 8)))]
+    return write_weeks(out, n, authors, lambda _author, monday: render(rng, templates, monday))
+
+
+def write_weeks(out: Path, n: int, authors: list[str], text: Callable[[str, date], str]) -> list[Path]:
+    """Write n reports under `out` as `<author>/<year>/<year>-W<week>.md`, one per author a week, weeks
+    going back from 2024-W30 (`text(author, monday)`: a report's Markdown, asked in the order written)."""
     weeks = (n + len(authors) - 1) // len(authors)
     last = date(2024, 7, 22)  # a Monday
     written: list[Path] = []
@@ -133,7 +140,7 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Path]:
                 break
             path = out / author / str(y) / f"{y}-W{w:02d}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(rng, templates, monday), encoding="utf-8")
+            path.write_text(text(author, monday), encoding="utf-8")
             written.append(path)
     return written
 

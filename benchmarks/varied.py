@@ -22,6 +22,11 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+try:
+    from .generate import write_weeks  # (imported as benchmarks.varied)
+except ImportError:
+    from generate import write_weeks  # (run as a script: its folder is on the path)
+
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "seeds"
 CORPORA = HERE.parent.parent / "shared" / "corpora"
@@ -134,20 +139,7 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Path]:
     """Write n reports under `out` (8 authors a week, weeks going back from 2024-W30)."""
     arc = Archive(seed)
     authors = AUTHORS[: max(1, min(len(AUTHORS), n // 8 or 1))]
-    weeks = (n + len(authors) - 1) // len(authors)
-    last = date(2024, 7, 22)  # a Monday
-    written: list[Path] = []
-    for k in range(weeks):
-        monday = last - timedelta(weeks=weeks - 1 - k)
-        y, w, _ = monday.isocalendar()
-        for author in authors:
-            if len(written) >= n:
-                break
-            path = out / author / str(y) / f"{y}-W{w:02d}.md"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(arc.report(author, monday), encoding="utf-8")
-            written.append(path)
-    return written
+    return write_weeks(out, n, authors, arc.report)
 
 
 def distinct_share(files: list[Path]) -> tuple[float, float]:
