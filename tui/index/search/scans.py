@@ -38,6 +38,23 @@ class TextScans(IndexData):
 
     postings_min, candidates_min, candidates_share = POSTINGS_MIN, CANDIDATES_MIN, CANDIDATES_SHARE
 
+    def _memo(self, name: str, version: tuple) -> dict:
+        """The answers kept under `name`: a dict that holds while `version` (what they depend on: the
+        index's texts and changes, and whatever else the caller names) does, made anew when it changes."""
+        memo = self.__dict__.get(name)
+        if memo is None or memo[0] != version:
+            memo = (version, {})
+            setattr(self, name, memo)
+        return memo[1]
+
+    @staticmethod
+    def _keep(memo: dict, key: Any, value: Any, most: int) -> Any:
+        """Keep `value` under `key`, at most `most` answers (the one kept first goes first)."""
+        if len(memo) >= most:
+            memo.pop(next(iter(memo)))
+        memo[key] = value
+        return value
+
     # (texts holding a string, kept across keystrokes: a word typed on holds the one before it)
     HOLDING_MEMO = 16
     NARROW_SHARE = 3  # a memo narrows scans down when it holds under 1/3 of the texts
@@ -46,11 +63,7 @@ class TextScans(IndexData):
         """The texts holding `w` (lower case, ignoring case) with an entry or not, ascending; kept (a few,
         those holding few enough texts to narrow a scan down) until the index changes. Without `scan`,
         only a kept answer (None: none kept)."""
-        version = (self.ntexts, self.changes)
-        memo = self.__dict__.get("_holding_memo")
-        if memo is None or memo[0] != version:
-            memo = self._holding_memo = (version, {})
-        got = memo[1].get(w)
+        got = self._memo("_holding_memo", (self.ntexts, self.changes)).get(w)
         if got is not None or not scan:
             return got
         rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
@@ -59,16 +72,11 @@ class TextScans(IndexData):
         return got
 
     def _keep_holding(self, w: str, tids: Iterable[int]) -> None:
-        memo = self.__dict__.get("_holding_memo")
-        version = (self.ntexts, self.changes)
-        if memo is None or memo[0] != version:
-            memo = self._holding_memo = (version, {})
+        memo = self._memo("_holding_memo", (self.ntexts, self.changes))
         got = tids if isinstance(tids, array) else array("i", tids)
-        if len(got) * self.NARROW_SHARE >= self.ntexts or w in memo[1]:
+        if len(got) * self.NARROW_SHARE >= self.ntexts or w in memo:
             return
-        if len(memo[1]) >= self.HOLDING_MEMO:
-            memo[1].pop(next(iter(memo[1])))
-        memo[1][w] = got
+        self._keep(memo, w, got, self.HOLDING_MEMO)
 
     def _narrow_view(self, lw: list[str], scan: bool = True, cased: bool = False) -> tuple[Any, Any, list[int]] | None:
         """A view (`_view_of`) of texts holding every word (lower case) at least, far fewer than all: the
@@ -77,12 +85,10 @@ class TextScans(IndexData):
         posting index narrows each scan down)."""
         if self.posting_index is not None and self._candidates(lw if len(lw) > 1 else lw[0]) is not None:
             return None  # (the posting index narrows down as well)
-        memo = self.__dict__.get("_holding_memo")
         best = None
-        if memo is not None and memo[0] == (self.ntexts, self.changes):
-            for k, tids in memo[1].items():
-                if any(k in w for w in lw) and (best is None or len(tids) < len(best[1])):
-                    best = (k, tids)
+        for k, tids in self._memo("_holding_memo", (self.ntexts, self.changes)).items():
+            if any(k in w for w in lw) and (best is None or len(tids) < len(best[1])):
+                best = (k, tids)
         if best is None and scan and len(lw) > 1:
             w = max(lw, key=len)
             if is_word_char(w[0]) or is_word_char(w[-1]):
@@ -106,15 +112,10 @@ class TextScans(IndexData):
         looks up the texts of every character typed so far (the fuzzy and pinyin tiers)."""
         if len(s) != 1:
             return self._live_texts_with(s)
-        version = (self.ntexts, self.changes)
-        memo = self.__dict__.get("_char_texts")
-        if memo is None or memo[0] != version:
-            memo = self._char_texts = (version, {})
-        got = memo[1].get(s)
+        memo = self._memo("_char_texts", (self.ntexts, self.changes))
+        got = memo.get(s)
         if got is None:
-            if len(memo[1]) >= CHAR_MEMO:
-                memo[1].pop(next(iter(memo[1])))  # (the character looked up first goes first)
-            got = memo[1][s] = self._live_texts_with(s)
+            got = self._keep(memo, s, self._live_texts_with(s), CHAR_MEMO)
         return got
 
     def _live_texts_with(self, s: str) -> list[int]:
@@ -142,15 +143,10 @@ class TextScans(IndexData):
             return None
         key = s if isinstance(s, str) else tuple(s)
         version = (n_all, self.changes, id(p), p.ndocs, self.candidates_share, self.candidates_min)
-        memo = self.__dict__.get("_candidates_memo")
-        if memo is None or memo[0] != version:
-            memo = self._candidates_memo = (version, {})
-        if key in memo[1]:
-            return memo[1][key]
-        if len(memo[1]) >= 32:
-            memo[1].pop(next(iter(memo[1])))
-        got = memo[1][key] = self._posting_candidates(p, s, n_all)
-        return got
+        memo = self._memo("_candidates_memo", version)
+        if key in memo:
+            return memo[key]
+        return self._keep(memo, key, self._posting_candidates(p, s, n_all), 32)
 
     def _posting_candidates(self, p: Any, s: str | list[str], n_all: int) -> list[int] | None:
         n = min(p.ndocs, n_all)
@@ -200,16 +196,10 @@ class TextScans(IndexData):
     def _whole_classes(self, w: str) -> dict[int, int]:
         """`_word_classes(w, whole_only=True)` of every text, kept for a few words until the index changes
         (typing on after a word, each keystroke looks that word up again)."""
-        version = (self.ntexts, self.changes)
-        memo = self.__dict__.get("_whole_memo")
-        if memo is None or memo[0] != version:
-            memo = self._whole_memo = (version, {})
-        got = memo[1].get(w)
+        memo = self._memo("_whole_memo", (self.ntexts, self.changes))
+        got = memo.get(w)
         if got is None:
-            got = array("i", self._word_classes(w, True))
-            if len(memo[1]) >= self.WHOLE_MEMO:
-                memo[1].pop(next(iter(memo[1])))
-            memo[1][w] = got
+            got = self._keep(memo, w, array("i", self._word_classes(w, True)), self.WHOLE_MEMO)
         return dict.fromkeys(got, mt.WHOLE)
 
     def _phrase_texts(self, lw: list[str], view: tuple[Any, Any, list[int]] | None = None) -> list[int]:

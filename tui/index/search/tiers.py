@@ -265,18 +265,13 @@ class LowerTiers(TextScans):
         """(text id, character offset) of the first place in each text where its characters belong to
         these classes in turn. Kept for the last few patterns while the index does not change (a key's
         page and then its whole list ask twice), when the places are few enough (`FIND_KEEP`)."""
-        version = (self.ntexts, self.changes, id(self.char_pinyin))
-        memo = self.__dict__.get("_find_memo")
-        if memo is None or memo[0] != version:
-            memo = self._find_memo = (version, {})
+        memo = self._memo("_find_memo", (self.ntexts, self.changes, id(self.char_pinyin)))
         key = tuple(classes)
-        got = memo[1].get(key)
+        got = memo.get(key)
         if got is None:
             got = list(self._text_places(classes))
             if len(got) <= FIND_KEEP:
-                if len(memo[1]) >= 2:
-                    memo[1].pop(next(iter(memo[1])))
-                memo[1][key] = got
+                self._keep(memo, key, got, 2)
         return got
 
     def _text_places(self, classes: list[str]) -> Iterator[tuple[int, int]]:
