@@ -236,22 +236,31 @@ async def test_hits_show_their_author(seed_library):
         assert "张三" in str(screen.query_one("#search-preview").render())
 
 
-async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_library, monkeypatch):
-    # a keystroke's page (here 3 hits) is drawn first; the whole list then replaces it, the cursor on
-    # the same hit at the same place on screen and the preview kept; only the rows on screen are made
+def hold_whole_lists(app, wait: float):
+    """Make the app's whole-list searches (the `counted` follow-up of a keystroke's page) wait for the
+    returned `release` (at most `wait` seconds); `entered` is set each time one starts waiting. A
+    keystroke's page is answered at once."""
     import threading
 
-    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
-    app = Host(seed_library)
     search = app.workspace.search
-    release = threading.Event()  # the whole list waits for it (a busy machine must not race the page)
+    entered, release = threading.Event(), threading.Event()
 
     def held(query, *a, counted=True, **kw):
         if counted:
-            release.wait(30)
+            entered.set()
+            release.wait(wait)
         return search(query, *a, counted=counted, **kw)
 
     app.workspace.search = held
+    return entered, release
+
+
+async def test_a_page_first_then_the_whole_list_with_the_cursor_kept(seed_library, monkeypatch):
+    # a keystroke's page (here 3 hits) is drawn first; the whole list then replaces it, the cursor on
+    # the same hit at the same place on screen and the preview kept; only the rows on screen are made
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
+    app = Host(seed_library)
+    _entered, release = hold_whole_lists(app, 30)  # (a busy machine must not race the page)
     async with app.run_test(size=(120, 24)) as pilot:
         screen = app.screen
         await pilot.press(*"项目")
@@ -334,23 +343,12 @@ async def test_a_keystroke_search_that_fails_ends_and_says_so(seed_library):
 async def test_a_whole_list_arriving_after_a_newer_key_or_a_closed_screen_is_dropped(seed_library, monkeypatch):
     # the follow-up still running when the next key comes (cancelled), then when the screen closes: both
     # end without touching the screen; the app goes on
-    import threading
-
     from tui.ui.screens import search as search_screen
 
     monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
     monkeypatch.setattr(search_screen, "FILL_DELAY", 0.05)
     app = Host(seed_library)
-    search = app.workspace.search
-    entered, release = threading.Event(), threading.Event()
-
-    def slow(query, *a, counted=True, **kw):
-        if counted:
-            entered.set()
-            release.wait(10)
-        return search(query, *a, counted=counted, **kw)
-
-    app.workspace.search = slow
+    entered, release = hold_whole_lists(app, 10)
     async with app.run_test(size=(120, 24)) as pilot:
         screen = app.screen
         await pilot.press(*"项目")
