@@ -203,6 +203,7 @@ class Workspace:
         otherwise, and saved back when the library is whole. `progress(done, total)` while reports are
         added. A second caller waits for a sync under way."""
         from .search.engine import SearchIndex
+        from .store.searchdb import give_back_memory
 
         with self._index_lock:
             reports, total, library = self._search_target()
@@ -222,25 +223,26 @@ class Workspace:
                 changed = index.changes != index.saved_changes or (self.pinyin and not index.pinyin_ready)
                 if self.use_cache and library.paths and (changed or self.check_files):
                     self._save_index(index, library)
-                    if built and self.hold_saved and index.persisted_as:
-                        index = self._held_as_saved(index, library)
+                    held = self._held_as_saved(index, library) if built and self.hold_saved else None
+                    if held is not None:
+                        self._index = index = held  # (the built one is let go of here …)
+                        gc.collect()  # (… its dictionaries and records freed whole, then given back)
+                        give_back_memory()
                 index.settle()
                 self._update_postings(index, library)
             return index
 
-    def _held_as_saved(self, index: SearchIndex, library: Library) -> SearchIndex:
+    def _held_as_saved(self, index: SearchIndex, library: Library) -> SearchIndex | None:
         """The index just built and saved, as read back from the cache (the same contents, its texts
-        compressed), and the memory the built one held given back; the built one if reading fails."""
-        from .store.searchdb import cache_file, fold_log, give_back_memory
+        compressed); None when it was not saved or cannot be read back."""
+        from .store.searchdb import cache_file, fold_log
 
+        if not index.persisted_as:
+            return None
         saved = self._stored_index(library)
         fold_log(cache_file())  # (read back by a read-only connection: no log left beside the cache)
         if saved is None or saved.ndocs != index.ndocs or saved.persisted_as != index.persisted_as:
-            return index
-        self._index = saved
-        del index
-        gc.collect()  # (the built index's dictionaries and records: freed whole, then given back)
-        give_back_memory()
+            return None
         return saved
 
     def _update_postings(self, index: SearchIndex, library: Library) -> None:
