@@ -69,21 +69,8 @@ def _own_items(item: Item) -> list[Item]:
     return out
 
 
-def _subtree(item: Item) -> list[Item]:
-    """An item and every descendant, in document order (`Item.walk` as a list)."""
-    if not item.children:
-        return [item]
-    out, stack = [], [item]
-    while stack:
-        i = stack.pop()
-        out.append(i)
-        if i.children:
-            stack.extend(reversed(i.children))
-    return out
-
-
 def _make(item: Item, name: str, kind: str, section: str) -> Project:
-    items = _subtree(item)
+    items = item.subtree()
     entries = [(i.line, i.text) for i in items]
     progress: list[float] = []
     if any("进" in t for _, t in entries):  # (progress figures follow 进度: no line has one without 进)

@@ -52,11 +52,19 @@ class Item:
 
     def walk(self) -> Iterator[Item]:
         """This item and every descendant, in document order (iterative: nesting depth is unbounded)."""
-        stack = [self]
+        return iter(self.subtree())
+
+    def subtree(self) -> list[Item]:
+        """`walk` as a list (made in one loop: the extractors ask it of every item of every report)."""
+        if not self.children:
+            return [self]
+        out, stack = [], [self]
         while stack:
             item = stack.pop()
-            yield item
-            stack.extend(reversed(item.children))
+            out.append(item)
+            if item.children:
+                stack.extend(reversed(item.children))
+        return out
 
 
 @dataclass(slots=True)  # (no dict per object: a large report has hundreds of thousands)

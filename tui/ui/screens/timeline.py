@@ -307,5 +307,5 @@ def _items_under(report, line: int):
     for sec in report.sections:
         for item in sec.all_items():
             if item.line == line:
-                return list(item.walk())
+                return item.subtree()
     return []
