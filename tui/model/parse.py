@@ -439,12 +439,7 @@ class _Structure:
         open_items = self.open_items
         indent = len(lead)
         gap = len(space) if space else 1
-        if content:
-            content = content.strip()
-            if "\\" in content:
-                content = _ESCAPE.sub(r"\1", content)
-        else:
-            content = ""
+        content = unescape(content.strip()) if content else ""
         content_indent = indent + len(marker) + (gap if gap <= 4 else 1)
         while open_items and indent < open_items[-1].content_indent:
             open_items.pop()
