@@ -117,6 +117,7 @@ class SearchScreen(Screen):
         self._sync_index()
 
     def _sync_ended(self) -> None:
+        """A sync's worker ended (`on_worker_state_changed`): the one more a change asked for meanwhile."""
         self._syncing = False
         if self._sync_again and self.is_attached:
             self._sync_again = False
@@ -136,13 +137,9 @@ class SearchScreen(Screen):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._progress, done, total)
 
-        try:
-            self.workspace.search_index(progress)
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._synced)
-        finally:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._sync_ended)
+        self.workspace.search_index(progress)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._synced)
 
     def _progress(self, done: int, total: int) -> None:
         self._index_note = f"indexing {done:,} of {total:,} reports…" if done < total else ""
@@ -258,10 +255,14 @@ class SearchScreen(Screen):
         self.app.post_message(Unexpected(error, f"searching {query!r}"))  # (the app's error dialog)
 
     def on_worker_state_changed(self, event) -> None:
-        """A worker that failed outside its search (drawing its result, bringing the index up to date):
-        the status line and the error dialog; a search's query ends there (`done`)."""
+        """An index sync that ended (`_sync_ended`); a worker that failed outside its search (drawing its
+        result, bringing the index up to date): the status line and the error dialog; a search's query
+        ends there (`done`)."""
         from textual.worker import WorkerState
 
+        if event.worker.group == "search-index" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                                     WorkerState.CANCELLED):
+            self._sync_ended()
         if event.state == WorkerState.ERROR and self.is_attached:
             if event.worker.group in ("search", "search-fill"):
                 self.done = self._asked
