@@ -12,7 +12,7 @@ from testpaths import SEEDS
 from tui.ui import app as app_module
 from tui.ui.app import ReportsApp
 from tui.ui.screens.search import SearchScreen
-from uiutil import eventually, ready
+from uiutil import eventually, ready, settled
 
 
 def _app(folder) -> ReportsApp:
@@ -39,6 +39,7 @@ async def test_the_index_waits_for_keys_to_pause_and_a_search_before_then_still_
                          and screen.result.query.raw == "存管", timeout=30)
         assert screen.result.hits
         assert app.workspace.cached_search_index() is not None  # the search read it
+        await settled(pilot)  # (the index's sync, saving and reading back, ends before the app closes)
 
 
 async def test_once_keys_pause_the_index_is_read_without_a_search(tmp_path, monkeypatch):
