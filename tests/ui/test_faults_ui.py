@@ -423,3 +423,16 @@ async def test_a_query_typed_while_the_reports_load_is_answered_once_they_are(tm
             assert screen.result is not None and screen.result.hits
 
         await eventually(pilot, answered, timeout=20)
+
+
+async def test_an_error_reported_while_the_app_closes_opens_no_dialog(seed_library, forgiving):
+    # A background task (an index sync saving as the app quits) may fail only because the app is
+    # closing: the user asked to leave, so nothing is shown and the app ends as asked.
+    app = make_app(seed_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.exit()
+        app.show_error(RuntimeError("a task failed as the app closed"), "saving the search index")
+        app.handle_unexpected(RuntimeError("a handler failed as the app closed"), "closing")
+        assert not any(isinstance(s, ErrorScreen) for s in app.screen_stack)
+    assert app.return_code == 0

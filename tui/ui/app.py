@@ -286,6 +286,8 @@ class ReportsApp(TypeAhead, GuardedApp):
         """An unexpected error: show the error dialog (details to copy) and keep running."""
         from .screens.error import ErrorScreen
 
+        if not self.is_running or is_exiting(self):
+            return  # the user asked to leave: a task failing as it is stopped has nothing left to say
         top = self.screen_stack[-1] if self.screen_stack else None
         if isinstance(top, ErrorScreen):
             top.add_error(error, where)
