@@ -22,6 +22,10 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     ("see <https://example.com/x> and [设计][design]", "see https://example.com/x and 设计"),
     ("## 风险 \\[高\\] **加粗** `code` ~~删~~", "## 风险 [高] 加粗 code 删"),
     ("plain 文本 with no syntax", "plain 文本 with no syntax"),
+    ("讲义 [PPT](https://example.com/talk_(%E4%BA%8C)_notes.pptx) 已传", "讲义 PPT 已传"),
+    ("![图](img/a_(1).png \"t\") 后文 (备注)", "▣ 图 后文 (备注)"),
+    ("![](img/a_(1).png)", "▣ a_(1).png"),
+    ("[a](x) 和 (括号) [b](y)", "a 和 (括号) b"),
 ])
 def test_visible_text(text, expected):
     assert visible_text(text) == expected

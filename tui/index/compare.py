@@ -382,8 +382,9 @@ def normalized(text: str) -> str:
 
 
 _VISIBLE = re.compile(
-    r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)"
-    r"|\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\](?:\([^)]*\)|\[[^\]]*\])"
+    # a target may hold one level of balanced parentheses, as CommonMark allows (`a_(b).pptx`)
+    r"!\[(?P<alt>[^\]]*)\]\((?P<src>(?:[^()\s]|\([^()\s]*\))*)(?:[^()]|\([^()]*\))*\)"
+    r"|\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\](?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])"
     r"|<(?P<auto>(?:https?|mailto):[^>\s]+)>"
     r"|\\(?P<esc>[!-/:-@\[-`{-~])"
     r"|(?P<mark>\*\*|__|~~)(?=\S)(?P<inner>.+?)(?<=\S)(?P=mark)"
