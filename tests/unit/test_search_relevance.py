@@ -75,6 +75,10 @@ TABLE = [
     (TWIR, 'in:"Crate of the Week" crate', 10, lambda h: h.section == "Crate of the Week", None),
     (TWIR, "week:2024-W01..2024-W26 async", 20, lambda h: "2024-W01" <= h.report.week <= "2024-W26", None),
     (TWIR, "in:Toolng rust", 5, lambda h: h.section == "Tooling", None),
+    # a mistyped start of a longer word: `regoin` finds "regions" (the line holds no "region" on its own)
+    (PLCT, "regoin split", 1, lambda h: "Split RX and RW regions" in h.text and h.tier == "fuzzy", None),
+    # ... and while typing: each prefix of a mistyped word finds the words it starts
+    (TWIR, "wbeassem", 5, lambda h: "webassembly" in seen(h.text).lower() and h.tier == "fuzzy", None),
     # a CJK substring, newest report first
     (PLCT, "工具链", 10, holds("工具链"), newest_first),
     # pinyin: initials and full pinyin of names, pinyin in report text

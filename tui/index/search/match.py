@@ -10,7 +10,9 @@ Scores (higher first; a line's score is its best tier's):
                                    +1 for several words together and in order (`together`)
     fuzzy, strong (≤ 1 edit in 5)  75–79   one edit in a word of 3–7 characters, two from 8 on; of
                                            several words, one may be mistyped, the others found as typed;
-                                           a closer typo (longer shared prefix, adjacent key) +0.1–0.8
+                                           a closer typo (longer shared prefix, adjacent key) +0.1–0.8;
+                                           a Latin word of 5+ letters may be the mistyped start of a
+                                           longer word, counted as one edit more (`regoin`: "regions")
     pinyin of a name               65–74   two or more characters of a project, section or KPI name
                                            spelled in pinyin (readings in context: 银行 is yin hang)
     fuzzy, weak                    55–64
@@ -39,6 +41,7 @@ PHRASE_BONUS = 1.0  # (< 2: a prefix line with both bonuses, 95, stays below a p
 PHRASE_SEP = " \t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"  # what may stand between words "together"
 FILTER_SCORE = 100.0
 FUZZY_MIN_CJK, FUZZY_MIN_LATIN = 3, 4  # shortest words fuzzy matching applies to
+FUZZY_MIN_PREFIX = 5  # shortest Latin word found as the mistyped start of a longer word (4 letters: noise)
 HIDDEN_PAD = "\x00"  # pads lines for rapidfuzz (never in a query; `records.HIDDEN` never matches either)
 
 Span = tuple[int, int]
@@ -235,21 +238,47 @@ def latin_words(low: str) -> list[tuple[str, int]]:
     return [(m.group(), m.start()) for m in _LATIN_WORD.finditer(low)]
 
 
-def fuzzy_latin(w: str, low: str) -> tuple[int, Span] | None:
-    """(edits, span) of the whole word of the line closest to the Latin word `w` (lower case), 1 to
-    `max_edits` edits away: the fewest edits, then the closest typo (`typo_closeness`), then the first;
-    None if there is none."""
+def prefix_typos(w: str) -> bool:
+    """Whether a Latin word may also be found as the mistyped start of a longer word (`fuzzy_latin`)."""
+    return len(w) >= FUZZY_MIN_PREFIX
+
+
+def prefix_lengths(n: int, k: int) -> range:
+    """The lengths of a longer word's start compared with an n-letter word `k` edits allowed."""
+    return range(max(1, n - k), n + k + 1)
+
+
+def fuzzy_latin(w: str, low: str, starts: bool = True) -> tuple[int, Span] | None:
+    """(edits, span) of the word of the line closest to the Latin word `w` (lower case): a whole word 1
+    to `max_edits` edits away, or (`prefix_typos`) the start of a longer word that many edits away,
+    which counts one edit more (`regoin` finds "regions" through "region", as a weaker match than a
+    whole word: typed as far as it goes, the word is mistyped); the span is the whole word or its start.
+    The fewest edits, then the closest typo (`typo_closeness` of the span's text), then the first;
+    None if there is none. `starts=False`: whole words only."""
     n, k = len(w), max_edits(len(w))
+    lengths = prefix_lengths(n, k) if starts and prefix_typos(w) else range(0)
     best: tuple[int, float, Span] | None = None
     for m in _LATIN_WORD.finditer(low):
         u = m.group()
-        if abs(len(u) - n) > k or u == w:
+        if u == w:
             continue
-        d = osa(w, u)
-        if 1 <= d <= k:
-            near = typo_closeness(w, u)
-            if best is None or (d, -near) < (best[0], -best[1]):
-                best = (d, near, (m.start(), m.end()))
+        a = m.start()
+        if abs(len(u) - n) <= k:
+            d = osa(w, u)
+            if 1 <= d <= k:
+                near = typo_closeness(w, u)
+                if best is None or (d, -near) < (best[0], -best[1]):
+                    best = (d, near, (a, m.end()))
+        if u.startswith(w):
+            continue  # (found as typed, case aside: no typo, whatever its start's other lengths say)
+        for length in lengths:
+            if length >= len(u):
+                break
+            d = osa(w, u[:length])
+            if 1 <= d <= k:
+                near = typo_closeness(w, u[:length])
+                if best is None or (d + 1, -near) < (best[0], -best[1]):
+                    best = (d + 1, near, (a, a + length))
     return None if best is None else (best[0], best[2])
 
 

@@ -258,9 +258,9 @@ class Picking(IndexData):
 def _names_like(v: str, name: str) -> bool:
     """Whether a filter value (lower case) names a section or KPI name (lower case): a part of it, or,
     from 3 characters on, a fuzzy match of it (a Latin word within an edit or two of one of the
-    name's words, else a run of the name within the edit budget)."""
+    name's whole words, else a run of the name within the edit budget)."""
     if v in name:
         return True
     if len(v) < 3:
         return False
-    return (mt.fuzzy_latin(v, name) if mt.is_latin_word(v) else mt.fuzzy_window(v, name)) is not None
+    return (mt.fuzzy_latin(v, name, starts=False) if mt.is_latin_word(v) else mt.fuzzy_window(v, name)) is not None

@@ -58,9 +58,17 @@ class LowerTiers(TextScans):
         n, k = len(w), mt.max_edits(len(w))
         out: dict[int, LineMatch] = {}
 
+        heads, hids, said = self.heads, self.text_hid, {}  # (a heading is shared by many lines: asked once)
+
         def on_head(tid: int) -> bool:
-            h = self._head(tid)
-            return mt.fuzzy_head(w, h) and all(o in h for o in others)  # type: ignore[operator]
+            hid = hids[tid]
+            if hid < 0:
+                return False
+            got = said.get(hid)
+            if got is None:
+                h = heads[hid]
+                got = said[hid] = mt.fuzzy_head(w, h) and all(o in h for o in others)
+            return got
         if mt.is_latin_word(w):
             from rapidfuzz import process
             from rapidfuzz.distance import OSA
@@ -70,9 +78,17 @@ class LowerTiers(TextScans):
             # (the closest first: fewest edits, then `match.typo_closeness`)
             best: dict[int, tuple[int, float]] = {}
             close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
-            keyed = sorted((int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1)
+            keyed = [(int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1]
+            if mt.prefix_typos(w):  # (words whose start is mistyped: one edit more)
+                starts = self._vocab_starts(n, k)
+                for p, d, _ in process.extract(w, list(starts), scorer=OSA.distance, score_cutoff=k, limit=None):
+                    if d >= 1:
+                        near = -mt.typo_closeness(w, p)
+                        keyed.extend((int(d) + 1, near, u) for u in starts[p] if not u.startswith(w))
+            keyed.sort()
             if within is not None:  # (one of several words: only the texts holding the others are looked at)
-                return self._fuzzy_within(w, [u for _d, _n, u in keyed], exact, within, on_head)
+                return self._fuzzy_within(w, list(dict.fromkeys(u for _d, _n, u in keyed)), exact, within,
+                                          on_head)
             for d, neg, u in keyed:
                 for tid in self._whole_texts(u):
                     if tid not in exact and tid not in best and (within is None or tid in within):
@@ -97,7 +113,6 @@ class LowerTiers(TextScans):
                                       score_cutoff=mt.fuzzy_prefilter_ratio(n), limit=None)
             texts = {tid: texts[tid] for _, _, tid in passing}
         scores = {(d, h): mt.fuzzy_score(d, n, h) for d in range(1, k + 1) for h in (False, True)}
-        hids = self.text_hid
         for tid, (d, span) in mt.fuzzy_windows(w, texts).items():
             out[tid] = LineMatch(scores[(d, hids[tid] >= 0 and on_head(tid))], "fuzzy", span)
         return out
@@ -147,6 +162,22 @@ class LowerTiers(TextScans):
                 by_len.setdefault(len(u), []).append(u)
             self._vocab_by_len, self._vocab_seen = by_len, len(self.vocab)
         return [u for length in range(n - k, n + k + 1) for u in by_len.get(length, ())]
+
+    def _vocab_starts(self, n: int, k: int) -> dict[str, list[str]]:
+        """The starts of the library's Latin words `match.prefix_lengths(n, k)` long, each with the
+        longer words it starts (kept for the next keystroke of a word as long)."""
+        memo = getattr(self, "_starts_memo", None)
+        if memo is not None and memo[0] == (n, k, len(self.vocab)):
+            return memo[1]
+        self._vocab_near(n, k)  # (words by length, up to date)
+        starts: dict[str, list[str]] = {}
+        for length in mt.prefix_lengths(n, k):
+            for size, words in self._vocab_by_len.items():
+                if size > length:
+                    for u in words:
+                        starts.setdefault(u[:length], []).append(u)
+        self._starts_memo = ((n, k, len(self.vocab)), starts)
+        return starts
 
     def _readings_of(self, name: str) -> list[tuple[str, ...]]:
         rd = self.readings.get(name)
