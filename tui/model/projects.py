@@ -6,18 +6,18 @@ import re
 from functools import lru_cache
 
 from .report import Item, Project, Report, Section
-from .text import LazyPattern, nfkc
+from .text import nfkc
 
-_FOCUS = LazyPattern(r"^[*_\s]*【([^】]{1,40})】")
-_TOPIC_SPLIT = LazyPattern(r"[:,;。：，；]")
-_PROGRESS = LazyPattern(r"(?:总体|整体)?进度\s*(?:为|是|:|达到|约)?\s*(\d+(?:\.\d+)?)\s*%")
+_FOCUS = re.compile(r"^[*_\s]*【([^】]{1,40})】")
+_TOPIC_SPLIT = re.compile(r"[:,;。：，；]")
+_PROGRESS = re.compile(r"(?:总体|整体)?进度\s*(?:为|是|:|达到|约)?\s*(\d+(?:\.\d+)?)\s*%")
 # The figures `_PROGRESS` finds, found faster: a pattern that starts with its literal 进度 is looked for
 # by a scan for that text, not tried at every character. (The 总体/整体 before it changes no figure:
 # it is optional, and no earlier match can end inside it, since every match ends at its `%`.)
-_PROGRESS_FIGURE = LazyPattern(r"进度\s*(?:为|是|:|达到|约)?\s*(\d+(?:\.\d+)?)\s*%")
-_SPACES = LazyPattern(r"\s+")
-_BRACKETED = LazyPattern(r"[（(][^）)]*[）)]|[【】「」『』《》\[\]\"'“”]")
-_LEADING_NUM = LazyPattern(r"^\s*(?:\d+[.)、]\s*)+")
+_PROGRESS_FIGURE = re.compile(r"进度\s*(?:为|是|:|达到|约)?\s*(\d+(?:\.\d+)?)\s*%")
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]|[【】「」『』《》\[\]\"'“”]")
+_LEADING_NUM = re.compile(r"^\s*(?:\d+[.)、]\s*)+")
 _SUFFIXES = ("项目", "专项", "方案")
 MAX_TOPIC = 24
 
@@ -124,7 +124,7 @@ DONE_WORDS = (
     "已完成", "全部完成", "已全部完成", "已上线", "已全量上线", "全量上线完成", "已交付", "已结项", "已验收",
     "已发布", "已关闭", "done", "finished", "completed", "shipped", "launched", "delivered",
 )
-_NEGATED = LazyPattern(r"(?i)(?:\bnot|n't|\bnever|\byet to be)\s+(?:yet\s+|been\s+|be\s+)?$")
+_NEGATED = re.compile(r"(?i)(?:\bnot|n't|\bnever|\byet to be)\s+(?:yet\s+|been\s+|be\s+)?$")
 
 
 def says_done(text: str, words: tuple[str, ...] = DONE_WORDS) -> bool:
