@@ -18,7 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-RECORD_VERSION = "3"  # bump when the record layout changes (it is part of the cache's parser version)
+RECORD_VERSION = "4"  # bump when the record layout changes (it is part of the cache's parser version)
 
 # ---------------------------------------------------------------------------------------------
 # normalisation: one character for one character, so offsets found in a normalised line are
