@@ -20,8 +20,8 @@ from typing import Iterator, Sequence, overload
 class LazyPattern:
     """A regular expression compiled when first used (a module's rules cost nothing at import)."""
 
-    # Each method is looked up once: after the first use it sits in the instance's dict, bound to the
-    # compiled pattern, so a hot loop pays what it pays for a compiled pattern's own method.
+    # After the first use each method sits in the instance's dict, bound to the compiled pattern: a call
+    # then costs ~80 ns more than on a compiled pattern, so the parser's per-line patterns stay compiled.
     def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
         self.pattern = pattern
         self.flags = flags
