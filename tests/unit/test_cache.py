@@ -412,3 +412,23 @@ def test_a_cache_of_another_parser_is_replaced_not_emptied_in_place(cache_home, 
     assert on_disk() < before / 4
     with sqlite3.connect(cache_mod.cache_path()) as c:
         assert c.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
+
+
+def test_search_records_read_back_whole_and_not_past_a_damaged_projects_row(cache_home, reports):
+    from tui.index.search.records import decode_record, doc_record
+    from tui.index.store.searchdb import read_records
+
+    lib = load([reports])
+    path = cache_mod.cache_path()
+    with sqlite3.connect(path) as c:
+        rows = dict(c.execute("SELECT path, id FROM reports"))
+    got = read_records(path, list(rows.values()))
+    by_path = {r.source.path: r for r in load_library([reports]).reports}
+    assert len(got) == len(rows) == len(lib.reports)
+    for p, rid in rows.items():
+        assert decode_record(got[rid]) == doc_record(by_path[p])
+    damaged = rows[sorted(rows)[0]]
+    with sqlite3.connect(path) as c:  # (its record is compressed against its projects: unreadable without them)
+        c.execute("UPDATE reports SET projects = ? WHERE id = ?", (b"\x78\x01garbage", damaged))
+    again = read_records(path, list(rows.values()))
+    assert damaged not in again and len(again) == len(rows) - 1

@@ -4,10 +4,13 @@ most three times the archive's size; and the compressed storage of index parts r
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sqlite3
 import sys
+import zlib
 
 import pytest
 
@@ -16,7 +19,7 @@ from tui.cli import main as cli_main
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import DamagedIndex
 from tui.index.store.cache import ParseCache
-from tui.index.store.searchdb import Packed, pack_part, pack_record, unpack_part
+from tui.index.store.searchdb import Packed, pack_part, pack_record, unpack_part, unpack_record
 
 LIMIT = 3.0
 
@@ -120,3 +123,15 @@ def test_a_damaged_packed_part_is_a_damaged_index(damage):
 def test_a_record_is_stored_compressed():
     rec = '[[],[],[],[[1,"title","",[],null,true,"title"]]]' * 50
     assert len(pack_record(rec)) < len(rec) // 5
+
+
+def test_a_record_is_compressed_against_its_projects_and_read_back_only_with_them():
+    lines = [f"项目 {k}：{hashlib.sha256(str(k).encode()).hexdigest()}" for k in range(40)]  # (lines unlike each other)
+    projects = json.dumps([["x", "x", "focus", "s", 1, [], [[k, t] for k, t in enumerate(lines)]]],
+                          ensure_ascii=False).encode()
+    rec = json.dumps([[], [], [], [[k, t, -1, None, 0] for k, t in enumerate(lines)]], ensure_ascii=False)
+    alone, with_projects = pack_record(rec), pack_record(rec, projects)
+    assert len(with_projects) < len(alone) // 2  # (its lines are its projects' lines: stored once)
+    assert unpack_record(with_projects, projects) == rec.encode()
+    with pytest.raises(zlib.error):
+        unpack_record(with_projects, projects.replace("项目".encode(), "工程".encode()))

@@ -347,3 +347,16 @@ def test_kpi_names_follow_a_vocabulary_changed_in_place():
     assert [k.name for k in before.kpis][0] == "吞吐量"
     assert [k.name for k in after.kpis][0] == "TPS"
     assert [k.value for k in after.kpis] == [k.value for k in before.kpis]
+
+
+def test_a_lazy_pattern_is_compiled_on_first_use_and_answers_as_the_compiled_one():
+    import re
+
+    from tui.model.text import LazyPattern
+
+    src, text = r"(?i)(?P<y>(?:19|20)\d\d)\s*-?\s*W(?P<w>\d{1,2})", "2024-W07 and 2025w3, 1999W52"
+    lazy, compiled = LazyPattern(src), re.compile(src)
+    assert "finditer" not in vars(lazy)  # (nothing compiled at import)
+    assert [m.groupdict() for m in lazy.finditer(text)] == [m.groupdict() for m in compiled.finditer(text)]
+    assert lazy.sub("#", text) == compiled.sub("#", text) and lazy.split(text) == compiled.split(text)
+    assert lazy.search("W7") is None and lazy.groupindex == compiled.groupindex and lazy.pattern == src

@@ -20,33 +20,33 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from .report import Section
-from .text import nfkc
+from .text import LazyPattern, nfkc
 
 MAX_NAME = 40  # characters: longer values are sentences, not names
 NAME_SECTIONS = ("姓名", "name", "名字")  # section titles whose one-line body is the author's name
 NAME, ACCOUNT = 0, 1  # what a label says its value is: a person's name, or an account name (an ID)
 
-_PROPERTY = re.compile(r"^\s*(?:\*\*|__)?([^:：*_]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(.*?)\s*$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPH = re.compile(r"(\*\*|__|`|\*|_)(.+?)\1")
-_EMAIL = re.compile(r"\s*[<(（]?[\w.+-]+@[\w-]+(?:\.[\w-]+)+[>)）]?\s*")
-_SEPARATORS = re.compile(r"\s*(?:[,，、;；/&]|\band\b|\s和\s)\s*")
-_LONG_HANZI = re.compile(r"[\u3400-\u9fff]{9,}")  # Chinese names are short; this is a phrase
-_NOT_A_NAME = re.compile(r"https?://|^\W*$|^[\d\s.:/\-年月日]+$")
+_PROPERTY = LazyPattern(r"^\s*(?:\*\*|__)?([^:：*_]{1,24}?)(?:\*\*|__)?\s*[:：]\s*(.*?)\s*$")
+_LINK = LazyPattern(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPH = LazyPattern(r"(\*\*|__|`|\*|_)(.+?)\1")
+_EMAIL = LazyPattern(r"\s*[<(（]?[\w.+-]+@[\w-]+(?:\.[\w-]+)+[>)）]?\s*")
+_SEPARATORS = LazyPattern(r"\s*(?:[,，、;；/&]|\band\b|\s和\s)\s*")
+_LONG_HANZI = LazyPattern(r"[\u3400-\u9fff]{9,}")  # Chinese names are short; this is a phrase
+_NOT_A_NAME = LazyPattern(r"https?://|^\W*$|^[\d\s.:/\-年月日]+$")
 
 # `Github ID：x`, `GitHub-ID: x`, `Gitee 账号：x`, `ID: x` name an account; `姓名：x`, `Name: x` a person.
 _ACCOUNT_LABEL = (r"(?:git(?:hub|ee|lab)|gh)(?:\s*[-_ ]?\s*(?:id|账号|帐号|用户名|user\s*name|username|user|handle|name))?"
                   r"|id|用户名|user\s*name|username|handle|账号|帐号")
 _NAME_LABEL = r"姓名|名字|真实姓名|中文名|(?:full\s*|real\s*)?name"
-_LABELLED = re.compile(
+_LABELLED = LazyPattern(
     rf"^\s*(?:\*\*|__)?(?:(?P<account>{_ACCOUNT_LABEL})|(?P<name>{_NAME_LABEL}))(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?"
     r"(?P<value>.*?)\s*$", re.IGNORECASE)
-_GITHUB_URL = re.compile(r"^https?://(?:www\.)?(?:github|gitee|gitlab)\.com/([A-Za-z0-9][\w.-]*)/?$", re.IGNORECASE)
-_HANDLE = re.compile(r"^@?[A-Za-z][\w.-]{0,38}$")  # an account name: one word of letters, digits, `-` `_` `.`
+_GITHUB_URL = LazyPattern(r"^https?://(?:www\.)?(?:github|gitee|gitlab)\.com/([A-Za-z0-9][\w.-]*)/?$", re.IGNORECASE)
+_HANDLE = LazyPattern(r"^@?[A-Za-z][\w.-]{0,38}$")  # an account name: one word of letters, digits, `-` `_` `.`
 # What a template says in place of a name: `（你的名字）`, `<your name>`, `xxx`.
-_PLACEHOLDER = re.compile(r"^(?:[(（<《{].*[)）>》}]|x{2,}|某某|你的名字|您的名字|你的姓名|待填写?|your\s*name|name|姓名|todo|tbd)$",
+_PLACEHOLDER = LazyPattern(r"^(?:[(（<《{].*[)）>》}]|x{2,}|某某|你的名字|您的名字|你的姓名|待填写?|your\s*name|name|姓名|todo|tbd)$",
                           re.IGNORECASE)
-_INFO_SECTION = re.compile(r"信息|个人|简介|info|about|profile|姓名|name", re.IGNORECASE)
+_INFO_SECTION = LazyPattern(r"信息|个人|简介|info|about|profile|姓名|name", re.IGNORECASE)
 
 
 def name_key(text: str) -> str:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from .text import LazyPattern
+
 FRONT_MATTER_MAX_LINES = 200  # a closing line further down is not front matter
 
-_FIELD = re.compile(r"^([A-Za-z_][\w\- ]{0,40}?)\s*:(?:\s+(.*?))?\s*$")
-_ITEM = re.compile(r"^\s*-\s+(.*?)\s*$")
+_FIELD = LazyPattern(r"^([A-Za-z_][\w\- ]{0,40}?)\s*:(?:\s+(.*?))?\s*$")
+_ITEM = LazyPattern(r"^\s*-\s+(.*?)\s*$")
 
 # A metadata line: a key of letters, digits, `-` and `_` at the margin, a colon, then a space or nothing.
 # (`https://…` and `负责人：张三` are not; a `- item`, `# heading` or `> quote` is not either.)
-_METADATA_LINE = re.compile(r"^([^\W_][\w-]*):(?:[ \t]|$)")
+_METADATA_LINE = LazyPattern(r"^([^\W_][\w-]*):(?:[ \t]|$)")
 METADATA_FIRST_KEYS = frozenset({"title", "date", "author", "authors"})
 _METADATA_NAMING_KEYS = frozenset({"title", "date"})
 _LISTED = frozenset({"tags", "authors", "keywords"})  # Pelican's comma-separated fields

@@ -6,14 +6,14 @@ import re
 from datetime import date, datetime
 
 from .report import Incident, Report, Section
-from .text import nfkc
+from .text import LazyPattern, nfkc
 from .vocab import Vocabulary
 
-_WHEN = re.compile(
+_WHEN = LazyPattern(
     r"^\s*(?:(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?:\s*[日号])?"
     r"(?:\s+(?P<h>\d{1,2}):(?P<mi>\d{2}))?"
 )
-_NONE = re.compile(r"^\s*(?:无|暂无|没有|none|n/?a|nil|-)\s*[。.]?\s*$", re.IGNORECASE)
+_NONE = LazyPattern(r"^\s*(?:无|暂无|没有|none|n/?a|nil|-)\s*[。.]?\s*$", re.IGNORECASE)
 
 
 def is_incident_section(title: str, vocab: Vocabulary) -> bool:

@@ -15,7 +15,7 @@ from typing import Sequence
 
 # The parser's own patterns: what they recognise is what a rewritten title must say again.
 from .projects import _PROGRESS
-from .text import nfkc
+from .text import LazyPattern, nfkc
 from .weeks import (_DATE_PATTERNS, _ISSUE_PATTERNS, _MONTH_NO_YEAR, _MONTH_RE, _MONTHS, _MONTHS_WITH_YEAR, _QUARTERS,
                     _RANGES, _TIME, _TRAILING_NUMBER, _WEEK_NO_YEAR, _WEEK_WITH_YEAR, _cn_number, _range_from)
 
@@ -26,10 +26,10 @@ _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", 
                 "October", "November", "December"]
 _FULL_NAMES = {n.lower() for n in _MONTH_NAMES}
 _CN_NUMERALS = "零一二三四五六七八九"
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_NUMBER = LazyPattern(r"[-+]?\d+(?:\.\d+)?")
 # An English progress figure (`progress 60%`, `Progress: 60%`): marked too, though only 进度 is read as one.
-_PROGRESS_EN = re.compile(r"(?i)\bprogress\s*(?:[:：]|is|at|of)?\s*\d+(?:\.\d+)?\s*%")
-_GLUED_UNIT = re.compile(r"(?:%|‰|[^\W\d_]{1,4})(?![^\W\d_])")  # a unit right after a number (`12ms`, `3次`)
+_PROGRESS_EN = LazyPattern(r"(?i)\bprogress\s*(?:[:：]|is|at|of)?\s*\d+(?:\.\d+)?\s*%")
+_GLUED_UNIT = LazyPattern(r"(?:%|‰|[^\W\d_]{1,4})(?![^\W\d_])")  # a unit right after a number (`12ms`, `3次`)
 _ISSUES = _ISSUE_PATTERNS[:3]  # 第 N 期, Issue N, #N (the other two are week labels, moved as weeks)
 
 

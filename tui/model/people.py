@@ -32,24 +32,24 @@ from typing import Iterable, Mapping, Sequence, Union
 from .authors import Aliases, name_key
 from .files import SourceRef
 from .report import Report
-from .text import nfkc, printable_name
+from .text import LazyPattern, nfkc, printable_name
 
 Weeks = Union[str, Sequence[str], None]  # a report's ISO weeks: the filing week first (a str: that one)
 
-_DATE_LIKE = re.compile(
+_DATE_LIKE = LazyPattern(
     r"^(?:(?:19|20)\d\d(?:\D.*)?|\d{1,2}(?:[-_. ]\d{1,2})*|q[1-4].*|w\d{1,2}|第?\d+[周月期].*|\d+月"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:[-_ ]?\d+)?)$",
     re.IGNORECASE,
 )
 # Folders that sit beside people's folders but are nobody's: templates, pictures, drafts, archives, and
 # folders named for a kind of report (`weekly/` beside `monthly/` is one person's, not two people).
-_NOBODY = re.compile(
+_NOBODY = LazyPattern(
     r"^(?:templates?|模板|范例|示例|样例|examples?|samples?|assets?|images?|imgs?|pics?|pictures?|图片|附件"
     r"|attachments?|drafts?|草稿|archives?|归档|old|backups?|备份|misc|others?|其他|tmp|temp"
     r"|(?:bi-?)?weekly|monthly|daily|quarterly|yearly|annual|周报|双周报|月报|日报|季报|年报|reports?|notes?)$",
     re.IGNORECASE,
 )
-_ORDINAL = re.compile(r"^\d{1,3}[\s._\-、]+(?=[^\d\s._\-、])")
+_ORDINAL = LazyPattern(r"^\d{1,3}[\s._\-、]+(?=[^\d\s._\-、])")
 
 
 @dataclass(frozen=True)

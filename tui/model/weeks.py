@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from .text import LazyPattern
+
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -28,24 +30,24 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 # Full dates, most specific first. Each pattern has named groups y, m, d.
 _DATE_PATTERNS = [
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
-    re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/._](?P<m>\d{1,2})[-/._](?P<d>\d{1,2})(?![\d])"),
-    re.compile(rf"(?i)\b(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(rf"(?i)\b(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>(?:19|20)\d\d)\b"),
+    LazyPattern(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+    LazyPattern(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/._](?P<m>\d{1,2})[-/._](?P<d>\d{1,2})(?![\d])"),
+    LazyPattern(rf"(?i)\b(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"),
+    LazyPattern(rf"(?i)\b(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>(?:19|20)\d\d)\b"),
 ]
-_TIME = re.compile(r"(?i)\s*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})?\s*(?P<ap>am|pm)?")
+_TIME = LazyPattern(r"(?i)\s*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})?\s*(?P<ap>am|pm)?")
 
 # Week labels with a year: 2024-W18, 2024-w26, 2024W18, 2024年第28周, Week 34, 2024, W34 2024
 _WEEK_WITH_YEAR = [
-    re.compile(r"(?i)(?<!\d)(?P<y>(?:19|20)\d\d)\s*-?\s*W(?P<w>\d{1,2})(?!\d)"),
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*年\s*第?\s*(?P<w>\d{1,2})\s*周"),
-    re.compile(r"(?i)\bweek\s*(?P<w>\d{1,2})\s*[,/ ]\s*(?P<y>(?:19|20)\d\d)\b"),
+    LazyPattern(r"(?i)(?<!\d)(?P<y>(?:19|20)\d\d)\s*-?\s*W(?P<w>\d{1,2})(?!\d)"),
+    LazyPattern(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*年\s*第?\s*(?P<w>\d{1,2})\s*周"),
+    LazyPattern(r"(?i)\bweek\s*(?P<w>\d{1,2})\s*[,/ ]\s*(?P<y>(?:19|20)\d\d)\b"),
 ]
 # Week labels without a year: 第53周, W53, Week 53
 _WEEK_NO_YEAR = [
-    re.compile(r"第\s*(?P<w>\d{1,2})\s*周"),
-    re.compile(r"(?i)(?<![\w-])W(?P<w>\d{1,2})(?!\d)"),
-    re.compile(r"(?i)\bweek\s*(?P<w>\d{1,2})\b"),
+    LazyPattern(r"第\s*(?P<w>\d{1,2})\s*周"),
+    LazyPattern(r"(?i)(?<![\w-])W(?P<w>\d{1,2})(?!\d)"),
+    LazyPattern(r"(?i)\bweek\s*(?P<w>\d{1,2})\b"),
 ]
 
 
@@ -71,7 +73,7 @@ def _groups_to_date(mt: re.Match) -> date | None:
     return _mk(int(gd["y"]), month, int(gd.get("d") or 1))
 
 
-_ANY_YEAR = re.compile(r"(?:19|20)\d\d")  # every date and period pattern holds a year
+_ANY_YEAR = LazyPattern(r"(?:19|20)\d\d")  # every date and period pattern holds a year
 
 
 def find_dates(text: str) -> list[DateHit]:
@@ -165,7 +167,7 @@ def week_bounds(week: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-_ISO_WEEK_ARG = re.compile(r"(?i)^\s*(\d{4})-?W(\d{1,2})\s*$")
+_ISO_WEEK_ARG = LazyPattern(r"(?i)^\s*(\d{4})-?W(\d{1,2})\s*$")
 
 
 def parse_iso_week(text: str) -> tuple[int, int] | None:
@@ -205,29 +207,29 @@ _ORD = r"(?:st|nd|rd|th)?"
 _RANGES = [
     # 2024.07.29-2024.08.02, 2023.10.10~2023.10.24, 2024_12.13-2024_12.20, 2024-07-29 ~ 08-02, also glued to
     # a name (`xingmingyyj2023.10.10-2023.10.24`) but not to a version's `v` (`v2024.1.2-3`)
-    re.compile(rf"(?<![\d.])(?<!(?<![A-Za-z])[vV])(?P<y1>{_Y})[-/._](?P<m1>\d{{1,2}})[-/._](?P<d1>\d{{1,2}})(?!\d){_RSEP}"
+    LazyPattern(rf"(?<![\d.])(?<!(?<![A-Za-z])[vV])(?P<y1>{_Y})[-/._](?P<m1>\d{{1,2}})[-/._](?P<d1>\d{{1,2}})(?!\d){_RSEP}"
                rf"(?:(?P<y2>{_Y})[-/._])?(?:(?P<m2>\d{{1,2}})[-/._])?(?P<d2>\d{{1,2}})(?![\d])"),
     # 2024年7月29日—8月2日, 2024年7月29日至2024年8月2日
-    re.compile(rf"(?<!\d)(?P<y1>{_Y})\s*年\s*(?P<m1>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*[日号]?{_RSEP}"
+    LazyPattern(rf"(?<!\d)(?P<y1>{_Y})\s*年\s*(?P<m1>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})\s*[日号]?{_RSEP}"
                rf"(?:(?P<y2>{_Y})\s*年\s*)?(?:(?P<m2>\d{{1,2}})\s*月\s*)?(?P<d2>\d{{1,2}})\s*[日号]"),
     # May 22 ~ June 05, 2017; Aug 15 - 21, 2016; May 22, 2017 - June 5, 2017
-    re.compile(rf"(?i)(?<![A-Za-z])(?P<mn1>{_MN})\s+(?P<d1>\d{{1,2}}){_ORD}(?:,?\s+(?P<y1>{_Y}))?{_RSEP}"
+    LazyPattern(rf"(?i)(?<![A-Za-z])(?P<mn1>{_MN})\s+(?P<d1>\d{{1,2}}){_ORD}(?:,?\s+(?P<y1>{_Y}))?{_RSEP}"
                rf"(?:(?P<mn2>{_MN})\s+)?(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>{_Y})(?!\d)"),
     # 22 May - 5 June 2017; 15 - 21 August 2016
-    re.compile(rf"(?i)(?<![\w.])(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?P<mn1>{_MN})(?:,?\s+(?P<y1>{_Y}))?)?{_RSEP}"
+    LazyPattern(rf"(?i)(?<![\w.])(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?P<mn1>{_MN})(?:,?\s+(?P<y1>{_Y}))?)?{_RSEP}"
                rf"(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mn2>{_MN}),?\s+(?P<y2>{_Y})(?!\d)"),
 ]
 _QUARTERS = [
-    re.compile(rf"(?i)(?<![\dA-Za-z])(?P<y>{_Y})\s*[-/ ]?\s*年?\s*Q(?P<q>[1-4])(?!\d)"),  # 2024Q2, 2024-Q2
-    re.compile(rf"(?i)(?<![A-Za-z])Q(?P<q>[1-4])[\s,/-]*(?P<y>{_Y})(?!\d)"),  # Q2 2024
-    re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*第?\s*(?P<q>[一二三四1-4])\s*季"),  # 2024 年第二季度
+    LazyPattern(rf"(?i)(?<![\dA-Za-z])(?P<y>{_Y})\s*[-/ ]?\s*年?\s*Q(?P<q>[1-4])(?!\d)"),  # 2024Q2, 2024-Q2
+    LazyPattern(rf"(?i)(?<![A-Za-z])Q(?P<q>[1-4])[\s,/-]*(?P<y>{_Y})(?!\d)"),  # Q2 2024
+    LazyPattern(rf"(?<!\d)(?P<y>{_Y})\s*年\s*第?\s*(?P<q>[一二三四1-4])\s*季"),  # 2024 年第二季度
 ]
 _MONTHS_WITH_YEAR = [
-    re.compile(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?P<m>\d{{1,2}})\s*月(?!\s*\d)(?!\s*第)"),  # 2025 年 6 月
-    re.compile(rf"(?i)(?<![A-Za-z])(?P<mn>{_MN})[\s,_-]*(?P<y>{_Y})(?!\d)"),  # May 2020, Jan-2026
+    LazyPattern(rf"(?<!\d)(?P<y>{_Y})\s*年\s*(?P<m>\d{{1,2}})\s*月(?!\s*\d)(?!\s*第)"),  # 2025 年 6 月
+    LazyPattern(rf"(?i)(?<![A-Za-z])(?P<mn>{_MN})[\s,_-]*(?P<y>{_Y})(?!\d)"),  # May 2020, Jan-2026
 ]
 # A month without a year (`（4月汇总）`), read only beside a full date that gives the year.
-_MONTH_NO_YEAR = re.compile(r"(?<!\d)(?P<m>\d{1,2})\s*月(?![日号])(?!\s*\d)(?!\s*第)")
+_MONTH_NO_YEAR = LazyPattern(r"(?<!\d)(?P<m>\d{1,2})\s*月(?![日号])(?!\s*\d)(?!\s*第)")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
 
@@ -353,16 +355,16 @@ def period_text(start: date, end: date, kind: str | None, short: bool = False) -
 # -- numbered issues and the order of reports -------------------------------------------------------
 
 _ISSUE_PATTERNS = [
-    re.compile(r"第\s*(?P<n>\d{1,6}|[零〇一二两三四五六七八九十百千]{1,8})\s*[期号]"),  # 第 57 期, 第一期
-    re.compile(r"(?i)(?<![A-Za-z])(?:issue|episode|no\.|nr\.)\s*[-_#]?\s*(?P<n>\d{1,6})(?!\d)"),  # Issue 37, issue-37
-    re.compile(r"(?<![\w&])#\s?(?P<n>\d{1,6})(?!\d)"),  # #37
-    re.compile(r"第\s*(?P<n>\d{1,2})\s*周"),  # 第N周
-    re.compile(r"(?i)(?<![A-Za-z])week\s*[-_]?\s*(?P<n>\d{1,2})(?!\d)"),  # Week4, week-4
+    LazyPattern(r"第\s*(?P<n>\d{1,6}|[零〇一二两三四五六七八九十百千]{1,8})\s*[期号]"),  # 第 57 期, 第一期
+    LazyPattern(r"(?i)(?<![A-Za-z])(?:issue|episode|no\.|nr\.)\s*[-_#]?\s*(?P<n>\d{1,6})(?!\d)"),  # Issue 37, issue-37
+    LazyPattern(r"(?<![\w&])#\s?(?P<n>\d{1,6})(?!\d)"),  # #37
+    LazyPattern(r"第\s*(?P<n>\d{1,2})\s*周"),  # 第N周
+    LazyPattern(r"(?i)(?<![A-Za-z])week\s*[-_]?\s*(?P<n>\d{1,2})(?!\d)"),  # Week4, week-4
 ]
 _ISSUE_NEEDS = ["第", None, "#", "第", None]  # a character each pattern holds literally (None: no such)
 # A title that ends with a number (`This Week in Rust 42`); not a year, not a version (`0.7`).
-_TRAILING_NUMBER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s+(?P<n>\d{1,5})\s*$")
-_NATURAL = re.compile(r"([0-9]+)")
+_TRAILING_NUMBER = LazyPattern(r"(?<=[A-Za-z\u3400-\u9fff])\s+(?P<n>\d{1,5})\s*$")
+_NATURAL = LazyPattern(r"([0-9]+)")
 
 
 _WEEK_NUMBERS = 3  # the patterns from this one on number weeks (`第N周`, `Week4`), not issues

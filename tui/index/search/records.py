@@ -12,14 +12,13 @@ Pure Python, standard library only: this runs in parse workers and on the `repor
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import re
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-RECORD_VERSION = "2"  # bump when the record layout changes (it is part of the cache's parser version)
+RECORD_VERSION = "4"  # bump when the record layout changes (it is part of the cache's parser version)
 
 # ---------------------------------------------------------------------------------------------
 # normalisation: one character for one character, so offsets found in a normalised line are
@@ -129,47 +128,90 @@ def visible(text: str) -> tuple[str, str]:
 #             head: a project heading line, a section title or the report title; kind: item|section|title
 Record = tuple[tuple, tuple, tuple, tuple]
 
+# What is stored (and made in the parse workers) is the record's *compact* form, each line's text once
+# and nothing repeated per line: the same projects and kpis; sections ((key, okr, clean title, parent),
+# ...) with parent the number of the enclosing section (-1: the report's top); entries ((line, text,
+# section, project, flags), ...) with section a number in sections (-1: the top, no title and no
+# chain), project the number of the first project of that key (or None), flags = 2 * kind + head with
+# kind a number in _KIND_NAMES. A section's title and chain, and a project's key, are then written once per
+# report, not once per line: a third less JSON to make, compress and read back.
+_KIND_NAMES = ("item", "section", "title")  # (the order of `parts.KINDS`)
+_ITEM, _ITEM_HEAD, _SECTION_HEAD, _TITLE_HEAD = 0, 1, 3, 5
+_KIND_OF = tuple(_KIND_NAMES[f >> 1] for f in range(6))
+_HEAD_OF = tuple(bool(f & 1) for f in range(6))
 
-def doc_record(report: Any) -> Record:
-    """The search record of a report (one pass over its sections: linear in its size)."""
+
+def compact_record(report: Any) -> tuple[tuple, tuple, list, list]:
+    """The compact search record of a report (one pass over its sections: linear in its size)."""
     projects = tuple((p.key, p.name, p.line) for p in report.projects)
     kpis = tuple((k.name, k.line) for k in report.kpis)
     head_lines = {p.line for p in report.projects}
-    sections: list[tuple[str, str | None, str]] = []
+    first: dict[str, int] = {}
+    for i, p in enumerate(report.projects):
+        first.setdefault(p.key, i)
+    sections: list[tuple[str, str | None, str, int]] = []
     ents: list[tuple] = []
     root = report.root
     if root is not None:
         if root.title:
-            ents.append((root.line or 1, root.title, "", (), None, True, "title"))
-        stack: list[tuple[Any, tuple[str, ...]]] = [(root, ())]
+            ents.append((root.line or 1, root.title, -1, None, _TITLE_HEAD))
+        stack: list[tuple[Any, int]] = [(root, -1)]
         while stack:
-            sec, chain = stack.pop()
-            title = clean_title(sec.title) if sec is not root else ""
+            sec, parent = stack.pop()
+            s = -1
             if sec is not root:
-                chain = chain + (sec.key,)
-                sections.append((sec.key, sec.okr, title))
+                s = len(sections)
+                sections.append((sec.key, sec.okr, clean_title(sec.title), parent))
                 if not sec.implicit:
-                    ents.append((sec.line, sec.title, title, chain, None, True, "section"))
+                    ents.append((sec.line, sec.title, s, None, _SECTION_HEAD))
             items = sec.items[::-1]  # (every item of the section in document order, as `all_items`)
             while items:
                 item = items.pop()
                 if item.children:
                     items.extend(reversed(item.children))
-                line = item.line
-                ents.append((line, item.text, title, chain, item.project, line in head_lines, "item"))
+                line, project = item.line, item.project
+                if project is not None:
+                    project = first.get(project, project)
+                ents.append((line, item.text, s, project, _ITEM_HEAD if line in head_lines else _ITEM))
             for table in sec.tables:  # a table's header row (its body rows are items): every cell is searchable
                 if table:
                     line, cells = table[0]
-                    ents.append((line, " | ".join(cells), title, chain, None, False, "item"))
+                    ents.append((line, " | ".join(cells), s, None, _ITEM))
             for child in reversed(sec.children):
-                stack.append((child, chain))
+                stack.append((child, s))
     ents.sort(key=itemgetter(0))
-    return (projects, kpis, tuple(sections), tuple(ents))
+    return (projects, kpis, sections, ents)
 
 
-def encode_record(rec: Record) -> str:
-    """A search record as JSON text (what the parse cache stores: plain data, never code)."""
-    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+def _expand(projects: tuple, kpis: tuple, sections: Any, ents: Any) -> Record:
+    """The record of a compact one (its numbers already checked)."""
+    titles: list[Any] = []
+    chains: list[tuple[str, ...]] = []
+    for key, _okr, title, parent in sections:
+        titles.append(title)
+        chains.append((chains[parent] if parent >= 0 else ()) + (key,))
+    titles.append("")  # (section -1, the report's top: the last of each list)
+    chains.append(())
+    keys = [p[0] for p in projects]
+    out = tuple((line, text, titles[s], chains[s], keys[p] if type(p) is int else p, _HEAD_OF[f], _KIND_OF[f])
+                for line, text, s, p, f in ents)
+    return (projects, kpis, tuple((key, okr, title) for key, okr, title, _ in sections), out)
+
+
+def doc_record(report: Any) -> Record:
+    """The search record of a report (one pass over its sections: linear in its size)."""
+    return _expand(*compact_record(report))
+
+
+# The record's JSON, made without the check for circular references: a record is tuples of text,
+# numbers and None made just now, never circular, and the check costs a sixth of the encoding.
+_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def encode_record(report: Any) -> str:
+    """A report's search record as JSON text, in its compact form (what the parse cache stores: plain
+    data, never code)."""
+    return _RECORD_JSON(compact_record(report))
 
 
 def decode_record(text: Any) -> Record | None:
@@ -182,21 +224,25 @@ def decode_record(text: Any) -> Record | None:
         projects, kpis, sections, ents = json.loads(text)
         p_cols = _columns(projects, ({str}, {str}, {int}))
         k_cols = _columns(kpis, ({str}, {int, _NONE}))
-        s_cols = _columns(sections, ({str}, {str, _NONE}, {str}))
-        e_cols = _columns(ents, ({int}, {str}, {str}, {list}, {str, _NONE}, {bool}, {str}))
+        s_cols = _columns(sections, ({str}, {str, _NONE}, {str}, {int}))
+        e_cols = _columns(ents, ({int}, {str}, {int}, {int, str, _NONE}, {int}))
+        projects, sections = tuple(zip(*p_cols)), tuple(zip(*s_cols))
+        if any(not -1 <= parent < i for i, parent in enumerate(s_cols[3] if s_cols else ())):
+            raise ValueError("a damaged section")
         if e_cols:
-            chains = e_cols[3]
-            if not set(map(type, itertools.chain.from_iterable(chains))) <= {str} or not set(e_cols[6]) <= _KINDS:
+            if min(e_cols[2]) < -1 or max(e_cols[2]) >= len(sections) or not set(e_cols[4]) <= _FLAGS:
                 raise ValueError("a damaged entry")
-            e_cols[3] = tuple(map(tuple, chains))
-        rec = (tuple(zip(*p_cols)), tuple(zip(*k_cols)), tuple(zip(*s_cols)), tuple(zip(*e_cols)))
+            refs = [p for p in e_cols[3] if type(p) is int]
+            if refs and (min(refs) < 0 or max(refs) >= len(projects)):
+                raise ValueError("a damaged entry")
+        rec = _expand(projects, tuple(zip(*k_cols)), sections, zip(*e_cols))
     except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
         return None
     return rec
 
 
 _NONE = type(None)
-_KINDS = frozenset(("item", "section", "title"))
+_FLAGS = frozenset(range(6))
 
 
 def _columns(rows: Any, kinds: tuple[set, ...]) -> list:
@@ -221,15 +267,10 @@ def head_names(rec: Record) -> dict[int, str]:
     return out
 
 
-# `encode_record`'s JSON, made without the check for circular references: a record is tuples of text,
-# numbers and None made just now, never circular, and the check costs a sixth of the encoding.
-_RECORD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-
-
 def search_parts(report: Any) -> str:
     """What the parse cache stores for search when a report is parsed: its record as JSON
     (`encode_record`'s)."""
-    return _RECORD_JSON(doc_record(report))
+    return encode_record(report)
 
 
 def vocab_key(vocab: Any) -> str:

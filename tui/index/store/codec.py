@@ -257,10 +257,10 @@ def encode_projects(projects: list[Project]) -> str:
     return _dumps([[p.name, p.key, p.kind, p.section, p.line, p.progress, p.entries] for p in projects])
 
 
-def pack_projects(projects: str) -> bytes:
-    """A report's projects as the cache stores them: their JSON (`encode_projects`) compressed (it repeats
-    the lines of each project; level 1, the fastest, as for search records)."""
-    return zlib.compress(projects.encode("utf-8"), 1)
+def pack_projects(projects: str | bytes) -> bytes:
+    """A report's projects as the cache stores them: their JSON (`encode_projects`, or its UTF-8) compressed
+    (it repeats the lines of each project; level 1, the fastest, as for search records)."""
+    return zlib.compress(projects.encode("utf-8") if isinstance(projects, str) else projects, 1)
 
 
 def unpack_projects(data: bytes) -> str:

@@ -157,9 +157,12 @@ def report_parts(report: Report, keep: bool = True, search: bool = True, keep_lo
     such a report go at once, and reads it again from its file when it is used)."""
     head, projects = codec.encode_head(report), codec.encode_projects(report.projects)
     rec: str | bytes | None = search_parts(report) if search else None
+    projects_json = b""
     if rec is not None:
         try:
-            rec = pack_record(rec)  # (stored compressed: `searchdb.read_records` gives it back as JSON)
+            projects_json = projects.encode("utf-8")
+            # (stored compressed, with the projects as the dictionary: `searchdb.read_records` gives it back as JSON)
+            rec = pack_record(rec, projects_json)
         except UnicodeEncodeError:
             pass  # (a lone surrogate: left as text, which `_sums` says cannot be stored)
     text = report.text if len(report.text) <= MAX_STORED_TEXT else None
@@ -169,7 +172,7 @@ def report_parts(report: Report, keep: bool = True, search: bool = True, keep_lo
     if sums is not None and search:
         # The projects as their row stores them, compressed here (in a parse worker, where the work is
         # spread over the cores) rather than by the one process that writes the cache.
-        packed = codec.pack_projects(projects)
+        packed = codec.pack_projects(projects_json or projects)
         parts["packed_projects"] = (packed, zlib.crc32(packed))
     if keep and (keep_long or text is not None):
         parts["report"] = report

@@ -46,7 +46,8 @@ LEVEL = 1      # zlib level: parts are written once per sync, and level 1 is ~4x
 
 # -- compressed storage -------------------------------------------------------------------------------
 # A stored index part: MAGIC, the raw length (8 bytes), the block size (4), the end of each compressed
-# block (8 each, from the start of the first), then the blocks. A search record: zlib of its UTF-8 JSON.
+# block (8 each, from the start of the first), then the blocks. A search record: zlib of its UTF-8 JSON,
+# with its report's projects JSON as the preset dictionary (`pack_record`).
 
 MAGIC = b"\x00RZ1"
 _HEAD = len(MAGIC) + 12
@@ -149,9 +150,28 @@ def unpack_part(data: Any) -> bytes:
     return Packed(data).whole()
 
 
-def pack_record(rec: str | bytes) -> bytes:
-    """A search record as stored."""
-    return zlib.compress(rec.encode("utf-8") if isinstance(rec, str) else rec, LEVEL)
+ZDICT = 32768  # zlib's window: the most of a preset dictionary it can use
+
+
+def pack_record(rec: str | bytes, projects: bytes = b"") -> bytes:
+    """A search record as stored; `projects`: its report's projects as their row keeps them (their JSON,
+    `codec.encode_projects`), zlib's preset dictionary: most of a record's lines are lines of its
+    projects, which are then not compressed a second time (half the bytes, a third less time), and the
+    row keeps them as long as the record (`unpack_record`)."""
+    data = rec.encode("utf-8") if isinstance(rec, str) else rec
+    if not projects:
+        return zlib.compress(data, LEVEL)
+    c = zlib.compressobj(LEVEL, zlib.DEFLATED, 15, 8, zlib.Z_DEFAULT_STRATEGY, projects[-ZDICT:])
+    return c.compress(data) + c.flush()
+
+
+def unpack_record(data: bytes, projects: bytes = b"") -> bytes:
+    """A record's JSON from `pack_record` with the same `projects` (`zlib.error` when it is not that)."""
+    d = zlib.decompressobj(15, zdict=projects[-ZDICT:]) if projects else zlib.decompressobj(15)
+    out = d.decompress(data)
+    if not d.eof or d.unused_data:
+        raise zlib.error("not a whole record")
+    return out
 
 
 def cache_file() -> Path:
@@ -327,11 +347,13 @@ def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
     try:
         for k in range(0, len(rids), 500):
             part = rids[k:k + 500]
-            for rid, rec, crc in conn.execute(
-                    f"SELECT rid, rec, sum FROM search_rec WHERE rid IN ({','.join('?' * len(part))})", part):
-                if type(rid) is int and isinstance(rec, bytes) and zlib.crc32(rec) == crc:
+            for rid, rec, crc, projects, psum in conn.execute(
+                    "SELECT s.rid, s.rec, s.sum, r.projects, r.psum FROM search_rec s JOIN reports r ON r.id = s.rid"
+                    f" WHERE s.rid IN ({','.join('?' * len(part))})", part):
+                if type(rid) is int and isinstance(rec, bytes) and zlib.crc32(rec) == crc \
+                        and isinstance(projects, bytes) and zlib.crc32(projects) == psum:
                     try:
-                        out[rid] = zlib.decompress(rec)
+                        out[rid] = unpack_record(rec, zlib.decompress(projects))
                     except zlib.error:
                         pass  # (read again from the report)
     except (sqlite3.Error, ValueError):  # (ValueError: text that is not UTF-8)
