@@ -102,19 +102,23 @@ def test_a_damaged_summary_is_never_shown(cache_home, many, damage):
     loading.load_library_cached([str(many)])
     with sqlite3.connect(cache_mod.cache_path()) as c:
         data, crc = c.execute("SELECT data, sum FROM summaries").fetchone()
-        if damage == "byte":  # a character inside a stored name changed: still JSON, caught by the CRC
+        if damage == "byte":  # a character inside a stored name changed: caught by the CRC
             i = data.index(b"author1")
             data = data[:i] + b"author7" + data[i + 7:]
         elif damage == "checksum":
             crc ^= 1
         else:  # with a matching checksum (someone else wrote the file): caught by the checks
+            head = summary_mod._HEAD
             if damage == "layout":
-                data = b"[2,1]"
+                data = data[:head.size + 8]  # cut short
             elif damage == "types":
-                data = data.replace(b'"week"', b'1e400', 1)  # a number among the texts
-            else:
-                head, _, tail = data.rpartition(b"]]")
-                data = head + b",99999999]]" + tail  # a KPI position past the end
+                data = data[:-3] + b"\xff\xfe\xfd"  # texts that are no UTF-8
+            else:  # the first report's title: a text past the end of the table
+                from array import array
+                n = summary_mod.Summary(data).n
+                before = [code for name, code in summary_mod._SECTIONS[:summary_mod._ALL.index("title")]]
+                at = head.size + n * sum(array(code).itemsize for code in before)
+                data = data[:at] + (10 ** 6).to_bytes(4, "little") + data[at + 4:]
             crc = summary_mod.checksum(data)
         c.execute("UPDATE summaries SET data = ?, sum = ?", (data, crc))
     notice = loading.CacheNotice()

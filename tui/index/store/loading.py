@@ -339,8 +339,8 @@ def _save_summary(cache: ParseCache, key: str, lib: Library, slots: list[int], n
     problems = [(entry(w), f) for w, f in enumerate(slot) if isinstance(f, Finding) and isinstance(found[w], Candidate)]
     try:
         data = summary.encode(lib.reports, entries, problems)
-    except (ValueError, TypeError, UnicodeEncodeError):
-        return  # (a value JSON or UTF-8 cannot hold: no summary, the library is read row by row)
+    except (ValueError, TypeError, OverflowError, UnicodeEncodeError):
+        return  # (a value the summary or UTF-8 cannot hold: no summary, the library is read row by row)
     cache.put_summary(key, data)
 
 
