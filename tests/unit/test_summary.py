@@ -143,14 +143,18 @@ def test_the_stored_series_and_rows_are_handed_on_with_the_library(cache_home, m
     loading.load_library_cached([str(many)])
     warm = loading.load_library_cached([str(many)])
     assert warm.stored is not None and fresh(many).stored is None
-    # The whole library's series are the stored columns; one author's part is computed from its reports.
+    # The whole library's series are the stored columns; one author's part is computed from the columns.
     assert warm.stored.series(warm.reports) is not None
     read: list = []
     real = summary_mod.Summary.series
     monkeypatch.setattr(summary_mod.Summary, "series", lambda self, rs: read.append(1) or real(self, rs))
     assert series(warm) == series(fresh(many)) and read == [1]
-    mine = warm.by_author("author1")
-    assert warm.stored.series(mine) is None
+    mine = warm.by_author("author1")  # (one author's part: from the columns too, no KPI made per report)
+    made: list = []
+    real_kpis = summary_mod.Summary.kpis
+    monkeypatch.setattr(summary_mod.Summary, "kpis", lambda self, i: made.append(i) or real_kpis(self, i))
+    assert warm.stored.series(mine) is not None and made == []
+    assert warm.stored.series(fresh(many).reports) is None  # (not this summary's reports)
     assert [(s.name, s.values) for s in kpi_series(warm, mine)] == \
         [(s.name, s.values) for s in kpi_series(fresh(many), fresh(many).by_author("author1"))]
     # Every report read from the cache has its row; a report of another library has none.

@@ -197,8 +197,7 @@ class _Load:
                 sources[i] = found[w].ref
             lib.reports = summ.reports(range(summ.n), sources, self.store, assigned=True)
             lib.problems = [f for f in slot if isinstance(f, Finding)]
-            lib.stored = Stored(str(cache.path), ((r, rid) for i, r in enumerate(lib.reports)
-                                                  if (rid := summ.rid(i)) is not None), summ, lib.reports)
+            lib.stored = Stored(str(cache.path), (), summ, lib.reports)  # (rows and series: the summary's)
             if self.gone:
                 cache.drop(self.gone)
             if self.progress:

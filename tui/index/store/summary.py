@@ -191,24 +191,20 @@ def _indexes(col: array, low: int, limit: int, what: str) -> None:
         raise _fail(f"{what}: out of range")
 
 
-def _dates(col: list, strings: list, kind: type) -> list:
+def _dates(col: array, strings: list, kind: type) -> list:
     """Text indexes → dates (or datetimes), each distinct text parsed once."""
     memo: dict[int, Any] = {0: None}
-    out = []
-    for i in col:
-        d = memo.get(i, memo)
-        if d is memo:
+    for i in set(col):
+        if i:
             v = strings[i]
             try:
                 if kind is date:
-                    d = date.fromisoformat(v)
+                    memo[i] = date.fromisoformat(v)
                 else:
-                    d = datetime.fromisoformat(v) if "T" in v else date.fromisoformat(v)
+                    memo[i] = datetime.fromisoformat(v) if "T" in v else date.fromisoformat(v)
             except ValueError:
                 raise _fail("a date expected") from None
-            memo[i] = d
-        out.append(d)
-    return out
+    return list(map(memo.__getitem__, col))
 
 
 class Summary:
@@ -351,6 +347,31 @@ class Summary:
         (`known.Stored.series` checks that they are)."""
         s = self.strings
         return [(s[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
+
+    def series_of(self, at: Sequence[int], reports: Sequence[Report]) -> list[tuple[str, list[Report], KpiColumn]]:
+        """The KPI series (name, reports, values) of `reports`, the reports at positions `at`, in their
+        order (as `series.kpi_series` makes them from the reports, but from the columns)."""
+        names, week, kpi_at = self.cols["k_name"], self.cols["week"], self.kpi_at
+        found: dict[int, tuple[list[Report], list[int]]] = {}
+        for p, r in zip(at, reports):
+            lo, hi = kpi_at[p], kpi_at[p + 1]
+            dated = week[p] != 0
+            seen: set[int] = set()
+            for j in range(lo, hi):
+                name = names[j]
+                lists = found.get(name)
+                if lists is None:
+                    lists = found[name] = ([], [])
+                if dated and name not in seen:
+                    seen.add(name)
+                    lists[0].append(r)
+                    lists[1].append(j)
+        s = self.strings
+        return [(s[name], rs, KpiColumn(self, js)) for name, (rs, js) in found.items()]
+
+    def rids(self) -> list[int]:
+        """The cache rows of the reports (those that have one)."""
+        return [rid for rid in self.cols["rid"] if rid != _NULL]
 
     def kpis(self, i: int) -> list[Kpi]:
         """The KPIs of report `i`."""
