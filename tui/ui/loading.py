@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from textual.message import Message
 
 from ..index.library import Library, assign_authors, bundled_seeds
-from ..index.load import load_library
+from ..index.load import load_library, stored_library
 from ..index.workspace import Workspace
 from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
@@ -80,13 +80,21 @@ class LibraryLoader:
 
         vocab = self.vocabulary()
         loading = Library(paths=self.paths or [str(bundled_seeds())], vocab=vocab)
-        snapshot = self._snapshots(loading, reload, stop)
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         notice = CacheNotice()
+        shown, cache, shown_problems = None, None, None
         try:
-            lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot)
+            if not reload and self.use_cache:
+                # A first load: the library as stored shows at once; its files are checked after, and
+                # what changed replaces it as a reload does (the reader keeps their place).
+                shown, cache = stored_library(self.paths, vocab, notice)
+                if shown is not None and not stop.is_set():
+                    shown_problems = list(shown.problems)
+                    self.post(LibraryLoaded(shown))
+            snapshot = self._snapshots(loading, reload or shown is not None, stop)
+            lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot, cache, shown)
             for _ in range(REREAD_TRIES if keep is not None else 0):
                 if stop.is_set() or any(r.source == keep for r in lib.reports) or not _exists(keep):
                     break
@@ -106,7 +114,9 @@ class LibraryLoader:
             return
         if len(lib.reports) >= 500:
             gc.freeze()  # it lives until the next reload: later collections need not scan it
-        self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages))
+        if lib is shown and lib.problems == shown_problems and not notice.messages:
+            return  # (nothing changed since the library shown was stored)
+        self.post(LibraryLoaded(lib, reload=reload or shown is not None, notices=notice.messages))
 
     def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
         """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
@@ -129,9 +139,10 @@ class LibraryLoader:
 
         return snapshot
 
-    def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None) -> Library:
+    def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None, cache=None,
+              shown: Library | None = None) -> Library:
         return load_library(self.paths, vocab=vocab, progress=progress, use_cache=self.use_cache, notice=notice,
-                            snapshot=snapshot, cancelled=stop.is_set)
+                            snapshot=snapshot, cancelled=stop.is_set, cache=cache, shown=shown)
 
 
 def _exists(ref: SourceRef | None) -> bool:

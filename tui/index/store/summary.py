@@ -301,6 +301,17 @@ class Summary:
         """The cache row of report `i` (None: it has none)."""
         return _or_none(self.cols["rid"][i])
 
+    def sources(self) -> list[SourceRef]:
+        """Where each report was read from, as stored."""
+        c, s, sep = self.cols, self.strings, self.sep
+        return [SourceRef(s[f] + sep + s[b] if f else s[b], s[m] or None)
+                for f, b, m in zip(c["folder"], c["name"], c["member"])]
+
+    def problems(self) -> list[Finding]:
+        """The problems of the files that are no readable report, as stored."""
+        c, s = self.cols, self.strings
+        return [self.problem(i, SourceRef(s[p], s[m] or None)) for i, (p, m) in enumerate(zip(c["p_path"], c["p_member"]))]
+
     def problem(self, i: int, source: SourceRef) -> Finding:
         """Problem `i`."""
         c = self.cols
