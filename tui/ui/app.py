@@ -36,6 +36,7 @@ _install_compat()
 # without a key after the reports show: read at once it would hold the interpreter while the first screen
 # is drawn and the first keys are answered. A search opened before then reads it itself.
 INDEX_AFTER_IDLE_S = 0.5
+CHECK_AFTER_PAINT_S = 0.3  # a library shown as stored has its files checked this long after it is painted
 
 
 class ReportsApp(TypeAhead, GuardedApp):
@@ -183,6 +184,10 @@ class ReportsApp(TypeAhead, GuardedApp):
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
+        if first:
+            # A library shown as stored: its files are checked once it is painted and the first keys
+            # are answered (a check taking the CPU meanwhile would slow both).
+            self.call_after_refresh(self.set_timer, CHECK_AFTER_PAINT_S, self.loader.painted, name="check-files")
         # The search index is brought up to date once the reports show and keys pause, the file
         # watcher once the reports show (either would only slow down the first screen); a search
         # opened before then brings the index up to date itself.

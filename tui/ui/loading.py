@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 REREAD_TRIES = 6  # how often a reload reads again while the open report's file is there but unreadable
 REREAD_WAIT_S = 0.25
+PAINT_WAIT_S = 2.0  # a library shown as stored is checked once it is painted, or after this long at most
 
 
 class LibraryLoader:
@@ -44,6 +45,7 @@ class LibraryLoader:
         self.use_cache = use_cache
         self._stop: threading.Event | None = None  # set to abandon the load under way
         self._thread: threading.Thread | None = None
+        self._painted = threading.Event()  # the library shown as stored is on screen (or the load stopped)
 
     def start(self, reload: bool = False, keep: SourceRef | None = None) -> None:
         """Begin a load (abandoning one under way). `keep`: the report open now, which a reload reads
@@ -60,6 +62,12 @@ class LibraryLoader:
         """Abandon the load under way, if any (it stops at its next look; nothing it finds is posted)."""
         if self._stop is not None:
             self._stop.set()
+        self._painted.set()
+
+    def painted(self) -> None:
+        """The library shown as stored is on screen: checking its files may begin (they are checked
+        after it is painted, not while)."""
+        self._painted.set()
 
     def running(self, wait: float = 0.0) -> bool:
         """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
@@ -92,7 +100,9 @@ class LibraryLoader:
                 shown, cache = stored_library(self.paths, vocab, notice)
                 if shown is not None and not stop.is_set():
                     shown_problems = list(shown.problems)
+                    self._painted.clear()
                     self.post(LibraryLoaded(shown))
+                    self._painted.wait(PAINT_WAIT_S)
             snapshot = self._snapshots(loading, reload or shown is not None, stop)
             lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot, cache, shown)
             for _ in range(REREAD_TRIES if keep is not None else 0):
