@@ -56,11 +56,13 @@ _NULL = -(2 ** 63)
 # then the KPI series (per name: its text, how many reports count, their positions, their KPIs).
 _CODES = {"size": "q", "mtime_ns": "q", "p_size": "q", "p_mtime_ns": "q", "incident": "B", "w_level": "B",
           "k_value": "d", **{c: "q" for c in _NULLABLE}}
-_SECTIONS = tuple((name, _CODES.get(name, "i")) for name in _ALL + ("s_name", "s_len", "s_pos", "s_kpi"))
+_SECTIONS = tuple((name, _CODES.get(name, "I")) for name in _ALL + ("s_name", "s_len", "s_pos", "s_kpi"))
+# (the rest unsigned: counts, positions and text indexes, so only an upper bound is checked; a text that is
+# never null is an index into the table without its null, `Summary.texts`)
 _HEAD = struct.Struct("<4sI7Q")  # magic, FORMAT, reports, problems, KPIs, warnings, series, texts, text bytes
 _MAGIC = b"RTsm"
 _SWAP = sys.byteorder != "little"
-assert array("i").itemsize == 4 and array("q").itemsize == 8 and array("d").itemsize == 8
+assert array("I").itemsize == 4 and array("q").itemsize == 8 and array("d").itemsize == 8
 _LEVELS = ("problem", "warning")
 
 
@@ -167,7 +169,9 @@ def _pack(n: int, np: int, sep: str, strings: list[str], cols: dict[str, list], 
     parts = []
     for name, code in _SECTIONS:
         col = cols[name]
-        if name in _NULLABLE:
+        if name in _TEXT or name == "s_name":
+            col = [v - 1 for v in col]  # (a null among them: -1, which the array refuses)
+        elif name in _NULLABLE:
             col = [_NULL if v is None else v for v in col]
         a = array(code, col)
         if _SWAP:
@@ -186,8 +190,9 @@ def checksum(data: bytes) -> int:
 
 # -- checks ---------------------------------------------------------------------------------------
 
-def _indexes(col: array, low: int, limit: int, what: str) -> None:
-    if col and (min(col) < low or max(col) >= limit):
+def _below(col: array, limit: int, what: str) -> None:
+    """Every value of an unsigned column is below `limit`."""
+    if col and max(col) >= limit:
         raise _fail(f"{what}: out of range")
 
 
@@ -232,8 +237,6 @@ class Summary:
             cols[name] = a
             at = end
             if name == "s_len":
-                if a and min(a) < 0:
-                    raise _fail("series")
                 counts["x"] = sum(a)
         if at + nblob != len(data):
             raise _fail("texts: length")
@@ -246,17 +249,17 @@ class Summary:
         sep = strings[0]
         strings[0] = None
         nk, nw = cols["nkpis"], cols["nwarnings"]
-        if (nk and min(nk) < 0) or (nw and min(nw) < 0) or sum(nk) != kn or sum(nw) != wn:
+        if sum(nk) != kn or sum(nw) != wn:
             raise _fail("counts")
         for name in _TEXT:
-            _indexes(cols[name], 1, ns, name)
+            _below(cols[name], ns - 1, name)
         for name in _TEXT_OR_NULL:
-            _indexes(cols[name], 0, ns, name)
-        _indexes(cols["s_name"], 1, ns, "series name")
-        _indexes(cols["s_pos"], 0, n, "series reports")
-        _indexes(cols["s_kpi"], 0, kn, "series values")
-        _indexes(cols["incident"], 0, 2, "incident")
-        _indexes(cols["w_level"], 0, len(_LEVELS), "w_level")
+            _below(cols[name], ns, name)
+        _below(cols["s_name"], ns - 1, "series name")
+        _below(cols["s_pos"], n, "series reports")
+        _below(cols["s_kpi"], kn, "series values")
+        _below(cols["incident"], 2, "incident")
+        _below(cols["w_level"], len(_LEVELS), "w_level")
         if not all(map(math.isfinite, cols["k_value"])):  # (never written)
             raise _fail("k_value: not a number")
         if any(strings[p] not in PERIOD_KINDS for p in set(cols["period"]) if p):
@@ -269,6 +272,7 @@ class Summary:
         cols["series"] = series
         cols["incident"] = [bool(b) for b in cols["incident"]]
         self.n, self.nproblems, self.sep, self.strings = n, np, sep, strings
+        self.texts = strings[1:]  # (what a column of texts that are never null indexes)
         self.cols = cols
         self.created = _dates(cols["created"], strings, datetime)
         self.start = _dates(cols["start"], strings, date)
@@ -278,14 +282,14 @@ class Summary:
 
     def keys(self) -> dict[tuple[str, str], int]:
         """(path, member) → position of each report."""
-        c, s, sep = self.cols, self.strings, self.sep
-        return {(s[f] + sep + s[b] if f else s[b], s[m]): i
+        c, s, t, sep = self.cols, self.strings, self.texts, self.sep
+        return {(s[f] + sep + t[b] if f else t[b], t[m]): i
                 for i, (f, b, m) in enumerate(zip(c["folder"], c["name"], c["member"]))}
 
     def problem_keys(self) -> dict[tuple[str, str], int]:
         """(path, member) → position of each problem."""
-        c, s = self.cols, self.strings
-        return {(s[p], s[m]): i for i, (p, m) in enumerate(zip(c["p_path"], c["p_member"]))}
+        c, t = self.cols, self.texts
+        return {(t[p], t[m]): i for i, (p, m) in enumerate(zip(c["p_path"], c["p_member"]))}
 
     def same_file(self, i: int, size: int, mtime_ns: int) -> bool:
         """Whether report `i` was read from a file of this size and mtime."""
@@ -303,25 +307,25 @@ class Summary:
 
     def sources(self) -> list[SourceRef]:
         """Where each report was read from, as stored."""
-        c, s, sep = self.cols, self.strings, self.sep
-        return [SourceRef(s[f] + sep + s[b] if f else s[b], s[m] or None)
+        c, s, t, sep = self.cols, self.strings, self.texts, self.sep
+        return [SourceRef(s[f] + sep + t[b] if f else t[b], t[m] or None)
                 for f, b, m in zip(c["folder"], c["name"], c["member"])]
 
     def problems(self) -> list[Finding]:
         """The problems of the files that are no readable report, as stored."""
-        c, s = self.cols, self.strings
-        return [self.problem(i, SourceRef(s[p], s[m] or None)) for i, (p, m) in enumerate(zip(c["p_path"], c["p_member"]))]
+        c, t = self.cols, self.texts
+        return [self.problem(i, SourceRef(t[p], t[m] or None)) for i, (p, m) in enumerate(zip(c["p_path"], c["p_member"]))]
 
     def problem(self, i: int, source: SourceRef) -> Finding:
         """Problem `i`."""
         c = self.cols
-        return Finding("problem", self.strings[c["p_message"][i]], _or_none(c["p_line"][i]), source=source)
+        return Finding("problem", self.texts[c["p_message"][i]], _or_none(c["p_line"][i]), source=source)
 
     def reports(self, which: Iterable[int], sources: list[SourceRef], store: BodyStore,
                 assigned: bool) -> list[Report]:
         """Reports `which` (positions), with their sources; `assigned`: with the authors the library gave
         them when stored (else the authors they name, for `assign_authors` to complete)."""
-        c, s = self.cols, self.strings
+        c, s, t = self.cols, self.strings, self.texts
         member, size, mtime, rid = c["member"], c["size"], c["mtime_ns"], c["rid"]
         title, label, week, period, incident = c["title"], c["label"], c["week"], c["period"], c["incident"]
         author = c["author"] if assigned else c["named"]
@@ -336,28 +340,28 @@ class Summary:
             if k == _NULL:
                 k = None
             r.__dict__ = {
-                "source": src, "title": s[title[i]], "label": s[label[i]], "author": s[author[i]],
+                "source": src, "title": t[title[i]], "label": t[label[i]], "author": s[author[i]],
                 "created": created[i], "week": s[week[i]], "start": start[i], "end": end[i], "period": s[period[i]],
-                "has_incident_section": incident[i], "encoding": s[enc[i]], "size": size[i],
+                "has_incident_section": incident[i], "encoding": t[enc[i]], "size": size[i],
                 "mtime": mtime[i] / 1e9,
-                "_key": None if k is None else (k, src.path, s[member[i]], size[i], mtime[i]), "_store": store,
+                "_key": None if k is None else (k, src.path, t[member[i]], size[i], mtime[i]), "_store": store,
                 "_sum": self, "_at": i}
             out.append(r)
         return out
 
     def kpi(self, j: int) -> Kpi:
         """KPI `j` of the flattened columns."""
-        c, s = self.cols, self.strings
+        c, t = self.cols, self.texts
         k = object.__new__(Kpi)
-        k.__dict__.update(name=s[c["k_name"][j]], value=c["k_value"][j], unit=s[c["k_unit"][j]],
-                          raw=s[c["k_raw"][j]], line=_or_none(c["k_line"][j]), section=s[c["k_section"][j]])
+        k.__dict__.update(name=t[c["k_name"][j]], value=c["k_value"][j], unit=t[c["k_unit"][j]],
+                          raw=t[c["k_raw"][j]], line=_or_none(c["k_line"][j]), section=t[c["k_section"][j]])
         return k
 
     def series(self, reports: Sequence[Report]) -> list[tuple[str, list[Report], KpiColumn]]:
         """The KPI series (name, reports, values) of `reports`: this summary's reports in stored order
         (`known.Stored.series` checks that they are)."""
-        s = self.strings
-        return [(s[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
+        t = self.texts
+        return [(t[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
 
     def series_of(self, at: Sequence[int], reports: Sequence[Report]) -> list[tuple[str, list[Report], KpiColumn]]:
         """The KPI series (name, reports, values) of `reports`, the reports at positions `at`, in their
@@ -377,8 +381,8 @@ class Summary:
                     seen.add(name)
                     lists[0].append(r)
                     lists[1].append(j)
-        s = self.strings
-        return [(s[name], rs, KpiColumn(self, js)) for name, (rs, js) in found.items()]
+        t = self.texts
+        return [(t[name], rs, KpiColumn(self, js)) for name, (rs, js) in found.items()]
 
     def rids(self) -> list[int]:
         """The cache rows of the reports (those that have one)."""
@@ -390,8 +394,8 @@ class Summary:
 
     def warnings(self, i: int, source: SourceRef) -> list[Finding]:
         """The warnings of report `i`."""
-        c, s = self.cols, self.strings
-        return [Finding(_LEVELS[c["w_level"][j]], s[c["w_message"][j]], _or_none(c["w_line"][j]), source)
+        c, t = self.cols, self.texts
+        return [Finding(_LEVELS[c["w_level"][j]], t[c["w_message"][j]], _or_none(c["w_line"][j]), source)
                 for j in range(self.warn_at[i], self.warn_at[i + 1])]
 
 
