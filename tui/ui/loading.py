@@ -151,8 +151,9 @@ class LibraryLoader:
 
     def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None, cache=None,
               shown: Library | None = None) -> Library:
+        more = {} if cache is None else {"cache": cache, "shown": shown}  # (the cache `stored_library` opened)
         return load_library(self.paths, vocab=vocab, progress=progress, use_cache=self.use_cache, notice=notice,
-                            snapshot=snapshot, cancelled=stop.is_set, cache=cache, shown=shown)
+                            snapshot=snapshot, cancelled=stop.is_set, **more)
 
 
 def _exists(ref: SourceRef | None) -> bool:
