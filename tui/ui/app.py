@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from ..config import Config, is_served, load_config
@@ -56,6 +57,8 @@ class ReportsApp(TypeAhead, GuardedApp):
                                     self.config.vocabulary, use_cache)
         self.loaded = library is not None
         self._preloaded = library
+        self._main_is_ready = False  # the main screen is mounted (`main_ready`)
+        self._early: list[Message] = []  # what the load said before it was: handled once it is
         self._watch = watch
         self._theme_ready = False
         self._shown = False  # the main screen has shown a library (or the failure to read one)
@@ -122,12 +125,28 @@ class ReportsApp(TypeAhead, GuardedApp):
         for problem in self.keymap.problems:
             self.notify(problem, severity="warning", timeout=12, markup=False)
 
+    def on_load(self) -> None:
+        """Start reading the library before the main screen mounts: a library read from the cache in a
+        few milliseconds is then painted once, with the screen."""
+        if self._preloaded is None:
+            self.load_library()
+
     def main_ready(self) -> None:
-        """Called by the main screen once it is mounted: start loading."""
+        """Called by the main screen once it is mounted: what the load said meanwhile is shown."""
+        self._main_is_ready = True
         if self._preloaded is not None:
             self.post_message(LibraryLoaded(self._preloaded))
-        else:
-            self.load_library()
+        early, self._early = self._early, []
+        handlers = {LibraryLoaded: self._loaded, LoadFailed: self._failed, LoadProgress: self._progress,
+                    LibraryGrew: self._grew}
+        for msg in early:
+            handlers[type(msg)](msg)
+
+    def _too_early(self, msg: Message) -> bool:
+        """Whether a load's message came before the main screen is mounted (kept for `main_ready`)."""
+        if not self._main_is_ready:
+            self._early.append(msg)
+        return not self._main_is_ready
 
     def load_library(self, reload: bool = False, keep: SourceRef | None = None) -> None:
         """Read every report in the background (the UI keeps answering); a newer load abandons an older
@@ -147,11 +166,15 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:
+        if self._too_early(msg):
+            return
         if self.main_screen is not None:
             self.main_screen.show_progress(msg.done, msg.total, msg.detail)
 
     @on(LibraryGrew)
     def _grew(self, msg: LibraryGrew) -> None:
+        if self._too_early(msg):
+            return
         self._tell_screen()
         if msg.partial is not None and not self.loaded and self.main_screen is not None:
             first = not self._shown
@@ -164,6 +187,8 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
+        if self._too_early(msg):
+            return
         self._shown = True
         if msg.exception is not None:
             self.show_error(msg.exception, "reading the reports")
@@ -177,6 +202,8 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LibraryLoaded)
     def _loaded(self, msg: LibraryLoaded) -> None:
+        if self._too_early(msg):
+            return
         first = not self.loaded
         self.workspace.replace(msg.library)
         self.loaded = True
