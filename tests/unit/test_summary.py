@@ -175,3 +175,28 @@ def test_search_reads_the_records_of_cached_reports_without_their_bodies(cache_h
     assert got.total == want.total > 0
     assert [h.report.source for h in got.hits] == [h.report.source for h in want.hits]
     assert bodies == []
+
+
+def test_the_library_as_stored_is_shown_then_checked(cache_home, many):
+    from tui.model.vocab import DEFAULT_VOCABULARY
+
+    loading.load_library_cached([str(many)])
+    cache = loading.open_cache(loading.CacheNotice())
+    shown = loading.stored_library([str(many)], DEFAULT_VOCABULARY, cache)
+    assert from_summary(shown) and weeks(shown) == weeks(fresh(many))
+    assert series(shown) == series(fresh(many))
+    assert loading.load_library_cached([str(many)], cache=cache, shown=shown) is shown  # (nothing changed)
+    f = sorted(many.rglob("*.txt"))[1]
+    f.write_text("# 2018-W03\n\n- 改过\n", encoding="utf-8")
+    checked = loading.load_library_cached([str(many)], cache=cache, shown=shown)
+    assert checked is not shown and weeks(checked) == weeks(fresh(many))
+
+
+def test_a_value_the_summary_cannot_hold_is_refused(many):
+    lib = fresh(many)
+    entries = [summary_mod.Entry(r.source.path, "", 1, 1, None, r.author) for r in lib.reports]
+    back = summary_mod.decode(data := summary_mod.encode(lib.reports, entries, []), summary_mod.checksum(data))
+    assert [r.title for r in back.reports(range(back.n), back.sources(), None, True)] == [r.title for r in lib.reports]
+    lib.reports[0].title = "a \x00 in a title"  # (the texts are split at NULs)
+    with pytest.raises(ValueError):
+        summary_mod.encode(lib.reports, entries, [])
