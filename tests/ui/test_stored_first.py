@@ -58,3 +58,12 @@ async def test_an_unchanged_library_is_shown_once(stored, monkeypatch):
         await eventually(pilot, lambda: not app.loading())
         await pilot.pause()
         assert len(shown) == 1 and len(shown[0].reports) == 20
+
+
+async def test_a_newer_week_found_by_the_check_opens_as_a_first_load_would(stored):
+    f = sorted(stored.rglob("*.txt"))[0]
+    f.write_text("# 2031-W06 新的一周\n\n## 本周工作\n- 刚写好\n", encoding="utf-8")
+    app = make_app(paths=[stored], no_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await eventually(pilot, lambda: main.current.week == "2031-W06")  # (the reader had not moved)

@@ -220,7 +220,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         # opened before then brings the index up to date itself.
         self._index_when_idle()
         self._tell_screen()
-        if first or not msg.reload:
+        if (first or not msg.reload) and not msg.checked:
             self._startup_screens()
             if self._watch and msg.library.paths:
                 from .watch import watch_paths

@@ -96,7 +96,8 @@ class LibraryLoader:
         try:
             if not reload and self.use_cache:
                 # A first load: the library as stored shows at once; its files are checked after, and
-                # what changed replaces it as a reload does (the reader keeps their place).
+                # what changed replaces it as a first load's end does (the reader who moved keeps
+                # their place; else the newest report opens).
                 shown, cache = stored_library(self.paths, vocab, notice)
                 if shown is not None and not stop.is_set():
                     shown_problems = list(shown.problems)
@@ -126,7 +127,7 @@ class LibraryLoader:
             gc.freeze()  # it lives until the next reload: later collections need not scan it
         if lib is shown and lib.problems == shown_problems and not notice.messages:
             return  # (nothing changed since the library shown was stored)
-        self.post(LibraryLoaded(lib, reload=reload or shown is not None, notices=notice.messages))
+        self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages, checked=shown is not None))
 
     def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
         """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
