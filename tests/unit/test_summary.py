@@ -102,19 +102,23 @@ def test_a_damaged_summary_is_never_shown(cache_home, many, damage):
     loading.load_library_cached([str(many)])
     with sqlite3.connect(cache_mod.cache_path()) as c:
         data, crc = c.execute("SELECT data, sum FROM summaries").fetchone()
-        if damage == "byte":  # a character inside a stored name changed: still JSON, caught by the CRC
+        if damage == "byte":  # a character inside a stored name changed: caught by the CRC
             i = data.index(b"author1")
             data = data[:i] + b"author7" + data[i + 7:]
         elif damage == "checksum":
             crc ^= 1
         else:  # with a matching checksum (someone else wrote the file): caught by the checks
+            head = summary_mod._HEAD
             if damage == "layout":
-                data = b"[2,1]"
+                data = data[:head.size + 8]  # cut short
             elif damage == "types":
-                data = data.replace(b'"week"', b'1e400', 1)  # a number among the texts
-            else:
-                head, _, tail = data.rpartition(b"]]")
-                data = head + b",99999999]]" + tail  # a KPI position past the end
+                data = data[:-3] + b"\xff\xfe\xfd"  # texts that are no UTF-8
+            else:  # the first report's title: a text past the end of the table
+                from array import array
+                n = summary_mod.Summary(data).n
+                before = [code for name, code in summary_mod._SECTIONS[:summary_mod._ALL.index("title")]]
+                at = head.size + n * sum(array(code).itemsize for code in before)
+                data = data[:at] + (10 ** 6).to_bytes(4, "little") + data[at + 4:]
             crc = summary_mod.checksum(data)
         c.execute("UPDATE summaries SET data = ?, sum = ?", (data, crc))
     notice = loading.CacheNotice()
@@ -139,14 +143,18 @@ def test_the_stored_series_and_rows_are_handed_on_with_the_library(cache_home, m
     loading.load_library_cached([str(many)])
     warm = loading.load_library_cached([str(many)])
     assert warm.stored is not None and fresh(many).stored is None
-    # The whole library's series are the stored columns; one author's part is computed from its reports.
+    # The whole library's series are the stored columns; one author's part is computed from the columns.
     assert warm.stored.series(warm.reports) is not None
     read: list = []
     real = summary_mod.Summary.series
     monkeypatch.setattr(summary_mod.Summary, "series", lambda self, rs: read.append(1) or real(self, rs))
     assert series(warm) == series(fresh(many)) and read == [1]
-    mine = warm.by_author("author1")
-    assert warm.stored.series(mine) is None
+    mine = warm.by_author("author1")  # (one author's part: from the columns too, no KPI made per report)
+    made: list = []
+    real_kpis = summary_mod.Summary.kpis
+    monkeypatch.setattr(summary_mod.Summary, "kpis", lambda self, i: made.append(i) or real_kpis(self, i))
+    assert warm.stored.series(mine) is not None and made == []
+    assert warm.stored.series(fresh(many).reports) is None  # (not this summary's reports)
     assert [(s.name, s.values) for s in kpi_series(warm, mine)] == \
         [(s.name, s.values) for s in kpi_series(fresh(many), fresh(many).by_author("author1"))]
     # Every report read from the cache has its row; a report of another library has none.
@@ -167,3 +175,28 @@ def test_search_reads_the_records_of_cached_reports_without_their_bodies(cache_h
     assert got.total == want.total > 0
     assert [h.report.source for h in got.hits] == [h.report.source for h in want.hits]
     assert bodies == []
+
+
+def test_the_library_as_stored_is_shown_then_checked(cache_home, many):
+    from tui.model.vocab import DEFAULT_VOCABULARY
+
+    loading.load_library_cached([str(many)])
+    cache = loading.open_cache(loading.CacheNotice())
+    shown = loading.stored_library([str(many)], DEFAULT_VOCABULARY, cache)
+    assert from_summary(shown) and weeks(shown) == weeks(fresh(many))
+    assert series(shown) == series(fresh(many))
+    assert loading.load_library_cached([str(many)], cache=cache, shown=shown) is shown  # (nothing changed)
+    f = sorted(many.rglob("*.txt"))[1]
+    f.write_text("# 2018-W03\n\n- 改过\n", encoding="utf-8")
+    checked = loading.load_library_cached([str(many)], cache=cache, shown=shown)
+    assert checked is not shown and weeks(checked) == weeks(fresh(many))
+
+
+def test_a_value_the_summary_cannot_hold_is_refused(many):
+    lib = fresh(many)
+    entries = [summary_mod.Entry(r.source.path, "", 1, 1, None, r.author) for r in lib.reports]
+    back = summary_mod.decode(data := summary_mod.encode(lib.reports, entries, []), summary_mod.checksum(data))
+    assert [r.title for r in back.reports(range(back.n), back.sources(), None, True)] == [r.title for r in lib.reports]
+    lib.reports[0].title = "a \x00 in a title"  # (the texts are split at NULs)
+    with pytest.raises(ValueError):
+        summary_mod.encode(lib.reports, entries, [])

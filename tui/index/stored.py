@@ -12,7 +12,10 @@ if TYPE_CHECKING:
 
 class Stored:
     """The cache rows of a library's reports and, for a library read unchanged from its stored summary,
-    its KPI series as stored (`Library.stored`; `Workspace` and `kpi_series` ask it, never the reports)."""
+    its KPI series as stored (`Library.stored`; `Workspace` and `kpi_series` ask it, never the reports).
+
+    For a library read from its summary, the rows and the series are the summary's columns: nothing is
+    made per report until asked."""
 
     def __init__(self, cache_file: str, rows: Iterable[tuple[Report, int]],
                  summary: Any = None, order: Sequence[Report] = ()) -> None:
@@ -22,20 +25,40 @@ class Stored:
         self._summary = summary
         self._order = tuple(order) if summary is not None else ()
 
+    def _at(self, report: Any) -> int | None:
+        """The position of a report in the summary (None: not one of the summary's reports)."""
+        d = getattr(report, "__dict__", None)
+        return d["_at"] if d is not None and self._summary is not None and d.get("_sum") is self._summary else None
+
     def row(self, report: Report) -> tuple[str, int] | None:
         """(cache file, row id) of a report whose row is in the cache; None for any other report."""
         got = self._rows.get(id(report))
-        return (self.cache_file, got[1]) if got is not None and got[0] is report else None
+        if got is not None and got[0] is report:
+            return self.cache_file, got[1]
+        at = self._at(report)
+        rid = None if at is None else self._summary.rid(at)
+        return None if rid is None else (self.cache_file, rid)
 
     def rids(self) -> list[int]:
         """The cache rows of the library's reports."""
-        return [rid for _r, rid in self._rows.values()]
+        out = [rid for _r, rid in self._rows.values()]
+        if self._summary is not None:
+            out += self._summary.rids()
+        return out
 
     def series(self, reports: Sequence[Report]) -> list[tuple[str, list[Report], Sequence]] | None:
-        """The KPI series (name, reports, values) of `reports` as stored, when they are exactly the
-        library's reports in its order (not one author's part of it); else None."""
-        if self._summary is None or len(reports) != len(self._order):
+        """The KPI series (name, reports, values) of `reports` from the summary's columns, when they are
+        the summary's reports (the whole library in its order: as stored; a part of it, such as one
+        author's: computed from the columns); else None."""
+        summ = self._summary
+        if summ is None:
             return None
-        if any(a is not b for a, b in zip(reports, self._order)):
-            return None
-        return self._summary.series(self._order)
+        if len(reports) == len(self._order) and all(a is b for a, b in zip(reports, self._order)):
+            return summ.series(self._order)
+        at = []
+        for r in reports:
+            i = self._at(r)
+            if i is None:
+                return None
+            at.append(i)
+        return summ.series_of(at, reports)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from ..config import Config, is_served, load_config
@@ -36,6 +37,7 @@ _install_compat()
 # without a key after the reports show: read at once it would hold the interpreter while the first screen
 # is drawn and the first keys are answered. A search opened before then reads it itself.
 INDEX_AFTER_IDLE_S = 0.5
+CHECK_AFTER_PAINT_S = 0.3  # a library shown as stored has its files checked this long after it is painted
 
 
 class ReportsApp(TypeAhead, GuardedApp):
@@ -55,6 +57,8 @@ class ReportsApp(TypeAhead, GuardedApp):
                                     self.config.vocabulary, use_cache)
         self.loaded = library is not None
         self._preloaded = library
+        self._main_is_ready = False  # the main screen is mounted (`main_ready`)
+        self._early: list[Message] = []  # what the load said before it was: handled once it is
         self._watch = watch
         self._theme_ready = False
         self._shown = False  # the main screen has shown a library (or the failure to read one)
@@ -121,12 +125,28 @@ class ReportsApp(TypeAhead, GuardedApp):
         for problem in self.keymap.problems:
             self.notify(problem, severity="warning", timeout=12, markup=False)
 
+    def on_load(self) -> None:
+        """Start reading the library before the main screen mounts: a library read from the cache in a
+        few milliseconds is then painted once, with the screen."""
+        if self._preloaded is None:
+            self.load_library()
+
     def main_ready(self) -> None:
-        """Called by the main screen once it is mounted: start loading."""
+        """Called by the main screen once it is mounted: what the load said meanwhile is shown."""
+        self._main_is_ready = True
         if self._preloaded is not None:
             self.post_message(LibraryLoaded(self._preloaded))
-        else:
-            self.load_library()
+        early, self._early = self._early, []
+        handlers = {LibraryLoaded: self._loaded, LoadFailed: self._failed, LoadProgress: self._progress,
+                    LibraryGrew: self._grew}
+        for msg in early:
+            handlers[type(msg)](msg)
+
+    def _too_early(self, msg: Message) -> bool:
+        """Whether a load's message came before the main screen is mounted (kept for `main_ready`)."""
+        if not self._main_is_ready:
+            self._early.append(msg)
+        return not self._main_is_ready
 
     def load_library(self, reload: bool = False, keep: SourceRef | None = None) -> None:
         """Read every report in the background (the UI keeps answering); a newer load abandons an older
@@ -146,11 +166,15 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:
+        if self._too_early(msg):
+            return
         if self.main_screen is not None:
             self.main_screen.show_progress(msg.done, msg.total, msg.detail)
 
     @on(LibraryGrew)
     def _grew(self, msg: LibraryGrew) -> None:
+        if self._too_early(msg):
+            return
         self._tell_screen()
         if msg.partial is not None and not self.loaded and self.main_screen is not None:
             first = not self._shown
@@ -163,6 +187,8 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LoadFailed)
     def _failed(self, msg: LoadFailed) -> None:
+        if self._too_early(msg):
+            return
         self._shown = True
         if msg.exception is not None:
             self.show_error(msg.exception, "reading the reports")
@@ -176,6 +202,8 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LibraryLoaded)
     def _loaded(self, msg: LibraryLoaded) -> None:
+        if self._too_early(msg):
+            return
         first = not self.loaded
         self.workspace.replace(msg.library)
         self.loaded = True
@@ -183,12 +211,16 @@ class ReportsApp(TypeAhead, GuardedApp):
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)
+        if first:
+            # A library shown as stored: its files are checked once it is painted and the first keys
+            # are answered (a check taking the CPU meanwhile would slow both).
+            self.call_after_refresh(self.set_timer, CHECK_AFTER_PAINT_S, self.loader.painted, name="check-files")
         # The search index is brought up to date once the reports show and keys pause, the file
         # watcher once the reports show (either would only slow down the first screen); a search
         # opened before then brings the index up to date itself.
         self._index_when_idle()
         self._tell_screen()
-        if first or not msg.reload:
+        if (first or not msg.reload) and not msg.checked:
             self._startup_screens()
             if self._watch and msg.library.paths:
                 from .watch import watch_paths

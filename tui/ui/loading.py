@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from textual.message import Message
 
 from ..index.library import Library, assign_authors, bundled_seeds
-from ..index.load import load_library
+from ..index.load import load_library, stored_library
 from ..index.workspace import Workspace
 from ..model.report import Report, SourceRef
 from ..model.source import Cancelled
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 REREAD_TRIES = 6  # how often a reload reads again while the open report's file is there but unreadable
 REREAD_WAIT_S = 0.25
+PAINT_WAIT_S = 2.0  # a library shown as stored is checked once it is painted, or after this long at most
 
 
 class LibraryLoader:
@@ -44,6 +45,7 @@ class LibraryLoader:
         self.use_cache = use_cache
         self._stop: threading.Event | None = None  # set to abandon the load under way
         self._thread: threading.Thread | None = None
+        self._painted = threading.Event()  # the library shown as stored is on screen (or the load stopped)
 
     def start(self, reload: bool = False, keep: SourceRef | None = None) -> None:
         """Begin a load (abandoning one under way). `keep`: the report open now, which a reload reads
@@ -60,6 +62,12 @@ class LibraryLoader:
         """Abandon the load under way, if any (it stops at its next look; nothing it finds is posted)."""
         if self._stop is not None:
             self._stop.set()
+        self._painted.set()
+
+    def painted(self) -> None:
+        """The library shown as stored is on screen: checking its files may begin (they are checked
+        after it is painted, not while)."""
+        self._painted.set()
 
     def running(self, wait: float = 0.0) -> bool:
         """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
@@ -80,13 +88,24 @@ class LibraryLoader:
 
         vocab = self.vocabulary()
         loading = Library(paths=self.paths or [str(bundled_seeds())], vocab=vocab)
-        snapshot = self._snapshots(loading, reload, stop)
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
         gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
         notice = CacheNotice()
+        shown, cache, shown_problems = None, None, None
         try:
-            lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot)
+            if not reload and self.use_cache:
+                # A first load: the library as stored shows at once; its files are checked after, and
+                # what changed replaces it as a first load's end does (the reader who moved keeps
+                # their place; else the newest report opens).
+                shown, cache = stored_library(self.paths, vocab, notice)
+                if shown is not None and not stop.is_set():
+                    shown_problems = list(shown.problems)
+                    self._painted.clear()
+                    self.post(LibraryLoaded(shown))
+                    self._painted.wait(PAINT_WAIT_S)
+            snapshot = self._snapshots(loading, reload or shown is not None, stop)
+            lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot, cache, shown)
             for _ in range(REREAD_TRIES if keep is not None else 0):
                 if stop.is_set() or any(r.source == keep for r in lib.reports) or not _exists(keep):
                     break
@@ -106,7 +125,9 @@ class LibraryLoader:
             return
         if len(lib.reports) >= 500:
             gc.freeze()  # it lives until the next reload: later collections need not scan it
-        self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages))
+        if lib is shown and lib.problems == shown_problems and not notice.messages:
+            return  # (nothing changed since the library shown was stored)
+        self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages, checked=shown is not None))
 
     def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
         """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
@@ -129,9 +150,11 @@ class LibraryLoader:
 
         return snapshot
 
-    def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None) -> Library:
+    def _read(self, vocab: Vocabulary, progress, notice, stop: threading.Event, snapshot=None, cache=None,
+              shown: Library | None = None) -> Library:
+        more = {} if cache is None else {"cache": cache, "shown": shown}  # (the cache `stored_library` opened)
         return load_library(self.paths, vocab=vocab, progress=progress, use_cache=self.use_cache, notice=notice,
-                            snapshot=snapshot, cancelled=stop.is_set)
+                            snapshot=snapshot, cancelled=stop.is_set, **more)
 
 
 def _exists(ref: SourceRef | None) -> bool:

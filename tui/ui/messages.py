@@ -36,6 +36,7 @@ class LibraryLoaded(Message):
     library: Library
     reload: bool = False
     notices: list[str] = field(default_factory=list)  # what to tell the user about the parse cache
+    checked: bool = False  # the library first shown as stored, its files now checked (the first load ends)
 
 
 @dataclass

@@ -62,6 +62,7 @@ def load_library_cached(
     notice: CacheNotice | None = None,
     snapshot: Snapshot | None = None,
     cancelled: Callable[[], bool] | None = None,
+    shown: Library | None = None,
 ) -> Library:
     """Load the library of the paths `plist` (`load.load_library` resolves them): unchanged files from
     the cache, the rest parsed (in parallel) and stored.
@@ -72,15 +73,13 @@ def load_library_cached(
     turns out damaged while loading, never fails the load: the library is read without it (and a
     damaged file is removed, to be rebuilt next time); `notice` collects what to tell the user.
     `cancelled()` is asked as the load goes (`model.source.Cancelled` is raised when it says so).
+    `shown`: the library `stored_library` gave (shown before its files were looked at): when none of
+    its files changed, it is the library returned (with the problems the scan found).
     """
     plist = [str(p) for p in plist]
     notice = notice if notice is not None else CacheNotice()
     if use_cache and cache is None:
-        try:
-            cache = ParseCache()
-        except CacheUnavailable as exc:
-            notice.add(f"the parse cache cannot be used ({exc}); reading every report")
-            cache = None
+        cache = open_cache(notice)
     if not use_cache:
         cache = None
     if cache is not None and cache.rebuilt:
@@ -88,7 +87,7 @@ def load_library_cached(
     collecting = gc.isenabled()
     gc.disable()  # (a large library is ~1M long-lived objects: collecting while they are made only costs time)
     try:
-        return _Load(plist, vocab, progress, cache, lazy, notice, snapshot, cancelled).run()
+        return _Load(plist, vocab, progress, cache, lazy, notice, snapshot, cancelled, shown).run()
     except _DAMAGE as exc:
         if cache is None:
             raise
@@ -108,6 +107,34 @@ def load_library_cached(
     finally:
         if collecting:
             gc.enable()
+
+
+def open_cache(notice: CacheNotice) -> ParseCache | None:
+    """The parse cache (None when it cannot be used: `notice` says why)."""
+    try:
+        return ParseCache()
+    except CacheUnavailable as exc:
+        notice.add(f"the parse cache cannot be used ({exc}); reading every report")
+        return None
+
+
+def stored_library(plist: list[str], vocab: Vocabulary, cache: ParseCache) -> Library | None:
+    """The library of the paths as its stored summary has it, its files not looked at (a first screen
+    drawn at once; `load_library_cached(shown=…)` then checks every file): None when there is no
+    summary of it, or it does not check out."""
+    plist = [str(p) for p in plist]
+    try:
+        summ = cache.summary(summary_key(vocab_key(vocab), vocab, [str(Path(p)) for p in plist]))
+    except _DAMAGE:
+        return None  # (the load that follows finds the damage and says so)
+    if summ is None:
+        return None
+    lib = Library(paths=plist, vocab=vocab)
+    store = BodyStore(cache.body, vocab, cache_file=str(cache.path), forget=cache.forget)
+    lib.reports = summ.reports(range(summ.n), summ.sources(), store, assigned=True)
+    lib.problems = summ.problems()
+    lib.stored = Stored(str(cache.path), (), summ, lib.reports)
+    return lib
 
 
 def summary_key(vkey: str, vocab: Vocabulary, paths: list[str]) -> str:
@@ -130,8 +157,9 @@ class _Load:
 
     def __init__(self, plist: list[str], vocab: Vocabulary, progress: ProgressFn | None, cache: ParseCache | None,
                  lazy: bool | None, notice: CacheNotice, snapshot: Snapshot | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> None:
+                 cancelled: Callable[[], bool] | None = None, shown: Library | None = None) -> None:
         self.plist, self.vocab, self.progress, self.cache = plist, vocab, progress, cache
+        self.shown = shown if shown is not None and shown.stored is not None and cache is not None else None
         self.lazy, self.notice, self.snapshot, self.cancelled = lazy, notice, snapshot, cancelled
         self.lib = Library(paths=plist, vocab=vocab)
         self.vkey = vocab_key(vocab)
@@ -145,7 +173,9 @@ class _Load:
     def run(self) -> Library:
         self.scan()
         todo = self.cands
-        summ = self.cache.summary(self.skey) if self.cache is not None and self.total >= SUMMARY_MIN else None
+        summ = None
+        if self.cache is not None and self.total >= SUMMARY_MIN:
+            summ = self.shown.stored._summary if self.shown is not None else self.cache.summary(self.skey)
         if summ is not None:
             todo = self.from_summary(summ)
             if todo is None:
@@ -191,14 +221,19 @@ class _Load:
         # Rows of files listed but gone (a changed file's row is replaced when it is stored again).
         self.gone = [rid for i in rkeys.values() if (rid := summ.rid(i)) is not None]
         if not todo and len(at) == summ.n and nprob == summ.nproblems:
+            if self.shown is not None:  # (nothing changed since it was shown: it stays, with the scan's problems)
+                self.lib = self.shown
+                self.shown.problems = [f for f in slot if isinstance(f, Finding)]
+                if self.progress:
+                    self.progress(self.total, self.total)
+                return None
             lib = self.lib
             sources: list[Any] = [None] * summ.n
             for i, w in zip(at, where):
                 sources[i] = found[w].ref
             lib.reports = summ.reports(range(summ.n), sources, self.store, assigned=True)
             lib.problems = [f for f in slot if isinstance(f, Finding)]
-            lib.stored = Stored(str(cache.path), ((r, rid) for i, r in enumerate(lib.reports)
-                                                  if (rid := summ.rid(i)) is not None), summ, lib.reports)
+            lib.stored = Stored(str(cache.path), (), summ, lib.reports)  # (rows and series: the summary's)
             if self.gone:
                 cache.drop(self.gone)
             if self.progress:
@@ -339,8 +374,8 @@ def _save_summary(cache: ParseCache, key: str, lib: Library, slots: list[int], n
     problems = [(entry(w), f) for w, f in enumerate(slot) if isinstance(f, Finding) and isinstance(found[w], Candidate)]
     try:
         data = summary.encode(lib.reports, entries, problems)
-    except (ValueError, TypeError, UnicodeEncodeError):
-        return  # (a value JSON or UTF-8 cannot hold: no summary, the library is read row by row)
+    except (ValueError, TypeError, OverflowError, UnicodeEncodeError):
+        return  # (a value the summary or UTF-8 cannot hold: no summary, the library is read row by row)
     cache.put_summary(key, data)
 
 

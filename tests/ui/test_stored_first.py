@@ -1,0 +1,69 @@
+"""A warm start shows the library as stored at once, then checks its files: a file changed since the
+last run is shown changed, without the reader losing their place."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tui.index.library import bundled_seeds
+from tui.index.store import loading
+from tui.ui.widgets.week_list import WeekList
+from uiutil import eventually, make_app, ready
+
+
+@pytest.fixture
+def stored(cache_home, tmp_path, monkeypatch):
+    """Copies of the seeds under two authors, loaded once so that the cache holds their summary."""
+    monkeypatch.setattr(loading, "SUMMARY_MIN", 1)
+    d = tmp_path / "team"
+    for k in range(4):
+        shutil.copytree(bundled_seeds(), d / f"author{k % 2}" / str(2020 + k // 2))
+    loading.load_library_cached([str(d)])
+    return d
+
+
+def _recording(monkeypatch) -> list:
+    from tui.ui.screens.main import MainScreen
+
+    shown: list = []
+    real = MainScreen.set_library
+    monkeypatch.setattr(MainScreen, "set_library", lambda self, lib, **kw: shown.append(lib) or real(self, lib, **kw))
+    return shown
+
+
+async def test_a_file_changed_since_the_last_run_is_shown_changed(stored, monkeypatch):
+    shown = _recording(monkeypatch)
+    f = sorted(stored.rglob("*.txt"))[2]
+    text = f.read_text(encoding="utf-8")
+    f.write_text("# 2019-W07\n" + text.split("\n", 1)[1] + "\n补充一行。\n", encoding="utf-8")
+    app = make_app(paths=[stored], no_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        opened = main.current.source
+        weeks = main.query_one(WeekList)
+        await eventually(pilot, lambda: any(r.source.path == str(f) and r.label == "2019-W07" for r in weeks.reports))
+        assert weeks.reports == app.workspace.library.reports
+        # First the list as stored, then the checked one; the report open stays open.
+        assert len(shown) == 2 and not any(r.label == "2019-W07" for r in shown[0].reports)
+        assert main.current.source == opened
+
+
+async def test_an_unchanged_library_is_shown_once(stored, monkeypatch):
+    shown = _recording(monkeypatch)
+    app = make_app(paths=[stored], no_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await eventually(pilot, lambda: not app.loading())
+        await pilot.pause()
+        assert len(shown) == 1 and len(shown[0].reports) == 20
+
+
+async def test_a_newer_week_found_by_the_check_opens_as_a_first_load_would(stored):
+    f = sorted(stored.rglob("*.txt"))[0]
+    f.write_text("# 2031-W06 新的一周\n\n## 本周工作\n- 刚写好\n", encoding="utf-8")
+    app = make_app(paths=[stored], no_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await eventually(pilot, lambda: main.current.week == "2031-W06")  # (the reader had not moved)
