@@ -244,7 +244,8 @@ def build_ways(lib: list[GenDoc], seed: int):
     # with a posting index (tantivy) narrowing every scan down, holding the first half of the texts (the
     # rest, appended since, is scanned as it is)
     posted = SearchIndex.from_parts(grown.to_parts(), lazy=True)
-    posted.postings_min, posted.candidates_min = 0, 1 << 30
+    # (any share of the texts not in it yet: its lists are used, not given up for a scan of every text)
+    posted.postings_min, posted.candidates_min, posted.candidates_share = 0, 1 << 30, 1
     posted.posting_index = Postings.create(posted.token)
     half = posted.ntexts // 2
     assert posted.posting_index.extend(0, ((t, posted.text(t)) for t in range(half)))

@@ -216,7 +216,7 @@ class LowerTiers(TextScans):
         found: dict[int, tuple[int, int]] = {}  # tid → the first span
         classes = self._reading_classes()
         for seg in _segmentations(qc, set(classes)):
-            for tid, at in self._text_find([classes[s] for s in seg]):
+            for tid, at in self._text_find([classes[s] for s in seg], "".join(s[0] for s in seg)):
                 if tid not in found or at < found[tid][0]:
                     found[tid] = (at, at + len(seg))
         out: dict[int, LineMatch] = {}
@@ -228,7 +228,7 @@ class LowerTiers(TextScans):
         if len(qc) >= mt.INITIALS_MIN:  # initials of running text: the lowest tier, never "no matches"
             initials = self._initial_classes()
             if all(c in initials for c in qc):
-                for tid, at in self._text_find([initials[c] for c in qc]):
+                for tid, at in self._text_find([initials[c] for c in qc], qc):
                     if tid in exact or tid in out or self.tid_count[tid] <= 0:
                         continue
                     head = self._head(tid)
@@ -261,18 +261,29 @@ class LowerTiers(TextScans):
             got = self._pinyin_classes = {k: "".join(map(re.escape, v)) for k, v in by_syllable.items()}
         return got
 
-    def _text_find(self, classes: list[str]) -> list[tuple[int, int]]:
+    def _text_find(self, classes: list[str], initials: str = "") -> list[tuple[int, int]]:
         """(text id, character offset) of the first place in each text where its characters belong to
-        these classes in turn. Kept for the last few patterns while the index does not change (a key's
-        page and then its whole list ask twice), when the places are few enough (`FIND_KEEP`)."""
+        these classes in turn (`initials`: the letters every character of such a place starts a reading
+        with, which the posting index narrows the texts down by). Kept for the last few patterns while
+        the index does not change (a key's page and then its whole list ask twice), when the places are
+        few enough (`FIND_KEEP`)."""
         memo = self._memo("_find_memo", (self.ntexts, self.changes, id(self.char_pinyin)))
         key = tuple(classes)
         got = memo.get(key)
         if got is None:
-            got = list(self._text_places(classes))
+            ids = self._candidates(initials, initials=True) if len(initials) > 1 else None
+            got = list(self._text_places(classes) if ids is None else self._places_in(classes, ids))
             if len(got) <= FIND_KEEP:
                 self._keep(memo, key, got, 2)
         return got
+
+    def _places_in(self, classes: list[str], ids: list[int]) -> Iterator[tuple[int, int]]:
+        """`_text_find` of these texts alone (ascending ids), each read as it is looked at."""
+        rx = re.compile("".join(f"[{c}]" for c in classes))
+        for t in ids:
+            m = rx.search(self.text(t))
+            if m is not None:
+                yield t, m.start()
 
     def _text_places(self, classes: list[str]) -> Iterator[tuple[int, int]]:
         """`_text_find`, found: the texts are decoded a slice at a time (`TEXT_SLICE` bytes) and nothing
