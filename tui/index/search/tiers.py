@@ -19,6 +19,7 @@ from .scans import _REST, _WORD_CLASS, TextScans
 from .scored import LineMatch, Typo
 
 TEXT_SLICE = 1 << 20  # bytes of text decoded at a time for pinyin in report text (`_text_find`)
+TEXT_IDS = 20_000  # texts the posting index named, joined and decoded at a time (`_places_in`)
 FIND_KEEP = 20_000  # places of pinyin in report text kept for the next query (`_text_find`, two patterns): ≤ 4 MB
 FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
 
@@ -161,7 +162,7 @@ class LowerTiers(TextScans):
         needles: dict[str, float] = {}
         if len(qc) < 2:
             return {}
-        for term, i in self._names_spelling(qc[:2]):
+        for term, i in self._names_spelling(qc[:3]):
             if self.term_count[i] <= 0:
                 continue
             found = mt.name_needle(qc, term, self._readings_of(term))
@@ -184,28 +185,25 @@ class LowerTiers(TextScans):
                     out[tid] = m
         return out
 
-    def _names_spelling(self, two: str) -> list[tuple[str, int]]:
-        """The names (name, id) pinyin starting with these two letters may spell a run of: those where a
-        reading of a character starts with them, or starts with the first and one of the next
-        character's with the second (`pinyin.match` reads a query no other way). Made once per set of
-        names: matching each name in turn costs ~10 µs a name per keystroke."""
-        got = self.__dict__.get("_pairs_memo")
+    def _names_spelling(self, start: str) -> list[tuple[str, int]]:
+        """The names (name, id) pinyin starting with these two or three letters may spell a run of:
+        those where characters in a row, each giving a non-empty prefix of one of its readings, can
+        start with them (`pinyin.match` reads a query no other way). Made once per set of names and
+        length: matching each name in turn costs ~10–50 µs a name per keystroke."""
+        n = len(start)
+        memo = self.__dict__.setdefault("_spelling_memo", {})
+        got = memo.get(n)
         if got is None or got[0] != len(self.terms):
-            pairs: dict[str, list[tuple[str, int]]] = {}
+            keyed: dict[str, list[tuple[str, int]]] = {}
             for term, i in self.terms.items():
                 rd = self._readings_of(term)
                 keys: set[str] = set()
-                for s, alts in enumerate(rd):
-                    after = rd[s + 1] if s + 1 < len(rd) else ()
-                    for r in alts:
-                        if r:
-                            keys.add(r[:2])  # (a single letter is no key: its pairs come next)
-                            keys.update(r[0] + r2[0] for r2 in after if r2)
+                for s in range(len(rd)):
+                    _spelled_starts(rd, s, "", n, keys)
                 for k in keys:
-                    if len(k) == 2:
-                        pairs.setdefault(k, []).append((term, i))
-            got = self._pairs_memo = (len(self.terms), pairs)
-        return got[1].get(two, [])
+                    keyed.setdefault(k, []).append((term, i))
+            got = memo[n] = (len(self.terms), keyed)
+        return got[1].get(start, [])
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
         if not py.is_pinyin_query(q.text):
@@ -278,12 +276,13 @@ class LowerTiers(TextScans):
         return got
 
     def _places_in(self, classes: list[str], ids: list[int]) -> Iterator[tuple[int, int]]:
-        """`_text_find` of these texts alone (ascending ids), each read as it is looked at."""
+        """`_text_find` of these texts alone (ascending ids), joined and decoded at once."""
         rx = re.compile("".join(f"[{c}]" for c in classes))
-        for t in ids:
-            m = rx.search(self.text(t))
-            if m is not None:
-                yield t, m.start()
+        for a in range(0, len(ids), TEXT_IDS):
+            some = ids[a:a + TEXT_IDS]
+            blob, _off, _ids = self._view_of(some)
+            for k, at in _first_places(rx, blob.decode("utf-8", "surrogatepass")):
+                yield some[k], at
 
     def _text_places(self, classes: list[str]) -> Iterator[tuple[int, int]]:
         """`_text_find`, found: the texts are decoded a slice at a time (`TEXT_SLICE` bytes) and nothing
@@ -293,22 +292,41 @@ class LowerTiers(TextScans):
         a = 0
         while a < n:
             b = min(n, max(a + 1, bisect_right(off, off[a] + TEXT_SLICE) - 1))
-            whole = bytes(blob[off[a]:off[b]]).decode("utf-8", "surrogatepass")
-            tid, at, pos = a, 0, 0  # (`at`: where text `tid` starts in `whole`)
-            while True:
-                m = rx.search(whole, pos)
-                if m is None:
-                    break
-                i = m.start()
-                k = whole.count("\n", at, i)
-                if k:
-                    tid += k
-                    at = whole.rfind("\n", at, i) + 1
-                yield tid, i - at
-                pos = whole.find("\n", i) + 1
-                if not pos:
-                    break
+            for k, at in _first_places(rx, bytes(blob[off[a]:off[b]]).decode("utf-8", "surrogatepass")):
+                yield a + k, at
             a = b
+
+
+def _first_places(rx: re.Pattern, whole: str) -> Iterator[tuple[int, int]]:
+    """(line, character offset) of the first match in each "\n"-ended line of `whole` that has one."""
+    line, at, pos = 0, 0, 0  # (`at`: where line `line` starts in `whole`)
+    while True:
+        m = rx.search(whole, pos)
+        if m is None:
+            break
+        i = m.start()
+        k = whole.count("\n", at, i)
+        if k:
+            line += k
+            at = whole.rfind("\n", at, i) + 1
+        yield line, i - at
+        pos = whole.find("\n", i) + 1
+        if not pos:
+            break
+
+
+def _spelled_starts(rd: list[tuple[str, ...]], j: int, acc: str, n: int, out: set[str]) -> None:
+    """Add to `out` the first `n` letters of every spelling of the characters from `j` on (each a
+    non-empty prefix of one of its readings) that is that long."""
+    if j >= len(rd):
+        return
+    for r in rd[j]:
+        for p in range(1, len(r) + 1):
+            if len(acc) + p >= n:
+                out.add((acc + r)[:n])
+                break
+            _spelled_starts(rd, j + 1, acc + r[:p], n, out)
+
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
     """The ways (at most `most`) to cut `q` into two or more of the syllables."""
