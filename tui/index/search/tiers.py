@@ -188,22 +188,36 @@ class LowerTiers(TextScans):
     def _names_spelling(self, start: str) -> list[tuple[str, int]]:
         """The names (name, id) pinyin starting with these two or three letters may spell a run of:
         those where characters in a row, each giving a non-empty prefix of one of its readings, can
-        start with them (`pinyin.match` reads a query no other way). Made once per set of names and
-        length: matching each name in turn costs ~10–50 µs a name per keystroke."""
-        n = len(start)
-        memo = self.__dict__.setdefault("_spelling_memo", {})
-        got = memo.get(n)
+        start with them (`pinyin.match` reads a query no other way). By two letters from a table made
+        once per set of names (matching each name in turn costs ~10–50 µs a name per keystroke); by
+        three, those of the two looked at, each name's three-letter starts kept once worked out."""
+        got = self.__dict__.get("_pairs_memo")
         if got is None or got[0] != len(self.terms):
-            keyed: dict[str, list[tuple[str, int]]] = {}
+            pairs: dict[str, list[tuple[str, int]]] = {}
             for term, i in self.terms.items():
                 rd = self._readings_of(term)
                 keys: set[str] = set()
                 for s in range(len(rd)):
-                    _spelled_starts(rd, s, "", n, keys)
+                    _spelled_starts(rd, s, 2, keys)
                 for k in keys:
-                    keyed.setdefault(k, []).append((term, i))
-            got = memo[n] = (len(self.terms), keyed)
-        return got[1].get(start, [])
+                    pairs.setdefault(k, []).append((term, i))
+            got = self._pairs_memo = (len(self.terms), pairs)
+        named = got[1].get(start[:2], [])
+        if len(start) < 3:
+            return named
+        triples = self._memo("_triples_memo", (len(self.terms),))
+        out = []
+        for term, i in named:
+            keys3 = triples.get(term)
+            if keys3 is None:
+                rd = self._readings_of(term)
+                found: set[str] = set()
+                for s in range(len(rd)):
+                    _spelled_starts(rd, s, 3, found)
+                keys3 = triples[term] = frozenset(found)
+            if start in keys3:
+                out.append((term, i))
+        return out
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
         if not py.is_pinyin_query(q.text):
@@ -315,17 +329,25 @@ def _first_places(rx: re.Pattern, whole: str) -> Iterator[tuple[int, int]]:
             break
 
 
-def _spelled_starts(rd: list[tuple[str, ...]], j: int, acc: str, n: int, out: set[str]) -> None:
-    """Add to `out` the first `n` letters of every spelling of the characters from `j` on (each a
-    non-empty prefix of one of its readings) that is that long."""
-    if j >= len(rd):
-        return
-    for r in rd[j]:
-        for p in range(1, len(r) + 1):
-            if len(acc) + p >= n:
-                out.add((acc + r)[:n])
-                break
-            _spelled_starts(rd, j + 1, acc + r[:p], n, out)
+def _spelled_starts(rd: list[tuple[str, ...]], j: int, n: int, out: set[str]) -> None:
+    """Add to `out` the first `n` (2 or 3) letters of every spelling of the characters from `j` on
+    (each a non-empty prefix of one of its readings) that is that long."""
+    now = [r for r in rd[j] if r]
+    nxt = [r for r in rd[j + 1] if r] if j + 1 < len(rd) else []
+    for r in now:
+        if len(r) >= n:
+            out.add(r[:n])
+        if n == 2:
+            out.update(r[0] + r1[0] for r1 in nxt)
+            continue
+        if len(r) >= 2:
+            out.update(r[:2] + r1[0] for r1 in nxt)
+        if nxt:
+            after = [r2[0] for r2 in rd[j + 2] if r2] if j + 2 < len(rd) else []
+            for r1 in nxt:
+                if len(r1) >= 2:
+                    out.add(r[0] + r1[:2])
+                out.update(r[0] + r1[0] + c for c in after)
 
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
