@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_left
 from functools import partial
 from itertools import accumulate, chain, repeat
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from . import match as mt
 from .index import IndexData
@@ -134,7 +134,7 @@ class TextScans(IndexData):
             return (self._cased_blob(), self.cased_off, None) if cased else (self.lower_blob(), self.lower_off, None)
         return self._view_of(ids, cased)
 
-    def _candidates(self, s: str | list[str], initials: bool = False) -> list[int] | None:
+    def _candidates(self, s: str | list[str], initials: bool = False) -> Sequence[int] | None:
         """The ids of the texts the posting index says may hold `s` (a list: every one of its strings),
         and those appended since it was extended; None: every text (no posting index, or too many).
         With `initials`, those that may spell the pinyin initials `s` in adjacent hanzi."""
@@ -147,7 +147,10 @@ class TextScans(IndexData):
         memo = self._memo("_initials_memo" if initials else "_candidates_memo", version)
         if key in memo:
             return memo[key]
-        return self._keep(memo, key, self._posting_candidates(p, s, n_all, initials), 32)
+        got = self._posting_candidates(p, s, n_all, initials)
+        if initials:  # (tens of thousands of lines: kept as 4-byte ids, a few; pinyin's places are kept too)
+            return self._keep(memo, key, None if got is None else array("i", got), 4)
+        return self._keep(memo, key, got, 32)
 
     def _posting_candidates(self, p: Any, s: str | list[str], n_all: int, initials: bool = False) -> list[int] | None:
         n = min(p.ndocs, n_all)
