@@ -74,3 +74,21 @@ def test_a_posting_index_of_the_format_before_is_made_again_with_the_initials(tm
     assert json.loads((folder / INFO).read_text(encoding="utf-8"))["format"] == FORMAT
     assert _lines(again, again.posting_index.initials_holding("by", 100)) == {"贝易转上线完成", "百叶窗已装好"}
     assert Postings.open(folder, again.token) is not None
+
+
+def test_the_table_of_names_pinyin_may_spell_is_made_where_the_index_is_synced_not_by_a_key(tmp_path, monkeypatch):
+    from tui.index.search import tiers
+    from tui.index.workspace import Workspace
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "2024-W01.md").write_text("# 2024-W01\n\n## 【贝易转】\n\n- 上线\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ws = Workspace(load_library([str(reports)], use_cache=True), use_cache=True)
+    assert ws.search_index().pinyin_ready  # (saved with its readings)
+    made = []
+    real = tiers._spelled_starts
+    monkeypatch.setattr(tiers, "_spelled_starts", lambda rd, j, n, out: made.append(n) or real(rd, j, n, out))
+    hits = ws.search("by", limit=10, wait=False).hits
+    assert hits and hits[0].tier == "pinyin"
+    assert 2 not in made  # (the two-letter table was made by the sync)

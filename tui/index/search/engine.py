@@ -88,6 +88,16 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 progress(len(live) + done, len(wanted))
         return len(missing)
 
+    def warm(self) -> None:
+        """Work out now what the first keystrokes would otherwise (where the index is synced, not in a
+        key's search): the heading lines, and with pinyin readings at hand the table of the names pinyin
+        may spell (~0.3 s of CPU and ~2 MB at 10,000 reports)."""
+        # (not under the lock: a key's search meanwhile is not held up; the index grows only where it
+        # is synced, which is where this runs)
+        self._heading_texts()
+        if self.pinyin_ready:
+            self._names_spelling("")
+
     # -- searching -----------------------------------------------------------------------------
 
     def search(self, query: str | Query, limit: int = 50, authors: Iterable[str] = (),
