@@ -114,9 +114,13 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             lim = limit if limit and limit > 0 else 0
             res = None if counted or not lim else self._as_typed(q, lim)  # (never with `by:`: filters go below)
             if res is None and counted and lim and self._counted_as_typed(q) and self._candidates(q.words[0]) is None:
-                res = self._as_typed(q, lim)
-                if res is not None:  # (the page is the exact tier's: its count is every text holding the word)
-                    res.total, res.capped = self._live_holding(q.words[0]), False
+                failed = self._memo("_typed_failed", (self.ntexts, self.changes, lim))
+                if q.words[0] not in failed:  # (`ss`: found inside words, a walk falls short; not again)
+                    res = self._as_typed(q, lim)
+                    if res is None:
+                        self._keep(failed, q.words[0], True, 64)
+                    else:  # (the page is the exact tier's: its count is every text holding the word)
+                        res.total, res.capped = self._live_holding(q.words[0]), False
             if res is None:
                 res = self._search(q, lim, names)
             res.searched = self.live_docs
