@@ -2,7 +2,8 @@
 
 The search index (`index.IndexData`) keeps every distinct visible line once, lower case, with an id
 that never changes (lines are only ever appended). A tantivy index holds, per line id, the line's
-characters and character pairs (1–2-character n-grams); a word's candidate lines are those holding
+characters and character pairs (1–2-character n-grams; none across a space, which no word looked up
+holds); a word's candidate lines are those holding
 every pair of it (one character: that character), a superset the engine then checks with the same
 scan as before, on those lines only. So the answer never depends on this index: a line it does not
 hold yet (appended since it was last extended) is scanned as before, and without it (no tantivy, a
@@ -234,11 +235,14 @@ class Postings:
                         self._swap()
                         return False
                     for tid, text in texts:
+                        # (a line a piece between spaces at a time: no word looked up holds a space, so
+                        # the pairs across one and the space itself would only take room)
+                        pieces = [p for p in text.split(" ") if p]
                         pairs = initial_pairs(text)
                         if pairs:
-                            writer.add_document(tantivy.Document(t=text, i=pairs, tid=tid))
+                            writer.add_document(tantivy.Document(t=pieces, i=pairs, tid=tid))
                         else:
-                            writer.add_document(tantivy.Document(t=text, tid=tid))
+                            writer.add_document(tantivy.Document(t=pieces, tid=tid))
                     writer.commit()
                     writer.wait_merging_threads()
                 except BaseException:
