@@ -415,3 +415,29 @@ async def test_a_query_answered_before_the_index_was_made_is_asked_again_once_it
     finally:
         release.set()
         asked.set()
+
+
+async def test_the_whole_list_of_one_or_two_letters_is_not_counted_and_says_so(tmp_path, monkeypatch):
+    # `ti` (on the way to a word): nearly every line holds such letters, so its whole list is not
+    # counted and the status says there may be more; `tim` is counted again
+    from tui.index.load import load_library
+    from tui.ui.screens import search as search_screen
+
+    lines = "".join(f"- timing item {i}\n" for i in range(20))
+    (tmp_path / "2024-W10.md").write_text(f"# 2024-W10\n\n## Work\n\n{lines}", encoding="utf-8")
+    monkeypatch.setattr(search_screen, "LIMIT", 5)
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 2)
+    app = Host(load_library([str(tmp_path)]))
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = app.screen
+        await eventually(pilot, lambda: app.workspace.cached_search_index() is not None)
+        status = lambda: str(screen.query_one("#search-status", Static).render())  # noqa: E731
+        await pilot.press(*"ti")
+        await _settled(pilot, screen, "ti")
+        assert len(screen.result.hits) == 5 and screen.result.capped
+        await eventually(pilot, lambda: status().startswith("5+ hits"))
+        await pilot.press("m")
+        await _settled(pilot, screen, "tim")
+        await eventually(pilot, lambda: status().startswith("5 of 20 hits"))
+    assert search_screen.counts_all("rust") and search_screen.counts_all("项目") and search_screen.counts_all("in:O2 ti")
+    assert not search_screen.counts_all("ti") and not search_screen.counts_all("t i")

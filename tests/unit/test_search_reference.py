@@ -244,7 +244,8 @@ def build_ways(lib: list[GenDoc], seed: int):
     # with a posting index (tantivy) narrowing every scan down, holding the first half of the texts (the
     # rest, appended since, is scanned as it is)
     posted = SearchIndex.from_parts(grown.to_parts(), lazy=True)
-    posted.postings_min, posted.candidates_min = 0, 1 << 30
+    # (any share of the texts not in it yet: its lists are used, not given up for a scan of every text)
+    posted.postings_min, posted.candidates_min, posted.candidates_share = 0, 1 << 30, 1
     posted.posting_index = Postings.create(posted.token)
     half = posted.ntexts // 2
     assert posted.posting_index.extend(0, ((t, posted.text(t)) for t in range(half)))
@@ -285,6 +286,7 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
         # pinyin in report text decoded a few lines at a time, and texts found by counting the lines
         # between matches (as when most texts match) rather than by looking each match up
         monkeypatch.setattr(tiers, "TEXT_SLICE", 24)
+        monkeypatch.setattr(tiers, "TEXT_IDS", 2)  # (and the texts a posting index names, two at a time)
         monkeypatch.setattr(scans, "_LOOKUP_RATIO", 1 << 40)
     elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy

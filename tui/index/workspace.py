@@ -230,6 +230,8 @@ class Workspace:
                         give_back_memory()
                 index.settle()
                 self._update_postings(index, library)
+                if self.pinyin:
+                    index.warm()
             return index
 
     def _held_as_saved(self, index: SearchIndex, library: Library) -> SearchIndex | None:

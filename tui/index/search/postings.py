@@ -2,11 +2,17 @@
 
 The search index (`index.IndexData`) keeps every distinct visible line once, lower case, with an id
 that never changes (lines are only ever appended). A tantivy index holds, per line id, the line's
-characters and character pairs (1–2-character n-grams); a word's candidate lines are those holding
+characters and character pairs (1–2-character n-grams; none across a space, which no word looked up
+holds); a word's candidate lines are those holding
 every pair of it (one character: that character), a superset the engine then checks with the same
 scan as before, on those lines only. So the answer never depends on this index: a line it does not
 hold yet (appended since it was last extended) is scanned as before, and without it (no tantivy, a
 damaged or busy folder) every line is.
+
+A second field holds each line's pinyin initials: the pairs of letters two adjacent hanzi may start
+with (every reading of each: 行 is xing or hang, so 银行 gives "yx" and "yh"), so pinyin initials or
+syllables in running text (`byz`, `beiyi`) are checked on the lines holding every pair of their
+initials rather than on every line (`initials_holding`).
 
 A posting index belongs to one index's line ids (`token`, a random identity saved with the index's
 parts): it lives in the cache folder (`search/<hash of the library key>/`, one writer at a time
@@ -24,7 +30,9 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-FORMAT = 1
+from .records import HANZI_RUNS
+
+FORMAT = 2  # 2: the lines' pinyin initials (field "i")
 TOKENIZER = "reports-tui-ngram-1-2"
 INFO = "reports-tui.json"  # beside tantivy's files: {"format", "token"}
 WRITER_HEAP = 64_000_000
@@ -57,6 +65,45 @@ def _grams(s: str) -> list[str]:
     return pairs
 
 
+_INITIALS: dict[str, str] = {}  # hanzi → the letters its readings start with (pypinyin's, as the engine reads them)
+_PAIRS: dict[str, tuple[str, ...]] = {}  # two adjacent hanzi → the pairs of initials they may spell
+_RUNS: dict[str, tuple[str, ...]] = {}  # a run of hanzi → the pairs of initials it may spell (a few kept)
+RUNS_KEPT = 100_000
+
+
+def _initials(ch: str) -> str:
+    got = _INITIALS.get(ch)
+    if got is None:
+        from .match import text_readings
+        from .pinyin import char_readings
+
+        got = _INITIALS[ch] = "".join(sorted({r[0] for r in text_readings(char_readings(ch))}))
+    return got
+
+
+def initial_pairs(text: str) -> list[str]:
+    """The pairs of pinyin initials a line's adjacent hanzi may spell (lower case; every reading of
+    each), as the engine's pinyin tiers read them (`columns.IndexData.char_pinyin`)."""
+    runs = [r for r in HANZI_RUNS.findall(text) if len(r) > 1]
+    if not runs:
+        return []
+    out: set[str] = set()
+    for run in runs:
+        got = _RUNS.get(run)
+        if got is None:  # (the same runs of hanzi recur from line to line: names, phrases)
+            got = set()
+            for two in {run[i:i + 2] for i in range(len(run) - 1)}:
+                pairs = _PAIRS.get(two)
+                if pairs is None:
+                    pairs = _PAIRS[two] = tuple(a + b for a in _initials(two[0]) for b in _initials(two[1]))
+                got.update(pairs)
+            if len(_RUNS) >= RUNS_KEPT:
+                _RUNS.clear()
+            got = _RUNS[run] = tuple(got)
+        out.update(got)
+    return sorted(out)
+
+
 class Postings:
     """A tantivy index of line ids → their 1–2-character n-grams (see the module's description)."""
 
@@ -75,6 +122,7 @@ class Postings:
 
         sb = tantivy.SchemaBuilder()
         sb.add_text_field("t", stored=False, tokenizer_name=TOKENIZER, index_option="basic")
+        sb.add_text_field("i", stored=False, tokenizer_name="raw", index_option="basic")
         sb.add_integer_field("tid", stored=False, fast=True, indexed=False)
         analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 2, False)).build()
         return sb.build(), analyzer
@@ -138,13 +186,23 @@ class Postings:
         query over all their pairs), ascending; None when more than `cap` may (scanning them all is then
         as quick) or the index cannot answer."""
         grams = _grams(s) if isinstance(s, str) else list(dict.fromkeys(g for w in s for g in _grams(w)))
+        return self._lines("t", grams, cap)
+
+    def initials_holding(self, letters: str, cap: int) -> list[int] | None:
+        """The ids of the lines that may spell these pinyin initials (two or more letters, lower case)
+        in adjacent hanzi: those holding every pair of them; None as for `holding`."""
+        return self._lines("i", list(dict.fromkeys(letters[i:i + 2] for i in range(len(letters) - 1))), cap)
+
+    def _lines(self, field: str, grams: list[str], cap: int) -> list[int] | None:
+        """The ids of the lines holding every one of these terms of a field, ascending (None: more than
+        `cap`, or the index cannot answer)."""
         if not grams or self.failed:
             return None
         try:
             import tantivy
 
             with self._lock:
-                terms = [tantivy.Query.term_query(self._schema, "t", g) for g in grams]
+                terms = [tantivy.Query.term_query(self._schema, field, g) for g in grams]
                 q = terms[0] if len(terms) == 1 else tantivy.Query.boolean_query(
                     [(tantivy.Occur.Must, t) for t in terms])
                 searcher = self._searcher
@@ -177,7 +235,14 @@ class Postings:
                         self._swap()
                         return False
                     for tid, text in texts:
-                        writer.add_document(tantivy.Document(t=text, tid=tid))
+                        # (a line a piece between spaces at a time: no word looked up holds a space, so
+                        # the pairs across one and the space itself would only take room)
+                        pieces = [p for p in text.split(" ") if p]
+                        pairs = initial_pairs(text)
+                        if pairs:
+                            writer.add_document(tantivy.Document(t=pieces, i=pairs, tid=tid))
+                        else:
+                            writer.add_document(tantivy.Document(t=pieces, tid=tid))
                     writer.commit()
                     writer.wait_merging_threads()
                 except BaseException:

@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_left
 from functools import partial
 from itertools import accumulate, chain, repeat
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from . import match as mt
 from .index import IndexData
@@ -134,24 +134,29 @@ class TextScans(IndexData):
             return (self._cased_blob(), self.cased_off, None) if cased else (self.lower_blob(), self.lower_off, None)
         return self._view_of(ids, cased)
 
-    def _candidates(self, s: str | list[str]) -> list[int] | None:
+    def _candidates(self, s: str | list[str], initials: bool = False) -> Sequence[int] | None:
         """The ids of the texts the posting index says may hold `s` (a list: every one of its strings),
-        and those appended since it was extended; None: every text (no posting index, or too many)."""
+        and those appended since it was extended; None: every text (no posting index, or too many).
+        With `initials`, those that may spell the pinyin initials `s` in adjacent hanzi."""
         p = self.posting_index
         n_all = self.ntexts
         if p is None or n_all < self.postings_min or not s:
             return None
         key = s if isinstance(s, str) else tuple(s)
         version = (n_all, self.changes, id(p), p.ndocs, self.candidates_share, self.candidates_min)
-        memo = self._memo("_candidates_memo", version)
+        memo = self._memo("_initials_memo" if initials else "_candidates_memo", version)
         if key in memo:
             return memo[key]
-        return self._keep(memo, key, self._posting_candidates(p, s, n_all), 32)
+        got = self._posting_candidates(p, s, n_all, initials)
+        if initials:  # (tens of thousands of lines: kept as 4-byte ids, a few; pinyin's places are kept too)
+            return self._keep(memo, key, None if got is None else array("i", got), 4)
+        return self._keep(memo, key, got, 32)
 
-    def _posting_candidates(self, p: Any, s: str | list[str], n_all: int) -> list[int] | None:
+    def _posting_candidates(self, p: Any, s: str | list[str], n_all: int, initials: bool = False) -> list[int] | None:
         n = min(p.ndocs, n_all)
         share = self.candidates_share
-        got = p.holding(s, max(self.candidates_min, n // share))
+        cap = max(self.candidates_min, n // share)
+        got = p.initials_holding(s, cap) if initials else p.holding(s, cap)
         if got is None or (n_all - n) * share > n_all:  # (too many: scanning all is as quick)
             return None
         ids = [t for t in got if t < n]

@@ -19,6 +19,7 @@ from .scans import _REST, _WORD_CLASS, TextScans
 from .scored import LineMatch, Typo
 
 TEXT_SLICE = 1 << 20  # bytes of text decoded at a time for pinyin in report text (`_text_find`)
+TEXT_IDS = 20_000  # texts the posting index named, joined and decoded at a time (`_places_in`)
 FIND_KEEP = 20_000  # places of pinyin in report text kept for the next query (`_text_find`, two patterns): ≤ 4 MB
 FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
 
@@ -192,7 +193,7 @@ class LowerTiers(TextScans):
         needles: dict[str, float] = {}
         if len(qc) < 2:
             return {}
-        for term, i in self._names_spelling(qc[:2]):
+        for term, i in self._names_spelling(qc[:3]):
             if self.term_count[i] <= 0:
                 continue
             found = mt.name_needle(qc, term, self._readings_of(term))
@@ -215,28 +216,39 @@ class LowerTiers(TextScans):
                     out[tid] = m
         return out
 
-    def _names_spelling(self, two: str) -> list[tuple[str, int]]:
-        """The names (name, id) pinyin starting with these two letters may spell a run of: those where a
-        reading of a character starts with them, or starts with the first and one of the next
-        character's with the second (`pinyin.match` reads a query no other way). Made once per set of
-        names: matching each name in turn costs ~10 µs a name per keystroke."""
+    def _names_spelling(self, start: str) -> list[tuple[str, int]]:
+        """The names (name, id) pinyin starting with these two or three letters may spell a run of:
+        those where characters in a row, each giving a non-empty prefix of one of its readings, can
+        start with them (`pinyin.match` reads a query no other way). By two letters from a table made
+        once per set of names (matching each name in turn costs ~10–50 µs a name per keystroke); by
+        three, those of the two looked at, each name's three-letter starts kept once worked out."""
         got = self.__dict__.get("_pairs_memo")
         if got is None or got[0] != len(self.terms):
             pairs: dict[str, list[tuple[str, int]]] = {}
             for term, i in self.terms.items():
                 rd = self._readings_of(term)
                 keys: set[str] = set()
-                for s, alts in enumerate(rd):
-                    after = rd[s + 1] if s + 1 < len(rd) else ()
-                    for r in alts:
-                        if r:
-                            keys.add(r[:2])  # (a single letter is no key: its pairs come next)
-                            keys.update(r[0] + r2[0] for r2 in after if r2)
+                for s in range(len(rd)):
+                    _spelled_starts(rd, s, 2, keys)
                 for k in keys:
-                    if len(k) == 2:
-                        pairs.setdefault(k, []).append((term, i))
+                    pairs.setdefault(k, []).append((term, i))
             got = self._pairs_memo = (len(self.terms), pairs)
-        return got[1].get(two, [])
+        named = got[1].get(start[:2], [])
+        if len(start) < 3:
+            return named
+        triples = self._memo("_triples_memo", (len(self.terms),))
+        out = []
+        for term, i in named:
+            keys3 = triples.get(term)
+            if keys3 is None:
+                rd = self._readings_of(term)
+                found: set[str] = set()
+                for s in range(len(rd)):
+                    _spelled_starts(rd, s, 3, found)
+                keys3 = triples[term] = frozenset(found)
+            if start in keys3:
+                out.append((term, i))
+        return out
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
         if not py.is_pinyin_query(q.text):
@@ -247,7 +259,7 @@ class LowerTiers(TextScans):
         found: dict[int, tuple[int, int]] = {}  # tid → the first span
         classes = self._reading_classes()
         for seg in _segmentations(qc, set(classes)):
-            for tid, at in self._text_find([classes[s] for s in seg]):
+            for tid, at in self._text_find([classes[s] for s in seg], "".join(s[0] for s in seg)):
                 if tid not in found or at < found[tid][0]:
                     found[tid] = (at, at + len(seg))
         out: dict[int, LineMatch] = {}
@@ -259,7 +271,7 @@ class LowerTiers(TextScans):
         if len(qc) >= mt.INITIALS_MIN:  # initials of running text: the lowest tier, never "no matches"
             initials = self._initial_classes()
             if all(c in initials for c in qc):
-                for tid, at in self._text_find([initials[c] for c in qc]):
+                for tid, at in self._text_find([initials[c] for c in qc], qc):
                     if tid in exact or tid in out or self.tid_count[tid] <= 0:
                         continue
                     head = self._head(tid)
@@ -292,18 +304,30 @@ class LowerTiers(TextScans):
             got = self._pinyin_classes = {k: "".join(map(re.escape, v)) for k, v in by_syllable.items()}
         return got
 
-    def _text_find(self, classes: list[str]) -> list[tuple[int, int]]:
+    def _text_find(self, classes: list[str], initials: str = "") -> list[tuple[int, int]]:
         """(text id, character offset) of the first place in each text where its characters belong to
-        these classes in turn. Kept for the last few patterns while the index does not change (a key's
-        page and then its whole list ask twice), when the places are few enough (`FIND_KEEP`)."""
+        these classes in turn (`initials`: the letters every character of such a place starts a reading
+        with, which the posting index narrows the texts down by). Kept for the last few patterns while
+        the index does not change (a key's page and then its whole list ask twice), when the places are
+        few enough (`FIND_KEEP`)."""
         memo = self._memo("_find_memo", (self.ntexts, self.changes, id(self.char_pinyin)))
         key = tuple(classes)
         got = memo.get(key)
         if got is None:
-            got = list(self._text_places(classes))
+            ids = self._candidates(initials, initials=True) if len(initials) > 1 else None
+            got = list(self._text_places(classes) if ids is None else self._places_in(classes, ids))
             if len(got) <= FIND_KEEP:
                 self._keep(memo, key, got, 2)
         return got
+
+    def _places_in(self, classes: list[str], ids: list[int]) -> Iterator[tuple[int, int]]:
+        """`_text_find` of these texts alone (ascending ids), joined and decoded at once."""
+        rx = re.compile("".join(f"[{c}]" for c in classes))
+        for a in range(0, len(ids), TEXT_IDS):
+            some = ids[a:a + TEXT_IDS]
+            blob, _off, _ids = self._view_of(some)
+            for k, at in _first_places(rx, blob.decode("utf-8", "surrogatepass")):
+                yield some[k], at
 
     def _text_places(self, classes: list[str]) -> Iterator[tuple[int, int]]:
         """`_text_find`, found: the texts are decoded a slice at a time (`TEXT_SLICE` bytes) and nothing
@@ -313,22 +337,49 @@ class LowerTiers(TextScans):
         a = 0
         while a < n:
             b = min(n, max(a + 1, bisect_right(off, off[a] + TEXT_SLICE) - 1))
-            whole = bytes(blob[off[a]:off[b]]).decode("utf-8", "surrogatepass")
-            tid, at, pos = a, 0, 0  # (`at`: where text `tid` starts in `whole`)
-            while True:
-                m = rx.search(whole, pos)
-                if m is None:
-                    break
-                i = m.start()
-                k = whole.count("\n", at, i)
-                if k:
-                    tid += k
-                    at = whole.rfind("\n", at, i) + 1
-                yield tid, i - at
-                pos = whole.find("\n", i) + 1
-                if not pos:
-                    break
+            for k, at in _first_places(rx, bytes(blob[off[a]:off[b]]).decode("utf-8", "surrogatepass")):
+                yield a + k, at
             a = b
+
+
+def _first_places(rx: re.Pattern, whole: str) -> Iterator[tuple[int, int]]:
+    """(line, character offset) of the first match in each "\n"-ended line of `whole` that has one."""
+    line, at, pos = 0, 0, 0  # (`at`: where line `line` starts in `whole`)
+    while True:
+        m = rx.search(whole, pos)
+        if m is None:
+            break
+        i = m.start()
+        k = whole.count("\n", at, i)
+        if k:
+            line += k
+            at = whole.rfind("\n", at, i) + 1
+        yield line, i - at
+        pos = whole.find("\n", i) + 1
+        if not pos:
+            break
+
+
+def _spelled_starts(rd: list[tuple[str, ...]], j: int, n: int, out: set[str]) -> None:
+    """Add to `out` the first `n` (2 or 3) letters of every spelling of the characters from `j` on
+    (each a non-empty prefix of one of its readings) that is that long."""
+    now = [r for r in rd[j] if r]
+    nxt = [r for r in rd[j + 1] if r] if j + 1 < len(rd) else []
+    for r in now:
+        if len(r) >= n:
+            out.add(r[:n])
+        if n == 2:
+            out.update(r[0] + r1[0] for r1 in nxt)
+            continue
+        if len(r) >= 2:
+            out.update(r[:2] + r1[0] for r1 in nxt)
+        if nxt:
+            after = [r2[0] for r2 in rd[j + 2] if r2] if j + 2 < len(rd) else []
+            for r1 in nxt:
+                if len(r1) >= 2:
+                    out.add(r[0] + r1[:2])
+                out.update(r[0] + r1[0] + c for c in after)
+
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:
     """The ways (at most `most`) to cut `q` into two or more of the syllables."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any
 
 from . import match as mt
@@ -118,9 +118,10 @@ class AsTyped(TextScans):
         got = getattr(self, "_heading_memo", None)
         if got is None or got[0] != self.ntexts:
             by_head: dict[int, list[int]] = {}
-            for t, h in enumerate(self.text_hid[:self.ntexts]):
-                if h >= 0:
-                    by_head.setdefault(h, []).append(t)
+            hids = self.text_hid
+            # (the heading lines picked out at C speed: they are few among every text)
+            for t in compress(range(self.ntexts), map((-1).__lt__, hids[:self.ntexts])):
+                by_head.setdefault(hids[t], []).append(t)
             got = self._heading_memo = (self.ntexts, by_head)
         return got[1]
 

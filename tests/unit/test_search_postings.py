@@ -1,0 +1,94 @@
+"""The posting index's pinyin initials: each line's pairs of initials, the lines a pinyin query is
+checked on, and a posting index of the format before them made again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tui.index.load import load_library
+from tui.index.search.engine import SearchIndex
+from tui.index.search.postings import FORMAT, INFO, Postings, folder_for, initial_pairs
+from tui.index.store.searchdb import attach_postings, update_postings
+
+
+def _library(tmp_path: Path) -> SearchIndex:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "2024-W01.md").write_text(
+        "# 周报 2024-W01\n\n## 进展\n\n- 贝易转上线完成\n- 银行对账\n- rust async 迁移\n- 支付 系统\n",
+        encoding="utf-8")
+    (reports / "2024-W02.md").write_text(
+        "# 周报 2024-W02\n\n## 进展\n\n- 百叶窗已装好\n- 无关的一行 text\n", encoding="utf-8")
+    index = SearchIndex.build(load_library([str(reports)], use_cache=False).reports)
+    index.postings_min, index.candidates_min, index.candidates_share = 0, 1 << 30, 1
+    index.prepare_pinyin()
+    return index
+
+
+def _lines(index: SearchIndex, ids: list[int] | None) -> set[str]:
+    assert ids is not None
+    return {index.text(t) for t in ids}
+
+
+def test_a_line_gives_the_pairs_of_initials_its_adjacent_hanzi_may_spell():
+    assert initial_pairs("贝易转上线") == ["by", "sx", "yz", "zs"]
+    assert {"yx", "yh"} <= set(initial_pairs("银行"))  # (行: xing or hang, both kept)
+    assert {"zf", "xt"} <= set(initial_pairs("支付 系统"))
+    assert "fx" not in initial_pairs("支付 系统")  # (a space between: not adjacent)
+    assert initial_pairs("rust async 的") == [] and initial_pairs("") == []
+
+
+def test_pinyin_initials_are_checked_on_the_lines_holding_their_pairs(tmp_path):
+    index = _library(tmp_path)
+    update_postings(index, tmp_path / "cache", "key")
+    p = index.posting_index
+    assert p is not None and p.ndocs == index.ntexts
+    assert _lines(index, p.initials_holding("byz", 100)) == {"贝易转上线完成", "百叶窗已装好"}
+    assert _lines(index, p.initials_holding("yx", 100)) == {"银行对账", "无关的一行 text"}  # (一行: yi xing too)
+    assert p.initials_holding("zfxt", 100) == []  # (支付 系统: a space between the two words)
+    # (百叶窗已装好 holds both pairs, not together: checked, not found)
+    # the search checks those lines alone and finds what a scan of every line finds
+    scanned = SearchIndex.from_parts(index.to_parts())
+    for q in ("byz", "yinhang", "byzsx", "zfxt"):
+        got = index.search(q, limit=0)
+        assert [(h.line, h.spans, h.tier) for h in got.hits] == \
+               [(h.line, h.spans, h.tier) for h in scanned.search(q, limit=0).hits], q
+    assert any(h.tier == "pinyin" and h.text.endswith("贝易转上线完成") for h in index.search("byz", limit=0).hits)
+
+
+def test_a_posting_index_of_the_format_before_is_made_again_with_the_initials(tmp_path):
+    index = _library(tmp_path)
+    cache = tmp_path / "cache"
+    update_postings(index, cache, "key")
+    folder = folder_for(cache, "key")
+    info = json.loads((folder / INFO).read_text(encoding="utf-8"))
+    assert info["format"] == FORMAT
+    (folder / INFO).write_text(json.dumps({**info, "format": FORMAT - 1}), encoding="utf-8")  # (one saved before)
+    again = SearchIndex.from_parts(index.to_parts())
+    again.postings_min = 0
+    attach_postings(again, cache, "key")
+    assert again.posting_index is None  # (not used: its lines have no initials)
+    update_postings(again, cache, "key")
+    assert again.posting_index is not None and again.posting_index.ndocs == again.ntexts
+    assert json.loads((folder / INFO).read_text(encoding="utf-8"))["format"] == FORMAT
+    assert _lines(again, again.posting_index.initials_holding("by", 100)) == {"贝易转上线完成", "百叶窗已装好"}
+    assert Postings.open(folder, again.token) is not None
+
+
+def test_the_table_of_names_pinyin_may_spell_is_made_where_the_index_is_synced_not_by_a_key(tmp_path, monkeypatch):
+    from tui.index.search import tiers
+    from tui.index.workspace import Workspace
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "2024-W01.md").write_text("# 2024-W01\n\n## 【贝易转】\n\n- 上线\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ws = Workspace(load_library([str(reports)], use_cache=True), use_cache=True)
+    assert ws.search_index().pinyin_ready  # (saved with its readings)
+    made = []
+    real = tiers._spelled_starts
+    monkeypatch.setattr(tiers, "_spelled_starts", lambda rd, j, n, out: made.append(n) or real(rd, j, n, out))
+    hits = ws.search("by", limit=10, wait=False).hits
+    assert hits and hits[0].tier == "pinyin"
+    assert 2 not in made  # (the two-letter table was made by the sync)
