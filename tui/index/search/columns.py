@@ -252,9 +252,16 @@ class IndexData:
         """Append reports (each with its search record); returns how many."""
         b = self._builder()
         added = 0
+        first = self.ntexts
         for doc, rec in items:
             self._add_one(b, doc, rec)
             added += 1
+        if self.ntexts > first:  # (the new texts' words in one go: a scan per text costs more than the scan)
+            new = bytes(self.lower[self.lower_off[first]:self.lower_off[-1]]).decode("utf-8", "surrogatepass")
+            fresh = set(_WORDS.findall(new)).difference(b.vocab)
+            if fresh:
+                b.vocab.update(fresh)
+                self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
         if added:
             self.changes += added
             self._ranks = None
@@ -370,13 +377,7 @@ class IndexData:
         self.tid_count.append(0)
         if self.char_pinyin is not None and not low.isascii():
             self._add_readings(low)
-        words = _WORDS.findall(low)
-        if words:
-            fresh = set(words).difference(b.vocab)
-            if fresh:
-                b.vocab.update(fresh)
-                self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
-        return tid
+        return tid  # (its words join `vocab` at the end of `add`)
 
     def _new_shape(self, b: _Builder, skey: tuple) -> int:
         sid = b.shapes[skey] = self.nshapes

@@ -30,9 +30,13 @@ _FW[ord("\n")] = 0x20
 _FW[ord("\r")] = 0x20
 
 
+_FW_ANY = re.compile("[\uff01-\uff5e\u3000\n\r]")
+
+
 def fold(text: str) -> str:
     """Full-width letters, digits and signs to ASCII, newlines to spaces; case kept."""
-    return text.translate(_FW)
+    # (translating with a dictionary costs per character: most lines have nothing to fold)
+    return text.translate(_FW) if _FW_ANY.search(text) is not None else text
 
 
 def lower(text: str) -> str:
