@@ -79,13 +79,19 @@ HIDDEN = "\x00"  # stands in for every hidden character (control characters neve
 
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(\S+)")
 _HIDE = re.compile(
+    # Each branch begins after its first character, one of those in the leading class, so the engine
+    # skips to those (a branch led by `\b` would have it try every branch at every position); the
+    # look-behinds check which one it was and, for words, that no letter or digit comes before it.
+    r"[\]<hHsS\u017ffFwW]"  # (ſ is an s to IGNORECASE)
     # `](target "title")` of an inline link or image (one level of parentheses inside the target)
-    r"\]\(\s*(?P<lt>(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-    r"|\]\[[^\]]*\]"  # `][label]` of a reference link
-    r"|<(?P<al>(?:https?|ftp|mailto):[^>\s]*)>"  # an autolink
-    r"|\b(?:href|src)\s*=\s*(?P<hu>\"[^\"]*\"|'[^']*')"  # an HTML attribute's URL
-    r"|(?P<bare>(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>()\[\]{}\"'`，。）》」]+)",  # a bare URL
-    re.IGNORECASE)
+    r"(?:(?<=\])\(\s*(?P<lt>(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"|(?<=\])\[[^\]]*\]"  # `][label]` of a reference link
+    r"|(?<=<)(?P<al>(?i:https?|ftp|mailto):[^>\s]*)>"  # an autolink
+    # an HTML attribute's URL
+    r"|(?<!\w[\s\S])(?:(?<=(?i:h))(?i:ref)|(?<=(?i:s))(?i:rc))\s*=\s*(?P<hu>\"[^\"]*\"|'[^']*')"
+    # a bare URL (`bare`: after its first character)
+    r"|(?<!\w[\s\S])(?:(?<=(?i:h))(?i:ttps?://)|(?<=(?i:f))(?i:tp://)|(?<=(?i:w))(?i:ww\.))"
+    r"(?P<bare>[^\s<>()\[\]{}\"'`，。）》」]+))")
 
 
 def visible(text: str) -> tuple[str, str]:
@@ -107,7 +113,8 @@ def visible(text: str) -> tuple[str, str]:
     urls: list[str] = []
     last = 0
     for m in _HIDE.finditer(text):
-        url = m.group("lt") or m.group("al") or m.group("bare") or (m.group("hu") or "").strip("\"'")
+        url = m.group("lt") or m.group("al") or (text[m.start():m.end("bare")] if m.group("bare") else "") \
+            or (m.group("hu") or "").strip("\"'")
         if url:
             urls.append(url)
         a, b = m.span()
