@@ -89,3 +89,22 @@ def test_a_stored_table_for_other_names_is_not_used_and_a_damaged_one_is_found_o
         read_spelling(parts["spelling"], parts["spelling_ids"][:-4], terms)
     with pytest.raises(ValueError):
         read_spelling(b'{"terms": 3, "keys": ["by"], "off": [0]}', parts["spelling_ids"], terms)
+
+
+def test_an_index_read_on_demand_reads_the_readings_of_the_names_a_query_looks_at():
+    from tui.index.search.engine import SearchIndex
+    from tui.index.search.index import DamagedIndex
+    from tui.index.search.parts import _LazyReadings
+
+    reports = load_library([str(Path(__file__).parent.parent / "data" / "team")], use_cache=False).reports
+    built = SearchIndex.build(reports)
+    built.prepare_pinyin()
+    parts = built.to_parts()
+    index = SearchIndex.from_parts(parts, lazy=True)
+    assert isinstance(index.readings, _LazyReadings) and not index.readings.done
+    some = next(iter(built.readings))
+    assert index.readings.get(some) == built.readings[some] and index.readings.done == {some}
+    assert index.readings.get("no such name", "none") == "none"
+    index.readings.__init__({some: "not readings"})
+    with pytest.raises(DamagedIndex):
+        index.readings.get(some)

@@ -278,6 +278,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.projects = [(k, n) for k, n in projects]
         def load_readings() -> dict[str, list]:
             readings = _json_part(parts["readings"], dict)
+            if lazy is True:  # (a query reads a few names' readings: each checked when first read)
+                return _LazyReadings(readings)
             return {k: _readings(v) for k, v in readings.items()}
 
         def load_char_pinyin() -> dict[str, list[str]] | None:
@@ -430,6 +432,33 @@ def _strs(v: Any) -> list[str]:
     if type(v) is not list or not set(map(type, v)) <= {str}:  # (at C speed)
         raise DamagedIndex("damaged names")
     return v
+
+
+class _LazyReadings(dict):
+    """Names' pinyin readings as stored (JSON lists), each made a list of tuples (and checked) when
+    `get` first reads it: a query answered from an index read on demand reads a few of 100,000."""
+
+    __slots__ = ("done",)
+
+    def __init__(self, raw: dict) -> None:
+        super().__init__(raw)
+        self.done: set[str] = set()
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        v = dict.get(self, name, _NONE)
+        if v is _NONE:
+            return default
+        if name not in self.done:
+            v = _readings(v)
+            self[name] = v
+        return v
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        dict.__setitem__(self, name, value)
+        self.done.add(name)  # (read, or given by the caller: no longer as stored)
+
+
+_NONE = object()
 
 
 def _readings(v: Any) -> list[tuple[str, ...]]:
