@@ -324,6 +324,7 @@ class Workspace:
             return
         if self.pinyin:
             index.prepare_pinyin()  # (saved with it: pinyin queries then need no pypinyin)
+            index.warm()  # (the names' spelling table saved with it too: a one-query process reads it back)
         with index.lock:
             parts = index.to_parts()
             changes = index.changes

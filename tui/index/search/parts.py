@@ -16,7 +16,9 @@ import zlib
 from array import array
 from typing import Any, Iterable, Iterator, Mapping
 
-FORMAT = "4"  # bump when a part's layout changes (4: pinyin readings a part of their own)
+from .spelling import read_spelling, spelling_parts
+
+FORMAT = "5"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names' spelling table)
 CHUNK = 16384  # bytes per checksum (`sums`)
 KEPT_PIECES = 64  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
@@ -183,6 +185,9 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     parts["readings"] = js(ix.readings)  # (apart from the names: only pinyin queries read them)
     if ix.char_pinyin is not None:
         parts["char_pinyin"] = js(ix.char_pinyin)
+    spelt = getattr(ix, "_pairs_memo", None)
+    if spelt is not None and spelt[0] == len(ix.terms):  # (made by `warm`: saved, a query then reads it)
+        parts.update(spelling_parts(spelt[1], spelt[0]))
     parts["sums"] = js({name: _chunk_sums(data) for name, data in parts.items()})
     return parts
 
@@ -273,6 +278,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.projects = [(k, n) for k, n in projects]
         def load_readings() -> dict[str, list]:
             readings = _json_part(parts["readings"], dict)
+            if lazy is True:  # (a query reads a few names' readings: each checked when first read)
+                return _LazyReadings(readings)
             return {k: _readings(v) for k, v in readings.items()}
 
         def load_char_pinyin() -> dict[str, list[str]] | None:
@@ -302,14 +309,24 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                 raise DamagedIndex("parts that do not fit together")
             return got
 
+        def load_spelling() -> tuple[int, Any] | None:
+            if "spelling" not in sums:  # (saved without one: made where the index is synced)
+                return None
+            try:
+                got = read_spelling(parts["spelling"], parts["spelling_ids"], ix.terms)
+            except ValueError as exc:
+                raise DamagedIndex(str(exc)) from None
+            return None if got is None else (len(ix.terms), got)
+
         ix.dterm_off = _ints(parts["dterm_off"])
         ix.dead_entries = int(meta.get("dead", 0))
         if lazy is True:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
             del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
             ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
-                            "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids}
+                            "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids, "_pairs_memo": load_spelling}
         else:
             ix.readings, ix.char_pinyin = load_readings(), load_char_pinyin()
+            ix._pairs_memo = load_spelling()
             ix.kpi_eid = load_kpi_eid()
             ix.kpi_nid, ix.dterm_ids = load_kpi_nid(), load_dterm_ids()  # (the first checked against it)
         # the shape of everything: counts, offsets that end where their bytes do, ids in range
@@ -415,6 +432,33 @@ def _strs(v: Any) -> list[str]:
     if type(v) is not list or not set(map(type, v)) <= {str}:  # (at C speed)
         raise DamagedIndex("damaged names")
     return v
+
+
+class _LazyReadings(dict):
+    """Names' pinyin readings as stored (JSON lists), each made a list of tuples (and checked) when
+    `get` first reads it: a query answered from an index read on demand reads a few of 100,000."""
+
+    __slots__ = ("done",)
+
+    def __init__(self, raw: dict) -> None:
+        super().__init__(raw)
+        self.done: set[str] = set()
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        v = dict.get(self, name, _NONE)
+        if v is _NONE:
+            return default
+        if name not in self.done:
+            v = _readings(v)
+            self[name] = v
+        return v
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        dict.__setitem__(self, name, value)
+        self.done.add(name)  # (read, or given by the caller: no longer as stored)
+
+
+_NONE = object()
 
 
 def _readings(v: Any) -> list[tuple[str, ...]]:

@@ -221,8 +221,9 @@ class LowerTiers(TextScans):
         those where characters in a row, each giving a non-empty prefix of one of its readings, can
         start with them (`pinyin.match` reads a query no other way). By two letters from a table made
         once per set of names (matching each name in turn costs ~10–50 µs a name per keystroke); by
-        three, those of the two looked at, each name's three-letter starts kept once worked out."""
-        got = self.__dict__.get("_pairs_memo")
+        three, those of the two looked at, each name's three-letter starts kept once worked out. The table by
+        two letters is saved with the index (`spelling`)."""
+        got = getattr(self, "_pairs_memo", None)  # (read back with the index when it was saved with it)
         if got is None or got[0] != len(self.terms):
             pairs: dict[str, list[tuple[str, int]]] = {}
             for term, i in self.terms.items():
