@@ -311,6 +311,12 @@ class Summary:
         return [SourceRef(s[f] + sep + t[b] if f else t[b], t[m] or None)
                 for f, b, m in zip(c["folder"], c["name"], c["member"])]
 
+    def source(self, i: int) -> SourceRef:
+        """Where report `i` was read from, as stored."""
+        c, s, t = self.cols, self.strings, self.texts
+        f, b = c["folder"][i], t[c["name"][i]]
+        return SourceRef(s[f] + self.sep + b if f else b, t[c["member"][i]] or None)
+
     def problems(self) -> list[Finding]:
         """The problems of the files that are no readable report, as stored."""
         c, t = self.cols, self.texts
@@ -414,6 +420,77 @@ class KpiColumn(Sequence):
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         return self._summary.kpi(self._js[i])
+
+
+class SummaryReports(Sequence):
+    """A summary's reports in stored order (`Library.reports` of a library read unchanged from it): the
+    report at a position is made when first indexed and kept, so a list of any length costs what is
+    read of it; the authors, the weeks and one author's positions are answered from the columns."""
+
+    __slots__ = ("_summary", "_sources", "_store", "_made")
+
+    def __init__(self, summary: Summary, sources: Sequence[SourceRef] | None, store: BodyStore):
+        self._summary, self._sources, self._store = summary, sources, store
+        self._made: list[Report | None] = [None] * summary.n
+
+    def __len__(self) -> int:
+        return self._summary.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        r = self._made[i]
+        if r is None:
+            i = range(len(self))[i]  # (a negative index, and the IndexError of a list)
+            src = self._summary.source(i) if self._sources is None else self._sources[i]
+            r = self._made[i] = self._summary.reports((i,), (src,), self._store, assigned=True)[0]
+        return r
+
+    def __iter__(self) -> Any:
+        made = self._made
+        for i in range(len(made)):
+            r = made[i]
+            yield r if r is not None else self[i]
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        return isinstance(other, Sequence) and len(other) == len(self) and all(a is b or a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # (as a list's)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} reports of a library summary>"
+
+    def position(self, report: Any) -> int | None:
+        """Where a report is in this sequence (None: it is not one of them)."""
+        d = getattr(report, "__dict__", None)
+        if d is None or d.get("_sum") is not self._summary:
+            return None
+        i = d["_at"]
+        return i if self._made[i] is report else None
+
+    def authors(self) -> list[str]:
+        """Every author named by a report, in order of their first report (`Library.authors`)."""
+        s = self._summary.strings
+        return [s[a] for a in dict.fromkeys(self._summary.cols["author"]) if a]
+
+    def weeks(self) -> list[str]:
+        """The distinct ISO weeks of dated reports, in order (`Library.weeks`)."""
+        s = self._summary.strings
+        return [s[w] for w in dict.fromkeys(self._summary.cols["week"]) if w]
+
+    def of_author(self, author: str | None) -> list[Report]:
+        """One author's reports (None: those with no author), in order (`Library.by_author`)."""
+        s = self._summary.strings
+        if author is None:
+            code = 0
+        else:
+            try:
+                code = s.index(author, 1)
+            except ValueError:
+                return []
+        return [self[i] for i, a in enumerate(self._summary.cols["author"]) if a == code]
 
 
 def decode(data: Any, sum_: Any) -> Summary:
