@@ -224,3 +224,18 @@ def test_a_warm_library_makes_only_the_reports_it_is_asked_for(cache_home, many)
     assert [r.source for r in warm.reports[1:3]] == [r.source for r in plain.reports[1:3]]
     assert [r.source for r in warm.reports] == [r.source for r in plain.reports]
     assert warm.reports.position(plain.reports[0]) is None
+
+
+def test_a_warm_series_finds_its_reports_without_making_the_rest(cache_home, many):
+    loading.load_library_cached([str(many)])
+    warm = loading.load_library_cached([str(many)])
+    made = warm.reports._made
+    ss = kpi_series(warm)
+    assert ss and sum(r is not None for r in made) == 0, "the series made no report"
+    s = max(ss, key=len)
+    last = s.reports[-1]
+    assert s.index_of(last) == len(s) - 1 and s.value_at(last) == s.values[-1]
+    undated = [r for r in warm.reports if r.week is None]
+    assert all(s.index_of(r) is None for r in undated)
+    plain = {x.name: x for x in kpi_series(fresh(many))}[s.name]
+    assert [plain.index_of(r) for r in plain.reports] == [s.index_of(r) for r in s.reports] == list(range(len(s)))

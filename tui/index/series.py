@@ -93,6 +93,9 @@ class Series:
         """The position of a report's value in the series (None: the report has no value)."""
         if report is None:
             return None
+        position = getattr(self._reports, "position", None)
+        if position is not None:
+            return position(report)  # (a library summary's reports: where the summary has them)
         pos = self._pos
         if pos is None:
             pos = self._pos = {id(r): i for i, r in enumerate(self._reports)}

@@ -24,6 +24,7 @@ import struct
 import sys
 import zlib
 from array import array
+from bisect import bisect_left
 from datetime import date, datetime
 from itertools import accumulate
 from typing import Any, Iterable, Sequence
@@ -367,6 +368,8 @@ class Summary:
         """The KPI series (name, reports, values) of `reports`: this summary's reports in stored order
         (`known.Stored.series` checks that they are)."""
         t = self.texts
+        if isinstance(reports, SummaryReports):  # (each series' reports made when read)
+            return [(t[name], PickedReports(reports, pos), KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
         return [(t[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
 
     def series_of(self, at: Sequence[int], reports: Sequence[Report]) -> list[tuple[str, list[Report], KpiColumn]]:
@@ -422,7 +425,20 @@ class KpiColumn(Sequence):
         return self._summary.kpi(self._js[i])
 
 
-class SummaryReports(Sequence):
+class _Reports(Sequence):
+    """Reports made when read, compared as a list of them is."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        return isinstance(other, Sequence) and len(other) == len(self) and all(a is b or a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # (as a list's)
+
+
+class SummaryReports(_Reports):
     """A summary's reports in stored order (`Library.reports` of a library read unchanged from it): the
     report at a position is made when first indexed and kept, so a list of any length costs what is
     read of it; the authors, the weeks and one author's positions are answered from the columns."""
@@ -451,13 +467,6 @@ class SummaryReports(Sequence):
         for i in range(len(made)):
             r = made[i]
             yield r if r is not None else self[i]
-
-    def __eq__(self, other: object) -> bool:
-        if other is self:
-            return True
-        return isinstance(other, Sequence) and len(other) == len(self) and all(a is b or a == b for a, b in zip(self, other))
-
-    __hash__ = None  # type: ignore[assignment]  # (as a list's)
 
     def __repr__(self) -> str:
         return f"<{len(self)} reports of a library summary>"
@@ -491,6 +500,31 @@ class SummaryReports(Sequence):
             except ValueError:
                 return []
         return [self[i] for i, a in enumerate(self._summary.cols["author"]) if a == code]
+
+
+class PickedReports(_Reports):
+    """Some of a summary's reports (those of a KPI series), in order, each made when first read."""
+
+    __slots__ = ("_all", "_pos")
+
+    def __init__(self, reports: SummaryReports, pos: Sequence[int]):
+        self._all, self._pos = reports, pos  # (positions in ascending order)
+
+    def __len__(self) -> int:
+        return len(self._pos)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._all[p] for p in self._pos[i]]
+        return self._all[self._pos[i]]
+
+    def position(self, report: Any) -> int | None:
+        """Where a report is in this sequence (None: it is not one of them)."""
+        p = self._all.position(report)
+        if p is None:
+            return None
+        k = bisect_left(self._pos, p)
+        return k if k < len(self._pos) and self._pos[k] == p else None
 
 
 def decode(data: Any, sum_: Any) -> Summary:
