@@ -464,9 +464,13 @@ class SummaryReports(_Reports):
 
     def __iter__(self) -> Any:
         made = self._made
-        for i in range(len(made)):
-            r = made[i]
-            yield r if r is not None else self[i]
+        if None in made:  # (a walk over every report: those not made yet are made in one go)
+            missing = [i for i, r in enumerate(made) if r is None]
+            sources = self._sources
+            srcs = [self._summary.source(i) for i in missing] if sources is None else [sources[i] for i in missing]
+            for i, r in zip(missing, self._summary.reports(missing, srcs, self._store, assigned=True)):
+                made[i] = r
+        return iter(made)
 
     def __repr__(self) -> str:
         return f"<{len(self)} reports of a library summary>"
