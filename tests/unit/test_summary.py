@@ -200,3 +200,42 @@ def test_a_value_the_summary_cannot_hold_is_refused(many):
     lib.reports[0].title = "a \x00 in a title"  # (the texts are split at NULs)
     with pytest.raises(ValueError):
         summary_mod.encode(lib.reports, entries, [])
+
+
+def test_a_warm_library_makes_only_the_reports_it_is_asked_for(cache_home, many):
+    """The week list's authors, weeks and one author's reports come from the summary's columns; a report
+    is made when first read (and stays the same object), in the order and with the authors of a fresh read."""
+    loading.load_library_cached([str(many)])
+    warm = loading.load_library_cached([str(many)])
+    plain = fresh(many)
+    made = warm.reports._made
+    assert warm.authors() == plain.authors() and warm.weeks() == plain.weeks()
+    assert sum(r is not None for r in made) == 0, "authors and weeks made no report"
+    newest = warm.newest()
+    assert newest is warm.reports[len(warm.reports) - 1 - list(reversed(plain.reports)).index(plain.newest())]
+    assert 0 < sum(r is not None for r in made) < len(made)
+    who = plain.reports[0].author
+    mine = warm.by_author(who)
+    assert [r.source for r in mine] == [r.source for r in plain.by_author(who)] and mine
+    assert all(r is warm.reports[warm.reports.position(r)] for r in mine)
+    assert warm.by_author("nobody") == [] == plain.by_author("nobody")
+    assert [r.source for r in warm.by_author(None)] == [r.source for r in plain.by_author(None)]
+    assert warm.reports[-1] is warm.reports[len(warm.reports) - 1]
+    assert [r.source for r in warm.reports[1:3]] == [r.source for r in plain.reports[1:3]]
+    assert [r.source for r in warm.reports] == [r.source for r in plain.reports]
+    assert warm.reports.position(plain.reports[0]) is None
+
+
+def test_a_warm_series_finds_its_reports_without_making_the_rest(cache_home, many):
+    loading.load_library_cached([str(many)])
+    warm = loading.load_library_cached([str(many)])
+    made = warm.reports._made
+    ss = kpi_series(warm)
+    assert ss and sum(r is not None for r in made) == 0, "the series made no report"
+    s = max(ss, key=len)
+    last = s.reports[-1]
+    assert s.index_of(last) == len(s) - 1 and s.value_at(last) == s.values[-1]
+    undated = [r for r in warm.reports if r.week is None]
+    assert all(s.index_of(r) is None for r in undated)
+    plain = {x.name: x for x in kpi_series(fresh(many))}[s.name]
+    assert [plain.index_of(r) for r in plain.reports] == [s.index_of(r) for r in s.reports] == list(range(len(s)))

@@ -86,6 +86,8 @@ class Library:
 
     def sort(self) -> None:
         """Put reports in week order; undated last, numbered issues by number, the rest in natural order."""
+        if not isinstance(self.reports, list):
+            self.reports = list(self.reports)  # (a summary's reports, made now: sorting reads them all)
         self.reports.sort(key=lambda r: r.sort_key)
 
     def find(self, query: str) -> Report:
@@ -146,14 +148,20 @@ class Library:
 
     def authors(self) -> list[str]:
         """Every author named by a report, in order of their first report."""
+        if _columns(self.reports):
+            return self.reports.authors()  # type: ignore[attr-defined]
         return list(dict.fromkeys(r.author for r in self.reports if r.author is not None))
 
     def by_author(self, author: str | None) -> list[Report]:
         """One author's reports, in week order."""
+        if _columns(self.reports):
+            return self.reports.of_author(author)  # type: ignore[attr-defined]
         return [r for r in self.reports if r.author == author]
 
     def weeks(self) -> list[str]:
         """The distinct ISO weeks of dated reports, in order."""
+        if _columns(self.reports):
+            return self.reports.weeks()  # type: ignore[attr-defined]
         seen: dict[str, None] = {}
         for r in self.reports:
             if r.week:
@@ -190,6 +198,12 @@ class Library:
                                           f"{s.entry()}", source=first.source))
         out.sort(key=lambda f: (f.source.display if f.source else "", f.line or 0))
         return out
+
+
+def _columns(reports: object) -> bool:
+    """Whether a library's reports are a summary's (`store.summary.SummaryReports`), whose authors and
+    weeks are read from its columns without making every report."""
+    return not isinstance(reports, list) and hasattr(reports, "of_author")
 
 
 _LANGUAGE_TAG = re.compile(r"\.([a-z]{2}(?:[-_][A-Za-z]{2,4})?)$")

@@ -7,6 +7,7 @@ a report is against the same author's previous report, never another author's of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Iterable
 
 from ..model.report import Report
@@ -92,6 +93,9 @@ class Series:
         """The position of a report's value in the series (None: the report has no value)."""
         if report is None:
             return None
+        position = getattr(self._reports, "position", None)
+        if position is not None:
+            return position(report)  # (a library summary's reports: where the summary has them)
         pos = self._pos
         if pos is None:
             pos = self._pos = {id(r): i for i, r in enumerate(self._reports)}
@@ -142,7 +146,7 @@ def kpi_series(lib: Library, reports: Iterable[Report] | None = None) -> list[Se
     by_name: dict[str, Series] = {}
     chosen = lib.reports if reports is None else reports
     # (a library read unchanged from its stored summary: the series as stored)
-    made = lib.stored.series(chosen) if lib.stored is not None and isinstance(chosen, list) else None
+    made = lib.stored.series(chosen) if lib.stored is not None and isinstance(chosen, Sequence) else None
     if made is not None:
         for name, rs, values in made:
             s = by_name[name] = Series(name, lib.vocab.direction(name))

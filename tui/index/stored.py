@@ -23,7 +23,8 @@ class Stored:
         # id -> (report, row): the report is kept so that an id is never one of another, later object.
         self._rows: dict[int, tuple[Any, int]] = {id(r): (r, rid) for r, rid in rows}
         self._summary = summary
-        self._order = tuple(order) if summary is not None else ()
+        # (kept as given: a summary's own sequence makes its reports only when they are read)
+        self._order = order if summary is not None else ()
 
     def _at(self, report: Any) -> int | None:
         """The position of a report in the summary (None: not one of the summary's reports)."""
@@ -53,7 +54,8 @@ class Stored:
         summ = self._summary
         if summ is None:
             return None
-        if len(reports) == len(self._order) and all(a is b for a, b in zip(reports, self._order)):
+        if reports is self._order or (
+                len(reports) == len(self._order) and all(a is b for a, b in zip(reports, self._order))):
             return summ.series(self._order)
         at = []
         for r in reports:

@@ -131,7 +131,7 @@ def stored_library(plist: list[str], vocab: Vocabulary, cache: ParseCache) -> Li
         return None
     lib = Library(paths=plist, vocab=vocab)
     store = BodyStore(cache.body, vocab, cache_file=str(cache.path), forget=cache.forget)
-    lib.reports = summ.reports(range(summ.n), summ.sources(), store, assigned=True)
+    lib.reports = summary.SummaryReports(summ, None, store)  # (each report made when first read)
     lib.problems = summ.problems()
     lib.stored = Stored(str(cache.path), (), summ, lib.reports)
     return lib
@@ -231,7 +231,7 @@ class _Load:
             sources: list[Any] = [None] * summ.n
             for i, w in zip(at, where):
                 sources[i] = found[w].ref
-            lib.reports = summ.reports(range(summ.n), sources, self.store, assigned=True)
+            lib.reports = summary.SummaryReports(summ, sources, self.store)
             lib.problems = [f for f in slot if isinstance(f, Finding)]
             lib.stored = Stored(str(cache.path), (), summ, lib.reports)  # (rows and series: the summary's)
             if self.gone:

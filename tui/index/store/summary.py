@@ -32,6 +32,7 @@ from ...model.report import Finding, Kpi, Report, SourceRef
 from ...model.weeks import PERIOD_KINDS
 from .codec import DamagedRow
 from .loader import BodyStore, LazyReport
+from .summary_reports import PickedReports, SummaryReports
 
 FORMAT = 3  # bump when the layout below changes (part of the cache's schema)
 
@@ -311,6 +312,12 @@ class Summary:
         return [SourceRef(s[f] + sep + t[b] if f else t[b], t[m] or None)
                 for f, b, m in zip(c["folder"], c["name"], c["member"])]
 
+    def source(self, i: int) -> SourceRef:
+        """Where report `i` was read from, as stored."""
+        c, s, t = self.cols, self.strings, self.texts
+        f, b = c["folder"][i], t[c["name"][i]]
+        return SourceRef(s[f] + self.sep + b if f else b, t[c["member"][i]] or None)
+
     def problems(self) -> list[Finding]:
         """The problems of the files that are no readable report, as stored."""
         c, t = self.cols, self.texts
@@ -361,6 +368,8 @@ class Summary:
         """The KPI series (name, reports, values) of `reports`: this summary's reports in stored order
         (`known.Stored.series` checks that they are)."""
         t = self.texts
+        if isinstance(reports, SummaryReports):  # (each series' reports made when read)
+            return [(t[name], PickedReports(reports, pos), KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
         return [(t[name], [reports[p] for p in pos], KpiColumn(self, js)) for name, pos, js in self.cols["series"]]
 
     def series_of(self, at: Sequence[int], reports: Sequence[Report]) -> list[tuple[str, list[Report], KpiColumn]]:

@@ -109,17 +109,23 @@ class WeekList(ScrollView, can_focus=True):
         keep = self.highlighted
         if authors is not None:
             self.show_authors = authors
-        self.reports = list(reports)
-        self._position = {id(r): i for i, r in enumerate(self.reports)}
-        self.current = current if current is not None and id(current) in self._position else None
-        if self.marked is not None and id(self.marked) not in self._position:
+        if hasattr(reports, "position"):
+            # A library summary's reports, kept as they are: a row's report is made when it is drawn, and
+            # the row of a report is where the summary has it (no list, no map of every report).
+            self.reports = reports
+            self._position = {}
+        else:
+            self.reports = list(reports)
+            self._position = {id(r): i for i, r in enumerate(self.reports)}
+        self.current = current if self.index_of(current) is not None else None
+        if self.marked is not None and self.index_of(self.marked) is None:
             self.marked = self._find_same(self.marked)
         self.set_reactive(WeekList.highlighted, None)  # (a new list: the cursor's row is news)
         self.set_reactive(WeekList.hovered, None)
         self._drawn.clear()
         self._update_size()
         if self.current is not None:
-            self.highlighted = self._position[id(self.current)]
+            self.highlighted = self.index_of(self.current)
         elif keep is not None and self.reports:
             self.highlighted = min(keep, len(self.reports) - 1)
         self.refresh()
@@ -132,7 +138,10 @@ class WeekList(ScrollView, can_focus=True):
 
     def index_of(self, report: Report | None) -> int | None:
         """The row of a report (None: not in the list)."""
-        return None if report is None else self._position.get(id(report))
+        if report is None:
+            return None
+        position = getattr(self.reports, "position", None)
+        return self._position.get(id(report)) if position is None else position(report)
 
     def _redraw(self, *reports: Report | None) -> None:
         """Draw some rows again (their marks changed)."""
