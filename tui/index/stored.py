@@ -28,8 +28,7 @@ class Stored:
 
     def _at(self, report: Any) -> int | None:
         """The position of a report in the summary (None: not one of the summary's reports)."""
-        d = getattr(report, "__dict__", None)
-        return d["_at"] if d is not None and self._summary is not None and d.get("_sum") is self._summary else None
+        return None if self._summary is None else self._summary.position(report)
 
     def row(self, report: Report) -> tuple[str, int] | None:
         """(cache file, row id) of a report whose row is in the cache; None for any other report."""

@@ -356,6 +356,11 @@ class Summary:
             out.append(r)
         return out
 
+    def position(self, report: Any) -> int | None:
+        """Where a report made from this summary is in it (None: not one of its reports)."""
+        d = getattr(report, "__dict__", None)
+        return d["_at"] if d is not None and d.get("_sum") is self else None
+
     def kpi(self, j: int) -> Kpi:
         """KPI `j` of the flattened columns."""
         c, t = self.cols, self.texts

@@ -65,11 +65,8 @@ class SummaryReports(_Reports):
 
     def position(self, report: Any) -> int | None:
         """Where a report is in this sequence (None: it is not one of them)."""
-        d = getattr(report, "__dict__", None)
-        if d is None or d.get("_sum") is not self._summary:
-            return None
-        i = d["_at"]
-        return i if self._made[i] is report else None
+        i = self._summary.position(report)
+        return i if i is not None and self._made[i] is report else None
 
     def authors(self) -> list[str]:
         """Every author named by a report, in order of their first report (`Library.authors`)."""
