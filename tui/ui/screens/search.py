@@ -33,6 +33,7 @@ from ...index.workspace import Workspace
 from ..render import fold, theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
+from ..loading import keep_out_of_collections
 from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
 
@@ -148,6 +149,7 @@ class SearchScreen(Screen):
                 self.app.call_from_thread(self._progress, done, total)
 
         self.workspace.search_index(progress)
+        keep_out_of_collections(len(self.workspace.library.reports))
         if not worker.is_cancelled:
             self.app.call_from_thread(self._synced)
 
