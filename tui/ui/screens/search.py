@@ -23,26 +23,26 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from ...index.search.engine import Hit, SearchResult, parse_query
 from ...index.workspace import Workspace
-from ..render import fold, theme_colour
+from ..render import theme_colour
 from ..commands import VIEW_COMMANDS
 from ..keys import bindings
 from ..loading import keep_out_of_collections
 from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
+from ..widgets.hit_preview import HitPreview, preview_text
 
 DEBOUNCE = 0.12
 LIMIT = 300  # hits in the whole list (the follow-up)
 PAGE = 40  # hits asked for on each keystroke: what fits on screen and a margin (at least)
 FILL_DELAY = 0.25  # the whole list once no key came for this long after the page was drawn
 SHORT_WORD = 2  # Latin words this short alone: their whole list is not counted (`counts_all`)
-CONTEXT = 6  # preview lines above and below the hit
 
 
 def counts_all(query: str) -> bool:
@@ -68,7 +68,7 @@ class SearchScreen(Screen):
     SearchScreen #search-body { height: 1fr; }
     SearchScreen #search-results { width: 2fr; height: 1fr; border: round $panel; }
     SearchScreen #search-results:focus { border: round $primary; }
-    SearchScreen #search-preview-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
+    SearchScreen #search-preview-box { width: 1fr; height: 1fr; border: round $panel; }
     SearchScreen.-narrow #search-body { layout: vertical; }
     SearchScreen.-narrow #search-results { width: 1fr; height: 2fr; }
     SearchScreen.-narrow #search-preview-box { width: 1fr; height: 1fr; }
@@ -98,8 +98,8 @@ class SearchScreen(Screen):
         yield Static(Text("type to search every report"), id="search-status")
         with Horizontal(id="search-body"):
             yield HitList(id="search-results", markup=False)
-            with VerticalScroll(id="search-preview-box"):
-                yield Static(Text(""), id="search-preview")
+            with Vertical(id="search-preview-box"):
+                yield HitPreview(id="search-preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -381,42 +381,20 @@ class SearchScreen(Screen):
             self.app.open_report(hit.report, hit.line)
 
     def _preview(self, hit: Hit | None) -> None:
-        box = self.query_one("#search-preview", Static)
-        width = max(20, self.query_one("#search-preview-box").size.width - 3)
+        box = self.query_one("#search-preview", HitPreview)
+        width = box.text_width
         shown = None if hit is None else (hit.report, hit.line, hit.text, tuple(hit.spans), width)
         prev = self._previewed
         if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
             return  # (the same hit at the same width: the whole list replacing its page)
         self._previewed = shown
         if hit is None:
-            box.update(Text(""))
+            box.show(Text(""))
             return
-        r = hit.report
         muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
         mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
         line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
-        by = f"  {hit.author}" if hit.author else ""
-        week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
-        out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
-                            (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
-        lines = r.text.splitlines()
-        lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
-        for n in range(lo, hi + 1):
-            src = lines[n - 1]
-            t = Text.assemble((f"{n:>4} ", muted))
-            body = Text(src)
-            if n == hit.line:
-                offset = src.find(hit.text)
-                if offset >= 0:
-                    for a, b in hit.spans:
-                        body.stylize(mark, offset + a, offset + b)
-                body.stylize(line_bg)
-            t.append_text(body)
-            for row in fold(t, width, indent=5):
-                row.no_wrap = True
-                out.append_text(row)
-                out.append("\n")
-        box.update(out)
+        box.show(preview_text(hit, width, mark, muted, line_bg))
 
     # ── actions ─────────────────────────────────────────────────────────────────────────────────
 
