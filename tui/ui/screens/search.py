@@ -68,7 +68,7 @@ class SearchScreen(Screen):
     SearchScreen #search-body { height: 1fr; }
     SearchScreen #search-results { width: 2fr; height: 1fr; border: round $panel; }
     SearchScreen #search-results:focus { border: round $primary; }
-    SearchScreen #search-preview-box { width: 1fr; height: 1fr; border: round $panel; }
+    SearchScreen #search-preview-box { width: 1fr; height: 1fr; border: round $panel; padding: 0 1; }
     SearchScreen.-narrow #search-body { layout: vertical; }
     SearchScreen.-narrow #search-results { width: 1fr; height: 2fr; }
     SearchScreen.-narrow #search-preview-box { width: 1fr; height: 1fr; }

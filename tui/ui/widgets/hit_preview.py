@@ -8,7 +8,6 @@ ever becomes `rich.text.Text` built from plain strings, never markup.
 
 from __future__ import annotations
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
@@ -20,7 +19,6 @@ from ..compat import set_virtual_size
 from ..render import fold
 
 CONTEXT = 6  # preview lines above and below the hit
-PAD = 1  # blank cells left and right of the text
 ROOM = 3  # cells a preview's numbered lines leave free at their right (the scrollbar's, and one)
 
 
@@ -70,7 +68,7 @@ class HitPreview(ScrollView, can_focus=True):
     @property
     def text_width(self) -> int:
         """Cells a preview's rows can take (the scrollbar's room left free)."""
-        return max(20, self.size.width - 2 * PAD - ROOM)
+        return max(20, self.size.width - ROOM)
 
     def render(self) -> Text:
         """The preview as one text (what its rows show)."""
@@ -83,7 +81,7 @@ class HitPreview(ScrollView, can_focus=True):
 
     def _wrap(self) -> None:
         """The text's rows at the view's width (less the scrollbar's when they overflow it)."""
-        width = self.size.width - 2 * PAD
+        width = self.size.width
         if width <= 0:  # (not laid out yet: on its first resize)
             self._rows, self._wrapped = [], -1
             return
@@ -96,7 +94,7 @@ class HitPreview(ScrollView, can_focus=True):
             row.end = ""
         self._rows, self._wrapped = list(rows), width
         self._strips.clear()
-        set_virtual_size(self, Size(width + 2 * PAD, len(self._rows)))
+        set_virtual_size(self, Size(width, len(self._rows)))
 
     def on_resize(self) -> None:
         self._wrap()
@@ -111,5 +109,4 @@ class HitPreview(ScrollView, can_focus=True):
         strip = self._strips.get(row)
         if strip is None:
             strip = self._strips[row] = Strip(list(self._rows[row].render(self.app.console)))
-        pad = Segment(" " * PAD, blank)
-        return Strip([pad, *strip.apply_style(style), pad]).crop_extend(0, width, blank)
+        return strip.apply_style(style).crop_extend(0, width, blank)
