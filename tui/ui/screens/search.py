@@ -89,6 +89,7 @@ class SearchScreen(Screen):
         self._asked = ""  # the query last searched for
         self._previewed: tuple | None = None  # (report, line, text, spans, width) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
+        self._theme_styles: tuple = (None, ())  # (the theme's variables, `_styles()` in their colours)
         self._syncing = False  # an index sync runs (`_sync`)
         self._sync_again = False  # the library changed while it ran: one more sync when it ends
 
@@ -313,8 +314,7 @@ class SearchScreen(Screen):
             results.clear_options()
             self._preview(None)
             return
-        mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
-        muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
+        mark, muted, _ = self._styles()
         row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
         options, self.option_hits = hit_options(result, row_width, mark, muted)
         # (the rows replaced in one step: an emptied list in between would hide its scrollbar and show it
@@ -380,6 +380,16 @@ class SearchScreen(Screen):
         if hit is not None:
             self.app.open_report(hit.report, hit.line)
 
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """(matches, muted text, the hit's line) in the theme's colours (made again when the theme changes)."""
+        variables = self.app.theme_variables
+        if self._theme_styles[0] is not variables:
+            self._theme_styles = (variables, (
+                Style(bold=True, color=theme_colour(variables, "text-warning", "#ffc473"), underline=True),
+                Style(color=theme_colour(variables, "text-muted", "#888888")),
+                Style(bgcolor=theme_colour(variables, "primary-muted", "#1f3a55"))))
+        return self._theme_styles[1]
+
     def _preview(self, hit: Hit | None) -> None:
         box = self.query_one("#search-preview", HitPreview)
         width = box.text_width
@@ -391,10 +401,7 @@ class SearchScreen(Screen):
         if hit is None:
             box.show(Text(""))
             return
-        muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
-        mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
-        line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
-        box.show(preview_text(hit, width, mark, muted, line_bg))
+        box.show(preview_text(hit, width, *self._styles()))
 
     # ── actions ─────────────────────────────────────────────────────────────────────────────────
 

@@ -85,11 +85,15 @@ class HitPreview(ScrollView, can_focus=True):
         if width <= 0:  # (not laid out yet: on its first resize)
             self._rows, self._wrapped = [], -1
             return
-        rows = self._text.wrap(self.app.console, width)
         bar = self.styles.scrollbar_size_vertical
-        if len(rows) > self.size.height and bar and width - bar > 0:
-            width -= bar
+        if bar and width - bar > 0 and self._text.plain.count("\n") >= self.size.height:
+            width -= bar  # (more lines than the view: the scrollbar shows, whatever wraps)
             rows = self._text.wrap(self.app.console, width)
+        else:
+            rows = self._text.wrap(self.app.console, width)
+            if len(rows) > self.size.height and bar and width - bar > 0:  # (wrapped lines overflow it)
+                width -= bar
+                rows = self._text.wrap(self.app.console, width)
         for row in rows:
             row.end = ""
         self._rows, self._wrapped = list(rows), width
