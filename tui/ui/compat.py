@@ -24,7 +24,7 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
 - `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
   list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
 - Setting a widget's `virtual_size` lays the whole screen out again, even where only its scrollbar
-  follows it: `set_virtual_size` sets it without that.
+  follows it: `set_virtual_size` sets it without that; `SteadyInput` types without it.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
 app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
@@ -47,7 +47,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList
+from textual.widgets import Footer, Input, OptionList
 from textual.worker import WorkerFailed
 
 _PAGE = 10
@@ -242,6 +242,17 @@ def set_virtual_size(widget: Widget, size: Size) -> None:
         widget.set_reactive(Widget.virtual_size, size)
         widget._scroll_update(size)
     widget.refresh()
+
+
+class SteadyInput(Input):
+    """An `Input` of a size the screen gives (not `height: auto`) whose typing does not lay the screen
+    out: Textual sets its `virtual_size` (the text's width) on every change, a layout of the whole screen
+    each key; here it is set first without one, so that Textual's own setting changes nothing."""
+
+    def _watch_value(self, value: str) -> None:
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
 
 class KnownHeightOptionList(OptionList):

@@ -32,6 +32,7 @@ from ...index.search.engine import Hit, SearchResult, parse_query
 from ...index.workspace import Workspace
 from ..render import theme_colour
 from ..commands import VIEW_COMMANDS
+from ..compat import SteadyInput
 from ..keys import bindings
 from ..loading import keep_out_of_collections
 from ..messages import LibraryChanged, Unexpected, WorkerFailed
@@ -94,7 +95,7 @@ class SearchScreen(Screen):
         self._sync_again = False  # the library changed while it ran: one more sync when it ends
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self.initial_query, id="search-input",
+        yield SteadyInput(value=self.initial_query, id="search-input",
                     placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi: url: by:")
         yield Static(Text("type to search every report"), id="search-status")
         with Horizontal(id="search-body"):
