@@ -6,7 +6,8 @@ A keystroke asks for the visible page only (`PAGE` hits: the best ones, in the f
 draws it; once typing pauses, a follow-up worker asks for the whole list (`LIMIT` hits, the exact total)
 and puts it in place with the cursor on the same hit at the same place on screen (a newer key drops
 it). Every search ends: its list drawn, or its failure said. The list draws only the rows on screen
-(`widgets.hit_list.HitList`), so 40 or 300 hits cost the same to draw.
+(`widgets.hit_list.HitList`), so 40 or 300 hits cost the same to draw; it, the preview
+(`widgets.hit_preview.HitPreview`) and the query box take a key's change without a layout of the screen.
 
 The workspace's search index is brought up to date in a worker as the screen opens (read from the
 parse cache, or built report by report). A query never waits for that: it is answered from what is
