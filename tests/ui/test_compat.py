@@ -16,7 +16,7 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList
+from textual.widgets import Footer, Input, OptionList
 
 import tui.ui
 from tui.ui import compat
@@ -77,12 +77,44 @@ async def test_a_list_of_known_heights_is_laid_out_as_textual_would():
         assert sum(o._visual is not None for o in known.options) < len(texts) // 2  # (the rows drawn only)
 
 
+async def test_typing_in_a_steady_input_lays_nothing_out_and_scrolls_as_textual_would():
+    """`SteadyInput` takes a key without a layout of the screen; its text's width (what the cursor is
+    scrolled along) is the one Textual's `Input` gives the same text."""
+    from textual.app import App as _App
+
+    class Inputs(_App):
+        def compose(self):
+            yield Input(id="plain")
+            yield compat.SteadyInput(id="steady")
+
+    app = Inputs()
+    async with app.run_test(size=(16, 10)) as pilot:
+        plain, steady = app.query_one("#plain", Input), app.query_one("#steady", Input)
+        await pilot.pause()
+        text = "wider than its box"
+        plain.value = text
+        await pilot.pause()
+        steady.focus()
+        await pilot.pause()
+        compositor, layouts = app.screen._compositor, []
+        reflow = compositor.reflow
+        compositor.reflow = lambda *a, **k: layouts.append(a) or reflow(*a, **k)
+        steady.value = text[:-2]  # (as pasted)
+        await pilot.press(*text[-2:])  # (as typed)
+        await pilot.pause()
+        assert layouts == []
+        assert steady.value == text and steady.virtual_size == plain.virtual_size
+        assert steady.scroll_offset.x > 0 and steady.scroll_offset.x == steady.max_scroll_x
+
+
 @pytest.mark.parametrize("owner,name,params", [
     (App, "_handle_exception", ["self", "error"]),
     (OptionList, "_move_page", ["self", "direction"]),
     (OptionList, "_update_lines", ["self"]),
     (OptionList, "_get_left_gutter_width", ["self"]),
     (OptionList, "_scroll_update", ["self", "virtual_size"]),
+    (Widget, "_scroll_update", ["self", "virtual_size"]),
+    (Input, "_watch_value", ["self", "value"]),
     (MessagePump, "_dispatch_message", ["self", "message"]),
 ])
 def test_the_private_methods_compat_replaces_still_exist_with_their_signature(owner, name, params):

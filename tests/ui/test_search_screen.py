@@ -66,6 +66,17 @@ async def test_typing_a_query_shows_grouped_highlighted_results(seed_library):
         assert "贝易转" in marked
         preview = str(screen.query_one("#search-preview").render())
         assert "【贝易转】" in preview and "003_42893bb59e695130.txt" in preview
+        # at 80×24 the preview shows a few of its rows, its top first; the rest is scrolled to
+        view = screen.query_one("#search-preview")
+        rows = preview.rstrip("\n").split("\n")
+
+        def shown() -> list[str]:
+            return [view.render_line(y).text.strip() for y in range(view.size.height)]
+
+        await pilot.resize_terminal(80, 24)
+        await eventually(pilot, lambda: 0 < view.size.height < len(rows) and rows[0].strip() in shown())
+        view.scroll_end(animate=False)
+        await eventually(pilot, lambda: rows[-1].strip() in shown() and rows[0].strip() not in shown())
 
 
 async def test_enter_opens_the_hit_at_its_line(seed_library):
@@ -441,3 +452,4 @@ async def test_the_whole_list_of_one_or_two_letters_is_not_counted_and_says_so(t
         await eventually(pilot, lambda: status().startswith("5 of 20 hits"))
     assert search_screen.counts_all("rust") and search_screen.counts_all("项目") and search_screen.counts_all("in:O2 ti")
     assert not search_screen.counts_all("ti") and not search_screen.counts_all("t i")
+

@@ -23,7 +23,7 @@ from ..keymap import Keymap
 from ..model.report import Report, SourceRef
 from ..model.text import sanitize
 from .compat import GuardedApp, install as _install_compat, is_exiting
-from .loading import LibraryLoader
+from .loading import LibraryLoader, keep_out_of_collections
 from .messages import (FilesChanged, LibraryChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress,
                        Unexpected, WorkerFailed)
 from .keys import bindings
@@ -260,6 +260,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         """Bring the search index up to date in the background (read from the parse cache when it
         has it), so that the first search is answered at once."""
         self.workspace.search_index()
+        keep_out_of_collections(len(self.workspace.library.reports))
 
     def _startup_screens(self) -> None:
         """`--search QUERY` and `--compare A B`: open those screens over the main one."""

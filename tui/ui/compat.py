@@ -23,6 +23,8 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   exceptions Textual would end the app for elsewhere (`App._handle_exception`).
 - `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
   list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
+- Setting a widget's `virtual_size` lays the whole screen out again, even where only its scrollbar
+  follows it: `set_virtual_size` sets it without that; `SteadyInput` types without it.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
 app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
@@ -44,7 +46,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList
 from textual.worker import WorkerFailed
 
 _PAGE = 10
@@ -230,6 +233,28 @@ def _mounting_quietly(method):
     return guarded
 
 
+def set_virtual_size(widget: Widget, size: Size) -> None:
+    """A scrolling widget's new content size, for a widget whose own size the screen's layout gives
+    (not `height: auto`): only its scrollbars follow it (`_scroll_update`, which lays the screen out
+    when one shows or hides). Setting `virtual_size` lays out the whole screen each time, which a list
+    or preview that changes on every key cannot afford."""
+    if size != widget.virtual_size:
+        widget.set_reactive(Widget.virtual_size, size)
+        widget._scroll_update(size)
+    widget.refresh()
+
+
+class SteadyInput(Input):
+    """An `Input` of a size the screen gives (not `height: auto`) whose typing does not lay the screen
+    out: Textual sets its `virtual_size` (the text's width) on every change, a layout of the whole screen
+    each key; here it is set first without one, so that Textual's own setting changes nothing."""
+
+    def _watch_value(self, value: str) -> None:
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
+
+
 class KnownHeightOptionList(OptionList):
     """An `OptionList` whose options each say how many lines they take (`option.height`, every line of
     a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
@@ -250,8 +275,11 @@ class KnownHeightOptionList(OptionList):
             lines.extend((index, n) for n in range(height))
         size = Size(region.width - self._get_left_gutter_width(), len(lines))
         if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
+            if self.styles.auto_dimensions:
+                self.virtual_size = size  # (its height follows its rows: the screen is laid out again)
+                self._scroll_update(size)
+            else:
+                set_virtual_size(self, size)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The options' heights added up (a list of `height: auto` is measured without rendering them)."""

@@ -6,7 +6,8 @@ A keystroke asks for the visible page only (`PAGE` hits: the best ones, in the f
 draws it; once typing pauses, a follow-up worker asks for the whole list (`LIMIT` hits, the exact total)
 and puts it in place with the cursor on the same hit at the same place on screen (a newer key drops
 it). Every search ends: its list drawn, or its failure said. The list draws only the rows on screen
-(`widgets.hit_list.HitList`), so 40 or 300 hits cost the same to draw.
+(`widgets.hit_list.HitList`), so 40 or 300 hits cost the same to draw; it, the preview
+(`widgets.hit_preview.HitPreview`) and the query box take a key's change without a layout of the screen.
 
 The workspace's search index is brought up to date in a worker as the screen opens (read from the
 parse cache, or built report by report). A query never waits for that: it is answered from what is
@@ -23,25 +24,27 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from ...index.search.engine import Hit, SearchResult, parse_query
 from ...index.workspace import Workspace
-from ..render import fold, theme_colour
+from ..render import theme_colour
 from ..commands import VIEW_COMMANDS
+from ..compat import SteadyInput
 from ..keys import bindings
+from ..loading import keep_out_of_collections
 from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
+from ..widgets.hit_preview import HitPreview, preview_text
 
 DEBOUNCE = 0.12
 LIMIT = 300  # hits in the whole list (the follow-up)
 PAGE = 40  # hits asked for on each keystroke: what fits on screen and a margin (at least)
 FILL_DELAY = 0.25  # the whole list once no key came for this long after the page was drawn
 SHORT_WORD = 2  # Latin words this short alone: their whole list is not counted (`counts_all`)
-CONTEXT = 6  # preview lines above and below the hit
 
 
 def counts_all(query: str) -> bool:
@@ -88,17 +91,18 @@ class SearchScreen(Screen):
         self._asked = ""  # the query last searched for
         self._previewed: tuple | None = None  # (report, line, text, spans, width) in the preview
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
+        self._theme_styles: tuple = (None, ())  # (the theme's variables, `_styles()` in their colours)
         self._syncing = False  # an index sync runs (`_sync`)
         self._sync_again = False  # the library changed while it ran: one more sync when it ends
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self.initial_query, id="search-input",
+        yield SteadyInput(value=self.initial_query, id="search-input",
                     placeholder="search: words, pinyin (byz), in:O2 week:2024-W20..2024-W29 kpi: url: by:")
         yield Static(Text("type to search every report"), id="search-status")
         with Horizontal(id="search-body"):
             yield HitList(id="search-results", markup=False)
-            with VerticalScroll(id="search-preview-box"):
-                yield Static(Text(""), id="search-preview")
+            with Vertical(id="search-preview-box"):
+                yield HitPreview(id="search-preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,6 +152,7 @@ class SearchScreen(Screen):
                 self.app.call_from_thread(self._progress, done, total)
 
         self.workspace.search_index(progress)
+        keep_out_of_collections(len(self.workspace.library.reports))
         if not worker.is_cancelled:
             self.app.call_from_thread(self._synced)
 
@@ -311,8 +316,7 @@ class SearchScreen(Screen):
             results.clear_options()
             self._preview(None)
             return
-        mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
-        muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
+        mark, muted, _ = self._styles()
         row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
         options, self.option_hits = hit_options(result, row_width, mark, muted)
         # (the rows replaced in one step: an emptied list in between would hide its scrollbar and show it
@@ -378,43 +382,28 @@ class SearchScreen(Screen):
         if hit is not None:
             self.app.open_report(hit.report, hit.line)
 
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """(matches, muted text, the hit's line) in the theme's colours (made again when the theme changes)."""
+        variables = self.app.theme_variables
+        if self._theme_styles[0] is not variables:
+            self._theme_styles = (variables, (
+                Style(bold=True, color=theme_colour(variables, "text-warning", "#ffc473"), underline=True),
+                Style(color=theme_colour(variables, "text-muted", "#888888")),
+                Style(bgcolor=theme_colour(variables, "primary-muted", "#1f3a55"))))
+        return self._theme_styles[1]
+
     def _preview(self, hit: Hit | None) -> None:
-        box = self.query_one("#search-preview", Static)
-        width = max(20, self.query_one("#search-preview-box").size.width - 3)
+        box = self.query_one("#search-preview", HitPreview)
+        width = box.text_width
         shown = None if hit is None else (hit.report, hit.line, hit.text, tuple(hit.spans), width)
         prev = self._previewed
         if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
             return  # (the same hit at the same width: the whole list replacing its page)
         self._previewed = shown
         if hit is None:
-            box.update(Text(""))
+            box.show(Text(""))
             return
-        r = hit.report
-        muted = Style(color=theme_colour(self.app.theme_variables, "text-muted", "#888888"))
-        mark = Style(bold=True, color=theme_colour(self.app.theme_variables, "text-warning", "#ffc473"), underline=True)
-        line_bg = Style(bgcolor=theme_colour(self.app.theme_variables, "primary-muted", "#1f3a55"))
-        by = f"  {hit.author}" if hit.author else ""
-        week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
-        out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
-                            (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
-        lines = r.text.splitlines()
-        lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
-        for n in range(lo, hi + 1):
-            src = lines[n - 1]
-            t = Text.assemble((f"{n:>4} ", muted))
-            body = Text(src)
-            if n == hit.line:
-                offset = src.find(hit.text)
-                if offset >= 0:
-                    for a, b in hit.spans:
-                        body.stylize(mark, offset + a, offset + b)
-                body.stylize(line_bg)
-            t.append_text(body)
-            for row in fold(t, width, indent=5):
-                row.no_wrap = True
-                out.append_text(row)
-                out.append("\n")
-        box.update(out)
+        box.show(preview_text(hit, width, *self._styles()))
 
     # ── actions ─────────────────────────────────────────────────────────────────────────────────
 

@@ -1,0 +1,116 @@
+"""The search screen's preview: the highlighted hit's report around its line, the hit's line marked.
+
+The preview is a scrolling view of rows (`HitPreview`) that draws only the rows on screen and takes a new
+text without laying the screen out: typing changes the preview on most keys, and a layout of the whole
+screen for each (a text widget's height follows its text) cost more than drawing it. Report text only
+ever becomes `rich.text.Text` built from plain strings, never markup.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...index.search.engine import Hit
+from ..compat import set_virtual_size
+from ..render import fold
+
+CONTEXT = 6  # preview lines above and below the hit
+ROOM = 3  # cells a preview's numbered lines leave free at their right (the scrollbar's, and one)
+
+
+def preview_text(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style) -> Text:
+    """Where the hit is (label, week, author, file; section and project), then its report's lines around
+    it numbered, each cut into rows of `width` cells, the hit's line on `line_bg` with its matches marked."""
+    r = hit.report
+    by = f"  {hit.author}" if hit.author else ""
+    week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
+    out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
+                        (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
+    lines = r.text.splitlines()
+    lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
+    for n in range(lo, hi + 1):
+        src = lines[n - 1]
+        t = Text.assemble((f"{n:>4} ", muted))
+        body = Text(src)
+        if n == hit.line:
+            offset = src.find(hit.text)
+            if offset >= 0:
+                for a, b in hit.spans:
+                    body.stylize(mark, offset + a, offset + b)
+            body.stylize(line_bg)
+        t.append_text(body)
+        for row in fold(t, width, indent=5):
+            row.no_wrap = True
+            out.append_text(row)
+            out.append("\n")
+    return out
+
+
+class HitPreview(ScrollView, can_focus=True):
+    """The preview: a text shown as rows (long lines wrapped at words), scrolled when taller than the
+    view; only the rows on screen are drawn."""
+
+    DEFAULT_CSS = """
+    HitPreview { overflow-x: hidden; overflow-y: auto; height: 1fr; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text("")
+        self._rows: list[Text] = []
+        self._strips: dict[int, Strip] = {}  # drawn rows (index: row)
+        self._wrapped = -1  # the width the rows were wrapped at
+
+    @property
+    def text_width(self) -> int:
+        """Cells a preview's rows can take (the scrollbar's room left free)."""
+        return max(20, self.size.width - ROOM)
+
+    def render(self) -> Text:
+        """The preview as one text (what its rows show)."""
+        return self._text
+
+    def show(self, text: Text) -> None:
+        """Show a new preview text (the screen is not laid out again for it)."""
+        self._text = text
+        self._wrap()
+
+    def _wrap(self) -> None:
+        """The text's rows at the view's width (less the scrollbar's when they overflow it)."""
+        width = self.size.width
+        if width <= 0:  # (not laid out yet: on its first resize)
+            self._rows, self._wrapped = [], -1
+            return
+        bar = self.styles.scrollbar_size_vertical
+        if bar and width - bar > 0 and self._text.plain.count("\n") >= self.size.height:
+            width -= bar  # (more lines than the view: the scrollbar shows, whatever wraps)
+            rows = self._text.wrap(self.app.console, width)
+        else:
+            rows = self._text.wrap(self.app.console, width)
+            if len(rows) > self.size.height and bar and width - bar > 0:  # (wrapped lines overflow it)
+                width -= bar
+                rows = self._text.wrap(self.app.console, width)
+        for row in rows:
+            row.end = ""
+        self._rows, self._wrapped = list(rows), width
+        self._strips.clear()
+        set_virtual_size(self, Size(width, len(self._rows)))
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        blank = Style(bgcolor=style.bgcolor)
+        if not 0 <= row < len(self._rows):
+            return Strip.blank(width, blank)
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._strips[row] = Strip(list(self._rows[row].render(self.app.console)))
+        return strip.apply_style(style).crop_extend(0, width, blank)
