@@ -92,3 +92,20 @@ def test_the_table_of_names_pinyin_may_spell_is_made_where_the_index_is_synced_n
     hits = ws.search("by", limit=10, wait=False).hits
     assert hits and hits[0].tier == "pinyin"
     assert 2 not in made  # (the two-letter table was made by the sync)
+
+
+def test_a_short_strings_texts_and_entries_come_from_its_posting_list_as_a_scan_finds_them(tmp_path):
+    # one or two characters: the posting list names exactly the lines holding them (a count of a
+    # common one's entries, as the user types, asks it rather than scanning every line); the lines
+    # appended since the posting index was extended are scanned
+    index = _library(tmp_path)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    half = index.ntexts // 2
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(half)))
+    for s in ("进", "进展", "贝", "线完", "t", "ru", "的", "一行", "xt", "窗已", "zz", "周"):
+        got = index._short_holding(s)
+        assert got is not None and list(got) == list(scanned._holding(s)), s
+        assert index._live_holding(s) == scanned._live_holding(s), s
+    assert index._short_holding("rust") is None and index._short_holding("t ") is None
+    assert scanned._short_holding("进") is None  # (no posting index: the scan)

@@ -25,7 +25,7 @@ from . import match as mt
 from .index import Doc
 from .picking import Picking
 from .query import Query, parse_query
-from .records import Record, doc_record, lower, norm
+from .records import Record, doc_record, is_word_char, lower, norm
 from .scans import POSTINGS_MIN, TextScans
 from .scored import Hit, LineMatch, SearchResult, Typo
 from .tiers import LowerTiers
@@ -127,16 +127,20 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         res.seconds = time.perf_counter() - t0
         return res
 
-    @staticmethod
-    def _counted_as_typed(q: Query) -> bool:
-        """Whether a counted search may take the hits found as the user types and count apart: one
-        word of one or two Latin letters or digits in lower case, no filter (and too common for the
-        posting lists to narrow down: checked by the caller). Its exact tier then holds every text
-        holding the word, and when those fill the limit no other tier runs, so the total is their
-        entries — a scan and a sum, where classifying every one of them (most texts) costs several
-        times that."""
+    def _counted_as_typed(self, q: Query) -> bool:
+        """Whether a counted search may take the hits found as the user types and count apart: one word
+        ignoring case, no filter (and too common for the posting lists to narrow down: checked by the
+        caller), of one or two Latin letters or digits, of CJK alone, or of the library's vocabulary
+        (`_in_vocab`: a walk for it as a whole word may fill the page; a word seldom whole, such as
+        `ssss`, is classified by the full search at once). Its exact tier then holds every text holding
+        the word, and when those fill the limit no other tier runs, so the total is their entries — a
+        scan and a sum, where classifying every one of them (most texts) costs several times that."""
         w = q.words[0] if len(q.words) == 1 else ""
-        return (0 < len(w) <= 2 and not q.has_filters and w.isascii() and w.isalnum() and w == w.lower())
+        if not w or q.has_filters or mt.case_sensitive(w):
+            return False
+        if not (is_word_char(w[0]) or is_word_char(w[-1])):
+            return True  # (CJK: every occurrence whole, every text holding it found by the walk)
+        return (len(w) <= 2 and w.isascii() and w.isalnum()) or self._in_vocab([w])
 
     def _live_holding(self, w: str) -> int:
         """How many entries of live reports are on the texts holding `w` (lower case), kept for a few
@@ -145,7 +149,8 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         got = memo.get(w)
         if got is None:
             count = self.tid_count
-            got = sum(c for c in map(count.__getitem__, self._holding(w)) if c > 0)
+            tids = self._short_holding(w) if len(w) <= 2 else None
+            got = sum(c for c in map(count.__getitem__, self._holding(w) if tids is None else tids) if c > 0)
             self._keep(memo, w, got, 64)
         return got
 
