@@ -304,17 +304,19 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
 
 
 @pytest.mark.parametrize("query", QUERIES)
-@pytest.mark.parametrize("walk_first", ["scan", "walk first", "walk first, giving up"])
+@pytest.mark.parametrize("walk_first", ["scan", "walk first", "walk first, giving up", "walks judged by their rate"])
 def test_a_page_is_the_start_of_the_whole_list(query, walk_first, monkeypatch):
     # the search screen draws a keystroke's page (a small limit, totals not counted) and then the whole
     # list (counted): the page is exactly the whole list's first hits, in its order, with a total not
     # above the whole one; a page not filled is the whole answer. A page of common words is found by
     # walking reports newest first before any scan of every text (as in a big library), or, that walk
-    # running out of budget, by the scan
+    # running out of budget or finding too few on the way, by the scan
     if walk_first != "scan":
         monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
     if "giving up" in walk_first:
         monkeypatch.setattr(typed, "WHOLE_WALK", 3)
+    if "rate" in walk_first:  # (from the first report on, a walk too slow to fill the page gives up)
+        monkeypatch.setattr(typed, "WALK_PROBE", 0)
     lib = _fixed_library()
     for name, index in build_ways(lib, 5).items():
         whole = index.search(query, limit=300)

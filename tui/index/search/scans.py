@@ -71,17 +71,18 @@ class TextScans(IndexData):
         self._keep_holding(w, got)
         return got
 
-    def _short_holding(self, w: str) -> Sequence[int] | None:
+    def _short_holding(self, w: str, most: int | None = None) -> Sequence[int] | None:
         """The texts holding a string of one or two characters (lower case), ascending, from its posting
         list (exact: the posting index holds every character and pair of characters of a line but
         across a space) and a scan of the texts appended since; quicker than a scan of every text for a
-        common one (`进度`: ~35 against ~80 ms at 10,000 reports). None: no posting index to ask."""
+        common one (`进度`: ~35 against ~80 ms at 10,000 reports). None: no posting index to ask, or
+        (`most`) more texts than that in its list."""
         p = self.posting_index
         n_all = self.ntexts
         if p is None or n_all < self.postings_min or not 0 < len(w) <= 2 or " " in w:
             return None
         n = min(p.ndocs, n_all)
-        got = p.holding(w, n_all)
+        got = p.holding(w, n_all if most is None else most)
         if got is None:
             return None
         if p.ndocs > n_all:
@@ -109,6 +110,13 @@ class TextScans(IndexData):
         for k, tids in self._memo("_holding_memo", (self.ntexts, self.changes)).items():
             if any(k in w for w in lw) and (best is None or len(tids) < len(best[1])):
                 best = (k, tids)
+        if best is None:  # (a word of one or two characters: its texts are its posting list, no scan)
+            for w in lw:
+                tids = self._short_holding(w, self.ntexts // self.NARROW_SHARE) if len(w) <= 2 else None
+                if tids is not None and len(tids) * self.NARROW_SHARE < self.ntexts:
+                    self._keep_holding(w, tids)
+                    if best is None or len(tids) < len(best[1]):
+                        best = (w, tids)
         if best is None and scan and len(lw) > 1:
             w = max(lw, key=len)
             if is_word_char(w[0]) or is_word_char(w[-1]):

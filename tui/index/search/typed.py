@@ -19,7 +19,7 @@ from .scored import LineMatch, SearchResult
 _LATIN_RUN = re.compile(r"[0-9a-z]+")  # (`columns._WORDS`, of any length)
 TYPED_WALK = 20_000  # entries walked at most while the user types (`_as_typed`), before the full search
 WHOLE_WALK = 4_000  # entries walked at most for a page of whole words before their texts are scanned for
-WALK_PROBE = 250  # entries walked before the rate of whole words found is judged
+WALK_PROBE = 250  # entries walked before a walk's rate of hits found is judged
 WALK_FIRST_MIN = 20_000  # texts from which common words are walked for before scanning (fewer: a scan takes ~1 ms)
 
 
@@ -60,7 +60,7 @@ class AsTyped(TextScans):
             # common words, many texts: reports walked newest first at the whole-word level before any
             # scan of every text (a page of `rust` is in the newest few reports; the scan of its whole-word
             # texts would read every text): any entry not reached yet ranks below a whole word found
-            got = self._walk_typed(q, words, lw, {}, whole, limit, WHOLE_WALK, probe=True)
+            got = self._walk_typed(q, words, lw, {}, whole, limit, WHOLE_WALK)
             if got is not None:
                 return got
         known = self._exact(q, whole_only=True)
@@ -91,13 +91,13 @@ class AsTyped(TextScans):
         return any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None)
 
     def _walk_typed(self, q: Query, words: list[str], lw: list[str], known: dict[int, LineMatch], level: float,
-                    limit: int, budget: int, probe: bool = False) -> SearchResult | None:
+                    limit: int, budget: int) -> SearchResult | None:
         """`_as_typed`'s walk: `known`, texts whose every entry is a candidate (every text that can score
         above `level` but the heading lines and the words together, which are found here), then reports
         newest first, each new text scored, until the entries scoring `level` or more fill the limit
         (any entry not reached yet scores `level` at best and ranks below them). None: `budget` entries
-        walked, or every report, without that (with `probe`, as soon as the rate found so far shows that
-        the budget will run out first)."""
+        walked, or every report, without that, or as soon as the rate found so far shows that the budget
+        would run out first."""
         count = self.tid_count
         cased_any = any(mt.case_sensitive(w) for w in words)
         heads = self.heads
@@ -140,8 +140,8 @@ class AsTyped(TextScans):
                 break
             if seen > budget:
                 return None
-            if probe and seen > WALK_PROBE and (above + len(at_level)) * budget < limit * seen:
-                return None  # (at this rate the budget runs out first: few of the word's lines are whole words)
+            if seen > WALK_PROBE and (above + len(at_level)) * budget < limit * seen:
+                return None  # (at this rate the budget runs out first: the full search is quicker)
         if not full:
             return None  # (every report walked and the exact tier falls short: the lower tiers run)
         keyed: list[tuple[float, int, int]] = []
