@@ -109,3 +109,24 @@ def test_a_short_strings_texts_and_entries_come_from_its_posting_list_as_a_scan_
         assert index._live_holding(s) == scanned._live_holding(s), s
     assert index._short_holding("rust") is None and index._short_holding("t ") is None
     assert scanned._short_holding("进") is None  # (no posting index: the scan)
+
+
+def test_a_short_words_posting_list_narrows_the_full_search_to_the_same_hits(tmp_path, monkeypatch):
+    # a word of one or two characters too common for the posting lists to narrow each scan down: its
+    # own list (exact) is the view the full search scans, and the hits and totals are a scan's
+    index = _library(tmp_path)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(index.ntexts - 2)))
+    index.candidates_min, index.candidates_share = 0, 1 << 30  # (every list "too long")
+    monkeypatch.setattr(SearchIndex, "SHORT_SHARE", 1)
+    asked: list[str] = []
+    short = SearchIndex._short_holding
+    monkeypatch.setattr(SearchIndex, "_short_holding", lambda self, w, most=None: asked.append(w) or short(self, w, most))
+    for q in ("进", "进展", "t", "ru", "的", "一行", "xt", "rust as", "进 贝", "T", "ext"):
+        for limit in (0, 2):
+            got, want = index.search(q, limit=limit), scanned.search(q, limit=limit)
+            assert [(h.line, h.spans, h.tier, h.score) for h in got.hits] == \
+                   [(h.line, h.spans, h.tier, h.score) for h in want.hits], (q, limit)
+            assert (got.total, got.capped) == (want.total, want.capped), (q, limit)
+    assert {"进", "t", "ru", "的"} <= set(asked)

@@ -198,7 +198,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         views: dict[bool, tuple[Any, Any, list[int]]] = {}
         # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
         # several words, those holding the longest word): every scan runs on those alone
-        narrow = None if joint is not None else self._narrow_view(lw, scan=False)
+        narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
         if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
             self._word_memo = (words, seen if joint is None and narrow is None else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)

@@ -58,6 +58,7 @@ class TextScans(IndexData):
     # (texts holding a string, kept across keystrokes: a word typed on holds the one before it)
     HOLDING_MEMO = 16
     NARROW_SHARE = 3  # a memo narrows scans down when it holds under 1/3 of the texts
+    SHORT_SHARE = 6  # a short word's posting list, when it names under 1/6 of them (`_narrow_view`)
 
     def _holding(self, w: str, scan: bool = True) -> array | None:
         """The texts holding `w` (lower case, ignoring case) with an entry or not, ascending; kept (a few,
@@ -99,10 +100,13 @@ class TextScans(IndexData):
             return
         self._keep(memo, w, got, self.HOLDING_MEMO)
 
-    def _narrow_view(self, lw: list[str], scan: bool = True, cased: bool = False) -> tuple[Any, Any, list[int]] | None:
+    def _narrow_view(self, lw: list[str], scan: bool = True, cased: bool = False,
+                     posted: bool = False) -> tuple[Any, Any, list[int]] | None:
         """A view (`_view_of`) of texts holding every word (lower case) at least, far fewer than all: the
         fewest of those kept for a string inside one of the words (`_holding`), or with `scan` (several
-        words) those holding the longest word. None: no such view (every text is scanned, or the
+        words) those holding the longest word, or with `posted` those a word of one or two characters
+        is in by its posting list, when under 1/`SHORT_SHARE` of the texts (a full search scans each word
+        three times: joining those texts costs less). None: no such view (every text is scanned, or the
         posting index narrows each scan down)."""
         if self.posting_index is not None and self._candidates(lw if len(lw) > 1 else lw[0]) is not None:
             return None  # (the posting index narrows down as well)
@@ -110,9 +114,9 @@ class TextScans(IndexData):
         for k, tids in self._memo("_holding_memo", (self.ntexts, self.changes)).items():
             if any(k in w for w in lw) and (best is None or len(tids) < len(best[1])):
                 best = (k, tids)
-        if best is None:  # (a word of one or two characters: its texts are its posting list, no scan)
+        if best is None and posted:  # (a word of one or two characters: its texts are its posting list)
             for w in lw:
-                tids = self._short_holding(w, self.ntexts // self.NARROW_SHARE) if len(w) <= 2 else None
+                tids = self._short_holding(w, self.ntexts // self.SHORT_SHARE) if len(w) <= 2 else None
                 if tids is not None and len(tids) * self.NARROW_SHARE < self.ntexts:
                     self._keep_holding(w, tids)
                     if best is None or len(tids) < len(best[1]):
