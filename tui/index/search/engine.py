@@ -151,7 +151,8 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         got = memo.get(w)
         if got is None:
             count = self.tid_count
-            tids = self._short_holding(w) if len(w) <= 2 else None
+            # (a list naming more than half the texts: a scan, without ~0.2 KB a text of hits held meanwhile)
+            tids = self._short_holding(w, self.ntexts // 2) if len(w) <= 2 else None
             got = sum(c for c in map(count.__getitem__, self._holding(w) if tids is None else tids) if c > 0)
             self._keep(memo, w, got, 64)
         return got
