@@ -130,3 +130,28 @@ def test_a_short_words_posting_list_narrows_the_full_search_to_the_same_hits(tmp
                    [(h.line, h.spans, h.tier, h.score) for h in want.hits], (q, limit)
             assert (got.total, got.capped) == (want.total, want.capped), (q, limit)
     assert {"进", "t", "ru", "的"} <= set(asked)
+
+
+def test_a_mistyped_word_beside_a_common_one_is_found_from_the_words_close_to_it(tmp_path, monkeypatch):
+    # `regoin s`: the other word too common for the posting lists (the texts holding it would all be
+    # scanned for the words close to the mistyped one anyway): the texts holding a close word are found
+    # first, then checked for the other word — the same hits as listing the other word's texts first
+    from tui.index.search import tiers
+
+    monkeypatch.setattr(tiers, "FUZZY_EACH", -1000)  # (as when the other word's texts are many)
+    index = _library(tmp_path)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(index.ntexts)))
+    index.candidates_min, index.candidates_share = 0, 1 << 30  # (every list "too long")
+    taken: list[str] = []
+    common = SearchIndex._common_other
+    monkeypatch.setattr(SearchIndex, "_common_other",
+                        lambda self, w, o, exact: common(self, w, o, exact) and not taken.append(o))
+    for q in ("rust asnyc", "asnyc rust", "Rust asnyc", "asnyc Rust", "RUST asnyc", "asnyc 迁移", "rsut 迁移"):
+        got, want = index.search(q, limit=0), scanned.search(q, limit=0)
+        assert [(h.line, h.spans, h.tier, h.score) for h in got.hits] == \
+               [(h.line, h.spans, h.tier, h.score) for h in want.hits], q
+        assert got.total == want.total, q
+    assert any(h.tier == "fuzzy" for h in index.search("rust asnyc", limit=0).hits)
+    assert {"rust", "Rust", "RUST"} <= set(taken)
