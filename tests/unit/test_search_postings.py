@@ -107,6 +107,7 @@ def test_a_short_strings_texts_and_entries_come_from_its_posting_list_as_a_scan_
         got = index._short_holding(s)
         assert got is not None and list(got) == list(scanned._holding(s)), s
         assert index._live_holding(s) == scanned._live_holding(s), s
+        assert index._short_count(s) == scanned._live_holding(s), s  # (from the texts lacking it)
     assert index._short_holding("rust") is None and index._short_holding("t ") is None
     assert scanned._short_holding("进") is None  # (no posting index: the scan)
 

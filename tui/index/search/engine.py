@@ -151,9 +151,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         got = memo.get(w)
         if got is None:
             count = self.tid_count
-            # (a list naming more than half the texts: a scan, without ~0.2 KB a text of hits held meanwhile)
+            # (a list naming more than half the texts: counted from the texts it leaves out, without ~0.2 KB
+            # a text of hits held meanwhile; else a scan)
             tids = self._short_holding(w, self.ntexts // 2) if len(w) <= 2 else None
-            got = sum(c for c in map(count.__getitem__, self._holding(w) if tids is None else tids) if c > 0)
+            got = self._short_count(w) if tids is None and len(w) <= 2 else None
+            if got is None:
+                got = sum(c for c in map(count.__getitem__, self._holding(w) if tids is None else tids) if c > 0)
             self._keep(memo, w, got, 64)
         return got
 

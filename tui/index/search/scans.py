@@ -93,6 +93,33 @@ class TextScans(IndexData):
             got.extend(self._texts_in(rx, self._view_of(list(range(n, n_all)))))
         return got
 
+    def _short_count(self, w: str) -> int | None:
+        """How many entries of live reports are on the texts holding a string of one or two characters
+        (lower case) that most texts hold (`s`, `in`): every live entry but those on the texts its
+        posting list leaves out (a list of those is short where the list of the others is not), and
+        the texts appended since, scanned. None: no posting index to ask, or half the texts lack it."""
+        p = self.posting_index
+        n_all = self.ntexts
+        if p is None or n_all < self.postings_min or not 0 < len(w) <= 2 or " " in w:
+            return None
+        n = min(p.ndocs, n_all)
+        lack = p.lacking(w, n_all // 2)
+        if lack is None:
+            return None
+        count = self.tid_count
+        memo = self._memo("_live_memo", (self.ntexts, self.changes))
+        live = memo.get(n)
+        if live is None:
+            live = memo[n] = sum(c for c in count[:n] if c > 0)
+        if p.ndocs > n_all:
+            lack = [t for t in lack if t < n]
+        got = live - sum(c for c in map(count.__getitem__, lack) if c > 0)
+        if n < n_all:  # (the texts appended since the posting index was extended, scanned)
+            rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
+            got += sum(c for c in map(count.__getitem__, self._texts_in(rx, self._view_of(list(range(n, n_all)))))
+                       if c > 0)
+        return got
+
     def _keep_holding(self, w: str, tids: Iterable[int]) -> None:
         memo = self._memo("_holding_memo", (self.ntexts, self.changes))
         got = tids if isinstance(tids, array) else array("i", tids)
