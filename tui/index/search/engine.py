@@ -234,12 +234,13 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 self._keep_holding(lower(w), got)  # (its texts: they narrow the next keystroke's scans down)
             if classes is None:
                 classes = got
-                if narrow is None and joint is None and len(lw) > 1 and len(got) * self.NARROW_SHARE < self.ntexts:
-                    # (the texts holding the longest word, ascending as found: the other words' scans
-                    # run on those alone, whatever an earlier keystroke kept)
+                if (not whole_only and narrow is None and joint is None and len(lw) > 1
+                        and len(got) * self.NARROW_SHARE < self.ntexts):
+                    # (the texts holding the longest word, ascending as found: the other words' three
+                    # scans each run on those alone, whatever an earlier keystroke kept; whole words
+                    # alone are one scan each, kept: not worth joining the texts for)
                     narrow = self._view_of(list(got))
-                    if not whole_only:  # (the fuzzy tier's texts of each word: only those found whole)
-                        self._word_memo = (words, dict(seen))
+                    self._word_memo = (words, dict(seen))  # (the fuzzy tier's texts of each word: those found whole)
             else:
                 classes = {t: min(c, got[t]) for t, c in classes.items() if t in got}
             if not classes:
