@@ -60,8 +60,10 @@ class LowerTiers(TextScans):
 
     def _common_other(self, w: str, other: str, exact: dict[int, LineMatch]) -> bool:
         """Whether the texts holding `other` (a mistyped Latin word's one other word) are so many that
-        `_fuzzy_within` would scan for the words close to `w` anyway (more than `FUZZY_EACH` of them not
-        matched exactly): the posting index names too many (`_candidates`)."""
+        listing them costs more than finding the texts holding a word close to `w` and checking those
+        for it: the posting index names too many (`_candidates`), more than `FUZZY_EACH` of them not
+        matched exactly, so `_fuzzy_within` would scan for the close words anyway. (Either way gives the
+        same hits — looking at each text or scanning for the close words: the reference tests try both.)"""
         if not mt.is_latin_word(w) or self.posting_index is None or self._candidates(lower(other)) is not None:
             return False
         least = max(self.candidates_min, min(self.posting_index.ndocs, self.ntexts) // self.candidates_share)
