@@ -92,3 +92,67 @@ def test_the_table_of_names_pinyin_may_spell_is_made_where_the_index_is_synced_n
     hits = ws.search("by", limit=10, wait=False).hits
     assert hits and hits[0].tier == "pinyin"
     assert 2 not in made  # (the two-letter table was made by the sync)
+
+
+def test_a_short_strings_texts_and_entries_come_from_its_posting_list_as_a_scan_finds_them(tmp_path):
+    # one or two characters: the posting list names exactly the lines holding them (a count of a
+    # common one's entries, as the user types, asks it rather than scanning every line); the lines
+    # appended since the posting index was extended are scanned
+    index = _library(tmp_path)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    half = index.ntexts // 2
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(half)))
+    for s in ("进", "进展", "贝", "线完", "t", "ru", "的", "一行", "xt", "窗已", "zz", "周"):
+        got = index._short_holding(s)
+        assert got is not None and list(got) == list(scanned._holding(s)), s
+        assert index._live_holding(s) == scanned._live_holding(s), s
+        assert index._short_count(s) == scanned._live_holding(s), s  # (from the texts lacking it)
+    assert index._short_holding("rust") is None and index._short_holding("t ") is None
+    assert scanned._short_holding("进") is None  # (no posting index: the scan)
+
+
+def test_a_short_words_posting_list_narrows_the_full_search_to_the_same_hits(tmp_path, monkeypatch):
+    # a word of one or two characters too common for the posting lists to narrow each scan down: its
+    # own list (exact) is the view the full search scans, and the hits and totals are a scan's
+    index = _library(tmp_path)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(index.ntexts - 2)))
+    index.candidates_min, index.candidates_share = 0, 1 << 30  # (every list "too long")
+    monkeypatch.setattr(SearchIndex, "SHORT_SHARE", 1)
+    asked: list[str] = []
+    short = SearchIndex._short_holding
+    monkeypatch.setattr(SearchIndex, "_short_holding", lambda self, w, most=None: asked.append(w) or short(self, w, most))
+    for q in ("进", "进展", "t", "ru", "的", "一行", "xt", "rust as", "进 贝", "T", "ext"):
+        for limit in (0, 2):
+            got, want = index.search(q, limit=limit), scanned.search(q, limit=limit)
+            assert [(h.line, h.spans, h.tier, h.score) for h in got.hits] == \
+                   [(h.line, h.spans, h.tier, h.score) for h in want.hits], (q, limit)
+            assert (got.total, got.capped) == (want.total, want.capped), (q, limit)
+    assert {"进", "t", "ru", "的"} <= set(asked)
+
+
+def test_a_mistyped_word_beside_a_common_one_is_found_from_the_words_close_to_it(tmp_path, monkeypatch):
+    # `regoin s`: the other word too common for the posting lists (the texts holding it would all be
+    # scanned for the words close to the mistyped one anyway): the texts holding a close word are found
+    # first, then checked for the other word — the same hits as listing the other word's texts first
+    from tui.index.search import tiers
+
+    monkeypatch.setattr(tiers, "FUZZY_EACH", -1000)  # (as when the other word's texts are many)
+    index = _library(tmp_path)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(index.ntexts)))
+    index.candidates_min, index.candidates_share = 0, 1 << 30  # (every list "too long")
+    taken: list[str] = []
+    common = SearchIndex._common_other
+    monkeypatch.setattr(SearchIndex, "_common_other",
+                        lambda self, w, o, exact: common(self, w, o, exact) and not taken.append(o))
+    for q in ("rust asnyc", "asnyc rust", "Rust asnyc", "asnyc Rust", "RUST asnyc", "asnyc 迁移", "rsut 迁移"):
+        got, want = index.search(q, limit=0), scanned.search(q, limit=0)
+        assert [(h.line, h.spans, h.tier, h.score) for h in got.hits] == \
+               [(h.line, h.spans, h.tier, h.score) for h in want.hits], q
+        assert got.total == want.total, q
+    assert any(h.tier == "fuzzy" for h in index.search("rust asnyc", limit=0).hits)
+    assert {"rust", "Rust", "RUST"} <= set(taken)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tui.index.search import match as mt
 from tui.index.search import pinyin as py
-from tui.index.search import engine, scans, tiers
+from tui.index.search import engine, scans, tiers, typed
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import Doc
 from tui.index.search.postings import Postings
@@ -308,15 +308,32 @@ def test_a_page_is_the_start_of_the_whole_list(query):
     # the search screen draws a keystroke's page (a small limit, totals not counted) and then the whole
     # list (counted): the page is exactly the whole list's first hits, in its order, with a total not
     # above the whole one; a page not filled is the whole answer
-    lib = _fixed_library()
-    for name, index in build_ways(lib, 5).items():
-        whole = index.search(query, limit=300)
-        for page in (1, 2, 4, 40):
-            got = index.search(query, limit=page, counted=False)
-            assert engine_rows(got) == engine_rows(whole)[:page], (name, query, page)
-            assert got.total <= whole.total
-            if len(got.hits) < page:
-                assert got.total == whole.total and len(whole.hits) == len(got.hits), (name, query, page)
+    _check_pages(build_ways(_fixed_library(), 5), [query])
+
+
+@pytest.mark.parametrize("walk_first", ["walk first", "walk first, giving up", "walks judged by their rate"])
+def test_a_page_of_common_words_found_walking_first_is_the_start_of_the_whole_list(walk_first, monkeypatch):
+    # as in a big library: a page of common words is found by walking reports newest first before any
+    # scan of every text, or, that walk running out of budget or finding too few on the way, by the scan
+    monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+    if "giving up" in walk_first:
+        monkeypatch.setattr(typed, "WHOLE_WALK", 3)
+    if "rate" in walk_first:  # (from the first report on, a walk too slow to fill the page gives up)
+        monkeypatch.setattr(typed, "WALK_PROBE", 0)
+    latin = [q for q in QUERIES if ":" not in q and q.isascii()]
+    _check_pages(build_ways(_fixed_library(), 5), latin)
+
+
+def _check_pages(ways: dict, queries: list[str]) -> None:
+    for query in queries:
+        for name, index in ways.items():
+            whole = index.search(query, limit=300)
+            for page in (1, 2, 4, 40):
+                got = index.search(query, limit=page, counted=False)
+                assert engine_rows(got) == engine_rows(whole)[:page], (name, query, page)
+                assert got.total <= whole.total
+                if len(got.hits) < page:
+                    assert got.total == whole.total and len(whole.hits) == len(got.hits), (name, query, page)
 
 
 def _fixed_library() -> list[GenDoc]:

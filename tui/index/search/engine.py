@@ -25,11 +25,13 @@ from . import match as mt
 from .index import Doc
 from .picking import Picking
 from .query import Query, parse_query
-from .records import Record, doc_record, lower, norm
+from .records import Record, doc_record, is_word_char, lower, norm
 from .scans import POSTINGS_MIN, TextScans
 from .scored import Hit, LineMatch, SearchResult, Typo
 from .tiers import LowerTiers
 from .typed import AsTyped
+
+FILTERED_VIEW_BYTES = 16 << 20  # a line filter's texts joined are kept for the next word up to this size
 
 __all__ = ["SearchIndex", "SearchResult", "Hit", "Query", "parse_query", "build_index", "search", "norm",
            "POSTINGS_MIN"]
@@ -127,16 +129,20 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         res.seconds = time.perf_counter() - t0
         return res
 
-    @staticmethod
-    def _counted_as_typed(q: Query) -> bool:
-        """Whether a counted search may take the hits found as the user types and count apart: one
-        word of one or two Latin letters or digits in lower case, no filter (and too common for the
-        posting lists to narrow down: checked by the caller). Its exact tier then holds every text
-        holding the word, and when those fill the limit no other tier runs, so the total is their
-        entries — a scan and a sum, where classifying every one of them (most texts) costs several
-        times that."""
+    def _counted_as_typed(self, q: Query) -> bool:
+        """Whether a counted search may take the hits found as the user types and count apart: one word
+        ignoring case, no filter (and too common for the posting lists to narrow down: checked by the
+        caller), of one or two Latin letters or digits, of CJK alone, or of the library's vocabulary
+        (`_in_vocab`: a walk for it as a whole word may fill the page; a word seldom whole, such as
+        `ssss`, is classified by the full search at once). Its exact tier then holds every text holding
+        the word, and when those fill the limit no other tier runs, so the total is their entries — a
+        scan and a sum, where classifying every one of them (most texts) costs several times that."""
         w = q.words[0] if len(q.words) == 1 else ""
-        return (0 < len(w) <= 2 and not q.has_filters and w.isascii() and w.isalnum() and w == w.lower())
+        if not w or q.has_filters or mt.case_sensitive(w):
+            return False
+        if not (is_word_char(w[0]) or is_word_char(w[-1])):
+            return True  # (CJK: every occurrence whole, every text holding it found by the walk)
+        return (len(w) <= 2 and w.isascii() and w.isalnum()) or self._in_vocab([w])
 
     def _live_holding(self, w: str) -> int:
         """How many entries of live reports are on the texts holding `w` (lower case), kept for a few
@@ -145,7 +151,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         got = memo.get(w)
         if got is None:
             count = self.tid_count
-            got = sum(c for c in map(count.__getitem__, self._holding(w)) if c > 0)
+            # (a list naming more than half the texts: counted from the texts it leaves out, without ~0.2 KB
+            # a text of hits held meanwhile; else a scan)
+            tids = self._short_holding(w, self.ntexts // 2) if len(w) <= 2 else None
+            got = self._short_count(w) if tids is None and len(w) <= 2 else None
+            if got is None:
+                got = sum(c for c in map(count.__getitem__, self._holding(w) if tids is None else tids) if c > 0)
             self._keep(memo, w, got, 64)
         return got
 
@@ -161,7 +172,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             filt = LineMatch(mt.FILTER_SCORE, "filter")
             hits = self._hits(q, [(eid, filt) for eid in found])
             return SearchResult(q, hits, total, capped)
-        matches = self._exact(q)
+        matches = self._exact(q, only=self._filtered_texts(q, pred) if pred is not None else None)
         picked: list[tuple[int, LineMatch]] = []
         total, capped = self._take(matches, cap, scope, pred, picked)
         # every exact hit ranks above every other (83 > 79): the other tiers only when these fall short
@@ -179,10 +190,10 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
 
-    def _exact(self, q: Query, whole_only: bool = False) -> dict[int, LineMatch]:
+    def _exact(self, q: Query, whole_only: bool = False, only: list[int] | None = None) -> dict[int, LineMatch]:
         """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
         scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
-        inside a word)."""
+        inside a word). `only`: of these texts alone (ascending; those a line filter keeps)."""
         words = q.words
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
@@ -191,9 +202,21 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         # pairs (each word's scan then runs on those alone, even when one word alone is common)
         joint = self._candidates(lw) if len(lw) > 1 else None
         views: dict[bool, tuple[Any, Any, list[int]]] = {}
-        # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
-        # several words, those holding the longest word): every scan runs on those alone
-        narrow = None if joint is not None else self._narrow_view(lw, scan=False)
+        if only is not None:  # (a line filter's texts, with the posting query's when there is one)
+            if joint is None:
+                kept = self.__dict__.get("_filtered_view")  # (the last filter's, for the next word typed)
+                if kept is None or kept[0] is not only:
+                    kept = (only, self._view_of(only))
+                    # (kept while small: at 100,000 reports a filter's texts may be ~100 MB)
+                    self._filtered_view = kept if len(kept[1][0]) <= FILTERED_VIEW_BYTES else None
+                narrow = kept[1]
+            else:
+                narrow = self._view_of(sorted(set(joint).intersection(only)))
+            joint = None
+        else:
+            # else the texts holding a string inside one of the words, kept from an earlier keystroke
+            # (or, several words, those holding the longest word): every scan runs on those alone
+            narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
         if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
             self._word_memo = (words, seen if joint is None and narrow is None else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
@@ -211,6 +234,13 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 self._keep_holding(lower(w), got)  # (its texts: they narrow the next keystroke's scans down)
             if classes is None:
                 classes = got
+                if (not whole_only and narrow is None and joint is None and len(lw) > 1
+                        and len(got) * self.NARROW_SHARE < self.ntexts):
+                    # (the texts holding the longest word, ascending as found: the other words' three
+                    # scans each run on those alone, whatever an earlier keystroke kept; whole words
+                    # alone are one scan each, kept: not worth joining the texts for)
+                    narrow = self._view_of(list(got))
+                    self._word_memo = (words, dict(seen))  # (the fuzzy tier's texts of each word: those found whole)
             else:
                 classes = {t: min(c, got[t]) for t, c in classes.items() if t in got}
             if not classes:
@@ -238,6 +268,21 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
+
+    FILTERED_MEMO = 4
+
+    def _filtered_texts(self, q: Query, pred: Callable[[int], bool]) -> list[int] | None:
+        """The texts (ascending) with an entry a line filter (`in:`, `kpi:`, `url:`) keeps, when under
+        1/`NARROW_SHARE` of them: the exact tier scans those alone (a text with no such entry has no hit
+        to give). Kept for a few filters until the index changes: found once per filter (every entry
+        asked, ~0.1 s at 10,000 reports), then each word typed after it scans only those texts."""
+        memo = self._memo("_filtered_memo", (self.ntexts, self.changes))
+        key = (tuple(q.sections), tuple(q.kpis), tuple(q.urls))
+        if key in memo:
+            return memo[key]
+        kept = set(map(self.entry_tid.__getitem__, filter(pred, range(len(self.entry_tid)))))
+        got = sorted(kept) if len(kept) * self.NARROW_SHARE < self.ntexts else None
+        return self._keep(memo, key, got, self.FILTERED_MEMO)
 
     # -- hits ------------------------------------------------------------------------------------
 

@@ -193,9 +193,14 @@ class Postings:
         in adjacent hanzi: those holding every pair of them; None as for `holding`."""
         return self._lines("i", list(dict.fromkeys(letters[i:i + 2] for i in range(len(letters) - 1))), cap)
 
-    def _lines(self, field: str, grams: list[str], cap: int) -> list[int] | None:
-        """The ids of the lines holding every one of these terms of a field, ascending (None: more than
-        `cap`, or the index cannot answer)."""
+    def lacking(self, s: str, cap: int) -> list[int] | None:
+        """The ids of the lines that do not hold `s` (one or two characters, lower case: a term of its
+        own), ascending; None as for `holding`."""
+        return self._lines("t", [s], cap, lacking=True) if 0 < len(s) <= 2 else None
+
+    def _lines(self, field: str, grams: list[str], cap: int, lacking: bool = False) -> list[int] | None:
+        """The ids of the lines holding every one of these terms of a field (`lacking`: the one term
+        not), ascending (None: more than `cap`, or the index cannot answer)."""
         if not grams or self.failed:
             return None
         try:
@@ -205,6 +210,9 @@ class Postings:
                 terms = [tantivy.Query.term_query(self._schema, field, g) for g in grams]
                 q = terms[0] if len(terms) == 1 else tantivy.Query.boolean_query(
                     [(tantivy.Occur.Must, t) for t in terms])
+                if lacking:
+                    q = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                     (tantivy.Occur.MustNot, q)])
                 searcher = self._searcher
                 count = searcher.search(q, limit=1, count=True).count
                 if count > cap:

@@ -36,26 +36,44 @@ class LowerTiers(TextScans):
         out: dict[int, LineMatch] = {}
         for i in which:
             others = [w for j, w in enumerate(q.words) if j != i]
-            within: set[int] | None = None
             memo = getattr(self, "_word_memo", None)
             known = memo[1] if memo is not None and memo[0] == q.words else {}
-            for o in sorted(others, key=len, reverse=True):  # (the texts holding every other word as typed)
-                got = known[o] if o in known else self._texts_holding(o)
-                within = set(got) if within is None else within.intersection(got)
+            if len(others) == 1 and others[0] not in known and self._common_other(words[i], others[0], exact):
+                # (`regoin s`: the texts holding a word close to the mistyped one are found first and
+                # checked for the other, rather than every text holding `s` listed)
+                found = self._fuzzy_word(words[i], exact, None, [lower(others[0])], others[0])
+            else:
+                within: set[int] | None = None
+                for o in sorted(others, key=len, reverse=True):  # (the texts holding every other word as typed)
+                    got = known[o] if o in known else self._texts_holding(o)
+                    within = set(got) if within is None else within.intersection(got)
+                    if not within:
+                        break
                 if not within:
-                    break
-            if not within:
-                continue
-            for tid, m in self._fuzzy_word(words[i], exact, within, [lower(o) for o in others]).items():
+                    continue
+                found = self._fuzzy_word(words[i], exact, within, [lower(o) for o in others])
+            for tid, m in found.items():
                 old = out.get(tid)
                 if old is None or m.score > old.score:
                     out[tid] = LineMatch(m.score, "fuzzy", Typo(i, m.info))
         return out
 
+    def _common_other(self, w: str, other: str, exact: dict[int, LineMatch]) -> bool:
+        """Whether the texts holding `other` (a mistyped Latin word's one other word) are so many that
+        listing them costs more than finding the texts holding a word close to `w` and checking those
+        for it: the posting index names too many (`_candidates`), more than `FUZZY_EACH` of them not
+        matched exactly, so `_fuzzy_within` would scan for the close words anyway. (Either way gives the
+        same hits — looking at each text or scanning for the close words: the reference tests try both.)"""
+        if not mt.is_latin_word(w) or self.posting_index is None or self._candidates(lower(other)) is not None:
+            return False
+        least = max(self.candidates_min, min(self.posting_index.ndocs, self.ntexts) // self.candidates_share)
+        return least - len(exact) > FUZZY_EACH
+
     def _fuzzy_word(self, w: str, exact: dict[int, LineMatch], within: set[int] | None,
-                    others: list[str]) -> dict[int, LineMatch]:
+                    others: list[str], check: str | None = None) -> dict[int, LineMatch]:
         """The texts (of `within`, all if None) holding the word `w` (lower case) mistyped, not matched
-        exactly; `others`: the query's other words (lower case), which a heading holds for its bonus."""
+        exactly; `others`: the query's other words (lower case), which a heading holds for its bonus.
+        `check`: a Latin word's one other word (as typed), which the texts must hold too (`_common_other`)."""
         n, k = len(w), mt.max_edits(len(w))
         out: dict[int, LineMatch] = {}
 
@@ -87,9 +105,9 @@ class LowerTiers(TextScans):
                         near = -mt.typo_closeness(w, p)
                         keyed.extend((int(d) + 1, near, u) for u in starts[p] if not u.startswith(w))
             keyed.sort()
-            if within is not None:  # (one of several words: only the texts holding the others are looked at)
+            if within is not None or check is not None:  # (one of several words: only the texts holding the others)
                 return self._fuzzy_within(w, list(dict.fromkeys(u for _d, _n, u in keyed)), exact, within,
-                                          on_head)
+                                          on_head, check)
             for d, neg, u in keyed:
                 for tid in self._whole_texts(u):
                     if tid not in exact and tid not in best and (within is None or tid in within):
@@ -118,28 +136,34 @@ class LowerTiers(TextScans):
             out[tid] = LineMatch(scores[(d, hids[tid] >= 0 and on_head(tid))], "fuzzy", span)
         return out
 
-    def _fuzzy_within(self, w: str, close: list[str], exact: dict[int, LineMatch], within: set[int],
-                      on_head: Callable[[int], bool]) -> dict[int, LineMatch]:
+    def _fuzzy_within(self, w: str, close: list[str], exact: dict[int, LineMatch], within: set[int] | None,
+                      on_head: Callable[[int], bool], check: str | None = None) -> dict[int, LineMatch]:
         """`_fuzzy_word` of a Latin word among the texts holding a query's other words: those holding one
         of the library's words `close` to it (found in one scan of just those texts when they are many),
-        each scored by `match.fuzzy_latin`."""
+        each scored by `match.fuzzy_latin`. `within` None: the texts holding the other word `check`
+        (more than `FUZZY_EACH`), found among those holding a close word."""
         out: dict[int, LineMatch] = {}
-        ids = sorted(t for t in within if t not in exact)
-        if not close or not ids:
+        if not close:
             return out
-        if len(ids) > FUZZY_EACH:
-            lits = [re.escape(u.encode("utf-8")) for u in close]
-            alt = b"|".join(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")" for lit in lits)
-            rx = re.compile(rb"(?:" + alt + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
-            if len(ids) * 4 > self.ntexts:  # (most texts: one scan of them all, then those kept)
-                keep = set(ids)
-                ids = [t for t in self._texts_of(rx, self.lower_blob(), self.lower_off) if t in keep]
-            else:
-                blob, off = self.lower, self.lower_off
-                pieces = [blob[off[t]:off[t + 1]] for t in ids]
-                sub_off = array("i", [0])
-                sub_off.extend(accumulate(map(len, pieces)))
-                ids = self._texts_in(rx, (b"".join(pieces), sub_off, ids))
+        lits = [re.escape(u.encode("utf-8")) for u in close]
+        alt = b"|".join(lit + rb"(?<![" + _WORD_CLASS + rb"]" + lit + rb")" for lit in lits)
+        rx = re.compile(rb"(?:" + alt + rb")(?![" + _WORD_CLASS + rb"])" + _REST)
+        if within is None:  # (those holding a close word, then the other word: as below, in that order)
+            cased, needle = mt.case_sensitive(check or ""), mt.needle(check or "")
+            ids = [t for t in self._texts_of(rx, self.lower_blob(), self.lower_off)
+                   if t not in exact and needle in (self.text_cased(t) if cased else self.text(t))]
+        else:
+            ids = sorted(t for t in within if t not in exact)
+            if len(ids) > FUZZY_EACH:
+                if len(ids) * 4 > self.ntexts:  # (most texts: one scan of them all, then those kept)
+                    keep = set(ids)
+                    ids = [t for t in self._texts_of(rx, self.lower_blob(), self.lower_off) if t in keep]
+                else:
+                    blob, off = self.lower, self.lower_off
+                    pieces = [blob[off[t]:off[t + 1]] for t in ids]
+                    sub_off = array("i", [0])
+                    sub_off.extend(accumulate(map(len, pieces)))
+                    ids = self._texts_in(rx, (b"".join(pieces), sub_off, ids))
         n = len(w)
         for tid in ids:
             low = self.text(tid)

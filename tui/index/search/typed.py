@@ -16,11 +16,17 @@ from .records import is_word_char, lower
 from .scans import TextScans
 from .scored import LineMatch, SearchResult
 
+_LATIN_RUN = re.compile(r"[0-9a-z]+")  # (`columns._WORDS`, of any length)
 TYPED_WALK = 20_000  # entries walked at most while the user types (`_as_typed`), before the full search
+WHOLE_WALK = 4_000  # entries walked at most for a page of whole words before their texts are scanned for
+WALK_PROBE = 250  # entries walked before a walk's rate of hits found is judged
+WALK_FIRST_MIN = 20_000  # texts from which common words are walked for before scanning (fewer: a scan takes ~1 ms)
 
 
 class AsTyped(TextScans):
     """`_as_typed`: a page of hits for a query as typed (see the module's description)."""
+
+    walk_first_min = WALK_FIRST_MIN
 
     def _as_typed(self, q: Query, limit: int) -> SearchResult | None:
         """The hits as the user types (the same as the full search's), found without classifying every
@@ -30,30 +36,69 @@ class AsTyped(TextScans):
         heading holds every word are all the texts that can score above a prefix (90); when they fill
         the limit, they are the hits. Else reports are walked newest first, each new text of their
         entries scored (`match.exact_score`), until those and the prefixes found fill the limit: any
-        entry not reached yet ranks below them. A walk past `TYPED_WALK` entries gives up."""
+        entry not reached yet ranks below them. A walk past `TYPED_WALK` entries gives up.
+
+        In a big index, common words of the library's vocabulary are first walked for at the whole-word
+        level, before any scan: the newest reports usually fill a page with whole words (`rust`), and
+        the scan of every text holding them costs ~100 ms at 10,000 reports. That walk gives up early
+        (`WHOLE_WALK`, or its rate so far) when whole words are few (`rus`), and the scan runs."""
         if not q.words or q.has_filters:
             return None
         words = list(q.words)
         lw = [lower(w) for w in words]
         count = self.tid_count
         cjk = not any(is_word_char(w[0]) or is_word_char(w[-1]) for w in q.words)
+        whole = mt.CLASS_SCORE[mt.WHOLE]
         if cjk:
             # (CJK words only: every occurrence is whole, so every text holding the words scores a whole
             # word at least; those scoring more — heading lines, the words together — are found below,
             # the others walked newest first)
-            if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
+            if self._rare(lw):
                 return None  # (rare: the full search scans few texts)
-            known: dict[int, LineMatch] = {}
-            level = mt.CLASS_SCORE[mt.WHOLE]
-        else:
-            known = self._exact(q, whole_only=True)
-            if sum(count[t] for t in known) >= limit:
-                picked: list[tuple[int, LineMatch]] = []
-                self._take(known, limit, None, None, picked)
-                return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
-            if any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None):
-                return None  # (a rare word, or words rare together: the full search scans few texts, a walk would find few hits)
-            level = mt.CLASS_SCORE[mt.PREFIX]
+            return self._walk_typed(q, words, lw, {}, whole, limit, TYPED_WALK)
+        if self.ntexts >= self.walk_first_min and self._in_vocab(lw) and not self._rare(lw):
+            # common words, many texts: reports walked newest first at the whole-word level before any
+            # scan of every text (a page of `rust` is in the newest few reports; the scan of its whole-word
+            # texts would read every text): any entry not reached yet ranks below a whole word found
+            got = self._walk_typed(q, words, lw, {}, whole, limit, WHOLE_WALK)
+            if got is not None:
+                return got
+        known = self._exact(q, whole_only=True)
+        if sum(count[t] for t in known) >= limit:
+            picked: list[tuple[int, LineMatch]] = []
+            self._take(known, limit, None, None, picked)
+            return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
+        if self._rare(lw):
+            return None  # (a rare word, or words rare together: the full search scans few texts, a walk would find few hits)
+        return self._walk_typed(q, words, lw, known, mt.CLASS_SCORE[mt.PREFIX], limit, TYPED_WALK)
+
+    def _in_vocab(self, lw: list[str]) -> bool:
+        """Whether a walk for the words (lower case) as whole words may find them: each holds a Latin
+        word of three letters or more and each of those is a word of some line (`vocab`). (A line
+        holding a word whole holds each of its Latin runs whole; words of one or two letters, which
+        `vocab` leaves out, are mostly typed on the way to a longer one: not walked for.)"""
+        memo = self.__dict__.get("_vocab_set")
+        if memo is None or memo[0] != len(self.vocab):
+            memo = self._vocab_set = (len(self.vocab), frozenset(self.vocab))
+        for w in lw:
+            runs = [r for r in _LATIN_RUN.findall(w) if len(r) >= 3]
+            if not runs or not all(r in memo[1] for r in runs):
+                return False
+        return True
+
+    def _rare(self, lw: list[str]) -> bool:
+        """Whether the posting index narrows a word, or the words together, down to few texts."""
+        return any(self._candidates(w) is not None for w in lw) or (len(lw) > 1 and self._candidates(lw) is not None)
+
+    def _walk_typed(self, q: Query, words: list[str], lw: list[str], known: dict[int, LineMatch], level: float,
+                    limit: int, budget: int) -> SearchResult | None:
+        """`_as_typed`'s walk: `known`, texts whose every entry is a candidate (every text that can score
+        above `level` but the heading lines and the words together, which are found here), then reports
+        newest first, each new text scored, until the entries scoring `level` or more fill the limit
+        (any entry not reached yet scores `level` at best and ranks below them). None: `budget` entries
+        walked, or every report, without that, or as soon as the rate found so far shows that the budget
+        would run out first."""
+        count = self.tid_count
         cased_any = any(mt.case_sensitive(w) for w in words)
         heads = self.heads
         by_head = self._heading_texts()
@@ -67,13 +112,12 @@ class AsTyped(TextScans):
             tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw)) if t not in known and count[t] > 0]
             for t, score in self._scored_in(words, lw, tids).items():
                 known[t] = LineMatch(score, "exact")
-        prefix = level
-        above = sum(count[t] for t, m in known.items() if m.score >= prefix)
+        above = sum(count[t] for t, m in known.items() if m.score >= level)
         rank, by_rank, _order = self.ranks()
         first, e_tid, hids = self.doc_first, self.entry_tid, self.text_hid
         scored: dict[int, float | None] = dict.fromkeys(known)
         found: dict[float, list[int]] = {}
-        at_prefix: list[int] = found.setdefault(prefix, [])
+        at_level: list[int] = found.setdefault(level, [])
         seen, full = 0, False
         for d in by_rank:
             lo, hi = first[d], first[d + 1]
@@ -91,11 +135,13 @@ class AsTyped(TextScans):
                         found.setdefault(s, [])
                 if s is not None and t not in known:
                     found[s].append(e)
-            if above + len(at_prefix) >= limit:
+            if above + len(at_level) >= limit:
                 full = True
                 break
-            if seen > TYPED_WALK:
+            if seen > budget:
                 return None
+            if seen > WALK_PROBE and (above + len(at_level)) * budget < limit * seen:
+                return None  # (at this rate the budget runs out first: the full search is quicker)
         if not full:
             return None  # (every report walked and the exact tier falls short: the lower tiers run)
         keyed: list[tuple[float, int, int]] = []
