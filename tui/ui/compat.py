@@ -94,11 +94,6 @@ def footer_ready(footer: Footer) -> bool:
     return footer._bindings_ready
 
 
-def set_footer_ready(footer: Footer) -> None:
-    """Let a footer compose its screen's keys before the screen publishes its bindings."""
-    footer.set_reactive(Footer._bindings_ready, True)
-
-
 def option_first_line(option_list: OptionList, index: int) -> int | None:
     """The line of an option list where option `index` starts, as laid out now (None: not laid out)."""
     return option_list._index_to_line.get(index)

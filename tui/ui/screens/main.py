@@ -19,7 +19,7 @@ from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
-from ..compat import footer_ready, set_footer_ready
+from ..compat import footer_ready
 from ..keys import bindings
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
@@ -45,21 +45,9 @@ class MainFooter(Footer):
             active = self.screen.active_bindings
         except Exception:
             return None
-        # What the footer draws: the keys shown and the palette's key (a focus that only adds hidden
-        # keys changes nothing on it).
-        palette = self.app.COMMAND_PALETTE_BINDING
-        keys = tuple((b.key, b.action, b.description, b.group, enabled, tooltip)
-                     for key, (_, b, enabled, tooltip) in active.items() if b.show or key == palette)
+        keys = tuple((b.key, b.action, b.description, b.show, b.group, enabled, tooltip)
+                     for _, b, enabled, tooltip in active.values())
         return (self.show_command_palette, self.compact, keys)
-
-    def compose(self) -> ComposeResult:
-        # The keys are composed with the screen, drawn in its first paint. Textual's footer composes
-        # none until its screen publishes its bindings, then mounts every key after the first paint:
-        # a second style, layout and paint pass of the whole screen.
-        if not footer_ready(self) and self.is_attached:
-            set_footer_ready(self)
-            self._shown = self._signature()
-        yield from super().compose()
 
     async def recompose(self) -> None:
         shown = self._signature()
