@@ -528,6 +528,7 @@ class IndexData:
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod
-    def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
+    def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
+                   checked: bool | None = None) -> Any:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
-        return _stored.from_parts(cls, parts, lazy)
+        return _stored.from_parts(cls, parts, lazy, checked)

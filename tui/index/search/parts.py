@@ -35,7 +35,7 @@ def _ints(data: Any = b"") -> array:
     if data:
         if len(data) % ITEM:
             raise DamagedIndex("a packed array of the wrong length")
-        a.frombytes(bytes(data))
+        a.frombytes(data if isinstance(data, (bytes, bytearray)) else bytes(data))
     return a
 
 
@@ -71,15 +71,19 @@ class Checked:
             if zlib.crc32(got) != self.sums[k]:
                 raise DamagedIndex("a stored part that does not match its checksum")
             if self.keep is not None and len(self.pieces) >= self.keep:
-                self.pieces.clear()
+                for old in list(self.pieces)[:self.keep // 2 + 1]:  # (the half read longest ago goes)
+                    del self.pieces[old]
             self.pieces[k] = got
         return got
 
-    def whole(self) -> bytes:
+    def whole(self) -> bytes | bytearray:
         """Every byte, checked, in one read (the pieces read so far let go of)."""
         if self.data is not None:
             return self.data
-        data = bytes(self.blob[0:self.n])
+        whole = getattr(self.blob, "whole", None)  # (a stored part read in one go: no second copy of it)
+        data = whole() if whole is not None else bytes(self.blob[0:self.n])
+        if len(data) != self.n:
+            raise DamagedIndex("a stored part of another length")
         view = memoryview(data)
         for k, want in enumerate(self.sums):
             if zlib.crc32(view[k * CHUNK:(k + 1) * CHUNK]) != want:
@@ -192,15 +196,24 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     return parts
 
 
-def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
+def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
+               checked: bool | None = None) -> Any:
     """An index (of class `cls`, an `IndexData`) from stored parts: `parts[name]` is bytes, or (with `lazy`) for the large parts
     anything that slices to bytes (an open SQLite blob), read when used. `DamagedIndex` when a part
     does not check out. `lazy` may also name the parts read when used (kept compressed in memory, as
-    the app keeps the texts as written: `KEPT_PIECES` pieces of each at a time); the rest is read whole."""
+    the app keeps the texts as written: `KEPT_PIECES` pieces of each at a time); the rest is read whole.
+
+    `checked` (the default without `lazy` True): every part is read through and checked now, the
+    parts read on demand a slice at a time (nothing their size is held), and those then keep at most
+    `KEPT_PIECES` pieces each (the app: its memory stays bounded however long it runs, and a damaged
+    index is found when it is opened, not by a later keystroke). Without it (a one-query process),
+    each part is checked where a query reads it, and one read all over is then kept whole."""
     ix = cls()
     ix._b = None
     on_demand = frozenset(cls.LAZY) if lazy is True else frozenset(lazy or ())
-    keep = None if lazy is True else KEPT_PIECES
+    if checked is None:
+        checked = lazy is not True
+    keep = KEPT_PIECES if checked else None
     try:
         sums = _json_part(parts["sums"], dict)
         raw_parts = parts
@@ -214,7 +227,9 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                     raise DamagedIndex("damaged checksums")
                 if name in on_demand:
                     return Checked(raw_parts[name], want, keep)
-                data = bytes(raw_parts[name])
+                data = raw_parts[name]
+                if not isinstance(data, (bytes, bytearray)):
+                    data = bytes(data)
                 if _chunk_sums(data) != want:
                     raise DamagedIndex("a stored part that does not match its checksum")
                 return data
@@ -235,7 +250,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
         def blob(name: str) -> Any:
             v = parts[name]
-            return v if name in on_demand else bytearray(v)
+            return v if name in on_demand or isinstance(v, bytearray) else bytearray(v)
 
         n_docs, n_ent, n_txt = meta["docs"], meta["entries"], meta["texts"]
         if type(meta.get("token")) is not str:
@@ -278,7 +293,9 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.projects = [(k, n) for k, n in projects]
         def load_readings() -> dict[str, list]:
             readings = _json_part(parts["readings"], dict)
-            if lazy is True:  # (a query reads a few names' readings: each checked when first read)
+            if lazy is True:  # (a query reads a few names' readings: each made tuples when first read)
+                if checked and not all(map(_is_reading, readings.values())):
+                    raise DamagedIndex("damaged readings")
                 return _LazyReadings(readings)
             return {k: _readings(v) for k, v in readings.items()}
 
@@ -320,7 +337,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
         ix.dterm_off = _ints(parts["dterm_off"])
         ix.dead_entries = int(meta.get("dead", 0))
-        if lazy is True:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
+        if lazy is True and not checked:  # (read, and checked, by the first query that needs them: pinyin, `kpi:`)
             del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
             ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
                             "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids, "_pairs_memo": load_spelling}
@@ -329,6 +346,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             ix._pairs_memo = load_spelling()
             ix.kpi_eid = load_kpi_eid()
             ix.kpi_nid, ix.dterm_ids = load_kpi_nid(), load_dterm_ids()  # (the first checked against it)
+        if checked and "lower" in on_demand:  # (every keystroke's scan reads it whole: read, and checked, now)
+            ix.lower_blob()
         # the shape of everything: counts, offsets that end where their bytes do, ids in range
         checks = [
             len(ix.doc_first) == n_docs + 1, len(ix.doc_dead) == n_docs, len(ix._stored_rank) == n_docs,
@@ -350,20 +369,18 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
             sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
             not n_docs or (min(ix._order_keys) >= 0 and max(ix._order_keys) < n_docs),
-            ("lower" in on_demand or _decodes(ix.lower)) and _decodes(ix.urls),
+            ("lower" in on_demand and not checked or _decodes(ix.lower)) and _decodes(ix.urls),
             not ix.post_off or ix.post_off[0] == 0,
         ]
-        if lazy is not True:  # (read on demand, the rest is checked where it is read: a bad value fails there)
+        if checked:  # (else read on demand, and checked where it is read: a bad value fails there)
             checks += [
-                # (parts kept compressed too: read through once, a slice at a time, as the app checks
+                # (parts read on demand too: read through once, a slice at a time, as the app checks
                 # every part when it opens an index rather than when a query reads it)
                 _decodes(ix.cased) and _decodes(ix.otext) and _decodes(ix._docs_blob),
-                not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),
-                not n_ent or (min(ix.entry_shape) >= 0 and max(ix.entry_shape) < n_sh),
-                not ix.post_eid or (min(ix.post_eid) >= 0 and max(ix.post_eid) < n_ent),
-                not n_txt or (min(ix.text_hid) >= -1 and max(ix.text_hid) < len(ix.heads)),
-                not n_ot or (min(ix.otext_url) >= -1 and max(ix.otext_url) < n_url),
+                _within(ix.entry_tid, 0, n_txt), _within(ix.entry_shape, 0, n_sh), _within(ix.post_eid, 0, n_ent),
+                _within(ix.text_hid, -1, len(ix.heads)), _within(ix.otext_url, -1, n_url),
                 _ascending(ix.cased_off), _ascending(ix.otext_off), _shapes_fit(ix, n_ot),
+                _read_through(ix.entry_line),  # (no bound to check: read for its checksums)
             ]
         if not all(checks):
             raise DamagedIndex("parts that do not fit together")
@@ -377,12 +394,36 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
 
 def _shapes_fit(ix: Any, n_otexts: int) -> bool:
-    """Whether every shape's ids point into their tables (checked at C speed, column by column)."""
+    """Whether every shape's ids point into their tables (checked at C speed, column by column, a
+    slice of shapes at a time)."""
     cols = ix.shape_cols
     limits = (n_otexts, len(ix.sections), len(ix.chains), len(ix.projects), len(KINDS), 2)
-    for k, top in enumerate(limits):
-        col = cols[k::6]
-        if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
+    step = 6 * _SLICE
+    for at in range(0, len(cols), step):
+        part = array("i", cols[at:at + step])
+        for k, top in enumerate(limits):
+            col = part[k::6]
+            if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
+                return False
+    return True
+
+
+_SLICE = 1 << 16  # integers checked at a time (`_within`, `_ascending`, `_shapes_fit`)
+
+
+def _read_through(a: Any) -> bool:
+    """Read every slice of a part read on demand (each checked against its checksums as it is read)."""
+    for k in range(0, len(a), _SLICE):
+        a[k:k + _SLICE]
+    return True
+
+
+def _within(a: Any, lo: int, hi: int) -> bool:
+    """Whether every integer of `a` is in `lo`..`hi - 1` (at C speed, a slice at a time: `a` may be
+    read on demand)."""
+    for k in range(0, len(a), _SLICE):
+        v = a[k:k + _SLICE]
+        if min(v) < lo or max(v) >= hi:
             return False
     return True
 
@@ -419,7 +460,7 @@ _DECODE_SLICE = 1 << 20
 def _ascending(a: Any) -> bool:
     """Whether offsets never go back (checked at C speed a slice at a time: a sorted list is sorted in
     one pass, and nothing the size of `a` is made)."""
-    step = 1 << 16
+    step = _SLICE
     for k in range(0, len(a), step):
         v = a[k:k + step + 1]  # (one past the slice: the next slice starts where this ends)
         values = v.tolist() if isinstance(v, array) else list(v)
@@ -459,6 +500,11 @@ class _LazyReadings(dict):
 
 
 _NONE = object()
+
+
+def _is_reading(v: Any) -> bool:
+    """Whether a name's stored readings are lists of strings (`_readings` makes them tuples)."""
+    return type(v) is list and all(type(r) is list and all(type(x) is str for x in r) for r in v)
 
 
 def _readings(v: Any) -> list[tuple[str, ...]]:
