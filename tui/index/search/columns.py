@@ -523,7 +523,9 @@ class IndexData:
         """Every part as plain bytes (`parts.to_parts`)."""
         return _stored.to_parts(self)
 
-    PACKED = ("cased", "otext")  # parts the app keeps compressed in memory (`store.searchdb.open_saved`)
+    PACKED = ("cased", "otext")  # the texts as written: read a piece at a time, for the hits shown
+    # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all
+    # when it opens the index, then holds only `lower` whole: every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
