@@ -20,6 +20,7 @@ from tui.index.search.parts import CHUNK, Checked, DamagedIndex, _decodes
 def cache_env(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(parts, "WHOLE_UP_TO", 0)  # (the seeds' parts as large as a big archive's: read on demand)
     return tmp_path
 
 
@@ -152,3 +153,18 @@ def test_the_app_reads_the_large_parts_on_demand_and_rebuilds_once_when_one_stop
         assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
     assert len(notices) == 1 and "built again" in notices[0], notices
     assert ws.cached_search_index() is not index
+
+
+def test_a_part_no_larger_than_what_would_be_kept_of_it_is_held_whole(cache_env, monkeypatch):
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    fresh = Workspace(lib)
+    Workspace(lib, use_cache=True).search_index()  # (built and saved)
+    monkeypatch.setattr(parts, "WHOLE_UP_TO", 1 << 20)
+    ws = Workspace(lib, use_cache=True)
+    index = ws.search_index()
+    assert isinstance(index.entry_tid, array) and isinstance(index.otext, bytearray)
+    for q in QUERIES:
+        assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q

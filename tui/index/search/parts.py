@@ -23,6 +23,7 @@ from .spelling import read_spelling, spelling_parts
 FORMAT = "5"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names' spelling table)
 CHUNK = 16384  # bytes per checksum (`sums`)
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
+WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
 KINDS = ("item", "section", "title")
 ITEM = array("i").itemsize
@@ -248,11 +249,20 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             raise DamagedIndex("an index of another format")
 
         def ints(name: str) -> Any:
-            return Ints(parts[name]) if name in on_demand else _ints(parts[name])
+            v = held(name)
+            return _ints(v) if isinstance(v, (bytes, bytearray)) else Ints(v)
 
         def blob(name: str) -> Any:
+            v = held(name)
+            return v if not isinstance(v, bytes) else bytearray(v)
+
+        def held(name: str) -> Any:
+            # (a part no larger than what would be kept of it is held whole: read on demand, it would
+            # save nothing and cost a lookup per value)
             v = parts[name]
-            return v if name in on_demand or isinstance(v, bytearray) else bytearray(v)
+            if name in on_demand and checked and len(v) <= WHOLE_UP_TO:
+                return v.whole()
+            return v
 
         n_docs, n_ent, n_txt = meta["docs"], meta["entries"], meta["texts"]
         if type(meta.get("token")) is not str:
