@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from array import array
 
 import pytest
 
@@ -19,6 +20,7 @@ from tui.index.search.parts import CHUNK, Checked, DamagedIndex, _decodes
 def cache_env(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(parts, "WHOLE_UP_TO", 0)  # (the seeds' parts as large as a big archive's: read on demand)
     return tmp_path
 
 
@@ -123,3 +125,46 @@ def test_stored_text_is_checked_a_slice_at_a_time(monkeypatch):
     assert _decodes(text) and _decodes(bytearray(text))
     assert not _decodes(text[:-1])  # (cut inside its last character)
     assert not _decodes(text[:5] + b"\xff" + text[6:])
+
+
+def test_the_app_reads_the_large_parts_on_demand_and_rebuilds_once_when_one_stops_reading_back(cache_env):
+    """Every part is checked when the app opens the saved index, but only the lower-case texts every
+    keystroke scans are then held whole; the rest is read a piece at a time (a bounded number kept). A
+    part that stops reading back later (the cache file damaged meanwhile) costs one notice and a
+    rebuild, never an error or a hit missing."""
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    fresh = Workspace(lib)
+    Workspace(lib, use_cache=True).search_index()  # (built and saved)
+    notices: list[str] = []
+    ws = Workspace(lib, use_cache=True, notice=notices.append)
+    index = ws.search_index()
+    assert isinstance(index.lower, (bytes, bytearray))
+    for name in ("cased", "otext", "entry_tid", "entry_line", "post_eid", "shape_cols"):
+        got = getattr(index, name)
+        assert not isinstance(got, (bytes, bytearray, array)), name
+    assert _rows(ws.search("贝易转", limit=0)) == _rows(fresh.search("贝易转", limit=0)) and not notices
+    lines = index.entry_line.blob  # (the entries' source lines, as read on demand)
+    lines.pieces.clear()
+    lines.sums[0] ^= 1  # (what a damaged piece looks like when read again)
+    for q in QUERIES:
+        assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
+    assert len(notices) == 1 and "built again" in notices[0], notices
+    assert ws.cached_search_index() is not index
+
+
+def test_a_part_no_larger_than_what_would_be_kept_of_it_is_held_whole(cache_env, monkeypatch):
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    fresh = Workspace(lib)
+    Workspace(lib, use_cache=True).search_index()  # (built and saved)
+    monkeypatch.setattr(parts, "WHOLE_UP_TO", 1 << 20)
+    ws = Workspace(lib, use_cache=True)
+    index = ws.search_index()
+    assert isinstance(index.entry_tid, array) and isinstance(index.otext, bytearray)
+    for q in QUERIES:
+        assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q

@@ -210,7 +210,8 @@ class Workspace:
             index = self._index
             built = False
             if index is None:
-                index = self._stored_index(library)
+                index = None if self._build_anew else self._stored_index(library)
+                self._build_anew = False
                 built = index is None
                 self._index = index = index or SearchIndex()
             records = functools.partial(self._records, stored=library.stored)
@@ -335,6 +336,26 @@ class Workspace:
             index.persisted_as = fp
             index.saved_changes = changes
 
+    def _let_go_damaged(self, index: SearchIndex, exc: Exception) -> bool:
+        """Whether a query's error is a saved index that no longer reads back (its parts are read on
+        demand from the cache file, damaged or unreadable since it was opened and checked): then it is
+        let go of, with one notice, and built again from the reports by the next sync."""
+        import sqlite3
+
+        from .search.index import DamagedIndex
+
+        if not isinstance(exc, (DamagedIndex, sqlite3.Error)) or getattr(index, "_parts", None) is None:
+            return False
+        with self._index_lock:
+            if self._index is index:
+                self._index = None
+                self._build_anew = True
+        if self.notice is not None:
+            self.notice(f"the saved search index did not check out ({exc}); it is built again")
+        return True
+
+    _build_anew = False  # (the saved index did not read back: the next sync builds one, not reads it)
+
     def cached_search_index(self) -> SearchIndex | None:
         """The search index as it is now, if there is one (never builds or syncs)."""
         return self._index
@@ -355,8 +376,13 @@ class Workspace:
             return SearchResult(parse_query(query, list(authors)), [], 0, capped=True, searched=0, of=expected)
         else:
             index = self._index
-        result = index.search(query, limit=limit, authors=authors, counted=counted,
-                              names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
+        try:
+            result = index.search(query, limit=limit, authors=authors, counted=counted,
+                                  names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
+        except Exception as exc:
+            if self._let_go_damaged(index, exc):
+                return self.search(query, limit, authors, wait=True, counted=counted)
+            raise
         if total is not None or result.searched != expected:
             result.of = max(expected, result.searched)
         return result

@@ -523,11 +523,14 @@ class IndexData:
         """Every part as plain bytes (`parts.to_parts`)."""
         return _stored.to_parts(self)
 
-    PACKED = ("cased", "otext")  # parts the app keeps compressed in memory (`store.searchdb.open_saved`)
+    PACKED = ("cased", "otext")  # the texts as written: read a piece at a time, for the hits shown
+    # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all
+    # when it opens the index, then holds only `lower` whole: every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 
     @classmethod
-    def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
+    def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
+                   checked: bool | None = None) -> Any:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
-        return _stored.from_parts(cls, parts, lazy)
+        return _stored.from_parts(cls, parts, lazy, checked)

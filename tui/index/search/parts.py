@@ -2,9 +2,11 @@
 
 `to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data), and `sums`:
 the CRC-32 of each 16 KiB of every part (a byte changed on disk inside a path or a line would
-otherwise still fit together, and be shown); `from_parts` reads them back, checking what it reads,
-eagerly (the app) or on demand (`reports-tui search`: each piece checked when first read: `Checked`,
-`Ints`). A part that does not check out is a `DamagedIndex` (the index is then built again).
+otherwise still fit together, and be shown); `from_parts` reads them back, the large parts on demand
+(`Checked`, `Ints`: each piece checked when read), every part read through and checked when the
+index is opened (the app, which then keeps a bounded number of pieces) or each checked where a query
+first reads it (`reports-tui search`). A part that does not check out is a `DamagedIndex` (the index
+is then built again).
 """
 
 from __future__ import annotations
@@ -12,122 +14,17 @@ from __future__ import annotations
 import codecs
 import json
 import sys
-import zlib
 from array import array
 from typing import Any, Iterable, Iterator, Mapping
 
+from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
+from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints
 from .spelling import read_spelling, spelling_parts
 
 FORMAT = "5"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names' spelling table)
-CHUNK = 16384  # bytes per checksum (`sums`)
-KEPT_PIECES = 64  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
-WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
+KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
+WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 KINDS = ("item", "section", "title")
-ITEM = array("i").itemsize
-
-
-class DamagedIndex(ValueError):
-    """Stored index parts that are not what reports-tui writes (the index is then built again)."""
-
-
-def _ints(data: Any = b"") -> array:
-    a = array("i")
-    if data:
-        if len(data) % ITEM:
-            raise DamagedIndex("a packed array of the wrong length")
-        a.frombytes(bytes(data))
-    return a
-
-
-def _chunk_sums(data: bytes) -> list[int]:
-    return [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
-
-
-class Checked:
-    """A stored part read on demand (anything that slices to bytes, such as an open SQLite blob), each
-    16 KiB piece checked against its CRC-32 when first read and then kept (or, once read whole, the
-    whole): what is returned is always bytes that were checked (`DamagedIndex` otherwise)."""
-
-    __slots__ = ("blob", "sums", "n", "pieces", "keep", "data")
-
-    def __init__(self, blob: Any, sums: list[int], keep: int | None = None):
-        self.blob, self.sums, self.n = blob, sums, len(blob)
-        if len(sums) != -(-self.n // CHUNK):
-            raise DamagedIndex("checksums of another length")
-        self.pieces: dict[int, bytes] = {}
-        self.keep = keep  # at most this many pieces kept (checked again when read again); None: all
-        self.data: bytes | None = None  # every byte, once read whole (with `keep` None)
-
-    def __len__(self) -> int:
-        return self.n
-
-    def _piece(self, k: int) -> bytes:
-        got = self.pieces.get(k)
-        if got is None:
-            if self.keep is None and len(self.pieces) * WHOLE_AFTER >= len(self.sums):
-                self.data = self.whole()  # (a query that reads pieces all over a part reads it in one go)
-                return self.data[k * CHUNK:(k + 1) * CHUNK]
-            got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
-            if zlib.crc32(got) != self.sums[k]:
-                raise DamagedIndex("a stored part that does not match its checksum")
-            if self.keep is not None and len(self.pieces) >= self.keep:
-                self.pieces.clear()
-            self.pieces[k] = got
-        return got
-
-    def whole(self) -> bytes:
-        """Every byte, checked, in one read (the pieces read so far let go of)."""
-        if self.data is not None:
-            return self.data
-        data = bytes(self.blob[0:self.n])
-        view = memoryview(data)
-        for k, want in enumerate(self.sums):
-            if zlib.crc32(view[k * CHUNK:(k + 1) * CHUNK]) != want:
-                raise DamagedIndex("a stored part that does not match its checksum")
-        self.pieces.clear()
-        return data
-
-    def __getitem__(self, i: Any) -> bytes:
-        if not isinstance(i, slice):
-            raise TypeError("a checked part is read by slices")
-        a, b, step = i.indices(self.n)
-        if b <= a or step != 1:
-            return b""
-        if self.data is not None:
-            return self.data[a:b]
-        first, last = a // CHUNK, (b - 1) // CHUNK
-        got = self._piece(first) if first == last else b"".join(self._piece(k) for k in range(first, last + 1))
-        return got[a - first * CHUNK:b - first * CHUNK]
-
-
-class Ints:
-    """A packed integer array read on demand from a blob (anything that slices to bytes)."""
-
-    __slots__ = ("blob", "n")
-
-    def __init__(self, blob: Any):
-        self.blob = blob
-        if len(blob) % ITEM:
-            raise DamagedIndex("a packed array of the wrong length")
-        self.n = len(blob) // ITEM
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            a, b, _ = i.indices(self.n)
-            return _ints(self.blob[a * ITEM:b * ITEM]) if b > a else array("i")
-        if i < 0:
-            i += self.n
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        return int.from_bytes(self.blob[i * ITEM:(i + 1) * ITEM], sys.byteorder, signed=True)
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self[0:self.n])
-
-
 
 
 def _json_part(data: Any, kind: type) -> Any:
@@ -192,15 +89,24 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     return parts
 
 
-def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False) -> Any:
+def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
+               checked: bool | None = None) -> Any:
     """An index (of class `cls`, an `IndexData`) from stored parts: `parts[name]` is bytes, or (with `lazy`) for the large parts
     anything that slices to bytes (an open SQLite blob), read when used. `DamagedIndex` when a part
     does not check out. `lazy` may also name the parts read when used (kept compressed in memory, as
-    the app keeps the texts as written: `KEPT_PIECES` pieces of each at a time); the rest is read whole."""
+    the app keeps the texts as written: `KEPT_PIECES` pieces of each at a time); the rest is read whole.
+
+    `checked` (the default without `lazy` True): every part is read through and checked now, the
+    parts read on demand a slice at a time (nothing their size is held), and those then keep at most
+    `KEPT_PIECES` pieces each (the app: its memory stays bounded however long it runs, and a damaged
+    index is found when it is opened, not by a later keystroke). Without it (a one-query process),
+    each part is checked where a query reads it, and one read all over is then kept whole."""
     ix = cls()
     ix._b = None
     on_demand = frozenset(cls.LAZY) if lazy is True else frozenset(lazy or ())
-    keep = None if lazy is True else KEPT_PIECES
+    if checked is None:
+        checked = lazy is not True
+    keep = KEPT_PIECES if checked else None
     try:
         sums = _json_part(parts["sums"], dict)
         raw_parts = parts
@@ -214,7 +120,9 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                     raise DamagedIndex("damaged checksums")
                 if name in on_demand:
                     return Checked(raw_parts[name], want, keep)
-                data = bytes(raw_parts[name])
+                data = raw_parts[name]
+                if not isinstance(data, (bytes, bytearray)):
+                    data = bytes(data)
                 if _chunk_sums(data) != want:
                     raise DamagedIndex("a stored part that does not match its checksum")
                 return data
@@ -231,11 +139,20 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             raise DamagedIndex("an index of another format")
 
         def ints(name: str) -> Any:
-            return Ints(parts[name]) if name in on_demand else _ints(parts[name])
+            v = held(name)
+            return _ints(v) if isinstance(v, (bytes, bytearray)) else Ints(v)
 
         def blob(name: str) -> Any:
+            v = held(name)
+            return v if not isinstance(v, bytes) else bytearray(v)
+
+        def held(name: str) -> Any:
+            # (a part no larger than what would be kept of it is held whole: read on demand, it would
+            # save nothing and cost a lookup per value)
             v = parts[name]
-            return v if name in on_demand else bytearray(v)
+            if name in on_demand and checked and len(v) <= WHOLE_UP_TO:
+                return v.whole()
+            return v
 
         n_docs, n_ent, n_txt = meta["docs"], meta["entries"], meta["texts"]
         if type(meta.get("token")) is not str:
@@ -278,9 +195,12 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.projects = [(k, n) for k, n in projects]
         def load_readings() -> dict[str, list]:
             readings = _json_part(parts["readings"], dict)
-            if lazy is True:  # (a query reads a few names' readings: each checked when first read)
+            if lazy is True and not checked:  # (a query reads a few names' readings: each made tuples when first read)
                 return _LazyReadings(readings)
-            return {k: _readings(v) for k, v in readings.items()}
+            # (held: each syllable one string, each reading one tuple, however many names share them —
+            # as decoded, the readings of 10,000 reports' names are ~700,000 small objects, ~35 MB)
+            shared: dict = {}
+            return {k: _readings(v, shared) for k, v in readings.items()}
 
         def load_char_pinyin() -> dict[str, list[str]] | None:
             if not meta.get("pinyin"):
@@ -320,7 +240,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
         ix.dterm_off = _ints(parts["dterm_off"])
         ix.dead_entries = int(meta.get("dead", 0))
-        if lazy is True:  # (read, and checked, by the first query that needs them: pinyin readings, `kpi:`)
+        if lazy is True and not checked:  # (read, and checked, by the first query that needs them: pinyin, `kpi:`)
             del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
             ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
                             "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids, "_pairs_memo": load_spelling}
@@ -329,6 +249,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             ix._pairs_memo = load_spelling()
             ix.kpi_eid = load_kpi_eid()
             ix.kpi_nid, ix.dterm_ids = load_kpi_nid(), load_dterm_ids()  # (the first checked against it)
+        if checked and "lower" in on_demand:  # (every keystroke's scan reads it whole: read, and checked, now)
+            ix.lower_blob()
         # the shape of everything: counts, offsets that end where their bytes do, ids in range
         checks = [
             len(ix.doc_first) == n_docs + 1, len(ix.doc_dead) == n_docs, len(ix._stored_rank) == n_docs,
@@ -350,23 +272,26 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
             sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
             not n_docs or (min(ix._order_keys) >= 0 and max(ix._order_keys) < n_docs),
-            ("lower" in on_demand or _decodes(ix.lower)) and _decodes(ix.urls),
+            ("lower" in on_demand and not checked or _decodes(ix.lower)) and _decodes(ix.urls),
             not ix.post_off or ix.post_off[0] == 0,
         ]
-        if lazy is not True:  # (read on demand, the rest is checked where it is read: a bad value fails there)
+        if checked:  # (else read on demand, and checked where it is read: a bad value fails there)
             checks += [
-                # (parts kept compressed too: read through once, a slice at a time, as the app checks
+                # (parts read on demand too: read through once, a slice at a time, as the app checks
                 # every part when it opens an index rather than when a query reads it)
                 _decodes(ix.cased) and _decodes(ix.otext) and _decodes(ix._docs_blob),
-                not n_ent or (min(ix.entry_tid) >= 0 and max(ix.entry_tid) < n_txt),
-                not n_ent or (min(ix.entry_shape) >= 0 and max(ix.entry_shape) < n_sh),
-                not ix.post_eid or (min(ix.post_eid) >= 0 and max(ix.post_eid) < n_ent),
-                not n_txt or (min(ix.text_hid) >= -1 and max(ix.text_hid) < len(ix.heads)),
-                not n_ot or (min(ix.otext_url) >= -1 and max(ix.otext_url) < n_url),
+                _within(ix.entry_tid, 0, n_txt), _within(ix.entry_shape, 0, n_sh), _within(ix.post_eid, 0, n_ent),
+                _within(ix.text_hid, -1, len(ix.heads)), _within(ix.otext_url, -1, n_url),
                 _ascending(ix.cased_off), _ascending(ix.otext_off), _shapes_fit(ix, n_ot),
+                _read_through(ix.entry_line),  # (no bound to check: read for its checksums)
             ]
         if not all(checks):
             raise DamagedIndex("parts that do not fit together")
+        if checked:  # (the pieces the checks read last are no more likely to be read than any other)
+            for v in vars(ix).values():
+                for c in (v, getattr(v, "blob", None)):
+                    if isinstance(c, Checked):
+                        c.pieces.clear()
     except DamagedIndex:
         raise
     except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
@@ -377,12 +302,36 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
 
 def _shapes_fit(ix: Any, n_otexts: int) -> bool:
-    """Whether every shape's ids point into their tables (checked at C speed, column by column)."""
+    """Whether every shape's ids point into their tables (checked at C speed, column by column, a
+    slice of shapes at a time)."""
     cols = ix.shape_cols
     limits = (n_otexts, len(ix.sections), len(ix.chains), len(ix.projects), len(KINDS), 2)
-    for k, top in enumerate(limits):
-        col = cols[k::6]
-        if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
+    step = 6 * _SLICE
+    for at in range(0, len(cols), step):
+        part = array("i", cols[at:at + step])
+        for k, top in enumerate(limits):
+            col = part[k::6]
+            if col and (min(col) < (-1 if k == 3 else 0) or max(col) >= top):
+                return False
+    return True
+
+
+_SLICE = 1 << 16  # integers checked at a time (`_within`, `_ascending`, `_shapes_fit`)
+
+
+def _read_through(a: Any) -> bool:
+    """Read every slice of a part read on demand (each checked against its checksums as it is read)."""
+    for k in range(0, len(a), _SLICE):
+        a[k:k + _SLICE]
+    return True
+
+
+def _within(a: Any, lo: int, hi: int) -> bool:
+    """Whether every integer of `a` is in `lo`..`hi - 1` (at C speed, a slice at a time: `a` may be
+    read on demand)."""
+    for k in range(0, len(a), _SLICE):
+        v = a[k:k + _SLICE]
+        if min(v) < lo or max(v) >= hi:
             return False
     return True
 
@@ -419,7 +368,7 @@ _DECODE_SLICE = 1 << 20
 def _ascending(a: Any) -> bool:
     """Whether offsets never go back (checked at C speed a slice at a time: a sorted list is sorted in
     one pass, and nothing the size of `a` is made)."""
-    step = 1 << 16
+    step = _SLICE
     for k in range(0, len(a), step):
         v = a[k:k + step + 1]  # (one past the slice: the next slice starts where this ends)
         values = v.tolist() if isinstance(v, array) else list(v)
@@ -461,12 +410,18 @@ class _LazyReadings(dict):
 _NONE = object()
 
 
-def _readings(v: Any) -> list[tuple[str, ...]]:
+def _readings(v: Any, shared: dict | None = None) -> list[tuple[str, ...]]:
+    """A name's stored readings as a list of tuples (`DamagedIndex` when they are not lists of strings);
+    `shared`: the strings and tuples made so far, used again for the same values."""
     if type(v) is not list:
         raise DamagedIndex("damaged readings")
     out = []
     for r in v:
         if type(r) is not list or not all(type(x) is str for x in r):
             raise DamagedIndex("damaged readings")
-        out.append(tuple(r))
+        if shared is None:
+            out.append(tuple(r))
+            continue
+        t = tuple([shared.setdefault(x, x) for x in r])
+        out.append(shared.setdefault(t, t))
     return out

@@ -29,6 +29,7 @@ import stat
 import sqlite3
 import sys
 import time
+import weakref
 import zlib
 from array import array
 from itertools import chain
@@ -40,7 +41,7 @@ KEEP = 6
 BUSY_MS = 2000
 BLOCK = 32768  # raw bytes per compressed block of a stored index part (a multiple of the index's CHUNK; small,
 # so that a line of a part kept compressed in memory costs little to read: ~80 µs; smaller compresses worse)
-PACKED_KEPT = 16  # decompressed blocks kept per part held compressed in memory (`load_index`)
+PACKED_KEPT = 2  # decompressed blocks kept per part the app reads on demand (its checked pieces are kept: `parts.Checked`)
 LEVEL = 1      # zlib level: parts are written once per sync, and level 1 is ~4x faster than 6 for ~10 % more
 
 
@@ -112,16 +113,21 @@ class Packed:
     def _block(self, i: int) -> bytes:
         got = self.got.get(i)
         if got is None:
-            start = self.ends[i - 1] if i else 0
-            try:
-                got = zlib.decompress(bytes(self.src[self.base + start:self.base + self.ends[i]]))
-            except zlib.error:
-                raise _damaged("compressed block") from None
-            if len(got) != min(self.block, self.n - i * self.block):
-                raise _damaged("block length")
+            got = self._decompress(i)
             if len(self.got) >= self.kept:
                 self.got.clear()
             self.got[i] = got
+        return got
+
+    def _decompress(self, i: int) -> bytes:
+        """Block `i`, decompressed and its length checked."""
+        start = self.ends[i - 1] if i else 0
+        try:
+            got = zlib.decompress(bytes(self.src[self.base + start:self.base + self.ends[i]]))
+        except zlib.error:
+            raise _damaged("compressed block") from None
+        if len(got) != min(self.block, self.n - i * self.block):
+            raise _damaged("block length")
         return got
 
     def __getitem__(self, i: Any) -> bytes:
@@ -138,9 +144,14 @@ class Packed:
         off = first * self.block
         return b"".join(pieces)[a - off:b - off]
 
-    def whole(self) -> bytes:
-        """Every byte, decompressed (the blocks not kept)."""
-        out = b"".join(self._block(k) for k in range(len(self.ends))) if self.n else b""
+    def whole(self) -> bytearray:
+        """Every byte, decompressed into one buffer (the blocks not kept: no second copy of the part)."""
+        out = bytearray(self.n)
+        view = memoryview(out)
+        for k in range(len(self.ends)):
+            got = self.got.pop(k, None) or self._decompress(k)
+            view[k * self.block:k * self.block + len(got)] = got
+        del view
         self.got.clear()
         return out
 
@@ -363,53 +374,6 @@ def read_records(path: str | os.PathLike, rids: list[int]) -> dict[int, bytes]:
     return out
 
 
-def load_index(path: str | os.PathLike, key: str, packed: Iterable[str] = ()) -> tuple[str, Mapping[str, Any]] | None:
-    """(fingerprint, every part) of the saved index of a library, or None (none saved, another stamp,
-    the file busy or unreadable); the parts named in `packed` stay compressed in memory (a `Packed`
-    that decompresses the blocks sliced from it, `PACKED_KEPT` at a time)."""
-    try:
-        conn = _connect(path, readonly=True)
-    except sqlite3.Error:
-        return None
-    try:
-        row = conn.execute("SELECT fingerprint, stamp FROM search_index WHERE key = ?", (key,)).fetchone()
-        if row is None or row[1] != stamp() or type(row[0]) is not str:
-            return None
-        parts = {name: data for name, data in conn.execute("SELECT name, data FROM search_parts WHERE key = ?", (key,))
-                 if type(name) is str and isinstance(data, bytes)}
-        return row[0], _Unpacked(parts, frozenset(packed))
-    except (sqlite3.Error, ValueError):
-        return None
-    finally:
-        conn.close()
-
-
-class _Unpacked(Mapping[str, Any]):
-    """Stored parts read whole, each decompressed when asked for (`DamagedIndex` when it cannot be),
-    or kept compressed (`packed`). Each is given once: its stored bytes are let go of then (an index
-    is made of its parts in one pass, and holding them all until it is done would cost their size)."""
-
-    def __init__(self, parts: dict[str, bytes], packed: frozenset[str] = frozenset()):
-        self.parts = parts
-        self.packed = packed
-        self.names = list(parts)
-
-    def __getitem__(self, name: str) -> Any:
-        data = self.parts.pop(name)
-        if name in self.packed:
-            return Packed(data, PACKED_KEPT)
-        return unpack_part(data)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.names
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-
 def give_back_memory() -> None:
     """Return the memory freed so far to the system where the C library can (glibc's `malloc_trim`):
     reading an index frees several large buffers, and without this the process keeps their pages."""
@@ -428,11 +392,13 @@ class LazyParts(Mapping[str, Any]):
     ones an open SQLite blob through a `Packed` that reads and decompresses just the blocks sliced
     from it."""
 
-    def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str], fingerprint: str = ""):
+    def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str], fingerprint: str = "",
+                 kept: int = Packed.KEPT):
         self.conn = conn
         self.ids = ids
         self.fingerprint = fingerprint  # of the files the index was made from (`fingerprint`)
         self.lazy = set(lazy)
+        self.kept = kept  # decompressed blocks kept per part read on demand
         self._got: dict[str, Any] = {}
         self._blobs: list[sqlite3.Blob] = []
 
@@ -443,13 +409,12 @@ class LazyParts(Mapping[str, Any]):
             if name in self.lazy:
                 blob = self.conn.blobopen("search_parts", "data", rid, readonly=True)
                 self._blobs.append(blob)
-                got = Packed(blob)
-            else:
+                got = self._got[name] = Packed(blob, self.kept)
+            else:  # (read whole: not kept here, the index holds what it makes of it)
                 row = self.conn.execute("SELECT data FROM search_parts WHERE id = ?", (rid,)).fetchone()
                 if row is None or not isinstance(row[0], bytes):
                     raise KeyError(name)
                 got = unpack_part(row[0])
-            self._got[name] = got
         return got
 
     def __iter__(self) -> Iterator[str]:
@@ -468,10 +433,10 @@ class LazyParts(Mapping[str, Any]):
         self.conn.close()
 
 
-def open_index(path: str | os.PathLike, key: str, lazy: Iterable[str]) -> LazyParts | None:
+def open_index(path: str | os.PathLike, key: str, lazy: Iterable[str], kept: int = Packed.KEPT) -> LazyParts | None:
     """The parts of the saved index of a library, read on demand (None when there is none of this
-    format and parser). Before trusting an answer, the caller compares `fingerprint` with that of the
-    files as they are now, and closes it."""
+    format and parser); `kept`: decompressed blocks kept per part read on demand. Before trusting an
+    answer, the caller compares `fingerprint` with that of the files as they are now, and closes it."""
     if not os.path.exists(path):
         return None
     try:
@@ -489,7 +454,7 @@ def open_index(path: str | os.PathLike, key: str, lazy: Iterable[str]) -> LazyPa
     except (sqlite3.Error, ValueError):
         conn.close()
         return None
-    return LazyParts(conn, ids, lazy, row[0])
+    return LazyParts(conn, ids, lazy, row[0], kept)
 
 
 def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
@@ -550,7 +515,7 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
 
 def fold_log(path: str | os.PathLike) -> None:
     """Fold the write-ahead log into the cache file, and remove it when no other connection has the file
-    open: a read-only reader (`load_index`) that was the last to close leaves the log behind, which it
+    open: a read-only reader (`open_saved`) that was the last to close leaves the log behind, which it
     cannot fold itself. Never an error (the next writer does it)."""
     try:
         conn = _connect(path, readonly=False)
@@ -577,37 +542,41 @@ def reclaim(conn: sqlite3.Connection) -> None:
 def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str, Callable[[], None]] | None:
     """The one way a saved search index is opened (the app's workspace and `reports-tui search`): the
     index (a `SearchIndex`, its posting index attached when there is one of its texts), the
-    fingerprint of the files it was made from, and how to close it (`lazy`: parts read on demand keep
-    the file open until then). None when there is none of this format and parser; `DamagedIndex` when
-    there is one that does not check out (the caller builds it again, and says so).
+    fingerprint of the files it was made from, and how to close it (its large parts are read on
+    demand from the file, which stays open until then, one snapshot of it). None when there is none
+    of this format and parser; `DamagedIndex` when there is one that does not check out (the caller
+    builds it again, and says so).
 
-    Without `lazy` (the app), every part is read in one go and the file closed; the texts as written
-    (`SearchIndex.PACKED`: read a line at a time, for the hits shown) stay compressed in memory, the
-    rest is decompressed."""
+    With `lazy` (a one-query process), each part is checked where a query reads it. Without (the
+    app), every part is read through and checked now, a slice at a time, and the parts read on demand
+    then keep a bounded number of pieces (`PACKED_KEPT` blocks each): the app's memory is that of the
+    small parts, whatever the index's size and however long it runs."""
     from ..search.engine import SearchIndex
 
-    if lazy:
-        parts = open_index(path, key, SearchIndex.LAZY)
-        if parts is None:
-            return None
-        fp, close, data = parts.fingerprint, parts.close, parts
-        on_demand: bool | tuple[str, ...] = True
-    else:
-        got = load_index(path, key, SearchIndex.PACKED)
-        if got is None:
-            return None
-        (fp, data), close = got, (lambda: None)
-        on_demand = SearchIndex.PACKED
+    parts = open_index(path, key, SearchIndex.LAZY, Packed.KEPT if lazy else PACKED_KEPT)
+    if parts is None:
+        return None
     try:
-        index = SearchIndex.from_parts(data, lazy=on_demand)
+        index = SearchIndex.from_parts(parts, lazy=True, checked=not lazy)
+    except sqlite3.Error:  # (the file busy or unreadable: as if none were saved)
+        parts.close()
+        return None
     except BaseException:
-        close()
+        parts.close()
         raise
     attach_postings(index, Path(path).parent, key)
     if not lazy:
-        del data
-        give_back_memory()
-    return index, fp, close
+        give_back_memory()  # (the parts read whole and checked, then let go of)
+    # closed by the caller, or when the index is let go of, or at exit: a read-only connection that is
+    # the last to close leaves the write-ahead log behind, folded then
+    close = weakref.finalize(index, _close_parts, parts, str(path))
+    return index, parts.fingerprint, close
+
+
+def _close_parts(parts: LazyParts, path: str) -> None:
+    parts.close()
+    if os.path.exists(path + "-wal"):
+        fold_log(path)
 
 
 def attach_postings(index: Any, folder: str | os.PathLike, key: str) -> None:

@@ -1,0 +1,120 @@
+"""Stored index parts read on demand: `Checked` (bytes, each 16 KiB piece checked against its CRC-32
+when read, a bounded number kept) and `Ints` (a packed integer array over such bytes), and what a
+part that does not check out raises (`DamagedIndex`). Used by `parts.from_parts`."""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from array import array
+from typing import Any, Iterator
+
+CHUNK = 16384  # bytes per checksum (`parts` stores them as `sums`)
+WHOLE_AFTER = 8  # a part read on demand is read whole once an eighth of its pieces were read one by one
+ITEM = array("i").itemsize
+
+
+class DamagedIndex(ValueError):
+    """Stored index parts that are not what reports-tui writes (the index is then built again)."""
+
+
+def _ints(data: Any = b"") -> array:
+    a = array("i")
+    if data:
+        if len(data) % ITEM:
+            raise DamagedIndex("a packed array of the wrong length")
+        a.frombytes(data if isinstance(data, (bytes, bytearray)) else bytes(data))
+    return a
+
+
+def _chunk_sums(data: bytes) -> list[int]:
+    return [zlib.crc32(data[k:k + CHUNK]) for k in range(0, len(data), CHUNK)]
+
+
+class Checked:
+    """A stored part read on demand (anything that slices to bytes, such as an open SQLite blob), each
+    16 KiB piece checked against its CRC-32 when first read and then kept (or, once read whole, the
+    whole): what is returned is always bytes that were checked (`DamagedIndex` otherwise)."""
+
+    __slots__ = ("blob", "sums", "n", "pieces", "keep", "data")
+
+    def __init__(self, blob: Any, sums: list[int], keep: int | None = None):
+        self.blob, self.sums, self.n = blob, sums, len(blob)
+        if len(sums) != -(-self.n // CHUNK):
+            raise DamagedIndex("checksums of another length")
+        self.pieces: dict[int, bytes] = {}
+        self.keep = keep  # at most this many pieces kept (checked again when read again); None: all
+        self.data: bytes | None = None  # every byte, once read whole (with `keep` None)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _piece(self, k: int) -> bytes:
+        got = self.pieces.get(k)
+        if got is None:
+            if self.keep is None and len(self.pieces) * WHOLE_AFTER >= len(self.sums):
+                self.data = self.whole()  # (a query that reads pieces all over a part reads it in one go)
+                return self.data[k * CHUNK:(k + 1) * CHUNK]
+            got = bytes(self.blob[k * CHUNK:min((k + 1) * CHUNK, self.n)])
+            if zlib.crc32(got) != self.sums[k]:
+                raise DamagedIndex("a stored part that does not match its checksum")
+            if self.keep is not None and len(self.pieces) >= self.keep:
+                for old in list(self.pieces)[:self.keep // 2 + 1]:  # (the half read longest ago goes)
+                    del self.pieces[old]
+            self.pieces[k] = got
+        return got
+
+    def whole(self) -> bytes | bytearray:
+        """Every byte, checked, in one read (the pieces read so far let go of)."""
+        if self.data is not None:
+            return self.data
+        whole = getattr(self.blob, "whole", None)  # (a stored part read in one go: no second copy of it)
+        data = whole() if whole is not None else bytes(self.blob[0:self.n])
+        if len(data) != self.n:
+            raise DamagedIndex("a stored part of another length")
+        view = memoryview(data)
+        for k, want in enumerate(self.sums):
+            if zlib.crc32(view[k * CHUNK:(k + 1) * CHUNK]) != want:
+                raise DamagedIndex("a stored part that does not match its checksum")
+        self.pieces.clear()
+        return data
+
+    def __getitem__(self, i: Any) -> bytes:
+        if not isinstance(i, slice):
+            raise TypeError("a checked part is read by slices")
+        a, b, step = i.indices(self.n)
+        if b <= a or step != 1:
+            return b""
+        if self.data is not None:
+            return self.data[a:b]
+        first, last = a // CHUNK, (b - 1) // CHUNK
+        got = self._piece(first) if first == last else b"".join(self._piece(k) for k in range(first, last + 1))
+        return got[a - first * CHUNK:b - first * CHUNK]
+
+
+class Ints:
+    """A packed integer array read on demand from a blob (anything that slices to bytes)."""
+
+    __slots__ = ("blob", "n")
+
+    def __init__(self, blob: Any):
+        self.blob = blob
+        if len(blob) % ITEM:
+            raise DamagedIndex("a packed array of the wrong length")
+        self.n = len(blob) // ITEM
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            a, b, _ = i.indices(self.n)
+            return _ints(self.blob[a * ITEM:b * ITEM]) if b > a else array("i")
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return int.from_bytes(self.blob[i * ITEM:(i + 1) * ITEM], sys.byteorder, signed=True)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self[0:self.n])
