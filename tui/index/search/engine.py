@@ -31,8 +31,6 @@ from .scored import Hit, LineMatch, SearchResult, Typo
 from .tiers import LowerTiers
 from .typed import AsTyped
 
-FILTERED_VIEW_BYTES = 16 << 20  # a line filter's texts joined are kept for the next word up to this size
-
 __all__ = ["SearchIndex", "SearchResult", "Hit", "Query", "parse_query", "build_index", "search", "norm",
            "POSTINGS_MIN"]
 
@@ -172,7 +170,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             filt = LineMatch(mt.FILTER_SCORE, "filter")
             hits = self._hits(q, [(eid, filt) for eid in found])
             return SearchResult(q, hits, total, capped)
-        matches = self._exact(q, only=self._filtered_texts(q, pred) if pred is not None else None)
+        matches = self._exact(q)
         picked: list[tuple[int, LineMatch]] = []
         total, capped = self._take(matches, cap, scope, pred, picked)
         # every exact hit ranks above every other (83 > 79): the other tiers only when these fall short
@@ -190,10 +188,10 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
 
-    def _exact(self, q: Query, whole_only: bool = False, only: list[int] | None = None) -> dict[int, LineMatch]:
+    def _exact(self, q: Query, whole_only: bool = False) -> dict[int, LineMatch]:
         """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
         scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
-        inside a word). `only`: of these texts alone (ascending; those a line filter keeps)."""
+        inside a word)."""
         words = q.words
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
@@ -202,21 +200,9 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         # pairs (each word's scan then runs on those alone, even when one word alone is common)
         joint = self._candidates(lw) if len(lw) > 1 else None
         views: dict[bool, tuple[Any, Any, list[int]]] = {}
-        if only is not None:  # (a line filter's texts, with the posting query's when there is one)
-            if joint is None:
-                kept = self.__dict__.get("_filtered_view")  # (the last filter's, for the next word typed)
-                if kept is None or kept[0] is not only:
-                    kept = (only, self._view_of(only))
-                    # (kept while small: at 100,000 reports a filter's texts may be ~100 MB)
-                    self._filtered_view = kept if len(kept[1][0]) <= FILTERED_VIEW_BYTES else None
-                narrow = kept[1]
-            else:
-                narrow = self._view_of(sorted(set(joint).intersection(only)))
-            joint = None
-        else:
-            # else the texts holding a string inside one of the words, kept from an earlier keystroke
-            # (or, several words, those holding the longest word): every scan runs on those alone
-            narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
+        # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
+        # several words, those holding the longest word): every scan runs on those alone
+        narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
         if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
             self._word_memo = (words, seen if joint is None and narrow is None else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
@@ -268,21 +254,6 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
-
-    FILTERED_MEMO = 4
-
-    def _filtered_texts(self, q: Query, pred: Callable[[int], bool]) -> list[int] | None:
-        """The texts (ascending) with an entry a line filter (`in:`, `kpi:`, `url:`) keeps, when under
-        1/`NARROW_SHARE` of them: the exact tier scans those alone (a text with no such entry has no hit
-        to give). Kept for a few filters until the index changes: found once per filter (every entry
-        asked, ~0.1 s at 10,000 reports), then each word typed after it scans only those texts."""
-        memo = self._memo("_filtered_memo", (self.ntexts, self.changes))
-        key = (tuple(q.sections), tuple(q.kpis), tuple(q.urls))
-        if key in memo:
-            return memo[key]
-        kept = set(map(self.entry_tid.__getitem__, filter(pred, range(len(self.entry_tid)))))
-        got = sorted(kept) if len(kept) * self.NARROW_SHARE < self.ntexts else None
-        return self._keep(memo, key, got, self.FILTERED_MEMO)
 
     # -- hits ------------------------------------------------------------------------------------
 
