@@ -103,6 +103,15 @@ async def test_pinyin_query_from_the_constructor(seed_library):
         assert "pinyin" in str(screen.query_one("#search-status").render())
 
 
+async def test_one_hit_is_counted_in_the_singular(seed_library):
+    app = Host(seed_library, "北京信富")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_for_results(pilot, screen, "北京信富")
+        status = str(screen.query_one("#search-status").render())
+        assert status.startswith("1 hit (1 exact)"), status
+
+
 async def test_t_opens_the_timeline_of_the_hit_project(seed_library):
     app = Host(seed_library, "实时数仓")
     async with app.run_test(size=(120, 36)) as pilot:

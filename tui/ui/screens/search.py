@@ -351,7 +351,7 @@ class SearchScreen(Screen):
             more = "+"
         partial = not result.complete
         if n:
-            text = f"{n}{more} hits ({detail}) in {result.seconds * 1000:.0f} ms"
+            text = f"{n}{more} {'hit' if n == 1 and not more else 'hits'} ({detail}) in {result.seconds * 1000:.0f} ms"
         elif partial:
             text = f"no matches for {result.query.raw!r} yet"
         else:
