@@ -123,3 +123,11 @@ def test_a_teams_joined_week_leaves_the_metadata_lines_out():
     week = team_week([report], report.week)
     assert "Number: 12" not in week.report.text and "Category: Team Notes" not in week.report.text
     assert "Welcome back to the harbour notes" in week.report.text
+
+
+def test_a_week_of_one_report_is_counted_in_the_singular():
+    report = parse_report(SOURCE)
+    heading = team_week([report], report.week).report.text.splitlines()[0]
+    assert heading.endswith("· 1 report"), heading
+    two = team_week([report, parse_report(SOURCE)], report.week).report.text.splitlines()[0]
+    assert two.endswith("· 2 reports"), two

@@ -57,7 +57,7 @@ def test_lint_on_a_numbered_newsletter_gives_no_warning_per_issue(newsletter, tm
     assert main(["lint", str(newsletter), "--no-cache"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [f"{newsletter / 'notes.md'}: warning: undated: no date found"]
-    assert f"{NEWSLETTER_ISSUES + 1} reports, 0 problems, 1 warnings" in err
+    assert f"{NEWSLETTER_ISSUES + 1} reports, 0 problems, 1 warning" in err
     main(["weeks", "--json", str(newsletter), "--no-cache"])
     rows = json.loads(capsys.readouterr().out)
     assert [r["label"][:11] for r in rows[:2]] == ["技术周刊（第 1 期）", "技术周刊（第 2 期）"]  # by number

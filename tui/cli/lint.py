@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..index.formats import lint_line, lint_rows
+from ..index.formats import counted, lint_line, lint_rows
 from .authors import author_reports
 from .common import EXIT_OK, EXIT_PROBLEM, dump_json, open_library
 from .termout import Style, output_width, use_colour
@@ -33,7 +33,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
         _aliases_line(args, lib, findings, st)
         n_p = sum(f.level == "problem" for f in findings)
         n_w = len(findings) - n_p
-        print(st(f"{len(lib.reports)} reports, {n_p} problems, {n_w} warnings", "bold"), file=sys.stderr)
+        print(st(f"{counted(len(lib.reports), 'report')}, {counted(n_p, 'problem')}, {counted(n_w, 'warning')}", "bold"),
+              file=sys.stderr)
     return EXIT_PROBLEM if any(f.level == "problem" for f in findings) else EXIT_OK
 
 

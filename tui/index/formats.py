@@ -9,6 +9,11 @@ from ..model.report import Finding, Report, SourceRef
 from ..model.weeks import period_text
 
 
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """`1 report`, `2 reports`: a count with its noun in the singular or plural (`many`: an irregular plural)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def source_text(ref: SourceRef | None) -> str:
     """`file.md` or `export.zip:dir/file.md` as the file system names it (lossless, unescaped: for JSON,
     which escapes what needs it; plain output uses `SourceRef.display`)."""

@@ -15,7 +15,7 @@ from ..model.frontmatter import front_matter_end
 from ..model.parse import parse_report
 from ..model.report import Report, SourceRef
 from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
-from .formats import week_dates
+from .formats import counted, week_dates
 
 _HEADING = re.compile(r"^( {0,3})(#{1,6})([ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -124,7 +124,7 @@ def _body(r: Report) -> list[str]:
 
 def team_week(reports: list[Report], week: str, vocab: Vocabulary = DEFAULT_VOCABULARY) -> TeamWeek:
     """The reports of one week joined under their authors' names (`reports`: that week's, in order)."""
-    lines = [f"# {week} · {len(reports)} reports", ""]
+    lines = [f"# {week} · {counted(len(reports), 'report')}", ""]
     starts: list[int] = []
     for r in reports:
         starts.append(len(lines) + 1)

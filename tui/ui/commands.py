@@ -10,6 +10,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from ..index.formats import counted
 from ..model.report import Project, Report
 from ..model.weeks import parse_iso_week
 from .keys import is_move, screen_commands
@@ -153,7 +154,7 @@ class PeopleProvider(Provider):
             mine = workspace.reports_of(name)
             latest = next((r for r in reversed(mine) if r.week), mine[-1] if mine else None)
             items.append((f"Only {name}", name, partial(main.show_author, name),
-                          f"{len(mine)} reports; [ ] walk them" + (f", latest {latest.label}" if latest else "")))
+                          f"{counted(len(mine), 'report')}; [ ] walk them" + (f", latest {latest.label}" if latest else "")))
         items.append(("Everyone", "", partial(main.show_author, EVERYONE),
                       f"every report in the week list ({len(workspace.authors())} people)"))
         if main.current is not None:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static, Tree
 
 from ...index.digest import Digest, DigestText, digest_markdown
 from ...index.roster import FILED, LATE, MISSING, roster_groups
+from ...index.formats import counted
 from ...index.team import TeamWeek
 from ...index.workspace import Workspace
 from ...model.parse import parse_report
@@ -88,7 +89,7 @@ class TeamWeekScreen(Screen):
         digest = self.digest
         mode = "by project" if self.by_project else "by author"
         title = Text.assemble(("Team week ", "bold"), (w.week, "bold"),
-                              f" · {digest.dates if digest else ''} · {len(w.reports)} reports · {mode}")
+                              f" · {digest.dates if digest else ''} · {counted(len(w.reports), 'report')} · {mode}")
         title.no_wrap = True
         title.overflow = "ellipsis"
         self.query_one("#team-title", Static).update(title)

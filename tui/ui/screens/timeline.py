@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 from textual.worker import Worker, get_current_worker
 
+from ...index.formats import counted
 from ...index.timeline import Timeline
 from ...index.workspace import Workspace
 from ..render import SPARK_BARS, fold, theme_colour
@@ -208,7 +209,7 @@ class TimelineScreen(Screen):
         span = f"{min(dated)} – {max(dated)}" if dated else ""
         count = f"{n} week{'s' if n != 1 else ''}" if t.weeks else "no weeks"
         if len(t.weeks) != n:
-            count += f" ({len(t.weeks)} reports)"
+            count += f" ({counted(len(t.weeks), 'report')})"
         out = Text.assemble(("Timeline  ", "bold"), (t.name, "bold underline"), aka,
                             f"   {count}" + (f", {span}" if span else ""))
         if self.team and t.authors:
