@@ -8,6 +8,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.color import Color
 from textual.strip import Strip
 from textual.widgets import Footer
 
@@ -118,7 +119,8 @@ class KeyFooter(Footer):
         entries, palette, _grouped = self._shown[:3] if self._shown else ((), None, False)
         key_style = self.get_component_rich_style("footer-key--key")
         description_style = self.get_component_rich_style("footer-key--description")
-        hover_style = self.get_component_rich_style("footer-key--hover", partial=True)
+        hover_style = self.get_component_rich_style("footer-key--hover")
+        hovered = self._over(hover_style, "footer-key--key"), self._over(hover_style, "footer-key--description")
         compact = self.compact
         line = Text(no_wrap=True, overflow="crop", end="")
         placed: list[FooterEntry] = []
@@ -127,9 +129,10 @@ class KeyFooter(Footer):
             start = len(line)
             index = len(placed)
             key = entry.key_display if tight else f" {entry.key_display} "
-            line.append(key, key_style)
+            key_look, description_look = hovered if index == self._hover else (key_style, description_style)
+            line.append(key, key_look)
             if entry.description:
-                line.append(f" {entry.description}" if tight else f"{entry.description} ", description_style)
+                line.append(f" {entry.description}" if tight else f"{entry.description} ", description_look)
             if not entry.enabled:
                 line.stylize(Style(dim=True), start)
             if index == self._hover:
@@ -142,7 +145,7 @@ class KeyFooter(Footer):
                 line.append(" ")
         if palette is not None:
             tail = Text(no_wrap=True, end="")
-            right = 0 if compact else 1
+            right = 1  # (its padding, or in compact style its margin)
             body_start = len(line)
             add(palette, True)  # (Textual's palette key is drawn compact at every width)
             body = line[body_start:]
@@ -165,6 +168,14 @@ class KeyFooter(Footer):
     def entries(self) -> list[FooterEntry]:
         """The keys drawn now, in order (the palette's last), with the columns each takes."""
         return self._keys(self.size.width)[1]
+
+    def _over(self, hover: Style, component: str) -> Style:
+        """A part of a key under the pointer: its style over the hover background (as a hovered key
+        widget computes it: a see-through background shows the hover colour)."""
+        styles = self.get_component_styles(component)
+        background = Color.from_rich_color(hover.bgcolor) + styles.background if hover.bgcolor else None
+        look = self.get_component_rich_style(component)
+        return look + Style(bgcolor=background.rich_color) if background is not None else look
 
     def render(self) -> Text:
         return self._keys(self.size.width)[0]
