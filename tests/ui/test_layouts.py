@@ -25,7 +25,11 @@ def visible(app, selector: str, min_w: int = 1, min_h: int = 1):
 def footer_text(app) -> str:
     from textual.widgets import Footer
 
+    from tui.ui.widgets.key_footer import KeyFooter
+
     footer = app.screen.query_one(Footer)
+    if isinstance(footer, KeyFooter):  # (drawn as one line, not a widget per key)
+        return str(footer.render())
     return " ".join(str(k.render()) for k in footer.query("FooterKey"))
 
 

@@ -19,8 +19,8 @@ from ...model.report import Report
 from ...config import is_served
 from ...model.text import printable_name, sanitize
 from ..commands import MAIN_COMMANDS
-from ..compat import footer_ready
 from ..keys import bindings
+from ..widgets.key_footer import KeyFooter
 from ..widgets.kpi_panel import KpiPanel
 from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
@@ -29,32 +29,6 @@ from .team_lead import TeamLeadKeys
 
 NARROW = 110  # below this width the KPI panel moves under the report
 SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
-
-
-class MainFooter(Footer):
-    """The footer, rebuilt only when the keys it shows changed. Textual rebuilds every key widget
-    whenever bindings may have changed (each focus, each screen change), three times while the app
-    starts; with the same keys each rebuild after the first is wasted."""
-
-    _shown: tuple | None = None
-
-    def _signature(self) -> tuple | None:
-        if not footer_ready(self) or not self.is_attached:
-            return None
-        try:
-            active = self.screen.active_bindings
-        except Exception:
-            return None
-        keys = tuple((b.key, b.action, b.description, b.show, b.group, enabled, tooltip)
-                     for _, b, enabled, tooltip in active.values())
-        return (self.show_command_palette, self.compact, keys)
-
-    async def recompose(self) -> None:
-        shown = self._signature()
-        if shown is not None and shown == self._shown and self.children:
-            return
-        self._shown = shown
-        await super().recompose()
 
 
 class MainScreen(TeamLeadKeys, Screen):
@@ -96,7 +70,7 @@ class MainScreen(TeamLeadKeys, Screen):
             with VerticalScroll(id="right", can_focus=False):
                 yield KpiPanel(id="kpis")
         yield Static("", id="problems", markup=False)
-        yield MainFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#right").border_title = "KPIs"
