@@ -18,7 +18,7 @@ from testpaths import REPO
 from tui.cli import main as cli_main
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import DamagedIndex
-from tui.index.store.cache import ParseCache
+from tui.index.store.cache import ParseCache, _close_all
 from tui.index.store.searchdb import Packed, pack_part, pack_record, unpack_part, unpack_record
 
 LIMIT = 3.0
@@ -46,6 +46,27 @@ def _use(archive) -> None:
     assert cli_main(["search", "release", str(archive)]) == 0
 
 
+@pytest.fixture(scope="module")
+def used_cache(archive, tmp_path_factory):
+    """The cache folder after `_use` of the archive with the default index settings, made once (a cold
+    load and index build of 600 reports): each test gets a copy of its own through `used`."""
+    from tui import config
+
+    home = tmp_path_factory.mktemp("used") / "cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(config, "cache_dir", lambda: home)
+        _use(archive)
+        _close_all()  # (the write-ahead log checkpointed into the file before it is copied)
+    return home
+
+
+@pytest.fixture
+def used(used_cache, cache_home):
+    """This test's cache folder: a copy of `used_cache`, as `_use` leaves it."""
+    shutil.copytree(used_cache, cache_home)
+    return cache_home
+
+
 @pytest.mark.slow  # (a 600-report archive loaded, indexed and measured)
 def test_the_cache_of_an_archive_is_at_most_three_times_its_size(archive, cache_home, capsys, monkeypatch):
     # Posting lists start at 50,000 texts (3,000 reports and more): here at any size, so that this small
@@ -62,9 +83,7 @@ def test_the_cache_of_an_archive_is_at_most_three_times_its_size(archive, cache_
 
 
 @pytest.mark.slow  # (a 600-report archive loaded, indexed and measured)
-def test_records_held_by_a_saved_index_are_not_kept_twice(archive, cache_home, capsys):
-    _use(archive)
-    capsys.readouterr()
+def test_records_held_by_a_saved_index_are_not_kept_twice(used, cache_home):
     split = info(cache_home)["split"]
     # (the index holds them; an index built again computes them from the reports' files)
     assert split["search records"] < 16_384, split
@@ -75,9 +94,7 @@ def test_records_held_by_a_saved_index_are_not_kept_twice(archive, cache_home, c
 
 
 @pytest.mark.slow  # (a 600-report archive loaded, indexed and measured)
-def test_an_index_built_again_without_stored_records_finds_the_same(archive, cache_home, capsys):
-    _use(archive)
-    capsys.readouterr()
+def test_an_index_built_again_without_stored_records_finds_the_same(archive, used, cache_home, capsys):
     assert cli_main(["search", "--limit", "500", "支付", str(archive)]) == 0
     before = capsys.readouterr().out
     with sqlite3.connect(cache_home / "parse-cache-v2.sqlite3") as c:  # (a saved index lost or outdated)
