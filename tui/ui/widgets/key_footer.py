@@ -15,7 +15,6 @@ from textual.widgets import Footer
 from ..compat import footer_ready
 
 
-
 @dataclass(frozen=True)
 class FooterEntry:
     """One key the footer shows: what it presses, how it reads, where it is drawn (columns)."""
