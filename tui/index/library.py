@@ -14,6 +14,7 @@ from ..model.vocab import DEFAULT_VOCABULARY, Vocabulary
 from ..model.weeks import parse_iso_week, period_text
 from ..model.people import assign_authors as assign_people
 from .authors import AliasSuggestion, alias_suggestions, library_names
+from .positioned import ColumnReports
 
 if TYPE_CHECKING:
     from .stored import Stored
@@ -149,19 +150,19 @@ class Library:
     def authors(self) -> list[str]:
         """Every author named by a report, in order of their first report."""
         if _columns(self.reports):
-            return self.reports.authors()  # type: ignore[attr-defined]
+            return self.reports.authors()  # type: ignore[union-attr]
         return list(dict.fromkeys(r.author for r in self.reports if r.author is not None))
 
     def by_author(self, author: str | None) -> list[Report]:
         """One author's reports, in week order."""
         if _columns(self.reports):
-            return self.reports.of_author(author)  # type: ignore[attr-defined]
+            return self.reports.of_author(author)  # type: ignore[union-attr]
         return [r for r in self.reports if r.author == author]
 
     def weeks(self) -> list[str]:
         """The distinct ISO weeks of dated reports, in order."""
         if _columns(self.reports):
-            return self.reports.weeks()  # type: ignore[attr-defined]
+            return self.reports.weeks()  # type: ignore[union-attr]
         seen: dict[str, None] = {}
         for r in self.reports:
             if r.week:
@@ -203,7 +204,7 @@ class Library:
 def _columns(reports: object) -> bool:
     """Whether a library's reports are a summary's (`store.summary.SummaryReports`), whose authors and
     weeks are read from its columns without making every report."""
-    return not isinstance(reports, list) and hasattr(reports, "of_author")
+    return isinstance(reports, ColumnReports)
 
 
 _LANGUAGE_TAG = re.compile(r"\.([a-z]{2}(?:[-_][A-Za-z]{2,4})?)$")

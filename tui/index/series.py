@@ -13,6 +13,7 @@ from typing import Iterable
 from ..model.report import Report
 from .formats import order_kpi_names
 from .library import Library
+from .positioned import PositionedReports
 
 
 @dataclass
@@ -93,9 +94,8 @@ class Series:
         """The position of a report's value in the series (None: the report has no value)."""
         if report is None:
             return None
-        position = getattr(self._reports, "position", None)
-        if position is not None:
-            return position(report)  # (a library summary's reports: where the summary has them)
+        if isinstance(self._reports, PositionedReports):
+            return self._reports.position(report)  # (a library summary's reports: where the summary has them)
         pos = self._pos
         if pos is None:
             pos = self._pos = {id(r): i for i, r in enumerate(self._reports)}

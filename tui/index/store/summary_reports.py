@@ -7,12 +7,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..positioned import ColumnReports, PositionedReports
+
 if TYPE_CHECKING:
     from ...model.report import Report, SourceRef
     from .loader import BodyStore
 
 
-class _Reports(Sequence):
+class _Reports(PositionedReports):
     """Reports made when read, compared as a list of them is."""
 
     __slots__ = ()
@@ -25,7 +27,7 @@ class _Reports(Sequence):
     __hash__ = None  # type: ignore[assignment]  # (as a list's)
 
 
-class SummaryReports(_Reports):
+class SummaryReports(_Reports, ColumnReports):
     """A summary's reports in stored order (`Library.reports` of a library read unchanged from it): the
     report at a position is made when first indexed and kept, so a list of any length costs what is
     read of it; the authors, the weeks and one author's positions are answered from the columns."""

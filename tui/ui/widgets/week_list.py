@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
+from ...index.positioned import PositionedReports
 from ...model.report import Report
 from ..keys import bindings
 from ..week_rows import labels_beside, row_label, week_prompt
@@ -109,7 +110,7 @@ class WeekList(ScrollView, can_focus=True):
         keep = self.highlighted
         if authors is not None:
             self.show_authors = authors
-        if hasattr(reports, "position"):
+        if isinstance(reports, PositionedReports):
             # A library summary's reports, kept as they are: a row's report is made when it is drawn, and
             # the row of a report is where the summary has it (no list, no map of every report).
             self.reports = reports
@@ -140,8 +141,9 @@ class WeekList(ScrollView, can_focus=True):
         """The row of a report (None: not in the list)."""
         if report is None:
             return None
-        position = getattr(self.reports, "position", None)
-        return self._position.get(id(report)) if position is None else position(report)
+        if isinstance(self.reports, PositionedReports):
+            return self.reports.position(report)
+        return self._position.get(id(report))
 
     def _redraw(self, *reports: Report | None) -> None:
         """Draw some rows again (their marks changed)."""
