@@ -25,6 +25,13 @@ _WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")  # (`records.is
 _WORD_BYTES_CASED = _WORD_BYTES | frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _WORD_CLASS, _WORD_CLASS_CASED = rb"0-9a-z", rb"0-9A-Za-z"  # (the same, as a regular expression's [class])
 _REST = rb"[^\n]*\n"  # (after a match: the rest of its text, so that a scan finds each text once)
+
+
+def _holding_rx(w: str) -> re.Pattern:
+    """What finds each text holding the string `w` once, in texts joined by "\\n"."""
+    return re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
+
+
 CHAR_MEMO = 256  # characters whose texts are kept (`texts_with`)
 _LOOKUP_RATIO = 4  # matches found by looking each up while fewer than 1/4 of the texts (`_texts_of`)
 POSTINGS_MIN = 50_000  # texts from which a posting index narrows scans down (fewer: a scan takes a few ms)
@@ -67,8 +74,7 @@ class TextScans(IndexData):
         got = self._memo("_holding_memo", (self.ntexts, self.changes)).get(w)
         if got is not None or not scan:
             return got
-        rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
-        got = array("i", self._texts_in(rx, self._narrowed(w)))
+        got = array("i", self._texts_in(_holding_rx(w), self._narrowed(w)))
         self._keep_holding(w, got)
         return got
 
@@ -78,19 +84,17 @@ class TextScans(IndexData):
         across a space) and a scan of the texts appended since; quicker than a scan of every text for a
         common one (`进度`: ~35 against ~80 ms at 10,000 reports). None: no posting index to ask, or
         (`most`) more texts than that in its list."""
-        p = self.posting_index
-        n_all = self.ntexts
-        if p is None or n_all < self.postings_min or not 0 < len(w) <= 2 or " " in w:
+        p = self._short_postings(w)
+        if p is None:
             return None
+        n_all = self.ntexts
         n = min(p.ndocs, n_all)
         got = p.holding(w, n_all if most is None else most)
         if got is None:
             return None
         if p.ndocs > n_all:
             got = [t for t in got if t < n]
-        if n < n_all:  # (the texts appended since the posting index was extended, scanned)
-            rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
-            got.extend(self._texts_in(rx, self._view_of(list(range(n, n_all)))))
+        got.extend(self._appended_holding(w, n))
         return got
 
     def _short_count(self, w: str) -> int | None:
@@ -98,10 +102,10 @@ class TextScans(IndexData):
         (lower case) that most texts hold (`s`, `in`): every live entry but those on the texts its
         posting list leaves out (a list of those is short where the list of the others is not), and
         the texts appended since, scanned. None: no posting index to ask, or half the texts lack it."""
-        p = self.posting_index
-        n_all = self.ntexts
-        if p is None or n_all < self.postings_min or not 0 < len(w) <= 2 or " " in w:
+        p = self._short_postings(w)
+        if p is None:
             return None
+        n_all = self.ntexts
         n = min(p.ndocs, n_all)
         lack = p.lacking(w, n_all // 2)
         if lack is None:
@@ -114,11 +118,21 @@ class TextScans(IndexData):
         if p.ndocs > n_all:
             lack = [t for t in lack if t < n]
         got = live - sum(c for c in map(count.__getitem__, lack) if c > 0)
-        if n < n_all:  # (the texts appended since the posting index was extended, scanned)
-            rx = re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
-            got += sum(c for c in map(count.__getitem__, self._texts_in(rx, self._view_of(list(range(n, n_all)))))
-                       if c > 0)
-        return got
+        return got + sum(c for c in map(count.__getitem__, self._appended_holding(w, n)) if c > 0)
+
+    def _short_postings(self, w: str) -> Any:
+        """The posting index, when it answers exactly for a string of one or two characters (lower case,
+        no space: every character and pair of a line is posted) and the index is large enough to ask it."""
+        p = self.posting_index
+        if p is None or self.ntexts < self.postings_min or not 0 < len(w) <= 2 or " " in w:
+            return None
+        return p
+
+    def _appended_holding(self, w: str, n: int) -> list[int]:
+        """The texts from `n` on (appended since the posting index was extended) holding `w`, scanned."""
+        if n >= self.ntexts:
+            return []
+        return self._texts_in(_holding_rx(w), self._view_of(list(range(n, self.ntexts))))
 
     def _keep_holding(self, w: str, tids: Iterable[int]) -> None:
         memo = self._memo("_holding_memo", (self.ntexts, self.changes))
@@ -178,9 +192,7 @@ class TextScans(IndexData):
         return got
 
     def _live_texts_with(self, s: str) -> list[int]:
-        view = self._narrowed(s)
-        rx = re.compile(re.escape(s.encode("utf-8", "surrogatepass")) + _REST)
-        return [t for t in self._texts_in(rx, view) if self.tid_count[t] > 0]
+        return [t for t in self._texts_in(_holding_rx(s), self._narrowed(s)) if self.tid_count[t] > 0]
 
     def _narrowed(self, s: str | list[str], cased: bool = False) -> tuple[Any, Any, list[int] | None]:
         """(blob, offsets, ids): the texts to scan for those holding `s` (lower case; a list: every one of
