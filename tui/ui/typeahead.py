@@ -117,7 +117,9 @@ class TypeAhead:
         """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
         bindings): what it does (open a screen) must happen before the next key is routed."""
         key = self._in_flight
-        if key is None or is_stopped(key) or time.monotonic() - self._in_flight_at > 0.5:
+        # (a widget busy with other work hands a key back late: the keys behind it wait as long as
+        # for a screen's focus; only a key lost on its way frees them, and that after the limit)
+        if key is None or is_stopped(key) or time.monotonic() - self._in_flight_at > self.HOLD_LIMIT_S:
             self._in_flight = None
             return False
         return True
