@@ -35,7 +35,7 @@ async def test_keys_typed_behind_a_slash_that_is_slow_to_act_wait_for_it(seed_li
 
         async def slow(self, event):
             if event.key == "slash":
-                await asyncio.sleep(0.7)  # (past the half second a key was once given; the app goes on meanwhile, as it does while a widget is busy)
+                await asyncio.sleep(0.7)  # (the app goes on meanwhile, as while a widget is busy)
             return await handle_key(self, event)
 
         monkeypatch.setattr(focused, "handle_key", slow)
