@@ -136,7 +136,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("team-week.by-project", "p", "by_project", "By project",
                tooltip="By author / by project: the week rolled up by project, each line marked with its change"),
     KeyBinding("team-week.roster", "h", "roster", "Heat-map", tooltip="Who filed, week by week: people × the last 12 weeks"),
-    KeyBinding("team-week.open", "o", "open", "Open report", tooltip="Open the report in view on the main screen"),
+    KeyBinding("team-week.open", "o", "open", "Open", tooltip="Open the report in view on the main screen"),
     _help("team-week"),
     # Next week's draft.
     KeyBinding("draft.back", "escape", "back", "Back"),

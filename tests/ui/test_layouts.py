@@ -33,6 +33,20 @@ def footer_text(app) -> str:
     return " ".join(str(k.render()) for k in footer.query("FooterKey"))
 
 
+def footer_whole(app) -> None:
+    """Every key of the footer is shown whole: none runs past the screen's edge, cut."""
+    from textual.widgets import Footer
+
+    from tui.ui.widgets.key_footer import KeyFooter
+
+    footer = app.screen.query_one(Footer)
+    if isinstance(footer, KeyFooter):
+        assert len(str(footer.render()).rstrip()) <= footer.size.width, footer.render()
+        return
+    keys = list(footer.query("FooterKey"))
+    assert keys and all(k.region.right <= footer.region.right for k in keys), footer_text(app)
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_main_screen(seed_library, size):
     app = make_app(seed_library)
@@ -170,5 +184,7 @@ async def test_team_screens(size):
         await pilot.press("w")
         await eventually(pilot, lambda: visible(app, "#team-sections", 20, 8 if size == (80, 24) else 30))
         assert isinstance(app.screen, TeamWeekScreen)
+        await eventually(pilot, lambda: "Quit" in footer_text(app))
+        footer_whole(app)
         visible(app, "#team-report", 40 if size == (80, 24) else 150, 10)
         visible(app, "#team-title", 60, 1)
