@@ -111,14 +111,11 @@ class TextScans(IndexData):
         if lack is None:
             return None
         count = self.tid_count
-        memo = self._memo("_live_memo", (self.ntexts, self.changes))
-        live = memo.get(n)
-        if live is None:
-            live = memo[n] = sum(c for c in count[:n] if c > 0)
         if p.ndocs > n_all:
             lack = [t for t in lack if t < n]
-        got = live - sum(c for c in map(count.__getitem__, lack) if c > 0)
-        return got + sum(c for c in map(count.__getitem__, self._appended_holding(w, n)) if c > 0)
+        # (every count is at least 0, checked when read: a sum of them is a sum of the positive ones)
+        got = self.live_entries - sum(count[n:]) - sum(map(count.__getitem__, lack))
+        return got + sum(map(count.__getitem__, self._appended_holding(w, n)))
 
     def _short_postings(self, w: str) -> Any:
         """The posting index, when it answers exactly for a string of one or two characters (lower case,
