@@ -129,7 +129,8 @@ def test_stored_text_is_checked_a_slice_at_a_time(monkeypatch):
 
 def test_the_app_reads_the_large_parts_on_demand_and_rebuilds_once_when_one_stops_reading_back(cache_env):
     """Every part is checked when the app opens the saved index, but only the lower-case texts every
-    keystroke scans are then held whole; the rest is read a piece at a time (a bounded number kept). A
+    keystroke scans and the texts' entries (a query's texts lie all over them) are then held whole;
+    the rest is read a piece at a time (a bounded number kept). A
     part that stops reading back later (the cache file damaged meanwhile) costs one notice and a
     rebuild, never an error or a hit missing."""
     from tui.index.load import load_library
@@ -141,8 +142,8 @@ def test_the_app_reads_the_large_parts_on_demand_and_rebuilds_once_when_one_stop
     notices: list[str] = []
     ws = Workspace(lib, use_cache=True, notice=notices.append)
     index = ws.search_index()
-    assert isinstance(index.lower, (bytes, bytearray))
-    for name in ("cased", "otext", "entry_tid", "entry_line", "post_eid", "shape_cols"):
+    assert isinstance(index.lower, (bytes, bytearray)) and isinstance(index.post_eid, array)
+    for name in ("cased", "otext", "entry_tid", "entry_line", "shape_cols"):
         got = getattr(index, name)
         assert not isinstance(got, (bytes, bytearray, array)), name
     assert _rows(ws.search("贝易转", limit=0)) == _rows(fresh.search("贝易转", limit=0)) and not notices
@@ -168,3 +169,4 @@ def test_a_part_no_larger_than_what_would_be_kept_of_it_is_held_whole(cache_env,
     assert isinstance(index.entry_tid, array) and isinstance(index.otext, bytearray)
     for q in QUERIES:
         assert _rows(ws.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
+

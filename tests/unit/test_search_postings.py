@@ -108,6 +108,11 @@ def test_a_short_strings_texts_and_entries_come_from_its_posting_list_as_a_scan_
         assert got is not None and list(got) == list(scanned._holding(s)), s
         assert index._live_holding(s) == scanned._live_holding(s), s
         assert index._short_count(s) == scanned._live_holding(s), s  # (from the texts lacking it)
+    before = {s: index._short_count(s) for s in ("进", "t", "的", "周")}
+    for ix in (index, scanned):  # (a report marked dead: its entries no longer counted)
+        ix.kill(0)
+    after = {s: index._short_count(s) for s in before}
+    assert after == {s: scanned._live_holding(s) for s in before} and after != before
     assert index._short_holding("rust") is None and index._short_holding("t ") is None
     assert scanned._short_holding("进") is None  # (no posting index: the scan)
 

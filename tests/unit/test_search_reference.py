@@ -287,7 +287,7 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
         # between matches (as when most texts match) rather than by looking each match up
         monkeypatch.setattr(tiers, "TEXT_SLICE", 24)
         monkeypatch.setattr(tiers, "TEXT_IDS", 2)  # (and the texts a posting index names, two at a time)
-        monkeypatch.setattr(scans, "_LOOKUP_RATIO", 1 << 40)
+        monkeypatch.setattr(scans, "_LOOKUP_BYTES", 1 << 40)
     elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
                             else 1e9)

@@ -130,6 +130,12 @@ class IndexData:
         return len(self.lower_off) - 1
 
     @property
+    def live_entries(self) -> int:
+        """How many entries are in live reports (the sum of `tid_count`, kept as reports are added and
+        marked dead: a sum over every text costs ~0.1 s a million texts)."""
+        return len(self.entry_tid) - self.dead_entries
+
+    @property
     def live_docs(self) -> int:
         """How many reports are searched."""
         return self.ndocs - sum(self.doc_dead)

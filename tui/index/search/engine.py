@@ -154,7 +154,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             tids = self._short_holding(w, self.ntexts // 2) if len(w) <= 2 else None
             got = self._short_count(w) if tids is None and len(w) <= 2 else None
             if got is None:
-                got = sum(c for c in map(count.__getitem__, self._holding(w) if tids is None else tids) if c > 0)
+                got = sum(map(count.__getitem__, self._holding(w) if tids is None else tids))  # (none below 0)
             self._keep(memo, w, got, 64)
         return got
 

@@ -33,7 +33,9 @@ def _holding_rx(w: str) -> re.Pattern:
 
 
 CHAR_MEMO = 256  # characters whose texts are kept (`texts_with`)
-_LOOKUP_RATIO = 4  # matches found by looking each up while fewer than 1/4 of the texts (`_texts_of`)
+# a match's text is found by looking it up in the offsets (~0.5 µs) while there is a match per more than
+# this many bytes; more, by counting the texts between matches (~0.13 µs a match and ~0.5 ns a byte)
+_LOOKUP_BYTES = 700
 POSTINGS_MIN = 50_000  # texts from which a posting index narrows scans down (fewer: a scan takes a few ms)
 CANDIDATES_MIN, CANDIDATES_SHARE = 2_000, 16  # posting lists naming more than max(2,000, 1/16 of the texts):
 # every text is scanned instead (joining that many candidates costs what scanning them all does)
@@ -111,14 +113,11 @@ class TextScans(IndexData):
         if lack is None:
             return None
         count = self.tid_count
-        memo = self._memo("_live_memo", (self.ntexts, self.changes))
-        live = memo.get(n)
-        if live is None:
-            live = memo[n] = sum(c for c in count[:n] if c > 0)
         if p.ndocs > n_all:
             lack = [t for t in lack if t < n]
-        got = live - sum(c for c in map(count.__getitem__, lack) if c > 0)
-        return got + sum(c for c in map(count.__getitem__, self._appended_holding(w, n)) if c > 0)
+        # (every count is at least 0, checked when read: a sum of them is a sum of the positive ones)
+        got = self.live_entries - sum(count[n:]) - sum(map(count.__getitem__, lack))
+        return got + sum(map(count.__getitem__, self._appended_holding(w, n)))
 
     def _short_postings(self, w: str) -> Any:
         """The posting index, when it answers exactly for a string of one or two characters (lower case,
@@ -262,7 +261,7 @@ class TextScans(IndexData):
     def _texts_of(self, rx: re.Pattern, blob: Any, off: Any) -> list[int]:
         """The ids of the texts a pattern ending in `_REST` matches (each found once), ascending."""
         ends = [m.end() for m in rx.finditer(blob)]
-        if len(ends) * _LOOKUP_RATIO < len(off):  # few matches: each looked up in the offsets
+        if len(ends) * _LOOKUP_BYTES < len(blob):  # few matches: each looked up in the offsets
             return [i - 1 for i in map(partial(bisect_left, off), ends)]
         # many: a text's id is how many texts end before it, counted between one match and the next
         # (at C speed, and nothing kept: a table of every text's end would cost ~100 bytes a text)
