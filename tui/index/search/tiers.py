@@ -22,7 +22,6 @@ TEXT_SLICE = 1 << 20  # bytes of text decoded at a time for pinyin in report tex
 TEXT_IDS = 20_000  # texts the posting index named, joined and decoded at a time (`_places_in`)
 FIND_KEEP = 20_000  # places of pinyin in report text kept for the next query (`_text_find`, two patterns): ≤ 4 MB
 FUZZY_EACH = 2_000  # texts holding a query's other words looked at one by one for a mistyped word; more: scanned
-TRIPLES_KEPT = 64  # names spelled by three letters: answers kept (a query typed on asks its first three again)
 
 
 class LowerTiers(TextScans):
@@ -262,20 +261,21 @@ class LowerTiers(TextScans):
         named = got[1].get(start[:2], [])
         if len(start) < 3:
             return named
-        # (the answer kept by its three letters, which every longer query typed after them asks again:
-        # each name's every three-letter start kept instead held ~9 MB after a few queries at 10,000 reports)
+        # (each name's three-letter starts kept once worked out, as one string "\nabc\nabd\n": as a set of
+        # strings they held ~9 MB after a few queries at 10,000 reports, as strings ~1 MB)
         triples = self._memo("_triples_memo", (len(self.terms),))
-        out = triples.get(start)
-        if out is None:
-            out = []
-            for term, i in named:
+        out = []
+        key = "\n" + start + "\n"
+        for term, i in named:
+            keys3 = triples.get(term)
+            if keys3 is None:
                 rd = self._readings_of(term)
                 found: set[str] = set()
                 for s in range(len(rd)):
                     _spelled_starts(rd, s, 3, found)
-                if start in found:
-                    out.append((term, i))
-            self._keep(triples, start, out, TRIPLES_KEPT)
+                keys3 = triples[term] = "\n" + "\n".join(found) + "\n"
+            if key in keys3:
+                out.append((term, i))
         return out
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
