@@ -72,7 +72,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 k = doc.key
                 if k in wanted and k not in live:
                     live.add(k)
-                    doc.ref = wanted[k]
+                    doc.adopt(wanted[k])
                 else:
                     self.kill(d)
             self._hit_memo = {}  # (hits carry the reports given now)
