@@ -268,7 +268,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
 
-    LEVELS_MEMO = 2  # words whose texts at each level are kept (`_levels_of`: 4-byte ids, ~1.4 MB for `rust` at 10,000 reports)
+    LEVELS_MEMO = 2  # words whose texts at each level are kept (`_levels_of`; `rust` at 10,000 reports: ~1.4 MB)
 
     def _levels_of(self, w: str, whole_only: bool, within: Any, narrow: Any) -> tuple[Any, Any, Any]:
         """`_word_levels` of one of several words, of every text holding it: kept for a few words until
