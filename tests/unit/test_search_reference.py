@@ -98,7 +98,9 @@ QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "g
            "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52",
            # several words: together and in order ranked higher; one of them mistyped still found
            "rust async", "Rust async", "async rust", "存管 路由", "贝易转 上线", "asnyc rust", "rust asnyc",
-           "asynchronus go", "贝易砖 上线", "实时数舱 存管", "rusty trust", "Trusty go"]
+           "asynchronus go", "贝易砖 上线", "实时数舱 存管", "rusty trust", "Trusty go",
+           # several common words, one of them a letter (each word's texts at each level, intersected)
+           "rust a go", "go s"]
 
 
 # ── the reference ───────────────────────────────────────────────────────────────────────────────

@@ -19,6 +19,7 @@ typos, pinyin), the filters and the rank order of entries (`picking`); this modu
 from __future__ import annotations
 
 import time
+from array import array
 from typing import Any, Callable, Iterable
 
 from . import match as mt
@@ -195,7 +196,10 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         words = q.words
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
-        seen: dict[str, dict[int, int]] = {}
+        seen: dict[str, Any] = {}
+        # several words: the texts holding each at every level (anywhere, at a word's start, whole) are
+        # intersected level by level as sets (C speed), not each text's class looked up word by word
+        levels: list[set[int]] | None = None
         # several words: the texts that may hold them all, from one posting query over every word's
         # pairs (each word's scan then runs on those alone, even when one word alone is common)
         joint = self._candidates(lw) if len(lw) > 1 else None
@@ -212,25 +216,34 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 within = views.get(cased) or views.setdefault(cased, self._view_of(joint, cased))
             elif narrow is not None:
                 within = narrow if not cased else (views.get(True) or views.setdefault(True, self._view_of(narrow[2], True)))
-            if whole_only and within is None:
-                got = seen[w] = self._whole_classes(w)
+            if len(lw) == 1:
+                got = seen[w] = self._whole_classes(w) if whole_only and within is None else \
+                    self._word_classes(w, whole_only, within)
+                found: Any = got
             else:
-                got = seen[w] = self._word_classes(w, whole_only, within)
+                found, starts, wholes = self._levels_of(w, whole_only, within, narrow)
+                seen[w] = found
             if within is None and not whole_only and not cased:
-                self._keep_holding(lower(w), got)  # (its texts: they narrow the next keystroke's scans down)
-            if classes is None:
+                self._keep_holding(lower(w), found)  # (its texts: they narrow the next keystroke's scans down)
+            if len(lw) == 1:
                 classes = got
-                if (not whole_only and narrow is None and joint is None and len(lw) > 1
-                        and len(got) * self.NARROW_SHARE < self.ntexts):
+            elif levels is None:
+                levels = [set(found), set(starts), set(wholes)]
+                if (not whole_only and narrow is None and joint is None
+                        and len(found) * self.NARROW_SHARE < self.ntexts):
                     # (the texts holding the longest word, ascending as found: the other words' three
                     # scans each run on those alone, whatever an earlier keystroke kept; whole words
                     # alone are one scan each, kept: not worth joining the texts for)
-                    narrow = self._view_of(list(got))
+                    narrow = self._view_of(list(found))
                     self._word_memo = (words, dict(seen))  # (the fuzzy tier's texts of each word: those found whole)
             else:
-                classes = {t: min(c, got[t]) for t, c in classes.items() if t in got}
-            if not classes:
+                levels = [levels[0].intersection(found), levels[1].intersection(starts), levels[2].intersection(wholes)]
+            if not (classes if levels is None else levels[0]):
                 return {}
+        if levels is not None:  # (a text's class: the best level every word reaches in it)
+            classes = dict.fromkeys(sorted(levels[0]), mt.INSIDE)
+            classes.update(dict.fromkeys(levels[1], mt.PREFIX))
+            classes.update(dict.fromkeys(levels[2], mt.WHOLE))
         hids, heads, count = self.text_hid, self.heads, self.tid_count
         by_class = {c: LineMatch(mt.CLASS_SCORE[c], "exact") for c in mt.CLASS_SCORE}
         on_head = {c: LineMatch(mt.CLASS_SCORE[c] + mt.HEADING_BONUS, "exact") for c in mt.CLASS_SCORE}
@@ -254,6 +267,34 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
+
+    LEVELS_MEMO = 2  # words whose texts at each level are kept (`_levels_of`; `rust` at 10,000 reports: ~1.4 MB)
+
+    def _levels_of(self, w: str, whole_only: bool, within: Any, narrow: Any) -> tuple[Any, Any, Any]:
+        """`_word_levels` of one of several words, of every text holding it: kept for a few words until
+        the index changes (typing `rust a`, `rust as`, `rust asy`, each keystroke asks `rust` again).
+        Looked for in `within` (a view) that holds every text holding it — none, or `narrow` made of the
+        texts holding a string inside it (`_narrow_view`) — they are kept; else they are not. Of a
+        few texts the posting index named (`_candidates`), scanned: quicker than a set of every text."""
+        if within is not None and within is not narrow:  # (a few texts the posting index named: scanned)
+            return self._word_levels(w, whole_only, within)
+        memo = self._memo("_levels_memo", (self.ntexts, self.changes))
+        key = (w, whole_only)
+        got = memo.get(key)
+        if got is not None:
+            return got
+        if whole_only and within is None:
+            found = list(self._whole_classes(w))
+            return found, found, found
+        kept = self.__dict__.get("_narrow_memo")
+        complete = within is None or (within is narrow and kept is not None and kept[2] is narrow
+                                      and kept[0][0] in lower(w))
+        # (`narrow` made of the texts holding this very word, ignoring case: each holds it)
+        every = complete and within is not None and kept[0][0] == w and not whole_only  # type: ignore[index]
+        got = self._word_levels(w, whole_only, within, narrow[2] if every else None)
+        if complete:
+            self._keep(memo, key, tuple(array("i", x) for x in got), self.LEVELS_MEMO)
+        return got
 
     # -- hits ------------------------------------------------------------------------------------
 

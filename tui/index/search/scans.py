@@ -288,10 +288,26 @@ class TextScans(IndexData):
     def _word_classes(self, w: str, whole_only: bool = False,
                       view: tuple[Any, Any, list[int] | None] | None = None) -> dict[int, int]:
         """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
-        when it has a capital letter, else ignoring case. A word that does not start or end with a
-        Latin letter or digit (CJK) has no word boundaries to tell apart: every occurrence is whole.
-        With `whole_only`, the texts holding it as a whole word alone (one scan). `view`: the texts to
-        look at (`_narrowed`, as written when the word has a capital letter; None: those that may hold it)."""
+        when it has a capital letter, else ignoring case (`_word_levels` has the rules and arguments)."""
+        found, starts, wholes = self._word_levels(w, whole_only, view)
+        if wholes is found:
+            return dict.fromkeys(found, mt.WHOLE)
+        out = dict.fromkeys(found, mt.PREFIX if starts is found else mt.INSIDE)
+        if starts is not found and starts is not wholes:
+            out.update(dict.fromkeys(starts, mt.PREFIX))
+        out.update(dict.fromkeys(wholes, mt.WHOLE))
+        return out
+
+    def _word_levels(self, w: str, whole_only: bool = False, view: tuple[Any, Any, list[int] | None] | None = None,
+                     holding: list[int] | None = None) -> tuple[list[int], list[int], list[int]]:
+        """The texts holding the word (each list ascending): anywhere, at a word's start at least (a
+        `match.PREFIX` or `WHOLE`), as a whole word (`match.WHOLE`); as typed when it has a capital
+        letter, else ignoring case. A list that is the same as the one before it is that very list. A word
+        that does not start or end with a Latin letter or digit (CJK) has no word boundaries to tell apart:
+        every occurrence is whole. With `whole_only`, the texts holding it as a whole word alone (one scan),
+        as all three. `view`: the texts to look at (`_narrowed`, as written when the word has a capital
+        letter; None: those that may hold it). `holding`: the view's texts, when every one holds the word
+        (the texts holding it anywhere, without a scan)."""
         cased = mt.case_sensitive(w)
         word = _WORD_BYTES_CASED if cased else _WORD_BYTES
         if view is None:
@@ -301,7 +317,8 @@ class TextScans(IndexData):
         sb = w.encode("utf-8", "surrogatepass")
         check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
         if not (check_start or check_end):
-            return dict.fromkeys(self._texts_in(re.compile(re.escape(sb) + _REST), view), mt.WHOLE)
+            found = self._texts_in(re.compile(re.escape(sb) + _REST), view)
+            return found, found, found
         wb = _WORD_CLASS_CASED if word is _WORD_BYTES_CASED else _WORD_CLASS
         lit = re.escape(sb)
         # (the start is tested after the word, so the pattern begins with it: a literal start is
@@ -309,20 +326,16 @@ class TextScans(IndexData):
         before = rb"(?<![" + wb + rb"]" + lit + rb")" if check_start else b""
         after = rb"(?![" + wb + rb"])" if check_end else b""
         if whole_only:
-            return dict.fromkeys(self._texts_in(re.compile(lit + before + after + _REST), view), mt.WHOLE)
+            found = self._texts_in(re.compile(lit + before + after + _REST), view)
+            return found, found, found
         # every text holding the word, then those holding it at a word's start, then as a whole word
         # (one scan each; a text's class is the best of those it is found by)
-        found = self._texts_in(re.compile(lit + _REST), view)
+        found = self._texts_in(re.compile(lit + _REST), view) if holding is None else holding
         if not found:
-            return {}
-        out = dict.fromkeys(found, mt.INSIDE if check_start else mt.PREFIX)
-        if check_start:
-            out.update(dict.fromkeys(self._texts_in(re.compile(lit + before + _REST), view), mt.PREFIX))
-        if check_end:
-            out.update(dict.fromkeys(self._texts_in(re.compile(lit + before + after + _REST), view), mt.WHOLE))
-        else:
-            out = {t: mt.WHOLE if c == mt.PREFIX else c for t, c in out.items()}
-        return out
+            return found, found, found
+        starts = self._texts_in(re.compile(lit + before + _REST), view) if check_start else found
+        wholes = self._texts_in(re.compile(lit + before + after + _REST), view) if check_end else starts
+        return found, starts, wholes
 
     def _whole_texts(self, u: str) -> list[int]:
         """The texts holding a Latin word (lower case) as a whole word, ignoring case."""
