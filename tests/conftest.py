@@ -39,3 +39,11 @@ def _report_folders_unchanged():
     yield
     changed = [str(p) for p in folders if folder_digest(p) != before[p]]
     assert not changed, f"report folders written to: {changed}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files holding a slow test run first (each file in its own order): with `--dist loadfile`
+    each file runs whole on one worker, and a long file handed out last would leave the other core
+    idle while it runs; handed out first, the short files even out the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)

@@ -7,6 +7,7 @@ pause that is enough on a quiet laptop is not enough there.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 
 from textual.css.query import NoMatches
@@ -88,6 +89,37 @@ async def eventually(pilot, check, timeout: float = 20.0):
             if time.monotonic() >= deadline:
                 raise AssertionError(f"still false after {timeout} s: {_describe(check)}")
         await pilot.pause(0.02)
+
+
+async def keys_delivered(pilot, timeout: float = 30.0) -> None:
+    """Wait until the keys pressed so far have reached their screen. The app holds a key typed while
+    the one before it is on its way or a screen is being pushed, and sends it on from a timer, which
+    Textual's `pilot.press` does not wait for: an assertion right after a press could run before the
+    key acts, on a busy machine. Keys held while the reports load stay held (a test of typing ahead
+    during a load waits for that itself)."""
+    app = pilot.app
+    if not hasattr(app, "keys_waiting"):
+        return  # (a test app without type-ahead)
+
+    def delivered() -> bool:
+        if not app.is_running or app._exit:
+            return True
+        try:
+            if app._loading_main():
+                return True
+        except Exception:  # (no screen yet)
+            return True
+        key = app._in_flight
+        # (as long as the app itself waits for it: past its limit a key is taken for lost)
+        limit = getattr(app, "HOLD_LIMIT_S", 3.0)
+        on_its_way = key is not None and not key._stop_propagation and time.monotonic() - app._in_flight_at <= limit
+        return not app.keys_waiting and not on_its_way
+
+    deadline = time.monotonic() + timeout
+    while not delivered() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    if app.is_running:
+        await pilot._wait_for_screen()
 
 
 def screen_text(app) -> str:

@@ -39,3 +39,19 @@ def seed_library():
     from tui.index.load import load_library
 
     return load_library([str(SEEDS)])
+
+
+@pytest.fixture(autouse=True)
+def _press_waits_for_its_keys(monkeypatch):
+    """`pilot.press` returns once its keys have reached their screen (see `uiutil.keys_delivered`)."""
+    from textual.pilot import Pilot
+
+    from uiutil import keys_delivered
+
+    press = Pilot.press
+
+    async def press_and_deliver(self, *keys: str) -> None:
+        await press(self, *keys)
+        await keys_delivered(self)
+
+    monkeypatch.setattr(Pilot, "press", press_and_deliver)

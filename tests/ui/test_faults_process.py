@@ -114,17 +114,16 @@ def test_quitting_during_a_cold_load(big_folder, tmp_path, how):
     try:
         term.wait_for(lambda: b"reading reports" in term.screen, 60, "the first screen")
         term.wait_for(lambda: len(term.session()) >= 4, 60, "worker processes parsing")  # app, server, 2 workers
-        start = time.monotonic()
         if how in ("q", "ctrl+c"):
+            # Quitting does not wait for the load: the app ends while reports are still unread (checked
+            # below by what was stored), however slowly a busy machine runs it; a hang fails here.
             term.type(b"q" if how == "q" else b"\x03")
-            term.proc.wait(10)
-            took = time.monotonic() - start
+            term.proc.wait(30)
             assert term.proc.returncode == 0
-            assert took < 5, f"q took {took:.1f} s"
         else:
             os.kill(term.proc.pid, signal.SIGKILL)
-            term.proc.wait(10)
-        assert _gone(term.proc.pid, 10), f"left behind: {term.session()}"
+            term.proc.wait(30)
+        assert _gone(term.proc.pid, 30), f"left behind: {term.session()}"
     finally:
         term.close()
     stored = _rows(tmp_path / "xdg" / "reports-tui" / FILE_NAME)

@@ -43,7 +43,7 @@ async def open_palette(pilot, query: str) -> CommandPalette:
         assert options.option_count > 0 and options.highlighted is not None
         assert query.split()[-1] in str(options.get_option_at_index(options.highlighted).prompt)
 
-    await eventually(pilot, listed, timeout=10)
+    await eventually(pilot, listed, timeout=30)
     return palette
 
 
@@ -303,7 +303,7 @@ async def test_the_open_report_survives_a_truncate_then_write(tmp_path):
                 assert main.current is not None and main.current.source.path == str(older)
                 assert f"第{n + 2}版" in main.current.text
 
-            await eventually(pilot, rewritten, timeout=15)
+            await eventually(pilot, rewritten, timeout=30)
         assert main.current.week == "2024-W10"
 
 

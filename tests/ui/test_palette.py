@@ -47,7 +47,7 @@ async def palette(pilot, query: str) -> None:
         assert options.option_count > 0 and options.highlighted is not None
         assert query.split()[-1] in str(options.get_option_at_index(options.highlighted).prompt)
 
-    await eventually(pilot, matched, timeout=10)
+    await eventually(pilot, matched, timeout=30)
     await pilot.press("enter")
 
     def closed():
@@ -112,7 +112,7 @@ async def palette_options(pilot, query: str, check) -> None:
         options = screen.query_one(OptionList)
         check([str(options.get_option_at_index(i).prompt) for i in range(options.option_count)])
 
-    await eventually(pilot, listed, timeout=10)
+    await eventually(pilot, listed, timeout=30)
 
 
 async def test_go_to_week_ranks_the_exact_week_first(tmp_path):

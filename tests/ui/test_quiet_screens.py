@@ -43,7 +43,7 @@ async def test_m_with_kpis_opens_the_charts(seed_library):
         def opened():
             assert type(app.screen).__name__ == "MetricsScreen"
 
-        await eventually(pilot, opened, timeout=10)
+        await eventually(pilot, opened, timeout=30)
         assert not app.screen.query("#metrics-empty")
 
 
@@ -61,7 +61,7 @@ async def test_compare_without_kpis_has_no_kpi_table(tmp_path):
             assert isinstance(scr, CompareScreen) and scr.query(DiffRow)
             return scr
 
-        scr = await eventually(pilot, shown, timeout=10)
+        scr = await eventually(pilot, shown, timeout=30)
         assert scr.query_one("#compare-kpis", Static).display is False
         first = scr.query(DiffRow).first()
         assert first.region.y <= scr.query_one("#compare-body").content_region.y + 1  # rows start at the top

@@ -388,7 +388,7 @@ async def test_palette_opens_on_the_screens_own_commands(seed_library):
             assert {"Next change", "Swap sides", "Back", "Help"} <= set(prompts), prompts
             return prompts
 
-        prompts = await eventually(pilot, listed, timeout=10)
+        prompts = await eventually(pilot, listed, timeout=30)
         assert not any(p.startswith("Go to week") for p in prompts)
         assert prompts[0] == "Back"  # the screen's own commands first: enter on an empty palette is harmless
         await pilot.press("enter")

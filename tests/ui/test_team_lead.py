@@ -181,7 +181,7 @@ async def test_unread_marks_and_next_unread(team, monkeypatch):
         assert (newest.author, newest.week) == ("赵六", "2024-W23")
         # Every report is unread at first; the open one counts as read after a moment.
         assert all(" •  " in t for t in row_texts(weeks)[:-1])
-        await eventually(pilot, lambda: _true(app.read_state.is_read(newest)), timeout=10)
+        await eventually(pilot, lambda: _true(app.read_state.is_read(newest)), timeout=30)
         assert row_texts(weeks)[-1].startswith("赵六  周报")
         # From here on only the keys mark reports (a busy machine must not race the timer).
         monkeypatch.setattr(MainScreen, "READ_AFTER", 3600.0)
