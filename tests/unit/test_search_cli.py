@@ -208,7 +208,7 @@ def test_a_damaged_saved_index_is_never_trusted(seeds, capsys, saved):
     want = run_json(capsys, "贝易转", str(seeds), "--no-cache")
     run_json(capsys, "贝易转", str(seeds))
     for part, data in [("lower_off", b"\x01\x02\x03"), ("meta", b"{not json"), ("docs", b"\xff\xfe"),
-                       ("entry_tid", b"\xff" * 4000), ("names", b"[]")]:
+                       ("entry_tid", b"\xff" * 4000), ("names.projects", b"[]")]:
         with sqlite3.connect(cache_file()) as c:
             c.execute("UPDATE search_parts SET data = ? WHERE name = ?", (data, part))
         assert run_json(capsys, "贝易转", str(seeds)) == want, part

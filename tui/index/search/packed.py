@@ -21,6 +21,26 @@ class PackedPairs:
         self._off = array("q", accumulate(map(len, enc), initial=0))
         self._none = bytearray(n is None for _k, n in pairs)
 
+    def to_bytes(self) -> tuple[bytes, bytes, bytes]:
+        """Its buffers as stored (`from_bytes`): the UTF-8, the offsets (native 8-byte integers), the
+        None flags."""
+        return bytes(self._data), self._off.tobytes(), bytes(self._none)
+
+    @classmethod
+    def from_bytes(cls, data: Any, off: Any, none: Any) -> "PackedPairs":
+        """The pairs `to_bytes` gave, without a string decoded; ValueError when the buffers do not fit
+        together (offsets that go back or end elsewhere than the text, flags not 0/1, text not UTF-8)."""
+        got = cls()
+        got._data, got._none = bytearray(data), bytearray(none)
+        got._off = array("q")
+        got._off.frombytes(bytes(off))
+        o = got._off
+        if (len(o) != 2 * len(got._none) + 1 or o[0] != 0 or o[-1] != len(got._data)
+                or o.tolist() != sorted(o) or got._none.strip(b"\x00\x01")):
+            raise ValueError("packed pairs that do not fit together")
+        got._data.decode("utf-8", "surrogatepass")  # (UnicodeDecodeError, a ValueError, when not text)
+        return got
+
     def append(self, pair: tuple[str, str | None]) -> None:
         """Add a pair at the end."""
         key, name = pair
