@@ -125,7 +125,7 @@ def test_the_saved_index_answers_without_the_parser(seeds, tmp_path):
     code = ("import json, sys\nfrom tui.cli import main\n"
             f"rc = main(['search', sys.argv[1], {str(seeds)!r}] + sys.argv[2:])\n"
             "mods = [m for m in ('tui.model.parse', 'tui.index.store.cache', 'textual', 'rich', 'pypinyin',"
-            " 'tui.index.compare')"
+            " 'tui.index.compare', 'tui.model.report')"
             " if m in sys.modules]\n"
             "sys.stderr.write('\\nLOADED:' + json.dumps([rc, mods]))\n")
 
