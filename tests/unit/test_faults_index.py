@@ -113,7 +113,7 @@ def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, 
     ("lower_off", _offset_out_of_range), ("cased_off", _offset_out_of_range), ("otext_off", _offset_out_of_range),
     ("post_eid", _offset_out_of_range), ("doc_rank", _shared_rank), ("lower", _not_utf8), ("otext", _not_utf8),
     ("cased", _not_utf8), ("names.chains", _not_a_list), ("names.terms", _one_name_short),
-    ("names.kpis", _not_a_list), ("names.projects.none", lambda d: d[:-1])])
+    ("names.kpis", _not_a_list), ("names.projects.none", lambda d: d[:-1]), ("names.projects", _not_utf8)])
 def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_path, monkeypatch, part, change):
     # (the app reads the saved index whole, so every part is checked, whatever is searched)
     assert _search(tmp_path, "贝易转").returncode == 0

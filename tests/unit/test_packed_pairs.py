@@ -40,3 +40,30 @@ def test_stored_buffers_read_back_and_damaged_ones_are_refused():
                     (data, off, b"\x02" + none[1:]), (b"\xff" + data[1:], off, none), (data, bytes(bad_off), none)]:
         with pytest.raises(ValueError):
             PackedPairs.from_bytes(*damaged)
+
+
+class _OnDemand:
+    """Bytes read a slice at a time (as a part of a saved index read on demand)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.reads = data, 0
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, i: slice) -> bytes:
+        self.reads += 1
+        return self.data[i]
+
+
+def test_pairs_read_on_demand_decode_only_what_is_read():
+    data, off, none = PackedPairs(PAIRS).to_bytes()
+    lazy = _OnDemand(data)
+    back = PackedPairs.from_bytes(lazy, off, none)
+    assert lazy.reads == 0 and len(back) == len(PAIRS)
+    assert back[3] == PAIRS[3] and lazy.reads == 1  # (one slice a pair)
+    assert list(back) == PAIRS
+    damaged = PackedPairs.from_bytes(_OnDemand(b"\xff" + data[1:]), off, none)  # (found where it is read)
+    assert damaged[1] == PAIRS[1]
+    with pytest.raises(ValueError):
+        damaged[0]

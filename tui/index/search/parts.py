@@ -30,7 +30,9 @@ WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this i
 # where a query's texts lie, all over the part — read on demand, each text would cost a block decompressed
 # (~0.1–0.3 ms: ~1 s for the 4,000 texts a common word's hits are sorted from, at 100,000 reports); held,
 # 4 bytes an entry (~32 MB at 100,000 reports, already held whole at 10,000)
-HELD_WHOLE = frozenset({"post_eid"})
+# The project names too (`names.projects`): the app appends to them; a one-query process reads the few its
+# hits name, on demand.
+HELD_WHOLE = frozenset({"post_eid", "names.projects"})
 KINDS = ("item", "section", "title")
 # the names, one part (a JSON list) each, by the attribute they become: a query process decodes only
 # those its query reads (a plain word reads the heads and projects of its hits, never `terms` or `chains`)
@@ -207,7 +209,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         def load_projects() -> PackedPairs:  # (~40,000 pairs at 10,000 reports: stored packed, read as they are)
             at = NAMES["projects"]
             try:
-                return PackedPairs.from_bytes(parts[at], parts[at + ".off"], parts[at + ".none"])
+                return PackedPairs.from_bytes(held(at), parts[at + ".off"], parts[at + ".none"])
             except ValueError:
                 raise DamagedIndex("damaged names") from None
 
