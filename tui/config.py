@@ -27,11 +27,10 @@ done_words = ["已归档"]            # more words that say a project finished
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model.projects import DONE_WORDS
 from .model.vocab import Vocabulary
 
 APP_NAME = "reports-tui"
@@ -78,7 +77,7 @@ class TeamSettings:
 
     members: tuple[str, ...] = ()
     late_after_days: int = LATE_AFTER_DAYS
-    done_words: tuple[str, ...] = DONE_WORDS
+    done_words: tuple[str, ...] = field(default_factory=lambda: _done_words())
 
 
 def default_config_path() -> Path:
@@ -166,8 +165,17 @@ def team_settings(table: Any) -> TeamSettings:
     late = table.get("late_after_days", LATE_AFTER_DAYS)
     if isinstance(late, bool) or not isinstance(late, (int, float)) or not 0 <= late <= 366:
         late = LATE_AFTER_DAYS
-    extra = [w for w in _strings(table.get("done_words")) if w not in DONE_WORDS]
-    return TeamSettings(members, int(late), DONE_WORDS + tuple(dict.fromkeys(extra)))
+    built_in = _done_words()
+    extra = [w for w in _strings(table.get("done_words")) if w not in built_in]
+    return TeamSettings(members, int(late), built_in + tuple(dict.fromkeys(extra)))
+
+
+def _done_words() -> tuple[str, ...]:
+    # (the model's words, imported when first asked for: every subcommand reads its settings, and most
+    # never ask the team's; importing the report model costs `reports-tui search` ~20 ms)
+    from .model.projects import DONE_WORDS
+
+    return DONE_WORDS
 
 
 def _author_vocabulary(table: Any, vocab: Vocabulary) -> None:

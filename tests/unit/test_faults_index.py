@@ -78,11 +78,22 @@ def _not_utf8(data: bytes) -> bytes:
     return data[:i] + b"\xff" + data[i + 1:]
 
 
+def _not_a_list(data: bytes) -> bytes:
+    return b'{"a":1}'
+
+
+def _one_name_short(data: bytes) -> bytes:
+    return json.dumps(json.loads(data)[:-1], ensure_ascii=False).encode()
+
+
 # (a part read on demand is checked when a query reads it: each case's query reads the part changed)
 @pytest.mark.parametrize("part,change,query", [
     ("lower_off", _offset_out_of_range, "贝易转"), ("cased_off", _offset_out_of_range, "POS"),
     ("otext_off", _offset_out_of_range, "贝易转"), ("doc_rank", _shared_rank, "贝易转"),
-    ("lower", _not_utf8, "贝易转"), ("otext", _not_utf8, "贝易转"), ("cased", _not_utf8, "POS")])
+    ("lower", _not_utf8, "贝易转"), ("otext", _not_utf8, "贝易转"), ("cased", _not_utf8, "POS"),
+    # (the names, each decoded where a query first reads it)
+    ("names.heads", _not_a_list, "贝易转"), ("names.projects.off", _offset_out_of_range, "贝易转"),
+    ("names.projects", _not_utf8, "贝易转")])
 def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, query):
     want = _search(tmp_path / "nocache", query, "--no-cache")
     assert want.returncode == 0 and json.loads(want.stdout), want.stderr
@@ -101,7 +112,8 @@ def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, 
 @pytest.mark.parametrize("part,change", [
     ("lower_off", _offset_out_of_range), ("cased_off", _offset_out_of_range), ("otext_off", _offset_out_of_range),
     ("post_eid", _offset_out_of_range), ("doc_rank", _shared_rank), ("lower", _not_utf8), ("otext", _not_utf8),
-    ("cased", _not_utf8)])
+    ("cased", _not_utf8), ("names.chains", _not_a_list), ("names.terms", _one_name_short),
+    ("names.kpis", _not_a_list), ("names.projects.none", lambda d: d[:-1]), ("names.projects", _not_utf8)])
 def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_path, monkeypatch, part, change):
     # (the app reads the saved index whole, so every part is checked, whatever is searched)
     assert _search(tmp_path, "贝易转").returncode == 0

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,21 +123,25 @@ def test_the_saved_index_answers_without_the_parser(seeds, tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
            "PYTHONPATH": str(REPO)}
     code = ("import json, sys\nfrom tui.cli import main\n"
-            f"rc = main(['search', sys.argv[1], {str(seeds)!r}, '--json'])\n"
-            "mods = [m for m in ('tui.model.parse', 'tui.index.store.cache', 'textual', 'rich', 'pypinyin')"
+            f"rc = main(['search', sys.argv[1], {str(seeds)!r}] + sys.argv[2:])\n"
+            "mods = [m for m in ('tui.model.parse', 'tui.index.store.cache', 'textual', 'rich', 'pypinyin',"
+            " 'tui.index.compare', 'tui.model.report')"
             " if m in sys.modules]\n"
             "sys.stderr.write('\\nLOADED:' + json.dumps([rc, mods]))\n")
 
-    def run(query: str) -> tuple[list, list]:
-        res = subprocess.run([sys.executable, "-c", code, query], capture_output=True, text=True, env=env, timeout=120)
+    def run(query: str, *more: str) -> tuple[Any, list]:
+        res = subprocess.run([sys.executable, "-c", code, query, *(more or ("--json",))], capture_output=True,
+                             text=True, env=env, timeout=120)
         rc, mods = json.loads(res.stderr.rsplit("LOADED:", 1)[1])
         assert rc == 0
-        return json.loads(res.stdout), mods
+        return json.loads(res.stdout) if not more else res.stdout, mods
 
     first, mods = run("贝易转")
     assert "tui.model.parse" in mods  # the first time the reports are parsed, and the index saved
     again, mods = run("贝易转")
     assert again == first and mods == []  # then: the saved index alone
+    plain, mods = run("贝易转", "--limit", "3")  # (hits printed as text: without the compare module)
+    assert "贝易转" in plain and mods == []
     # the first pinyin query adds pinyin readings to the saved index (the only time pypinyin loads) …
     pin, mods = run("beiyizhuan")
     assert pin and pin[0]["project"].startswith("贝易转") and "pypinyin" in mods
@@ -203,7 +208,7 @@ def test_a_damaged_saved_index_is_never_trusted(seeds, capsys, saved):
     want = run_json(capsys, "贝易转", str(seeds), "--no-cache")
     run_json(capsys, "贝易转", str(seeds))
     for part, data in [("lower_off", b"\x01\x02\x03"), ("meta", b"{not json"), ("docs", b"\xff\xfe"),
-                       ("entry_tid", b"\xff" * 4000), ("names", b"[]")]:
+                       ("entry_tid", b"\xff" * 4000), ("names.projects", b"[]")]:
         with sqlite3.connect(cache_file()) as c:
             c.execute("UPDATE search_parts SET data = ? WHERE name = ?", (data, part))
         assert run_json(capsys, "贝易转", str(seeds)) == want, part

@@ -177,7 +177,7 @@ def hit_heading(h, cols: int | None, st) -> str:
 def hit_line(h, room: int | None, st) -> str:
     """The hit's line as a reader sees it (link text, not link syntax) with its matches painted; cut
     to `room` cells (keeping the first match in view) when given."""
-    from ..index.compare import visible_spans
+    from ..index.visible import visible_spans
     from .termout import truncate, width
 
     text, spans = visible_spans(h.text, list(h.spans))

@@ -533,7 +533,7 @@ class IndexData:
     # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all
     # when it opens the index, then holds only `lower` whole: every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
-            "entry_tid", "entry_shape", "entry_line", "docs")
+            "entry_tid", "entry_shape", "entry_line", "docs", "names.projects")
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,

@@ -21,6 +21,30 @@ class PackedPairs:
         self._off = array("q", accumulate(map(len, enc), initial=0))
         self._none = bytearray(n is None for _k, n in pairs)
 
+    def to_bytes(self) -> tuple[bytes, bytes, bytes]:
+        """Its buffers as stored (`from_bytes`): the UTF-8, the offsets (native 8-byte integers), the
+        None flags."""
+        return bytes(self._data), self._off.tobytes(), bytes(self._none)
+
+    @classmethod
+    def from_bytes(cls, data: Any, off: Any, none: Any) -> "PackedPairs":
+        """The pairs `to_bytes` gave, without a string decoded; ValueError when the buffers do not fit
+        together (offsets that go back or end elsewhere than the text, flags not 0/1, text not UTF-8).
+        `data` may also be anything that slices to bytes (a part read on demand: its text is then
+        decoded, and found not UTF-8, only where a pair is read; such pairs are not appended to)."""
+        got = cls()
+        got._data = bytearray(data) if isinstance(data, (bytes, bytearray)) else data
+        got._none = bytearray(none)
+        got._off = array("q")
+        got._off.frombytes(bytes(off))
+        o = got._off
+        if (len(o) != 2 * len(got._none) + 1 or o[0] != 0 or o[-1] != len(got._data)
+                or o.tolist() != sorted(o) or got._none.strip(b"\x00\x01")):
+            raise ValueError("packed pairs that do not fit together")
+        if isinstance(got._data, bytearray):
+            got._data.decode("utf-8", "surrogatepass")  # (UnicodeDecodeError, a ValueError, when not text)
+        return got
+
     def append(self, pair: tuple[str, str | None]) -> None:
         """Add a pair at the end."""
         key, name = pair
@@ -38,8 +62,9 @@ class PackedPairs:
         i = range(len(self._none))[i]  # (a negative index, and the IndexError of a list)
         off, data = self._off, self._data
         a, b, c = off[2 * i], off[2 * i + 1], off[2 * i + 2]
-        key = data[a:b].decode("utf-8", "surrogatepass")
-        return key, None if self._none[i] else data[b:c].decode("utf-8", "surrogatepass")
+        both = data[a:c]
+        key = both[:b - a].decode("utf-8", "surrogatepass")
+        return key, None if self._none[i] else both[b - a:].decode("utf-8", "surrogatepass")
 
     def __iter__(self) -> Iterator[tuple[str, str | None]]:
         return map(self.__getitem__, range(len(self._none)))

@@ -22,15 +22,23 @@ from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints
 from .packed import PackedPairs
 from .spelling import read_spelling, spelling_parts
 
-FORMAT = "5"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names' spelling table)
+FORMAT = "6"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
+# spelling table; 6: each kind of name a part of its own, `NAMES`)
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 # parts the app holds whole whatever their size (`checked`): a text's entries are a slice of `post_eid`
 # where a query's texts lie, all over the part — read on demand, each text would cost a block decompressed
 # (~0.1–0.3 ms: ~1 s for the 4,000 texts a common word's hits are sorted from, at 100,000 reports); held,
 # 4 bytes an entry (~32 MB at 100,000 reports, already held whole at 10,000)
-HELD_WHOLE = frozenset({"post_eid"})
+# The project names too (`names.projects`): the app appends to them; a one-query process reads the few its
+# hits name, on demand.
+HELD_WHOLE = frozenset({"post_eid", "names.projects"})
 KINDS = ("item", "section", "title")
+# the names, one part (a JSON list) each, by the attribute they become: a query process decodes only
+# those its query reads (a plain word reads the heads and projects of its hits, never `terms` or `chains`)
+NAMES = {"terms": "names.terms", "section_keys": "names.sections", "kpi_names": "names.kpis",
+         "heads": "names.heads", "sections": "names.shape_sections", "chains": "names.chains",
+         "projects": "names.projects"}  # (+ ".off", ".none": `PackedPairs.to_bytes`, no JSON)
 
 
 def _json_part(data: Any, kind: type) -> Any:
@@ -61,16 +69,15 @@ def to_parts(ix: Any) -> dict[str, bytes]:
             "entries": len(ix.entry_tid), "texts": ix.ntexts, "shapes": ix.nshapes,
             "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
             "pinyin": ix.char_pinyin is not None, "token": ix.token}
-    names = {"terms": list(ix.terms), "sections": list(ix.section_keys),
-             "kpis": ix.kpi_names, "heads": ix.heads, "shape_sections": ix.sections,
-             "chains": [list(c) for c in ix.chains], "projects": [list(p) for p in ix.projects]}
-    # (term ids follow the order of `terms`)
+    names = {"terms": list(ix.terms), "section_keys": list(ix.section_keys),  # (term ids: the order of `terms`)
+             "kpi_names": ix.kpi_names, "heads": ix.heads, "sections": ix.sections,
+             "chains": [list(c) for c in ix.chains]}
 
     def js(v: Any) -> bytes:
         return json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
     parts = {
-        "meta": js(meta), "names": js(names), "docs": bytes(docs), "doc_off": doc_off.tobytes(),
+        "meta": js(meta), "docs": bytes(docs), "doc_off": doc_off.tobytes(),
         "doc_first": ix.doc_first.tobytes(), "doc_dead": bytes(ix.doc_dead), "doc_rank": rank.tobytes(),
         "doc_order": order.tobytes(),
         "entry_tid": ix.entry_tid.tobytes(), "entry_shape": ix.entry_shape.tobytes(),
@@ -85,6 +92,10 @@ def to_parts(ix: Any) -> dict[str, bytes]:
         "term_count": ix.term_count.tobytes(), "dterm_off": ix.dterm_off.tobytes(),
         "dterm_ids": ix.dterm_ids.tobytes(),
     }
+    parts.update({NAMES[k]: js(v) for k, v in names.items()})
+    projects = ix.projects if isinstance(ix.projects, PackedPairs) else PackedPairs(ix.projects)
+    at = NAMES["projects"]
+    parts[at], parts[at + ".off"], parts[at + ".none"] = projects.to_bytes()
     parts["readings"] = js(ix.readings)  # (apart from the names: only pinyin queries read them)
     if ix.char_pinyin is not None:
         parts["char_pinyin"] = js(ix.char_pinyin)
@@ -184,21 +195,32 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.urls, ix.url_off = bytearray(parts["urls"]), _ints(parts["url_off"])
         vocab = bytes(parts["vocab"]).decode("utf-8")
         ix.vocab = vocab.split("\n") if vocab else []
-        names = _json_part(parts["names"], dict)
-        ix.terms = {t: i for i, t in enumerate(_strs(names.get("terms")))}
         ix.term_count = _ints(parts["term_count"])
-        ix.section_keys = dict.fromkeys(_strs(names.get("sections")))
-        ix.kpi_names = _strs(names.get("kpis"))
-        ix.heads = _strs(names.get("heads"))
-        ix.sections = _strs(names.get("shape_sections"))
-        chains, projects = names.get("chains"), names.get("projects")
-        if type(chains) is not list or type(projects) is not list:
-            raise DamagedIndex("damaged names")
-        ix.chains = [tuple(_strs(c)) for c in chains]
-        if not all(type(p) is list and len(p) == 2 and type(p[0]) is str and (p[1] is None or type(p[1]) is str)
-                   for p in projects):
-            raise DamagedIndex("damaged names")
-        ix.projects = PackedPairs(projects)  # (~40,000 pairs at 10,000 reports: packed, not tuples of strings)
+
+        def load_terms() -> dict[str, int]:
+            terms = {t: i for i, t in enumerate(_strs(_json_part(parts[NAMES["terms"]], list)))}
+            if len(terms) != len(ix.term_count):  # (one count a name, each name once)
+                raise DamagedIndex("parts that do not fit together")
+            return terms
+
+        def load_chains() -> list[tuple[str, ...]]:
+            return [tuple(_strs(c)) for c in _json_part(parts[NAMES["chains"]], list)]
+
+        def load_projects() -> PackedPairs:  # (~40,000 pairs at 10,000 reports: stored packed, read as they are)
+            at = NAMES["projects"]
+            try:
+                return PackedPairs.from_bytes(held(at), parts[at + ".off"], parts[at + ".none"])
+            except ValueError:
+                raise DamagedIndex("damaged names") from None
+
+        def names_loader(attr: str) -> Any:
+            return lambda: _strs(_json_part(parts[NAMES[attr]], list))
+
+        name_loaders = {"terms": load_terms, "chains": load_chains, "projects": load_projects,
+                        "section_keys": lambda: dict.fromkeys(names_loader("section_keys")()),
+                        "kpi_names": names_loader("kpi_names"), "heads": names_loader("heads"),
+                        "sections": names_loader("sections")}
+
         def load_readings() -> dict[str, list]:
             readings = _json_part(parts["readings"], dict)
             if lazy is True and not checked:  # (a query reads a few names' readings: each made tuples when first read)
@@ -247,10 +269,14 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.dterm_off = _ints(parts["dterm_off"])
         ix.dead_entries = int(meta.get("dead", 0))
         if lazy is True and not checked:  # (read, and checked, by the first query that needs them: pinyin, `kpi:`)
-            del ix.readings, ix.char_pinyin, ix.kpi_eid, ix.kpi_nid, ix.dterm_ids
-            ix._deferred = {"readings": load_readings, "char_pinyin": load_char_pinyin, "kpi_eid": load_kpi_eid,
-                            "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids, "_pairs_memo": load_spelling}
+            for attr in (*name_loaders, "readings", "char_pinyin", "kpi_eid", "kpi_nid", "dterm_ids"):
+                delattr(ix, attr)
+            ix._deferred = {**name_loaders, "readings": load_readings, "char_pinyin": load_char_pinyin,
+                            "kpi_eid": load_kpi_eid, "kpi_nid": load_kpi_nid, "dterm_ids": load_dterm_ids,
+                            "_pairs_memo": load_spelling}
         else:
+            for attr, load in name_loaders.items():
+                setattr(ix, attr, load())
             ix.readings, ix.char_pinyin = load_readings(), load_char_pinyin()
             ix._pairs_memo = load_spelling()
             ix.kpi_eid = load_kpi_eid()
@@ -272,7 +298,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             len(ix.url_off) == n_url + 1 and ix.url_off[-1] == len(ix.urls),
             _ascending(ix.doc_first), _ascending(ix.lower_off), _ascending(ix.post_off), _ascending(ix._doc_off),
             not ix.tid_count or min(ix.tid_count) >= 0,
-            len(ix.term_count) == len(ix.terms) and len(ix.dterm_off) == n_docs + 1,
+            len(ix.dterm_off) == n_docs + 1,
             # ranks within bounds and each live report's rank its own (a changed rank that still passed
             # its checksum would drop hits, walking reports newest first), week-order positions too
             all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),

@@ -48,7 +48,7 @@ def hit_heading(hit: Hit, muted: Style, room: int = 0, beside: tuple[str | None,
 def hit_line(hit: Hit, mark: Style, room: int = 0) -> Text:
     """The hit's line as a reader sees it (link text, not link syntax), matches marked; on a line
     longer than `room` cells the text before the first match is dropped so the match shows."""
-    from ...index.compare import visible_spans
+    from ...index.visible import visible_spans
 
     text, spans = visible_spans(hit.text, list(hit.spans))
     body = Text(text)
