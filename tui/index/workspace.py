@@ -61,6 +61,7 @@ class Workspace:
         # files, and (without reports) the library they are loaded for
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()  # one sync of the index at a time
+        self._checks_lock = threading.Lock()  # one reading through of the saved index (`check_saved_index`)
 
     def replace(self, library: Library) -> None:
         """Show another library (a reload, or the end of a load): every derived value is dropped; the
@@ -356,6 +357,30 @@ class Workspace:
 
     _build_anew = False  # (the saved index did not read back: the next sync builds one, not reads it)
 
+    def check_saved_index(self) -> bool:
+        """Read through the parts of the saved index the app holds that its opening left unchecked
+        (`parts.from_parts` with `later`: the first query needs only the small parts), once; when one
+        does not check out the index is let go of, with one notice, and built again here. Whether it
+        was (the answers shown came from a damaged index: the caller asks its query again)."""
+        index = self._index
+        checks = getattr(index, "late_checks", None)
+        if index is None or checks is None:
+            return False
+        with self._checks_lock:
+            if index.late_checks is None:  # (another caller ran them meanwhile)
+                return False
+            index.late_checks = None
+            try:
+                checks()
+            except Exception as exc:  # noqa: BLE001 - a damaged part, or the cache file unreadable since
+                if self._index is not index:
+                    return False  # (let go of meanwhile: closed, its parts no longer to be read)
+                if not self._let_go_damaged(index, exc):
+                    raise
+                self.search_index()
+                return True
+        return False
+
     def cached_search_index(self) -> SearchIndex | None:
         """The search index as it is now, if there is one (never builds or syncs)."""
         return self._index
@@ -370,6 +395,8 @@ class Workspace:
         expected = total if total is not None else len(reports)
         if wait:
             index = self.search_index()
+            if self.check_saved_index():  # (an answer waited for is one from an index read through)
+                index = self.search_index()
         elif self._index is None:  # (never built here: the index is made by its sync, asked again after)
             from .search.engine import SearchResult, parse_query
 

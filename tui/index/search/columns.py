@@ -537,6 +537,8 @@ class IndexData:
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
-                   checked: bool | None = None) -> Any:
+                   checked: bool | None = None, later: bool | None = None) -> Any:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
-        return _stored.from_parts(cls, parts, lazy, checked)
+        return _stored.from_parts(cls, parts, lazy, checked, later)
+
+    late_checks: Any = None  # the checks of the parts read on demand, left for later (`parts.from_parts`)
