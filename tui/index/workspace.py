@@ -202,7 +202,18 @@ class Workspace:
         """The search index, holding exactly the library's reports (or, while loading, those read so
         far): read from the parse cache and grown when the library was searched before, built
         otherwise, and saved back when the library is whole. `progress(done, total)` while reports are
-        added. A second caller waits for a sync under way."""
+        added. A second caller waits for a sync under way. A saved index found damaged meanwhile (its
+        parts read through by the sync, or by saving it again) is built again, with one notice."""
+        try:
+            return self._sync_index(progress)
+        except Exception as exc:
+            index = self._index
+            if index is None or not self._let_go_damaged(index, exc):
+                raise
+            return self._sync_index(progress)
+
+    def _sync_index(self, progress: Callable[[int, int], None] | None) -> SearchIndex:
+        """`search_index`'s work."""
         from .search.engine import SearchIndex
         from .store.searchdb import give_back_memory
 
@@ -357,6 +368,14 @@ class Workspace:
 
     _build_anew = False  # (the saved index did not read back: the next sync builds one, not reads it)
 
+    def _damaged_after_all(self, index: SearchIndex) -> bool:
+        """Whether a query's error came from a saved index whose parts, read through now (when its
+        opening left them for later), do not check out: it is then built again (`check_saved_index`)."""
+        if getattr(index, "_parts", None) is None:
+            return False
+        self.check_saved_index()  # (or waits for the one under way)
+        return self._index is not index
+
     def check_saved_index(self) -> bool:
         """Read through the parts of the saved index the app holds that its opening left unchecked
         (`parts.from_parts` with `later`: the first query needs only the small parts), once; when one
@@ -407,7 +426,7 @@ class Workspace:
             result = index.search(query, limit=limit, authors=authors, counted=counted,
                                   names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
         except Exception as exc:
-            if self._let_go_damaged(index, exc):
+            if self._let_go_damaged(index, exc) or self._damaged_after_all(index):
                 return self.search(query, limit, authors, wait=True, counted=counted)
             raise
         if total is not None or result.searched != expected:
