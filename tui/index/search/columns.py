@@ -530,8 +530,9 @@ class IndexData:
         return _stored.to_parts(self)
 
     PACKED = ("cased", "otext")  # the texts as written: read a piece at a time, for the hits shown
-    # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all
-    # when it opens the index, then holds only `lower` whole: every keystroke's scan reads it)
+    # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all,
+    # `lower` when it opens the index, the others after its first answer, and holds only `lower` whole:
+    # every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs")
 

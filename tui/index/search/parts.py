@@ -3,9 +3,10 @@
 `to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data), and `sums`:
 the CRC-32 of each 16 KiB of every part (a byte changed on disk inside a path or a line would
 otherwise still fit together, and be shown); `from_parts` reads them back, the large parts on demand
-(`Checked`, `Ints`: each piece checked when read), every part read through and checked when the
-index is opened (the app, which then keeps a bounded number of pieces) or each checked where a query
-first reads it (`reports-tui search`). A part that does not check out is a `DamagedIndex` (the index
+(`Checked`, `Ints`: each piece checked when read), every part read through and checked by the app
+(which then keeps a bounded number of pieces: the small parts and the lower-case texts when it opens
+the index, the others after its first answer, `later`) or each checked where a query first reads it
+(`reports-tui search`). A part that does not check out is a `DamagedIndex` (the index
 is then built again).
 """
 
