@@ -134,3 +134,50 @@ def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_p
     ws2 = Workspace(lib, use_cache=True, notice=notices.append)  # (saved anew: read back quietly)
     ws2.search("贝易转")
     assert len(notices) == 1
+
+
+def _damaged_bytes(data: bytes) -> bytes:
+    """A byte changed, its checksum left as it was (damage, not an edit)."""
+    return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 1]) + data[len(data) // 2 + 1:]
+
+
+@pytest.mark.parametrize("part,change,fix_sums", [
+    ("entry_tid", _offset_out_of_range, True), ("shape_cols", _offset_out_of_range, True),
+    ("cased", _not_utf8, True), ("otext", _not_utf8, True), ("entry_line", _damaged_bytes, False)])
+def test_a_part_the_app_reads_through_after_its_first_answer_is_still_found_out(tmp_path, monkeypatch, part,
+                                                                                change, fix_sums):
+    # (the app opens the saved index with the small parts and the lower-case texts checked, answers,
+    # and reads the other parts through after: what is wrong in them is found then, said once, and the
+    # index built again — and a query that reads it first answers from the index built again)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from tui.index.load import load_library
+    from tui.index.search import parts
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    Workspace(lib, use_cache=True).search_index()  # (saved as the app saves it)
+    if fix_sums:
+        _edit(tmp_path, part, change)
+    else:
+        db = sqlite3.connect(next((tmp_path / "cache").rglob("parse-cache-v2.sqlite3")))
+        (data,) = db.execute("SELECT data FROM search_parts WHERE name = ?", (part,)).fetchone()
+        db.execute("UPDATE search_parts SET data = ? WHERE name = ?", (pack_part(change(unpack_part(data))), part))
+        db.commit()
+        db.close()
+    monkeypatch.setattr(parts, "WHOLE_UP_TO", 0)  # (the seeds' parts read on demand, as a large library's)
+    notices: list[str] = []
+    want = Workspace(lib)
+    ws = Workspace(lib, use_cache=True, notice=notices.append)
+    index = ws.search_index()
+    assert index.late_checks is not None and not notices  # (opened: that part not read through yet)
+    for q in ("贝易转", "POS", "sdk"):
+        got = ws.search(q, limit=200, wait=False)  # (as a keystroke asks: never waiting for the checks)
+        assert [(h.report.source, h.line, h.score) for h in got.hits] == \
+            [(h.report.source, h.line, h.score) for h in want.search(q, limit=200).hits], q
+    ws.check_saved_index()  # (what the search screen runs once it shows an answer)
+    assert ws.cached_search_index() is not index
+    assert len(notices) == 1 and "built again" in notices[0], notices
+    got = ws.search("贝易转", limit=200)
+    assert [(h.report.source, h.line) for h in got.hits] == \
+        [(h.report.source, h.line) for h in want.search("贝易转", limit=200).hits] and len(notices) == 1

@@ -61,6 +61,7 @@ class Workspace:
         # files, and (without reports) the library they are loaded for
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()  # one sync of the index at a time
+        self._checks_lock = threading.Lock()  # one reading through of the saved index (`check_saved_index`)
 
     def replace(self, library: Library) -> None:
         """Show another library (a reload, or the end of a load): every derived value is dropped; the
@@ -201,7 +202,18 @@ class Workspace:
         """The search index, holding exactly the library's reports (or, while loading, those read so
         far): read from the parse cache and grown when the library was searched before, built
         otherwise, and saved back when the library is whole. `progress(done, total)` while reports are
-        added. A second caller waits for a sync under way."""
+        added. A second caller waits for a sync under way. A saved index found damaged meanwhile (its
+        parts read through by the sync, or by saving it again) is built again, with one notice."""
+        try:
+            return self._sync_index(progress)
+        except Exception as exc:
+            index = self._index
+            if index is None or not self._let_go_damaged(index, exc):
+                raise
+            return self._sync_index(progress)
+
+    def _sync_index(self, progress: Callable[[int, int], None] | None) -> SearchIndex:
+        """`search_index`'s work."""
         from .search.engine import SearchIndex
         from .store.searchdb import give_back_memory
 
@@ -356,6 +368,38 @@ class Workspace:
 
     _build_anew = False  # (the saved index did not read back: the next sync builds one, not reads it)
 
+    def _damaged_after_all(self, index: SearchIndex) -> bool:
+        """Whether a query's error came from a saved index whose parts, read through now (when its
+        opening left them for later), do not check out: it is then built again (`check_saved_index`)."""
+        if getattr(index, "_parts", None) is None:
+            return False
+        self.check_saved_index()  # (or waits for the one under way)
+        return self._index is not index
+
+    def check_saved_index(self) -> bool:
+        """Read through the parts of the saved index the app holds that its opening left unchecked
+        (`parts.from_parts` with `later`: the first query needs only the small parts), once; when one
+        does not check out the index is let go of, with one notice, and built again here. Whether it
+        was (the answers shown came from a damaged index: the caller asks its query again)."""
+        index = self._index
+        checks = getattr(index, "late_checks", None)
+        if index is None or checks is None:
+            return False
+        with self._checks_lock:
+            if index.late_checks is None:  # (another caller ran them meanwhile)
+                return False
+            index.late_checks = None
+            try:
+                checks()
+            except Exception as exc:  # noqa: BLE001 - a damaged part, or the cache file unreadable since
+                if self._index is not index:
+                    return False  # (let go of meanwhile: closed, its parts no longer to be read)
+                if not self._let_go_damaged(index, exc):
+                    raise
+                self.search_index()
+                return True
+        return False
+
     def cached_search_index(self) -> SearchIndex | None:
         """The search index as it is now, if there is one (never builds or syncs)."""
         return self._index
@@ -370,6 +414,8 @@ class Workspace:
         expected = total if total is not None else len(reports)
         if wait:
             index = self.search_index()
+            if self.check_saved_index():  # (an answer waited for is one from an index read through)
+                index = self.search_index()
         elif self._index is None:  # (never built here: the index is made by its sync, asked again after)
             from .search.engine import SearchResult, parse_query
 
@@ -380,7 +426,7 @@ class Workspace:
             result = index.search(query, limit=limit, authors=authors, counted=counted,
                                   names=lambda *args: self.author_names().naming(*args))  # (asked only for `by:`)
         except Exception as exc:
-            if self._let_go_damaged(index, exc):
+            if self._let_go_damaged(index, exc) or self._damaged_after_all(index):
                 return self.search(query, limit, authors, wait=True, counted=counted)
             raise
         if total is not None or result.searched != expected:

@@ -52,7 +52,10 @@ class ReportsApp(TypeAhead, GuardedApp):
         self.args = args or argparse.Namespace(paths=[], compare=None, search=None, config=None, no_cache=False)
         self.config = config or load_config(getattr(self.args, "config", None))
         use_cache = not getattr(self.args, "no_cache", False)
-        self.workspace = Workspace(library, use_cache=use_cache, hold_saved=True)
+        # (a saved search index found damaged, said once as it is built again: from a worker thread,
+        # where `notify` posts its message)
+        self.workspace = Workspace(library, use_cache=use_cache, hold_saved=True,
+                                   notice=lambda m: self.notify(m, severity="warning", timeout=8, markup=False))
         self.loader = LibraryLoader(self.post_message, self.workspace, [str(p) for p in self.args.paths],
                                     self.config.vocabulary, use_cache)
         self.loaded = library is not None

@@ -530,13 +530,16 @@ class IndexData:
         return _stored.to_parts(self)
 
     PACKED = ("cased", "otext")  # the texts as written: read a piece at a time, for the hits shown
-    # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all
-    # when it opens the index, then holds only `lower` whole: every keystroke's scan reads it)
+    # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all,
+    # `lower` when it opens the index, the others after its first answer, and holds only `lower` whole:
+    # every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs", "names.projects")
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
-                   checked: bool | None = None) -> Any:
+                   checked: bool | None = None, later: bool | None = None) -> Any:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
-        return _stored.from_parts(cls, parts, lazy, checked)
+        return _stored.from_parts(cls, parts, lazy, checked, later)
+
+    late_checks: Any = None  # the checks of the parts read on demand, left for later (`parts.from_parts`)

@@ -3,9 +3,10 @@
 `to_parts` gives every part as bytes (packed integer arrays, UTF-8, JSON: plain data), and `sums`:
 the CRC-32 of each 16 KiB of every part (a byte changed on disk inside a path or a line would
 otherwise still fit together, and be shown); `from_parts` reads them back, the large parts on demand
-(`Checked`, `Ints`: each piece checked when read), every part read through and checked when the
-index is opened (the app, which then keeps a bounded number of pieces) or each checked where a query
-first reads it (`reports-tui search`). A part that does not check out is a `DamagedIndex` (the index
+(`Checked`, `Ints`: each piece checked when read), every part read through and checked by the app
+(which then keeps a bounded number of pieces: the small parts and the lower-case texts when it opens
+the index, the others after its first answer, `later`) or each checked where a query first reads it
+(`reports-tui search`). A part that does not check out is a `DamagedIndex` (the index
 is then built again).
 """
 
@@ -15,6 +16,7 @@ import codecs
 import json
 import sys
 from array import array
+from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
 from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
@@ -107,7 +109,7 @@ def to_parts(ix: Any) -> dict[str, bytes]:
 
 
 def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,
-               checked: bool | None = None) -> Any:
+               checked: bool | None = None, later: bool | None = None) -> Any:
     """An index (of class `cls`, an `IndexData`) from stored parts: `parts[name]` is bytes, or (with `lazy`) for the large parts
     anything that slices to bytes (an open SQLite blob), read when used. `DamagedIndex` when a part
     does not check out. `lazy` may also name the parts read when used (kept compressed in memory, as
@@ -117,13 +119,20 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     parts read on demand a slice at a time (nothing their size is held), and those then keep at most
     `KEPT_PIECES` pieces each (the app: its memory stays bounded however long it runs, and a damaged
     index is found when it is opened, not by a later keystroke). Without it (a one-query process),
-    each part is checked where a query reads it, and one read all over is then kept whole."""
+    each part is checked where a query reads it, and one read all over is then kept whole.
+
+    `later` (with `checked`; the default with `lazy` True too, as `store.searchdb.open_saved` opens it
+    for the app): the parts read on demand are not read through now but by `ix.late_checks()` (the app
+    calls it once the first query is answered: that query needs only the small parts and `lower`,
+    checked now); until then each piece is checked against its checksum where a query reads it."""
     ix = cls()
     ix._b = None
     on_demand = frozenset(cls.LAZY) if lazy is True else frozenset(lazy or ())
     if checked is None:
         checked = lazy is not True
     keep = KEPT_PIECES if checked else None
+    if later is None:
+        later = lazy is True
     try:
         sums = _json_part(parts["sums"], dict)
         raw_parts = parts
@@ -307,23 +316,42 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             ("lower" in on_demand and not checked or _decodes(ix.lower)) and _decodes(ix.urls),
             not ix.post_off or ix.post_off[0] == 0,
         ]
-        if checked:  # (else read on demand, and checked where it is read: a bad value fails there)
-            checks += [
-                # (parts read on demand too: read through once, a slice at a time, as the app checks
-                # every part when it opens an index rather than when a query reads it)
-                _decodes(ix.cased) and _decodes(ix.otext) and _decodes(ix._docs_blob),
-                _within(ix.entry_tid, 0, n_txt), _within(ix.entry_shape, 0, n_sh), _within(ix.post_eid, 0, n_ent),
-                _within(ix.text_hid, -1, len(ix.heads)), _within(ix.otext_url, -1, n_url),
-                _ascending(ix.cased_off), _ascending(ix.otext_off), _shapes_fit(ix, n_ot),
-                _read_through(ix.entry_line),  # (no bound to check: read for its checksums)
-            ]
         if not all(checks):
             raise DamagedIndex("parts that do not fit together")
-        if checked:  # (the pieces the checks read last are no more likely to be read than any other)
-            for v in vars(ix).values():
-                for c in (v, getattr(v, "blob", None)):
-                    if isinstance(c, Checked):
-                        c.pieces.clear()
+        if checked:  # (else read on demand, and checked where it is read: a bad value fails there)
+            # (the parts as opened: an index grown meanwhile holds other ones, with more texts and entries)
+            read = (ix.cased, ix.otext, ix._docs_blob, ix.entry_tid, ix.entry_shape, ix.post_eid, ix.text_hid,
+                    ix.otext_url, ix.cased_off, ix.otext_off, ix.entry_line)
+            shape_bounds = SimpleNamespace(shape_cols=ix.shape_cols, sections=ix.sections, chains=ix.chains,
+                                           projects=ix.projects)
+            n_heads = len(ix.heads)
+
+            def read_through() -> None:
+                # (parts read on demand too: read through once, a slice at a time, as the app checks
+                # every part of an index it holds rather than only what its queries read)
+                cased, otext, docs, tid, shape, eid, hid, url, cased_off, otext_off, lines = read
+                try:
+                    fits = (_decodes(cased) and _decodes(otext) and _decodes(docs)
+                            and _within(tid, 0, n_txt) and _within(shape, 0, n_sh) and _within(eid, 0, n_ent)
+                            and _within(hid, -1, n_heads) and _within(url, -1, n_url)
+                            and _ascending(cased_off) and _ascending(otext_off) and _shapes_fit(shape_bounds, n_ot)
+                            and _read_through(lines))  # (no bound to check: read for its checksums)
+                except DamagedIndex:
+                    raise
+                except (TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:
+                    raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
+                if not fits:
+                    raise DamagedIndex("parts that do not fit together")
+                # (the pieces the checks read last are no more likely to be read than any other)
+                for v in (*read, shape_bounds.shape_cols):
+                    for c in (v, getattr(v, "blob", None)):
+                        if isinstance(c, Checked):
+                            c.pieces.clear()
+
+            if later:
+                ix.late_checks = read_through
+            else:
+                read_through()
     except DamagedIndex:
         raise
     except (KeyError, TypeError, ValueError, IndexError, OverflowError, UnicodeDecodeError) as exc:

@@ -60,7 +60,7 @@ class Checked:
                 raise DamagedIndex("a stored part that does not match its checksum")
             if self.keep is not None and len(self.pieces) >= self.keep:
                 for old in list(self.pieces)[:self.keep // 2 + 1]:  # (the half read longest ago goes)
-                    del self.pieces[old]
+                    self.pieces.pop(old, None)  # (gone already when another thread read this part too)
             self.pieces[k] = got
         return got
 

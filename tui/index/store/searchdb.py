@@ -548,9 +548,11 @@ def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str,
     builds it again, and says so).
 
     With `lazy` (a one-query process), each part is checked where a query reads it. Without (the
-    app), every part is read through and checked now, a slice at a time, and the parts read on demand
-    then keep a bounded number of pieces (`PACKED_KEPT` blocks each): the app's memory is that of the
-    small parts, whatever the index's size and however long it runs."""
+    app), every part is read through and checked, a slice at a time — the small parts and the
+    lower-case texts now, the others by `index.late_checks()`, which the app runs after its first
+    answer (`parts.from_parts`) — and the parts read on demand keep a bounded number of pieces
+    (`PACKED_KEPT` blocks each): the app's memory is that of the small parts, whatever the index's
+    size and however long it runs."""
     from ..search.engine import SearchIndex
 
     parts = open_index(path, key, SearchIndex.LAZY, Packed.KEPT if lazy else PACKED_KEPT)

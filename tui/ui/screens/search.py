@@ -298,10 +298,34 @@ class SearchScreen(Screen):
             self.done = None
             return
         self._status(self._result_status(result))
+        self._check_saved_later()
         if page and result.complete and len(result.hits) >= page:
             self._fill_timer = self.set_timer(FILL_DELAY, lambda: self._whole(result.query.raw, generation))
         elif result.complete:
             self.filled = self.done = result.query.raw
+
+    _checking = False  # (the saved index's parts left unchecked at its opening are being read through)
+
+    def _check_saved_later(self) -> None:
+        """Once an answer is shown, the parts of the saved index its opening left unchecked are read
+        through in the background (`Workspace.check_saved_index`): the first answer never waits for them."""
+        if not self._checking and getattr(self.workspace.cached_search_index(), "late_checks", None) is not None:
+            self._checking = True
+            self._check_saved()
+
+    @work(thread=True, exit_on_error=False, group="search-checks")
+    def _check_saved(self) -> None:
+        try:
+            rebuilt = self.workspace.check_saved_index()
+        finally:
+            self._checking = False
+        if rebuilt:  # (the answer shown came from a damaged index: asked again of the one built anew)
+            self._call(self._ask_again)
+
+    def _ask_again(self) -> None:
+        if self.is_attached:
+            query = self.query_one("#search-input", Input).value
+            self.start_search(query)
 
     def _rows(self, result: SearchResult | None, was: Hit | None) -> None:
         """The results as rows as wide as the list is now; the cursor on `was` when it is among them, at
