@@ -76,6 +76,21 @@ def test_the_app_holds_an_index_it_built_as_read_back_once_saved(cache_env):
         assert _rows(app.search(q, limit=0)) == _rows(fresh.search(q, limit=0)), q
 
 
+def test_hits_from_the_index_held_as_read_back_carry_the_librarys_reports(cache_env):
+    """The first index the app builds is saved and held as read back; a query then asked without
+    waiting (as the search screen's keystrokes are) gets hits carrying the library's own reports — what
+    the preview and enter read — never the rows read back with the index."""
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    app = Workspace(lib, use_cache=True, hold_saved=True)
+    index = app.search_index()
+    assert index.persisted_as is not None
+    shown = app.search("项目", limit=0, wait=False)
+    assert shown.hits and all(any(h.report is r for r in lib.reports) for h in shown.hits)
+
+
 def test_an_index_saved_in_an_earlier_format_is_built_again(cache_env, monkeypatch):
     from tui.index.load import load_library
     from tui.index.store.searchdb import cache_file

@@ -238,6 +238,9 @@ class Workspace:
                     self._save_index(index, library)
                     held = self._held_as_saved(index, library) if built and self.hold_saved else None
                     if held is not None:
+                        # (read back, its reports are rows of the cache: given the library's own, which
+                        # hits carry — a query asked without waiting must never get a row for a report)
+                        held.sync(reports, records)
                         self._index = index = held  # (the built one is let go of here …)
                         gc.collect()  # (… its dictionaries and records freed whole, then given back)
                         give_back_memory()

@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 
 from ...index.search.engine import Hit, SearchResult, parse_query
 from ...index.workspace import Workspace
+from ...model.report import Report
 from ..render import theme_colour
 from ..commands import VIEW_COMMANDS
 from ..compat import SteadyInput
@@ -402,8 +403,12 @@ class SearchScreen(Screen):
 
     @on(OptionList.OptionSelected, "#search-results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        hit = self.option_hits.get(event.option.id or "")
-        if hit is not None:
+        self._open(self.option_hits.get(event.option.id or ""))
+
+    def _open(self, hit: Hit | None) -> None:
+        """Open a hit's report at its line (a hit from an index whose reports are not given yet has none
+        to open: nothing happens, and the next answer carries them)."""
+        if hit is not None and isinstance(hit.report, Report):
             self.app.open_report(hit.report, hit.line)
 
     def _styles(self) -> tuple[Style, Style, Style]:
@@ -433,9 +438,7 @@ class SearchScreen(Screen):
 
     def action_open(self) -> None:
         """Open the report of the highlighted hit, scrolled to its line."""
-        hit = self.current_hit
-        if hit is not None:
-            self.app.open_report(hit.report, hit.line)
+        self._open(self.current_hit)
 
     def action_timeline(self) -> None:
         """The timeline of the highlighted hit's project."""

@@ -30,8 +30,11 @@ def preview_text(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style
     week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
     out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
                         (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
-    lines = r.text.splitlines()
+    text = getattr(r, "text", None)  # (a hit from an index whose reports are not given yet: its line alone)
+    lines = text.splitlines() if text is not None else [""] * (hit.line - 1) + [hit.text]
     lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
+    if text is None:
+        lo = hit.line
     for n in range(lo, hi + 1):
         src = lines[n - 1]
         t = Text.assemble((f"{n:>4} ", muted))
