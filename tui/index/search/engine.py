@@ -241,9 +241,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             if not (classes if levels is None else levels[0]):
                 return {}
         if levels is not None:  # (a text's class: the best level every word reaches in it)
-            classes = dict.fromkeys(sorted(levels[0]), mt.INSIDE)
-            classes.update(dict.fromkeys(levels[1], mt.PREFIX))
-            classes.update(dict.fromkeys(levels[2], mt.WHOLE))
+            classes = self.levels_classes(sorted(levels[0]), levels[1], levels[2])
         hids, heads, count = self.text_hid, self.heads, self.tid_count
         by_class = {c: LineMatch(mt.CLASS_SCORE[c], "exact") for c in mt.CLASS_SCORE}
         on_head = {c: LineMatch(mt.CLASS_SCORE[c] + mt.HEADING_BONUS, "exact") for c in mt.CLASS_SCORE}

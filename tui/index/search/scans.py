@@ -289,7 +289,13 @@ class TextScans(IndexData):
                       view: tuple[Any, Any, list[int] | None] | None = None) -> dict[int, int]:
         """Text id → how the word occurs in it at best (`match.WHOLE`, `PREFIX` or `INSIDE`): as typed
         when it has a capital letter, else ignoring case (`_word_levels` has the rules and arguments)."""
-        found, starts, wholes = self._word_levels(w, whole_only, view)
+        return self.levels_classes(*self._word_levels(w, whole_only, view))
+
+    @staticmethod
+    def levels_classes(found: Iterable[int], starts: Iterable[int], wholes: Iterable[int]) -> dict[int, int]:
+        """Text id → its class, from the texts holding a word (or every word) anywhere, at a word's start
+        and as a whole word (`_word_levels`; a level that is the very object of the one before is not
+        gone through again); in the order of `found`."""
         if wholes is found:
             return dict.fromkeys(found, mt.WHOLE)
         out = dict.fromkeys(found, mt.PREFIX if starts is found else mt.INSIDE)
@@ -317,7 +323,7 @@ class TextScans(IndexData):
         sb = w.encode("utf-8", "surrogatepass")
         check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
         if not (check_start or check_end):
-            found = self._texts_in(re.compile(re.escape(sb) + _REST), view)
+            found = self._texts_in(_holding_rx(w), view)
             return found, found, found
         wb = _WORD_CLASS_CASED if word is _WORD_BYTES_CASED else _WORD_CLASS
         lit = re.escape(sb)
@@ -330,7 +336,7 @@ class TextScans(IndexData):
             return found, found, found
         # every text holding the word, then those holding it at a word's start, then as a whole word
         # (one scan each; a text's class is the best of those it is found by)
-        found = self._texts_in(re.compile(lit + _REST), view) if holding is None else holding
+        found = self._texts_in(_holding_rx(w), view) if holding is None else holding
         if not found:
             return found, found, found
         starts = self._texts_in(re.compile(lit + before + _REST), view) if check_start else found
