@@ -15,6 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...index.search.engine import Hit
+from ...model.report import Report
 from ..compat import set_virtual_size
 from ..render import fold
 
@@ -30,7 +31,7 @@ def preview_text(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style
     week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
     out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
                         (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
-    text = getattr(r, "text", None)  # (a hit from an index whose reports are not given yet: its line alone)
+    text = r.text if isinstance(r, Report) else None  # (a hit without its report: its line alone)
     lines = text.splitlines() if text is not None else [""] * (hit.line - 1) + [hit.text]
     lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
     if text is None:
