@@ -80,11 +80,15 @@ class AsTyped(TextScans):
         memo = self.__dict__.get("_vocab_set")
         if memo is None or memo[0] != len(self.vocab):
             memo = self._vocab_set = (len(self.vocab), frozenset(self.vocab))
+        known = False
         for w in lw:
             runs = [r for r in _LATIN_RUN.findall(w) if len(r) >= 3]
+            if not runs and len(lw) > 1 and len(w) <= 2 and w.isascii() and w.isalnum():
+                continue  # (beside a word of the vocabulary: `rust a`, on the way to `rust async`)
             if not runs or not all(r in memo[1] for r in runs):
                 return False
-        return True
+            known = True
+        return known
 
     def _rare(self, lw: list[str]) -> bool:
         """Whether the posting index narrows a word, or the words together, down to few texts."""
@@ -109,7 +113,7 @@ class AsTyped(TextScans):
             if score > level:
                 known[t] = LineMatch(score, "exact")
         if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
-            tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw)) if t not in known and count[t] > 0]
+            tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw, scan=False)) if t not in known and count[t] > 0]
             for t, score in self._scored_in(words, lw, tids).items():
                 known[t] = LineMatch(score, "exact")
         above = sum(count[t] for t, m in known.items() if m.score >= level)
@@ -181,9 +185,13 @@ class AsTyped(TextScans):
             return [h for h, head in enumerate(heads) if all(w in head for w in lw)]
         got: set[int] | None = None
         for w in sorted(lw, key=len, reverse=True):
+            if got is not None:  # (the headings holding the longer words, each looked at: `a` is in most)
+                got = {h for h in got if w in heads[h]}
+                if not got:
+                    return []
+                continue
             rx = re.compile(re.escape(w) + "[^\n]*\n")
-            found = {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
-            got = found if got is None else got & found
+            got = {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
             if not got:
                 return []
         return sorted(got or ())
