@@ -77,15 +77,13 @@ class AsTyped(TextScans):
         word of three letters or more and each of those is a word of some line (`vocab`). (A line
         holding a word whole holds each of its Latin runs whole; words of one or two letters, which
         `vocab` leaves out, are mostly typed on the way to a longer one: not walked for.)"""
-        memo = self.__dict__.get("_vocab_set")
-        if memo is None or memo[0] != len(self.vocab):
-            memo = self._vocab_set = (len(self.vocab), frozenset(self.vocab))
+        vocab = self._vocab_words()
         known = False
         for w in lw:
             runs = [r for r in _LATIN_RUN.findall(w) if len(r) >= 3]
             if not runs and len(lw) > 1 and len(w) <= 2 and w.isascii() and w.isalnum():
                 continue  # (beside a word of the vocabulary: `rust a`, on the way to `rust async`)
-            if not runs or not all(r in memo[1] for r in runs):
+            if not runs or not all(r in vocab for r in runs):
                 return False
             known = True
         return known
