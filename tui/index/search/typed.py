@@ -104,14 +104,24 @@ class AsTyped(TextScans):
         cased_any = any(mt.case_sensitive(w) for w in words)
         heads = self.heads
         by_head = self._heading_texts()
+        # above a whole word, a text holds every word whole (a bonus lifts a prefix, 90, to 95 at most):
+        # those above are looked for among the texts holding one word whole, when its posting list says
+        # which (`rust a`: those holding `a` whole)
+        wholes = [got for got in map(self._posted_wholes, lw) if got is not None] \
+            if level >= mt.CLASS_SCORE[mt.WHOLE] else []
+        whole_in = min(wholes, key=len) if wholes else None
         # the heading lines whose heading holds every word (scored in one scan per word of just those)
         tids = [t for hid in self._heads_holding(lw) if hid in by_head
                 for t in by_head[hid] if t not in known and count[t] > 0]
+        if whole_in is not None:
+            keep = set(whole_in)
+            tids = [t for t in tids if t in keep]
         for t, score in self._scored_in(words, lw, tids).items():
             if score > level:
                 known[t] = LineMatch(score, "exact")
         if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
-            tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw, scan=False)) if t not in known and count[t] > 0]
+            view = self._narrow_view(lw, scan=False) if whole_in is None else self._view_of(list(whole_in))
+            tids = [t for t in self._phrase_texts(lw, view) if t not in known and count[t] > 0]
             for t, score in self._scored_in(words, lw, tids).items():
                 known[t] = LineMatch(score, "exact")
         above = sum(count[t] for t, m in known.items() if m.score >= level)
