@@ -397,3 +397,23 @@ def test_a_report_sort_key_of_nested_parts_is_kept_as_it_sorts():
     assert back.sort == key and back.key == doc.key
     with pytest.raises(DamagedIndex):
         Doc.from_json('["/r/x.md", "", 10, 1.5, null, "x", null, "", [{"a": 1}]]')
+
+
+def test_the_starts_of_the_librarys_words_a_mistyped_start_is_compared_with(tmp_path):
+    # each start of a word `prefix_lengths` long, with every longer word it starts, whatever lengths
+    # were asked before (typing a word on, each key asks the lengths around one letter more)
+    from tui.index.search import match as mt
+
+    lib = write(tmp_path, {"2024-W01.md": "# 周报 2024-W01\n\n## 进展\n\n- region regions regional rust rusty\n"
+                                          "- trusty async asyncio re reg regex x86 x86_64\n"})
+    index = SearchIndex.build(lib.reports)
+    vocab = set(index.vocab)
+    for n, k in ((6, 1), (5, 1), (6, 1), (2, 1), (8, 2), (3, 0)):
+        want: dict[str, set[str]] = {}
+        for length in mt.prefix_lengths(n, k):
+            for u in vocab:
+                if len(u) > length:
+                    want.setdefault(u[:length], set()).add(u)
+        starts = index._vocab_starts(n, k)
+        assert sorted(starts) == sorted(want), (n, k)
+        assert {p: set(starts[p]) for p in starts} == want, (n, k)

@@ -12,11 +12,11 @@ from tui.index.search.postings import FORMAT, INFO, Postings, folder_for, initia
 from tui.index.store.searchdb import attach_postings, update_postings
 
 
-def _library(tmp_path: Path) -> SearchIndex:
+def _library(tmp_path: Path, more: str = "") -> SearchIndex:
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "2024-W01.md").write_text(
-        "# 周报 2024-W01\n\n## 进展\n\n- 贝易转上线完成\n- 银行对账\n- rust async 迁移\n- 支付 系统\n",
+        "# 周报 2024-W01\n\n## 进展\n\n- 贝易转上线完成\n- 银行对账\n- rust async 迁移\n- 支付 系统\n" + more,
         encoding="utf-8")
     (reports / "2024-W02.md").write_text(
         "# 周报 2024-W02\n\n## 进展\n\n- 百叶窗已装好\n- 无关的一行 text\n", encoding="utf-8")
@@ -161,3 +161,29 @@ def test_a_mistyped_word_beside_a_common_one_is_found_from_the_words_close_to_it
         assert got.total == want.total, q
     assert any(h.tier == "fuzzy" for h in index.search("rust asnyc", limit=0).hits)
     assert {"rust", "Rust", "RUST"} <= set(taken)
+
+
+def test_a_short_or_unknown_words_whole_word_lines_come_without_a_scan_as_a_scan_finds_them(tmp_path):
+    # a word of one or two Latin letters or digits: the lines holding it whole are its term's posting
+    # list (the lines' short runs of letters and digits posted whole), the lines appended since scanned;
+    # a longer one not in the vocabulary is whole in no line; a word of the vocabulary, one that is not
+    # one run, or one written with a capital letter is scanned as before
+    index = _library(tmp_path, "- go-to t 的 a\n- 上线 t1 a_b xt\n- T 计划 ta\n- at best a t\n")
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(index.ntexts - 2)))
+    for w in ("t", "a", "b", "t1", "xt", "go", "zz", "ext", "rus", "asyn", "w0", "ta"):
+        got = index._posted_wholes(w)
+        assert got is not None and list(got) == scanned._whole_texts(w), w
+        assert list(index._whole_classes(w)) == list(scanned._whole_classes(w)), w
+        assert [list(x) for x in index._word_levels(w)] == [list(x) for x in scanned._word_levels(w)], w
+    assert len(index._posted_wholes("t")) == 3 and len(index._posted_wholes("a")) == 3  # (the last one appended)
+    for w in ("rust", "async", "text", "2024", "w01", "rust async", "2024-w01", "贝易转"):
+        assert index._posted_wholes(w) is None, w
+    assert index.posting_index.whole_holding("rust", 1 << 30) is None  # (the vocabulary says)
+    for q in ("Rust", "rust", "t", "T", "a", "a t", "t a", "text", "ext", "rus", "rust as", "2024-W01", "w01", "w0", "go"):
+        for limit in (0, 2):
+            for counted in (True, False):
+                got, want = index.search(q, limit=limit, counted=counted), scanned.search(q, limit=limit, counted=counted)
+                assert [(h.line, h.spans, h.score) for h in got.hits] == \
+                       [(h.line, h.spans, h.score) for h in want.hits], (q, limit, counted)

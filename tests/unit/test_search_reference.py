@@ -100,7 +100,9 @@ QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "g
            "rust async", "Rust async", "async rust", "存管 路由", "贝易转 上线", "asnyc rust", "rust asnyc",
            "asynchronus go", "贝易砖 上线", "实时数舱 存管", "rusty trust", "Trusty go",
            # several common words, one of them a letter (each word's texts at each level, intersected)
-           "rust a go", "go s"]
+           "rust a go", "go s",
+           # a word of the vocabulary beside a letter or two, either side (walked for as whole words)
+           "a rust", "rust as", "Rust a", "trust t", "async 1"]
 
 
 # ── the reference ───────────────────────────────────────────────────────────────────────────────

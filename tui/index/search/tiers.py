@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, chain
 from typing import Callable, Iterator
@@ -188,21 +188,24 @@ class LowerTiers(TextScans):
             self._vocab_by_len, self._vocab_seen = by_len, len(self.vocab)
         return [u for length in range(n - k, n + k + 1) for u in by_len.get(length, ())]
 
-    def _vocab_starts(self, n: int, k: int) -> dict[str, list[str]]:
+    STARTS_KEPT = 8  # lengths whose starts are kept (`_vocab_starts`: typing a word, each key is one longer)
+
+    def _vocab_starts(self, n: int, k: int) -> VocabStarts:
         """The starts of the library's Latin words `match.prefix_lengths(n, k)` long, each with the
-        longer words it starts (kept for the next keystroke of a word as long)."""
+        longer words it starts: the starts of each length kept for the next keystrokes (a word typed on
+        asks the lengths around one more), the words of a start found in the sorted vocabulary."""
         memo = getattr(self, "_starts_memo", None)
-        if memo is not None and memo[0] == (n, k, len(self.vocab)):
-            return memo[1]
-        self._vocab_near(n, k)  # (words by length, up to date)
-        starts: dict[str, list[str]] = {}
+        if memo is None or memo[0] != len(self.vocab):
+            memo = self._starts_memo = (len(self.vocab), sorted(self.vocab), {})
+        _n, ordered, by_length = memo
+        keys: dict[str, None] = {}
         for length in mt.prefix_lengths(n, k):
-            for size, words in self._vocab_by_len.items():
-                if size > length:
-                    for u in words:
-                        starts.setdefault(u[:length], []).append(u)
-        self._starts_memo = ((n, k, len(self.vocab)), starts)
-        return starts
+            got = by_length.get(length)
+            if got is None:
+                got = self._keep(by_length, length, list(dict.fromkeys(u[:length] for u in ordered if len(u) > length)),
+                                 self.STARTS_KEPT)
+            keys.update(dict.fromkeys(got))
+        return VocabStarts(list(keys), ordered)
 
     def _readings_of(self, name: str) -> list[tuple[str, ...]]:
         rd = self.readings.get(name)
@@ -429,3 +432,26 @@ def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str
 
     go(0, [])
     return out
+
+
+class VocabStarts:
+    """Starts of the library's words (`keys`), each with the longer words it starts (`starts[p]`, found
+    in the sorted vocabulary)."""
+
+    __slots__ = ("keys", "_ordered")
+
+    def __init__(self, keys: list[str], ordered: list[str]) -> None:
+        self.keys, self._ordered = keys, ordered
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __getitem__(self, p: str) -> list[str]:
+        ordered = self._ordered
+        i = bisect_left(ordered, p)
+        out = []
+        while i < len(ordered) and ordered[i].startswith(p):
+            if len(ordered[i]) > len(p):
+                out.append(ordered[i])
+            i += 1
+        return out

@@ -77,14 +77,16 @@ class AsTyped(TextScans):
         word of three letters or more and each of those is a word of some line (`vocab`). (A line
         holding a word whole holds each of its Latin runs whole; words of one or two letters, which
         `vocab` leaves out, are mostly typed on the way to a longer one: not walked for.)"""
-        memo = self.__dict__.get("_vocab_set")
-        if memo is None or memo[0] != len(self.vocab):
-            memo = self._vocab_set = (len(self.vocab), frozenset(self.vocab))
+        vocab = self._vocab_words()
+        known = False
         for w in lw:
             runs = [r for r in _LATIN_RUN.findall(w) if len(r) >= 3]
-            if not runs or not all(r in memo[1] for r in runs):
+            if not runs and len(lw) > 1 and len(w) <= 2 and w.isascii() and w.isalnum():
+                continue  # (beside a word of the vocabulary: `rust a`, on the way to `rust async`)
+            if not runs or not all(r in vocab for r in runs):
                 return False
-        return True
+            known = True
+        return known
 
     def _rare(self, lw: list[str]) -> bool:
         """Whether the posting index narrows a word, or the words together, down to few texts."""
@@ -102,14 +104,24 @@ class AsTyped(TextScans):
         cased_any = any(mt.case_sensitive(w) for w in words)
         heads = self.heads
         by_head = self._heading_texts()
+        # above a whole word, a text holds every word whole (a bonus lifts a prefix, 90, to 95 at most):
+        # those above are looked for among the texts holding one word whole, when its posting list says
+        # which (`rust a`: those holding `a` whole)
+        wholes = [got for got in map(self._posted_wholes, lw) if got is not None] \
+            if level >= mt.CLASS_SCORE[mt.WHOLE] else []
+        whole_in = min(wholes, key=len) if wholes else None
         # the heading lines whose heading holds every word (scored in one scan per word of just those)
         tids = [t for hid in self._heads_holding(lw) if hid in by_head
                 for t in by_head[hid] if t not in known and count[t] > 0]
+        if whole_in is not None:
+            keep = set(whole_in)
+            tids = [t for t in tids if t in keep]
         for t, score in self._scored_in(words, lw, tids).items():
             if score > level:
                 known[t] = LineMatch(score, "exact")
         if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
-            tids = [t for t in self._phrase_texts(lw, self._narrow_view(lw)) if t not in known and count[t] > 0]
+            view = self._narrow_view(lw, scan=False) if whole_in is None else self._view_of(list(whole_in))
+            tids = [t for t in self._phrase_texts(lw, view) if t not in known and count[t] > 0]
             for t, score in self._scored_in(words, lw, tids).items():
                 known[t] = LineMatch(score, "exact")
         above = sum(count[t] for t, m in known.items() if m.score >= level)
@@ -181,9 +193,13 @@ class AsTyped(TextScans):
             return [h for h, head in enumerate(heads) if all(w in head for w in lw)]
         got: set[int] | None = None
         for w in sorted(lw, key=len, reverse=True):
+            if got is not None:  # (the headings holding the longer words, each looked at: `a` is in most)
+                got = {h for h in got if w in heads[h]}
+                if not got:
+                    return []
+                continue
             rx = re.compile(re.escape(w) + "[^\n]*\n")
-            found = {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
-            got = found if got is None else got & found
+            got = {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
             if not got:
                 return []
         return sorted(got or ())
