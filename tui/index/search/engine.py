@@ -56,10 +56,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         return cls(reports, records)
 
     def sync(self, reports: list[Any], records: Callable[[list[Any]], Iterable[Record]],
-             progress: Callable[[int, int], None] | None = None, batch: int = 256) -> int:
+             progress: Callable[[int, int], None] | None = None, batch: int = 256,
+             adopted: Callable[[], None] | None = None) -> int:
         """Make the index hold exactly these reports: those gone or changed (by path, size and mtime)
         are marked dead, new ones added, `batch` at a time, each batch under the lock (searches run
-        between them); `records(reports)` gives their search records. Returns how many were added."""
+        between them); `records(reports)` gives their search records; `adopted()` is called once every
+        report kept carries the one given (before any is added). Returns how many were added."""
         wanted: dict[tuple, Any] = {}
         for r in reports:
             wanted.setdefault(Doc.key_of(r), r)
@@ -77,6 +79,8 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 else:
                     self.kill(d)
             self._hit_memo = {}  # (hits carry the reports given now)
+        if adopted is not None:
+            adopted()
         missing = [r for k, r in wanted.items() if k not in live]
         done = 0
         for i in range(0, len(missing), batch):

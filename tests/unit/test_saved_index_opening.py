@@ -1,0 +1,110 @@
+"""How the app opens a saved search index: a keystroke never sees it before it holds the library's own
+reports, and what is read on demand is read once by whichever thread asks first."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from testpaths import SEEDS
+from tui.index.search import parts
+
+
+@pytest.fixture
+def cache_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(parts, "WHOLE_UP_TO", 0)  # (the seeds' parts as large as a big archive's: read on demand)
+    return tmp_path
+
+
+def _saved(cache_env):
+    """The seeds, loaded from the parse cache, with their search index saved as the app saves it."""
+    from tui.index.load import load_library
+    from tui.index.workspace import Workspace
+
+    lib = load_library([str(SEEDS)], use_cache=True)
+    Workspace(lib, use_cache=True).search_index()
+    return load_library([str(SEEDS)], use_cache=True)
+
+
+def _carry_the_librarys_reports(result, lib) -> bool:
+    ids = {id(r) for r in lib.reports}
+    return all(id(h.report) in ids for h in result.hits)
+
+
+def test_a_keystroke_while_the_saved_index_is_read_ahead_never_gets_its_rows(cache_env):
+    """The app reads the saved index while the library loads (`preload_search_index`); a key typed
+    before the index holds the library's reports is answered "not searched yet", never with hits
+    carrying the rows read back with the index (the preview and enter read a report)."""
+    from tui.index.workspace import Workspace
+
+    lib = _saved(cache_env)
+    ws = Workspace(lib, use_cache=True, hold_saved=True)
+    ws.preload_search_index(lib)
+    early = ws.search("项目", limit=0, wait=False)
+    assert not early.hits or _carry_the_librarys_reports(early, lib)
+    index = ws.search_index()
+    assert index.persisted_as is not None  # (the saved one, read ahead, not built)
+    shown = ws.search("项目", limit=0, wait=False)
+    assert shown.hits and _carry_the_librarys_reports(shown, lib)
+
+
+def test_a_keystroke_while_the_saved_index_is_synced_never_gets_its_rows(cache_env, monkeypatch):
+    """A key typed while the index read back is being synced with the library (another thread) is
+    answered from it only once its reports are the library's."""
+    from tui.index.search.engine import SearchIndex
+    from tui.index.workspace import Workspace
+
+    lib = _saved(cache_env)
+    ws = Workspace(lib, use_cache=True, hold_saved=True)
+    seen = []
+    sync = SearchIndex.sync
+
+    def keystroke_then_sync(self, *args, **kwargs):
+        seen.append(ws.search("项目", limit=0, wait=False))  # (a key answered in the sync's window)
+        return sync(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "sync", keystroke_then_sync)
+    index = ws.search_index()
+    assert index.persisted_as is not None and seen
+    assert all(not r.hits or _carry_the_librarys_reports(r, lib) for r in seen)
+    assert _carry_the_librarys_reports(ws.search("项目", limit=0, wait=False), lib)
+
+
+def _edit_docs(cache_env) -> None:
+    """Change the saved index's report rows (still UTF-8) and make their checksums match again."""
+    import json
+    import sqlite3
+    import zlib
+
+    from tui.index.store.searchdb import pack_part, unpack_part
+
+    db = sqlite3.connect(next((cache_env / "cache").rglob("parse-cache-v2.sqlite3")))
+    got = {n: unpack_part(d) for n, d in db.execute("SELECT name, data FROM search_parts")}
+    data = b"{" + bytes(got["docs"])[1:]  # (the first row no longer one reports-tui wrote)
+    sums = json.loads(bytes(got["sums"]))
+    sums["docs"] = [zlib.crc32(data[k:k + parts.CHUNK]) for k in range(0, len(data), parts.CHUNK)]
+    db.execute("UPDATE search_parts SET data = ? WHERE name = 'docs'", (pack_part(data),))
+    db.execute("UPDATE search_parts SET data = ? WHERE name = 'sums'", (pack_part(json.dumps(sums).encode()),))
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("read_ahead", [True, False])
+def test_saved_report_rows_found_damaged_by_the_sync_are_built_again_with_one_notice(cache_env, read_ahead):
+    from tui.index.workspace import Workspace
+
+    lib = _saved(cache_env)
+    _edit_docs(cache_env)
+    notices: list[str] = []
+    ws = Workspace(lib, use_cache=True, hold_saved=True, notice=notices.append)
+    if read_ahead:
+        ws.preload_search_index(lib)
+    assert not ws.search("项目", limit=0, wait=False).hits
+    index = ws.search_index()
+    assert len(notices) == 1 and "built again" in notices[0], notices
+    shown = ws.search("项目", limit=0, wait=False)
+    assert ws.cached_search_index() is index and shown.hits and _carry_the_librarys_reports(shown, lib)
+
