@@ -108,3 +108,55 @@ def test_saved_report_rows_found_damaged_by_the_sync_are_built_again_with_one_no
     shown = ws.search("项目", limit=0, wait=False)
     assert ws.cached_search_index() is index and shown.hits and _carry_the_librarys_reports(shown, lib)
 
+
+def test_a_part_read_on_demand_is_loaded_once_when_two_threads_ask_it_first():
+    """The late checks' worker and a query may ask the same deferred part first at the same time: the
+    second waits for the first's load (never an `AttributeError`, never a second load)."""
+    from tui.index.search.columns import IndexData
+
+    ix = IndexData()
+    del ix.heads
+    loading, asked, loads = threading.Event(), threading.Event(), []
+
+    def load_heads():
+        loads.append(1)
+        loading.set()
+        asked.wait(5)  # (the second thread asks while this load is under way)
+        return ["Plans"]
+
+    ix._deferred = {"heads": load_heads}
+    got: dict[str, object] = {}
+
+    def ask(who: str) -> None:
+        try:
+            got[who] = ix.heads
+        except Exception as exc:  # noqa: BLE001 - what the test reports
+            got[who] = exc
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    assert loading.wait(5)
+    second = threading.Thread(target=ask, args=("second",))
+    second.start()
+    second.join(0.1)  # (it waits for the load under way; asking when it is done would prove nothing)
+    asked.set()
+    first.join(5)
+    second.join(5)
+    assert got == {"first": ["Plans"], "second": ["Plans"]} and loads == [1]
+    with pytest.raises(AttributeError):
+        ix.no_such_part
+
+
+def test_a_deferred_part_that_fails_to_load_fails_for_every_asker():
+    from tui.index.search.columns import IndexData
+
+    ix = IndexData()
+    del ix.heads
+
+    def damaged():
+        raise parts.DamagedIndex("damaged names")
+
+    ix._deferred = {"heads": damaged}
+    for _ in range(2):
+        with pytest.raises(parts.DamagedIndex):
+            ix.heads

@@ -59,6 +59,8 @@ class _Builder:
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
+# one load of a deferred part at a time (`IndexData.__getattr__`; re-entrant: a loader reads others)
+_LOADING = threading.RLock()
 
 
 class IndexData:
@@ -114,12 +116,20 @@ class IndexData:
         self.saved_changes = -1  # `changes` when the index was saved or loaded
 
     def __getattr__(self, name: str) -> Any:
-        # parts read on demand (`from_parts` with `lazy`): loaded the first time they are asked for
-        loader = self.__dict__.get("_deferred", {}).pop(name, None)
-        if loader is None:
+        # parts read on demand (`from_parts` with `lazy`): loaded the first time they are asked for, once,
+        # whichever threads ask (a second asker waits for the first's load rather than finding it gone)
+        state = self.__dict__
+        if name not in state.get("_deferred", ()):
             raise AttributeError(name)
-        value = loader()
-        setattr(self, name, value)
+        with _LOADING:
+            if name in state:  # (loaded by another thread meanwhile)
+                return state[name]
+            loader = state["_deferred"].get(name)
+            if loader is None:
+                raise AttributeError(name)
+            value = loader()  # (kept until it succeeds: a damaged part is damaged for every asker)
+            setattr(self, name, value)
+            del state["_deferred"][name]
         return value
 
     # -- reading -------------------------------------------------------------------------------
