@@ -160,3 +160,69 @@ def test_a_deferred_part_that_fails_to_load_fails_for_every_asker():
     for _ in range(2):
         with pytest.raises(parts.DamagedIndex):
             ix.heads
+
+
+def _opened(cache_env):
+    """The seeds' saved index as the app opens it (its large parts' checks left for later)."""
+    from tui.index.workspace import Workspace
+
+    lib = _saved(cache_env)
+    ws = Workspace(lib, use_cache=True)
+    index = ws.search_index()
+    assert index.late_checks is not None
+    return ws, index
+
+
+def test_the_late_checks_wait_while_a_search_is_under_way(cache_env):
+    ws, index = _opened(cache_env)
+    index.quiet.after = 0.0
+    with index.quiet.searching():  # (a keystroke's search, in another thread as far as the checks know)
+        checks = threading.Thread(target=ws.check_saved_index, kwargs={"between_searches": True})
+        checks.start()
+        checks.join(0.2)
+        assert checks.is_alive()  # (not one piece read: it cannot end while the search is under way)
+    checks.join(30)
+    assert not checks.is_alive() and index.late_checks is None and ws.cached_search_index() is index
+
+
+def test_late_checks_given_up_are_left_for_another_time(cache_env):
+    ws, index = _opened(cache_env)
+    assert ws.check_saved_index(between_searches=True, stopped=lambda: True) is False
+    assert index.late_checks is not None and ws.cached_search_index() is index
+    assert ws.check_saved_index() is False and index.late_checks is None  # (sound: read through in full)
+
+
+def test_the_late_checks_leave_the_pieces_a_query_read_in_place(cache_env):
+    ws, index = _opened(cache_env)
+    ws.search("贝易转", limit=50, wait=False)
+    kept = set(index.otext.pieces)
+    assert kept
+    ws.check_saved_index()
+    assert set(index.otext.pieces) == kept  # (the next keys find them; the checks kept none of theirs)
+
+
+def test_quiet_lets_background_work_on_only_once_searches_are_over():
+    from tui.index.search.quiet import Quiet, Stopped
+
+    quiet = Quiet(after=0.0)
+    assert quiet.wait() < 1
+    entered, done = threading.Event(), threading.Event()
+
+    def search():
+        with quiet.searching():
+            entered.set()
+            done.wait(5)
+
+    t = threading.Thread(target=search)
+    t.start()
+    assert entered.wait(5)
+    waited = threading.Thread(target=quiet.wait)
+    waited.start()
+    waited.join(0.1)
+    assert waited.is_alive()
+    done.set()
+    waited.join(5)
+    t.join(5)
+    assert not waited.is_alive()
+    with quiet.searching(), pytest.raises(Stopped):
+        quiet.wait(stopped=lambda: True)

@@ -392,11 +392,16 @@ class Workspace:
         self.check_saved_index()  # (or waits for the one under way)
         return self._index is not index
 
-    def check_saved_index(self) -> bool:
+    def check_saved_index(self, between_searches: bool = False, stopped: Callable[[], bool] | None = None) -> bool:
         """Read through the parts of the saved index the app holds that its opening left unchecked
         (`parts.from_parts` with `later`: the first query needs only the small parts), once; when one
         does not check out the index is let go of, with one notice, and built again here. Whether it
-        was (the answers shown came from a damaged index: the caller asks its query again)."""
+        was (the answers shown came from a damaged index: the caller asks its query again).
+        `between_searches` (a background caller): the reading waits while searches are under way
+        (`quiet.Quiet`), so that a keystroke's search never shares the machine with it; and gives up,
+        left for another time, as soon as `stopped()` says so (the app quits: it waits for its threads)."""
+        from .search.quiet import Stopped
+
         index = self._index
         checks = getattr(index, "late_checks", None)
         if index is None or checks is None:
@@ -405,8 +410,12 @@ class Workspace:
             if index.late_checks is None:  # (another caller ran them meanwhile)
                 return False
             index.late_checks = None
+            pause = functools.partial(index.quiet.wait, stopped) if between_searches else None
             try:
-                checks()
+                checks(pause)
+            except Stopped:
+                index.late_checks = checks  # (read through another time, from the start)
+                return False
             except Exception as exc:  # noqa: BLE001 - a damaged part, or the cache file unreadable since
                 if self._index is not index:
                     return False  # (let go of meanwhile: closed, its parts no longer to be read)

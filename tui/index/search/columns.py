@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping
 
 from . import parts as _stored
 from .docs import Doc
+from .quiet import Quiet
 from .parts import KINDS, DamagedIndex, _piece
 from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
@@ -68,6 +69,7 @@ class IndexData:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()  # one writer or one reader at a time
+        self.quiet = Quiet()  # searches under way: the late checks of a saved index wait for none (`late_checks`)
         self.docs: list[Doc | None] = []  # (None: not read yet, from parts read on demand)
         self.ndocs = 0
         self.doc_first = array("i", [0])
@@ -552,4 +554,5 @@ class IndexData:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
         return _stored.from_parts(cls, parts, lazy, checked, later)
 
-    late_checks: Any = None  # the checks of the parts read on demand, left for later (`parts.from_parts`)
+    late_checks: Any = None  # the checks of the parts read on demand, left for later (`parts.from_parts`):
+    # `late_checks(pause)`, `pause()` called between slices of the reading (`quiet.Quiet.wait`)

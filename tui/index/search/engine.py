@@ -115,7 +115,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         fill the limit: as the user types)."""
         t0 = time.perf_counter()
         q = parse_query(query, list(authors)) if isinstance(query, str) else query
-        with self.lock:
+        with self.quiet.searching(), self.lock:  # (background checks wait while a search is under way)
             lim = limit if limit and limit > 0 else 0
             res = None if counted or not lim else self._as_typed(q, lim)  # (never with `by:`: filters go below)
             if res is None and counted and lim and self._counted_as_typed(q) and self._candidates(q.words[0]) is None:
