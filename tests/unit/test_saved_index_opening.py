@@ -1,5 +1,6 @@
 """How the app opens a saved search index: a keystroke never sees it before it holds the library's own
-reports, and what is read on demand is read once by whichever thread asks first."""
+reports; what is read on demand is read once by whichever thread asks first; and the parts left
+unchecked at the opening are read through between searches, leaving a query's pieces in place."""
 
 from __future__ import annotations
 
@@ -9,14 +10,6 @@ import pytest
 
 from testpaths import SEEDS
 from tui.index.search import parts
-
-
-@pytest.fixture
-def cache_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setattr(parts, "WHOLE_UP_TO", 0)  # (the seeds' parts as large as a big archive's: read on demand)
-    return tmp_path
 
 
 def _saved(cache_env):
