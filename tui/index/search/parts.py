@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
 from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
-from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints
+from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, own_view
 from .packed import PackedPairs
 from .spelling import read_spelling, spelling_parts
 
@@ -332,9 +332,9 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                 # views of their own, which keep none of what they read: a query's pieces stay as
                 # they were; `pause()` before each piece, `quiet.Quiet.wait`: never beside a search)
                 cased, otext, docs, tid, shape, eid, hid, url, cased_off, otext_off, lines = (
-                    _own_view(v, pause) for v in read)
-                bounds = SimpleNamespace(**{**vars(shape_bounds), "shape_cols": _own_view(shape_bounds.shape_cols,
-                                                                                             pause)})
+                    own_view(v, pause) for v in read)
+                bounds = SimpleNamespace(**vars(shape_bounds))
+                bounds.shape_cols = own_view(shape_bounds.shape_cols, pause)
                 try:
                     fits = (_decodes(cased) and _decodes(otext) and _decodes(docs)
                             and _within(tid, 0, n_txt) and _within(shape, 0, n_sh) and _within(eid, 0, n_ent)
@@ -359,29 +359,6 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     ix._parts = parts if lazy is True else None
     return ix
 
-
-
-class _Paced(Checked):
-    """A part read on demand, read through by the late checks: `pause()` before each piece it reads."""
-
-    __slots__ = ("pause",)
-
-    def _piece(self, k: int) -> bytes:
-        self.pause()
-        return super()._piece(k)
-
-
-def _own_view(v: Any, pause: Any) -> Any:
-    """A part as the late checks read it: for one read on demand, a view of its own keeping two pieces
-    (the pieces kept for queries untouched), paced by `pause` when given; a part held whole as it is."""
-    if isinstance(v, Ints):
-        return Ints(_own_view(v.blob, pause))
-    if not isinstance(v, Checked):
-        return v
-    own = _Paced(v.blob, v.sums, 2) if pause is not None else Checked(v.blob, v.sums, 2)
-    if pause is not None:
-        own.pause = pause
-    return own
 
 
 def _shapes_fit(ix: Any, n_otexts: int) -> bool:
