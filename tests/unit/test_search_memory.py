@@ -16,14 +16,6 @@ from tui.index.search import parts
 from tui.index.search.parts import CHUNK, Checked, DamagedIndex, _decodes
 
 
-@pytest.fixture
-def cache_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setattr(parts, "WHOLE_UP_TO", 0)  # (the seeds' parts as large as a big archive's: read on demand)
-    return tmp_path
-
-
 def _rows(result) -> list[tuple]:
     return [(h.report.source, h.line, h.text, h.score, h.spans) for h in result.hits]
 

@@ -59,7 +59,8 @@ class Workspace:
         self._derived: dict[Any, Any] = {}
         self._partial: tuple[list[Report], int, Library] | None = None  # reports read so far, of how many
         # files, and (without reports) the library they are loaded for
-        self._index: SearchIndex | None = None
+        self._index: SearchIndex | None = None  # what queries read (published: `_publish`)
+        self._unpublished: SearchIndex | None = None  # read back from the cache, not synced with the library yet
         self._index_lock = threading.Lock()  # one sync of the index at a time
         self._checks_lock = threading.Lock()  # one reading through of the saved index (`check_saved_index`)
 
@@ -207,7 +208,7 @@ class Workspace:
         try:
             return self._sync_index(progress)
         except Exception as exc:
-            index = self._index
+            index = self._index or self._unpublished  # (damaged rows found by its sync: not published yet)
             if index is None or not self._let_go_damaged(index, exc):
                 raise
             return self._sync_index(progress)
@@ -222,12 +223,17 @@ class Workspace:
             index = self._index
             built = False
             if index is None:
-                index = None if self._build_anew else self._stored_index(library)
+                index, self._unpublished = self._unpublished, None  # (read ahead: `preload_search_index`)
+                if index is None and not self._build_anew:
+                    index = self._stored_index(library)
                 self._build_anew = False
                 built = index is None
-                self._index = index = index or SearchIndex()
+                if built:  # (made from the library's reports: searched as they are added)
+                    self._index = index = SearchIndex()
+                else:  # (read back: its reports are the cache's rows until the sync adopts the library's)
+                    self._unpublished = index
             records = functools.partial(self._records, stored=library.stored)
-            index.sync(reports, records, progress)
+            index.sync(reports, records, progress, adopted=functools.partial(self._publish, index))
             if total is None and self._search_target()[1] is None:
                 if index.dead_share > 0.25:  # mostly replaced reports: build anew
                     fresh = SearchIndex()
@@ -249,6 +255,13 @@ class Workspace:
                 if self.pinyin:
                     index.warm()
             return index
+
+    def _publish(self, index: SearchIndex) -> None:
+        """Let queries see an index read back from the cache, now that its reports are the library's
+        (before, a keystroke's hits would carry the cache's rows, which no preview or opening can read)."""
+        if self._unpublished is index:
+            self._unpublished = None
+            self._index = index
 
     def _held_as_saved(self, index: SearchIndex, library: Library) -> SearchIndex | None:
         """The index just built and saved, as read back from the cache (the same contents, its texts
@@ -274,8 +287,8 @@ class Workspace:
         """Read the saved search index of a library about to be loaded (`library`: its paths and
         vocabulary, no reports yet), so that it is at hand when the library is."""
         with self._index_lock:
-            if self._index is None:
-                self._index = self._stored_index(library)
+            if self._index is None and self._unpublished is None and not self._build_anew:
+                self._unpublished = self._stored_index(library)  # (published by its first sync: `_publish`)
 
     @staticmethod
     def _records(reports: list[Report], stored: Stored | None) -> list[Any]:
@@ -362,8 +375,8 @@ class Workspace:
         if not isinstance(exc, (DamagedIndex, sqlite3.Error)) or getattr(index, "_parts", None) is None:
             return False
         with self._index_lock:
-            if self._index is index:
-                self._index = None
+            if self._index is index or self._unpublished is index:
+                self._index = self._unpublished = None
                 self._build_anew = True
         if self.notice is not None:
             self.notice(f"the saved search index did not check out ({exc}); it is built again")
@@ -379,11 +392,16 @@ class Workspace:
         self.check_saved_index()  # (or waits for the one under way)
         return self._index is not index
 
-    def check_saved_index(self) -> bool:
+    def check_saved_index(self, between_searches: bool = False, stopped: Callable[[], bool] | None = None) -> bool:
         """Read through the parts of the saved index the app holds that its opening left unchecked
         (`parts.from_parts` with `later`: the first query needs only the small parts), once; when one
         does not check out the index is let go of, with one notice, and built again here. Whether it
-        was (the answers shown came from a damaged index: the caller asks its query again)."""
+        was (the answers shown came from a damaged index: the caller asks its query again).
+        `between_searches` (a background caller): the reading waits while searches are under way
+        (`quiet.Quiet`), so that a keystroke's search never shares the machine with it; and gives up,
+        left for another time, as soon as `stopped()` says so (the app quits: it waits for its threads)."""
+        from .search.quiet import Stopped
+
         index = self._index
         checks = getattr(index, "late_checks", None)
         if index is None or checks is None:
@@ -392,8 +410,12 @@ class Workspace:
             if index.late_checks is None:  # (another caller ran them meanwhile)
                 return False
             index.late_checks = None
+            pause = functools.partial(index.quiet.wait, stopped) if between_searches else None
             try:
-                checks()
+                checks(pause)
+            except Stopped:
+                index.late_checks = checks  # (read through another time, from the start)
+                return False
             except Exception as exc:  # noqa: BLE001 - a damaged part, or the cache file unreadable since
                 if self._index is not index:
                     return False  # (let go of meanwhile: closed, its parts no longer to be read)

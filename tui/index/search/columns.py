@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping
 
 from . import parts as _stored
 from .docs import Doc
+from .quiet import Quiet
 from .parts import KINDS, DamagedIndex, _piece
 from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
@@ -59,6 +60,8 @@ class _Builder:
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
+# one load of a deferred part at a time (`IndexData.__getattr__`; re-entrant: a loader reads others)
+_LOADING = threading.RLock()
 
 
 class IndexData:
@@ -66,6 +69,7 @@ class IndexData:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()  # one writer or one reader at a time
+        self.quiet = Quiet()  # searches under way: the late checks of a saved index wait for none (`late_checks`)
         self.docs: list[Doc | None] = []  # (None: not read yet, from parts read on demand)
         self.ndocs = 0
         self.doc_first = array("i", [0])
@@ -114,12 +118,20 @@ class IndexData:
         self.saved_changes = -1  # `changes` when the index was saved or loaded
 
     def __getattr__(self, name: str) -> Any:
-        # parts read on demand (`from_parts` with `lazy`): loaded the first time they are asked for
-        loader = self.__dict__.get("_deferred", {}).pop(name, None)
-        if loader is None:
+        # parts read on demand (`from_parts` with `lazy`): loaded the first time they are asked for, once,
+        # whichever threads ask (a second asker waits for the first's load rather than finding it gone)
+        state = self.__dict__
+        if name not in state.get("_deferred", ()):
             raise AttributeError(name)
-        value = loader()
-        setattr(self, name, value)
+        with _LOADING:
+            if name in state:  # (loaded by another thread meanwhile)
+                return state[name]
+            loader = state["_deferred"].get(name)
+            if loader is None:
+                raise AttributeError(name)
+            value = loader()  # (kept until it succeeds: a damaged part is damaged for every asker)
+            setattr(self, name, value)
+            del state["_deferred"][name]
         return value
 
     # -- reading -------------------------------------------------------------------------------
@@ -542,4 +554,5 @@ class IndexData:
         """An index from stored parts (`parts.from_parts`); `DamagedIndex` when a part does not check out."""
         return _stored.from_parts(cls, parts, lazy, checked, later)
 
-    late_checks: Any = None  # the checks of the parts read on demand, left for later (`parts.from_parts`)
+    late_checks: Any = None  # the checks of the parts read on demand, left for later (`parts.from_parts`):
+    # `late_checks(pause)`, `pause()` called between slices of the reading (`quiet.Quiet.wait`)

@@ -56,10 +56,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         return cls(reports, records)
 
     def sync(self, reports: list[Any], records: Callable[[list[Any]], Iterable[Record]],
-             progress: Callable[[int, int], None] | None = None, batch: int = 256) -> int:
+             progress: Callable[[int, int], None] | None = None, batch: int = 256,
+             adopted: Callable[[], None] | None = None) -> int:
         """Make the index hold exactly these reports: those gone or changed (by path, size and mtime)
         are marked dead, new ones added, `batch` at a time, each batch under the lock (searches run
-        between them); `records(reports)` gives their search records. Returns how many were added."""
+        between them); `records(reports)` gives their search records; `adopted()` is called once every
+        report kept carries the one given (before any is added). Returns how many were added."""
         wanted: dict[tuple, Any] = {}
         for r in reports:
             wanted.setdefault(Doc.key_of(r), r)
@@ -77,6 +79,8 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 else:
                     self.kill(d)
             self._hit_memo = {}  # (hits carry the reports given now)
+        if adopted is not None:
+            adopted()
         missing = [r for k, r in wanted.items() if k not in live]
         done = 0
         for i in range(0, len(missing), batch):
@@ -111,7 +115,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         fill the limit: as the user types)."""
         t0 = time.perf_counter()
         q = parse_query(query, list(authors)) if isinstance(query, str) else query
-        with self.lock:
+        with self.quiet.searching(), self.lock:  # (background checks wait while a search is under way)
             lim = limit if limit and limit > 0 else 0
             res = None if counted or not lim else self._as_typed(q, lim)  # (never with `by:`: filters go below)
             if res is None and counted and lim and self._counted_as_typed(q) and self._candidates(q.words[0]) is None:

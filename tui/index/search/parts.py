@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
 from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
-from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints
+from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, own_view
 from .packed import PackedPairs
 from .spelling import read_spelling, spelling_parts
 
@@ -326,15 +326,20 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                                            projects=ix.projects)
             n_heads = len(ix.heads)
 
-            def read_through() -> None:
+            def read_through(pause: Any = None) -> None:
                 # (parts read on demand too: read through once, a slice at a time, as the app checks
-                # every part of an index it holds rather than only what its queries read)
-                cased, otext, docs, tid, shape, eid, hid, url, cased_off, otext_off, lines = read
+                # every part of an index it holds rather than only what its queries read — through
+                # views of their own, which keep none of what they read: a query's pieces stay as
+                # they were; `pause()` before each piece, `quiet.Quiet.wait`: never beside a search)
+                cased, otext, docs, tid, shape, eid, hid, url, cased_off, otext_off, lines = (
+                    own_view(v, pause) for v in read)
+                bounds = SimpleNamespace(**vars(shape_bounds))
+                bounds.shape_cols = own_view(shape_bounds.shape_cols, pause)
                 try:
                     fits = (_decodes(cased) and _decodes(otext) and _decodes(docs)
                             and _within(tid, 0, n_txt) and _within(shape, 0, n_sh) and _within(eid, 0, n_ent)
                             and _within(hid, -1, n_heads) and _within(url, -1, n_url)
-                            and _ascending(cased_off) and _ascending(otext_off) and _shapes_fit(shape_bounds, n_ot)
+                            and _ascending(cased_off) and _ascending(otext_off) and _shapes_fit(bounds, n_ot)
                             and _read_through(lines))  # (no bound to check: read for its checksums)
                 except DamagedIndex:
                     raise
@@ -342,11 +347,6 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                     raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
                 if not fits:
                     raise DamagedIndex("parts that do not fit together")
-                # (the pieces the checks read last are no more likely to be read than any other)
-                for v in (*read, shape_bounds.shape_cols):
-                    for c in (v, getattr(v, "blob", None)):
-                        if isinstance(c, Checked):
-                            c.pieces.clear()
 
             if later:
                 ix.late_checks = read_through

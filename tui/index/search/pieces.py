@@ -1,6 +1,7 @@
 """Stored index parts read on demand: `Checked` (bytes, each 16 KiB piece checked against its CRC-32
-when read, a bounded number kept) and `Ints` (a packed integer array over such bytes), and what a
-part that does not check out raises (`DamagedIndex`). Used by `parts.from_parts`."""
+when read, a bounded number kept) and `Ints` (a packed integer array over such bytes), the views the
+late checks read them through (`own_view`), and what a part that does not check out raises
+(`DamagedIndex`). Used by `parts.from_parts`."""
 
 from __future__ import annotations
 
@@ -118,3 +119,26 @@ class Ints:
 
     def __iter__(self) -> Iterator[int]:
         return iter(self[0:self.n])
+
+
+class Paced(Checked):
+    """A part read on demand, read through by the late checks: `pause()` before each piece it reads."""
+
+    __slots__ = ("pause",)
+
+    def _piece(self, k: int) -> bytes:
+        self.pause()
+        return super()._piece(k)
+
+
+def own_view(v: Any, pause: Any) -> Any:
+    """A part as the late checks read it: for one read on demand, a view of its own keeping two pieces
+    (the pieces kept for queries untouched), paced by `pause` when given; a part held whole as it is."""
+    if isinstance(v, Ints):
+        return Ints(own_view(v.blob, pause))
+    if not isinstance(v, Checked):
+        return v
+    own = Paced(v.blob, v.sums, 2) if pause is not None else Checked(v.blob, v.sums, 2)
+    if pause is not None:
+        own.pause = pause
+    return own

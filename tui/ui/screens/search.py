@@ -317,7 +317,8 @@ class SearchScreen(Screen):
     @work(thread=True, exit_on_error=False, group="search-checks")
     def _check_saved(self) -> None:
         try:
-            rebuilt = self.workspace.check_saved_index()
+            worker = get_current_worker()  # (cancelled when the screen closes or the app quits: then given up)
+            rebuilt = self.workspace.check_saved_index(between_searches=True, stopped=lambda: worker.is_cancelled)
         finally:
             self._checking = False
         if rebuilt:  # (the answer shown came from a damaged index: asked again of the one built anew)
