@@ -25,6 +25,11 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
 - Setting a widget's `virtual_size` lays the whole screen out again, even where only its scrollbar
   follows it: `set_virtual_size` sets it without that; `SteadyInput` types without it.
+- A widget hears of its new size (`Resize`) only once the screen is laid out and drawn: one whose rows
+  follow its width is drawn at the old width first and then again. `SizeKnown` tells it before it is
+  drawn (`size_known`).
+- A `Tree` resized forgets every line it drew and lays the whole screen out again, though its lines and
+  its virtual size do not depend on its size (drawn lines are kept by width): `keep_tree_lines` skips that.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
 app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
@@ -47,7 +52,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList
+from textual.events import Resize
+from textual.widgets import Footer, Input, OptionList, Tree
 from textual.worker import WorkerFailed
 
 _PAGE = 10
@@ -242,6 +248,28 @@ def set_virtual_size(widget: Widget, size: Size) -> None:
         widget.set_reactive(Widget.virtual_size, size)
         widget._scroll_update(size)
     widget.refresh()
+
+
+class SizeKnown(Widget):
+    """A widget told its new size before it is drawn at it (`size_known`), a mixin: Textual sends `Resize`
+    once the screen is laid out and drawn, so a widget laying out its rows there draws them twice (at
+    the old width first) and, when its virtual size changes, has the screen laid out once more."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self.size_known()
+        return changed
+
+    def size_known(self) -> None:
+        """The widget's size (and region) changed and it is about to be drawn at it."""
+
+
+def keep_tree_lines(tree: Tree, event: Resize) -> None:
+    """A `Tree`'s resize, handled without Textual's handler (which forgets every line drawn and lays the
+    screen out again): only its cache of drawn lines grows to its height, as Textual's does."""
+    event.prevent_default()  # (Tree's `_on_resize` is not called)
+    tree._line_cache.grow(event.size.height)
 
 
 class SteadyInput(Input):

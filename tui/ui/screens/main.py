@@ -53,6 +53,8 @@ class MainScreen(TeamLeadKeys, Screen):
         self.any_kpis = False  # some report of the library has KPIs
         self._opened_by_itself: Report | None = None  # the report a first load opened, until the reader moves
         self._stepping: tuple[str | None, Report] | None = None  # `[` `]` in a team: whose weeks, and where
+        self._detail_shown: tuple[str, ...] = ()  # the warnings the week detail shows
+        self._kpi_width: int | None = None  # the width set on the KPI box (None: the stylesheet's)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -298,8 +300,8 @@ class MainScreen(TeamLeadKeys, Screen):
         workspace = self.workspace
         who = workspace.author_of(report)
         self.series = workspace.kpi_series(who)
-        self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
-        self._fit_kpis()
+        self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who), draw=False)
+        self._fit_kpis()  # (builds the table, for the width it gets)
         self.query_one("#right").border_title = (Text.assemble("KPIs · ", report.author) if self.team and report.author
                                                  else "KPIs")  # (a name is text, never markup)
         self._update_title()
@@ -312,20 +314,25 @@ class MainScreen(TeamLeadKeys, Screen):
         mode = "raw · " if self.raw else ""
         who = f"{r.author} · " if self.team and r.author else ""
         title = Text.assemble((mode, "bold"), (who, "bold"), (r.label, "bold"), f" · {dates}")
-        self.query_one(ReportView).border_subtitle = Text(r.source.name)  # a file name is not markup
+        self.query_one(ReportView).set_subtitle(r.source.name)
         title.no_wrap = True
         title.overflow = "ellipsis"
         self.query_one("#report-title", Static).update(title)
 
     def _update_week_detail(self, report: Report | None) -> None:
         # Shown and hidden on the widget itself: a class of the screen would restyle every widget on it.
+        # Set only when it changes: each update lays the screen out again (the first screen's cursor
+        # lands on the open week after the first layout, and must not cost a second one).
         detail = self.query_one("#week-detail", Static)
-        if report is None or not report.warnings:
+        warnings = tuple(w.message for w in report.warnings) if report is not None else ()
+        if warnings == self._detail_shown:
+            return
+        self._detail_shown = warnings
+        if not warnings:
             detail.update("")
             detail.display = False
             return
-        text = Text("\n").join(Text(f"⚠ {w.message}") for w in report.warnings)
-        detail.update(text)
+        detail.update(Text("\n").join(Text(f"⚠ {message}") for message in warnings))
         detail.display = True
 
     def apply_theme(self) -> None:
@@ -381,12 +388,23 @@ class MainScreen(TeamLeadKeys, Screen):
             box, panel = self.query_one("#right"), self.query_one(KpiPanel)
         except Exception:  # not composed yet
             return
-        if self.has_class("-narrow") or self.kpi_mode != "full" or not panel.series:
-            box.styles.width = None  # (the stylesheet's width)
+        # The table is built for the width the panel gets (known before the screen is laid out, so it is
+        # laid out once). A width is set on the box only when it changes: setting one, even the same,
+        # lays the screen out again.
+        mode, gutter = self.kpi_mode, box.styles.gutter.width
+        rows = mode == "full" and len(panel.series) + 2 > box.size.height > 0  # (a scrollbar takes a column)
+        if self.has_class("-narrow") or mode != "full" or not panel.series:
+            if self._kpi_width is not None:
+                box.styles.width = None  # (the stylesheet's width)
+                self._kpi_width = None
+            under = self.has_class("-narrow") and mode != "hidden"
+            panel.fit(self.app.size.width - gutter - rows if under else None)
             return
-        rows = len(panel.series) + 2 > box.size.height > 0  # (a scrollbar takes a column)
-        most = max(40, self.app.size.width // 4) - box.styles.gutter.width - rows
-        box.styles.width = panel.table_width(most) + box.styles.gutter.width + rows
+        most = max(40, self.app.size.width // 4) - gutter - rows
+        table = panel.table_width(most)
+        if table + gutter + rows != self._kpi_width:
+            self._kpi_width = box.styles.width = table + gutter + rows
+        panel.fit(table)
 
     def action_toggle_kpis(self) -> None:
         """Show the KPI panel in full, as one line, or hide it (depends on the terminal's size)."""
