@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from ...index.formats import week_dates
 from ...index.library import EVERYONE, Library, LookupFailed, is_team
@@ -26,6 +28,9 @@ from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
 from ..widgets.week_list import WeekList
 from .team_lead import TeamLeadKeys
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 NARROW = 110  # below this width the KPI panel moves under the report
 SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
@@ -66,7 +71,7 @@ class MainScreen(TeamLeadKeys, Screen):
                 yield Static("", id="report-title", markup=False)
                 with Vertical(id="loading"):
                     yield Static("reading reports…", id="loading-text", markup=False)
-                    yield ProgressBar(id="loading-bar", show_eta=False)
+                    # (the bar, `#loading-bar`, is added when a load first shows it: `_loading_bar`)
                 yield Static("", id="empty", markup=False)
                 yield ReportView(id="report")
             with VerticalScroll(id="right", can_focus=False):
@@ -88,12 +93,26 @@ class MainScreen(TeamLeadKeys, Screen):
     def show_progress(self, done: int, total: int | None, detail: str = "") -> None:
         """Loading progress (the UI keeps answering meanwhile). The bar appears once there is
         something to parse: a library read from the cache shows before an animated bar would help."""
-        bar = self.query_one("#loading-bar", ProgressBar)
-        if total is None or done < total:
-            bar.display = True
-        bar.update(total=total, progress=done)
+        shown = total is None or done < total
+        bar = self._loading_bar(make=shown)
+        if bar is not None:
+            if shown:
+                bar.display = True
+            bar.update(total=total, progress=done)
         self.query_one("#loading-text", Static).update(
             f"reading reports… {detail}" if detail else f"reading reports… {done}" + (f" of {total}" if total else ""))
+
+    def _loading_bar(self, make: bool) -> ProgressBar | None:
+        """The loading bar (`make`: added now if it is not yet). Added when a load first shows it: a
+        library read from the cache never does, and its widgets and styles would cost the first screen."""
+        found = self.query("#loading-bar")
+        if found or not make:
+            return found.first() if found else None
+        from textual.widgets import ProgressBar
+
+        bar = ProgressBar(id="loading-bar", show_eta=False)
+        self.query_one("#loading").mount(bar)
+        return bar
 
     def _show_loading(self, loading: bool, empty: bool = False) -> None:
         # The loading line above the (still empty) report while loading. Set on the widgets, not as
@@ -101,8 +120,9 @@ class MainScreen(TeamLeadKeys, Screen):
         # first report can show. The report view stays laid out, so it has its width when the
         # first report arrives (no second layout pass).
         self.query_one("#loading").display = loading
-        if loading:
-            self.query_one("#loading-bar").display = False
+        bar = self._loading_bar(make=False) if loading else None
+        if bar is not None:
+            bar.display = False
         self.query_one(ReportView).display = not empty
 
     def show_partial(self, library: Library) -> None:
