@@ -41,6 +41,9 @@ from asyncio import CancelledError
 from functools import wraps
 from typing import Protocol, runtime_checkable
 
+from rich.segment import Segment
+from rich.text import Text
+
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingsMap
@@ -53,7 +56,10 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.events import Resize
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.widgets import Footer, Input, OptionList, Tree
+from textual.widgets.option_list import Option
 from textual.worker import WorkerFailed
 
 _PAGE = 10
@@ -312,6 +318,32 @@ class KnownHeightOptionList(OptionList):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The options' heights added up (a list of `height: auto` is measured without rendering them)."""
         return sum(max(1, option.height) for option in self.options)
+
+    def _get_option_render(self, option: Option, style: VisualStyle) -> list[Strip]:
+        # A prompt of `rich.text.Text` whose every line fits (this list's rule) drawn straight from its
+        # segments: Textual turns it into its own content and wraps and formats it first, most of
+        # what drawing a new list costs (each keystroke of a search draws one). Cell for cell the
+        # same lines (`tests/ui/test_compat.py`).
+        prompt = option.prompt
+        padding = self.get_component_styles("option-list--option").padding
+        if type(prompt) is not Text or option._divider or padding.top or padding.bottom:
+            return super()._get_option_render(option, style)
+        key = (option, style, padding)
+        strips = self._option_render_cache.get(key)
+        if strips is None:
+            width = self.scrollable_content_region.width - self._get_left_gutter_width()
+            base = style.rich_style
+            meta = {"option": self._option_to_index[option]}
+            console = self.app.console
+            strips = []
+            for line in prompt.split("\n", allow_blank=True):
+                segments = [Segment(" " * padding.left, base)] if padding.left else []
+                segments.extend(Segment(text, base + part if part else base)
+                                for text, part, _ in line.render(console, end="") if text)
+                strip = Strip(segments).crop_extend(0, width, base)
+                strips.append(strip.apply_meta(meta))
+            self._option_render_cache[key] = strips
+        return strips
 
 
 def install() -> None:
