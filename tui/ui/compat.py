@@ -42,6 +42,7 @@ from functools import wraps
 from typing import Protocol, runtime_checkable
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 
 from textual.app import App
@@ -50,7 +51,7 @@ from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -295,6 +296,8 @@ class KnownHeightOptionList(OptionList):
     and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure it;
     this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
 
+    _drawn_width = 0  # the rows' width while the list is drawn (`render_lines`), else 0
+
     def _update_lines(self) -> None:
         region = self.scrollable_content_region
         if not region:
@@ -331,19 +334,32 @@ class KnownHeightOptionList(OptionList):
         key = (option, style, padding)
         strips = self._option_render_cache.get(key)
         if strips is None:
-            width = self.scrollable_content_region.width - self._get_left_gutter_width()
+            width = self._drawn_width or self.scrollable_content_region.width - self._get_left_gutter_width()
             base = style.rich_style
-            meta = {"option": self._option_to_index[option]}
+            meta = RichStyle.from_meta({"option": self._option_to_index[option]})
+            plain = meta + base  # (as Textual's `apply_meta` puts it: the meta first)
             console = self.app.console
             strips = []
             for line in prompt.split("\n", allow_blank=True):
-                segments = [Segment(" " * padding.left, base)] if padding.left else []
-                segments.extend(Segment(text, base + part if part else base)
+                segments = [Segment(" " * padding.left, plain)] if padding.left else []
+                segments.extend(Segment(text, meta + (base + part) if part else plain)
                                 for text, part, _ in line.render(console, end="") if text)
-                strip = Strip(segments).crop_extend(0, width, base)
-                strips.append(strip.apply_meta(meta))
+                strip = Strip(segments)
+                if strip.cell_length != width:
+                    strip = strip.crop_extend(0, width, plain)
+                strips.append(strip)
             self._option_render_cache[key] = strips
         return strips
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # (the rows' width, found once a drawing rather than once a row: finding a widget's region
+        # is not free)
+        region = self.scrollable_content_region
+        self._drawn_width = region.width - self._get_left_gutter_width() if region else 0
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawn_width = 0
 
 
 def install() -> None:
