@@ -345,9 +345,9 @@ class KnownHeightOptionList(OptionList):
                 segments.extend(Segment(text, meta + (base + part) if part else plain)
                                 for text, part, _ in line.render(console, end="") if text)
                 strip = Strip(segments)
-                if strip.cell_length != width:
-                    strip = strip.crop_extend(0, width, plain)
-                strips.append(strip)
+                if strip.cell_length > width:  # (rows cut for another width, until they are made anew)
+                    return super()._get_option_render(option, style)
+                strips.append(strip.extend_cell_length(width, plain))
             self._option_render_cache[key] = strips
         return strips
 
