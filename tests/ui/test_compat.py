@@ -15,8 +15,11 @@ from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.scroll_view import ScrollView
 from textual.widget import Widget
+from textual.cache import LRUCache
 from textual.widgets import Footer, Input, OptionList
+from textual.widgets.option_list import Option
 
 import tui.ui
 from tui.ui import compat
@@ -43,6 +46,12 @@ def test_the_private_names_compat_reads_still_exist_with_their_shape():
     cache = options._line_cache
     assert (cache.lines, cache.heights, cache.index_to_line) == ([], {}, {})
     assert isinstance(OptionList._index_to_line, property)
+    assert isinstance(options._option_render_cache, LRUCache) and options._option_to_index == {}
+    assert Option("x")._divider is False
+    from textual.widgets import Tree  # (`keep_tree_lines`: a tree's cache of drawn lines)
+
+    assert isinstance(Tree("t")._line_cache, LRUCache)
+    assert "_on_resize" in vars(Tree)
 
 
 async def test_a_list_of_known_heights_is_laid_out_as_textual_would():
@@ -75,6 +84,65 @@ async def test_a_list_of_known_heights_is_laid_out_as_textual_would():
         assert compat.option_first_line(known, 25) == compat.option_first_line(plain, 25)
         assert all(o._visual is not None for o in plain.options)  # (Textual's: every prompt rendered)
         assert sum(o._visual is not None for o in known.options) < len(texts) // 2  # (the rows drawn only)
+
+
+def _color(color) -> tuple | None:
+    """A colour as the terminal gets it (an ANSI colour by number, whatever its name)."""
+    return None if color is None else (color.type, color.number, color.triplet)
+
+
+def _cells(strips) -> list[list[tuple]]:
+    """Each line's cells: character and look (colours, attributes, link, meta but the offset Textual
+    adds for text selection, which an option list does not allow)."""
+    out = []
+    for strip in strips:
+        row = []
+        for segment in strip:
+            style = segment.style
+            meta = {k: v for k, v in (style.meta or {}).items() if k != "offset"} if style else {}
+            look = (_color(style.color), _color(style.bgcolor), style._attributes, style._set_attributes,
+                    style._link, sorted(meta.items())) if style else None
+            row.extend((ch, look) for ch in segment.text)
+        out.append(row)
+    return out
+
+
+async def test_a_list_of_known_heights_draws_its_rows_cell_for_cell_as_textual_would():
+    """`KnownHeightOptionList` draws a `Text` prompt (every line fitting) from its segments: each row,
+    plain, highlighted or disabled, styled text, wide characters, an empty line, is the line Textual
+    draws (what it leaves out is the work, not a cell)."""
+    from rich.style import Style
+    from rich.text import Text
+    from textual.app import App as _App
+    from textual.widgets.option_list import Option
+
+    prompts = [Text.assemble(("存管路由", "bold"), "  3  ", ("2024-W20 ×3", Style(dim=True))),
+               Text.assemble("    ", "a ", ("match", Style(bgcolor="yellow", color="black")), " — ünï 🙂"),
+               Text("  2024-W21  head\n    line with ") + Text("mark", Style(underline=True, italic=True)),
+               Text("\n"), Text("x" * 30, no_wrap=True, overflow="ellipsis")]
+
+    def option(i: int, prompt: Text) -> Option:
+        made = Option(prompt, disabled=i == 0)
+        made.height = max(1, len(prompt.plain.split("\n")))
+        return made
+
+    class Lists(_App):
+        def compose(self):
+            yield compat.KnownHeightOptionList(*[option(i, p) for i, p in enumerate(prompts)])
+
+    app = Lists()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        known = app.query_one(compat.KnownHeightOptionList)
+        for option in known.options:
+            for part in ("", "option-list--option-highlighted", "option-list--option-disabled"):
+                style = known.get_visual_style("option-list--option", *([part] if part else []))
+                known._option_render_cache.clear()
+                ours = known._get_option_render(option, style)
+                known._option_render_cache.clear()
+                textual = OptionList._get_option_render(known, option, style)
+                assert _cells(ours) == _cells(textual), (option.prompt.plain, part)
+                assert [s.cell_length for s in ours] == [s.cell_length for s in textual]
 
 
 async def test_typing_in_a_steady_input_lays_nothing_out_and_scrolls_as_textual_would():
@@ -112,8 +180,11 @@ async def test_typing_in_a_steady_input_lays_nothing_out_and_scrolls_as_textual_
     (OptionList, "_move_page", ["self", "direction"]),
     (OptionList, "_update_lines", ["self"]),
     (OptionList, "_get_left_gutter_width", ["self"]),
+    (OptionList, "_get_option_render", ["self", "option", "style"]),
     (OptionList, "_scroll_update", ["self", "virtual_size"]),
     (Widget, "_scroll_update", ["self", "virtual_size"]),
+    (Widget, "_size_updated", ["self", "size", "virtual_size", "container_size", "layout"]),
+    (ScrollView, "_size_updated", ["self", "size", "virtual_size", "container_size", "layout"]),
     (Input, "_watch_value", ["self", "value"]),
     (MessagePump, "_dispatch_message", ["self", "message"]),
 ])

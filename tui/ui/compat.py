@@ -25,6 +25,11 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
 - Setting a widget's `virtual_size` lays the whole screen out again, even where only its scrollbar
   follows it: `set_virtual_size` sets it without that; `SteadyInput` types without it.
+- A widget hears of its new size (`Resize`) only once the screen is laid out and drawn: one whose rows
+  follow its width is drawn at the old width first and then again. `SizeKnown` tells it before it is
+  drawn (`size_known`).
+- A `Tree` resized forgets every line it drew and lays the whole screen out again, though its lines and
+  its virtual size do not depend on its size (drawn lines are kept by width): `keep_tree_lines` skips that.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
 app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
@@ -36,18 +41,26 @@ from asyncio import CancelledError
 from functools import wraps
 from typing import Protocol, runtime_checkable
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from rich.text import Text
+
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList
+from textual.events import Resize
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.widgets import Footer, Input, OptionList, Tree
+from textual.widgets.option_list import Option
 from textual.worker import WorkerFailed
 
 _PAGE = 10
@@ -244,6 +257,28 @@ def set_virtual_size(widget: Widget, size: Size) -> None:
     widget.refresh()
 
 
+class SizeKnown(Widget):
+    """A widget told its new size before it is drawn at it (`size_known`), a mixin: Textual sends `Resize`
+    once the screen is laid out and drawn, so a widget laying out its rows there draws them twice (at
+    the old width first) and, when its virtual size changes, has the screen laid out once more."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed:
+            self.size_known()
+        return changed
+
+    def size_known(self) -> None:
+        """The widget's size (and region) changed and it is about to be drawn at it."""
+
+
+def keep_tree_lines(tree: Tree, event: Resize) -> None:
+    """A `Tree`'s resize, handled without Textual's handler (which forgets every line drawn and lays the
+    screen out again): only its cache of drawn lines grows to its height, as Textual's does."""
+    event.prevent_default()  # (Tree's `_on_resize` is not called)
+    tree._line_cache.grow(event.size.height)
+
+
 class SteadyInput(Input):
     """An `Input` of a size the screen gives (not `height: auto`) whose typing does not lay the screen
     out: Textual sets its `virtual_size` (the text's width) on every change, a layout of the whole screen
@@ -260,6 +295,8 @@ class KnownHeightOptionList(OptionList):
     a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
     and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure it;
     this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
+
+    _drawn_width = 0  # the rows' width while the list is drawn (`render_lines`), else 0
 
     def _update_lines(self) -> None:
         region = self.scrollable_content_region
@@ -284,6 +321,45 @@ class KnownHeightOptionList(OptionList):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The options' heights added up (a list of `height: auto` is measured without rendering them)."""
         return sum(max(1, option.height) for option in self.options)
+
+    def _get_option_render(self, option: Option, style: VisualStyle) -> list[Strip]:
+        # A prompt of `rich.text.Text` whose every line fits (this list's rule) drawn straight from its
+        # segments: Textual turns it into its own content and wraps and formats it first, most of
+        # what drawing a new list costs (each keystroke of a search draws one). Cell for cell the
+        # same lines (`tests/ui/test_compat.py`).
+        prompt = option.prompt
+        padding = self.get_component_styles("option-list--option").padding
+        if type(prompt) is not Text or option._divider or padding.top or padding.bottom:
+            return super()._get_option_render(option, style)
+        key = (option, style, padding)
+        strips = self._option_render_cache.get(key)
+        if strips is None:
+            width = self._drawn_width or self.scrollable_content_region.width - self._get_left_gutter_width()
+            base = style.rich_style
+            meta = RichStyle.from_meta({"option": self._option_to_index[option]})
+            plain = meta + base  # (as Textual's `apply_meta` puts it: the meta first)
+            console = self.app.console
+            strips = []
+            for line in prompt.split("\n", allow_blank=True):
+                segments = [Segment(" " * padding.left, plain)] if padding.left else []
+                segments.extend(Segment(text, meta + (base + part) if part else plain)
+                                for text, part, _ in line.render(console, end="") if text)
+                strip = Strip(segments)
+                if strip.cell_length > width:  # (rows cut for another width, until they are made anew)
+                    return super()._get_option_render(option, style)
+                strips.append(strip.extend_cell_length(width, plain))
+            self._option_render_cache[key] = strips
+        return strips
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # (the rows' width, found once a drawing rather than once a row: finding a widget's region
+        # is not free)
+        region = self.scrollable_content_region
+        self._drawn_width = region.width - self._get_left_gutter_width() if region else 0
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawn_width = 0
 
 
 def install() -> None:

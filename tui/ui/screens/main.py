@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from ...index.formats import week_dates
 from ...index.library import EVERYONE, Library, LookupFailed, is_team
@@ -26,6 +28,9 @@ from ..widgets.report_view import ReportView
 from ..widgets.section_tree import SectionTree
 from ..widgets.week_list import WeekList
 from .team_lead import TeamLeadKeys
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 NARROW = 110  # below this width the KPI panel moves under the report
 SHORT = 32  # below this height (when narrow) the KPI panel is one line until `p` opens it
@@ -53,6 +58,8 @@ class MainScreen(TeamLeadKeys, Screen):
         self.any_kpis = False  # some report of the library has KPIs
         self._opened_by_itself: Report | None = None  # the report a first load opened, until the reader moves
         self._stepping: tuple[str | None, Report] | None = None  # `[` `]` in a team: whose weeks, and where
+        self._detail_shown: tuple[str, ...] = ()  # the warnings the week detail shows
+        self._kpi_width: int | None = None  # the width set on the KPI box (None: the stylesheet's)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -64,7 +71,7 @@ class MainScreen(TeamLeadKeys, Screen):
                 yield Static("", id="report-title", markup=False)
                 with Vertical(id="loading"):
                     yield Static("reading reports…", id="loading-text", markup=False)
-                    yield ProgressBar(id="loading-bar", show_eta=False)
+                    # (the bar, `#loading-bar`, is added when a load first shows it: `_loading_bar`)
                 yield Static("", id="empty", markup=False)
                 yield ReportView(id="report")
             with VerticalScroll(id="right", can_focus=False):
@@ -86,12 +93,26 @@ class MainScreen(TeamLeadKeys, Screen):
     def show_progress(self, done: int, total: int | None, detail: str = "") -> None:
         """Loading progress (the UI keeps answering meanwhile). The bar appears once there is
         something to parse: a library read from the cache shows before an animated bar would help."""
-        bar = self.query_one("#loading-bar", ProgressBar)
-        if total is None or done < total:
-            bar.display = True
-        bar.update(total=total, progress=done)
+        shown = total is None or done < total
+        bar = self._loading_bar(make=shown)
+        if bar is not None:
+            if shown:
+                bar.display = True
+            bar.update(total=total, progress=done)
         self.query_one("#loading-text", Static).update(
             f"reading reports… {detail}" if detail else f"reading reports… {done}" + (f" of {total}" if total else ""))
+
+    def _loading_bar(self, make: bool) -> ProgressBar | None:
+        """The loading bar (`make`: added now if it is not yet). Added when a load first shows it: a
+        library read from the cache never does, and its widgets and styles would cost the first screen."""
+        found = self.query("#loading-bar")
+        if found or not make:
+            return found.first() if found else None
+        from textual.widgets import ProgressBar
+
+        bar = ProgressBar(id="loading-bar", show_eta=False)
+        self.query_one("#loading").mount(bar)
+        return bar
 
     def _show_loading(self, loading: bool, empty: bool = False) -> None:
         # The loading line above the (still empty) report while loading. Set on the widgets, not as
@@ -99,8 +120,9 @@ class MainScreen(TeamLeadKeys, Screen):
         # first report can show. The report view stays laid out, so it has its width when the
         # first report arrives (no second layout pass).
         self.query_one("#loading").display = loading
-        if loading:
-            self.query_one("#loading-bar").display = False
+        bar = self._loading_bar(make=False) if loading else None
+        if bar is not None:
+            bar.display = False
         self.query_one(ReportView).display = not empty
 
     def show_partial(self, library: Library) -> None:
@@ -298,8 +320,8 @@ class MainScreen(TeamLeadKeys, Screen):
         workspace = self.workspace
         who = workspace.author_of(report)
         self.series = workspace.kpi_series(who)
-        self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who))
-        self._fit_kpis()
+        self.query_one(KpiPanel).set_data(self.series, report, view.palette, workspace.reports_of(who), draw=False)
+        self._fit_kpis()  # (builds the table, for the width it gets)
         self.query_one("#right").border_title = (Text.assemble("KPIs · ", report.author) if self.team and report.author
                                                  else "KPIs")  # (a name is text, never markup)
         self._update_title()
@@ -312,20 +334,25 @@ class MainScreen(TeamLeadKeys, Screen):
         mode = "raw · " if self.raw else ""
         who = f"{r.author} · " if self.team and r.author else ""
         title = Text.assemble((mode, "bold"), (who, "bold"), (r.label, "bold"), f" · {dates}")
-        self.query_one(ReportView).border_subtitle = Text(r.source.name)  # a file name is not markup
+        self.query_one(ReportView).set_subtitle(r.source.name)
         title.no_wrap = True
         title.overflow = "ellipsis"
         self.query_one("#report-title", Static).update(title)
 
     def _update_week_detail(self, report: Report | None) -> None:
         # Shown and hidden on the widget itself: a class of the screen would restyle every widget on it.
+        # Set only when it changes: each update lays the screen out again (the first screen's cursor
+        # lands on the open week after the first layout, and must not cost a second one).
         detail = self.query_one("#week-detail", Static)
-        if report is None or not report.warnings:
+        warnings = tuple(w.message for w in report.warnings) if report is not None else ()
+        if warnings == self._detail_shown:
+            return
+        self._detail_shown = warnings
+        if not warnings:
             detail.update("")
             detail.display = False
             return
-        text = Text("\n").join(Text(f"⚠ {w.message}") for w in report.warnings)
-        detail.update(text)
+        detail.update(Text("\n").join(Text(f"⚠ {message}") for message in warnings))
         detail.display = True
 
     def apply_theme(self) -> None:
@@ -381,12 +408,23 @@ class MainScreen(TeamLeadKeys, Screen):
             box, panel = self.query_one("#right"), self.query_one(KpiPanel)
         except Exception:  # not composed yet
             return
-        if self.has_class("-narrow") or self.kpi_mode != "full" or not panel.series:
-            box.styles.width = None  # (the stylesheet's width)
+        # The table is built for the width the panel gets (known before the screen is laid out, so it is
+        # laid out once). A width is set on the box only when it changes: setting one, even the same,
+        # lays the screen out again.
+        mode, gutter = self.kpi_mode, box.styles.gutter.width
+        rows = mode == "full" and len(panel.series) + 2 > box.size.height > 0  # (a scrollbar takes a column)
+        if self.has_class("-narrow") or mode != "full" or not panel.series:
+            if self._kpi_width is not None:
+                box.styles.width = None  # (the stylesheet's width)
+                self._kpi_width = None
+            under = self.has_class("-narrow") and mode != "hidden"
+            panel.fit(self.app.size.width - gutter - rows if under else None)
             return
-        rows = len(panel.series) + 2 > box.size.height > 0  # (a scrollbar takes a column)
-        most = max(40, self.app.size.width // 4) - box.styles.gutter.width - rows
-        box.styles.width = panel.table_width(most) + box.styles.gutter.width + rows
+        most = max(40, self.app.size.width // 4) - gutter - rows
+        table = panel.table_width(most)
+        if table + gutter + rows != self._kpi_width:
+            self._kpi_width = box.styles.width = table + gutter + rows
+        panel.fit(table)
 
     def action_toggle_kpis(self) -> None:
         """Show the KPI panel in full, as one line, or hide it (depends on the terminal's size)."""

@@ -94,18 +94,37 @@ class KeyFooter(Footer):
         if self._grouped:
             yield from super().compose()
 
+    def bindings_changed(self, screen) -> None:
+        """The screen's keys may have changed: the line follows now, so the keys are in the frame drawn
+        next (Textual's footer reads them once that frame is drawn, and draws a second one)."""
+        super().bindings_changed(screen)  # (and reads them again once the frame is drawn: `recompose`)
+        if screen.app.app_focus and self.is_attached and screen is self.screen and not self._grouped:
+            entries, palette, grouped = self._read()
+            if not grouped:
+                self._show((entries, palette, self.compact, grouped))
+
+    def _show(self, shown: tuple) -> bool:
+        """Draw these keys (entries, palette's key, compact, grouped) unless they are drawn: whether they
+        were new."""
+        if shown == self._shown:
+            return False
+        self._shown = shown
+        self._hover = None
+        self.refresh()
+        return True
+
     async def recompose(self) -> None:
         """Called by Textual when the bindings may have changed: redraw if the keys shown did."""
         entries, palette, grouped = self._read()
         shown = (entries, palette, self.compact, grouped)
         if shown == self._shown:
             return
-        self._shown = shown
         if grouped or self._grouped:
+            self._shown = shown
             self._grouped = grouped
             await super().recompose()
-        self._hover = None
-        self.refresh()
+            self._shown = None  # (drawn below)
+        self._show(shown)
 
     def _watch_compact(self, compact: bool) -> None:
         self.refresh()

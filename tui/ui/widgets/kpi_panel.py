@@ -67,27 +67,39 @@ class KpiPanel(Static):
             self.refresh_table()
 
     def set_data(self, series: list[Series], report: Report | None, palette: Palette | None = None,
-                 reports: list[Report] | None = None) -> None:
-        """Show the series for an open report (`reports`: every report, in week order)."""
+                 reports: list[Report] | None = None, draw: bool = True) -> None:
+        """Show the series for an open report (`reports`: every report, in week order). `draw=False`:
+        the table is built by the next `fit` (once the width it gets is known)."""
         self.series = series
         if reports is not None:
             self._reports = reports
         self.report = report
         if palette is not None:
             self.palette = palette
-        self.refresh_table()
+        self._built_width = -1  # (built for no width yet)
+        if draw:
+            self.refresh_table()
 
-    def refresh_table(self) -> None:
-        """Build the table again (data, report or width changed)."""
+    def fit(self, width: int | None) -> None:
+        """Build the table for the `width` the panel is about to get (None: the one it has) unless it is
+        built for that already: a table built for the wrong width is built again once the panel is
+        laid out, and an update lays the screen out once more."""
+        if self._built_width == -1 or (width is not None and width != self._built_width):
+            self.refresh_table(width)
+
+    def refresh_table(self, width: int | None = None) -> None:
+        """Build the table again (data, report or width changed); `width`: the width the panel is about
+        to get (default: the one it has)."""
         pal = self.palette
         self.rows = []
+        width = width or self.size.width
+        self._built_width = width
         if not self.series:
             self.update(Text("no KPIs found", style="dim italic"))
             return
-        self._built_width = self.size.width
-        width = self.size.width or 40
+        width = width or 40
         if self.compact:
-            self.update(self._strip())
+            self.update(self._strip(width))
             return
         # One sparkline cell per dated report, so the open week sits at the same place on every row;
         # only the cells that fit are computed (a library of 10,000 weeks shows a window of them).
@@ -164,7 +176,7 @@ class KpiPanel(Static):
             lists[id(reports)] = cached
         return cached[2], cached[3]
 
-    def _strip(self) -> Text:
+    def _strip(self, width: int) -> Text:
         """All KPIs on one line, the ones that got worse first, then the ones that changed."""
         pal = self.palette
         cells = []
@@ -187,8 +199,8 @@ class KpiPanel(Static):
             if change:
                 out.append(" ")
                 out.append(change, style=pal.good if verdict > 0 else pal.bad if verdict < 0 else pal.muted)
-        if self.size.width:
-            out.truncate(self.size.width, overflow="ellipsis")
+        if self._built_width:
+            out.truncate(width, overflow="ellipsis")
         return out
 
     def on_resize(self) -> None:

@@ -35,7 +35,14 @@ class ReportLinks:
                 if a.kind in ("link", "image"):
                     target = a.target
                     break
-        self.border_subtitle = Text("→ " + target) if target else Text(self.report.source.name)
+        self.set_subtitle("→ " + target if target else self.report.source.name)
+
+    def set_subtitle(self, text: str) -> None:
+        """Show `text` (never markup) below the view, unless it shows already (Textual draws the whole
+        view again on every setting, the same or not)."""
+        if text != self._subtitle:
+            self._subtitle = text
+            self.border_subtitle = Text(text)
 
     def _action_lines(self) -> list[int]:
         rows = self._ensure_hanging() if not (self._huge or self.raw) else []

@@ -31,6 +31,7 @@ from ...model.report import Report, Section
 from ...model.text import LineIndex
 from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
+from ..compat import SizeKnown, set_virtual_size
 from ..keys import bindings
 from ..rows import Pending
 from .report_links import ReportLinks
@@ -53,7 +54,7 @@ class ReportBlock:
     virtual_region: Region
 
 
-class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
+class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True):
     """The open report, rendered (or raw Markdown); follows and reports the section in view."""
 
     DEFAULT_CSS = """
@@ -88,6 +89,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         self._blocks: list[Block] = []
         self._hanging: list[Row] | None = None  # per source line, built on first use
         self._hover: str | None = None  # the link target under the mouse
+        self._subtitle: str | None = None  # what the subtitle shows (`set_subtitle`)
         self._told_none = 0.0  # when `n` last said there is nothing to go to
         self._gap_before: set[int] = set()  # source lines with a blank row above (section starts)
         self._starts: Sequence[int] = []  # first row of each source line (index: line - 1)
@@ -187,7 +189,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
             self._starts = range(len(self._lines))
             self._rows = len(self._lines)
             self._resized = monotonic()
-            self.virtual_size = Size(width + 2 * PAD, self._rows)
+            set_virtual_size(self, Size(width + 2 * PAD, self._rows))
             return
         hanging = self._ensure_hanging()
         self._heights = [1 if type(h) is Pending else self._height(no, width) for no, h in enumerate(hanging, 1)]
@@ -195,7 +197,8 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
 
     def _place_rows(self, width: int, resize: bool = True) -> None:
         """Where every source line starts, from the lines' heights and the blank row above each section
-        (`resize`: and the view's size, which Textual lays the screen out again for)."""
+        (`resize`: and the view's size; its scrollbar follows, the screen is not laid out again: the
+        view's own size is the stylesheet's)."""
         units = list(self._heights)
         for g in self._gap_before:
             if 2 <= g <= len(units):
@@ -205,7 +208,7 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         self._starts = starts
         if resize:
             self._resized = monotonic()
-            self.virtual_size = Size(width + 2 * PAD, self._rows)
+            set_virtual_size(self, Size(width + 2 * PAD, self._rows))
 
     def _line_strips(self, no: int, width: int) -> list[Strip]:
         """The rows of source line `no` (1-based) at a text width."""
@@ -237,13 +240,18 @@ class ReportView(ReportLinks, LongReport, ScrollView, can_focus=True):
         self._strips[no] = strips
         return strips
 
-    def on_resize(self) -> None:
+    def size_known(self) -> None:
+        """A new width: the rows laid out for it before they are drawn (the report opened before the
+        screen was first laid out is laid out at its width here, and drawn once)."""
         if self._text_width() != self._layout_width and self.report is not None:
             line = self.current_line()
             self._strips.clear()
             self._layout()
             if line is not None:
                 self.scroll_to_line(line, center=False)
+
+    def on_resize(self) -> None:
+        self.size_known()  # (a size the screen set without telling `size_known`: nothing to do otherwise)
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y

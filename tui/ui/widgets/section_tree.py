@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Union
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...model.report import Kpi, Project, Report, Section
 from ...index.formats import format_value
+from ..compat import keep_tree_lines
 from ..keys import bindings
 
 EAGER_NODES = 1500  # nodes built at once when a report opens
@@ -172,6 +173,10 @@ class SectionTree(Tree[Node]):
             self._budget = EAGER_NODES
             if parent is not None:
                 self._add_tree_nodes(parent, rest)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The tree's lines do not depend on its size, and the screen draws it at its new size already.
+        keep_tree_lines(self, event)
 
     # ── following the report ─────────────────────────────────────────────────────────────────────
 

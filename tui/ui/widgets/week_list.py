@@ -288,10 +288,15 @@ class WeekList(ScrollView, can_focus=True):
         size = Size(region.width, lines + extra)
         if size != self.virtual_size:
             self.virtual_size = size
+            # (a scroll made before the list had its scrollbar left the bar's thumb at the top)
+            self.vertical_scrollbar.position = self.scroll_y
 
     def on_resize(self) -> None:
         self._drawn.clear()
         self._update_size()
+        # A list made shorter (the week's warnings shown under it, a library shown before the screen
+        # had its sizes) keeps the week under the cursor whole on screen.
+        self.scroll_to_highlight()
 
     def notify_style_update(self) -> None:
         self._drawn.clear()  # (a theme or focus change recolours every row)
