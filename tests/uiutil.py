@@ -109,11 +109,8 @@ async def keys_delivered(pilot, timeout: float = 30.0) -> None:
                 return True
         except Exception:  # (no screen yet)
             return True
-        key = app._in_flight
         # (as long as the app itself waits for it: past its limit a key is taken for lost)
-        limit = getattr(app, "HOLD_LIMIT_S", 3.0)
-        on_its_way = key is not None and not key._stop_propagation and time.monotonic() - app._in_flight_at <= limit
-        return not app.keys_waiting and not on_its_way
+        return not app.keys_waiting and not app.key_on_its_way()
 
     deadline = time.monotonic() + timeout
     while not delivered() and time.monotonic() < deadline:

@@ -36,6 +36,11 @@ def test_the_private_names_compat_reads_still_exist_with_their_shape():
     message.stop()
     assert compat.is_stopped(message) is True
     app = App()
+    assert compat.is_queued(app, message) is False
+    app._message_queue.put_nowait(message)  # (where `post_message` puts it)
+    assert compat.is_queued(app, message) is True
+    assert app._peek_message() is message and app._pending_message is message  # (taken out to look past)
+    assert compat.is_queued(app, message) is True
     assert app._exit is False and compat.is_exiting(app) is False
     assert isinstance(app._keymap, dict) and hasattr(widget._bindings, "apply_keymap")
     assert Footer()._bindings_ready is False and compat.footer_ready(Footer()) is False

@@ -97,6 +97,12 @@ def is_stopped(message: Message) -> bool:
     return message._stop_propagation
 
 
+def is_queued(pump: MessagePump, message: Message) -> bool:
+    """Whether a message waits in a pump's queue (or was taken from it to peek past it). (A key the app sent to its screen comes back to the
+    app stopped: the screen stops a message whose sender is its parent before it bubbles it there.)"""
+    return pump._pending_message is message or message in pump._message_queue.values
+
+
 def is_exiting(app: App) -> bool:
     """Whether the app is closing (`exit()` was called)."""
     return app._exit

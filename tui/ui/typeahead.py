@@ -14,7 +14,7 @@ import time
 
 from textual import events
 
-from .compat import is_exiting, is_stopped
+from .compat import is_exiting, is_queued, is_stopped
 
 
 class TypeAhead:
@@ -33,6 +33,8 @@ class TypeAhead:
     _screen_changed = 0.0
     _in_flight: events.Key | None = None  # the last key sent on, until its bindings have run
     _in_flight_at = 0.0
+    _in_flight_via: tuple = ()  # the nodes it passes on its way back up, the app last
+    _back: events.Key | None = None  # the key whose bindings run now
     _release_timer = None  # the timer that looks at held keys again, while one is set
     _release_asked = 0.0
 
@@ -67,9 +69,11 @@ class TypeAhead:
         if is_exiting(self) or not self.is_running:
             return  # (keys still arriving while the app closes have no screen to go to)
         if event.is_forwarded:  # back from the focused widget: the bindings run now
+            self._back = event  # (held keys are looked at by a timer meanwhile, in a task of its own)
             try:
                 await super().on_event(event)
             finally:
+                self._back = None
                 if event is self._in_flight:
                     self._in_flight = None
                     if self._held:
@@ -113,16 +117,24 @@ class TypeAhead:
         not given yet)."""
         return self._mounting() or self._unfocused()
 
-    def _busy_with_key(self) -> bool:
-        """The last key sent on is still on its way (a widget has it, or it is bubbling back up to the
-        bindings): what it does (open a screen) must happen before the next key is routed."""
+    def key_on_its_way(self) -> bool:
+        """Whether the last key sent on is still on its way (a widget has it, or it is bubbling back up
+        to the bindings): what it does (open a screen) must happen before the next key is routed."""
         key = self._in_flight
         # (a widget busy with other work hands a key back late: the keys behind it wait as long as
-        # for a screen's focus; only a key lost on its way frees them, and that after the limit)
-        if key is None or is_stopped(key) or time.monotonic() - self._in_flight_at > self.HOLD_LIMIT_S:
-            self._in_flight = None
+        # for a screen's focus; only a key lost on its way frees them, and that after the limit.
+        # A key a widget stopped never comes back; one stopped and queued on its way up, or whose
+        # bindings run now, is not lost: the node whose parent sent a key stops it before handing it
+        # up, and a busy app reads it late)
+        if key is None or time.monotonic() - self._in_flight_at > self.HOLD_LIMIT_S:
             return False
-        return True
+        return not is_stopped(key) or key is self._back or any(is_queued(node, key) for node in self._in_flight_via)
+
+    def _busy_with_key(self) -> bool:
+        if self.key_on_its_way():
+            return True
+        self._in_flight = None
+        return False
 
     def _must_hold(self, event: events.Key) -> bool:
         if self._loading_main() and event.key in self.QUIT_KEYS:
@@ -138,6 +150,8 @@ class TypeAhead:
 
     async def _send_key(self, event: events.Key) -> None:
         self._in_flight, self._in_flight_at = event, time.monotonic()
+        target = self.focused or self.screen  # (where Textual sends it, and the way it comes back up)
+        self._in_flight_via = tuple(target.ancestors_with_self)
         await super().on_event(event)
         if not event.is_forwarded and self._in_flight is event:
             # Handled by a priority binding (ctrl+p, ctrl+c) or by nobody: it never comes back.
