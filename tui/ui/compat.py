@@ -31,8 +31,9 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
 - A `Tree` resized forgets every line it drew and lays the whole screen out again, though its lines and
   its virtual size do not depend on its size (drawn lines are kept by width): `keep_tree_lines` skips that.
 
-And small readers of private state: a node's key bindings, whether a key event was stopped, whether the
-app is exiting, whether a footer has its bindings yet, where an option starts in an option list.
+And small readers of private state: a node's key bindings, whether a key event was stopped or waits in a
+queue, whether the app is exiting, whether a footer has its bindings yet, where an option starts in an
+option list.
 """
 
 from __future__ import annotations
@@ -98,8 +99,9 @@ def is_stopped(message: Message) -> bool:
 
 
 def is_queued(pump: MessagePump, message: Message) -> bool:
-    """Whether a message waits in a pump's queue (or was taken from it to peek past it). (A key the app sent to its screen comes back to the
-    app stopped: the screen stops a message whose sender is its parent before it bubbles it there.)"""
+    """Whether a message waits in a pump's queue (or was taken from it to peek past it). (A key the app
+    sent to its screen comes back to the app stopped: the screen stops a message whose sender is its
+    parent before it bubbles it there.)"""
     return pump._pending_message is message or message in pump._message_queue.values
 
 

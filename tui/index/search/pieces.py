@@ -138,7 +138,8 @@ def own_view(v: Any, pause: Any) -> Any:
         return Ints(own_view(v.blob, pause))
     if not isinstance(v, Checked):
         return v
-    own = Paced(v.blob, v.sums, 2) if pause is not None else Checked(v.blob, v.sums, 2)
-    if pause is not None:
-        own.pause = pause
+    if pause is None:
+        return Checked(v.blob, v.sums, 2)
+    own = Paced(v.blob, v.sums, 2)
+    own.pause = pause
     return own
