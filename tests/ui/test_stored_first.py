@@ -4,6 +4,8 @@ last run is shown changed, without the reader losing their place."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -67,3 +69,43 @@ async def test_a_newer_week_found_by_the_check_opens_as_a_first_load_would(store
     async with app.run_test(size=(120, 36)) as pilot:
         main = await ready(pilot)
         await eventually(pilot, lambda: main.current.week == "2031-W06")  # (the reader had not moved)
+
+
+async def test_a_library_as_stored_read_just_after_the_screen_mounts_is_in_its_first_frame(stored, monkeypatch):
+    """The cache is read by a thread racing the main screen's compose: read just after the screen
+    mounts, its reports are still what the first frame shows, not a loading line drawn and then drawn
+    again with them."""
+    from textual.widgets import Static
+
+    from tui.ui import loading as ui_loading
+    from tui.ui.screens.main import MainScreen
+
+    shown = _recording(monkeypatch)
+    mounted = threading.Event()
+    real_read, real_mount, real_lines = ui_loading.stored_library, MainScreen.on_mount, Static.render_lines
+
+    def read_late(*args, **kwargs):
+        mounted.wait(10)
+        time.sleep(0.05)
+        return real_read(*args, **kwargs)
+
+    def on_mount(self):
+        mounted.set()
+        real_mount(self)
+
+    drawn: list[str] = []
+
+    def render_lines(self, crop):
+        drawn.append(self.id)
+        return real_lines(self, crop)
+
+    monkeypatch.setattr(ui_loading, "stored_library", read_late)
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    monkeypatch.setattr(Static, "render_lines", render_lines)
+    app = make_app(paths=[stored], no_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await eventually(pilot, lambda: not app.loading())
+        await pilot.pause()
+        assert "report-title" in drawn and "loading-text" not in drawn
+        assert len(shown) == 1 and len(shown[0].reports) == 20

@@ -155,6 +155,25 @@ def test_lazy_reports_read_like_full_ones(cache_home, reports):
     assert copy.deepcopy(lazy.reports[1]) == full.reports[1]
 
 
+def test_a_body_read_again_from_its_file_is_dated_by_its_head(cache_home, reports, monkeypatch):
+    """A body read again from its file (rows keep no text) takes its week from the head read from the
+    same bytes instead of resolving it again (the week's rules cost the first screen their compiling),
+    and holds what a full parse gives: the incidents without a year dated from the period's start."""
+    from tui.model import parse
+
+    full = load_library([reports])
+    load([reports])
+    lazy = load([reports], lazy=True)
+    resolved = []
+    real = parse._resolve_week
+    monkeypatch.setattr(parse, "_resolve_week", lambda *a: resolved.append(a[0].source) or real(*a))
+    assert any(i.when_text and not i.when_text.startswith("20") for r in full.reports for i in r.incidents)
+    for a, b in zip(lazy.reports, full.reports):
+        assert (a.incidents, a.plans, a.projects, a.root) == (b.incidents, b.plans, b.projects, b.root)
+        assert a == b
+    assert resolved == []
+
+
 def test_lazy_body_survives_a_cleared_cache(cache_home, reports):
     load([reports])
     lazy = load([reports], lazy=True)

@@ -12,8 +12,9 @@ from .vocab import DEFAULT_VOCABULARY, Vocabulary
 
 
 def load_bytes(data: bytes, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULARY,
-               size: int | None = None, mtime: float = 0.0) -> Report | Finding:
-    """Decode and parse one report's bytes; an unreadable one is a problem `Finding`.
+               size: int | None = None, mtime: float = 0.0, dated: Report | None = None) -> Report | Finding:
+    """Decode and parse one report's bytes; an unreadable one is a problem `Finding` (`dated`: as for
+    `parse_report`).
 
     The bytes are let go once decoded: a caller that hands them over without keeping them
     (`load_bytes(held.pop(), …)`) never holds a report's bytes and its text through the parse."""
@@ -23,14 +24,15 @@ def load_bytes(data: bytes, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULA
     except DecodeError as exc:
         return Finding("problem", str(exc), source=ref)
     del data
-    return load_text(text, encoding, ref, vocab, size, mtime)
+    return load_text(text, encoding, ref, vocab, size, mtime, dated)
 
 
 def load_text(text: str, encoding: str, ref: SourceRef, vocab: Vocabulary = DEFAULT_VOCABULARY,
-              size: int = 0, mtime: float = 0.0) -> Report | Finding:
-    """Parse one report's decoded text (`source.decode`); one too deeply nested is a problem `Finding`."""
+              size: int = 0, mtime: float = 0.0, dated: Report | None = None) -> Report | Finding:
+    """Parse one report's decoded text (`source.decode`); one too deeply nested is a problem `Finding`
+    (`dated`: as for `parse_report`)."""
     try:
-        report = parse_report(text, ref, vocab, encoding)
+        report = parse_report(text, ref, vocab, encoding, dated)
     except RecursionError:
         return Finding("problem", "too deeply nested to read", source=ref)
     report.size = size

@@ -180,13 +180,19 @@ def parse_report(
     source: SourceRef | None = None,
     vocab: Vocabulary = DEFAULT_VOCABULARY,
     encoding: str = "utf-8",
+    dated: Report | None = None,
 ) -> Report:
     """Parse decoded, sanitised report text. Never raises for any input text.
 
     Four phases: the metadata at the top (`_read_metadata`), the structure — title, section tree, items,
     tables, properties — by one scan of the lines (`_Structure`), the report's name
     (`_name_report`), and what is read from that structure: the implicit focus section, the week
-    (`_resolve_week`), projects, incidents, KPIs, plans and the author (`_read_contents`)."""
+    (`_resolve_week`), projects, incidents, KPIs, plans and the author (`_read_contents`).
+
+    `dated`: the head of a report already parsed from this very text (a body read again from its file):
+    its week, period, dates and creation time are taken instead of being resolved again, and the week's
+    warnings are left out (the head has them). The body — sections, projects, incidents (dated from the
+    period's start), KPIs, plans — is the same as without it."""
     source = source or SourceRef("<text>")
     head = list(islice(iter_lines(text), 200))  # (front matter: only the first lines)
     meta = _read_metadata(head)
@@ -198,7 +204,11 @@ def parse_report(
     structure.scan(iter_lines(text), text.count("\n") + 1)
     _name_report(report)
     _implicit_focus_section(root)
-    _resolve_week(report, meta, structure.title_line, structure.week_headings)
+    if dated is None:
+        _resolve_week(report, meta, structure.title_line, structure.week_headings)
+    else:
+        report.week, report.period, report.start, report.end = dated.week, dated.period, dated.start, dated.end
+        report.created = dated.created
     if structure.cut:
         report.warnings.append(Finding(
             "warning", f"too large to read whole: more than {MAX_PARTS:,} sections and items; from line "

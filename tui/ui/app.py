@@ -23,7 +23,7 @@ from ..keymap import Keymap
 from ..model.report import Report, SourceRef
 from ..model.text import sanitize
 from .compat import GuardedApp, install as _install_compat, is_exiting
-from .loading import LibraryLoader, keep_out_of_collections
+from .loading import STORED_WAIT_S, LibraryLoader, keep_out_of_collections
 from .messages import (FilesChanged, LibraryChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress,
                        Unexpected, WorkerFailed)
 from .keys import bindings
@@ -62,6 +62,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         self._preloaded = library
         self._main_is_ready = False  # the main screen is mounted (`main_ready`)
         self._early: list[Message] = []  # what the load said before it was: handled once it is
+        self._taken: Message | None = None  # the library as stored, shown by `main_ready` before it came
         self._watch = watch
         self._theme_ready = False
         self._shown = False  # the main screen has shown a library (or the failure to read one)
@@ -135,10 +136,18 @@ class ReportsApp(TypeAhead, GuardedApp):
             self.load_library()
 
     def main_ready(self) -> None:
-        """Called by the main screen once it is mounted: what the load said meanwhile is shown."""
+        """Called by the main screen once it is mounted: what the load said meanwhile is shown. The
+        library as stored, when the cache is still being read, is waited for (`STORED_WAIT_S` at most):
+        the first frame then shows the reports, not a loading line drawn once and then again."""
         self._main_is_ready = True
         if self._preloaded is not None:
             self.post_message(LibraryLoaded(self._preloaded))
+        elif not any(isinstance(m, (LibraryLoaded, LoadFailed)) for m in self._early):
+            stored = self.loader.stored(STORED_WAIT_S)
+            if stored is not None:
+                # (its message, on its way, is then passed over: `_loaded`)
+                self._taken = stored
+                self._early = [m for m in self._early if not isinstance(m, LoadProgress)] + [stored]
         early, self._early = self._early, []
         handlers = {LibraryLoaded: self._loaded, LoadFailed: self._failed, LoadProgress: self._progress,
                     LibraryGrew: self._grew}
@@ -169,8 +178,8 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     @on(LoadProgress)
     def _progress(self, msg: LoadProgress) -> None:
-        if self._too_early(msg):
-            return
+        if self._too_early(msg) or self._taken is not None:
+            return  # (or told before the library as stored, which `main_ready` showed already)
         if self.main_screen is not None:
             self.main_screen.show_progress(msg.done, msg.total, msg.detail)
 
@@ -207,6 +216,9 @@ class ReportsApp(TypeAhead, GuardedApp):
     def _loaded(self, msg: LibraryLoaded) -> None:
         if self._too_early(msg):
             return
+        if msg is self._taken and self.loaded:
+            self._taken = None
+            return  # (already shown by `main_ready`, before it came)
         first = not self.loaded
         self.workspace.replace(msg.library)
         self.loaded = True

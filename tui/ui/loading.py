@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 REREAD_TRIES = 6  # how often a reload reads again while the open report's file is there but unreadable
 REREAD_WAIT_S = 0.25
 PAINT_WAIT_S = 2.0  # a library shown as stored is checked once it is painted, or after this long at most
+STORED_WAIT_S = 0.5  # how long the main screen's first frame waits for the library as stored (`stored`)
 LONG_LIVED_AT = 500  # reports from which a loaded library and its search index are kept out of collections
 YOUNG_COLLECTION_AT = 50_000  # objects made (less those freed) between young collections, such a library loaded
 
@@ -62,6 +63,8 @@ class LibraryLoader:
         self._stop: threading.Event | None = None  # set to abandon the load under way
         self._thread: threading.Thread | None = None
         self._painted = threading.Event()  # the library shown as stored is on screen (or the load stopped)
+        self._stored_read = threading.Event()  # the first load's look at the stored library is over
+        self._stored: LibraryLoaded | None = None  # what it posted: the library as stored
 
     def start(self, reload: bool = False, keep: SourceRef | None = None) -> None:
         """Begin a load (abandoning one under way). `keep`: the report open now, which a reload reads
@@ -70,6 +73,9 @@ class LibraryLoader:
         self.stop()
         stop = threading.Event()
         self._stop = stop
+        self._stored, self._stored_read = None, threading.Event()
+        if reload or not self.use_cache:
+            self._stored_read.set()
         self._thread = threading.Thread(target=self._run, args=(reload, keep, stop), name="reports-tui-load",
                                         daemon=True)
         self._thread.start()
@@ -84,6 +90,14 @@ class LibraryLoader:
         """The library shown as stored is on screen: checking its files may begin (they are checked
         after it is painted, not while)."""
         self._painted.set()
+
+    def stored(self, wait: float) -> LibraryLoaded | None:
+        """The first load's library as stored (its `LibraryLoaded`, posted as well), waiting up to `wait`
+        seconds for the cache to be read; None when there is none (or not yet). The main screen's
+        first frame shows it: the frame is otherwise drawn twice, loading and then loaded, when the
+        read (a thread) ends just after the screen mounts."""
+        self._stored_read.wait(wait)
+        return self._stored
 
     def running(self, wait: float = 0.0) -> bool:
         """Whether a load (or one abandoned) is still running, after waiting up to `wait` seconds for it."""
@@ -114,11 +128,19 @@ class LibraryLoader:
                 # A first load: the library as stored shows at once; its files are checked after, and
                 # what changed replaces it as a first load's end does (the reader who moved keeps
                 # their place; else the newest report opens).
-                shown, cache = stored_library(self.paths, vocab, notice)
+                stored_read = self._stored_read
+                try:
+                    shown, cache = stored_library(self.paths, vocab, notice)
+                    if shown is not None and not stop.is_set():
+                        shown_problems = list(shown.problems)
+                        self._painted.clear()
+                        message = LibraryLoaded(shown)
+                        if self._stored_read is stored_read:  # (not a newer load's)
+                            self._stored = message
+                        self.post(message)
+                finally:
+                    stored_read.set()
                 if shown is not None and not stop.is_set():
-                    shown_problems = list(shown.problems)
-                    self._painted.clear()
-                    self.post(LibraryLoaded(shown))
                     self._painted.wait(PAINT_WAIT_S)
             snapshot = self._snapshots(loading, reload or shown is not None, stop)
             lib = self._read(vocab, LoadMeter(show), notice, stop, snapshot, cache, shown)

@@ -113,10 +113,11 @@ keep the parsed "report" itself (never sent between processes)."""
 
 
 def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.ZipFile] | None = None,
-                    keep: bool = True, search: bool = True, keep_long: bool = True) -> Parts:
+                    keep: bool = True, search: bool = True, keep_long: bool = True,
+                    dated: Report | None = None) -> Parts:
     """Read and parse one candidate into parts, never an exception; `keep`: keep the parsed report too
     (with `keep_long` false, only when its text is short enough to store); `search`: with its search
-    record (only the parse cache stores one)."""
+    record (only the parse cache stores one); `dated`: as for `parse_report`."""
     ref = c.ref
     try:
         held = [read_candidate(c, zips)]
@@ -124,7 +125,7 @@ def parse_candidate(c: Candidate, vocab: Vocabulary, zips: dict[str, zipfile.Zip
         return problem_parts(Finding("problem", unreadable_message(exc), source=ref))
     fsum, nbytes = file_sum(held[0]), len(held[0])  # (what its row keeps to know the file again)
     # (the bytes are handed over, not kept here: they go once decoded, before the parse)
-    result = load_bytes(held.pop(), ref, vocab, c.size, c.mtime_ns / 1e9)
+    result = load_bytes(held.pop(), ref, vocab, c.size, c.mtime_ns / 1e9, dated)
     if isinstance(result, Finding):
         return problem_parts(result)
     parts = report_parts(result, keep, search, keep_long)
@@ -434,7 +435,7 @@ class BodyStore:
         got = self._remembered(k)  # (the text may have come from the source, parsed whole)
         if got is not None:
             return got
-        parsed = parse_report(text, report.source, self._vocab, report.encoding) if text else None
+        parsed = parse_report(text, report.source, self._vocab, report.encoding, dated=report) if text else None
         if parsed is None or parsed.root is None:
             return self._from_source(report)
         return self._remember(k, parsed)
@@ -452,7 +453,8 @@ class BodyStore:
         c = Candidate(report.source.path, report.source.member, report.size, key[4] if key else 0)
         if not _same_stat(report, key):
             return self._remember(k, self._changed(report))
-        parts = parse_candidate(c, self._vocab, search=False)
+        # (the head was read from these bytes, as `_same_bytes` checks: its week is not resolved again)
+        parts = parse_candidate(c, self._vocab, search=False, dated=report)
         if parts["kind"] != "report" or not self._same_bytes(report, key, parts):
             # (gone, or no readable report now: a changed file too, which the reload drops)
             return self._remember(k, self._changed(report))
