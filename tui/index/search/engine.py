@@ -97,8 +97,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         """Work out now what the first keystrokes would otherwise (where the index is synced, not in a
         key's search): the heading lines and the headings joined, what the typo tier's first key would
         make (`_warm_typos`), and with pinyin readings at hand the table of the names pinyin may spell
-        (~0.3 s of CPU and ~2 MB at 10,000 reports; saved with the index, `spelling`) and the names'
-        readings as its three-letter starts are looked for in (~0.1 s, ~1.5 MB)."""
+        (~0.3 s of CPU and ~2 MB at 10,000 reports; saved with the index, `spelling`)."""
         # (not under the lock: a key's search meanwhile is not held up; the index grows only where it
         # is synced, which is where this runs)
         self._heading_texts()
@@ -106,7 +105,6 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         self._warm_typos()
         if self.pinyin_ready:
             self._names_spelling("")
-            self._spelled_forms(every=True)
 
     # -- searching -----------------------------------------------------------------------------
 

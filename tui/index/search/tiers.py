@@ -300,16 +300,11 @@ class LowerTiers(TextScans):
 
     TRIPLES_KEPT = 16  # three-letter starts whose names are kept (`_names_spelling`)
 
-    def _spelled_forms(self, every: bool = False) -> dict[str, str]:
-        """The names' readings as `_names_spelling` reads them (`_spelled_form`), kept once made (with
-        `every`, made for every name now: ~0.1 s and ~1.5 MB at 10,000 reports, where the index is
-        warmed, not at a key)."""
-        forms = self._memo("_forms_memo", (len(self.terms),))
-        if every:
-            for term in self.terms:
-                if term not in forms:
-                    forms[term] = _spelled_form(self._readings_of(term))
-        return forms
+    def _spelled_forms(self) -> dict[str, str]:
+        """The names' readings as `_names_spelling` reads them (`_spelled_form`), kept once made (~10 µs
+        a name; not made for every name where the index is warmed: that would read every name's
+        readings, ~15 MB at 10,000 reports, where a key reads those of the names it looks at)."""
+        return self._memo("_forms_memo", (len(self.terms),))
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
         if not py.is_pinyin_query(q.text):
