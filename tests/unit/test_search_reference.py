@@ -92,7 +92,7 @@ def library(draw) -> list[GenDoc]:
 
 QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "go", "Go", "贝易转", "贝易砖", "存管",
            "实时数舱", "支付系统", "byz", "beiyizhuan", "zfxt", "rgzn", "rengongzhineng", "yinhang", "cunguan",
-           "shishi", "jybyz", "xian", "cgl", "shs", "zha", "lis", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
+           "shishi", "jybyz", "xian", "cgl", "shs", "zha", "lis", "trusy", "googel", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
            "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
            "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
            "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52",
@@ -347,6 +347,22 @@ def test_the_walks_of_one_keystroke_look_for_its_heading_lines_once(monkeypatch)
             assert len(asked) <= 1, (name, query, walks)
             assert engine_rows(got) == engine_rows(index.search(query, limit=300))[:1], (name, query)
     assert twice  # (some keystrokes walked twice)
+
+
+def test_the_words_close_to_a_typo_are_each_scanned_for_once_as_the_user_types(monkeypatch):
+    # the typo tier looks for the texts holding each word of the library close to the one typed, whole:
+    # a key's page, then its whole list, then the next key ask many of the same, each scanned for once
+    # while the index does not change; the hits the reference's all the same
+    scanned: list[str] = []
+    whole_rx = scans._whole_rx
+    monkeypatch.setattr(scans, "_whole_rx", lambda u: scanned.append(u) or whole_rx(u))
+    lib = _fixed_library()
+    index = build_ways(lib, 5)["at once"]
+    for prefix in ("asynchron", "asynchronu", "asynchronus", "trusy", "rusyt"):
+        for limit, counted in ((1, False), (0, True)):
+            got = index.search(prefix, limit=limit, counted=counted)
+            assert engine_rows(got) == reference(lib, prefix, limit)[0], (prefix, limit)
+    assert scanned and sorted(scanned) == sorted(set(scanned))
 
 
 def _check_pages(ways: dict, queries: list[str]) -> None:
