@@ -365,6 +365,24 @@ def test_the_words_close_to_a_typo_are_each_scanned_for_once_as_the_user_types(m
     assert scanned and sorted(scanned) == sorted(set(scanned))
 
 
+def test_a_typos_other_word_is_not_scanned_for_again_when_a_key_before_kept_its_texts(monkeypatch):
+    # `region` typed, then `region sp`: the typo tier looks among the texts holding the other word,
+    # those a keystroke before kept (any set kept here, as a big library keeps a rare word's)
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", 1)
+    scanned: list[bytes] = []
+    texts_in = SearchIndex._texts_in
+    monkeypatch.setattr(SearchIndex, "_texts_in",
+                        lambda self, rx, view: scanned.append(rx.pattern) or texts_in(self, rx, view))
+    lib = _fixed_library()
+    index = build_ways(lib, 5)["at once"]
+    for word, typo in (("trust", "asnyc"), ("google", "rusyt"), ("async", "trusy")):
+        index.search(word, limit=0)
+        scanned.clear()
+        got = index.search(f"{word} {typo}", limit=0)
+        assert engine_rows(got) == reference(lib, f"{word} {typo}", 0)[0]
+        assert scans._holding_rx(word).pattern not in scanned, (word, typo)
+
+
 def _check_pages(ways: dict, queries: list[str]) -> None:
     for query in queries:
         for name, index in ways.items():

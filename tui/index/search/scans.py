@@ -433,8 +433,12 @@ class TextScans(IndexData):
             self.cased, self.cased_off = cased, off
         return self.cased
 
-    def _texts_holding(self, word: str) -> list[int]:
-        """The texts holding a word anywhere (as typed when it has a capital letter, else ignoring case)."""
+    def _texts_holding(self, word: str) -> Sequence[int]:
+        """The texts holding a word anywhere (as typed when it has a capital letter, else ignoring case;
+        then as `_holding` keeps them: `region sp`'s typo tier asks for `region`, kept by a keystroke
+        before)."""
         cased = mt.case_sensitive(word)
+        if not cased:
+            return self._holding(lower(word))
         view = self._narrowed(lower(word), cased)
         return self._texts_in(re.compile(re.escape(mt.needle(word).encode("utf-8", "surrogatepass")) + _REST), view)
