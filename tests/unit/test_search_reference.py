@@ -92,7 +92,7 @@ def library(draw) -> list[GenDoc]:
 
 QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "go", "Go", "贝易转", "贝易砖", "存管",
            "实时数舱", "支付系统", "byz", "beiyizhuan", "zfxt", "rgzn", "rengongzhineng", "yinhang", "cunguan",
-           "shishi", "jybyz", "xian", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
+           "shishi", "jybyz", "xian", "cgl", "shs", "zha", "lis", "trusy", "googel", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
            "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
            "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
            "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52",
@@ -326,6 +326,61 @@ def test_a_page_of_common_words_found_walking_first_is_the_start_of_the_whole_li
         monkeypatch.setattr(typed, "WALK_PROBE", 0)
     latin = [q for q in QUERIES if ":" not in q and q.isascii()]
     _check_pages(build_ways(_fixed_library(), 5), latin)
+
+
+def test_the_walks_of_one_keystroke_look_for_its_heading_lines_once(monkeypatch):
+    # a walk for words of the vocabulary given up at the whole-word level is followed by one at the
+    # prefix level (`rus` in a big library): the heading lines holding the words, and their scores, are
+    # looked for once; the page is the start of the whole list all the same
+    monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+    monkeypatch.setattr(typed, "WHOLE_WALK", 3)
+    walks, asked = [], []
+    walk, heads = SearchIndex._walk_typed, SearchIndex._heads_holding
+    monkeypatch.setattr(SearchIndex, "_walk_typed", lambda self, *a: walks.append(a[2]) or walk(self, *a))
+    monkeypatch.setattr(SearchIndex, "_heads_holding", lambda self, lw: asked.append(lw) or heads(self, lw))
+    twice = 0
+    for name, index in build_ways(_fixed_library(), 5).items():
+        for query in ("trust t", "async 1", "Rust a", "rusty", "google"):
+            walks.clear(), asked.clear()
+            got = index.search(query, limit=1, counted=False)
+            twice += len(walks) > 1
+            assert len(asked) <= 1, (name, query, walks)
+            assert engine_rows(got) == engine_rows(index.search(query, limit=300))[:1], (name, query)
+    assert twice  # (some keystrokes walked twice)
+
+
+def test_the_words_close_to_a_typo_are_each_scanned_for_once_as_the_user_types(monkeypatch):
+    # the typo tier looks for the texts holding each word of the library close to the one typed, whole:
+    # a key's page, then its whole list, then the next key ask many of the same, each scanned for once
+    # while the index does not change; the hits the reference's all the same
+    scanned: list[str] = []
+    whole_rx = scans._whole_rx
+    monkeypatch.setattr(scans, "_whole_rx", lambda u: scanned.append(u) or whole_rx(u))
+    lib = _fixed_library()
+    index = build_ways(lib, 5)["at once"]
+    for prefix in ("asynchron", "asynchronu", "asynchronus", "trusy", "rusyt"):
+        for limit, counted in ((1, False), (0, True)):
+            got = index.search(prefix, limit=limit, counted=counted)
+            assert engine_rows(got) == reference(lib, prefix, limit)[0], (prefix, limit)
+    assert scanned and sorted(scanned) == sorted(set(scanned))
+
+
+def test_a_typos_other_word_is_not_scanned_for_again_when_a_key_before_kept_its_texts(monkeypatch):
+    # `region` typed, then `region sp`: the typo tier looks among the texts holding the other word,
+    # those a keystroke before kept (any set kept here, as a big library keeps a rare word's)
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", 1)
+    scanned: list[bytes] = []
+    texts_in = SearchIndex._texts_in
+    monkeypatch.setattr(SearchIndex, "_texts_in",
+                        lambda self, rx, view: scanned.append(rx.pattern) or texts_in(self, rx, view))
+    lib = _fixed_library()
+    index = build_ways(lib, 5)["at once"]
+    for word, typo in (("trust", "asnyc"), ("google", "rusyt"), ("async", "trusy")):
+        index.search(word, limit=0)
+        scanned.clear()
+        got = index.search(f"{word} {typo}", limit=0)
+        assert engine_rows(got) == reference(lib, f"{word} {typo}", 0)[0]
+        assert scans._holding_rx(word).pattern not in scanned, (word, typo)
 
 
 def _check_pages(ways: dict, queries: list[str]) -> None:

@@ -108,3 +108,30 @@ def test_an_index_read_on_demand_reads_the_readings_of_the_names_a_query_looks_a
     index.readings.__init__({some: "not readings"})
     with pytest.raises(DamagedIndex):
         index.readings.get(some)
+
+
+def test_the_names_three_letters_start_are_those_whose_readings_spell_them(monkeypatch):
+    # the names pinyin of three letters may spell a run of are found by one pattern over the readings
+    # of those its first two name, never by working out each name's three-letter starts at a key: the
+    # same names as every start of every name's readings gives (polyphones, Latin letters and digits,
+    # characters with no reading between)
+    from tui.index.search.engine import SearchIndex
+
+    reports = load_library([str(Path(__file__).parent.parent / "data" / "team")], use_cache=False).reports
+    index = SearchIndex.build(reports)
+    index.prepare_pinyin()
+    for name in ("银行对账", "重庆行长", "区块链2期", "a银·行b", "长长乐", "x", "单于"):
+        index.terms.setdefault(name, len(index.terms))
+    index.warm()
+    starts: dict[str, set[str]] = {}
+    for term in index.terms:
+        rd, found = index._readings_of(term), set()
+        for j in range(len(rd)):
+            tiers._spelled_starts(rd, j, 3, found)
+        for s in found:
+            starts.setdefault(s, set()).add(term)
+    made = _made(monkeypatch)
+    assert {"yhd", "zqh", "czl", "qkl", "l2q", "ayi", "hab"} <= set(starts) and "ayh" not in starts
+    for s in [*starts, "zzz", "yhq", "b2q"]:
+        assert {term for term, _i in index._names_spelling(s)} == starts.get(s, set()), s
+    assert 3 not in made and 2 not in made

@@ -199,6 +199,15 @@ class Workspace:
                 return self._partial
             return list(self.library.reports), None, self.library
 
+    def _search_size(self) -> tuple[int | None, int]:
+        """`_search_target`'s total (None: the library is whole) and how many reports a search answers
+        for, without listing them (a walk over 10,000 reports: ~6–15 ms a keystroke)."""
+        with self._lock:
+            if self._partial is not None:
+                reports, total, _lib = self._partial
+                return total, total if total is not None else len(reports)
+            return None, len(self.library.reports)
+
     def search_index(self, progress: Callable[[int, int], None] | None = None) -> SearchIndex:
         """The search index, holding exactly the library's reports (or, while loading, those read so
         far): read from the parse cache and grown when the library was searched before, built
@@ -435,8 +444,7 @@ class Workspace:
         is searched as it is now (a background sync may be under way; with no index yet, nothing is
         searched: the index is never made by a query) and the result says how many reports were searched of how many
         (`SearchResult.complete`); without `counted`, the total may be a lower bound (`SearchIndex.search`)."""
-        reports, total, _lib = self._search_target()
-        expected = total if total is not None else len(reports)
+        total, expected = self._search_size()
         if wait:
             index = self.search_index()
             if self.check_saved_index():  # (an answer waited for is one from an index read through)

@@ -95,11 +95,14 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
 
     def warm(self) -> None:
         """Work out now what the first keystrokes would otherwise (where the index is synced, not in a
-        key's search): the heading lines, and with pinyin readings at hand the table of the names pinyin
-        may spell (~0.3 s of CPU and ~2 MB at 10,000 reports; saved with the index, `spelling`)."""
+        key's search): the heading lines and the headings joined, what the typo tier's first key would
+        make (`_warm_typos`), and with pinyin readings at hand the table of the names pinyin may spell
+        (~0.3 s of CPU and ~2 MB at 10,000 reports; saved with the index, `spelling`)."""
         # (not under the lock: a key's search meanwhile is not held up; the index grows only where it
         # is synced, which is where this runs)
         self._heading_texts()
+        self._joined_heads()
+        self._warm_typos()
         if self.pinyin_ready:
             self._names_spelling("")
 

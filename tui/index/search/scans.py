@@ -358,10 +358,25 @@ class TextScans(IndexData):
         wholes = self._texts_in(re.compile(lit + before + after + _REST), view) if check_end else starts
         return found, starts, wholes
 
+    # words of the vocabulary whose whole-word texts are kept (`_whole_texts`), each when at most so many
+    # (`compiler` at 10,000 reports: 6,016; at most ~5 MB in all)
+    WHOLE_TEXTS_KEPT, WHOLE_TEXTS_MOST = 64, 20_000
+
     def _whole_texts(self, u: str) -> Sequence[int]:
-        """The texts holding a Latin word (lower case) as a whole word, ignoring case."""
+        """The texts holding a Latin word (lower case) as a whole word, ignoring case. Those of a word
+        scanned for are kept for a few words until the index changes, when they are few (the typo tier
+        asks them of each word close to the one typed: a key's page, then its whole list, then the next
+        key, `rego`, `regoi`, ask many of the same)."""
         got = self._posted_wholes(u)
-        return got if got is not None else self._texts_in(_whole_rx(u), self._narrowed(u))
+        if got is not None:
+            return got
+        memo = self._memo("_whole_texts_memo", (self.ntexts, self.changes))
+        got = memo.get(u)
+        if got is None:
+            got = array("i", self._texts_in(_whole_rx(u), self._narrowed(u)))
+            if len(got) <= self.WHOLE_TEXTS_MOST:
+                self._keep(memo, u, got, self.WHOLE_TEXTS_KEPT)
+        return got
 
     def _vocab_words(self) -> frozenset[str]:
         """`vocab` as a set: every run of three Latin letters or digits or more of every text."""
@@ -418,8 +433,12 @@ class TextScans(IndexData):
             self.cased, self.cased_off = cased, off
         return self.cased
 
-    def _texts_holding(self, word: str) -> list[int]:
-        """The texts holding a word anywhere (as typed when it has a capital letter, else ignoring case)."""
+    def _texts_holding(self, word: str) -> Sequence[int]:
+        """The texts holding a word anywhere (as typed when it has a capital letter, else ignoring case;
+        then as `_holding` keeps them: `region sp`'s typo tier asks for `region`, kept by a keystroke
+        before)."""
         cased = mt.case_sensitive(word)
+        if not cased:
+            return self._holding(lower(word))
         view = self._narrowed(lower(word), cased)
         return self._texts_in(re.compile(re.escape(mt.needle(word).encode("utf-8", "surrogatepass")) + _REST), view)

@@ -9,6 +9,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, chain
+from operator import itemgetter
 from typing import Callable, Iterator
 
 from . import match as mt
@@ -180,13 +181,19 @@ class LowerTiers(TextScans):
 
     def _vocab_near(self, n: int, k: int) -> list[str]:
         """The Latin words of the library `n ± k` letters long."""
+        by_len = self._vocab_lengths()
+        return [u for length in range(n - k, n + k + 1) for u in by_len.get(length, ())]
+
+    def _vocab_lengths(self) -> dict[int, list[str]]:
+        """The Latin words of the library by length, in the vocabulary's order (made once per
+        vocabulary: ~40 ms at 10,000 reports, where the index is warmed)."""
         by_len = getattr(self, "_vocab_by_len", None)
         if by_len is None or self._vocab_seen != len(self.vocab):
             by_len = {}
             for u in self.vocab:
                 by_len.setdefault(len(u), []).append(u)
             self._vocab_by_len, self._vocab_seen = by_len, len(self.vocab)
-        return [u for length in range(n - k, n + k + 1) for u in by_len.get(length, ())]
+        return by_len
 
     STARTS_KEPT = 8  # lengths whose starts are kept (`_vocab_starts`: typing a word, each key is one longer)
 
@@ -194,18 +201,32 @@ class LowerTiers(TextScans):
         """The starts of the library's Latin words `match.prefix_lengths(n, k)` long, each with the
         longer words it starts: the starts of each length kept for the next keystrokes (a word typed on
         asks the lengths around one more), the words of a start found in the sorted vocabulary."""
-        memo = getattr(self, "_starts_memo", None)
-        if memo is None or memo[0] != len(self.vocab):
-            memo = self._starts_memo = (len(self.vocab), sorted(self.vocab), {})
-        _n, ordered, by_length = memo
+        _n, ordered, by_length = self._starts_kept()
         keys: dict[str, None] = {}
         for length in mt.prefix_lengths(n, k):
             got = by_length.get(length)
-            if got is None:
-                got = self._keep(by_length, length, list(dict.fromkeys(u[:length] for u in ordered if len(u) > length)),
-                                 self.STARTS_KEPT)
+            if got is None:  # (of the sorted words, their starts are sorted: the distinct ones, sorted)
+                by_len, cut = self._vocab_lengths(), itemgetter(slice(None, length))
+                longer = chain.from_iterable(us for m, us in by_len.items() if m > length)
+                got = self._keep(by_length, length, sorted(set(map(cut, longer))), self.STARTS_KEPT)
             keys.update(dict.fromkeys(got))
         return VocabStarts(list(keys), ordered)
+
+    def _starts_kept(self) -> tuple[int, list[str], dict[int, list[str]]]:
+        """(vocabulary size, the vocabulary sorted, the starts of each length kept: `_vocab_starts`)."""
+        memo = getattr(self, "_starts_memo", None)
+        if memo is None or memo[0] != len(self.vocab):
+            memo = self._starts_memo = (len(self.vocab), sorted(self.vocab), {})
+        return memo
+
+    def _warm_typos(self) -> None:
+        """Make what the typo tier's first key would otherwise (~0.1 s at 10,000 reports): the
+        vocabulary by length and sorted, and rapidfuzz imported."""
+        from rapidfuzz import process  # noqa: F401
+        from rapidfuzz.distance import OSA  # noqa: F401
+
+        self._vocab_lengths()
+        self._starts_kept()
 
     def _readings_of(self, name: str) -> list[tuple[str, ...]]:
         rd = self.readings.get(name)
@@ -264,22 +285,26 @@ class LowerTiers(TextScans):
         named = got[1].get(start[:2], [])
         if len(start) < 3:
             return named
-        # (each name's three-letter starts kept once worked out, as one string "\nabc\nabd\n": as a set of
-        # strings they held ~9 MB after a few queries at 10,000 reports, as strings ~1 MB)
-        triples = self._memo("_triples_memo", (len(self.terms),))
-        out = []
-        key = "\n" + start + "\n"
-        for term, i in named:
-            keys3 = triples.get(term)
-            if keys3 is None:
-                rd = self._readings_of(term)
-                found: set[str] = set()
-                for s in range(len(rd)):
-                    _spelled_starts(rd, s, 3, found)
-                keys3 = triples[term] = "\n" + "\n".join(found) + "\n"
-            if key in keys3:
-                out.append((term, i))
+        # (by three letters: one regular expression over the readings of the names the two letters
+        # name, written out one name a line, kept for a few starts; working out each name's three-letter
+        # starts took 0.1–0.3 s at the first key of another two letters, at 10,000 reports)
+        memo = self._memo("_triples_memo", (len(self.terms),))
+        out = memo.get(start)
+        if out is None:
+            forms = self._spelled_forms()
+            lines = "\n".join([forms.get(term) or forms.setdefault(term, _spelled_form(self._readings_of(term)))
+                               for term, _i in named])
+            out = [named[k] for k, _at in _first_places(_spelling_rx(start), lines)]
+            self._keep(memo, start, out, self.TRIPLES_KEPT)
         return out
+
+    TRIPLES_KEPT = 16  # three-letter starts whose names are kept (`_names_spelling`)
+
+    def _spelled_forms(self) -> dict[str, str]:
+        """The names' readings as `_names_spelling` reads them (`_spelled_form`), kept once made (~10 µs
+        a name; not made for every name where the index is warmed: that would read every name's
+        readings, ~15 MB at 10,000 reports, where a key reads those of the names it looks at)."""
+        return self._memo("_forms_memo", (len(self.terms),))
 
     def _pinyin_text(self, q: Query, exact: dict[int, LineMatch]) -> dict[int, LineMatch]:
         if not py.is_pinyin_query(q.text):
@@ -410,6 +435,21 @@ def _spelled_starts(rd: list[tuple[str, ...]], j: int, n: int, out: set[str]) ->
                 if len(r1) >= 2:
                     out.add(r[0] + r1[:2])
                 out.update(r[0] + r1[0] + c for c in after)
+
+
+def _spelled_form(rd: list[tuple[str, ...]]) -> str:
+    """A name's readings as one line: each character's readings (none empty) joined by ",", the
+    characters by ";" (`_spelling_rx` reads it)."""
+    return ";".join(",".join(r for r in rs if r and r.isalnum()) for rs in rd)
+
+
+def _spelling_rx(start: str) -> re.Pattern:
+    """What finds the lines of `_spelled_form` that `_spelled_starts` gives these three letters: a
+    reading starting with them, or with the first one or two and the next character's (or the next
+    two characters') readings with the rest, each a non-empty prefix of a reading."""
+    a, b, c = map(re.escape, start)
+    on = "[^;\n]*;(?:[^;\n]*,)?"  # (the rest of a character's readings, then the start of one of the next's)
+    return re.compile(f"(?<![^;,\n]){a}(?:{b}(?:{c}|{on}{c})|{on}{b}(?:{c}|{on}{c}))")
 
 
 def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str]]:

@@ -103,21 +103,9 @@ class AsTyped(TextScans):
         count = self.tid_count
         cased_any = any(mt.case_sensitive(w) for w in words)
         heads = self.heads
-        by_head = self._heading_texts()
-        # above a whole word, a text holds every word whole (a bonus lifts a prefix, 90, to 95 at most):
-        # those above are looked for among the texts holding one word whole, when its posting list says
-        # which (`rust a`: those holding `a` whole)
-        wholes = [got for got in map(self._posted_wholes, lw) if got is not None] \
-            if level >= mt.CLASS_SCORE[mt.WHOLE] else []
-        whole_in = min(wholes, key=len) if wholes else None
-        # the heading lines whose heading holds every word (scored in one scan per word of just those)
-        tids = [t for hid in self._heads_holding(lw) if hid in by_head
-                for t in by_head[hid] if t not in known and count[t] > 0]
-        if whole_in is not None:
-            keep = set(whole_in)
-            tids = [t for t in tids if t in keep]
-        for t, score in self._scored_in(words, lw, tids).items():
-            if score > level:
+        whole_in, head_scores = self._head_scores(words, lw, level >= mt.CLASS_SCORE[mt.WHOLE])
+        for t, score in head_scores.items():
+            if score > level and t not in known:
                 known[t] = LineMatch(score, "exact")
         if len(lw) > 1:  # (and the texts holding the words together: they too can score above a prefix)
             view = self._narrow_view(lw, scan=False) if whole_in is None else self._view_of(list(whole_in))
@@ -171,6 +159,31 @@ class AsTyped(TextScans):
         picked = [(e, match[-ns]) for ns, _r, e in keyed[:limit]]
         return SearchResult(q, self._hits(q, picked), len(picked), capped=True)
 
+    def _head_scores(self, words: list[str], lw: list[str], whole: bool) -> tuple[Any, dict[int, float]]:
+        """(`whole_in`, scores): the heading lines whose heading holds every word, each scored as
+        `_scored_in` does (one scan per word of just those), ascending; with `whole`, of those holding
+        the word a posting list names the fewest whole-word texts of (`whole_in`: those texts, or None).
+        Kept for a few queries until the index changes (a walk that gives up at the whole-word level is
+        followed by one at the prefix level, which asks the same: `rus`)."""
+        # above a whole word, a text holds every word whole (a bonus lifts a prefix, 90, to 95 at most):
+        # those above are looked for among the texts holding one word whole, when its posting list says
+        # which (`rust a`: those holding `a` whole)
+        wholes = [got for got in map(self._posted_wholes, lw) if got is not None] if whole else []
+        whole_in = min(wholes, key=len) if wholes else None
+        memo = self._memo("_head_scores_memo", (self.ntexts, self.changes))
+        key = (tuple(words), whole_in is not None)  # (the same words: the same `whole_in`, if any)
+        got = memo.get(key)
+        if got is not None:
+            return got
+        by_head, count = self._heading_texts(), self.tid_count
+        tids = [t for hid in self._heads_holding(lw) if hid in by_head for t in by_head[hid] if count[t] > 0]
+        if whole_in is not None:
+            keep = set(whole_in)
+            tids = [t for t in tids if t in keep]
+        return self._keep(memo, key, (whole_in, self._scored_in(words, lw, tids)), self.HEAD_SCORES_KEPT)
+
+    HEAD_SCORES_KEPT = 4  # queries whose heading lines' scores are kept (`_head_scores`)
+
     def _heading_texts(self) -> HeadingTexts:
         """Heading id → the heading lines (text ids) found by it."""
         got = getattr(self, "_heading_memo", None)
@@ -182,13 +195,7 @@ class AsTyped(TextScans):
         """The ids of the headings holding every word (lower case), ascending: one scan per word of the
         headings joined (kept until headings are added)."""
         heads = self.heads
-        memo = self.__dict__.get("_heads_joined")
-        if memo is None or memo[0] != len(heads):
-            joined = "\n".join(heads) + "\n"
-            starts = array("i", [0])
-            starts.extend(accumulate(len(h) + 1 for h in heads))
-            memo = self._heads_joined = (len(heads), joined if joined.count("\n") == len(heads) else None, starts)
-        _n, joined, starts = memo
+        joined, starts = self._joined_heads()
         if joined is None:  # (a heading holding a line break: looked at one by one)
             return [h for h, head in enumerate(heads) if all(w in head for w in lw)]
         got: set[int] | None = None
@@ -203,6 +210,18 @@ class AsTyped(TextScans):
             if not got:
                 return []
         return sorted(got or ())
+
+    def _joined_heads(self) -> tuple[str | None, array]:
+        """The headings joined by line breaks (None when one holds a line break) and where each starts,
+        kept until headings are added (~15 ms at 10,000 reports: made where the index is warmed)."""
+        heads = self.heads
+        memo = self.__dict__.get("_heads_joined")
+        if memo is None or memo[0] != len(heads):
+            joined = "\n".join(heads) + "\n"
+            starts = array("i", [0])
+            starts.extend(accumulate(len(h) + 1 for h in heads))
+            memo = self._heads_joined = (len(heads), joined if joined.count("\n") == len(heads) else None, starts)
+        return memo[1], memo[2]
 
     def _scored_in(self, words: list[str], lw: list[str], tids: list[int]) -> dict[int, float]:
         """The exact-tier score (`match.exact_score`) of each of these texts holding every word, from one
