@@ -54,9 +54,9 @@ LONGEST_FILES = (
     "unit/test_search_reference.py",    # ~40 s
     "ui/test_screen_keys.py",           # ~36 s
     "ui/test_hostile_ui.py",            # ~36 s
-    "unit/test_markdown_agreement.py",  # ~18 s: the real corpora
     "unit/test_cache_size.py",          # ~24 s
     "browser/test_page.py",             # ~23 s
+    "unit/test_markdown_agreement.py",  # ~18 s: the real corpora
 )
 
 
@@ -68,6 +68,9 @@ def pytest_collection_modifyitems(config, items):
     tests first whatever this order."""
     tests = Path(__file__).parent
     rank = {tests / name: n for n, name in enumerate(LONGEST_FILES)}
+    gone = [str(path) for path in rank if not path.is_file()]
+    if gone:
+        raise pytest.UsageError(f"tests/conftest.py: LONGEST_FILES names files that are gone (renamed?): {gone}")
     cost: Counter = Counter()
     for item in items:
         app = item.path.parent.name in ("ui", "browser")
