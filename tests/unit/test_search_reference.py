@@ -9,6 +9,7 @@ reads it).
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 
@@ -295,10 +296,9 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
     elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
                             else 1e9)
-    lib = _fixed_library()
-    ways = build_ways(lib, 7)
+    ways = build_ways(_fixed_library(), 7)
     for limit in (1, 5, 0):
-        want, total = reference(lib, query, limit)
+        want, total = fixed_reference(query, limit)
         for name, index in ways.items():
             res = index.search(query, limit=limit)
             assert engine_rows(res) == want, (name, query, limit)
@@ -429,6 +429,13 @@ def _fixed_library() -> list[GenDoc]:
     return out
 
 
+@functools.cache
+def fixed_reference(query: str, limit: int) -> tuple[list, int]:
+    """The reference's answer on the fixed library: the same for every strategy, every way of making the
+    index and every prefix test, so each worker works it out once."""
+    return reference(_fixed_library(), query, limit)
+
+
 @pytest.mark.slow  # (every prefix of every query, five ways an index is made: ~2–4 s each)
 @pytest.mark.parametrize("narrow_share", [3, 1])
 def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share, monkeypatch):
@@ -437,9 +444,7 @@ def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share,
     # next one's scans down; a page and the whole list, both as the reference ranks them (narrow_share 1:
     # any kept set narrows, however many texts it holds)
     monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
-    lib = _fixed_library()
-    wanted: dict[tuple[str, int], list] = {}  # (the reference's answer, the same for every way of making the index)
-    for name, index in build_ways(lib, 11).items():
+    for name, index in build_ways(_fixed_library(), 11).items():
         for query in QUERIES:
             for i in range(1, len(query) + 1):
                 prefix = query[:i]
@@ -448,8 +453,6 @@ def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share,
                 # (narrow_share 1 narrows on any kept set: a page of five shows it; the product's share
                 # meets every page size and the whole list)
                 for limit, counted in ((5, False), (1, False), (0, True)) if narrow_share != 1 else ((5, False),):
-                    if (prefix, limit) not in wanted:
-                        wanted[(prefix, limit)] = reference(lib, prefix, limit)[0]
-                    want = wanted[(prefix, limit)]
+                    want = fixed_reference(prefix, limit)[0]
                     got = index.search(prefix, limit=limit, counted=counted)
                     assert engine_rows(got) == want, (name, prefix, limit, counted)
