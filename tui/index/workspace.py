@@ -243,7 +243,7 @@ class Workspace:
                     self._unpublished = index
             records = functools.partial(self._records, stored=library.stored)
             index.sync(reports, records, progress, adopted=functools.partial(self._publish, index))
-            if total is None and self._search_target()[1] is None:
+            if total is None and self._search_size()[0] is None:  # (still whole: no list of its reports made)
                 if index.dead_share > 0.25:  # mostly replaced reports: build anew
                     fresh = SearchIndex()
                     fresh.sync(reports, records)
