@@ -27,7 +27,7 @@ from .index import Doc
 from .picking import Picking
 from .query import Query, parse_query
 from .records import Record, doc_record, is_word_char, lower, norm
-from .scans import POSTINGS_MIN, TextScans
+from .scans import POSTINGS_MIN, TextScans, is_short_word
 from .scored import Hit, LineMatch, SearchResult, Typo
 from .tiers import LowerTiers
 from .typed import AsTyped
@@ -148,7 +148,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             return False
         if not (is_word_char(w[0]) or is_word_char(w[-1])):
             return True  # (CJK: every occurrence whole, every text holding it found by the walk)
-        return (len(w) <= 2 and w.isascii() and w.isalnum()) or self._in_vocab([w])
+        return is_short_word(w) or self._in_vocab([w])
 
     def _live_holding(self, w: str) -> int:
         """How many entries of live reports are on the texts holding `w` (lower case), kept for a few

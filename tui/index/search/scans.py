@@ -34,6 +34,12 @@ def _holding_rx(w: str) -> re.Pattern:
     return re.compile(re.escape(w.encode("utf-8", "surrogatepass")) + _REST)
 
 
+def is_short_word(u: str) -> bool:
+    """Whether a word (lower case) is one of one or two Latin letters or digits: those the posting index
+    holds whole (`postings.WORD_MAX`) and the vocabulary leaves out."""
+    return len(u) <= 2 and _LATIN_WORD.fullmatch(u) is not None
+
+
 def _whole_rx(u: str) -> re.Pattern:
     """What finds each text holding a Latin word (lower case) as a whole word once, ignoring case."""
     lit = re.escape(u.encode("utf-8", "surrogatepass"))

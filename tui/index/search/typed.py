@@ -13,10 +13,9 @@ from typing import Any
 from . import match as mt
 from .query import Query
 from .records import is_word_char, lower
-from .scans import TextScans
+from .scans import _LATIN_WORD, TextScans, is_short_word
 from .scored import LineMatch, SearchResult
 
-_LATIN_RUN = re.compile(r"[0-9a-z]+")  # (`columns._WORDS`, of any length)
 TYPED_WALK = 20_000  # entries walked at most while the user types (`_as_typed`), before the full search
 WHOLE_WALK = 4_000  # entries walked at most for a page of whole words before their texts are scanned for
 WALK_PROBE = 250  # entries walked before a walk's rate of hits found is judged
@@ -80,8 +79,8 @@ class AsTyped(TextScans):
         vocab = self._vocab_words()
         known = False
         for w in lw:
-            runs = [r for r in _LATIN_RUN.findall(w) if len(r) >= 3]
-            if not runs and len(lw) > 1 and len(w) <= 2 and w.isascii() and w.isalnum():
+            runs = [r for r in _LATIN_WORD.findall(w) if len(r) >= 3]  # (`columns._WORDS`)
+            if not runs and len(lw) > 1 and is_short_word(w):
                 continue  # (beside a word of the vocabulary: `rust a`, on the way to `rust async`)
             if not runs or not all(r in vocab for r in runs):
                 return False
