@@ -15,7 +15,7 @@ from array import array
 from bisect import bisect_left
 from functools import partial
 from itertools import accumulate, chain, repeat
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from . import match as mt
 from .index import IndexData
@@ -69,6 +69,13 @@ class TextScans(IndexData):
             memo = (version, {})
             setattr(self, name, memo)
         return memo[1]
+
+    def _of_vocab(self, name: str, make: Callable[[], Any]) -> Any:
+        """What `make()` derives from the vocabulary (`vocab`), kept under `name` until it grows."""
+        memo = self._memo(name, (len(self.vocab),))
+        if not memo:
+            memo[None] = make()
+        return memo[None]
 
     @staticmethod
     def _keep(memo: dict, key: Any, value: Any, most: int) -> Any:
@@ -386,10 +393,7 @@ class TextScans(IndexData):
 
     def _vocab_words(self) -> frozenset[str]:
         """`vocab` as a set: every run of three Latin letters or digits or more of every text."""
-        memo = self.__dict__.get("_vocab_set")
-        if memo is None or memo[0] != len(self.vocab):
-            memo = self._vocab_set = (len(self.vocab), frozenset(self.vocab))
-        return memo[1]
+        return self._of_vocab("_vocab_set", lambda: frozenset(self.vocab))
 
     def _posted_wholes(self, u: str) -> Sequence[int] | None:
         """The texts holding a word of Latin letters and digits alone (lower case) as a whole word,

@@ -187,13 +187,13 @@ class LowerTiers(TextScans):
     def _vocab_lengths(self) -> dict[int, list[str]]:
         """The Latin words of the library by length, in the vocabulary's order (made once per
         vocabulary: ~40 ms at 10,000 reports, where the index is warmed)."""
-        by_len = getattr(self, "_vocab_by_len", None)
-        if by_len is None or self._vocab_seen != len(self.vocab):
-            by_len = {}
+        def by_length() -> dict[int, list[str]]:
+            by_len: dict[int, list[str]] = {}
             for u in self.vocab:
                 by_len.setdefault(len(u), []).append(u)
-            self._vocab_by_len, self._vocab_seen = by_len, len(self.vocab)
-        return by_len
+            return by_len
+
+        return self._of_vocab("_vocab_by_len", by_length)
 
     STARTS_KEPT = 8  # lengths whose starts are kept (`_vocab_starts`: typing a word, each key is one longer)
 
@@ -201,7 +201,7 @@ class LowerTiers(TextScans):
         """The starts of the library's Latin words `match.prefix_lengths(n, k)` long, each with the
         longer words it starts: the starts of each length kept for the next keystrokes (a word typed on
         asks the lengths around one more), the words of a start found in the sorted vocabulary."""
-        _n, ordered, by_length = self._starts_kept()
+        ordered, by_length = self._starts_kept()
         keys: dict[str, None] = {}
         for length in mt.prefix_lengths(n, k):
             got = by_length.get(length)
@@ -212,12 +212,9 @@ class LowerTiers(TextScans):
             keys.update(dict.fromkeys(got))
         return VocabStarts(list(keys), ordered)
 
-    def _starts_kept(self) -> tuple[int, list[str], dict[int, list[str]]]:
-        """(vocabulary size, the vocabulary sorted, the starts of each length kept: `_vocab_starts`)."""
-        memo = getattr(self, "_starts_memo", None)
-        if memo is None or memo[0] != len(self.vocab):
-            memo = self._starts_memo = (len(self.vocab), sorted(self.vocab), {})
-        return memo
+    def _starts_kept(self) -> tuple[list[str], dict[int, list[str]]]:
+        """(the vocabulary sorted, the starts of each length kept: `_vocab_starts`)."""
+        return self._of_vocab("_starts_memo", lambda: (sorted(self.vocab), {}))
 
     def _warm_typos(self) -> None:
         """Make what the typo tier's first key would otherwise (~0.1 s at 10,000 reports): the
