@@ -328,6 +328,30 @@ def test_a_page_of_common_words_found_walking_first_is_the_start_of_the_whole_li
     _check_pages(build_ways(_fixed_library(), 5), latin)
 
 
+@pytest.mark.parametrize("walk_first", [False, True])
+@pytest.mark.parametrize("narrow_share", [3, 1])
+def test_several_common_words_counted_are_the_walks_hits_and_every_text_holding_them(walk_first, narrow_share,
+                                                                                      monkeypatch):
+    # a counted search of several words of the vocabulary, a letter or two among them (`rust a`): the
+    # hits found as the user types fill the limit, so the total is the entries of the texts holding every
+    # word, counted apart (one scan a word) rather than each text classified — the reference's all the same
+    # (`narrow_share` 1: the texts holding the longest word kept, the others scanned for among them alone)
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
+    if walk_first:
+        monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+    counted: list[tuple] = []
+    holding_all = SearchIndex._holding_all
+    monkeypatch.setattr(SearchIndex, "_holding_all", lambda self, lw: counted.append(tuple(lw)) or holding_all(self, lw))
+    for name, index in build_ways(_fixed_library(), 5).items():
+        for query in ("rust a", "a rust", "rust as", "trust t", "async 1", "rust a go", "go s", "rust go"):
+            for limit in (1, 5):
+                want, total = fixed_reference(query, limit)
+                res = index.search(query, limit=limit)
+                assert engine_rows(res) == want, (name, query, limit)
+                assert (res.total, res.capped) == (total, False), (name, query, limit)
+    assert {("rust", "a"), ("rust", "as"), ("trust", "t")} <= set(counted)
+
+
 def test_the_walks_of_one_keystroke_look_for_its_heading_lines_once(monkeypatch):
     # a walk for words of the vocabulary given up at the whole-word level is followed by one at the
     # prefix level (`rus` in a big library): the heading lines holding the words, and their scores, are

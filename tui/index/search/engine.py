@@ -27,7 +27,7 @@ from .index import Doc
 from .picking import Picking
 from .query import Query, parse_query
 from .records import Record, doc_record, is_word_char, lower, norm
-from .scans import POSTINGS_MIN, TextScans, is_short_word
+from .scans import POSTINGS_MIN, TextScans, _holding_rx, is_short_word
 from .scored import Hit, LineMatch, SearchResult, Typo
 from .tiers import LowerTiers
 from .typed import AsTyped
@@ -121,14 +121,16 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         with self.quiet.searching(), self.lock:  # (background checks wait while a search is under way)
             lim = limit if limit and limit > 0 else 0
             res = None if counted or not lim else self._as_typed(q, lim)  # (never with `by:`: filters go below)
-            if res is None and counted and lim and self._counted_as_typed(q) and self._candidates(q.words[0]) is None:
+            if res is None and counted and lim and self._counted_as_typed(q):
+                key = q.words[0] if len(q.words) == 1 else tuple(lower(w) for w in q.words)
                 failed = self._memo("_typed_failed", (self.ntexts, self.changes, lim))
-                if q.words[0] not in failed:  # (`ss`: found inside words, a walk falls short; not again)
+                # (`ss`: found inside words, a walk falls short; not again)
+                if key not in failed and self._candidates(key if isinstance(key, str) else list(key)) is None:
                     res = self._as_typed(q, lim)
                     if res is None:
-                        self._keep(failed, q.words[0], True, 64)
-                    else:  # (the page is the exact tier's: its count is every text holding the word)
-                        res.total, res.capped = self._live_holding(q.words[0]), False
+                        self._keep(failed, key, True, 64)
+                    else:  # (the page is the exact tier's: its count is every text holding the words)
+                        res.total, res.capped = self._live_holding(key), False
             if res is None:
                 res = self._search(q, lim, names)
             res.searched = self.live_docs
@@ -136,27 +138,35 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         return res
 
     def _counted_as_typed(self, q: Query) -> bool:
-        """Whether a counted search may take the hits found as the user types and count apart: one word
-        ignoring case, no filter (and too common for the posting lists to narrow down: checked by the
-        caller), of one or two Latin letters or digits, of CJK alone, or of the library's vocabulary
-        (`_in_vocab`: a walk for it as a whole word may fill the page; a word seldom whole, such as
-        `ssss`, is classified by the full search at once). Its exact tier then holds every text holding
-        the word, and when those fill the limit no other tier runs, so the total is their entries — a
-        scan and a sum, where classifying every one of them (most texts) costs several times that."""
-        w = q.words[0] if len(q.words) == 1 else ""
-        if not w or q.has_filters or mt.case_sensitive(w):
+        """Whether a counted search may take the hits found as the user types and count apart: no filter,
+        no word written with a capital letter (and too common for the posting lists to narrow down:
+        checked by the caller); one word of one or two Latin letters or digits, of CJK alone, or of the
+        library's vocabulary (`_in_vocab`: a walk for it as a whole word may fill the page; a word seldom
+        whole, such as `ssss`, is classified by the full search at once), or several of the vocabulary,
+        a short one among them (`rust a`). Its exact tier then holds every text holding the words, and
+        when those fill the limit no other tier runs, so the total is their entries — a scan per word
+        and a sum, where classifying every one of them (three scans a word, most texts) costs several
+        times that."""
+        ws = q.words
+        if not ws or q.has_filters or any(map(mt.case_sensitive, ws)):
             return False
+        w = ws[0]
+        if len(ws) > 1:
+            return self._in_vocab([lower(v) for v in ws])
         if not (is_word_char(w[0]) or is_word_char(w[-1])):
             return True  # (CJK: every occurrence whole, every text holding it found by the walk)
         return is_short_word(w) or self._in_vocab([w])
 
-    def _live_holding(self, w: str) -> int:
-        """How many entries of live reports are on the texts holding `w` (lower case), kept for a few
-        words until the index changes."""
+    def _live_holding(self, w: str | tuple[str, ...]) -> int:
+        """How many entries of live reports are on the texts holding `w` (lower case; a tuple: every one
+        of those words), kept for a few until the index changes."""
         memo = self._memo("_count_memo", (self.ntexts, self.changes))
         got = memo.get(w)
         if got is None:
             count = self.tid_count
+            if isinstance(w, tuple):
+                got = sum(map(count.__getitem__, self._holding_all(list(w))))
+                return self._keep(memo, w, got, 64)
             # (a list naming more than half the texts: counted from the texts it leaves out, without ~0.2 KB
             # a text of hits held meanwhile; else a scan)
             tids = self._short_holding(w, self.ntexts // 2) if len(w) <= 2 else None
@@ -165,6 +175,23 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 got = sum(map(count.__getitem__, self._holding(w) if tids is None else tids))  # (none below 0)
             self._keep(memo, w, got, 64)
         return got
+
+    def _holding_all(self, lw: list[str]) -> list[int]:
+        """The texts holding every one of these words (lower case, ignoring case), ascending: each word
+        scanned for among the texts holding the longest (`_narrow_view`: kept, as the full search's
+        scans are narrowed down), else among every text."""
+        view = self._narrow_view(lw)
+        kept = self.__dict__.get("_narrow_memo")
+        every = kept[0][0] if view is not None and kept is not None and kept[2] is view else None
+        got: set[int] | None = set(view[2]) if every is not None else None
+        for w in sorted(set(lw), key=len, reverse=True):
+            if w == every:
+                continue  # (every text of the view holds it)
+            found = self._texts_in(_holding_rx(w), view if view is not None else self._narrowed(w))
+            got = set(found) if got is None else got.intersection(found)
+            if not got:
+                return []
+        return sorted(got or ())
 
     def _search(self, q: Query, limit: int, names: Callable[..., set[str]] | None = None
                 ) -> SearchResult:
