@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from array import array
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from . import match as mt
 from .index import Doc
@@ -197,6 +197,9 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                 ) -> SearchResult:
         cap = limit or (1 << 62)
         scope = self._doc_scope(q, names)
+        # (`in:` beside words: the texts with an entry in the sections named, found first — the words are
+        # looked for only in those, when few — and the filter's test of an entry then reads no shape)
+        only = self._section_texts(q) if q.sections and q.words else None
         pred = self._line_filter(q)
         if not q.words:
             if not q.has_filters:
@@ -205,7 +208,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             filt = LineMatch(mt.FILTER_SCORE, "filter")
             hits = self._hits(q, [(eid, filt) for eid in found])
             return SearchResult(q, hits, total, capped)
-        matches = self._exact(q)
+        matches = self._exact(q, only=self._section_view(only) if only is not None else None)
         picked: list[tuple[int, LineMatch]] = []
         total, capped = self._take(matches, cap, scope, pred, picked)
         # every exact hit ranks above every other (83 > 79): the other tiers only when these fall short
@@ -223,10 +226,11 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
 
-    def _exact(self, q: Query, whole_only: bool = False) -> dict[int, LineMatch]:
+    def _exact(self, q: Query, whole_only: bool = False, only: tuple[Any, Any, list[int]] | None = None
+               ) -> dict[int, LineMatch]:
         """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
         scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
-        inside a word)."""
+        inside a word). `only`: of the texts of this view alone (`_view_of`), the others left out."""
         words = q.words
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
@@ -238,6 +242,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         # pairs (each word's scan then runs on those alone, even when one word alone is common)
         joint = self._candidates(lw) if len(lw) > 1 else None
         views: dict[bool, tuple[Any, Any, list[int]]] = {}
+        if only is not None:  # (of those texts alone, and of those the posting index names if it does)
+            named = joint if len(lw) > 1 else self._candidates(lw[0])
+            if named is None:
+                joint, views[False] = only[2], only
+            else:
+                joint = sorted(set(named).intersection(only[2]))
         # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
         # several words, those holding the longest word): every scan runs on those alone
         narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
@@ -299,6 +309,22 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
+
+    def _section_view(self, tids: Sequence[int]) -> tuple[Any, Any, list[int]] | None:
+        """A view (`_view_of`) of an `in:` filter's texts (`_section_texts`), kept for the last filter until
+        the index changes when not too big (`SECTION_VIEW_KEPT`); None when they are not few (a third of the texts or more: scanning every text
+        costs no more)."""
+        if len(tids) * self.NARROW_SHARE >= self.ntexts:
+            return None
+        kept = self.__dict__.get("_section_view_memo")
+        if kept is not None and kept[0] == (self.ntexts, self.changes) and kept[1] is tids:
+            return kept[2]
+        view = self._view_of(list(tids))
+        if len(view[0]) <= self.SECTION_VIEW_KEPT:
+            self._section_view_memo = ((self.ntexts, self.changes), tids, view)
+        return view
+
+    SECTION_VIEW_KEPT = 16 << 20  # bytes of an `in:` filter's texts kept joined (`_section_view`)
 
     LEVELS_MEMO = 2  # words whose texts at each level are kept (`_levels_of`; `rust` at 10,000 reports: ~1.4 MB)
 
