@@ -217,3 +217,28 @@ def test_a_mistyped_words_close_words_are_found_each_from_its_posting_list_or_al
     assert {h.text for h in index.search("rust asnyc", limit=0).hits if h.tier == "fuzzy"} >= {
         "rust async move", "Rust ASYNC io", "rust asnc"}
     assert "async" in looked and "asnc" not in looked
+
+
+def test_a_heading_line_holding_a_word_at_a_words_start_outranks_newer_prefixes_on_a_page(tmp_path, monkeypatch):
+    # the walk at the prefix level (`rust`, few whole): the heading lines holding the word at a word's
+    # start (90 + 4) are found before it, however old their report; those holding it only inside a
+    # word (83 + 4) rank below every prefix and are left to the walk
+    from tui.index.search import typed
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "2024-W01.md").write_text("# 周报 2024-W01\n\n## Rustacean notes\n\n- bits\n\n## Trusty work\n\n"
+                                         "- rusted gear\n", encoding="utf-8")
+    for w in range(2, 7):
+        (reports / f"2024-W0{w}.md").write_text(f"# 周报 2024-W0{w}\n\n## Misc\n\n- rusty item {w}\n- rustic {w}\n",
+                                                encoding="utf-8")
+    index = SearchIndex.build(load_library([str(reports)], use_cache=False).reports)
+    monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+    monkeypatch.setattr(typed, "WHOLE_WALK", 1)
+    for q in ("rus", "rust", "rusty", "ru", "trusty"):
+        whole = [(h.text, h.score) for h in index.search(q, limit=0).hits]
+        for page in (1, 2, 3, 5, 8, 12):
+            got = index.search(q, limit=page, counted=False)
+            assert [(h.text, h.score) for h in got.hits] == whole[:page], (q, page)
+    assert [(h.text, h.score) for h in index.search("rust", limit=2, counted=False).hits] == \
+           [("Rustacean notes", 94.0), ("rusty item 6", 90.0)]
