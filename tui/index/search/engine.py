@@ -183,15 +183,18 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         view = self._narrow_view(lw)
         kept = self.__dict__.get("_narrow_memo")
         every = kept[0][0] if view is not None and kept is not None and kept[2] is view else None
-        got: set[int] | None = set(view[2]) if every is not None else None
+        got: list[int] | None = None  # (None: every text of the view, when each holds a word)
         for w in sorted(set(lw), key=len, reverse=True):
             if w == every:
                 continue  # (every text of the view holds it)
             found = self._texts_in(_holding_rx(w), view if view is not None else self._narrowed(w))
-            got = set(found) if got is None else got.intersection(found)
+            if got is not None:
+                keep = set(found)
+                found = [t for t in got if t in keep]
+            got = found
             if not got:
                 return []
-        return sorted(got or ())
+        return list(view[2]) if got is None and view is not None else got or []
 
     def _search(self, q: Query, limit: int, names: Callable[..., set[str]] | None = None
                 ) -> SearchResult:
@@ -199,7 +202,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         scope = self._doc_scope(q, names)
         # (`in:` beside words: the texts with an entry in the sections named, found first — the words are
         # looked for only in those, when few — and the filter's test of an entry then reads no shape)
-        only = self._section_texts(q) if q.sections and q.words else None
+        only = self._section_texts(q) if q.sections and q.words and self._words_common(q) else None
         pred = self._line_filter(q)
         if not q.words:
             if not q.has_filters:
@@ -309,6 +312,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
+
+    def _words_common(self, q: Query) -> bool:
+        """Whether the posting index narrows none of the words, nor the words together, down (every text
+        would be scanned for them): an `in:` filter's texts are then worth finding first."""
+        lw = [lower(w) for w in q.words]
+        return all(self._candidates(w) is None for w in lw) and (len(lw) == 1 or self._candidates(lw) is None)
 
     def _section_view(self, tids: Sequence[int]) -> tuple[Any, Any, list[int]] | None:
         """A view (`_view_of`) of an `in:` filter's texts (`_section_texts`), kept for the last filter until
