@@ -187,3 +187,58 @@ def test_a_short_or_unknown_words_whole_word_lines_come_without_a_scan_as_a_scan
                 got, want = index.search(q, limit=limit, counted=counted), scanned.search(q, limit=limit, counted=counted)
                 assert [(h.line, h.spans, h.score) for h in got.hits] == \
                        [(h.line, h.spans, h.score) for h in want.hits], (q, limit, counted)
+
+
+def test_a_mistyped_words_close_words_are_found_each_from_its_posting_list_or_all_in_one_scan(tmp_path, monkeypatch):
+    # `rust asnyc`, `rust` too common for the posting lists: the texts holding a word close to `asnyc`
+    # are those a rare close word's posting list names (scanned, kept) and those one scan of every text
+    # finds for the common close words (`asnc` here) — the same hits as a scan for every close word
+    from tui.index.search import tiers
+
+    lines = "".join(f"- rust work item {i}\n" for i in range(30)) + "".join(f"- asnc queue {i}\n" for i in range(30))
+    lines += "- rust async move\n- async runtime\n- rust, asyncs.\n- Rust ASYNC io\n- rust asnc\n- rust asyncio ok\n"
+    index = _library(tmp_path, lines)
+    scanned = SearchIndex.from_parts(index.to_parts())
+    index.posting_index = Postings.create(index.token)
+    assert index.posting_index.extend(0, ((t, index.text(t)) for t in range(index.ntexts)))
+    index.candidates_min, index.candidates_share = 0, max(1, index.ntexts // 12)  # (12 texts and more: "too many")
+    assert index._candidates("rust") is None and index._candidates("asnc") is None
+    assert index._candidates("async") is not None
+    looked: list[str] = []
+    whole = SearchIndex._whole_texts
+    monkeypatch.setattr(SearchIndex, "_whole_texts", lambda self, u: looked.append(u) or whole(self, u))
+    monkeypatch.setattr(tiers, "FUZZY_EACH", 4)
+    for q in ("rust asnyc", "asnyc rust", "Rust asnyc", "rust asyncz", "rust asynci", "asnyc queue"):
+        for limit in (0, 3):
+            got, want = index.search(q, limit=limit), scanned.search(q, limit=limit)
+            assert [(h.line, h.spans, h.tier, h.score) for h in got.hits] == \
+                   [(h.line, h.spans, h.tier, h.score) for h in want.hits], (q, limit)
+            assert got.total == want.total, (q, limit)
+    assert {h.text for h in index.search("rust asnyc", limit=0).hits if h.tier == "fuzzy"} >= {
+        "rust async move", "Rust ASYNC io", "rust asnc"}
+    assert "async" in looked and "asnc" not in looked
+
+
+def test_a_heading_line_holding_a_word_at_a_words_start_outranks_newer_prefixes_on_a_page(tmp_path, monkeypatch):
+    # the walk at the prefix level (`rust`, few whole): the heading lines holding the word at a word's
+    # start (90 + 4) are found before it, however old their report; those holding it only inside a
+    # word (83 + 4) rank below every prefix and are left to the walk
+    from tui.index.search import typed
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "2024-W01.md").write_text("# 周报 2024-W01\n\n## Rustacean notes\n\n- bits\n\n## Trusty work\n\n"
+                                         "- rusted gear\n", encoding="utf-8")
+    for w in range(2, 7):
+        (reports / f"2024-W0{w}.md").write_text(f"# 周报 2024-W0{w}\n\n## Misc\n\n- rusty item {w}\n- rustic {w}\n",
+                                                encoding="utf-8")
+    index = SearchIndex.build(load_library([str(reports)], use_cache=False).reports)
+    monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+    monkeypatch.setattr(typed, "WHOLE_WALK", 1)
+    for q in ("rus", "rust", "rusty", "ru", "trusty"):
+        whole = [(h.text, h.score) for h in index.search(q, limit=0).hits]
+        for page in (1, 2, 3, 5, 8, 12):
+            got = index.search(q, limit=page, counted=False)
+            assert [(h.text, h.score) for h in got.hits] == whole[:page], (q, page)
+    assert [(h.text, h.score) for h in index.search("rust", limit=2, counted=False).hits] == \
+           [("Rustacean notes", 94.0), ("rusty item 6", 90.0)]

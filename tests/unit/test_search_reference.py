@@ -94,7 +94,7 @@ def library(draw) -> list[GenDoc]:
 QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "go", "Go", "贝易转", "贝易砖", "存管",
            "实时数舱", "支付系统", "byz", "beiyizhuan", "zfxt", "rgzn", "rengongzhineng", "yinhang", "cunguan",
            "shishi", "jybyz", "xian", "cgl", "shs", "zha", "lis", "trusy", "googel", "POS", "pos 押金", "M6v机房", "m6v", "的", "v1.3", "node.jss", "trust", "lib", "rust-lang",
-           "in:O1", "in:O2 上线", "in:Tooling rust", "kpi:", "kpi:入金", "kpi:Availability go",
+           "in:O1", "in:O2 上线", "in:Tooling rust", "in:O2 的", "in:O1 rust a", "in:Crate Rust", "kpi:", "kpi:入金", "kpi:Availability go",
            "week:2024-W01", "week:2024-W01..2024-W10 Rust", "week:2024-w02", "week:第 存管", "by:张三", "by:zhangsan",
            "by:zs rust", "by:jane", "url:rust-lang", "url:go.dev rust", "url:png", "url:ex.com", "w:2023-W52",
            # several words: together and in order ranked higher; one of them mistyped still found
@@ -326,6 +326,53 @@ def test_a_page_of_common_words_found_walking_first_is_the_start_of_the_whole_li
         monkeypatch.setattr(typed, "WALK_PROBE", 0)
     latin = [q for q in QUERIES if ":" not in q and q.isascii()]
     _check_pages(build_ways(_fixed_library(), 5), latin)
+
+
+@pytest.mark.parametrize("walk_first", [False, True])
+@pytest.mark.parametrize("narrow_share", [3, 1])
+def test_several_common_words_counted_are_the_walks_hits_and_every_text_holding_them(walk_first, narrow_share,
+                                                                                      monkeypatch):
+    # a counted search of several words of the vocabulary, a letter or two among them (`rust a`): the
+    # hits found as the user types fill the limit, so the total is the entries of the texts holding every
+    # word, counted apart (one scan a word) rather than each text classified — the reference's all the same
+    # (`narrow_share` 1: the texts holding the longest word kept, the others scanned for among them alone)
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
+    if walk_first:
+        monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+    counted: list[tuple] = []
+    holding_all = SearchIndex._holding_all
+    monkeypatch.setattr(SearchIndex, "_holding_all", lambda self, lw: counted.append(tuple(lw)) or holding_all(self, lw))
+    for name, index in build_ways(_fixed_library(), 5).items():
+        for query in ("rust a", "a rust", "rust as", "trust t", "async 1", "rust a go", "go s", "rust go"):
+            for limit in (1, 5):
+                want, total = fixed_reference(query, limit)
+                res = index.search(query, limit=limit)
+                assert engine_rows(res) == want, (name, query, limit)
+                assert (res.total, res.capped) == (total, False), (name, query, limit)
+    assert {("rust", "a"), ("rust", "as"), ("trust", "t")} <= set(counted)
+
+
+@pytest.mark.parametrize("narrow_share", [3, 1])
+def test_an_in_filters_words_are_looked_for_only_in_its_sections_texts(narrow_share, monkeypatch):
+    # `in:O2 进`: the texts with an entry in the sections named found first, the words looked for only
+    # in those (when few: a third of the texts, or with `narrow_share` 1 any share) — the reference's
+    # hits and totals all the same, a character most lines hold or several words, a page or all
+    monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
+    views: list[int] = []
+    section_view = SearchIndex._section_view
+    monkeypatch.setattr(SearchIndex, "_section_view",
+                        lambda self, tids: (lambda v: views.append(v is not None) or v)(section_view(self, tids)))
+    for name, index in build_ways(_fixed_library(), 5).items():
+        for query in ("in:O2 的", "in:O2 上线", "in:O1 rust a", "in:O1 Rust", "in:Tooling rust", "in:能力 go",
+                      "in:O2 asnyc", "in:O1 byz", "in:O2 in:Tooling 的 a"):
+            for limit in (1, 5, 0):
+                want, total = fixed_reference(query, limit)
+                res = index.search(query, limit=limit)
+                assert engine_rows(res) == want, (name, query, limit)
+                if not res.capped:
+                    assert res.total == total, (name, query, limit)
+                assert engine_rows(index.search(query, limit=limit, counted=False)) == want, (name, query, limit)
+    assert any(views)
 
 
 def test_the_walks_of_one_keystroke_look_for_its_heading_lines_once(monkeypatch):

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import time
 from array import array
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from . import match as mt
 from .index import Doc
 from .picking import Picking
 from .query import Query, parse_query
 from .records import Record, doc_record, is_word_char, lower, norm
-from .scans import POSTINGS_MIN, TextScans, is_short_word
+from .scans import POSTINGS_MIN, TextScans, _holding_rx, is_short_word
 from .scored import Hit, LineMatch, SearchResult, Typo
 from .tiers import LowerTiers
 from .typed import AsTyped
@@ -121,14 +121,16 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         with self.quiet.searching(), self.lock:  # (background checks wait while a search is under way)
             lim = limit if limit and limit > 0 else 0
             res = None if counted or not lim else self._as_typed(q, lim)  # (never with `by:`: filters go below)
-            if res is None and counted and lim and self._counted_as_typed(q) and self._candidates(q.words[0]) is None:
+            if res is None and counted and lim and self._counted_as_typed(q):
+                key = q.words[0] if len(q.words) == 1 else tuple(lower(w) for w in q.words)
                 failed = self._memo("_typed_failed", (self.ntexts, self.changes, lim))
-                if q.words[0] not in failed:  # (`ss`: found inside words, a walk falls short; not again)
+                # (`ss`: found inside words, a walk falls short; not again)
+                if key not in failed and self._candidates(key if isinstance(key, str) else list(key)) is None:
                     res = self._as_typed(q, lim)
                     if res is None:
-                        self._keep(failed, q.words[0], True, 64)
-                    else:  # (the page is the exact tier's: its count is every text holding the word)
-                        res.total, res.capped = self._live_holding(q.words[0]), False
+                        self._keep(failed, key, True, 64)
+                    else:  # (the page is the exact tier's: its count is every text holding the words)
+                        res.total, res.capped = self._live_holding(key), False
             if res is None:
                 res = self._search(q, lim, names)
             res.searched = self.live_docs
@@ -136,27 +138,35 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         return res
 
     def _counted_as_typed(self, q: Query) -> bool:
-        """Whether a counted search may take the hits found as the user types and count apart: one word
-        ignoring case, no filter (and too common for the posting lists to narrow down: checked by the
-        caller), of one or two Latin letters or digits, of CJK alone, or of the library's vocabulary
-        (`_in_vocab`: a walk for it as a whole word may fill the page; a word seldom whole, such as
-        `ssss`, is classified by the full search at once). Its exact tier then holds every text holding
-        the word, and when those fill the limit no other tier runs, so the total is their entries — a
-        scan and a sum, where classifying every one of them (most texts) costs several times that."""
-        w = q.words[0] if len(q.words) == 1 else ""
-        if not w or q.has_filters or mt.case_sensitive(w):
+        """Whether a counted search may take the hits found as the user types and count apart: no filter,
+        no word written with a capital letter (and too common for the posting lists to narrow down:
+        checked by the caller); one word of one or two Latin letters or digits, of CJK alone, or of the
+        library's vocabulary (`_in_vocab`: a walk for it as a whole word may fill the page; a word seldom
+        whole, such as `ssss`, is classified by the full search at once), or several of the vocabulary,
+        a short one among them (`rust a`). Its exact tier then holds every text holding the words, and
+        when those fill the limit no other tier runs, so the total is their entries — a scan per word
+        and a sum, where classifying every one of them (three scans a word, most texts) costs several
+        times that."""
+        ws = q.words
+        if not ws or q.has_filters or any(map(mt.case_sensitive, ws)):
             return False
+        w = ws[0]
+        if len(ws) > 1:
+            return self._in_vocab([lower(v) for v in ws])
         if not (is_word_char(w[0]) or is_word_char(w[-1])):
             return True  # (CJK: every occurrence whole, every text holding it found by the walk)
         return is_short_word(w) or self._in_vocab([w])
 
-    def _live_holding(self, w: str) -> int:
-        """How many entries of live reports are on the texts holding `w` (lower case), kept for a few
-        words until the index changes."""
+    def _live_holding(self, w: str | tuple[str, ...]) -> int:
+        """How many entries of live reports are on the texts holding `w` (lower case; a tuple: every one
+        of those words), kept for a few until the index changes."""
         memo = self._memo("_count_memo", (self.ntexts, self.changes))
         got = memo.get(w)
         if got is None:
             count = self.tid_count
+            if isinstance(w, tuple):
+                got = sum(map(count.__getitem__, self._holding_all(list(w))))
+                return self._keep(memo, w, got, 64)
             # (a list naming more than half the texts: counted from the texts it leaves out, without ~0.2 KB
             # a text of hits held meanwhile; else a scan)
             tids = self._short_holding(w, self.ntexts // 2) if len(w) <= 2 else None
@@ -166,10 +176,33 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             self._keep(memo, w, got, 64)
         return got
 
+    def _holding_all(self, lw: list[str]) -> list[int]:
+        """The texts holding every one of these words (lower case, ignoring case), ascending: each word
+        scanned for among the texts holding the longest (`_narrow_view`: kept, as the full search's
+        scans are narrowed down), else among every text."""
+        view = self._narrow_view(lw)
+        kept = self.__dict__.get("_narrow_memo")
+        every = kept[0][0] if view is not None and kept is not None and kept[2] is view else None
+        got: list[int] | None = None  # (None: every text of the view, when each holds a word)
+        for w in sorted(set(lw), key=len, reverse=True):
+            if w == every:
+                continue  # (every text of the view holds it)
+            found = self._texts_in(_holding_rx(w), view if view is not None else self._narrowed(w))
+            if got is not None:
+                keep = set(found)
+                found = [t for t in got if t in keep]
+            got = found
+            if not got:
+                return []
+        return list(view[2]) if got is None and view is not None else got or []
+
     def _search(self, q: Query, limit: int, names: Callable[..., set[str]] | None = None
                 ) -> SearchResult:
         cap = limit or (1 << 62)
         scope = self._doc_scope(q, names)
+        # (`in:` beside words: the texts with an entry in the sections named, found first — the words are
+        # looked for only in those, when few — and the filter's test of an entry then reads no shape)
+        only = self._section_texts(q) if q.sections and q.words and self._words_common(q) else None
         pred = self._line_filter(q)
         if not q.words:
             if not q.has_filters:
@@ -178,7 +211,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             filt = LineMatch(mt.FILTER_SCORE, "filter")
             hits = self._hits(q, [(eid, filt) for eid in found])
             return SearchResult(q, hits, total, capped)
-        matches = self._exact(q)
+        matches = self._exact(q, only=self._section_view(only) if only is not None else None)
         picked: list[tuple[int, LineMatch]] = []
         total, capped = self._take(matches, cap, scope, pred, picked)
         # every exact hit ranks above every other (83 > 79): the other tiers only when these fall short
@@ -196,10 +229,11 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         hits = self._hits(q, picked)
         return SearchResult(q, hits, total, capped)
 
-    def _exact(self, q: Query, whole_only: bool = False) -> dict[int, LineMatch]:
+    def _exact(self, q: Query, whole_only: bool = False, only: tuple[Any, Any, list[int]] | None = None
+               ) -> dict[int, LineMatch]:
         """The texts holding every word, scored as `match.exact_score` does, for all texts at once: one
         scan of the texts per word finds each text's best occurrence of it (whole word, word prefix or
-        inside a word)."""
+        inside a word). `only`: of the texts of this view alone (`_view_of`), the others left out."""
         words = q.words
         lw = [lower(w) for w in words]
         classes: dict[int, int] | None = None
@@ -211,6 +245,12 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         # pairs (each word's scan then runs on those alone, even when one word alone is common)
         joint = self._candidates(lw) if len(lw) > 1 else None
         views: dict[bool, tuple[Any, Any, list[int]]] = {}
+        if only is not None:  # (of those texts alone, and of those the posting index names if it does)
+            named = joint if len(lw) > 1 else self._candidates(lw[0])
+            if named is None:
+                joint, views[False] = only[2], only
+            else:
+                joint = sorted(set(named).intersection(only[2]))
         # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
         # several words, those holding the longest word): every scan runs on those alone
         narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
@@ -272,6 +312,28 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
                     s = m.score + mt.PHRASE_BONUS
                     out[t] = raised.get(s) or raised.setdefault(s, LineMatch(s, "exact"))
         return out
+
+    def _words_common(self, q: Query) -> bool:
+        """Whether the posting index narrows none of the words, nor the words together, down (every text
+        would be scanned for them): an `in:` filter's texts are then worth finding first."""
+        lw = [lower(w) for w in q.words]
+        return all(self._candidates(w) is None for w in lw) and (len(lw) == 1 or self._candidates(lw) is None)
+
+    def _section_view(self, tids: Sequence[int]) -> tuple[Any, Any, list[int]] | None:
+        """A view (`_view_of`) of an `in:` filter's texts (`_section_texts`), kept for the last filter until
+        the index changes when not too big (`SECTION_VIEW_KEPT`); None when they are not few (a third of the texts or more: scanning every text
+        costs no more)."""
+        if len(tids) * self.NARROW_SHARE >= self.ntexts:
+            return None
+        kept = self.__dict__.get("_section_view_memo")
+        if kept is not None and kept[0] == (self.ntexts, self.changes) and kept[1] is tids:
+            return kept[2]
+        view = self._view_of(list(tids))
+        if len(view[0]) <= self.SECTION_VIEW_KEPT:
+            self._section_view_memo = ((self.ntexts, self.changes), tids, view)
+        return view
+
+    SECTION_VIEW_KEPT = 16 << 20  # bytes of an `in:` filter's texts kept joined (`_section_view`)
 
     LEVELS_MEMO = 2  # words whose texts at each level are kept (`_levels_of`; `rust` at 10,000 reports: ~1.4 MB)
 

@@ -175,11 +175,13 @@ class AsTyped(TextScans):
         if got is not None:
             return got
         by_head, count = self._heading_texts(), self.tid_count
-        tids = [t for hid in self._heads_holding(lw) if hid in by_head for t in by_head[hid] if count[t] > 0]
+        tids = [t for t in by_head.texts_of(self._heads_holding(lw)) if count[t] > 0]
         if whole_in is not None:
             keep = set(whole_in)
             tids = [t for t in tids if t in keep]
-        return self._keep(memo, key, (whole_in, self._scored_in(words, lw, tids)), self.HEAD_SCORES_KEPT)
+        # (a walk asks for the texts scoring above a prefix, 90, at least: a heading line holding a word only
+        # inside one scores 83 + 4 + 1 at most, left out)
+        return self._keep(memo, key, (whole_in, self._scored_in(words, lw, tids, mt.PREFIX)), self.HEAD_SCORES_KEPT)
 
     HEAD_SCORES_KEPT = 4  # queries whose heading lines' scores are kept (`_head_scores`)
 
@@ -222,9 +224,12 @@ class AsTyped(TextScans):
             memo = self._heads_joined = (len(heads), joined if joined.count("\n") == len(heads) else None, starts)
         return memo[1], memo[2]
 
-    def _scored_in(self, words: list[str], lw: list[str], tids: list[int]) -> dict[int, float]:
+    def _scored_in(self, words: list[str], lw: list[str], tids: list[int], least: int = mt.INSIDE
+                   ) -> dict[int, float]:
         """The exact-tier score (`match.exact_score`) of each of these texts holding every word, from one
-        scan per word of just these texts (as `_exact` scores every text)."""
+        scan per word of just these texts (as `_exact` scores every text); with `least` (`match.PREFIX`),
+        of those holding every word at that level or above alone (a word starting with a Latin letter or
+        digit is then not scanned for anywhere: `l` is inside a word in most heading lines)."""
         if not tids:
             return {}
         tids = sorted(set(tids))
@@ -233,7 +238,13 @@ class AsTyped(TextScans):
         for w in sorted(words, key=len, reverse=True):
             cased = mt.case_sensitive(w)
             view = views.get(cased) or views.setdefault(cased, self._view_of(tids, cased))
-            got = self._word_classes(w, False, view)
+            if least > mt.INSIDE and is_word_char(w[0]):  # (at a word's start or whole: two scans, not three)
+                _found, starts, wholes = self._word_levels(w, False, view, holding=view[2])
+                got = self.levels_classes(starts, starts, wholes)
+            else:
+                got = self._word_classes(w, False, view)
+                if least > mt.INSIDE:
+                    got = {t: c for t, c in got.items() if c >= least}
             classes = got if classes is None else {t: min(c, got[t]) for t, c in classes.items() if t in got}
             if not classes:
                 return {}
@@ -277,6 +288,15 @@ class HeadingTexts:
     def _at(self, hid: int) -> int:
         i = bisect_left(self._hids, hid)
         return i if i < len(self._hids) and self._hids[i] == hid else -1
+
+    def texts_of(self, hids: list[int]) -> array:
+        """The heading lines of these headings (those with none left out), heading by heading."""
+        out = array("i")
+        tids, starts, at = self._tids, self._starts, self._at
+        for i in map(at, hids):
+            if i >= 0:
+                out.extend(tids[starts[i]:starts[i + 1]])
+        return out
 
     def __contains__(self, hid: object) -> bool:
         return isinstance(hid, int) and self._at(hid) >= 0
