@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+# Young objects are collected every 10,000 allocations (less frees) instead of Python's 700. An app a test
+# starts makes and keeps hundreds of thousands of objects (widgets, styles, drawn lines), so at the default
+# a full collection, which scans every object the worker holds (~0.1 s), ran about once a test: a fifth of
+# a UI test's CPU. Nothing a test checks depends on when the collector runs (tests of memory collect
+# themselves), and the app sets its own threshold once it holds a large library.
+YOUNG_COLLECTION_AT = 10_000
+
+
+def pytest_configure(config):
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_AT, older, oldest)
 
 
 @pytest.fixture(autouse=True)
@@ -44,19 +57,21 @@ def _report_folders_unchanged():
     assert not changed, f"report folders written to: {changed}"
 
 
-# The longest files, longest first (seconds of one worker, measured with `--durations=0` summed by file):
-# with `--dist loadfile` a file runs whole on one worker, so one of these handed out late would run alone
-# at the end of a parallel run while the other core idles.
+# The longest files, longest first (seconds of one worker and, after the slash, of CPU: `pytest -n 1` with a
+# plugin adding up wall time and `getrusage` per test, on a busy machine): with `--dist loadfile` a file
+# runs whole on one worker, so one of these handed out late would run alone at the end of a parallel run
+# while the other core idles.
 LONGEST_FILES = (
-    "unit/test_faults_cache.py",        # ~55 s: random byte damage, kill -9 during a build
-    "browser/test_server.py",           # ~46 s: app processes behind a browser
-    "ui/test_faults_monkey.py",         # ~43 s: one test, the monkey with palette keys
-    "unit/test_search_reference.py",    # ~40 s
-    "ui/test_screen_keys.py",           # ~36 s
-    "ui/test_hostile_ui.py",            # ~36 s
-    "unit/test_cache_size.py",          # ~24 s
-    "browser/test_page.py",             # ~23 s
-    "unit/test_markdown_agreement.py",  # ~18 s: the real corpora
+    "unit/test_search_reference.py",    # ~88 / 29 s
+    "unit/test_faults_cache.py",        # ~68 / 23 s: random byte damage, kill -9 during a build
+    "ui/test_faults_monkey.py",         # ~60 / 21 s: one test, the monkey with palette keys
+    "ui/test_screen_keys.py",           # ~56 / 18 s
+    "ui/test_hostile_ui.py",            # ~55 / 22 s
+    "browser/test_server.py",           # ~45 / 23 s: app processes behind a browser
+    "ui/test_monkey.py",                # ~41 / 9 s
+    "ui/test_search_screen.py",         # ~38 / 6 s
+    "unit/test_markdown_agreement.py",  # ~36 / 16 s: the real corpora
+    "unit/test_install.py",             # ~34 / 9 s: a wheel built and installed
 )
 
 

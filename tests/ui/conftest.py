@@ -33,6 +33,35 @@ def _private_dirs(tmp_path, monkeypatch):
     yield
 
 
+_PARSED_CSS: dict[tuple, list] = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _stylesheets_parsed_once():
+    """Each app's stylesheet parses its CSS (the app's file, every widget's DEFAULT_CSS) anew, ~30 ms of
+    CPU an app: here a CSS text is parsed once per worker, for its place, scope and the theme's variables,
+    and every later app with the same text gets the same rules. Textual keeps parsed rules the same way
+    within one stylesheet (its own cache, cleared when the variables change) and never changes a rule
+    once parsed; CSS with errors is never kept, so it fails in every app as before. Test-only: the
+    program starts one app per process, where there is nothing to share."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+
+    def parsed_once(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(self._variables.items()))
+        rules = _PARSED_CSS.get(key)
+        if rules is None:
+            rules = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+            if not any(rule.errors for rule in rules):
+                _PARSED_CSS[key] = rules
+        return rules
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", parsed_once)
+        yield
+
+
 @pytest.fixture(scope="session")
 def seed_library():
     """The bundled seeds, parsed once per test session (no cache)."""

@@ -223,3 +223,36 @@ def test_lint_in_a_pipe_names_the_whole_file_and_line(tmp_path):
                          env=environment(tmp_path))
     where = f"{deep / 'weekly-notes.md'}:3: warning: "
     assert len(where) > 100 and any(ln.startswith(where) for ln in res.stdout.splitlines()), res.stdout
+
+
+def test_main_builds_its_parsers_once_and_a_second_run_parses_the_same(monkeypatch, capsys):
+    """`main()` parses with parsers built once per process: a run after a refused argument, `--help`,
+    `--version` or an intermixed PATH answers as the first run did (nothing a parse sets aside stays set)."""
+    cli_main = sys.modules["tui.cli.main"]  # (the module: `tui.cli.main` is its function)
+
+    team = Path(__file__).resolve().parents[1] / "data" / "team" / "notion"
+    runs = [["search", "贝易转", "--limit", "0", str(team)], ["search", "--help"], ["--version"],
+            ["--compare", "2024-W01"], ["search", "贝易转", "--author", "张三", str(team), "--json", "--no-cache"],
+            ["weeks", str(team), "--json", "--no-cache"], [str(team), "--bogus"], ["kpi", "--csv", "--json"]]
+    built = []
+    monkeypatch.setattr(cli_main, "build_parser", lambda real=cli_main.build_parser: built.append(1) or real())
+    cli_main.parsers.cache_clear()
+    monkeypatch.setenv("COLUMNS", "100")
+
+    def answers():
+        got = []
+        for argv in runs:
+            try:
+                code = cli_main.main(list(argv))
+            except SystemExit as exc:
+                code = f"exit {exc.code}"
+            out, err = capsys.readouterr()
+            got.append((argv, code, out, err))
+        return got
+
+    first = answers()
+    assert [code for _, code, _, _ in first] == ["exit 2", "exit 0", "exit 0", "exit 2", 0, 0, "exit 2", "exit 2"]
+    assert "usage: reports-tui search" in first[1][2] and '"author": "张三"' in first[4][2]
+    assert answers() == first
+    assert len(built) == 1
+    cli_main.parsers.cache_clear()  # (the next test's parsers are the real build_parser's)
