@@ -67,15 +67,13 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             wanted.setdefault(Doc.key_of(r), r)
         with self.lock:
             live: set[tuple] = set()
-            docs = self.all_docs()
-            for d in range(self.ndocs):
+            for d, doc in enumerate(self.each_doc()):  # (none kept: a `Doc` a report read from parts is ~1 KB)
                 if self.doc_dead[d]:
                     continue
-                doc = docs[d]
                 k = doc.key
                 if k in wanted and k not in live:
                     live.add(k)
-                    doc.adopt(wanted[k])
+                    self.adopt(d, wanted[k])
                 else:
                     self.kill(d)
             self._hit_memo = {}  # (hits carry the reports given now)

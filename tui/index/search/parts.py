@@ -60,8 +60,8 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     rank, _by_rank, order = ix.ranks()
     docs = bytearray()
     doc_off = array("i", [0])
-    for d in range(ix.ndocs):
-        docs += ix.doc(d).to_json().encode("utf-8", "surrogatepass")
+    for doc in ix.each_doc():
+        docs += doc.to_json().encode("utf-8", "surrogatepass")
         doc_off.append(len(docs))
     post_off, post_eid = array("i", [0]), array("i")
     for tid in range(ix.ntexts):
@@ -187,6 +187,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         n_sh, n_ot, n_url = meta["shapes"], meta["otexts"], meta["urls"]
         ix.ndocs = n_docs
         ix.docs = [None] * n_docs
+        ix.refs = [None] * n_docs
         ix._docs_blob = blob("docs")
         ix._doc_off = _ints(parts["doc_off"])
         ix.doc_first = _ints(parts["doc_first"])
