@@ -212,8 +212,9 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
         # several words, those holding the longest word): every scan runs on those alone
         narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
-        if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
-            self._word_memo = (words, seen if joint is None and narrow is None else {})
+        if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them; one
+            # word's are never asked for, and kept they would outlive the query: ~120 MB for `进度` at 100,000)
+            self._word_memo = (words, seen if joint is None and narrow is None and len(lw) > 1 else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
             within = None
             cased = mt.case_sensitive(w)
