@@ -476,6 +476,7 @@ class IndexData:
         if self._b is not None:
             return self._b
         self._materialize()
+        self.heads = list(self.heads)  # (appended to: not held joined, `packed.JoinedNames`)
         b = _Builder()
         for otid in range(len(self.otext_off) - 1):
             text = self.original(otid)
