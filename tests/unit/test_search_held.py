@@ -1,14 +1,14 @@
 """What a search index read back from the parse cache holds per report once the app has synced it, and
 what a query keeps after it is answered: measured with tracemalloc on a generated library of a few
-thousand reports (at 100,000 reports these are ~100 MB each; `benchmarks/bench_keys.py` measures the
-real figure)."""
+thousand reports (at 100,000 reports each was ~100 MB; `benchmarks/bench_held.py` measures the real
+figures)."""
 
 from __future__ import annotations
 
 import gc
-import tracemalloc
 from types import SimpleNamespace
 
+from tests.unit.test_faults_memory import Traced
 from tui.index.search.engine import SearchIndex
 from tui.index.search.index import Doc
 from tui.index.search.packed import JoinedNames
@@ -40,27 +40,13 @@ def _read_back() -> tuple[SearchIndex, list[SimpleNamespace]]:
     return SearchIndex.from_parts(built.to_parts()), reports
 
 
-class Traced:
-    def __enter__(self) -> Traced:
-        gc.collect()
-        tracemalloc.start()
-        self.base = tracemalloc.get_traced_memory()[0]
-        return self
-
-    def now(self) -> int:
-        gc.collect()
-        return tracemalloc.get_traced_memory()[0] - self.base
-
-    def __exit__(self, *exc) -> None:
-        tracemalloc.stop()
-
-
 def test_a_synced_index_holds_no_record_object_per_report():
     """The sync that gives an index read back the library's reports keeps only the report given, per
     report (a pointer): no `Doc` made from each stored row (~1 KB a report, ~100 MB at 100,000)."""
     index, reports = _read_back()
     with Traced() as t:
         added = index.sync(reports, lambda rs: [])
+        gc.collect()
         held = t.now()
     assert added == 0 and index.live_docs == N
     assert held < 32 * N, f"the sync holds {held / N:.0f} bytes a report"
@@ -86,6 +72,7 @@ def test_a_one_word_query_keeps_none_of_its_texts_after_it():
     with Traced() as t:
         got = index.search("lpha", limit=40)  # (inside a word: classified by the full search)
         del got
+        gc.collect()
         held = t.now()
     assert held < 24 * index.ntexts, f"a query keeps {held / index.ntexts:.0f} bytes a text"
 
