@@ -351,7 +351,7 @@ class Workspace:
 
         state = scan_state(library.paths)
         with index.lock:
-            live = [index.doc(d) for d in range(index.ndocs) if not index.doc_dead[d]]
+            live = [doc for doc, dead in zip(index.each_doc(), index.doc_dead) if not dead]
         fp = fingerprint(state) if same_files(state, live) else ""
         if index.changes == index.saved_changes and (index.pinyin_ready or not self.pinyin):
             if index.persisted_as == fp:

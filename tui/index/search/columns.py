@@ -30,7 +30,7 @@ import re
 import threading
 from array import array
 from bisect import bisect_right
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from . import parts as _stored
 from .docs import Doc
@@ -70,7 +70,8 @@ class IndexData:
     def __init__(self) -> None:
         self.lock = threading.RLock()  # one writer or one reader at a time
         self.quiet = Quiet()  # searches under way: the late checks of a saved index wait for none (`late_checks`)
-        self.docs: list[Doc | None] = []  # (None: not read yet, from parts read on demand)
+        self.docs: list[Doc | None] = []  # (None: read from parts, made from its stored row when asked for)
+        self.refs: list[Any] = []  # per report read from parts: the report a sync gave it (`adopt`), else None
         self.ndocs = 0
         self.doc_first = array("i", [0])
         self.doc_dead = bytearray()
@@ -153,32 +154,59 @@ class IndexData:
         return self.ndocs - sum(self.doc_dead)
 
     def all_docs(self) -> list[Doc]:
-        """Every report, dead ones too (read in one go when read from parts)."""
-        if self._docs_unread and any(d is None for d in self.docs):
-            blob, off = self._docs_blob, self._doc_off
-            raw = bytes(blob[0:len(blob)])
-            lines = [raw[off[d]:off[d + 1]] for d in range(self.ndocs)]
-            try:
-                rows = json.loads(b"[" + b",".join(lines) + b"]")
-            except (ValueError, RecursionError, UnicodeDecodeError):
-                raise DamagedIndex("a damaged report row") from None
-            if type(rows) is not list or len(rows) != self.ndocs:
-                raise DamagedIndex("a damaged report row")
-            for d, row in enumerate(rows):
-                if self.docs[d] is None:
-                    self.docs[d] = Doc.from_row(row)
-        self._docs_unread = False
-        return self.docs  # type: ignore[return-value]
+        """Every report, dead ones too (those read from parts made from their stored rows: see `each_doc`)."""
+        return list(self.each_doc())
 
-    _docs_unread = True
+    def each_doc(self, batch: int = 4096) -> Iterator[Doc]:
+        """Every report in order, dead ones too. Those read from parts are made from their stored rows
+        `batch` at a time and kept by none here (a `Doc` is ~1 KB: ~100 MB at 100,000 reports, which a
+        sync comparing every report's identity, the ranks or the filters' columns once held whole)."""
+        docs = self.docs
+        for lo in range(0, self.ndocs, batch):
+            hi = min(lo + batch, self.ndocs)
+            rows: Iterator[Any] = iter(())
+            unread = [d for d in range(lo, hi) if docs[d] is None]
+            if unread:
+                off = self._doc_off
+                base = off[unread[0]]
+                raw = bytes(self._docs_blob[base:off[unread[-1] + 1]])
+                lines = [raw[off[d] - base:off[d + 1] - base] for d in unread]
+                try:
+                    got = json.loads(b"[" + b",".join(lines) + b"]")
+                except (ValueError, RecursionError, UnicodeDecodeError):
+                    raise DamagedIndex("a damaged report row") from None
+                if type(got) is not list or len(got) != len(unread):
+                    raise DamagedIndex("a damaged report row")
+                rows = iter(got)
+            for d in range(lo, hi):
+                doc = docs[d]
+                if doc is None:
+                    doc = self._carrying(Doc.from_row(next(rows)), d)
+                yield doc
 
     def doc(self, d: int) -> Doc:
-        """Report `d`."""
+        """Report `d` (one read from parts is made from its stored row each time: none is kept)."""
         got = self.docs[d]
         if got is None:
             a, b = self._doc_off[d], self._doc_off[d + 1]
-            got = self.docs[d] = Doc.from_json(bytes(self._docs_blob[a:b]).decode("utf-8"))
+            got = self._carrying(Doc.from_json(bytes(self._docs_blob[a:b]).decode("utf-8")), d)
         return got
+
+    def _carrying(self, doc: Doc, d: int) -> Doc:
+        """A report made from its stored row, carrying the report given to it by a sync (`adopt`)."""
+        ref = self.refs[d]
+        if ref is not None:
+            doc.adopt(ref)
+        return doc
+
+    def adopt(self, d: int, report: Any) -> None:
+        """Report `d` is `report` (what its hits carry), kept as the report alone when `d` was read from
+        parts (its `Doc` made from the row when asked for)."""
+        doc = self.docs[d]
+        if doc is None:
+            self.refs[d] = report
+        else:
+            doc.adopt(report)
 
     def text(self, tid: int) -> str:
         """A text, lower case."""
@@ -245,16 +273,16 @@ class IndexData:
             if self._stored_rank is not None and self._order_keys is not None:
                 rank, order = self._stored_rank, self._order_keys
             else:
-                docs = self.all_docs()
-                live = [d for d in range(n) if not self.doc_dead[d]]
-                dated = sorted((d for d in live if docs[d].week is not None), key=lambda d: docs[d].sort,
-                               reverse=True)
-                undated = sorted((d for d in live if docs[d].week is None), key=lambda d: docs[d].sort, reverse=True)
+                dead = self.doc_dead
+                keys = {d: (doc.week is not None, doc.sort) for d, doc in enumerate(self.each_doc()) if not dead[d]}
+                live = list(keys)
+                dated = sorted((d for d in live if keys[d][0]), key=lambda d: keys[d][1], reverse=True)
+                undated = sorted((d for d in live if not keys[d][0]), key=lambda d: keys[d][1], reverse=True)
                 rank = array("i", [n]) * n
                 for r, d in enumerate(dated + undated):
                     rank[d] = r
                 order = array("i", [0]) * n
-                for pos, d in enumerate(sorted(live, key=lambda d: docs[d].sort)):
+                for pos, d in enumerate(sorted(live, key=lambda d: keys[d][1])):
                     order[d] = pos
             by_rank = array("i", sorted(range(n), key=rank.__getitem__))  # (dead reports last: rank n)
             del by_rank[n - rank.count(n):]
@@ -290,6 +318,7 @@ class IndexData:
     def _add_one(self, b: _Builder, doc: Doc, rec: Record) -> None:
         d = self.ndocs
         self.docs.append(doc)
+        self.refs.append(None)  # (the `Doc` carries it)
         self.ndocs += 1
         self.doc_dead.append(0)
         projects, kpis, sections, entries = rec
@@ -431,7 +460,7 @@ class IndexData:
             self.term_count[i] -= 1
         self.dead_entries += hi - lo
         self.docs[d] = self.doc(d)
-        self.docs[d].ref = None
+        self.docs[d].ref = self.refs[d] = None
         self._ranks = None
         self._stored_rank = None
         self._order_keys = None
@@ -447,6 +476,7 @@ class IndexData:
         if self._b is not None:
             return self._b
         self._materialize()
+        self.heads = list(self.heads)  # (appended to: not held joined, `packed.JoinedNames`)
         b = _Builder()
         for otid in range(len(self.otext_off) - 1):
             text = self.original(otid)
@@ -480,8 +510,10 @@ class IndexData:
         """Turn lazily read parts into in-memory arrays (before growing)."""
         if not isinstance(self.lower, bytearray):
             self.lower = bytearray(self.lower[0:len(self.lower)])
-        for name in ("cased", "otext"):
-            v = getattr(self, name)
+        for name in ("cased", "otext", "_docs_blob"):  # (the report rows too: the file may be let go of)
+            v = getattr(self, name, None)
+            if v is None:
+                continue
             if not isinstance(v, bytearray):
                 setattr(self, name, bytearray(v[0:len(v)]))
         for name in ("cased_off", "text_hid", "shape_cols", "otext_off", "otext_url", "post_off", "post_eid",
@@ -489,7 +521,6 @@ class IndexData:
             v = getattr(self, name)
             if not isinstance(v, array):
                 setattr(self, name, v[0:len(v)])
-        self.all_docs()
 
     # -- pinyin --------------------------------------------------------------------------------
 
@@ -509,8 +540,8 @@ class IndexData:
             for t in list(self.terms):
                 if t not in self.readings:
                     self.readings[t] = py.readings(t)
-            for d in range(self.ndocs):
-                a = self.doc(d).author
+            for doc in self.each_doc():
+                a = doc.author
                 if a and has_hanzi(a) and a not in self.readings:
                     self.readings[a] = py.readings(a)
             if self.char_pinyin is None:

@@ -67,15 +67,13 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             wanted.setdefault(Doc.key_of(r), r)
         with self.lock:
             live: set[tuple] = set()
-            docs = self.all_docs()
-            for d in range(self.ndocs):
+            for d, doc in enumerate(self.each_doc()):  # (none kept: a `Doc` a report read from parts is ~1 KB)
                 if self.doc_dead[d]:
                     continue
-                doc = docs[d]
                 k = doc.key
                 if k in wanted and k not in live:
                     live.add(k)
-                    doc.adopt(wanted[k])
+                    self.adopt(d, wanted[k])
                 else:
                     self.kill(d)
             self._hit_memo = {}  # (hits carry the reports given now)
@@ -254,8 +252,9 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
         # else the texts holding a string inside one of the words, kept from an earlier keystroke (or,
         # several words, those holding the longest word): every scan runs on those alone
         narrow = None if joint is not None else self._narrow_view(lw, scan=False, posted=not whole_only)
-        if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them)
-            self._word_memo = (words, seen if joint is None and narrow is None else {})
+        if not whole_only:  # (each word's texts, for the fuzzy tier of the same query: all of them; one
+            # word's are never asked for, and kept they would outlive the query: ~120 MB for `进度` at 100,000)
+            self._word_memo = (words, seen if joint is None and narrow is None and len(lw) > 1 else {})
         for w in sorted(words, key=len, reverse=True):  # (the longest word first: it is the rarest)
             within = None
             cased = mt.case_sensitive(w)

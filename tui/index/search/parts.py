@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
 from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, own_view
-from .packed import PackedPairs
+from .packed import JoinedNames, PackedPairs
 from .spelling import read_spelling, spelling_parts
 
 FORMAT = "6"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
@@ -60,8 +60,8 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     rank, _by_rank, order = ix.ranks()
     docs = bytearray()
     doc_off = array("i", [0])
-    for d in range(ix.ndocs):
-        docs += ix.doc(d).to_json().encode("utf-8", "surrogatepass")
+    for doc in ix.each_doc():
+        docs += doc.to_json().encode("utf-8", "surrogatepass")
         doc_off.append(len(docs))
     post_off, post_eid = array("i", [0]), array("i")
     for tid in range(ix.ntexts):
@@ -72,7 +72,7 @@ def to_parts(ix: Any) -> dict[str, bytes]:
             "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
             "pinyin": ix.char_pinyin is not None, "token": ix.token}
     names = {"terms": list(ix.terms), "section_keys": list(ix.section_keys),  # (term ids: the order of `terms`)
-             "kpi_names": ix.kpi_names, "heads": ix.heads, "sections": ix.sections,
+             "kpi_names": ix.kpi_names, "heads": list(ix.heads), "sections": ix.sections,
              "chains": [list(c) for c in ix.chains]}
 
     def js(v: Any) -> bytes:
@@ -187,6 +187,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         n_sh, n_ot, n_url = meta["shapes"], meta["otexts"], meta["urls"]
         ix.ndocs = n_docs
         ix.docs = [None] * n_docs
+        ix.refs = [None] * n_docs
         ix._docs_blob = blob("docs")
         ix._doc_off = _ints(parts["doc_off"])
         ix.doc_first = _ints(parts["doc_first"])
@@ -227,7 +228,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
         name_loaders = {"terms": load_terms, "chains": load_chains, "projects": load_projects,
                         "section_keys": lambda: dict.fromkeys(names_loader("section_keys")()),
-                        "kpi_names": names_loader("kpi_names"), "heads": names_loader("heads"),
+                        "kpi_names": names_loader("kpi_names"),
+                        "heads": lambda: JoinedNames.of(names_loader("heads")()),  # (joined, as scans read them)
                         "sections": names_loader("sections")}
 
         def load_readings() -> dict[str, list]:

@@ -66,9 +66,12 @@ class Picking(IndexData):
         """Per report: its ISO week ("" when undated), its label case-folded, its author."""
         got = getattr(self, "_doc_cols_memo", None)
         if got is None or got[0] != self.ndocs:
-            docs = self.all_docs()
-            got = self._doc_cols_memo = (self.ndocs, [d.week or "" for d in docs], [d.label.casefold() for d in docs],
-                                         [d.author for d in docs])
+            weeks, labels, authors = [], [], []
+            for d in self.each_doc():  # (none kept: the report's own strings where a sync gave it one)
+                weeks.append(d.week or "")
+                labels.append(d.label.casefold())
+                authors.append(d.author)
+            got = self._doc_cols_memo = (self.ndocs, weeks, labels, authors)
         return got[1], got[2], got[3]
 
     def _author_readings(self, author: str) -> list[tuple[str, ...]] | None:

@@ -11,6 +11,7 @@ from itertools import accumulate, compress
 from typing import Any
 
 from . import match as mt
+from .packed import JoinedNames
 from .query import Query
 from .records import is_word_char, lower
 from .scans import _LATIN_WORD, TextScans, is_short_word
@@ -218,6 +219,8 @@ class AsTyped(TextScans):
         heads = self.heads
         memo = self.__dict__.get("_heads_joined")
         if memo is None or memo[0] != len(heads):
+            if isinstance(heads, JoinedNames):  # (held joined: read back from the cache)
+                return heads.text, heads.starts
             joined = "\n".join(heads) + "\n"
             starts = array("i", [0])
             starts.extend(accumulate(len(h) + 1 for h in heads))
