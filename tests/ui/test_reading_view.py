@@ -10,8 +10,9 @@ import pytest
 from rich.cells import cell_len
 
 from testpaths import DATA
+from tui.ui.rows import Pending
 from tui.ui.widgets.report_view import AT_ONCE_BYTES, ReportView
-from uiutil import eventually, make_app, ready, report_view
+from uiutil import eventually, make_app, ready, report_view, screen_text
 
 FIXTURE = DATA / "reading_features.md"
 SOURCE = FIXTURE.read_text(encoding="utf-8").split("\n")
@@ -126,3 +127,122 @@ async def test_a_long_report_left_before_it_is_rendered_is_dropped(tmp_path):
         view._render_more(generation)  # a turn of the long report's rendering, come late: it does nothing
         assert view_text(view) == rows and not view.pending
         assert view.report is main.current
+
+
+def _count_renders(monkeypatch) -> dict:
+    """Count what rendering a report costs: its rows built (`build_rows`, per line) and a long report's
+    definitions read (`definitions`, once per rendering of it from the start)."""
+    from tui.ui import mdlines
+    from tui.ui.widgets import report_parts, report_view
+
+    counts = {"lines": 0, "definitions": 0, "parts": []}
+
+    def build_rows(lines, *args, **kwargs):
+        counts["lines"] += len(lines)
+        return mdlines.build_rows(lines, *args, **kwargs)
+
+    def definitions(lines):
+        counts["definitions"] += 1
+        return real_definitions(lines)
+
+    real_definitions = report_parts.definitions
+    real_part = report_parts.LongReport._render_part
+
+    def render_part(self, a, b):
+        counts["parts"].append((a, b))
+        return real_part(self, a, b)
+
+    monkeypatch.setattr(report_view, "build_rows", build_rows)
+    monkeypatch.setattr(report_parts, "build_rows", build_rows)
+    monkeypatch.setattr(report_parts, "definitions", definitions)
+    monkeypatch.setattr(report_parts.LongReport, "_render_part", render_part)
+    return counts
+
+
+async def test_raw_and_back_shows_the_rendered_report_again_without_rendering_it(tmp_path, monkeypatch):
+    counts = _count_renders(monkeypatch)
+    path = _long_report(tmp_path)
+    app = make_app(paths=[path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        view = app.screen.query_one(ReportView)
+        view.focus()
+        # switched to raw and back while the rest is still being rendered: what was rendered is kept,
+        # the rendering goes on from where it was, and the view is not taken for whole before it is
+        report, main.current = main.current, None  # (opened again: rendered from the start)
+        main.show_report(report, push_history=False)
+        assert view.pending and counts["definitions"] == 2
+        main.action_raw()  # (`r`, at once: the rest is still to render)
+        await pilot.pause()
+        assert "## 第" in screen_text(app)  # (raw: the heading's marks)
+        main.action_raw()
+        assert view.pending and counts["definitions"] == 2, "rendered again from the start"
+        del counts["parts"][:]
+        await eventually(pilot, lambda: not view.pending, timeout=60)
+        lines = [n for a, b in counts["parts"] for n in range(a, b)]
+        assert len(lines) == len(set(lines)), "a part rendered twice"
+        assert not any(type(r) is Pending for r in view._hanging), "a part lost"
+        # whole, in the middle of it: raw and back shows the same cells at once, nothing rendered again
+        await pilot.press("pagedown", "pagedown", "pagedown", "j")
+        await pilot.pause()
+        y, built = view.scroll_y, counts["lines"]
+        rows = view_text(view)
+        view.scroll_to(y=y, animate=False, immediate=True)
+        await pilot.pause()
+        before = app.export_screenshot()
+        await pilot.press("r")
+        await eventually(pilot, lambda: main.raw)
+        assert "## 第" in screen_text(app)  # (raw: the heading's marks)
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw)
+        assert not view.pending and counts["lines"] == built and counts["definitions"] == 2
+        await pilot.pause()
+        assert view.scroll_y == y and app.export_screenshot() == before
+        assert view_text(view) == rows
+
+
+async def test_raw_and_back_renders_afresh_after_a_change_on_disk_a_resize_or_a_theme(tmp_path, monkeypatch):
+    counts = _count_renders(monkeypatch)
+    path = _long_report(tmp_path, sections=500)
+    assert path.stat().st_size > AT_ONCE_BYTES
+    app = make_app(paths=[path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        view = app.screen.query_one(ReportView)
+        view.focus()
+        await eventually(pilot, lambda: not view.pending, timeout=60)
+        # the file changes while raw: back, the new text is rendered
+        await pilot.press("r")
+        await eventually(pilot, lambda: main.raw)
+        path.write_text(path.read_text(encoding="utf-8").replace("【项目1】", "【改过的项目】"), encoding="utf-8")
+        app.reload_library()
+        await eventually(pilot, lambda: "【改过的项目】" in main.current.text)
+        assert main.raw and view.raw
+        rendered = counts["definitions"]
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw and not view.pending, timeout=60)
+        assert counts["definitions"] == rendered + 1
+        text = "\n".join(view_text(view))
+        assert "【改过的项目】本周完成了" in text and "【项目1】" not in text and "- 【" not in text
+        # a resize while raw: back, the rows are laid out at the new width, as a fresh rendering at it is
+        await pilot.press("r")
+        await eventually(pilot, lambda: main.raw)
+        await pilot.resize_terminal(70, 24)
+        await eventually(pilot, lambda: view.size.width < 60)
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw and not view.pending, timeout=60)
+        kept = view_text(view)
+        report, main.current = main.current, None  # (opened again: rendered afresh at this width)
+        main.show_report(report, push_history=False)
+        await eventually(pilot, lambda: not view.pending, timeout=60)
+        assert view_text(view) == kept
+        assert max(cell_len(r) for r in kept) <= view.scrollable_content_region.width
+        # a new theme while raw: back, the report is rendered in its colours
+        await pilot.press("r")
+        await eventually(pilot, lambda: main.raw)
+        rendered = counts["definitions"]
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw and not view.pending, timeout=60)
+        assert counts["definitions"] == rendered + 1

@@ -54,6 +54,29 @@ class ReportBlock:
     virtual_region: Region
 
 
+@dataclass
+class KeptRows:
+    """The rendered rows of the open report and where they stood, kept while it shows raw (`set_raw`):
+    switching back shows them again, and a long report's rendering goes on from where it was."""
+
+    report: Report
+    text: str
+    palette: Palette
+    highlight: int | None
+    hanging: list[Row]
+    heights: list[int]
+    starts: Sequence[int]
+    rows: int
+    width: int
+    strips: dict[int, list[Strip]]
+    known: dict
+    todo: list[tuple[int, int]] | None
+    cuts: set[int]
+    pending: bool
+    scroll_y: float
+    raw_y: float = -1.0  # the raw view's offset once switched to (the reader has not scrolled it: back here)
+
+
 class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True):
     """The open report, rendered (or raw Markdown); follows and reports the section in view."""
 
@@ -105,6 +128,7 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         self._cuts: set[int] = set()  # where the first part was cut
         self._resized = 0.0  # when the view's size was last set
         self.pending = False  # whether a long report's parts are still being rendered
+        self._kept: KeptRows | None = None  # the rendered rows while the view shows raw
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
 
@@ -150,6 +174,7 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
     def _rebuild(self) -> None:
         """Forget rendered lines and lay the rows out again (report, palette, raw or highlight changed)."""
         self._hanging = None
+        self._kept = None
         self._generation += 1
         self.pending = False
         self._strips.clear()
@@ -290,12 +315,65 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         self.rerender()
 
     def set_raw(self, raw: bool) -> None:
-        """Switch between rendered and raw Markdown, keeping the section in view."""
+        """Switch between rendered and raw Markdown, keeping the section in view. The rendered rows are
+        kept while the view shows raw, so switching back shows them at once (unless the report or the
+        theme changed meanwhile: `show` and `set_palette` forget them)."""
         section = self.current_section()
+        kept = self._kept
+        if raw and not self.raw and self.report is not None and not self._huge and self._hanging is not None:
+            kept = self._keep_rendered()
         self.raw = raw
+        if not raw and kept is not None and self._restore(kept, section):
+            return
         self.rerender()
         if section is not None and self.report is not None:
             self.scroll_to_line(section.line, False)
+        if raw and kept is not None:
+            kept.raw_y = self.scroll_y
+            self._kept = kept
+
+    def _keep_rendered(self) -> KeptRows:
+        """The rendered rows and their layout, taken out of the view (which shows raw next); a long
+        report's rendering stops until they are back (`_restore`)."""
+        assert self.report is not None and self._hanging is not None
+        kept = KeptRows(self.report, self.report.text, self.palette, self.highlight, self._hanging,
+                        self._heights, self._starts, self._rows, self._layout_width, self._strips, self._known,
+                        self._todo, self._cuts, self.pending, self.scroll_y)
+        self._strips = {}  # (the raw view's own)
+        self._generation += 1
+        self.pending = False
+        return kept
+
+    def _restore(self, kept: KeptRows, section: Section | None) -> bool:
+        """Show kept rendered rows again: laid out again only at another width, the highlight moved if it
+        moved meanwhile, a long report's rendering going on with the parts still to do. False when they
+        are not this report's (then it is rendered afresh)."""
+        report = self.report
+        if report is None or kept.report is not report or kept.text is not report.text or kept.palette is not self.palette:
+            return False
+        raw_moved = self.scroll_y != kept.raw_y
+        self._kept = None
+        self._generation += 1
+        self._hanging, self._heights, self._starts, self._rows = kept.hanging, kept.heights, kept.starts, kept.rows
+        self._layout_width, self._strips = kept.width, kept.strips
+        self._known, self._todo, self._cuts, self.pending = kept.known, kept.todo, kept.cuts, kept.pending
+        if self._text_width() != kept.width:
+            self._strips.clear()
+            self._layout()  # (the same rows, at the new width)
+        else:
+            self._resized = monotonic()
+            set_virtual_size(self, Size(kept.width + 2 * PAD, self._rows))
+        if self.highlight != kept.highlight:
+            self._restyle(kept.highlight, self.highlight)
+        if self.pending:
+            self.call_after_refresh(self._render_more, self._generation)
+        if not raw_moved and self._text_width() == kept.width:
+            self.scroll_to(y=kept.scroll_y, animate=False, immediate=True)
+        elif section is not None:
+            self.scroll_to_line(section.line, False)
+        self._show_target()
+        self.refresh()
+        return True
 
     def set_highlight(self, line: int | None) -> None:
         """Mark one source line (None: no mark)."""
@@ -308,16 +386,19 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
                     self._strips.pop(no, None)
             self.refresh()
             return
-        # The highlight pads and styles whole rows: rebuild those two lines only (and the lines drawn
-        # from the same paragraph).
+        self._restyle(old, line)
+        self._show_target()
+        self.refresh()
+
+    def _restyle(self, old: int | None, line: int | None) -> None:
+        """The highlight moved from `old` to `line`: the highlight pads and styles whole rows, so those
+        two lines are built again only (and the lines drawn from the same paragraph)."""
         hanging = self._ensure_hanging()
         for no in (old, line):
             if no is not None and 1 <= no <= len(hanging):
                 row = hanging[no - 1] = hanging[no - 1].with_style(self.palette.highlight if no == line else None)
                 for other in row.shared or (no,):
                     self._strips.pop(other, None)
-        self._show_target()
-        self.refresh()
 
     # ── positions ────────────────────────────────────────────────────────────────────────────────
 
