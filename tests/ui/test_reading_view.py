@@ -130,16 +130,20 @@ async def test_a_long_report_left_before_it_is_rendered_is_dropped(tmp_path):
 
 
 def _count_renders(monkeypatch) -> dict:
-    """Count what rendering a report costs: its rows built (`build_rows`, per line) and a long report's
-    definitions read (`definitions`, once per rendering of it from the start)."""
+    """Count what showing a report costs: its rows built (`build_rows`, per line; `raw_rows`, the raw
+    view's) and a long report's definitions read (`definitions`, once per rendering of it from the start)."""
     from tui.ui import mdlines
     from tui.ui.widgets import report_parts, report_view
 
-    counts = {"lines": 0, "definitions": 0, "parts": []}
+    counts = {"lines": 0, "raw": 0, "definitions": 0, "parts": []}
 
     def build_rows(lines, *args, **kwargs):
         counts["lines"] += len(lines)
         return mdlines.build_rows(lines, *args, **kwargs)
+
+    def raw_rows(lines, *args, **kwargs):
+        counts["raw"] += len(lines)
+        return mdlines.raw_rows(lines, *args, **kwargs)
 
     def definitions(lines):
         counts["definitions"] += 1
@@ -153,6 +157,7 @@ def _count_renders(monkeypatch) -> dict:
         return real_part(self, a, b)
 
     monkeypatch.setattr(report_view, "build_rows", build_rows)
+    monkeypatch.setattr(report_view, "raw_rows", raw_rows)
     monkeypatch.setattr(report_parts, "build_rows", build_rows)
     monkeypatch.setattr(report_parts, "definitions", definitions)
     monkeypatch.setattr(report_parts.LongReport, "_render_part", render_part)
@@ -185,7 +190,8 @@ async def test_raw_and_back_shows_the_rendered_report_again_without_rendering_it
         # whole, in the middle of it: raw and back shows the same cells at once, nothing rendered again
         await pilot.press("pagedown", "pagedown", "pagedown", "j")
         await pilot.pause()
-        y, built = view.scroll_y, counts["lines"]
+        y, built, raw_built = view.scroll_y, counts["lines"], counts["raw"]
+        assert raw_built == len(view._lines)  # (the raw view's rows, built once)
         rows = view_text(view)
         view.scroll_to(y=y, animate=False, immediate=True)
         await pilot.pause()
@@ -196,9 +202,23 @@ async def test_raw_and_back_shows_the_rendered_report_again_without_rendering_it
         await pilot.press("r")
         await eventually(pilot, lambda: not main.raw)
         assert not view.pending and counts["lines"] == built and counts["definitions"] == 2
+        assert counts["raw"] == raw_built
         await pilot.pause()
         assert view.scroll_y == y and app.export_screenshot() == before
         assert view_text(view) == rows
+        # a line marked while raw (a tree node, a hit) is marked when back
+        view.scroll_to(y=y, animate=False, immediate=True)
+        n = next(k for k in range(view.current_line() + 1, len(view._lines)) if "【项目" in view._lines[k - 1])
+        await pilot.press("r")
+        await eventually(pilot, lambda: main.raw)
+        view.set_highlight(n)
+        await pilot.press("r")
+        await eventually(pilot, lambda: not main.raw)
+        assert counts["lines"] == built and view.highlight == n
+        y = view.line_row(n) - int(view.scroll_y)
+        assert 0 <= y < view.size.height
+        marked = view.palette.highlight.bgcolor
+        assert any(seg.style and seg.style.bgcolor == marked for seg in view.render_line(y)), "not marked"
 
 
 async def test_raw_and_back_renders_afresh_after_a_change_on_disk_a_resize_or_a_theme(tmp_path, monkeypatch):

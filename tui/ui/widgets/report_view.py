@@ -56,8 +56,9 @@ class ReportBlock:
 
 @dataclass
 class KeptRows:
-    """The rendered rows of the open report and where they stood, kept while it shows raw (`set_raw`):
-    switching back shows them again, and a long report's rendering goes on from where it was."""
+    """The open report's rows as rendered (or raw) and where they stood, kept while the view shows it the
+    other way (`set_raw`): switching back shows them again, and a long report's rendering goes on from
+    where it was."""
 
     report: Report
     text: str
@@ -74,7 +75,7 @@ class KeptRows:
     cuts: set[int]
     pending: bool
     scroll_y: float
-    raw_y: float = -1.0  # the raw view's offset once switched to (the reader has not scrolled it: back here)
+    away_y: float = -1.0  # the view's offset once switched away (the reader has not scrolled since: back here)
 
 
 class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True):
@@ -128,7 +129,7 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         self._cuts: set[int] = set()  # where the first part was cut
         self._resized = 0.0  # when the view's size was last set
         self.pending = False  # whether a long report's parts are still being rendered
-        self._kept: KeptRows | None = None  # the rendered rows while the view shows raw
+        self._kept: dict[bool, KeptRows] = {}  # the rows of the way (raw or not) the view does not show now
 
     # ── showing a report ─────────────────────────────────────────────────────────────────────────
 
@@ -174,7 +175,7 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
     def _rebuild(self) -> None:
         """Forget rendered lines and lay the rows out again (report, palette, raw or highlight changed)."""
         self._hanging = None
-        self._kept = None
+        self._kept = {}
         self._generation += 1
         self.pending = False
         self._strips.clear()
@@ -315,44 +316,43 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         self.rerender()
 
     def set_raw(self, raw: bool) -> None:
-        """Switch between rendered and raw Markdown, keeping the section in view. The rendered rows are
-        kept while the view shows raw, so switching back shows them at once (unless the report or the
-        theme changed meanwhile: `show` and `set_palette` forget them)."""
+        """Switch between rendered and raw Markdown, keeping the section in view. The rows of the way
+        switched from are kept, so switching back shows them at once (unless the report or the theme
+        changed meanwhile: `show` and `set_palette` forget them)."""
         section = self.current_section()
         kept = self._kept
-        if raw and not self.raw and self.report is not None and not self._huge and self._hanging is not None:
-            kept = self._keep_rendered()
-        self.raw = raw
-        if not raw and kept is not None and self._restore(kept, section):
-            return
-        self.rerender()
-        if section is not None and self.report is not None:
-            self.scroll_to_line(section.line, False)
-        if raw and kept is not None:
-            kept.raw_y = self.scroll_y
-            self._kept = kept
+        if raw != self.raw and self.report is not None and not self._huge and self._hanging is not None:
+            kept[self.raw] = self._keep_rows()
+        left, self.raw = self.raw, raw
+        back = kept.pop(raw, None)
+        if back is None or not self._restore(back, section):
+            self.rerender()  # (forgets what was kept: it is put back below)
+            if section is not None and self.report is not None:
+                self.scroll_to_line(section.line, False)
+        self._kept = kept
+        if left in kept:
+            kept[left].away_y = self.scroll_y
 
-    def _keep_rendered(self) -> KeptRows:
-        """The rendered rows and their layout, taken out of the view (which shows raw next); a long
-        report's rendering stops until they are back (`_restore`)."""
+    def _keep_rows(self) -> KeptRows:
+        """The rows shown and their layout, taken out of the view (which shows them the other way next);
+        a long report's rendering stops until they are back (`_restore`)."""
         assert self.report is not None and self._hanging is not None
         kept = KeptRows(self.report, self.report.text, self.palette, self.highlight, self._hanging,
                         self._heights, self._starts, self._rows, self._layout_width, self._strips, self._known,
                         self._todo, self._cuts, self.pending, self.scroll_y)
-        self._strips = {}  # (the raw view's own)
+        self._strips = {}  # (the other way's own)
         self._generation += 1
         self.pending = False
         return kept
 
     def _restore(self, kept: KeptRows, section: Section | None) -> bool:
-        """Show kept rendered rows again: laid out again only at another width, the highlight moved if it
+        """Show kept rows again: laid out again only at another width, the highlight moved if it
         moved meanwhile, a long report's rendering going on with the parts still to do. False when they
         are not this report's (then it is rendered afresh)."""
         report = self.report
         if report is None or kept.report is not report or kept.text is not report.text or kept.palette is not self.palette:
             return False
-        raw_moved = self.scroll_y != kept.raw_y
-        self._kept = None
+        moved = self.scroll_y != kept.away_y
         self._generation += 1
         self._hanging, self._heights, self._starts, self._rows = kept.hanging, kept.heights, kept.starts, kept.rows
         self._layout_width, self._strips = kept.width, kept.strips
@@ -367,7 +367,7 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
             self._restyle(kept.highlight, self.highlight)
         if self.pending:
             self.call_after_refresh(self._render_more, self._generation)
-        if not raw_moved and self._text_width() == kept.width:
+        if not moved and self._text_width() == kept.width:
             self.scroll_to(y=kept.scroll_y, animate=False, immediate=True)
         elif section is not None:
             self.scroll_to_line(section.line, False)
