@@ -71,7 +71,7 @@ async def test_a_hit_lands_on_its_line(marker):
         y = view.line_row(n) - int(view.scroll_y)
         assert 0 <= y < view.size.height
         row = view.render_line(y)
-        assert any(seg.style and seg.style.bgcolor is not None for seg in row), "the row is highlighted"
+        assert any(seg.style and seg.style.bgcolor == view.palette.highlight.bgcolor for seg in row), "the row is highlighted"
         word = marker.strip("|-[] ").split()[0].strip("【】")[:4]
         assert word in row.text, (word, row.text)
 
