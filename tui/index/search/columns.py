@@ -60,6 +60,7 @@ class _Builder:
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
+FOLD_MIN = 1 << 16  # entries in `post_extra` before it is joined into `post_eid` (`_fold_postings`)
 # one load of a deferred part at a time (`IndexData.__getattr__`; re-entrant: a loader reads others)
 _LOADING = threading.RLock()
 
@@ -308,12 +309,31 @@ class IndexData:
             if fresh:
                 b.vocab.update(fresh)
                 self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
+        if self.post_extra and len(self.entry_tid) - self.post_off[-1] > max(FOLD_MIN, self.post_off[-1]):
+            self._fold_postings()
         if added:
             self.changes += added
             self._ranks = None
             self._stored_rank = None
             self._order_keys = None
         return added
+
+    def _fold_postings(self) -> None:
+        """Join the entries added since into `post_off`/`post_eid` (4 bytes an entry), each text's after
+        its older ones: `post_extra` holds an array per text (~120 bytes each, scattered among the small
+        objects building makes, so that their memory is not given back), and only while it is smaller
+        than what is joined (the work of joining is then a few times the entries, however many)."""
+        old_off, old_eid, extra = self.post_off, self.post_eid, self.post_extra
+        n_old = len(old_off) - 1
+        off, eid = array("i", [0]), array("i")
+        for tid in range(self.ntexts):
+            if tid < n_old:
+                eid += old_eid[old_off[tid]:old_off[tid + 1]]
+            more = extra.get(tid)
+            if more is not None:
+                eid += more
+            off.append(len(eid))
+        self.post_off, self.post_eid, self.post_extra = off, eid, {}
 
     def _add_one(self, b: _Builder, doc: Doc, rec: Record) -> None:
         d = self.ndocs
