@@ -347,7 +347,8 @@ class Workspace:
     def _save_index(self, index: SearchIndex, library: Library) -> None:
         """Save the index when it changed, with the fingerprint of the files it holds (empty when the
         files changed meanwhile: then `reports-tui search` does not trust it)."""
-        from .store.searchdb import cache_file, fingerprint, same_files, save_index, scan_state, update_fingerprint
+        from .store.searchdb import (cache_file, fingerprint, give_back_memory, same_files, save_index, scan_state,
+                                     update_fingerprint)
 
         state = scan_state(library.paths)
         with index.lock:
@@ -363,6 +364,11 @@ class Workspace:
         if self.pinyin:
             index.prepare_pinyin()  # (saved with it: pinyin queries then need no pypinyin)
             index.warm()  # (the names' spelling table saved with it too: a one-query process reads it back)
+        with index.lock:
+            # (what only growing needs is let go of first: at 10,000 reports ~300 MB of dictionaries of
+            # every text, beside the parts made from them; made again if the index grows later)
+            index.settle()
+        give_back_memory()
         with index.lock:
             parts = index.to_parts()
             changes = index.changes

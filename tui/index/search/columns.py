@@ -39,27 +39,55 @@ from .parts import KINDS, DamagedIndex, _piece
 from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
 
+class _Ids:
+    """A key's id, held by the key's hash (an int) rather than by the key, each found checked against
+    what the index holds (`same(id, key)`): an index's lines are held once, as bytes, not a second
+    time as the strings (and tuples) of a dictionary's keys (~300 MB at 10,000 reports). Two keys of
+    one hash (rare) keep the second by its key."""
+
+    __slots__ = ("by_hash", "clash", "same")
+
+    def __init__(self, same: Any) -> None:
+        self.by_hash: dict[int, int] = {}
+        self.clash: dict[Any, int] = {}
+        self.same = same
+
+    def get(self, key: Any) -> int | None:
+        i = self.by_hash.get(hash(key))
+        if i is not None and self.same(i, key):
+            return i
+        return self.clash.get(key) if self.clash else None
+
+    def put(self, key: Any, i: int) -> None:
+        """Give `key` the id `i` unless it has one already."""
+        h = hash(key)
+        j = self.by_hash.get(h)
+        if j is None:
+            self.by_hash[h] = i
+        elif not self.same(j, key):
+            self.clash.setdefault(key, i)
+
+
 class _Builder:
     """What adding reports needs to find existing texts, shapes and names (dropped when not growing)."""
 
-    __slots__ = ("otexts", "texts", "shapes", "heads", "urls", "vocab", "kpis", "chains", "vis", "sections",
-                 "projects")
+    __slots__ = ("otexts", "texts", "shapes", "heads", "urls", "vocab", "kpis", "chains", "sections", "projects")
 
-    def __init__(self) -> None:
-        self.otexts: dict[str, int] = {}
-        self.texts: dict[tuple[str, int], int] = {}
-        self.shapes: dict[tuple, int] = {}
+    def __init__(self, ix: IndexData) -> None:
+        self.otexts = _Ids(ix._same_otext)
+        self.texts = _Ids(ix._same_text)
+        self.shapes = _Ids(ix._same_shape)
         self.heads: dict[str, int] = {}
         self.urls: dict[str, int] = {}
         self.vocab: set[str] = set()
         self.kpis: dict[str, int] = {}
         self.chains: dict[tuple, tuple] = {}
-        self.vis: dict[int, str] = {}  # original text id → its visible text (folded), while building
         self.sections: dict[str, int] = {}
         self.projects: dict[tuple, int] = {}
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
+FOLD_MIN = 1 << 16  # entries in `post_extra` before it is joined into `post_eid` (`_fold_postings`)
 # one load of a deferred part at a time (`IndexData.__getattr__`; re-entrant: a loader reads others)
 _LOADING = threading.RLock()
 
@@ -110,7 +138,7 @@ class IndexData:
         self.char_pinyin: dict[str, list[str]] | None = None  # hanzi → `match.text_readings`, once prepared
         self.dead_entries = 0
         self._ranks: tuple | None = None
-        self._b: _Builder | None = _Builder()
+        self._b: _Builder | None = _Builder(self)
         self._parts: Any = None  # where lazily read parts come from
         self.token = os.urandom(8).hex()  # the identity of these text ids (a posting index belongs to one)
         self.posting_index: Any = None  # a `postings.Postings` of these texts (not stored in the parts)
@@ -308,12 +336,31 @@ class IndexData:
             if fresh:
                 b.vocab.update(fresh)
                 self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
+        if self.post_extra and len(self.entry_tid) - self.post_off[-1] > max(FOLD_MIN, self.post_off[-1]):
+            self._fold_postings()
         if added:
             self.changes += added
             self._ranks = None
             self._stored_rank = None
             self._order_keys = None
         return added
+
+    def _fold_postings(self) -> None:
+        """Join the entries added since into `post_off`/`post_eid` (4 bytes an entry), each text's after
+        its older ones: `post_extra` holds an array per text (~120 bytes each, scattered among the small
+        objects building makes, so that their memory is not given back), and only while it is smaller
+        than what is joined (the work of joining is then a few times the entries, however many)."""
+        old_off, old_eid, extra = self.post_off, self.post_eid, self.post_extra
+        n_old = len(old_off) - 1
+        off, eid = array("i", [0]), array("i")
+        for tid in range(self.ntexts):
+            if tid < n_old:
+                eid += old_eid[old_off[tid]:old_off[tid + 1]]
+            more = extra.get(tid)
+            if more is not None:
+                eid += more
+            off.append(len(eid))
+        self.post_off, self.post_eid, self.post_extra = off, eid, {}
 
     def _add_one(self, b: _Builder, doc: Doc, rec: Record) -> None:
         d = self.ndocs
@@ -354,8 +401,9 @@ class IndexData:
         for line, text, section, chain, project, head, kind in entries:
             otid = otexts.get(text)
             if otid is None:
-                otid = self._new_otext(b, text)
-            vis = b.vis[otid]
+                otid, vis = self._new_otext(b, text)
+            else:  # (worked out again rather than held: most lines are not)
+                vis = fold(visible(text)[0])
             hid = -1
             if head:
                 if kind == "item" and line in heads:
@@ -388,12 +436,12 @@ class IndexData:
 
             self.readings[doc.author] = py.readings(doc.author)
 
-    def _new_otext(self, b: _Builder, text: str) -> int:
-        otid = b.otexts[text] = len(self.otext_off) - 1
+    def _new_otext(self, b: _Builder, text: str) -> tuple[int, str]:
+        otid = len(self.otext_off) - 1
+        b.otexts.put(text, otid)
         self.otext += text.encode("utf-8", "surrogatepass")
         self.otext_off.append(len(self.otext))
         vis, urls = visible(text)
-        b.vis[otid] = fold(vis)
         uid = -1
         if urls:
             ul = lower(urls)
@@ -403,7 +451,19 @@ class IndexData:
                 self.urls += ul.encode("utf-8", "surrogatepass") + b"\n"
                 self.url_off.append(len(self.urls))
         self.otext_url.append(uid)
-        return otid
+        return otid, fold(vis)
+
+    def _same_otext(self, otid: int, text: str) -> bool:
+        off = self.otext_off
+        return self.otext[off[otid]:off[otid + 1]] == text.encode("utf-8", "surrogatepass")
+
+    def _same_text(self, tid: int, key: tuple[str, int]) -> bool:
+        off = self.cased_off
+        return self.text_hid[tid] == key[1] and \
+            self.cased[off[tid]:off[tid + 1] - 1] == key[0].encode("utf-8", "surrogatepass")
+
+    def _same_shape(self, sid: int, skey: tuple) -> bool:
+        return self.shape(sid) == skey
 
     def _head_id(self, b: _Builder, ht: str) -> int:
         hid = b.heads.get(ht)
@@ -413,7 +473,8 @@ class IndexData:
         return hid
 
     def _new_text(self, b: _Builder, vis: str, hid: int) -> int:
-        tid = b.texts[(vis, hid)] = self.ntexts
+        tid = self.ntexts
+        b.texts.put((vis, hid), tid)
         low = lower(vis)
         cased = vis.encode("utf-8", "surrogatepass") + b"\n"
         self.lower += cased if low is vis or low == vis else low.encode("utf-8", "surrogatepass") + b"\n"
@@ -427,7 +488,8 @@ class IndexData:
         return tid  # (its words join `vocab` at the end of `add`)
 
     def _new_shape(self, b: _Builder, skey: tuple) -> int:
-        sid = b.shapes[skey] = self.nshapes
+        sid = self.nshapes
+        b.shapes.put(skey, sid)
         otid, section, chain, project, pname, kind, head = skey
         sec = b.sections.get(section)
         if sec is None:
@@ -477,13 +539,11 @@ class IndexData:
             return self._b
         self._materialize()
         self.heads = list(self.heads)  # (appended to: not held joined, `packed.JoinedNames`)
-        b = _Builder()
+        b = _Builder(self)
         for otid in range(len(self.otext_off) - 1):
-            text = self.original(otid)
-            b.otexts.setdefault(text, otid)
-            b.vis[otid] = fold(visible(text)[0])
+            b.otexts.put(self.original(otid), otid)
         for tid in range(self.ntexts):
-            b.texts.setdefault((self.text_cased(tid), self.text_hid[tid]), tid)
+            b.texts.put((self.text_cased(tid), self.text_hid[tid]), tid)
         for hid, ht in enumerate(self.heads):
             b.heads.setdefault(ht, hid)
         for uid in range(len(self.url_off) - 1):
@@ -495,7 +555,7 @@ class IndexData:
         for i, proj in enumerate(self.projects):
             b.projects.setdefault(proj, i)
         for sid in range(self.nshapes):
-            b.shapes.setdefault(self.shape(sid), sid)
+            b.shapes.put(self.shape(sid), sid)
         b.vocab.update(self.vocab)
         for nid, name in enumerate(self.kpi_names):
             b.kpis.setdefault(name, nid)
