@@ -450,7 +450,7 @@ def bench_seeds(root: Path) -> None:
         return
     RESULTS["seeds"] = {"ratio": app / bare}
     print(f"  bare Textual app           {bare:7.2f} s")
-    print(f"  reports-tui                {app:7.2f} s   ({app / bare:.1f}× bare; target ≤ 2×  {ok(app, 2 * bare)})")
+    print(f"  reports-tui                {app:7.2f} s   ({app / bare:.2f}× bare; target ≤ 2×  {ok(app, 2 * bare)})")
 
 
 def _pad(text: str, cells: int) -> str:
@@ -505,7 +505,7 @@ def summary(results: dict) -> None:
         m100 = f" {mark100(v100)}" if mark100 and v100 is not None else "  "
         print(f"  {_pad(what, 28)} {target:<18} {_fmt(v10, fmt):>14}{m10}  {_fmt(v100, fmt):>14}{m100}")
     mark = f" {ok(seeds, 2.0)}" if seeds is not None else ""
-    print(f"  {'bundled seeds first screen':<28} {'≤ 2× bare Textual':<18} {_fmt(seeds, '{:.1f}× bare'):>14}{mark}"
+    print(f"  {'bundled seeds first screen':<28} {'≤ 2× bare Textual':<18} {_fmt(seeds, '{:.2f}× bare'):>14}{mark}"
           "  (the same at every scale)")
 
 
