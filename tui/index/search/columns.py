@@ -163,6 +163,25 @@ class IndexData:
             del state["_deferred"][name]
         return value
 
+    # -- answers kept between queries -------------------------------------------------------------
+
+    def _memo(self, name: str, version: tuple) -> dict:
+        """The answers kept under `name`: a dict that holds while `version` (what they depend on: the
+        index's texts and changes, and whatever else the caller names) does, made anew when it changes."""
+        memo = self.__dict__.get(name)
+        if memo is None or memo[0] != version:
+            memo = (version, {})
+            setattr(self, name, memo)
+        return memo[1]
+
+    @staticmethod
+    def _keep(memo: dict, key: Any, value: Any, most: int) -> Any:
+        """Keep `value` under `key`, at most `most` answers (the one kept first goes first)."""
+        if len(memo) >= most:
+            memo.pop(next(iter(memo)))
+        memo[key] = value
+        return value
+
     # -- reading -------------------------------------------------------------------------------
 
     @property

@@ -146,10 +146,10 @@ class Picking(IndexData):
 
     def _section_kept(self, chains: frozenset[int]) -> tuple[array, bytearray] | None:
         """`_section_texts` of these chains and a byte a shape (1: in one of them), when kept."""
-        kept = self.__dict__.get("_section_texts_memo")
-        if kept is None or kept[0] != (self.ntexts, self.changes, len(self.shape_cols)):
-            return None
-        return kept[1].get(chains)
+        return self._section_memo().get(chains)
+
+    def _section_memo(self) -> dict[frozenset[int], tuple[array, bytearray]]:
+        return self._memo("_section_texts_memo", (self.ntexts, self.changes, len(self.shape_cols)))
 
     def _section_texts(self, q: Query) -> array:
         """The texts with an entry in a section the `in:` values name (of a live report or not), ascending:
@@ -162,11 +162,6 @@ class Picking(IndexData):
         if got is not None:
             return got[0]
         cols = self.shape_cols
-        version = (self.ntexts, self.changes, len(cols))
-        kept = self.__dict__.get("_section_texts_memo")
-        if kept is None or kept[0] != version:
-            kept = self._section_texts_memo = (version, {})
-        memo: dict[frozenset[int], tuple[array, bytearray]] = kept[1]
         # (each shape's chain read a slice of shapes at a time: the columns may be read on demand)
         in_shape = bytearray()
         step = 6 * self.SHAPES_AT_ONCE
@@ -174,10 +169,8 @@ class Picking(IndexData):
             in_shape += bytes(map(chains.__contains__, cols[a:a + step][2::6]))
         n = len(self.entry_tid)
         found = set(compress(self.entry_tid[0:n], map(in_shape.__getitem__, self.entry_shape[0:n])))
-        if len(memo) >= self.SECTIONS_KEPT:
-            memo.pop(next(iter(memo)))
-        memo[chains] = (array("i", sorted(found)), in_shape)
-        return memo[chains][0]
+        got = (array("i", sorted(found)), in_shape)
+        return self._keep(self._section_memo(), chains, got, self.SECTIONS_KEPT)[0]
 
     # -- which entries rank first ----------------------------------------------------------------
 

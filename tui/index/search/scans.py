@@ -61,29 +61,12 @@ class TextScans(IndexData):
 
     postings_min, candidates_min, candidates_share = POSTINGS_MIN, CANDIDATES_MIN, CANDIDATES_SHARE
 
-    def _memo(self, name: str, version: tuple) -> dict:
-        """The answers kept under `name`: a dict that holds while `version` (what they depend on: the
-        index's texts and changes, and whatever else the caller names) does, made anew when it changes."""
-        memo = self.__dict__.get(name)
-        if memo is None or memo[0] != version:
-            memo = (version, {})
-            setattr(self, name, memo)
-        return memo[1]
-
     def _of_vocab(self, name: str, make: Callable[[], Any]) -> Any:
         """What `make()` derives from the vocabulary (`vocab`), kept under `name` until it grows."""
         memo = self._memo(name, (len(self.vocab),))
         if not memo:
             memo[None] = make()
         return memo[None]
-
-    @staticmethod
-    def _keep(memo: dict, key: Any, value: Any, most: int) -> Any:
-        """Keep `value` under `key`, at most `most` answers (the one kept first goes first)."""
-        if len(memo) >= most:
-            memo.pop(next(iter(memo)))
-        memo[key] = value
-        return value
 
     # (texts holding a string, kept across keystrokes: a word typed on holds the one before it)
     HOLDING_MEMO = 16
