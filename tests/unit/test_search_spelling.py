@@ -94,20 +94,24 @@ def test_a_stored_table_for_other_names_is_not_used_and_a_damaged_one_is_found_o
 def test_an_index_read_on_demand_reads_the_readings_of_the_names_a_query_looks_at():
     from tui.index.search.engine import SearchIndex
     from tui.index.search.index import DamagedIndex
-    from tui.index.search.parts import _LazyReadings
+    from tui.index.search.readings import StoredReadings
 
     reports = load_library([str(Path(__file__).parent.parent / "data" / "team")], use_cache=False).reports
     built = SearchIndex.build(reports)
     built.prepare_pinyin()
     parts = built.to_parts()
     index = SearchIndex.from_parts(parts, lazy=True)
-    assert isinstance(index.readings, _LazyReadings) and not index.readings.done
-    some = next(iter(built.readings))
-    assert index.readings.get(some) == built.readings[some] and index.readings.done == {some}
+    assert isinstance(index.readings, StoredReadings)
+    names = [t for t in built.terms if t in built.readings]
+    assert names and not set(names) & set(dict.keys(index.readings))  # (no name's decoded yet)
+    some = names[len(names) // 2]
+    assert index.readings.get(some) == built.readings[some]
+    assert set(names) & set(dict.keys(index.readings)) == {some}  # (that one alone)
+    assert all(index.readings.get(t) == built.readings[t] for t in names)
     assert index.readings.get("no such name", "none") == "none"
-    index.readings.__init__({some: "not readings"})
+    damaged = {"readings": b'[{"a":1}]', "readings.off": array("i", [8]).tobytes(), "readings.authors": b"{}"}
     with pytest.raises(DamagedIndex):
-        index.readings.get(some)
+        StoredReadings(damaged, lambda: {"x": 0}, 1).get("x")
 
 
 def test_the_names_three_letters_start_are_those_whose_readings_spell_them(monkeypatch):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # (imported where used: the engine only after the walk of the folders has begun)
     from ..index.search.engine import SearchResult
@@ -49,38 +50,44 @@ def search_saved_index(args: argparse.Namespace, authors: list[str]) -> SearchRe
         from ..index.library import bundled_seeds
 
         paths = [str(bundled_seeds())]
-    files = fingerprint_soon(paths)
+    files = cache(fingerprint_soon(paths))
     try:
-        got = _saved_answer(args, authors, paths)
+        got = _saved_answer(args, authors, paths, files)
     finally:
         now = files()
     return got[0] if got is not None and got[1] == now else None
 
 
-def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str]
+def _saved_answer(args: argparse.Namespace, authors: list[str], paths: list[str], files: Callable[[], str]
                   ) -> tuple[SearchResult, str] | None:
     """The answer of the saved index of these paths, and the fingerprint of the files it was made from;
     `authors`: the `--author` names as given (None when one names nobody or several: the normal path
-    says so)."""
+    says so); `files()`: the fingerprint of the files now. A pinyin query of an index saved without
+    pinyin readings makes them (loading pypinyin) and, the files being those it was made from, writes
+    them alone into the saved index (`searchdb.save_readings`): the library is not loaded for them."""
     import sqlite3
 
     from ..config import load_config
     from ..index.search.index import DamagedIndex
     from ..index.search.pinyin import is_pinyin_query
     from ..index.search.records import vocab_key
-    from ..index.store.searchdb import cache_file, index_key, open_saved
+    from ..index.store.searchdb import cache_file, index_key, open_saved, save_readings
 
     cfg = load_config(args.config)
     if cfg.error:  # (reported by the normal path)
         return None
     close = None
     try:
-        got = open_saved(cache_file(), index_key(vocab_key(cfg.vocabulary()), paths), lazy=True)
+        key = index_key(vocab_key(cfg.vocabulary()), paths)
+        got = open_saved(cache_file(), key, lazy=True)
         if got is None:
             return None
         index, fp, close = got
-        if not index.pinyin_ready and is_pinyin_query(args.query):
-            return None  # (saved without pinyin readings: the normal path adds them)
+        if not index.pinyin_ready and is_pinyin_query(args.query):  # (saved without pinyin readings)
+            if files() != fp:
+                return None  # (the files changed: the normal path builds the index again)
+            index.persisted_as = fp
+            save_readings(index, cache_file(), key)  # (made, then written alone if still the saved index)
         vocab = cfg.vocabulary()
         names = _LazyNames(index, paths, vocab.author_aliases)
         who: list[str] = []

@@ -42,7 +42,8 @@ class Workspace:
     """A loaded library and what is derived from it, each computed once (thread-safe); `use_cache`: the
     search index is read from and saved to the parse cache; `check_files`: the saved index's record of
     the files is brought up to date even when the index itself did not change; `pinyin`: the index is
-    saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query);
+    saved with pinyin readings (else, to spare loading pypinyin, without, until a pinyin query: then
+    written alone, the other parts as saved);
     `hold_saved`: an index built in memory is held, once saved, as read back from the cache (compressed,
     a quarter of the memory: for a long-running app, not for a process that answers once and exits)."""
 
@@ -347,8 +348,8 @@ class Workspace:
     def _save_index(self, index: SearchIndex, library: Library) -> None:
         """Save the index when it changed, with the fingerprint of the files it holds (empty when the
         files changed meanwhile: then `reports-tui search` does not trust it)."""
-        from .store.searchdb import (cache_file, fingerprint, give_back_memory, same_files, save_index, scan_state,
-                                     update_fingerprint)
+        from .store.searchdb import (cache_file, fingerprint, give_back_memory, same_files, save_index, save_readings,
+                                     scan_state, update_fingerprint)
 
         state = scan_state(library.paths)
         with index.lock:
@@ -360,6 +361,11 @@ class Workspace:
             # the same contents as saved: only the record of the files changed (a file that is no report)
             if update_fingerprint(cache_file(), self._index_key(library), fp):
                 index.persisted_as = fp
+            return
+        if index.changes == index.saved_changes and index.persisted_as == fp:
+            # the same contents as saved, without pinyin readings: they are made and written alone (the
+            # other parts stay as saved: at 100,000 reports ~1 GB not written again)
+            save_readings(index, cache_file(), self._index_key(library))
             return
         if self.pinyin:
             index.prepare_pinyin()  # (saved with it: pinyin queries then need no pypinyin)

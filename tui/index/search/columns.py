@@ -657,6 +657,7 @@ class IndexData:
     # every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs", "names.projects")
+    QUERY_LAZY = ("readings",)  # parts a one-query process reads on demand too (the app reads them whole)
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,

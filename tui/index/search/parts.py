@@ -22,10 +22,14 @@ from typing import Any, Iterable, Iterator, Mapping
 from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
 from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, own_view
 from .packed import JoinedNames, PackedPairs
-from .spelling import read_spelling, spelling_parts
+from .readings import GROUP as READINGS_GROUP
+from .readings import StoredReadings, _readings, group_sums, readings_parts
+from .readings import load as load_all_readings
+from .spelling import read_spelling
 
-FORMAT = "6"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
-# spelling table; 6: each kind of name a part of its own, `NAMES`)
+FORMAT = "7"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
+# spelling table; 6: each kind of name a part of its own, `NAMES`; 7: the readings' parts their own checksums,
+# written alone, each name's read on demand: `readings`)
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 # parts the app holds whole whatever their size (`checked`): a text's entries are a slice of `post_eid`
@@ -70,7 +74,7 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     meta = {"format": FORMAT, "byteorder": sys.byteorder, "item": ITEM, "docs": ix.ndocs,
             "entries": len(ix.entry_tid), "texts": ix.ntexts, "shapes": ix.nshapes,
             "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
-            "pinyin": ix.char_pinyin is not None, "token": ix.token}
+            "token": ix.token}
     names = {"terms": list(ix.terms), "section_keys": list(ix.section_keys),  # (term ids: the order of `terms`)
              "kpi_names": ix.kpi_names, "heads": list(ix.heads), "sections": ix.sections,
              "chains": [list(c) for c in ix.chains]}
@@ -98,13 +102,9 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     projects = ix.projects if isinstance(ix.projects, PackedPairs) else PackedPairs(ix.projects)
     at = NAMES["projects"]
     parts[at], parts[at + ".off"], parts[at + ".none"] = projects.to_bytes()
-    parts["readings"] = js(ix.readings)  # (apart from the names: only pinyin queries read them)
-    if ix.char_pinyin is not None:
-        parts["char_pinyin"] = js(ix.char_pinyin)
-    spelt = getattr(ix, "_pairs_memo", None)
-    if spelt is not None and spelt[0] == len(ix.terms):  # (made by `warm`: saved, a query then reads it)
-        parts.update(spelling_parts(spelt[1], spelt[0]))
     parts["sums"] = js({name: _chunk_sums(data) for name, data in parts.items()})
+    # (the pinyin readings, when made, with checksums of their own: they may be written alone, `readings`)
+    parts.update(readings_parts(ix))
     return parts
 
 
@@ -127,9 +127,11 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     checked now); until then each piece is checked against its checksum where a query reads it."""
     ix = cls()
     ix._b = None
-    on_demand = frozenset(cls.LAZY) if lazy is True else frozenset(lazy or ())
     if checked is None:
         checked = lazy is not True
+    # (a one-query process reads on demand some parts more, those the app reads whole: `QUERY_LAZY`)
+    on_demand = frozenset(cls.LAZY) | frozenset(() if checked else cls.QUERY_LAZY) if lazy is True \
+        else frozenset(lazy or ())
     keep = KEPT_PIECES if checked else None
     if later is None:
         later = lazy is True
@@ -206,6 +208,9 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         vocab = bytes(parts["vocab"]).decode("utf-8")
         ix.vocab = vocab.split("\n") if vocab else []
         ix.term_count = _ints(parts["term_count"])
+        for name in READINGS_GROUP:  # (the readings' parts are checked against their own head, when it is this index's)
+            sums.pop(name, None)
+        sums.update(group_sums(raw_parts, ix.token, len(ix.term_count), n_txt))
 
         def load_terms() -> dict[str, int]:
             terms = {t: i for i, t in enumerate(_strs(_json_part(parts[NAMES["terms"]], list)))}
@@ -233,16 +238,14 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                         "sections": names_loader("sections")}
 
         def load_readings() -> dict[str, list]:
-            readings = _json_part(parts["readings"], dict)
-            if lazy is True and not checked:  # (a query reads a few names' readings: each made tuples when first read)
-                return _LazyReadings(readings)
-            # (held: each syllable one string, each reading one tuple, however many names share them —
-            # as decoded, the readings of 10,000 reports' names are ~700,000 small objects, ~35 MB)
-            shared: dict = {}
-            return {k: _readings(v, shared) for k, v in readings.items()}
+            if "readings" not in sums:  # (made when first needed: `prepare_pinyin`)
+                return {}
+            if lazy is True and not checked:  # (a query reads a few names' readings: each decoded when first read)
+                return StoredReadings(parts, lambda: ix.terms, len(ix.term_count))
+            return load_all_readings(parts, ix.terms)
 
         def load_char_pinyin() -> dict[str, list[str]] | None:
-            if not meta.get("pinyin"):
+            if "char_pinyin" not in sums:
                 return None
             cp = _json_part(parts["char_pinyin"], dict)
             if not all(type(k) is str and type(v) is list and all(type(r) is str and r for r in v)
@@ -443,47 +446,3 @@ def _strs(v: Any) -> list[str]:
     if type(v) is not list or not set(map(type, v)) <= {str}:  # (at C speed)
         raise DamagedIndex("damaged names")
     return v
-
-
-class _LazyReadings(dict):
-    """Names' pinyin readings as stored (JSON lists), each made a list of tuples (and checked) when
-    `get` first reads it: a query answered from an index read on demand reads a few of 100,000."""
-
-    __slots__ = ("done",)
-
-    def __init__(self, raw: dict) -> None:
-        super().__init__(raw)
-        self.done: set[str] = set()
-
-    def get(self, name: Any, default: Any = None) -> Any:
-        v = dict.get(self, name, _NONE)
-        if v is _NONE:
-            return default
-        if name not in self.done:
-            v = _readings(v)
-            self[name] = v
-        return v
-
-    def __setitem__(self, name: Any, value: Any) -> None:
-        dict.__setitem__(self, name, value)
-        self.done.add(name)  # (read, or given by the caller: no longer as stored)
-
-
-_NONE = object()
-
-
-def _readings(v: Any, shared: dict | None = None) -> list[tuple[str, ...]]:
-    """A name's stored readings as a list of tuples (`DamagedIndex` when they are not lists of strings);
-    `shared`: the strings and tuples made so far, used again for the same values."""
-    if type(v) is not list:
-        raise DamagedIndex("damaged readings")
-    out = []
-    for r in v:
-        if type(r) is not list or not all(type(x) is str for x in r):
-            raise DamagedIndex("damaged readings")
-        if shared is None:
-            out.append(tuple(r))
-            continue
-        t = tuple([shared.setdefault(x, x) for x in r])
-        out.append(shared.setdefault(t, t))
-    return out
