@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from .columns import IndexData, _Builder
 from .docs import Doc, _plain
-from .parts import (CHUNK, FORMAT, ITEM, KINDS, WHOLE_AFTER, Checked, DamagedIndex, Ints, _ascending, _chunk_sums,
+from .parts import (CHUNK, FORMAT, ITEM, KINDS, Checked, DamagedIndex, Ints, _ascending, _chunk_sums,
                     _decodes, _ints, _json_part, _piece, _readings, _shapes_fit, _strs, from_parts, to_parts)
 
-__all__ = ["IndexData", "Doc", "DamagedIndex", "Checked", "Ints", "FORMAT", "CHUNK", "WHOLE_AFTER", "KINDS", "ITEM",
+__all__ = ["IndexData", "Doc", "DamagedIndex", "Checked", "Ints", "FORMAT", "CHUNK", "KINDS", "ITEM",
            "from_parts", "to_parts", "_Builder", "_plain", "_ascending", "_chunk_sums", "_decodes", "_ints",
            "_json_part", "_piece", "_readings", "_shapes_fit", "_strs"]

@@ -19,7 +19,6 @@ from array import array
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
-from .pieces import WHOLE_AFTER  # noqa: F401 (for `index`)
 from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, own_view
 from .packed import JoinedNames, PackedPairs
 from .readings import GROUP as READINGS_GROUP
