@@ -19,7 +19,7 @@ from array import array
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
-from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, own_view
+from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, _json_part, own_view
 from .packed import JoinedNames, PackedPairs
 from .readings import GROUP as READINGS_GROUP
 from .readings import StoredReadings, _readings, group_sums, readings_parts
@@ -44,17 +44,6 @@ KINDS = ("item", "section", "title")
 NAMES = {"terms": "names.terms", "section_keys": "names.sections", "kpi_names": "names.kpis",
          "heads": "names.heads", "sections": "names.shape_sections", "chains": "names.chains",
          "projects": "names.projects"}  # (+ ".off", ".none": `PackedPairs.to_bytes`, no JSON)
-
-
-def _json_part(data: Any, kind: type) -> Any:
-    try:
-        value = json.loads(bytes(data).decode("utf-8"))
-    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
-        raise DamagedIndex("damaged JSON") from None
-    if type(value) is not kind:
-        raise DamagedIndex("damaged JSON")
-    return value
-
 
 
 def to_parts(ix: Any) -> dict[str, bytes]:
@@ -207,7 +196,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         vocab = bytes(parts["vocab"]).decode("utf-8")
         ix.vocab = vocab.split("\n") if vocab else []
         ix.term_count = _ints(parts["term_count"])
-        for name in READINGS_GROUP:  # (the readings' parts are checked against their own head, when it is this index's)
+        for name in READINGS_GROUP:  # (the readings' parts: checked against their own head, if this index's)
             sums.pop(name, None)
         sums.update(group_sums(raw_parts, ix.token, len(ix.term_count), n_txt))
 

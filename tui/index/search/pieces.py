@@ -5,6 +5,7 @@ late checks read them through (`own_view`), and what a part that does not check 
 
 from __future__ import annotations
 
+import json
 import sys
 import zlib
 from array import array
@@ -25,6 +26,18 @@ def _ints(data: Any = b"") -> array:
             raise DamagedIndex("a packed array of the wrong length")
         a.frombytes(data if isinstance(data, (bytes, bytearray)) else bytes(data))
     return a
+
+
+def _json_part(data: Any, kind: type, errors: str = "strict") -> Any:
+    """A stored JSON part's value, of this type (`DamagedIndex` otherwise); `errors`: how its UTF-8 is
+    decoded (names may hold a lone surrogate a file name gave: written with "surrogatepass")."""
+    try:
+        value = json.loads(bytes(data).decode("utf-8", errors))
+    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
+        raise DamagedIndex("damaged JSON") from None
+    if type(value) is not kind:
+        raise DamagedIndex("damaged JSON")
+    return value
 
 
 def _chunk_sums(data: bytes) -> list[int]:

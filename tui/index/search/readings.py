@@ -25,7 +25,7 @@ import json
 from array import array
 from typing import Any, Callable, Mapping
 
-from .pieces import DamagedIndex, _chunk_sums, _ints
+from .pieces import DamagedIndex, _chunk_sums, _ints, _json_part
 from .spelling import spelling_parts
 
 HEAD = "pinyin"
@@ -69,12 +69,7 @@ def group_sums(parts: Mapping[str, Any], token: str, n_terms: int, n_texts: int)
         raw = parts[HEAD]
     except KeyError:
         return {}
-    try:
-        head = json.loads(bytes(raw).decode("utf-8"))
-    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
-        raise DamagedIndex("damaged readings") from None
-    if type(head) is not dict:
-        raise DamagedIndex("damaged readings")
+    head = _json_part(raw, dict)
     if head.get("token") != token or head.get("terms") != n_terms or head.get("texts") != n_texts:
         return {}
     sums = head.get("sums")
@@ -84,32 +79,24 @@ def group_sums(parts: Mapping[str, Any], token: str, n_terms: int, n_texts: int)
     return sums
 
 
-def _authors(data: Any) -> dict[str, Any]:
-    try:
-        got = json.loads(bytes(data).decode("utf-8", "surrogatepass"))
-    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
-        raise DamagedIndex("damaged readings") from None
-    if type(got) is not dict:
-        raise DamagedIndex("damaged readings")
-    return got
-
-
 def load(parts: Mapping[str, Any], terms: Mapping[str, int]) -> dict[str, list[tuple[str, ...]]]:
     """Every name's and author's readings, decoded at once (the app): each syllable one string and
     each reading one tuple however many names share them (as decoded, the readings of 10,000 reports'
     names are ~700,000 small objects, ~35 MB)."""
     data = parts["readings"]
     data = data.whole() if hasattr(data, "whole") else data
-    try:
-        items = json.loads(bytes(data).decode("utf-8", "surrogatepass"))
-    except (TypeError, ValueError, RecursionError, UnicodeDecodeError):
-        raise DamagedIndex("damaged readings") from None
-    if type(items) is not list or len(items) != len(terms):
+    items = _json_part(data, list, "surrogatepass")
+    if len(items) != len(terms):
         raise DamagedIndex("damaged readings")
     shared: dict = {}
     out = {t: _readings(v, shared) for t, v in zip(terms, items) if v is not None}
-    out.update((k, _readings(v, shared)) for k, v in _authors(parts["readings.authors"]).items())
+    out.update((k, _readings(v, shared)) for k, v in _authors(parts).items())
     return out
+
+
+def _authors(parts: Mapping[str, Any]) -> dict[str, Any]:
+    """The authors' readings as stored (authors who are no name)."""
+    return _json_part(parts["readings.authors"], dict, "surrogatepass")
 
 
 class StoredReadings(dict):
@@ -119,7 +106,7 @@ class StoredReadings(dict):
     __slots__ = ("blob", "off", "terms")
 
     def __init__(self, parts: Mapping[str, Any], terms: Callable[[], Mapping[str, int]], n_terms: int):
-        super().__init__((k, _readings(v)) for k, v in _authors(parts["readings.authors"]).items())
+        super().__init__((k, _readings(v)) for k, v in _authors(parts).items())
         self.blob = parts["readings"]
         self.off = _ints(parts["readings.off"])
         if len(self.off) != n_terms or (n_terms and self.off[-1] != len(self.blob) - 1):
@@ -137,10 +124,7 @@ class StoredReadings(dict):
         raw = bytes(self.blob[a:b])
         if raw == b"null":
             return None
-        try:
-            return _readings(json.loads(raw.decode("utf-8", "surrogatepass")))
-        except (ValueError, RecursionError, UnicodeDecodeError):
-            raise DamagedIndex("damaged readings") from None
+        return _readings(_json_part(raw, list, "surrogatepass"))
 
     def get(self, name: Any, default: Any = None) -> Any:
         v = dict.get(self, name, _NONE)

@@ -474,12 +474,11 @@ def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
         conn.close()
 
 
-def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes],
-               held: Iterable[int] = ()) -> bool:
-    """Save an index (replacing the library's earlier one); False when the file is busy or cannot be
-    written (it is saved another time). `held`: the report rows whose search records the index now
-    holds: their stored records are deleted (the index has them; an index built again computes them
-    from the reports' files), and the space freed is given back to the file system (`reclaim`)."""
+def _write(path: str | os.PathLike, work: Callable[[sqlite3.Connection], bool],
+           after: Callable[[sqlite3.Connection], None] | None = None) -> bool:
+    """`work(conn)` in one write transaction of the cache file: committed when it says True (then
+    `after(conn)`, and the space freed given back to the file system, `reclaim`), rolled back when it
+    says False or raises; whether it was done (not when the file is busy or cannot be written)."""
     try:
         conn = _connect(path, readonly=False)
     except (sqlite3.Error, ValueError):
@@ -487,19 +486,12 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("DELETE FROM search_parts WHERE key = ?", (key,))
-            conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
-            conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
-                             [(key, name, pack_part(data)) for name, data in parts.items()])
-            conn.executemany("DELETE FROM search_rec WHERE rid = ?", [(rid,) for rid in held])
-            old = [k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
-                                              (KEEP,))]
-            for k in old:
-                conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
-                conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
+            if not work(conn):
+                conn.execute("ROLLBACK")
+                return False
             conn.execute("COMMIT")
-            if old:
-                forget_postings(Path(path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
+            if after is not None:
+                after(conn)
             reclaim(conn)
         except BaseException:
             try:
@@ -512,6 +504,34 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
         return False
     finally:
         conn.close()
+
+
+def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes],
+               held: Iterable[int] = ()) -> bool:
+    """Save an index (replacing the library's earlier one); False when the file is busy or cannot be
+    written (it is saved another time). `held`: the report rows whose search records the index now
+    holds: their stored records are deleted (the index has them; an index built again computes them
+    from the reports' files), and the space freed is given back to the file system (`reclaim`)."""
+    old: list[str] = []
+
+    def work(conn: sqlite3.Connection) -> bool:
+        conn.execute("DELETE FROM search_parts WHERE key = ?", (key,))
+        conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
+        conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
+                         [(key, name, pack_part(data)) for name, data in parts.items()])
+        conn.executemany("DELETE FROM search_rec WHERE rid = ?", [(rid,) for rid in held])
+        old.extend(k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
+                                              (KEEP,)))
+        for k in old:
+            conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
+            conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
+        return True
+
+    def after(conn: sqlite3.Connection) -> None:
+        if old:
+            forget_postings(Path(path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
+
+    return _write(path, work, after)
 
 
 def save_alone(path: str | os.PathLike, key: str, fp: str | None, token: str, parts: Mapping[str, bytes],
@@ -520,41 +540,25 @@ def save_alone(path: str | os.PathLike, key: str, fp: str | None, token: str, pa
     earlier parts replaced and every other part left as it is: only when the saved index is still the
     one they were made from (the same files, `fp`, and the same index, its `token`); False otherwise,
     or when the file is busy or cannot be written (made again another time)."""
-    try:
-        conn = _connect(path, readonly=False)
-    except (sqlite3.Error, ValueError):
-        return False
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    names = list(group)
+
+    def work(conn: sqlite3.Connection) -> bool:
+        row = conn.execute("SELECT fingerprint, stamp FROM search_index WHERE key = ?", (key,)).fetchone()
+        meta = conn.execute("SELECT data FROM search_parts WHERE key = ? AND name = 'meta'", (key,)).fetchone()
         try:
-            row = conn.execute("SELECT fingerprint, stamp FROM search_index WHERE key = ?", (key,)).fetchone()
-            meta = conn.execute("SELECT data FROM search_parts WHERE key = ? AND name = 'meta'", (key,)).fetchone()
-            try:
-                same = (row is not None and row[0] == (fp or "") and row[1] == stamp() and meta is not None
-                        and json.loads(bytes(unpack_part(meta[0]))).get("token") == token)
-            except (ValueError, TypeError, AttributeError):
-                same = False
-            if not same:
-                conn.execute("ROLLBACK")
-                return False
-            names = list(group)
-            conn.execute(f"DELETE FROM search_parts WHERE key = ? AND name IN ({','.join('?' * len(names))})",
-                         (key, *names))
-            conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
-                             [(key, name, pack_part(data)) for name, data in parts.items()])
-            conn.execute("COMMIT")
-            reclaim(conn)
-        except BaseException:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise
+            same = (row is not None and row[0] == (fp or "") and row[1] == stamp() and meta is not None
+                    and json.loads(bytes(unpack_part(meta[0]))).get("token") == token)
+        except (ValueError, TypeError, AttributeError):
+            same = False
+        if not same:
+            return False
+        conn.execute(f"DELETE FROM search_parts WHERE key = ? AND name IN ({','.join('?' * len(names))})",
+                     (key, *names))
+        conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
+                         [(key, name, pack_part(data)) for name, data in parts.items()])
         return True
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
+
+    return _write(path, work)
 
 
 def save_readings(index: Any, path: str | os.PathLike, key: str) -> bool:
