@@ -49,7 +49,7 @@ class _Ids:
     writes its parts as it is built and holds none (`check`, `IndexData.stream`) against a CRC-32 of
     the key kept per id: found by 64 bits, of which the hash's are drawn afresh for each process."""
 
-    __slots__ = ("slots", "mask", "n", "same", "check", "checks")
+    __slots__ = ("slots", "mask", "n", "same", "check", "checks", "miss")
 
     def __init__(self, same: Any = None, check: Any = None) -> None:
         self.slots = array("Q", bytes(8 * 1024))  # (0: empty; else the hash's top 32 bits, then the id + 1)
@@ -57,20 +57,22 @@ class _Ids:
         self.n = 0
         self.same, self.check = same, check
         self.checks = array("I")  # per id its `check` (ids are put in order)
+        self.miss = (0, 0)  # (tag, free slot) where the last `get` found none: `add` puts the key there
 
     def get(self, key: Any) -> int | None:
         tag = (hash(key) >> 32) & 0xFFFFFFFF
-        slots, mask = self.slots, self.mask
+        slots, mask, same = self.slots, self.mask, self.same
         i = tag & mask
         c = -1
         while True:
             v = slots[i]
             if not v:
+                self.miss = (tag, i)
                 return None
             if v >> 32 == tag:
                 idx = (v & 0xFFFFFFFF) - 1
-                if self.same is not None:
-                    if self.same(idx, key):
+                if same is not None:
+                    if same(idx, key):
                         return idx
                 else:
                     if c < 0:
@@ -81,19 +83,24 @@ class _Ids:
 
     def put(self, key: Any, i: int) -> None:
         """Give `key` the id `i` (the next id: ids are put in order) unless it has one already."""
+        if self.get(key) is None:
+            self.add(key, i)
+        elif self.same is None:
+            self.checks.append(self.check(key))
+
+    def add(self, key: Any, i: int) -> None:
+        """Give `key` the id `i` (the next id), right after a `get` of it found none."""
         if self.same is None:
             self.checks.append(self.check(key))
-        if self.get(key) is not None:
-            return
-        if 3 * (self.n + 1) > 2 * len(self.slots):
-            self._grow()
-        tag = (hash(key) >> 32) & 0xFFFFFFFF
-        slots, mask = self.slots, self.mask
-        at = tag & mask
-        while slots[at]:
-            at = (at + 1) & mask
-        slots[at] = (tag << 32) | (i + 1)
+        tag, at = self.miss
         self.n += 1
+        if 3 * self.n > 2 * len(self.slots):
+            self._grow()
+            slots, mask = self.slots, self.mask
+            at = tag & mask
+            while slots[at]:
+                at = (at + 1) & mask
+        self.slots[at] = (tag << 32) | (i + 1)
 
     def _grow(self) -> None:
         old = self.slots
@@ -559,7 +566,7 @@ class IndexData:
             sid = shapes.get(skey)
             if sid is None:
                 sid = self.nshapes
-                shapes.put(skey, sid)
+                shapes.add(skey, sid)
                 self.shape_cols.extend(skey)
             e_tid(tid)
             e_shape(sid)
@@ -585,7 +592,7 @@ class IndexData:
 
     def _new_otext(self, b: _Builder, text: str) -> tuple[int, str]:
         otid = len(self.otext_off) - 1
-        b.otexts.put(text, otid)
+        b.otexts.add(text, otid)
         self.otext += text.encode("utf-8", "surrogatepass")
         self.otext_off.append(len(self.otext))
         vis, urls = visible(text)
@@ -621,7 +628,7 @@ class IndexData:
 
     def _new_text(self, b: _Builder, vis: str, hid: int) -> int:
         tid = self.ntexts
-        b.texts.put((vis, hid), tid)
+        b.texts.add((vis, hid), tid)
         low = lower(vis)
         cased = vis.encode("utf-8", "surrogatepass") + b"\n"
         self.lower += cased if low is vis or low == vis else low.encode("utf-8", "surrogatepass") + b"\n"

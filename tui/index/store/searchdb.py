@@ -10,7 +10,9 @@ imports nothing of the parser, so `reports-tui search` can answer from a saved i
     search_parts  (id, key, name, data)          its parts (packed arrays, UTF-8, JSON), each stored
                                                  compressed in blocks (`pack_part`), read whole or on
                                                  demand (`Packed`: the blocks a slice needs, through
-                                                 SQLite's incremental blob reads)
+                                                 SQLite's incremental blob reads); a part written as
+                                                 the index is built is several rows, NAME, NAME#1, ...
+                                                 (`IndexWriter`), read as one
 
 Records and parts are stored compressed (zlib): the text of a report is in its record and three
 times in an index (as written, lower case, cased), and compressed the cache is about the size of the
@@ -619,10 +621,11 @@ class IndexWriter:
             self.close()
 
     def close(self) -> None:
-        """Let go of the connection (the rows of an unfinished build are deleted by the next one)."""
+        """Let go of the connection and of the rows written that are no saved index (else deleted by the
+        library's next build)."""
         if self.conn is not None:
             try:
-                if self.key is not None and self.conn.in_transaction is False:
+                if not self.conn.in_transaction:
                     self.conn.execute("DELETE FROM search_parts WHERE key = ?", (self.temp,))
             except sqlite3.Error:
                 pass
