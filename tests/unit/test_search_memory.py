@@ -47,14 +47,17 @@ def test_the_app_answers_from_a_saved_index_whose_texts_stay_compressed(cache_en
 def test_the_app_holds_an_index_it_built_as_read_back_once_saved(cache_env):
     """A first search in the app builds the index in memory and saves it; from then on the app holds it
     as read back from the cache (texts compressed), with the same answers — not the built one, which
-    holds every text whole. A process that answers once (`hold_saved` off) keeps what it built."""
+    holds every text whole. A process that answers once (`hold_saved` off) too: a whole library's index
+    is written as it is built, and read back (`Workspace._built_as_saved`); one built in memory (no
+    cache) holds its texts whole."""
     from tui.index.load import load_library
     from tui.index.workspace import Workspace
 
     lib = load_library([str(SEEDS)], use_cache=True)
     fresh = Workspace(lib)
+    assert isinstance(fresh.search_index().otext, bytearray)
     once = Workspace(lib, use_cache=True).search_index()  # (built and saved: the CLI's way)
-    assert isinstance(once.otext, bytearray)
+    assert isinstance(once.otext, Checked) and once.persisted_as is not None
     from tui.index.store.searchdb import cache_file
 
     cache_file().unlink()  # (no saved index: the app builds one)
@@ -91,17 +94,17 @@ def test_an_index_saved_in_an_earlier_format_is_built_again(cache_env, monkeypat
     lib = load_library([str(SEEDS)], use_cache=True)  # (makes the parse cache the index is saved in)
     want = _rows(Workspace(lib).search("贝易转", limit=0))
     with monkeypatch.context() as m:  # (saved as the format before this one wrote it)
-        m.setattr(parts, "FORMAT", "3")
-        m.setattr(index_module, "FORMAT", "3")
+        m.setattr(parts, "FORMAT", "6")  # (each part one row: before parts were written as they are built)
+        m.setattr(index_module, "FORMAT", "6")
         Workspace(lib, use_cache=True).search_index()
     db = sqlite3.connect(cache_file())
     [(old,)] = db.execute("SELECT stamp FROM search_index").fetchall()
-    assert old.startswith("3:")
+    assert old.startswith("6:")
     notices: list[str] = []
     ws = Workspace(lib, use_cache=True, notice=notices.append)
     index = ws.search_index()
     assert index.persisted_as is not None and _rows(ws.search("贝易转", limit=0)) == want
-    assert index.saved_changes == index.changes and index.changes == len(lib.reports)  # (built, not read)
+    assert index.saved_changes == index.changes and index.ndocs == len(lib.reports)
     [(new,)] = db.execute("SELECT stamp FROM search_index").fetchall()
     assert new.startswith(parts.FORMAT + ":") and not notices  # (another format is no damage)
     db.close()

@@ -237,6 +237,8 @@ class Workspace:
                 if index is None and not self._build_anew:
                     index = self._stored_index(library)
                 self._build_anew = False
+                if index is None and total is None:  # (whole: built as it is saved, then read back)
+                    index = self._built_as_saved(reports, library, progress)
                 built = index is None
                 if built:  # (made from the library's reports: searched as they are added)
                     self._index = index = SearchIndex()
@@ -265,6 +267,32 @@ class Workspace:
                 if self.pinyin:
                     index.warm()
             return index
+
+    def _built_as_saved(self, reports: list[Report], library: Library,
+                        progress: Callable[[int, int], None] | None) -> SearchIndex | None:
+        """The index of a whole library built for the first time, written to the cache as it is built
+        (`IndexData.stream`: it holds a batch of reports' lines, not every line) and then read back as
+        a saved index is; None when it is not to be saved or could not be (it is then built in memory)."""
+        if not (self.use_cache and library.paths):
+            return None
+        from .search.engine import SearchIndex
+        from .search.docs import Doc
+        from .store.searchdb import IndexWriter, cache_file, fingerprint, give_back_memory, same_files, scan_state
+
+        index = SearchIndex()
+        index.stream(IndexWriter(cache_file(), self._index_key(library)))
+        if self.pinyin:
+            index.char_pinyin = {}  # (the readings of each hanzi learnt as its lines are added: saved with it)
+        records = functools.partial(self._records, stored=library.stored)
+        index.sync(reports, records, progress)
+        state = scan_state(library.paths)
+        fp = fingerprint(state) if same_files(state, map(Doc.of, reports)) else ""
+        stored = library.stored
+        held = stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
+        saved = index.finish(fp, held)
+        del index
+        give_back_memory()
+        return self._stored_index(library) if saved else None
 
     def _publish(self, index: SearchIndex) -> None:
         """Let queries see an index read back from the cache, now that its reports are the library's
@@ -352,9 +380,9 @@ class Workspace:
                                      scan_state, update_fingerprint)
 
         state = scan_state(library.paths)
-        with index.lock:
-            live = [doc for doc, dead in zip(index.each_doc(), index.doc_dead) if not dead]
-        fp = fingerprint(state) if same_files(state, live) else ""
+        with index.lock:  # (one report at a time: a list of every `Doc` is ~1 KB a report)
+            fp = fingerprint(state) if same_files(state, (doc for doc, dead in zip(index.each_doc(), index.doc_dead)
+                                                          if not dead)) else ""
         if index.changes == index.saved_changes and (index.pinyin_ready or not self.pinyin):
             if index.persisted_as == fp:
                 return

@@ -28,8 +28,10 @@ import json
 import os
 import re
 import threading
+import zlib
 from array import array
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import parts as _stored
@@ -40,32 +42,146 @@ from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, nor
 
 
 class _Ids:
-    """A key's id, held by the key's hash (an int) rather than by the key, each found checked against
-    what the index holds (`same(id, key)`): an index's lines are held once, as bytes, not a second
-    time as the strings (and tuples) of a dictionary's keys (~300 MB at 10,000 reports). Two keys of
-    one hash (rare) keep the second by its key."""
+    """A key's id, held by the key's hash rather than by the key: one 64-bit slot a key (32 bits of its
+    hash, and its id), open addressing, ~12 bytes a key; not the strings (and tuples) of a
+    dictionary's keys and its ~100 bytes of entry and objects a key (~300 MB at 10,000 reports). A key
+    found is checked against what the index holds (`same(id, key)`, the bytes), or where the index
+    writes its parts as it is built and holds none (`check`, `IndexData.stream`) against a CRC-32 of
+    the key kept per id: found by 64 bits, of which the hash's are drawn afresh for each process."""
 
-    __slots__ = ("by_hash", "clash", "same")
+    __slots__ = ("slots", "mask", "n", "same", "check", "checks", "miss")
 
-    def __init__(self, same: Any) -> None:
-        self.by_hash: dict[int, int] = {}
-        self.clash: dict[Any, int] = {}
-        self.same = same
+    def __init__(self, same: Any = None, check: Any = None) -> None:
+        self.slots = array("Q", bytes(8 * 1024))  # (0: empty; else the hash's top 32 bits, then the id + 1)
+        self.mask = 1023
+        self.n = 0
+        self.same, self.check = same, check
+        self.checks = array("I")  # per id its `check` (ids are put in order)
+        self.miss = (0, 0)  # (tag, free slot) where the last `get` found none: `add` puts the key there
 
     def get(self, key: Any) -> int | None:
-        i = self.by_hash.get(hash(key))
-        if i is not None and self.same(i, key):
-            return i
-        return self.clash.get(key) if self.clash else None
+        tag = (hash(key) >> 32) & 0xFFFFFFFF
+        slots, mask, same = self.slots, self.mask, self.same
+        i = tag & mask
+        c = -1
+        while True:
+            v = slots[i]
+            if not v:
+                self.miss = (tag, i)
+                return None
+            if v >> 32 == tag:
+                idx = (v & 0xFFFFFFFF) - 1
+                if same is not None:
+                    if same(idx, key):
+                        return idx
+                else:
+                    if c < 0:
+                        c = self.check(key)
+                    if self.checks[idx] == c:
+                        return idx
+            i = (i + 1) & mask
 
     def put(self, key: Any, i: int) -> None:
-        """Give `key` the id `i` unless it has one already."""
-        h = hash(key)
-        j = self.by_hash.get(h)
-        if j is None:
-            self.by_hash[h] = i
-        elif not self.same(j, key):
-            self.clash.setdefault(key, i)
+        """Give `key` the id `i` (the next id: ids are put in order) unless it has one already."""
+        if self.get(key) is None:
+            self.add(key, i)
+        elif self.same is None:
+            self.checks.append(self.check(key))
+
+    def add(self, key: Any, i: int) -> None:
+        """Give `key` the id `i` (the next id), right after a `get` of it found none."""
+        if self.same is None:
+            self.checks.append(self.check(key))
+        tag, at = self.miss
+        self.n += 1
+        if 3 * self.n > 2 * len(self.slots):
+            self._grow()
+            slots, mask = self.slots, self.mask
+            at = tag & mask
+            while slots[at]:
+                at = (at + 1) & mask
+        self.slots[at] = (tag << 32) | (i + 1)
+
+    def _grow(self) -> None:
+        old = self.slots
+        self.slots = slots = array("Q", bytes(16 * len(old)))
+        self.mask = mask = 2 * len(old) - 1
+        for v in old:
+            if v:
+                at = (v >> 32) & mask
+                while slots[at]:
+                    at = (at + 1) & mask
+                slots[at] = v
+
+
+def _check_text(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass"))
+
+
+def _check_vis(key: tuple[str, int]) -> int:
+    return zlib.crc32(key[0].encode("utf-8", "surrogatepass"), key[1] & 0xFFFFFFFF)
+
+
+def _check_shape(key: tuple) -> int:
+    return zlib.crc32(array("q", key).tobytes())
+
+
+class _Tail:
+    """The end of a column of an index whose parts are written as it is built (`IndexData.stream`): what
+    is not written yet, read and appended to by positions in the whole column (a bytearray's or an
+    array's); `take()` gives what may be written (of integers, all but the last: offsets read it)."""
+
+    __slots__ = ("base", "data")
+
+    def __init__(self, data: Any) -> None:
+        self.base, self.data = 0, data
+
+    def __len__(self) -> int:
+        return self.base + len(self.data)
+
+    def __iadd__(self, more: Any) -> "_Tail":
+        self.data += more
+        return self
+
+    def append(self, v: int) -> None:
+        self.data.append(v)
+
+    def extend(self, vs: Iterable[int]) -> None:
+        self.data.extend(vs)
+
+    def __getitem__(self, i: Any) -> Any:
+        base = self.base
+        if isinstance(i, slice):
+            a, b = i.start or 0, len(self) if i.stop is None else i.stop
+            if a < base or b > len(self) or i.step is not None:
+                raise IndexError("a written part of the column")
+            return self.data[a - base:b - base]
+        if i < 0:
+            i += len(self)
+        if i < base:
+            raise IndexError("a written part of the column")
+        return self.data[i - base]
+
+    def take(self) -> bytes:
+        data = self.data
+        keep = 1 if isinstance(data, array) and data else 0
+        got = data[:len(data) - keep]
+        del data[:len(data) - keep]
+        self.base += len(got)
+        return got.tobytes() if isinstance(got, array) else bytes(got)
+
+    def rest(self) -> bytes:
+        """What is left (the column ends here)."""
+        got, self.data = self.data, self.data[:0]
+        self.base += len(got)
+        return got.tobytes() if isinstance(got, array) else bytes(got)
+
+
+# the parts an index written as it is built (`IndexData.stream`) writes a batch at a time: part → attribute
+STREAMED = {"docs": "_docs_blob", "doc_off": "_doc_off", "doc_first": "doc_first", "entry_tid": "entry_tid",
+            "entry_shape": "entry_shape", "entry_line": "entry_line", "lower": "lower", "lower_off": "lower_off",
+            "cased": "cased", "cased_off": "cased_off", "text_hid": "text_hid", "shape_cols": "shape_cols",
+            "otext": "otext", "otext_off": "otext_off", "otext_url": "otext_url"}
 
 
 class _Builder:
@@ -73,10 +189,13 @@ class _Builder:
 
     __slots__ = ("otexts", "texts", "shapes", "heads", "urls", "vocab", "kpis", "chains", "sections", "projects")
 
-    def __init__(self, ix: IndexData) -> None:
-        self.otexts = _Ids(ix._same_otext)
-        self.texts = _Ids(ix._same_text)
-        self.shapes = _Ids(ix._same_shape)
+    def __init__(self, ix: IndexData, streamed: bool = False) -> None:
+        if streamed:  # (what it would check against is written: checked by a CRC-32 each)
+            self.otexts, self.texts, self.shapes = _Ids(check=_check_text), _Ids(check=_check_vis), _Ids(check=_check_shape)
+        else:
+            self.otexts = _Ids(ix._same_otext)
+            self.texts = _Ids(ix._same_text)
+            self.shapes = _Ids(ix._same_shape)
         self.heads: dict[str, int] = {}
         self.urls: dict[str, int] = {}
         self.vocab: set[str] = set()
@@ -321,7 +440,8 @@ class IndexData:
                 rank, order = self._stored_rank, self._order_keys
             else:
                 dead = self.doc_dead
-                keys = {d: (doc.week is not None, doc.sort) for d, doc in enumerate(self.each_doc()) if not dead[d]}
+                keys = {d: k for d, k in enumerate(self._sort_keys or ((doc.week is not None, doc.sort)
+                                                                        for doc in self.each_doc())) if not dead[d]}
                 live = list(keys)
                 dated = sorted((d for d in live if keys[d][0]), key=lambda d: keys[d][1], reverse=True)
                 undated = sorted((d for d in live if not keys[d][0]), key=lambda d: keys[d][1], reverse=True)
@@ -337,6 +457,9 @@ class IndexData:
         return got
 
     _order_keys: Any = None  # week-order positions read from parts
+    _sort_keys: Any = None  # per report (dated, sort key), where its rows are written as it is built (`stream`)
+    _out: Any = None  # where its parts are written as it is built (`stream`)
+    _tids: Any = None  # then each entry's text (4 bytes an entry: its postings are made of them at the end)
     _stored_rank: Any = None  # ranks read from parts
 
     # -- growing -------------------------------------------------------------------------------
@@ -357,6 +480,9 @@ class IndexData:
                 self.vocab.extend(fresh)  # (the order is of no matter: see `tiers.LowerTiers._fuzzy`)
         if self.post_extra and len(self.entry_tid) - self.post_off[-1] > max(FOLD_MIN, self.post_off[-1]):
             self._fold_postings()
+        if self._out is not None:
+            for name, attr in STREAMED.items():
+                self._out.append(name, getattr(self, attr).take())
         if added:
             self.changes += added
             self._ranks = None
@@ -382,9 +508,13 @@ class IndexData:
         self.post_off, self.post_eid, self.post_extra = off, eid, {}
 
     def _add_one(self, b: _Builder, doc: Doc, rec: Record) -> None:
-        d = self.ndocs
-        self.docs.append(doc)
-        self.refs.append(None)  # (the `Doc` carries it)
+        if self._out is not None:  # (its row written with the index, its sort key kept for the ranks)
+            self._docs_blob += doc.to_json().encode("utf-8", "surrogatepass")
+            self._doc_off.append(len(self._docs_blob))
+            self._sort_keys.append((doc.week is not None, doc.sort))
+        else:
+            self.docs.append(doc)
+            self.refs.append(None)  # (the `Doc` carries it)
         self.ndocs += 1
         self.doc_dead.append(0)
         projects, kpis, sections, entries = rec
@@ -415,7 +545,7 @@ class IndexData:
         self.dterm_off.append(len(self.dterm_ids))
         eid = len(self.entry_tid)
         e_tid, e_shape, e_line = self.entry_tid.append, self.entry_shape.append, self.entry_line.append
-        tid_count, extra = self.tid_count, self.post_extra
+        tid_count, extra, tids = self.tid_count, self.post_extra, self._tids
         otexts, texts, shapes = b.otexts, b.texts, b.shapes
         for line, text, section, chain, project, head, kind in entries:
             otid = otexts.get(text)
@@ -432,18 +562,23 @@ class IndexData:
             tid = texts.get((vis, hid))
             if tid is None:
                 tid = self._new_text(b, vis, hid)
-            skey = (otid, section, chain, project, pnames.get(project) if project else None, kind, bool(head))
+            skey = self._shape_key(b, otid, section, chain, project, pnames.get(project) if project else None, kind, head)
             sid = shapes.get(skey)
             if sid is None:
-                sid = self._new_shape(b, skey)
+                sid = self.nshapes
+                shapes.add(skey, sid)
+                self.shape_cols.extend(skey)
             e_tid(tid)
             e_shape(sid)
             e_line(line)
             tid_count[tid] += 1
-            p = extra.get(tid)
-            if p is None:
-                p = extra[tid] = array("i")
-            p.append(eid)
+            if tids is not None:  # (written as it is built: its postings made at the end, `finish`)
+                tids.append(tid)
+            else:
+                p = extra.get(tid)
+                if p is None:
+                    p = extra[tid] = array("i")
+                p.append(eid)
             if kpi_lines and line in kpi_lines:
                 for nid in kpi_lines[line]:
                     self.kpi_eid.append(eid)
@@ -457,7 +592,7 @@ class IndexData:
 
     def _new_otext(self, b: _Builder, text: str) -> tuple[int, str]:
         otid = len(self.otext_off) - 1
-        b.otexts.put(text, otid)
+        b.otexts.add(text, otid)
         self.otext += text.encode("utf-8", "surrogatepass")
         self.otext_off.append(len(self.otext))
         vis, urls = visible(text)
@@ -482,7 +617,7 @@ class IndexData:
             self.cased[off[tid]:off[tid + 1] - 1] == key[0].encode("utf-8", "surrogatepass")
 
     def _same_shape(self, sid: int, skey: tuple) -> bool:
-        return self.shape(sid) == skey
+        return tuple(self.shape_cols[6 * sid:6 * sid + 6]) == skey
 
     def _head_id(self, b: _Builder, ht: str) -> int:
         hid = b.heads.get(ht)
@@ -493,7 +628,7 @@ class IndexData:
 
     def _new_text(self, b: _Builder, vis: str, hid: int) -> int:
         tid = self.ntexts
-        b.texts.put((vis, hid), tid)
+        b.texts.add((vis, hid), tid)
         low = lower(vis)
         cased = vis.encode("utf-8", "surrogatepass") + b"\n"
         self.lower += cased if low is vis or low == vis else low.encode("utf-8", "surrogatepass") + b"\n"
@@ -506,10 +641,9 @@ class IndexData:
             self._add_readings(low)
         return tid  # (its words join `vocab` at the end of `add`)
 
-    def _new_shape(self, b: _Builder, skey: tuple) -> int:
-        sid = self.nshapes
-        b.shapes.put(skey, sid)
-        otid, section, chain, project, pname, kind, head = skey
+    def _shape_key(self, b: _Builder, otid: int, section: str, chain: tuple, project: str | None, pname: str | None,
+                   kind: str, head: Any) -> tuple[int, int, int, int, int, int]:
+        """A shape as its six integers (`shape_cols`), its section, chain and project given ids when new."""
         sec = b.sections.get(section)
         if sec is None:
             sec = b.sections[section] = len(self.sections)
@@ -524,8 +658,7 @@ class IndexData:
             if pid < 0:
                 pid = b.projects[(project, pname)] = len(self.projects)
                 self.projects.append((project, pname))
-        self.shape_cols.extend((otid, sec, cid, pid, KINDS.index(kind), 1 if head else 0))
-        return sid
+        return (otid, sec, cid, pid, KINDS.index(kind), 1 if head else 0)
 
     def kill(self, d: int) -> None:
         """Mark report `d` dead (its file changed or went away): it is no longer searched."""
@@ -573,13 +706,62 @@ class IndexData:
             b.chains.setdefault(chain, i)
         for i, proj in enumerate(self.projects):
             b.projects.setdefault(proj, i)
+        cols = self.shape_cols
         for sid in range(self.nshapes):
-            b.shapes.put(self.shape(sid), sid)
+            b.shapes.put(tuple(cols[6 * sid:6 * sid + 6]), sid)
         b.vocab.update(self.vocab)
         for nid, name in enumerate(self.kpi_names):
             b.kpis.setdefault(name, nid)
         self._b = b
         return b
+
+    # -- written as it is built ---------------------------------------------------------------------
+
+    def stream(self, out: Any) -> None:
+        """Write this index's parts as it is built, to `out` (a `store.searchdb.IndexWriter`), rather than
+        hold them: the parts that only grow (`STREAMED`) are handed to `out` at the end of each `add`,
+        and only their ends held; the lines are found again by hash and a CRC-32 (`_Ids`), not by the
+        bytes, which are written; `finish` writes the rest. Only for an empty index, built once: it
+        cannot be searched (`finish` says where it was saved, to be read back)."""
+        assert self.ndocs == 0
+        self._out = out
+        self._sort_keys = []
+        self._tids = array("i")
+        self._docs_blob = b""
+        self._doc_off = array("i", [0])
+        for attr in STREAMED.values():
+            col = getattr(self, attr)
+            setattr(self, attr, _Tail(bytearray(col) if not isinstance(col, array) else col))
+        self._b = _Builder(self, streamed=True)
+
+    def finish(self, fp: str, held: Iterable[int] = ()) -> bool:
+        """Write the rest of an index built by `stream` and make it the library's saved index (with the
+        fingerprint `fp` of its files; `held`: `searchdb.save_index`'s); whether it was saved."""
+        out, self._out = self._out, None
+        self._b = None
+        if self.char_pinyin is not None:  # (what `prepare_pinyin` would add: the names' readings)
+            from . import pinyin as py
+
+            for t in self.terms:
+                if t not in self.readings:
+                    self.readings[t] = py.readings(t)
+            self._names_spelling("")  # (saved with it: `warm`)
+        for name, attr in STREAMED.items():
+            out.append(name, getattr(self, attr).rest())
+        # each text's entries, ascending, by counting (no report is dead: `tid_count` counts them all)
+        tids, self._tids = self._tids, None
+        off = array("i", [0])
+        off.extend(accumulate(self.tid_count))
+        at = off[:-1]
+        eids = array("i", bytes(4 * len(tids)))
+        for e, t in enumerate(tids):
+            eids[at[t]] = e
+            at[t] += 1
+        del tids, at
+        self.post_off, self.post_eid, self.post_extra = off, eids, {}
+        parts = _stored.to_parts(self, streamed=STREAMED)
+        sums = parts.pop("sums")
+        return out.finish(fp, parts, held, lambda more: _stored.sums_part(sums, more))
 
     def settle(self) -> None:
         """Drop what only growing needs (it is made again if the index grows later)."""

@@ -27,8 +27,9 @@ from .readings import load as load_all_readings
 from .spelling import read_spelling
 
 FORMAT = "7"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
-# spelling table; 6: each kind of name a part of its own, `NAMES`; 7: the readings' parts their own checksums,
-# written alone, each name's read on demand: `readings`)
+# spelling table; 6: each kind of name a part of its own, `NAMES`; 7: a part written as the index is built
+# stored as several rows, `store.searchdb.IndexWriter`; the readings' parts their own checksums, written
+# alone, each name's read on demand: `readings`)
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 # parts the app holds whole whatever their size (`checked`): a text's entries are a slice of `post_eid`
@@ -46,19 +47,24 @@ NAMES = {"terms": "names.terms", "section_keys": "names.sections", "kpi_names": 
          "projects": "names.projects"}  # (+ ".off", ".none": `PackedPairs.to_bytes`, no JSON)
 
 
-def to_parts(ix: Any) -> dict[str, bytes]:
-    """Every part as plain bytes (see the module's description)."""
-    ix._materialize()
+def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
+    """Every part as plain bytes (see the module's description); but those `streamed`, written as the
+    index was built (`columns.IndexData.stream`), whose checksums are then not in `sums` either."""
+    streamed = frozenset(streamed)
+    if not streamed:
+        ix._materialize()
     rank, _by_rank, order = ix.ranks()
     docs = bytearray()
     doc_off = array("i", [0])
-    for doc in ix.each_doc():
+    for doc in ix.each_doc() if "docs" not in streamed else ():
         docs += doc.to_json().encode("utf-8", "surrogatepass")
         doc_off.append(len(docs))
-    post_off, post_eid = array("i", [0]), array("i")
-    for tid in range(ix.ntexts):
-        post_eid.extend(ix.postings(tid))
-        post_off.append(len(post_eid))
+    post_off, post_eid = ix.post_off, ix.post_eid
+    if ix.post_extra or len(post_off) - 1 != ix.ntexts:  # (else joined already: `_fold_postings`)
+        post_off, post_eid = array("i", [0]), array("i")
+        for tid in range(ix.ntexts):
+            post_eid.extend(ix.postings(tid))
+            post_off.append(len(post_eid))
     meta = {"format": FORMAT, "byteorder": sys.byteorder, "item": ITEM, "docs": ix.ndocs,
             "entries": len(ix.entry_tid), "texts": ix.ntexts, "shapes": ix.nshapes,
             "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
@@ -70,30 +76,33 @@ def to_parts(ix: Any) -> dict[str, bytes]:
     def js(v: Any) -> bytes:
         return json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
-    parts = {
-        "meta": js(meta), "docs": bytes(docs), "doc_off": doc_off.tobytes(),
-        "doc_first": ix.doc_first.tobytes(), "doc_dead": bytes(ix.doc_dead), "doc_rank": rank.tobytes(),
-        "doc_order": order.tobytes(),
-        "entry_tid": ix.entry_tid.tobytes(), "entry_shape": ix.entry_shape.tobytes(),
-        "entry_line": ix.entry_line.tobytes(),
-        "lower": bytes(ix.lower), "lower_off": ix.lower_off.tobytes(), "cased": bytes(ix.cased),
-        "cased_off": ix.cased_off.tobytes(), "text_hid": ix.text_hid.tobytes(),
-        "tid_count": ix.tid_count.tobytes(), "post_off": post_off.tobytes(), "post_eid": post_eid.tobytes(),
-        "shape_cols": ix.shape_cols.tobytes(), "otext": bytes(ix.otext),
-        "otext_off": ix.otext_off.tobytes(), "otext_url": ix.otext_url.tobytes(), "urls": bytes(ix.urls),
-        "url_off": ix.url_off.tobytes(), "vocab": "\n".join(ix.vocab).encode("utf-8"),
-        "kpi_eid": ix.kpi_eid.tobytes(), "kpi_nid": ix.kpi_nid.tobytes(),
-        "term_count": ix.term_count.tobytes(), "dterm_off": ix.dterm_off.tobytes(),
-        "dterm_ids": ix.dterm_ids.tobytes(),
+    columns = {
+        "docs": docs, "doc_off": doc_off, "doc_first": ix.doc_first, "doc_dead": ix.doc_dead, "doc_rank": rank,
+        "doc_order": order, "entry_tid": ix.entry_tid, "entry_shape": ix.entry_shape, "entry_line": ix.entry_line,
+        "lower": ix.lower, "lower_off": ix.lower_off, "cased": ix.cased, "cased_off": ix.cased_off,
+        "text_hid": ix.text_hid, "tid_count": ix.tid_count, "post_off": post_off, "post_eid": post_eid,
+        "shape_cols": ix.shape_cols, "otext": ix.otext, "otext_off": ix.otext_off, "otext_url": ix.otext_url,
+        "urls": ix.urls, "url_off": ix.url_off, "vocab": "\n".join(ix.vocab).encode("utf-8"), "kpi_eid": ix.kpi_eid, "kpi_nid": ix.kpi_nid,
+        "term_count": ix.term_count, "dterm_off": ix.dterm_off, "dterm_ids": ix.dterm_ids,
     }
+    parts = {"meta": js(meta)}
+    parts.update({name: col.tobytes() if isinstance(col, array) else bytes(col)
+                  for name, col in columns.items() if name not in streamed})
     parts.update({NAMES[k]: js(v) for k, v in names.items()})
     projects = ix.projects if isinstance(ix.projects, PackedPairs) else PackedPairs(ix.projects)
     at = NAMES["projects"]
     parts[at], parts[at + ".off"], parts[at + ".none"] = projects.to_bytes()
-    parts["sums"] = js({name: _chunk_sums(data) for name, data in parts.items()})
+    parts["sums"] = sums_part({name: _chunk_sums(data) for name, data in parts.items()})
     # (the pinyin readings, when made, with checksums of their own: they may be written alone, `readings`)
     parts.update(readings_parts(ix))
     return parts
+
+
+def sums_part(sums: dict[str, list[int]], more: Mapping[str, list[int]] | None = None) -> bytes:
+    """The `sums` part: the checksums of every part (`more`: of the parts written as the index was built)."""
+    if isinstance(sums, (bytes, bytearray)):
+        sums = json.loads(sums)
+    return json.dumps({**sums, **(more or {})}, separators=(",", ":")).encode("utf-8")
 
 
 def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,

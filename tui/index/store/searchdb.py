@@ -10,7 +10,9 @@ imports nothing of the parser, so `reports-tui search` can answer from a saved i
     search_parts  (id, key, name, data)          its parts (packed arrays, UTF-8, JSON), each stored
                                                  compressed in blocks (`pack_part`), read whole or on
                                                  demand (`Packed`: the blocks a slice needs, through
-                                                 SQLite's incremental blob reads)
+                                                 SQLite's incremental blob reads); a part written as
+                                                 the index is built is several rows, NAME, NAME#1, ...
+                                                 (`IndexWriter`), read as one
 
 Records and parts are stored compressed (zlib): the text of a report is in its record and three
 times in an index (as written, lower case, cased), and compressed the cache is about the size of the
@@ -76,37 +78,53 @@ def pack_part(data: bytes | bytearray | memoryview) -> bytes:
 
 
 class Packed:
-    """A stored index part (bytes, or anything that slices to bytes such as an open SQLite blob) read as
-    the raw bytes it holds: `len` and slices, each block decompressed when first needed and kept (at
-    most `KEPT` blocks). `DamagedIndex` when it is not what `pack_part` writes."""
+    """A stored index part (bytes, or anything that slices to bytes such as an open SQLite blob; or a
+    list of those: the part's segments, in order, `IndexWriter`) read as the raw bytes it holds: `len`
+    and slices, each block decompressed when first needed and kept (at most `KEPT` blocks).
+    `DamagedIndex` when it is not what `pack_part` writes (every segment but the last whole blocks)."""
 
     KEPT = 256
 
-    __slots__ = ("src", "n", "block", "ends", "base", "got", "kept")
+    __slots__ = ("srcs", "n", "block", "seg", "starts", "ends", "got", "kept")
 
     def __init__(self, src: Any, kept: int = KEPT):
-        self.src = src
+        self.srcs = srcs = src if isinstance(src, list) else [src]
         self.kept = kept
+        self.n, self.block = 0, 0
+        self.seg, self.starts, self.ends = array("i"), array("q"), array("q")
+        for k, one in enumerate(srcs):
+            n, block, base, ends = self._head(one)
+            if k and block != self.block or self.n % max(self.block, 1):
+                raise _damaged("segments")
+            self.block = block
+            self.n += n
+            self.seg.extend([k] * len(ends))
+            self.starts.extend([base + (ends[i - 1] if i else 0) for i in range(len(ends))])
+            self.ends.extend([base + e for e in ends])
+        self.got: dict[int, bytes] = {}
+
+    @staticmethod
+    def _head(src: Any) -> tuple[int, int, int, array]:
+        """(raw length, block size, where the blocks start, the end of each) of one stored segment."""
         head = bytes(src[0:_HEAD])
         if len(head) != _HEAD or head[:len(MAGIC)] != MAGIC:
             raise _damaged("header")
-        self.n = int.from_bytes(head[len(MAGIC):len(MAGIC) + 8], "little")
-        self.block = int.from_bytes(head[len(MAGIC) + 8:_HEAD], "little")
-        if self.block <= 0 or self.n < 0:
+        n = int.from_bytes(head[len(MAGIC):len(MAGIC) + 8], "little")
+        block = int.from_bytes(head[len(MAGIC) + 8:_HEAD], "little")
+        if block <= 0 or n < 0:
             raise _damaged("header")
-        nb = -(-self.n // self.block)
-        self.base = _HEAD + 8 * nb
-        raw = bytes(src[_HEAD:self.base])
+        nb = -(-n // block)
+        base = _HEAD + 8 * nb
+        raw = bytes(src[_HEAD:base])
         if len(raw) != 8 * nb:
             raise _damaged("block table")
         ends = array("q")
         ends.frombytes(raw)
         if sys.byteorder != "little":
             ends.byteswap()
-        if any(b < a for a, b in zip([0, *ends], ends)) or (nb and self.base + ends[-1] != len(src)):
+        if any(b < a for a, b in zip([0, *ends], ends)) or (nb and base + ends[-1] != len(src)):
             raise _damaged("block table")
-        self.ends = ends
-        self.got: dict[int, bytes] = {}
+        return n, block, base, ends
 
     def __len__(self) -> int:
         return self.n
@@ -122,9 +140,8 @@ class Packed:
 
     def _decompress(self, i: int) -> bytes:
         """Block `i`, decompressed and its length checked."""
-        start = self.ends[i - 1] if i else 0
         try:
-            got = zlib.decompress(bytes(self.src[self.base + start:self.base + self.ends[i]]))
+            got = zlib.decompress(bytes(self.srcs[self.seg[i]][self.starts[i]:self.ends[i]]))
         except zlib.error:
             raise _damaged("compressed block") from None
         if len(got) != min(self.block, self.n - i * self.block):
@@ -393,8 +410,8 @@ class LazyParts(Mapping[str, Any]):
     ones an open SQLite blob through a `Packed` that reads and decompresses just the blocks sliced
     from it."""
 
-    def __init__(self, conn: sqlite3.Connection, ids: dict[str, int], lazy: Iterable[str], fingerprint: str = "",
-                 kept: int = Packed.KEPT):
+    def __init__(self, conn: sqlite3.Connection, ids: dict[str, list[int]], lazy: Iterable[str],
+                 fingerprint: str = "", kept: int = Packed.KEPT):
         self.conn = conn
         self.ids = ids
         self.fingerprint = fingerprint  # of the files the index was made from (`fingerprint`)
@@ -406,16 +423,21 @@ class LazyParts(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         got = self._got.get(name)
         if got is None:
-            rid = self.ids[name]
+            rids = self.ids[name]
+            if not rids:  # (a segment missing)
+                raise _damaged("segments")
             if name in self.lazy:
-                blob = self.conn.blobopen("search_parts", "data", rid, readonly=True)
-                self._blobs.append(blob)
-                got = self._got[name] = Packed(blob, self.kept)
+                blobs = [self.conn.blobopen("search_parts", "data", rid, readonly=True) for rid in rids]
+                self._blobs.extend(blobs)
+                got = self._got[name] = Packed(blobs if len(blobs) > 1 else blobs[0], self.kept)
             else:  # (read whole: not kept here, the index holds what it makes of it)
-                row = self.conn.execute("SELECT data FROM search_parts WHERE id = ?", (rid,)).fetchone()
-                if row is None or not isinstance(row[0], bytes):
-                    raise KeyError(name)
-                got = unpack_part(row[0])
+                data = []
+                for rid in rids:
+                    row = self.conn.execute("SELECT data FROM search_parts WHERE id = ?", (rid,)).fetchone()
+                    if row is None or not isinstance(row[0], bytes):
+                        raise KeyError(name)
+                    data.append(row[0])
+                got = Packed(data if len(data) > 1 else data[0]).whole()
         return got
 
     def __iter__(self) -> Iterator[str]:
@@ -450,12 +472,28 @@ def open_index(path: str | os.PathLike, key: str, lazy: Iterable[str], kept: int
         if row is None or type(row[0]) is not str or row[1] != stamp():
             conn.close()
             return None
-        ids = {name: rid for rid, name in conn.execute("SELECT id, name FROM search_parts WHERE key = ?", (key,))
-               if type(name) is str and type(rid) is int}
+        ids = _segments(conn.execute("SELECT id, name FROM search_parts WHERE key = ?", (key,)))
     except (sqlite3.Error, ValueError):
         conn.close()
         return None
     return LazyParts(conn, ids, lazy, row[0], kept)
+
+
+SEGMENT = "#"  # a part written a batch at a time is stored as several rows: NAME, NAME#1, NAME#2, ... (`IndexWriter`)
+
+
+def _segments(rows: Iterable[tuple[Any, Any]]) -> dict[str, list[int]]:
+    """The rows of a saved index's parts by part: name → the ids of its segments in order (an empty list
+    when one is missing: the part does not read back)."""
+    found: dict[str, dict[int, int]] = {}
+    for rid, name in rows:
+        if type(name) is not str or type(rid) is not int:
+            continue
+        base, sep, k = name.partition(SEGMENT)
+        at = int(k) if sep and k.isascii() and k.isdigit() and k[0] != "0" else (0 if not sep else -1)
+        found.setdefault(base, {})[at] = rid
+    return {name: [segs[k] for k in range(len(segs))] if all(k in segs for k in range(len(segs))) else []
+            for name, segs in found.items()}
 
 
 def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
@@ -475,12 +513,16 @@ def update_fingerprint(path: str | os.PathLike, key: str, fp: str) -> bool:
 
 
 def _write(path: str | os.PathLike, work: Callable[[sqlite3.Connection], bool],
-           after: Callable[[sqlite3.Connection], None] | None = None) -> bool:
+           after: Callable[[sqlite3.Connection], None] | None = None,
+           conn: sqlite3.Connection | None = None) -> bool:
     """`work(conn)` in one write transaction of the cache file: committed when it says True (then
     `after(conn)`, and the space freed given back to the file system, `reclaim`), rolled back when it
-    says False or raises; whether it was done (not when the file is busy or cannot be written)."""
+    says False or raises; whether it was done (not when the file is busy or cannot be written). On a
+    connection of its own, closed after; or on `conn`, left open."""
+    own = conn is None
     try:
-        conn = _connect(path, readonly=False)
+        if conn is None:
+            conn = _connect(path, readonly=False)
     except (sqlite3.Error, ValueError):
         return False
     try:
@@ -503,7 +545,8 @@ def _write(path: str | os.PathLike, work: Callable[[sqlite3.Connection], bool],
     except sqlite3.Error:
         return False
     finally:
-        conn.close()
+        if own:
+            conn.close()
 
 
 def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, bytes],
@@ -512,26 +555,114 @@ def save_index(path: str | os.PathLike, key: str, fp: str, parts: Mapping[str, b
     written (it is saved another time). `held`: the report rows whose search records the index now
     holds: their stored records are deleted (the index has them; an index built again computes them
     from the reports' files), and the space freed is given back to the file system (`reclaim`)."""
-    old: list[str] = []
+    return IndexWriter(path, key).finish(fp, parts, held)
 
-    def work(conn: sqlite3.Connection) -> bool:
-        conn.execute("DELETE FROM search_parts WHERE key = ?", (key,))
-        conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
-        conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
-                         [(key, name, pack_part(data)) for name, data in parts.items()])
-        conn.executemany("DELETE FROM search_rec WHERE rid = ?", [(rid,) for rid in held])
-        old.extend(k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
-                                              (KEEP,)))
-        for k in old:
-            conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
-            conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
-        return True
 
-    def after(conn: sqlite3.Connection) -> None:
-        if old:
-            forget_postings(Path(path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
+class IndexWriter:
+    """An index saved as it is built: the parts that only grow (`append`) are written a segment at a
+    time while it is built (rows of a key of their own, `SEGMENT`: never read as an index), so that
+    the build holds only what is not written yet; `finish` writes the other parts and makes them all
+    the library's index in one transaction (replacing its earlier one). Any error writing (a busy
+    file, a full disk) leaves the writer failed (`ok` false): nothing is then saved."""
 
-    return _write(path, work, after)
+    SEGMENT_BYTES = 1 << 20  # raw bytes of a part held before they are written (whole blocks)
+
+    def __init__(self, path: str | os.PathLike, key: str) -> None:
+        self.path, self.key = path, key
+        self.temp = f"{key}\0{os.urandom(8).hex()}"  # (a build's own key: its rows are no saved index)
+        self.buffers: dict[str, bytearray] = {}
+        self.segments: dict[str, int] = {}  # segments written per part
+        self.sums: dict[str, list[int]] = {}  # per part its CRC-32s (`parts` format: a 16 KiB piece each)
+        self.ok = True
+        self.conn: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.conn is None:
+            self.conn = _connect(self.path, readonly=False)
+            # (what a build of this library left behind, ended before it finished)
+            self.conn.execute("DELETE FROM search_parts WHERE key > ? AND key < ?", (self.key + "\0", self.key + "\1"))
+        return self.conn
+
+    def append(self, name: str, data: bytes | bytearray | memoryview) -> None:
+        """More bytes at the end of part `name` (written once a segment's worth is held)."""
+        buf = self.buffers.setdefault(name, bytearray())
+        buf += data
+        if len(buf) >= self.SEGMENT_BYTES:
+            whole = len(buf) - len(buf) % BLOCK
+            self._segment(name, memoryview(buf)[:whole])
+            del buf[:whole]
+
+    def _segment(self, name: str, data: Any) -> None:
+        k = self.segments.get(name, 0)
+        self.segments[name] = k + 1
+        from ..search.pieces import _chunk_sums
+
+        self.sums.setdefault(name, []).extend(_chunk_sums(data))
+        if not self.ok:
+            return
+        try:
+            self._connect().execute("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
+                                    (self.temp, name + (f"{SEGMENT}{k}" if k else ""), pack_part(data)))
+        except (sqlite3.Error, ValueError):
+            self.ok = False
+
+    def finish(self, fp: str, parts: Mapping[str, bytes], held: Iterable[int] = (),
+               sums: Callable[[dict[str, list[int]]], bytes] | None = None) -> bool:
+        """Write the rest (`parts`: whole parts; what `append` holds: each part's last segment) and make
+        it the library's index; `sums(checksums of the parts appended)` gives the `sums` part when
+        given (else it is among `parts`). False when it could not be saved."""
+        for name, buf in self.buffers.items():
+            self._segment(name, buf)
+        self.buffers = {}
+        if sums is not None:
+            parts = {**parts, "sums": sums(self.sums)}
+        written = sum(self.segments.values())
+        old: list[str] = []
+        key, temp = self.key, self.temp
+
+        def work(conn: sqlite3.Connection) -> bool:
+            (have,) = conn.execute("SELECT count(*) FROM search_parts WHERE key = ?", (temp,)).fetchone()
+            if have != written:  # (rows of this build deleted meanwhile: not a whole index)
+                return False
+            conn.execute("DELETE FROM search_parts WHERE key = ?", (key,))
+            conn.execute("UPDATE search_parts SET key = ? WHERE key = ?", (key, temp))
+            conn.execute("INSERT OR REPLACE INTO search_index VALUES (?, ?, ?, ?)", (key, fp, stamp(), time.time()))
+            conn.executemany("INSERT INTO search_parts (key, name, data) VALUES (?, ?, ?)",
+                             [(key, name, pack_part(data)) for name, data in parts.items()])
+            conn.executemany("DELETE FROM search_rec WHERE rid = ?", [(rid,) for rid in held])
+            old.extend(k for (k,) in conn.execute("SELECT key FROM search_index ORDER BY used DESC LIMIT -1 OFFSET ?",
+                                                  (KEEP,)))
+            for k in old:
+                conn.execute("DELETE FROM search_parts WHERE key = ?", (k,))
+                conn.execute("DELETE FROM search_index WHERE key = ?", (k,))
+            return True
+
+        def after(conn: sqlite3.Connection) -> None:
+            if old:
+                forget_postings(Path(self.path).parent, [k for (k,) in conn.execute("SELECT key FROM search_index")])
+
+        try:
+            if not self.ok:
+                return False
+            try:
+                conn = self._connect()
+            except (sqlite3.Error, ValueError):
+                return False
+            return _write(self.path, work, after, conn)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let go of the connection and of the rows written that are no saved index (else deleted by the
+        library's next build)."""
+        if self.conn is not None:
+            try:
+                if not self.conn.in_transaction:
+                    self.conn.execute("DELETE FROM search_parts WHERE key = ?", (self.temp,))
+            except sqlite3.Error:
+                pass
+            self.conn.close()
+            self.conn = None
 
 
 def save_alone(path: str | os.PathLike, key: str, fp: str | None, token: str, parts: Mapping[str, bytes],
