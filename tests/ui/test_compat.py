@@ -15,7 +15,6 @@ from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 from textual.cache import LRUCache
@@ -58,11 +57,6 @@ def test_the_private_names_compat_reads_still_exist_with_their_shape():
 
     assert isinstance(Tree("t")._line_cache, LRUCache)
     assert "_on_resize" in vars(Tree)
-    screen = Screen()  # (`_screen_resized`: the size its compositor laid it out at, and whether one is asked for)
-    from textual.geometry import Size
-
-    assert screen._compositor.size == Size(0, 0) and screen._compositor.root is None
-    assert screen._layout_required is False
 
 
 async def test_a_list_of_known_heights_is_laid_out_as_textual_would():
@@ -198,13 +192,11 @@ async def test_typing_in_a_steady_input_lays_nothing_out_and_scrolls_as_textual_
     (ScrollView, "_size_updated", ["self", "size", "virtual_size", "container_size", "layout"]),
     (Input, "_watch_value", ["self", "value"]),
     (MessagePump, "_dispatch_message", ["self", "message"]),
-    (Screen, "_screen_resized", ["self", "size"]),
 ])
 def test_the_private_methods_compat_replaces_still_exist_with_their_signature(owner, name, params):
     compat.install()
     method = getattr(owner, name)
-    original = {"_move_page": compat._original_move_page, "_dispatch_message": compat._original_dispatch,
-                "_screen_resized": compat._original_screen_resized}.get(name, method)
+    original = {"_move_page": compat._original_move_page, "_dispatch_message": compat._original_dispatch}.get(name, method)
     assert list(inspect.signature(original).parameters) == params
     if name == "_dispatch_message":
         assert inspect.iscoroutinefunction(original)
@@ -273,36 +265,3 @@ def test_no_class_of_the_app_overrides_a_private_name_of_textual():
                 if n.startswith("_") and not n.startswith("__") and n in textual_names:
                     clashes.append(f"{cls.__qualname__}.{n}")
     assert not clashes, clashes
-
-
-async def test_a_size_told_again_lays_nothing_out_and_a_new_size_is_laid_out():
-    # The terminal's size told again at the size the screen is laid out at (as Textual does twice before
-    # the first screen) lays nothing out and draws nothing; a new size is laid out as Textual would.
-    from textual.geometry import Size
-
-    from testpaths import SEEDS
-    from tui.ui.widgets.report_view import ReportView
-    from uiutil import eventually, make_app, ready, settled
-
-    app = make_app(paths=[SEEDS])
-    layouts: list = []
-    refresh_layout = Screen._refresh_layout
-
-    def counted(self, size=None, scroll=False):
-        layouts.append(size)
-        return refresh_layout(self, size, scroll)
-
-    async with app.run_test(size=(120, 36)) as pilot:
-        main = await ready(pilot)
-        await settled(pilot)
-        Screen._refresh_layout = counted
-        try:
-            await pilot.resize_terminal(120, 36)
-            await settled(pilot)
-            assert layouts == []
-            view = main.query_one(ReportView)
-            await pilot.resize_terminal(80, 24)
-            await eventually(pilot, lambda: main.size == (80, 24) and view.region.right <= 80 and layouts)
-            assert Size(80, 24) in layouts and main.has_class("-narrow")
-        finally:
-            Screen._refresh_layout = refresh_layout

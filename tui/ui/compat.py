@@ -30,11 +30,6 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   drawn (`size_known`).
 - A `Tree` resized forgets every line it drew and lays the whole screen out again, though its lines and
   its virtual size do not depend on its size (drawn lines are kept by width): `keep_tree_lines` skips that.
-- A screen is told the terminal's size again and again at the size it has already been laid out at (the
-  driver's first size, Textual's own check of it once idle, the screen's own `Resize` from its first
-  layout), and lays itself out and draws itself each time: two layouts and frames more before the first
-  screen. A size a screen is laid out at already is not laid out again for it (`_screen_resized`): a
-  layout asked for meanwhile is made as usual, by the screen's next update.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped or waits in a
 queue, whether the app is exiting, whether a footer has its bindings yet, where an option starts in an
@@ -205,15 +200,6 @@ def _dismiss(self: Screen, result=None):
         return nothing().call_next(self.app)
     self._reports_dismissed = True
     return _original_dismiss(self, result)
-
-
-_original_screen_resized = Screen._screen_resized
-
-
-def _screen_resized(self: Screen, size: Size) -> None:
-    if size == self._compositor.size and self._compositor.root is self:
-        return  # (laid out at this size already: a layout asked for meanwhile is made by the screen's timer)
-    _original_screen_resized(self, size)
 
 
 _original_dispatch = MessagePump._dispatch_message
@@ -390,8 +376,6 @@ def install() -> None:
         OptionList._move_page = _move_page
     if Screen.dismiss is not _dismiss:
         Screen.dismiss = _dismiss
-    if Screen._screen_resized is not _screen_resized:
-        Screen._screen_resized = _screen_resized
     if MessagePump._dispatch_message is not _dispatch_message:
         MessagePump._dispatch_message = _dispatch_message
     for name in PALETTE_METHODS:
