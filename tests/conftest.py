@@ -57,21 +57,25 @@ def _report_folders_unchanged():
     assert not changed, f"report folders written to: {changed}"
 
 
-# The longest files, longest first (seconds of one worker and, after the slash, of CPU: `pytest -n 1` with a
-# plugin adding up wall time and `getrusage` per test, on a busy machine): with `--dist loadfile` a file
-# runs whole on one worker, so one of these handed out late would run alone at the end of a parallel run
-# while the other core idles.
+# The longest files, longest first (seconds of one worker and, after the slash, of CPU with the processes
+# its tests start: `pytest -n 2` with a plugin adding up wall time and `getrusage` per test, on a busy
+# machine): with `--dist loadfile` a file runs whole on one worker, so one of these handed out late would
+# run alone at the end of a parallel run while the other core idles.
 LONGEST_FILES = (
-    "unit/test_search_reference.py",    # ~88 / 29 s
-    "unit/test_faults_cache.py",        # ~68 / 23 s: random byte damage, kill -9 during a build
-    "ui/test_faults_monkey.py",         # ~60 / 21 s: one test, the monkey with palette keys
-    "ui/test_screen_keys.py",           # ~56 / 18 s
-    "ui/test_hostile_ui.py",            # ~55 / 22 s
-    "browser/test_server.py",           # ~45 / 23 s: app processes behind a browser
-    "ui/test_monkey.py",                # ~41 / 9 s
-    "ui/test_search_screen.py",         # ~38 / 6 s
-    "unit/test_markdown_agreement.py",  # ~36 / 16 s: the real corpora
-    "unit/test_install.py",             # ~34 / 9 s: a wheel built and installed
+    "unit/test_search_reference.py",    # ~123 / 40 s
+    "unit/test_faults_cache.py",        # ~109 / 28 s: random byte damage, kill -9 during a build
+    "ui/test_faults_monkey.py",         # ~76 / 28 s: one test, the monkey with palette keys
+    "browser/test_server.py",           # ~65 / 32 s: app processes behind a browser
+    "ui/test_screen_keys.py",           # ~57 / 20 s
+    "ui/test_reading_view.py",          # ~56 / 30 s: long reports rendered, raw and back
+    "ui/test_hostile_ui.py",            # ~44 / 18 s
+    "unit/test_cache_size.py",          # ~36 / 16 s: a 600-report archive loaded and indexed cold
+    "unit/test_markdown_agreement.py",  # ~35 / 23 s: the real corpora
+    "ui/test_monkey.py",                # ~29 / 11 s
+    "browser/test_page.py",             # ~28 / 14 s
+    "unit/test_faults_index.py",        # ~22 / 14 s
+    "ui/test_faults_ui.py",             # ~22 / 11 s
+    "ui/test_search_screen.py",         # ~22 / 7 s
 )
 
 

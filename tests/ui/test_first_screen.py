@@ -58,3 +58,36 @@ async def test_the_open_week_stays_whole_on_screen_when_the_list_gets_shorter():
             return True
 
         await eventually(pilot, whole_on_screen)
+
+
+async def test_the_screen_is_styled_once_for_its_size_not_once_a_class(monkeypatch):
+    # At 80×24 the screen takes three classes (narrow, short, the KPI panel on one line): each styles
+    # every widget of the screen again when set by itself. Set before the panes are styled, the first
+    # screen is styled as a whole only as Textual shows a screen; a resize across them, once.
+    from textual.app import App
+
+    from tui.ui.screens.main import MainScreen
+
+    restyled: list[tuple[str, ...]] = []
+    update_styles = App.update_styles
+
+    def counted(self, node, animate=True):
+        if isinstance(node, MainScreen):
+            restyled.append(tuple(sorted(node.classes)))
+        return update_styles(self, node, animate=animate)
+
+    monkeypatch.setattr(App, "update_styles", counted)
+    app = make_app(paths=[SEEDS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await ready(pilot)
+        assert main.kpi_mode == "line" and main.has_class("-narrow", "-short", "-kpi-line")
+        assert restyled == [("-kpi-line", "-narrow", "-short")]
+        del restyled[:]
+        await pilot.resize_terminal(120, 36)
+        await eventually(pilot, lambda: not main.has_class("-narrow") and main.query_one(KpiPanel).size.width > 0)
+        assert main.kpi_mode == "full" and not main.has_class("-short", "-kpi-line")
+        assert len(restyled) == 1
+        del restyled[:]
+        await pilot.resize_terminal(80, 24)
+        await eventually(pilot, lambda: main.has_class("-narrow", "-short", "-kpi-line"))
+        assert len(restyled) == 1

@@ -62,6 +62,10 @@ class MainScreen(TeamLeadKeys, Screen):
         self._kpi_width: int | None = None  # the width set on the KPI box (None: the stylesheet's)
 
     def compose(self) -> ComposeResult:
+        # The terminal's size classes before the panes are styled: set once they are, each class would
+        # style every widget of the screen again (three times at 80×24) before the first frame.
+        self._size_classes(self.app.size.width, self.app.size.height)
+        self._kpi_classes()
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield WeekList(id="weeks")
@@ -369,14 +373,19 @@ class MainScreen(TeamLeadKeys, Screen):
         self._layout_for(event.size.width, event.size.height)
 
     def _layout_for(self, width: int, height: int) -> None:
-        # Narrow terminals: the KPI panel docks under the panes (see app.tcss `.-narrow`); narrow and
-        # short ones (80×24): it is one line, so the week list and the tree keep their room.
-        self.set_class(width < NARROW, "-narrow")
-        self.set_class(width < NARROW and height < SHORT, "-short")
+        classes = set(self.classes)
+        self._size_classes(width, height)
         for footer in self.query(Footer):
             footer.compact = width < NARROW  # room for every key's name at 80 columns
             footer.show_command_palette = width >= 90  # ctrl+p still works; `?` lists it
-        self._apply_kpi_mode()
+        self._apply_kpi_mode(restyle=classes != set(self.classes))
+
+    def _size_classes(self, width: int, height: int) -> None:
+        """Narrow terminals: the KPI panel docks under the panes (see app.tcss `.-narrow`); narrow and
+        short ones (80×24): it is one line, so the week list and the tree keep their room. The classes
+        only: `_apply_kpi_mode` styles the screen again, once for all its classes."""
+        self.set_class(width < NARROW, "-narrow", update=False)
+        self.set_class(width < NARROW and height < SHORT, "-short", update=False)
 
     @property
     def kpi_mode(self) -> str:
@@ -391,15 +400,24 @@ class MainScreen(TeamLeadKeys, Screen):
             return "line" if self.kpi_toggled else "full"
         return "hidden" if self.kpi_toggled else "full"
 
-    def _apply_kpi_mode(self) -> None:
+    def _apply_kpi_mode(self, restyle: bool = False) -> None:
+        """The KPI panel's classes (and any set before, `restyle`) applied in one restyle of the screen:
+        each class changed by itself styles every widget on it again."""
+        if self._kpi_classes() or restyle:
+            self.update_node_styles()
         mode = self.kpi_mode
-        self.set_class(mode == "line", "-kpi-line")
-        self.set_class(mode == "hidden", "-kpi-hidden")
         try:
             self.query_one(KpiPanel).set_compact(mode == "line")
         except Exception:  # not composed yet
             pass
         self._fit_kpis()
+
+    def _kpi_classes(self) -> bool:
+        """Set the KPI panel's classes for its mode, without styling the screen again; whether any changed."""
+        mode, classes = self.kpi_mode, set(self.classes)
+        self.set_class(mode == "line", "-kpi-line", update=False)
+        self.set_class(mode == "hidden", "-kpi-hidden", update=False)
+        return classes != set(self.classes)
 
     def _fit_kpis(self) -> None:
         """Beside the report the KPI panel is as wide as its table (at most a quarter of a wide
