@@ -10,6 +10,7 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
@@ -192,14 +193,22 @@ async def test_typing_in_a_steady_input_lays_nothing_out_and_scrolls_as_textual_
     (ScrollView, "_size_updated", ["self", "size", "virtual_size", "container_size", "layout"]),
     (Input, "_watch_value", ["self", "value"]),
     (MessagePump, "_dispatch_message", ["self", "message"]),
+    (StylesCache, "get_inner_outer", ["cls", "base_background", "background"]),
 ])
 def test_the_private_methods_compat_replaces_still_exist_with_their_signature(owner, name, params):
     compat.install()
     method = getattr(owner, name)
-    original = {"_move_page": compat._original_move_page, "_dispatch_message": compat._original_dispatch}.get(name, method)
+    original = {"_move_page": compat._original_move_page, "_dispatch_message": compat._original_dispatch,
+                "get_inner_outer": compat._original_inner_outer}.get(name, method)
     assert list(inspect.signature(original).parameters) == params
     if name == "_dispatch_message":
         assert inspect.iscoroutinefunction(original)
+    if name == "get_inner_outer":  # (the same two styles, the lines' keeper not among the cache's keys)
+        from textual.color import Color
+
+        base, background = Color(10, 20, 30), Color(200, 100, 0, 0.5)
+        keeper = StylesCache()
+        assert keeper.get_inner_outer(base, background) == original(keeper, base, background)
 
 
 def test_the_command_palette_handlers_compat_guards_still_exist():

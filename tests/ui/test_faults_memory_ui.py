@@ -1,10 +1,13 @@
 """A huge report in the report view: shown whole, without a string per line held (a 100 MB report has
-millions of lines, and as strings they take several times its text's memory)."""
+millions of lines, and as strings they take several times its text's memory). A screen closed, or an
+app ended, leaves none of the lines it drew behind."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import tracemalloc
+import weakref
 
 from tui.index.load import load_library
 from tui.model import text as text_module
@@ -56,3 +59,40 @@ async def test_a_huge_report_is_shown_without_a_string_per_line(tmp_path, monkey
         want = "\n".join(lines[section.line - 1:section.end_line]).rstrip("\n") + "\n"
         assert view.section_text(section) == want
         assert view.section_text(report.sections[-1]).endswith(f"段40：{LINE}\n")
+
+
+def _drawn_lines(screen) -> list[weakref.ref]:
+    """Weak references to where each widget of `screen` keeps the lines it drew (one per widget)."""
+    return [weakref.ref(widget._styles_cache) for widget in screen.walk_children(with_self=True)]
+
+
+async def _metrics_and_back(library) -> tuple[list[weakref.ref], weakref.ref]:
+    """Run the app: open the metrics screen and close it again; the app's main screen and the lines
+    drawn on each screen."""
+    app = make_app(library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        main = app.screen
+        await pilot.press("m")
+        await eventually(pilot, lambda: app.screen.id == "metrics" and len(app.screen.query(".kpi-chart")) >= 5)
+        await pilot.pause()
+        metrics = _drawn_lines(app.screen)
+        await pilot.press("escape")
+        await eventually(pilot, lambda: app.screen is main)
+        await pilot.pause()
+        gc.collect()
+        kept = sum(ref() is not None for ref in metrics)
+        assert kept == 0, f"{kept} of the closed metrics screen's {len(metrics)} widgets' drawn lines are kept"
+        return _drawn_lines(main), weakref.ref(main)
+
+
+async def test_a_closed_screen_and_an_ended_app_leave_no_drawn_lines_behind(seed_library):
+    """Each widget keeps the lines it drew. Closing a screen (the metrics' charts) frees them with its
+    widgets, and so does ending an app (apps run one after another in one process): neither Textual's
+    look-up of a line's background colours nor the charts' wish to hear of theme changes keeps them."""
+    # (in a task of its own: Textual makes an app the current one in the context it runs in)
+    at_start, main = await asyncio.create_task(_metrics_and_back(seed_library))
+    gc.collect()
+    assert main() is None
+    kept = sum(ref() is not None for ref in at_start)
+    assert kept == 0, f"{kept} of the ended app's {len(at_start)} widgets' drawn lines are kept"

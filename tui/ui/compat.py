@@ -30,6 +30,9 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   drawn (`size_known`).
 - A `Tree` resized forgets every line it drew and lays the whole screen out again, though its lines and
   its virtual size do not depend on its size (drawn lines are kept by width): `keep_tree_lines` skips that.
+- `StylesCache.get_inner_outer` (a line's inner and outer background) is an `lru_cache` on a method, so it
+  keeps the last 1,024 widgets' line keepers alive, with every line they drew, after their widget, screen
+  or app is gone (Textual issue 6665): `install` puts the same look-up cached by its colours alone.
 
 And small readers of private state: a node's key bindings, whether a key event was stopped or waits in a
 queue, whether the app is exiting, whether a footer has its bindings yet, where an option starts in an
@@ -39,15 +42,17 @@ option list.
 from __future__ import annotations
 
 from asyncio import CancelledError
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Protocol, runtime_checkable
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.text import Text
 
+from textual._styles_cache import StylesCache
 from textual.app import App
 from textual.await_complete import AwaitComplete
+from textual.color import Color
 from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -370,8 +375,20 @@ class KnownHeightOptionList(OptionList):
             self._drawn_width = 0
 
 
+@lru_cache(1024)
+def _inner_outer(base_background: Color, background: Color) -> tuple[VisualStyle, VisualStyle]:
+    """`StylesCache.get_inner_outer`, Textual's own body, cached by the two colours only."""
+    return VisualStyle(background=base_background + background), VisualStyle(background=base_background)
+
+
+_original_inner_outer = StylesCache.get_inner_outer
+_INNER_OUTER = staticmethod(_inner_outer)
+
+
 def install() -> None:
     """Apply the class patches (idempotent)."""
+    if StylesCache.__dict__.get("get_inner_outer") is not _INNER_OUTER:
+        StylesCache.get_inner_outer = _INNER_OUTER
     if OptionList._move_page is not _move_page:
         OptionList._move_page = _move_page
     if Screen.dismiss is not _dismiss:

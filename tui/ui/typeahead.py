@@ -75,7 +75,7 @@ class TypeAhead:
             finally:
                 self._back = None
                 if event is self._in_flight:
-                    self._in_flight = None
+                    self._forget_key()
                     if self._held:
                         # The next held key goes on now, not at the next tick: a burst typed ahead
                         # arrives at the speed the screens handle it.
@@ -133,7 +133,7 @@ class TypeAhead:
     def _busy_with_key(self) -> bool:
         if self.key_on_its_way():
             return True
-        self._in_flight = None
+        self._forget_key()
         return False
 
     def _must_hold(self, event: events.Key) -> bool:
@@ -155,7 +155,12 @@ class TypeAhead:
         await super().on_event(event)
         if not event.is_forwarded and self._in_flight is event:
             # Handled by a priority binding (ctrl+p, ctrl+c) or by nobody: it never comes back.
-            self._in_flight = None
+            self._forget_key()
+
+    def _forget_key(self) -> None:
+        """The last key sent on is done with: neither it nor the widgets it passed are kept (a screen
+        closed by it is freed with its widgets and the lines they drew)."""
+        self._in_flight, self._in_flight_via = None, ()
 
     def _schedule_release(self) -> None:
         """Look at the held keys again after a tick: one timer at a time, unless the last one is late

@@ -105,6 +105,11 @@ class KpiChart(PlotextPlot):
         if overlay:
             self.border_subtitle = self.legend()
 
+    def on_unmount(self) -> None:
+        # (plotext's widget hears of theme changes from the app and never stops: the app would keep
+        # every chart ever shown, with the lines it drew, until the theme changed)
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def legend(self) -> Text:
         """Each author's marker and name in the colour of their line."""
         out = Text()
