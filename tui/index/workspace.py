@@ -287,12 +287,19 @@ class Workspace:
         index.sync(reports, records, progress)
         state = scan_state(library.paths)
         fp = fingerprint(state) if same_files(state, map(Doc.of, reports)) else ""
-        stored = library.stored
-        held = stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
-        saved = index.finish(fp, held)
+        saved = index.finish(fp, self._held_rows(library))
         del index
         give_back_memory()
         return self._stored_index(library) if saved else None
+
+    @staticmethod
+    def _held_rows(library: Library) -> list[int]:
+        """The library's rows whose stored search records a saved index takes over (they are then deleted
+        from the cache: the index holds them), when the library was read from the cache saved into."""
+        from .store.searchdb import cache_file
+
+        stored = library.stored
+        return stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
 
     def _publish(self, index: SearchIndex) -> None:
         """Let queries see an index read back from the cache, now that its reports are the library's
@@ -406,10 +413,7 @@ class Workspace:
         with index.lock:
             parts = index.to_parts()
             changes = index.changes
-        # (the records of the library's rows are the index's now: no longer kept in the cache)
-        stored = library.stored
-        held = stored.rids() if stored is not None and str(cache_file()) == stored.cache_file else []
-        if save_index(cache_file(), self._index_key(library), fp, parts, held):
+        if save_index(cache_file(), self._index_key(library), fp, parts, self._held_rows(library)):
             index.persisted_as = fp
             index.saved_changes = changes
 

@@ -740,11 +740,7 @@ class IndexData:
         out, self._out = self._out, None
         self._b = None
         if self.char_pinyin is not None:  # (what `prepare_pinyin` would add: the names' readings)
-            from . import pinyin as py
-
-            for t in self.terms:
-                if t not in self.readings:
-                    self.readings[t] = py.readings(t)
+            self._name_readings()
             self._names_spelling("")  # (saved with it: `warm`)
         for name, attr in STREAMED.items():
             out.append(name, getattr(self, attr).rest())
@@ -798,9 +794,7 @@ class IndexData:
         from . import pinyin as py
 
         with self.lock:
-            for t in list(self.terms):
-                if t not in self.readings:
-                    self.readings[t] = py.readings(t)
+            self._name_readings()
             for doc in self.each_doc():
                 a = doc.author
                 if a and has_hanzi(a) and a not in self.readings:
@@ -811,6 +805,14 @@ class IndexData:
                 view, step = memoryview(self.lower_blob()), 1 << 20
                 for k in range(0, len(view), step):  # (a slice at a time: a decoded copy of every text is large)
                     self._add_readings(decoder.decode(view[k:k + step], final=k + step >= len(view)))
+
+    def _name_readings(self) -> None:
+        """The pinyin readings of every name not read yet."""
+        from . import pinyin as py
+
+        for t in list(self.terms):
+            if t not in self.readings:
+                self.readings[t] = py.readings(t)
 
     def _add_readings(self, low: str) -> None:
         """Learn the readings of the hanzi of a text not seen yet."""
