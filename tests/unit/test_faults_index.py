@@ -73,6 +73,20 @@ def _shared_rank(data: bytes) -> bytes:
     return a.tobytes()
 
 
+def _swapped_pairs(data: bytes) -> bytes:
+    """Each two neighbouring values swapped (each still in range: offsets that go back)."""
+    a = _ints(data)
+    for i in range(1, len(a) - 2, 2):
+        a[i], a[i + 1] = a[i + 1], a[i]
+    return a.tobytes()
+
+
+def _all_set(value: int):
+    def change(data: bytes) -> bytes:
+        return array("i", [value]).tobytes() * (len(data) // 4)
+    return change
+
+
 def _not_utf8(data: bytes) -> bytes:
     i = data.index("贝".encode())
     return data[:i] + b"\xff" + data[i + 1:]
@@ -93,7 +107,11 @@ def _one_name_short(data: bytes) -> bytes:
     ("lower", _not_utf8, "贝易转"), ("otext", _not_utf8, "贝易转"), ("cased", _not_utf8, "POS"),
     # (the names, each decoded where a query first reads it)
     ("names.heads", _not_a_list, "贝易转"), ("names.projects.off", _offset_out_of_range, "贝易转"),
-    ("names.projects", _not_utf8, "贝易转")])
+    ("names.projects", _not_utf8, "贝易转"),
+    # (the texts' columns, read a piece at a time by a query: each piece's values checked as it is read)
+    ("lower_off", _swapped_pairs, "贝易转"), ("post_off", _swapped_pairs, "贝易转"),
+    ("post_off", _offset_out_of_range, "贝易转"), ("tid_count", _all_set(-1), "贝易转"),
+    ("text_hid", _all_set(-2), "存管")])
 def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, query):
     want = _search(tmp_path / "nocache", query, "--no-cache")
     assert want.returncode == 0 and json.loads(want.stdout), want.stderr

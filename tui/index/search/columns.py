@@ -841,7 +841,10 @@ class IndexData:
     # every keystroke's scan reads it)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs", "names.projects")
-    QUERY_LAZY = ("readings",)  # parts a one-query process reads on demand too (the app reads them whole)
+    # parts a one-query process reads on demand too (the app reads them whole): the texts' integer columns
+    # a piece at a time (a query reads a few thousand texts' values; read whole and checked they cost ~1 s
+    # at 100,000 reports: `parts.Column`)
+    QUERY_LAZY = ("readings", "lower_off", "text_hid", "tid_count", "post_off")
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,

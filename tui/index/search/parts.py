@@ -19,7 +19,7 @@ from array import array
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
-from .pieces import CHUNK, ITEM, Checked, DamagedIndex, Ints, _chunk_sums, _ints, _json_part, own_view
+from .pieces import CHUNK, ITEM, Checked, Column, DamagedIndex, Ints, _chunk_sums, _ints, _json_part, own_view
 from .packed import JoinedNames, PackedPairs
 from .readings import GROUP as READINGS_GROUP
 from .readings import StoredReadings, _readings, group_sums, readings_parts
@@ -167,6 +167,12 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             v = held(name)
             return _ints(v) if isinstance(v, (bytes, bytearray)) else Ints(v)
 
+        def column(name: str, lo: int, hi: int | None = None, ascending: bool = False) -> Any:
+            # (a one-query process reads the texts' columns a piece at a time, each checked as it is
+            # read: `QUERY_COLUMNS`; the app reads them whole, checked below)
+            v = held(name)
+            return _ints(v) if isinstance(v, (bytes, bytearray)) else Column(v, lo, hi, ascending)
+
         def blob(name: str) -> Any:
             v = held(name)
             return v if not isinstance(v, bytes) else bytearray(v)
@@ -195,10 +201,11 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix._order_keys = _ints(parts["doc_order"])
         ix.entry_tid, ix.entry_shape, ix.entry_line = ints("entry_tid"), ints("entry_shape"), ints("entry_line")
         ix.lower = parts["lower"]  # (bytes as read, or read on demand: a bytearray when the index grows, `_materialize`)
-        ix.lower_off = _ints(parts["lower_off"])
-        ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), ints("text_hid")
-        ix.tid_count = _ints(parts["tid_count"])
-        ix.post_off, ix.post_eid = _ints(parts["post_off"]), ints("post_eid")
+        ix.lower_off = column("lower_off", 0, len(ix.lower), ascending=True)
+        ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), column("text_hid", -1)
+        ix.tid_count = column("tid_count", 0, n_ent)
+        ix.post_eid = ints("post_eid")
+        ix.post_off = column("post_off", 0, len(ix.post_eid), ascending=True)
         ix.shape_cols = ints("shape_cols")
         ix.otext, ix.otext_off, ix.otext_url = blob("otext"), ints("otext_off"), ints("otext_url")
         ix.urls, ix.url_off = bytearray(parts["urls"]), _ints(parts["url_off"])
@@ -307,8 +314,11 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             len(ix.shape_cols) == 6 * n_sh,
             len(ix.otext_off) == n_ot + 1 and ix.otext_off[-1] == len(ix.otext) and len(ix.otext_url) == n_ot,
             len(ix.url_off) == n_url + 1 and ix.url_off[-1] == len(ix.urls),
-            _ascending(ix.doc_first), _ascending(ix.lower_off), _ascending(ix.post_off), _ascending(ix._doc_off),
-            not ix.tid_count or min(ix.tid_count) >= 0,
+            _ascending(ix.doc_first), _ascending(ix._doc_off),
+            # (read on demand, a column's pieces are checked where they are read: `Column`)
+            isinstance(ix.lower_off, Column) or _ascending(ix.lower_off),
+            isinstance(ix.post_off, Column) or _ascending(ix.post_off),
+            isinstance(ix.tid_count, Column) or not ix.tid_count or min(ix.tid_count) >= 0,
             len(ix.dterm_off) == n_docs + 1,
             # ranks within bounds and each live report's rank its own (a changed rank that still passed
             # its checksum would drop hits, walking reports newest first), week-order positions too

@@ -139,6 +139,70 @@ class Ints:
         return iter(self[0:self.n])
 
 
+class Column:
+    """A packed integer column read on demand by a one-query process (`parts.QUERY_COLUMNS`): a piece
+    (`CHUNK` bytes of a `Checked` part, whose checksum it must match) at a time, made an array and kept,
+    each piece's values checked when first read — within `lo`..`hi` (`hi` None: no bound above) and,
+    with `ascending`, never going back, inside the piece and across its edge with each neighbouring
+    piece read (two values a query reads together lie in pieces both read). So a query reading a few
+    thousand texts' offsets checks what it reads, where the app reads and checks the column whole."""
+
+    __slots__ = ("blob", "n", "lo", "hi", "ascending", "got")
+
+    PER = CHUNK // ITEM  # values a piece
+
+    def __init__(self, blob: Any, lo: int, hi: int | None = None, ascending: bool = False):
+        if len(blob) % ITEM:
+            raise DamagedIndex("a packed array of the wrong length")
+        self.blob, self.n = blob, len(blob) // ITEM
+        self.lo, self.hi, self.ascending = lo, hi, ascending
+        self.got: dict[int, array] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _piece(self, k: int) -> array:
+        got = self.got.get(k)
+        if got is None:
+            got = _ints(self.blob[k * CHUNK:(k + 1) * CHUNK])
+            held = getattr(self.blob, "pieces", None)
+            if held is not None:  # (kept here as values: not twice)
+                held.pop(k, None)
+            if got and (min(got) < self.lo or (self.hi is not None and max(got) > self.hi)):
+                raise DamagedIndex("a value out of range")
+            if self.ascending and got:
+                values = got.tolist()
+                before, after = self.got.get(k - 1), self.got.get(k + 1)
+                if (values != sorted(values) or (before is not None and before[-1] > values[0])
+                        or (after is not None and values[-1] > after[0])):
+                    raise DamagedIndex("offsets that go back")
+            self.got[k] = got
+        return got
+
+    def __getitem__(self, i: Any) -> Any:
+        per = self.PER
+        if isinstance(i, slice):
+            a, b, _ = i.indices(self.n)
+            if b <= a:
+                return array("i")
+            first, last = a // per, (b - 1) // per
+            if first == last:
+                return self._piece(first)[a - first * per:b - first * per]
+            out = self._piece(first)[a - first * per:]
+            for k in range(first + 1, last):
+                out.extend(self._piece(k))
+            out.extend(self._piece(last)[:b - last * per])
+            return out
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return self._piece(i // per)[i % per]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self[0:self.n])
+
+
 class Paced(Checked):
     """A part read on demand, read through by the late checks: `pause()` before each piece it reads."""
 
