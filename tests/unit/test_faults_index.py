@@ -110,8 +110,7 @@ def _one_name_short(data: bytes) -> bytes:
     ("names.projects", _not_utf8, "贝易转"),
     # (the texts' columns, read a piece at a time by a query: each piece's values checked as it is read)
     ("lower_off", _swapped_pairs, "贝易转"), ("post_off", _swapped_pairs, "贝易转"),
-    ("post_off", _offset_out_of_range, "贝易转"), ("tid_count", _all_set(-1), "贝易转"),
-    ("text_hid", _all_set(-2), "存管")])
+    ("post_off", _offset_out_of_range, "贝易转"), ("tid_count", _all_set(-1), "贝易转")])
 def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, query):
     want = _search(tmp_path / "nocache", query, "--no-cache")
     assert want.returncode == 0 and json.loads(want.stdout), want.stderr

@@ -167,9 +167,10 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             v = held(name)
             return _ints(v) if isinstance(v, (bytes, bytearray)) else Ints(v)
 
-        def column(name: str, lo: int, hi: int | None = None, ascending: bool = False) -> Any:
+        def column(name: str, lo: int | None, hi: int | None = None, ascending: bool = False) -> Any:
             # (a one-query process reads the texts' columns a piece at a time, each checked as it is
             # read: `QUERY_COLUMNS`; the app reads them whole, checked below)
+            # (`text_hid` unchecked there, as before: a heading's id out of range fails where it is read)
             v = held(name)
             return _ints(v) if isinstance(v, (bytes, bytearray)) else Column(v, lo, hi, ascending)
 
@@ -202,8 +203,8 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
         ix.entry_tid, ix.entry_shape, ix.entry_line = ints("entry_tid"), ints("entry_shape"), ints("entry_line")
         ix.lower = parts["lower"]  # (bytes as read, or read on demand: a bytearray when the index grows, `_materialize`)
         ix.lower_off = column("lower_off", 0, len(ix.lower), ascending=True)
-        ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), column("text_hid", -1)
-        ix.tid_count = column("tid_count", 0, n_ent)
+        ix.cased, ix.cased_off, ix.text_hid = blob("cased"), ints("cased_off"), column("text_hid", None)
+        ix.tid_count = column("tid_count", 0)
         ix.post_eid = ints("post_eid")
         ix.post_off = column("post_off", 0, len(ix.post_eid), ascending=True)
         ix.shape_cols = ints("shape_cols")

@@ -142,7 +142,7 @@ class Ints:
 class Column:
     """A packed integer column read on demand by a one-query process (`parts.QUERY_COLUMNS`): a piece
     (`CHUNK` bytes of a `Checked` part, whose checksum it must match) at a time, made an array and kept,
-    each piece's values checked when first read — within `lo`..`hi` (`hi` None: no bound above) and,
+    each piece's values checked when first read — within `lo`..`hi` (None: no bound) and,
     with `ascending`, never going back, inside the piece and across its edge with each neighbouring
     piece read (two values a query reads together lie in pieces both read). So a query reading a few
     thousand texts' offsets checks what it reads, where the app reads and checks the column whole."""
@@ -151,7 +151,7 @@ class Column:
 
     PER = CHUNK // ITEM  # values a piece
 
-    def __init__(self, blob: Any, lo: int, hi: int | None = None, ascending: bool = False):
+    def __init__(self, blob: Any, lo: int | None, hi: int | None = None, ascending: bool = False):
         if len(blob) % ITEM:
             raise DamagedIndex("a packed array of the wrong length")
         self.blob, self.n = blob, len(blob) // ITEM
@@ -164,20 +164,29 @@ class Column:
     def _piece(self, k: int) -> array:
         got = self.got.get(k)
         if got is None:
-            got = _ints(self.blob[k * CHUNK:(k + 1) * CHUNK])
+            raw = self.blob[k * CHUNK:(k + 1) * CHUNK]
+            got = _ints(raw)
             held = getattr(self.blob, "pieces", None)
             if held is not None:  # (kept here as values: not twice)
                 held.pop(k, None)
-            if got and (min(got) < self.lo or (self.hi is not None and max(got) > self.hi)):
-                raise DamagedIndex("a value out of range")
-            if self.ascending and got:
-                values = got.tolist()
-                before, after = self.got.get(k - 1), self.got.get(k + 1)
-                if (values != sorted(values) or (before is not None and before[-1] > values[0])
-                        or (after is not None and values[-1] > after[0])):
-                    raise DamagedIndex("offsets that go back")
+            if got and not self._fits(got, raw, k):
+                raise DamagedIndex("a value out of range" if not self.ascending else "offsets out of order")
             self.got[k] = got
         return got
+
+    def _fits(self, got: array, raw: bytes, k: int) -> bool:
+        """Whether a piece's values are within bounds (and in order): checked at C speed where it can be
+        (a piece's values ascending lie between its first and last; a column of counts, none below 0:
+        no value's top byte has its high bit set)."""
+        if self.ascending:
+            values = got.tolist()
+            before, after = self.got.get(k - 1), self.got.get(k + 1)
+            return (values == sorted(values) and values[0] >= self.lo
+                    and (self.hi is None or values[-1] <= self.hi)
+                    and (before is None or before[-1] <= values[0]) and (after is None or values[-1] <= after[0]))
+        if self.lo == 0 and self.hi is None:
+            return bytes(raw)[ITEM - 1 if sys.byteorder == "little" else 0::ITEM].isascii()
+        return self.lo is None or min(got) >= self.lo and (self.hi is None or max(got) <= self.hi)
 
     def __getitem__(self, i: Any) -> Any:
         per = self.PER
