@@ -773,7 +773,7 @@ class IndexData:
                 continue
             if not isinstance(v, bytearray):
                 setattr(self, name, bytearray(v[0:len(v)]))
-        for name in ("cased_off", "text_hid", "shape_cols", "otext_off", "otext_url", "post_off", "post_eid",
+        for name in ("lower_off", "tid_count", "cased_off", "text_hid", "shape_cols", "otext_off", "otext_url", "post_off", "post_eid",
                      "entry_tid", "entry_shape", "entry_line"):
             v = getattr(self, name)
             if not isinstance(v, array):
@@ -844,7 +844,7 @@ class IndexData:
     # parts a one-query process reads on demand too (the app reads them whole): the texts' integer columns
     # a piece at a time (a query reads a few thousand texts' values; read whole and checked they cost ~1 s
     # at 100,000 reports: `parts.Column`)
-    QUERY_LAZY = ("readings", "lower_off", "text_hid", "tid_count", "post_off")
+    QUERY_LAZY = ("readings", "lower_off", "text_hid", "tid_count", "post_off", "names.heads", "names.heads.off")
 
     @classmethod
     def from_parts(cls, parts: Mapping[str, Any], lazy: bool | Iterable[str] = False,

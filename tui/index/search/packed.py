@@ -120,3 +120,53 @@ class JoinedNames:
 
     def __repr__(self) -> str:
         return f"<{len(self)} joined names>"
+
+
+class PackedNames:
+    """A list of strings as stored (`to_bytes`: their UTF-8, "\\n" after each, and where each starts),
+    each decoded when read: what a one-query process reads of the headings (a few thousand of ~300,000
+    at 100,000 reports), their bytes read on demand. `joined()`: every one, as the app holds them."""
+
+    __slots__ = ("_data", "_off")
+
+    def __init__(self, data: Any, off: Any) -> None:
+        """ValueError when the offsets do not fit the text (a first or last that is not its start or end;
+        offsets read on demand are checked in order where they are read: `pieces.Column`)."""
+        if not len(off) or off[0] != 0 or off[-1] != len(data):
+            raise ValueError("packed names that do not fit together")
+        self._data, self._off = data, off
+
+    @staticmethod
+    def to_bytes(names: Iterable[str]) -> tuple[bytes, bytes]:
+        enc = [n.encode("utf-8", "surrogatepass") + b"\n" for n in names]
+        return b"".join(enc), array("i", accumulate(map(len, enc), initial=0)).tobytes()
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = range(len(self))[i]  # (a negative index, and the IndexError of a list)
+        raw = bytes(self._data[self._off[i]:self._off[i + 1]])
+        if not raw.endswith(b"\n"):  # (UnicodeDecodeError below: a ValueError too)
+            raise ValueError("packed names that do not fit together")
+        return raw[:-1].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        got = self.joined()
+        return iter(got if isinstance(got, list) else got.text.split("\n")[:-1])
+
+    def joined(self) -> "JoinedNames | list[str]":
+        """Every name, decoded at once (ValueError when the offsets are not in order): joined as
+        `JoinedNames.of` holds them, or a list when one holds a line break."""
+        off = self._off
+        if not isinstance(off, array):
+            off = off[0:len(off)]
+        if off.tolist() != sorted(off):
+            raise ValueError("packed names that do not fit together")
+        data = self._data
+        text = (data if isinstance(data, (bytes, bytearray)) else data[0:len(data)]).decode("utf-8", "surrogatepass")
+        if text.count("\n") == len(self):
+            return JoinedNames(text, array("i", accumulate((len(n) + 1 for n in text.split("\n")[:-1]), initial=0)))
+        return [self[k] for k in range(len(self))]

@@ -20,16 +20,16 @@ from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
 from .pieces import CHUNK, ITEM, Checked, Column, DamagedIndex, Ints, _chunk_sums, _ints, _json_part, own_view
-from .packed import JoinedNames, PackedPairs
+from .packed import PackedNames, PackedPairs
 from .readings import GROUP as READINGS_GROUP
 from .readings import StoredReadings, _readings, group_sums, readings_parts
 from .readings import load as load_all_readings
 from .spelling import read_spelling
 
-FORMAT = "7"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
+FORMAT = "8"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
 # spelling table; 6: each kind of name a part of its own, `NAMES`; 7: a part written as the index is built
 # stored as several rows, `store.searchdb.IndexWriter`; the readings' parts their own checksums, written
-# alone, each name's read on demand: `readings`)
+# alone, each name's read on demand: `readings`; 8: the headings packed, `packed.PackedNames`)
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 # parts the app holds whole whatever their size (`checked`): a text's entries are a slice of `post_eid`
@@ -44,7 +44,8 @@ KINDS = ("item", "section", "title")
 # those its query reads (a plain word reads the heads and projects of its hits, never `terms` or `chains`)
 NAMES = {"terms": "names.terms", "section_keys": "names.sections", "kpi_names": "names.kpis",
          "heads": "names.heads", "sections": "names.shape_sections", "chains": "names.chains",
-         "projects": "names.projects"}  # (+ ".off", ".none": `PackedPairs.to_bytes`, no JSON)
+         "projects": "names.projects"}  # (+ ".off", ".none": `PackedPairs.to_bytes`, no JSON; the heads + ".off":
+# `PackedNames.to_bytes`)
 
 
 def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
@@ -70,7 +71,7 @@ def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
             "otexts": len(ix.otext_off) - 1, "urls": len(ix.url_off) - 1, "dead": ix.dead_entries,
             "token": ix.token}
     names = {"terms": list(ix.terms), "section_keys": list(ix.section_keys),  # (term ids: the order of `terms`)
-             "kpi_names": ix.kpi_names, "heads": list(ix.heads), "sections": ix.sections,
+             "kpi_names": ix.kpi_names, "sections": ix.sections,
              "chains": [list(c) for c in ix.chains]}
 
     def js(v: Any) -> bytes:
@@ -92,6 +93,8 @@ def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
     projects = ix.projects if isinstance(ix.projects, PackedPairs) else PackedPairs(ix.projects)
     at = NAMES["projects"]
     parts[at], parts[at + ".off"], parts[at + ".none"] = projects.to_bytes()
+    at = NAMES["heads"]
+    parts[at], parts[at + ".off"] = PackedNames.to_bytes(ix.heads)
     parts["sums"] = sums_part({name: _chunk_sums(data) for name, data in parts.items()})
     # (the pinyin readings, when made, with checksums of their own: they may be written alone, `readings`)
     parts.update(readings_parts(ix))
@@ -233,13 +236,24 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             except ValueError:
                 raise DamagedIndex("damaged names") from None
 
+        def load_heads() -> Any:
+            # (a one-query process decodes the few its hits are on, read on demand; the app holds them
+            # joined, as its scans read them)
+            at = NAMES["heads"]
+            data = held(at)
+            try:
+                heads = PackedNames(data, column(at + ".off", 0, len(data), ascending=True))
+                return heads if lazy is True and not checked else heads.joined()
+            except ValueError:
+                raise DamagedIndex("damaged names") from None
+
         def names_loader(attr: str) -> Any:
             return lambda: _strs(_json_part(parts[NAMES[attr]], list))
 
         name_loaders = {"terms": load_terms, "chains": load_chains, "projects": load_projects,
                         "section_keys": lambda: dict.fromkeys(names_loader("section_keys")()),
                         "kpi_names": names_loader("kpi_names"),
-                        "heads": lambda: JoinedNames.of(names_loader("heads")()),  # (joined, as scans read them)
+                        "heads": load_heads,
                         "sections": names_loader("sections")}
 
         def load_readings() -> dict[str, list]:
