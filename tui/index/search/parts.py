@@ -16,6 +16,7 @@ import codecs
 import json
 import sys
 from array import array
+from itertools import compress
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -337,8 +338,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             len(ix.dterm_off) == n_docs + 1,
             # ranks within bounds and each live report's rank its own (a changed rank that still passed
             # its checksum would drop hits, walking reports newest first), week-order positions too
-            all((r == n_docs) == bool(dead) for r, dead in zip(ix._stored_rank, ix.doc_dead)),
-            sorted(r for r in ix._stored_rank if r < n_docs) == list(range(n_docs - sum(ix.doc_dead))),
+            _ranks_fit(ix._stored_rank, ix.doc_dead, n_docs),
             not n_docs or (min(ix._order_keys) >= 0 and max(ix._order_keys) < n_docs),
             ("lower" in on_demand and not checked or _decodes(ix.lower)) and _decodes(ix.urls),
             not ix.post_off or ix.post_off[0] == 0,
@@ -386,6 +386,14 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     ix._parts = parts if lazy is True else None
     return ix
 
+
+
+def _ranks_fit(rank: array, dead: bytearray, n: int) -> bool:
+    """Whether the dead reports' flags are 0/1, they alone rank `n` and the live ones rank 0, 1, ... each
+    once (at C speed: ~0.1 s a report at a time at 100,000 reports)."""
+    n_dead = dead.count(1)
+    return (n_dead + dead.count(0) == len(dead) and list(compress(rank, dead)).count(n) == n_dead
+            and sorted(rank) == [*range(len(rank) - n_dead), *[n] * n_dead])
 
 
 def _shapes_fit(ix: Any, n_otexts: int) -> bool:
