@@ -340,6 +340,7 @@ class Workspace:
         """The search records of reports: read from the parse cache for reports loaded from it (`stored`
         has their rows; their bodies stay unread), computed otherwise."""
         from .search.records import decode_record, doc_record
+        from .store.loader import passing_read
         from .store.searchdb import read_records
 
         rows = [stored.row(r) for r in reports] if stored is not None else [None] * len(reports)
@@ -351,7 +352,9 @@ class Workspace:
         out = []
         for r, row in zip(reports, rows):
             rec = decode_record(got[row]) if row is not None and row in got else None
-            out.append(rec if rec is not None else doc_record(r))  # (damaged or missing: computed again)
+            # (damaged or missing — held by a saved index that could not be read: computed again, the
+            # report keeping none of the body it read for it)
+            out.append(rec if rec is not None else passing_read(r, doc_record))
         return out
 
     def _index_key(self, library: Library) -> str:
