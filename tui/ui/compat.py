@@ -303,6 +303,15 @@ class SteadyInput(Input):
         super()._watch_value(value)
 
 
+class LinedOption(Option):
+    """An option whose prompt is lines of `rich.text.Text` made apart (`prompt_lines`, or None: split its
+    `prompt`); a `KnownHeightOptionList` draws them as they are."""
+
+    @property
+    def prompt_lines(self) -> list[Text] | None:
+        return None
+
+
 class KnownHeightOptionList(OptionList):
     """An `OptionList` whose options each say how many lines they take (`option.height`, every line of
     a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
@@ -310,8 +319,13 @@ class KnownHeightOptionList(OptionList):
     this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
 
     _drawn_width = 0  # the rows' width while the list is drawn (`render_lines`), else 0
+    _laid_out = False  # the line map is up to date for the drawing under way (`render_lines`)
 
     def _update_lines(self) -> None:
+        if self._laid_out:
+            # (while a drawing is under way nothing changes the options or the size: every row drawn
+            # reads the line map through `_lines`, which would find the region again each time)
+            return
         region = self.scrollable_content_region
         if not region:
             return
@@ -330,6 +344,7 @@ class KnownHeightOptionList(OptionList):
                 self._scroll_update(size)
             else:
                 set_virtual_size(self, size)
+        self._laid_out = bool(self._drawn_width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The options' heights added up (a list of `height: auto` is measured without rendering them)."""
@@ -340,20 +355,26 @@ class KnownHeightOptionList(OptionList):
         # segments: Textual turns it into its own content and wraps and formats it first, most of
         # what drawing a new list costs (each keystroke of a search draws one). Cell for cell the
         # same lines (`tests/ui/test_compat.py`).
-        prompt = option.prompt
         padding = self.get_component_styles("option-list--option").padding
-        if type(prompt) is not Text or option._divider or padding.top or padding.bottom:
-            return super()._get_option_render(option, style)
         key = (option, style, padding)
         strips = self._option_render_cache.get(key)
         if strips is None:
+            # (an option that keeps its lines apart, `prompt_lines`, gives them without a join and a split)
+            lines = option.prompt_lines if isinstance(option, LinedOption) else None
+            if lines is None:
+                prompt = option.prompt
+                if type(prompt) is not Text:
+                    return super()._get_option_render(option, style)
+                lines = prompt.split("\n", allow_blank=True)
+            if option._divider or padding.top or padding.bottom:
+                return super()._get_option_render(option, style)
             width = self._drawn_width or self.scrollable_content_region.width - self._get_left_gutter_width()
             base = style.rich_style
             meta = RichStyle.from_meta({"option": self._option_to_index[option]})
             plain = meta + base  # (as Textual's `apply_meta` puts it: the meta first)
             console = self.app.console
             strips = []
-            for line in prompt.split("\n", allow_blank=True):
+            for line in lines:
                 segments = [Segment(" " * padding.left, plain)] if padding.left else []
                 segments.extend(Segment(text, meta + (base + part) if part else plain)
                                 for text, part, _ in line.render(console, end="") if text)
@@ -373,6 +394,7 @@ class KnownHeightOptionList(OptionList):
             return super().render_lines(crop)
         finally:
             self._drawn_width = 0
+            self._laid_out = False
 
 
 @lru_cache(1024)

@@ -16,10 +16,9 @@ from typing import Callable
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
-from textual.widgets.option_list import Option
 
 from ...index.search.engine import Hit, SearchResult
-from ..compat import KnownHeightOptionList, option_first_line
+from ..compat import KnownHeightOptionList, LinedOption, option_first_line
 from ..week_rows import labels_beside, shorten_shared
 
 INDENT = 4  # a hit's line sits under its heading, this far in
@@ -71,15 +70,14 @@ def _one_row(text: Text, width: int) -> Text:
     return text
 
 
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
-             beside: tuple[str | None, str | None] = (None, None)) -> Text:
-    """One result: the hit's heading on its own row (left out when `heading` is false; `beside`: the
-    labels of the headings around it), then its line with the whole row's width for the matched text."""
+def hit_rows(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
+             beside: tuple[str | None, str | None] = (None, None)) -> list[Text]:
+    """One result's rows: the hit's heading (left out when `heading` is false; `beside`: the labels of
+    the headings around it), then its line with the whole row's width for the matched text."""
     line = _one_row(Text(" " * INDENT) + hit_line(hit, mark, max(10, width - INDENT) if width else 0), width)
     if not heading:
-        return line
-    head = _one_row(Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside), width)
-    return _one_row(Text("\n").join([head, line]), 0)
+        return [line]
+    return [_one_row(Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside), width), line]
 
 
 def place(hit: Hit) -> tuple:
@@ -127,34 +125,39 @@ def counts_text(counts: list[tuple[str, int]]) -> str:
     return "  ".join(out)
 
 
-class HitOption(Option):
-    """A row of the result list that is `height` lines tall, its text made when first drawn (`make()`)."""
+class HitOption(LinedOption):
+    """A row of the result list that is `height` lines tall, its lines made when first drawn (`make()`)."""
 
-    def __init__(self, make: Callable[[], Text], height: int, id: str | None = None,
+    def __init__(self, make: Callable[[], list[Text]], height: int, id: str | None = None,
                  disabled: bool = False) -> None:
         super().__init__("", id=id, disabled=disabled)
         self._make = make
-        self._made: Text | None = None
+        self._made: list[Text] | None = None
         self.height = max(1, height)
 
     @property
-    def prompt(self) -> Text:  # noqa: D102 - (Option.prompt, made on first use)
+    def prompt_lines(self) -> list[Text]:  # noqa: D102 - (made on first use)
         if self._made is None:
             self._made = self._make()
         return self._made
+
+    @property
+    def prompt(self) -> Text:  # noqa: D102 - (Option.prompt: the lines joined)
+        lines = self.prompt_lines
+        return lines[0] if len(lines) == 1 else _one_row(Text("\n").join(lines), 0)
 
 
 def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> tuple[list[HitOption], dict[str, Hit]]:
     """The rows of a result, `width` cells wide (none made yet), and the hit of each hit row's id."""
     def group_row(g: _Group) -> Callable[[], Text]:
-        def make() -> Text:
+        def make() -> list[Text]:
             counts = counts_text(week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
-            return _one_row(head, width)
+            return [_one_row(head, width)]
         return make
 
-    def hit_row(h: Hit, heading: bool, beside: tuple[str | None, str | None]) -> Callable[[], Text]:
-        return lambda: hit_text(h, mark, muted, width, heading=heading, beside=beside)
+    def hit_row(h: Hit, heading: bool, beside: tuple[str | None, str | None]) -> Callable[[], list[Text]]:
+        return lambda: hit_rows(h, mark, muted, width, heading=heading, beside=beside)
 
     options: list[HitOption] = []
     hits: dict[str, Hit] = {}
