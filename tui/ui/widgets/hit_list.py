@@ -129,11 +129,16 @@ class HitOption(LinedOption):
     """A row of the result list that is `height` lines tall, its lines made when first drawn (`make()`)."""
 
     def __init__(self, make: Callable[[], list[Text]], height: int, id: str | None = None,
-                 disabled: bool = False) -> None:
+                 disabled: bool = False, key: tuple | None = None) -> None:
         super().__init__("", id=id, disabled=disabled)
         self._make = make
         self._made: list[Text] | None = None
         self.height = max(1, height)
+        self.key = key
+
+    def take_lines(self, other: LinedOption) -> None:  # noqa: D102 - (its lines as made, if it made them)
+        if self._made is None and isinstance(other, HitOption):
+            self._made = other._made
 
     @property
     def prompt_lines(self) -> list[Text]:  # noqa: D102 - (made on first use)
@@ -145,6 +150,22 @@ class HitOption(LinedOption):
     def prompt(self) -> Text:  # noqa: D102 - (Option.prompt: the lines joined)
         lines = self.prompt_lines
         return lines[0] if len(lines) == 1 else _one_row(Text("\n").join(lines), 0)
+
+
+class _Same:
+    """An object in a key, compared by identity (a report is a dataclass: equal by value, unhashable);
+    it keeps the object alive, so its id is never another's while the key is held."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
 
 
 def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> tuple[list[HitOption], dict[str, Hit]]:
@@ -172,13 +193,20 @@ def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> 
             oid = f"hit-{len(hits)}"
             hits[oid] = h
             heading = i in beside
-            options.append(HitOption(hit_row(h, heading, beside.get(i, (None, None))), 2 if heading else 1, id=oid))
+            near = beside.get(i, (None, None))
+            key = (_Same(h.report), h.line, h.text, tuple(h.spans), h.author, h.section, heading, near, width, mark, muted)
+            options.append(HitOption(hit_row(h, heading, near), 2 if heading else 1, id=oid, key=key))
     return options, hits
 
 
 class HitList(KnownHeightOptionList):
     """The result list (`HitOption` rows: laid out from their heights, made only when drawn); says when
-    its size changed, so its rows are cut anew for the width."""
+    its size changed, so its rows are cut anew for the width.
+
+    A new list takes from the one it replaces the rows that look the same (`HitOption.key`): their lines
+    as made, and, at the same place in the list, their lines as drawn. The whole list that follows a
+    keystroke's page starts with most of the page's rows on screen, and a key that leaves a hit's row as
+    it was (a space typed) draws it again without making it."""
 
     class Resized(Message):
         """The list has a new size."""
