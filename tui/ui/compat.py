@@ -22,7 +22,8 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   goes on. The app decides (during start-up it lets Textual end the app as usual). So are the
   exceptions Textual would end the app for elsewhere (`App._handle_exception`).
 - `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
-  list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
+  list whose options each know their height (`KnownHeightOptionList`) is laid out without that, and
+  set anew it keeps the rows of the options it had that look the same (`LinedOption.key`).
 - Setting a widget's `virtual_size` lays the whole screen out again, even where only its scrollbar
   follows it: `set_virtual_size` sets it without that; `SteadyInput` types without it.
 - A widget hears of its new size (`Resize`) only once the screen is laid out and drawn: one whose rows

@@ -170,7 +170,7 @@ class _Same:
 
 def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> tuple[list[HitOption], dict[str, Hit]]:
     """The rows of a result, `width` cells wide (none made yet), and the hit of each hit row's id."""
-    def group_row(g: _Group) -> Callable[[], Text]:
+    def group_row(g: _Group) -> Callable[[], list[Text]]:
         def make() -> list[Text]:
             counts = counts_text(week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
