@@ -165,3 +165,56 @@ async def test_numbered_issues_are_told_apart_in_the_results(size):
             assert heading.startswith("undated  山海技术爱好者周刊（第 4"), heading
             numbers.add(heading.split("第 ")[1][:3])
         assert numbers == {str(n) for n in range(401, 413)}
+
+
+async def test_the_whole_list_after_a_page_makes_only_the_rows_the_page_had_not(series, monkeypatch):
+    """A keystroke's page, then the whole list in its place (what every pause in typing brings): the
+    page's rows that look the same there are not made again, and the list looks as one drawn afresh."""
+    import threading
+
+    from textual.geometry import Region
+
+    from tui.ui.widgets import hit_list
+
+    made, make = [], hit_list.hit_rows
+    monkeypatch.setattr(hit_list, "hit_rows", lambda hit, *a, **k: made.append((hit.report.week, hit.line))
+                        or make(hit, *a, **k))
+    monkeypatch.setattr(SearchScreen, "_page", lambda self: 3)
+    app = Host(series, "daemon")
+    search, release = app.workspace.search, threading.Event()
+
+    def held(query, *a, counted=True, **kw):  # (the whole list waits: a busy machine must not race the page)
+        if counted:
+            release.wait(30)
+        return search(query, *a, counted=counted, **kw)
+
+    app.workspace.search = held
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.screen
+        await results_for(pilot, screen, "daemon")
+        await pilot.pause()
+        assert screen.filled is None and len(screen.result.hits) == 3
+        page, made[:] = list(made), []
+        assert len(page) == 3  # (each row of the page made once, as drawn)
+        release.set()
+        for _ in range(400):
+            if screen.filled == "daemon":
+                break
+            await pilot.pause()
+        await pilot.pause()
+        whole = [(h.report.week, h.line) for h in screen.result.hits]
+        assert len(whole) == 6 and whole[:3] == page
+        # the first row's neighbours are the same in both lists: it is taken as drawn; the third one's
+        # heading has a new neighbour below (the labels beside it shorten it), so it is made anew
+        assert page[0] not in made and page[2] in made and sorted(made) == sorted(whole[2:]), made
+        results = screen.query_one("#search-results", OptionList)
+        region = Region(0, 0, results.size.width, results.size.height)
+
+        def drawn() -> list:
+            return [[(s.text, s.style) for s in strip] for strip in results.render_lines(region)]
+
+        kept, hit = drawn(), screen.current_hit
+        results.clear_options()
+        screen._rows(screen.result, hit)  # (the same list, every row made and drawn anew)
+        await pilot.pause()
+        assert drawn() == kept

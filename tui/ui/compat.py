@@ -22,7 +22,8 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   goes on. The app decides (during start-up it lets Textual end the app as usual). So are the
   exceptions Textual would end the app for elsewhere (`App._handle_exception`).
 - `OptionList` renders every option to measure its height before it draws any (`_update_lines`): a
-  list whose options each know their height (`KnownHeightOptionList`) is laid out without that.
+  list whose options each know their height (`KnownHeightOptionList`) is laid out without that, and
+  set anew it keeps the rows of the options it had that look the same (`LinedOption.key`).
 - Setting a widget's `virtual_size` lays the whole screen out again, even where only its scrollbar
   follows it: `set_virtual_size` sets it without that; `SteadyInput` types without it.
 - A widget hears of its new size (`Resize`) only once the screen is laid out and drawn: one whose rows
@@ -303,6 +304,21 @@ class SteadyInput(Input):
         super()._watch_value(value)
 
 
+class LinedOption(Option):
+    """An option whose prompt is lines of `rich.text.Text` made apart (`prompt_lines`, or None: split its
+    `prompt`); a `KnownHeightOptionList` draws them as they are. Options of the same `key` (None: not
+    compared) look the same: a list that replaces its options keeps the lines of those it had."""
+
+    key: tuple | None = None
+
+    @property
+    def prompt_lines(self) -> list[Text] | None:
+        return None
+
+    def take_lines(self, other: "LinedOption") -> None:
+        """Take the lines made by `other`, an option of the same key that is being replaced."""
+
+
 class KnownHeightOptionList(OptionList):
     """An `OptionList` whose options each say how many lines they take (`option.height`, every line of
     a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
@@ -310,8 +326,38 @@ class KnownHeightOptionList(OptionList):
     this one fills the same line map (`_line_cache`, as kept by Textual 8.2.8) from the heights."""
 
     _drawn_width = 0  # the rows' width while the list is drawn (`render_lines`), else 0
+    _laid_out = False  # the line map is up to date for the drawing under way (`render_lines`)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # (a keyed option's strips by (key, index, style, padding, width): this list's as drawn, and the
+        # replaced list's until the new one is first drawn — an option's index is in its strips)
+        self._drawn: dict[tuple, list[Strip]] = {}
+        self._kept: dict[tuple, list[Strip]] = {}
+
+    def set_options(self, options):
+        """Options set anew: those of a key the list had take its lines, and its strips where they are at
+        the same place (the whole list after a keystroke's page starts with most of the page's rows)."""
+        options = list(options)
+        had = {o.key: o for o in self._options if isinstance(o, LinedOption) and o.key is not None}
+        if had:
+            for option in options:
+                old = had.get(option.key) if isinstance(option, LinedOption) else None
+                if old is not None:
+                    option.take_lines(old)
+        if self._drawn:
+            self._kept, self._drawn = self._drawn, {}
+        return super().set_options(options)
+
+    def clear_options(self):
+        self._drawn, self._kept = {}, {}
+        return super().clear_options()
 
     def _update_lines(self) -> None:
+        if self._laid_out:
+            # (while a drawing is under way nothing changes the options or the size: every row drawn
+            # reads the line map through `_lines`, which would find the region again each time)
+            return
         region = self.scrollable_content_region
         if not region:
             return
@@ -330,6 +376,7 @@ class KnownHeightOptionList(OptionList):
                 self._scroll_update(size)
             else:
                 set_virtual_size(self, size)
+        self._laid_out = bool(self._drawn_width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The options' heights added up (a list of `height: auto` is measured without rendering them)."""
@@ -339,29 +386,50 @@ class KnownHeightOptionList(OptionList):
         # A prompt of `rich.text.Text` whose every line fits (this list's rule) drawn straight from its
         # segments: Textual turns it into its own content and wraps and formats it first, most of
         # what drawing a new list costs (each keystroke of a search draws one). Cell for cell the
-        # same lines (`tests/ui/test_compat.py`).
-        prompt = option.prompt
+        # same lines (`tests/ui/test_compat.py`). A keyed option drawn at the same place by the list
+        # this one replaced takes its strips.
         padding = self.get_component_styles("option-list--option").padding
-        if type(prompt) is not Text or option._divider or padding.top or padding.bottom:
-            return super()._get_option_render(option, style)
-        key = (option, style, padding)
-        strips = self._option_render_cache.get(key)
+        cache = (option, style, padding)
+        strips = self._option_render_cache.get(cache)
+        if strips is not None:
+            return strips
+        width = self._drawn_width or self.scrollable_content_region.width - self._get_left_gutter_width()
+        key = option.key if isinstance(option, LinedOption) else None
+        where = None if key is None else (key, self._option_to_index[option], style, padding, width)
+        strips = self._kept.get(where) if where is not None else None
         if strips is None:
-            width = self._drawn_width or self.scrollable_content_region.width - self._get_left_gutter_width()
-            base = style.rich_style
-            meta = RichStyle.from_meta({"option": self._option_to_index[option]})
-            plain = meta + base  # (as Textual's `apply_meta` puts it: the meta first)
-            console = self.app.console
-            strips = []
-            for line in prompt.split("\n", allow_blank=True):
-                segments = [Segment(" " * padding.left, plain)] if padding.left else []
-                segments.extend(Segment(text, meta + (base + part) if part else plain)
-                                for text, part, _ in line.render(console, end="") if text)
-                strip = Strip(segments)
-                if strip.cell_length > width:  # (rows cut for another width, until they are made anew)
-                    return super()._get_option_render(option, style)
-                strips.append(strip.extend_cell_length(width, plain))
-            self._option_render_cache[key] = strips
+            strips = self._option_strips(option, style, padding, width)
+        if strips is None:
+            return super()._get_option_render(option, style)
+        self._option_render_cache[cache] = strips
+        if where is not None:
+            self._drawn[where] = strips
+        return strips
+
+    def _option_strips(self, option: Option, style: VisualStyle, padding, width: int) -> list[Strip] | None:
+        """An option's lines drawn straight from its text, `width` cells each (None: Textual's way draws
+        it). An option that keeps its lines apart (`prompt_lines`) gives them without a join and a split."""
+        lines = option.prompt_lines if isinstance(option, LinedOption) else None
+        if lines is None:
+            prompt = option.prompt
+            if type(prompt) is not Text:
+                return None
+            lines = prompt.split("\n", allow_blank=True)
+        if option._divider or padding.top or padding.bottom:
+            return None
+        base = style.rich_style
+        meta = RichStyle.from_meta({"option": self._option_to_index[option]})
+        plain = meta + base  # (as Textual's `apply_meta` puts it: the meta first)
+        console = self.app.console
+        strips = []
+        for line in lines:
+            segments = [Segment(" " * padding.left, plain)] if padding.left else []
+            segments.extend(Segment(text, meta + (base + part) if part else plain)
+                            for text, part, _ in line.render(console, end="") if text)
+            strip = Strip(segments)
+            if strip.cell_length > width:  # (rows cut for another width, until they are made anew)
+                return None
+            strips.append(strip.extend_cell_length(width, plain))
         return strips
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -373,6 +441,8 @@ class KnownHeightOptionList(OptionList):
             return super().render_lines(crop)
         finally:
             self._drawn_width = 0
+            self._laid_out = False
+            self._kept = {}  # (the replaced list's rows: drawn again, or gone from the screen)
 
 
 @lru_cache(1024)

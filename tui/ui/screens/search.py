@@ -39,7 +39,7 @@ from ..keys import bindings
 from ..loading import keep_out_of_collections
 from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
-from ..widgets.hit_preview import HitPreview, preview_text
+from ..widgets.hit_preview import HitPreview, preview_lines
 
 DEBOUNCE = 0.12
 LIMIT = 300  # hits in the whole list (the follow-up)
@@ -430,10 +430,7 @@ class SearchScreen(Screen):
         if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
             return  # (the same hit at the same width: the whole list replacing its page)
         self._previewed = shown
-        if hit is None:
-            box.show(Text(""))
-            return
-        box.show(preview_text(hit, width, *self._styles()))
+        box.show([] if hit is None else preview_lines(hit, width, *self._styles()))
 
     # ── actions ─────────────────────────────────────────────────────────────────────────────────
 

@@ -16,10 +16,9 @@ from typing import Callable
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
-from textual.widgets.option_list import Option
 
 from ...index.search.engine import Hit, SearchResult
-from ..compat import KnownHeightOptionList, option_first_line
+from ..compat import KnownHeightOptionList, LinedOption, option_first_line
 from ..week_rows import labels_beside, shorten_shared
 
 INDENT = 4  # a hit's line sits under its heading, this far in
@@ -71,15 +70,14 @@ def _one_row(text: Text, width: int) -> Text:
     return text
 
 
-def hit_text(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
-             beside: tuple[str | None, str | None] = (None, None)) -> Text:
-    """One result: the hit's heading on its own row (left out when `heading` is false; `beside`: the
-    labels of the headings around it), then its line with the whole row's width for the matched text."""
+def hit_rows(hit: Hit, mark: Style, muted: Style, width: int = 0, heading: bool = True,
+             beside: tuple[str | None, str | None] = (None, None)) -> list[Text]:
+    """One result's rows: the hit's heading (left out when `heading` is false; `beside`: the labels of
+    the headings around it), then its line with the whole row's width for the matched text."""
     line = _one_row(Text(" " * INDENT) + hit_line(hit, mark, max(10, width - INDENT) if width else 0), width)
     if not heading:
-        return line
-    head = _one_row(Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside), width)
-    return _one_row(Text("\n").join([head, line]), 0)
+        return [line]
+    return [_one_row(Text("  ") + hit_heading(hit, muted, max(0, width - 2), beside), width), line]
 
 
 def place(hit: Hit) -> tuple:
@@ -127,34 +125,60 @@ def counts_text(counts: list[tuple[str, int]]) -> str:
     return "  ".join(out)
 
 
-class HitOption(Option):
-    """A row of the result list that is `height` lines tall, its text made when first drawn (`make()`)."""
+class HitOption(LinedOption):
+    """A row of the result list that is `height` lines tall, its lines made when first drawn (`make()`)."""
 
-    def __init__(self, make: Callable[[], Text], height: int, id: str | None = None,
-                 disabled: bool = False) -> None:
+    def __init__(self, make: Callable[[], list[Text]], height: int, id: str | None = None,
+                 disabled: bool = False, key: tuple | None = None) -> None:
         super().__init__("", id=id, disabled=disabled)
         self._make = make
-        self._made: Text | None = None
+        self._made: list[Text] | None = None
         self.height = max(1, height)
+        self.key = key
+
+    def take_lines(self, other: LinedOption) -> None:  # noqa: D102 - (its lines as made, if it made them)
+        if self._made is None and isinstance(other, HitOption):
+            self._made = other._made
 
     @property
-    def prompt(self) -> Text:  # noqa: D102 - (Option.prompt, made on first use)
+    def prompt_lines(self) -> list[Text]:  # noqa: D102 - (made on first use)
         if self._made is None:
             self._made = self._make()
         return self._made
 
+    @property
+    def prompt(self) -> Text:  # noqa: D102 - (Option.prompt: the lines joined)
+        lines = self.prompt_lines
+        return lines[0] if len(lines) == 1 else _one_row(Text("\n").join(lines), 0)
+
+
+class _Same:
+    """An object in a key, compared by identity (a report is a dataclass: equal by value, unhashable);
+    it keeps the object alive, so its id is never another's while the key is held."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
 
 def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> tuple[list[HitOption], dict[str, Hit]]:
     """The rows of a result, `width` cells wide (none made yet), and the hit of each hit row's id."""
-    def group_row(g: _Group) -> Callable[[], Text]:
-        def make() -> Text:
+    def group_row(g: _Group) -> Callable[[], list[Text]]:
+        def make() -> list[Text]:
             counts = counts_text(week_counts(g.hits))
             head = Text.assemble((g.name or "other lines", "bold"), (f"  {len(g.hits)}  ", muted), (counts, muted))
-            return _one_row(head, width)
+            return [_one_row(head, width)]
         return make
 
-    def hit_row(h: Hit, heading: bool, beside: tuple[str | None, str | None]) -> Callable[[], Text]:
-        return lambda: hit_text(h, mark, muted, width, heading=heading, beside=beside)
+    def hit_row(h: Hit, heading: bool, beside: tuple[str | None, str | None]) -> Callable[[], list[Text]]:
+        return lambda: hit_rows(h, mark, muted, width, heading=heading, beside=beside)
 
     options: list[HitOption] = []
     hits: dict[str, Hit] = {}
@@ -169,13 +193,20 @@ def hit_options(result: SearchResult, width: int, mark: Style, muted: Style) -> 
             oid = f"hit-{len(hits)}"
             hits[oid] = h
             heading = i in beside
-            options.append(HitOption(hit_row(h, heading, beside.get(i, (None, None))), 2 if heading else 1, id=oid))
+            near = beside.get(i, (None, None))
+            key = (_Same(h.report), h.line, h.text, tuple(h.spans), h.author, h.section, heading, near, width, mark, muted)
+            options.append(HitOption(hit_row(h, heading, near), 2 if heading else 1, id=oid, key=key))
     return options, hits
 
 
 class HitList(KnownHeightOptionList):
     """The result list (`HitOption` rows: laid out from their heights, made only when drawn); says when
-    its size changed, so its rows are cut anew for the width."""
+    its size changed, so its rows are cut anew for the width.
+
+    A new list takes from the one it replaces the rows that look the same (`HitOption.key`): their lines
+    as made, and, at the same place in the list, their lines as drawn. The whole list that follows a
+    keystroke's page starts with most of the page's rows on screen, and a key that leaves a hit's row as
+    it was (a space typed) draws it again without making it."""
 
     class Resized(Message):
         """The list has a new size."""

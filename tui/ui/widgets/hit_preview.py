@@ -23,14 +23,15 @@ CONTEXT = 6  # preview lines above and below the hit
 ROOM = 3  # cells a preview's numbered lines leave free at their right (the scrollbar's, and one)
 
 
-def preview_text(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style) -> Text:
+def preview_lines(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style) -> list[Text]:
     """Where the hit is (label, week, author, file; section and project), then its report's lines around
-    it numbered, each cut into rows of `width` cells, the hit's line on `line_bg` with its matches marked."""
+    it numbered, each cut into rows of `width` cells, the hit's line on `line_bg` with its matches marked:
+    the preview's lines (a blank one between the two parts, and one closing it)."""
     r = hit.report
     by = f"  {hit.author}" if hit.author else ""
     week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
-    out = Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}\n", muted),
-                        (" · ".join(x for x in (hit.section, hit.project_name or "") if x) + "\n\n", muted))
+    out = [Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}", muted)),
+           Text.assemble((" · ".join(x for x in (hit.section, hit.project_name or "") if x), muted)), Text()]
     text = r.text if isinstance(r, Report) else None  # (a hit without its report: its line alone)
     lines = text.splitlines() if text is not None else [""] * (hit.line - 1) + [hit.text]
     lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
@@ -47,10 +48,8 @@ def preview_text(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style
                     body.stylize(mark, offset + a, offset + b)
             body.stylize(line_bg)
         t.append_text(body)
-        for row in fold(t, width, indent=5):
-            row.no_wrap = True
-            out.append_text(row)
-            out.append("\n")
+        out.extend(fold(t, width, indent=5))
+    out.append(Text())
     return out
 
 
@@ -64,7 +63,8 @@ class HitPreview(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._text = Text("")
+        self._lines: list[Text] = [Text()]
+        self._text: Text | None = None  # (the lines joined, made when asked for)
         self._rows: list[Text] = []
         self._strips: dict[int, Strip] = {}  # drawn rows (index: row)
         self._wrapped = -1  # the width the rows were wrapped at
@@ -76,12 +76,27 @@ class HitPreview(ScrollView, can_focus=True):
 
     def render(self) -> Text:
         """The preview as one text (what its rows show)."""
+        if self._text is None:
+            self._text = Text("\n").join(self._lines)
         return self._text
 
-    def show(self, text: Text) -> None:
-        """Show a new preview text (the screen is not laid out again for it)."""
-        self._text = text
+    def show(self, lines: list[Text]) -> None:
+        """Show new preview lines (the screen is not laid out again for them)."""
+        self._lines, self._text = lines or [Text()], None
         self._wrap()
+
+    def _rows_at(self, width: int) -> list[Text]:
+        """The lines as rows of `width` cells: a line that fits is its row as it is (the preview's lines
+        are mostly cut to fit already); a longer one wrapped at words."""
+        rows: list[Text] = []
+        console = self.app.console
+        for line in self._lines:
+            plain = line.plain
+            if "\t" in plain or "\n" in plain or line.cell_len > width:
+                rows.extend(line.wrap(console, width))
+            else:
+                rows.append(line)
+        return rows
 
     def _wrap(self) -> None:
         """The text's rows at the view's width (less the scrollbar's when they overflow it)."""
@@ -90,14 +105,15 @@ class HitPreview(ScrollView, can_focus=True):
             self._rows, self._wrapped = [], -1
             return
         bar = self.styles.scrollbar_size_vertical
-        if bar and width - bar > 0 and self._text.plain.count("\n") >= self.size.height:
+        breaks = len(self._lines) - 1 + sum(line.plain.count("\n") for line in self._lines)
+        if bar and width - bar > 0 and breaks >= self.size.height:
             width -= bar  # (more lines than the view: the scrollbar shows, whatever wraps)
-            rows = self._text.wrap(self.app.console, width)
+            rows = self._rows_at(width)
         else:
-            rows = self._text.wrap(self.app.console, width)
+            rows = self._rows_at(width)
             if len(rows) > self.size.height and bar and width - bar > 0:  # (wrapped lines overflow it)
                 width -= bar
-                rows = self._text.wrap(self.app.console, width)
+                rows = self._rows_at(width)
         for row in rows:
             row.end = ""
         self._rows, self._wrapped = list(rows), width
