@@ -116,6 +116,23 @@ def _rank(docs: list[Doc]) -> list[int]:
 
 
 def reference(lib: list[GenDoc], query: str, limit: int):
+    """The reference's hits for `limit` (0: all) and its total."""
+    return reference_head(reference_rows(lib, query), limit)
+
+
+def reference_head(rows: tuple[list, int, int, bool], limit: int) -> tuple[list, int]:
+    """`reference` for `limit` from `reference_rows`: the head of the one ranking, and its total (when
+    the exact hits fill the limit of a query of words without filters, the lower tiers are not needed,
+    nor counted)."""
+    got, total, exact_count, words_alone = rows
+    if words_alone and limit and exact_count >= limit:
+        total = exact_count
+    return (got[:limit] if limit else got), total
+
+
+def reference_rows(lib: list[GenDoc], query: str) -> tuple[list, int, int, bool]:
+    """Every line of the library scored and ranked by brute force: the rows, their number, how many
+    of them are exact, and whether the query is words without filters."""
     q = parse_query(query)
     docs = [g.doc for g in lib]
     by_rank = _rank(docs)
@@ -205,11 +222,8 @@ def reference(lib: list[GenDoc], query: str, limit: int):
             if best is not None:
                 rows.append((-best[0], rank, pos, d, line, best[1]))
     rows.sort()
-    total = len(rows)
-    if words and not q.has_filters and limit and exact_count >= limit:
-        total = exact_count  # (the lower tiers are not needed, nor counted)
     got = [(docs[d].path, line, tier, -neg, order_pos[d]) for neg, _r, _p, d, line, tier in rows]
-    return got[:limit] if limit else got, total
+    return got, len(rows), exact_count, bool(words) and not q.has_filters
 
 
 def engine_rows(result):
@@ -217,7 +231,27 @@ def engine_rows(result):
 
 
 def build_ways(lib: list[GenDoc], seed: int):
-    """The same library's index made four ways."""
+    """The same library's index made five ways."""
+    at_once, grown = _built(lib, seed)
+    return {"at once": at_once, "grown": grown, **_read_back(grown.to_parts())}
+
+
+def fixed_ways(seed: int):
+    """`build_ways` of the fixed library: the indexes built afresh (each test searches its own: a search
+    keeps what it found for the next keystroke), the posting lists, which a search only reads, made once
+    per worker for the parts they index."""
+    at_once, grown = _built(_fixed_library(), seed)
+    return {"at once": at_once, "grown": grown, **_read_back(*_fixed_parts(seed))}
+
+
+@functools.cache
+def _fixed_parts(seed: int) -> tuple[dict, Postings]:
+    parts = _built(_fixed_library(), seed)[1].to_parts()
+    return parts, _posting_lists(SearchIndex.from_parts(parts, lazy=True))
+
+
+def _built(lib: list[GenDoc], seed: int) -> tuple[SearchIndex, SearchIndex]:
+    """The index built at once, and grown report by report."""
     docs = [g.doc for g in lib]
     recs = {g.doc.key: g.rec for g in lib}
     at_once = SearchIndex()
@@ -244,18 +278,30 @@ def build_ways(lib: list[GenDoc], seed: int):
     grown.sync([R(d) for d in docs], lambda rs: [recs[(r.source.path, "", r.size, r.mtime)] for r in rs])
     for d in range(grown.ndocs):  # hits carry the index's own docs, as in the other ways
         grown.doc(d).ref = None
-    stored = SearchIndex.from_parts(grown.to_parts())
-    lazy = SearchIndex.from_parts(grown.to_parts(), lazy=True)
+    return at_once, grown
+
+
+def _read_back(parts: dict, postings: Postings | None = None) -> dict[str, SearchIndex]:
+    """An index's parts read back: whole, on demand, and on demand with posting lists."""
+    stored = SearchIndex.from_parts(parts)
+    lazy = SearchIndex.from_parts(parts, lazy=True)
     # with a posting index (tantivy) narrowing every scan down, holding the first half of the texts (the
     # rest, appended since, is scanned as it is)
-    posted = SearchIndex.from_parts(grown.to_parts(), lazy=True)
+    posted = SearchIndex.from_parts(parts, lazy=True)
     # (any share of the texts not in it yet: its lists are used, not given up for a scan of every text)
     posted.postings_min, posted.candidates_min, posted.candidates_share = 0, 1 << 30, 1
-    posted.posting_index = Postings.create(posted.token)
-    half = posted.ntexts // 2
-    assert posted.posting_index.extend(0, ((t, posted.text(t)) for t in range(half)))
-    assert posted.posting_index.ndocs == half
-    return {"at once": at_once, "grown": grown, "stored": stored, "on demand": lazy, "posting lists": posted}
+    posted.posting_index = postings if postings is not None else _posting_lists(posted)
+    assert posted.posting_index.token == posted.token and posted.posting_index.ndocs == posted.ntexts // 2
+    return {"stored": stored, "on demand": lazy, "posting lists": posted}
+
+
+def _posting_lists(index: SearchIndex) -> Postings:
+    """Posting lists of the first half of an index's texts."""
+    postings = Postings.create(index.token)
+    half = index.ntexts // 2
+    assert postings.extend(0, ((t, index.text(t)) for t in range(half)))
+    assert postings.ndocs == half
+    return postings
 
 
 @pytest.mark.slow
@@ -264,8 +310,9 @@ def build_ways(lib: list[GenDoc], seed: int):
 def test_the_engine_gives_the_reference_ranking_however_the_index_was_made(lib, queries, seed):
     ways = build_ways(lib, seed)
     for query in queries:
+        ranked = reference_rows(lib, query)  # (the one brute-force ranking: each limit takes its head)
         for limit in (1, 3, 0):
-            want, total = reference(lib, query, limit)
+            want, total = reference_head(ranked, limit)
             for name, index in ways.items():
                 res = index.search(query, limit=limit)
                 assert engine_rows(res) == want, (name, query, limit)
@@ -296,7 +343,7 @@ def test_every_query_on_a_fixed_library(query, strategy, monkeypatch):
     elif strategy != "sort":
         monkeypatch.setattr(SearchIndex, "_walk_cost", lambda self, need, total, n: 40.0 if "giving" in strategy
                             else 1e9)
-    ways = build_ways(_fixed_library(), 7)
+    ways = fixed_ways(7)
     for limit in (1, 5, 0):
         want, total = fixed_reference(query, limit)
         for name, index in ways.items():
@@ -312,7 +359,7 @@ def test_a_page_is_the_start_of_the_whole_list(query):
     # the search screen draws a keystroke's page (a small limit, totals not counted) and then the whole
     # list (counted): the page is exactly the whole list's first hits, in its order, with a total not
     # above the whole one; a page not filled is the whole answer
-    _check_pages(build_ways(_fixed_library(), 5), [query])
+    _check_pages(fixed_ways(5), [query])
 
 
 @pytest.mark.parametrize("walk_first", ["walk first", "walk first, giving up", "walks judged by their rate"])
@@ -325,7 +372,7 @@ def test_a_page_of_common_words_found_walking_first_is_the_start_of_the_whole_li
     if "rate" in walk_first:  # (from the first report on, a walk too slow to fill the page gives up)
         monkeypatch.setattr(typed, "WALK_PROBE", 0)
     latin = [q for q in QUERIES if ":" not in q and q.isascii()]
-    _check_pages(build_ways(_fixed_library(), 5), latin)
+    _check_pages(fixed_ways(5), latin)
 
 
 @pytest.mark.parametrize("walk_first", [False, True])
@@ -342,7 +389,7 @@ def test_several_common_words_counted_are_the_walks_hits_and_every_text_holding_
     counted: list[tuple] = []
     holding_all = SearchIndex._holding_all
     monkeypatch.setattr(SearchIndex, "_holding_all", lambda self, lw: counted.append(tuple(lw)) or holding_all(self, lw))
-    for name, index in build_ways(_fixed_library(), 5).items():
+    for name, index in fixed_ways(5).items():
         for query in ("rust a", "a rust", "rust as", "trust t", "async 1", "rust a go", "go s", "rust go"):
             for limit in (1, 5):
                 want, total = fixed_reference(query, limit)
@@ -362,7 +409,7 @@ def test_an_in_filters_words_are_looked_for_only_in_its_sections_texts(narrow_sh
     section_view = SearchIndex._section_view
     monkeypatch.setattr(SearchIndex, "_section_view",
                         lambda self, tids: (lambda v: views.append(v is not None) or v)(section_view(self, tids)))
-    for name, index in build_ways(_fixed_library(), 5).items():
+    for name, index in fixed_ways(5).items():
         for query in ("in:O2 的", "in:O2 上线", "in:O1 rust a", "in:O1 Rust", "in:Tooling rust", "in:能力 go",
                       "in:O2 asnyc", "in:O1 byz", "in:O2 in:Tooling 的 a"):
             for limit in (1, 5, 0):
@@ -386,7 +433,7 @@ def test_the_walks_of_one_keystroke_look_for_its_heading_lines_once(monkeypatch)
     monkeypatch.setattr(SearchIndex, "_walk_typed", lambda self, *a: walks.append(a[2]) or walk(self, *a))
     monkeypatch.setattr(SearchIndex, "_heads_holding", lambda self, lw: asked.append(lw) or heads(self, lw))
     twice = 0
-    for name, index in build_ways(_fixed_library(), 5).items():
+    for name, index in fixed_ways(5).items():
         for query in ("trust t", "async 1", "Rust a", "rusty", "google"):
             walks.clear(), asked.clear()
             got = index.search(query, limit=1, counted=False)
@@ -404,7 +451,7 @@ def test_the_words_close_to_a_typo_are_each_scanned_for_once_as_the_user_types(m
     whole_rx = scans._whole_rx
     monkeypatch.setattr(scans, "_whole_rx", lambda u: scanned.append(u) or whole_rx(u))
     lib = _fixed_library()
-    index = build_ways(lib, 5)["at once"]
+    index = fixed_ways(5)["at once"]
     for prefix in ("asynchron", "asynchronu", "asynchronus", "trusy", "rusyt"):
         for limit, counted in ((1, False), (0, True)):
             got = index.search(prefix, limit=limit, counted=counted)
@@ -421,7 +468,7 @@ def test_a_typos_other_word_is_not_scanned_for_again_when_a_key_before_kept_its_
     monkeypatch.setattr(SearchIndex, "_texts_in",
                         lambda self, rx, view: scanned.append(rx.pattern) or texts_in(self, rx, view))
     lib = _fixed_library()
-    index = build_ways(lib, 5)["at once"]
+    index = fixed_ways(5)["at once"]
     for word, typo in (("trust", "asnyc"), ("google", "rusyt"), ("async", "trusy")):
         index.search(word, limit=0)
         scanned.clear()
@@ -491,7 +538,7 @@ def test_typing_every_prefix_on_one_index_gives_the_reference_hits(narrow_share,
     # next one's scans down; a page and the whole list, both as the reference ranks them (narrow_share 1:
     # any kept set narrows, however many texts it holds)
     monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
-    for name, index in build_ways(_fixed_library(), 11).items():
+    for name, index in fixed_ways(11).items():
         for query in QUERIES:
             for i in range(1, len(query) + 1):
                 prefix = query[:i]
