@@ -80,7 +80,25 @@ class PackedPairs:
         return f"<{len(self)} packed pairs>"
 
 
-class JoinedNames:
+class _Names:
+    """Indexed as a list is (a slice, a negative index, a list's IndexError); `_name(i)`: the i-th, i in
+    range."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _name(self, i: int) -> str:
+        raise NotImplementedError
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._name(k) for k in range(*i.indices(len(self)))]
+        return self._name(range(len(self))[i])  # (a negative index, and the IndexError of a list)
+
+
+class JoinedNames(_Names):
     """A list of strings none of which holds a line break, held as one string ("\\n" after each) and
     where each starts: what the headings' scans read (`typed._joined_heads`), so that the list of
     strings need not be held beside it (~300,000 headings at 100,000 reports: ~26 MB as a list). Indexed,
@@ -102,14 +120,11 @@ class JoinedNames:
     def __len__(self) -> int:
         return len(self.starts) - 1
 
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        i = range(len(self))[i]  # (a negative index, and the IndexError of a list)
+    def _name(self, i: int) -> str:
         return self.text[self.starts[i]:self.starts[i + 1] - 1]
 
     def __iter__(self) -> Iterator[str]:
-        return map(self.__getitem__, range(len(self)))
+        return map(self._name, range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, JoinedNames):
@@ -122,7 +137,7 @@ class JoinedNames:
         return f"<{len(self)} joined names>"
 
 
-class PackedNames:
+class PackedNames(_Names):
     """A list of strings as stored (`to_bytes`: their UTF-8, "\\n" after each, and where each starts),
     each decoded when read: what a one-query process reads of the headings (a few thousand of ~300,000
     at 100,000 reports), their bytes read on demand. `joined()`: every one, as the app holds them."""
@@ -144,10 +159,7 @@ class PackedNames:
     def __len__(self) -> int:
         return len(self._off) - 1
 
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        i = range(len(self))[i]  # (a negative index, and the IndexError of a list)
+    def _name(self, i: int) -> str:
         raw = bytes(self._data[self._off[i]:self._off[i + 1]])
         if not raw.endswith(b"\n"):  # (UnicodeDecodeError below: a ValueError too)
             raise ValueError("packed names that do not fit together")
@@ -169,4 +181,4 @@ class PackedNames:
         text = (data if isinstance(data, (bytes, bytearray)) else data[0:len(data)]).decode("utf-8", "surrogatepass")
         if text.count("\n") == len(self):
             return JoinedNames(text, array("i", accumulate((len(n) + 1 for n in text.split("\n")[:-1]), initial=0)))
-        return [self[k] for k in range(len(self))]
+        return [self._name(k) for k in range(len(self))]
