@@ -106,14 +106,13 @@ class HitPreview(ScrollView, can_focus=True):
             return
         bar = self.styles.scrollbar_size_vertical
         breaks = len(self._lines) - 1 + sum(line.plain.count("\n") for line in self._lines)
-        if bar and width - bar > 0 and breaks >= self.size.height:
+        barred = bool(bar) and width - bar > 0 and breaks >= self.size.height
+        if barred:
             width -= bar  # (more lines than the view: the scrollbar shows, whatever wraps)
+        rows = self._rows_at(width)
+        if not barred and len(rows) > self.size.height and bar and width - bar > 0:  # (wrapped lines overflow it)
+            width -= bar
             rows = self._rows_at(width)
-        else:
-            rows = self._rows_at(width)
-            if len(rows) > self.size.height and bar and width - bar > 0:  # (wrapped lines overflow it)
-                width -= bar
-                rows = self._rows_at(width)
         for row in rows:
             row.end = ""
         self._rows, self._wrapped = list(rows), width
