@@ -103,7 +103,9 @@ QUERIES = ["Rust", "rust", "rusty", "async", "asnyc", "Async", "asynchronus", "g
            # several common words, one of them a letter (each word's texts at each level, intersected)
            "rust a go", "go s",
            # a word of the vocabulary beside a letter or two, either side (walked for as whole words)
-           "a rust", "rust as", "Rust a", "trust t", "async 1"]
+           "a rust", "rust as", "Rust a", "trust t", "async 1",
+           # a character or two Latin letters alone (their totals kept as the index grows)
+           "s", "ru"]
 
 
 # ── the reference ───────────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,7 @@ import codecs
 import json
 import sys
 from array import array
+from collections import Counter
 from itertools import compress
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
@@ -27,10 +28,11 @@ from .readings import StoredReadings, _readings, group_sums, readings_parts
 from .readings import load as load_all_readings
 from .spelling import read_spelling
 
-FORMAT = "8"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
+FORMAT = "9"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
 # spelling table; 6: each kind of name a part of its own, `NAMES`; 7: a part written as the index is built
 # stored as several rows, `store.searchdb.IndexWriter`; the readings' parts their own checksums, written
-# alone, each name's read on demand: `readings`; 8: the headings packed, `packed.PackedNames`)
+# alone, each name's read on demand: `readings`; 8: the headings packed, `packed.PackedNames`; 9: the entries
+# counted per character, `char_count`)
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 # parts the app holds whole whatever their size (`checked`): a text's entries are a slice of `post_eid`
@@ -87,7 +89,8 @@ def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
         "urls": ix.urls, "url_off": ix.url_off, "vocab": "\n".join(ix.vocab).encode("utf-8"), "kpi_eid": ix.kpi_eid, "kpi_nid": ix.kpi_nid,
         "term_count": ix.term_count, "dterm_off": ix.dterm_off, "dterm_ids": ix.dterm_ids,
     }
-    parts = {"meta": js(meta)}
+    # (the characters as escapes: a lone surrogate of a line decoded with "surrogatepass" is read back)
+    parts = {"meta": js(meta), "char_count": json.dumps(ix.char_count, sort_keys=True, separators=(",", ":")).encode()}
     parts.update({name: col.tobytes() if isinstance(col, array) else bytes(col)
                   for name, col in columns.items() if name not in streamed})
     parts.update({NAMES[k]: js(v) for k, v in names.items()})
@@ -302,6 +305,7 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
 
         ix.dterm_off = _ints(parts["dterm_off"])
         ix.dead_entries = int(meta.get("dead", 0))
+        ix.char_count = _char_count(parts["char_count"], n_ent - ix.dead_entries)
         if lazy is True and not checked:  # (read, and checked, by the first query that needs them: pinyin, `kpi:`)
             for attr in (*name_loaders, "readings", "char_pinyin", "kpi_eid", "kpi_nid", "dterm_ids"):
                 delattr(ix, attr)
@@ -386,6 +390,15 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     ix._parts = parts if lazy is True else None
     return ix
 
+
+
+def _char_count(data: Any, live: int) -> Counter[str]:
+    """The `char_count` part: per character, its count of entries (1 to `live`, the entries of live
+    reports); else `DamagedIndex` (a count out of range would be a total shown)."""
+    got = _json_part(data, dict)
+    if not all(type(k) is str and len(k) == 1 and type(v) is int and 0 < v <= live for k, v in got.items()):
+        raise DamagedIndex("damaged counts")
+    return Counter(got)
 
 
 def _ranks_fit(rank: array, dead: bytearray, n: int) -> bool:

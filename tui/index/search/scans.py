@@ -103,6 +103,11 @@ class TextScans(IndexData):
         got.extend(self._appended_holding(w, n))
         return got
 
+    def _kept_count(self, w: str) -> int | None:
+        """How many entries of live reports are on the texts holding `w` (lower case) when that is counted
+        as the index grows (`char_count`: one character); else None."""
+        return self.char_count.get(w, 0) if len(w) == 1 else None
+
     def _short_count(self, w: str) -> int | None:
         """How many entries of live reports are on the texts holding a string of one or two characters
         (lower case) that most texts hold (`s`, `in`): every live entry but those on the texts its
