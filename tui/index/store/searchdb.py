@@ -42,9 +42,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 FILE_NAME = "parse-cache-v2.sqlite3"
 KEEP = 6
 BUSY_MS = 2000
-BLOCK = 16384  # raw bytes per compressed block of a stored index part (a multiple of the index's CHUNK, which a
-# piece read on demand is checked by: one block a piece; a hit's line and shape cost a block each, ~60 µs
-# against ~120 for 32 KiB, for ~4 % more bytes stored; smaller compresses worse and a piece would take two)
+BLOCK = 32768  # raw bytes per compressed block of a stored index part (a multiple of the index's CHUNK; small,
+# so that a line of a part kept compressed in memory costs little to read: ~80 µs; smaller compresses worse)
 PACKED_KEPT = 2  # decompressed blocks kept per part the app reads on demand (its checked pieces are kept: `parts.Checked`)
 LEVEL = 1      # zlib level: parts are written once per sync, and level 1 is ~4x faster than 6 for ~10 % more
 
