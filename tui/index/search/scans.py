@@ -110,9 +110,10 @@ class TextScans(IndexData):
 
     def _short_count(self, w: str) -> int | None:
         """How many entries of live reports are on the texts holding a string of one or two characters
-        (lower case) that most texts hold (`s`, `in`): every live entry but those on the texts its
-        posting list leaves out (a list of those is short where the list of the others is not), and
-        the texts appended since, scanned. None: no posting index to ask, or half the texts lack it."""
+        (lower case) that most texts hold (`in`; a character's is kept: `_kept_count`): every live
+        entry but those on the texts its posting list leaves out (a list of those is short where the
+        list of the others is not), and the texts appended since, scanned. None: no posting index to
+        ask, or half the texts lack it."""
         p = self._short_postings(w)
         if p is None:
             return None
