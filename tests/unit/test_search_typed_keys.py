@@ -1,0 +1,95 @@
+"""Keys typed into the search on the way to several words, a typo or pinyin: what one keystroke finds is
+the reference's answer (`test_search_reference`) while the work that answer does not need is not done —
+a short word's texts taken from its posting list rather than scanned for, what a key's page found not
+looked for again by its whole list, what a typed word's typos found kept until the index changes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.unit.test_search_reference import engine_rows, fixed_reference, fixed_ways
+from tui.index.search import match as mt
+from tui.index.search.engine import SearchIndex
+
+
+def _posted_but_common(seed: int = 5) -> SearchIndex:
+    """The fixed library read back with posting lists of the first half of its texts that never narrow
+    a word of three letters or more down (as `rust` at 10,000 reports: too many candidates), while a
+    word of one or two characters is still exactly its posting list (as `a`, `as`)."""
+    index = fixed_ways(seed)["posting lists"]
+    index.candidates_min, index.candidates_share = 0, 1 << 30
+    return index
+
+
+def _counting_scans(monkeypatch) -> list[tuple[bytes, list[int] | None]]:
+    """Each scan of texts made from now on to count the entries of texts holding several words (the whole
+    list's total as the user types: `_holding_all`): the pattern, and the ids of the texts scanned (None:
+    every text). An empty list until one is counted at all: `[None]` first."""
+    seen: list = []
+    inside = [False]
+    texts_in, holding_all = SearchIndex._texts_in, SearchIndex._holding_all
+
+    def counting(self, lw):
+        inside[0] = True
+        seen.append(None)
+        try:
+            return holding_all(self, lw)
+        finally:
+            inside[0] = False
+    monkeypatch.setattr(SearchIndex, "_holding_all", counting)
+    monkeypatch.setattr(SearchIndex, "_texts_in", lambda self, rx, view: (inside[0] and seen.append((rx.pattern, view[2])))
+                        or texts_in(self, rx, view))
+    return seen
+
+
+@pytest.mark.parametrize("query", ["rust a", "a rust", "rust as", "trust t"])
+@pytest.mark.parametrize("typed_before", [False, True])
+def test_several_words_with_a_short_one_are_counted_from_its_posting_list(query, typed_before, monkeypatch):
+    # `rust a`: the whole list's total is every entry of the texts holding both; the texts holding `a`
+    # (or lacking it, where most hold it) come from its posting list, so the texts holding `rust` (kept
+    # from the keys typing it, or not) are never joined to be scanned for it: only the texts appended
+    # since the posting lists were made are — the reference's hits and total all the same
+    index = _posted_but_common()
+    if typed_before:
+        for i in range(1, len(query)):
+            index.search(query[:i], limit=5, counted=False)
+    posted = index.posting_index.ndocs
+    longest, *others = sorted(query.split(), key=len, reverse=True)
+    short = {re.escape(w.encode()) + rb"[^\n]*\n" for w in others}
+    # (the texts holding the longest word that the posting lists hold: a scan for a short word over all of
+    # them is the join this avoids)
+    holding = {t for t in range(posted) if longest in index.text(t)}
+    assert len(holding) > 1
+    seen = _counting_scans(monkeypatch)
+    want, total = fixed_reference(query, 1)
+    res = index.search(query, limit=1)
+    assert engine_rows(res) == want
+    assert (res.total, res.capped) == (total, False)
+    assert seen, "counted apart"
+    scanned = [got[1] for got in seen if got is not None and got[0] in short]
+    assert not any(ids is None or holding <= set(ids) for ids in scanned), (query, scanned)
+
+
+def test_a_keys_page_and_whole_list_look_for_the_words_together_once(monkeypatch):
+    # typing `rust a`: the page (not counted) and then the whole list walk the same reports, and the texts
+    # holding the words together among those that can rank first are looked for once: the whole list
+    # looks for them only among the texts already found holding them (to score those)
+    lw = ["rust", "a"]
+    for name, index in fixed_ways(5).items():
+        if name == "posting lists":
+            continue  # (the posting index narrows `rust a` down: the full search counts it, no walk)
+        monkeypatch.setattr(SearchIndex, "walk_first_min", 0)
+        page = index.search("rust a", limit=5, counted=False)
+        asked: list[list[int] | None] = []
+        phrase_texts = SearchIndex._phrase_texts
+        monkeypatch.setattr(SearchIndex, "_phrase_texts", lambda self, lw, view=None: asked.append(
+            view[2] if view is not None else None) or phrase_texts(self, lw, view))
+        whole = index.search("rust a", limit=5)
+        want, total = fixed_reference("rust a", 5)
+        assert engine_rows(page) == engine_rows(whole) == want, name
+        assert whole.total == total, name
+        together = {t for t in range(index.ntexts) if mt.together(lw, index.text(t))}
+        assert together and all(ids is not None and set(ids) <= together for ids in asked), (name, asked)
+        monkeypatch.undo()
