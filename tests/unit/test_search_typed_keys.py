@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.unit.test_search_reference import engine_rows, fixed_reference, fixed_ways
+from tests.unit.test_search_reference import _built, _fixed_library, engine_rows, fixed_reference, fixed_ways, reference
 from tui.index.search import match as mt
 from tui.index.search.engine import SearchIndex
 
@@ -93,3 +93,34 @@ def test_a_keys_page_and_whole_list_look_for_the_words_together_once(monkeypatch
         together = {t for t in range(index.ntexts) if mt.together(lw, index.text(t))}
         assert together and all(ids is not None and set(ids) <= together for ids in asked), (name, asked)
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize("typo", ["asnyc", "trusy", "googel", "asynchronus"])
+def test_a_typed_words_close_words_are_kept_and_dropped_when_the_index_changes(typo, monkeypatch):
+    # a mistyped word alone: its whole list, its pages and the same word typed again look for the library's
+    # words close to it once; a report added or gone, they are looked for again, and the hits are the
+    # reference's for the library as it is then
+    lib = _fixed_library()
+    index = _built(lib[:-1], 3)[0]
+    asked: list[str] = []
+    whole_texts = SearchIndex._whole_texts
+    monkeypatch.setattr(SearchIndex, "_whole_texts", lambda self, u: asked.append(u) or whole_texts(self, u))
+    index.search(typo, limit=0)
+    first = len(asked)
+    for limit in (0, 2, 5):
+        assert engine_rows(index.search(typo, limit=limit, counted=False)) == reference(lib[:-1], typo, limit)[0]
+        want, total = reference(lib[:-1], typo, limit)
+        res = index.search(typo, limit=limit)
+        assert (engine_rows(res), res.total) == (want, total), limit
+    assert first and len(asked) == first, asked
+    index.add([(lib[-1].doc, lib[-1].rec)])  # (a report added: the index changes)
+    want, total = reference(lib, typo, 0)
+    res = index.search(typo, limit=0)
+    assert (engine_rows(res), res.total) == (want, total)
+    assert len(asked) > first
+    again = len(asked)
+    index.kill(index.ndocs - 1)  # (and gone again)
+    want, total = reference(lib[:-1], typo, 0)
+    res = index.search(typo, limit=0)
+    assert (engine_rows(res), res.total) == (want, total)
+    assert len(asked) > again
