@@ -124,3 +124,25 @@ def test_a_typed_words_close_words_are_kept_and_dropped_when_the_index_changes(t
     res = index.search(typo, limit=0)
     assert (engine_rows(res), res.total) == (want, total)
     assert len(asked) > again
+
+
+@pytest.mark.parametrize("spelled", ["yinhang", "cunguan", "beiyizhuan", "zha"])
+def test_a_names_pinyin_is_looked_up_once_for_a_keys_page_and_whole_list(spelled, monkeypatch):
+    # pinyin of a name (a tier below the exact one): the names it may spell are looked at once for a key's
+    # page and then its whole list; a report added, again — the reference's hits each time
+    lib = _fixed_library()
+    index = _built(lib[:-1], 3)[0]
+    asked: list[str] = []
+    names_spelling = SearchIndex._names_spelling
+    monkeypatch.setattr(SearchIndex, "_names_spelling", lambda self, start: asked.append(start)
+                        or names_spelling(self, start))
+    page = index.search(spelled, limit=2, counted=False)
+    first = len(asked)
+    whole = index.search(spelled, limit=0)
+    assert engine_rows(page) == reference(lib[:-1], spelled, 2)[0]
+    assert (engine_rows(whole), whole.total) == reference(lib[:-1], spelled, 0)
+    assert first and len(asked) == first, asked
+    index.add([(lib[-1].doc, lib[-1].rec)])
+    whole = index.search(spelled, limit=0)
+    assert (engine_rows(whole), whole.total) == reference(lib, spelled, 0)
+    assert len(asked) > first
