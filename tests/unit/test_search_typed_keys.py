@@ -95,16 +95,22 @@ def test_a_keys_page_and_whole_list_look_for_the_words_together_once(monkeypatch
         monkeypatch.undo()
 
 
+def _asking(method: str, monkeypatch) -> tuple[list, SearchIndex, list[str]]:
+    """The fixed library, an index of all its reports but the last, and the first argument of each call
+    of a method of the index's from now on."""
+    lib = _fixed_library()
+    asked: list[str] = []
+    made = getattr(SearchIndex, method)
+    monkeypatch.setattr(SearchIndex, method, lambda self, arg: asked.append(arg) or made(self, arg))
+    return lib, _built(lib[:-1], 3)[0], asked
+
+
 @pytest.mark.parametrize("typo", ["asnyc", "trusy", "googel", "asynchronus"])
 def test_a_typed_words_close_words_are_kept_and_dropped_when_the_index_changes(typo, monkeypatch):
     # a mistyped word alone: its whole list, its pages and the same word typed again look for the library's
     # words close to it once; a report added or gone, they are looked for again, and the hits are the
     # reference's for the library as it is then
-    lib = _fixed_library()
-    index = _built(lib[:-1], 3)[0]
-    asked: list[str] = []
-    whole_texts = SearchIndex._whole_texts
-    monkeypatch.setattr(SearchIndex, "_whole_texts", lambda self, u: asked.append(u) or whole_texts(self, u))
+    lib, index, asked = _asking("_whole_texts", monkeypatch)
     index.search(typo, limit=0)
     first = len(asked)
     for limit in (0, 2, 5):
@@ -130,12 +136,7 @@ def test_a_typed_words_close_words_are_kept_and_dropped_when_the_index_changes(t
 def test_a_names_pinyin_is_looked_up_once_for_a_keys_page_and_whole_list(spelled, monkeypatch):
     # pinyin of a name (a tier below the exact one): the names it may spell are looked at once for a key's
     # page and then its whole list; a report added, again — the reference's hits each time
-    lib = _fixed_library()
-    index = _built(lib[:-1], 3)[0]
-    asked: list[str] = []
-    names_spelling = SearchIndex._names_spelling
-    monkeypatch.setattr(SearchIndex, "_names_spelling", lambda self, start: asked.append(start)
-                        or names_spelling(self, start))
+    lib, index, asked = _asking("_names_spelling", monkeypatch)
     page = index.search(spelled, limit=2, counted=False)
     first = len(asked)
     whole = index.search(spelled, limit=0)
