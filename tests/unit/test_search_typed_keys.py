@@ -132,6 +132,20 @@ def test_a_typed_words_close_words_are_kept_and_dropped_when_the_index_changes(t
     assert len(asked) > again
 
 
+def test_a_typed_words_close_words_holding_too_many_texts_are_not_kept(monkeypatch):
+    # (as `rsut` at 10,000 reports: every text holding `rust`) found again at each ask, the same hits
+    monkeypatch.setattr(SearchIndex, "TYPOS_MOST", 0)
+    monkeypatch.setattr(SearchIndex, "NAMES_MOST", 0)
+    lib, index, asked = _asking("_whole_texts", monkeypatch)
+    for n, limit in enumerate((0, 0, 0)):
+        res = index.search("asnyc", limit=limit)
+        assert (engine_rows(res), res.total) == reference(lib[:-1], "asnyc", limit)
+        assert len(asked) == len(set(asked)) * (n + 1)
+    assert not index._memo("_typos_memo", (index.ntexts, index.changes))
+    assert not any(got[0] for got in index._memo("_name_texts_memo", (index.ntexts, index.changes,
+                                                                      len(index.terms))).values())
+
+
 @pytest.mark.parametrize("spelled", ["yinhang", "cunguan", "beiyizhuan", "zha"])
 def test_a_names_pinyin_is_looked_up_once_for_a_keys_page_and_whole_list(spelled, monkeypatch):
     # pinyin of a name (a tier below the exact one): the names it may spell are looked at once for a key's

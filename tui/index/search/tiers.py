@@ -5,6 +5,7 @@ mistyped (`_fuzzy`), pinyin of a name (`_pinyin_names`), pinyin and pinyin initi
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import partial
@@ -108,13 +109,14 @@ class LowerTiers(TextScans):
             typos = self._typos(w)
             if not others:
                 said = typos.heads  # (a word alone: whether a heading matches it is the same at every key)
-            scores: dict[tuple[int, float, bool], LineMatch] = {}
-            for tid, (d, near) in typos.best.items():
+            pairs, scores = typos.pairs, {}
+            for tid, code in zip(typos.tids, typos.codes):
                 if tid not in exact:
-                    key = (d, near, hids[tid] >= 0 and on_head(tid))
+                    key = (code, hids[tid] >= 0 and on_head(tid))
                     m = scores.get(key)
                     if m is None:
-                        m = scores[key] = LineMatch(mt.fuzzy_score(d, n, key[2], near), "fuzzy", None)
+                        d, near = pairs[code]
+                        m = scores[key] = LineMatch(mt.fuzzy_score(d, n, key[1], near), "fuzzy", None)
                     out[tid] = m
             return out
         need = mt.chars_needed(w)
@@ -157,7 +159,9 @@ class LowerTiers(TextScans):
         keyed.sort()
         return keyed
 
-    TYPOS_KEPT = 4  # mistyped words whose texts are kept (`_typos`; `compilr` at 10,000 reports: ~11,000 texts, ~1 MB)
+    # mistyped words whose texts are kept (`_typos`), each when at most so many (8 bytes a text: `compilr`
+    # at 10,000 reports, ~11,000 texts; `rsut`'s at 100,000, every text holding `rust`, are not kept)
+    TYPOS_KEPT, TYPOS_MOST = 4, 200_000
 
     def _typos(self, w: str) -> Typos:
         """The texts holding a word close to the mistyped Latin word `w` (`_typo_words`) as a whole word,
@@ -168,13 +172,17 @@ class LowerTiers(TextScans):
         memo = self._memo("_typos_memo", (self.ntexts, self.changes))
         got = memo.get(w)
         if got is None:
-            best: dict[int, tuple[int, float]] = {}
+            best: dict[int, int] = {}  # text → the closest word's place in `pairs`
+            pairs: list[tuple[int, float]] = []
             for d, neg, u in self._typo_words(w):
-                near = -neg
+                code = len(pairs)
+                pairs.append((d, -neg))
                 for tid in self._whole_texts(u):
                     if tid not in best:
-                        best[tid] = (d, near)
-            got = self._keep(memo, w, Typos(best), self.TYPOS_KEPT)
+                        best[tid] = code
+            got = Typos(array("i", best), array("i", best.values()), pairs)
+            if len(best) <= self.TYPOS_MOST:
+                self._keep(memo, w, got, self.TYPOS_KEPT)
         return got
 
     def _fuzzy_within(self, w: str, close: list[str], exact: dict[int, LineMatch], within: set[int] | None,
@@ -286,16 +294,17 @@ class LowerTiers(TextScans):
         qc = py.compact(q.text)
         if len(qc) < 2:
             return {}
-        found = self._name_texts(qc)
-        return {t: m for t, m in found.items() if t not in exact}
+        tids, codes, matches = self._name_texts(qc)
+        return {t: matches[c] for t, c in zip(tids, codes) if t not in exact}
 
-    NAMES_KEPT = 4  # pinyin queries whose names' texts are kept (`_name_texts`)
+    # pinyin queries whose names' texts are kept (`_name_texts`), each when at most so many (8 bytes a text)
+    NAMES_KEPT, NAMES_MOST = 4, 200_000
 
-    def _name_texts(self, qc: str) -> dict[int, LineMatch]:
+    def _name_texts(self, qc: str) -> tuple[array, array, list[LineMatch]]:
         """The texts holding a name's characters the compact pinyin `qc` spells (`match.name_needle`),
-        each scored by the best of those it holds: kept for a few queries until the index changes (a
-        key's page and then its whole list ask the same: `rust asy` at 10,000 reports looks at ~600
-        names that `rus` may start, ~20 ms)."""
+        each scored by the best of those it holds (`matches[codes[i]]`): kept for a few queries until
+        the index changes (a key's page and then its whole list ask the same: `rust asy` at 10,000
+        reports looks at ~600 names that `rus` may start, ~20 ms)."""
         memo = self._memo("_name_texts_memo", (self.ntexts, self.changes, len(self.terms)))
         got = memo.get(qc)
         if got is not None:
@@ -320,7 +329,12 @@ class LowerTiers(TextScans):
                 old = out.get(tid)
                 if old is None or m.score > old.score:
                     out[tid] = m
-        return self._keep(memo, qc, out, self.NAMES_KEPT)
+        matches = list(dict.fromkeys(out.values()))
+        code = {id(m): c for c, m in enumerate(matches)}
+        got = (array("i", out), array("i", [code[id(m)] for m in out.values()]), matches)
+        if len(out) <= self.NAMES_MOST:
+            self._keep(memo, qc, got, self.NAMES_KEPT)
+        return got
 
     def _names_spelling(self, start: str) -> list[tuple[str, int]]:
         """The names (name, id) pinyin starting with these two or three letters may spell a run of:
@@ -533,13 +547,14 @@ def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str
 
 
 class Typos:
-    """A mistyped word's texts (`LowerTiers._typos`): text id → (edits, closeness) of the closest word it
-    holds, and heading id → whether the heading matches the word (as asked)."""
+    """A mistyped word's texts (`LowerTiers._typos`): each text (`tids`) with the (edits, closeness) of
+    the closest word it holds (`pairs[codes[i]]`), and heading id → whether the heading matches the word
+    (as asked)."""
 
-    __slots__ = ("best", "heads")
+    __slots__ = ("tids", "codes", "pairs", "heads")
 
-    def __init__(self, best: dict[int, tuple[int, float]]) -> None:
-        self.best, self.heads = best, {}
+    def __init__(self, tids: array, codes: array, pairs: list[tuple[int, float]]) -> None:
+        self.tids, self.codes, self.pairs, self.heads = tids, codes, pairs, {}
 
 
 class VocabStarts:

@@ -218,7 +218,7 @@ class AsTyped(TextScans):
 
     HEAD_SCORES_KEPT = 4  # queries whose heading lines' scores are kept (`_head_scores`)
 
-    def _together(self, lw: list[str], whole_in: Any) -> list[int]:
+    def _together(self, lw: list[str], whole_in: Any) -> array:
         """The texts holding the words (lower case) together and in order (`_phrase_texts`), of those
         `whole_in` holds when given (`_head_scores`), kept as `_head_scores` keeps its answer (a key's page
         and then its whole list ask the same). Of `whole_in`, only those holding a string inside one of
@@ -240,7 +240,7 @@ class AsTyped(TextScans):
                 keep = set(small)
                 ids = [t for t in big if t in keep]
             got = self._phrase_texts(lw, self._view_of(list(ids)))
-        return self._keep(memo, key, got, self.HEAD_SCORES_KEPT)
+        return self._keep(memo, key, array("i", got), self.HEAD_SCORES_KEPT)  # (4 bytes a text kept)
 
     def _heading_texts(self) -> HeadingTexts:
         """Heading id → the heading lines (text ids) found by it."""
