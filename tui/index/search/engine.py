@@ -180,7 +180,11 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
     def _holding_all(self, lw: list[str]) -> list[int]:
         """The texts holding every one of these words (lower case, ignoring case), ascending: each word
         scanned for among the texts holding the longest (`_narrow_view`: kept, as the full search's
-        scans are narrowed down), else among every text."""
+        scans are narrowed down), else among every text; words of one or two characters beside it,
+        from their posting lists (`_short_among`: `rust a`, without joining every text holding `rust`)."""
+        got = self._short_among(lw)
+        if got is not None:
+            return got
         view = self._narrow_view(lw)
         kept = self.__dict__.get("_narrow_memo")
         every = kept[0][0] if view is not None and kept is not None and kept[2] is view else None

@@ -5,8 +5,10 @@ mistyped (`_fuzzy`), pinyin of a name (`_pinyin_names`), pinyin and pinyin initi
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import Callable, Iterator
@@ -85,6 +87,9 @@ class LowerTiers(TextScans):
         out: dict[int, LineMatch] = {}
 
         heads, hids, said = self.heads, self.text_hid, {}  # (a heading is shared by many lines: asked once)
+        latin = mt.is_latin_word(w)
+        # (`match.fuzzy_head`, the kind of word known)
+        head_matches = (lambda h: mt.fuzzy_latin(w, h) is not None) if latin else partial(mt.fuzzy_head, w)
 
         def on_head(tid: int) -> bool:
             hid = hids[tid]
@@ -93,34 +98,26 @@ class LowerTiers(TextScans):
             got = said.get(hid)
             if got is None:
                 h = heads[hid]
-                got = said[hid] = mt.fuzzy_head(w, h) and all(o in h for o in others)
+                got = said[hid] = head_matches(h) and all(o in h for o in others)
             return got
-        if mt.is_latin_word(w):
-            from rapidfuzz import process
-            from rapidfuzz.distance import OSA
-
-            # the library's words within k edits; a line's distance: that of the closest it holds as a
-            # whole word (`match.fuzzy_latin`, which also gives the span, for the hits shown)
-            # (the closest first: fewest edits, then `match.typo_closeness`)
-            best: dict[int, tuple[int, float]] = {}
-            close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
-            keyed = [(int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1]
-            if mt.prefix_typos(w):  # (words whose start is mistyped: one edit more)
-                starts = self._vocab_starts(n, k)
-                for p, d, _ in process.extract(w, list(starts), scorer=OSA.distance, score_cutoff=k, limit=None):
-                    if d >= 1:
-                        near = -mt.typo_closeness(w, p)
-                        keyed.extend((int(d) + 1, near, u) for u in starts[p] if not u.startswith(w))
-            keyed.sort()
+        if latin:
             if within is not None or check is not None:  # (one of several words: only the texts holding the others)
-                return self._fuzzy_within(w, list(dict.fromkeys(u for _d, _n, u in keyed)), exact, within,
-                                          on_head, check)
-            for d, neg, u in keyed:
-                for tid in self._whole_texts(u):
-                    if tid not in exact and tid not in best and (within is None or tid in within):
-                        best[tid] = (d, -neg)
-            for tid, (d, near) in best.items():
-                out[tid] = LineMatch(mt.fuzzy_score(d, n, on_head(tid), near), "fuzzy", None)
+                return self._fuzzy_within(w, list(dict.fromkeys(u for _d, _n, u in self._typo_words(w))), exact,
+                                          within, on_head, check)
+            # a line's distance: that of the closest word it holds as a whole word (`match.fuzzy_latin`,
+            # which also gives the span, for the hits shown); one score a distance, closeness and heading
+            typos = self._typos(w)
+            if not others:
+                said = typos.heads  # (a word alone: whether a heading matches it is the same at every key)
+            pairs, scores = typos.pairs, {}
+            for tid, code in zip(typos.tids, typos.codes):
+                if tid not in exact:
+                    key = (code, hids[tid] >= 0 and on_head(tid))
+                    m = scores.get(key)
+                    if m is None:
+                        d, near = pairs[code]
+                        m = scores[key] = LineMatch(mt.fuzzy_score(d, n, key[1], near), "fuzzy", None)
+                    out[tid] = m
             return out
         need = mt.chars_needed(w)
         if within is not None and len(within) <= FUZZY_EACH:
@@ -142,6 +139,51 @@ class LowerTiers(TextScans):
         for tid, (d, span) in mt.fuzzy_windows(w, texts).items():
             out[tid] = LineMatch(scores[(d, hids[tid] >= 0 and on_head(tid))], "fuzzy", span)
         return out
+
+    def _typo_words(self, w: str) -> list[tuple[int, float, str]]:
+        """The library's words within `max_edits` of a mistyped Latin word `w` (lower case), as (edits,
+        −`match.typo_closeness`, word), the closest first: fewest edits, then the closest typo; a word
+        whose start is within them (`match.prefix_typos`) with one edit more."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        n, k = len(w), mt.max_edits(len(w))
+        close = process.extract(w, self._vocab_near(n, k), scorer=OSA.distance, score_cutoff=k, limit=None)
+        keyed = [(int(d), -mt.typo_closeness(w, u), u) for u, d, _ in close if d >= 1]
+        if mt.prefix_typos(w):  # (words whose start is mistyped: one edit more)
+            starts = self._vocab_starts(n, k)
+            for p, d, _ in process.extract(w, list(starts), scorer=OSA.distance, score_cutoff=k, limit=None):
+                if d >= 1:
+                    near = -mt.typo_closeness(w, p)
+                    keyed.extend((int(d) + 1, near, u) for u in starts[p] if not u.startswith(w))
+        keyed.sort()
+        return keyed
+
+    # mistyped words whose texts are kept (`_typos`), each when at most so many (8 bytes a text: `compilr`
+    # at 10,000 reports, ~11,000 texts; `rsut`'s at 100,000, every text holding `rust`, are not kept)
+    TYPOS_KEPT, TYPOS_MOST = 4, 200_000
+
+    def _typos(self, w: str) -> Typos:
+        """The texts holding a word close to the mistyped Latin word `w` (`_typo_words`) as a whole word,
+        each with the closest one's (edits, closeness), and whether each heading matches `w` (filled
+        in as asked): kept for a few words until the index changes (a key's page, then its whole list,
+        then the same word typed again, ask the same; `compilr` at 10,000 reports: ~11,000 texts of 21
+        words, ~0.1 s to find again)."""
+        memo = self._memo("_typos_memo", (self.ntexts, self.changes))
+        got = memo.get(w)
+        if got is None:
+            best: dict[int, int] = {}  # text → the closest word's place in `pairs`
+            pairs: list[tuple[int, float]] = []
+            for d, neg, u in self._typo_words(w):
+                code = len(pairs)
+                pairs.append((d, -neg))
+                for tid in self._whole_texts(u):
+                    if tid not in best:
+                        best[tid] = code
+            got = Typos(array("i", best), array("i", best.values()), pairs)
+            if len(best) <= self.TYPOS_MOST:
+                self._keep(memo, w, got, self.TYPOS_KEPT)
+        return got
 
     def _fuzzy_within(self, w: str, close: list[str], exact: dict[int, LineMatch], within: set[int] | None,
                       on_head: Callable[[int], bool], check: str | None = None) -> dict[int, LineMatch]:
@@ -250,9 +292,24 @@ class LowerTiers(TextScans):
         if not py.is_pinyin_query(q.text):
             return {}
         qc = py.compact(q.text)
-        needles: dict[str, float] = {}
         if len(qc) < 2:
             return {}
+        tids, codes, matches = self._name_texts(qc)
+        return {t: matches[c] for t, c in zip(tids, codes) if t not in exact}
+
+    # pinyin queries whose names' texts are kept (`_name_texts`), each when at most so many (8 bytes a text)
+    NAMES_KEPT, NAMES_MOST = 4, 200_000
+
+    def _name_texts(self, qc: str) -> tuple[array, array, list[LineMatch]]:
+        """The texts holding a name's characters the compact pinyin `qc` spells (`match.name_needle`),
+        each scored by the best of those it holds (`matches[codes[i]]`): kept for a few queries until
+        the index changes (a key's page and then its whole list ask the same: `rust asy` at 10,000
+        reports looks at ~600 names that `rus` may start, ~20 ms)."""
+        memo = self._memo("_name_texts_memo", (self.ntexts, self.changes, len(self.terms)))
+        got = memo.get(qc)
+        if got is not None:
+            return got
+        needles: dict[str, float] = {}
         for term, i in self._names_spelling(qc[:3]):
             if self.term_count[i] <= 0:
                 continue
@@ -267,14 +324,17 @@ class LowerTiers(TextScans):
             plain = LineMatch(mt.name_pinyin_score(needles[hanzi], False), "pinyin", hanzi)
             on_head = LineMatch(mt.name_pinyin_score(needles[hanzi], True), "pinyin", hanzi)
             for tid in self.texts_with(hanzi):
-                if tid in exact:
-                    continue
                 hid = hids[tid]
                 m = on_head if hid >= 0 and hanzi in heads[hid] else plain
                 old = out.get(tid)
                 if old is None or m.score > old.score:
                     out[tid] = m
-        return out
+        matches = list(dict.fromkeys(out.values()))
+        code = {id(m): c for c, m in enumerate(matches)}
+        got = (array("i", out), array("i", [code[id(m)] for m in out.values()]), matches)
+        if len(out) <= self.NAMES_MOST:
+            self._keep(memo, qc, got, self.NAMES_KEPT)
+        return got
 
     def _names_spelling(self, start: str) -> list[tuple[str, int]]:
         """The names (name, id) pinyin starting with these two or three letters may spell a run of:
@@ -484,6 +544,17 @@ def _segmentations(q: str, syllables: set[str], most: int = 64) -> list[list[str
 
     go(0, [])
     return out
+
+
+class Typos:
+    """A mistyped word's texts (`LowerTiers._typos`): each text (`tids`) with the (edits, closeness) of
+    the closest word it holds (`pairs[codes[i]]`), and heading id → whether the heading matches the word
+    (as asked)."""
+
+    __slots__ = ("tids", "codes", "pairs", "heads")
+
+    def __init__(self, tids: array, codes: array, pairs: list[tuple[int, float]]) -> None:
+        self.tids, self.codes, self.pairs, self.heads = tids, codes, pairs, {}
 
 
 class VocabStarts:
