@@ -95,17 +95,17 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--profile", help="write a cProfile of the passes to this file")
     a = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="reports-tui-bench-")
-    os.environ["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
-    os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
-    if a.profile:
-        import cProfile
+    with tempfile.TemporaryDirectory(prefix="reports-tui-bench-") as tmp:
+        os.environ["XDG_CONFIG_HOME"] = os.path.join(tmp, "config")
+        os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
+        if a.profile:
+            import cProfile
 
-        with cProfile.Profile(time.process_time) as prof:
+            with cProfile.Profile(time.process_time) as prof:
+                got = asyncio.run(run(a.path, a.rounds))
+            prof.dump_stats(a.profile)
+        else:
             got = asyncio.run(run(a.path, a.rounds))
-        prof.dump_stats(a.profile)
-    else:
-        got = asyncio.run(run(a.path, a.rounds))
     print(json.dumps(got, ensure_ascii=False))
     return 0
 
