@@ -58,28 +58,29 @@ def _report_folders_unchanged():
 
 
 # The longest files, longest first (seconds of one worker and, after the slash, of CPU with the processes
-# its tests start: `pytest -n 2` with a plugin adding up wall time and `getrusage` per test, on a machine
-# busy with other work, load 5-11, where a wall time is several times that on idle cores):
+# its tests start: `make test`'s own `pytest -n 3 --dist loadfile` with a plugin adding up wall time and
+# `getrusage` per test, on a machine busy with other work, load 4-13, where a wall time is several times
+# that on idle cores; the files handed out first ran at the highest load):
 # with `--dist loadfile` a file runs whole on one worker, so one of these handed out late would run alone
 # at the end of a parallel run while the other core idles.
 LONGEST_FILES = (
-    "unit/test_faults_cache.py",         # ~190 / 23 s: random byte damage, kill -9 during a build
-    "ui/test_faults_monkey.py",          # ~173 / 22 s: one test, the monkey with palette keys
-    "ui/test_reading_view.py",           # ~162 / 21 s: long reports rendered, raw and back
-    "unit/test_search_reference.py",     # ~148 / 26 s
-    "ui/test_screen_keys.py",            # ~126 / 16 s
-    "unit/test_markdown_agreement.py",   # ~120 / 15 s: the real corpora
-    "unit/test_faults_index.py",         # ~110 / 13 s
-    "ui/test_hostile_ui.py",             # ~106 / 13 s
-    "browser/test_server.py",            # ~92 / 25 s: app processes behind a browser
-    "unit/test_cache_size.py",           # ~88 / 10 s: a 600-report archive loaded and indexed cold
-    "unit/test_search_build_memory.py",  # ~35 / 18 s (alone, load 5): builds of 1,000 and 2,000 reports traced
-    "ui/test_monkey.py",                 # ~70 / 9 s
-    "unit/test_faults_files.py",         # ~54 / 8 s
-    "unit/test_faults_cli.py",           # ~50 / 7 s
-    "ui/test_layouts.py",                # ~49 / 7 s
-    "unit/test_install.py",              # ~46 / 8 s: a wheel built and installed
-    "browser/test_page.py",              # ~39 / 10 s
+    "unit/test_faults_cache.py",         # ~277 / 28 s: random byte damage, kill -9 during a build
+    "ui/test_faults_monkey.py",          # ~219 / 25 s: one test, the monkey with palette keys
+    "ui/test_screen_keys.py",            # ~170 / 20 s
+    "unit/test_search_reference.py",     # ~165 / 37 s
+    "ui/test_reading_view.py",           # ~161 / 19 s: long reports rendered, raw and back
+    "unit/test_markdown_agreement.py",   # ~83 / 18 s: the real corpora
+    "ui/test_hostile_ui.py",             # ~61 / 19 s
+    "browser/test_server.py",            # ~44 / 29 s: app processes behind a browser
+    "unit/test_faults_index.py",         # ~41 / 7 s
+    "unit/test_search_build_memory.py",  # ~35 / 25 s: builds of 1,000 and 2,000 reports traced
+    "ui/test_monkey.py",                 # ~24 / 10 s
+    "browser/test_page.py",              # ~22 / 11 s
+    "ui/test_corpora_app.py",            # ~20 / 8 s
+    "ui/test_main.py",                   # ~18 / 8 s
+    "unit/test_install.py",              # ~17 / 6 s: a wheel built and installed
+    "ui/test_section_tree.py",           # ~17 / 6 s
+    "unit/test_cache_size.py",           # ~15 / 11 s: a 600-report archive loaded and indexed cold
 )
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from rich.cells import cell_len
+from textual.geometry import Region
 
 from testpaths import DATA
 from tui.ui.rows import Pending
@@ -25,12 +26,17 @@ def line_no(text: str) -> int:
 
 
 def view_text(view: ReportView) -> list[str]:
-    """Every row of the view, top to bottom (scrolling through it)."""
-    rows = []
-    for row in range(view.virtual_size.height):
-        if not int(view.scroll_y) <= row < int(view.scroll_y) + view.size.height:
-            view.scroll_to(y=row, animate=False, immediate=True)
-        rows.append(view.render_line(row - int(view.scroll_y)).text.rstrip())
+    """Every row of the view, top to bottom (scrolling through it a screenful at a time, each drawn as
+    the screen draws it)."""
+    rows: list[str] = []
+    total = view.virtual_size.height
+    gutter = view.styles.gutter  # (the view's border: its rows are the lines inside it)
+    inside = Region(gutter.left, gutter.top, view.size.width, view.size.height)  # (`size`: inside the border)
+    while len(rows) < total:
+        view.scroll_to(y=len(rows), animate=False, immediate=True)
+        top = int(view.scroll_y)
+        drawn = view.render_lines(inside)
+        rows.extend(strip.text.rstrip() for strip in drawn[len(rows) - top:total - top])
     return rows
 
 

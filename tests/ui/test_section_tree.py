@@ -8,7 +8,7 @@ from tui.index.load import load_library
 from tui.ui.widgets import section_tree as st
 from tui.ui.widgets.report_view import ReportView
 from tui.ui.widgets.section_tree import SectionTree
-from uiutil import make_app, ready
+from uiutil import eventually, make_app, ready
 
 
 def long_report(folder, parts: int = 400, projects: int = 3):
@@ -131,3 +131,42 @@ async def test_following_a_section_behind_the_more_leaf(tmp_path):
         await pilot.pause()
         assert tree.cursor_node.data.kind == "more"
         assert tree.cursor_node is tree.root.children[-1]
+
+
+async def test_the_tree_follows_the_section_at_the_top_page_by_page_and_in_the_next_report(tmp_path):
+    # (two reports of many sections, nested two deep and of different lengths: at every page the tree's
+    # cursor is on the section whose heading is the last one at or above the view's top line — also in
+    # the second report opened, whose sections are not the first one's)
+    for week, parts, subs in ((10, 40, 3), (11, 30, 2)):
+        text = [f"# 2024-W{week} 长报告\n"]
+        for i in range(parts):
+            text.append(f"\n## 第{i}部分\n\n说明{i}：本周{'进展顺利' * (1 + i % 3)}\n")
+            for j in range(subs):
+                items = "".join(f"- 【项目{i}-{j}-{k}】进度{k}%\n" for k in range(1 + (i + j + week) % 4))
+                text.append(f"\n### 小节{i}-{j}\n\n{items}")
+        (tmp_path / f"w{week}.md").write_text("".join(text), encoding="utf-8")
+    lib = load_library([str(tmp_path)])
+    async with make_app(lib).run_test(size=(100, 30)) as pilot:
+        main = await ready(pilot)
+        tree = pilot.app.query_one(SectionTree)
+        view = pilot.app.query_one(ReportView)
+        first = main.current
+        for report in (first, next(r for r in lib.reports if r is not first)):
+            if main.current is not report:
+                main.show_report(report, push_history=False)
+                await pilot.pause()
+            view.focus()
+            await pilot.pause()
+            headings = [n for n, ln in enumerate(report.text.split("\n"), 1) if ln.startswith("##")]
+            pages = 0
+            while True:
+                top = view.current_line()
+                want = max((n for n in headings if n <= top), default=None)
+                if want is not None:
+                    await eventually(pilot, lambda: tree.cursor_node.data.obj.line == want)
+                    pages += 1
+                if view.scroll_y >= view.max_scroll_y:
+                    break
+                view.scroll_page_down(animate=False)  # (`space`, without its animation)
+                await pilot.pause()
+            assert pages > 15

@@ -5,39 +5,51 @@ built again with one notice, never an exception or hits missing.
 Each case: `reports-tui search` saves the index of the seeds; one part is changed inside the cache and
 its checksums made to match again; the next `search --json` (which first tries the saved index on
 demand, then reads it whole) must answer exactly as `--no-cache` does, saying once that it rebuilt.
+The command runs in the test's process (`cli.main`, as the program runs it, its cache and config
+folders those of the case): it keeps nothing between runs but its argument parsers, so each run reads
+the cache as a process of its own would, at a fraction of a process's start.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import zlib
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from testpaths import REPO, SEEDS
+from testpaths import SEEDS
+from tui import cli
 from tui.index.store.searchdb import pack_part, unpack_part
 
 CHUNK = 16384
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(XDG_CACHE_HOME=str(tmp / "cache"), XDG_CONFIG_HOME=str(tmp / "config"), NO_COLOR="1",
-               PYTHONPATH=str(REPO))
-    return env
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def _search(tmp: Path, query: str, *more: str) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).with_name("reports-tui")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "tui"]
-    return subprocess.run(cmd + ["search", query, str(SEEDS), "--json", "--limit", "200", *more], env=_env(tmp),
-                          capture_output=True, text=True, timeout=120)
+@pytest.fixture
+def search(capsys, monkeypatch):
+    """`search(tmp, QUERY, *MORE)`: `reports-tui search QUERY SEEDS --json --limit 200 MORE` with its cache
+    and config folders in `tmp`: its exit status and what it wrote."""
+
+    def run(tmp: Path, query: str, *more: str) -> Ran:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp / "cache"))
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp / "config"))
+        monkeypatch.setenv("NO_COLOR", "1")
+        capsys.readouterr()
+        code = cli.main(["search", query, str(SEEDS), "--json", "--limit", "200", *more])
+        out = capsys.readouterr()
+        return Ran(code, out.out, out.err)
+
+    return run
 
 
 def _edit(tmp: Path, name: str, change) -> None:
@@ -111,18 +123,18 @@ def _one_name_short(data: bytes) -> bytes:
     # (the texts' columns, read a piece at a time by a query: each piece's values checked as it is read)
     ("lower_off", _swapped_pairs, "贝易转"), ("post_off", _swapped_pairs, "贝易转"),
     ("post_off", _offset_out_of_range, "贝易转"), ("tid_count", _all_set(-1), "贝易转")])
-def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, query):
-    want = _search(tmp_path / "nocache", query, "--no-cache")
+def test_an_edited_index_is_built_again_with_one_notice(tmp_path, search, part, change, query):
+    want = search(tmp_path / "nocache", query, "--no-cache")
     assert want.returncode == 0 and json.loads(want.stdout), want.stderr
-    first = _search(tmp_path, query)
+    first = search(tmp_path, query)
     assert first.returncode == 0 and first.stdout == want.stdout, first.stderr
     _edit(tmp_path, part, change)
-    got = _search(tmp_path, query)
+    got = search(tmp_path, query)
     assert got.returncode == 0, got.stderr
     assert got.stdout == want.stdout  # (every hit, in order: none missing)
     notices = [ln for ln in got.stderr.splitlines() if "search index" in ln]
     assert len(notices) <= 1 and all("built again" in n for n in notices), got.stderr
-    again = _search(tmp_path, query)
+    again = search(tmp_path, query)
     assert again.stdout == want.stdout and "search index" not in again.stderr
 
 
@@ -131,9 +143,10 @@ def test_an_edited_index_is_built_again_with_one_notice(tmp_path, part, change, 
     ("post_eid", _offset_out_of_range), ("doc_rank", _shared_rank), ("lower", _not_utf8), ("otext", _not_utf8),
     ("cased", _not_utf8), ("names.chains", _not_a_list), ("names.terms", _one_name_short),
     ("names.kpis", _not_a_list), ("names.projects.none", lambda d: d[:-1]), ("names.projects", _not_utf8)])
-def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_path, monkeypatch, part, change):
+def test_the_app_reads_an_edited_index_whole_finds_it_out_and_says_so_once(tmp_path, search, monkeypatch, part,
+                                                                          change):
     # (the app reads the saved index whole, so every part is checked, whatever is searched)
-    assert _search(tmp_path, "贝易转").returncode == 0
+    assert search(tmp_path, "贝易转").returncode == 0
     _edit(tmp_path, part, change)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

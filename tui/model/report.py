@@ -5,6 +5,8 @@ Nothing here imports Textual or Rich; the UI converts these to renderables itsel
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterator, Literal
@@ -188,7 +190,8 @@ class Report:
         return None
 
     def section_at(self, line: int) -> Section | None:
-        """The innermost section holding a 1-based source line."""
+        """The innermost section holding a 1-based source line (`SectionLines` answers it for every line
+        of a report at once, as a view scrolling through it asks)."""
         if self.root is None:
             return None
         found = self.root
@@ -218,3 +221,38 @@ class Report:
         """Week order: dated reports by week, creation time, issue number and path (natural order);
         undated last, numbered issues first by number (`weeks.report_order`)."""
         return report_order(self.week, str(self.created or ""), self.label, self.source.display, self.source.name)
+
+
+class SectionLines:
+    """`Report.section_at` of every line of one section tree, worked out once: which section holds a line
+    changes only where a section starts or ends, so the answer is kept for each run of lines between two
+    such places and a line is looked up by bisection (a scroll through a report of a thousand sections
+    asks at every step; `section_at` walks them all each time).
+
+    The same rule as `section_at`: of the sections holding the line (`end_line` 0: to the end), the
+    deepest, and of several as deep the last in document order; the root when none holds it."""
+
+    def __init__(self, root: Section) -> None:
+        self.root = root
+        # (first line, end (after its last line; None: to the end), level, place in document order, section)
+        spans = sorted(((s.line, s.end_line + 1 if s.end_line else None, s.level, n, s)
+                        for n, s in enumerate(root.walk())), key=lambda sp: sp[0])
+        places = sorted({sp[0] for sp in spans} | {sp[1] for sp in spans if sp[1] is not None})
+        self._starts: list[int] = []  # where each run of lines starts …
+        self._sections: list[Section] = []  # … and the section holding its lines
+        holding: list[tuple[int, int, int | None, Section]] = []  # (-level, -order, end, section): deepest, last first
+        i = 0
+        for at in places:
+            while i < len(spans) and spans[i][0] <= at:
+                _, end, level, n, s = spans[i]
+                heapq.heappush(holding, (-level, -n, end, s))
+                i += 1
+            while holding and holding[0][2] is not None and holding[0][2] <= at:
+                heapq.heappop(holding)  # (ended before this run, or before it started: holds none of its lines)
+            self._starts.append(at)
+            self._sections.append(holding[0][3] if holding else root)
+
+    def at(self, line: int) -> Section:
+        """The innermost section holding a 1-based source line (`Report.section_at`)."""
+        k = bisect_right(self._starts, line) - 1
+        return self._sections[k] if k >= 0 else self.root

@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...model.report import Report, Section
+from ...model.report import Report, Section, SectionLines
 from ...model.text import LineIndex
 from ..mdlines import CodeRow, Row, build_rows, raw_rows
 from ..render import DEFAULT_PALETTE, Block, Palette, split_blocks
@@ -121,6 +121,8 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         self._layout_width = 0
         self._strips: dict[int, list[Strip]] = {}
         self._top_section: Section | None = None
+        self._section_lines: SectionLines | None = None  # the open report's section of each line (made on first use)
+        self._drawing: tuple | None = None  # what every row of one drawing shares (`render_lines`)
         self._heights: list[int] = []  # screen rows of each source line at the layout width
         self._around = 1  # the source line a long report's first part is read around
         self._generation = 0  # bumped whenever the rows are built anew (a long report's later parts then stop)
@@ -146,6 +148,7 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         self.report = report
         self.highlight = highlight
         self._top_section = None
+        self._section_lines = None
         text = report.text if report else ""
         self._huge = len(text) > HUGE_REPORT_BYTES
         self._around = highlight if highlight is not None else max(int(scroll_y or 0), 1)
@@ -279,19 +282,32 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
     def on_resize(self) -> None:
         self.size_known()  # (a size the screen set without telling `size_known`: nothing to do otherwise)
 
-    def render_line(self, y: int) -> Strip:
-        row = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # (the view's style, width and offset found once a drawing rather than once a row: the style
+        # alone walks the styles of every widget above the view)
+        self._drawing = self._row_look()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    def _row_look(self) -> tuple[Style, Style, Segment, int, int, int]:
+        """(style, blank, pad, width, x, y) of the rows drawn now: the view's style, its background alone
+        (padding and empty cells), the padding, the width and the scroll offset."""
         style = self.rich_style
-        blank = Style(bgcolor=style.bgcolor)  # padding and empty cells: the background only
-        no, offset = self._line_at_row(row)
+        blank = Style(bgcolor=style.bgcolor)
+        x, y = self.scroll_offset
+        return style, blank, Segment(" " * PAD, blank), self.scrollable_content_region.width, x, y
+
+    def render_line(self, y: int) -> Strip:
+        style, blank, pad, width, scroll_x, scroll_y = self._drawing or self._row_look()
+        no, offset = self._line_at_row(scroll_y + y)
         if no is None or offset < 0:
             return Strip.blank(width, blank)
         strips = self._line_strips(no, self._layout_width)
         strip = strips[offset] if offset < len(strips) else Strip([])
-        pad = Segment(" " * PAD, blank)
         strip = Strip([pad, *strip.apply_style(style), pad])
-        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, blank)
+        return strip.crop_extend(scroll_x, scroll_x + width, blank)
 
     def _line_at_row(self, row: int) -> tuple[int | None, int]:
         """(source line, row within it) at a view row; offset -1 is the blank row above a section."""
@@ -456,7 +472,14 @@ class ReportView(ReportLinks, LongReport, SizeKnown, ScrollView, can_focus=True)
         if self.report is None:
             return None
         line = self.current_line()
-        return None if line is None else self.report.section_at(line)
+        if line is None:
+            return None
+        if self._section_lines is None:
+            root = self.report.root
+            if root is None:
+                return None
+            self._section_lines = SectionLines(root)
+        return self._section_lines.at(line)
 
     def section_text(self, section: Section | None) -> str:
         """The source text of a section (with its subsections), as written."""
