@@ -46,7 +46,7 @@ async def run(paths: list[str], queries: list[str], rounds: int, size: tuple[int
         screen = app.screen
         assert isinstance(screen, search_screen.SearchScreen), screen
         ws = screen.workspace
-        ws.search_index()
+        await asyncio.to_thread(ws.search_index)  # (off the event loop: a sync under way hands its progress to it)
         page = screen._page()
         steps = []
         for q in queries:

@@ -12,6 +12,7 @@ import sys
 import time
 import tracemalloc
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,20 @@ def _drawn_lines(screen) -> list[weakref.ref]:
 
 async def _metrics_and_back(library) -> tuple[list[weakref.ref], weakref.ref]:
     """Run the app: open the metrics screen and close it again; the app's main screen and the lines
-    drawn on each screen."""
+    drawn on each screen. The app's threaded workers run in a pool of threads of its own, ended with the
+    app as a process's would be: a thread keeps `sys.stderr` as it was when the thread started, which is
+    the app's capture of it while the app runs, and the loop's own pool keeps its threads."""
+    loop = asyncio.get_running_loop()
+    pool = ThreadPoolExecutor()
+    loop.set_default_executor(pool)
+    try:
+        return await _run_metrics_and_back(library)
+    finally:
+        loop.set_default_executor(ThreadPoolExecutor())
+        await asyncio.to_thread(pool.shutdown, True)
+
+
+async def _run_metrics_and_back(library) -> tuple[list[weakref.ref], weakref.ref]:
     app = make_app(library)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)

@@ -41,6 +41,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from . import parts as _stored
 from .docs import Doc
 from .quiet import Quiet
+from .readings import readings_parts
 from .parts import KINDS, DamagedIndex, _piece
 from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
@@ -785,8 +786,8 @@ class IndexData:
             at[t] += 1
         del tids, at
         self.post_off, self.post_eid, self.post_extra = off, eids, {}
-        parts = _stored.to_parts(self, streamed=STREAMED)
-        sums = parts.pop("sums")
+        parts, sums = _stored.parts_and_sums(self, streamed=STREAMED)
+        parts.update(readings_parts(self))
         return out.finish(fp, parts, held, lambda more: _stored.sums_part(sums, more))
 
     def settle(self) -> None:

@@ -51,9 +51,19 @@ NAMES = {"terms": "names.terms", "section_keys": "names.sections", "kpi_names": 
 # `PackedNames.to_bytes`)
 
 
-def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
-    """Every part as plain bytes (see the module's description); but those `streamed`, written as the
-    index was built (`columns.IndexData.stream`), whose checksums are then not in `sums` either."""
+def to_parts(ix: Any) -> dict[str, bytes]:
+    """Every part as plain bytes (see the module's description)."""
+    parts, sums = parts_and_sums(ix)
+    parts["sums"] = sums_part(sums)
+    # (the pinyin readings, when made, with checksums of their own: they may be written alone, `readings`)
+    parts.update(readings_parts(ix))
+    return parts
+
+
+def parts_and_sums(ix: Any, streamed: Iterable[str] = ()) -> tuple[dict[str, bytes], dict[str, list[int]]]:
+    """The parts as plain bytes but `sums` and the readings' (see `to_parts`), and the checksums of
+    those parts; but for the parts `streamed`, written as the index was built
+    (`columns.IndexData.stream`)."""
     streamed = frozenset(streamed)
     if not streamed:
         ix._materialize()
@@ -99,16 +109,11 @@ def to_parts(ix: Any, streamed: Iterable[str] = ()) -> dict[str, bytes]:
     parts[at], parts[at + ".off"], parts[at + ".none"] = projects.to_bytes()
     at = NAMES["heads"]
     parts[at], parts[at + ".off"] = PackedNames.to_bytes(ix.heads)
-    parts["sums"] = sums_part({name: _chunk_sums(data) for name, data in parts.items()})
-    # (the pinyin readings, when made, with checksums of their own: they may be written alone, `readings`)
-    parts.update(readings_parts(ix))
-    return parts
+    return parts, {name: _chunk_sums(data) for name, data in parts.items()}
 
 
 def sums_part(sums: dict[str, list[int]], more: Mapping[str, list[int]] | None = None) -> bytes:
     """The `sums` part: the checksums of every part (`more`: of the parts written as the index was built)."""
-    if isinstance(sums, (bytes, bytearray)):
-        sums = json.loads(sums)
     return json.dumps({**sums, **(more or {})}, separators=(",", ":")).encode("utf-8")
 
 

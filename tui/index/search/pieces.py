@@ -87,6 +87,10 @@ class Checked:
                     got = piece
         return got
 
+    def forget(self, k: int) -> None:
+        """Let piece `k` go (a reader keeps it in a form of its own: not twice)."""
+        self.pieces.pop(k, None)
+
     def whole(self) -> bytes | bytearray:
         """Every byte, checked, in one read (the pieces read so far let go of)."""
         whole = getattr(self.blob, "whole", None)  # (a stored part read in one go: no second copy of it)
@@ -166,9 +170,9 @@ class Column:
         if got is None:
             raw = self.blob[k * CHUNK:(k + 1) * CHUNK]
             got = _ints(raw)
-            held = getattr(self.blob, "pieces", None)
-            if held is not None:  # (kept here as values: not twice)
-                held.pop(k, None)
+            forget = getattr(self.blob, "forget", None)
+            if forget is not None:  # (kept here as values: not twice)
+                forget(k)
             if got and not self._fits(got, raw, k):
                 raise DamagedIndex("a value out of range" if not self.ascending else "offsets out of order")
             self.got[k] = got

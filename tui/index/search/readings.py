@@ -61,6 +61,15 @@ def readings_parts(ix: Any) -> dict[str, bytes]:
     return parts
 
 
+def made_readings(ix: Any) -> dict[str, bytes]:
+    """The readings' parts of an index, its readings made first (loading pypinyin when not made yet) with
+    the table of the names they spell, saved with them: what is written alone (`store.searchdb.save_readings`)."""
+    ix.prepare_pinyin()
+    ix._names_spelling("")  # (the table by two letters: `spelling`)
+    with ix.lock:
+        return readings_parts(ix)
+
+
 def group_sums(parts: Mapping[str, Any], token: str, n_terms: int, n_texts: int) -> dict[str, list[int]]:
     """The checksums of the readings' parts when they are those of this index (its token, names and
     texts); empty when there are none (or they belong to another index: as if none were saved).

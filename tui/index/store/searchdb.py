@@ -696,13 +696,9 @@ def save_readings(index: Any, path: str | os.PathLike, key: str) -> bool:
     """Make the pinyin readings of an index as saved (unchanged since it was read back: loading
     pypinyin, ~4 s of CPU at 10,000 reports) with the table of the names they spell, and write them
     alone into the saved index (`save_alone`); whether they were written."""
-    from ..search.readings import GROUP, readings_parts
+    from ..search.readings import GROUP, made_readings
 
-    index.prepare_pinyin()
-    index._names_spelling("")  # (the table by two letters: saved with them, `spelling`)
-    with index.lock:
-        parts = readings_parts(index)
-    return save_alone(path, key, index.persisted_as, index.token, parts, GROUP)
+    return save_alone(path, key, index.persisted_as, index.token, made_readings(index), GROUP)
 
 
 def fold_log(path: str | os.PathLike) -> None:
