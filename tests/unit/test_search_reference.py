@@ -401,12 +401,18 @@ def test_several_common_words_counted_are_the_walks_hits_and_every_text_holding_
     assert {("rust", "a"), ("rust", "as"), ("trust", "t")} <= set(counted)
 
 
-@pytest.mark.parametrize("narrow_share", [3, 1])
-def test_an_in_filters_words_are_looked_for_only_in_its_sections_texts(narrow_share, monkeypatch):
+@pytest.mark.parametrize("narrow_share,chains", [(3, "kept"), (1, "kept"), (1, "asked"), (1, "looked up")])
+def test_an_in_filters_words_are_looked_for_only_in_its_sections_texts(narrow_share, chains, monkeypatch):
     # `in:O2 进`: the texts with an entry in the sections named found first, the words looked for only
     # in those (when few: a third of the texts, or with `narrow_share` 1 any share) — the reference's
-    # hits and totals all the same, a character most lines hold or several words, a page or all
+    # hits and totals all the same, a character most lines hold or several words, a page or all; each
+    # shape's chain kept as a byte, or an entry's shape asked until a few were (`SHAPES_ASKED`), or each
+    # shape's chain looked up (an index of more chains than a byte holds)
     monkeypatch.setattr(SearchIndex, "NARROW_SHARE", narrow_share)
+    if chains == "asked":
+        monkeypatch.setattr(SearchIndex, "SHAPES_ASKED", 3)
+    elif chains == "looked up":
+        monkeypatch.setattr(SearchIndex, "_shape_chains", lambda self: None)
     views: list[int] = []
     section_view = SearchIndex._section_view
     monkeypatch.setattr(SearchIndex, "_section_view",
