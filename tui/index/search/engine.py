@@ -149,7 +149,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
     def _kept_page(self, q: Query, lim: int, counted: bool) -> SearchResult | None:
         """The page of hits kept for these words (a page without filters, `_keep_page`), as a result of
         its own; None: none kept. A key typed again (a word typed on and deleted, a query typed anew)
-        asks the same page: its search took up to ~100 ms at 10,000 reports (`ss`, three scans and
+        asks the same page: its search took up to ~100 ms again at 10,000 reports (`ss`, three scans and
         ~60,000 texts ranked), the page ~0.1 ms."""
         if not lim or q.has_filters or not q.words:
             return None
