@@ -118,7 +118,7 @@ class Picking(IndexData):
                 def in_section(eid: int) -> bool:
                     return in_shape[e_shape[eid]] == 1
             else:  # (each entry's shape read on demand until that costs what every shape's chain does)
-                table = bytes(c in chains for c in range(256))
+                table = _byte_table(chains)
                 state: list = [0 if self._shape_chains_kept() is not None else self.SHAPES_ASKED, None]
 
                 def in_section(eid: int) -> bool:
@@ -167,9 +167,12 @@ class Picking(IndexData):
 
     SHAPES_ASKED = 4096  # entries an `in:` filter tests reading their shapes (~8 µs each) before it reads every shape's chain
 
+    def _by_shape_memo(self) -> dict[str, bytes | None]:  # (not named as the memo: `_memo` sets that on the index)
+        return self._memo("_shape_chains_memo", (self.ntexts, self.changes, len(self.shape_cols)))
+
     def _shape_chains_kept(self) -> bytes | None:
         """`_shape_chains` when kept already (None otherwise)."""
-        return self._memo("_shape_chains_memo", (self.ntexts, self.changes, len(self.shape_cols))).get("")
+        return self._by_shape_memo().get("")
 
     def _shape_chains(self) -> bytes | None:
         """Each shape's chain id as a byte, kept until the index changes: the shape columns are read once
@@ -177,7 +180,7 @@ class Picking(IndexData):
         time, is cut out at C speed; ~0.6 MB kept). None when a chain id does not fit in a byte."""
         if len(self.chains) > 256:
             return None
-        memo = self._memo("_shape_chains_memo", (self.ntexts, self.changes, len(self.shape_cols)))
+        memo = self._by_shape_memo()
         if "" not in memo:  # (once: None when an id does not fit)
             cols, out, step = self.shape_cols, bytearray(), 6 * self.SHAPES_AT_ONCE
             low = 0 if sys.byteorder == "little" else 3
@@ -204,7 +207,7 @@ class Picking(IndexData):
             return got[0]
         by_shape = self._shape_chains()
         if by_shape is not None:  # (each shape's chain a byte: those of the filter's chains made 1 at C speed)
-            in_shape = bytearray(by_shape.translate(bytes(c in chains for c in range(256))))
+            in_shape = bytearray(by_shape.translate(_byte_table(chains)))
         else:  # (a chain id past a byte, or out of range in a damaged index: each shape's chain looked up)
             cols, in_shape = self.shape_cols, bytearray()
             step = 6 * self.SHAPES_AT_ONCE
@@ -355,3 +358,8 @@ def _names_like(v: str, name: str) -> bool:
     if len(v) < 3:
         return False
     return (mt.fuzzy_latin(v, name, starts=False) if mt.is_latin_word(v) else mt.fuzzy_window(v, name)) is not None
+
+
+def _byte_table(chains: frozenset[int]) -> bytes:
+    """For `bytes.translate` and indexing by a chain id below 256: 1 for the ids in `chains`, else 0."""
+    return bytes(c in chains for c in range(256))
