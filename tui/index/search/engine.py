@@ -146,14 +146,19 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
     def _pages(self) -> dict:
         return self._memo("_pages_memo", (self.ntexts, self.changes, self.pinyin_ready))
 
+    @staticmethod
+    def _page_key(q: Query, lim: int, counted: bool) -> tuple | None:
+        """What a page of hits is kept by (`_kept_page`): its words, limit and count; None for one not
+        kept (no limit, no words, or filters)."""
+        return None if not lim or q.has_filters or not q.words else (tuple(q.words), lim, counted)
+
     def _kept_page(self, q: Query, lim: int, counted: bool) -> SearchResult | None:
         """The page of hits kept for these words (a page without filters, `_keep_page`), as a result of
         its own; None: none kept. A key typed again (a word typed on and deleted, a query typed anew)
         asks the same page: its search took up to ~100 ms again at 10,000 reports (`ss`, three scans and
         ~60,000 texts ranked), the page ~0.1 ms."""
-        if not lim or q.has_filters or not q.words:
-            return None
-        got = self._pages().get((tuple(q.words), lim, counted))
+        key = self._page_key(q, lim, counted)
+        got = None if key is None else self._pages().get(key)
         if got is None:
             return None
         hits, total, capped = got
@@ -162,9 +167,9 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
     def _keep_page(self, q: Query, lim: int, counted: bool, res: SearchResult) -> None:
         """Keep a page of hits (see `_kept_page`) until the index changes (its texts, reports added or
         marked dead, or its pinyin readings made)."""
-        if lim and not q.has_filters and q.words:
-            self._keep(self._pages(), (tuple(q.words), lim, counted),
-                       (tuple(res.hits), res.total, res.capped), self.PAGES_KEPT)
+        key = self._page_key(q, lim, counted)
+        if key is not None:
+            self._keep(self._pages(), key, (tuple(res.hits), res.total, res.capped), self.PAGES_KEPT)
 
     def _counted_as_typed(self, q: Query) -> bool:
         """Whether a counted search may take the hits found as the user types and count apart: no filter,
