@@ -700,13 +700,14 @@ class IndexData:
         """Count (`sign` 1) or uncount (-1) in `char_count` so many entries (`entries`: per text) of
         these texts (`texts`: each one's text, lower case or not): each of a text's characters once
         per entry, at C speed (~8 µs a text: ~4 s of building 10,000 varied reports)."""
-        each = _chain.from_iterable(map(set, map(lower, map(texts.__getitem__, entries.elements()))))
+        chars = {t: set(lower(texts[t])) for t in entries}  # (each text's once, however many entries)
+        each = _chain.from_iterable(map(chars.__getitem__, entries.elements()))
         counts = self.char_count
         if sign > 0:
             counts.update(each)
             return
         counts.subtract(each)
-        for ch in {ch for t in entries for ch in lower(texts[t])}:
+        for ch in set().union(*chars.values()):
             if counts[ch] <= 0:  # (none left: not kept, as in an index that never held them)
                 del counts[ch]
 
