@@ -8,7 +8,6 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from functools import partial
 from itertools import chain
 from operator import itemgetter
 from typing import Callable, Iterator
@@ -88,8 +87,6 @@ class LowerTiers(TextScans):
 
         heads, hids, said = self.heads, self.text_hid, {}  # (a heading is shared by many lines: asked once)
         latin = mt.is_latin_word(w)
-        # (`match.fuzzy_head`, the kind of word known)
-        head_matches = (lambda h: mt.fuzzy_latin(w, h) is not None) if latin else partial(mt.fuzzy_head, w)
 
         def on_head(tid: int) -> bool:
             hid = hids[tid]
@@ -98,7 +95,7 @@ class LowerTiers(TextScans):
             got = said.get(hid)
             if got is None:
                 h = heads[hid]
-                got = said[hid] = head_matches(h) and all(o in h for o in others)
+                got = said[hid] = mt.fuzzy_head(w, h) and all(o in h for o in others)
             return got
         if latin:
             if within is not None or check is not None:  # (one of several words: only the texts holding the others)
