@@ -42,6 +42,15 @@ WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this i
 # The project names too (`names.projects`): the app appends to them; a one-query process reads the few its
 # hits name, on demand.
 HELD_WHOLE = frozenset({"post_eid", "names.projects"})
+# the parts a page of hits reads that the app holds whole once its late checks have read them through
+# (each hit's shape, entry and line as written — a piece of each decompressed a hit, ~0.1–0.2 ms, where a
+# first page of 300 hits spent ~50 ms; the shapes read all through by an `in:` filter), in this order,
+# as long as together they come to no more than `HOLD_UP_TO` bytes (the first that does not fit and
+# those after it stay read on demand): at 10,000 varied reports the shapes and lines, 46 MB (the TUI's
+# peak RSS 243 -> ~290 MB, its target 300); at 100,000 none (~470 MB)
+PAGE_PARTS = ("shape_cols", "entry_shape", "entry_line", "entry_tid", "otext_off", "otext", "otext_url", "docs",
+              "cased_off", "cased")
+HOLD_UP_TO = 48 << 20
 KINDS = ("item", "section", "title")
 # the names, one part (a JSON list) each, by the attribute they become: a query process decodes only
 # those its query reads (a plain word reads the heads and projects of its hits, never `terms` or `chains`)
@@ -356,21 +365,23 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
             raise DamagedIndex("parts that do not fit together")
         if checked:  # (else read on demand, and checked where it is read: a bad value fails there)
             # (the parts as opened: an index grown meanwhile holds other ones, with more texts and entries)
-            read = (ix.cased, ix.otext, ix._docs_blob, ix.entry_tid, ix.entry_shape, ix.post_eid, ix.text_hid,
-                    ix.otext_url, ix.cased_off, ix.otext_off, ix.entry_line)
-            shape_bounds = SimpleNamespace(shape_cols=ix.shape_cols, sections=ix.sections, chains=ix.chains,
-                                           projects=ix.projects)
+            attrs = ("cased", "otext", "_docs_blob", "entry_tid", "entry_shape", "post_eid", "text_hid",
+                     "otext_url", "cased_off", "otext_off", "entry_line", "shape_cols")
+            read = {attr: getattr(ix, attr) for attr in attrs}
+            hold = _to_hold(read)
+            shape_bounds = SimpleNamespace(sections=ix.sections, chains=ix.chains, projects=ix.projects)
             n_heads = len(ix.heads)
 
             def read_through(pause: Any = None) -> None:
                 # (parts read on demand too: read through once, a slice at a time, as the app checks
                 # every part of an index it holds rather than only what its queries read — through
-                # views of their own, which keep none of what they read: a query's pieces stay as
-                # they were; `pause()` before each piece, `quiet.Quiet.wait`: never beside a search)
+                # views of their own: a query's pieces stay as they were; `pause()` before each piece,
+                # `quiet.Quiet.wait`: never beside a search. The views of the parts to hold whole
+                # gather what they read, held once every check passed: never a part not checked)
+                views = {attr: own_view(v, pause, attr in hold) for attr, v in read.items()}
                 cased, otext, docs, tid, shape, eid, hid, url, cased_off, otext_off, lines = (
-                    own_view(v, pause) for v in read)
-                bounds = SimpleNamespace(**vars(shape_bounds))
-                bounds.shape_cols = own_view(shape_bounds.shape_cols, pause)
+                    views[attr] for attr in attrs[:-1])
+                bounds = SimpleNamespace(**vars(shape_bounds), shape_cols=views["shape_cols"])
                 try:
                     fits = (_decodes(cased) and _decodes(otext) and _decodes(docs)
                             and _within(tid, 0, n_txt) and _within(shape, 0, n_sh) and _within(eid, 0, n_ent)
@@ -383,6 +394,12 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
                     raise DamagedIndex(f"damaged index parts ({type(exc).__name__})") from None
                 if not fits:
                     raise DamagedIndex("parts that do not fit together")
+                whole = {attr: (v.blob if isinstance(v, Ints) else v).gathered() for attr, v in views.items()
+                         if attr in hold}
+                with ix.lock:  # (between searches; an index grown meanwhile holds other parts: kept)
+                    for attr, data in whole.items():
+                        if getattr(ix, attr) is read[attr]:
+                            setattr(ix, attr, data)
 
             if later:
                 ix.late_checks = read_through
@@ -395,6 +412,20 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     ix._parts = parts if lazy is True else None
     return ix
 
+
+
+def _to_hold(read: Mapping[str, Any]) -> frozenset[str]:
+    """The attributes of the parts read on demand the late checks hold whole (`PAGE_PARTS`, `HOLD_UP_TO`)."""
+    hold, size = set(), 0
+    for name in PAGE_PARTS:
+        attr = "_docs_blob" if name == "docs" else name
+        v = read[attr]
+        if isinstance(v, (Ints, Checked)):
+            size += len(v.blob) if isinstance(v, Ints) else len(v)
+            if size > HOLD_UP_TO:
+                break
+            hold.add(attr)
+    return frozenset(hold)
 
 
 def _char_count(data: Any, live: int) -> Counter[str]:

@@ -226,13 +226,53 @@ class Paced(Checked):
         return super()._piece(k)
 
 
-def own_view(v: Any, pause: Any) -> Any:
+class Gathered(Checked):
+    """A part read through by the late checks that is then held whole: each piece, checked as it is
+    read (`pause()` before, when given), is copied into one buffer — bytes, or packed integers with
+    `ints` — which `gathered()` gives once every piece is in (no second copy of the part is made)."""
+
+    __slots__ = ("pause", "data", "view", "missing")
+
+    def __init__(self, blob: Any, sums: list[int], pause: Any = None, ints: bool = False):
+        super().__init__(blob, sums, 2)
+        self.pause = pause
+        self.data: Any = array("i", [0]) * (self.n // ITEM) if ints else bytearray(self.n)
+        if len(self.data) * (ITEM if ints else 1) != self.n:
+            raise DamagedIndex("a packed array of the wrong length")
+        self.view = memoryview(self.data).cast("B")
+        self.missing = bytearray(b"\x01") * len(sums)
+
+    def _piece(self, k: int) -> bytes:
+        if self.pause is not None:
+            self.pause()
+        got = super()._piece(k)
+        if self.missing[k]:
+            self.view[k * CHUNK:k * CHUNK + len(got)] = got
+            self.missing[k] = 0
+        return got
+
+    def gathered(self) -> Any:
+        """The whole part, every piece checked (those the checks did not read are read now)."""
+        k = self.missing.find(1)
+        while k >= 0:
+            self._piece(k)
+            k = self.missing.find(1, k + 1)
+        self.view.release()  # (the buffer may then grow: an index that adds reports appends to it)
+        return self.data
+
+
+def own_view(v: Any, pause: Any, gather: bool = False) -> Any:
     """A part as the late checks read it: for one read on demand, a view of its own keeping two pieces
-    (the pieces kept for queries untouched), paced by `pause` when given; a part held whole as it is."""
+    (the pieces kept for queries untouched), paced by `pause` when given — with `gather`, one that
+    also gathers the part to be held whole (`Gathered`); a part held whole as it is."""
     if isinstance(v, Ints):
-        return Ints(own_view(v.blob, pause))
+        blob = v.blob
+        return Ints(Gathered(blob.blob, blob.sums, pause, ints=True) if gather and isinstance(blob, Checked)
+                    else own_view(blob, pause))
     if not isinstance(v, Checked):
         return v
+    if gather:
+        return Gathered(v.blob, v.sums, pause)
     if pause is None:
         return Checked(v.blob, v.sums, 2)
     own = Paced(v.blob, v.sums, 2)
