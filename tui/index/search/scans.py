@@ -223,14 +223,17 @@ class TextScans(IndexData):
         if p is None or n_all < self.postings_min or not s:
             return None
         key = s if isinstance(s, str) else tuple(s)
-        version = (n_all, self.changes, id(p), p.ndocs, self.candidates_share, self.candidates_min)
-        memo = self._memo("_initials_memo" if initials else "_candidates_memo", version)
+        memo = self._memo("_initials_memo" if initials else "_candidates_memo", self._candidates_version(p))
         if key in memo:
             return memo[key]
         got = self._posting_candidates(p, s, n_all, initials)
         if initials:  # (tens of thousands of lines: kept as 4-byte ids, a few; pinyin's places are kept too)
             return self._keep(memo, key, None if got is None else array("i", got), 4)
         return self._keep(memo, key, got, 32)
+
+    def _candidates_version(self, p: Any) -> tuple:
+        """What the candidates kept (`_candidates`) were asked of: the index, its posting index and shares."""
+        return (self.ntexts, self.changes, id(p), p.ndocs, self.candidates_share, self.candidates_min)
 
     def _posting_candidates(self, p: Any, s: str | list[str], n_all: int, initials: bool = False) -> list[int] | None:
         n = min(p.ndocs, n_all)
@@ -335,6 +338,11 @@ class TextScans(IndexData):
             view = self._narrowed(lower(w), cased)
         if not cased:
             w = lower(w)
+            if holding is None and self._holds_all(w, view):
+                # (every text holding the word is in the view, and each holds it: none scanned for it
+                # anywhere, and its whole-word texts, when a posting list names them, are those)
+                holding = view[2]
+                posted = self._posted_wholes(w) if posted is None else posted
         sb = w.encode("utf-8", "surrogatepass")
         check_start, check_end = is_word_char(w[0]), is_word_char(w[-1])
         if not (check_start or check_end):
@@ -359,6 +367,20 @@ class TextScans(IndexData):
             return found, starts, posted
         wholes = self._texts_in(re.compile(lit + before + after + _REST), view) if check_end else starts
         return found, starts, wholes
+
+    def _holds_all(self, w: str, view: tuple[Any, Any, list[int] | None]) -> bool:
+        """Whether a view's texts are every text holding `w` (lower case, ignoring case): the view kept
+        of the texts holding `w` itself (`_narrow_view`), or the posting index's texts for a string of
+        one or two characters (exact: `_short_postings`) with none appended since (`_candidates`)."""
+        ids = view[2]
+        if ids is None:
+            return False
+        kept = self.__dict__.get("_narrow_memo")
+        if kept is not None and kept[2] is view:
+            return kept[0][0] == w and not kept[0][1] and kept[1] == (self.ntexts, self.changes)
+        p = self._short_postings(w)
+        return (p is not None and p.ndocs >= self.ntexts
+                and ids is self._memo("_candidates_memo", self._candidates_version(p)).get(w))
 
     # words of the vocabulary whose whole-word texts are kept (`_whole_texts`), each when at most so many
     # (`compiler` at 10,000 reports: 6,016; at most ~5 MB in all)
