@@ -869,8 +869,9 @@ class IndexData:
 
     PACKED = ("cased", "otext")  # the texts as written: read a piece at a time, for the hits shown
     # parts read on demand from the saved index (`store.searchdb.open_saved`; the app checks them all,
-    # `lower` when it opens the index, the others after its first answer, and holds only `lower` whole:
-    # every keystroke's scan reads it)
+    # `lower` when it opens the index, the others after its first answer, and holds `lower` whole — every
+    # keystroke's scan reads it — and, once checked, the parts a page of hits reads when together they are
+    # small: `parts.PAGE_PARTS`)
     LAZY = ("lower", "cased", "cased_off", "shape_cols", "otext", "otext_off", "otext_url", "post_eid",
             "entry_tid", "entry_shape", "entry_line", "docs", "names.projects")
     # parts a one-query process reads on demand too (the app reads them whole): the texts' integer columns

@@ -47,7 +47,7 @@ HELD_WHOLE = frozenset({"post_eid", "names.projects"})
 # first page of 300 hits spent ~50 ms; the shapes read all through by an `in:` filter), in this order,
 # as long as together they come to no more than `HOLD_UP_TO` bytes (the first that does not fit and
 # those after it stay read on demand): at 10,000 varied reports the shapes and lines, 46 MB (the TUI's
-# peak RSS 243 -> ~290 MB, its target 300); at 100,000 none (~470 MB)
+# peak RSS 236–242 -> 286–287 MB, its target 300); at 100,000 none (~470 MB; already over its 600)
 PAGE_PARTS = ("shape_cols", "entry_shape", "entry_line", "entry_tid", "otext_off", "otext", "otext_url", "docs",
               "cased_off", "cased")
 HOLD_UP_TO = 48 << 20
@@ -134,8 +134,9 @@ def from_parts(cls: Any, parts: Mapping[str, Any], lazy: bool | Iterable[str] = 
     the app keeps the texts as written: `KEPT_PIECES` pieces of each at a time); the rest is read whole.
 
     `checked` (the default without `lazy` True): every part is read through and checked now, the
-    parts read on demand a slice at a time (nothing their size is held), and those then keep at most
-    `KEPT_PIECES` pieces each (the app: its memory stays bounded however long it runs, and a damaged
+    parts read on demand a slice at a time (no copy of one made), and those then keep at most
+    `KEPT_PIECES` pieces each, but those a page of hits reads, held whole when together they are small
+    (`PAGE_PARTS`; the app: its memory stays bounded however long it runs, and a damaged
     index is found when it is opened, not by a later keystroke). Without it (a one-query process),
     each part is checked where a query reads it, and one read all over is then kept whole.
 

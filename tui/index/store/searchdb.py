@@ -740,7 +740,8 @@ def open_saved(path: str | os.PathLike, key: str, lazy: bool) -> tuple[Any, str,
     lower-case texts now, the others by `index.late_checks()`, which the app runs after its first
     answer (`parts.from_parts`) — and the parts read on demand keep a bounded number of pieces
     (`PACKED_KEPT` blocks each): the app's memory is that of the small parts, whatever the index's
-    size and however long it runs."""
+    size and however long it runs, but for the parts a page of hits reads, held whole once the late
+    checks have read them through when together they are small (`parts.PAGE_PARTS`, `HOLD_UP_TO`)."""
     from ..search.engine import SearchIndex
 
     parts = open_index(path, key, SearchIndex.LAZY + (SearchIndex.QUERY_LAZY if lazy else ()),
