@@ -58,29 +58,29 @@ def _report_folders_unchanged():
 
 
 # The longest files, longest first (seconds of one worker and, after the slash, of CPU with the processes
-# its tests start: `make test`'s own `pytest -n 3 --dist loadfile` with a plugin adding up wall time and
-# `getrusage` per test, on a machine busy with other work, load 4-13, where a wall time is several times
-# that on idle cores; the files handed out first ran at the highest load):
+# its tests start: `pytest -n 2 --dist loadfile` with a plugin adding up wall time and `getrusage` per
+# test, run beside a second whole suite on a machine busy with other work, load ~5, where a wall time is
+# several times that on idle cores):
 # with `--dist loadfile` a file runs whole on one worker, so one of these handed out late would run alone
 # at the end of a parallel run while the other core idles.
 LONGEST_FILES = (
-    "unit/test_faults_cache.py",         # ~277 / 28 s: random byte damage, kill -9 during a build
-    "ui/test_faults_monkey.py",          # ~219 / 25 s: one test, the monkey with palette keys
-    "ui/test_screen_keys.py",            # ~170 / 20 s
-    "unit/test_search_reference.py",     # ~165 / 37 s
-    "ui/test_reading_view.py",           # ~161 / 19 s: long reports rendered, raw and back
-    "unit/test_markdown_agreement.py",   # ~83 / 18 s: the real corpora
-    "ui/test_hostile_ui.py",             # ~61 / 19 s
-    "browser/test_server.py",            # ~44 / 29 s: app processes behind a browser
-    "unit/test_faults_index.py",         # ~41 / 7 s
-    "unit/test_search_build_memory.py",  # ~35 / 25 s: builds of 1,000 and 2,000 reports traced
-    "ui/test_monkey.py",                 # ~24 / 10 s
-    "browser/test_page.py",              # ~22 / 11 s
-    "ui/test_corpora_app.py",            # ~20 / 8 s
-    "ui/test_main.py",                   # ~18 / 8 s
-    "unit/test_install.py",              # ~17 / 6 s: a wheel built and installed
-    "ui/test_section_tree.py",           # ~17 / 6 s
-    "unit/test_cache_size.py",           # ~15 / 11 s: a 600-report archive loaded and indexed cold
+    "unit/test_search_reference.py",     # ~142 / 35 s
+    "unit/test_faults_cache.py",         # ~139 / 28 s: random byte damage, kill -9 during a build
+    "ui/test_screen_keys.py",            # ~95 / 18 s
+    "ui/test_reading_view.py",           # ~69 / 17 s: long reports rendered, raw and back
+    "browser/test_server.py",            # ~68 / 27 s: app processes behind a browser
+    "ui/test_hostile_ui.py",             # ~66 / 15 s
+    "ui/test_faults_monkey.py",          # ~65 / 15 s: one test, the monkey with palette keys
+    "unit/test_cache_size.py",           # ~47 / 11 s: a 600-report archive loaded and indexed cold
+    "unit/test_faults_index.py",         # ~45 / 6 s
+    "unit/test_markdown_agreement.py",   # ~45 / 12 s: the real corpora
+    "unit/test_search_build_memory.py",  # ~41 / 12 s: builds of 250 and 500 reports traced
+    "ui/test_corpora_app.py",            # ~35 / 8 s
+    "unit/test_faults_files.py",         # ~30 / 8 s
+    "ui/test_faults_ui.py",              # ~29 / 6 s
+    "browser/test_page.py",              # ~28 / 9 s
+    "ui/test_compare_screen.py",         # ~28 / 5 s
+    "unit/test_install.py",              # ~27 / 5 s: a wheel built and installed
 )
 
 

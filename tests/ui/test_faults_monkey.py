@@ -19,9 +19,9 @@ from testpaths import SEEDS
 from uiutil import gated_load, make_app
 
 
-# ── a monkey: 2,000 keys with the palette, resizes, and keys while reports load ──────────────────
+# ── a monkey: 800 keys with the palette, resizes, and keys while reports load ──────────────────
 
-MONKEY_KEYS = int(os.environ.get('MONKEY_KEYS', 1200))  # (MONKEY_KEYS=5000 for a longer run by hand)
+MONKEY_KEYS = int(os.environ.get("MONKEY_KEYS", 800))  # (MONKEY_KEYS=5000 for a longer run by hand)
 PALETTE = ["ctrl+p", "ctrl+p", "enter", "enter", "escape", "down", "up", "pagedown", "pageup", "tab", "g", "o",
            "w", "e", "k", "t", "h", "2", "0", "backspace"]
 FORBIDDEN = {"q", "e", "ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash"}  # (leave the app / start an editor)

@@ -172,7 +172,7 @@ def _count_renders(monkeypatch) -> dict:
 
 async def test_raw_and_back_shows_the_rendered_report_again_without_rendering_it(tmp_path, monkeypatch):
     counts = _count_renders(monkeypatch)
-    path = _long_report(tmp_path)
+    path = _long_report(tmp_path, sections=500)  # (twice what is rendered at once: 25 parts)
     app = make_app(paths=[path])
     async with app.run_test(size=(100, 30)) as pilot:
         main = await ready(pilot)

@@ -21,7 +21,8 @@ from tui.index.store import searchdb
 from tui.index.store.cache import ParseCache
 from tui.index.store.searchdb import BLOCK, IndexWriter, open_saved
 
-N = 2000
+N = 500
+BATCH = 64  # (reports added at a time: eight batches against four, as 2,000 and 1,000 in the build's 256)
 WORDS = ["alpha", "beta", "gamma", "delta", "release", "review", "merge", "deploy", "存管", "路由", "进展", "风险",
          "上线", "联调", "测试", "接口"]
 
@@ -61,7 +62,7 @@ def _streamed(path, n: int) -> tuple[int, SearchIndex]:
     with Traced() as t:
         index = SearchIndex()
         index.stream(IndexWriter(path, f"lib{n}"))
-        index.sync(reports, _records)
+        index.sync(reports, _records, batch=BATCH)
         assert index.finish("", [])
         del index
         gc.collect()
@@ -74,7 +75,7 @@ def test_building_an_index_holds_what_its_batch_needs_not_every_line(cache):
     the build ~20 bytes a line more for each of its tables finding a line, text or shape seen before,
     and 8 an entry for its postings (~1.0 times the text added), not the text many times over (built in
     memory and its parts made, as before: 9.6 times the text added, a peak twice as large, for the
-    1,000 reports more here: eight batches against four)."""
+    reports more here: eight batches against four)."""
     small, _ = _streamed(cache, N // 2)
     large, reports = _streamed(cache, N)
     text = sum(len(e[1].encode()) for r in _records(reports[N // 2:]) for e in r[3])  # (the text added)
