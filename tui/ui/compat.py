@@ -31,9 +31,6 @@ Work-arounds for Textual behaviour that crashes the app on input a user can prod
   drawn (`size_known`).
 - A `Tree` resized forgets every line it drew and lays the whole screen out again, though its lines and
   its virtual size do not depend on its size (drawn lines are kept by width): `keep_tree_lines` skips that.
-- A widget that changes repaints all its lines, and the compositor every row of the screen it covers,
-  though a key's new list or preview leaves many lines as they were: `ChangedLinesOnly` draws again
-  only the lines that differ from those on screen.
 - `StylesCache.get_inner_outer` (a line's inner and outer background) is an `lru_cache` on a method, so it
   keeps the last 1,024 widgets' line keepers alive, with every line they drew, after their widget, screen
   or app is gone (Textual issue 6665): `install` puts the same look-up cached by its colours alone.
@@ -46,7 +43,6 @@ option list.
 from __future__ import annotations
 
 from asyncio import CancelledError
-from contextlib import contextmanager
 from functools import lru_cache, wraps
 from typing import Protocol, runtime_checkable
 
@@ -308,64 +304,6 @@ class SteadyInput(Input):
         super()._watch_value(value)
 
 
-class ChangedLinesOnly(Widget):
-    """A widget drawn a line at a time (`render_line`) that draws again only its lines that changed, a
-    mixin (after the widget's Textual class among its bases: Textual takes a widget's CSS from its first). A change made within `changing()` asks for no repaint of the whole widget: when the screen is
-    next drawn, the lines on screen are made and compared with those drawn before, and only those that
-    differ are drawn again (Textual repaints every line of a widget that changed, and the compositor
-    every row of the screen the widget covers). Every other repaint (a new size, style or theme, a
-    scroll, a partial one) stays as Textual does it, and the next change draws every line.
-
-    For a widget whose `render_line` is cheap once its content is made (its lines cached until they
-    change): each drawing of it makes its lines on screen once more to compare them."""
-
-    _changing = False  # within `changing()`
-    _changed = False  # a change was made within it: the lines on screen are compared before drawing
-    _on_screen: list | None = None  # the lines drawn last (None: not known, every line counts as changed)
-
-    @contextmanager
-    def changing(self):
-        """Changes to the widget's content made within: only its lines that differ are drawn again."""
-        was, self._changing = self._changing, True
-        try:
-            yield
-        finally:
-            self._changing = was
-
-    def _set_dirty(self, *regions: Region) -> None:
-        if self._changing:
-            self._changed = True
-            return
-        self._on_screen = None
-        super()._set_dirty(*regions)
-
-    def _take_changes(self) -> None:
-        """The lines changed since the last drawing marked for drawing (at the start of one)."""
-        if not self._changed and self._on_screen is not None:
-            return
-        changed, self._changed = self._changed, False
-        width, height = self.size
-        lines = [self.render_line(y) for y in range(height)]
-        before, self._on_screen = self._on_screen, lines
-        if not changed:
-            return
-        if before is None:
-            Widget._set_dirty(self)
-            return
-        for y, line in enumerate(lines):
-            old = before[y] if y < len(before) else None
-            if old is None or not (old is line or old == line):
-                Widget._set_dirty(self, Region(0, y, width, 1))
-
-    def _exchange_repaint_regions(self):
-        self._take_changes()
-        return super()._exchange_repaint_regions()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._take_changes()  # (a drawing that did not ask for the regions to repaint: the whole screen's)
-        return super().render_lines(crop)
-
-
 class LinedOption(Option):
     """An option whose prompt is lines of `rich.text.Text` made apart (`prompt_lines`, or None: split its
     `prompt`); a `KnownHeightOptionList` draws them as they are. Options of the same `key` (None: not
@@ -381,7 +319,7 @@ class LinedOption(Option):
         """Take the lines made by `other`, an option of the same key that is being replaced."""
 
 
-class KnownHeightOptionList(OptionList, ChangedLinesOnly):
+class KnownHeightOptionList(OptionList):
     """An `OptionList` whose options each say how many lines they take (`option.height`, every line of
     a prompt no wider than the list): it is laid out from those heights, so an option's prompt is made
     and rendered only when it is drawn. Textual's `_update_lines` renders every option to measure it;
@@ -493,17 +431,6 @@ class KnownHeightOptionList(OptionList, ChangedLinesOnly):
                 return None
             strips.append(strip.extend_cell_length(width, plain))
         return strips
-
-    def _take_changes(self) -> None:
-        if self._drawn_width:  # (within `render_lines`)
-            return super()._take_changes()
-        region = self.scrollable_content_region  # (the rows' width found once, as `render_lines` does)
-        self._drawn_width = region.width - self._get_left_gutter_width() if region else 0
-        try:
-            super()._take_changes()
-        finally:
-            self._drawn_width = 0
-            self._laid_out = False
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # (the rows' width, found once a drawing rather than once a row: finding a widget's region

@@ -347,21 +347,20 @@ class SearchScreen(Screen):
         mark, muted, _ = self._styles()
         row_width = max(20, results.size.width - 2) if results.size.width else 76  # (the scrollbar's room)
         options, self.option_hits = hit_options(result, row_width, mark, muted)
-        with results.changing():  # (only the rows on screen that look different are drawn again)
-            # (the rows replaced in one step: an emptied list in between would hide its scrollbar and show
-            # it again, each a layout of the whole screen)
-            results.set_options(options)
-            # the same query answered again (the whole list, more reports searched, a new width): the
-            # cursor stays on its hit
-            keep = next((oid for oid, h in self.option_hits.items()
-                         if was is not None and h.report is was.report and h.line == was.line), None)
-            first = keep or next(iter(self.option_hits), None)
-            if first is not None:
-                index = results.get_option_index(first)
-                results.highlighted = index
-                line = results.first_line(index)
-                if keep is not None and at is not None and line is not None:
-                    results.scroll_to(y=max(0, line - at), animate=False, immediate=True)
+        # (the rows replaced in one step: an emptied list in between would hide its scrollbar and show it
+        # again, each a layout of the whole screen)
+        results.set_options(options)
+        # the same query answered again (the whole list, more reports searched, a new width): the
+        # cursor stays on its hit
+        keep = next((oid for oid, h in self.option_hits.items()
+                     if was is not None and h.report is was.report and h.line == was.line), None)
+        first = keep or next(iter(self.option_hits), None)
+        if first is not None:
+            index = results.get_option_index(first)
+            results.highlighted = index
+            line = results.first_line(index)
+            if keep is not None and at is not None and line is not None:
+                results.scroll_to(y=max(0, line - at), animate=False, immediate=True)
         self._preview(self.current_hit)
 
     @on(HitList.Resized)

@@ -2,25 +2,21 @@
 
 The preview is a scrolling view of rows (`HitPreview`) that draws only the rows on screen and takes a new
 text without laying the screen out: typing changes the preview on most keys, and a layout of the whole
-screen for each (a text widget's height follows its text) cost more than drawing it. Of a new text, only
-the rows that differ from those on screen are drawn again: a key that keeps the same hit changes its
-line's marks, not the lines around it. Report text only ever becomes `rich.text.Text` built from plain
-strings, never markup.
+screen for each (a text widget's height follows its text) cost more than drawing it. Report text only
+ever becomes `rich.text.Text` built from plain strings, never markup.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...index.search.engine import Hit
 from ...model.report import Report
-from ..compat import ChangedLinesOnly, set_virtual_size
+from ..compat import set_virtual_size
 from ..render import fold
 
 CONTEXT = 6  # preview lines above and below the hit
@@ -69,14 +65,9 @@ def preview_lines(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Styl
     return out
 
 
-def _same_row(a: Text, b: Text) -> bool:
-    """Whether two rows look the same (their text, style and styled spans)."""
-    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
-
-
-class HitPreview(ScrollView, ChangedLinesOnly, can_focus=True):
+class HitPreview(ScrollView, can_focus=True):
     """The preview: a text shown as rows (long lines wrapped at words), scrolled when taller than the
-    view; only the rows on screen are drawn, and of a new text only those that changed."""
+    view; only the rows on screen are drawn."""
 
     DEFAULT_CSS = """
     HitPreview { overflow-x: hidden; overflow-y: auto; height: 1fr; }
@@ -87,7 +78,7 @@ class HitPreview(ScrollView, ChangedLinesOnly, can_focus=True):
         self._lines: list[Text] = [Text()]
         self._text: Text | None = None  # (the lines joined, made when asked for)
         self._rows: list[Text] = []
-        self._strips: dict[int, tuple[Style, int, Strip]] = {}  # drawn rows (index: the style and width drawn with, the row)
+        self._strips: dict[int, Strip] = {}  # drawn rows (index: row)
         self._wrapped = -1  # the width the rows were wrapped at
 
     @property
@@ -104,8 +95,7 @@ class HitPreview(ScrollView, ChangedLinesOnly, can_focus=True):
     def show(self, lines: list[Text]) -> None:
         """Show new preview lines (the screen is not laid out again for them)."""
         self._lines, self._text = lines or [Text()], None
-        with self.changing():
-            self._wrap()
+        self._wrap()
 
     def _rows_at(self, width: int) -> list[Text]:
         """The lines as rows of `width` cells: a line that fits is its row as it is (the preview's lines
@@ -137,49 +127,21 @@ class HitPreview(ScrollView, ChangedLinesOnly, can_focus=True):
             rows = self._rows_at(width)
         for row in rows:
             row.end = ""
-        before, drawn = self._rows, self._strips
-        same_width = width == self._wrapped
-        self._rows, self._wrapped, self._strips = list(rows), width, {}
-        if same_width:  # (the rows that look as they did keep their drawing)
-            for i, strip in drawn.items():
-                if i < len(rows) and i < len(before) and _same_row(rows[i], before[i]):
-                    self._strips[i] = strip
+        self._rows, self._wrapped = list(rows), width
+        self._strips.clear()
         set_virtual_size(self, Size(width, len(self._rows)))
 
     def on_resize(self) -> None:
         self._wrap()
 
-    _look: tuple[Style, int] | None = None  # (the style and width of the drawing under way)
-
-    @contextmanager
-    def _drawing(self):
-        """The widget's style and width found once for the lines of a drawing (each costs ~0.1 ms)."""
-        if self._look is not None:
-            yield
-            return
-        self._look = (self.rich_style, self.scrollable_content_region.width)
-        try:
-            yield
-        finally:
-            self._look = None
-
-    def _take_changes(self) -> None:
-        with self._drawing():
-            super()._take_changes()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        with self._drawing():
-            return super().render_lines(crop)
-
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
-        style, width = self._look or (self.rich_style, self.scrollable_content_region.width)
+        width = self.scrollable_content_region.width
+        style = self.rich_style
         blank = Style(bgcolor=style.bgcolor)
         if not 0 <= row < len(self._rows):
             return Strip.blank(width, blank)
-        drawn = self._strips.get(row)
-        if drawn is not None and drawn[1] == width and drawn[0] == style:
-            return drawn[2]
-        strip = Strip(list(self._rows[row].render(self.app.console))).apply_style(style).crop_extend(0, width, blank)
-        self._strips[row] = (style, width, strip)
-        return strip
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._strips[row] = Strip(list(self._rows[row].render(self.app.console)))
+        return strip.apply_style(style).crop_extend(0, width, blank)
