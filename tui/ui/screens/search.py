@@ -39,7 +39,7 @@ from ..keys import bindings
 from ..loading import keep_out_of_collections
 from ..messages import LibraryChanged, Unexpected, WorkerFailed
 from ..widgets.hit_list import HitList, hit_options
-from ..widgets.hit_preview import HitPreview, preview_lines
+from ..widgets.hit_preview import HitPreview, preview_lines, report_lines
 
 DEBOUNCE = 0.12
 LIMIT = 300  # hits in the whole list (the follow-up)
@@ -91,6 +91,7 @@ class SearchScreen(Screen):
         self.done: str | None = None  # the query whose search is over: its whole list shown, or a failure said
         self._asked = ""  # the query last searched for
         self._previewed: tuple | None = None  # (report, line, text, spans, width) in the preview
+        self._lines_of: tuple = (None, None)  # (a report, its lines): the last previewed report's
         self._index_note = ""  # how far indexing got, shown in the status line while it runs
         self._theme_styles: tuple = (None, ())  # (the theme's variables, `_styles()` in their colours)
         self._syncing = False  # an index sync runs (`_sync`)
@@ -118,6 +119,7 @@ class SearchScreen(Screen):
     def on_library_changed(self, message: LibraryChanged) -> None:
         """More reports were read, or the library was (re)loaded: bring the index up to date, then
         search again."""
+        self._lines_of = (None, None)
         self._sync()
 
     def _sync(self) -> None:
@@ -430,7 +432,12 @@ class SearchScreen(Screen):
         if shown is not None and prev is not None and shown[0] is prev[0] and shown[1:] == prev[1:]:
             return  # (the same hit at the same width: the whole list replacing its page)
         self._previewed = shown
-        box.show([] if hit is None else preview_lines(hit, width, *self._styles()))
+        if hit is None:
+            box.show([])
+            return
+        if self._lines_of[0] is not hit.report:  # (a key that keeps its hit changes only the marks)
+            self._lines_of = (hit.report, report_lines(hit.report))
+        box.show(preview_lines(hit, width, *self._styles(), lines=self._lines_of[1]))
 
     # ── actions ─────────────────────────────────────────────────────────────────────────────────
 

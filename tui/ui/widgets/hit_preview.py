@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -23,19 +23,31 @@ CONTEXT = 6  # preview lines above and below the hit
 ROOM = 3  # cells a preview's numbered lines leave free at their right (the scrollbar's, and one)
 
 
-def preview_lines(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style) -> list[Text]:
+def report_lines(report: object) -> list[str] | None:
+    """A hit's report's lines (None: a hit without its report)."""
+    text = report.text if isinstance(report, Report) else None
+    return text.splitlines() if text is not None else None
+
+
+def preview_lines(hit: Hit, width: int, mark: Style, muted: Style, line_bg: Style,
+                  lines: list[str] | None = None) -> list[Text]:
     """Where the hit is (label, week, author, file; section and project), then its report's lines around
     it numbered, each cut into rows of `width` cells, the hit's line on `line_bg` with its matches marked:
-    the preview's lines (a blank one between the two parts, and one closing it)."""
+    the preview's lines (a blank one between the two parts, and one closing it). `lines`: the report's
+    (`report_lines`), when the caller has them already (a stored report's text is read or parsed again
+    when it has left the store's cache)."""
     r = hit.report
     by = f"  {hit.author}" if hit.author else ""
     week = "" if r.label == r.week else f"  {r.week or 'undated'}"  # (the week once)
     out = [Text.assemble((r.label, "bold"), (f"{week}{by}  {r.source.name}", muted)),
            Text.assemble((" · ".join(x for x in (hit.section, hit.project_name or "") if x), muted)), Text()]
-    text = r.text if isinstance(r, Report) else None  # (a hit without its report: its line alone)
-    lines = text.splitlines() if text is not None else [""] * (hit.line - 1) + [hit.text]
+    if lines is None:
+        lines = report_lines(r)
+    alone = lines is None  # (a hit without its report: its line alone)
+    if alone:
+        lines = [""] * (hit.line - 1) + [hit.text]
     lo, hi = max(1, hit.line - CONTEXT), min(len(lines), hit.line + CONTEXT)
-    if text is None:
+    if alone:
         lo = hit.line
     for n in range(lo, hi + 1):
         src = lines[n - 1]
@@ -122,10 +134,19 @@ class HitPreview(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._wrap()
 
+    _look: tuple[Style, int] | None = None  # (the style and width of the drawing under way)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # (the style and width found once a drawing: each costs ~0.1 ms, found for every row before)
+        self._look = (self.rich_style, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._look = None
+
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        style = self.rich_style
+        style, width = self._look or (self.rich_style, self.scrollable_content_region.width)
         blank = Style(bgcolor=style.bgcolor)
         if not 0 <= row < len(self._rows):
             return Strip.blank(width, blank)
