@@ -7,7 +7,7 @@ import pytest
 
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
-from uiutil import eventually, make_app, ready, settled
+from uiutil import eventually, in_turn, make_app, ready, settled
 
 SIZES = [(80, 24), (200, 60)]
 
@@ -149,19 +149,11 @@ async def metrics_help_error(pilot, size):
 @pytest.mark.parametrize("size", SIZES)
 async def test_screens_over_the_main_one(seed_library, size):
     """The search screen; the timeline, compare and the week picker; metrics, help and the error dialog:
-    in turn in one app, every screen over the main one closed between them. A failure names its part."""
+    in turn in one app (see `in_turn`)."""
     app = make_app(seed_library)
     async with app.run_test(size=size) as pilot:
-        main = await ready(pilot)
-        for part in (search_screen, timeline_compare_picker, metrics_help_error):
-            try:
-                await part(pilot, size)
-            except AssertionError as failure:
-                raise AssertionError(f"{part.__name__} at {size}: {failure}") from failure
-            while len(app.screen_stack) > 1:
-                app.pop_screen()
-            await eventually(pilot, lambda: app.screen is main)
-            await settled(pilot)
+        await in_turn(pilot, [(f"{part.__name__} at {size}", lambda pilot, part=part: part(pilot, size))
+                              for part in (search_screen, timeline_compare_picker, metrics_help_error)])
 
 
 async def test_resize_between_layouts(seed_library):

@@ -27,7 +27,7 @@ from tui.ui.screens.table import TableScreen
 from tui.ui.screens.team_week import TeamWeekScreen
 from tui.ui.screens.timeline import TimelineScreen
 from tui.ui.screens.week_picker import WeekPickerModal
-from uiutil import classes_with_bindings, eventually, make_app, ready, settled
+from uiutil import classes_with_bindings, eventually, in_turn, make_app, ready, settled
 
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z0-9]+)*$")
 
@@ -142,32 +142,21 @@ async def help_lists_own_keys(pilot, name: str) -> None:
         assert OWN_KEYS[name] <= help_descriptions(app)
 
 
-async def help_on_each_screen(pilot, names) -> None:
-    """`help_lists_own_keys` on each screen in turn, in one app, every screen over it closed between
-    (each starts from the main screen, as a user's first key would); a failure names its screen."""
-    app = pilot.app
-    main = await ready(pilot)
-    for name in names:
-        try:
-            await help_lists_own_keys(pilot, name)
-        except AssertionError as failure:
-            raise AssertionError(f"help on the {name} screen: {failure}") from failure
-        while len(app.screen_stack) > 1:
-            app.pop_screen()
-        await eventually(pilot, lambda: app.screen is main)
-        await settled(pilot)
+def help_on(name: str):
+    return f"help on the {name} screen", lambda pilot: help_lists_own_keys(pilot, name)
 
 
 async def test_help_on_every_screen_lists_its_own_keys(seed_library):
+    """Each screen of the seeds in turn in one app (see `in_turn`)."""
     app = make_app(seed_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await help_on_each_screen(pilot, [name for name in OWN_KEYS if name != "team-week"])
+        await in_turn(pilot, [help_on(name) for name in OWN_KEYS if name != "team-week"])
 
 
 async def test_help_on_the_team_week_screen_lists_its_own_keys(team_library):
     app = make_app(team_library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await help_on_each_screen(pilot, ["team-week"])
+        await in_turn(pilot, [help_on("team-week")])
 
 
 async def test_question_mark_in_search_is_typed_and_f1_opens_help(seed_library):
