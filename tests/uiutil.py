@@ -91,6 +91,23 @@ async def eventually(pilot, check, timeout: float = 20.0):
         await pilot.pause(0.02)
 
 
+async def in_turn(pilot, cases) -> None:
+    """Run each of `cases` (label, then an async function of the pilot) in one app, one after the other,
+    every screen over the main one closed between them, so that each starts from the main screen as if
+    the app had just started (one app's start instead of one per case); a failure names its case."""
+    app = pilot.app
+    main = await ready(pilot)
+    for label, case in cases:
+        try:
+            await case(pilot)
+        except AssertionError as failure:
+            raise AssertionError(f"{label}: {failure}") from failure
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+        await eventually(pilot, lambda: app.screen is main)
+        await settled(pilot)
+
+
 async def keys_delivered(pilot, timeout: float = 30.0) -> None:
     """Wait until the keys pressed so far have reached their screen. The app holds a key typed while
     the one before it is on its way or a screen is being pushed, and sends it on from a timer, which

@@ -7,7 +7,7 @@ import pytest
 
 from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.kpi_panel import KpiPanel
-from uiutil import eventually, make_app, ready, settled
+from uiutil import eventually, in_turn, make_app, ready, settled
 
 SIZES = [(80, 24), (200, 60)]
 
@@ -80,78 +80,80 @@ async def test_main_screen(seed_library, size):
             await pilot.press("p")
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_search_screen(seed_library, size):
-    app = make_app(seed_library)
-    async with app.run_test(size=size) as pilot:
-        await ready(pilot)
-        await pilot.press("slash", "b", "y", "z")
-        await eventually(pilot, lambda: getattr(app.screen, "result", None) is not None
-                         and app.screen.result.query.raw == "byz")
-        await settled(pilot)
-        visible(app, "#search-input", 40, 3)
-        visible(app, "#search-results", 40, 6)
-        visible(app, "#search-preview-box", 30, 4)
-        assert app.screen.query_one("#search-results").option_count > 1
+async def search_screen(pilot, size):
+    app = pilot.app
+    await pilot.press("slash", "b", "y", "z")
+    await eventually(pilot, lambda: getattr(app.screen, "result", None) is not None
+                     and app.screen.result.query.raw == "byz")
+    await settled(pilot)
+    visible(app, "#search-input", 40, 3)
+    visible(app, "#search-results", 40, 6)
+    visible(app, "#search-preview-box", 30, 4)
+    assert app.screen.query_one("#search-results").option_count > 1
 
 
-@pytest.mark.parametrize("size", SIZES)
-async def test_timeline_compare_picker(seed_library, size):
+async def timeline_compare_picker(pilot, size):
     from tui.ui.screens.compare import CompareScreen
     from tui.ui.screens.timeline import TimelineScreen
     from tui.ui.screens.week_picker import WeekPickerModal
 
-    app = make_app(seed_library)
-    async with app.run_test(size=size) as pilot:
-        main = await ready(pilot)
-        reports = main.library.reports
-        app.push_screen(TimelineScreen(app.workspace, reports[-1].projects[0].key))
+    app = pilot.app
+    main = app.main_screen
+    reports = main.library.reports
+    app.push_screen(TimelineScreen(app.workspace, reports[-1].projects[0].key))
 
-        def gathered():  # (the timeline is gathered in a worker)
-            assert isinstance(app.screen, TimelineScreen) and app.screen.timeline is not None
-            visible(app, "#timeline-table", 30, 3)
-
-        await eventually(pilot, gathered)
-        await eventually(pilot, lambda: visible(app, "#timeline-title", 40, 1))
+    def gathered():  # (the timeline is gathered in a worker)
+        assert isinstance(app.screen, TimelineScreen) and app.screen.timeline is not None
         visible(app, "#timeline-table", 30, 3)
-        visible(app, "#timeline-entries", 60, 5)
-        await pilot.press("escape")
-        app.push_screen(CompareScreen(main.library, reports[0], reports[-1]))
 
-        def compare_fits():
-            assert isinstance(app.screen, CompareScreen)
-            assert app.screen.region.height == size[1]
-            assert "Back" in footer_text(app)
+    await eventually(pilot, gathered)
+    await eventually(pilot, lambda: visible(app, "#timeline-title", 40, 1))
+    visible(app, "#timeline-table", 30, 3)
+    visible(app, "#timeline-entries", 60, 5)
+    await pilot.press("escape")
+    app.push_screen(CompareScreen(main.library, reports[0], reports[-1]))
 
-        await eventually(pilot, compare_fits)
-        await pilot.press("escape")
-        app.push_screen(WeekPickerModal(main.library, exclude=reports[-1]))
-        await eventually(pilot, lambda: visible(app, "#week-picker", 60, 6))
-        visible(app, "#week-picker-list", 50, 3)
+    def compare_fits():
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.region.height == size[1]
+        assert "Back" in footer_text(app)
+
+    await eventually(pilot, compare_fits)
+    await pilot.press("escape")
+    app.push_screen(WeekPickerModal(main.library, exclude=reports[-1]))
+    await eventually(pilot, lambda: visible(app, "#week-picker", 60, 6))
+    visible(app, "#week-picker-list", 50, 3)
+
+
+async def metrics_help_error(pilot, size):
+    from tui.ui.screens.error import ErrorScreen
+
+    app = pilot.app
+    await pilot.press("m")
+    await eventually(pilot, lambda: app.screen.id == "metrics" and bool(app.screen.query(".kpi-chart")))
+    await eventually(pilot, lambda: visible(app, ".kpi-chart", 60, 10))
+    await pilot.press("escape", "question_mark")
+    await eventually(pilot, lambda: app.screen.id == "help")
+    await eventually(pilot, lambda: visible(app, "#help-body", 60, 10))
+    await pilot.press("escape")
+    await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
+    app.show_error(RuntimeError("x" * 300), "testing")
+    await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
+    await eventually(pilot, lambda: visible(app, "#error-box", 60, 10))
+    visible(app, "#error-copy-button", 8, 1)
+    visible(app, "#error-close-button", 5, 1)
+    await pilot.press("escape")
+    await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_metrics_help_error(seed_library, size):
-    from tui.ui.screens.error import ErrorScreen
-
+async def test_screens_over_the_main_one(seed_library, size):
+    """The search screen; the timeline, compare and the week picker; metrics, help and the error dialog:
+    in turn in one app (see `in_turn`)."""
     app = make_app(seed_library)
     async with app.run_test(size=size) as pilot:
-        await ready(pilot)
-        await pilot.press("m")
-        await eventually(pilot, lambda: app.screen.id == "metrics" and bool(app.screen.query(".kpi-chart")))
-        await eventually(pilot, lambda: visible(app, ".kpi-chart", 60, 10))
-        await pilot.press("escape", "question_mark")
-        await eventually(pilot, lambda: app.screen.id == "help")
-        await eventually(pilot, lambda: visible(app, "#help-body", 60, 10))
-        await pilot.press("escape")
-        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
-        app.show_error(RuntimeError("x" * 300), "testing")
-        await eventually(pilot, lambda: isinstance(app.screen, ErrorScreen))
-        await eventually(pilot, lambda: visible(app, "#error-box", 60, 10))
-        visible(app, "#error-copy-button", 8, 1)
-        visible(app, "#error-close-button", 5, 1)
-        await pilot.press("escape")
-        await eventually(pilot, lambda: isinstance(app.screen, MainScreen))
+        await in_turn(pilot, [(f"{part.__name__} at {size}", lambda pilot, part=part: part(pilot, size))
+                              for part in (search_screen, timeline_compare_picker, metrics_help_error)])
 
 
 async def test_resize_between_layouts(seed_library):

@@ -64,22 +64,26 @@ async def test_markup_never_shows_and_a_wrapped_cjk_paragraph_reads_as_one(size)
             assert cell_len(para[0]) >= width - 2, para
 
 
-@pytest.mark.parametrize("marker", ["全部直连银行", "| Async settle qps", "| 指标", "- [ ] 【退款链路】"])
-async def test_a_hit_lands_on_its_line(marker):
-    # a search hit or tree node scrolls to its source line, also one inside a joined paragraph
+async def test_a_hit_lands_on_its_line():
+    # a search hit or tree node scrolls to its source line, also one inside a joined paragraph; one app
+    # opens the report at each marker's line in turn, scrolled back to its top before each
     app = make_app(paths=[FIXTURE])
     async with app.run_test(size=(80, 24)) as pilot:
         main = await ready(pilot)
         view = app.screen.query_one(ReportView)
-        n = line_no(marker)
-        main.show_report(main.current, line=n)
-        await eventually(pilot, lambda: view.highlight == n and view.size.height > 0)
-        y = view.line_row(n) - int(view.scroll_y)
-        assert 0 <= y < view.size.height
-        row = view.render_line(y)
-        assert any(seg.style and seg.style.bgcolor == view.palette.highlight.bgcolor for seg in row), "the row is highlighted"
-        word = marker.strip("|-[] ").split()[0].strip("【】")[:4]
-        assert word in row.text, (word, row.text)
+        for marker in ["全部直连银行", "| Async settle qps", "| 指标", "- [ ] 【退款链路】"]:
+            view.scroll_to(y=0, animate=False, immediate=True)
+            await eventually(pilot, lambda: int(view.scroll_y) == 0)
+            n = line_no(marker)
+            main.show_report(main.current, line=n)
+            await eventually(pilot, lambda: view.highlight == n and view.size.height > 0)
+            y = view.line_row(n) - int(view.scroll_y)
+            assert 0 <= y < view.size.height, marker
+            row = view.render_line(y)
+            assert any(seg.style and seg.style.bgcolor == view.palette.highlight.bgcolor for seg in row), \
+                f"the row of {marker!r} is highlighted"
+            word = marker.strip("|-[] ").split()[0].strip("【】")[:4]
+            assert word in row.text, (marker, word, row.text)
 
 
 def _long_report(tmp_path, sections: int = 1000):

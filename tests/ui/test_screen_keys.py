@@ -27,7 +27,7 @@ from tui.ui.screens.table import TableScreen
 from tui.ui.screens.team_week import TeamWeekScreen
 from tui.ui.screens.timeline import TimelineScreen
 from tui.ui.screens.week_picker import WeekPickerModal
-from uiutil import classes_with_bindings, eventually, make_app, ready, settled
+from uiutil import classes_with_bindings, eventually, in_turn, make_app, ready, settled
 
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z]+(-[a-z0-9]+)*$")
 
@@ -116,30 +116,47 @@ OWN_KEYS = {
 TEXT_BOX = {"search", "week-picker"}  # a text box has focus as the screen opens
 
 
-@pytest.mark.parametrize("name", list(OWN_KEYS))
-async def test_help_on_every_screen_lists_its_own_keys(seed_library, team_library, name):
-    app = make_app(team_library if name == "team-week" else seed_library)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        screen = await open_screen(pilot, name)
-        await pilot.press("f1")
+async def help_lists_own_keys(pilot, name: str) -> None:
+    """Open `name` over the main screen: `f1` opens help listing the screen's own keys (none of the main
+    screen's), escape goes back to the screen, and `?` opens help again, or types where a text box has
+    focus."""
+    app = pilot.app
+    screen = await open_screen(pilot, name)
+    await pilot.press("f1")
+    await eventually(pilot, lambda: isinstance(app.screen, HelpScreen))
+    shown = help_descriptions(app)
+    assert OWN_KEYS[name] <= shown, OWN_KEYS[name] - shown
+    if name != "main":
+        assert not {"Metrics", "Raw", "Copy section"} & shown  # the main screen's keys are not this screen's
+    await pilot.press("escape")
+    await eventually(pilot, lambda: app.screen is screen)
+    if name in TEXT_BOX:
+        box = screen.query_one(Input)
+        assert screen.focused is box
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is screen and box.value.endswith("?")  # `?` types where a text box has focus
+    else:
+        await pilot.press("question_mark")
         await eventually(pilot, lambda: isinstance(app.screen, HelpScreen))
-        shown = help_descriptions(app)
-        assert OWN_KEYS[name] <= shown, OWN_KEYS[name] - shown
-        if name != "main":
-            assert not {"Metrics", "Raw", "Copy section"} & shown  # the main screen's keys are not this screen's
-        await pilot.press("escape")
-        await eventually(pilot, lambda: app.screen is screen)
-        if name in TEXT_BOX:
-            box = screen.query_one(Input)
-            assert screen.focused is box
-            await pilot.press("question_mark")
-            await pilot.pause()
-            assert app.screen is screen and box.value.endswith("?")  # `?` types where a text box has focus
-        else:
-            await pilot.press("question_mark")
-            await eventually(pilot, lambda: isinstance(app.screen, HelpScreen))
-            assert OWN_KEYS[name] <= help_descriptions(app)
+        assert OWN_KEYS[name] <= help_descriptions(app)
+
+
+def help_on(name: str):
+    return f"help on the {name} screen", lambda pilot: help_lists_own_keys(pilot, name)
+
+
+async def test_help_on_every_screen_lists_its_own_keys(seed_library):
+    """Each screen of the seeds in turn in one app (see `in_turn`)."""
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await in_turn(pilot, [help_on(name) for name in OWN_KEYS if name != "team-week"])
+
+
+async def test_help_on_the_team_week_screen_lists_its_own_keys(team_library):
+    app = make_app(team_library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await in_turn(pilot, [help_on("team-week")])
 
 
 async def test_question_mark_in_search_is_typed_and_f1_opens_help(seed_library):
