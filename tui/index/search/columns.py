@@ -14,8 +14,9 @@ Nothing here depends on the order reports arrive in: ranking reads each report's
     shapes    (original text, section, chain of section keys, project, kind, heading) as six integers
               each (`shape_cols`), sections, chains and projects (key, name) counted once each
     originals each distinct line as written (`otext`), with its URLs (`urls`, for `url:`)
-    counts    per character of the texts, how many entries of live reports are on texts holding it
-              (`char_count`: a one-letter key's total without a scan)
+    counts    per character of the texts, and pair of Latin letters or digits, how many entries of live
+              reports are on texts holding it (`char_count`: a one- or two-letter key's total without a
+              scan or a posting list)
     names     project, section and KPI names pinyin can spell, section keys, KPI names; Latin words
               (`vocab`, for fuzzy matching); per hanzi its readings (`char_pinyin`, for pinyin in
               report text)
@@ -42,7 +43,7 @@ from . import parts as _stored
 from .docs import Doc
 from .quiet import Quiet
 from .readings import readings_parts
-from .parts import KINDS, DamagedIndex, _piece
+from .parts import COUNTED_PAIR, KINDS, DamagedIndex, _piece
 from .records import HANZI_RUNS, Record, fold, has_hanzi, head_names, lower, norm, visible
 
 
@@ -213,6 +214,7 @@ class _Builder:
 
 
 _WORDS = re.compile(r"[0-9a-z]{3,}")
+_PAIRS = re.compile(f"(?=({COUNTED_PAIR.pattern}))")  # (every pair `char_count` counts, overlapping)
 FOLD_MIN = 1 << 16  # entries in `post_extra` before it is joined into `post_eid` (`_fold_postings`)
 # one load of a deferred part at a time (`IndexData.__getattr__`; re-entrant: a loader reads others)
 _LOADING = threading.RLock()
@@ -263,8 +265,9 @@ class IndexData:
         self.kpi_nid = array("i")
         self.char_pinyin: dict[str, list[str]] | None = None  # hanzi → `match.text_readings`, once prepared
         self.dead_entries = 0
-        # per character (lower case), the entries of live reports on the texts holding it (none: 0), kept
-        # as `tid_count` is (a few thousand characters, CJK ones most of them: ~0.3 MB)
+        # per character (lower case), and pair of Latin letters or digits (`parts.COUNTED_PAIR`: `in`, `ss`),
+        # the entries of live reports on the texts holding it (none: 0), kept as `tid_count` is (a few
+        # thousand characters, CJK ones most of them, and at most 1,296 pairs: ~0.4 MB)
         self.char_count: Counter[str] = Counter()
         self._ranks: tuple | None = None
         self._b: _Builder | None = _Builder(self)
@@ -698,9 +701,11 @@ class IndexData:
 
     def _count_chars(self, entries: Counter[int], texts: Mapping[int, str], sign: int) -> None:
         """Count (`sign` 1) or uncount (-1) in `char_count` so many entries (`entries`: per text) of
-        these texts (`texts`: each one's text, lower case or not): each of a text's characters once
-        per entry, at C speed (~8 µs a text: ~4 s of building 10,000 varied reports)."""
-        chars = {t: set(lower(texts[t])) for t in entries}  # (each text's once, however many entries)
+        these texts (`texts`: each one's text, lower case or not): each of a text's characters and pairs
+        of Latin letters or digits (`parts.COUNTED_PAIR`) once per entry, at C speed (~8 µs a text for
+        the characters, ~12 µs for the pairs: ~4 and ~6 s of building 10,000 varied reports)."""
+        pairs = _PAIRS.findall
+        chars = {t: set(low).union(pairs(low)) for t in entries for low in (lower(texts[t]),)}  # (once a text)
         each = _chain.from_iterable(map(chars.__getitem__, entries.elements()))
         counts = self.char_count
         if sign > 0:
