@@ -705,7 +705,7 @@ class IndexData:
         """Count (`sign` 1) or uncount (-1) in `char_count` so many entries (`entries`: per text) of
         these texts (`texts`: each one's text, lower case or not): each of a text's characters and pairs
         of Latin letters or digits (`parts.COUNTED_PAIR`) once per entry, at C speed (~8 µs a text for
-        the characters, ~12 µs for the pairs: ~4 and ~6 s of building 10,000 varied reports)."""
+        the characters, ~15 µs for the pairs: ~4 and ~7 s of building 10,000 varied reports)."""
         pairs, counts, touched = _PAIRS.findall, self.char_count, set()
         items = list(entries.items())
         for at in range(0, len(items), COUNT_SLICE):  # (a slice's sets at a time: ~2–4 KB a text)
