@@ -1,7 +1,8 @@
-"""A one-letter key's total (the entries holding a character) is kept per character as reports are added
-and replaced (`columns.IndexData.char_count`), saved with the index and read back: it is every live
-entry holding the character, counted by brute force, however the index was made, and found without a
-scan of the texts — and a count a saved index holds out of range is refused (the index is then built
+"""A one-letter key's total (the entries holding a character) is kept per character, and a two-letter
+one's per pair of Latin letters or digits, as reports are added and replaced
+(`columns.IndexData.char_count`), saved with the index and read back: it is every live entry holding
+the string, counted by brute force, however the index was made, and found without a scan of the texts
+or a posting list — and a count a saved index holds out of range is refused (the index is then built
 again), never shown as a total."""
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def test_a_keys_total_is_every_live_entry_holding_it_after_reports_are_added_rep
     assert _counts(SearchIndex.from_parts(ix.to_parts(), lazy=True)) == _counts(ix)
 
 
-def test_a_one_letter_keys_total_needs_no_scan_of_the_texts(grown, monkeypatch):
+def test_a_one_or_two_letter_keys_total_needs_no_scan_of_the_texts(grown, monkeypatch):
     ix, live = grown
 
     def no_scan(*_args, **_kw):
@@ -88,10 +89,10 @@ def test_a_one_letter_keys_total_needs_no_scan_of_the_texts(grown, monkeypatch):
 
     for name in ("_texts_in", "_texts_of", "_short_holding", "_short_count", "_holding"):
         monkeypatch.setattr(scans.TextScans, name, no_scan)
-    for w in ("s", "的", "q", "İ", "_"):
+    for w in ("s", "的", "q", "İ", "_", "ru", "ss", "in", "86", "qz"):  # (and two Latin letters or digits)
         assert ix._live_holding(w) == _holding(live, w), w
     monkeypatch.undo()
-    assert ix._live_holding("ru") == _holding(live, "ru")  # (two letters: scanned, as before)
+    assert ix._live_holding("_6") == _holding(live, "_6")  # (two characters of another kind: scanned, as before)
 
 
 def _edited(parts: dict[str, bytes], counts: dict) -> dict[str, bytes]:
@@ -104,8 +105,8 @@ def _edited(parts: dict[str, bytes], counts: dict) -> dict[str, bytes]:
     return out
 
 
-@pytest.mark.parametrize("change", ["above every live entry", "below one", "not an integer", "two characters",
-                                    "not an object"])
+@pytest.mark.parametrize("change", ["above every live entry", "a pair above every live entry", "below one",
+                                    "not an integer", "two characters not counted", "not an object"])
 def test_a_saved_count_out_of_range_is_refused(grown, change):
     ix, _live = grown
     parts = ix.to_parts()
@@ -117,8 +118,10 @@ def test_a_saved_count_out_of_range_is_refused(grown, change):
         counts["s"] = 0
     elif change == "not an integer":
         counts["s"] = 2.5
-    elif change == "two characters":
-        counts["ru"] = 1
+    elif change == "a pair above every live entry":
+        counts["ru"] = ix.live_entries + 1
+    elif change == "two characters not counted":
+        counts["进度"] = 1
     else:
         counts = [counts]
     with pytest.raises(DamagedIndex):

@@ -201,7 +201,7 @@ class SearchIndex(AsTyped, LowerTiers, Picking, TextScans):
             if isinstance(w, tuple):
                 got = sum(map(count.__getitem__, self._holding_all(list(w))))
                 return self._keep(memo, w, got, 64)
-            got = self._kept_count(w)  # (one character: counted as the index grows)
+            got = self._kept_count(w)  # (one character, two Latin ones: counted as the index grows)
             if got is not None:
                 return got
             # (a list naming more than half the texts: counted from the texts it leaves out, without ~0.2 KB

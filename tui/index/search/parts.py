@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import sys
 from array import array
 from collections import Counter
@@ -28,11 +29,12 @@ from .readings import StoredReadings, _readings, group_sums, readings_parts
 from .readings import load as load_all_readings
 from .spelling import read_spelling
 
-FORMAT = "9"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
+FORMAT = "10"  # bump when a part's layout changes (4: pinyin readings a part of their own; 5: the names'
 # spelling table; 6: each kind of name a part of its own, `NAMES`; 7: a part written as the index is built
 # stored as several rows, `store.searchdb.IndexWriter`; the readings' parts their own checksums, written
 # alone, each name's read on demand: `readings`; 8: the headings packed, `packed.PackedNames`; 9: the entries
-# counted per character, `char_count`)
+# counted per character, `char_count`; 10: and per pair of Latin letters or digits)
+COUNTED_PAIR = re.compile("[0-9a-z]{2}")  # the pairs of characters `char_count` counts besides characters
 KEPT_PIECES = 256  # pieces of a part read on demand kept at a time, when it is not read whole (`Checked`)
 WHOLE_UP_TO = KEPT_PIECES * CHUNK  # a part read on demand no larger than this is held whole (`checked`)
 # parts the app holds whole whatever their size (`checked`): a text's entries are a slice of `post_eid`
@@ -430,10 +432,13 @@ def _to_hold(read: Mapping[str, Any]) -> frozenset[str]:
 
 
 def _char_count(data: Any, live: int) -> Counter[str]:
-    """The `char_count` part: per character, its count of entries (1 to `live`, the entries of live
-    reports); else `DamagedIndex` (a count out of range would be a total shown)."""
+    """The `char_count` part: per character (and pair of Latin letters or digits, `COUNTED_PAIR`), its
+    count of entries (1 to `live`, the entries of live reports); else `DamagedIndex` (a count out of range
+    would be a total shown)."""
     got = _json_part(data, dict)
-    if not all(type(k) is str and len(k) == 1 and type(v) is int and 0 < v <= live for k, v in got.items()):
+    pair = COUNTED_PAIR.fullmatch
+    if not all(type(k) is str and (len(k) == 1 or pair(k)) and type(v) is int and 0 < v <= live
+               for k, v in got.items()):
         raise DamagedIndex("damaged counts")
     return Counter(got)
 

@@ -160,6 +160,9 @@ class AsTyped(TextScans):
                     s = scored[t]
                 else:
                     low = self.text(t)
+                    if not (cased_any or all(map(low.__contains__, lw))):
+                        s = scored[t] = None  # (a word missing: `exact_score`'s None, without classifying)
+                        continue
                     hid = hids[t]
                     s = scored[t] = mt.exact_score(words, self.text_cased(t) if cased_any else low, low,
                                                    heads[hid] if hid >= 0 else None)
