@@ -157,8 +157,9 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     def main_ready(self) -> None:
         """Called by the main screen once it is mounted: what the load said meanwhile is shown. The
-        library as stored, when the cache is still being read, is waited for (`STORED_WAIT_S` at most):
-        the first frame then shows the reports, not a loading line drawn once and then again."""
+        library as stored, when the cache is still being read, is waited for (`STORED_WAIT_S` at most),
+        or, none being stored, a short read of the whole library (`loading.READ_WAIT_S`): the first
+        frame then shows the reports, not a loading line drawn once and then again."""
         self._main_is_ready = True
         if self._preloaded is not None:
             self.post_message(LibraryLoaded(self._preloaded))
@@ -167,7 +168,7 @@ class ReportsApp(TypeAhead, GuardedApp):
             if stored is not None:
                 # (its message, on its way, is then passed over: `_loaded`)
                 self._taken = stored
-                self._early = [m for m in self._early if not isinstance(m, LoadProgress)] + [stored]
+                self._early = [m for m in self._early if not isinstance(m, (LoadProgress, LibraryGrew))] + [stored]
         early, self._early = self._early, []
         handlers = {LibraryLoaded: self._loaded, LoadFailed: self._failed, LoadProgress: self._progress,
                     LibraryGrew: self._grew}
