@@ -23,7 +23,7 @@ from ..keymap import Keymap
 from ..model.report import Report, SourceRef
 from ..model.text import sanitize
 from .compat import GuardedApp, install as _install_compat, is_exiting
-from .loading import STORED_WAIT_S, LibraryLoader, keep_out_of_collections
+from .loading import STORED_WAIT_S, LibraryLoader, keep_out_of_collections, pause_collection, resume_collection
 from .messages import (FilesChanged, LibraryChanged, LibraryGrew, LibraryLoaded, LoadFailed, LoadProgress,
                        Unexpected, WorkerFailed)
 from .keys import bindings
@@ -37,7 +37,9 @@ _install_compat()
 # without a key after the reports show: read at once it would hold the interpreter while the first screen
 # is drawn and the first keys are answered. A search opened before then reads it itself.
 INDEX_AFTER_IDLE_S = 0.5
-CHECK_AFTER_PAINT_S = 0.3  # a library shown as stored has its files checked this long after it is painted
+# A library shown as stored has its files checked this long after it is painted; garbage collection,
+# held off while the app starts, runs again then too.
+CHECK_AFTER_PAINT_S = 0.3
 
 
 class ReportsApp(TypeAhead, GuardedApp):
@@ -71,6 +73,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         self._errors = 0  # unexpected exceptions shown (a storm of them ends in Textual's own crash report)
         self._read_state = None  # which reports were read (`read_state`), loaded when first asked
         self._in_error = False
+        self._start_pause: object | None = None  # collection held off until the first screen is painted
         super().__init__()
         from .commands import ScreenKeysProvider, ThemeProvider
 
@@ -117,6 +120,21 @@ class ReportsApp(TypeAhead, GuardedApp):
         """Whether the main screen shows a library yet (or the failure to read one)."""
         return self._shown
 
+    def _now_shown(self) -> None:
+        """The main screen shows a library (or the failure to read one): collection runs again a moment
+        after that is painted (the first collection then scans every object the start made: ~20 ms
+        that would otherwise delay the first frame, or the first key)."""
+        if not self._shown:
+            self._shown = True
+            self.call_after_refresh(self.set_timer, CHECK_AFTER_PAINT_S, self._started, name="collect-again")
+
+    def _started(self) -> None:
+        """The first screen is painted (or the app closes): collection is no longer held off for it."""
+        pause = getattr(self, "_start_pause", None)
+        if pause is not None:
+            resume_collection(pause)
+            self._start_pause = None
+
     def on_mount(self) -> None:
         self._theme_ready = True
         from ..index.store.loader import on_changed_file
@@ -131,14 +149,17 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     def on_load(self) -> None:
         """Start reading the library before the main screen mounts: a library read from the cache in a
-        few milliseconds is then painted once, with the screen."""
+        few milliseconds is then painted once, with the screen. Until the first screen is painted,
+        automatic garbage collection is held off: its widgets, styles and library all live on."""
+        self._start_pause = pause_collection()
         if self._preloaded is None:
             self.load_library()
 
     def main_ready(self) -> None:
         """Called by the main screen once it is mounted: what the load said meanwhile is shown. The
-        library as stored, when the cache is still being read, is waited for (`STORED_WAIT_S` at most):
-        the first frame then shows the reports, not a loading line drawn once and then again."""
+        library as stored, when the cache is still being read, is waited for (`STORED_WAIT_S` at most),
+        or, none being stored, a short read of the whole library (`loading.READ_WAIT_S`): the first
+        frame then shows the reports, not a loading line drawn once and then again."""
         self._main_is_ready = True
         if self._preloaded is not None:
             self.post_message(LibraryLoaded(self._preloaded))
@@ -147,7 +168,7 @@ class ReportsApp(TypeAhead, GuardedApp):
             if stored is not None:
                 # (its message, on its way, is then passed over: `_loaded`)
                 self._taken = stored
-                self._early = [m for m in self._early if not isinstance(m, LoadProgress)] + [stored]
+                self._early = [m for m in self._early if not isinstance(m, (LoadProgress, LibraryGrew))] + [stored]
         early, self._early = self._early, []
         handlers = {LibraryLoaded: self._loaded, LoadFailed: self._failed, LoadProgress: self._progress,
                     LibraryGrew: self._grew}
@@ -171,6 +192,7 @@ class ReportsApp(TypeAhead, GuardedApp):
 
     def on_unmount(self) -> None:
         """The app is closing: a load still under way is abandoned (never waited for)."""
+        self._started()
         self.loader.stop()
         stop_changed = getattr(self, "_stop_changed", None)
         if stop_changed is not None:
@@ -191,7 +213,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         if msg.partial is not None and not self.loaded and self.main_screen is not None:
             first = not self._shown
             self.main_screen.show_partial(msg.partial)
-            self._shown = True  # (keys typed meanwhile act on the reports shown)
+            self._now_shown()  # (keys typed meanwhile act on the reports shown)
             if first and self.workspace.use_cache:
                 # The saved search index is read while the rest loads, once the first reports show
                 # (before that it would only slow them down).
@@ -201,7 +223,7 @@ class ReportsApp(TypeAhead, GuardedApp):
     def _failed(self, msg: LoadFailed) -> None:
         if self._too_early(msg):
             return
-        self._shown = True
+        self._now_shown()
         if msg.exception is not None:
             self.show_error(msg.exception, "reading the reports")
         else:
@@ -222,7 +244,7 @@ class ReportsApp(TypeAhead, GuardedApp):
         first = not self.loaded
         self.workspace.replace(msg.library)
         self.loaded = True
-        self._shown = True
+        self._now_shown()
         for message in msg.notices:
             self.notify(message, severity="warning", timeout=8, markup=False)
         self.main_screen.set_library(msg.library, reload=msg.reload)

@@ -31,8 +31,33 @@ REREAD_TRIES = 6  # how often a reload reads again while the open report's file 
 REREAD_WAIT_S = 0.25
 PAINT_WAIT_S = 2.0  # a library shown as stored is checked once it is painted, or after this long at most
 STORED_WAIT_S = 0.5  # how long the main screen's first frame waits for the library as stored (`stored`)
+READ_WAIT_S = 0.1  # … and, none being stored (a small library), for the library as read
 LONG_LIVED_AT = 500  # reports from which a loaded library and its search index are kept out of collections
 YOUNG_COLLECTION_AT = 50_000  # objects made (less those freed) between young collections, such a library loaded
+
+
+_pause_lock = threading.Lock()
+_pauses: set[object] = set()
+
+
+def pause_collection() -> object:
+    """Hold automatic garbage collection off (until `resume_collection` of what this returns) while
+    objects that live on are made: a library's load, the app's start (its widgets, styles and first
+    frame). A collection meanwhile frees next to nothing: a full one, scanning every object that
+    Textual's and reports-tui's modules made, took ~15–20 ms of the seeds' first screen."""
+    token = object()
+    with _pause_lock:
+        _pauses.add(token)
+        gc.disable()
+    return token
+
+
+def resume_collection(token: object) -> None:
+    """End a pause: collection runs again once no pause holds it off (ending one twice does nothing)."""
+    with _pause_lock:
+        _pauses.discard(token)
+        if not _pauses:
+            gc.enable()
 
 
 def keep_out_of_collections(reports: int) -> None:
@@ -65,6 +90,8 @@ class LibraryLoader:
         self._painted = threading.Event()  # the library shown as stored is on screen (or the load stopped)
         self._stored_read = threading.Event()  # the first load's look at the stored library is over
         self._stored: LibraryLoaded | None = None  # what it posted: the library as stored
+        self._read_over = threading.Event()  # the first load's read is over (`_read_msg`: what it posted)
+        self._read_msg: LibraryLoaded | None = None
 
     def start(self, reload: bool = False, keep: SourceRef | None = None) -> None:
         """Begin a load (abandoning one under way). `keep`: the report open now, which a reload reads
@@ -74,6 +101,7 @@ class LibraryLoader:
         stop = threading.Event()
         self._stop = stop
         self._stored, self._stored_read = None, threading.Event()
+        self._read_msg, self._read_over = None, threading.Event()
         if reload or not self.use_cache:
             self._stored_read.set()
         self._thread = threading.Thread(target=self._run, args=(reload, keep, stop), name="reports-tui-load",
@@ -93,10 +121,15 @@ class LibraryLoader:
 
     def stored(self, wait: float) -> LibraryLoaded | None:
         """The first load's library as stored (its `LibraryLoaded`, posted as well), waiting up to `wait`
-        seconds for the cache to be read; None when there is none (or not yet). The main screen's
-        first frame shows it: the frame is otherwise drawn twice, loading and then loaded, when the
-        read (a thread) ends just after the screen mounts."""
-        self._stored_read.wait(wait)
+        seconds for the cache to be read; when none is stored (a library too small to keep a summary,
+        or read without the cache), the library as read if that ends within `READ_WAIT_S`; None when
+        neither is there (or not yet). The main screen's first frame shows it: the frame is otherwise
+        drawn twice, loading and then loaded, when the read (a thread) ends just after the screen
+        mounts."""
+        stored_read, read = self._stored_read, self._read_over
+        stored_read.wait(wait)
+        if self._stored is None and stored_read.is_set() and read.wait(READ_WAIT_S):
+            return self._read_msg
         return self._stored
 
     def running(self, wait: float = 0.0) -> bool:
@@ -120,7 +153,8 @@ class LibraryLoader:
         loading = Library(paths=self.paths or [str(bundled_seeds())], vocab=vocab)
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
-        gc.disable()  # loading a large library allocates ~1M long-lived objects: collecting meanwhile only costs time
+        pause = pause_collection()  # (a large library is ~1M long-lived objects)
+        read = self._read_over
         notice = CacheNotice()
         shown, cache, shown_problems = None, None, None
         try:
@@ -152,19 +186,26 @@ class LibraryLoader:
                 stop.wait(REREAD_WAIT_S)
                 lib = self._read(vocab, None, notice, stop)
         except Cancelled:
+            read.set()
             return
         except Exception as exc:  # a broken cache or folder must not kill the app
             if not stop.is_set():
                 self.post(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
+            read.set()
             return
         finally:
-            gc.enable()
+            resume_collection(pause)
         if stop.is_set():
+            read.set()
             return
         keep_out_of_collections(len(lib.reports))  # (it lives until the next reload)
         if lib is shown and lib.problems == shown_problems and not notice.messages:
             return  # (nothing changed since the library shown was stored)
-        self.post(LibraryLoaded(lib, reload=reload, notices=notice.messages, checked=shown is not None))
+        message = LibraryLoaded(lib, reload=reload, notices=notice.messages, checked=shown is not None)
+        if shown is None and not reload and self._read_over is read:  # (not a newer load's)
+            self._read_msg = message
+        self.post(message)
+        read.set()
 
     def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
         """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
