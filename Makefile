@@ -63,7 +63,7 @@ run: $(STAMP)    ## open the app on the bundled sample reports (ARGS="PATH ..." 
 # The run keeps the bytecode it compiles (in __pycache__, ignored by git) even where the environment
 # says not to: else every worker and every process a test starts compiles the tests and reports-tui again.
 test: $(STAMP) browser shells  ## run the test suite
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n 3 --dist loadfile --no-loadscope-reorder -p no:cacheprovider
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n 4 --dist loadfile --no-loadscope-reorder -p no:cacheprovider
 
 check: $(STAMP)  ## the quick lane (about a minute): unit tests but the slow ones, and the import contracts
 	$(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not slow" tests/unit
