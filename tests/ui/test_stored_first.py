@@ -26,6 +26,38 @@ def stored(cache_home, tmp_path, monkeypatch):
     return d
 
 
+def _read_after_mount(monkeypatch, name: str) -> list:
+    """`tui.ui.loading.<name>` (a read in the load's thread, racing the main screen's compose) made to end
+    just after the main screen mounts; the ids of the `Static` widgets drawn, in order."""
+    from textual.widgets import Static
+
+    from tui.ui import loading as ui_loading
+    from tui.ui.screens.main import MainScreen
+
+    mounted = threading.Event()
+    real_read, real_mount, real_lines = getattr(ui_loading, name), MainScreen.on_mount, Static.render_lines
+
+    def read_late(*args, **kwargs):
+        mounted.wait(10)
+        time.sleep(0.05)
+        return real_read(*args, **kwargs)
+
+    def on_mount(self):
+        mounted.set()
+        real_mount(self)
+
+    drawn: list[str] = []
+
+    def render_lines(self, crop):
+        drawn.append(self.id)
+        return real_lines(self, crop)
+
+    monkeypatch.setattr(ui_loading, name, read_late)
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    monkeypatch.setattr(Static, "render_lines", render_lines)
+    return drawn
+
+
 def _recording(monkeypatch) -> list:
     from tui.ui.screens.main import MainScreen
 
@@ -75,33 +107,8 @@ async def test_a_library_as_stored_read_just_after_the_screen_mounts_is_in_its_f
     """The cache is read by a thread racing the main screen's compose: read just after the screen
     mounts, its reports are still what the first frame shows, not a loading line drawn and then drawn
     again with them."""
-    from textual.widgets import Static
-
-    from tui.ui import loading as ui_loading
-    from tui.ui.screens.main import MainScreen
-
     shown = _recording(monkeypatch)
-    mounted = threading.Event()
-    real_read, real_mount, real_lines = ui_loading.stored_library, MainScreen.on_mount, Static.render_lines
-
-    def read_late(*args, **kwargs):
-        mounted.wait(10)
-        time.sleep(0.05)
-        return real_read(*args, **kwargs)
-
-    def on_mount(self):
-        mounted.set()
-        real_mount(self)
-
-    drawn: list[str] = []
-
-    def render_lines(self, crop):
-        drawn.append(self.id)
-        return real_lines(self, crop)
-
-    monkeypatch.setattr(ui_loading, "stored_library", read_late)
-    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
-    monkeypatch.setattr(Static, "render_lines", render_lines)
+    drawn = _read_after_mount(monkeypatch, "stored_library")
     app = make_app(paths=[stored], no_cache=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
@@ -109,3 +116,19 @@ async def test_a_library_as_stored_read_just_after_the_screen_mounts_is_in_its_f
         await pilot.pause()
         assert "report-title" in drawn and "loading-text" not in drawn
         assert len(shown) == 1 and len(shown[0].reports) == 20
+
+
+async def test_a_small_library_read_just_after_the_screen_mounts_is_in_its_first_frame(cache_home, monkeypatch):
+    """A library too small to keep a summary (the seeds) has nothing stored to show at once: its first
+    frame waits for the library as read, so the reports are drawn once, not after a loading line."""
+    from tui.ui import loading as ui_loading
+
+    drawn = _read_after_mount(monkeypatch, "load_library")
+    monkeypatch.setattr(ui_loading, "READ_WAIT_S", 10.0)  # (a busy machine reads late: the bound is not under test)
+    app = make_app(no_cache=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await ready(pilot)
+        await eventually(pilot, lambda: not app.loading())
+        await pilot.pause()
+        assert main.current is not None
+        assert "report-title" in drawn and "loading-text" not in drawn
