@@ -142,6 +142,13 @@ class LibraryLoader:
     # ── in the load thread ───────────────────────────────────────────────────────────────────────
 
     def _run(self, reload: bool, keep: SourceRef | None, stop: threading.Event) -> None:
+        read = self._read_over
+        try:
+            self._load(reload, keep, stop, read)
+        finally:
+            read.set()  # (the load's read is over, however it ended: `stored` waits for it)
+
+    def _load(self, reload: bool, keep: SourceRef | None, stop: threading.Event, read: threading.Event) -> None:
         from ..index.store.loading import CacheNotice
         from ..index.store.loader import LoadMeter
 
@@ -154,7 +161,6 @@ class LibraryLoader:
         if reload:
             gc.unfreeze()  # the library being replaced may be collected again
         pause = pause_collection()  # (a large library is ~1M long-lived objects)
-        read = self._read_over
         notice = CacheNotice()
         shown, cache, shown_problems = None, None, None
         try:
@@ -186,17 +192,14 @@ class LibraryLoader:
                 stop.wait(REREAD_WAIT_S)
                 lib = self._read(vocab, None, notice, stop)
         except Cancelled:
-            read.set()
             return
         except Exception as exc:  # a broken cache or folder must not kill the app
             if not stop.is_set():
                 self.post(LoadFailed(f"{type(exc).__name__}: {exc}", exc))
-            read.set()
             return
         finally:
             resume_collection(pause)
         if stop.is_set():
-            read.set()
             return
         keep_out_of_collections(len(lib.reports))  # (it lives until the next reload)
         if lib is shown and lib.problems == shown_problems and not notice.messages:
@@ -205,7 +208,6 @@ class LibraryLoader:
         if shown is None and not reload and self._read_over is read:  # (not a newer load's)
             self._read_msg = message
         self.post(message)
-        read.set()
 
     def _snapshots(self, loading: Library, reload: bool, stop: threading.Event):
         """The load's `snapshot(reports, total, stored)`: the reports read so far (and what the parse cache
